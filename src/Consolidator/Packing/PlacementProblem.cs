@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+using Consolidator.Profiles;
+using Consolidator.Traces;
+
+namespace Consolidator.Packing;
+
+/// <summary>The temporal multi-resource bin-packing instance in integer units: CPU in millicores, memory in
+/// MiB. Demands round up and usable capacities round down, so a placement that fits in integers fits in
+/// reals. Immutable once built; reads no files.</summary>
+public sealed class PlacementProblem
+{
+    public const int MilliPerCore = 1000;
+
+    private readonly int[] _demand;     // [v, r, w]
+    private readonly int[] _capacity;   // [h, r]
+    private readonly int[] _usable;     // [h, r]
+    private readonly double[] _meanCpu; // [v, w] cores
+    private readonly int[] _current;
+
+    public PlacementProblem(
+        ImmutableArray<Host> hosts, ImmutableArray<Vm> vms, WindowScheme windows, PlacementOptions options,
+        Func<int, Resource, int, double> demand, Func<int, int, double> meanCpu)
+    {
+        options.Validate();
+        Hosts = hosts;
+        Vms = vms;
+        Windows = windows;
+        Options = options;
+        int nv = vms.Length, nh = hosts.Length, nw = windows.Count;
+        _demand = new int[nv * Resources.Count * nw];
+        _meanCpu = new double[nv * nw];
+        _capacity = new int[nh * Resources.Count];
+        _usable = new int[nh * Resources.Count];
+        _current = new int[nv];
+        var hostIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var h = 0; h < nh; h++)
+        {
+            hostIndex[hosts[h].Id] = h;
+            foreach (var r in Resources.All)
+            {
+                var cap = r == Resource.Cpu ? hosts[h].CpuCores * MilliPerCore : hosts[h].MemoryMib;
+                _capacity[h * Resources.Count + (int)r] = (int)Math.Floor(cap + 1e-9);
+                _usable[h * Resources.Count + (int)r] = (int)Math.Floor((1 - options.Headroom) * cap + 1e-9);
+            }
+        }
+        for (var v = 0; v < nv; v++)
+        {
+            _current[v] = vms[v].CurrentHost is { } c ? hostIndex[c] : -1;
+            for (var w = 0; w < nw; w++)
+            {
+                _meanCpu[v * nw + w] = meanCpu(v, w);
+                foreach (var r in Resources.All)
+                {
+                    var d = demand(v, r, w);
+                    if (r == Resource.Cpu) d *= MilliPerCore;
+                    else if (options.MemoryAllocationFloor) d = Math.Max(d, vms[v].MemoryMib);
+                    _demand[(v * Resources.Count + (int)r) * nw + w] = (int)Math.Ceiling(d - 1e-9);
+                }
+            }
+        }
+    }
+
+    /// <summary>Builds the instance from a dataset's inventory and the profiles of its VMs.</summary>
+    public static PlacementProblem From(Dataset dataset, ProfileSet profiles, PlacementOptions options) =>
+        new(dataset.Hosts, dataset.Vms, profiles.Windows, options,
+            (v, r, w) => r == Resource.Cpu ? profiles.Vms[v].DemandCpu[w] : profiles.Vms[v].DemandMemory[w],
+            (v, w) => profiles.Vms[v].MeanCpu[w]);
+
+    public ImmutableArray<Host> Hosts { get; }
+    public ImmutableArray<Vm> Vms { get; }
+    public WindowScheme Windows { get; }
+    public PlacementOptions Options { get; }
+    public int HostCount => Hosts.Length;
+    public int VmCount => Vms.Length;
+    public int WindowCount => Windows.Count;
+
+    /// <summary>Demand of VM v for resource r in window w (millicores or MiB).</summary>
+    public int Demand(int v, Resource r, int w) => _demand[(v * Resources.Count + (int)r) * WindowCount + w];
+
+    /// <summary>Physical capacity: the limit no state of a migration plan may cross.</summary>
+    public int Capacity(int h, Resource r) => _capacity[h * Resources.Count + (int)r];
+
+    /// <summary>Capacity less headroom: the limit of the final placement.</summary>
+    public int Usable(int h, Resource r) => _usable[h * Resources.Count + (int)r];
+
+    /// <summary>Mean CPU of VM v in window w, in cores.</summary>
+    public double MeanCpu(int v, int w) => _meanCpu[v * WindowCount + w];
+
+    /// <summary>The host the VM runs on now, or -1 for a VM not yet placed.</summary>
+    public int CurrentHost(int v) => _current[v];
+
+    public Placement CurrentPlacement() => new([.. _current]);
+
+    /// <summary>True when every VM already runs somewhere, so the current placement can be evaluated.</summary>
+    public bool AllPlaced => Array.TrueForAll(_current, h => h >= 0);
+
+    public double MigrationCostWh(int v) => Options.MigrationWeightWhPerGiB * Vms[v].MemoryMib / 1024.0;
+
+    /// <summary>True when VM v alone fits within host h's usable capacity in every window.</summary>
+    public bool FitsAlone(int v, int h)
+    {
+        foreach (var r in Resources.All)
+            for (var w = 0; w < WindowCount; w++)
+                if (Demand(v, r, w) > Usable(h, r)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,16 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+
+namespace Consolidator.Traces;
+
+/// <summary>Everything a dataset folder holds, parsed: the inventory and one usage series per VM
+/// (same order as <see cref="Vms"/>). Host and VM ids are unique; every current host is known.</summary>
+public sealed record Dataset(string Name, ImmutableArray<Host> Hosts, ImmutableArray<Vm> Vms, ImmutableArray<VmSeries> Usage)
+{
+    public int HostIndex(string id)
+    {
+        for (var i = 0; i < Hosts.Length; i++)
+            if (Hosts[i].Id == id) return i;
+        return -1;
+    }
+}
