@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Consolidator.Datasets;
+using Consolidator.Generation;
+
+namespace Consolidator.Cli.Commands;
+
+internal static class GenerateCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var outDir = new Option<string>("--out") { Description = "Folder to write hosts.csv, vms.csv and usage.csv into", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same bytes", DefaultValueFactory = _ => 42 };
+        var vms = new Option<int>("--vms") { Description = "Number of VMs", DefaultValueFactory = _ => 120 };
+        var days = new Option<int>("--days") { Description = "Days of samples", DefaultValueFactory = _ => 7 };
+        var step = new Option<int>("--sample-minutes") { Description = "Minutes between samples", DefaultValueFactory = _ => 15 };
+        var planted = new Option<int>("--planted-hosts")
+        {
+            Description = "Instead of a realistic data centre, a planted instance with this many identical hosts whose VMs exactly fill them hour by hour (optimum known)",
+        };
+        var cmd = new Command("generate", "Write a synthetic dataset in the native format: day- and night-peaking VMs, heterogeneous hosts, a wasteful peak-sized current placement.")
+        {
+            outDir, seed, vms, days, step, planted,
+        };
+        cmd.SetAction(r => Guard.Run(stderr, () =>
+        {
+            var dir = r.GetValue(outDir)!;
+            if (r.GetValue(planted) is > 0 and var k)
+            {
+                var instance = PlantedInstance.Generate(k, r.GetValue(seed));
+                DatasetWriter.Write(instance.Dataset, dir);
+                stdout.WriteLine($"wrote planted instance: {instance.Dataset.Vms.Length} VMs on an optimum of {instance.OptimalHosts} hosts to {dir}");
+            }
+            else
+            {
+                var options = new GeneratorOptions(r.GetValue(seed), r.GetValue(vms), r.GetValue(days), r.GetValue(step));
+                var dataset = DatasetGenerator.Generate(options);
+                DatasetWriter.Write(dataset, dir);
+                stdout.WriteLine($"wrote {dataset.Vms.Length} VMs, {dataset.Hosts.Length} hosts, {dataset.Usage.Sum(u => u.Count)} usage rows to {dir}");
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,47 @@
+using Consolidator.Datasets;
+using Consolidator.Planning;
+using Consolidator.Solving;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary>Turns the library's typed failures into a message on stderr and a documented exit code.</summary>
+internal static class Guard
+{
+    public static int Run(TextWriter stderr, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is not null)
+        {
+            stderr.WriteLine($"error: {FirstLine(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (FormatException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (InfeasiblePlacementException e)
+        {
+            stderr.WriteLine("infeasible: no placement satisfies the inventory and options:");
+            foreach (var reason in e.Reasons) stderr.WriteLine($"  - {reason}");
+            return ExitCodes.Infeasible;
+        }
+        catch (PlanValidationException e)
+        {
+            stderr.WriteLine("error: the plan failed independent validation and was not written (this is a bug; please report it with the dataset):");
+            foreach (var v in e.Violations.Take(20)) stderr.WriteLine($"  - {v}");
+            return ExitCodes.InvalidPlan;
+        }
+    }
+
+    // ArgumentOutOfRangeException appends "(Parameter ...) Actual value was ..." lines; the first says it all.
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Consolidator.Planning;
+using Consolidator.Reporting;
+
+namespace Consolidator.Cli;
+
+/// <summary>The short human summary of a plan, as "key: value" lines that a script can also read.</summary>
+internal static class PlanText
+{
+    public static void Write(PlanOutcome plan, TextWriter o)
+    {
+        var s = plan.Summary;
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Format(inv, "vms: {0}  hosts: {1}  windows: {2} ({3})  percentile: {4}",
+            s.Vms, s.Hosts, plan.Profiles.Windows.Count, plan.Profiles.Windows.Name, plan.Profiles.Percentile));
+        o.WriteLine("vm classes: " + string.Join(", ", s.VmClasses.Select(kv => $"{Names.Of(kv.Key)} {kv.Value}")));
+        o.WriteLine(string.Format(inv, "active hosts: {0} -> {1}  (lower bound {2}; peak-sized FFD {3}; temporal FFD {4})",
+            s.ActiveHostsBefore, s.ActiveHostsAfter, s.HostLowerBound, Show(s.PeakSizedFfdHosts), Show(s.TemporalFfdHosts)));
+        var saved = s.EnergyKWhPerDayBefore > 0 ? 1 - s.EnergyKWhPerDayAfter / s.EnergyKWhPerDayBefore : 0;
+        o.WriteLine(string.Format(inv, "energy: {0:0.00} -> {1:0.00} kWh/day  ({2:0.0%} saved; lower bound {3:0.00} kWh/day)",
+            s.EnergyKWhPerDayBefore, s.EnergyKWhPerDayAfter, saved, s.EnergyLowerBoundKWhPerDay));
+        o.WriteLine(string.Format(inv, "migrations: {0} in {1} stage(s)  (relays {2}, first placements {3}, {4:0.0} GiB of memory moved)",
+            s.Migrations, s.Stages, s.RelayMigrations, s.FirstPlacements, s.MemoryMovedGiB));
+        o.WriteLine(string.Format(inv, "solver: cp-sat {0}  objective {1:0.0} Wh/day  bound {2:0.0}  gap {3:0.00%}  ({4:0.0} s)",
+            Names.Of(s.SolverStatus), s.ObjectiveWh, s.BoundWh, s.Gap, plan.Solve.WallSeconds));
+        if (!plan.Migrations.Blocked.IsEmpty)
+        {
+            o.WriteLine($"blocked moves: {plan.Migrations.Blocked.Length} (cannot be staged within physical capacity)");
+            foreach (var b in plan.Migrations.Blocked) o.WriteLine($"  - {b.Reason}");
+        }
+        foreach (var note in s.Notes) o.WriteLine($"note: {note}");
+        o.WriteLine("validation: every VM placed once, no host over capacity in any window, every stage within physical capacity");
+    }
+
+    private static string Show(int? hosts) => hosts?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
+}

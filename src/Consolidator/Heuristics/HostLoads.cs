@@ -1,0 +1,74 @@
+using Consolidator.Inventory;
+using Consolidator.Packing;
+
+namespace Consolidator.Heuristics;
+
+/// <summary>Mutable per-host, per-resource, per-window load, private to a heuristic run.</summary>
+internal sealed class HostLoads
+{
+    private readonly PlacementProblem _p;
+    private readonly Sizing _sizing;
+    private readonly long[] _load; // [h, r, w]
+    private readonly int[] _peak;  // [v, r]: the VM's largest demand over the day
+    private readonly int[] _largestUsable = new int[Resources.Count];
+
+    public HostLoads(PlacementProblem p, Sizing sizing)
+    {
+        _p = p;
+        _sizing = sizing;
+        _load = new long[p.HostCount * Resources.Count * p.WindowCount];
+        _peak = new int[p.VmCount * Resources.Count];
+        for (var v = 0; v < p.VmCount; v++)
+            foreach (var r in Resources.All)
+                for (var w = 0; w < p.WindowCount; w++)
+                    _peak[v * Resources.Count + (int)r] = Math.Max(_peak[v * Resources.Count + (int)r], p.Demand(v, r, w));
+        foreach (var r in Resources.All)
+            for (var h = 0; h < p.HostCount; h++)
+                _largestUsable[(int)r] = Math.Max(Math.Max(1, _largestUsable[(int)r]), p.Usable(h, r));
+    }
+
+    private int Demand(int v, Resource r, int w) =>
+        _sizing == Sizing.Peak ? _peak[v * Resources.Count + (int)r] : _p.Demand(v, r, w);
+
+    private int Index(int h, Resource r, int w) => (h * Resources.Count + (int)r) * _p.WindowCount + w;
+
+    public bool Fits(int v, int h)
+    {
+        foreach (var r in Resources.All)
+        {
+            var cap = _p.Usable(h, r);
+            for (var w = 0; w < _p.WindowCount; w++)
+                if (_load[Index(h, r, w)] + Demand(v, r, w) > cap) return false;
+        }
+        return true;
+    }
+
+    public void Add(int v, int h)
+    {
+        foreach (var r in Resources.All)
+            for (var w = 0; w < _p.WindowCount; w++)
+                _load[Index(h, r, w)] += Demand(v, r, w);
+    }
+
+    /// <summary>Mean fraction of usable capacity left on h after adding v, over resources and windows.</summary>
+    public double SlackAfter(int v, int h)
+    {
+        double slack = 0;
+        foreach (var r in Resources.All)
+        {
+            var cap = Math.Max(1, _p.Usable(h, r));
+            for (var w = 0; w < _p.WindowCount; w++)
+                slack += (double)(cap - _load[Index(h, r, w)] - Demand(v, r, w)) / cap;
+        }
+        return slack / (Resources.Count * _p.WindowCount);
+    }
+
+    /// <summary>Sort key: the VM's peak share of the largest host, summed over resources.</summary>
+    public double Size(int v)
+    {
+        double size = 0;
+        foreach (var r in Resources.All)
+            size += (double)_peak[v * Resources.Count + (int)r] / Math.Max(1, _largestUsable[(int)r]);
+        return size;
+    }
+}

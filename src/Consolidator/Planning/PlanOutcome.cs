@@ -1,0 +1,17 @@
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Staging;
+
+namespace Consolidator.Planning;
+
+/// <summary>A validated plan: where every VM goes, the stages that get it there, and the figures.</summary>
+public sealed record PlanOutcome(
+    PlacementProblem Problem,
+    ProfileSet Profiles,
+    SolveResult Solve,
+    MigrationPlan Migrations,
+    PlanSummary Summary)
+{
+    public Placement Target => Solve.Placement;
+}

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+
+namespace Consolidator.Planning;
+
+/// <summary>The figures a capacity planner reads first. Energy in kWh per day under the hosts' power models;
+/// "before" covers the VMs that are placed today.</summary>
+public sealed record PlanSummary(
+    int Vms,
+    int Hosts,
+    int ActiveHostsBefore,
+    int ActiveHostsAfter,
+    double EnergyKWhPerDayBefore,
+    double EnergyKWhPerDayAfter,
+    int Migrations,
+    int RelayMigrations,
+    int FirstPlacements,
+    int Stages,
+    double MemoryMovedGiB,
+    int HostLowerBound,
+    double EnergyLowerBoundKWhPerDay,
+    SolveStatus SolverStatus,
+    double ObjectiveWh,
+    double BoundWh,
+    double Gap,
+    int? PeakSizedFfdHosts,
+    double? PeakSizedFfdEnergyKWhPerDay,
+    int? TemporalFfdHosts,
+    ImmutableSortedDictionary<VmClass, int> VmClasses,
+    ImmutableArray<string> Notes);

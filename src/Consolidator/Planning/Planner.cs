@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Consolidator.Feasibility;
+using Consolidator.Heuristics;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Staging;
+using Consolidator.Traces;
+using Consolidator.Validation;
+
+namespace Consolidator.Planning;
+
+/// <summary>The whole path from profiles to a validated, staged plan. The steps stay apart (BtrPlace's
+/// two phases): decide the placement, then schedule the moves; a move that cannot be scheduled safely
+/// pins its VM and the placement is solved again.</summary>
+public static class Planner
+{
+    /// <summary>Rounds of "pin the VMs whose moves could not be staged, solve again".</summary>
+    public const int MaxRestagingRounds = 3;
+
+    /// <exception cref="InfeasiblePlacementException">No placement exists; the reasons say why.</exception>
+    /// <exception cref="PlanValidationException">The validator rejected the plan (a bug).</exception>
+    public static PlanOutcome Plan(Dataset dataset, ProfileSet profiles, PlanRequest request, IProgress<SolverProgress>? progress = null)
+    {
+        var problem = PlacementProblem.From(dataset, profiles, request.Placement);
+        var reasons = FeasibilityCheck.Explain(problem);
+        if (!reasons.IsEmpty) throw new InfeasiblePlacementException(reasons);
+
+        var notes = ImmutableArray.CreateBuilder<string>();
+        var stayPut = new HashSet<int>();
+        var solve = CpSatPlacementSolver.Solve(problem, request.Solver, WarmStart(problem, stayPut), stayPut, progress);
+        notes.AddRange(solve.Notes);
+        var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
+
+        for (var round = 1; round <= MaxRestagingRounds && !migrations.ReachesTarget; round++)
+        {
+            foreach (var b in migrations.Blocked) stayPut.Add(b.Vm);
+            notes.Add($"round {round}: {migrations.Blocked.Length} move(s) could not be staged safely; their VMs stay put and the placement is solved again");
+            try
+            {
+                var again = CpSatPlacementSolver.Solve(problem, request.Solver, WarmStart(problem, stayPut), stayPut, progress);
+                var staged = MigrationPlanner.Plan(problem, again.Placement, request.MaxMigrationsPerHostPerStage);
+                notes.AddRange(again.Notes);
+                (solve, migrations) = (again, staged);
+            }
+            catch (InfeasiblePlacementException)
+            {
+                notes.Add("with those VMs kept in place no placement exists; the plan keeps the moves it cannot stage and lists them as blocked");
+                break;
+            }
+        }
+
+        var violations = PlanValidator.CheckPlacement(problem, solve.Placement)
+            .Concat(PlanValidator.CheckMigrationPlan(problem, solve.Placement, migrations)).ToImmutableArray();
+        if (!violations.IsEmpty) throw new PlanValidationException(violations);
+
+        var summary = Summaries.Of(problem, profiles, solve, migrations, notes.ToImmutable());
+        return new PlanOutcome(problem, profiles, solve, migrations, summary);
+    }
+
+    /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit).</summary>
+    internal static Placement? WarmStart(PlacementProblem p, IReadOnlySet<int> stayPut)
+    {
+        var candidates = new List<Placement?>
+        {
+            FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut),
+            FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut),
+        };
+        if (p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
+            candidates.Add(p.CurrentPlacement());
+        return candidates.OfType<Placement>().MinBy(c => Objective.Wh(p, c));
+    }
+}

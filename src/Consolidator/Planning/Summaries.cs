@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using Consolidator.Heuristics;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Staging;
+
+namespace Consolidator.Planning;
+
+internal static class Summaries
+{
+    public static PlanSummary Of(PlacementProblem p, ProfileSet profiles, SolveResult solve, MigrationPlan plan, ImmutableArray<string> notes)
+    {
+        var current = p.CurrentPlacement();
+        var peak = FirstFit.Pack(p, Sizing.Peak, Fit.First);
+        var temporal = FirstFit.Pack(p, Sizing.Temporal, Fit.First);
+        var moves = plan.Stages.SelectMany(s => s.Migrations).ToArray();
+        var movedMib = moves.Where(m => m.Kind != MigrationKind.Place).Sum(m => p.Vms[m.Vm].MemoryMib);
+        var classes = profiles.Vms.GroupBy(v => v.Class).ToImmutableSortedDictionary(g => g.Key, g => g.Count());
+        var extraNotes = notes;
+        if (!p.AllPlaced)
+            extraNotes = extraNotes.Add($"{Enumerable.Range(0, p.VmCount).Count(v => p.CurrentHost(v) < 0)} VM(s) run nowhere today; 'before' figures leave them out");
+        if (peak is null) extraNotes = extraNotes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
+
+        return new PlanSummary(
+            Vms: p.VmCount,
+            Hosts: p.HostCount,
+            ActiveHostsBefore: current.ActiveHostCount,
+            ActiveHostsAfter: solve.Placement.ActiveHostCount,
+            EnergyKWhPerDayBefore: Energy.WhPerDay(p, current) / 1000,
+            EnergyKWhPerDayAfter: Energy.WhPerDay(p, solve.Placement) / 1000,
+            Migrations: moves.Count(m => m.Kind == MigrationKind.Move),
+            RelayMigrations: moves.Count(m => m.Kind == MigrationKind.Relay),
+            FirstPlacements: moves.Count(m => m.Kind == MigrationKind.Place),
+            Stages: plan.Stages.Length,
+            MemoryMovedGiB: movedMib / 1024,
+            HostLowerBound: LowerBounds.Hosts(p),
+            EnergyLowerBoundKWhPerDay: LowerBounds.EnergyWhPerDay(p) / 1000,
+            SolverStatus: solve.Status,
+            ObjectiveWh: solve.ObjectiveWh,
+            BoundWh: solve.BoundWh,
+            Gap: solve.Gap,
+            PeakSizedFfdHosts: peak?.ActiveHostCount,
+            PeakSizedFfdEnergyKWhPerDay: peak is null ? null : Energy.WhPerDay(p, peak) / 1000,
+            TemporalFfdHosts: temporal?.ActiveHostCount,
+            VmClasses: classes,
+            Notes: extraNotes);
+    }
+}

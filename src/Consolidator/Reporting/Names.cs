@@ -1,0 +1,30 @@
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Staging;
+
+namespace Consolidator.Reporting;
+
+/// <summary>The spellings the output formats use; part of the plan.json contract.</summary>
+public static class Names
+{
+    public static string Of(VmClass c) => c switch
+    {
+        VmClass.DayPeaking => "day-peaking",
+        VmClass.NightPeaking => "night-peaking",
+        _ => "flat",
+    };
+
+    public static string Of(MigrationKind k) => k switch
+    {
+        MigrationKind.Relay => "relay",
+        MigrationKind.Place => "place",
+        _ => "move",
+    };
+
+    public static string Of(SolveStatus s) => s switch
+    {
+        SolveStatus.Optimal => "optimal",
+        SolveStatus.Feasible => "feasible",
+        _ => "heuristic-fallback",
+    };
+}

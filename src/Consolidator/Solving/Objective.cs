@@ -1,0 +1,30 @@
+using Consolidator.Packing;
+
+namespace Consolidator.Solving;
+
+/// <summary>The planner's objective in Wh-equivalent per day: energy of the active hosts plus the migration
+/// weight times the memory of every VM that leaves its host. CP-SAT sees it in tenths of a Wh.</summary>
+public static class Objective
+{
+    public const double UnitsPerWh = 10;
+
+    public static double Wh(PlacementProblem p, Placement placement) =>
+        Energy.WhPerDay(p, placement) + Energy.MigrationCostWh(p, placement);
+
+    /// <summary>Idle energy of host h over the whole day, in objective units.</summary>
+    public static long IdleUnits(PlacementProblem p, int h)
+    {
+        var hours = p.Windows.Windows.Sum(w => w.DurationHours);
+        return (long)Math.Round(p.Hosts[h].IdleWatts * hours * UnitsPerWh);
+    }
+
+    /// <summary>Dynamic energy VM v adds on host h over the day, in objective units.</summary>
+    public static long DynamicUnits(PlacementProblem p, int v, int h)
+    {
+        double coreHours = 0;
+        for (var w = 0; w < p.WindowCount; w++) coreHours += p.Windows.Windows[w].DurationHours * p.MeanCpu(v, w);
+        return (long)Math.Round(p.Hosts[h].WattsPerCore * coreHours * UnitsPerWh);
+    }
+
+    public static long MigrationUnits(PlacementProblem p, int v) => (long)Math.Round(p.MigrationCostWh(v) * UnitsPerWh);
+}
