@@ -1,0 +1,84 @@
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Solving;
+
+public class CpSatPlacementSolverTests
+{
+    private static PlacementProblem Problem(Traces.Dataset d, double headroom = 0, double weight = 0, double percentile = 100) =>
+        PlacementProblem.From(d, ProfileBuilder.Build(d, WindowScheme.Hourly(), percentile), new PlacementOptions(headroom, weight));
+
+    [Fact]
+    public void Day_and_night_vms_share_one_host_when_their_peaks_do_not_overlap()
+    {
+        // Each VM needs 12 of 16 cores at its peak: peak-sized, they need two hosts; by window, one.
+        var d = TestInstances.Make(
+            [TestInstances.Host("h1"), TestInstances.Host("h2")],
+            [new Vm("day", 12, 4096, "h1"), new Vm("night", 12, 4096, "h2")],
+            (v, h) => (v == 0 ? (h is >= 8 and < 18 ? 12 : 2) : (h is >= 8 and < 18 ? 2 : 12), 2048));
+        var p = Problem(d);
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1), null);
+
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+        Assert.Equal(1, result.Placement.ActiveHostCount);
+        Assert.Equal(2, Heuristics.FirstFit.Pack(p, Heuristics.Sizing.Peak, Heuristics.Fit.First)!.ActiveHostCount);
+        Assert.Equal(result.ObjectiveWh, result.BoundWh, 3);
+    }
+
+    [Fact]
+    public void Migration_weight_keeps_vms_home_when_moving_saves_less_than_it_costs()
+    {
+        var d = TestInstances.Make(
+            [TestInstances.Host("h1", idle: 10, max: 20), TestInstances.Host("h2", idle: 10, max: 20)],
+            [new Vm("a", 4, 65536 / 4, "h1"), new Vm("b", 4, 65536 / 4, "h2")],
+            (_, _) => (2, 1024));
+        var p = Problem(d, weight: 100); // 16 GiB x 100 Wh/GiB = 1.6 kWh per move > 240 Wh idle per host-day
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1), null);
+
+        Assert.Equal(p.CurrentPlacement(), result.Placement);
+        var cheap = CpSatPlacementSolver.Solve(Problem(d, weight: 0), new SolverOptions(10, 1, 1), null);
+        Assert.Equal(1, cheap.Placement.ActiveHostCount);
+    }
+
+    [Fact]
+    public void Headroom_is_kept_in_every_window()
+    {
+        // Two VMs of 8 cores fit a 16-core host exactly, but not with 10 % headroom.
+        var d = TestInstances.Make(
+            [TestInstances.Host("h1"), TestInstances.Host("h2")],
+            [new Vm("a", 8, 1024, null), new Vm("b", 8, 1024, null)],
+            (_, _) => (8, 512));
+
+        Assert.Equal(1, CpSatPlacementSolver.Solve(Problem(d, headroom: 0), new SolverOptions(10, 1, 1), null).Placement.ActiveHostCount);
+        Assert.Equal(2, CpSatPlacementSolver.Solve(Problem(d, headroom: 0.1), new SolverOptions(10, 1, 1), null).Placement.ActiveHostCount);
+    }
+
+    [Fact]
+    public void Prefers_the_host_with_the_cheaper_power_model()
+    {
+        var d = TestInstances.Make(
+            [TestInstances.Host("hungry", idle: 200, max: 400), TestInstances.Host("frugal", idle: 50, max: 150)],
+            [new Vm("a", 2, 1024, null)],
+            (_, _) => (1, 512));
+
+        var result = CpSatPlacementSolver.Solve(Problem(d), new SolverOptions(10, 1, 1), null);
+
+        Assert.Equal(1, result.Placement[0]);
+        // 50 W idle all day + 100 W / 16 cores x 1 core x 24 h = 1350 Wh.
+        Assert.Equal(1350, Energy.WhPerDay(Problem(d), result.Placement), 1);
+    }
+
+    [Fact]
+    public void One_worker_deterministic_limit_parameters()
+    {
+        var text = CpSatPlacementSolver.Parameters(new SolverOptions(30, 7, 1));
+        Assert.Contains("num_workers:1", text);
+        Assert.Contains("random_seed:7", text);
+        Assert.Contains("max_deterministic_time:30", text);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+using Consolidator.Traces;
+
+namespace Consolidator.Tests.Support;
+
+/// <summary>Small in-memory datasets for planner tests, sampled on the hour from Monday 2026-01-05 UTC.</summary>
+public static class TestInstances
+{
+    public static readonly long Start = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    /// <param name="usage">CPU cores and memory MiB of VM v at hour-of-day h.</param>
+    public static Dataset Make(IEnumerable<Host> hosts, IEnumerable<Vm> vms, Func<int, int, (double Cpu, double Mem)> usage, int days = 1)
+    {
+        var vmList = vms.ToImmutableArray();
+        var series = vmList.Select((_, v) =>
+        {
+            var n = 24 * days;
+            var t = new long[n];
+            var c = new float[n];
+            var m = new float[n];
+            for (var i = 0; i < n; i++)
+            {
+                t[i] = Start + i * 3600L;
+                var (cpu, mem) = usage(v, i % 24);
+                c[i] = (float)cpu;
+                m[i] = (float)mem;
+            }
+            return new VmSeries(t, c, m);
+        }).ToImmutableArray();
+        return new Dataset("test", [.. hosts], vmList, series);
+    }
+
+    public static Host Host(string id, double cores = 16, double memMib = 65536, double idle = 100, double max = 300) =>
+        new(id, cores, memMib, idle, max);
+}
