@@ -15,7 +15,9 @@ public sealed record PlantedDataset(Dataset Dataset, int OptimalHosts, Immutable
 /// the planted groups use exactly K. Memory is small and constant so it never binds.
 /// The optimum holds for hourly (or finer, hour-aligned) windows, zero headroom and no vCPU-allocation limit:
 /// a planted host's vCPUs add up to more than its cores, as its VMs peak in different hours.
-/// All VMs are left unplaced (empty current_host): there is no current placement to migrate from.</summary>
+/// All VMs are left unplaced (empty current_host): there is no current placement to migrate from.
+/// The inventory holds spare hosts of the same model beyond the K planted ones (as many again by default),
+/// so that a planner which cannot find the planted packing, or a peak-sized baseline, can still place every VM.</summary>
 public static class PlantedInstance
 {
     public const double HostCores = 32, HostMemoryMib = 262144, HostIdleWatts = 100, HostMaxWatts = 300;
@@ -30,7 +32,7 @@ public static class PlantedInstance
 
     private static readonly int[] MemoryChoices = [1024, 2048, 4096, 8192, 16384];
 
-    public static PlantedDataset Generate(int hosts, int seed, int minVmsPerHost = 6, int maxVmsPerHost = 8, int days = 1, int sampleMinutes = 60)
+    public static PlantedDataset Generate(int hosts, int seed, int minVmsPerHost = 6, int maxVmsPerHost = 8, int days = 1, int sampleMinutes = 60, int? spareHosts = null)
     {
         var capacitySteps = (int)(HostCores / CpuStep);
         if (hosts < 1) throw new ArgumentOutOfRangeException(nameof(hosts), hosts, "at least one host");
@@ -41,11 +43,14 @@ public static class PlantedInstance
         if (sampleMinutes < 1 || 60 % sampleMinutes != 0)
             throw new ArgumentOutOfRangeException(nameof(sampleMinutes), sampleMinutes, "must divide 60, so every sample lies in one hour");
 
+        var spares = spareHosts ?? hosts;
+        if (spares < 0) throw new ArgumentOutOfRangeException(nameof(spareHosts), spares, "spare hosts cannot be negative");
         var rng = SplitMix64.FromSeed(seed);
-        var hostWidth = Math.Max(2, hosts.ToString(CultureInfo.InvariantCulture).Length);
-        var hostList = Enumerable.Range(1, hosts)
+        var hostWidth = Math.Max(2, (hosts + spares).ToString(CultureInfo.InvariantCulture).Length);
+        var inventory = Enumerable.Range(1, hosts + spares)
             .Select(k => new Host("h-" + k.ToString("D" + hostWidth, CultureInfo.InvariantCulture), HostCores, HostMemoryMib, HostIdleWatts, HostMaxWatts))
             .ToImmutableArray();
+        var hostList = inventory.Take(hosts);
         // Keeps a host's VMs within half its memory whatever their count.
         var memoryCap = HostMemoryMib / 2 / maxVmsPerHost;
         var memoryChoices = MemoryChoices.Where(m => m <= memoryCap).DefaultIfEmpty((int)memoryCap).ToArray();
@@ -87,7 +92,7 @@ public static class PlantedInstance
             }
             usage.Add(new VmSeries(t, cpu, mem));
         }
-        var dataset = new Dataset($"planted-K{hosts}", hostList, vms.MoveToImmutable(), usage.MoveToImmutable());
+        var dataset = new Dataset($"planted-K{hosts}", inventory, vms.MoveToImmutable(), usage.MoveToImmutable());
         return new PlantedDataset(dataset, hosts, [.. planted.Select(p => p.Host)]);
     }
 

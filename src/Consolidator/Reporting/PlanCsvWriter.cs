@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Consolidator.Planning;
 using Consolidator.Staging;
 
@@ -18,20 +17,15 @@ public static class PlanCsvWriter
                 finalStage[m.Vm] = stage.Number;
         var blocked = plan.Migrations.Blocked.Select(b => b.Vm).ToHashSet();
 
-        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
-        foreach (var header in new[] { "vm_id", "current_host", "planned_host", "action", "stage" }) csv.WriteField(header);
-        csv.NextRecord();
+        using var csv = CsvWriter.Create(writer, CsvWriterOptions.Default with { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true);
+        csv.WriteRecord("vm_id", "current_host", "planned_host", "action", "stage");
         for (var v = 0; v < p.VmCount; v++)
         {
             var action = blocked.Contains(v) ? "blocked"
                 : p.CurrentHost(v) < 0 ? "place"
                 : p.CurrentHost(v) == plan.Target[v] ? "stay" : "move";
-            csv.WriteField(p.Vms[v].Id);
-            csv.WriteField(p.Vms[v].CurrentHost ?? "");
-            csv.WriteField(p.Hosts[plan.Target[v]].Id);
-            csv.WriteField(action);
-            csv.WriteField(finalStage.TryGetValue(v, out var s) ? s.ToString(CultureInfo.InvariantCulture) : "");
-            csv.NextRecord();
+            csv.WriteRecord(p.Vms[v].Id, p.Vms[v].CurrentHost ?? "", p.Hosts[plan.Target[v]].Id, action,
+                finalStage.TryGetValue(v, out var s) ? s.ToString(CultureInfo.InvariantCulture) : "");
         }
     }
 }
