@@ -1,0 +1,193 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Consolidator.Datasets;
+
+/// <summary>One CSV file of a dataset, read record by record. Columns are found by header name once;
+/// every problem is reported as an <see cref="InputException"/> that names the file, the line the record
+/// starts on, the column and the offending text.</summary>
+internal sealed class DatasetFile : IDisposable
+{
+    private static readonly CsvReaderOptions Options = CsvReaderOptions.Default with
+    {
+        Separator = ',',
+        DetectSeparatorHint = false,
+        TrimWhitespace = true,
+        TrimInsideQuotes = true,
+        TrackLineNumbers = true,
+        FormatProvider = CultureInfo.InvariantCulture,
+        // Recovering from a stray or unclosed quote silently shifts or swallows values; refuse instead.
+        MalformedData = CsvMalformedDataHandling.Throw,
+    };
+
+    // ISO-8601 as spreadsheets and exporters write it; K takes Z, +02:00, +0200 or nothing (then UTC).
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mmK", "yyyy-MM-dd",
+    ];
+
+    private readonly CsvReader _csv;
+    private readonly string[] _header;
+    private char[] _chars = new char[64];
+
+    private DatasetFile(string path, CsvReader csv, string[] header, int headerLine)
+    {
+        Path = path;
+        _csv = csv;
+        _header = header;
+        HeaderLine = headerLine;
+    }
+
+    /// <summary>The path as the user gave it (directory + file name), used in every error.</summary>
+    public string Path { get; }
+
+    public int HeaderLine { get; }
+
+    /// <summary>The line the current record starts on (lines inside quoted fields and blank lines count).</summary>
+    public int Line => (int)Math.Min(_csv.LineNumber, int.MaxValue);
+
+    /// <summary>Opens <paramref name="path"/> and checks that its header has every required column.</summary>
+    public static DatasetFile Open(string path, params string[] requiredColumns)
+    {
+        if (!File.Exists(path))
+            throw new InputException(path, 0, null, 0, null, "file not found");
+        CsvReader csv;
+        try
+        {
+            csv = CsvReader.FromFile(path, Options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, 0, null, 0, null, $"cannot open the file: {e.Message}");
+        }
+        try
+        {
+            string[] header;
+            try
+            {
+                header = csv.Headers.Select(h => h.Trim()).ToArray();
+            }
+            catch (CsvFormatException e)
+            {
+                throw Malformed(path, e);
+            }
+            var file = new DatasetFile(path, csv, header, (int)Math.Max(1, csv.LineNumber));
+            if (header.Length == 0)
+                throw new InputException(path, 1, null, 0, null,
+                    $"the file is empty; expected a header line with the columns {string.Join(", ", requiredColumns)}");
+            foreach (var name in requiredColumns) file.Column(name);
+            return file;
+        }
+        catch
+        {
+            csv.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The 0-based index of a required column, matched case-insensitively. From then on errors in
+    /// that column name it as asked (vm_id), however the header spells it (VM_ID).</summary>
+    public int Column(string name)
+    {
+        var found = -1;
+        for (var i = 0; i < _header.Length; i++)
+        {
+            if (!string.Equals(_header[i], name, StringComparison.OrdinalIgnoreCase)) continue;
+            if (found >= 0)
+                throw new InputException(Path, HeaderLine, name, i + 1, _header[i],
+                    $"column '{name}' appears twice in the header (columns {found + 1} and {i + 1})");
+            found = i;
+        }
+        if (found < 0)
+            throw new InputException(Path, HeaderLine, name, 0, null,
+                $"required column '{name}' is missing; the header has: {string.Join(", ", _header)}");
+        _header[found] = name;
+        return found;
+    }
+
+    /// <summary>Moves to the next record; false at the end of the file. A record must have a field for every
+    /// header column; extra fields must be empty (a trailing comma), since a non-empty one usually means an
+    /// unquoted comma that shifted the values.</summary>
+    public bool Read()
+    {
+        try
+        {
+            if (!_csv.Read()) return false;
+        }
+        catch (CsvFormatException e)
+        {
+            throw Malformed(Path, e);
+        }
+        var count = _csv.FieldCount;
+        if (count < _header.Length)
+            throw new InputException(Path, Line, _header[count], count + 1, null,
+                $"the row has {count} fields but the header has {_header.Length}; '{_header[count]}' is missing");
+        for (var i = _header.Length; i < count; i++)
+        {
+            if (_csv.GetSpan(i).IsEmpty) continue;
+            throw new InputException(Path, Line, null, 0, _csv.GetString(i),
+                $"the row has {count} fields but the header has {_header.Length} (field {i + 1} is extra; an unquoted comma?)");
+        }
+        return true;
+    }
+
+    public string Text(int column) => _csv.GetString(column);
+
+    /// <summary>The field as chars, valid until the next call; lets hot loops look values up without a string.</summary>
+    public ReadOnlySpan<char> Chars(int column)
+    {
+        var bytes = _csv.GetSpan(column).Length;
+        if (_chars.Length < bytes) _chars = new char[Math.Max(bytes, _chars.Length * 2)];
+        return _chars.AsSpan(0, _csv.GetChars(column, _chars));
+    }
+
+    public string Id(int column)
+    {
+        var id = Text(column);
+        if (id.Length == 0) throw Error(column, $"empty {_header[column]}", id);
+        return id;
+    }
+
+    /// <summary>A finite, non-negative number; when <paramref name="positive"/>, also greater than zero.</summary>
+    public double Number(int column, bool positive)
+    {
+        var span = _csv.GetSpan(column);
+        if (span.IsEmpty) throw Error(column, "missing value; expected a number", "");
+        if (!double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            throw Error(column, "not a number (expected e.g. 4, 2.5 or 1e3)", Text(column));
+        if (!double.IsFinite(value)) throw Error(column, "not a finite number", Text(column));
+        if (value < 0) throw Error(column, "must not be negative", Text(column));
+        if (positive && value == 0) throw Error(column, "must be greater than zero", Text(column));
+        return value;
+    }
+
+    /// <summary>A usage value, stored as float: finite, non-negative, within float range.</summary>
+    public float Sample(int column)
+    {
+        var value = (float)Number(column, positive: false);
+        if (float.IsInfinity(value)) throw Error(column, "too large for a usage value (above 3.4e38)", Text(column));
+        return value;
+    }
+
+    /// <summary>An ISO-8601 timestamp as Unix seconds (UTC); one without an offset is taken as UTC.</summary>
+    public long UnixSeconds(int column)
+    {
+        var chars = Chars(column);
+        if (chars.IsEmpty) throw Error(column, "missing timestamp", "");
+        if (!DateTimeOffset.TryParseExact(chars, TimestampFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            throw Error(column, "not an ISO-8601 timestamp (expected e.g. 2026-01-05T00:15:00Z)", chars.ToString());
+        return time.ToUnixTimeSeconds();
+    }
+
+    /// <summary>A problem with one field of the current record.</summary>
+    public InputException Error(int column, string problem, string? value) =>
+        new(Path, Line, _header[column], column + 1, value, problem);
+
+    public void Dispose() => _csv.Dispose();
+
+    // CsvHelper's exception knows the line but not the path the user gave; carry both.
+    private static InputException Malformed(string path, CsvFormatException e) =>
+        new(path, (int)Math.Min(e.LineNumber, int.MaxValue), null, 0, null, e.Message);
+}

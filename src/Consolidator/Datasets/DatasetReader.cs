@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+using Consolidator.Traces;
+
+namespace Consolidator.Datasets;
+
+/// <summary>Reads a dataset folder in the native format: <c>hosts.csv</c>, <c>vms.csv</c> and
+/// <c>usage.csv</c> (long format, one row per VM and timestamp). Header order is free, names match
+/// case-insensitively, unknown columns are ignored. Any problem is an <see cref="InputException"/>.</summary>
+public static class DatasetReader
+{
+    public const string HostsFile = "hosts.csv";
+    public const string VmsFile = "vms.csv";
+    public const string UsageFile = "usage.csv";
+
+    public static Dataset Read(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+            throw new InputException(directory, 0, null, 0, null, "dataset folder not found");
+
+        var hosts = ReadHosts(Path.Combine(directory, HostsFile));
+        var vms = ReadVms(Path.Combine(directory, VmsFile), hosts);
+        var usage = ReadUsage(Path.Combine(directory, UsageFile), vms);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        return new Dataset(name, hosts, vms.Vms, usage);
+    }
+
+    private static ImmutableArray<Host> ReadHosts(string path)
+    {
+        using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
+        int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
+            idle = file.Column("idle_watts"), max = file.Column("max_watts");
+        var hosts = ImmutableArray.CreateBuilder<Host>();
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (file.Read())
+        {
+            var hostId = file.Id(id);
+            if (!lines.TryAdd(hostId, file.Line))
+                throw file.Error(id, $"duplicate host_id (first on line {lines[hostId]})", hostId);
+            var host = new Host(hostId, file.Number(cpu, positive: true), file.Number(memory, positive: true),
+                file.Number(idle, positive: false), file.Number(max, positive: false));
+            if (host.MaxWatts < host.IdleWatts)
+                throw file.Error(max, $"max_watts must be at least idle_watts ({file.Text(idle)})", file.Text(max));
+            hosts.Add(host);
+        }
+        if (hosts.Count == 0)
+            throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no hosts: the file has a header but no rows");
+        return hosts.ToImmutable();
+    }
+
+    /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
+    private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);
+
+    private static VmTable ReadVms(string path, ImmutableArray<Host> hosts)
+    {
+        using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
+        int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
+            current = file.Column("current_host");
+        var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        var vms = ImmutableArray.CreateBuilder<Vm>();
+        var lines = new List<int>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (file.Read())
+        {
+            var vmId = file.Id(id);
+            if (!index.TryAdd(vmId, vms.Count))
+                throw file.Error(id, $"duplicate vm_id (first on line {lines[index[vmId]]})", vmId);
+            var host = file.Text(current);
+            if (host.Length > 0 && !known.Contains(host))
+                throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
+            vms.Add(new Vm(vmId, file.Number(vcpus, positive: true), file.Number(memory, positive: true),
+                host.Length > 0 ? host : null));
+            lines.Add(file.Line);
+        }
+        if (vms.Count == 0)
+            throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no VMs: the file has a header but no rows");
+        return new VmTable(path, vms.ToImmutable(), lines.ToArray(), id, index);
+    }
+
+    private static ImmutableArray<VmSeries> ReadUsage(string path, VmTable vms)
+    {
+        var series = new SeriesBuilder[vms.Vms.Length];
+        for (var i = 0; i < series.Length; i++) series[i] = new SeriesBuilder();
+
+        using (var file = DatasetFile.Open(path, "timestamp", "vm_id", "cpu_cores", "memory_mib"))
+        {
+            int time = file.Column("timestamp"), id = file.Column("vm_id"), cpu = file.Column("cpu_cores"),
+                memory = file.Column("memory_mib");
+            // Looked up by span so that millions of rows do not each allocate an id string.
+            var lookup = vms.Index.GetAlternateLookup<ReadOnlySpan<char>>();
+            while (file.Read())
+            {
+                var vmId = file.Chars(id);
+                if (vmId.IsEmpty) throw file.Error(id, "empty vm_id", "");
+                if (!lookup.TryGetValue(vmId, out var vm))
+                    throw file.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}", vmId.ToString());
+                series[vm].Add(file.UnixSeconds(time), file.Sample(cpu), file.Sample(memory));
+            }
+        }
+
+        for (var i = 0; i < series.Length; i++)
+        {
+            if (series[i].Count > 0) continue;
+            var vmId = vms.Vms[i].Id;
+            throw new InputException(vms.Path, vms.Lines[i], "vm_id", vms.IdColumn + 1, vmId,
+                $"VM has no usage rows in {UsageFile}");
+        }
+        return [.. series.Select(s => s.ToSeries())];
+    }
+}

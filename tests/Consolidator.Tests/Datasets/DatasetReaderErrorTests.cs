@@ -1,0 +1,238 @@
+using Consolidator.Datasets;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Datasets;
+
+public class DatasetReaderErrorTests
+{
+    private const string HostsHeader = "host_id,cpu_cores,memory_mib,idle_watts,max_watts\n";
+    private const string VmsHeader = "vm_id,vcpus,memory_mib,current_host\n";
+    private const string UsageHeader = "timestamp,vm_id,cpu_cores,memory_mib\n";
+
+    [Theory]
+    [InlineData("hosts.csv")]
+    [InlineData("vms.csv")]
+    [InlineData("usage.csv")]
+    public void Missing_file(string name)
+    {
+        using var data = DatasetFixture.Create();
+        File.Delete(data.PathOf(name));
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), 0, null, 0, null);
+        Assert.Contains("not found", e.Message);
+    }
+
+    [Fact]
+    public void Missing_folder()
+    {
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(Path.Combine(Path.GetTempPath(), "no-such-dataset-" + Guid.NewGuid())));
+        Assert.Equal(0, e.Line);
+        Assert.Contains("not found", e.Message);
+    }
+
+    [Theory]
+    [InlineData("hosts.csv")]
+    [InlineData("vms.csv")]
+    [InlineData("usage.csv")]
+    public void Empty_file(string name)
+    {
+        using var data = Create(name, "");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), 1, null, 0, null);
+        Assert.Contains("empty", e.Message);
+    }
+
+    [Theory]
+    [InlineData("hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts\nh1,16,65536,100\n", "max_watts")]
+    [InlineData("vms.csv", "vm_id,vcpus,memory_mib\nvm1,2,4096\n", "current_host")]
+    [InlineData("usage.csv", "time,vm_id,cpu_cores,memory_mib\n2026-01-05T00:00:00Z,vm1,1,1\n", "timestamp")]
+    public void Required_column_missing(string name, string text, string column)
+    {
+        using var data = Create(name, text);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), 1, column, 0, null);
+        Assert.Contains("missing", e.Problem);
+        Assert.Contains(text[..text.IndexOf('\n')].Replace(",", ", "), e.Problem); // the columns found
+    }
+
+    [Fact]
+    public void Required_column_twice()
+    {
+        using var data = Create("vms.csv", "vm_id,vcpus,memory_mib,current_host,VM_ID\nvm1,2,4096,h1,x\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 1, "vm_id", 5, "VM_ID");
+    }
+
+    [Theory]
+    [InlineData("h1,abc,65536,100,250", "cpu_cores", 2, "abc")]
+    [InlineData("h1,\"1,5\",65536,100,250", "cpu_cores", 2, "1,5")]
+    [InlineData("h1,,65536,100,250", "cpu_cores", 2, "")]
+    [InlineData("h1,-4,65536,100,250", "cpu_cores", 2, "-4")]
+    [InlineData("h1,0,65536,100,250", "cpu_cores", 2, "0")]
+    [InlineData("h1,NaN,65536,100,250", "cpu_cores", 2, "NaN")]
+    [InlineData("h1,16,Infinity,100,250", "memory_mib", 3, "Infinity")]
+    [InlineData("h1,16,0,100,250", "memory_mib", 3, "0")]
+    [InlineData("h1,16,65536,-Infinity,250", "idle_watts", 4, "-Infinity")]
+    [InlineData("h1,16,65536,-1,250", "idle_watts", 4, "-1")]
+    [InlineData("h1,16,65536,100,∞", "max_watts", 5, "∞")]
+    [InlineData("h1,16,65536,100,1e400", "max_watts", 5, "1e400")]
+    [InlineData("h1,16,65536,300,250", "max_watts", 5, "250")]
+    public void Bad_host_number(string row, string column, int columnNumber, string value)
+    {
+        using var data = Create("hosts.csv", HostsHeader + "h0,8,1024,50,60\n" + row + "\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("hosts.csv"), 3, column, columnNumber, value);
+    }
+
+    [Theory]
+    [InlineData("vm1,0,4096,h1", "vcpus", 2, "0")]
+    [InlineData("vm1,NaN,4096,h1", "vcpus", 2, "NaN")]
+    [InlineData("vm1,2,x,h1", "memory_mib", 3, "x")]
+    [InlineData("vm1,2,0,h1", "memory_mib", 3, "0")]
+    public void Bad_vm_number(string row, string column, int columnNumber, string value)
+    {
+        using var data = Create("vms.csv", VmsHeader + row + "\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 2, column, columnNumber, value);
+    }
+
+    [Theory]
+    [InlineData("2026-01-05T00:00:00Z,vm1,-1,2048", "cpu_cores", 3, "-1")]
+    [InlineData("2026-01-05T00:00:00Z,vm1,abc,2048", "cpu_cores", 3, "abc")]
+    [InlineData("2026-01-05T00:00:00Z,vm1,Infinity,2048", "cpu_cores", 3, "Infinity")]
+    [InlineData("2026-01-05T00:00:00Z,vm1,1,NaN", "memory_mib", 4, "NaN")]
+    [InlineData("2026-01-05T00:00:00Z,vm1,1,1e39", "memory_mib", 4, "1e39")]
+    [InlineData("2026-13-05T00:00:00Z,vm1,1,2048", "timestamp", 1, "2026-13-05T00:00:00Z")]
+    [InlineData("yesterday,vm1,1,2048", "timestamp", 1, "yesterday")]
+    [InlineData("05/01/2026 00:00,vm1,1,2048", "timestamp", 1, "05/01/2026 00:00")]
+    [InlineData(",vm1,1,2048", "timestamp", 1, "")]
+    [InlineData("2026-01-05T00:00:00Z,vm9,1,2048", "vm_id", 2, "vm9")]
+    [InlineData("2026-01-05T00:00:00Z,,1,2048", "vm_id", 2, "")]
+    public void Bad_usage_row(string row, string column, int columnNumber, string value)
+    {
+        using var data = Create("usage.csv", UsageHeader + "2026-01-05T00:00:00Z,vm1,0,0\n" + row + "\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("usage.csv"), 3, column, columnNumber, value);
+    }
+
+    [Theory]
+    [InlineData("hosts.csv", HostsHeader + "h1,16,65536\n", "idle_watts", 4)]
+    [InlineData("vms.csv", VmsHeader + "vm1,2,4096\n", "current_host", 4)]
+    [InlineData("usage.csv", UsageHeader + "2026-01-05T00:00:00Z,vm1\n", "cpu_cores", 3)]
+    public void Row_with_fewer_fields_than_the_header(string name, string text, string column, int columnNumber)
+    {
+        using var data = Create(name, text);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), 2, column, columnNumber, null);
+    }
+
+    [Fact]
+    public void Row_with_a_non_empty_extra_field()
+    {
+        using var data = Create("usage.csv", UsageHeader + "2026-01-05T00:00:00Z,vm1,1,5,2048\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("usage.csv"), 2, null, 0, "2048");
+    }
+
+    [Theory]
+    [InlineData("hosts.csv", HostsHeader + "h1,16,65536,100,250\n ,16,65536,100,250\n", 3, "host_id", 1)]
+    [InlineData("vms.csv", VmsHeader + "\"\",2,4096,h1\n", 2, "vm_id", 1)]
+    public void Empty_id(string name, string text, int line, string column, int columnNumber)
+    {
+        using var data = Create(name, text);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), line, column, columnNumber, "");
+        Assert.Contains("empty", e.Problem);
+    }
+
+    [Fact]
+    public void Duplicate_host_id()
+    {
+        using var data = Create("hosts.csv", HostsHeader + "h1,16,65536,100,250\nh2,16,65536,100,250\nh1,8,1024,10,20\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("hosts.csv"), 4, "host_id", 1, "h1");
+        Assert.Contains("line 2", e.Problem);
+    }
+
+    [Fact]
+    public void Duplicate_vm_id()
+    {
+        using var data = Create("vms.csv", "current_host,vm_id,vcpus,memory_mib\nh1,vm1,2,4096\nh1,vm2,2,4096\nh2,vm2,2,4096\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 4, "vm_id", 2, "vm2");
+        Assert.Contains("line 3", e.Problem);
+    }
+
+    [Fact]
+    public void Current_host_unknown()
+    {
+        using var data = Create("vms.csv", VmsHeader + "vm1,2,4096,h1\nvm2,2,4096,h9\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 3, "current_host", 4, "h9");
+    }
+
+    [Fact]
+    public void Vm_without_usage_rows()
+    {
+        var usage = string.Concat(DatasetFixture.Usage.Split('\n').Where(l => !l.Contains("vm2")).Select(l => l + "\n"));
+        using var data = DatasetFixture.Create(usage: usage);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 3, "vm_id", 1, "vm2");
+        Assert.Equal("VM has no usage rows in usage.csv", e.Problem);
+    }
+
+    [Theory]
+    [InlineData("hosts.csv", HostsHeader, "no hosts")]
+    [InlineData("vms.csv", VmsHeader, "no VMs")]
+    public void Header_without_rows(string name, string text, string problem)
+    {
+        using var data = Create(name, text);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), 2, null, 0, null);
+        Assert.Contains(problem, e.Problem);
+    }
+
+    [Fact]
+    public void Unclosed_quote_is_reported_on_its_line()
+    {
+        using var data = Create("vms.csv", VmsHeader + "vm1,2,4096,h1\n\"vm2,2,4096,h1\nvm3,8,16384,h2\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 3, null, 0, null);
+        Assert.Contains("quote", e.Problem);
+    }
+
+    [Fact]
+    public void Line_numbers_count_physical_lines_with_bom_crlf_blank_lines_and_quoted_line_breaks()
+    {
+        var usage = "\uFEFF" + string.Join("\r\n",
+            "timestamp,vm_id,cpu_cores,memory_mib,note",
+            "2026-01-05T00:00:00Z,vm1,1,2048,\"two",
+            "lines\"",
+            "",
+            "2026-01-05T00:15:00Z,vm1,x,2048,") + "\r\n";
+        using var data = Create("usage.csv", usage);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("usage.csv"), 5, "cpu_cores", 3, "x");
+    }
+
+    private static DatasetFixture Create(string name, string text) => name switch
+    {
+        "hosts.csv" => DatasetFixture.Create(hosts: text),
+        "vms.csv" => DatasetFixture.Create(vms: text),
+        _ => DatasetFixture.Create(usage: text),
+    };
+
+    private static void AssertLocated(InputException e, string file, int line, string? column, int columnNumber, string? value)
+    {
+        Assert.Equal(file, e.File);
+        Assert.Equal(line, e.Line);
+        Assert.Equal(column, e.Column);
+        Assert.Equal(columnNumber, e.ColumnNumber);
+        Assert.Equal(value, e.Value);
+        Assert.StartsWith(line > 0 ? $"{file}:{line}" : file, e.Message);
+        if (column is not null) Assert.Contains($"column {columnNumber} '{column}'", e.Message);
+        if (value is not null) Assert.Contains($"'{value}'", e.Message);
+        Assert.Contains(e.Problem, e.Message);
+        Assert.False(string.IsNullOrWhiteSpace(e.Problem));
+    }
+}
