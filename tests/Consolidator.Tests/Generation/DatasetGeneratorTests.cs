@@ -1,3 +1,4 @@
+using Consolidator.Tests.Support;
 using Consolidator.Datasets;
 using Consolidator.Generation;
 using Consolidator.Profiles;

@@ -11,8 +11,11 @@ namespace Consolidator.Tests.Planning;
 
 public class PlannerPropertyTests
 {
-    private static readonly Gen<(int Seed, double Headroom, double Weight, int Windows)> Cases =
-        Gen.Select(Gen.Int[0, 1_000_000], Gen.OneOfConst(0.0, 0.1, 0.25), Gen.OneOfConst(0.0, 10.0, 1000.0), Gen.OneOfConst(1, 2, 4, 24));
+    public sealed record Case(int Seed, double Headroom, double Weight, int Windows);
+
+    private static readonly Gen<Case> Cases =
+        Gen.Select(Gen.Int[0, 1_000_000], Gen.OneOf(0.0, 0.1, 0.25), Gen.OneOf(0.0, 10.0, 1000.0), Gen.OneOf(1, 2, 4, 24),
+            (seed, headroom, weight, windows) => new Case(seed, headroom, weight, windows));
 
     private static PlanRequest Request(double headroom, double weight) =>
         new(new PlacementOptions(headroom, weight), new SolverOptions(2, 1, 1));
