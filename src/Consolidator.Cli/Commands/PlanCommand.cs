@@ -22,7 +22,7 @@ internal static class PlanCommand
         var timeLimit = new Option<double>("--time-limit") { Description = "Solver time limit in seconds (deterministic time with --workers 1)", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "CP-SAT workers; 0 = one per core; 1 = repeatable plans", DefaultValueFactory = _ => 0 };
-        var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 0 };
+        var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage, in or out (0 = no cap)", DefaultValueFactory = _ => 2 };
 
         var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, and write plan.json and plan.csv.")
         {

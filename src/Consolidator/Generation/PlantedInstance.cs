@@ -16,7 +16,7 @@ public sealed record PlantedDataset(Dataset Dataset, int OptimalHosts, Immutable
 /// The optimum holds for hourly (or finer, hour-aligned) windows, zero headroom and no vCPU-allocation limit:
 /// a planted host's vCPUs add up to more than its cores, as its VMs peak in different hours.
 /// All VMs are left unplaced (empty current_host): there is no current placement to migrate from.
-/// The inventory holds spare hosts of the same model beyond the K planted ones (as many again by default),
+/// The inventory holds spare hosts of the same model beyond the K planted ones (2 K by default),
 /// so that a planner which cannot find the planted packing, or a peak-sized baseline, can still place every VM.</summary>
 public static class PlantedInstance
 {
@@ -43,7 +43,7 @@ public static class PlantedInstance
         if (sampleMinutes < 1 || 60 % sampleMinutes != 0)
             throw new ArgumentOutOfRangeException(nameof(sampleMinutes), sampleMinutes, "must divide 60, so every sample lies in one hour");
 
-        var spares = spareHosts ?? hosts;
+        var spares = spareHosts ?? 2 * hosts;
         if (spares < 0) throw new ArgumentOutOfRangeException(nameof(spareHosts), spares, "spare hosts cannot be negative");
         var rng = SplitMix64.FromSeed(seed);
         var hostWidth = Math.Max(2, (hosts + spares).ToString(CultureInfo.InvariantCulture).Length);
@@ -97,11 +97,11 @@ public static class PlantedInstance
     }
 
     /// <summary>Splits <paramref name="total"/> steps into n shares of at least <see cref="MinShareSteps"/>:
-    /// the rest is divided in proportion to exponential weights (a Dirichlet(1) split, so shares vary widely),
+    /// the rest is divided in proportion to uniform random weights (a random split whose shares vary moderately),
     /// rounded down, and the rounding remainder goes to the last share so the sum is exact.</summary>
     private static int[] Split(int total, int n, SplitMix64 rng)
     {
-        var weights = Enumerable.Range(0, n).Select(_ => rng.NextExponential()).ToArray();
+        var weights = Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray();
         var sum = weights.Sum();
         var free = total - n * MinShareSteps;
         var shares = new int[n];

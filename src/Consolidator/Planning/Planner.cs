@@ -34,7 +34,9 @@ public static class Planner
 
         for (var round = 1; round <= MaxRestagingRounds && !migrations.ReachesTarget; round++)
         {
-            foreach (var b in migrations.Blocked) stayPut.Add(b.Vm);
+            // A VM that runs nowhere yet cannot stay put; pinning the running ones frees its way.
+            var pinned = migrations.Blocked.Count(b => problem.CurrentHost(b.Vm) >= 0 && stayPut.Add(b.Vm));
+            if (pinned == 0) break;
             notes.Add($"round {round}: {migrations.Blocked.Length} move(s) could not be staged safely; their VMs stay put and the placement is solved again");
             try
             {

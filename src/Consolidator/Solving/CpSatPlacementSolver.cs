@@ -6,69 +6,112 @@ using Google.OrTools.Sat;
 
 namespace Consolidator.Solving;
 
-/// <summary>Solves a placement with Google OR-Tools CP-SAT, warm-started from a heuristic placement.
-/// Reads no files; reports incumbents through <see cref="IProgress{T}"/>.</summary>
+/// <summary>Solves a placement with Google OR-Tools CP-SAT. Small instances get the whole model first (for
+/// a proven bound, and often the optimum); the rest of the time goes to large-neighbourhood search, whose
+/// repair step is CP-SAT on a few hosts. Reads no files; reports incumbents through <see cref="IProgress{T}"/>.</summary>
 public static class CpSatPlacementSolver
 {
+    /// <summary>Above this many x[v,h] Booleans the whole model is not built; LNS starts from the warm start.</summary>
+    public const long FullModelMaxBooleans = 400_000;
+
+    /// <summary>Share of the time limit the host-by-host fill may take, and its cap per host.</summary>
+    public const double HostFillShare = 0.25, MaxSecondsPerHostFill = 0.5;
+
+    /// <summary>Share of the time limit the whole model gets before LNS takes over.</summary>
+    public const double FullModelShare = 0.4;
+
     /// <param name="warmStart">A feasible placement to hint and to fall back on; may be null.</param>
     /// <param name="stayPut">VMs that must stay on their current host (a move that could not be staged).</param>
-    /// <exception cref="InfeasiblePlacementException">CP-SAT proved that no placement exists.</exception>
+    /// <exception cref="InfeasiblePlacementException">CP-SAT proved that no placement exists, or found none.</exception>
     public static SolveResult Solve(
         PlacementProblem p, SolverOptions options, Placement? warmStart,
         IReadOnlySet<int>? stayPut = null, IProgress<SolverProgress>? progress = null)
     {
         options.Validate();
+        stayPut ??= new HashSet<int>();
         var clock = Stopwatch.StartNew();
-        var model = new PlacementModel(p, stayPut ?? new HashSet<int>());
-        if (warmStart is not null) model.Hint(warmStart);
-
-        var solver = new CpSolver { StringParameters = Parameters(options) };
-        var callback = new ProgressCallback(progress, clock);
-        var status = solver.Solve(model.Model, callback);
         var notes = ImmutableArray.CreateBuilder<string>();
+        var workers = options.EffectiveWorkers;
+        // The volume bound is in real Wh; the model rounds each coefficient to a tenth of a Wh, so allow half a
+        // unit per rounded coefficient (hosts and VMs) before comparing it with objectives in units.
+        var bound = Math.Max(0, Math.Floor(LowerBounds.EnergyWhPerDay(p) * Objective.UnitsPerWh - 0.5 * (p.HostCount + p.VmCount)));
+        var incumbent = warmStart;
+        var fromSolver = false;
+        double spent = 0;
 
-        switch (status)
+        if (p.VmCount == 0)
+            return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
+
+        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
+        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.Seed, workers, out spent);
+        if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
-            case CpSolverStatus.Optimal:
-            case CpSolverStatus.Feasible:
-                var placement = model.Read(x => solver.BooleanValue(x));
-                return new SolveResult(placement,
-                    status == CpSolverStatus.Optimal ? SolveStatus.Optimal : SolveStatus.Feasible,
-                    solver.ObjectiveValue / Objective.UnitsPerWh,
-                    solver.BestObjectiveBound / Objective.UnitsPerWh,
-                    clock.Elapsed.TotalSeconds, notes.ToImmutable());
-            case CpSolverStatus.Infeasible:
+            incumbent = filled;
+            fromSolver = true;
+            progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, filled) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
+        }
+        notes.Add(string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
+            filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
+
+        if (Booleans(p) <= FullModelMaxBooleans)
+        {
+            var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
+            if (incumbent is not null) model.Hint(incumbent);
+            var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
+            var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * FullModelShare, options.Seed, workers,
+                new ProgressCallback(progress, clock));
+            spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
+            if (outcome.Status == CpSolverStatus.Infeasible)
                 throw new InfeasiblePlacementException(
                     ["CP-SAT proved that no placement satisfies every capacity row, although each VM fits some host on its own and the total demand fits the inventory in every window: the VMs cannot be split across the hosts (a bin-packing conflict)"]);
-            default:
-                if (warmStart is null)
-                    throw new InfeasiblePlacementException(
-                        [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit or more headroom in the inventory"]);
-                notes.Add($"CP-SAT found no placement within the time limit (status {status}); using the first-fit-decreasing heuristic's placement instead");
-                var bound = status == CpSolverStatus.Unknown ? solver.BestObjectiveBound / Objective.UnitsPerWh : 0;
-                return new SolveResult(warmStart, SolveStatus.HeuristicFallback, Objective.Wh(p, warmStart),
-                    double.IsFinite(bound) ? bound : 0, clock.Elapsed.TotalSeconds, notes.ToImmutable());
+            if (double.IsFinite(outcome.BoundUnits)) bound = Math.Max(bound, Math.Ceiling(outcome.BoundUnits - 1e-6));
+            if (outcome.Placement is { } found)
+            {
+                fromSolver = true;
+                if (incumbent is null || Objective.Units(p, found) <= Objective.Units(p, incumbent)) incumbent = found;
+                if (outcome.Status == CpSolverStatus.Optimal)
+                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes);
+            }
+            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", spent, outcome.Status));
         }
+        else
+        {
+            notes.Add($"{Booleans(p)} placement Booleans are too many for one model; large-neighbourhood search from the warm start");
+        }
+
+        if (incumbent is null)
+            throw new InfeasiblePlacementException(
+                [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit"]);
+
+        var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
+        var improved = lns.Improve(incumbent, options.TimeLimitSeconds - spent, (_, units) =>
+            progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
+        notes.Add($"large-neighbourhood search: {lns.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {lns.Improvements} improvements");
+        fromSolver |= lns.Improvements > 0;
+
+        var units = Objective.Units(p, improved);
+        var status = units <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
+        if (status == SolveStatus.HeuristicFallback)
+            notes.Add("CP-SAT found nothing better than the first-fit-decreasing warm start in the time limit; the plan is that heuristic's placement");
+        return Result(p, improved, status, bound, clock, notes);
     }
 
-    /// <summary>One worker gets a deterministic time limit so that the same input gives the same plan on any
-    /// machine; the wall clock then only guards against a runaway (twice the limit plus 5 s).</summary>
-    internal static string Parameters(SolverOptions o)
+    private static SolveResult Result(PlacementProblem p, Placement placement, SolveStatus status, double boundUnits,
+        Stopwatch clock, ImmutableArray<string>.Builder notes)
     {
-        var inv = CultureInfo.InvariantCulture;
-        var workers = o.EffectiveWorkers;
-        var wall = workers == 1 ? 2 * o.TimeLimitSeconds + 5 : o.TimeLimitSeconds;
-        var text = string.Format(inv, "num_workers:{0} random_seed:{1} max_time_in_seconds:{2}", workers, o.Seed, wall);
-        if (workers == 1) text += string.Format(inv, " max_deterministic_time:{0}", o.TimeLimitSeconds);
-        return text;
+        var units = Objective.Units(p, placement);
+        return new SolveResult(placement, status, units / Objective.UnitsPerWh,
+            Math.Min(boundUnits, units) / Objective.UnitsPerWh, clock.Elapsed.TotalSeconds, notes.ToImmutable());
     }
+
+    private static long Booleans(PlacementProblem p) => (long)p.VmCount * p.HostCount;
+
+    internal static string Parameters(SolverOptions o) => SubSolve.Parameters(o.TimeLimitSeconds, o.Seed, o.EffectiveWorkers);
 
     private sealed class ProgressCallback(IProgress<SolverProgress>? progress, Stopwatch clock) : CpSolverSolutionCallback
     {
-        public override void OnSolutionCallback()
-        {
+        public override void OnSolutionCallback() =>
             progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds,
                 ObjectiveValue() / Objective.UnitsPerWh, BestObjectiveBound() / Objective.UnitsPerWh));
-        }
     }
 }

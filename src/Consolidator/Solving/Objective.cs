@@ -26,5 +26,18 @@ public static class Objective
         return (long)Math.Round(p.Hosts[h].WattsPerCore * coreHours * UnitsPerWh);
     }
 
+    /// <summary>The objective of a whole placement in CP-SAT's units, from the same coefficients the model uses.</summary>
+    public static long Units(PlacementProblem p, Placement placement)
+    {
+        long units = 0;
+        foreach (var h in placement.HostOf.Where(h => h >= 0).Distinct()) units += IdleUnits(p, h);
+        for (var v = 0; v < p.VmCount; v++)
+        {
+            if (placement[v] >= 0) units += DynamicUnits(p, v, placement[v]);
+            if (Energy.IsMigration(p, placement, v)) units += MigrationUnits(p, v);
+        }
+        return units;
+    }
+
     public static long MigrationUnits(PlacementProblem p, int v) => (long)Math.Round(p.MigrationCostWh(v) * UnitsPerWh);
 }

@@ -4,130 +4,155 @@ using Google.OrTools.Sat;
 
 namespace Consolidator.Solving;
 
-/// <summary>The CP-SAT encoding of a <see cref="PlacementProblem"/> (research/consolidation.md section 2):
-/// x[v,h] Booleans only where VM v fits host h alone, y[h] for a powered host, one capacity row per
-/// host, resource and distinct window, energy plus migration cost minimised in tenths of a Wh.</summary>
+/// <summary>The CP-SAT encoding of a <see cref="PlacementProblem"/> (research/consolidation.md section 2),
+/// over all of it or over a neighbourhood: a subset of hosts and the VMs that must go on them. x[v,h]
+/// Booleans exist only where VM v fits host h alone, y[h] marks a powered host, one capacity row per host,
+/// resource and non-dominated window; energy plus migration cost is minimised in tenths of a Wh.</summary>
 internal sealed class PlacementModel
 {
+    private readonly PlacementProblem _p;
+    private readonly BoolVar?[,] _x; // [local vm, local host]
+
     public CpModel Model { get; } = new();
-    public readonly BoolVar?[,] X;
-    public readonly BoolVar[] Y;
+    public int[] Vms { get; }
+    public int[] Hosts { get; }
+    public BoolVar[] Y { get; }
 
-    public PlacementModel(PlacementProblem p, IReadOnlySet<int> stayPut)
+    /// <summary>Multiplies the energy objective when a tie-break is added, so the tie-break never outweighs a
+    /// tenth of a Wh.</summary>
+    public long Scale { get; }
+
+    /// <param name="tieBreakRank">Optional rank per local host: adds rank x CPU load (tenths of a core-window)
+    /// as a secondary objective, so among equal-energy placements load gathers on low ranks and high-rank
+    /// hosts drain, which a later neighbourhood can then switch off.</param>
+    public PlacementModel(PlacementProblem p, int[] vms, int[] hosts, IReadOnlySet<int> stayPut, int[]? tieBreakRank = null)
     {
-        X = new BoolVar?[p.VmCount, p.HostCount];
-        Y = new BoolVar[p.HostCount];
-        for (var h = 0; h < p.HostCount; h++) Y[h] = Model.NewBoolVar($"y{h}");
+        _p = p;
+        Vms = vms;
+        Hosts = hosts;
+        _x = new BoolVar?[vms.Length, hosts.Length];
+        Y = hosts.Select(h => Model.NewBoolVar($"y{h}")).ToArray();
 
-        for (var v = 0; v < p.VmCount; v++)
+        for (var i = 0; i < vms.Length; i++)
         {
+            var v = vms[i];
             var choices = new List<ILiteral>();
-            for (var h = 0; h < p.HostCount; h++)
+            for (var j = 0; j < hosts.Length; j++)
             {
+                var h = hosts[j];
                 if (stayPut.Contains(v) ? h != p.CurrentHost(v) : !p.FitsAlone(v, h)) continue;
                 var x = Model.NewBoolVar($"x{v}_{h}");
-                X[v, h] = x;
+                _x[i, j] = x;
                 choices.Add(x);
                 // Redundant with the capacity rows, but it tightens the LP relaxation a lot.
-                Model.AddImplication(x, Y[h]);
+                Model.AddImplication(x, Y[j]);
             }
             Model.AddExactlyOne(choices);
         }
 
-        var distinctWindows = DistinctWindows(p);
-        for (var h = 0; h < p.HostCount; h++)
-            foreach (var r in Resources.All)
-                foreach (var w in distinctWindows[(int)r])
-                {
-                    var vars = new List<BoolVar>();
-                    var coefs = new List<long>();
-                    for (var v = 0; v < p.VmCount; v++)
-                        if (X[v, h] is { } x && p.Demand(v, r, w) > 0) { vars.Add(x); coefs.Add(p.Demand(v, r, w)); }
-                    if (vars.Count == 0 || coefs.Sum() <= p.Usable(h, r)) continue;
-                    Model.Add(LinearExpr.WeightedSum(vars, coefs) <= LinearExpr.Term(Y[h], p.Usable(h, r)));
-                }
+        AddCapacityRows();
+        BreakSymmetry();
 
-        BreakSymmetry(p);
-
-        var objVars = new List<ILiteral>();
-        var objCoefs = new List<long>();
+        var tieLoad = tieBreakRank is null ? null : vms.Select(CpuLoadTenths).ToArray();
+        Scale = tieBreakRank is null ? 1 : 1 + hosts.Length * Math.Max(1, tieLoad!.Sum());
+        var vars = new List<BoolVar>();
+        var coefs = new List<long>();
         long offset = 0; // every placed VM pays its move, refunded when it stays
-        for (var h = 0; h < p.HostCount; h++) { objVars.Add(Y[h]); objCoefs.Add(Objective.IdleUnits(p, h)); }
-        for (var v = 0; v < p.VmCount; v++)
+        for (var j = 0; j < hosts.Length; j++) { vars.Add(Y[j]); coefs.Add(Scale * Objective.IdleUnits(p, hosts[j])); }
+        for (var i = 0; i < vms.Length; i++)
         {
+            var v = vms[i];
             var move = p.CurrentHost(v) >= 0 ? Objective.MigrationUnits(p, v) : 0;
             offset += move;
-            for (var h = 0; h < p.HostCount; h++)
+            for (var j = 0; j < hosts.Length; j++)
             {
-                if (X[v, h] is not { } x) continue;
-                var c = Objective.DynamicUnits(p, v, h) - (h == p.CurrentHost(v) ? move : 0);
-                if (c != 0) { objVars.Add(x); objCoefs.Add(c); }
+                if (_x[i, j] is not { } x) continue;
+                var c = Scale * (Objective.DynamicUnits(p, v, hosts[j]) - (hosts[j] == p.CurrentHost(v) ? move : 0));
+                if (tieBreakRank is not null) c += tieBreakRank[j] * tieLoad![i];
+                if (c != 0) { vars.Add(x); coefs.Add(c); }
             }
         }
-        Model.Minimize(LinearExpr.WeightedSum(objVars.Select(l => (BoolVar)l), objCoefs) + offset);
+        Model.Minimize(LinearExpr.WeightedSum(vars, coefs) + Scale * offset);
     }
 
     /// <summary>Warm start: CP-SAT tries the hinted placement first and repairs it if it breaks a row.</summary>
     public void Hint(Placement placement)
     {
-        var used = new HashSet<int>(placement.HostOf.Where(h => h >= 0));
-        for (var h = 0; h < Y.Length; h++) Model.AddHint(Y[h], used.Contains(h));
-        for (var v = 0; v < placement.HostOf.Length; v++)
-            for (var h = 0; h < Y.Length; h++)
-                if (X[v, h] is { } x) Model.AddHint(x, h == placement[v]);
+        for (var j = 0; j < Hosts.Length; j++)
+            Model.AddHint(Y[j], Vms.Any(v => placement[v] == Hosts[j]));
+        for (var i = 0; i < Vms.Length; i++)
+            for (var j = 0; j < Hosts.Length; j++)
+                if (_x[i, j] is { } x) Model.AddHint(x, placement[Vms[i]] == Hosts[j]);
     }
 
-    public Placement Read(Func<BoolVar, bool> value)
+    /// <summary>Writes the solver's choice for the model's VMs into a copy of <paramref name="basis"/>.</summary>
+    public Placement Read(Placement basis, Func<BoolVar, bool> value)
     {
-        var hostOf = new int[X.GetLength(0)];
-        for (var v = 0; v < hostOf.Length; v++)
-        {
-            hostOf[v] = -1;
-            for (var h = 0; h < Y.Length; h++)
-                if (X[v, h] is { } x && value(x)) { hostOf[v] = h; break; }
-        }
+        var hostOf = basis.HostOf.ToArray();
+        for (var i = 0; i < Vms.Length; i++)
+            for (var j = 0; j < Hosts.Length; j++)
+                if (_x[i, j] is { } x && value(x)) { hostOf[Vms[i]] = Hosts[j]; break; }
         return new Placement([.. hostOf]);
     }
 
-    /// <summary>Windows whose demand column equals an earlier one's give identical rows; keep one. Memory
-    /// floored at the allocation is usually the same in every window.</summary>
-    private static List<int>[] DistinctWindows(PlacementProblem p)
+    private long CpuLoadTenths(int v)
+    {
+        long sum = 0;
+        for (var w = 0; w < _p.WindowCount; w++) sum += _p.Demand(v, Resource.Cpu, w);
+        return (sum + 99) / 100;
+    }
+
+    private void AddCapacityRows()
+    {
+        var windows = NonDominatedWindows();
+        for (var j = 0; j < Hosts.Length; j++)
+        {
+            var h = Hosts[j];
+            foreach (var r in Resources.All)
+                foreach (var w in windows[(int)r])
+                {
+                    var vars = new List<BoolVar>();
+                    var coefs = new List<long>();
+                    for (var i = 0; i < Vms.Length; i++)
+                        if (_x[i, j] is { } x && _p.Demand(Vms[i], r, w) > 0) { vars.Add(x); coefs.Add(_p.Demand(Vms[i], r, w)); }
+                    if (vars.Count == 0 || coefs.Sum() <= _p.Usable(h, r)) continue;
+                    Model.Add(LinearExpr.WeightedSum(vars, coefs) <= LinearExpr.Term(Y[j], _p.Usable(h, r)));
+                }
+        }
+    }
+
+    /// <summary>A window whose every demand is at most another window's gives a row that the other implies;
+    /// drop it. Memory floored at the allocation is usually the same in every window, so one row remains.</summary>
+    private List<int>[] NonDominatedWindows()
     {
         var result = new List<int>[Resources.Count];
         foreach (var r in Resources.All)
         {
-            var seen = new List<int>();
-            for (var w = 0; w < p.WindowCount; w++)
+            var kept = new List<int>();
+            for (var w = 0; w < _p.WindowCount; w++)
             {
-                var dominated = false;
-                foreach (var k in seen)
-                {
-                    var sameOrSmaller = true;
-                    for (var v = 0; v < p.VmCount && sameOrSmaller; v++)
-                        sameOrSmaller = p.Demand(v, r, w) <= p.Demand(v, r, k);
-                    if (sameOrSmaller) { dominated = true; break; }
-                }
-                if (!dominated) seen.Add(w);
+                var dominated = kept.Any(k => Vms.All(v => _p.Demand(v, r, w) <= _p.Demand(v, r, k)));
+                if (!dominated) kept.Add(w);
             }
-            result[(int)r] = seen;
+            result[(int)r] = kept;
         }
         return result;
     }
 
     /// <summary>Hosts of one model that carry no VM today are interchangeable: power them on in index order.
     /// Hosts with current VMs differ through migration costs, so they are left alone.</summary>
-    private void BreakSymmetry(PlacementProblem p)
+    private void BreakSymmetry()
     {
-        var hasVms = new bool[p.HostCount];
-        for (var v = 0; v < p.VmCount; v++) if (p.CurrentHost(v) >= 0) hasVms[p.CurrentHost(v)] = true;
-        var groups = Enumerable.Range(0, p.HostCount)
-            .Where(h => !hasVms[h])
-            .GroupBy(h => (p.Hosts[h].CpuCores, p.Hosts[h].MemoryMib, p.Hosts[h].IdleWatts, p.Hosts[h].MaxWatts));
+        var hasVms = new HashSet<int>();
+        for (var v = 0; v < _p.VmCount; v++) if (_p.CurrentHost(v) >= 0) hasVms.Add(_p.CurrentHost(v));
+        var groups = Enumerable.Range(0, Hosts.Length)
+            .Where(j => !hasVms.Contains(Hosts[j]))
+            .GroupBy(j => (_p.Hosts[Hosts[j]].CpuCores, _p.Hosts[Hosts[j]].MemoryMib, _p.Hosts[Hosts[j]].IdleWatts, _p.Hosts[Hosts[j]].MaxWatts));
         foreach (var g in groups)
         {
-            var hosts = g.OrderBy(h => h).ToArray();
-            for (var i = 0; i + 1 < hosts.Length; i++)
-                Model.AddImplication(Y[hosts[i + 1]], Y[hosts[i]]);
+            var js = g.ToArray();
+            for (var k = 0; k + 1 < js.Length; k++)
+                Model.AddImplication(Y[js[k + 1]], Y[js[k]]);
         }
     }
 }

@@ -46,7 +46,7 @@ public class PlanCommandErrorTests
         using var data = DatasetFixture.Create(usage: DatasetFixture.Usage.Replace("3,8000", "40,8000"));
         var outDir = Path.Combine(data.Directory, "..", "out");
 
-        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1");
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--percentile", "100");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("VM vm3 fits no host", result.Err);

@@ -1,3 +1,4 @@
+using Consolidator.Tests.Support;
 using System.Collections.Immutable;
 using Consolidator.Datasets;
 using Consolidator.Inventory;

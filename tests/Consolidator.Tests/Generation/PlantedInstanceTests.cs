@@ -1,3 +1,4 @@
+using Consolidator.Tests.Support;
 using Consolidator.Datasets;
 using Consolidator.Generation;
 
@@ -15,7 +16,7 @@ public class PlantedInstanceTests
         var d = p.Dataset;
         Assert.Equal($"planted-K{k}", d.Name);
         Assert.Equal(k, p.OptimalHosts);
-        Assert.Equal(2 * k, d.Hosts.Length); // as many spare hosts as planted ones
+        Assert.Equal(3 * k, d.Hosts.Length); // 2 K spare hosts beside the K planted ones
         Assert.Equal(d.Vms.Length, p.PlantedHostOfVm.Length);
         Assert.Equal(k, p.PlantedHostOfVm.Distinct().Count());
         foreach (var host in d.Hosts.Where(h => p.PlantedHostOfVm.Contains(h.Id)))

@@ -1,4 +1,4 @@
-namespace Consolidator.Tests.Generation;
+namespace Consolidator.Tests.Support;
 
 /// <summary>A fresh directory under the system temp folder, removed on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

@@ -1,0 +1,126 @@
+using Consolidator.Generation;
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Google.OrTools.Sat;
+
+namespace Consolidator.Solving;
+
+/// <summary>Large-neighbourhood search with CP-SAT as the repair operator: free the VMs of a few hosts, let
+/// CP-SAT re-place them on those hosts (plus, at times, one powered-off host) with everything else fixed,
+/// keep the result when it costs no more. Among equal-energy answers the sub-model gathers load on the
+/// fuller hosts, so emptier hosts drain step by step until a later neighbourhood switches one off.</summary>
+internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions options, IReadOnlySet<int> stayPut)
+{
+    private const int MinHosts = 2, MaxHosts = 12, MaxVms = 120;
+    private const double SubLimitSeconds = 0.5;
+
+    public int Neighbourhoods { get; private set; }
+    public int Improvements { get; private set; }
+
+    /// <param name="budget">Seconds left: deterministic time with one worker, wall-clock otherwise.</param>
+    /// <param name="onImprove">Called with each better placement and its objective in units.</param>
+    public Placement Improve(Placement start, double budget, Action<Placement, long>? onImprove = null)
+    {
+        var rng = SplitMix64.FromSeed(options.Seed);
+        var best = start;
+        var bestUnits = Objective.Units(p, best);
+        var size = Math.Min(4, p.HostCount);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double spent = 0;
+        var workers = options.EffectiveWorkers;
+
+        while (spent < budget && p.HostCount >= MinHosts)
+        {
+            var hosts = Choose(best, size, rng);
+            var vms = Enumerable.Range(0, p.VmCount).Where(v => Array.IndexOf(hosts, best[v]) >= 0).ToArray();
+            if (vms.Length == 0) { spent += 0.001; continue; }
+            var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts));
+            model.Hint(best);
+            var limit = Math.Min(SubLimitSeconds, budget - spent);
+            var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers);
+            Neighbourhoods++;
+            spent = workers == 1 ? spent + Math.Max(outcome.DeterministicSeconds, 0.001) : clock.Elapsed.TotalSeconds;
+
+            if (outcome.Placement is { } candidate)
+            {
+                var units = Objective.Units(p, candidate);
+                if (units <= bestUnits)
+                {
+                    if (units < bestUnits) { Improvements++; onImprove?.Invoke(candidate, units); }
+                    (best, bestUnits) = (candidate, units);
+                }
+            }
+            // Grow the neighbourhood while CP-SAT settles it quickly; shrink it when it runs out of time.
+            size = outcome.Status == CpSolverStatus.Optimal ? Math.Min(size + 1, MaxHosts) : Math.Max(MinHosts, size - 1);
+        }
+        return best;
+    }
+
+    /// <summary>A seed host (often the emptiest of three drawn), more active hosts at random, and sometimes
+    /// the most efficient powered-off host so that load can move to a better power model.</summary>
+    private int[] Choose(Placement current, int size, SplitMix64 rng)
+    {
+        var active = current.HostOf.Where(h => h >= 0).Distinct().Order().ToArray();
+        var fill = Fill(current);
+        var chosen = new List<int>();
+        if (active.Length > 0)
+        {
+            var seed = active[rng.Next(0, active.Length)];
+            if (rng.NextDouble() < 0.6)
+                for (var t = 0; t < 2; t++)
+                {
+                    var other = active[rng.Next(0, active.Length)];
+                    if (fill[other] < fill[seed]) seed = other;
+                }
+            chosen.Add(seed);
+        }
+        var pool = active.Where(h => !chosen.Contains(h)).ToList();
+        var vmCount = VmCount(current, chosen);
+        while (chosen.Count < size && pool.Count > 0)
+        {
+            var pick = pool[rng.Next(0, pool.Count)];
+            pool.Remove(pick);
+            var extra = VmCount(current, [pick]);
+            if (vmCount + extra > MaxVms) continue;
+            chosen.Add(pick);
+            vmCount += extra;
+        }
+        if (rng.NextDouble() < 0.3 || chosen.Count < MinHosts)
+        {
+            var off = Enumerable.Range(0, p.HostCount).Where(h => Array.IndexOf(active, h) < 0)
+                .OrderBy(h => p.Hosts[h].IdleWatts / Math.Max(1, p.Usable(h, Resource.Cpu))).ThenBy(h => h).FirstOrDefault(-1);
+            if (off >= 0) chosen.Add(off);
+        }
+        return [.. chosen.Order()];
+    }
+
+    /// <summary>Rank 0 for the fullest host of the neighbourhood: the tie-break pulls load towards it.</summary>
+    private int[] Ranks(Placement current, int[] hosts)
+    {
+        var fill = Fill(current);
+        var order = hosts.Select((h, j) => (h, j)).OrderByDescending(t => fill[t.h]).ThenBy(t => t.h).ToArray();
+        var ranks = new int[hosts.Length];
+        for (var k = 0; k < order.Length; k++) ranks[order[k].j] = k;
+        return ranks;
+    }
+
+    /// <summary>Mean CPU fill of each host over the windows, as a fraction of usable capacity.</summary>
+    private double[] Fill(Placement current)
+    {
+        var fill = new double[p.HostCount];
+        for (var v = 0; v < p.VmCount; v++)
+        {
+            var h = current[v];
+            if (h < 0) continue;
+            for (var w = 0; w < p.WindowCount; w++) fill[h] += p.Demand(v, Resource.Cpu, w);
+        }
+        for (var h = 0; h < p.HostCount; h++) fill[h] /= Math.Max(1.0, (double)p.Usable(h, Resource.Cpu) * p.WindowCount);
+        return fill;
+    }
+
+    private static int VmCount(Placement current, IEnumerable<int> hosts)
+    {
+        var set = hosts.ToHashSet();
+        return current.HostOf.Count(set.Contains);
+    }
+}
