@@ -59,7 +59,7 @@ public static class CpSatPlacementSolver
             if (incumbent is not null) model.Hint(incumbent);
             var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
             var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * FullModelShare, options.Seed, workers,
-                new ProgressCallback(progress, clock));
+                new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
             spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
             if (outcome.Status == CpSolverStatus.Infeasible)
                 throw new InfeasiblePlacementException(
@@ -108,10 +108,11 @@ public static class CpSatPlacementSolver
 
     internal static string Parameters(SolverOptions o) => SubSolve.Parameters(o.TimeLimitSeconds, o.Seed, o.EffectiveWorkers);
 
-    private sealed class ProgressCallback(IProgress<SolverProgress>? progress, Stopwatch clock) : CpSolverSolutionCallback
+    /// <summary>Reports each incumbent with the better of the model's bound and the volume bound known before.</summary>
+    private sealed class ProgressCallback(IProgress<SolverProgress>? progress, Stopwatch clock, double knownBoundWh) : CpSolverSolutionCallback
     {
         public override void OnSolutionCallback() =>
             progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds,
-                ObjectiveValue() / Objective.UnitsPerWh, BestObjectiveBound() / Objective.UnitsPerWh));
+                ObjectiveValue() / Objective.UnitsPerWh, Math.Max(knownBoundWh, BestObjectiveBound() / Objective.UnitsPerWh)));
     }
 }

@@ -81,4 +81,18 @@ public class CpSatPlacementSolverTests
         Assert.Contains("random_seed:7", text);
         Assert.Contains("max_deterministic_time:30", text);
     }
+
+    [Fact]
+    public void Without_time_to_improve_the_warm_start_the_result_says_heuristic_fallback()
+    {
+        var planted = Consolidator.Generation.PlantedInstance.Generate(6, 3);
+        var p = Problem(planted.Dataset);
+        var warm = Heuristics.FirstFit.Pack(p, Heuristics.Sizing.Temporal, Heuristics.Fit.First)!;
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(1e-6, 1, 1), warm);
+
+        Assert.Equal(SolveStatus.HeuristicFallback, result.Status);
+        Assert.Equal(warm, result.Placement);
+        Assert.Contains(result.Notes, n => n.Contains("warm start"));
+    }
 }
