@@ -43,6 +43,9 @@ internal sealed class HostLoads
         return true;
     }
 
+    /// <summary>Usable capacity of host h still free for resource r in window w.</summary>
+    public long Free(int h, Resource r, int w) => _p.Usable(h, r) - _load[Index(h, r, w)];
+
     public void Add(int v, int h)
     {
         foreach (var r in Resources.All)

@@ -1,3 +1,4 @@
+using Consolidator.Heuristics;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 using Google.OrTools.Sat;
@@ -10,143 +11,33 @@ namespace Consolidator.Solving;
 /// it looks for VMs whose peaks complement each other, which is what temporal packing is about.</summary>
 internal static class HostByHostFill
 {
-    private const int MaxCandidates = 80, MaxExactCandidates = 400;
-    private const int ExactFillAnchors = 4;
+    private const int MaxCandidates = 80, MaxExactCandidates = 400, ExactFillAnchors = 4;
     private const double ExactFillSeconds = 0.2;
 
     /// <param name="secondsPerHost">Limit of each knapsack (deterministic with one worker).</param>
+    /// <param name="spent">Solver time used, in the same clock as the limit.</param>
     /// <returns>A placement of every VM, or null when the inventory runs out first.</returns>
     public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, int seed, int workers, out double spent)
     {
-        spent = 0;
+        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
         var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
-        var load = new long[p.HostCount, Resources.Count, p.WindowCount];
-        foreach (var v in stayPut.Order()) Add(p, load, v, hostOf[v] = p.CurrentHost(v));
+        foreach (var v in stayPut.Order()) run.Loads.Add(v, hostOf[v] = p.CurrentHost(v));
 
-        var scarce = ScarceResource(p);
         var remaining = new SortedSet<int>(Enumerable.Range(0, p.VmCount).Where(v => hostOf[v] < 0));
         var hosts = Enumerable.Range(0, p.HostCount)
             .OrderByDescending(h => stayPut.Any(v => p.CurrentHost(v) == h))
             .ThenBy(h => p.Hosts[h].IdleWatts / Math.Max(1, p.Usable(h, Resource.Cpu)))
-            .ThenByDescending(h => p.Usable(h, scarce))
+            .ThenByDescending(h => p.Usable(h, run.Scarce))
             .ThenBy(h => h);
-
         foreach (var h in hosts)
         {
             if (remaining.Count == 0) break;
-            var fitting = remaining.Where(v => Fits(p, load, v, h)).ToList();
+            var fitting = remaining.Where(v => run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
-            var chosen = Knapsack(p, load, h, fitting, scarce, secondsPerHost, seed, workers, ref spent);
-            foreach (var v in chosen) { Add(p, load, v, h); hostOf[v] = h; remaining.Remove(v); }
+            foreach (var v in run.Fill(h, fitting)) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
         }
+        spent = run.Spent;
         return remaining.Count == 0 ? new Placement([.. hostOf]) : null;
-    }
-
-    private static List<int> Knapsack(PlacementProblem p, long[,,] load, int h, List<int> fitting, Resource scarce,
-        double seconds, int seed, int workers, ref double spent)
-    {
-        var other = scarce == Resource.Cpu ? Resource.Memory : Resource.Cpu;
-        var value = fitting.ToDictionary(v => v, v => Value(p, v, h, scarce, other));
-        // The largest VM goes in first (as in first-fit-decreasing); the knapsack finds its complements.
-        // A VM whose complements went to earlier hosts cannot fill this one exactly; try a few anchors.
-        foreach (var a in fitting.OrderByDescending(v => value[v]).ThenBy(v => v).Take(ExactFillAnchors))
-            if (ExactFill(p, load, h, a, fitting, scarce, Math.Min(seconds, ExactFillSeconds), seed, workers, ref spent) is { } exact)
-                return exact;
-        var anchor = fitting.MaxBy(v => value[v]);
-        var fit = Complementarity(p, load, h, anchor);
-        var candidates = fitting.OrderByDescending(v => v == anchor).ThenByDescending(fit).ThenBy(v => v).Take(MaxCandidates).ToList();
-
-        var model = new CpModel();
-        var x = candidates.Select(v => model.NewBoolVar($"x{v}")).ToArray();
-        model.Add(x[0] == 1);
-        foreach (var r in Resources.All)
-            for (var w = 0; w < p.WindowCount; w++)
-            {
-                var free = p.Usable(h, r) - load[h, (int)r, w];
-                var coefs = candidates.Select(v => (long)p.Demand(v, r, w)).ToArray();
-                if (coefs.Sum() > free) model.Add(LinearExpr.WeightedSum(x, coefs) <= free);
-            }
-        model.Maximize(LinearExpr.WeightedSum(x, candidates.Select(v => value[v])));
-        HintGreedy(p, load, h, candidates, model, x);
-
-        var solver = new CpSolver { StringParameters = SubSolve.Parameters(seconds, seed, workers) };
-        var status = solver.Solve(model);
-        spent += workers == 1 ? solver.Response?.DeterministicTime ?? seconds : solver.WallTime();
-        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return [anchor];
-        return candidates.Where((_, i) => solver.BooleanValue(x[i])).ToList();
-    }
-
-    /// <summary>Minimum bin slack stops early at zero slack: first ask CP-SAT for a set that fills the scarce
-    /// resource to the brim in every window. The equalities propagate so strongly that CP-SAT settles this in
-    /// hundredths of a second either way; when no such set exists, the knapsack maximises the fill.</summary>
-    private static List<int>? ExactFill(PlacementProblem p, long[,,] load, int h, int anchor, List<int> fitting, Resource scarce,
-        double seconds, int seed, int workers, ref double spent)
-    {
-        var candidates = fitting.Where(v => v != anchor).Take(MaxExactCandidates).Prepend(anchor).ToList();
-        var model = new CpModel();
-        var x = candidates.Select(v => model.NewBoolVar($"x{v}")).ToArray();
-        model.Add(x[0] == 1);
-        foreach (var r in Resources.All)
-            for (var w = 0; w < p.WindowCount; w++)
-            {
-                var free = p.Usable(h, r) - load[h, (int)r, w];
-                var sum = LinearExpr.WeightedSum(x, candidates.Select(v => (long)p.Demand(v, r, w)));
-                model.Add(sum <= free);
-                if (r == scarce) model.Add(sum >= free);
-            }
-        var solver = new CpSolver { StringParameters = SubSolve.Parameters(seconds, seed, workers) };
-        var status = solver.Solve(model);
-        spent += workers == 1 ? solver.Response?.DeterministicTime ?? seconds : solver.WallTime();
-        return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
-            ? candidates.Where((_, i) => solver.BooleanValue(x[i])).ToList()
-            : null;
-    }
-
-    /// <summary>Cosine between a VM's demand over all windows and resources and the room the anchor leaves on
-    /// the host: VMs busy exactly where the host is still free score highest.</summary>
-    private static Func<int, double> Complementarity(PlacementProblem p, long[,,] load, int h, int anchor)
-    {
-        var room = new double[Resources.Count * p.WindowCount];
-        foreach (var r in Resources.All)
-            for (var w = 0; w < p.WindowCount; w++)
-                room[(int)r * p.WindowCount + w] = (double)(p.Usable(h, r) - load[h, (int)r, w] - p.Demand(anchor, r, w)) / Math.Max(1, p.Usable(h, r));
-        return v =>
-        {
-            double dot = 0, norm = 0;
-            foreach (var r in Resources.All)
-                for (var w = 0; w < p.WindowCount; w++)
-                {
-                    var d = (double)p.Demand(v, r, w) / Math.Max(1, p.Usable(h, r));
-                    dot += d * room[(int)r * p.WindowCount + w];
-                    norm += d * d;
-                }
-            return norm > 0 ? dot / Math.Sqrt(norm) : 0;
-        };
-    }
-
-    /// <summary>Volume in the scarce resource dominates; the other resource only breaks ties.</summary>
-    private static long Value(PlacementProblem p, int v, int h, Resource scarce, Resource other)
-    {
-        long s = 0, o = 0;
-        for (var w = 0; w < p.WindowCount; w++) { s += p.Demand(v, scarce, w); o += p.Demand(v, other, w); }
-        var otherScaled = (long)Math.Round(o * (double)p.Usable(h, scarce) / Math.Max(1, p.Usable(h, other)) / 1000);
-        return s + otherScaled;
-    }
-
-    private static void HintGreedy(PlacementProblem p, long[,,] load, int h, List<int> candidates, CpModel model, BoolVar[] x)
-    {
-        var free = new long[Resources.Count, p.WindowCount];
-        foreach (var r in Resources.All)
-            for (var w = 0; w < p.WindowCount; w++) free[(int)r, w] = p.Usable(h, r) - load[h, (int)r, w];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var v = candidates[i];
-            var fits = Resources.All.All(r => Enumerable.Range(0, p.WindowCount).All(w => p.Demand(v, r, w) <= free[(int)r, w]));
-            if (fits)
-                foreach (var r in Resources.All)
-                    for (var w = 0; w < p.WindowCount; w++) free[(int)r, w] -= p.Demand(v, r, w);
-            model.AddHint(x[i], fits);
-        }
     }
 
     /// <summary>The resource whose busiest window asks the largest share of the inventory's capacity.</summary>
@@ -157,18 +48,82 @@ internal static class HostByHostFill
         return peak / Math.Max(1, capacity);
     });
 
-    private static bool Fits(PlacementProblem p, long[,,] load, int v, int h)
+    private sealed class Run(PlacementProblem p, HostLoads loads, Resource scarce, double seconds, int seed, int workers)
     {
-        foreach (var r in Resources.All)
-            for (var w = 0; w < p.WindowCount; w++)
-                if (load[h, (int)r, w] + p.Demand(v, r, w) > p.Usable(h, r)) return false;
-        return true;
-    }
+        public HostLoads Loads { get; } = loads;
+        public Resource Scarce { get; } = scarce;
+        public double Spent { get; private set; }
 
-    private static void Add(PlacementProblem p, long[,,] load, int v, int h)
-    {
-        foreach (var r in Resources.All)
-            for (var w = 0; w < p.WindowCount; w++)
-                load[h, (int)r, w] += p.Demand(v, r, w);
+        /// <summary>The VMs to put on host h: the largest VM and its complements.</summary>
+        public List<int> Fill(int h, List<int> fitting)
+        {
+            var value = fitting.ToDictionary(v => v, v => Value(v, h));
+            var bySize = fitting.OrderByDescending(v => value[v]).ThenBy(v => v).ToList();
+            // Minimum bin slack stops early at zero slack: first ask for a set that fills the scarce resource to
+            // the brim in every window. These equalities propagate so strongly that CP-SAT settles them in
+            // hundredths of a second either way. An anchor whose complements went to earlier hosts cannot
+            // fill this one exactly, so a few anchors are tried.
+            foreach (var anchor in bySize.Take(ExactFillAnchors))
+            {
+                var candidates = fitting.Where(v => v != anchor).Take(MaxExactCandidates).Prepend(anchor).ToList();
+                if (Solve(h, candidates, exact: true, null, Math.Min(seconds, ExactFillSeconds)) is { } brim) return brim;
+            }
+            // Otherwise maximise the fill among the largest VMs.
+            var chosen = bySize.Take(MaxCandidates).ToList();
+            return Solve(h, chosen, exact: false, value, seconds) ?? [bySize[0]];
+        }
+
+        /// <summary>A subset of <paramref name="candidates"/> that contains the first and fits host h; with
+        /// <paramref name="exact"/> it must fill the scarce resource, else it maximises <paramref name="value"/>.</summary>
+        private List<int>? Solve(int h, List<int> candidates, bool exact, Dictionary<int, long>? value, double limit)
+        {
+            var model = new CpModel();
+            var x = candidates.Select(v => model.NewBoolVar($"x{v}")).ToArray();
+            model.Add(x[0] == 1);
+            foreach (var r in Resources.All)
+                for (var w = 0; w < p.WindowCount; w++)
+                {
+                    var free = Loads.Free(h, r, w);
+                    var coefs = candidates.Select(v => (long)p.Demand(v, r, w)).ToArray();
+                    if (coefs.Sum() > free) model.Add(LinearExpr.WeightedSum(x, coefs) <= free);
+                    if (exact && r == Scarce) model.Add(LinearExpr.WeightedSum(x, coefs) >= free);
+                }
+            if (value is not null)
+            {
+                model.Maximize(LinearExpr.WeightedSum(x, candidates.Select(v => value[v])));
+                HintGreedy(h, candidates, model, x);
+            }
+            var solver = new CpSolver { StringParameters = SubSolve.Parameters(limit, seed, workers) };
+            var status = solver.Solve(model);
+            Spent += workers == 1 ? solver.Response?.DeterministicTime ?? limit : solver.WallTime();
+            return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
+                ? candidates.Where((_, i) => solver.BooleanValue(x[i])).ToList()
+                : null;
+        }
+
+        /// <summary>Volume in the scarce resource dominates; the other resource only breaks ties.</summary>
+        private long Value(int v, int h)
+        {
+            var other = Scarce == Resource.Cpu ? Resource.Memory : Resource.Cpu;
+            long s = 0, o = 0;
+            for (var w = 0; w < p.WindowCount; w++) { s += p.Demand(v, Scarce, w); o += p.Demand(v, other, w); }
+            return s + (long)Math.Round(o * (double)p.Usable(h, Scarce) / Math.Max(1, p.Usable(h, other)) / 1000);
+        }
+
+        private void HintGreedy(int h, List<int> candidates, CpModel model, BoolVar[] x)
+        {
+            var free = new long[Resources.Count, p.WindowCount];
+            foreach (var r in Resources.All)
+                for (var w = 0; w < p.WindowCount; w++) free[(int)r, w] = Loads.Free(h, r, w);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var v = candidates[i];
+                var fits = Resources.All.All(r => Enumerable.Range(0, p.WindowCount).All(w => p.Demand(v, r, w) <= free[(int)r, w]));
+                if (fits)
+                    foreach (var r in Resources.All)
+                        for (var w = 0; w < p.WindowCount; w++) free[(int)r, w] -= p.Demand(v, r, w);
+                model.AddHint(x[i], fits);
+            }
+        }
     }
 }
