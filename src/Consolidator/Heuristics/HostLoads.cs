@@ -53,6 +53,13 @@ internal sealed class HostLoads
                 _load[Index(h, r, w)] += Demand(v, r, w);
     }
 
+    public void Remove(int v, int h)
+    {
+        foreach (var r in Resources.All)
+            for (var w = 0; w < _p.WindowCount; w++)
+                _load[Index(h, r, w)] -= Demand(v, r, w);
+    }
+
     /// <summary>Mean fraction of usable capacity left on h after adding v, over resources and windows.</summary>
     public double SlackAfter(int v, int h)
     {

@@ -43,7 +43,7 @@ public static class CpSatPlacementSolver
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
-        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.Seed, workers, out spent);
+        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out spent);
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
             incumbent = filled;

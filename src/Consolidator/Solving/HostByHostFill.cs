@@ -11,13 +11,14 @@ namespace Consolidator.Solving;
 /// it looks for VMs whose peaks complement each other, which is what temporal packing is about.</summary>
 internal static class HostByHostFill
 {
-    private const int MaxCandidates = 80, MaxExactCandidates = 400, ExactFillAnchors = 4;
+    private const int MaxCandidates = 80, MaxExactCandidates = 300, ExactFillAnchors = 4;
     private const double ExactFillSeconds = 0.2;
 
     /// <param name="secondsPerHost">Limit of each knapsack (deterministic with one worker).</param>
     /// <param name="spent">Solver time used, in the same clock as the limit.</param>
     /// <returns>A placement of every VM, or null when the inventory runs out first.</returns>
-    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, int seed, int workers, out double spent)
+    /// <param name="budget">Total solver time; when it is spent, the remaining VMs go first-fit onto the hosts left.</param>
+    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, out double spent)
     {
         var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
         var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
@@ -34,10 +35,21 @@ internal static class HostByHostFill
             if (remaining.Count == 0) break;
             var fitting = remaining.Where(v => run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
-            foreach (var v in run.Fill(h, fitting)) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
+            var chosen = run.Spent < budget ? run.Fill(h, fitting) : FirstFitOnto(run.Loads, h, fitting);
+            foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
         }
         spent = run.Spent;
         return remaining.Count == 0 ? new Placement([.. hostOf]) : null;
+    }
+
+    /// <summary>Out of time: the largest VMs that still fit, one after another.</summary>
+    private static List<int> FirstFitOnto(HostLoads loads, int h, List<int> fitting)
+    {
+        var chosen = new List<int>();
+        foreach (var v in fitting.OrderByDescending(loads.Size).ThenBy(v => v))
+            if (loads.Fits(v, h)) { loads.Add(v, h); chosen.Add(v); }
+        foreach (var v in chosen) loads.Remove(v, h);
+        return chosen;
     }
 
     /// <summary>The resource whose busiest window asks the largest share of the inventory's capacity.</summary>
@@ -61,11 +73,12 @@ internal static class HostByHostFill
             var bySize = fitting.OrderByDescending(v => value[v]).ThenBy(v => v).ToList();
             // Minimum bin slack stops early at zero slack: first ask for a set that fills the scarce resource to
             // the brim in every window. These equalities propagate so strongly that CP-SAT settles them in
-            // hundredths of a second either way. An anchor whose complements went to earlier hosts cannot
-            // fill this one exactly, so a few anchors are tried.
-            foreach (var anchor in bySize.Take(ExactFillAnchors))
+            // hundredths of a second either way, as long as the pool is a few hundred VMs (on larger pools it
+            // runs out of time, measured, so it is not tried). An anchor whose complements went to earlier
+            // hosts cannot fill this one exactly, so a few anchors are tried.
+            foreach (var anchor in bySize.Take(fitting.Count <= MaxExactCandidates ? ExactFillAnchors : 0))
             {
-                var candidates = fitting.Where(v => v != anchor).Take(MaxExactCandidates).Prepend(anchor).ToList();
+                var candidates = fitting.Where(v => v != anchor).Prepend(anchor).ToList();
                 if (Solve(h, candidates, exact: true, null, Math.Min(seconds, ExactFillSeconds)) is { } brim) return brim;
             }
             // Otherwise maximise the fill among the largest VMs.
