@@ -23,7 +23,9 @@ public static class DatasetReader
         var vms = ReadVms(Path.Combine(directory, VmsFile), hosts);
         var usage = ReadUsage(Path.Combine(directory, UsageFile), vms);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        return new Dataset(name, hosts, vms.Vms, usage);
+        var constraints = Path.Combine(directory, ConstraintsReader.File);
+        var rules = File.Exists(constraints) ? ConstraintsReader.Read(constraints, hosts, vms.Vms) : [];
+        return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules };
     }
 
     private static ImmutableArray<Host> ReadHosts(string path)

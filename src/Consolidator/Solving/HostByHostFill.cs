@@ -20,6 +20,9 @@ internal static class HostByHostFill
     /// <param name="budget">Total solver time; when it is spent, the remaining VMs go first-fit onto the hosts left.</param>
     public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, out double spent)
     {
+        spent = 0;
+        // Spread, gather, caps and failover couple VMs across hosts; the knapsacks do not model them.
+        if (p.Rules.Couples) return null;
         var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
         var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
         foreach (var v in stayPut.Order()) run.Loads.Add(v, hostOf[v] = p.CurrentHost(v));
@@ -33,7 +36,7 @@ internal static class HostByHostFill
         foreach (var h in hosts)
         {
             if (remaining.Count == 0) break;
-            var fitting = remaining.Where(v => run.Loads.Fits(v, h)).ToList();
+            var fitting = remaining.Where(v => p.Rules.Allows(v, h) && run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
             var chosen = run.Spent < budget ? run.Fill(h, fitting) : FirstFitOnto(run.Loads, h, fitting);
             foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }

@@ -34,7 +34,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             var hosts = Choose(best, size, rng);
             var vms = Enumerable.Range(0, p.VmCount).Where(v => Array.IndexOf(hosts, best[v]) >= 0).ToArray();
             if (vms.Length == 0) { spent += 0.001; continue; }
-            var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts));
+            var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts), basis: best);
             model.Hint(best);
             var limit = Math.Min(SubLimitSeconds, budget - spent);
             var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers);
