@@ -27,5 +27,6 @@ public sealed record PlanSummary(
     int? PeakSizedFfdHosts,
     double? PeakSizedFfdEnergyKWhPerDay,
     int? TemporalFfdHosts,
+    int? TemporalBfdHosts,
     ImmutableSortedDictionary<VmClass, int> VmClasses,
     ImmutableArray<string> Notes);

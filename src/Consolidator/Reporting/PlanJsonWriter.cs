@@ -78,6 +78,7 @@ public static class PlanJsonWriter
         NumberOrNull(json, "peak_sized_ffd_hosts", s.PeakSizedFfdHosts);
         NumberOrNull(json, "peak_sized_ffd_energy_kwh_per_day", s.PeakSizedFfdEnergyKWhPerDay);
         NumberOrNull(json, "temporal_ffd_hosts", s.TemporalFfdHosts);
+        NumberOrNull(json, "temporal_bfd_hosts", s.TemporalBfdHosts);
         json.WriteEndObject();
         json.WriteStartObject("vm_classes");
         foreach (var (c, n) in s.VmClasses) json.WriteNumber(Names.Of(c), n);
