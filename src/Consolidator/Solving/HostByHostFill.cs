@@ -23,16 +23,36 @@ internal static class HostByHostFill
         spent = 0;
         // Spread, gather, caps and failover couple VMs across hosts; the knapsacks do not model them.
         if (p.Rules.Couples) return null;
-        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
         var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
-        foreach (var v in stayPut.Order()) run.Loads.Add(v, hostOf[v] = p.CurrentHost(v));
+        foreach (var v in stayPut) hostOf[v] = p.CurrentHost(v);
+        // Hosts that keep VMs are on anyway: fill them first.
+        var withStayers = hostOf.Where(h => h >= 0).ToHashSet();
+        var hosts = ByCost(p, Enumerable.Range(0, p.HostCount)).OrderByDescending(withStayers.Contains);
+        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, out spent);
+    }
 
+    /// <summary>LNS repair: empties <paramref name="hosts"/> and fills them again, one by one, with the VMs
+    /// they held; everything else stays as in <paramref name="basis"/>. Null when the VMs do not all fit.</summary>
+    public static Placement? Refill(PlacementProblem p, Placement basis, IReadOnlyCollection<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    {
+        spent = 0;
+        if (p.Rules.Couples) return null;
+        var hostOf = basis.HostOf.Select(h => hosts.Contains(h) ? -1 : h).ToArray();
+        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, out spent);
+    }
+
+    /// <summary>Cheapest capacity first (idle watts per usable core), larger hosts first among equals.</summary>
+    private static IEnumerable<int> ByCost(PlacementProblem p, IEnumerable<int> hosts) => hosts
+        .OrderBy(h => p.Hosts[h].IdleWatts / Math.Max(1, p.Usable(h, Resource.Cpu)))
+        .ThenByDescending(h => p.Usable(h, Resource.Cpu) + p.Usable(h, Resource.Memory) / 1024)
+        .ThenBy(h => h);
+
+    /// <summary>Places every VM whose entry in <paramref name="hostOf"/> is -1 on the hosts, in their order.</summary>
+    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    {
+        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
+        for (var v = 0; v < p.VmCount; v++) if (hostOf[v] >= 0) run.Loads.Add(v, hostOf[v]);
         var remaining = new SortedSet<int>(Enumerable.Range(0, p.VmCount).Where(v => hostOf[v] < 0));
-        var hosts = Enumerable.Range(0, p.HostCount)
-            .OrderByDescending(h => stayPut.Any(v => p.CurrentHost(v) == h))
-            .ThenBy(h => p.Hosts[h].IdleWatts / Math.Max(1, p.Usable(h, Resource.Cpu)))
-            .ThenByDescending(h => p.Usable(h, run.Scarce))
-            .ThenBy(h => h);
         foreach (var h in hosts)
         {
             if (remaining.Count == 0) break;
