@@ -234,7 +234,8 @@ internal sealed class MigrationProcess
 
     private double Dirtied(double seconds) => _vm.Dirty.Dirtied(seconds, _vm.MemoryMib);
 
-    private double Threshold(double rate) => _options.Rules.StopThresholdMib(rate, _options.MaxDowntimeSeconds);
+    private double Threshold(double rate) =>
+        _options.Rules.StopThresholdMib(rate, _options.MaxDowntimeSeconds, _options.ResumeSeconds, _vm.DeviceStateMib);
 
     /// <summary>When, within the current round, pending data (still to send plus dirtied since the round
     /// began) first fits the stop threshold at this rate; null when not before the round ends. Pending data
