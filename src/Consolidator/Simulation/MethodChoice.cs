@@ -31,13 +31,14 @@ public static class MethodChoice
             return new(method, $"--method {MigrationMethods.Name(method)}", LiveMigration.Run(vm, method, wireMibPerSecond, options));
 
         var pre = LiveMigration.Run(vm, MigrationMethod.PreCopy, wireMibPerSecond, options);
-        if (pre.Converged && pre.DowntimeSeconds <= options.MaxDowntimeSeconds + DowntimeToleranceSeconds)
-            return new(MigrationMethod.PreCopy, F("pre-copy converges in {0} round(s) with {1:0} ms of downtime", pre.Rounds, pre.DowntimeSeconds * 1000), pre);
-
         var pageRate = options.Compress.PageRate(wireMibPerSecond);
+        if (pre.Converged && pre.DowntimeSeconds <= options.MaxDowntimeSeconds + DowntimeToleranceSeconds)
+            return new(MigrationMethod.PreCopy, F("at the expected {0:0.#} MiB/s pre-copy converges in {1} round(s) with {2:0} ms of downtime",
+                pageRate, pre.Rounds, pre.DowntimeSeconds * 1000), pre);
+
         var why = pre.Converged
-            ? F("pre-copy would stop the VM for {0:0} ms, over the {1:0} ms target", pre.DowntimeSeconds * 1000, options.MaxDowntimeSeconds * 1000)
-            : F("pre-copy does not converge (dirties {0:0.#} MiB/s against {1:0.#} MiB/s of bandwidth; after {2} round(s) it would stop the VM for {3:0} ms)",
+            ? F("at the expected {0:0.#} MiB/s pre-copy would stop the VM for {1:0} ms, over the {2:0} ms target", pageRate, pre.DowntimeSeconds * 1000, options.MaxDowntimeSeconds * 1000)
+            : F("pre-copy does not converge (dirties {0:0.#} MiB/s against the expected {1:0.#} MiB/s of bandwidth; after {2} round(s) it would stop the VM for {3:0} ms)",
                 vm.Dirty.RateMibPerSecond, pageRate, pre.Rounds, pre.DowntimeSeconds * 1000);
         var hybrid = LiveMigration.Run(vm, MigrationMethod.Hybrid, wireMibPerSecond, options);
         if (hybrid.PendingAtStopMib <= HybridPendingShare * vm.MemoryMib)

@@ -12,11 +12,4 @@ public class BenchmarkTests(ITestOutputHelper output)
         output.WriteLine($"{rate:0} migrations/s");
         Assert.True(rate > 0 && double.IsFinite(rate));
     }
-
-    [Fact]
-    public void Scratch10k()
-    {
-        var rate = Benchmark.ReplayRate(10_000, seed: 1);
-        output.WriteLine($"{rate:0} migrations/s");
-    }
 }
