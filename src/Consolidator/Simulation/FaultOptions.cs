@@ -3,7 +3,7 @@ namespace Consolidator.Simulation;
 /// <summary>Link failures to inject into the replay.</summary>
 /// <param name="LinkFailureProbability">Chance that the link of one migration fails while it runs (0: never).</param>
 /// <param name="FailAtSeconds">A scripted failure: every migration in progress at this time (seconds
-/// after the plan starts) loses its link; null: none.</param>
+/// after the plan starts; one starting at that very moment is not yet in progress) loses its link; null: none.</param>
 /// <param name="CheckpointIntervalSeconds">How often running VMs are checkpointed (null: never). A post-copy
 /// VM whose link fails after it resumed on the destination is lost without a checkpoint; with one, it is
 /// restored on its source with the state since the last checkpoint lost.</param>

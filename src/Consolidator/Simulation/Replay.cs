@@ -8,7 +8,7 @@ namespace Consolidator.Simulation;
 /// <summary>What the replay produced before the summary figures are derived.</summary>
 internal sealed record ReplayOutcome(
     ImmutableArray<VmMigrationResult> Migrations, ImmutableArray<StageResult> Stages, ImmutableArray<int> FinalHostOf,
-    double PeakNicUtilisation, long Events);
+    double PeakNicUtilisation);
 
 /// <summary>Discrete-event replay of a staged plan. A stage starts when the previous one has ended; its
 /// migrations start in plan order as soon as both hosts have a free migration slot; running migrations share
@@ -46,7 +46,6 @@ internal sealed partial class Replay
     private readonly PriorityQueue<(int Migration, int Version), (double Time, int Kind, int Migration)> _events = new();
     private double _now;
     private double _peak;
-    private long _eventCount;
 
     public Replay(PlacementProblem p, MigrationPlan plan, ImmutableArray<PlannedMigration> planned,
         IReadOnlyList<VmMigrationInputs> vms, double[] nicMibPerSecond, SimulationOptions options)
@@ -92,16 +91,18 @@ internal sealed partial class Replay
             for (var i = first; i < next; i++) TryStart(i);
             while (_events.TryDequeue(out var e, out var at))
             {
-                _eventCount++;
+                // Events of migrations that ended or were rescheduled are dropped without moving the clock.
+                var live = at.Kind == FailureEvent ? _results[e.Migration] is null : e.Version == _version[e.Migration];
+                if (!live) continue;
                 _now = Math.Max(_now, at.Time);
                 if (at.Kind == FailureEvent) OnLinkFailure(e.Migration);
-                else if (e.Version == _version[e.Migration]) OnProcessEvent(e.Migration);
+                else OnProcessEvent(e.Migration);
             }
             for (var i = first; i < next; i++)
                 if (_results[i] is null) Skip(i, _room.Overflow(_planned[i].Move.Vm, _planned[i].Move.To) ?? "no room on the destination during the stage");
             stages.Add(StageSummary(stage.Number, stageStart, first, next, placements));
         }
-        return new ReplayOutcome([.. _results.Select(r => r!)], stages.ToImmutable(), [.. _at], _peak, _eventCount);
+        return new ReplayOutcome([.. _results.Select(r => r!)], stages.ToImmutable(), [.. _at], _peak);
     }
 
     private const int ProcessEvent = 0;
@@ -149,7 +150,7 @@ internal sealed partial class Replay
     {
         var when = double.PositiveInfinity;
         if (_planned[i].FailAfterSeconds is { } after) when = _now + after;
-        if (_o.FaultPlan.FailAtSeconds is { } t && t >= _now) when = Math.Min(when, t);
+        if (_o.FaultPlan.FailAtSeconds is { } t && t > _now) when = Math.Min(when, t);
         if (double.IsFinite(when)) _events.Enqueue((i, 0), (when, FailureEvent, i));
     }
 
@@ -167,7 +168,7 @@ internal sealed partial class Replay
 
     private void OnLinkFailure(int i)
     {
-        if (_results[i] is not null || _process[i] is not { } process) return;
+        if (_process[i] is not { } process) return;
         Sync(i);
         var phase = process.Phase;
         var when = _now.ToString("0.###", CultureInfo.InvariantCulture);

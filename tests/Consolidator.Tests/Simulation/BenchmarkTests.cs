@@ -8,8 +8,9 @@ public class BenchmarkTests(ITestOutputHelper output)
     [Fact]
     public void Replay_rate_is_a_positive_finite_number_of_migrations_per_second()
     {
-        var rate = Benchmark.ReplayRate(300, seed: 3);
-        output.WriteLine($"{rate:0} migrations/s");
+        // 10,000 migrations, the size the bench command reports; the figure is printed, never asserted on.
+        var rate = Benchmark.ReplayRate(10_000, seed: 3);
+        output.WriteLine($"10,000 migrations replayed at {rate:0} migrations/s");
         Assert.True(rate > 0 && double.IsFinite(rate));
     }
 }

@@ -76,6 +76,19 @@ public class FaultInjectionTests
     }
 
     [Fact]
+    public void A_failure_after_the_last_migration_changes_nothing_not_even_the_clock()
+    {
+        var p = Problem(ThreeHosts, [(2, 4096, 0), (2, 4096, 1)]);
+        var plan = Plan([new Migration(0, 0, 1, MigrationKind.Move)], [new Migration(1, 1, 2, MigrationKind.Move)]);
+        var clean = Run(p, plan, new SimulationOptions());
+
+        var r = Run(p, plan, new SimulationOptions(Faults: new FaultOptions(FailAtSeconds: clean.Summary.TotalSeconds + 100)));
+
+        Assert.True(clean.Migrations.SequenceEqual(r.Migrations));
+        Assert.Equal(clean.Summary.TotalSeconds, r.Summary.TotalSeconds);
+    }
+
+    [Fact]
     public void A_failure_in_the_resume_after_stop_and_copy_changes_nothing()
     {
         var p = Problem(ThreeHosts, [(2, 1024, 0)]);
