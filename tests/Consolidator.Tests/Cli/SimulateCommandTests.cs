@@ -38,6 +38,18 @@ public class SimulateCommandTests
     }
 
     [Fact]
+    public void Plan_flags_a_plan_whose_migrations_break_the_downtime_slo()
+    {
+        using var tmp = new TempDirectory();
+        var (_, planJson, plan) = Planned(tmp, "--method", "precopy", "--nic-gbps", "0.2");
+
+        Assert.Matches(@"SLO 300 ms: \d+ violation\(s\)", plan.Out);
+        Assert.Contains("SLO VIOLATION:", plan.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(planJson));
+        Assert.True(json.RootElement.GetProperty("summary").GetProperty("simulation").GetProperty("slo_violations").GetInt32() > 0);
+    }
+
+    [Fact]
     public void No_simulate_leaves_the_simulation_out()
     {
         using var tmp = new TempDirectory();
