@@ -50,7 +50,7 @@ public static class LiveMigration
         p.MovedMib,
         options.Compress.WireMib(p.MovedMib),
         p.Method == MigrationMethod.PostCopy ? 0 : p.Rounds,
-        p.Method != MigrationMethod.PreCopy || p.Converged,
+        !p.Forced,
         p.PendingAtStopMib,
         p.DegradedSeconds,
         p.FaultStallSeconds);

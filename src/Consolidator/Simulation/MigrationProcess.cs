@@ -66,8 +66,9 @@ internal sealed class MigrationProcess
     public double DowntimeSeconds { get; private set; }
     public double DegradedSeconds { get; private set; }
     public double FaultStallSeconds { get; private set; }
-    /// <summary>True when pre-copy stopped because the rest fit the stop threshold, false when a cap forced it.</summary>
-    public bool Converged { get; private set; }
+    /// <summary>A cap (rounds or data) forced pre-copy to stop before the rest fit the stop threshold: the
+    /// migration did not converge. False while pre-copy is still running, and for post-copy.</summary>
+    public bool Forced { get; private set; }
     /// <summary>Dirty pages left when the VM was stopped (pre-copy) or switched (hybrid), in MiB.</summary>
     public double PendingAtStopMib { get; private set; }
     public bool Transfers => Phase is Phase.Rounds or Phase.StopAndCopy or Phase.Switchover or Phase.PostCopy;
@@ -169,7 +170,7 @@ internal sealed class MigrationProcess
     private void BeginStop(double pending, bool converged)
     {
         Phase = Phase.StopAndCopy;
-        Converged = converged;
+        Forced = !converged;
         PendingAtStopMib = pending;
         _remaining = pending + _vm.DeviceStateMib;
         _pausedAt = Elapsed;

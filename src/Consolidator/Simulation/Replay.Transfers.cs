@@ -100,7 +100,7 @@ internal sealed partial class Replay
         var (planned, m) = (_planned[i], _planned[i].Move);
         _start[i] = _last[i] = _now;
         _results[i] = new VmMigrationResult(i, m.Vm, m.From, m.To, planned.Stage, m.Kind, planned.Decision.Method,
-            planned.Decision.Reason, MigrationStatus.Skipped, reason, _now, _now, 0, 0, 0, false, 0, 0, 0, 0, 0, 0);
+            planned.Decision.Reason, MigrationStatus.Skipped, reason, _now, _now, 0, 0, 0, true, 0, 0, 0, 0, 0, 0);
     }
 
     /// <summary>The migrations waiting on either host, in plan order (a copy: starting one edits the lists).</summary>
@@ -128,7 +128,7 @@ internal sealed partial class Replay
             i, m.Vm, m.From, m.To, planned.Stage, m.Kind, process.Method, planned.Decision.Reason, status, note,
             _start[i], _now, process.DowntimeSeconds, wire,
             process.Method == MigrationMethod.PostCopy ? 0 : process.Rounds,
-            process.Method != MigrationMethod.PreCopy || process.Converged,
+            !process.Forced,
             process.DegradedSeconds, process.FaultStallSeconds, lostStateSeconds,
             MigrationEnergy.DataModelJoules(wire),
             MigrationEnergy.PowerModelJoules(_p.Hosts[m.From], _p.Hosts[m.To], _p.Vms[m.Vm].Vcpus, seconds),

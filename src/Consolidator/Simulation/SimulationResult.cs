@@ -21,7 +21,8 @@ public enum MigrationStatus
 /// <param name="Index">Position of the migration in the plan (stage order, then order within the stage).</param>
 /// <param name="WireMib">Data on the wire, after compression.</param>
 /// <param name="Rounds">Pre-copy rounds begun (0 for post-copy).</param>
-/// <param name="Converged">False when pre-copy was forced to stop by a cap instead of meeting its threshold.</param>
+/// <param name="Converged">False when pre-copy was forced to stop by a cap instead of meeting its threshold
+/// (a migration aborted before its stop counts as converged: nothing forced it).</param>
 /// <param name="LostStateSeconds">State the VM lost: time since its last checkpoint when it was restored.</param>
 /// <param name="EnergyJoules">Migration energy, E = alpha x data + beta (Liu et al. 2011).</param>
 /// <param name="PowerModelJoules">The same from host power: (dP source + dP destination) x duration.</param>

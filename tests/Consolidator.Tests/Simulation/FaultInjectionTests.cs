@@ -25,6 +25,7 @@ public class FaultInjectionTests
         Assert.Equal(0, r.Final[0]);
         Assert.Equal(1, r.Summary.VmsOffTarget);
         Assert.Equal((1, 1), (r.Summary.Aborted, r.Summary.Skipped));
+        Assert.Equal(0, r.Summary.NonConverging);
     }
 
     [Fact]
