@@ -13,6 +13,12 @@ public static class DatasetReader
     public const string VmsFile = "vms.csv";
     public const string UsageFile = "usage.csv";
 
+    /// <summary>Optional hosts.csv column: NIC line rate in Gbit/s (&gt; 0).</summary>
+    public const string NicColumn = "nic_gbps";
+
+    /// <summary>Optional vms.csv column: page-dirtying rate in MiB/s (&gt;= 0).</summary>
+    public const string DirtyRateColumn = "dirty_rate_mib_s";
+
     public static Dataset Read(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -32,7 +38,7 @@ public static class DatasetReader
     {
         using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
-            idle = file.Column("idle_watts"), max = file.Column("max_watts");
+            idle = file.Column("idle_watts"), max = file.Column("max_watts"), nic = file.OptionalColumn(NicColumn);
         var hosts = ImmutableArray.CreateBuilder<Host>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (file.Read())
@@ -41,7 +47,10 @@ public static class DatasetReader
             if (!lines.TryAdd(hostId, file.Line))
                 throw file.Error(id, $"duplicate host_id (first on line {lines[hostId]})", hostId);
             var host = new Host(hostId, file.Number(cpu, positive: true), file.Number(memory, positive: true),
-                file.Number(idle, positive: false), file.Number(max, positive: false));
+                file.Number(idle, positive: false), file.Number(max, positive: false))
+            {
+                NicGbps = file.OptionalNumber(nic, positive: true),
+            };
             if (host.MaxWatts < host.IdleWatts)
                 throw file.Error(max, $"max_watts must be at least idle_watts ({file.Text(idle)})", file.Text(max));
             hosts.Add(host);
@@ -58,7 +67,7 @@ public static class DatasetReader
     {
         using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
         int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
-            current = file.Column("current_host");
+            current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn);
         var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
         var vms = ImmutableArray.CreateBuilder<Vm>();
         var lines = new List<int>();
@@ -72,7 +81,10 @@ public static class DatasetReader
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
             vms.Add(new Vm(vmId, file.Number(vcpus, positive: true), file.Number(memory, positive: true),
-                host.Length > 0 ? host : null));
+                host.Length > 0 ? host : null)
+            {
+                DirtyRateMibPerSecond = file.OptionalNumber(dirty, positive: false),
+            });
             lines.Add(file.Line);
         }
         if (vms.Count == 0)

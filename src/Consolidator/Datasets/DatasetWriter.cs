@@ -22,15 +22,26 @@ public static class DatasetWriter
 
     public static void Write(Dataset dataset, string directory)
     {
-        WriteCsv(Path.Combine(directory, HostsFile), ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"], csv =>
+        // The optional columns appear only when some row has a value, so datasets without them keep their bytes.
+        var nic = dataset.Hosts.Any(h => h.NicGbps is not null);
+        string[] hostHeader = ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"];
+        WriteCsv(Path.Combine(directory, HostsFile), nic ? [.. hostHeader, DatasetReader.NicColumn] : hostHeader, csv =>
         {
             foreach (var h in dataset.Hosts)
-                csv.WriteRecord(h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts));
+            {
+                string[] row = [h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts)];
+                csv.WriteRecord(nic ? [.. row, Optional(h.NicGbps)] : row);
+            }
         });
-        WriteCsv(Path.Combine(directory, VmsFile), ["vm_id", "vcpus", "memory_mib", "current_host"], csv =>
+        var dirty = dataset.Vms.Any(v => v.DirtyRateMibPerSecond is not null);
+        string[] vmHeader = ["vm_id", "vcpus", "memory_mib", "current_host"];
+        WriteCsv(Path.Combine(directory, VmsFile), dirty ? [.. vmHeader, DatasetReader.DirtyRateColumn] : vmHeader, csv =>
         {
             foreach (var v in dataset.Vms)
-                csv.WriteRecord(v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? "");
+            {
+                string[] row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
+                csv.WriteRecord(dirty ? [.. row, Optional(v.DirtyRateMibPerSecond)] : row);
+            }
         });
         WriteCsv(Path.Combine(directory, UsageFile), ["timestamp", "vm_id", "cpu_cores", "memory_mib"], csv =>
         {
@@ -50,6 +61,8 @@ public static class DatasetWriter
     public static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     public static string Number(float x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Optional(double? x) => x is { } v ? Number(v) : "";
 
     private static void WriteCsv(string path, string[] header, Action<CsvWriter> rows) =>
         AtomicFile.Write(path, writer =>

@@ -7,4 +7,8 @@ public sealed record Host(string Id, double CpuCores, double MemoryMib, double I
 {
     /// <summary>Extra watts per busy core.</summary>
     public double WattsPerCore => CpuCores > 0 ? (MaxWatts - IdleWatts) / CpuCores : 0;
+
+    /// <summary>Line rate of the NIC that carries live migrations, in Gbit/s (hosts.csv column
+    /// <c>nic_gbps</c>); null when the inventory does not say, and the simulator's default applies.</summary>
+    public double? NicGbps { get; init; }
 }

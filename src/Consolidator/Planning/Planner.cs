@@ -3,6 +3,7 @@ using Consolidator.Feasibility;
 using Consolidator.Heuristics;
 using Consolidator.Packing;
 using Consolidator.Profiles;
+using Consolidator.Simulation;
 using Consolidator.Solving;
 using Consolidator.Staging;
 using Consolidator.Traces;
@@ -57,7 +58,9 @@ public static class Planner
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
 
         var summary = Summaries.Of(problem, profiles, solve, migrations, notes.ToImmutable());
-        return new PlanOutcome(problem, profiles, solve, migrations, summary);
+        if (request.Simulation is not { } simulation) return new PlanOutcome(problem, profiles, solve, migrations, summary);
+        var replay = Simulator.Run(problem, solve.Placement, migrations, dataset.Usage, simulation);
+        return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay };
     }
 
     /// <summary>When CP-SAT proves there is no placement and rules exist, names the rules in conflict.</summary>
