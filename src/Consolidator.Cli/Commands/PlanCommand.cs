@@ -13,7 +13,7 @@ internal static class PlanCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
-        var outDir = new Option<string>("--out") { Description = "Folder to write plan.json and plan.csv into (created if missing)", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Folder to write plan.json, plan.csv and the simulation into (created if missing; default out/<dataset folder name>)" };
         var windows = new Option<string>("--windows") { Description = "Time windows: hourly (24), day-night (07-19 / 19-07 UTC) or N equal slices of the day", DefaultValueFactory = _ => "hourly" };
         var percentile = new Option<double>("--percentile") { Description = "Percentile of each window's samples that sizes a VM (100 = peak)", DefaultValueFactory = _ => 95 };
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the final placement", DefaultValueFactory = _ => 0.10 };
@@ -51,7 +51,7 @@ internal static class PlanCommand
             var plan = Planner.Plan(data, profiles, request, progress);
             progress.Done();
 
-            var dir = r.GetValue(outDir)!;
+            var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name);
             List<(string Name, Action<TextWriter> Write)> files =
             [
                 ("plan.json", w => w.Write(PlanJsonWriter.ToJson(plan, request))),
