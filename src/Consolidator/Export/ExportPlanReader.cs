@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Consolidator.Datasets;
+using Consolidator.Reporting;
+
+namespace Consolidator.Export;
+
+/// <summary>Reads the stages of a plan.json, and the method of each migration from the simulation.json the
+/// plan's replay wrote, when there is one. Errors name the file, line, column and value.</summary>
+public static class ExportPlanReader
+{
+    public static ExportPlan Parse(byte[] planUtf8, string planPath, byte[]? simulationUtf8 = null, string? simulationPath = null)
+    {
+        var plan = new Doc(planUtf8, planPath);
+        var root = plan.Object(LocatedJson.Parse(planUtf8, planPath), "plan");
+        var schema = plan.Member(root, "schema");
+        if (plan.String(schema, "schema") != PlanJsonWriter.Schema)
+            throw plan.Error(schema, "schema", $"not a plan this version reads; expected \"{PlanJsonWriter.Schema}\"");
+        var methods = simulationUtf8 is null ? [] : ReadMethods(simulationUtf8, simulationPath ?? "simulation.json");
+
+        var stages = plan.Array(plan.Member(root, "stages"), "stages").Items.Select((node, i) =>
+        {
+            var stage = plan.Object(node, "stages");
+            var number = i + 1;
+            var moves = plan.Array(plan.Member(stage, "migrations"), "migrations").Items.Select(item =>
+            {
+                var m = plan.Object(item, "migrations");
+                var kindNode = plan.Member(m, "kind");
+                var kind = plan.String(kindNode, "kind");
+                if (kind is not ("move" or "relay" or "place")) throw plan.Error(kindNode, "kind", "must be \"move\", \"relay\" or \"place\"");
+                var fromNode = plan.Member(m, "from_host");
+                string? from = plan.IsNull(fromNode) ? null : plan.Id(fromNode, "from_host");
+                if ((from is null) != (kind == "place"))
+                    throw plan.Error(fromNode, "from_host", kind == "place" ? "a \"place\" starts a VM that runs nowhere: from_host must be null" : "a live migration needs a from_host");
+                var vm = plan.Id(plan.Member(m, "vm_id"), "vm_id");
+                var method = methods.GetValueOrDefault((number, vm), "precopy");
+                return new ExportMigration(vm, from, plan.Id(plan.Member(m, "to_host"), "to_host"), kind, method);
+            }).ToImmutableArray();
+            return new ExportStage(number, moves);
+        }).ToImmutableArray();
+        return new ExportPlan(stages);
+    }
+
+    private static Dictionary<(int Stage, string Vm), string> ReadMethods(byte[] utf8, string path)
+    {
+        var doc = new Doc(utf8, path);
+        var root = doc.Object(LocatedJson.Parse(utf8, path), "simulation");
+        var methods = new Dictionary<(int, string), string>();
+        foreach (var item in doc.Array(doc.Member(root, "migrations"), "migrations").Items)
+        {
+            var m = doc.Object(item, "migrations");
+            var stageNode = doc.Member(m, "stage");
+            if (stageNode is not LocatedJson.Scalar { Kind: JsonTokenType.Number } s || !int.TryParse(s.Text, out var stage))
+                throw doc.Error(stageNode, "stage", "expected a whole number");
+            var methodNode = doc.Member(m, "method");
+            var method = doc.String(methodNode, "method");
+            if (method is not ("precopy" or "postcopy" or "hybrid")) throw doc.Error(methodNode, "method", "must be \"precopy\", \"postcopy\" or \"hybrid\"");
+            methods[(stage, doc.Id(doc.Member(m, "vm_id"), "vm_id"))] = method;
+        }
+        return methods;
+    }
+
+    private sealed class Doc(byte[] utf8, string path)
+    {
+        public InputException Error(LocatedJson at, string field, string problem)
+        {
+            var (line, column) = LocatedJson.Position(utf8, at.Offset);
+            return new InputException(path, line, field, column, at.Describe(), problem);
+        }
+
+        public LocatedJson Member(LocatedJson.Object o, string name) =>
+            o.Members.FirstOrDefault(m => m.Name == name).Value ?? throw Error(o, name, $"required field \"{name}\" is missing");
+
+        public LocatedJson.Object Object(LocatedJson node, string field) =>
+            node as LocatedJson.Object ?? throw Error(node, field, "expected an object");
+
+        public LocatedJson.Array Array(LocatedJson node, string field) =>
+            node as LocatedJson.Array ?? throw Error(node, field, "expected an array");
+
+        public bool IsNull(LocatedJson node) => node is LocatedJson.Scalar { Kind: JsonTokenType.Null };
+
+        public string String(LocatedJson node, string field) =>
+            node is LocatedJson.Scalar { Kind: JsonTokenType.String } s ? s.Text : throw Error(node, field, "expected a string");
+
+        /// <summary>An id goes into a shell command: only characters that need no quoting are accepted, so a
+        /// plan cannot smuggle a command into the script.</summary>
+        public string Id(LocatedJson node, string field)
+        {
+            var text = String(node, field);
+            if (text.Length == 0 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@'))
+                throw Error(node, field, "an id in an exported script may hold only letters, digits and - _ . : @");
+            return text;
+        }
+    }
+}

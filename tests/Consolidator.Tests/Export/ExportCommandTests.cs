@@ -1,0 +1,127 @@
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Export;
+
+/// <summary>The command format is the contract with the operator's tools: a small plan's scripts are
+/// compared byte for byte with golden files.</summary>
+public class ExportCommandTests
+{
+    private const string PlanJson = """
+        {
+          "schema": "consolidator.plan/1",
+          "options": { "windows": "hourly" },
+          "summary": { "migrations": 4 },
+          "placement": [],
+          "stages": [
+            { "stage": 1, "migrations": [
+              { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move", "memory_mib": 4096 },
+              { "vm_id": "db-1", "from_host": "h3", "to_host": "h4", "kind": "relay", "memory_mib": 8192 },
+              { "vm_id": "new-1", "from_host": null, "to_host": "h2", "kind": "place", "memory_mib": 1024 }
+            ] },
+            { "stage": 2, "migrations": [
+              { "vm_id": "db-1", "from_host": "h4", "to_host": "h1", "kind": "move", "memory_mib": 8192 },
+              { "vm_id": "batch-1", "from_host": "h3", "to_host": "h1", "kind": "move", "memory_mib": 2048 }
+            ] }
+          ],
+          "blocked": []
+        }
+        """;
+
+    private const string SimulationJson = """
+        {
+          "schema": "consolidator.simulation/1",
+          "migrations": [
+            { "vm_id": "web-1", "stage": 1, "method": "precopy" },
+            { "vm_id": "db-1", "stage": 1, "method": "precopy" },
+            { "vm_id": "db-1", "stage": 2, "method": "hybrid" },
+            { "vm_id": "batch-1", "stage": 2, "method": "postcopy" }
+          ]
+        }
+        """;
+
+    private static string Golden(string name) => Path.Combine(RepoPaths.Root, "tests", "Consolidator.Tests", "Export", "golden", name);
+
+    private static string SmallPlan(TempDirectory tmp, bool withSimulation = true)
+    {
+        var dir = Path.Combine(tmp.Path, "small");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "plan.json"), PlanJson);
+        if (withSimulation) File.WriteAllText(Path.Combine(dir, "simulation.json"), SimulationJson);
+        return Path.Combine(dir, "plan.json");
+    }
+
+    [Theory]
+    [InlineData("libvirt", "small.libvirt.sh")]
+    [InlineData("openstack", "small.openstack.sh")]
+    public void Export_of_a_small_plan_matches_the_golden_script(string to, string golden)
+    {
+        using var tmp = new TempDirectory();
+        var result = CliRunner.Run("export", SmallPlan(tmp), "--to", to);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Err);
+        Assert.Equal(File.ReadAllText(Golden(golden)), result.Out);
+    }
+
+    [Fact]
+    public void Without_a_simulation_every_migration_is_pre_copy()
+    {
+        using var tmp = new TempDirectory();
+        var result = CliRunner.Run("export", SmallPlan(tmp, withSimulation: false), "--to", "libvirt");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("--postcopy", result.Out);
+        Assert.Equal(4, result.Out.Split('\n').Count(l => l.StartsWith("step_bg virsh", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_dry_run_script_runs_in_bash_and_runs_nothing()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var script = tmp.File("migrate.sh");
+        Assert.Equal(0, CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt", "--out", script).ExitCode);
+
+        using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/bash", [script])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["PATH"] = "/nonexistent" },
+        })!;
+        var output = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+
+        // With no virsh on PATH any command actually run would fail; the dry run only prints them.
+        Assert.Equal(0, bash.ExitCode);
+        Assert.Contains("+ virsh -c qemu+ssh://h3/system migrate --live --persistent --undefinesource --postcopy --postcopy-after-precopy batch-1 qemu+ssh://h1/system &", output);
+        Assert.Contains("done: 4 live migration(s) in 2 stage(s)", output);
+    }
+
+    [Theory]
+    [InlineData("""{ "schema": "consolidator.plan/1", "stages": [ { "stage": 1, "migrations": [ { "vm_id": "a; rm -rf /", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }""", "vm_id")]
+    [InlineData("""{ "schema": "consolidator.plan/1", "stages": [ { "stage": 1, "migrations": [ { "vm_id": "a", "from_host": null, "to_host": "h2", "kind": "move" } ] } ] }""", "from_host")]
+    [InlineData("""{ "schema": "other/1", "stages": [] }""", "schema")]
+    public void A_bad_plan_is_rejected_with_its_location_and_nothing_is_written(string json, string field)
+    {
+        using var tmp = new TempDirectory();
+        var plan = tmp.File("plan.json");
+        File.WriteAllText(plan, json);
+        var script = tmp.File("out.sh");
+
+        var result = CliRunner.Run("export", plan, "--to", "openstack", "--out", script);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{plan}:1, column", result.Err);
+        Assert.Contains($"'{field}'", result.Err);
+        Assert.False(File.Exists(script));
+    }
+
+    [Fact]
+    public void An_unknown_manager_is_bad_input()
+    {
+        using var tmp = new TempDirectory();
+        var result = CliRunner.Run("export", SmallPlan(tmp), "--to", "vmware");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--to must be 'libvirt' or 'openstack'", result.Err);
+    }
+}
