@@ -15,6 +15,7 @@ public static class Cli
             GenerateCommand.Create(stdout, stderr),
             SimulateCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

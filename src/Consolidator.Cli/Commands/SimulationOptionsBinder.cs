@@ -4,7 +4,7 @@ using Consolidator.Simulation;
 namespace Consolidator.Cli.Commands;
 
 /// <summary>The simulator's options, shared by `simulate` and `plan` so that both spell them alike.</summary>
-internal sealed class SimulationOptionsBinder
+internal sealed class SimulationOptionsBinder(bool withMethod = true)
 {
     private readonly Option<string> _method = new("--method") { Description = "Migration method: precopy, postcopy, hybrid, or auto (pre-copy unless it would not converge or would break --max-downtime)", DefaultValueFactory = _ => "auto" };
     private readonly Option<double> _maxDowntime = new("--max-downtime") { Description = "Downtime SLO in milliseconds, also QEMU's downtime target (QEMU's default: 300)", DefaultValueFactory = _ => 300 };
@@ -20,11 +20,11 @@ internal sealed class SimulationOptionsBinder
     private readonly Option<double?> _checkpoint = new("--checkpoint-interval") { Description = "Seconds between VM checkpoints; a post-copy VM whose link fails is restored from the last one instead of lost" };
     private readonly Option<int> _faultSeed = new("--fault-seed") { Description = "Seed of the link-failure draws", DefaultValueFactory = _ => 1 };
 
-    public IEnumerable<Option> All =>
+    public IEnumerable<Option> All => (withMethod ? [_method] : Array.Empty<Option>()).Concat(
     [
-        _method, _maxDowntime, _hypervisor, _link, _nic, _concurrent, _hybridRounds, _compressionRatio, _compressionRate,
+        _maxDowntime, _hypervisor, _link, _nic, _concurrent, _hybridRounds, _compressionRatio, _compressionRate,
         _failLink, _failAt, _checkpoint, _faultSeed,
-    ];
+    ]);
 
     public void AddTo(Command command)
     {
@@ -35,7 +35,7 @@ internal sealed class SimulationOptionsBinder
     {
         var ratio = r.GetValue(_compressionRatio);
         var options = new SimulationOptions(
-            Method: MigrationMethods.Parse(r.GetValue(_method)!),
+            Method: withMethod ? MigrationMethods.Parse(r.GetValue(_method)!) : MethodSelection.Auto,
             MaxDowntimeSeconds: r.GetValue(_maxDowntime) / 1000,
             StopRules: PreCopyStopRules.Parse(r.GetValue(_hypervisor)!),
             Link: LinkProfile.Parse(r.GetValue(_link)!),

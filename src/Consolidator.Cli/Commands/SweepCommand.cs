@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using Consolidator.Datasets;
+using Consolidator.Reporting;
+using Consolidator.Simulation;
+using Consolidator.Sweeps;
+
+namespace Consolidator.Cli.Commands;
+
+internal static class SweepCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
+        var outDir = new Option<string>("--out") { Description = "Folder to write sweep.csv, the plots and sweep.html into (default out/<dataset folder name>-sweep)" };
+        var windows = new Option<string>("--windows") { Description = "Comma list of window schemes", DefaultValueFactory = _ => "hourly" };
+        var percentile = new Option<string>("--percentile") { Description = "Comma list of percentiles", DefaultValueFactory = _ => "90,95,100" };
+        var headroom = new Option<string>("--headroom") { Description = "Comma list of headrooms", DefaultValueFactory = _ => "0,0.1,0.2" };
+        var weight = new Option<string>("--migration-weight") { Description = "Comma list of migration weights (Wh-equivalent per GiB)", DefaultValueFactory = _ => "0,10" };
+        var method = new Option<string>("--method") { Description = "Comma list of migration methods: precopy, postcopy, hybrid, auto", DefaultValueFactory = _ => "auto" };
+        var timeLimit = new Option<double>("--time-limit") { Description = "Solver limit per point in seconds (CP-SAT deterministic time; one worker per point)", DefaultValueFactory = _ => 2 };
+        var seed = new Option<int>("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel") { Description = "Points planned at once (0 = one per core)", DefaultValueFactory = _ => 0 };
+        var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots or the HTML report" };
+        var simulation = new SimulationOptionsBinder(withMethod: false);
+        var cmd = new Command("sweep", "Plan and replay a grid of options and mark the Pareto-optimal points (energy vs overload risk vs data moved).")
+        {
+            dataset, outDir, windows, percentile, headroom, weight, method, timeLimit, seed, parallel, perHost, noPlots,
+        };
+        simulation.AddTo(cmd);
+        cmd.SetAction(r => Guard.Run(stderr, () =>
+        {
+            var grid = new SweepGrid(
+                Strings(r.GetValue(windows)!), Numbers(r.GetValue(percentile)!, "--percentile"), Numbers(r.GetValue(headroom)!, "--headroom"),
+                Numbers(r.GetValue(weight)!, "--migration-weight"), [.. Strings(r.GetValue(method)!).Select(MigrationMethods.Parse)]);
+            grid.Validate();
+            var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
+            var options = new SweepOptions(r.GetValue(timeLimit), r.GetValue(seed), cores, r.GetValue(perHost), simulation.Read(r));
+            var data = DatasetReader.Read(r.GetValue(dataset)!);
+
+            var bar = new SweepProgress(stderr, grid.Count);
+            var results = Sweep.Run(data, grid, options, bar);
+            bar.Done();
+
+            var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name + "-sweep");
+            OutputFolder.WriteAll(dir, ("sweep.csv", w => SweepCsvWriter.Write(results, w)));
+            var feasible = results.Count(x => x.Figures is not null);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"points: {results.Length} ({feasible} feasible, {results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
+            stdout.WriteLine($"wrote {Path.Combine(dir, "sweep.csv")}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private static ImmutableArray<string> Strings(string list) =>
+        [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    private static ImmutableArray<double> Numbers(string list, string option) =>
+        [.. Strings(list).Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{x}' in '{list}'"))];
+}

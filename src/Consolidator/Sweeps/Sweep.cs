@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Profiles;
+using Consolidator.Simulation;
+using Consolidator.Solving;
+using Consolidator.Traces;
+
+namespace Consolidator.Sweeps;
+
+/// <param name="Parallelism">Points planned at once; each runs CP-SAT with one worker, so this is the cores used.</param>
+/// <param name="Simulation">Replay options of every point; the point's method replaces their method.</param>
+public sealed record SweepOptions(double TimeLimitSeconds = 2, int Seed = 1, int Parallelism = 1, int MaxMigrationsPerHostPerStage = 2, SimulationOptions? Simulation = null);
+
+/// <summary>Plans and replays every point of a grid. A plan does not depend on the migration method, so
+/// each placement is solved once and replayed with every method of the grid.</summary>
+public static class Sweep
+{
+    public static ImmutableArray<SweepPointResult> Run(Dataset dataset, SweepGrid grid, SweepOptions options, IProgress<int>? pointsDone = null)
+    {
+        grid.Validate();
+        if (options.Parallelism < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Parallelism, "--parallel must be at least 1");
+        var points = grid.Points();
+        var plans = points.GroupBy(p => (p.Windows, p.Percentile, p.Headroom, p.MigrationWeight)).ToList();
+        var profiles = new ConcurrentDictionary<(string, double), Lazy<ProfileSet>>();
+        var results = new ConcurrentBag<SweepPointResult>();
+        var done = 0;
+        Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, group =>
+        {
+            var key = group.Key;
+            var profileSet = profiles.GetOrAdd((key.Windows, key.Percentile),
+                k => new Lazy<ProfileSet>(() => ProfileBuilder.Build(dataset, WindowScheme.Parse(k.Item1), k.Item2))).Value;
+            var request = new PlanRequest(new PlacementOptions(key.Headroom, key.MigrationWeight),
+                new SolverOptions(options.TimeLimitSeconds, options.Seed, Workers: 1), options.MaxMigrationsPerHostPerStage);
+            PlanOutcome? plan = null;
+            string? failure = null;
+            try
+            {
+                plan = Planner.Plan(dataset, profileSet, request);
+            }
+            catch (InfeasiblePlacementException e)
+            {
+                failure = "infeasible: " + string.Join("; ", e.Reasons);
+            }
+            foreach (var point in group)
+            {
+                results.Add(plan is null ? new SweepPointResult(point, null, failure) : Replay(dataset, plan, point, options));
+                pointsDone?.Report(Interlocked.Increment(ref done));
+            }
+        });
+        return [.. ParetoFront.MarkSweep([.. results.OrderBy(r => r.Point.Index)])];
+    }
+
+    private static SweepPointResult Replay(Dataset dataset, PlanOutcome plan, SweepPoint point, SweepOptions options)
+    {
+        var simulation = (options.Simulation ?? new SimulationOptions()) with { Method = point.Method };
+        var replay = Simulator.Run(plan.Problem, plan.Target, plan.Migrations, dataset.Usage, simulation);
+        var s = replay.Summary;
+        var downtimes = replay.Migrations.Where(m => m.Started).Select(m => (float)(m.DowntimeSeconds * 1000)).ToArray();
+        return new SweepPointResult(point, new SweepFigures(
+            plan.Summary.EnergyKWhPerDayAfter,
+            plan.Summary.ActiveHostsAfter,
+            plan.Summary.Migrations,
+            s.DataMovedGiB,
+            s.TotalSeconds,
+            s.WorstDowntimeSeconds * 1000,
+            downtimes.Length == 0 ? 0 : Percentile.Of(downtimes, 99),
+            s.OverCapacity.HostHoursAfter,
+            s.SloViolations), null);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using Consolidator.Profiles;
+using Consolidator.Simulation;
+
+namespace Consolidator.Sweeps;
+
+/// <summary>One combination of the options a sweep varies.</summary>
+public sealed record SweepPoint(int Index, string Windows, double Percentile, double Headroom, double MigrationWeight, MethodSelection Method);
+
+/// <summary>The values a sweep tries for each option; every combination is a point. Points are numbered in a
+/// fixed order (windows, percentile, headroom, migration weight, method, each as given) so that a sweep's
+/// output does not depend on which point finished first.</summary>
+public sealed record SweepGrid(
+    ImmutableArray<string> Windows,
+    ImmutableArray<double> Percentiles,
+    ImmutableArray<double> Headrooms,
+    ImmutableArray<double> MigrationWeights,
+    ImmutableArray<MethodSelection> Methods)
+{
+    public static SweepGrid Default { get; } = new(["hourly"], [90, 95, 100], [0, 0.1, 0.2], [0, 10], [MethodSelection.Auto]);
+
+    public int Count => Windows.Length * Percentiles.Length * Headrooms.Length * MigrationWeights.Length * Methods.Length;
+
+    public ImmutableArray<SweepPoint> Points()
+    {
+        var points = ImmutableArray.CreateBuilder<SweepPoint>(Count);
+        foreach (var w in Windows)
+            foreach (var p in Percentiles)
+                foreach (var h in Headrooms)
+                    foreach (var m in MigrationWeights)
+                        foreach (var method in Methods)
+                            points.Add(new SweepPoint(points.Count + 1, w, p, h, m, method));
+        return points.MoveToImmutable();
+    }
+
+    /// <summary>Rejects empty lists, duplicates and values the planner would reject, before any point runs.</summary>
+    public void Validate()
+    {
+        Check(Windows, "--windows");
+        Check(Percentiles, "--percentile");
+        Check(Headrooms, "--headroom");
+        Check(MigrationWeights, "--migration-weight");
+        Check(Methods, "--method");
+        foreach (var w in Windows) WindowScheme.Parse(w);
+        foreach (var p in Percentiles)
+            if (!(p > 0 && p <= 100)) throw new FormatException($"--percentile values must be in (0, 100], not {p}");
+        foreach (var h in Headrooms) new Packing.PlacementOptions(h, 0).Validate();
+        foreach (var m in MigrationWeights) new Packing.PlacementOptions(0, m).Validate();
+    }
+
+    private static void Check<T>(ImmutableArray<T> values, string option)
+    {
+        if (values.IsDefaultOrEmpty) throw new FormatException($"{option} needs at least one value");
+        if (values.Distinct().Count() != values.Length) throw new FormatException($"{option} lists a value twice");
+    }
+}
