@@ -4,20 +4,29 @@ namespace Consolidator.Cli.Commands;
 /// is written are they moved into place.</summary>
 internal static class OutputFolder
 {
-    public static void WriteAll(string dir, params (string Name, Action<TextWriter> Write)[] files)
+    public static void WriteAll(string dir, params (string Name, Action<TextWriter> Write)[] files) =>
+        WriteAll(dir, files, []);
+
+    /// <param name="binaries">Files written as given bytes (images).</param>
+    public static void WriteAll(string dir, IReadOnlyList<(string Name, Action<TextWriter> Write)> texts, IReadOnlyList<(string Name, byte[] Bytes)> binaries)
     {
         Directory.CreateDirectory(dir);
         var temps = new List<(string Temp, string Final)>();
+        string Temp(string name)
+        {
+            var final = Path.Combine(dir, name);
+            var temp = Path.Combine(dir, $".{name}.{Guid.NewGuid():N}.tmp");
+            temps.Add((temp, final));
+            return temp;
+        }
         try
         {
-            foreach (var (name, write) in files)
+            foreach (var (name, write) in texts)
             {
-                var final = Path.Combine(dir, name);
-                var temp = Path.Combine(dir, $".{name}.{Guid.NewGuid():N}.tmp");
-                temps.Add((temp, final));
-                using (var writer = new StreamWriter(temp, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" })
-                    write(writer);
+                using var writer = new StreamWriter(Temp(name), false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+                write(writer);
             }
+            foreach (var (name, bytes) in binaries) File.WriteAllBytes(Temp(name), bytes);
             foreach (var (temp, final) in temps) File.Move(temp, final, overwrite: true);
         }
         finally

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Consolidator.Datasets;
 using Consolidator.Packing;
 using Consolidator.Planning;
+using Consolidator.Plots;
 using Consolidator.Profiles;
 using Consolidator.Reporting;
 using Consolidator.Solving;
@@ -24,11 +25,12 @@ internal static class PlanCommand
         var workers = new Option<int>("--workers") { Description = "CP-SAT workers; 0 = one per core; 1 = repeatable plans", DefaultValueFactory = _ => 0 };
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage, in or out (0 = no cap)", DefaultValueFactory = _ => 2 };
         var noSimulate = new Option<bool>("--no-simulate") { Description = "Do not replay the plan through the live-migration simulator" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots (PNG and SVG) beside plan.json" };
         var simulation = new SimulationOptionsBinder();
 
         var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, simulate the migrations, and write plan.json, plan.csv, simulation.json and simulation.csv.")
         {
-            dataset, outDir, windows, percentile, headroom, weight, memoryFloor, timeLimit, seed, workers, perHost, noSimulate,
+            dataset, outDir, windows, percentile, headroom, weight, memoryFloor, timeLimit, seed, workers, perHost, noSimulate, noPlots,
         };
         simulation.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(stderr, () =>
@@ -62,10 +64,12 @@ internal static class PlanCommand
                 files.Add(("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(replay, plan.Problem))));
                 files.Add(("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
-            OutputFolder.WriteAll(dir, [.. files]);
+            var figures = r.GetValue(noPlots) ? [] : PlanPlots.All(plan, data);
+            OutputFolder.WriteAll(dir, files, [.. FigureFiles.Of(figures)]);
             PlanText.Write(plan, stdout);
             if (plan.Simulation is { } result) SimulationText.Write(result, plan.Problem, stdout);
             var names = files.Select(f => Path.Combine(dir, f.Name)).ToList();
+            if (figures.Count > 0) names.Add($"{figures.Count} plots ({string.Join(", ", figures.Select(f => f.Name))}) as PNG and SVG");
             stdout.WriteLine($"wrote {string.Join(", ", names[..^1])} and {names[^1]}");
             return ExitCodes.Ok;
         }));

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using Consolidator.Datasets;
+using Consolidator.Plots;
 using Consolidator.Reporting;
 using Consolidator.Simulation;
 using Consolidator.Sweeps;
@@ -45,11 +46,12 @@ internal static class SweepCommand
             bar.Done();
 
             var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name + "-sweep");
-            OutputFolder.WriteAll(dir, ("sweep.csv", w => SweepCsvWriter.Write(results, w)));
+            var figures = r.GetValue(noPlots) ? [] : new[] { SweepPlots.ParetoFront(results) };
+            OutputFolder.WriteAll(dir, [("sweep.csv", w => SweepCsvWriter.Write(results, w))], [.. FigureFiles.Of(figures)]);
             var feasible = results.Count(x => x.Figures is not null);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"points: {results.Length} ({feasible} feasible, {results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
-            stdout.WriteLine($"wrote {Path.Combine(dir, "sweep.csv")}");
+            stdout.WriteLine(figures.Length == 0 ? $"wrote {Path.Combine(dir, "sweep.csv")}" : $"wrote {Path.Combine(dir, "sweep.csv")} and {Path.Combine(dir, "pareto.png")} (and .svg)");
             return ExitCodes.Ok;
         }));
         return cmd;

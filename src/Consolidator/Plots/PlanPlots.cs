@@ -1,0 +1,102 @@
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Simulation;
+using Consolidator.Traces;
+using ScottPlot;
+
+namespace Consolidator.Plots;
+
+/// <summary>The plots of one plan: utilisation per host and window before and after, data-centre power over
+/// the day, the migration Gantt chart and the downtime distribution (when the plan was replayed), and one
+/// VM's profile against its raw samples.</summary>
+public static class PlanPlots
+{
+    public static IReadOnlyList<Figure> All(PlanOutcome plan, Dataset dataset)
+    {
+        var p = plan.Problem;
+        List<Figure> figures =
+        [
+            Utilisation(p, p.CurrentPlacement(), "utilisation-before", "CPU utilisation per host, current placement"),
+            Utilisation(p, plan.Target, "utilisation-after", "CPU utilisation per host, planned placement"),
+            Power(p, plan.Target),
+        ];
+        if (plan.Simulation is { } replay)
+        {
+            figures.Add(MigrationPlots.Gantt(p, replay));
+            figures.Add(MigrationPlots.Downtime(replay));
+        }
+        figures.Add(ProfilePlots.VmProfile(plan, dataset, ProfilePlots.MostVariable(plan)));
+        return figures;
+    }
+
+    /// <summary>Each host's percentile CPU demand over its capacity, per window; unplaced VMs are left out.</summary>
+    internal static double[,] CpuUtilisation(PlacementProblem p, Placement placement)
+    {
+        var u = new double[p.HostCount, p.WindowCount];
+        for (var v = 0; v < p.VmCount; v++)
+        {
+            var h = placement[v];
+            if (h < 0) continue;
+            for (var w = 0; w < p.WindowCount; w++) u[h, w] += (double)p.Demand(v, Resource.Cpu, w) / p.Capacity(h, Resource.Cpu);
+        }
+        return u;
+    }
+
+    private static Figure Utilisation(PlacementProblem p, Placement placement, string name, string title)
+    {
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(CpuUtilisation(p, placement));
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.ManualRange = new ScottPlot.Range(0, 1);
+        plot.Add.ColorBar(map).Label = "share of the host's cores (percentile demand)";
+        plot.Title(title);
+        plot.XLabel("window (UTC)");
+        plot.YLabel("host (row 1 at the top)");
+        plot.Axes.Bottom.TickGenerator = WindowTicks(p);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, p.HostCount).Where(h => h % Math.Max(1, p.HostCount / 10) == 0)
+                .Select(h => new Tick(p.HostCount - 1 - h, p.Hosts[h].Id))]);
+        return Figure.Render(name, plot);
+    }
+
+    /// <summary>Watts per window under the linear power model: idle for every host with a VM, plus watts per
+    /// core of the VMs' mean CPU.</summary>
+    internal static double[] PowerPerWindow(PlacementProblem p, Placement placement)
+    {
+        var watts = new double[p.WindowCount];
+        foreach (var (h, vms) in Energy.VmsByHost(p, placement))
+        {
+            var host = p.Hosts[h];
+            for (var w = 0; w < p.WindowCount; w++)
+                watts[w] += host.IdleWatts + host.WattsPerCore * Math.Min(host.CpuCores, vms.Sum(v => p.MeanCpu(v, w)));
+        }
+        return watts;
+    }
+
+    private static Figure Power(PlacementProblem p, Placement target)
+    {
+        var plot = new Plot();
+        var xs = Enumerable.Range(0, p.WindowCount).Select(w => (double)w).ToArray();
+        var before = plot.Add.Scatter(xs, PowerPerWindow(p, p.CurrentPlacement()).Select(w => w / 1000).ToArray());
+        before.LegendText = "current placement";
+        before.Color = Colors.Gray;
+        var after = plot.Add.Scatter(xs, PowerPerWindow(p, target).Select(w => w / 1000).ToArray());
+        after.LegendText = "planned placement";
+        after.Color = Colors.SeaGreen;
+        plot.Axes.SetLimitsY(0, double.NaN);
+        plot.Title("Data-centre power over the day");
+        plot.XLabel("window (UTC)");
+        plot.YLabel("power (kW)");
+        plot.Axes.Bottom.TickGenerator = WindowTicks(p);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Figure.Render("power", plot);
+    }
+
+    private static ScottPlot.TickGenerators.NumericManual WindowTicks(PlacementProblem p)
+    {
+        var step = Math.Max(1, p.WindowCount / 8);
+        return new ScottPlot.TickGenerators.NumericManual(
+            [.. p.Windows.Windows.Where(w => w.Index % step == 0).Select(w => new Tick(w.Index, w.Label))]);
+    }
+}
