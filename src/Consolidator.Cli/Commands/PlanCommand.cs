@@ -65,6 +65,7 @@ internal static class PlanCommand
                 files.Add(("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
             var figures = r.GetValue(noPlots) ? [] : PlanPlots.All(plan, data);
+            files.Add(("report.html", w => w.Write(PlanReport.ToHtml(plan, figures))));
             OutputFolder.WriteAll(dir, files, [.. FigureFiles.Of(figures)]);
             PlanText.Write(plan, stdout);
             if (plan.Simulation is { } result) SimulationText.Write(result, plan.Problem, stdout);

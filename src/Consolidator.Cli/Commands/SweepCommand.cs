@@ -47,11 +47,15 @@ internal static class SweepCommand
 
             var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name + "-sweep");
             var figures = r.GetValue(noPlots) ? [] : new[] { SweepPlots.ParetoFront(results) };
-            OutputFolder.WriteAll(dir, [("sweep.csv", w => SweepCsvWriter.Write(results, w))], [.. FigureFiles.Of(figures)]);
+            OutputFolder.WriteAll(dir,
+                [("sweep.csv", w => SweepCsvWriter.Write(results, w)), ("sweep.html", w => w.Write(SweepReport.ToHtml(data.Name, results, figures.FirstOrDefault())))],
+                [.. FigureFiles.Of(figures)]);
             var feasible = results.Count(x => x.Figures is not null);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"points: {results.Length} ({feasible} feasible, {results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
-            stdout.WriteLine(figures.Length == 0 ? $"wrote {Path.Combine(dir, "sweep.csv")}" : $"wrote {Path.Combine(dir, "sweep.csv")} and {Path.Combine(dir, "pareto.png")} (and .svg)");
+            stdout.WriteLine(figures.Length == 0
+                ? $"wrote {Path.Combine(dir, "sweep.csv")} and {Path.Combine(dir, "sweep.html")}"
+                : $"wrote {Path.Combine(dir, "sweep.csv")}, {Path.Combine(dir, "sweep.html")} and {Path.Combine(dir, "pareto.png")} (and .svg)");
             return ExitCodes.Ok;
         }));
         return cmd;

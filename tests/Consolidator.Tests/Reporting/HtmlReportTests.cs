@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Reporting;
+
+public class HtmlReportTests
+{
+    private static string Generated(TempDirectory tmp)
+    {
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "16", "--days", "1").ExitCode);
+        return data;
+    }
+
+    /// <summary>Opens offline: every image is a data URI and nothing is fetched from elsewhere.</summary>
+    private static void AssertSelfContained(string html)
+    {
+        Assert.DoesNotMatch(new Regex(@"(src|href)=""(?!data:)"), html);
+        Assert.DoesNotContain("<script", html);
+    }
+
+    [Fact]
+    public void Plan_report_shows_savings_risks_stages_and_the_slo_table_with_every_plot_embedded()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = Path.Combine(tmp.Path, "plan");
+        Assert.Equal(0, CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--workers", "1", "--time-limit", "1").ExitCode);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+
+        Assert.Matches(@"Active hosts <b>\d+ &rarr; \d+</b>; energy <b>[\d.]+ &rarr; [\d.]+ kWh/day</b>", html);
+        Assert.Contains("<h2>Risks</h2>", html);
+        Assert.Contains("<h2>Stages</h2>", html);
+        Assert.Contains("<h2>Downtime SLO (300 ms)</h2>", html);
+        Assert.Equal(Directory.GetFiles(outDir, "*.png").Length, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
+        AssertSelfContained(html);
+    }
+
+    [Fact]
+    public void Plan_report_and_plots_repeat_byte_for_byte()
+    {
+        using var tmp = new TempDirectory();
+        var data = Generated(tmp);
+        byte[] Run(string name)
+        {
+            var outDir = Path.Combine(tmp.Path, name);
+            Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--workers", "1", "--time-limit", "1").ExitCode);
+            return File.ReadAllBytes(Path.Combine(outDir, "report.html"));
+        }
+
+        Assert.Equal(Run("a"), Run("b"));
+    }
+
+    [Fact]
+    public void Sweep_report_highlights_the_pareto_points()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = Path.Combine(tmp.Path, "sweep");
+        Assert.Equal(0, CliRunner.Run("sweep", Generated(tmp), "--out", outDir, "--percentile", "90,100", "--headroom", "0,0.2",
+            "--migration-weight", "10", "--time-limit", "0.5").ExitCode);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "sweep.html"));
+        var pareto = File.ReadAllLines(Path.Combine(outDir, "sweep.csv")).Skip(1).Count(l => l.Split(',')[16] == "true");
+
+        Assert.Equal(pareto, Regex.Matches(html, "<tr class=\"hi\">").Count);
+        Assert.Single(Regex.Matches(html, "src=\"data:image/png;base64,"));
+        AssertSelfContained(html);
+    }
+}
