@@ -17,8 +17,8 @@ public static class PlanPlots
         var p = plan.Problem;
         List<Figure> figures =
         [
-            Utilisation(p, p.CurrentPlacement(), "utilisation-before", "CPU utilisation per host, current placement"),
-            Utilisation(p, plan.Target, "utilisation-after", "CPU utilisation per host, planned placement"),
+            Utilisation(p, p.CurrentPlacement(), "utilisation-before", "CPU utilisation per host (percentile demand over cores), current placement"),
+            Utilisation(p, plan.Target, "utilisation-after", "CPU utilisation per host (percentile demand over cores), planned placement"),
             Power(p, plan.Target),
         ];
         if (plan.Simulation is { } replay)
@@ -49,14 +49,16 @@ public static class PlanPlots
         var map = plot.Add.Heatmap(CpuUtilisation(p, placement));
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.ManualRange = new ScottPlot.Range(0, 1);
-        plot.Add.ColorBar(map).Label = "share of the host's cores (percentile demand)";
+        plot.Add.ColorBar(map).Label = "share of cores";
         plot.Title(title);
         plot.XLabel("window (UTC)");
         plot.YLabel("host (row 1 at the top)");
         plot.Axes.Bottom.TickGenerator = WindowTicks(p);
+        // Every host is named up to 40 rows (about 12 px a row); beyond that every k-th.
+        var every = Math.Max(1, (p.HostCount + 39) / 40);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. Enumerable.Range(0, p.HostCount).Where(h => h % Math.Max(1, p.HostCount / 10) == 0)
-                .Select(h => new Tick(p.HostCount - 1 - h, p.Hosts[h].Id))]);
+            [.. Enumerable.Range(0, p.HostCount).Where(h => h % every == 0).Select(h => new Tick(p.HostCount - 1 - h, p.Hosts[h].Id))]);
+        plot.Axes.Left.TickLabelStyle.FontSize = 10;
         return Figure.Render(name, plot);
     }
 
