@@ -41,7 +41,8 @@ public static class Sweep
             }
             catch (InfeasiblePlacementException e)
             {
-                failure = "infeasible: " + string.Join("; ", e.Reasons);
+                // The first reason says why; the full list belongs to `plan`, a row of sweep.csv stays readable.
+                failure = "infeasible: " + e.Reasons.FirstOrDefault() + (e.Reasons.Length > 1 ? $" (and {e.Reasons.Length - 1} more reason(s))" : "");
             }
             foreach (var point in group)
             {

@@ -28,6 +28,24 @@ public class SweepCommandTests
         Assert.Equal(lines[1].Split(',')[7..10], lines[2].Split(',')[7..10]);
     }
 
+    [Fact]
+    public void An_infeasible_point_is_a_row_with_its_reason_and_the_sweep_goes_on()
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "16", "--days", "1").ExitCode);
+        var outDir = Path.Combine(tmp.Path, "sweep");
+
+        var result = CliRunner.Run("sweep", data, "--out", outDir, "--headroom", "0.1,0.95", "--percentile", "95",
+            "--migration-weight", "10", "--time-limit", "0.5", "--no-plots");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("points: 2 (1 feasible, 1 Pareto-optimal: 1)", result.Out);
+        var infeasible = File.ReadAllLines(Path.Combine(outDir, "sweep.csv"))[2];
+        Assert.StartsWith("2,hourly,95,0.95,10,auto,infeasible,,,,,,,,,,false,\"infeasible: VM ", infeasible);
+        Assert.Contains("more reason(s))", infeasible);
+    }
+
     [Theory]
     [InlineData("--percentile", "90,abc", "--percentile must be a comma list of numbers")]
     [InlineData("--headroom", "0.1,0.1", "--headroom lists a value twice")]
