@@ -36,7 +36,9 @@ public static class Planner
         for (var round = 1; round <= MaxRestagingRounds && !migrations.ReachesTarget; round++)
         {
             // A VM that runs nowhere yet cannot stay put; pinning the running ones frees its way.
-            var pinned = migrations.Blocked.Count(b => problem.CurrentHost(b.Vm) >= 0 && stayPut.Add(b.Vm));
+            // Nor can one whose host a rule forbids it (a drained host, a ban): it has to move.
+            var pinned = migrations.Blocked.Count(b => problem.CurrentHost(b.Vm) is var h && h >= 0
+                && problem.Rules.Allows(b.Vm, h) && stayPut.Add(b.Vm));
             if (pinned == 0) break;
             notes.Add($"round {round}: {migrations.Blocked.Length} move(s) could not be staged safely; their VMs stay put and the placement is solved again");
             try

@@ -51,6 +51,7 @@ internal static class HostByHostFill
     private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
     {
         var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var v = 0; v < p.VmCount; v++) if (hostOf[v] >= 0) run.Loads.Add(v, hostOf[v]);
         var remaining = new SortedSet<int>(Enumerable.Range(0, p.VmCount).Where(v => hostOf[v] < 0));
         foreach (var h in hosts)
@@ -58,7 +59,8 @@ internal static class HostByHostFill
             if (remaining.Count == 0) break;
             var fitting = remaining.Where(v => p.Rules.Allows(v, h) && run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
-            var chosen = run.Spent < budget ? run.Fill(h, fitting) : FirstFitOnto(run.Loads, h, fitting);
+            var inTime = run.Spent < budget && clock.Elapsed.TotalSeconds < 2 * budget + 5;
+            var chosen = inTime ? run.Fill(h, fitting) : FirstFitOnto(run.Loads, h, fitting);
             foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
         }
         spent = run.Spent;
@@ -131,7 +133,8 @@ internal static class HostByHostFill
             }
             var solver = new CpSolver { StringParameters = SubSolve.Parameters(limit, seed, workers) };
             var status = solver.Solve(model);
-            Spent += workers == 1 ? solver.Response?.DeterministicTime ?? limit : solver.WallTime();
+            // Charged at least a hundredth of a second, for the model building deterministic time does not see.
+            Spent += workers == 1 ? Math.Max(solver.Response?.DeterministicTime ?? limit, 0.01) : solver.WallTime();
             return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
                 ? candidates.Where((_, i) => solver.BooleanValue(x[i])).ToList()
                 : null;

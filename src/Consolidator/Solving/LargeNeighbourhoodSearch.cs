@@ -12,7 +12,7 @@ namespace Consolidator.Solving;
 internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions options, IReadOnlySet<int> stayPut)
 {
     private const int MinHosts = 2, MaxHosts = 12, MaxVms = 120;
-    private const double SubLimitSeconds = 0.5, RefillSecondsPerHost = 0.2, RefillBudget = 5;
+    private const double SubLimitSeconds = 0.5, RefillSecondsPerHost = 0.2, RefillBudget = 5, MinChargeSeconds = 0.05;
     private const int RefillMaxVms = 250;
 
     public int Neighbourhoods { get; private set; }
@@ -30,7 +30,10 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
         double spent = 0;
         var workers = options.EffectiveWorkers;
 
-        while (spent < budget && p.HostCount >= MinHosts)
+        // With one worker the budget is CP-SAT's deterministic time, which does not see the time spent building
+        // each neighbourhood: every round is charged at least MinChargeSeconds so that large fleets stay near
+        // the limit too, and the wall clock stops a runaway as CP-SAT's own guard does (twice plus 5 s).
+        while (spent < budget && p.HostCount >= MinHosts && clock.Elapsed.TotalSeconds < 2 * budget + 5)
         {
             // Every other round empties the least-filled hosts and fills them again host by host: VMs left
             // over from broken complementary sets gather there, and the exact fill finds the sets again.
@@ -40,7 +43,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
                 var refill = HostByHostFill.Refill(p, best, pool, RefillSecondsPerHost, Math.Min(RefillBudget, budget - spent),
                     (int)(rng.NextULong() & 0x7fffffff), workers, out var used);
                 Neighbourhoods++;
-                spent = workers == 1 ? spent + Math.Max(used, 0.001) : clock.Elapsed.TotalSeconds;
+                spent = workers == 1 ? spent + Math.Max(used, MinChargeSeconds) : clock.Elapsed.TotalSeconds;
                 if (refill is not null)
                 {
                     var refilled = Objective.Units(p, refill);
@@ -60,7 +63,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             var limit = Math.Min(SubLimitSeconds, budget - spent);
             var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers);
             Neighbourhoods++;
-            spent = workers == 1 ? spent + Math.Max(outcome.DeterministicSeconds, 0.001) : clock.Elapsed.TotalSeconds;
+            spent = workers == 1 ? spent + Math.Max(outcome.DeterministicSeconds, MinChargeSeconds) : clock.Elapsed.TotalSeconds;
 
             if (outcome.Placement is { } candidate)
             {
