@@ -106,6 +106,10 @@ internal sealed class DatasetFile : IDisposable
         return found;
     }
 
+    /// <summary>The 0-based index of an optional column, or -1 when the header does not have it.</summary>
+    public int OptionalColumn(string name) =>
+        _header.Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) ? Column(name) : -1;
+
     /// <summary>Moves to the next record; false at the end of the file. A record must have a field for every
     /// header column; extra fields must be empty (a trailing comma), since a non-empty one usually means an
     /// unquoted comma that shifted the values.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Consolidator.Inventory;
+using Consolidator.Power;
 using Consolidator.Traces;
 
 namespace Consolidator.Datasets;
@@ -12,6 +13,7 @@ public static class DatasetReader
     public const string HostsFile = "hosts.csv";
     public const string VmsFile = "vms.csv";
     public const string UsageFile = "usage.csv";
+    public const string PowerTableColumn = "power_table";
 
     public static Dataset Read(string directory)
     {
@@ -30,7 +32,7 @@ public static class DatasetReader
     {
         using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
-            idle = file.Column("idle_watts"), max = file.Column("max_watts");
+            idle = file.Column("idle_watts"), max = file.Column("max_watts"), table = file.OptionalColumn(PowerTableColumn);
         var hosts = ImmutableArray.CreateBuilder<Host>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (file.Read())
@@ -42,12 +44,36 @@ public static class DatasetReader
                 file.Number(idle, positive: false), file.Number(max, positive: false));
             if (host.MaxWatts < host.IdleWatts)
                 throw file.Error(max, $"max_watts must be at least idle_watts ({file.Text(idle)})", file.Text(max));
+            if (table >= 0 && file.Text(table).Length > 0)
+                host = host with { PowerTable = ReadPowerTable(file, table, host, idle, max) };
             hosts.Add(host);
         }
         if (hosts.Count == 0)
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no hosts: the file has a header but no rows");
         return hosts.ToImmutable();
     }
+
+    /// <summary>The optional SPECpower-style table; idle_watts and max_watts must be its 0 % and 100 % values,
+    /// so that every figure read from them agrees with the table.</summary>
+    private static PowerTable ReadPowerTable(DatasetFile file, int column, Host host, int idle, int max)
+    {
+        PowerTable parsed;
+        try
+        {
+            parsed = PowerTable.Parse(file.Text(column));
+        }
+        catch (FormatException e)
+        {
+            throw file.Error(column, e.Message, file.Text(column));
+        }
+        if (!Close(parsed.IdleWatts, host.IdleWatts))
+            throw file.Error(idle, $"idle_watts must equal the power table's 0 % value ({DatasetWriter.Number(parsed.IdleWatts)})", file.Text(idle));
+        if (!Close(parsed.MaxWatts, host.MaxWatts))
+            throw file.Error(max, $"max_watts must equal the power table's 100 % value ({DatasetWriter.Number(parsed.MaxWatts)})", file.Text(max));
+        return parsed;
+    }
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b));
 
     /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
     private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Consolidator.Inventory;
 using Consolidator.Traces;
 using CsvHelper;
 
@@ -20,19 +21,13 @@ public static class DatasetWriter
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
+    public static readonly string[] UsageHeader = ["timestamp", "vm_id", "cpu_cores", "memory_mib"];
+
     public static void Write(Dataset dataset, string directory)
     {
-        WriteCsv(Path.Combine(directory, HostsFile), ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"], csv =>
-        {
-            foreach (var h in dataset.Hosts)
-                csv.WriteRecord(h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts));
-        });
-        WriteCsv(Path.Combine(directory, VmsFile), ["vm_id", "vcpus", "memory_mib", "current_host"], csv =>
-        {
-            foreach (var v in dataset.Vms)
-                csv.WriteRecord(v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? "");
-        });
-        WriteCsv(Path.Combine(directory, UsageFile), ["timestamp", "vm_id", "cpu_cores", "memory_mib"], csv =>
+        AtomicFile.Write(Path.Combine(directory, HostsFile), w => WriteHosts(w, dataset.Hosts));
+        AtomicFile.Write(Path.Combine(directory, VmsFile), w => WriteVms(w, dataset.Vms));
+        WriteCsv(Path.Combine(directory, UsageFile), UsageHeader, csv =>
         {
             for (var i = 0; i < dataset.Vms.Length; i++)
             {
@@ -43,6 +38,36 @@ public static class DatasetWriter
             }
         });
     }
+
+    /// <summary>hosts.csv; the power_table column appears only when some host has a table, so datasets
+    /// with linear hosts keep their bytes.</summary>
+    public static void WriteHosts(TextWriter writer, IReadOnlyList<Host> hosts)
+    {
+        var tables = hosts.Any(h => h.PowerTable is not null);
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        csv.WriteRecord(tables
+            ? ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts", DatasetReader.PowerTableColumn]
+            : ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"]);
+        foreach (var h in hosts)
+        {
+            if (tables)
+                csv.WriteRecord(h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts), h.PowerTable?.Format() ?? "");
+            else
+                csv.WriteRecord(h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts));
+        }
+    }
+
+    public static void WriteVms(TextWriter writer, IReadOnlyList<Vm> vms)
+    {
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        csv.WriteRecord("vm_id", "vcpus", "memory_mib", "current_host");
+        foreach (var v in vms)
+            csv.WriteRecord(v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? "");
+    }
+
+    /// <summary>Starts a dataset whose usage rows are written as they arrive and whose inventory is known
+    /// only at the end; see <see cref="DatasetStream"/>.</summary>
+    public static DatasetStream Open(string directory) => new(directory, Options);
 
     public static string Timestamp(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString(TimestampFormat, CultureInfo.InvariantCulture);
