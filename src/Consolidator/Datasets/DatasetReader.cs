@@ -28,7 +28,8 @@ public static class DatasetReader
         return new Dataset(name, hosts, vms.Vms, usage);
     }
 
-    private static ImmutableArray<Host> ReadHosts(string path)
+    /// <summary>Reads one hosts.csv on its own, e.g. an inventory for an importer.</summary>
+    public static ImmutableArray<Host> ReadHosts(string path)
     {
         using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),

@@ -14,11 +14,13 @@ public sealed class DatasetStream : IDisposable
     private readonly List<(string Temp, string Final)> _files = [];
     private readonly StreamWriter _usageText;
     private readonly CsvWriter _usage;
+    private readonly bool _createdDirectory;
     private bool _completed;
 
     internal DatasetStream(string directory, CsvWriterOptions options)
     {
         _directory = Path.GetFullPath(directory);
+        _createdDirectory = !Directory.Exists(_directory);
         Directory.CreateDirectory(_directory);
         _usageText = NewFile(DatasetWriter.UsageFile);
         _usage = CsvWriter.Create(_usageText, options, leaveOpen: true);
@@ -58,6 +60,13 @@ public sealed class DatasetStream : IDisposable
         foreach (var (temp, _) in _files)
         {
             try { if (File.Exists(temp)) File.Delete(temp); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        // A failed import leaves no trace, not even the empty folder it made.
+        if (!_completed && _createdDirectory)
+        {
+            try { if (!Directory.EnumerateFileSystemEntries(_directory).Any()) Directory.Delete(_directory); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
