@@ -14,6 +14,7 @@ public static class Cli
             PlanCommand.Create(stdout, stderr),
             GenerateCommand.Create(stdout, stderr),
             ImportCommand.Create(stdout, stderr),
+            EvaluateCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
