@@ -133,6 +133,14 @@ public static class DatasetReader
             throw new InputException(vms.Path, vms.Lines[i], "vm_id", vms.IdColumn + 1, vmId,
                 $"VM has no usage rows in {UsageFile}");
         }
-        return [.. series.Select(s => s.ToSeries())];
+        // Let each builder go as soon as its series exists, so that peak memory holds one copy of the
+        // samples plus one VM's worth, not two copies of everything.
+        var result = new VmSeries[series.Length];
+        for (var i = 0; i < series.Length; i++)
+        {
+            result[i] = series[i].ToSeries();
+            series[i] = null!;
+        }
+        return [.. result];
     }
 }
