@@ -22,7 +22,7 @@ internal static class EvaluationText
         foreach (var p in r.Policies)
         {
             var saved = current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", inv) : "n/a";
-            o.WriteLine(string.Format(inv, "{0,-16} {1,7:0.#} {2,9:0.00} {3,7} {4,9:0.00%} {5,9:0.00%} {6,9:0.00%} {7,10:0.0000%} {8,11:0.00000%} {9,14} {10,5}",
+            o.WriteLine(string.Format(inv, "{0,-16} {1,7:0.#} {2,9:0.00} {3,7} {4,9:0.000%} {5,9:0.000%} {6,9:0.000%} {7,10:0.0000%} {8,11:0.00000%} {9,14} {10,5}",
                 p.Policy, p.ActiveHosts, p.EnergyKWhPerDay, saved, p.CpuOverloadFraction, p.MemoryOverloadFraction, p.Slatah, p.Pdm, p.Slav,
                 string.Format(inv, "{0:0.0%}/{1:0.0%}", p.WorstCpuDepth, p.P99CpuDepth), p.Migrations));
         }
