@@ -13,6 +13,7 @@ public static class Cli
         {
             PlanCommand.Create(stdout, stderr),
             GenerateCommand.Create(stdout, stderr),
+            SimulateCommand.Create(stdout, stderr),
             ImportCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout, stderr),
         };

@@ -14,13 +14,14 @@ internal static class PlanText
         o.WriteLine(string.Format(inv, "vms: {0}  hosts: {1}  windows: {2} ({3})  percentile: {4}",
             s.Vms, s.Hosts, plan.Profiles.Windows.Count, plan.Profiles.Windows.Name, plan.Profiles.Percentile));
         o.WriteLine("vm classes: " + string.Join(", ", s.VmClasses.Select(kv => $"{Names.Of(kv.Key)} {kv.Value}")));
-        o.WriteLine(string.Format(inv, "active hosts: {0} -> {1}  (lower bound {2}; peak-sized FFD {3}; temporal FFD {4})",
-            s.ActiveHostsBefore, s.ActiveHostsAfter, s.HostLowerBound, Show(s.PeakSizedFfdHosts), Show(s.TemporalFfdHosts)));
+        o.WriteLine(string.Format(inv, "active hosts: {0} -> {1}  (lower bound {2}; baselines: peak-sized FFD {3}, temporal FFD {4}, temporal BFD {5})",
+            s.ActiveHostsBefore, s.ActiveHostsAfter, s.HostLowerBound, Show(s.PeakSizedFfdHosts), Show(s.TemporalFfdHosts), Show(s.TemporalBfdHosts)));
         var saved = s.EnergyKWhPerDayBefore > 0 ? 1 - s.EnergyKWhPerDayAfter / s.EnergyKWhPerDayBefore : 0;
         o.WriteLine(string.Format(inv, "energy: {0:0.00} -> {1:0.00} kWh/day  ({2:0.0%} saved; lower bound {3:0.00} kWh/day)",
             s.EnergyKWhPerDayBefore, s.EnergyKWhPerDayAfter, saved, s.EnergyLowerBoundKWhPerDay));
         o.WriteLine(string.Format(inv, "migrations: {0} in {1} stage(s)  (relays {2}, first placements {3}, {4:0.0} GiB of memory moved)",
             s.Migrations, s.Stages, s.RelayMigrations, s.FirstPlacements, s.MemoryMovedGiB));
+        if (!plan.Problem.Rules.IsEmpty) o.WriteLine($"rules: {plan.Problem.Rules.Rules.Length} kept ({string.Join(", ", plan.Problem.Rules.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}"))})");
         o.WriteLine(string.Format(inv, "solver: cp-sat {0}  objective {1:0.0} Wh/day  bound {2:0.0}  gap {3:0.00%}  ({4:0.0} s)",
             Names.Of(s.SolverStatus), s.ObjectiveWh, s.BoundWh, s.Gap, plan.Solve.WallSeconds));
         if (!plan.Migrations.Blocked.IsEmpty)

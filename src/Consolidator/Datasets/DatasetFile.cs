@@ -106,9 +106,15 @@ internal sealed class DatasetFile : IDisposable
         return found;
     }
 
-    /// <summary>The 0-based index of an optional column, or -1 when the header does not have it.</summary>
+    /// <summary>The 0-based index of an optional column, or -1 when the header does not have it; a column
+    /// named twice is an error as for required ones.</summary>
     public int OptionalColumn(string name) =>
         _header.Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) ? Column(name) : -1;
+
+    /// <summary>The value of an optional numeric column: null when the column is absent or the field is
+    /// empty, else as <see cref="Number"/>.</summary>
+    public double? OptionalNumber(int column, bool positive) =>
+        column < 0 || _csv.GetSpan(column).IsEmpty ? null : Number(column, positive);
 
     /// <summary>Moves to the next record; false at the end of the file. A record must have a field for every
     /// header column; extra fields must be empty (a trailing comma), since a non-empty one usually means an

@@ -15,6 +15,12 @@ public static class DatasetReader
     public const string UsageFile = "usage.csv";
     public const string PowerTableColumn = "power_table";
 
+    /// <summary>Optional hosts.csv column: NIC line rate in Gbit/s (&gt; 0).</summary>
+    public const string NicColumn = "nic_gbps";
+
+    /// <summary>Optional vms.csv column: page-dirtying rate in MiB/s (&gt;= 0).</summary>
+    public const string DirtyRateColumn = "dirty_rate_mib_s";
+
     public static Dataset Read(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -25,7 +31,9 @@ public static class DatasetReader
         var vms = ReadVms(Path.Combine(directory, VmsFile), hosts);
         var usage = ReadUsage(Path.Combine(directory, UsageFile), vms);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        return new Dataset(name, hosts, vms.Vms, usage);
+        var constraints = Path.Combine(directory, ConstraintsReader.File);
+        var rules = File.Exists(constraints) ? ConstraintsReader.Read(constraints, hosts, vms.Vms) : [];
+        return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules };
     }
 
     /// <summary>Reads one hosts.csv on its own, e.g. an inventory for an importer.</summary>
@@ -33,7 +41,8 @@ public static class DatasetReader
     {
         using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
-            idle = file.Column("idle_watts"), max = file.Column("max_watts"), table = file.OptionalColumn(PowerTableColumn);
+            idle = file.Column("idle_watts"), max = file.Column("max_watts"), nic = file.OptionalColumn(NicColumn),
+            table = file.OptionalColumn(PowerTableColumn);
         var hosts = ImmutableArray.CreateBuilder<Host>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (file.Read())
@@ -42,7 +51,10 @@ public static class DatasetReader
             if (!lines.TryAdd(hostId, file.Line))
                 throw file.Error(id, $"duplicate host_id (first on line {lines[hostId]})", hostId);
             var host = new Host(hostId, file.Number(cpu, positive: true), file.Number(memory, positive: true),
-                file.Number(idle, positive: false), file.Number(max, positive: false));
+                file.Number(idle, positive: false), file.Number(max, positive: false))
+            {
+                NicGbps = file.OptionalNumber(nic, positive: true),
+            };
             if (host.MaxWatts < host.IdleWatts)
                 throw file.Error(max, $"max_watts must be at least idle_watts ({file.Text(idle)})", file.Text(max));
             if (table >= 0 && file.Text(table).Length > 0)
@@ -83,7 +95,7 @@ public static class DatasetReader
     {
         using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
         int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
-            current = file.Column("current_host");
+            current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn);
         var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
         var vms = ImmutableArray.CreateBuilder<Vm>();
         var lines = new List<int>();
@@ -97,7 +109,10 @@ public static class DatasetReader
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
             vms.Add(new Vm(vmId, file.Number(vcpus, positive: true), file.Number(memory, positive: true),
-                host.Length > 0 ? host : null));
+                host.Length > 0 ? host : null)
+            {
+                DirtyRateMibPerSecond = file.OptionalNumber(dirty, positive: false),
+            });
             lines.Add(file.Line);
         }
         if (vms.Count == 0)

@@ -39,30 +39,38 @@ public static class DatasetWriter
         });
     }
 
-    /// <summary>hosts.csv; the power_table column appears only when some host has a table, so datasets
-    /// with linear hosts keep their bytes.</summary>
+    /// <summary>hosts.csv. The optional columns (nic_gbps, power_table) appear only when some host has a
+    /// value, so datasets without them keep their bytes.</summary>
     public static void WriteHosts(TextWriter writer, IReadOnlyList<Host> hosts)
     {
+        var nic = hosts.Any(h => h.NicGbps is not null);
         var tables = hosts.Any(h => h.PowerTable is not null);
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
-        csv.WriteRecord(tables
-            ? ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts", DatasetReader.PowerTableColumn]
-            : ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"]);
+        List<string> header = ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"];
+        if (nic) header.Add(DatasetReader.NicColumn);
+        if (tables) header.Add(DatasetReader.PowerTableColumn);
+        csv.WriteRecord([.. header]);
         foreach (var h in hosts)
         {
-            if (tables)
-                csv.WriteRecord(h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts), h.PowerTable?.Format() ?? "");
-            else
-                csv.WriteRecord(h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts));
+            List<string> row = [h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts)];
+            if (nic) row.Add(Optional(h.NicGbps));
+            if (tables) row.Add(h.PowerTable?.Format() ?? "");
+            csv.WriteRecord([.. row]);
         }
     }
 
+    /// <summary>vms.csv; dirty_rate_mib_s appears only when some VM has one.</summary>
     public static void WriteVms(TextWriter writer, IReadOnlyList<Vm> vms)
     {
+        var dirty = vms.Any(v => v.DirtyRateMibPerSecond is not null);
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
-        csv.WriteRecord("vm_id", "vcpus", "memory_mib", "current_host");
+        string[] header = ["vm_id", "vcpus", "memory_mib", "current_host"];
+        csv.WriteRecord(dirty ? [.. header, DatasetReader.DirtyRateColumn] : header);
         foreach (var v in vms)
-            csv.WriteRecord(v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? "");
+        {
+            string[] row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
+            csv.WriteRecord(dirty ? [.. row, Optional(v.DirtyRateMibPerSecond)] : row);
+        }
     }
 
     /// <summary>Starts a dataset whose usage rows are written as they arrive and whose inventory is known
@@ -75,6 +83,8 @@ public static class DatasetWriter
     public static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     public static string Number(float x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Optional(double? x) => x is { } v ? Number(v) : "";
 
     private static void WriteCsv(string path, string[] header, Action<CsvWriter> rows) =>
         AtomicFile.Write(path, writer =>

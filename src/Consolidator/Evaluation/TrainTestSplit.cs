@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Consolidator.Rules;
 using Consolidator.Traces;
 
 namespace Consolidator.Evaluation;
@@ -31,7 +32,29 @@ public sealed record TrainTestSplit(Dataset TrainData, ImmutableArray<VmSeries> 
         if (vms.Count == 0)
             throw new ArgumentOutOfRangeException(nameof(train), train.ToString(),
                 $"no VM has samples in both the training period ({train}) and the test period ({test}); the data covers {Cover(data)}");
-        return new TrainTestSplit(data with { Vms = vms.ToImmutable(), Usage = trainSeries.ToImmutable() }, full.ToImmutable(), trainOnly, testOnly);
+        var kept = vms.Select(vm => vm.Id).ToHashSet(StringComparer.Ordinal);
+        var trainData = data with { Vms = vms.ToImmutable(), Usage = trainSeries.ToImmutable(), Rules = Restrict(data.Rules, kept) };
+        return new TrainTestSplit(trainData, full.ToImmutable(), trainOnly, testOnly);
+    }
+
+    /// <summary>The dataset's rules over the VMs kept: a rule loses the VMs left out, and goes when none remain.</summary>
+    private static ImmutableArray<Rule> Restrict(ImmutableArray<Rule> rules, HashSet<string> kept)
+    {
+        ImmutableArray<string> Keep(ImmutableArray<string> ids) => [.. ids.Where(kept.Contains)];
+        var result = ImmutableArray.CreateBuilder<Rule>();
+        foreach (var rule in rules)
+        {
+            Rule? restricted = rule switch
+            {
+                Spread r => Keep(r.Vms) is { IsEmpty: false } v ? r with { Vms = v } : null,
+                Gather r => Keep(r.Vms) is { IsEmpty: false } v ? r with { Vms = v } : null,
+                Pin r => Keep(r.Vms) is { IsEmpty: false } v ? r with { Vms = v } : null,
+                Ban r => Keep(r.Vms) is { IsEmpty: false } v ? r with { Vms = v } : null,
+                _ => rule,
+            };
+            if (restricted is not null) result.Add(restricted);
+        }
+        return result.ToImmutable();
     }
 
     /// <summary>First and last sample time of the whole dataset.</summary>

@@ -19,7 +19,22 @@ public static class FirstFit
     /// Returns null when some VM finds no host.</summary>
     public static Placement? Pack(PlacementProblem p, Sizing sizing, Fit fit, IReadOnlySet<int>? stayPut = null)
     {
-        var loads = new HostLoads(p, sizing);
+        // Failover reserves are kept by packing the clusters' hosts less full until the reserve holds.
+        for (var fill = 1.0; fill >= FailoverMinFill - 1e-9; fill -= FailoverFillStep)
+        {
+            var placement = Pack(p, sizing, fit, stayPut, fill);
+            if (placement is null || p.Rules.Clusters.IsEmpty) return placement;
+            if (Validation.RuleCheckers.Check(p, placement).All(v => v.Rule != "rule.failover")) return placement;
+        }
+        return null;
+    }
+
+    private const double FailoverMinFill = 0.3, FailoverFillStep = 0.05;
+
+    private static Placement? Pack(PlacementProblem p, Sizing sizing, Fit fit, IReadOnlySet<int>? stayPut, double clusterFill)
+    {
+        var loads = new HostLoads(p, sizing, p.Rules.Clusters.SelectMany(c => c.Members).ToHashSet(), clusterFill);
+        var rules = new RuleTracker(p);
         var hostOf = new int[p.VmCount];
         Array.Fill(hostOf, -1);
         var open = new List<int>();
@@ -31,6 +46,7 @@ public static class FirstFit
                 var h = p.CurrentHost(v);
                 if (h < 0 || !loads.Fits(v, h)) return null;
                 loads.Add(v, h);
+                rules.Place(v, h);
                 hostOf[v] = h;
                 if (!isOpen[h]) { isOpen[h] = true; open.Add(h); }
             }
@@ -48,30 +64,51 @@ public static class FirstFit
 
         foreach (var v in vmOrder)
         {
-            var chosen = fit == Fit.First ? open.FirstMatch(h => loads.Fits(v, h)) : BestOpen(loads, open, v);
+            if (hostOf[v] >= 0) continue; // placed with its gather group
+            var unit = rules.GatherOf[v]?.Where(u => hostOf[u] < 0).ToArray() ?? [v];
+            bool Takes(int h) => TryAdd(loads, rules, unit, h);
+            var chosen = fit == Fit.First ? open.FirstMatch(Takes) : BestOpen(loads, rules, open, unit);
             if (chosen < 0)
             {
-                chosen = hostOrder.FirstMatch(h => !isOpen[h] && loads.Fits(v, h));
+                chosen = hostOrder.FirstMatch(h => !isOpen[h] && Takes(h));
                 if (chosen < 0) return null;
                 isOpen[chosen] = true;
                 open.Add(chosen);
             }
-            loads.Add(v, chosen);
-            hostOf[v] = chosen;
+            foreach (var u in unit) hostOf[u] = chosen;
         }
         return new Placement([.. hostOf]);
     }
 
-    private static int BestOpen(HostLoads loads, List<int> open, int v)
+    /// <summary>Adds the VMs of a unit (one VM, or a gather group) to host h if all of them fit and the rules
+    /// allow it; otherwise leaves everything as it was.</summary>
+    private static bool TryAdd(HostLoads loads, RuleTracker rules, int[] unit, int h)
+    {
+        var added = 0;
+        for (; added < unit.Length; added++)
+        {
+            var u = unit[added];
+            if (!rules.CanPlace(u, h) || !loads.Fits(u, h)) break;
+            loads.Add(u, h);
+            rules.Place(u, h);
+        }
+        if (added == unit.Length) return true;
+        for (var k = added - 1; k >= 0; k--) { loads.Remove(unit[k], h); rules.Remove(unit[k], h); }
+        return false;
+    }
+
+    private static int BestOpen(HostLoads loads, RuleTracker rules, List<int> open, int[] unit)
     {
         int best = -1;
         var bestSlack = double.MaxValue;
         foreach (var h in open)
         {
-            if (!loads.Fits(v, h)) continue;
-            var slack = loads.SlackAfter(v, h);
+            if (!TryAdd(loads, rules, unit, h)) continue;
+            var slack = loads.Slack(h);
+            foreach (var u in unit) { loads.Remove(u, h); rules.Remove(u, h); }
             if (slack < bestSlack) { bestSlack = slack; best = h; }
         }
+        if (best >= 0) TryAdd(loads, rules, unit, best);
         return best;
     }
 }

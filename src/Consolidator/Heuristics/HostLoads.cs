@@ -12,10 +12,17 @@ internal sealed class HostLoads
     private readonly int[] _peak;  // [v, r]: the VM's largest demand over the day
     private readonly int[] _largestUsable = new int[Resources.Count];
 
-    public HostLoads(PlacementProblem p, Sizing sizing)
+    private readonly IReadOnlySet<int>? _reduced;
+    private readonly double _reducedFill;
+
+    /// <param name="reduced">Hosts filled only to <paramref name="reducedFill"/> of their usable capacity
+    /// (failover clusters keeping a reserve).</param>
+    public HostLoads(PlacementProblem p, Sizing sizing, IReadOnlySet<int>? reduced = null, double reducedFill = 1)
     {
         _p = p;
         _sizing = sizing;
+        _reduced = reduced;
+        _reducedFill = reducedFill;
         _load = new long[p.HostCount * Resources.Count * p.WindowCount];
         _peak = new int[p.VmCount * Resources.Count];
         for (var v = 0; v < p.VmCount; v++)
@@ -32,11 +39,14 @@ internal sealed class HostLoads
 
     private int Index(int h, Resource r, int w) => (h * Resources.Count + (int)r) * _p.WindowCount + w;
 
+    private long Limit(int h, Resource r) =>
+        _reduced is not null && _reduced.Contains(h) ? (long)(_p.Usable(h, r) * _reducedFill) : _p.Usable(h, r);
+
     public bool Fits(int v, int h)
     {
         foreach (var r in Resources.All)
         {
-            var cap = _p.Usable(h, r);
+            var cap = Limit(h, r);
             for (var w = 0; w < _p.WindowCount; w++)
                 if (_load[Index(h, r, w)] + Demand(v, r, w) > cap) return false;
         }
@@ -44,7 +54,7 @@ internal sealed class HostLoads
     }
 
     /// <summary>Usable capacity of host h still free for resource r in window w.</summary>
-    public long Free(int h, Resource r, int w) => _p.Usable(h, r) - _load[Index(h, r, w)];
+    public long Free(int h, Resource r, int w) => Limit(h, r) - _load[Index(h, r, w)];
 
     public void Add(int v, int h)
     {
@@ -53,15 +63,22 @@ internal sealed class HostLoads
                 _load[Index(h, r, w)] += Demand(v, r, w);
     }
 
-    /// <summary>Mean fraction of usable capacity left on h after adding v, over resources and windows.</summary>
-    public double SlackAfter(int v, int h)
+    public void Remove(int v, int h)
+    {
+        foreach (var r in Resources.All)
+            for (var w = 0; w < _p.WindowCount; w++)
+                _load[Index(h, r, w)] -= Demand(v, r, w);
+    }
+
+    /// <summary>Mean fraction of usable capacity left on h, over resources and windows.</summary>
+    public double Slack(int h)
     {
         double slack = 0;
         foreach (var r in Resources.All)
         {
             var cap = Math.Max(1, _p.Usable(h, r));
             for (var w = 0; w < _p.WindowCount; w++)
-                slack += (double)(cap - _load[Index(h, r, w)] - Demand(v, r, w)) / cap;
+                slack += (double)(cap - _load[Index(h, r, w)]) / cap;
         }
         return slack / (Resources.Count * _p.WindowCount);
     }

@@ -20,4 +20,8 @@ public sealed record Host(string Id, double CpuCores, double MemoryMib, double I
 
     /// <summary>Power at a load of <paramref name="busyCores"/>; a host cannot burn more than all its cores.</summary>
     public double WattsAt(double busyCores) => Power.Watts(CpuCores > 0 ? busyCores / CpuCores : 0);
+
+    /// <summary>Line rate of the NIC that carries live migrations, in Gbit/s (hosts.csv column
+    /// <c>nic_gbps</c>); null when the inventory does not say, and the simulator's default applies.</summary>
+    public double? NicGbps { get; init; }
 }

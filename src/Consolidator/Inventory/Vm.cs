@@ -2,4 +2,10 @@ namespace Consolidator.Inventory;
 
 /// <summary>A virtual machine as the inventory declares it. <see cref="CurrentHost"/> is null for a VM
 /// that is not placed yet.</summary>
-public sealed record Vm(string Id, double Vcpus, double MemoryMib, string? CurrentHost);
+public sealed record Vm(string Id, double Vcpus, double MemoryMib, string? CurrentHost)
+{
+    /// <summary>How fast the guest dirties memory, in MiB/s (vms.csv column <c>dirty_rate_mib_s</c>), as
+    /// QEMU's calc-dirty-rate or a hypervisor's dirty log reports it; null when unknown, and the simulator
+    /// falls back to a default for the VM's class.</summary>
+    public double? DirtyRateMibPerSecond { get; init; }
+}

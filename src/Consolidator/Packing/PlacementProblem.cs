@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Consolidator.Inventory;
 using Consolidator.Profiles;
+using Consolidator.Rules;
 using Consolidator.Traces;
 
 namespace Consolidator.Packing;
@@ -20,9 +21,10 @@ public sealed class PlacementProblem
 
     public PlacementProblem(
         ImmutableArray<Host> hosts, ImmutableArray<Vm> vms, WindowScheme windows, PlacementOptions options,
-        Func<int, Resource, int, double> demand, Func<int, int, double> meanCpu)
+        Func<int, Resource, int, double> demand, Func<int, int, double> meanCpu, ImmutableArray<Rule> rules = default)
     {
         options.Validate();
+        Rules = rules.IsDefaultOrEmpty ? CompiledRules.None : new CompiledRules(rules, hosts, vms);
         Hosts = hosts;
         Vms = vms;
         Windows = windows;
@@ -65,12 +67,15 @@ public sealed class PlacementProblem
     public static PlacementProblem From(Dataset dataset, ProfileSet profiles, PlacementOptions options) =>
         new(dataset.Hosts, dataset.Vms, profiles.Windows, options,
             (v, r, w) => r == Resource.Cpu ? profiles.Vms[v].DemandCpu[w] : profiles.Vms[v].DemandMemory[w],
-            (v, w) => profiles.Vms[v].MeanCpu[w]);
+            (v, w) => profiles.Vms[v].MeanCpu[w], dataset.Rules);
 
     public ImmutableArray<Host> Hosts { get; }
     public ImmutableArray<Vm> Vms { get; }
     public WindowScheme Windows { get; }
     public PlacementOptions Options { get; }
+    /// <summary>The placement rules of constraints.csv, resolved to indices.</summary>
+    public CompiledRules Rules { get; }
+
     public int HostCount => Hosts.Length;
     public int VmCount => Vms.Length;
     public int WindowCount => Windows.Count;
@@ -96,6 +101,9 @@ public sealed class PlacementProblem
     public bool AllPlaced => Array.TrueForAll(_current, h => h >= 0);
 
     public double MigrationCostWh(int v) => Options.MigrationWeightWhPerGiB * Vms[v].MemoryMib / 1024.0;
+
+    /// <summary>True when host h may take VM v: no pin, ban or drain rule keeps it off, and it fits alone.</summary>
+    public bool CanHost(int v, int h) => Rules.Allows(v, h) && FitsAlone(v, h);
 
     /// <summary>True when VM v alone fits within host h's usable capacity in every window.</summary>
     public bool FitsAlone(int v, int h)

@@ -1,5 +1,6 @@
 using Consolidator.Packing;
 using Consolidator.Profiles;
+using Consolidator.Simulation;
 using Consolidator.Solving;
 using Consolidator.Staging;
 
@@ -14,4 +15,7 @@ public sealed record PlanOutcome(
     PlanSummary Summary)
 {
     public Placement Target => Solve.Placement;
+
+    /// <summary>The replay of the plan through the live-migration simulator; null when not simulated.</summary>
+    public SimulationResult? Simulation { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Consolidator.Profiles;
+using Consolidator.Simulation;
 using Consolidator.Solving;
 
 namespace Consolidator.Planning;
@@ -27,5 +28,10 @@ public sealed record PlanSummary(
     int? PeakSizedFfdHosts,
     double? PeakSizedFfdEnergyKWhPerDay,
     int? TemporalFfdHosts,
+    int? TemporalBfdHosts,
     ImmutableSortedDictionary<VmClass, int> VmClasses,
-    ImmutableArray<string> Notes);
+    ImmutableArray<string> Notes)
+{
+    /// <summary>The replay of the plan through the live-migration simulator; null when not simulated.</summary>
+    public SimulationSummary? Simulation { get; init; }
+}

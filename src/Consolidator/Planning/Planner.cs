@@ -3,6 +3,7 @@ using Consolidator.Feasibility;
 using Consolidator.Heuristics;
 using Consolidator.Packing;
 using Consolidator.Profiles;
+using Consolidator.Simulation;
 using Consolidator.Solving;
 using Consolidator.Staging;
 using Consolidator.Traces;
@@ -23,12 +24,12 @@ public static class Planner
     public static PlanOutcome Plan(Dataset dataset, ProfileSet profiles, PlanRequest request, IProgress<SolverProgress>? progress = null)
     {
         var problem = PlacementProblem.From(dataset, profiles, request.Placement);
-        var reasons = FeasibilityCheck.Explain(problem);
+        var reasons = FeasibilityCheck.Explain(problem).AddRange(RuleConflicts.Precheck(problem));
         if (!reasons.IsEmpty) throw new InfeasiblePlacementException(reasons);
 
         var notes = ImmutableArray.CreateBuilder<string>();
         var stayPut = new HashSet<int>();
-        var solve = CpSatPlacementSolver.Solve(problem, request.Solver, WarmStart(problem, stayPut), stayPut, progress);
+        var solve = SolveOrExplain(problem, request, WarmStart(problem, stayPut), progress);
         notes.AddRange(solve.Notes);
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
 
@@ -57,7 +58,25 @@ public static class Planner
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
 
         var summary = Summaries.Of(problem, profiles, solve, migrations, notes.ToImmutable());
-        return new PlanOutcome(problem, profiles, solve, migrations, summary);
+        if (request.Simulation is not { } simulation) return new PlanOutcome(problem, profiles, solve, migrations, summary);
+        var replay = Simulator.Run(problem, solve.Placement, migrations, dataset.Usage, simulation);
+        return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay };
+    }
+
+    /// <summary>When CP-SAT proves there is no placement and rules exist, names the rules in conflict.</summary>
+    private static SolveResult SolveOrExplain(PlacementProblem problem, PlanRequest request, Placement? warm, IProgress<SolverProgress>? progress)
+    {
+        try
+        {
+            return CpSatPlacementSolver.Solve(problem, request.Solver, warm, new HashSet<int>(), progress);
+        }
+        catch (InfeasiblePlacementException e) when (!problem.Rules.IsEmpty)
+        {
+            var core = RuleConflicts.Core(problem, request.Solver.Seed);
+            if (core is not { IsEmpty: false } rules) throw;
+            throw new InfeasiblePlacementException(
+                [$"these rules cannot all hold together: {string.Join(", ", rules.Select(RuleConflicts.Name))} (CP-SAT proves the placement infeasible with all of them and feasible without any one of them)", .. e.Reasons]);
+        }
     }
 
     /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit).</summary>

@@ -43,6 +43,7 @@ internal static class Summaries
             PeakSizedFfdHosts: peak?.ActiveHostCount,
             PeakSizedFfdEnergyKWhPerDay: peak is null ? null : Energy.WhPerDay(p, peak) / 1000,
             TemporalFfdHosts: temporal?.ActiveHostCount,
+            TemporalBfdHosts: FirstFit.Pack(p, Sizing.Temporal, Fit.Best)?.ActiveHostCount,
             VmClasses: classes,
             Notes: extraNotes);
     }

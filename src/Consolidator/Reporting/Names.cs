@@ -1,4 +1,5 @@
 using Consolidator.Profiles;
+using Consolidator.Simulation;
 using Consolidator.Solving;
 using Consolidator.Staging;
 
@@ -19,6 +20,15 @@ public static class Names
         MigrationKind.Relay => "relay",
         MigrationKind.Place => "place",
         _ => "move",
+    };
+
+    public static string Of(MigrationStatus s) => s switch
+    {
+        MigrationStatus.Aborted => "aborted",
+        MigrationStatus.Restored => "restored",
+        MigrationStatus.Lost => "lost",
+        MigrationStatus.Skipped => "skipped",
+        _ => "completed",
     };
 
     public static string Of(SolveStatus s) => s switch

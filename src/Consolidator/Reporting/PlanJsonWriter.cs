@@ -19,7 +19,7 @@ public static class PlanJsonWriter
             json.WriteStartObject();
             json.WriteString("schema", Schema);
             WriteOptions(json, plan, request);
-            WriteSummary(json, plan.Summary);
+            WriteSummary(json, plan);
             WritePlacement(json, plan);
             WriteStages(json, plan);
             json.WriteEndObject();
@@ -48,11 +48,14 @@ public static class PlanJsonWriter
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (plan.Simulation is { } result) SimulationJsonWriter.WriteOptions(json, "simulation", result.Options);
+        else json.WriteNull("simulation");
         json.WriteEndObject();
     }
 
-    private static void WriteSummary(Utf8JsonWriter json, PlanSummary s)
+    private static void WriteSummary(Utf8JsonWriter json, PlanOutcome plan)
     {
+        var s = plan.Summary;
         json.WriteStartObject("summary");
         json.WriteNumber("vms", s.Vms);
         json.WriteNumber("hosts", s.Hosts);
@@ -78,6 +81,7 @@ public static class PlanJsonWriter
         NumberOrNull(json, "peak_sized_ffd_hosts", s.PeakSizedFfdHosts);
         NumberOrNull(json, "peak_sized_ffd_energy_kwh_per_day", s.PeakSizedFfdEnergyKWhPerDay);
         NumberOrNull(json, "temporal_ffd_hosts", s.TemporalFfdHosts);
+        NumberOrNull(json, "temporal_bfd_hosts", s.TemporalBfdHosts);
         json.WriteEndObject();
         json.WriteStartObject("vm_classes");
         foreach (var (c, n) in s.VmClasses) json.WriteNumber(Names.Of(c), n);
@@ -85,6 +89,9 @@ public static class PlanJsonWriter
         json.WriteStartArray("notes");
         foreach (var n in s.Notes) json.WriteStringValue(n);
         json.WriteEndArray();
+        json.WritePropertyName("simulation");
+        if (s.Simulation is { } simulation) SimulationJsonWriter.WriteSummary(json, simulation, plan.Problem);
+        else json.WriteNullValue();
         json.WriteEndObject();
     }
 

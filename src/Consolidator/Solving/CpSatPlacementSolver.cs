@@ -43,7 +43,7 @@ public static class CpSatPlacementSolver
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
-        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.Seed, workers, out spent);
+        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out spent);
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
             incumbent = filled;
@@ -51,7 +51,7 @@ public static class CpSatPlacementSolver
             progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, filled) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
         }
         notes.Add(string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
-            filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
+            p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
 
         if (Booleans(p) <= FullModelMaxBooleans)
         {

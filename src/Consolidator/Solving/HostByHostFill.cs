@@ -11,33 +11,68 @@ namespace Consolidator.Solving;
 /// it looks for VMs whose peaks complement each other, which is what temporal packing is about.</summary>
 internal static class HostByHostFill
 {
-    private const int MaxCandidates = 80, MaxExactCandidates = 400, ExactFillAnchors = 4;
+    private const int MaxCandidates = 80, MaxExactCandidates = 300, ExactFillAnchors = 4;
     private const double ExactFillSeconds = 0.2;
 
     /// <param name="secondsPerHost">Limit of each knapsack (deterministic with one worker).</param>
     /// <param name="spent">Solver time used, in the same clock as the limit.</param>
     /// <returns>A placement of every VM, or null when the inventory runs out first.</returns>
-    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, int seed, int workers, out double spent)
+    /// <param name="budget">Total solver time; when it is spent, the remaining VMs go first-fit onto the hosts left.</param>
+    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    {
+        spent = 0;
+        // Spread, gather, caps and failover couple VMs across hosts; the knapsacks do not model them.
+        if (p.Rules.Couples) return null;
+        var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
+        foreach (var v in stayPut) hostOf[v] = p.CurrentHost(v);
+        // Hosts that keep VMs are on anyway: fill them first.
+        var withStayers = hostOf.Where(h => h >= 0).ToHashSet();
+        var hosts = ByCost(p, Enumerable.Range(0, p.HostCount)).OrderByDescending(withStayers.Contains);
+        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, out spent);
+    }
+
+    /// <summary>LNS repair: empties <paramref name="hosts"/> and fills them again, one by one, with the VMs
+    /// they held; everything else stays as in <paramref name="basis"/>. Null when the VMs do not all fit.</summary>
+    public static Placement? Refill(PlacementProblem p, Placement basis, IReadOnlyCollection<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    {
+        spent = 0;
+        if (p.Rules.Couples) return null;
+        var hostOf = basis.HostOf.Select(h => hosts.Contains(h) ? -1 : h).ToArray();
+        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, out spent);
+    }
+
+    /// <summary>Cheapest capacity first (idle watts per usable core), larger hosts first among equals.</summary>
+    private static IEnumerable<int> ByCost(PlacementProblem p, IEnumerable<int> hosts) => hosts
+        .OrderBy(h => p.Hosts[h].IdleWatts / Math.Max(1, p.Usable(h, Resource.Cpu)))
+        .ThenByDescending(h => p.Usable(h, Resource.Cpu) + p.Usable(h, Resource.Memory) / 1024)
+        .ThenBy(h => h);
+
+    /// <summary>Places every VM whose entry in <paramref name="hostOf"/> is -1 on the hosts, in their order.</summary>
+    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
     {
         var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
-        var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
-        foreach (var v in stayPut.Order()) run.Loads.Add(v, hostOf[v] = p.CurrentHost(v));
-
+        for (var v = 0; v < p.VmCount; v++) if (hostOf[v] >= 0) run.Loads.Add(v, hostOf[v]);
         var remaining = new SortedSet<int>(Enumerable.Range(0, p.VmCount).Where(v => hostOf[v] < 0));
-        var hosts = Enumerable.Range(0, p.HostCount)
-            .OrderByDescending(h => stayPut.Any(v => p.CurrentHost(v) == h))
-            .ThenBy(h => p.Hosts[h].IdleWatts / Math.Max(1, p.Usable(h, Resource.Cpu)))
-            .ThenByDescending(h => p.Usable(h, run.Scarce))
-            .ThenBy(h => h);
         foreach (var h in hosts)
         {
             if (remaining.Count == 0) break;
-            var fitting = remaining.Where(v => run.Loads.Fits(v, h)).ToList();
+            var fitting = remaining.Where(v => p.Rules.Allows(v, h) && run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
-            foreach (var v in run.Fill(h, fitting)) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
+            var chosen = run.Spent < budget ? run.Fill(h, fitting) : FirstFitOnto(run.Loads, h, fitting);
+            foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
         }
         spent = run.Spent;
         return remaining.Count == 0 ? new Placement([.. hostOf]) : null;
+    }
+
+    /// <summary>Out of time: the largest VMs that still fit, one after another.</summary>
+    private static List<int> FirstFitOnto(HostLoads loads, int h, List<int> fitting)
+    {
+        var chosen = new List<int>();
+        foreach (var v in fitting.OrderByDescending(loads.Size).ThenBy(v => v))
+            if (loads.Fits(v, h)) { loads.Add(v, h); chosen.Add(v); }
+        foreach (var v in chosen) loads.Remove(v, h);
+        return chosen;
     }
 
     /// <summary>The resource whose busiest window asks the largest share of the inventory's capacity.</summary>
@@ -61,11 +96,12 @@ internal static class HostByHostFill
             var bySize = fitting.OrderByDescending(v => value[v]).ThenBy(v => v).ToList();
             // Minimum bin slack stops early at zero slack: first ask for a set that fills the scarce resource to
             // the brim in every window. These equalities propagate so strongly that CP-SAT settles them in
-            // hundredths of a second either way. An anchor whose complements went to earlier hosts cannot
-            // fill this one exactly, so a few anchors are tried.
-            foreach (var anchor in bySize.Take(ExactFillAnchors))
+            // hundredths of a second either way, as long as the pool is a few hundred VMs (on larger pools it
+            // runs out of time, measured, so it is not tried). An anchor whose complements went to earlier
+            // hosts cannot fill this one exactly, so a few anchors are tried.
+            foreach (var anchor in bySize.Take(fitting.Count <= MaxExactCandidates ? ExactFillAnchors : 0))
             {
-                var candidates = fitting.Where(v => v != anchor).Take(MaxExactCandidates).Prepend(anchor).ToList();
+                var candidates = fitting.Where(v => v != anchor).Prepend(anchor).ToList();
                 if (Solve(h, candidates, exact: true, null, Math.Min(seconds, ExactFillSeconds)) is { } brim) return brim;
             }
             // Otherwise maximise the fill among the largest VMs.

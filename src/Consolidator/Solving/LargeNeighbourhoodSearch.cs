@@ -12,7 +12,8 @@ namespace Consolidator.Solving;
 internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions options, IReadOnlySet<int> stayPut)
 {
     private const int MinHosts = 2, MaxHosts = 12, MaxVms = 120;
-    private const double SubLimitSeconds = 0.5;
+    private const double SubLimitSeconds = 0.5, RefillSecondsPerHost = 0.2, RefillBudget = 5;
+    private const int RefillMaxVms = 250;
 
     public int Neighbourhoods { get; private set; }
     public int Improvements { get; private set; }
@@ -31,10 +32,30 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
 
         while (spent < budget && p.HostCount >= MinHosts)
         {
+            // Every other round empties the least-filled hosts and fills them again host by host: VMs left
+            // over from broken complementary sets gather there, and the exact fill finds the sets again.
+            if (!p.Rules.Couples && Neighbourhoods % 2 == 1)
+            {
+                var pool = LeastFilled(best, rng);
+                var refill = HostByHostFill.Refill(p, best, pool, RefillSecondsPerHost, Math.Min(RefillBudget, budget - spent),
+                    (int)(rng.NextULong() & 0x7fffffff), workers, out var used);
+                Neighbourhoods++;
+                spent = workers == 1 ? spent + Math.Max(used, 0.001) : clock.Elapsed.TotalSeconds;
+                if (refill is not null)
+                {
+                    var refilled = Objective.Units(p, refill);
+                    if (refilled <= bestUnits)
+                    {
+                        if (refilled < bestUnits) { Improvements++; onImprove?.Invoke(refill, refilled); }
+                        (best, bestUnits) = (refill, refilled);
+                    }
+                }
+                continue;
+            }
             var hosts = Choose(best, size, rng);
             var vms = Enumerable.Range(0, p.VmCount).Where(v => Array.IndexOf(hosts, best[v]) >= 0).ToArray();
             if (vms.Length == 0) { spent += 0.001; continue; }
-            var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts));
+            var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts), basis: best);
             model.Hint(best);
             var limit = Math.Min(SubLimitSeconds, budget - spent);
             var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers);
@@ -92,6 +113,25 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             if (off >= 0) chosen.Add(off);
         }
         return [.. chosen.Order()];
+    }
+
+    /// <summary>Active hosts from the least filled up, each taken with probability 0.7 so that successive pools
+    /// differ, until the pool holds about <see cref="RefillMaxVms"/> VMs.</summary>
+    private HashSet<int> LeastFilled(Placement current, SplitMix64 rng)
+    {
+        var fill = Fill(current);
+        var counts = new int[p.HostCount];
+        foreach (var h in current.HostOf) if (h >= 0) counts[h]++;
+        var pool = new HashSet<int>();
+        var vms = 0;
+        foreach (var h in Enumerable.Range(0, p.HostCount).Where(h => counts[h] > 0).OrderBy(h => fill[h]).ThenBy(h => h))
+        {
+            if (rng.NextDouble() > 0.7) continue;
+            if (vms + counts[h] > RefillMaxVms) break;
+            pool.Add(h);
+            vms += counts[h];
+        }
+        return pool;
     }
 
     /// <summary>Rank 0 for the fullest host of the neighbourhood: the tie-break pulls load towards it.</summary>

@@ -25,7 +25,12 @@ internal sealed class PlacementModel
     /// <param name="tieBreakRank">Optional rank per local host: adds rank x CPU load (tenths of a core-window)
     /// as a secondary objective, so among equal-energy placements load gathers on low ranks and high-rank
     /// hosts drain, which a later neighbourhood can then switch off.</param>
-    public PlacementModel(PlacementProblem p, int[] vms, int[] hosts, IReadOnlySet<int> stayPut, int[]? tieBreakRank = null)
+    /// <param name="basis">Where the VMs outside <paramref name="vms"/> are: rules that reach beyond the
+    /// neighbourhood (failover clusters, spread groups) count them as fixed. Null for the whole model.</param>
+    /// <param name="ruleSwitches">When given, no objective is set and every rule is enforced only under its
+    /// own literal, registered here: the feasibility model whose assumptions explain an infeasible instance.</param>
+    public PlacementModel(PlacementProblem p, int[] vms, int[] hosts, IReadOnlySet<int> stayPut, int[]? tieBreakRank = null,
+        Placement? basis = null, List<(BoolVar Literal, Rules.Rule Rule)>? ruleSwitches = null)
     {
         _p = p;
         Vms = vms;
@@ -40,7 +45,8 @@ internal sealed class PlacementModel
             for (var j = 0; j < hosts.Length; j++)
             {
                 var h = hosts[j];
-                if (stayPut.Contains(v) ? h != p.CurrentHost(v) : !p.FitsAlone(v, h)) continue;
+                var possible = ruleSwitches is null ? p.CanHost(v, h) : p.FitsAlone(v, h);
+                if (stayPut.Contains(v) ? h != p.CurrentHost(v) : !possible) continue;
                 var x = Model.NewBoolVar($"x{v}_{h}");
                 _x[i, j] = x;
                 choices.Add(x);
@@ -51,7 +57,9 @@ internal sealed class PlacementModel
         }
 
         AddCapacityRows();
-        BreakSymmetry();
+        if (!p.Rules.IsEmpty) new RuleEncoding(this, p, basis, ruleSwitches).AddAll();
+        if (ruleSwitches is not null) return;
+        if (p.Rules.IsEmpty) BreakSymmetry();
 
         var tieLoad = tieBreakRank is null ? null : vms.Select(CpuLoadTenths).ToArray();
         Scale = tieBreakRank is null ? 1 : 1 + hosts.Length * Math.Max(1, tieLoad!.Sum());
@@ -74,6 +82,9 @@ internal sealed class PlacementModel
         }
         Model.Minimize(LinearExpr.WeightedSum(vars, coefs) + Scale * offset);
     }
+
+    /// <summary>The x[v,h] Boolean, or null when VM v cannot go to host h in this model.</summary>
+    public BoolVar? X(int localVm, int localHost) => _x[localVm, localHost];
 
     /// <summary>Warm start: CP-SAT tries the hinted placement first and repairs it if it breaks a row.</summary>
     public void Hint(Placement placement)
@@ -104,7 +115,7 @@ internal sealed class PlacementModel
 
     private void AddCapacityRows()
     {
-        var windows = NonDominatedWindows();
+        var windows = NonDominatedWindows;
         for (var j = 0; j < Hosts.Length; j++)
         {
             var h = Hosts[j];
@@ -123,7 +134,10 @@ internal sealed class PlacementModel
 
     /// <summary>A window whose every demand is at most another window's gives a row that the other implies;
     /// drop it. Memory floored at the allocation is usually the same in every window, so one row remains.</summary>
-    private List<int>[] NonDominatedWindows()
+    public List<int>[] NonDominatedWindows => _nonDominated ??= FindNonDominatedWindows();
+    private List<int>[]? _nonDominated;
+
+    private List<int>[] FindNonDominatedWindows()
     {
         var result = new List<int>[Resources.Count];
         foreach (var r in Resources.All)

@@ -96,7 +96,7 @@ internal static class Relays
         var from = state.Position[v];
         for (var h = 0; h < state.Problem.HostCount && bestRank > 0; h++)
         {
-            if (h == from || h == state.Target[v] || !draft.WithinHostLimit(from, h) || !state.Fits(v, h)) continue;
+            if (h == from || h == state.Target[v] || !state.Problem.Rules.Allows(v, h) || !draft.WithinHostLimit(from, h) || !state.Fits(v, h)) continue;
             var rank = state.IsEmpty(h) && state.TargetResidents[h] == 0 ? 0 : state.AwaitedBy[h] == 0 ? 1 : 2;
             if (rank < bestRank) (best, bestRank) = (h, rank);
         }

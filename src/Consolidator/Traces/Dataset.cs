@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Consolidator.Inventory;
+using Consolidator.Rules;
 
 namespace Consolidator.Traces;
 
@@ -7,6 +8,9 @@ namespace Consolidator.Traces;
 /// (same order as <see cref="Vms"/>). Host and VM ids are unique; every current host is known.</summary>
 public sealed record Dataset(string Name, ImmutableArray<Host> Hosts, ImmutableArray<Vm> Vms, ImmutableArray<VmSeries> Usage)
 {
+    /// <summary>The placement rules of the optional constraints.csv.</summary>
+    public ImmutableArray<Rule> Rules { get; init; } = [];
+
     public int HostIndex(string id)
     {
         for (var i = 0; i < Hosts.Length; i++)

@@ -39,6 +39,7 @@ public static partial class PlanValidator
                         + $"{HostLoads.Amount(r, loads[h, r, worst])} exceeds usable {HostLoads.Amount(r, p.Usable(h, r))} "
                         + $"(capacity {HostLoads.Amount(r, p.Capacity(h, r))} less {p.Options.Headroom:P0} headroom)"
                         + OtherWindows(count) + $"; VMs on it: {HostLoads.Names(p, vmsOn[h])}"));
+        if (violations.Count == 0) violations.AddRange(RuleCheckers.Check(p, target));
         return violations;
     }
 

@@ -79,4 +79,19 @@ public class PlanCommandErrorTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--no-such-option", result.Err);
     }
+
+    [Fact]
+    public void Rules_in_conflict_are_named_exit_3_and_nothing_is_written()
+    {
+        using var data = DatasetFixture.Create();
+        File.WriteAllText(data.PathOf("constraints.csv"), "rule,name,vms,hosts,limit\nspread,apart,vm1;vm2,,\ngather,together,vm1;vm2,,\n");
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "5");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("spread rule 'apart'", result.Err);
+        Assert.Contains("gather rule 'together'", result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
 }

@@ -76,6 +76,21 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void Rules_follow_the_vms_that_are_kept()
+    {
+        var d = TwoDays();
+        var usage = d.Usage.ToArray();
+        usage[0] = Cut(usage[0], TestInstances.Start, TestInstances.Start + 86400);
+        var ruled = d with { Usage = [.. usage], Rules = [new Consolidator.Rules.Spread("apart", ["vm0", "vm2", "vm3"])] };
+
+        var r = Evaluator.Evaluate(ruled, Request("1", "2", TestInstances.Start, dynamic: false));
+
+        Assert.Equal(5, r.Vms);
+        var vms = r.Plan.Problem.Vms.Select(v => v.Id).ToList();
+        Assert.NotEqual(r.Plan.Target[vms.IndexOf("vm2")], r.Plan.Target[vms.IndexOf("vm3")]);
+    }
+
+    [Fact]
     public void Overlapping_or_empty_periods_are_refused()
     {
         var d = TwoDays();

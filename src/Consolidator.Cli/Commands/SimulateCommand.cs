@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Consolidator.Datasets;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Reporting;
+using Consolidator.Simulation;
+
+namespace Consolidator.Cli.Commands;
+
+internal static class SimulateCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv the plan was made for" };
+        var planPath = new Argument<string>("PLAN_JSON") { Description = "plan.json written by `consolidator plan`" };
+        var outDir = new Option<string>("--out") { Description = "Folder to write simulation.json and simulation.csv into (created if missing)", Required = true };
+        var simulation = new SimulationOptionsBinder();
+        var cmd = new Command("simulate", "Replay a plan's migrations through the live-migration models (pre-copy, post-copy, hybrid) on shared NICs: time, downtime, data, energy, failures.")
+        {
+            dataset, planPath, outDir,
+        };
+        simulation.AddTo(cmd);
+        cmd.SetAction(r => Guard.Run(stderr, () =>
+        {
+            var options = simulation.Read(r);
+            var data = DatasetReader.Read(r.GetValue(dataset)!);
+            var plan = PlanFileReader.Read(r.GetValue(planPath)!, data);
+            var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Percentile);
+            var problem = PlacementProblem.From(data, profiles, plan.Placement);
+            var result = Simulator.Run(problem, plan.Target, plan.Migrations, data.Usage, options);
+
+            var dir = r.GetValue(outDir)!;
+            OutputFolder.WriteAll(dir,
+                ("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(result, problem))),
+                ("simulation.csv", w => SimulationCsvWriter.Write(result, problem, w)));
+            SimulationText.Write(result, problem, stdout);
+            stdout.WriteLine($"wrote {Path.Combine(dir, "simulation.json")} and {Path.Combine(dir, "simulation.csv")}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

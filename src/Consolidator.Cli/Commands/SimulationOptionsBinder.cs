@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Consolidator.Simulation;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary>The simulator's options, shared by `simulate` and `plan` so that both spell them alike.</summary>
+internal sealed class SimulationOptionsBinder
+{
+    private readonly Option<string> _method = new("--method") { Description = "Migration method: precopy, postcopy, hybrid, or auto (pre-copy unless it would not converge or would break --max-downtime)", DefaultValueFactory = _ => "auto" };
+    private readonly Option<double> _maxDowntime = new("--max-downtime") { Description = "Downtime SLO in milliseconds, also QEMU's downtime target (QEMU's default: 300)", DefaultValueFactory = _ => 300 };
+    private readonly Option<string> _hypervisor = new("--hypervisor") { Description = "Pre-copy stop rules: qemu (downtime target; forced stop after 30 rounds or 3x memory), xen (5 rounds, 50 pages) or xen-legacy (30 rounds, 50 pages, 3x memory)", DefaultValueFactory = _ => "qemu" };
+    private readonly Option<string> _link = new("--link") { Description = "Migration transport: tcp or rdma", DefaultValueFactory = _ => "tcp" };
+    private readonly Option<double> _nic = new("--nic-gbps") { Description = "NIC line rate in Gbit/s of hosts whose hosts.csv gives no nic_gbps", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> _concurrent = new("--max-concurrent-per-host") { Description = "Most migrations in progress on one host, in or out (0 = no limit)", DefaultValueFactory = _ => 2 };
+    private readonly Option<int> _hybridRounds = new("--hybrid-rounds") { Description = "Pre-copy rounds before a hybrid migration switches to post-copy", DefaultValueFactory = _ => 1 };
+    private readonly Option<double> _compressionRatio = new("--compression-ratio") { Description = "Page compression ratio, page data over wire data (1 = off)", DefaultValueFactory = _ => 1 };
+    private readonly Option<double> _compressionRate = new("--compression-mib-s") { Description = "Page data one migration compresses per second, one core's worth (with --compression-ratio above 1)", DefaultValueFactory = _ => 500 };
+    private readonly Option<double> _failLink = new("--fail-link") { Description = "Probability that a migration's link fails while it runs (seeded by --fault-seed)", DefaultValueFactory = _ => 0 };
+    private readonly Option<double?> _failAt = new("--fail-at") { Description = "Scripted failure: every migration in progress this many seconds after the plan starts loses its link" };
+    private readonly Option<double?> _checkpoint = new("--checkpoint-interval") { Description = "Seconds between VM checkpoints; a post-copy VM whose link fails is restored from the last one instead of lost" };
+    private readonly Option<int> _faultSeed = new("--fault-seed") { Description = "Seed of the link-failure draws", DefaultValueFactory = _ => 1 };
+
+    public IEnumerable<Option> All =>
+    [
+        _method, _maxDowntime, _hypervisor, _link, _nic, _concurrent, _hybridRounds, _compressionRatio, _compressionRate,
+        _failLink, _failAt, _checkpoint, _faultSeed,
+    ];
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in All) command.Options.Add(option);
+    }
+
+    public SimulationOptions Read(ParseResult r)
+    {
+        var ratio = r.GetValue(_compressionRatio);
+        var options = new SimulationOptions(
+            Method: MigrationMethods.Parse(r.GetValue(_method)!),
+            MaxDowntimeSeconds: r.GetValue(_maxDowntime) / 1000,
+            StopRules: PreCopyStopRules.Parse(r.GetValue(_hypervisor)!),
+            Link: LinkProfile.Parse(r.GetValue(_link)!),
+            Compression: ratio == 1 ? PageCompression.None : new PageCompression(ratio, r.GetValue(_compressionRate)),
+            DefaultNicGbps: r.GetValue(_nic),
+            MaxConcurrentPerHost: r.GetValue(_concurrent),
+            HybridRounds: r.GetValue(_hybridRounds),
+            Faults: new FaultOptions(r.GetValue(_failLink), r.GetValue(_failAt), r.GetValue(_checkpoint), r.GetValue(_faultSeed)));
+        options.Validate();
+        return options;
+    }
+}

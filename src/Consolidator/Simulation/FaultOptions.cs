@@ -1,0 +1,30 @@
+namespace Consolidator.Simulation;
+
+/// <summary>Link failures to inject into the replay.</summary>
+/// <param name="LinkFailureProbability">Chance that the link of one migration fails while it runs (0: never).</param>
+/// <param name="FailAtSeconds">A scripted failure: every migration in progress at this time (seconds
+/// after the plan starts; one starting at that very moment is not yet in progress) loses its link; null: none.</param>
+/// <param name="CheckpointIntervalSeconds">How often running VMs are checkpointed (null: never). A post-copy
+/// VM whose link fails after it resumed on the destination is lost without a checkpoint; with one, it is
+/// restored on its source with the state since the last checkpoint lost.</param>
+/// <param name="Seed">Seed of the failure draws; the same seed gives the same failures.</param>
+public sealed record FaultOptions(
+    double LinkFailureProbability = 0,
+    double? FailAtSeconds = null,
+    double? CheckpointIntervalSeconds = null,
+    int Seed = 1)
+{
+    public static readonly FaultOptions None = new();
+
+    public bool Any => LinkFailureProbability > 0 || FailAtSeconds is not null;
+
+    public void Validate()
+    {
+        if (!(LinkFailureProbability >= 0 && LinkFailureProbability <= 1))
+            throw new ArgumentOutOfRangeException(nameof(LinkFailureProbability), LinkFailureProbability, "--fail-link must be a probability in [0, 1]");
+        if (FailAtSeconds is { } t && (!(t >= 0) || double.IsInfinity(t)))
+            throw new ArgumentOutOfRangeException(nameof(FailAtSeconds), t, "--fail-at must be a time >= 0 in seconds");
+        if (CheckpointIntervalSeconds is { } c && (!(c > 0) || double.IsInfinity(c)))
+            throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalSeconds), c, "--checkpoint-interval must be a positive number of seconds");
+    }
+}

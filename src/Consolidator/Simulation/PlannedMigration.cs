@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using Consolidator.Generation;
+using Consolidator.Packing;
+using Consolidator.Staging;
+
+namespace Consolidator.Simulation;
+
+/// <summary>A live migration of the plan, ready to replay: its method and, when fault injection picked it,
+/// how long after its start its link fails.</summary>
+internal sealed record PlannedMigration(int Index, int Stage, Migration Move, MethodDecision Decision, double? FailAfterSeconds);
+
+internal static class ReplayPlan
+{
+    /// <summary>The plan's live migrations in stage order (first placements are not migrations), each with
+    /// its method chosen at the bandwidth it is expected to get: its NIC shares when as many migrations as
+    /// the stage and the per-host limit allow run beside it on each end.</summary>
+    public static ImmutableArray<PlannedMigration> Build(
+        PlacementProblem p, MigrationPlan plan, IReadOnlyList<VmMigrationInputs> vms, double[] nicMibPerSecond, SimulationOptions options)
+    {
+        var faults = FaultInjection.Draw(options.FaultPlan);
+        var planned = ImmutableArray.CreateBuilder<PlannedMigration>();
+        foreach (var stage in plan.Stages)
+        {
+            var moves = stage.Migrations.Where(m => m.Kind != MigrationKind.Place).ToArray();
+            var outOf = moves.GroupBy(m => m.From).ToDictionary(g => g.Key, g => g.Count());
+            var into = moves.GroupBy(m => m.To).ToDictionary(g => g.Key, g => g.Count());
+            foreach (var m in moves)
+            {
+                var wire = Math.Min(options.Transport.StreamCapMibPerSecond, Math.Min(
+                    nicMibPerSecond[m.From] / Concurrent(outOf[m.From], options),
+                    nicMibPerSecond[m.To] / Concurrent(into[m.To], options)));
+                var decision = MethodChoice.Choose(vms[m.Vm], wire, options);
+                planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailAfter(decision.Predicted.TotalSeconds)));
+            }
+        }
+        return planned.ToImmutable();
+    }
+
+    private static int Concurrent(int inStage, SimulationOptions o) =>
+        o.MaxConcurrentPerHost > 0 ? Math.Min(inStage, o.MaxConcurrentPerHost) : inStage;
+}
+
+/// <summary>Seeded link failures. Each migration draws twice from SplitMix64 in plan order, whether or not
+/// it fails, so one migration's draw never shifts another's: whether its link fails (probability
+/// --fail-link), and when, uniformly over the duration the models predict for it alone.</summary>
+internal sealed class FaultInjection
+{
+    private readonly SplitMix64 _random;
+    private readonly double _probability;
+
+    private FaultInjection(FaultOptions options)
+    {
+        _random = SplitMix64.FromSeed(options.Seed);
+        _probability = options.LinkFailureProbability;
+    }
+
+    public static FaultInjection Draw(FaultOptions options) => new(options);
+
+    /// <summary>Seconds after its start at which the next migration's link fails, or null.</summary>
+    public double? FailAfter(double predictedSeconds)
+    {
+        var fails = _random.NextDouble() < _probability;
+        var when = _random.NextDouble();
+        return fails ? when * predictedSeconds : null;
+    }
+}

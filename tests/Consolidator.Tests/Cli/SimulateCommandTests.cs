@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+public class SimulateCommandTests
+{
+    /// <summary>A generated dataset and its plan, made once with one worker so that they repeat.</summary>
+    private static (string Data, string PlanJson, CliRunner.Result Plan) Planned(TempDirectory tmp, params string[] planOptions)
+    {
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "24", "--days", "2").ExitCode);
+        var outDir = Path.Combine(tmp.Path, "plan");
+        var plan = CliRunner.Run(["plan", data, "--out", outDir, "--workers", "1", "--time-limit", "2", .. planOptions]);
+        Assert.Equal(0, plan.ExitCode);
+        return (data, Path.Combine(outDir, "plan.json"), plan);
+    }
+
+    [Fact]
+    public void Plan_simulates_by_default_prints_the_figures_and_writes_them_to_the_summary_and_to_simulation_files()
+    {
+        using var tmp = new TempDirectory();
+        var (_, planJson, plan) = Planned(tmp);
+
+        Assert.Matches(@"migration time: [\d.]+ (s|min) for \d+ live migration\(s\)", plan.Out);
+        Assert.Matches(@"worst downtime: \d+ ms", plan.Out);
+        Assert.Matches(@"data moved: [\d.]+ GiB", plan.Out);
+        Assert.Matches(@"energy per day: [\d.]+ kWh before -> [\d.]+ kWh after", plan.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(planJson));
+        var simulation = json.RootElement.GetProperty("summary").GetProperty("simulation");
+        Assert.Equal(json.RootElement.GetProperty("summary").GetProperty("migrations").GetInt32(), simulation.GetProperty("migrations").GetInt32());
+        Assert.True(simulation.GetProperty("total_time_s").GetDouble() > 0);
+        Assert.Equal("auto", json.RootElement.GetProperty("options").GetProperty("simulation").GetProperty("method").GetString());
+        var dir = Path.GetDirectoryName(planJson)!;
+        Assert.True(File.Exists(Path.Combine(dir, "simulation.json")));
+        Assert.Equal("vm_id,from_host,to_host,stage,kind,method,status,start_s,end_s,total_s,downtime_ms,slo_violation,data_mib,rounds,converged,degraded_s,fault_stall_s,lost_state_s,energy_j,method_reason,note",
+            File.ReadLines(Path.Combine(dir, "simulation.csv")).First());
+    }
+
+    [Fact]
+    public void Plan_flags_a_plan_whose_migrations_break_the_downtime_slo()
+    {
+        using var tmp = new TempDirectory();
+        var (_, planJson, plan) = Planned(tmp, "--method", "precopy", "--nic-gbps", "0.2");
+
+        Assert.Matches(@"SLO 300 ms: \d+ violation\(s\)", plan.Out);
+        Assert.Contains("SLO VIOLATION:", plan.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(planJson));
+        Assert.True(json.RootElement.GetProperty("summary").GetProperty("simulation").GetProperty("slo_violations").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void No_simulate_leaves_the_simulation_out()
+    {
+        using var tmp = new TempDirectory();
+        var (_, planJson, plan) = Planned(tmp, "--no-simulate");
+
+        Assert.DoesNotContain("migration time:", plan.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(planJson));
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("summary").GetProperty("simulation").ValueKind);
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(planJson)!, "simulation.json")));
+    }
+
+    [Fact]
+    public void Simulate_replays_a_plan_file_and_flags_slo_violations_and_failures()
+    {
+        using var tmp = new TempDirectory();
+        var (data, planJson, _) = Planned(tmp, "--no-simulate");
+        var outDir = Path.Combine(tmp.Path, "sim");
+
+        // On 0.2 Gbit/s NICs the generated VMs dirty memory faster than pre-copy can follow.
+        var result = CliRunner.Run("simulate", data, planJson, "--out", outDir, "--method", "precopy", "--nic-gbps", "0.2",
+            "--fail-link", "0.5", "--fault-seed", "3");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Err);
+        Assert.Contains("SLO VIOLATION:", result.Out);
+        Assert.Contains("FAILURES:", result.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "simulation.json")));
+        Assert.Equal("consolidator.simulation/1", json.RootElement.GetProperty("schema").GetString());
+        var summary = json.RootElement.GetProperty("summary");
+        Assert.True(summary.GetProperty("slo_violations").GetInt32() > 0);
+        Assert.True(summary.GetProperty("failures").GetProperty("aborted").GetInt32() > 0);
+        var migrations = json.RootElement.GetProperty("migrations");
+        Assert.Equal(summary.GetProperty("migrations").GetInt32(), migrations.GetArrayLength());
+        Assert.Equal(migrations.GetArrayLength() + 1, File.ReadAllLines(Path.Combine(outDir, "simulation.csv")).Length);
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void The_same_plan_and_seed_give_the_same_simulation_bytes()
+    {
+        using var tmp = new TempDirectory();
+        var (data, planJson, _) = Planned(tmp, "--no-simulate");
+        byte[] Run(string name)
+        {
+            var outDir = Path.Combine(tmp.Path, name);
+            Assert.Equal(0, CliRunner.Run("simulate", data, planJson, "--out", outDir, "--fail-link", "0.3", "--checkpoint-interval", "30").ExitCode);
+            return File.ReadAllBytes(Path.Combine(outDir, "simulation.json"));
+        }
+
+        Assert.Equal(Run("a"), Run("b"));
+    }
+
+    [Theory]
+    [InlineData("--fail-link", "1.5", "--fail-link must be a probability")]
+    [InlineData("--method", "teleport", "--method must be")]
+    [InlineData("--max-downtime", "0", "--max-downtime must be")]
+    [InlineData("--link", "carrier-pigeon", "--link must be")]
+    public void A_bad_option_exits_2_and_writes_nothing(string option, string value, string message)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = Path.Combine(tmp.Path, "sim");
+
+        var result = CliRunner.Run("simulate", tmp.Path, Path.Combine(tmp.Path, "plan.json"), "--out", outDir, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void A_bad_plan_file_is_located_exits_2_and_writes_nothing()
+    {
+        using var tmp = new TempDirectory();
+        var (data, planJson, _) = Planned(tmp, "--no-simulate");
+        var bad = Path.Combine(tmp.Path, "bad.json");
+        File.WriteAllText(bad, File.ReadAllText(planJson).Replace("\"to_host\": \"", "\"to_host\": \"nowhere-"));
+        var outDir = Path.Combine(tmp.Path, "sim");
+
+        var result = CliRunner.Run("simulate", data, bad, "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Matches(@"bad\.json:\d+, column \d+ 'to_host': unknown host", result.Err);
+        Assert.Contains("(value 'nowhere-", result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+}

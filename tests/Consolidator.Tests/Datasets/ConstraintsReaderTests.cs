@@ -1,0 +1,59 @@
+using Consolidator.Datasets;
+using Consolidator.Rules;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Datasets;
+
+public class ConstraintsReaderTests
+{
+    private static DatasetFixture With(string constraints)
+    {
+        var data = DatasetFixture.Create();
+        File.WriteAllText(data.PathOf(ConstraintsReader.File), constraints);
+        return data;
+    }
+
+    [Fact]
+    public void Reads_every_rule_kind()
+    {
+        using var data = With("""
+            rule,name,vms,hosts,limit
+            spread,replicas,vm1;vm2,,
+            gather,app,vm2;vm3,,
+            pin,licence,vm1,h2,
+            ban,noisy,vm3,h1,
+            drain,maintenance,,h1,
+            max-vms,cap,,,4
+            failover,n+1,,h1;h2,
+            """);
+
+        var rules = DatasetReader.Read(data.Directory).Rules;
+
+        Assert.Equal(["spread", "gather", "pin", "ban", "drain", "max-vms", "failover"], rules.Select(r => r.Kind));
+        Assert.Equal(new[] { "vm1", "vm2" }, ((Spread)rules[0]).Vms.ToArray());
+        Assert.Equal(4, ((MaxVmsPerHost)rules[5]).Limit);
+        Assert.Empty(((MaxVmsPerHost)rules[5]).Hosts);
+    }
+
+    [Fact]
+    public void A_dataset_without_constraints_has_no_rules() =>
+        Assert.Empty(DatasetReader.Read(DatasetFixture.Create().Directory).Rules);
+
+    [Theory]
+    [InlineData("spread,a,vm1;vm9,,", "vms", 3, "unknown VM id 'vm9'")]
+    [InlineData("pin,a,vm1,,", "hosts", 4, "needs a ';'-separated list of host ids")]
+    [InlineData("max-vms,a,,,zero", "limit", 5, "whole number")]
+    [InlineData("affinity,a,vm1;vm2,,", "rule", 1, "unknown rule")]
+    [InlineData("gather,a,vm1,,", "vms", 3, "at least two VMs")]
+    [InlineData("drain,a,,h1,3", "limit", 5, "only max-vms rules take a limit")]
+    public void Bad_rules_are_located(string row, string column, int columnNumber, string problem)
+    {
+        using var data = With("rule,name,vms,hosts,limit\n" + row + "\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        Assert.Equal(data.PathOf(ConstraintsReader.File), e.File);
+        Assert.Equal(2, e.Line);
+        Assert.Equal(column, e.Column);
+        Assert.Equal(columnNumber, e.ColumnNumber);
+        Assert.Contains(problem, e.Message);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text;
+using Consolidator.Datasets;
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Profiles;
+using Consolidator.Reporting;
+using Consolidator.Solving;
+using Consolidator.Tests.Support;
+using Consolidator.Traces;
+
+namespace Consolidator.Tests.Reporting;
+
+public class PlanJsonReaderTests
+{
+    private static readonly PlanRequest Request = new(new PlacementOptions(0.2, 5, true), new SolverOptions(2, 1, 1), 2);
+
+    private static (Dataset Data, PlanOutcome Plan, string Json) Planned()
+    {
+        // Eight small VMs spread over four hosts: the plan consolidates them, so it has stages to read back.
+        var data = TestInstances.Make(
+            Enumerable.Range(1, 4).Select(h => TestInstances.Host($"h{h}")),
+            Enumerable.Range(0, 8).Select(v => new Consolidator.Inventory.Vm($"vm{v}", 2, 4096, $"h{v % 4 + 1}")),
+            (v, h) => (v % 2 == 0 == (h is >= 7 and < 19) ? 1.5 : 0.5, 3000));
+        var plan = Planner.Plan(data, ProfileBuilder.Build(data, WindowScheme.DayNight(), 90), Request);
+        return (data, plan, PlanJsonWriter.ToJson(plan, Request));
+    }
+
+    private static PlanFile Parse(string json, Dataset data) => PlanJsonReader.Parse(Encoding.UTF8.GetBytes(json), "out/plan.json", data);
+
+    [Fact]
+    public void Reads_back_what_the_writer_wrote()
+    {
+        var (data, plan, json) = Planned();
+
+        var file = Parse(json, data);
+
+        Assert.Equal("day-night", file.Windows.Name);
+        Assert.Equal(90, file.Percentile);
+        Assert.Equal(Request.Placement, file.Placement);
+        Assert.Equal(plan.Target, file.Target);
+        Assert.NotEmpty(file.Migrations.Stages);
+        Assert.Equal(plan.Migrations.Stages.Length, file.Migrations.Stages.Length);
+        for (var s = 0; s < file.Migrations.Stages.Length; s++)
+        {
+            Assert.Equal(plan.Migrations.Stages[s].Number, file.Migrations.Stages[s].Number);
+            Assert.Equal(plan.Migrations.Stages[s].Migrations.ToArray(), file.Migrations.Stages[s].Migrations.ToArray());
+        }
+        Assert.Equal(plan.Migrations.Blocked.ToArray(), file.Migrations.Blocked.ToArray());
+    }
+
+    [Fact]
+    public void An_unknown_vm_is_located_by_line_and_column()
+    {
+        var (data, _, json) = Planned();
+        var bad = json.Replace("\"vm_id\": \"vm3\"", "\"vm_id\": \"vm-zz\"");
+        var line = bad.Split('\n').Select((l, i) => (l, i)).First(x => x.l.Contains("vm-zz"));
+        var column = line.l.IndexOf("\"vm-zz\"", StringComparison.Ordinal) + 1;
+
+        var e = Assert.Throws<InputException>(() => Parse(bad, data));
+
+        Assert.Equal($"out/plan.json:{line.i + 1}, column {column} 'vm_id': unknown VM: not a vm_id of the dataset's vms.csv (value 'vm-zz')", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"schema\": \"consolidator.plan/1\"", "\"schema\": \"other/2\"", "'schema'", "not a plan this version reads")]
+    [InlineData("\"headroom\": 0.2", "\"headroom\": \"lots\"", "'headroom'", "expected a number")]
+    [InlineData("\"windows\": \"day-night\"", "\"windows\": \"weekly\"", "'windows'", "--windows must be")]
+    [InlineData("\"stage\": 1,", "\"stage\": 7,", "'stage'", "expected 1")]
+    [InlineData("\"kind\": \"move\"", "\"kind\": \"teleport\"", "'kind'", "must be \"move\", \"relay\" or \"place\"")]
+    [InlineData("\"memory_allocation_floor\": true,", "", "'memory_allocation_floor'", "is missing")]
+    public void A_bad_field_is_located_and_named(string good, string bad, string field, string problem)
+    {
+        var (data, _, json) = Planned();
+        Assert.Contains(good, json);
+
+        var e = Assert.Throws<InputException>(() => Parse(json.Replace(good, bad), data));
+
+        Assert.StartsWith("out/plan.json:", e.Message);
+        Assert.Contains(field, e.Message);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void Broken_json_names_the_line()
+    {
+        var (data, _, json) = Planned();
+        var lines = json.Split('\n');
+        lines[5] = lines[5].Replace(":", "");
+
+        var e = Assert.Throws<InputException>(() => Parse(string.Join('\n', lines), data));
+
+        Assert.StartsWith("out/plan.json:6: not valid JSON", e.Message);
+    }
+
+    [Fact]
+    public void A_plan_for_another_dataset_is_refused()
+    {
+        var (_, _, json) = Planned();
+        var other = RandomInstances.Make(12);
+
+        var e = Assert.Throws<InputException>(() => Parse(json, other));
+
+        Assert.StartsWith("out/plan.json:", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_is_an_input_error()
+    {
+        var e = Assert.Throws<InputException>(() => PlanFileReader.Read("no/such/plan.json", RandomInstances.Make(1)));
+        Assert.Equal("no/such/plan.json: plan file not found", e.Message);
+    }
+}

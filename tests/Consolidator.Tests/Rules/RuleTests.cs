@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Profiles;
+using Consolidator.Rules;
+using Consolidator.Solving;
+using Consolidator.Tests.Support;
+using Consolidator.Traces;
+using Consolidator.Validation;
+
+namespace Consolidator.Tests.Rules;
+
+/// <summary>Each rule: the planner keeps it, the validator catches a placement that breaks it, and a
+/// conflicting case is explained by naming the rules in conflict.</summary>
+public class RuleTests
+{
+    /// <summary>Four 16-core hosts; six 4-core VMs running on h0 (24 cores: too much for h0 with no rules
+    /// needs two hosts).</summary>
+    private static Dataset Fleet(params Rule[] rules) => TestInstances.Make(
+            Enumerable.Range(0, 4).Select(i => TestInstances.Host($"h{i}", idle: 100 + i)),
+            Enumerable.Range(0, 6).Select(i => new Vm($"vm{i}", 4, 8192, i < 4 ? "h0" : "h1")),
+            (_, _) => (4, 4096)) with { Rules = [.. rules] };
+
+    private static PlanOutcome Plan(Dataset d) => Planner.Plan(d, ProfileBuilder.Build(d, WindowScheme.Slices(4), 100),
+        new PlanRequest(new PlacementOptions(0, 0), new SolverOptions(5, 1, 1)));
+
+    private static string[] HostsOf(PlanOutcome plan, params string[] vms) =>
+        [.. vms.Select(id => plan.Problem.Hosts[plan.Target[plan.Problem.Vms.ToList().FindIndex(v => v.Id == id)]].Id)];
+
+    private static ImmutableArray<string> L(params string[] ids) => [.. ids];
+
+    private static void BrokenPlacementIsCaught(Dataset d, int[] hostOf, string rule)
+    {
+        var problem = PlacementProblem.From(d, ProfileBuilder.Build(d, WindowScheme.Slices(4), 100), new PlacementOptions(0, 0));
+        var violations = PlanValidator.CheckPlacement(problem, new Placement([.. hostOf]));
+        Assert.Contains(violations, v => v.Rule == $"rule.{rule}");
+    }
+
+    private static string Explain(Dataset d) => string.Join("\n", Assert.Throws<InfeasiblePlacementException>(() => Plan(d)).Reasons);
+
+    [Fact]
+    public void Spread()
+    {
+        var rule = new Spread("replicas", L("vm0", "vm1", "vm2"));
+        Assert.Equal(3, HostsOf(Plan(Fleet(rule)), "vm0", "vm1", "vm2").Distinct().Count());
+        BrokenPlacementIsCaught(Fleet(rule), [0, 0, 1, 1, 1, 1], "spread");
+        Assert.Contains("spread rule 'too-wide' needs 5 distinct hosts", Explain(Fleet(new Spread("too-wide", L("vm0", "vm1", "vm2", "vm3", "vm4")))));
+    }
+
+    [Fact]
+    public void Gather()
+    {
+        var rule = new Gather("app-and-cache", L("vm0", "vm4"));
+        Assert.Single(HostsOf(Plan(Fleet(rule)), "vm0", "vm4").Distinct());
+        BrokenPlacementIsCaught(Fleet(rule), [0, 0, 0, 0, 1, 1], "gather");
+        Assert.Contains("gather rule 'too-big'", Explain(Fleet(new Gather("too-big", L("vm0", "vm1", "vm2", "vm3", "vm4")))));
+    }
+
+    [Fact]
+    public void Pin()
+    {
+        var rule = new Pin("licence", L("vm0", "vm5"), L("h3"));
+        Assert.Equal(["h3", "h3"], HostsOf(Plan(Fleet(rule)), "vm0", "vm5"));
+        BrokenPlacementIsCaught(Fleet(rule), [0, 0, 0, 0, 3, 3], "pin");
+        Assert.Contains("pin rule 'crowded'", Explain(Fleet(new Pin("crowded", L("vm0", "vm1", "vm2", "vm3", "vm4"), L("h3")))));
+    }
+
+    [Fact]
+    public void Ban()
+    {
+        var rule = new Ban("noisy-neighbour", L("vm0"), L("h0", "h1"));
+        Assert.DoesNotContain(HostsOf(Plan(Fleet(rule)), "vm0")[0], new[] { "h0", "h1" });
+        BrokenPlacementIsCaught(Fleet(rule), [0, 2, 2, 2, 2, 3], "ban");
+        var reason = Explain(Fleet(new Ban("everywhere", L("vm0"), L("h0", "h1", "h2", "h3"))));
+        Assert.Contains("VM vm0 has no allowed host: ban rule 'everywhere'", reason);
+    }
+
+    [Fact]
+    public void Drain()
+    {
+        var rule = new Drain("maintenance", L("h0", "h1"));
+        var plan = Plan(Fleet(rule));
+        Assert.DoesNotContain(HostsOf(plan, "vm0", "vm1", "vm2", "vm3", "vm4", "vm5"), h => h is "h0" or "h1");
+        Assert.Equal(6, plan.Summary.Migrations);
+        BrokenPlacementIsCaught(Fleet(rule), [0, 2, 2, 2, 3, 3], "drain");
+        Assert.Contains("drain rule 'all'", Explain(Fleet(new Drain("all", L("h0", "h1", "h2", "h3")))));
+    }
+
+    [Fact]
+    public void Max_vms_per_host()
+    {
+        var rule = new MaxVmsPerHost("cap", [], 2);
+        var plan = Plan(Fleet(rule));
+        Assert.All(plan.Target.HostOf.GroupBy(h => h), g => Assert.True(g.Count() <= 2));
+        Assert.Equal(3, plan.Summary.ActiveHostsAfter);
+        BrokenPlacementIsCaught(Fleet(rule), [0, 0, 0, 1, 1, 2], "max-vms");
+        // Only CP-SAT sees this one: six VMs, four hosts, one VM each. The core names the rule.
+        Assert.Contains("these rules cannot all hold together: max-vms rule 'one-each'", Explain(Fleet(new MaxVmsPerHost("one-each", [], 1))));
+    }
+
+    [Fact]
+    public void Failover_reserve()
+    {
+        var rule = new FailoverReserve("n-plus-1", []);
+        var plan = Plan(Fleet(rule));
+        // 24 cores of demand on 16-core hosts: two hosts hold it, but surviving the loss of one needs three.
+        Assert.Equal(3, plan.Summary.ActiveHostsAfter);
+        Assert.Empty(RuleCheckers.Check(plan.Problem, plan.Target));
+        BrokenPlacementIsCaught(Fleet(rule), [0, 0, 0, 0, 1, 1], "failover");
+        var tight = Fleet(new FailoverReserve("pair", L("h0", "h1")), new Pin("stay", L("vm0", "vm1", "vm2", "vm3", "vm4"), L("h0", "h1")));
+        Assert.Contains("failover rule 'pair'", Explain(tight));
+    }
+
+    [Fact]
+    public void Conflicting_rules_are_named_from_cp_sat_assumptions()
+    {
+        var reason = Explain(Fleet(new Spread("apart", L("vm0", "vm1")), new Gather("together", L("vm1", "vm0")), new Pin("harmless", L("vm5"), L("h2"))));
+        Assert.Contains("spread rule 'apart'", reason);
+        Assert.Contains("gather rule 'together'", reason);
+        Assert.DoesNotContain("harmless", reason);
+    }
+
+    [Fact]
+    public void Relays_respect_ban_rules()
+    {
+        // Every stage the stager builds must also keep banned VMs off banned relay hosts.
+        var plan = Plan(Fleet(new Ban("not-h3", L("vm0", "vm1", "vm2", "vm3"), L("h3")), new Drain("free-h0", L("h0"))));
+        foreach (var m in plan.Migrations.Stages.SelectMany(s => s.Migrations))
+            Assert.False(m.Vm < 4 && m.To == 3, $"vm{m.Vm} passed through banned h3");
+    }
+}
