@@ -16,6 +16,8 @@ public static class Cli
             SimulateCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
+            ImportCommand.Create(stdout, stderr),
+            EvaluateCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Consolidator.Inventory;
+using Consolidator.Power;
 using Consolidator.Traces;
 
 namespace Consolidator.Datasets;
@@ -12,6 +13,7 @@ public static class DatasetReader
     public const string HostsFile = "hosts.csv";
     public const string VmsFile = "vms.csv";
     public const string UsageFile = "usage.csv";
+    public const string PowerTableColumn = "power_table";
 
     /// <summary>Optional hosts.csv column: NIC line rate in Gbit/s (&gt; 0).</summary>
     public const string NicColumn = "nic_gbps";
@@ -34,11 +36,13 @@ public static class DatasetReader
         return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules };
     }
 
-    private static ImmutableArray<Host> ReadHosts(string path)
+    /// <summary>Reads one hosts.csv on its own, e.g. an inventory for an importer.</summary>
+    public static ImmutableArray<Host> ReadHosts(string path)
     {
         using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
-            idle = file.Column("idle_watts"), max = file.Column("max_watts"), nic = file.OptionalColumn(NicColumn);
+            idle = file.Column("idle_watts"), max = file.Column("max_watts"), nic = file.OptionalColumn(NicColumn),
+            table = file.OptionalColumn(PowerTableColumn);
         var hosts = ImmutableArray.CreateBuilder<Host>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (file.Read())
@@ -53,12 +57,36 @@ public static class DatasetReader
             };
             if (host.MaxWatts < host.IdleWatts)
                 throw file.Error(max, $"max_watts must be at least idle_watts ({file.Text(idle)})", file.Text(max));
+            if (table >= 0 && file.Text(table).Length > 0)
+                host = host with { PowerTable = ReadPowerTable(file, table, host, idle, max) };
             hosts.Add(host);
         }
         if (hosts.Count == 0)
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no hosts: the file has a header but no rows");
         return hosts.ToImmutable();
     }
+
+    /// <summary>The optional SPECpower-style table; idle_watts and max_watts must be its 0 % and 100 % values,
+    /// so that every figure read from them agrees with the table.</summary>
+    private static PowerTable ReadPowerTable(DatasetFile file, int column, Host host, int idle, int max)
+    {
+        PowerTable parsed;
+        try
+        {
+            parsed = PowerTable.Parse(file.Text(column));
+        }
+        catch (FormatException e)
+        {
+            throw file.Error(column, e.Message, file.Text(column));
+        }
+        if (!Close(parsed.IdleWatts, host.IdleWatts))
+            throw file.Error(idle, $"idle_watts must equal the power table's 0 % value ({DatasetWriter.Number(parsed.IdleWatts)})", file.Text(idle));
+        if (!Close(parsed.MaxWatts, host.MaxWatts))
+            throw file.Error(max, $"max_watts must equal the power table's 100 % value ({DatasetWriter.Number(parsed.MaxWatts)})", file.Text(max));
+        return parsed;
+    }
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b));
 
     /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
     private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);
@@ -120,6 +148,14 @@ public static class DatasetReader
             throw new InputException(vms.Path, vms.Lines[i], "vm_id", vms.IdColumn + 1, vmId,
                 $"VM has no usage rows in {UsageFile}");
         }
-        return [.. series.Select(s => s.ToSeries())];
+        // Let each builder go as soon as its series exists, so that peak memory holds one copy of the
+        // samples plus one VM's worth, not two copies of everything.
+        var result = new VmSeries[series.Length];
+        for (var i = 0; i < series.Length; i++)
+        {
+            result[i] = series[i].ToSeries();
+            series[i] = null!;
+        }
+        return [.. result];
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Consolidator.Inventory;
 using Consolidator.Traces;
 using CsvHelper;
 
@@ -20,30 +21,13 @@ public static class DatasetWriter
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
+    public static readonly string[] UsageHeader = ["timestamp", "vm_id", "cpu_cores", "memory_mib"];
+
     public static void Write(Dataset dataset, string directory)
     {
-        // The optional columns appear only when some row has a value, so datasets without them keep their bytes.
-        var nic = dataset.Hosts.Any(h => h.NicGbps is not null);
-        string[] hostHeader = ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"];
-        WriteCsv(Path.Combine(directory, HostsFile), nic ? [.. hostHeader, DatasetReader.NicColumn] : hostHeader, csv =>
-        {
-            foreach (var h in dataset.Hosts)
-            {
-                string[] row = [h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts)];
-                csv.WriteRecord(nic ? [.. row, Optional(h.NicGbps)] : row);
-            }
-        });
-        var dirty = dataset.Vms.Any(v => v.DirtyRateMibPerSecond is not null);
-        string[] vmHeader = ["vm_id", "vcpus", "memory_mib", "current_host"];
-        WriteCsv(Path.Combine(directory, VmsFile), dirty ? [.. vmHeader, DatasetReader.DirtyRateColumn] : vmHeader, csv =>
-        {
-            foreach (var v in dataset.Vms)
-            {
-                string[] row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
-                csv.WriteRecord(dirty ? [.. row, Optional(v.DirtyRateMibPerSecond)] : row);
-            }
-        });
-        WriteCsv(Path.Combine(directory, UsageFile), ["timestamp", "vm_id", "cpu_cores", "memory_mib"], csv =>
+        AtomicFile.Write(Path.Combine(directory, HostsFile), w => WriteHosts(w, dataset.Hosts));
+        AtomicFile.Write(Path.Combine(directory, VmsFile), w => WriteVms(w, dataset.Vms));
+        WriteCsv(Path.Combine(directory, UsageFile), UsageHeader, csv =>
         {
             for (var i = 0; i < dataset.Vms.Length; i++)
             {
@@ -54,6 +38,44 @@ public static class DatasetWriter
             }
         });
     }
+
+    /// <summary>hosts.csv. The optional columns (nic_gbps, power_table) appear only when some host has a
+    /// value, so datasets without them keep their bytes.</summary>
+    public static void WriteHosts(TextWriter writer, IReadOnlyList<Host> hosts)
+    {
+        var nic = hosts.Any(h => h.NicGbps is not null);
+        var tables = hosts.Any(h => h.PowerTable is not null);
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        List<string> header = ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"];
+        if (nic) header.Add(DatasetReader.NicColumn);
+        if (tables) header.Add(DatasetReader.PowerTableColumn);
+        csv.WriteRecord([.. header]);
+        foreach (var h in hosts)
+        {
+            List<string> row = [h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts)];
+            if (nic) row.Add(Optional(h.NicGbps));
+            if (tables) row.Add(h.PowerTable?.Format() ?? "");
+            csv.WriteRecord([.. row]);
+        }
+    }
+
+    /// <summary>vms.csv; dirty_rate_mib_s appears only when some VM has one.</summary>
+    public static void WriteVms(TextWriter writer, IReadOnlyList<Vm> vms)
+    {
+        var dirty = vms.Any(v => v.DirtyRateMibPerSecond is not null);
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        string[] header = ["vm_id", "vcpus", "memory_mib", "current_host"];
+        csv.WriteRecord(dirty ? [.. header, DatasetReader.DirtyRateColumn] : header);
+        foreach (var v in vms)
+        {
+            string[] row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
+            csv.WriteRecord(dirty ? [.. row, Optional(v.DirtyRateMibPerSecond)] : row);
+        }
+    }
+
+    /// <summary>Starts a dataset whose usage rows are written as they arrive and whose inventory is known
+    /// only at the end; see <see cref="DatasetStream"/>.</summary>
+    public static DatasetStream Open(string directory) => new(directory, Options);
 
     public static string Timestamp(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString(TimestampFormat, CultureInfo.InvariantCulture);

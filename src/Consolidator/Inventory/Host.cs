@@ -1,12 +1,25 @@
+using Consolidator.Power;
+
 namespace Consolidator.Inventory;
 
-/// <summary>A physical server that can run VMs. Power follows the linear model
-/// P(u) = IdleWatts + (MaxWatts - IdleWatts) * u (CloudSim's PowerModelLinear, without its
-/// "0 W when idle" shortcut: an idle host that is on still draws IdleWatts).</summary>
+/// <summary>A physical server that can run VMs. Its power follows <see cref="PowerTable"/> when it has one
+/// (a SPECpower-style table, interpolated), otherwise the linear model
+/// P(u) = IdleWatts + (MaxWatts - IdleWatts) * u. With a table, IdleWatts and MaxWatts are its 0 % and
+/// 100 % values.</summary>
 public sealed record Host(string Id, double CpuCores, double MemoryMib, double IdleWatts, double MaxWatts)
 {
-    /// <summary>Extra watts per busy core.</summary>
-    public double WattsPerCore => CpuCores > 0 ? (MaxWatts - IdleWatts) / CpuCores : 0;
+    /// <summary>Measured power at 0 %, 10 %, ..., 100 % load, or null for the linear model.</summary>
+    public PowerTable? PowerTable { get; init; }
+
+    /// <summary>The model every energy figure of this host uses.</summary>
+    public PowerModel Power => (PowerModel?)PowerTable ?? new LinearPowerModel(IdleWatts, MaxWatts);
+
+    /// <summary>Extra watts per busy core in the optimiser's linear view of the power model (exact for the
+    /// linear model; the slope of <see cref="PowerModel.ObjectiveLine"/> for a table).</summary>
+    public double WattsPerCore => CpuCores > 0 ? Power.ObjectiveLine.Slope / CpuCores : 0;
+
+    /// <summary>Power at a load of <paramref name="busyCores"/>; a host cannot burn more than all its cores.</summary>
+    public double WattsAt(double busyCores) => Power.Watts(CpuCores > 0 ? busyCores / CpuCores : 0);
 
     /// <summary>Line rate of the NIC that carries live migrations, in Gbit/s (hosts.csv column
     /// <c>nic_gbps</c>); null when the inventory does not say, and the simulator's default applies.</summary>

@@ -1,8 +1,8 @@
 namespace Consolidator.Packing;
 
-/// <summary>Daily energy of a placement under the hosts' linear power models: each active host draws idle
-/// power all day plus watts-per-core times its VMs' mean CPU in each window. Hosts with no VM are off
-/// (0 W; CloudSim's assumption, see research/power.md section 5).</summary>
+/// <summary>Daily energy of a placement under each host's power model (linear or SPECpower table): in each
+/// window an active host draws the power of its VMs' summed mean CPU. Hosts with no VM are off (0 W;
+/// CloudSim's assumption, see research/power.md section 5).</summary>
 public static class Energy
 {
     public static double WhPerDay(PlacementProblem p, Placement placement)
@@ -21,9 +21,7 @@ public static class Energy
         {
             double cores = 0;
             foreach (var v in vms) cores += p.MeanCpu(v, w);
-            // A host cannot burn more than all its cores, even when a wasteful plan asks it to.
-            cores = Math.Min(cores, host.CpuCores);
-            wh += p.Windows.Windows[w].DurationHours * (host.IdleWatts + host.WattsPerCore * cores);
+            wh += p.Windows.Windows[w].DurationHours * host.WattsAt(cores);
         }
         return wh;
     }

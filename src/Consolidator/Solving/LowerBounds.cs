@@ -83,7 +83,8 @@ public static class LowerBounds
 
     /// <summary>Energy per day no placement can beat: idle power of the cheapest fractional set of hosts
     /// that covers the peak (r, w) demand (hosts stay on all day), plus the dynamic energy of all mean CPU
-    /// at the lowest watts per core.</summary>
+    /// at the lowest watts per core. Each host is charged its power model's floor line, which lies below
+    /// both the exact model and the objective's line, so the bound holds for either.</summary>
     public static double EnergyWhPerDay(PlacementProblem p)
     {
         var hours = p.Windows.Windows.Sum(w => w.DurationHours);
@@ -91,7 +92,7 @@ public static class LowerBounds
         foreach (var r in Resources.All)
         {
             var byCost = Enumerable.Range(0, p.HostCount).Where(h => p.Usable(h, r) > 0)
-                .OrderBy(h => p.Hosts[h].IdleWatts / p.Usable(h, r)).ToArray();
+                .OrderBy(h => p.Hosts[h].Power.FloorLine.Intercept / p.Usable(h, r)).ToArray();
             for (var w = 0; w < p.WindowCount; w++)
             {
                 double left = TotalDemand(p, r, w), watts = 0;
@@ -99,13 +100,13 @@ public static class LowerBounds
                 {
                     if (left <= 0) break;
                     var take = Math.Min(1.0, left / p.Usable(h, r));
-                    watts += take * p.Hosts[h].IdleWatts;
+                    watts += take * p.Hosts[h].Power.FloorLine.Intercept;
                     left -= take * p.Usable(h, r);
                 }
                 idleWatts = Math.Max(idleWatts, watts);
             }
         }
-        var cheapestPerCore = p.HostCount == 0 ? 0 : p.Hosts.Min(h => h.WattsPerCore);
+        var cheapestPerCore = p.HostCount == 0 ? 0 : p.Hosts.Min(h => h.CpuCores > 0 ? h.Power.FloorLine.Slope / h.CpuCores : 0);
         double dynamic = 0;
         for (var w = 0; w < p.WindowCount; w++)
         {

@@ -3,7 +3,9 @@ using Consolidator.Packing;
 namespace Consolidator.Solving;
 
 /// <summary>The planner's objective in Wh-equivalent per day: energy of the active hosts plus the migration
-/// weight times the memory of every VM that leaves its host. CP-SAT sees it in tenths of a Wh.</summary>
+/// weight times the memory of every VM that leaves its host. CP-SAT sees it in tenths of a Wh. The energy
+/// term is each host's <see cref="Power.PowerModel.ObjectiveLine"/>: exact for linear hosts, a least-squares
+/// line for SPECpower tables (reports use the exact table).</summary>
 public static class Objective
 {
     public const double UnitsPerWh = 10;
@@ -11,11 +13,11 @@ public static class Objective
     public static double Wh(PlacementProblem p, Placement placement) =>
         Energy.WhPerDay(p, placement) + Energy.MigrationCostWh(p, placement);
 
-    /// <summary>Idle energy of host h over the whole day, in objective units.</summary>
+    /// <summary>Energy host h draws over the day just for being on, in objective units.</summary>
     public static long IdleUnits(PlacementProblem p, int h)
     {
         var hours = p.Windows.Windows.Sum(w => w.DurationHours);
-        return (long)Math.Round(p.Hosts[h].IdleWatts * hours * UnitsPerWh);
+        return (long)Math.Round(p.Hosts[h].Power.ObjectiveLine.Intercept * hours * UnitsPerWh);
     }
 
     /// <summary>Dynamic energy VM v adds on host h over the day, in objective units.</summary>

@@ -161,7 +161,7 @@ internal sealed class PlacementModel
         for (var v = 0; v < _p.VmCount; v++) if (_p.CurrentHost(v) >= 0) hasVms.Add(_p.CurrentHost(v));
         var groups = Enumerable.Range(0, Hosts.Length)
             .Where(j => !hasVms.Contains(Hosts[j]))
-            .GroupBy(j => (_p.Hosts[Hosts[j]].CpuCores, _p.Hosts[Hosts[j]].MemoryMib, _p.Hosts[Hosts[j]].IdleWatts, _p.Hosts[Hosts[j]].MaxWatts));
+            .GroupBy(j => (_p.Hosts[Hosts[j]].CpuCores, _p.Hosts[Hosts[j]].MemoryMib, _p.Hosts[Hosts[j]].IdleWatts, _p.Hosts[Hosts[j]].MaxWatts, _p.Hosts[Hosts[j]].PowerTable));
         foreach (var g in groups)
         {
             var js = g.ToArray();

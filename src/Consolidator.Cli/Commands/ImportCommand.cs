@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using Consolidator.Datasets;
+using Consolidator.Importers;
+
+namespace Consolidator.Cli.Commands;
+
+internal static class ImportCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var format = new Option<string>("--format") { Description = "Source format: planetlab or bitbrains", Required = true };
+        format.AcceptOnlyFromAmong("planetlab", "bitbrains");
+        var sources = new Argument<string[]>("SRC")
+        {
+            Description = "Source folders: PlanetLab day folders (yyyyMMdd) or their parent; Bitbrains folders of <id>.csv files or their parent",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var outDir = new Option<string>("--out") { Description = "Dataset folder to write hosts.csv, vms.csv and usage.csv into", Required = true };
+        var strict = new Option<bool>("--strict") { Description = "Stop at the first bad row instead of reporting and skipping it" };
+        var hosts = new Option<string?>("--hosts") { Description = "A hosts.csv (native format, optional power_table column) to use as the inventory instead of the format's assumed hosts" };
+        var hostCount = new Option<int?>("--host-count") { Description = "Number of assumed hosts (PlanetLab default 800 as in CloudSim; Bitbrains default: as many as the current placement needs)" };
+        var placement = new Option<string>("--placement") { Description = "Current placement: first-fit (each VM on the first host with room for its allocation) or none", DefaultValueFactory = _ => "first-fit" };
+        placement.AcceptOnlyFromAmong("first-fit", "none");
+
+        var cmd = new Command("import", "Convert PlanetLab or Bitbrains traces into a dataset folder in the native format, streaming; bad rows are reported with file and line.")
+        {
+            format, sources, outDir, strict, hosts, hostCount, placement,
+        };
+        cmd.SetAction(r => Guard.Run(stderr, () =>
+        {
+            var inventory = r.GetValue(hosts) is { } path ? DatasetReader.ReadHosts(path) : (System.Collections.Immutable.ImmutableArray<Inventory.Host>?)null;
+            var options = new ImportOptions(r.GetValue(strict), inventory, r.GetValue(hostCount),
+                r.GetValue(placement) == "none" ? CurrentPlacementRule.None : CurrentPlacementRule.FirstFit);
+            var src = r.GetValue(sources)!;
+            var dir = r.GetValue(outDir)!;
+            var report = r.GetValue(format) == "planetlab"
+                ? PlanetLabImporter.Import(src, dir, options)
+                : BitbrainsImporter.Import(src, dir, options);
+            Write(report, dir, stdout);
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private static void Write(ImportReport report, string dir, TextWriter o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Format(inv, "imported {0}: {1} VMs ({2} placed today) on {3} hosts, {4} usage rows",
+            report.Format, report.Vms, report.PlacedVms, report.Hosts, report.Rows));
+        o.WriteLine(string.Format(inv, "bad rows: {0}{1}", report.BadRowCount, report.BadRowCount > 0 ? " (skipped; --strict makes them fatal)" : ""));
+        foreach (var bad in report.BadRows) o.WriteLine($"  - {bad}");
+        if (report.BadRowCount > report.BadRows.Length)
+            o.WriteLine(string.Format(inv, "  ... and {0} more", report.BadRowCount - report.BadRows.Length));
+        foreach (var note in report.Notes) o.WriteLine($"note: {note}");
+        foreach (var assumption in report.Assumptions) o.WriteLine($"assumed: {assumption}");
+        o.WriteLine($"wrote {Path.Combine(dir, DatasetWriter.HostsFile)}, {DatasetWriter.VmsFile} and {DatasetWriter.UsageFile}");
+    }
+}

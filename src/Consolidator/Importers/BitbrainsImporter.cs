@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Consolidator.Datasets;
+using Consolidator.Inventory;
+using CsvHelper;
+
+namespace Consolidator.Importers;
+
+/// <summary>Imports Bitbrains GWA-T-12 per-VM files (Shen, van Beek and Iosup, CCGrid 2015): one
+/// <c>&lt;id&gt;.csv</c> per VM, fields separated by ";" and a TAB, CPU and memory every ~5 minutes. The
+/// trace names no hosts; the importer assumes Dell R820 servers (or the inventory given) and an
+/// allocation-sized first-fit current placement.</summary>
+public static class BitbrainsImporter
+{
+    public const string TimestampColumn = "Timestamp [ms]";
+    public const string CoresColumn = "CPU cores";
+    public const string CpuPercentColumn = "CPU usage [%]";
+    public const string MemoryProvisionedColumn = "Memory capacity provisioned [KB]";
+    public const string MemoryUsageColumn = "Memory usage [KB]";
+
+    /// <summary>Epoch values at or above this are milliseconds (year 5138 in seconds, 1973 in milliseconds):
+    /// the published files hold seconds in a column labelled [ms].</summary>
+    public const double MillisecondThreshold = 1e11;
+
+    private static readonly CsvReaderOptions Options = CsvReaderOptions.Default with
+    {
+        // ";" then TAB: the TAB is trimmed as whitespace. Detection would be a guess between ";" and TAB.
+        Separator = ';',
+        DetectSeparatorHint = false,
+        TrimWhitespace = true,
+        TrackLineNumbers = true,
+        FormatProvider = CultureInfo.InvariantCulture,
+        MalformedData = CsvMalformedDataHandling.Throw,
+    };
+
+    /// <summary>Imports every <c>*.csv</c> of <paramref name="sources"/> (each a folder of VM files, or a folder
+    /// of such folders, e.g. one per month) into <paramref name="outDir"/>, all or nothing. Files with the
+    /// same name in several folders are one VM.</summary>
+    public static ImportReport Import(IReadOnlyList<string> sources, string outDir, ImportOptions options)
+    {
+        options.Validate();
+        if (sources.Count == 0) throw new ArgumentOutOfRangeException(nameof(sources), "give at least one Bitbrains folder");
+        var log = new ImportLog(options.Strict);
+        var vmFiles = new SortedDictionary<string, List<string>>(SourceFolders.NameOrder);
+        foreach (var folder in sources.SelectMany(Folders))
+            foreach (var file in SourceFolders.Files(folder, f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+            {
+                var id = Path.GetFileNameWithoutExtension(file).Trim();
+                if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
+                list.Add(file);
+            }
+        if (vmFiles.Count == 0)
+            throw new InputException(sources[0], 0, null, 0, null, "no VM files found (expected <id>.csv files with the GWA-T-12 header)");
+
+        var kept = new List<BitbrainsVm>();
+        var zeroCapacity = new List<string>();
+        using var stream = DatasetWriter.Open(outDir);
+        foreach (var (id, files) in vmFiles)
+        {
+            var vm = new BitbrainsVm(id);
+            foreach (var file in files) ReadFile(file, vm, stream, log);
+            vm.Finish(log);
+            if (vm.Rows > 0) kept.Add(vm);
+            else if (vm.ZeroCapacityRows > 0) zeroCapacity.Add(id);
+            else log.Note($"VM '{id}' left out: none of its rows is a usable sample");
+        }
+        if (kept.Count == 0)
+            throw new InputException(sources[0], 0, null, 0, null, "no usable samples in any file");
+
+        var allocations = kept.Select(v => (Vcpus: v.MaxCores, MemoryMib: v.MaxMemoryKb / 1024)).ToArray();
+        var hosts = options.Hosts ?? [.. Enumerable.Range(0, options.HostCount ?? AllocationFirstFit.HostsNeeded(HostModels.DellR820, allocations))
+            .Select(i => HostModels.DellR820.Create(string.Create(CultureInfo.InvariantCulture, $"{HostModels.DellR820.Name}-{i:000}")))];
+        var placed = options.Placement == CurrentPlacementRule.FirstFit ? AllocationFirstFit.Place(hosts, allocations) : new string?[kept.Count];
+        var vms = kept.Select((v, i) => new Vm(v.Id, allocations[i].Vcpus, allocations[i].MemoryMib, placed[i])).ToArray();
+        stream.Complete(hosts, vms);
+
+        if (zeroCapacity.Count > 0)
+            log.Note($"{zeroCapacity.Count} VM(s) left out: zero cores and memory provisioned in every row (never running in the trace): {string.Join(", ", zeroCapacity)}");
+        var placedCount = placed.Count(p => p is not null);
+        if (options.Placement == CurrentPlacementRule.FirstFit && placedCount < vms.Length)
+            log.Note($"{vms.Length - placedCount} VM(s) found no host with room for their allocation and run nowhere today");
+        return new ImportReport("bitbrains", vms.Length, hosts.Length, placedCount, stream.Rows, log.BadRowCount, log.Listed, log.Notes,
+            Assumptions(options, hosts.Length));
+    }
+
+    private static IEnumerable<string> Folders(string source)
+    {
+        SourceFolders.RequireFolder(source);
+        if (SourceFolders.Files(source, f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).Length > 0) return [source];
+        return SourceFolders.Folders(source);
+    }
+
+    private static void ReadFile(string path, BitbrainsVm vm, DatasetStream stream, ImportLog log)
+    {
+        using var csv = CsvReader.FromFile(path, Options);
+        string[] header;
+        try
+        {
+            header = [.. csv.Headers.Select(h => h.Trim())];
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InputException(path, (int)e.LineNumber, null, 0, null, e.Message);
+        }
+        int Column(string name)
+        {
+            var i = Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
+            if (i < 0)
+                throw new InputException(path, 1, name, 0, null,
+                    $"required column '{name}' is missing; the header has: {string.Join(", ", header)} (fields must be separated by ';')");
+            return i;
+        }
+        var columns = new RowColumns(Column(TimestampColumn), Column(CoresColumn), Column(CpuPercentColumn),
+            Column(MemoryProvisionedColumn), Column(MemoryUsageColumn), header);
+        while (true)
+        {
+            try
+            {
+                if (!csv.Read()) break;
+            }
+            catch (CsvFormatException e)
+            {
+                throw new InputException(path, (int)e.LineNumber, null, 0, null, e.Message);
+            }
+            var line = (int)Math.Min(csv.LineNumber, int.MaxValue);
+            if (csv.FieldCount < header.Length)
+            {
+                log.Bad(path, line, null, 0, null, $"the row has {csv.FieldCount} fields but the header has {header.Length}");
+                continue;
+            }
+            if (BitbrainsRow.Parse(csv, columns, path, line, log) is { } row)
+                vm.Add(row, path, line, stream, log);
+        }
+    }
+
+    private static ImmutableArray<string> Assumptions(ImportOptions options, int hostCount)
+    {
+        var list = ImmutableArray.CreateBuilder<string>();
+        list.Add("timestamps: Unix epoch (UTC); values below 1e11 in 'Timestamp [ms]' are seconds, as the published files hold");
+        list.Add("CPU: cores = CPU usage [%] / 100 x CPU cores; memory: MiB = KB / 1024; vcpus and memory_mib = the most provisioned in any row");
+        list.Add("rows with zero cores or zero memory provisioned: the VM is not running; no sample is written");
+        if (options.Hosts is null)
+            list.Add($"hosts: {hostCount} x {HostModels.DellR820.Description}, SPECpower table from {HostModels.DellR820.Source}; as many as the current placement needs unless --host-count says otherwise");
+        if (options.Placement == CurrentPlacementRule.FirstFit)
+            list.Add("current placement: each VM in order on the first host with room for its whole allocation (vCPUs and memory)");
+        return list.ToImmutable();
+    }
+}

@@ -1,0 +1,53 @@
+using Consolidator.Datasets;
+
+namespace Consolidator.Importers;
+
+/// <summary>Directory listings in an order that is the same on every machine: hidden entries left out,
+/// names compared ordinally, except that all-digit names sort as numbers (Bitbrains' 1.csv, 2.csv, ..., 10.csv).</summary>
+internal static class SourceFolders
+{
+    public static readonly IComparer<string> NameOrder = Comparer<string>.Create(Compare);
+
+    public static void RequireFolder(string path)
+    {
+        if (!Directory.Exists(path))
+            throw new InputException(path, 0, null, 0, null, File.Exists(path) ? "expected a folder, found a file" : "folder not found");
+    }
+
+    public static string[] Files(string folder, Func<string, bool>? accept = null) =>
+        [.. Directory.EnumerateFiles(folder).Where(f => Visible(f) && (accept?.Invoke(f) ?? true)).Order(PathOrder)];
+
+    public static string[] Folders(string folder) =>
+        [.. Directory.EnumerateDirectories(folder).Where(Visible).Order(PathOrder)];
+
+    private static readonly IComparer<string> PathOrder = Comparer<string>.Create((a, b) => Compare(Path.GetFileName(a), Path.GetFileName(b)));
+
+    private static bool Visible(string path) => !Path.GetFileName(path).StartsWith('.');
+
+    private static int Compare(string? a, string? b)
+    {
+        if (a is null || b is null) return string.CompareOrdinal(a, b);
+        var (na, nb) = (Numeric(a), Numeric(b));
+        if (na.Length > 0 && nb.Length > 0)
+        {
+            // Same stem apart from the number: compare numbers by length first, then digits.
+            var (sa, sb) = (a[na.Length..], b[nb.Length..]);
+            var trimmedA = na.TrimStart('0');
+            var trimmedB = nb.TrimStart('0');
+            var byNumber = trimmedA.Length != trimmedB.Length
+                ? trimmedA.Length.CompareTo(trimmedB.Length)
+                : string.CompareOrdinal(trimmedA, trimmedB);
+            if (byNumber != 0) return byNumber;
+            var rest = string.CompareOrdinal(sa, sb);
+            if (rest != 0) return rest;
+        }
+        return string.CompareOrdinal(a, b);
+    }
+
+    private static string Numeric(string name)
+    {
+        var n = 0;
+        while (n < name.Length && char.IsAsciiDigit(name[n])) n++;
+        return name[..n];
+    }
+}

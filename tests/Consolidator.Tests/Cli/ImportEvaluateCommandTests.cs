@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+public class ImportEvaluateCommandTests
+{
+    private static string PlanetLabDay(string root, string day, int vms, Func<int, int, int> percent)
+    {
+        var dir = Path.Combine(root, "planetlab", day);
+        Directory.CreateDirectory(dir);
+        for (var v = 0; v < vms; v++)
+            File.WriteAllLines(Path.Combine(dir, $"node{v}_slice"), Enumerable.Range(0, 288).Select(k => percent(v, k).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return dir;
+    }
+
+    [Fact]
+    public void Import_then_evaluate_a_planetlab_style_pair_of_days()
+    {
+        using var tmp = new TempDirectory();
+        // Half the VMs busy by day, half by night.
+        Func<int, int, int> load = (v, k) => (v % 2 == 0) == (k is >= 96 and < 216) ? 60 : 5;
+        var d1 = PlanetLabDay(tmp.Path, "20110411", 12, load);
+        var d2 = PlanetLabDay(tmp.Path, "20110412", 12, load);
+        var data = Path.Combine(tmp.Path, "data");
+
+        var import = CliRunner.Run("import", "--format", "planetlab", d1, d2, "--out", data, "--host-count", "12");
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("imported planetlab: 12 VMs (12 placed today) on 12 hosts, 6912 usage rows", import.Out);
+        Assert.Contains("bad rows: 0", import.Out);
+        Assert.Contains("assumed: timestamps", import.Out);
+
+        var outDir = Path.Combine(tmp.Path, "eval");
+        var eval = CliRunner.Run("evaluate", data, "--train", "2011-04-11..2011-04-11", "--test", "2011-04-12..2011-04-12",
+            "--time-limit", "3", "--workers", "1", "--out", outDir);
+        Assert.Equal(0, eval.ExitCode);
+        Assert.Equal("", eval.Err);
+        foreach (var policy in new[] { "consolidator", "current", "peak-sized FFD", "LR-MMT 1.2" }) Assert.Contains(policy, eval.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "evaluation.json")));
+        var fold = json.RootElement.GetProperty("folds")[0];
+        Assert.Equal("consolidator.evaluation/1", json.RootElement.GetProperty("schema").GetString());
+        Assert.Equal(12, fold.GetProperty("vms").GetInt32());
+        var policies = fold.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("policy").GetString()!);
+        Assert.True(policies["consolidator"].GetProperty("energy_kwh_per_day").GetDouble() < policies["current"].GetProperty("energy_kwh_per_day").GetDouble());
+    }
+
+    [Fact]
+    public void Strict_import_fails_with_exit_code_2_naming_file_and_line_and_writes_nothing()
+    {
+        using var tmp = new TempDirectory();
+        var day = PlanetLabDay(tmp.Path, "20110411", 2, (_, k) => k == 10 ? -3 : 5);
+        var data = Path.Combine(tmp.Path, "data");
+
+        var result = CliRunner.Run("import", "--format", "planetlab", day, "--out", data, "--strict");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{Path.Combine(day, "node0_slice")}:11", result.Err);
+        Assert.False(Directory.Exists(data));
+        var lenient = CliRunner.Run("import", "--format", "planetlab", day, "--out", data);
+        Assert.Equal(0, lenient.ExitCode);
+        Assert.Contains("bad rows: 2", lenient.Out);
+    }
+
+    [Theory]
+    [InlineData("--train", "1..2", "--test", "2", "must end before")]
+    [InlineData("--train", "soon", "--test", "2", "is not a period")]
+    public void Evaluate_rejects_bad_periods_with_exit_code_2(string o1, string v1, string o2, string v2, string problem)
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--vms", "6", "--days", "2").ExitCode);
+        var result = CliRunner.Run("evaluate", data, o1, v1, o2, v2);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(problem, result.Err);
+    }
+}

@@ -1,0 +1,138 @@
+using Consolidator.Datasets;
+using Consolidator.Importers;
+using Consolidator.Inventory;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Importers;
+
+public class BitbrainsImporterTests
+{
+    /// <summary>The published header, verbatim, with its ";" + TAB separators.</summary>
+    private const string Header =
+        "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%];\tMemory capacity provisioned [KB];\tMemory usage [KB];\tDisk read throughput [KB/s];\tDisk write throughput [KB/s];\tNetwork received throughput [KB/s];\tNetwork transmitted throughput [KB/s]";
+
+    private const long T0 = 1372629804; // 2013-06-30T22:03:24Z, the trace's first timestamp (Unix seconds in a [ms] column)
+
+    private static string Row(long t, double cores, double percent, string memProvisionedKb, double memUsedKb) =>
+        string.Join(";\t", t, cores, cores * 2926, cores * 2926 * percent / 100, percent, memProvisionedKb, memUsedKb, 0.0, 1.5, 0.2, 0.1);
+
+    private static string Folder(TempDirectory root, params (string Name, string[] Rows)[] files)
+    {
+        var folder = Path.Combine(root.Path, "2013-7");
+        Directory.CreateDirectory(folder);
+        foreach (var (name, rows) in files)
+            File.WriteAllText(Path.Combine(folder, name), Header + "\n" + string.Concat(rows.Select(r => r + "\n")));
+        return folder;
+    }
+
+    private static string[] Steady(int n, double cores = 2, double percent = 10, string memKb = "8388608", double usedKb = 1048576, long step = 300) =>
+        [.. Enumerable.Range(0, n).Select(i => Row(T0 + i * step, cores, percent, memKb, usedKb))];
+
+    [Fact]
+    public void Survives_every_quirk_of_the_published_files()
+    {
+        using var root = new TempDirectory();
+        string[] gap = [.. Steady(3).Take(2), .. Steady(6).Skip(4)];                  // two missing 5-minute samples
+        string[] scientific = Steady(3, memKb: "1.6703488E7");                          // Java scientific notation
+        string[] zero = Steady(4, cores: 0, percent: 0, memKb: "0.0", usedKb: 0);        // never provisioned
+        string[] late = [.. Steady(2, cores: 0, percent: 0, memKb: "0.0", usedKb: 0), .. Steady(4, cores: 4).Skip(2)]; // starts later
+        string[] over = [Row(T0, 2, 106.6, "8388608", 9000000), Row(T0 + 300, 4, 50, "8388608", 1024)];  // >100 % CPU, memory above provisioned, core change
+        var folder = Folder(root, ("1.csv", gap), ("2.csv", scientific), ("10.csv", zero), ("3.csv", late), ("4.csv", over));
+
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+        var data = DatasetReader.Read(root.File("out"));
+
+        Assert.Equal(0, report.BadRowCount);
+        Assert.Equal(["1", "2", "3", "4"], data.Vms.Select(v => v.Id)); // numeric order; 10 (zero capacity) left out
+        Assert.Contains(report.Notes, n => n.Contains("1 VM(s) left out: zero cores and memory provisioned in every row") && n.EndsWith(": 10"));
+        // Seconds in the [ms] column stay seconds.
+        Assert.Equal(T0, data.Usage[0].UnixSeconds[0]);
+        Assert.Equal([T0, T0 + 300, T0 + 1200, T0 + 1500], data.Usage[0].UnixSeconds);
+        Assert.Contains(report.Notes, n => n.StartsWith("2 missing sample(s) in all"));
+        Assert.Equal(16703488 / 1024.0, data.Vms[1].MemoryMib, 6);
+        Assert.Contains(report.Notes, n => n.StartsWith("3 value(s) in scientific notation"));
+        Assert.Equal([T0 + 600, T0 + 900], data.Usage[2].UnixSeconds);
+        Assert.Contains(report.Notes, n => n.StartsWith("6 row(s) with zero cores or memory provisioned"));
+        // CPU cores used = % x cores; above 100 % is kept; vcpus = the most provisioned.
+        Assert.Equal(1.066 * 2, data.Usage[3].CpuCores[0], 5);
+        Assert.Equal(9000000 / 1024.0, data.Usage[3].MemoryMib[0], 1);
+        Assert.Equal(4, data.Vms[3].Vcpus);
+        Assert.Contains(report.Notes, n => n.StartsWith("1 VM(s) report CPU usage above 100 %"));
+        Assert.Contains(report.Notes, n => n.StartsWith("1 VM(s) report memory usage above provisioned"));
+        Assert.Contains(report.Notes, n => n.StartsWith("1 VM(s) change their core count"));
+        Assert.Equal(0.1 * 2, data.Usage[0].CpuCores[0], 5);
+        Assert.Equal(1024, data.Usage[0].MemoryMib[0]);
+    }
+
+    [Fact]
+    public void Milliseconds_are_converted_to_seconds()
+    {
+        using var root = new TempDirectory();
+        var folder = Folder(root, ("1.csv", [Row(T0 * 1000, 2, 10, "8388608", 1024), Row((T0 + 300) * 1000, 2, 10, "8388608", 1024)]));
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+        Assert.Equal([T0, T0 + 300], DatasetReader.Read(root.File("out")).Usage[0].UnixSeconds);
+        Assert.Contains(report.Notes, n => n.StartsWith("2 timestamp(s) in milliseconds"));
+    }
+
+    [Fact]
+    public void Bad_rows_are_reported_with_file_line_and_column_and_skipped()
+    {
+        using var root = new TempDirectory();
+        string[] rows = [.. Steady(8)];
+        rows[1] = rows[1].Replace(";\t10;", ";\tten;");                   // CPU usage [%] not a number
+        rows[2] = rows[2].Replace(";\t1048576;", ";\t-1;");                // negative memory usage
+        rows[3] = string.Join(";\t", rows[3].Split(";\t").Take(4));        // fields missing
+        rows[5] = rows[4];                                                 // duplicate timestamp
+        var folder = Folder(root, ("7.csv", rows));
+        var file = Path.Combine(folder, "7.csv");
+
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+
+        Assert.Equal(4, report.BadRowCount);
+        Assert.Equal([(file, 3), (file, 4), (file, 5), (file, 7)], report.BadRows.Select(b => (b.File, b.Line)));
+        Assert.Contains("not a number", report.BadRows[0].Problem);
+        Assert.Contains("'ten'", report.BadRows[0].Problem);
+        Assert.Contains("must not be negative", report.BadRows[1].Problem);
+        Assert.Contains("4 fields but the header has 11", report.BadRows[2].Problem);
+        Assert.Contains("not after the previous row's", report.BadRows[3].Problem);
+        Assert.Equal(4, DatasetReader.Read(root.File("out")).Usage[0].Count);
+
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("strict"), new ImportOptions(Strict: true)));
+        Assert.Equal((file, 3, "CPU usage [%]", 5, "ten"), (e.File, e.Line, e.Column, e.ColumnNumber, e.Value));
+        Assert.False(Directory.Exists(root.File("strict")));
+    }
+
+    [Fact]
+    public void A_missing_column_names_the_file_and_the_column()
+    {
+        using var root = new TempDirectory();
+        var folder = Path.Combine(root.Path, "x");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "1.csv"), "Timestamp [ms],CPU cores,CPU usage [%]\n1,2,3\n");
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions()));
+        Assert.Equal((Path.Combine(folder, "1.csv"), 1, "Timestamp [ms]"), (e.File, e.Line, e.Column));
+        Assert.Contains("separated by ';'", e.Message);
+    }
+
+    [Fact]
+    public void Hosts_are_as_many_r820s_as_the_current_placement_needs_unless_given()
+    {
+        using var root = new TempDirectory();
+        // Three VMs of 16 cores: two per 32-core R820.
+        var folder = Folder(root, [.. Enumerable.Range(1, 3).Select(i => ($"{i}.csv", Steady(2, cores: 16)))]);
+        var data = Imported(root, folder, new ImportOptions());
+        Assert.Equal(2, data.Hosts.Length);
+        Assert.Equal(["r820-000", "r820-000", "r820-001"], data.Vms.Select(v => v.CurrentHost));
+        Assert.Equal(446, data.Hosts[0].PowerTable!.MaxWatts);
+
+        var own = Imported(root, folder, new ImportOptions(Hosts: [new Host("big", 64, 1 << 20, 100, 300)]));
+        Assert.Equal(["big", "big", "big"], own.Vms.Select(v => v.CurrentHost));
+    }
+
+    private static Traces.Dataset Imported(TempDirectory root, string folder, ImportOptions options)
+    {
+        var outDir = root.File("out-" + Guid.NewGuid().ToString("N"));
+        BitbrainsImporter.Import([folder], outDir, options);
+        return DatasetReader.Read(outDir);
+    }
+}
