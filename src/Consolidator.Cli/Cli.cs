@@ -13,6 +13,8 @@ public static class Cli
         {
             PlanCommand.Create(stdout, stderr),
             GenerateCommand.Create(stdout, stderr),
+            BenchCommand.Create(stdout, stderr),
+            BenchCommand.CreateOne(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
