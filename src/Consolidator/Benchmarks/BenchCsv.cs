@@ -18,7 +18,7 @@ public static class BenchCsv
         "family", "instance", "group", "vms", "hosts", "windows", "seconds", "active_hosts", "lower_bound",
         "ratio_to_lower_bound", "optimum", "ratio_to_optimum", "peak_sized_ffd_hosts", "ratio_to_peak_sized_ffd",
         "energy_vs_current", "energy_vs_lower_bound", "gap", "status", "published_lower_bound",
-        "published_best_heuristic", "peak_memory_mib", "below_bound", "measures", "error",
+        "published_best_heuristic", "peak_memory_mib", "below_bound", "measures", "note", "error",
     ];
 
     public static readonly string[] SummaryHeader =
@@ -39,7 +39,7 @@ public static class BenchCsv
                 N(r.RatioToPeakSizedFfd), N(r.EnergyVsCurrent), N(r.EnergyVsLowerBound), N(r.Gap), r.Status ?? "",
                 N(r.PublishedLowerBound), N(r.PublishedBestHeuristic), N(r.PeakMemoryMib), r.BelowBound ? "true" : "false",
                 r.Measures is null ? "" : string.Join(";", r.Measures.Select(kv => $"{kv.Key}={N(kv.Value)}")),
-                r.Error ?? "");
+                r.Note ?? "", r.Error ?? "");
     }
 
     public static void WriteVectorPacking(BenchReport report, TextWriter writer)

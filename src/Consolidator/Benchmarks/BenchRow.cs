@@ -52,6 +52,9 @@ public sealed record BenchRow
 
     public string? Error { get; init; }
 
+    /// <summary>Something a reader of the row should know (how the instance was adapted).</summary>
+    public string? Note { get; init; }
+
     public ImmutableSortedDictionary<string, double>? Measures { get; init; }
 
     public double? RatioToLowerBound => Ratio(ActiveHosts, LowerBound);

@@ -29,6 +29,7 @@ public static class BenchText
                        I(r.PeakSizedFfdHosts), F(r.RatioToPeakSizedFfd, "0.000"), F(r.EnergyVsCurrent, "0.000"),
                        F(r.PeakMemoryMib, "0"), r.BelowBound ? "BELOW BOUND (bug)" : r.Status ?? ""]));
         }
+        foreach (var r in shown.Where(r => r.Note is not null)) o.WriteLine($"note: {r.Family}/{r.Instance}: {r.Note}");
         if (packing > MaxVectorPackingRows)
             o.WriteLine($"({packing} vector packing instances: one line each in bench.csv)");
 

@@ -48,6 +48,10 @@ public sealed class VectorPackingFamily(BenchSettings settings) : IBenchFamily
         var request = new PlanRequest(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0),
             new SolverOptions(limit, settings.Seed, settings.Workers));
         var setup = new PlanInstance(instance.ToDataset(), instance.Windows(), 100, request) { Published = entry.Published };
-        return PlanBench.Run(Name, $"{entry.Benchmark}/{entry.Name}", entry.Group, setup);
+        var row = PlanBench.Run(Name, $"{entry.Benchmark}/{entry.Name}", entry.Group, setup);
+        return instance.NegativeSizes == 0 ? row : row with
+        {
+            Note = $"{instance.NegativeSizes} negative size(s) in the published file read as 0; the optimum may be out of reach",
+        };
     }
 }

@@ -6,7 +6,7 @@ namespace Consolidator.Datasets;
 
 /// <summary>Reads a vector bin packing instance in VPSolver's <c>.vbp</c> text format: the number of
 /// dimensions d; the bin capacity in each; the number of item lines m; then m lines of d sizes and a
-/// multiplicity. Blank lines are skipped; every problem is an <see cref="InputException"/> naming the line,
+/// multiplicity. Sizes may be negative, as in some published files. Blank lines are skipped; every problem is an <see cref="InputException"/> naming the line,
 /// the field (its 1-based position on the line) and the text.</summary>
 public static class VbpReader
 {
@@ -40,7 +40,9 @@ public static class VbpReader
             var sizes = ImmutableArray.CreateBuilder<int>(d);
             for (var k = 0; k < d; k++)
             {
-                var size = lines.Integer(line, fields, k, $"size {k + 1}", 0);
+                // Some published Triplet files hold negative sizes (their generator's third item is 100 minus
+                // the other two); they are kept here and read as 0 when the instance becomes a dataset.
+                var size = lines.Integer(line, fields, k, $"size {k + 1}", int.MinValue);
                 if (size > capacities[k])
                     throw new InputException(path, line, $"size {k + 1}", k + 1, fields[k],
                         $"the item is larger than the bin capacity {capacities[k]} in dimension {k + 1}, so no packing exists");

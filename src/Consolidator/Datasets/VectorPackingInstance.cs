@@ -20,6 +20,11 @@ public sealed record VectorPackingInstance(string Name, ImmutableArray<int> Capa
 
     public int Dimensions => Capacities.Length;
 
+    /// <summary>Item sizes below zero, which <see cref="ToDataset"/> reads as 0: a VM cannot give CPU back.
+    /// Every packing of the dataset then packs the published items too, but a published optimum that relies
+    /// on a negative size to fill a bin exactly may be out of reach.</summary>
+    public int NegativeSizes => Items.Sum(item => item.Count(size => size < 0));
+
     /// <summary>The instance as a consolidation dataset: dimension k is window k of d equal windows of the
     /// day, the bins are identical hosts whose CPU is the bin capacity, item i is a VM whose CPU in window k
     /// is its size in dimension k (one sample per window), and memory (1 MiB per VM) never binds. No VM is
@@ -53,7 +58,7 @@ public sealed record VectorPackingInstance(string Name, ImmutableArray<int> Capa
         var usage = ImmutableArray.CreateBuilder<VmSeries>(Items.Length);
         for (var i = 0; i < Items.Length; i++)
         {
-            var cpu = Enumerable.Range(0, Dimensions).Select(k => (float)((long)Items[i][k] * scale[k])).ToArray();
+            var cpu = Enumerable.Range(0, Dimensions).Select(k => (float)((long)Math.Max(0, Items[i][k]) * scale[k])).ToArray();
             vms.Add(new Vm("item-" + (i + 1).ToString("D" + itemWidth, CultureInfo.InvariantCulture), Math.Max(1, cpu.Max()), 1, CurrentHost: null));
             usage.Add(new VmSeries([.. times], cpu, [.. Enumerable.Repeat(1f, Dimensions)]));
         }
