@@ -38,7 +38,7 @@ internal static class BenchChild
         child.WaitForExit();
         var line = output.Result.Split('\n').LastOrDefault(l => l.StartsWith('{'));
         if (child.ExitCode != ExitCodes.Ok || line is null)
-            return c.Failed($"the child process exited with code {child.ExitCode}: {LastLine(errors.Result)}");
+            return c.Failed($"the child process exited with code {child.ExitCode}: {FirstLine(errors.Result)}");
         try
         {
             return BenchJson.RowFromLine(line);
@@ -60,6 +60,7 @@ internal static class BenchChild
         return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [assembly]);
     }
 
-    private static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(nothing on stderr)";
+    /// <summary>The message of an error or of an unhandled exception comes first; a stack trace follows it.</summary>
+    private static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(nothing on stderr)";
 }
