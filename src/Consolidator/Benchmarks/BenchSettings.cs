@@ -1,3 +1,6 @@
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Solving;
 using System.Collections.Immutable;
 
 namespace Consolidator.Benchmarks;
@@ -36,6 +39,10 @@ public sealed record BenchSettings
 
     /// <summary>The solver limit for an instance whose own limit is <paramref name="quick"/> or <paramref name="full"/>.</summary>
     public double Limit(double quick, double full) => TimeLimitSeconds ?? (Full ? full : quick);
+
+    /// <summary>What the <c>plan</c> command would be asked with these placement options and this limit.</summary>
+    public PlanRequest Request(PlacementOptions placement, double limit) =>
+        new(placement, new SolverOptions(limit, Seed, Workers), BenchDefaults.MaxMigrationsPerHost);
 
     public void Validate()
     {

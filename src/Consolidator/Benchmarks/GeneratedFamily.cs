@@ -2,9 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Consolidator.Generation;
 using Consolidator.Packing;
-using Consolidator.Planning;
 using Consolidator.Profiles;
-using Consolidator.Solving;
 
 namespace Consolidator.Benchmarks;
 
@@ -34,7 +32,7 @@ public sealed class GeneratedFamily(BenchSettings settings) : IBenchFamily
     private BenchRow Run(string name, int vms, double limit)
     {
         var dataset = DatasetGenerator.Generate(new GeneratorOptions(GeneratorSeed, vms));
-        var request = new PlanRequest(new PlacementOptions(), new SolverOptions(limit, settings.Seed, settings.Workers), BenchDefaults.MaxMigrationsPerHost);
+        var request = settings.Request(new PlacementOptions(), limit);
         return PlanBench.Run(Name, name, Name, new PlanInstance(dataset, WindowScheme.Hourly(), BenchDefaults.Percentile, request));
     }
 }

@@ -2,9 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Consolidator.Generation;
 using Consolidator.Packing;
-using Consolidator.Planning;
 using Consolidator.Profiles;
-using Consolidator.Solving;
 
 namespace Consolidator.Benchmarks;
 
@@ -36,8 +34,7 @@ public sealed class PlantedFamily(BenchSettings settings) : IBenchFamily
     private BenchRow Run(string name, int k, double limit)
     {
         var planted = PlantedInstance.Generate(k, settings.Seed);
-        var request = new PlanRequest(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0),
-            new SolverOptions(limit, settings.Seed, settings.Workers), BenchDefaults.MaxMigrationsPerHost);
+        var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0), limit);
         var setup = new PlanInstance(planted.Dataset, WindowScheme.Hourly(), 100, request) { Optimum = planted.OptimalHosts };
         return PlanBench.Run(Name, name, Name, setup);
     }

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using Consolidator.Datasets;
 using Consolidator.Packing;
-using Consolidator.Planning;
 using Consolidator.Profiles;
-using Consolidator.Solving;
 
 namespace Consolidator.Benchmarks;
 
@@ -45,7 +43,7 @@ public sealed class SharedDatasetsFamily(BenchSettings settings, IReadOnlyList<I
     private BenchRow Run(string name, string folder, IDatasetImporter importer, double limit)
     {
         var dataset = importer.Read(folder);
-        var request = new PlanRequest(new PlacementOptions(), new SolverOptions(limit, settings.Seed, settings.Workers), BenchDefaults.MaxMigrationsPerHost);
+        var request = settings.Request(new PlacementOptions(), limit);
         return PlanBench.Run(Name, name, Name, new PlanInstance(dataset, WindowScheme.Hourly(), BenchDefaults.Percentile, request));
     }
 }

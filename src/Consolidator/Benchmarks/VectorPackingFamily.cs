@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using Consolidator.Datasets;
 using Consolidator.Packing;
-using Consolidator.Planning;
-using Consolidator.Solving;
 
 namespace Consolidator.Benchmarks;
 
@@ -45,8 +43,7 @@ public sealed class VectorPackingFamily(BenchSettings settings) : IBenchFamily
     private BenchRow Run(VectorPackingEntry entry, double limit)
     {
         var instance = VbpReader.Read(entry.Path);
-        var request = new PlanRequest(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0),
-            new SolverOptions(limit, settings.Seed, settings.Workers));
+        var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0), limit);
         var setup = new PlanInstance(instance.ToDataset(), instance.Windows(), 100, request) { Published = entry.Published };
         var row = PlanBench.Run(Name, $"{entry.Benchmark}/{entry.Name}", entry.Group, setup);
         return instance.NegativeSizes == 0 ? row : row with
