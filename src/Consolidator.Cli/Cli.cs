@@ -18,6 +18,8 @@ public static class Cli
             SweepCommand.Create(stdout, stderr),
             ImportCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout, stderr),
+            BenchCommand.Create(stdout, stderr),
+            BenchCommand.CreateOne(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -48,14 +48,18 @@ internal sealed class DatasetFile : IDisposable
     public int Line => (int)Math.Min(_csv.LineNumber, int.MaxValue);
 
     /// <summary>Opens <paramref name="path"/> and checks that its header has every required column.</summary>
-    public static DatasetFile Open(string path, params string[] requiredColumns)
+    public static DatasetFile Open(string path, params string[] requiredColumns) => Open(path, ',', requiredColumns);
+
+    /// <summary>As <see cref="Open(string, string[])"/>, for a file whose fields are split by <paramref name="separator"/>
+    /// (published result tables are TAB-separated).</summary>
+    public static DatasetFile Open(string path, char separator, params string[] requiredColumns)
     {
         if (!File.Exists(path))
             throw new InputException(path, 0, null, 0, null, "file not found");
         CsvReader csv;
         try
         {
-            csv = CsvReader.FromFile(path, Options);
+            csv = CsvReader.FromFile(path, Options with { Separator = separator });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -169,6 +173,17 @@ internal sealed class DatasetFile : IDisposable
         if (!double.IsFinite(value)) throw Error(column, "not a finite number", Text(column));
         if (value < 0) throw Error(column, "must not be negative", Text(column));
         if (positive && value == 0) throw Error(column, "must be greater than zero", Text(column));
+        return value;
+    }
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>.</summary>
+    public int Integer(int column, int minimum)
+    {
+        var span = _csv.GetSpan(column);
+        if (span.IsEmpty) throw Error(column, "missing value; expected a whole number", "");
+        if (!int.TryParse(span, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            throw Error(column, "not a whole number", Text(column));
+        if (value < minimum) throw Error(column, $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}", Text(column));
         return value;
     }
 

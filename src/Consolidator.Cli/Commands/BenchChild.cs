@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Consolidator.Benchmarks;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary>Runs one benchmark case in a child process of this same program (<c>bench-one</c>), so that its
+/// peak memory is its own and a crash or a hang costs one row, not the run.</summary>
+internal static class BenchChild
+{
+    /// <summary>How long past its solver limit a case may take (generation, profiling, staging, validation)
+    /// before it is stopped: three times the limit plus two minutes.</summary>
+    public static TimeSpan Patience(BenchCase c) => TimeSpan.FromSeconds(3 * c.SolverSeconds + 120);
+
+    public static BenchRow Run(BenchCase c, BenchSettings settings)
+    {
+        var (program, leading) = Program();
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in leading.Concat([BenchCommand.OneName, "--case", c.Id]).Concat(BenchOptions.ToArgs(settings)))
+            start.ArgumentList.Add(arg);
+
+        using var child = Process.Start(start);
+        if (child is null) return c.Failed($"could not start {program}");
+        var output = child.StandardOutput.ReadToEndAsync();
+        var errors = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(Patience(c)))
+        {
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+            return c.Failed(string.Format(CultureInfo.InvariantCulture, "no result within {0:0} s; the child process was stopped", Patience(c).TotalSeconds));
+        }
+        child.WaitForExit();
+        var line = output.Result.Split('\n').LastOrDefault(l => l.StartsWith('{'));
+        if (child.ExitCode != ExitCodes.Ok || line is null)
+            return c.Failed($"the child process exited with code {child.ExitCode}: {FirstLine(errors.Result)}");
+        try
+        {
+            return BenchJson.RowFromLine(line);
+        }
+        catch (JsonException e)
+        {
+            return c.Failed($"the child process answered something that is not a row ({e.Message})");
+        }
+    }
+
+    /// <summary>This program: the app host beside the CLI assembly when there is one, else the dotnet host
+    /// running the assembly (as under a test runner without an app host).</summary>
+    private static (string Program, string[] Leading) Program()
+    {
+        var assembly = typeof(BenchChild).Assembly.Location;
+        if (assembly.Length == 0) return (Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running"), []);
+        var host = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
+        if (File.Exists(host)) return (host, []);
+        return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [assembly]);
+    }
+
+    /// <summary>The message of an error or of an unhandled exception comes first; a stack trace follows it.</summary>
+    private static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(nothing on stderr)";
+}

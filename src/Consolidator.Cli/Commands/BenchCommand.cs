@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Consolidator.Benchmarks;
+using Consolidator.Datasets;
+using Consolidator.Planning;
+using Consolidator.Solving;
+
+namespace Consolidator.Cli.Commands;
+
+internal static class BenchCommand
+{
+    public const string OneName = "bench-one";
+    public const string CsvFile = "bench.csv", VectorPackingCsvFile = "bench-vector-packing.csv", JsonFile = "bench.json";
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var options = new BenchOptions();
+        var outDir = new Option<string>("--out") { Description = "Folder to write bench.csv, bench-vector-packing.csv and bench.json into", DefaultValueFactory = _ => Path.Combine("out", "bench") };
+        var cmd = new Command("bench",
+            "Plan benchmark instances (planted optima, generated data centres, shared datasets, published vector packing instances), each in its own process, and print and write the table.")
+        {
+            outDir,
+        };
+        options.AddTo(cmd);
+        cmd.SetAction(r => Guard.Run(stderr, () =>
+        {
+            var settings = options.Settings(r);
+            var listed = BenchFamilies.Standard(settings, DatasetImporters.All).Select(f => f.Cases()).ToArray();
+            var cases = listed.SelectMany(l => l.Cases).ToArray();
+            var skipped = listed.SelectMany(l => l.Skipped).ToArray();
+            foreach (var s in skipped) stderr.WriteLine($"skipped: {s}");
+
+            var rows = new List<BenchRow>();
+            foreach (var (c, i) in cases.Select((c, i) => (c, i)))
+            {
+                stderr.WriteLine(string.Format(CultureInfo.InvariantCulture, "[{0}/{1}] {2}: {3}, solver limit {4:0.#} s",
+                    i + 1, cases.Length, c.Id, c.Description, c.SolverSeconds));
+                var row = BenchChild.Run(c, settings);
+                stderr.WriteLine("        " + Outcome(row));
+                rows.Add(row);
+            }
+
+            var report = new BenchReport(BenchMachine.Describe(CpuInfo()), settings, [.. rows], [.. skipped]);
+            var dir = r.GetValue(outDir)!;
+            OutputFolder.WriteAll(dir,
+                (CsvFile, w => BenchCsv.WriteRows(report, w)),
+                (VectorPackingCsvFile, w => BenchCsv.WriteVectorPacking(report, w)),
+                (JsonFile, w => w.Write(BenchJson.ToJson(report))));
+            BenchText.Write(report, stdout);
+            stdout.WriteLine($"wrote {Path.Combine(dir, CsvFile)}, {Path.Combine(dir, VectorPackingCsvFile)} and {Path.Combine(dir, JsonFile)}");
+            if (!report.Clean)
+                stderr.WriteLine("error: some instances failed or used fewer hosts than a known optimum or bound (see the table)");
+            return report.Clean ? ExitCodes.Ok : ExitCodes.Failure;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Runs one case and prints its row as one JSON line; <c>bench</c> starts it once per case.</summary>
+    public static Command CreateOne(TextWriter stdout, TextWriter stderr)
+    {
+        var options = new BenchOptions();
+        var id = new Option<string>("--case") { Description = "family/instance of the case to run", Required = true };
+        var cmd = new Command(OneName, "Run one benchmark case and print its row as JSON (used by bench).") { id };
+        cmd.Hidden = true;
+        options.AddTo(cmd);
+        cmd.SetAction(r => Guard.Run(stderr, () =>
+        {
+            var settings = options.Settings(r);
+            var wanted = r.GetValue(id)!;
+            var family = wanted.Split('/')[0];
+            var found = BenchFamilies.Standard(settings, DatasetImporters.All)
+                .Where(f => f.Name == family)
+                .SelectMany(f => f.Cases().Cases)
+                .FirstOrDefault(c => c.Id == wanted)
+                ?? throw new FormatException($"--case '{wanted}' is not a case of these settings");
+            var row = RunCaught(found);
+            row = row with { PeakMemoryMib = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024), 1) };
+            stdout.WriteLine(BenchJson.RowToLine(row));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    /// <summary>An instance that cannot be planned is a row that says why, not the end of the benchmark.</summary>
+    private static BenchRow RunCaught(BenchCase c)
+    {
+        try
+        {
+            return c.Run();
+        }
+        catch (InfeasiblePlacementException e)
+        {
+            return c.Failed("infeasible: " + string.Join("; ", e.Reasons));
+        }
+        catch (PlanValidationException e)
+        {
+            return c.Failed(e.Message);
+        }
+        catch (InputException e)
+        {
+            return c.Failed(e.Message);
+        }
+    }
+
+    private static string Outcome(BenchRow row) => row.Error is { } e
+        ? "error: " + e
+        : string.Format(CultureInfo.InvariantCulture, "{0} active hosts (lower bound {1}{2}) in {3:0.0} s, peak {4:0} MiB{5}",
+            row.ActiveHosts, row.LowerBound, row.Optimum is { } o ? $", optimum {o}" : "", row.Seconds, row.PeakMemoryMib,
+            row.BelowBound ? "  BELOW A KNOWN BOUND: a bug" : "");
+
+    private static string? CpuInfo() => File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : null;
+}

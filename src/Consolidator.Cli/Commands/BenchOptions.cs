@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using Consolidator.Benchmarks;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary>The options that choose what <c>bench</c> runs. <c>bench-one</c> takes the same ones, so the
+/// parent hands its settings to each child as arguments (<see cref="ToArgs"/>) and the child lists the
+/// same cases.</summary>
+internal sealed class BenchOptions
+{
+    private readonly Option<bool> _full = new("--full") { Description = "Run every family at the issue's sizes and limits (planted K up to 4000 at 300 s, every vector packing instance of up to 200 items); takes hours" };
+    private readonly Option<string> _families = new("--family") { Description = $"Comma-separated families to run: {string.Join(", ", BenchFamilies.Names)} (default: all)" };
+    private readonly Option<string> _shared = new("--shared") { Description = "The shared data folder holding datasets/ (skipped with a message when missing)", DefaultValueFactory = _ => Path.Combine("..", "shared") };
+    private readonly Option<double?> _timeLimit = new("--time-limit") { Description = "Solver seconds for every instance, instead of each family's own limit" };
+    private readonly Option<int> _seed = new("--seed") { Description = "Random seed of the generators and of CP-SAT", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _workers = new("--workers") { Description = "CP-SAT workers; 0 = one per core", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _planted = new("--planted-hosts") { Description = "Comma-separated K of the planted instances (default 20,200; --full 20,200,2000,4000)" };
+    private readonly Option<string> _generated = new("--generated-vms") { Description = "Comma-separated VM counts of the generated datasets (default 120,1000; --full 120,1000,5000)" };
+    private readonly Option<int?> _vbpMaxItems = new("--vbp-max-items") { Description = "Vector packing instances of at most this many items (default: each class's smallest size; --full 200)" };
+    private readonly Option<int?> _vbpPerSize = new("--vbp-per-size") { Description = "Vector packing instances per class and size, indexes 0..N-1 (default 1; --full all 10)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _planted, _generated, _vbpMaxItems, _vbpPerSize })
+            command.Options.Add(option);
+    }
+
+    public BenchSettings Settings(ParseResult r) => new()
+    {
+        Full = r.GetValue(_full),
+        Families = List(r.GetValue(_families), "--family", (name, _) => name),
+        SharedFolder = r.GetValue(_shared),
+        TimeLimitSeconds = r.GetValue(_timeLimit),
+        Seed = r.GetValue(_seed),
+        Workers = r.GetValue(_workers),
+        PlantedHosts = List(r.GetValue(_planted), "--planted-hosts", Whole),
+        GeneratedVms = List(r.GetValue(_generated), "--generated-vms", Whole),
+        VectorPackingMaxItems = r.GetValue(_vbpMaxItems),
+        VectorPackingPerSize = r.GetValue(_vbpPerSize),
+    };
+
+    /// <summary>The arguments that make a child's <see cref="Settings"/> equal to <paramref name="s"/>.</summary>
+    public static IEnumerable<string> ToArgs(BenchSettings s)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (s.Full) yield return "--full";
+        if (!s.Families.IsEmpty) { yield return "--family"; yield return string.Join(",", s.Families); }
+        if (s.SharedFolder is not null) { yield return "--shared"; yield return s.SharedFolder; }
+        if (s.TimeLimitSeconds is { } t) { yield return "--time-limit"; yield return t.ToString("R", inv); }
+        yield return "--seed"; yield return s.Seed.ToString(inv);
+        yield return "--workers"; yield return s.Workers.ToString(inv);
+        if (!s.PlantedHosts.IsEmpty) { yield return "--planted-hosts"; yield return string.Join(",", s.PlantedHosts); }
+        if (!s.GeneratedVms.IsEmpty) { yield return "--generated-vms"; yield return string.Join(",", s.GeneratedVms); }
+        if (s.VectorPackingMaxItems is { } m) { yield return "--vbp-max-items"; yield return m.ToString(inv); }
+        if (s.VectorPackingPerSize is { } p) { yield return "--vbp-per-size"; yield return p.ToString(inv); }
+    }
+
+    private static ImmutableArray<T> List<T>(string? text, string option, Func<string, string, T> parse) =>
+        text is null ? [] : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => parse(x, option))];
+
+    private static int Whole(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n : throw new FormatException($"{option} takes comma-separated whole numbers, not '{text}'");
+}

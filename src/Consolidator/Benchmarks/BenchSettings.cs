@@ -1,0 +1,61 @@
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Solving;
+using System.Collections.Immutable;
+
+namespace Consolidator.Benchmarks;
+
+/// <summary>What <c>bench</c> runs. The quick set (the default) finishes in a few minutes on 2 cores;
+/// <see cref="Full"/> runs every family at the sizes and limits. Empty lists mean "the default".</summary>
+public sealed record BenchSettings
+{
+    public bool Full { get; init; }
+
+    /// <summary>The shared data folder (holding datasets/); null or missing = skip the families that need it.</summary>
+    public string? SharedFolder { get; init; }
+
+    /// <summary>Overrides every instance's solver time limit (seconds) when set.</summary>
+    public double? TimeLimitSeconds { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>CP-SAT workers, 0 = one per core.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>The families to run by name; empty = all.</summary>
+    public ImmutableArray<string> Families { get; init; } = [];
+
+    /// <summary>Planted instances: K, the number of hosts of the optimum.</summary>
+    public ImmutableArray<int> PlantedHosts { get; init; } = [];
+
+    /// <summary>Generated realistic datasets: number of VMs.</summary>
+    public ImmutableArray<int> GeneratedVms { get; init; } = [];
+
+    /// <summary>Vector packing: instances of at most this many items; null = quick (each class's smallest size) or 200 (full).</summary>
+    public int? VectorPackingMaxItems { get; init; }
+
+    /// <summary>Vector packing: instances per class and size (indexes 0 to N-1); null = 1 (quick) or all (full).</summary>
+    public int? VectorPackingPerSize { get; init; }
+
+    /// <summary>The solver limit for an instance whose own limit is <paramref name="quick"/> or <paramref name="full"/>.</summary>
+    public double Limit(double quick, double full) => TimeLimitSeconds ?? (Full ? full : quick);
+
+    /// <summary>What the <c>plan</c> command would be asked with these placement options and this limit.</summary>
+    public PlanRequest Request(PlacementOptions placement, double limit) =>
+        new(placement, new SolverOptions(limit, Seed, Workers), BenchDefaults.MaxMigrationsPerHost);
+
+    public void Validate()
+    {
+        if (TimeLimitSeconds is { } t && (!(t > 0) || double.IsInfinity(t)))
+            throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, "--time-limit must be a positive number of seconds");
+        if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
+        if (PlantedHosts.Any(k => k < 1))
+            throw new ArgumentOutOfRangeException(nameof(PlantedHosts), string.Join(",", PlantedHosts), "--planted-hosts must list whole numbers of at least 1");
+        if (GeneratedVms.Any(n => n < 1))
+            throw new ArgumentOutOfRangeException(nameof(GeneratedVms), string.Join(",", GeneratedVms), "--generated-vms must list whole numbers of at least 1");
+        if (VectorPackingMaxItems is < 1)
+            throw new ArgumentOutOfRangeException(nameof(VectorPackingMaxItems), VectorPackingMaxItems, "--vbp-max-items must be at least 1");
+        if (VectorPackingPerSize is < 1)
+            throw new ArgumentOutOfRangeException(nameof(VectorPackingPerSize), VectorPackingPerSize, "--vbp-per-size must be at least 1");
+    }
+}

@@ -1,0 +1,120 @@
+using Consolidator.Benchmarks;
+using Consolidator.Datasets;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Benchmarks;
+
+public sealed class BenchFamiliesTests
+{
+    [Fact]
+    public void The_quick_set_runs_small_planted_and_generated_instances_and_the_full_set_the_issues_sizes()
+    {
+        var quick = new PlantedFamily(new BenchSettings()).Cases().Cases;
+        var full = new PlantedFamily(new BenchSettings { Full = true }).Cases().Cases;
+
+        Assert.Equal(["planted/K=20", "planted/K=200"], quick.Select(c => c.Id));
+        Assert.Equal([10.0, 60.0], quick.Select(c => c.SolverSeconds));
+        Assert.Equal(["K=20", "K=200", "K=2000", "K=4000"], full.Select(c => c.Instance));
+        Assert.Equal([20.0, 60.0, 300.0, 300.0], full.Select(c => c.SolverSeconds));
+        Assert.Equal(["vms=120", "vms=1000"], new GeneratedFamily(new BenchSettings()).Cases().Cases.Select(c => c.Instance));
+        Assert.Equal([1.5, 1.5], new PlantedFamily(new BenchSettings { TimeLimitSeconds = 1.5 }).Cases().Cases.Select(c => c.SolverSeconds));
+    }
+
+    [Fact]
+    public void A_planted_row_reports_the_optimum_the_bound_and_the_baseline()
+    {
+        var settings = new BenchSettings { PlantedHosts = [3], TimeLimitSeconds = 3, Workers = 1 };
+        var row = new PlantedFamily(settings).Cases().Cases.Single().Run();
+
+        Assert.Equal(("planted", "K=3", 3), (row.Family, row.Instance, row.Optimum));
+        Assert.Equal(24, row.Windows);
+        Assert.InRange(row.ActiveHosts!.Value, 3, row.PeakSizedFfdHosts!.Value);
+        Assert.InRange(row.LowerBound!.Value, 1, 3);
+        Assert.False(row.BelowBound);
+        Assert.Null(row.EnergyVsCurrent);
+        Assert.NotNull(row.Status);
+        Assert.Equal((double)row.ActiveHosts!.Value / 3, row.RatioToOptimum!.Value, 4);
+    }
+
+    [Fact]
+    public void A_generated_row_compares_energy_with_the_current_placement()
+    {
+        var settings = new BenchSettings { GeneratedVms = [12], TimeLimitSeconds = 2, Workers = 1 };
+        var row = new GeneratedFamily(settings).Cases().Cases.Single().Run();
+
+        Assert.Equal(12, row.Vms);
+        Assert.Null(row.Optimum);
+        // The current placement fits, so the plan never costs more energy than keeping it.
+        Assert.InRange(row.EnergyVsCurrent!.Value, 0.01, 1.0);
+        Assert.True(row.EnergyVsLowerBound >= 1.0);
+    }
+
+    [Fact]
+    public void Shared_datasets_are_planned_when_an_importer_reads_them_and_skipped_with_a_message_otherwise()
+    {
+        using var shared = new TempDirectory();
+        using var native = DatasetFixture.Create(name: "native-one");
+        var datasets = Path.Combine(shared.Path, "datasets");
+        CopyFolder(native.Directory, Path.Combine(datasets, "native-one"));
+        Directory.CreateDirectory(Path.Combine(datasets, "odd-format"));
+        Directory.CreateDirectory(Path.Combine(datasets, "vector-packing"));
+
+        var family = new SharedDatasetsFamily(new BenchSettings { SharedFolder = shared.Path, TimeLimitSeconds = 2, Workers = 1 }, DatasetImporters.All);
+        var listed = family.Cases();
+
+        Assert.Equal(["shared/native-one"], listed.Cases.Select(c => c.Id));
+        Assert.Equal(["shared datasets: no importer reads odd-format/ (formats known: native)"], listed.Skipped.ToArray());
+        var row = listed.Cases[0].Run();
+        Assert.Equal((3, 2), (row.Vms, row.Hosts));
+        Assert.NotNull(row.EnergyVsCurrent);
+    }
+
+    [Fact]
+    public void Families_that_need_the_shared_folder_skip_with_a_message_when_it_is_absent()
+    {
+        var settings = new BenchSettings { SharedFolder = Path.Combine(Path.GetTempPath(), "no-such-shared-" + Guid.NewGuid().ToString("N")) };
+
+        var shared = new SharedDatasetsFamily(settings, DatasetImporters.All).Cases();
+        var packing = new VectorPackingFamily(settings).Cases();
+
+        Assert.Empty(shared.Cases);
+        Assert.Empty(packing.Cases);
+        Assert.Contains("not found", Assert.Single(shared.Skipped));
+        Assert.Contains("not found", Assert.Single(packing.Skipped));
+    }
+
+    [Fact]
+    public void Vector_packing_selection_quick_takes_each_class_smallest_size_full_takes_up_to_200_items()
+    {
+        var entries = (from g in new[] { "classA", "classB" }
+                       from n in new[] { 20, 120, 250 }
+                       from i in Enumerable.Range(0, 3)
+                       where !(g == "classB" && n == 20)
+                       select new VectorPackingEntry("Bench", g, $"{g}_{n}_3_{i}", n, 3, i, "unused", null)).ToArray();
+
+        var quick = new VectorPackingFamily(new BenchSettings()).Select(entries);
+        var full = new VectorPackingFamily(new BenchSettings { Full = true }).Select(entries);
+        var chosen = new VectorPackingFamily(new BenchSettings { VectorPackingMaxItems = 250, VectorPackingPerSize = 1 }).Select(entries);
+
+        Assert.Equal(["classA_20_3_0", "classB_120_3_0"], quick.Select(e => e.Name));
+        Assert.Equal(9, full.Count());
+        Assert.All(full, e => Assert.True(e.Items <= 200));
+        Assert.Equal(["classA_20_3_0", "classA_120_3_0", "classA_250_3_0", "classB_120_3_0", "classB_250_3_0"], chosen.Select(e => e.Name));
+    }
+
+    [Fact]
+    public void Unknown_family_names_are_refused_and_known_ones_filter()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => BenchFamilies.Standard(new BenchSettings { Families = ["planted", "nope"] }, DatasetImporters.All));
+        Assert.Contains("'nope'", e.Message);
+        // The order is the standard one, whatever order the option lists them in.
+        Assert.Equal(["planted", "vector-packing"],
+            BenchFamilies.Standard(new BenchSettings { Families = ["vector-packing", "planted"] }, DatasetImporters.All).Select(f => f.Name));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Consolidator.Benchmarks;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Bench_runs_each_case_in_a_child_process_prints_the_table_and_writes_csv_and_json()
+    {
+        using var dir = new TempDirectory();
+        var result = CliRunner.Run("bench", "--family", "planted", "--planted-hosts", "3,4", "--time-limit", "2", "--workers", "1", "--out", dir.Path);
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Contains("[2/2] planted/K=4", result.Err);
+        Assert.Contains(result.Out.Split('\n'), l => l.StartsWith("planted") && l.Contains("K=3"));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(dir.Path, "bench.csv")).Length);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "bench.json")));
+        var rows = json.RootElement.GetProperty("rows");
+        Assert.Equal(2, rows.GetArrayLength());
+        // Only a child process measures its own peak memory; an in-process run would leave it null.
+        Assert.All(rows.EnumerateArray(), r => Assert.True(r.GetProperty("peak_memory_mib").GetDouble() > 0));
+        Assert.True(json.RootElement.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Bench_one_prints_one_row_as_a_json_line()
+    {
+        var result = CliRunner.Run("bench-one", "--case", "planted/K=3", "--planted-hosts", "3", "--time-limit", "1", "--workers", "1");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        var row = BenchJson.RowFromLine(result.Out.Trim());
+        Assert.Equal(("planted", "K=3", 3), (row.Family, row.Instance, row.Optimum));
+        Assert.True(row.PeakMemoryMib > 0);
+    }
+
+    [Fact]
+    public void An_instance_that_cannot_be_planned_is_an_error_row_and_exit_code_1_with_the_table_still_written()
+    {
+        using var shared = new TempDirectory();
+        using var dir = new TempDirectory();
+        // vm3 needs 40 cores in the last sample; the largest host has 32.
+        using var bad = DatasetFixture.Create(usage: DatasetFixture.Usage.Replace("vm3,6,12000", "vm3,40,12000"), name: "too-big");
+        var target = Path.Combine(shared.Path, "datasets", "too-big");
+        Directory.CreateDirectory(target);
+        foreach (var f in Directory.GetFiles(bad.Directory)) File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
+
+        var result = CliRunner.Run("bench", "--family", "shared", "--shared", shared.Path, "--time-limit", "1", "--workers", "1", "--out", dir.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.Out.Split('\n'), l => l.StartsWith("shared") && l.Contains("error: infeasible: ") && l.Contains("vm3"));
+        Assert.Contains("infeasible", File.ReadAllText(Path.Combine(dir.Path, "bench.csv")));
+    }
+
+    [Theory]
+    [InlineData("--family", "planted,nope", "--family must name some of")]
+    [InlineData("--planted-hosts", "20,x", "--planted-hosts takes comma-separated whole numbers, not 'x'")]
+    [InlineData("--planted-hosts", "0", "--planted-hosts must list whole numbers of at least 1")]
+    [InlineData("--vbp-max-items", "0", "--vbp-max-items must be at least 1")]
+    [InlineData("--time-limit", "-1", "--time-limit must be a positive number of seconds")]
+    public void Bad_options_exit_2_and_write_nothing(string option, string value, string message)
+    {
+        using var dir = new TempDirectory();
+        var outDir = Path.Combine(dir.Path, "out");
+        var result = CliRunner.Run("bench", option, value, "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void Bench_one_refuses_a_case_the_settings_do_not_list()
+    {
+        var result = CliRunner.Run("bench-one", "--case", "planted/K=7", "--planted-hosts", "3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--case 'planted/K=7' is not a case", result.Err);
+    }
+}
