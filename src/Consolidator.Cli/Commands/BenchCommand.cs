@@ -105,6 +105,9 @@ internal static class BenchCommand
 
     private static string Outcome(BenchRow row) => row.Error is { } e
         ? "error: " + e
+        : row.Measures is { } m
+        ? string.Join(", ", m.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value}"))) +
+          string.Format(CultureInfo.InvariantCulture, "; peak {0:0} MiB", row.PeakMemoryMib)
         : string.Format(CultureInfo.InvariantCulture, "{0} active hosts (lower bound {1}{2}) in {3:0.0} s, peak {4:0} MiB{5}",
             row.ActiveHosts, row.LowerBound, row.Optimum is { } o ? $", optimum {o}" : "", row.Seconds, row.PeakMemoryMib,
             row.BelowBound ? "  BELOW A KNOWN BOUND: a bug" : "");

@@ -7,7 +7,7 @@ namespace Consolidator.Benchmarks;
 public static class BenchFamilies
 {
     public static readonly ImmutableArray<string> Names =
-        [PlantedFamily.FamilyName, GeneratedFamily.FamilyName, SharedDatasetsFamily.FamilyName, VectorPackingFamily.FamilyName];
+        [PlantedFamily.FamilyName, GeneratedFamily.FamilyName, SharedDatasetsFamily.FamilyName, VectorPackingFamily.FamilyName, ThroughputFamily.FamilyName];
 
     /// <summary>The families <paramref name="settings"/> select (all when it names none).</summary>
     /// <param name="importers">The dataset formats the shared-datasets family may read.</param>
@@ -24,6 +24,7 @@ public static class BenchFamilies
             new GeneratedFamily(settings),
             new SharedDatasetsFamily(settings, importers),
             new VectorPackingFamily(settings),
+            new ThroughputFamily(settings),
         ];
         return [.. all.Where(f => settings.Families.IsEmpty || settings.Families.Contains(f.Name))];
     }

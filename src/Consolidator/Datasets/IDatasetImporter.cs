@@ -33,7 +33,8 @@ public sealed class NativeDatasetImporter : IDatasetImporter
 /// <summary>The formats tools try on a folder, in order; a new importer joins this list.</summary>
 public static class DatasetImporters
 {
-    public static readonly ImmutableArray<IDatasetImporter> All = [new NativeDatasetImporter()];
+    public static readonly ImmutableArray<IDatasetImporter> All =
+        [new NativeDatasetImporter(), new Importers.PlanetLabTraceImporter(), new Importers.BitbrainsTraceImporter()];
 }
 
 public static class DatasetFolders

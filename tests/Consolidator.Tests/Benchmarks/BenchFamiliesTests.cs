@@ -63,7 +63,7 @@ public sealed class BenchFamiliesTests
         var listed = family.Cases();
 
         Assert.Equal(["shared/native-one"], listed.Cases.Select(c => c.Id));
-        Assert.Equal(["shared datasets: no importer reads odd-format/ (formats known: native)"], listed.Skipped.ToArray());
+        Assert.Equal(["shared datasets: no importer reads odd-format/ (formats known: native, planetlab, bitbrains)"], listed.Skipped.ToArray());
         var row = listed.Cases[0].Run();
         Assert.Equal((3, 2), (row.Vms, row.Hosts));
         Assert.NotNull(row.EnergyVsCurrent);

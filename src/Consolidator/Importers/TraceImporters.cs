@@ -1,0 +1,67 @@
+using System.Globalization;
+using Consolidator.Datasets;
+using Consolidator.Traces;
+
+namespace Consolidator.Importers;
+
+/// <summary>The PlanetLab and Bitbrains importers as <see cref="IDatasetImporter"/>s, for tools that take
+/// whatever folders they find (the bench's shared-datasets family): each imports into a scratch folder with
+/// the default assumptions, reads the native result back, and removes the scratch folder.</summary>
+public abstract class TraceImporter : IDatasetImporter
+{
+    public abstract string Format { get; }
+
+    public abstract bool Recognises(string folder);
+
+    public Dataset Read(string folder)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), $"consolidator-{Format}-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Import([folder], scratch, new ImportOptions());
+            var dataset = DatasetReader.Read(scratch);
+            return dataset with { Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))) };
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    protected abstract void Import(IReadOnlyList<string> sources, string outDir, ImportOptions options);
+}
+
+/// <summary>A PlanetLab day folder (named yyyyMMdd, one extension-less file per VM), or a folder of them.</summary>
+public sealed class PlanetLabTraceImporter : TraceImporter
+{
+    public override string Format => "planetlab";
+
+    public override bool Recognises(string folder) =>
+        IsDay(folder) || DatasetFolders.Under(folder).Any(IsDay);
+
+    private static bool IsDay(string folder) =>
+        DateTime.TryParseExact(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+        && Directory.EnumerateFiles(folder).Any(f => Path.GetExtension(f).Length == 0);
+
+    protected override void Import(IReadOnlyList<string> sources, string outDir, ImportOptions options) =>
+        PlanetLabImporter.Import(sources, outDir, options);
+}
+
+/// <summary>A Bitbrains folder of numbered <c>&lt;id&gt;.csv</c> files whose header starts with "Timestamp [ms]", or a folder of them.</summary>
+public sealed class BitbrainsTraceImporter : TraceImporter
+{
+    public override string Format => "bitbrains";
+
+    public override bool Recognises(string folder) => IsMonth(folder) || DatasetFolders.Under(folder).Any(IsMonth);
+
+    private static bool IsMonth(string folder)
+    {
+        var first = Directory.EnumerateFiles(folder, "*.csv").FirstOrDefault(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out _));
+        if (first is null) return false;
+        using var reader = new StreamReader(first);
+        return reader.ReadLine()?.StartsWith("Timestamp [ms]", StringComparison.Ordinal) == true;
+    }
+
+    protected override void Import(IReadOnlyList<string> sources, string outDir, ImportOptions options) =>
+        BitbrainsImporter.Import(sources, outDir, options);
+}
