@@ -60,28 +60,8 @@ public static class ExportPlanReader
         return methods;
     }
 
-    private sealed class Doc(byte[] utf8, string path)
+    private sealed class Doc(byte[] utf8, string path) : JsonFields(utf8, path)
     {
-        public InputException Error(LocatedJson at, string field, string problem)
-        {
-            var (line, column) = LocatedJson.Position(utf8, at.Offset);
-            return new InputException(path, line, field, column, at.Describe(), problem);
-        }
-
-        public LocatedJson Member(LocatedJson.Object o, string name) =>
-            o.Members.FirstOrDefault(m => m.Name == name).Value ?? throw Error(o, name, $"required field \"{name}\" is missing");
-
-        public LocatedJson.Object Object(LocatedJson node, string field) =>
-            node as LocatedJson.Object ?? throw Error(node, field, "expected an object");
-
-        public LocatedJson.Array Array(LocatedJson node, string field) =>
-            node as LocatedJson.Array ?? throw Error(node, field, "expected an array");
-
-        public bool IsNull(LocatedJson node) => node is LocatedJson.Scalar { Kind: JsonTokenType.Null };
-
-        public string String(LocatedJson node, string field) =>
-            node is LocatedJson.Scalar { Kind: JsonTokenType.String } s ? s.Text : throw Error(node, field, "expected a string");
-
         /// <summary>An id goes into a shell command: only characters that need no quoting are accepted, so a
         /// plan cannot smuggle a command into the script.</summary>
         public string Id(LocatedJson node, string field)

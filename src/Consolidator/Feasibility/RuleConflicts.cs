@@ -34,10 +34,12 @@ public static class RuleConflicts
         foreach (var g in p.Rules.GatherGroups)
             if (!Enumerable.Range(0, p.HostCount).Any(h => g.Members.All(v => p.Rules.Allows(v, h)) && Holds(p, g.Members, [h])))
                 reasons.Add($"{Name(g.Rule)}: no single host is allowed for all of {Ids(p, g.Members)} and has room for them together");
+        var vmIndex = p.Vms.Select((x, i) => (x.Id, i)).ToDictionary(t => t.Id, t => t.i, StringComparer.Ordinal);
+        var hostIndex = p.Hosts.Select((x, i) => (x.Id, i)).ToDictionary(t => t.Id, t => t.i, StringComparer.Ordinal);
         foreach (var rule in p.Rules.Rules.OfType<Pin>())
         {
-            var vms = rule.Vms.Select(id => p.Vms.Select(x => x.Id).ToList().IndexOf(id)).ToArray();
-            var hosts = rule.Hosts.Select(id => p.Hosts.Select(x => x.Id).ToList().IndexOf(id)).ToArray();
+            var vms = rule.Vms.Select(id => vmIndex[id]).ToArray();
+            var hosts = rule.Hosts.Select(id => hostIndex[id]).ToArray();
             if (!Holds(p, vms, hosts))
                 reasons.Add($"{Name(rule)}: the pinned VMs {string.Join(", ", rule.Vms)} need more than hosts {string.Join(", ", rule.Hosts)} offer together in some window");
         }

@@ -29,7 +29,9 @@ public static class Planner
 
         var notes = ImmutableArray.CreateBuilder<string>();
         var stayPut = new HashSet<int>();
-        var solve = SolveOrExplain(problem, request, WarmStart(problem, stayPut), progress);
+        // The heuristic baselines without pinned VMs serve twice: as warm starts and in the summary.
+        var baselines = Baselines.Of(problem);
+        var solve = SolveOrExplain(problem, request, WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd), progress);
         notes.AddRange(solve.Notes);
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
 
@@ -59,7 +61,7 @@ public static class Planner
             .Concat(PlanValidator.CheckMigrationPlan(problem, solve.Placement, migrations)).ToImmutableArray();
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
 
-        var summary = Summaries.Of(problem, profiles, solve, migrations, notes.ToImmutable());
+        var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
         if (request.Simulation is not { } simulation) return new PlanOutcome(problem, profiles, solve, migrations, summary);
         var replay = Simulator.Run(problem, solve.Placement, migrations, dataset.Usage, simulation);
         return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay };
@@ -82,13 +84,12 @@ public static class Planner
     }
 
     /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit).</summary>
-    internal static Placement? WarmStart(PlacementProblem p, IReadOnlySet<int> stayPut)
+    internal static Placement? WarmStart(PlacementProblem p, IReadOnlySet<int> stayPut) =>
+        WarmStart(p, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut));
+
+    private static Placement? WarmStart(PlacementProblem p, Placement? firstFit, Placement? bestFit)
     {
-        var candidates = new List<Placement?>
-        {
-            FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut),
-            FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut),
-        };
+        var candidates = new List<Placement?> { firstFit, bestFit };
         if (p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
             candidates.Add(p.CurrentPlacement());
         return candidates.OfType<Placement>().MinBy(c => Objective.Wh(p, c));

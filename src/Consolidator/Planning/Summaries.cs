@@ -7,13 +7,22 @@ using Consolidator.Staging;
 
 namespace Consolidator.Planning;
 
+/// <summary>The heuristic placements a plan is compared with (null where a heuristic cannot place every VM).</summary>
+internal sealed record Baselines(Placement? PeakSizedFfd, Placement? TemporalFfd, Placement? TemporalBfd)
+{
+    public static Baselines Of(PlacementProblem p) => new(
+        FirstFit.Pack(p, Sizing.Peak, Fit.First),
+        FirstFit.Pack(p, Sizing.Temporal, Fit.First),
+        FirstFit.Pack(p, Sizing.Temporal, Fit.Best));
+}
+
 internal static class Summaries
 {
-    public static PlanSummary Of(PlacementProblem p, ProfileSet profiles, SolveResult solve, MigrationPlan plan, ImmutableArray<string> notes)
+    public static PlanSummary Of(PlacementProblem p, ProfileSet profiles, SolveResult solve, MigrationPlan plan, Baselines baselines, ImmutableArray<string> notes)
     {
         var current = p.CurrentPlacement();
-        var peak = FirstFit.Pack(p, Sizing.Peak, Fit.First);
-        var temporal = FirstFit.Pack(p, Sizing.Temporal, Fit.First);
+        var peak = baselines.PeakSizedFfd;
+        var temporal = baselines.TemporalFfd;
         var moves = plan.Stages.SelectMany(s => s.Migrations).ToArray();
         var movedMib = moves.Where(m => m.Kind != MigrationKind.Place).Sum(m => p.Vms[m.Vm].MemoryMib);
         var classes = profiles.Vms.GroupBy(v => v.Class).ToImmutableSortedDictionary(g => g.Key, g => g.Count());
@@ -43,7 +52,7 @@ internal static class Summaries
             PeakSizedFfdHosts: peak?.ActiveHostCount,
             PeakSizedFfdEnergyKWhPerDay: peak is null ? null : Energy.WhPerDay(p, peak) / 1000,
             TemporalFfdHosts: temporal?.ActiveHostCount,
-            TemporalBfdHosts: FirstFit.Pack(p, Sizing.Temporal, Fit.Best)?.ActiveHostCount,
+            TemporalBfdHosts: baselines.TemporalBfd?.ActiveHostCount,
             VmClasses: classes,
             Notes: extraNotes);
     }

@@ -101,46 +101,12 @@ public static class PlanJsonReader
         })];
 
     /// <summary>Typed access to the parsed document, with every failure located.</summary>
-    private sealed class Reader(byte[] utf8, string path, Dataset dataset)
+    private sealed class Reader(byte[] utf8, string path, Dataset dataset) : JsonFields(utf8, path)
     {
         private readonly Dictionary<string, int> _vms = dataset.Vms.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         private readonly Dictionary<string, int> _hosts = dataset.Hosts.Select((h, i) => (h.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
 
         public Dataset Dataset => dataset;
-
-        public InputException Error(LocatedJson at, string field, string problem)
-        {
-            var (line, column) = LocatedJson.Position(utf8, at.Offset);
-            return new InputException(path, line, field, column, at.Describe(), problem);
-        }
-
-        public LocatedJson Member(LocatedJson.Object o, string name) =>
-            Optional(o, name) ?? throw Error(o, name, $"required field \"{name}\" is missing");
-
-        public LocatedJson? Optional(LocatedJson.Object o, string name) =>
-            o.Members.FirstOrDefault(m => m.Name == name).Value;
-
-        public LocatedJson.Object Object(LocatedJson node, string field) =>
-            node as LocatedJson.Object ?? throw Error(node, field, "expected an object");
-
-        public LocatedJson.Array Array(LocatedJson node, string field) =>
-            node as LocatedJson.Array ?? throw Error(node, field, "expected an array");
-
-        public bool IsNull(LocatedJson node) => node is LocatedJson.Scalar { Kind: JsonTokenType.Null };
-
-        public string String(LocatedJson node, string field) =>
-            node is LocatedJson.Scalar { Kind: JsonTokenType.String } s ? s.Text : throw Error(node, field, "expected a string");
-
-        public double Number(LocatedJson node, string field) =>
-            node is LocatedJson.Scalar { Kind: JsonTokenType.Number } s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
-                ? x : throw Error(node, field, "expected a number");
-
-        public bool Bool(LocatedJson node, string field) => node switch
-        {
-            LocatedJson.Scalar { Kind: JsonTokenType.True } => true,
-            LocatedJson.Scalar { Kind: JsonTokenType.False } => false,
-            _ => throw Error(node, field, "expected true or false"),
-        };
 
         public int Vm(LocatedJson node) =>
             _vms.TryGetValue(String(node, "vm_id"), out var v) ? v : throw Error(node, "vm_id", $"unknown VM: not a vm_id of the dataset's {DatasetReader.VmsFile}");
