@@ -86,7 +86,7 @@ public static class CpSatPlacementSolver
         var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
         var improved = lns.Improve(incumbent, options.TimeLimitSeconds - spent, (_, units) =>
             progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
-        notes.Add($"large-neighbourhood search: {lns.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {lns.Improvements} improvements");
+        notes.Add($"large-neighbourhood search: {lns.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {lns.SwapBursts} bursts of swap descent ({lns.SwapRounds} rounds), {lns.Improvements} improvements");
         fromSolver |= lns.Improvements > 0;
 
         var units = Objective.Units(p, improved);

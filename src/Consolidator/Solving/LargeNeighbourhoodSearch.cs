@@ -15,8 +15,14 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
     private const double SubLimitSeconds = 0.5, RefillSecondsPerHost = 0.2, RefillBudget = 5, MinChargeSeconds = 0.05;
     private const int RefillMaxVms = 250;
 
+    /// <summary>Swap descent is charged by its row operations, at a nanosecond each (about what one costs here),
+    /// so that with one worker its share of the budget is deterministic too.</summary>
+    private const double SwapBurstSeconds = 0.5, SecondsPerRowOperation = 1e-9;
+
     public int Neighbourhoods { get; private set; }
     public int Improvements { get; private set; }
+    public int SwapBursts { get; private set; }
+    public int SwapRounds { get; private set; }
 
     /// <param name="budget">Seconds left: deterministic time with one worker, wall-clock otherwise.</param>
     /// <param name="onImprove">Called with each better placement and its objective in units.</param>
@@ -33,11 +39,32 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
         // With one worker the budget is CP-SAT's deterministic time, which does not see the time spent building
         // each neighbourhood: every round is charged at least MinChargeSeconds so that large fleets stay near
         // the limit too, and the wall clock stops a runaway as CP-SAT's own guard does (twice plus 5 s).
-        while (spent < budget && p.HostCount >= MinHosts && clock.Elapsed.TotalSeconds < 2 * budget + 5)
+        for (var round = 0; spent < budget && p.HostCount >= MinHosts && clock.Elapsed.TotalSeconds < 2 * budget + 5; round++)
         {
-            // Every other round empties the least-filled hosts and fills them again host by host: VMs left
-            // over from broken complementary sets gather there, and the exact fill finds the sets again.
-            if (!p.Rules.Couples && Neighbourhoods % 2 == 1)
+            // Half the rounds are a burst of swap descent: cheap rounds that empty the least-filled hosts.
+            if (!p.Rules.Couples && round % 4 >= 2)
+            {
+                var descent = new SwapDescent(p, best, stayPut, (int)(rng.NextULong() & 0x7fffffff));
+                var burst = Math.Min(SwapBurstSeconds, budget - spent);
+                var started = clock.Elapsed.TotalSeconds;
+                while (descent.Work * SecondsPerRowOperation < burst && clock.Elapsed.TotalSeconds - started < 2 * burst + 1)
+                {
+                    descent.Round();
+                    SwapRounds++;
+                }
+                SwapBursts++;
+                spent = workers == 1 ? spent + Math.Max(descent.Work * SecondsPerRowOperation, MinChargeSeconds) : clock.Elapsed.TotalSeconds;
+                if (descent.Units < bestUnits)
+                {
+                    Improvements++;
+                    (best, bestUnits) = (descent.Current, descent.Units);
+                    onImprove?.Invoke(best, bestUnits);
+                }
+                continue;
+            }
+            // A quarter empty the least-filled hosts and fill them again host by host: VMs left over from
+            // broken complementary sets gather there, and the exact fill finds the sets again.
+            if (!p.Rules.Couples && round % 4 == 1)
             {
                 var pool = LeastFilled(best, rng);
                 var refill = HostByHostFill.Refill(p, best, pool, RefillSecondsPerHost, Math.Min(RefillBudget, budget - spent),
