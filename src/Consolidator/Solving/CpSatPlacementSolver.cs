@@ -25,6 +25,10 @@ public static class CpSatPlacementSolver
     /// time left after the fill, the search this share of what is then left, a second descent the rest.</summary>
     public const double FirstDescentShare = 0.25, PreDescentSearchShare = 0.45;
 
+    /// <summary>The whole model's share of the limit when the descent follows it: it still proves many
+    /// optima quickly through its LP bound, where the descent's questions are slower.</summary>
+    public const double CountingFullModelShare = 0.3;
+
     private enum DescentPhase { First, Search, Last }
 
     /// <param name="warmStart">A feasible placement to hint and to fall back on; may be null.</param>
@@ -61,6 +65,32 @@ public static class CpSatPlacementSolver
             p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
 
         var counting = HostCounting.Detect(p, stayPut);
+        if (Booleans(p) <= FullModelMaxBooleans)
+        {
+            var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
+            if (incumbent is not null) model.Hint(incumbent);
+            var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
+            var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), options.Seed, workers,
+                new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
+            spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
+            if (outcome.Status == CpSolverStatus.Infeasible)
+                throw new InfeasiblePlacementException(
+                    ["CP-SAT proved that no placement satisfies every capacity row, although each VM fits some host on its own and the total demand fits the inventory in every window: the VMs cannot be split across the hosts (a bin-packing conflict)"]);
+            if (double.IsFinite(outcome.BoundUnits)) bound = Math.Max(bound, Math.Ceiling(outcome.BoundUnits - 1e-6));
+            if (outcome.Placement is { } found)
+            {
+                fromSolver = true;
+                if (incumbent is null || Objective.Units(p, found) <= Objective.Units(p, incumbent)) incumbent = found;
+                if (outcome.Status == CpSolverStatus.Optimal)
+                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes);
+            }
+            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", spent, outcome.Status));
+        }
+        else
+        {
+            notes.Add($"{Booleans(p)} placement Booleans are too many for one model; large-neighbourhood search from the warm start");
+        }
+
         if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans)
         {
             // The objective counts identical hosts: CP-SAT is asked for ever fewer hosts instead of minimising
@@ -95,32 +125,6 @@ public static class CpSatPlacementSolver
             var counted = Objective.Units(p, incumbent) <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
             return Result(p, incumbent, counted, bound, clock, notes);
         }
-        else if (Booleans(p) <= FullModelMaxBooleans)
-        {
-            var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
-            if (incumbent is not null) model.Hint(incumbent);
-            var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
-            var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * FullModelShare, options.Seed, workers,
-                new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
-            spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
-            if (outcome.Status == CpSolverStatus.Infeasible)
-                throw new InfeasiblePlacementException(
-                    ["CP-SAT proved that no placement satisfies every capacity row, although each VM fits some host on its own and the total demand fits the inventory in every window: the VMs cannot be split across the hosts (a bin-packing conflict)"]);
-            if (double.IsFinite(outcome.BoundUnits)) bound = Math.Max(bound, Math.Ceiling(outcome.BoundUnits - 1e-6));
-            if (outcome.Placement is { } found)
-            {
-                fromSolver = true;
-                if (incumbent is null || Objective.Units(p, found) <= Objective.Units(p, incumbent)) incumbent = found;
-                if (outcome.Status == CpSolverStatus.Optimal)
-                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes);
-            }
-            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", spent, outcome.Status));
-        }
-        else
-        {
-            notes.Add($"{Booleans(p)} placement Booleans are too many for one model; large-neighbourhood search from the warm start");
-        }
-
         if (incumbent is null)
             throw new InfeasiblePlacementException(
                 [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit"]);
