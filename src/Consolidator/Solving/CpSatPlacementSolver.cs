@@ -20,6 +20,17 @@ public static class CpSatPlacementSolver
     /// <summary>Share of the time limit the whole model gets before LNS takes over.</summary>
     public const double FullModelShare = 0.4;
 
+    /// <summary>When the objective only counts identical hosts (<see cref="HostCounting"/>), the bin-count
+    /// descent and large-neighbourhood search replace the whole model: a first descent gets this share of the
+    /// time left after the fill, the search this share of what is then left, a second descent the rest.</summary>
+    public const double FirstDescentShare = 0.25, PreDescentSearchShare = 0.45;
+
+    /// <summary>The whole model's share of the limit when the descent follows it: it still proves many
+    /// optima quickly through its LP bound, where the descent's questions are slower.</summary>
+    public const double CountingFullModelShare = 0.3;
+
+    private enum DescentPhase { First, Search, Last }
+
     /// <param name="warmStart">A feasible placement to hint and to fall back on; may be null.</param>
     /// <param name="stayPut">VMs that must stay on their current host (a move that could not be staged).</param>
     /// <exception cref="InfeasiblePlacementException">CP-SAT proved that no placement exists, or found none.</exception>
@@ -53,12 +64,13 @@ public static class CpSatPlacementSolver
         notes.Add(string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
             p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
 
+        var counting = HostCounting.Detect(p, stayPut);
         if (Booleans(p) <= FullModelMaxBooleans)
         {
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
             if (incumbent is not null) model.Hint(incumbent);
             var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
-            var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * FullModelShare, options.Seed, workers,
+            var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), options.Seed, workers,
                 new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
             spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
             if (outcome.Status == CpSolverStatus.Infeasible)
@@ -79,6 +91,40 @@ public static class CpSatPlacementSolver
             notes.Add($"{Booleans(p)} placement Booleans are too many for one model; large-neighbourhood search from the warm start");
         }
 
+        if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans)
+        {
+            // The objective counts identical hosts: CP-SAT is asked for ever fewer hosts instead of minimising
+            // energy. A first short descent settles the easy cases (often proving the count optimal); large-
+            // neighbourhood search then brings the count down where one question is too hard; a second descent
+            // takes the rest of the time.
+            var hostBound = LowerBounds.Hosts(p);
+            bound = Math.Max(bound, counting.Units(hostBound));
+            var report = (Placement better) => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
+            var search = new LargeNeighbourhoodSearch(p, options, stayPut);
+            foreach (var phase in new[] { DescentPhase.First, DescentPhase.Search, DescentPhase.Last })
+            {
+                if (Objective.Units(p, incumbent) <= bound) break;
+                var left = options.TimeLimitSeconds - spent;
+                if (phase == DescentPhase.Search)
+                {
+                    var before = incumbent.ActiveHostCount;
+                    incumbent = search.Improve(incumbent, left * PreDescentSearchShare, (better, _) => report(better), (long)bound);
+                    spent = workers == 1 ? spent + search.Spent : clock.Elapsed.TotalSeconds;
+                    notes.Add($"large-neighbourhood search: {search.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {search.Improvements} improvements, {before} -> {incumbent.ActiveHostCount} hosts");
+                    fromSolver |= search.Improvements > 0;
+                    continue;
+                }
+                var descent = new BinCountDescent(p, options.Seed, workers).Run(incumbent, hostBound,
+                    phase == DescentPhase.First ? left * FirstDescentShare : left, report);
+                spent = workers == 1 ? spent + descent.Spent : clock.Elapsed.TotalSeconds;
+                bound = Math.Max(bound, counting.Units(descent.HostBound));
+                fromSolver |= descent.Best.ActiveHostCount < incumbent.ActiveHostCount;
+                incumbent = descent.Best;
+                notes.Add(descent.Note);
+            }
+            var counted = Objective.Units(p, incumbent) <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
+            return Result(p, incumbent, counted, bound, clock, notes);
+        }
         if (incumbent is null)
             throw new InfeasiblePlacementException(
                 [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit"]);

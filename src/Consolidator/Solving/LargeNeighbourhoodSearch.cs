@@ -24,9 +24,13 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
     public int SwapBursts { get; private set; }
     public int SwapRounds { get; private set; }
 
+    /// <summary>Solver time the last <see cref="Improve"/> used: deterministic with one worker, wall-clock otherwise.</summary>
+    public double Spent { get; private set; }
+
     /// <param name="budget">Seconds left: deterministic time with one worker, wall-clock otherwise.</param>
     /// <param name="onImprove">Called with each better placement and its objective in units.</param>
-    public Placement Improve(Placement start, double budget, Action<Placement, long>? onImprove = null)
+    /// <param name="stopAtUnits">A proven lower bound on the objective: reaching it ends the search.</param>
+    public Placement Improve(Placement start, double budget, Action<Placement, long>? onImprove = null, long stopAtUnits = long.MinValue)
     {
         var rng = SplitMix64.FromSeed(options.Seed);
         var best = start;
@@ -39,8 +43,9 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
         // With one worker the budget is CP-SAT's deterministic time, which does not see the time spent building
         // each neighbourhood: every round is charged at least MinChargeSeconds so that large fleets stay near
         // the limit too, and the wall clock stops a runaway as CP-SAT's own guard does (twice plus 5 s).
-        for (var round = 0; spent < budget && p.HostCount >= MinHosts && clock.Elapsed.TotalSeconds < 2 * budget + 5; round++)
+        for (var round = 0; spent < budget && bestUnits > stopAtUnits && p.HostCount >= MinHosts && clock.Elapsed.TotalSeconds < 2 * budget + 5; round++)
         {
+            Spent = spent;
             // Half the rounds are a burst of swap descent: cheap rounds that empty the least-filled hosts.
             if (!p.Rules.Couples && round % 4 >= 2)
             {
@@ -104,6 +109,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             // Grow the neighbourhood while CP-SAT settles it quickly; shrink it when it runs out of time.
             size = outcome.Status == CpSolverStatus.Optimal ? Math.Min(size + 1, MaxHosts) : Math.Max(MinHosts, size - 1);
         }
+        Spent = spent;
         return best;
     }
 

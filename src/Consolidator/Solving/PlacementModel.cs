@@ -134,18 +134,19 @@ internal sealed class PlacementModel
 
     /// <summary>A window whose every demand is at most another window's gives a row that the other implies;
     /// drop it. Memory floored at the allocation is usually the same in every window, so one row remains.</summary>
-    public List<int>[] NonDominatedWindows => _nonDominated ??= FindNonDominatedWindows();
+    public List<int>[] NonDominatedWindows => _nonDominated ??= FindNonDominatedWindows(_p, Vms);
     private List<int>[]? _nonDominated;
 
-    private List<int>[] FindNonDominatedWindows()
+    /// <summary>Per resource, the windows whose row over <paramref name="vms"/> no other kept window implies.</summary>
+    internal static List<int>[] FindNonDominatedWindows(PlacementProblem p, IReadOnlyList<int> vms)
     {
         var result = new List<int>[Resources.Count];
         foreach (var r in Resources.All)
         {
             var kept = new List<int>();
-            for (var w = 0; w < _p.WindowCount; w++)
+            for (var w = 0; w < p.WindowCount; w++)
             {
-                var dominated = kept.Any(k => Vms.All(v => _p.Demand(v, r, w) <= _p.Demand(v, r, k)));
+                var dominated = kept.Any(k => vms.All(v => p.Demand(v, r, w) <= p.Demand(v, r, k)));
                 if (!dominated) kept.Add(w);
             }
             result[(int)r] = kept;
