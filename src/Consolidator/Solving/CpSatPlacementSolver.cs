@@ -110,7 +110,7 @@ public static class CpSatPlacementSolver
                     var before = incumbent.ActiveHostCount;
                     incumbent = search.Improve(incumbent, left * PreDescentSearchShare, (better, _) => report(better), (long)bound);
                     spent = workers == 1 ? spent + search.Spent : clock.Elapsed.TotalSeconds;
-                    notes.Add($"large-neighbourhood search: {search.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {search.Improvements} improvements, {before} -> {incumbent.ActiveHostCount} hosts");
+                    notes.Add($"large-neighbourhood search: {search.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {search.SwapBursts} bursts of swap descent ({search.SwapRounds} rounds), {search.Improvements} improvements, {before} -> {incumbent.ActiveHostCount} hosts");
                     fromSolver |= search.Improvements > 0;
                     continue;
                 }
