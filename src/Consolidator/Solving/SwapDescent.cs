@@ -118,7 +118,7 @@ internal sealed class SwapDescent
     {
         foreach (var v in pool.OrderByDescending(v => _volume[v]).ThenBy(v => v).ToArray())
             foreach (var h in hosts)
-                if (Fits(v, h, -1, -1)) { Move(v, h); pool.Remove(v); break; }
+                if (Fits(v, h)) { Move(v, h); pool.Remove(v); break; }
     }
 
     /// <summary>Trades one or two VMs of host h for one or two of the pool that fill it more.</summary>
@@ -152,7 +152,7 @@ internal sealed class SwapDescent
             }
     }
 
-    private bool Fits(int v, int h, int outA, int outB) => _p.Rules.Allows(v, h) && FitsSwap(h, outA, outB, v, -1);
+    private bool Fits(int v, int h) => _p.Rules.Allows(v, h) && FitsSwap(h, -1, -1, v, -1);
 
     private bool FitsSwap(int h, int outA, int outB, int inA, int inB)
     {
