@@ -110,7 +110,7 @@ public static class CpSatPlacementSolver
                     var before = incumbent.ActiveHostCount;
                     incumbent = search.Improve(incumbent, left * PreDescentSearchShare, (better, _) => report(better), (long)bound);
                     spent = workers == 1 ? spent + search.Spent : clock.Elapsed.TotalSeconds;
-                    notes.Add($"large-neighbourhood search: {search.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {search.SwapBursts} bursts of swap descent ({search.SwapRounds} rounds), {search.Improvements} improvements, {before} -> {incumbent.ActiveHostCount} hosts");
+                    notes.Add($"{search.Summary}, {before} -> {incumbent.ActiveHostCount} hosts");
                     fromSolver |= search.Improvements > 0;
                     continue;
                 }
@@ -132,7 +132,7 @@ public static class CpSatPlacementSolver
         var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
         var improved = lns.Improve(incumbent, options.TimeLimitSeconds - spent, (_, units) =>
             progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
-        notes.Add($"large-neighbourhood search: {lns.Neighbourhoods} neighbourhoods re-solved by CP-SAT, {lns.SwapBursts} bursts of swap descent ({lns.SwapRounds} rounds), {lns.Improvements} improvements");
+        notes.Add(lns.Summary);
         fromSolver |= lns.Improvements > 0;
 
         var units = Objective.Units(p, improved);

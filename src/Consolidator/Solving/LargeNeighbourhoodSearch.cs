@@ -24,6 +24,10 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
     public int SwapBursts { get; private set; }
     public int SwapRounds { get; private set; }
 
+    /// <summary>What the search did, for the plan's notes.</summary>
+    public string Summary =>
+        $"large-neighbourhood search: {Neighbourhoods} neighbourhoods re-solved by CP-SAT, {SwapBursts} bursts of swap descent ({SwapRounds} rounds), {Improvements} improvements";
+
     /// <summary>Solver time the last <see cref="Improve"/> used: deterministic with one worker, wall-clock otherwise.</summary>
     public double Spent { get; private set; }
 

@@ -20,7 +20,6 @@ internal sealed class SwapDescent
     private readonly SplitMix64 _rng;
     private readonly int _rows;
     private readonly long[] _load;    // [h, r, w]
-    private readonly long[] _usable;  // [h, r]
     private readonly double[] _volume; // share of the largest host, summed over resources and windows
     private readonly int[] _hostOf;
     private readonly List<int>[] _on;
@@ -38,11 +37,8 @@ internal sealed class SwapDescent
         _rng = SplitMix64.FromSeed(seed);
         _rows = Resources.Count * p.WindowCount;
         _load = new long[p.HostCount * _rows];
-        _usable = new long[p.HostCount * Resources.Count];
         _hostOf = [.. start.HostOf];
         _on = Enumerable.Range(0, p.HostCount).Select(_ => new List<int>()).ToArray();
-        for (var h = 0; h < p.HostCount; h++)
-            foreach (var r in Resources.All) _usable[h * Resources.Count + (int)r] = p.Usable(h, r);
         var largest = Resources.All.Select(r => Math.Max(1.0, Enumerable.Range(0, p.HostCount).Max(h => (double)p.Usable(h, r)))).ToArray();
         _volume = new double[p.VmCount];
         for (var v = 0; v < p.VmCount; v++)
@@ -159,7 +155,7 @@ internal sealed class SwapDescent
         Work += _rows;
         for (var r = 0; r < Resources.Count; r++)
         {
-            var cap = _usable[h * Resources.Count + r];
+            var cap = _p.Usable(h, (Resource)r);
             for (var w = 0; w < _p.WindowCount; w++)
             {
                 long load = _load[h * _rows + r * _p.WindowCount + w] + _p.Demand(inA, (Resource)r, w);
