@@ -3,6 +3,9 @@ using Consolidator.Tests.Support;
 
 namespace Consolidator.Tests.Importers;
 
+/// <summary>The heap figures are process-wide, so this class runs alone rather than beside allocating tests.</summary>
+[CollectionDefinition(nameof(IngestBenchmarkTests), DisableParallelization = true)]
+[Collection(nameof(IngestBenchmarkTests))]
 public class IngestBenchmarkTests
 {
     [Fact]
@@ -16,7 +19,7 @@ public class IngestBenchmarkTests
         Assert.True(r.FileBytes > 25_000 * 30, $"{r.FileBytes} bytes");
         Assert.True(r.IngestSeconds > 0 && r.LineReadSeconds > 0);
         Assert.True(r.RetainedBytes > 25_000 * 12, $"retained {r.RetainedBytes} bytes: timestamps, CPU and memory of every row");
-        Assert.True(r.PeakManagedBytes >= r.RetainedBytes);
+        Assert.True(r.PeakManagedBytes < 25_000 * 2_000L, $"peak {r.PeakManagedBytes} bytes: a few hundred bytes per row at most");
         Assert.Contains("rows/s", r.ToString());
     }
 }
