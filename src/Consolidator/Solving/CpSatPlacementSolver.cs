@@ -29,6 +29,10 @@ public static class CpSatPlacementSolver
     /// optima quickly through its LP bound, where the descent's questions are slower.</summary>
     public const double CountingFullModelShare = 0.3;
 
+    /// <summary>When the objective counts identical hosts, the host-by-host fill gets this share of the limit, and
+    /// consistent neighbourhood search this share of what is left after it, before any CP-SAT model.</summary>
+    public const double CountingHostFillShare = 0.1, ConsistentSearchShare = 0.8;
+
     private enum DescentPhase { First, Search, Last }
 
     /// <param name="warmStart">A feasible placement to hint and to fall back on; may be null.</param>
@@ -53,8 +57,10 @@ public static class CpSatPlacementSolver
         if (p.VmCount == 0)
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
-        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
-        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out spent);
+        var counting = HostCounting.Detect(p, stayPut);
+        var fillShare = counting is null ? HostFillShare : CountingHostFillShare;
+        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * fillShare / Math.Max(1, LowerBounds.Hosts(p)));
+        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * fillShare, options.Seed, workers, out spent);
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
             incumbent = filled;
@@ -64,7 +70,14 @@ public static class CpSatPlacementSolver
         notes.Add(string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
             p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
 
-        var counting = HostCounting.Detect(p, stayPut);
+        if (counting is not null && incumbent is not null)
+        {
+            var before = incumbent;
+            incumbent = Consistent(p, incumbent, LowerBounds.Hosts(p), (options.TimeLimitSeconds - spent) * ConsistentSearchShare, options.Seed, clock, notes,
+                better => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)),
+                ref spent, workers);
+            fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
+        }
         if (Booleans(p) <= FullModelMaxBooleans)
         {
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
@@ -140,6 +153,20 @@ public static class CpSatPlacementSolver
         if (status == SolveStatus.HeuristicFallback)
             notes.Add("CP-SAT found nothing better than the first-fit-decreasing warm start in the time limit; the plan is that heuristic's placement");
         return Result(p, improved, status, bound, clock, notes);
+    }
+
+    private static Placement Consistent(PlacementProblem p, Placement incumbent, int hostBound, double budget, int seed,
+        Stopwatch clock, ImmutableArray<string>.Builder notes, Action<Placement> report, ref double spent, int workers)
+    {
+        var started = clock.Elapsed.TotalSeconds;
+        var before = incumbent.ActiveHostCount;
+        var search = new ConsistentNeighbourhoodSearch(p, incumbent, seed);
+        var best = search.Run(incumbent, hostBound, budget,
+            () => clock.Elapsed.TotalSeconds - started > 2 * budget + 1, report);
+        spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
+        notes.Add(string.Format(CultureInfo.InvariantCulture, "consistent neighbourhood search: {0} tabu moves and {1} restarts in {2:0.0} s, {3} -> {4} hosts",
+            search.TabuMoves, search.Restarts, clock.Elapsed.TotalSeconds - started, before, best.ActiveHostCount));
+        return best;
     }
 
     private static SolveResult Result(PlacementProblem p, Placement placement, SolveStatus status, double boundUnits,

@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Consolidator.Datasets;
+using Consolidator.Heuristics;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Validation;
+using CsCheck;
+
+namespace Consolidator.Tests.Solving;
+
+public class ConsistentNeighbourhoodSearchTests
+{
+    private static PlacementProblem Vbp(int[][] items, int capacity = 100)
+    {
+        var instance = new VectorPackingInstance("t", [.. Enumerable.Repeat(capacity, items[0].Length)],
+            [.. items.Select(i => i.ToImmutableArray())]);
+        var d = instance.ToDataset();
+        return PlacementProblem.From(d, ProfileBuilder.Build(d, instance.Windows(), 100), new PlacementOptions(0, 0));
+    }
+
+    /// <summary>k hosts each filled to exactly 100 in all three dimensions by three items, then shuffled.</summary>
+    private static int[][] Triplets(int k, int seed)
+    {
+        var rng = new Random(seed);
+        var items = new List<int[]>();
+        for (var b = 0; b < k; b++)
+        {
+            var (x, y, z) = (new int[3], new int[3], new int[3]);
+            for (var dim = 0; dim < 3; dim++)
+            {
+                x[dim] = rng.Next(22, 46);
+                y[dim] = rng.Next(22, 46);
+                z[dim] = 100 - x[dim] - y[dim];
+            }
+            items.AddRange([x, y, z]);
+        }
+        return [.. items.OrderBy(_ => rng.Next())];
+    }
+
+    [Fact]
+    public void Search_finds_the_planted_triplets_that_first_fit_misses()
+    {
+        // 20 hosts filled exactly: the optimum leaves no slack anywhere, the hardest case for a greedy packing.
+        var p = Vbp(Triplets(20, seed: 7));
+        var ffd = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+        Assert.True(ffd.ActiveHostCount > 20, "first-fit found the optimum; the test needs a harder instance");
+
+        var search = new ConsistentNeighbourhoodSearch(p, ffd, seed: 1);
+        var best = search.Run(ffd, LowerBounds.Hosts(p), budget: 5, stop: () => false);
+
+        Assert.Equal(20, best.ActiveHostCount);
+        Assert.Empty(PlanValidator.CheckPlacement(p, best));
+        Assert.True(search.HostsSwitchedOff >= ffd.ActiveHostCount - 20);
+    }
+
+    [Fact]
+    public void Same_seed_and_budget_give_the_same_placement()
+    {
+        var p = Vbp(Triplets(12, seed: 3));
+        var ffd = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+        // A budget too small to finish, so that the two runs stop mid-search at the same charged work.
+        Placement Run() => new ConsistentNeighbourhoodSearch(p, ffd, seed: 5).Run(ffd, 0, budget: 0.002, stop: () => false);
+
+        Assert.Equal(Run().HostOf.ToArray(), Run().HostOf.ToArray());
+    }
+
+    [Fact]
+    public void Search_stops_at_the_lower_bound_and_when_told_to()
+    {
+        var p = Vbp(Triplets(6, seed: 11));
+        var ffd = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+
+        var told = new ConsistentNeighbourhoodSearch(p, ffd, seed: 1);
+        Assert.Same(ffd, told.Run(ffd, 0, budget: 100, stop: () => true));
+        Assert.Equal(0, told.TabuMoves);
+
+        var bounded = new ConsistentNeighbourhoodSearch(p, ffd, seed: 1);
+        var best = bounded.Run(ffd, lowerBound: ffd.ActiveHostCount, budget: 100, stop: () => false);
+        Assert.Same(ffd, best);
+    }
+
+    [Fact]
+    public void Every_placement_it_returns_is_valid_and_never_uses_more_hosts_than_its_start()
+    {
+        Gen.Select(Gen.Int[6, 40], Gen.Int[1, 5], Gen.Int[0, 100_000]).Sample((n, dims, seed) =>
+        {
+            var rng = new Random(seed);
+            var items = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, dims).Select(_ => rng.Next(1, 60)).ToArray()).ToArray();
+            var p = Vbp(items);
+            var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+            var improvements = new List<Placement>();
+
+            var best = new ConsistentNeighbourhoodSearch(p, start, seed).Run(start, LowerBounds.Hosts(p), budget: 0.02, stop: () => false, improvements.Add);
+
+            Assert.Empty(PlanValidator.CheckPlacement(p, best));
+            Assert.True(best.ActiveHostCount <= start.ActiveHostCount);
+            Assert.True(best.ActiveHostCount >= LowerBounds.Hosts(p));
+            // Each reported improvement is a complete, valid placement on one host fewer than the one before.
+            var previous = start.ActiveHostCount;
+            foreach (var better in improvements)
+            {
+                Assert.Empty(PlanValidator.CheckPlacement(p, better));
+                Assert.Equal(previous - 1, better.ActiveHostCount);
+                previous = better.ActiveHostCount;
+            }
+            Assert.Equal(previous, best.ActiveHostCount);
+        }, iter: 60, threads: 1);
+    }
+
+    [Fact]
+    public void Solver_runs_the_search_when_the_objective_counts_hosts_and_says_so()
+    {
+        var p = Vbp(Triplets(10, seed: 2));
+        var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(4, 1, 1), start);
+
+        Assert.Contains(result.Notes, n => n.StartsWith("consistent neighbourhood search:", StringComparison.Ordinal));
+        Assert.Equal(10, result.Placement.ActiveHostCount);
+        Assert.Empty(PlanValidator.CheckPlacement(p, result.Placement));
+    }
+}
