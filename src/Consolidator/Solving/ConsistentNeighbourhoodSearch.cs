@@ -16,6 +16,10 @@ internal sealed class ConsistentNeighbourhoodSearch
 {
     private const int MaxEvicted = 3, MinTenure = 3, MaxTenure = 12, RestartChoices = 3;
 
+    /// <summary>Hosts a tabu move, and the descent after it, look at: all of them on small instances, a random
+    /// sample on fleets, where scanning every host per move would allow only a few hundred moves a second.</summary>
+    private const int MaxHostsPerMove = 256;
+
     /// <summary>Tabu moves without a new least pool volume before the search restarts from its best placement.</summary>
     private const long StallMoves = 2000, StallMovesPerVm = 10;
 
@@ -33,6 +37,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     private readonly long[] _lockedUntil, _tabuUntil;
     private readonly int[] _tabuBin;
     private readonly List<int> _pool = [];
+    private readonly int[] _order;       // a permutation of the bins, sampled from the front
     private readonly long[] _scratch;
     private readonly List<(int A, int B, int C)> _subsets = [];
     private readonly List<int> _free = [];
@@ -91,6 +96,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         _tabuUntil = new long[p.VmCount];
         _tabuBin = [.. Enumerable.Repeat(-1, p.VmCount)];
         _scratch = new long[_rows];
+        _order = [.. Enumerable.Range(0, _host.Length)];
         _binOfHost = binOfHost;
         Array.Fill(_binOf, -1);
         Load(start);
@@ -172,18 +178,29 @@ internal sealed class ConsistentNeighbourhoodSearch
     /// host takes such a trade. With <paramref name="fresh"/>, only trades that take one of those VMs are tried.</summary>
     private void Descent(IReadOnlyList<int>? fresh)
     {
-        var order = Enumerable.Range(0, _host.Length).Where(b => _open[b]).ToArray();
+        // After a tabu move only a sample of hosts is tried, so that a move costs the same on any fleet.
+        var count = fresh is null ? _host.Length : Math.Min(_host.Length, MaxHostsPerMove);
         var improved = true;
         while (improved && _pool.Count > 0)
         {
             improved = false;
-            Steps += 2L * order.Length;
-            _rng.Shuffle(order);
-            foreach (var b in order)
+            SampleHosts(count);
+            for (var i = 0; i < count && _pool.Count > 0; i++)
             {
-                if (_pool.Count == 0) break;
-                if (TryTrade(b, fresh)) { improved = true; fresh = null; }
+                var b = _order[i];
+                if (_open[b] && TryTrade(b, fresh)) { improved = true; fresh = null; }
             }
+        }
+    }
+
+    /// <summary>Moves a random <paramref name="count"/> of the hosts to the front of <see cref="_order"/>.</summary>
+    private void SampleHosts(int count)
+    {
+        Steps += 2L * count;
+        for (var i = 0; i < count; i++)
+        {
+            var j = _rng.Next(i, _order.Length);
+            (_order[i], _order[j]) = (_order[j], _order[i]);
         }
     }
 
@@ -226,10 +243,15 @@ internal sealed class ConsistentNeighbourhoodSearch
     {
         _iteration++;
         TabuMoves++;
+        // What a move costs beyond its rows and candidates: picking, the evicted list, the bookkeeping.
+        Steps += 40;
         var v = _pool[_rng.Next(0, _pool.Count)];
         (int Bin, int A, int B, int C, double Cost, double Key) best = (-1, -1, -1, -1, double.MaxValue, 0);
-        for (var b = 0; b < _host.Length; b++)
+        var count = Math.Min(_host.Length, MaxHostsPerMove);
+        SampleHosts(count);
+        for (var i = 0; i < count; i++)
         {
+            var b = _order[i];
             if (!_open[b] || Tabu(v, b)) continue;
             Work += _rows;
             var violated = 0;

@@ -31,7 +31,7 @@ public static class CpSatPlacementSolver
 
     /// <summary>When the objective counts identical hosts, the host-by-host fill gets this share of the limit, and
     /// consistent neighbourhood search this share of what is left after it, before any CP-SAT model.</summary>
-    public const double CountingHostFillShare = 0.1, ConsistentSearchShare = 0.8;
+    public const double CountingHostFillShare = 0.1, ConsistentSearchShare = 0.5;
 
     private enum DescentPhase { First, Search, Last }
 
@@ -83,7 +83,8 @@ public static class CpSatPlacementSolver
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
             if (incumbent is not null) model.Hint(incumbent);
             var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
-            var outcome = SubSolve.Run(model, basis, options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), options.Seed, workers,
+            var wholeLimit = Math.Min(options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), Math.Max(0.01, options.TimeLimitSeconds - spent));
+            var outcome = SubSolve.Run(model, basis, wholeLimit, options.Seed, workers,
                 new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
             spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
             if (outcome.Status == CpSolverStatus.Infeasible)
@@ -162,7 +163,9 @@ public static class CpSatPlacementSolver
         var before = incumbent.ActiveHostCount;
         var search = new ConsistentNeighbourhoodSearch(p, incumbent, seed);
         var best = search.Run(incumbent, hostBound, budget,
-            () => clock.Elapsed.TotalSeconds - started > 2 * budget + 1, report);
+            // With one worker the budget is charged work, guarded by the wall clock against a runaway as CP-SAT's own
+            // deterministic limit is; with more workers the budget is wall-clock time.
+            () => clock.Elapsed.TotalSeconds - started > (workers == 1 ? 2 * budget + 1 : budget), report);
         spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
         notes.Add(string.Format(CultureInfo.InvariantCulture, "consistent neighbourhood search: {0} tabu moves and {1} restarts in {2:0.0} s, {3} -> {4} hosts",
             search.TabuMoves, search.Restarts, clock.Elapsed.TotalSeconds - started, before, best.ActiveHostCount));
