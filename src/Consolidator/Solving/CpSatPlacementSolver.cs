@@ -30,8 +30,10 @@ public static class CpSatPlacementSolver
     public const double CountingFullModelShare = 0.3;
 
     /// <summary>When the objective counts identical hosts, the host-by-host fill gets this share of the limit, and
-    /// consistent neighbourhood search this share of what is left after it, before any CP-SAT model.</summary>
-    public const double CountingHostFillShare = 0.1, ConsistentSearchShare = 0.5;
+    /// consistent neighbourhood search this share of what is left after it, before any CP-SAT model; on fleets
+    /// too large for the bin-count descent it gets the larger share, as it gains more there than CP-SAT's
+    /// neighbourhoods do.</summary>
+    public const double CountingHostFillShare = 0.1, ConsistentSearchShare = 0.5, FleetConsistentSearchShare = 0.85;
 
     private enum DescentPhase { First, Search, Last }
 
@@ -73,7 +75,8 @@ public static class CpSatPlacementSolver
         if (counting is not null && incumbent is not null)
         {
             var before = incumbent;
-            incumbent = Consistent(p, incumbent, LowerBounds.Hosts(p), (options.TimeLimitSeconds - spent) * ConsistentSearchShare, options.Seed, clock, notes,
+            var share = (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
+            incumbent = Consistent(p, incumbent, LowerBounds.Hosts(p), (options.TimeLimitSeconds - spent) * share, options.Seed, clock, notes,
                 better => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)),
                 ref spent, workers);
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
