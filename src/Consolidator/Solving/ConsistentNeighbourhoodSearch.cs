@@ -11,7 +11,8 @@ namespace Consolidator.Solving;
 /// a descent trades pool VMs into hosts for VMs of less volume, and when it is stuck a tabu move pushes a pool
 /// VM into the host where it evicts the least volume. When the pool empties, U - 1 hosts suffice, another host
 /// is switched off, and so on down to the lower bound. It needs no solver call, so it runs at fleet scale;
-/// its work is counted in row operations so that its share of the time limit is deterministic.</summary>
+/// its work is counted (row operations and candidates looked at) so that its share of the time limit is
+/// deterministic.</summary>
 internal sealed class ConsistentNeighbourhoodSearch
 {
     private const int MaxEvicted = 3, MinTenure = 3, MaxTenure = 12, RestartChoices = 3;
@@ -56,6 +57,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     public double Charged => Work * SecondsPerRowOperation + Steps * SecondsPerStep;
 
     private const double SecondsPerRowOperation = 0.7e-9, SecondsPerStep = 4e-9;
+
     public long TabuMoves { get; private set; }
     public int HostsSwitchedOff { get; private set; }
     public int Restarts { get; private set; }

@@ -41,17 +41,23 @@ public class ConsistentNeighbourhoodSearchTests
     [Fact]
     public void Search_finds_the_planted_triplets_that_first_fit_misses()
     {
-        // 20 hosts filled exactly: the optimum leaves no slack anywhere, the hardest case for a greedy packing.
-        var p = Vbp(Triplets(20, seed: 7));
-        var ffd = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
-        Assert.True(ffd.ActiveHostCount > 20, "first-fit found the optimum; the test needs a harder instance");
+        // 12 hosts filled exactly: the optimum leaves no slack anywhere, the hardest case for a greedy packing.
+        var checkedOne = false;
+        for (var seed = 1; seed <= 20 && !checkedOne; seed++)
+        {
+            var p = Vbp(Triplets(12, seed));
+            var ffd = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+            if (ffd.ActiveHostCount == 12) continue; // first-fit happened to find it: not a case for the search
+            checkedOne = true;
 
-        var search = new ConsistentNeighbourhoodSearch(p, ffd, seed: 1);
-        var best = search.Run(ffd, LowerBounds.Hosts(p), budget: 5, stop: () => false);
+            var search = new ConsistentNeighbourhoodSearch(p, ffd, seed: 1);
+            var best = search.Run(ffd, LowerBounds.Hosts(p), budget: 5, stop: () => false);
 
-        Assert.Equal(20, best.ActiveHostCount);
-        Assert.Empty(PlanValidator.CheckPlacement(p, best));
-        Assert.True(search.HostsSwitchedOff >= ffd.ActiveHostCount - 20);
+            Assert.Equal(12, best.ActiveHostCount);
+            Assert.Empty(PlanValidator.CheckPlacement(p, best));
+            Assert.Equal(ffd.ActiveHostCount - 12, search.HostsSwitchedOff);
+        }
+        Assert.True(checkedOne, "every seed was packed optimally by first-fit; the test needs a harder instance");
     }
 
     [Fact]
