@@ -29,11 +29,10 @@ public static class CpSatPlacementSolver
     /// optima quickly through its LP bound, where the descent's questions are slower.</summary>
     public const double CountingFullModelShare = 0.3;
 
-    /// <summary>When the objective counts identical hosts, the host-by-host fill gets this share of the limit, and
-    /// consistent neighbourhood search this share of what is left after it, before any CP-SAT model; on fleets
-    /// too large for the bin-count descent it gets the larger share, as it gains more there than CP-SAT's
-    /// neighbourhoods do.</summary>
-    public const double CountingHostFillShare = 0.1, ConsistentSearchShare = 0.5, FleetConsistentSearchShare = 0.85;
+    /// <summary>When the objective counts identical hosts, consistent neighbourhood search gets this share of what
+    /// the fill left, before any CP-SAT model; on fleets too large for the bin-count descent it gets the larger
+    /// share, as it gains more there than CP-SAT's neighbourhoods do.</summary>
+    public const double ConsistentSearchShare = 0.5, FleetConsistentSearchShare = 0.85;
 
     private enum DescentPhase { First, Search, Last }
 
@@ -60,9 +59,8 @@ public static class CpSatPlacementSolver
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
         var counting = HostCounting.Detect(p, stayPut);
-        var fillShare = counting is null ? HostFillShare : CountingHostFillShare;
-        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * fillShare / Math.Max(1, LowerBounds.Hosts(p)));
-        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * fillShare, options.Seed, workers, out spent);
+        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
+        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out spent);
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
             incumbent = filled;

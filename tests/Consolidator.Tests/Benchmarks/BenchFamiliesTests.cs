@@ -70,6 +70,24 @@ public sealed class BenchFamiliesTests
     }
 
     [Fact]
+    public void A_folder_of_planetlab_days_is_planned_on_its_first_day()
+    {
+        // Separate days are separate samples of the fleet; all of them together overflow the inventory's memory.
+        using var shared = new TempDirectory();
+        foreach (var day in new[] { "20110412", "20110303" })
+        {
+            var folder = Path.Combine(shared.Path, "datasets", "planetlab", day);
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, "vm-a"), Enumerable.Repeat("12", 288));
+        }
+
+        var listed = new SharedDatasetsFamily(new BenchSettings { SharedFolder = shared.Path }, DatasetImporters.All).Cases();
+
+        Assert.Equal(["shared/planetlab/20110303"], listed.Cases.Select(c => c.Id));
+        Assert.Empty(listed.Skipped);
+    }
+
+    [Fact]
     public void Families_that_need_the_shared_folder_skip_with_a_message_when_it_is_absent()
     {
         var settings = new BenchSettings { SharedFolder = Path.Combine(Path.GetTempPath(), "no-such-shared-" + Guid.NewGuid().ToString("N")) };
