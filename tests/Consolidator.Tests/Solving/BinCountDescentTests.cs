@@ -10,37 +10,12 @@ using Consolidator.Solving;
 using Consolidator.Tests.Support;
 using Consolidator.Validation;
 
+using static Consolidator.Tests.Support.VectorPackingProblems;
+
 namespace Consolidator.Tests.Solving;
 
 public class BinCountDescentTests
 {
-    private static PlacementProblem Vbp(int[][] items, int capacity = 100)
-    {
-        var instance = new VectorPackingInstance("t", [.. Enumerable.Repeat(capacity, items[0].Length)],
-            [.. items.Select(i => i.ToImmutableArray())]);
-        var d = instance.ToDataset();
-        return PlacementProblem.From(d, ProfileBuilder.Build(d, instance.Windows(), 100), new PlacementOptions(0, 0));
-    }
-
-    /// <summary>k hosts each filled to exactly 100 in all three dimensions by three items, then shuffled.</summary>
-    private static int[][] Triplets(int k, int seed)
-    {
-        var rng = new Random(seed);
-        var items = new List<int[]>();
-        for (var b = 0; b < k; b++)
-        {
-            var (x, y, z) = (new int[3], new int[3], new int[3]);
-            for (var dim = 0; dim < 3; dim++)
-            {
-                x[dim] = rng.Next(22, 46);
-                y[dim] = rng.Next(22, 46);
-                z[dim] = 100 - x[dim] - y[dim];
-            }
-            items.AddRange([x, y, z]);
-        }
-        return [.. items.OrderBy(_ => rng.Next())];
-    }
-
     [Fact]
     public void Descent_reaches_the_planted_optimum_that_first_fit_misses()
     {
