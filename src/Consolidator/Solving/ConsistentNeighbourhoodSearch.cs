@@ -91,8 +91,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         for (var b = 0; b < _host.Length; b++) binOfHost[_host[b]] = b;
         _load = new long[_host.Length * _rows];
         _on = [.. _host.Select(_ => new List<int>())];
-        _open = [.. _host.Select(_ => true)];
-        _openCount = _host.Length;
+        _open = new bool[_host.Length]; // Load opens the hosts the start uses
         _binOf = new int[p.VmCount];
         _lockedUntil = new long[p.VmCount];
         _tabuUntil = new long[p.VmCount];
