@@ -57,6 +57,10 @@ public sealed record BenchRow
 
     public ImmutableSortedDictionary<string, double>? Measures { get; init; }
 
+    /// <summary>What the solver did, phase by phase (the plan's notes), for whoever wants to know why a row
+    /// came out as it did.</summary>
+    public ImmutableArray<string>? SolverNotes { get; init; }
+
     public double? RatioToLowerBound => Ratio(ActiveHosts, LowerBound);
     public double? RatioToOptimum => Ratio(ActiveHosts, Optimum);
     public double? RatioToPeakSizedFfd => Ratio(ActiveHosts, PeakSizedFfdHosts);

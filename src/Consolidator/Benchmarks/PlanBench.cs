@@ -51,6 +51,7 @@ public static class PlanBench
             Status = Names.Of(s.SolverStatus),
             PublishedLowerBound = setup.Published?.LowerBound,
             PublishedBestHeuristic = setup.Published?.BestHeuristic,
+            SolverNotes = s.Notes,
         };
     }
 }

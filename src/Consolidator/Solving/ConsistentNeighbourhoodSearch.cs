@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Consolidator.Generation;
 using Consolidator.Inventory;
 using Consolidator.Packing;
@@ -6,16 +7,23 @@ namespace Consolidator.Solving;
 
 /// <summary>Consistent neighbourhood search for objectives that only count identical hosts
 /// (<see cref="HostCounting"/>), after Buljubašić and Vasquez (Computers &amp; OR 76, 2016), who solved nearly
-/// every vector-packing benchmark with it. From a placement on U hosts, one host is switched off and its VMs
-/// wait in a pool; the search then works on the partial placement on U - 1 hosts, never overfilling one:
-/// a descent trades pool VMs into hosts for VMs of less volume, and when it is stuck a tabu move pushes a pool
-/// VM into the host where it evicts the least volume. When the pool empties, U - 1 hosts suffice, another host
-/// is switched off, and so on down to the lower bound. It needs no solver call, so it runs at fleet scale;
-/// its work is counted (row operations and candidates looked at) so that its share of the time limit is
-/// deterministic.</summary>
+/// every vector-packing benchmark with it. To go from U hosts to U - 1, three hosts are switched off and their
+/// VMs wait in a pool; the search works on the partial placement on U - 3 hosts, never overfilling one, until
+/// the pool fits the two spare hosts. A descent repacks each host from its VMs and the pool (the heaviest subset
+/// that fits, which moves volume out of the pool); when it is stuck, a tabu move pushes a pool VM into the host
+/// where it evicts the least volume. Then the next round aims one host lower, down to the lower bound. It needs
+/// no solver call, so it runs at fleet scale; its work is counted (row operations and candidates looked at) so
+/// that its share of the time limit is deterministic.</summary>
 internal sealed class ConsistentNeighbourhoodSearch
 {
     private const int MaxEvicted = 3, MinTenure = 3, MaxTenure = 12, RestartChoices = 3;
+
+    /// <summary>Hosts kept aside for the pool, as B&amp;V do: the search works on the open hosts minus these and one
+    /// more, and a round ends when the pool fits them, which is far easier to reach than an empty pool.</summary>
+    private const int SpareHosts = 2;
+
+    /// <summary>Nodes of the search that fits the pool into the spare hosts.</summary>
+    private const int MaxSpareNodes = 20_000;
 
     /// <summary>Hosts a tabu move, and the descent after it, look at: all of them on small instances, a random
     /// sample on fleets, where scanning every host per move would allow only a few hundred moves a second.</summary>
@@ -23,6 +31,9 @@ internal sealed class ConsistentNeighbourhoodSearch
 
     /// <summary>Tabu moves without a new least pool volume before the search restarts from its best placement.</summary>
     private const long StallMoves = 2000, StallMovesPerVm = 10;
+
+    /// <summary>Bounds on the pack-set search: VMs it chooses among, and nodes it visits per host.</summary>
+    private const int MaxPackCandidates = 24, MaxPackNodes = 4096, MinPackNodes = 256, PackNodesPerDescent = 262_144;
 
     private readonly PlacementProblem _p;
     private readonly SplitMix64 _rng;
@@ -43,6 +54,19 @@ internal sealed class ConsistentNeighbourhoodSearch
     private readonly List<(int A, int B, int C)> _subsets = [];
     private readonly List<int> _free = [];
     private readonly Dictionary<int, int> _binOfHost;
+    private readonly List<int> _candidates = [], _packChosen = [];
+    private readonly HashSet<int> _packBestSet = [];
+    private readonly long[] _packLoad;
+    private double[] _suffix = new double[64];
+    private double _packBest;
+    private int _packNodes, _packNodeLimit;
+    private bool _packFiltered;
+    private int[] _freshAfter = new int[64];
+    private readonly int[] _freshMark;   // [v]: equal to _freshEpoch while v is new to the pool
+    private int _freshEpoch;
+    private readonly List<int> _evicted = [];
+    private readonly List<int> _spare = [];
+    private readonly long[] _spareLoad;
     private long _iteration;
     private int _openCount;
 
@@ -97,6 +121,9 @@ internal sealed class ConsistentNeighbourhoodSearch
         _tabuUntil = new long[p.VmCount];
         _tabuBin = [.. Enumerable.Repeat(-1, p.VmCount)];
         _scratch = new long[_rows];
+        _packLoad = new long[_rows];
+        _freshMark = new int[p.VmCount];
+        _spareLoad = new long[SpareHosts * _rows];
         _order = [.. Enumerable.Range(0, _host.Length)];
         _binOfHost = binOfHost;
         Array.Fill(_binOf, -1);
@@ -128,21 +155,19 @@ internal sealed class ConsistentNeighbourhoodSearch
     public Placement Run(Placement start, int lowerBound, double budget, Func<bool> stop, Action<Placement>? onImprove = null)
     {
         var best = start;
-        if (_openCount <= lowerBound) return best;
+        if (_openCount <= Math.Max(1, lowerBound)) return best;
         var stallLimit = StallMoves + StallMovesPerVm * (long)_p.VmCount;
-        SwitchOff(0);
-        Descent(null);
+        StartRound(0);
         var (leastPool, stalled) = (double.MaxValue, 0L);
         while (Charged < budget && !stop())
         {
-            if (_pool.Count == 0)
+            if (PoolFitsSpareHosts())
             {
+                HostsSwitchedOff += best.ActiveHostCount - _openCount;
                 best = Snapshot();
-                HostsSwitchedOff++;
                 onImprove?.Invoke(best);
-                if (_openCount <= lowerBound) break;
-                SwitchOff(0);
-                Descent(null);
+                if (_openCount <= Math.Max(1, lowerBound)) break;
+                StartRound(0);
                 (leastPool, stalled) = (double.MaxValue, 0);
                 continue;
             }
@@ -153,44 +178,111 @@ internal sealed class ConsistentNeighbourhoodSearch
             if (pooled < leastPool - 1e-9) (leastPool, stalled) = (pooled, 0);
             else if (++stalled > stallLimit)
             {
-                // Stuck: start again from the best placement, switching off another of its emptiest hosts.
+                // Stuck: start again from the best placement, switching off other hosts among its emptiest.
                 Restarts++;
                 Load(best);
-                SwitchOff(_rng.Next(0, RestartChoices));
-                Descent(null);
+                StartRound(RestartChoices);
                 (leastPool, stalled) = (double.MaxValue, 0);
             }
         }
         return best;
     }
 
-    /// <summary>Switches off the open host of the given rank by volume (0 = least); its VMs go to the pool.</summary>
-    private void SwitchOff(int rank)
+    /// <summary>Aims at one host fewer than are open: switches off the spare hosts and one more, chosen among the
+    /// emptiest (with <paramref name="choice"/> more to choose from, at random); their VMs go to the pool, and the
+    /// round ends when the pool fits the spare hosts.</summary>
+    private void StartRound(int choice)
     {
-        var open = Enumerable.Range(0, _host.Length).Where(b => _open[b]).OrderBy(b => _on[b].Sum(v => _weight[v])).ThenBy(b => b).ToArray();
-        Steps += open.Length * 8L;
-        var least = open[Math.Min(rank, open.Length - 1)];
-        foreach (var v in _on[least].ToArray()) { Remove(v); _pool.Add(v); }
-        _open[least] = false;
-        _openCount--;
+        var spare = Math.Clamp(_openCount - 2, 0, SpareHosts);
+        var open = Enumerable.Range(0, _host.Length).Where(b => _open[b]).OrderBy(b => _on[b].Sum(v => _weight[v])).ThenBy(b => b).ToList();
+        Steps += open.Count * 8L;
+        var from = open.Take(Math.Min(open.Count, spare + 1 + choice)).ToList();
+        _spare.Clear();
+        for (var i = 0; i <= spare; i++)
+        {
+            var b = from[choice == 0 ? 0 : _rng.Next(0, from.Count)];
+            from.Remove(b);
+            foreach (var v in _on[b].ToArray()) { Remove(v); _pool.Add(v); }
+            _open[b] = false;
+            _openCount--;
+            if (i < spare) _spare.Add(b);
+        }
+        Descent(null);
     }
 
-    /// <summary>Trades one or two pool VMs into a host for none, one or two of its VMs with less volume, until no
-    /// host takes such a trade. With <paramref name="fresh"/>, only trades that take one of those VMs are tried.</summary>
+    /// <summary>When the pool fits the spare hosts (found by a bounded depth-first search, heaviest VMs first),
+    /// puts it there and returns true: the placement is then complete on one host fewer.</summary>
+    private bool PoolFitsSpareHosts()
+    {
+        if (_pool.Count == 0) return true;
+        var spare = _spare.Count;
+        if (spare == 0) return false;
+        Work += (long)_pool.Count * _rows;
+        for (var k = 0; k < _rows; k++)
+        {
+            long total = 0;
+            foreach (var v in _pool) total += _demand[v * _rows + k];
+            if (total > spare * _capacity[k]) return false;
+        }
+        Array.Fill(_spareLoad, 0L);
+        var items = _pool.OrderByDescending(v => _weight[v]).ThenBy(v => v).ToArray();
+        var into = new int[items.Length];
+        var nodes = 0;
+        bool Assign(int i, int used)
+        {
+            if (i == items.Length) return true;
+            if (++nodes > MaxSpareNodes) return false;
+            var v = items[i];
+            // Empty spare hosts are alike: only the first of them is tried.
+            for (var j = 0; j < Math.Min(spare, used + 1); j++)
+            {
+                Work += _rows;
+                var fits = true;
+                for (var k = 0; k < _rows && fits; k++) fits = _spareLoad[j * _rows + k] + _demand[v * _rows + k] <= _capacity[k];
+                if (!fits) continue;
+                for (var k = 0; k < _rows; k++) _spareLoad[j * _rows + k] += _demand[v * _rows + k];
+                into[i] = j;
+                if (Assign(i + 1, Math.Max(used, j + 1))) return true;
+                for (var k = 0; k < _rows; k++) _spareLoad[j * _rows + k] -= _demand[v * _rows + k];
+            }
+            return false;
+        }
+        var found = Assign(0, 0);
+        Steps += nodes;
+        if (!found) return false;
+        _pool.Clear();
+        for (var i = 0; i < items.Length; i++)
+        {
+            var b = _spare[into[i]];
+            if (!_open[b]) { _open[b] = true; _openCount++; }
+            Add(items[i], b);
+        }
+        return true;
+    }
+
+    /// <summary>Repacks hosts from their own VMs and the pool (<see cref="PackSet"/>) while that moves volume out of
+    /// the pool. With <paramref name="fresh"/> (the VMs a tabu move just put in the pool), and on every pass after
+    /// the first, only repacks that take a VM new to the pool are tried: the rest were tried before.</summary>
     private void Descent(IReadOnlyList<int>? fresh)
     {
         // After a tabu move only a sample of hosts is tried, so that a move costs the same on any fleet.
         var count = fresh is null ? _host.Length : Math.Min(_host.Length, MaxHostsPerMove);
-        var improved = true;
-        while (improved && _pool.Count > 0)
+        var filtered = fresh is not null;
+        _freshEpoch++;
+        if (fresh is not null) foreach (var v in fresh) _freshMark[v] = _freshEpoch;
+        while (_pool.Count > 0)
         {
-            improved = false;
+            _evicted.Clear();
             SampleHosts(count);
             for (var i = 0; i < count && _pool.Count > 0; i++)
             {
                 var b = _order[i];
-                if (_open[b] && TryTrade(b, fresh)) { improved = true; fresh = null; }
+                if (_open[b]) PackSet(b, filtered);
             }
+            if (_evicted.Count == 0) break;
+            filtered = true;
+            _freshEpoch++;
+            foreach (var v in _evicted) _freshMark[v] = _freshEpoch;
         }
     }
 
@@ -205,41 +297,99 @@ internal sealed class ConsistentNeighbourhoodSearch
         }
     }
 
-    private bool TryTrade(int b, IReadOnlyList<int>? fresh)
+    /// <summary>B&amp;V's pack-set step: the heaviest subset of the host's VMs and the pool that fits the host,
+    /// found by a bounded depth-first search; applied when it is heavier than what the host holds. Locked VMs
+    /// stay, a pool VM does not return to a host it just left, and when <paramref name="filtered"/> the subset must
+    /// take a VM marked fresh. VMs it moves out join the pool marked fresh.</summary>
+    // Hot from the first call: optimised at once, so that short runs cost what their counted work says.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool PackSet(int b, bool filtered)
     {
-        var slack = SlackVolume(b);
-        // Tabu holds here too, or the descent would undo the last tabu move at once.
-        var outs = Subsets(_on[b], 2);
-        (int InA, int InB, int OutA, int OutB, double Gain) bestTrade = (-1, -1, -1, -1, 1e-9);
-        for (var i = 0; i < _pool.Count; i++)
-            for (var j = i; j < _pool.Count; j++)
-            {
-                int inA = _pool[i], inB = j == i ? -1 : _pool[j];
-                if (fresh is not null && !fresh.Contains(inA) && (inB < 0 || !fresh.Contains(inB))) continue;
-                if (Tabu(inA, b) || (inB >= 0 && Tabu(inB, b))) continue;
-                Steps += 1 + outs.Count;
-                var inWeight = _weight[inA] + (inB >= 0 ? _weight[inB] : 0);
-                if (inWeight <= bestTrade.Gain) continue;
-                foreach (var (outA, outB, _) in outs)
-                {
-                    var outWeight = (outA >= 0 ? _weight[outA] : 0) + (outB >= 0 ? _weight[outB] : 0);
-                    var gain = inWeight - outWeight;
-                    // The volume added can never exceed the room left: a cheap test before the rows.
-                    if (gain <= bestTrade.Gain || gain > slack + 1e-9) continue;
-                    if (Fits(b, inA, inB, outA, outB)) bestTrade = (inA, inB, outA, outB, gain);
-                }
-            }
-        if (bestTrade.InA < 0) return false;
-        var (ia, ib, oa, ob, _) = bestTrade;
-        if (oa >= 0) { Remove(oa); _pool.Add(oa); }
-        if (ob >= 0) { Remove(ob); _pool.Add(ob); }
-        _pool.Remove(ia); Add(ia, b);
-        if (ib >= 0) { _pool.Remove(ib); Add(ib, b); }
+        var held = 0.0;
+        foreach (var v in _on[b]) held += _weight[v];
+        var c = _candidates;
+        c.Clear();
+        Array.Fill(_packLoad, 0L, 0, _rows);
+        var forced = 0.0;
+        foreach (var v in _on[b])
+            if (Locked(v)) { forced += _weight[v]; for (var k = 0; k < _rows; k++) _packLoad[k] += _demand[v * _rows + k]; }
+            else c.Add(v);
+        foreach (var v in _pool)
+            if (!Tabu(v, b)) c.Add(v);
+        if (c.Count > MaxPackCandidates)
+        {
+            // The host's own VMs stay candidates; the pool's lightest wait.
+            var own = c.Where(v => _binOf[v] == b).ToList();
+            c.RemoveAll(v => _binOf[v] == b);
+            c.Sort((x, y) => _weight[y].CompareTo(_weight[x]));
+            c.RemoveRange(Math.Max(0, MaxPackCandidates - own.Count), Math.Max(0, c.Count - Math.Max(0, MaxPackCandidates - own.Count)));
+            c.AddRange(own);
+        }
+        // Fresh VMs first when one must be taken: the search can then stop as soon as it has passed them all.
+        c.Sort((x, y) => IsFresh(y, filtered).CompareTo(IsFresh(x, filtered)) is var f && f != 0 ? f
+            : _weight[y].CompareTo(_weight[x]) is var o && o != 0 ? o : x.CompareTo(y));
+        Steps += c.Count * 4L;
+        if (_suffix.Length < c.Count + 1) _suffix = new double[2 * c.Count + 1];
+        if (_freshAfter.Length < c.Count + 1) _freshAfter = new int[2 * c.Count + 1];
+        _suffix[c.Count] = 0;
+        _freshAfter[c.Count] = 0;
+        for (var i = c.Count - 1; i >= 0; i--)
+        {
+            _suffix[i] = _suffix[i + 1] + _weight[c[i]];
+            _freshAfter[i] = _freshAfter[i + 1] + (IsFresh(c[i], filtered) ? 1 : 0);
+        }
+        if (filtered && _freshAfter[0] == 0) return false;
+        _packBest = held + 1e-9;
+        _packBestSet.Clear();
+        _packChosen.Clear();
+        _packNodes = 0;
+        // A descent visits every open host (or a sample of them): the nodes per host shrink as hosts grow, so
+        // that a descent costs about the same on any fleet.
+        _packNodeLimit = Math.Clamp(PackNodesPerDescent / Math.Max(1, Math.Min(_openCount, MaxHostsPerMove)), MinPackNodes, MaxPackNodes);
+        _packFiltered = filtered;
+        Pack(0, forced, 0);
+        Steps += _packNodes;
+        if (_packBest <= held + 1e-9) return false;
+        foreach (var v in _on[b].ToArray())
+            if (!Locked(v) && !_packBestSet.Contains(v)) { Remove(v); _pool.Add(v); _evicted.Add(v); _freshMark[v] = _freshEpoch; }
+        foreach (var v in _packBestSet)
+            if (_binOf[v] != b) { _pool.Remove(v); Add(v, b); }
         return true;
+    }
+
+    /// <summary>Depth-first over the candidates, heaviest first: take <c>c[i]</c> when it fits, then leave it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Pack(int i, double weight, int freshTaken)
+    {
+        if (++_packNodes > _packNodeLimit) return;
+        if (weight > _packBest && (!_packFiltered || freshTaken > 0))
+        {
+            _packBest = weight;
+            _packBestSet.Clear();
+            _packBestSet.UnionWith(_packChosen);
+        }
+        var c = _candidates;
+        // A host holds at most one host's worth of volume in every row: weight never exceeds the row count.
+        if (i >= c.Count || weight + Math.Min(_suffix[i], _rows - weight) <= _packBest) return;
+        if (_packFiltered && freshTaken == 0 && _freshAfter[i] == 0) return;
+        var v = c[i];
+        Work += _rows;
+        var fits = true;
+        for (var k = 0; k < _rows && fits; k++) fits = _packLoad[k] + _demand[v * _rows + k] <= _capacity[k];
+        if (fits)
+        {
+            for (var k = 0; k < _rows; k++) _packLoad[k] += _demand[v * _rows + k];
+            _packChosen.Add(v);
+            Pack(i + 1, weight + _weight[v], freshTaken + (IsFresh(v, _packFiltered) ? 1 : 0));
+            _packChosen.RemoveAt(_packChosen.Count - 1);
+            for (var k = 0; k < _rows; k++) _packLoad[k] -= _demand[v * _rows + k];
+        }
+        Pack(i + 1, weight, freshTaken);
     }
 
     /// <summary>Pushes a random pool VM into the open host where it evicts the least volume (none when it fits),
     /// never evicting a VM inserted in the last few moves, nor returning a VM to a host it just left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<int> TabuMove()
     {
         _iteration++;
@@ -290,12 +440,15 @@ internal sealed class ConsistentNeighbourhoodSearch
         return evicted;
     }
 
+    private bool IsFresh(int v, bool filtered) => filtered && _binOf[v] < 0 && _freshMark[v] == _freshEpoch;
+
     private bool Locked(int v) => _lockedUntil[v] > _iteration;
 
     private bool Tabu(int v, int b) => _tabuBin[v] == b && _tabuUntil[v] > _iteration;
 
     /// <summary>The empty set and every subset of up to <paramref name="size"/> (at most 3) of the VMs, as
     /// triples padded with -1; locked VMs are left out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<(int A, int B, int C)> Subsets(List<int> vms, int size)
     {
         _subsets.Clear();
@@ -319,6 +472,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     }
 
     /// <summary>True when evicting the given VMs removes every overflow left in the scratch rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Covers(int a, int b, int c)
     {
         Work += _rows;
@@ -332,28 +486,6 @@ internal sealed class ConsistentNeighbourhoodSearch
             if (over > 0) return false;
         }
         return true;
-    }
-
-    private bool Fits(int b, int inA, int inB, int outA, int outB)
-    {
-        Work += _rows;
-        for (var k = 0; k < _rows; k++)
-        {
-            var load = _load[b * _rows + k] + _demand[inA * _rows + k];
-            if (inB >= 0) load += _demand[inB * _rows + k];
-            if (outA >= 0) load -= _demand[outA * _rows + k];
-            if (outB >= 0) load -= _demand[outB * _rows + k];
-            if (load > _capacity[k]) return false;
-        }
-        return true;
-    }
-
-    private double SlackVolume(int b)
-    {
-        Work += _rows;
-        double slack = 0;
-        for (var k = 0; k < _rows; k++) slack += (_capacity[k] - _load[b * _rows + k]) / (double)Math.Max(1, _capacity[k]);
-        return slack;
     }
 
     private Placement Snapshot() => new([.. _binOf.Select(b => _host[b])]);

@@ -28,6 +28,7 @@ public class PlantedInstancePlanningTests(ITestOutputHelper output)
         output.WriteLine($"planted optimum {k} hosts, {planted.Dataset.Vms.Length} VMs");
         output.WriteLine($"planner: {plan.Summary.ActiveHostsAfter} hosts ({plan.Summary.SolverStatus}, gap {plan.Summary.Gap:P2}, lower bound {plan.Summary.HostLowerBound})");
         output.WriteLine($"peak-sized FFD: {peak.ActiveHostCount} hosts; temporal FFD: {temporal.ActiveHostCount} hosts");
+        foreach (var note in plan.Summary.Notes) output.WriteLine(note);
 
         Assert.Equal(k, plan.Summary.HostLowerBound);
         Assert.InRange(plan.Summary.ActiveHostsAfter, k, (int)(1.1 * k));

@@ -32,6 +32,23 @@ public class ConsistentNeighbourhoodSearchTests
     }
 
     [Fact]
+    public void Search_recovers_every_planted_triplet_on_forty_hosts()
+    {
+        // As the Falkenauer triplet class: every optimal host holds exactly three VMs that fill it. The pool must
+        // then fit the two spare hosts exactly, which an empty-pool target on U - 1 hosts rarely reached.
+        for (var seed = 1; seed <= 4; seed++)
+        {
+            var p = Vbp(Triplets(40, seed));
+            var ffd = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
+
+            var best = new ConsistentNeighbourhoodSearch(p, ffd, seed: 1).Run(ffd, LowerBounds.Hosts(p), budget: 2, stop: () => false);
+
+            Assert.Equal(40, best.ActiveHostCount);
+            Assert.Empty(PlanValidator.CheckPlacement(p, best));
+        }
+    }
+
+    [Fact]
     public void Same_seed_and_budget_give_the_same_placement()
     {
         var p = Vbp(Triplets(12, seed: 3));
@@ -68,17 +85,17 @@ public class ConsistentNeighbourhoodSearchTests
             var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
             var improvements = new List<Placement>();
 
-            var best = new ConsistentNeighbourhoodSearch(p, start, seed).Run(start, LowerBounds.Hosts(p), budget: 0.02, stop: () => false, improvements.Add);
+            var best = new ConsistentNeighbourhoodSearch(p, start, seed).Run(start, LowerBounds.Hosts(p), budget: 0.005, stop: () => false, improvements.Add);
 
             Assert.Empty(PlanValidator.CheckPlacement(p, best));
             Assert.True(best.ActiveHostCount <= start.ActiveHostCount);
             Assert.True(best.ActiveHostCount >= LowerBounds.Hosts(p));
-            // Each reported improvement is a complete, valid placement on one host fewer than the one before.
+            // Each reported improvement is a complete, valid placement on fewer hosts than the one before.
             var previous = start.ActiveHostCount;
             foreach (var better in improvements)
             {
                 Assert.Empty(PlanValidator.CheckPlacement(p, better));
-                Assert.Equal(previous - 1, better.ActiveHostCount);
+                Assert.True(better.ActiveHostCount < previous);
                 previous = better.ActiveHostCount;
             }
             Assert.Equal(previous, best.ActiveHostCount);
