@@ -60,7 +60,8 @@ internal sealed class ConsistentNeighbourhoodSearch
     private double[] _suffix = new double[64];
     private double _packBest;
     private int _packNodes, _packNodeLimit;
-    private bool _packFiltered;
+    private bool _packFiltered, _sortFiltered;
+    private readonly Comparison<int> _packOrder, _byHostThenOrder;
     private int[] _freshAfter = new int[64];
     private readonly int[] _freshMark;   // [v]: equal to _freshEpoch while v is new to the pool
     private int _freshEpoch;
@@ -123,6 +124,10 @@ internal sealed class ConsistentNeighbourhoodSearch
         _scratch = new long[_rows];
         _packLoad = new long[_rows];
         _freshMark = new int[p.VmCount];
+        _packOrder = (x, y) => IsFresh(y, _sortFiltered).CompareTo(IsFresh(x, _sortFiltered)) is var f && f != 0 ? f
+            : _weight[y].CompareTo(_weight[x]) is var o && o != 0 ? o : x.CompareTo(y);
+        // The host's own VMs first, then the pool's in pack order, so that cutting the list keeps the own VMs.
+        _byHostThenOrder = (x, y) => (_binOf[y] >= 0).CompareTo(_binOf[x] >= 0) is var h && h != 0 ? h : _packOrder(x, y);
         _spareLoad = new long[SpareHosts * _rows];
         _order = [.. Enumerable.Range(0, _host.Length)];
         _binOfHost = binOfHost;
@@ -305,6 +310,14 @@ internal sealed class ConsistentNeighbourhoodSearch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool PackSet(int b, bool filtered)
     {
+        if (filtered)
+        {
+            // Nothing new in the pool that this host may take: nothing to try.
+            var any = false;
+            foreach (var v in _pool) if (IsFresh(v, true) && !Tabu(v, b)) { any = true; break; }
+            Steps += _pool.Count;
+            if (!any) return false;
+        }
         var held = 0.0;
         foreach (var v in _on[b]) held += _weight[v];
         var c = _candidates;
@@ -316,19 +329,18 @@ internal sealed class ConsistentNeighbourhoodSearch
             else c.Add(v);
         foreach (var v in _pool)
             if (!Tabu(v, b)) c.Add(v);
+        _sortFiltered = filtered;
         if (c.Count > MaxPackCandidates)
         {
             // The host's own VMs stay candidates; the pool's lightest wait.
-            var own = c.Where(v => _binOf[v] == b).ToList();
-            c.RemoveAll(v => _binOf[v] == b);
-            c.Sort((x, y) => _weight[y].CompareTo(_weight[x]));
-            c.RemoveRange(Math.Max(0, MaxPackCandidates - own.Count), Math.Max(0, c.Count - Math.Max(0, MaxPackCandidates - own.Count)));
-            c.AddRange(own);
+            c.Sort(_byHostThenOrder);
+            c.RemoveRange(MaxPackCandidates, c.Count - MaxPackCandidates);
+            Steps += c.Count * 8L;
         }
         // Fresh VMs first when one must be taken: the search can then stop as soon as it has passed them all.
-        c.Sort((x, y) => IsFresh(y, filtered).CompareTo(IsFresh(x, filtered)) is var f && f != 0 ? f
-            : _weight[y].CompareTo(_weight[x]) is var o && o != 0 ? o : x.CompareTo(y));
-        Steps += c.Count * 4L;
+        c.Sort(_packOrder);
+        // Sorting with a comparison delegate and the bookkeeping around it: a step per candidate and level.
+        Steps += c.Count * ((long)Math.Log2(c.Count + 1) + 1) + 10;
         if (_suffix.Length < c.Count + 1) _suffix = new double[2 * c.Count + 1];
         if (_freshAfter.Length < c.Count + 1) _freshAfter = new int[2 * c.Count + 1];
         _suffix[c.Count] = 0;
@@ -348,7 +360,8 @@ internal sealed class ConsistentNeighbourhoodSearch
         _packNodeLimit = Math.Clamp(PackNodesPerDescent / Math.Max(1, Math.Min(_openCount, MaxHostsPerMove)), MinPackNodes, MaxPackNodes);
         _packFiltered = filtered;
         Pack(0, forced, 0);
-        Steps += _packNodes;
+        // A node is a recursive call with its bound and fresh tests besides its row checks: two steps, measured.
+        Steps += 2L * _packNodes;
         if (_packBest <= held + 1e-9) return false;
         foreach (var v in _on[b].ToArray())
             if (!Locked(v) && !_packBestSet.Contains(v)) { Remove(v); _pool.Add(v); _evicted.Add(v); _freshMark[v] = _freshEpoch; }
