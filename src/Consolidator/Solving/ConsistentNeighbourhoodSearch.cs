@@ -216,7 +216,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     }
 
     /// <summary>When the pool fits the spare hosts (found by a bounded depth-first search, heaviest VMs first),
-    /// puts it there and returns true: the placement is then complete on one host fewer.</summary>
+    /// puts it there and returns true: the placement is then complete on fewer hosts (two fewer when one spare suffices).</summary>
     private bool PoolFitsSpareHosts()
     {
         if (_pool.Count == 0) return true;
