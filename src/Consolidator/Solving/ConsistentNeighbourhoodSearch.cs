@@ -60,7 +60,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     private double[] _suffix = new double[64];
     private double _packBest;
     private int _packNodes, _packNodeLimit;
-    private bool _packFiltered, _sortFiltered;
+    private bool _filtered;              // this repack must take a fresh VM
     private readonly Comparison<int> _packOrder, _byHostThenOrder;
     private int[] _freshAfter = new int[64];
     private readonly int[] _freshMark;   // [v]: equal to _freshEpoch while v is new to the pool
@@ -74,7 +74,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     /// <summary>Row operations done so far (a load or demand row added or compared).</summary>
     public long Work { get; private set; }
 
-    /// <summary>Other steps done so far: candidate trades and evictions looked at, hosts visited.</summary>
+    /// <summary>Other steps done so far: repack nodes and candidates sorted, evictions looked at, hosts visited.</summary>
     public long Steps { get; private set; }
 
     /// <summary>Seconds charged for the work so far, at what a row operation and a step cost here, so that with
@@ -124,7 +124,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         _scratch = new long[_rows];
         _packLoad = new long[_rows];
         _freshMark = new int[p.VmCount];
-        _packOrder = (x, y) => IsFresh(y, _sortFiltered).CompareTo(IsFresh(x, _sortFiltered)) is var f && f != 0 ? f
+        _packOrder = (x, y) => IsFresh(y).CompareTo(IsFresh(x)) is var f && f != 0 ? f
             : _weight[y].CompareTo(_weight[x]) is var o && o != 0 ? o : x.CompareTo(y);
         // The host's own VMs first, then the pool's in pack order, so that cutting the list keeps the own VMs.
         _byHostThenOrder = (x, y) => (_binOf[y] >= 0).CompareTo(_binOf[x] >= 0) is var h && h != 0 ? h : _packOrder(x, y);
@@ -310,11 +310,12 @@ internal sealed class ConsistentNeighbourhoodSearch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool PackSet(int b, bool filtered)
     {
+        _filtered = filtered;
         if (filtered)
         {
             // Nothing new in the pool that this host may take: nothing to try.
             var any = false;
-            foreach (var v in _pool) if (IsFresh(v, true) && !Tabu(v, b)) { any = true; break; }
+            foreach (var v in _pool) if (IsFresh(v) && !Tabu(v, b)) { any = true; break; }
             Steps += _pool.Count;
             if (!any) return false;
         }
@@ -329,7 +330,6 @@ internal sealed class ConsistentNeighbourhoodSearch
             else c.Add(v);
         foreach (var v in _pool)
             if (!Tabu(v, b)) c.Add(v);
-        _sortFiltered = filtered;
         if (c.Count > MaxPackCandidates)
         {
             // The host's own VMs stay candidates; the pool's lightest wait.
@@ -348,7 +348,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         for (var i = c.Count - 1; i >= 0; i--)
         {
             _suffix[i] = _suffix[i + 1] + _weight[c[i]];
-            _freshAfter[i] = _freshAfter[i + 1] + (IsFresh(c[i], filtered) ? 1 : 0);
+            _freshAfter[i] = _freshAfter[i + 1] + (IsFresh(c[i]) ? 1 : 0);
         }
         if (filtered && _freshAfter[0] == 0) return false;
         _packBest = held + 1e-9;
@@ -358,7 +358,6 @@ internal sealed class ConsistentNeighbourhoodSearch
         // A descent visits every open host (or a sample of them): the nodes per host shrink as hosts grow, so
         // that a descent costs about the same on any fleet.
         _packNodeLimit = Math.Clamp(PackNodesPerDescent / Math.Max(1, Math.Min(_openCount, MaxHostsPerMove)), MinPackNodes, MaxPackNodes);
-        _packFiltered = filtered;
         Pack(0, forced, 0);
         // A node is a recursive call with its bound and fresh tests besides its row checks: two steps, measured.
         Steps += 2L * _packNodes;
@@ -375,7 +374,7 @@ internal sealed class ConsistentNeighbourhoodSearch
     private void Pack(int i, double weight, int freshTaken)
     {
         if (++_packNodes > _packNodeLimit) return;
-        if (weight > _packBest && (!_packFiltered || freshTaken > 0))
+        if (weight > _packBest && (!_filtered || freshTaken > 0))
         {
             _packBest = weight;
             _packBestSet.Clear();
@@ -384,7 +383,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         var c = _candidates;
         // A host holds at most one host's worth of volume in every row: weight never exceeds the row count.
         if (i >= c.Count || weight + Math.Min(_suffix[i], _rows - weight) <= _packBest) return;
-        if (_packFiltered && freshTaken == 0 && _freshAfter[i] == 0) return;
+        if (_filtered && freshTaken == 0 && _freshAfter[i] == 0) return;
         var v = c[i];
         Work += _rows;
         var fits = true;
@@ -393,7 +392,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         {
             for (var k = 0; k < _rows; k++) _packLoad[k] += _demand[v * _rows + k];
             _packChosen.Add(v);
-            Pack(i + 1, weight + _weight[v], freshTaken + (IsFresh(v, _packFiltered) ? 1 : 0));
+            Pack(i + 1, weight + _weight[v], freshTaken + (IsFresh(v) ? 1 : 0));
             _packChosen.RemoveAt(_packChosen.Count - 1);
             for (var k = 0; k < _rows; k++) _packLoad[k] -= _demand[v * _rows + k];
         }
@@ -453,7 +452,7 @@ internal sealed class ConsistentNeighbourhoodSearch
         return evicted;
     }
 
-    private bool IsFresh(int v, bool filtered) => filtered && _binOf[v] < 0 && _freshMark[v] == _freshEpoch;
+    private bool IsFresh(int v) => _filtered && _binOf[v] < 0 && _freshMark[v] == _freshEpoch;
 
     private bool Locked(int v) => _lockedUntil[v] > _iteration;
 
