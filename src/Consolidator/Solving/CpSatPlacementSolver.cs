@@ -17,6 +17,9 @@ public static class CpSatPlacementSolver
     /// <summary>Share of the time limit the host-by-host fill may take, and its cap per host.</summary>
     public const double HostFillShare = 0.25, MaxSecondsPerHostFill = 0.5;
 
+    /// <summary>Most of the time limit the exact-fill search may take (it stops sooner when it stops finding).</summary>
+    public const double ExactFillShare = 0.6;
+
     /// <summary>Share of the time limit the whole model gets before LNS takes over.</summary>
     public const double FullModelShare = 0.4;
 
@@ -59,8 +62,18 @@ public static class CpSatPlacementSolver
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
         var counting = HostCounting.Detect(p, stayPut);
+        var exactSets = counting is null ? [] : ExactSets(p, options, clock, notes, ref spent, workers);
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
-        var filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out spent);
+        double fillSpent = 0;
+        var filled = exactSets.Count > 0
+            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out fillSpent)
+            : null;
+        spent += fillSpent;
+        if (filled is null)
+        {
+            filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out fillSpent);
+            spent += fillSpent;
+        }
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
             incumbent = filled;
@@ -155,6 +168,33 @@ public static class CpSatPlacementSolver
         if (status == SolveStatus.HeuristicFallback)
             notes.Add("CP-SAT found nothing better than the first-fit-decreasing warm start in the time limit; the plan is that heuristic's placement");
         return Result(p, improved, status, bound, clock, notes);
+    }
+
+    /// <summary>Sets of VMs that fill a host exactly (identical hosts only), found within a share of the limit.</summary>
+    private static List<int[]> ExactSets(PlacementProblem p, SolverOptions options, Stopwatch clock,
+        ImmutableArray<string>.Builder notes, ref double spent, int workers)
+    {
+        var started = clock.Elapsed.TotalSeconds;
+        var budget = options.TimeLimitSeconds * ExactFillShare;
+        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed,
+            () => clock.Elapsed.TotalSeconds - started > (workers == 1 ? 2 * budget + 1 : budget));
+        if (search is null) return sets;
+        spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
+        notes.Add(string.Format(CultureInfo.InvariantCulture,
+            "exact-fill search: {0} set(s) of VMs that fill a host exactly ({1} VMs) in {2} trials, {3:0.0} s ({4:0.0} s of counted work)",
+            sets.Count, sets.Sum(s => s.Length), search.Trials, clock.Elapsed.TotalSeconds - started, search.Charged));
+        return sets;
+    }
+
+    /// <summary>Each exact set on a host of its own (the first hosts: all are identical here) and every other VM
+    /// unplaced, for <see cref="HostByHostFill.Refill"/> to fill onto the rest of the hosts.</summary>
+    private static Placement AroundSets(PlacementProblem p, List<int[]> sets, out HashSet<int> rest)
+    {
+        var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
+        for (var s = 0; s < sets.Count; s++)
+            foreach (var v in sets[s]) hostOf[v] = s;
+        rest = [.. Enumerable.Range(sets.Count, Math.Max(0, p.HostCount - sets.Count))];
+        return new Placement([.. hostOf]);
     }
 
     private static Placement Consistent(PlacementProblem p, Placement incumbent, int hostBound, double budget, int seed,

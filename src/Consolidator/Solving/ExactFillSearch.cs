@@ -1,0 +1,350 @@
+using Consolidator.Inventory;
+using Consolidator.Packing;
+
+namespace Consolidator.Solving;
+
+/// <summary>Finds disjoint sets of VMs that fill an identical host exactly: their demands add up to the usable
+/// capacity in every window of the scarce resource and fit in the other. Such a set wastes nothing, so it gets a
+/// host of its own before the rest is packed (the idea behind minimum-bin-slack packing, taken to whole sets).
+/// Local search rarely assembles one: a host's VMs must match in every window at once, a k-sum in as many
+/// dimensions as windows. The search meets in the middle instead. Each VM gets a random additive 64-bit hash
+/// of its demand rows, so a set's hash is the sum of its members' and a filling set hashes to the capacity's.
+/// A trial picks a residue c of the hash's low bits, stores every a-subset whose hash has residue c, and looks up
+/// every b-subset whose residue completes it: any set of a + b VMs is found in the trials where one of its
+/// splits has residue c. Sets of 2 to 8 VMs are searched. A trial costs about N^b / M and finds a set with odds
+/// C(a + b, a) / M, so sets of 7 and 8 VMs cost N^4 each: the search pays off on a few thousand VMs at most, and
+/// each set found makes the next cheaper. Work is counted, so with one worker the result is repeatable.
+/// Only for identical hosts (the caller checks): every host's usable capacity is host 0's.</summary>
+internal sealed class ExactFillSearch
+{
+    /// <summary>Above this many VMs the pair table (one entry per pair) and the N^(k/2) cost of a trial are out of
+    /// reach: sets are not searched.</summary>
+    public const int MaxVms = 4000;
+
+    /// <summary>Fewest distinct demand rows for a filling set to mean anything. In a few rows many sets fill a host
+    /// by chance, and taking one may strand the VMs of better ones (a 3-row vector-packing instance lost a bin that
+    /// way); in many rows a filling set is almost surely a group whose peaks were made to complement each other.</summary>
+    public const int MinRows = 8;
+
+    /// <summary>Subsets the stored side of a trial may hold, and the other side may enumerate: the residue modulus
+    /// is the smallest power of two that respects both. A smaller modulus costs fewer trials per set found.</summary>
+    private const double MaxStored = 1 << 18, MaxEnumerated = 1 << 24;
+
+    /// <summary>Largest residue modulus, which sizes the bucket offsets: a split that needs more is skipped.</summary>
+    private const ulong MaxModulus = 1 << 22;
+
+    /// <summary>Calibrated against wall time: one enumerated subset or hash probe.</summary>
+    private const double SecondsPerOperation = 5e-9;
+
+    /// <summary>Work each split may take to show it finds anything, as a share of the budget.</summary>
+    private const double MinDryShare = 0.01;
+
+    /// <summary>The search gives up when its dry spell reaches this many times its work per set found.</summary>
+    private const int DryFactor = 4;
+
+    /// <summary>Trials a split gets without a find before its turn may end, unless they cost two probes.</summary>
+    private const int MinDryTrials = 4;
+
+    /// <summary>Most of the budget left that one turn may take.</summary>
+    private const double TurnShare = 0.5;
+
+    /// <summary>The index is rebuilt once this fraction of its VMs (inverted) has gone into sets.</summary>
+    private const int ReindexFraction = 10;
+
+    /// <summary>Operations one visited subset counts for: a hash-table access outside the cache dominates.</summary>
+    private const int VisitOperations = 4;
+
+    private static readonly (int A, int B)[] Splits = [(1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 4), (4, 4)];
+
+    private readonly PlacementProblem _p;
+    private readonly Resource _scarce;
+    private readonly ulong[] _hash;
+    private readonly ulong _target;
+    private readonly bool[] _taken;
+    private readonly Random _random;
+    private int[] _items = [];
+    private int[] _singleStart = [], _single = [];
+    private int[] _pairStart = [];
+    private long[] _pair = [];
+    private ulong _mask;
+    private readonly ulong[] _keys = new ulong[2 * (int)MaxStored], _values = new ulong[2 * (int)MaxStored];
+    private int _stored;
+    private int _takenSinceIndex;
+    private bool _storing;
+    private List<int[]> _found = [];
+
+    public long Operations { get; private set; }
+    public double Charged => Operations * SecondsPerOperation;
+    public int Trials { get; private set; }
+
+    private ExactFillSearch(PlacementProblem p, Resource scarce, int seed)
+    {
+        _p = p;
+        _scarce = scarce;
+        _random = new Random(seed);
+        var factors = new ulong[p.WindowCount];
+        for (var w = 0; w < factors.Length; w++) factors[w] = (ulong)_random.NextInt64() | 1UL;
+        // Residues are the hash's low bits, which a factor common to every demand (millicores are often whole
+        // multiples of 1,000 = 8 x 125) would pin to zero: the hash is of the demands divided by their gcd.
+        var unit = (ulong)p.Usable(0, scarce);
+        for (var v = 0; v < p.VmCount; v++)
+            for (var w = 0; w < p.WindowCount; w++) unit = Gcd(unit, (ulong)p.Demand(v, scarce, w));
+        unit = Math.Max(1, unit);
+        _hash = new ulong[p.VmCount];
+        for (var v = 0; v < p.VmCount; v++)
+            for (var w = 0; w < factors.Length; w++) _hash[v] += factors[w] * ((ulong)p.Demand(v, scarce, w) / unit);
+        for (var w = 0; w < factors.Length; w++) _target += factors[w] * ((ulong)p.Usable(0, scarce) / unit);
+        _taken = new bool[p.VmCount];
+        _items = [.. Enumerable.Range(0, p.VmCount)];
+    }
+
+    /// <summary>The filling sets found within <paramref name="budget"/> seconds of counted work (or of wall time
+    /// once <paramref name="stop"/> says so), or none when the instance is too large or no set can exist.</summary>
+    public static (List<int[]> Sets, ExactFillSearch? Search) Find(PlacementProblem p, double budget, int seed, Func<bool> stop)
+    {
+        if (p.VmCount > MaxVms || p.VmCount < 2) return ([], null);
+        var scarce = ScarceResource(p, out var fillable);
+        if (!fillable || DistinctRows(p, scarce) < MinRows) return ([], null);
+        var search = new ExactFillSearch(p, scarce, seed);
+        return (search.Run(budget, stop), search);
+    }
+
+    private static ulong Gcd(ulong a, ulong b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
+
+    /// <summary>Windows whose demand rows differ from every earlier window's.</summary>
+    private static int DistinctRows(PlacementProblem p, Resource r)
+    {
+        var distinct = new List<int>();
+        for (var w = 0; w < p.WindowCount; w++)
+            if (!distinct.Any(d => Enumerable.Range(0, p.VmCount).All(v => p.Demand(v, r, d) == p.Demand(v, r, w)))) distinct.Add(w);
+        return distinct.Count;
+    }
+
+    /// <summary>The resource whose demand comes closest to the capacity; fillable is false when some window's
+    /// total demand is below one host's capacity, so no set can fill it.</summary>
+    private static Resource ScarceResource(PlacementProblem p, out bool fillable)
+    {
+        var best = Resource.Cpu;
+        var bestRatio = -1.0;
+        foreach (var r in Resources.All)
+        {
+            var ratio = double.MaxValue;
+            for (var w = 0; w < p.WindowCount; w++)
+            {
+                long total = 0;
+                for (var v = 0; v < p.VmCount; v++) total += p.Demand(v, r, w);
+                ratio = Math.Min(ratio, (double)total / Math.Max(1, p.Usable(0, r)));
+            }
+            if (ratio > bestRatio) (best, bestRatio) = (r, ratio);
+        }
+        fillable = bestRatio >= 1;
+        return best;
+    }
+
+    /// <summary>Rounds over the splits, smallest first, while some split still finds sets. A turn ends when the
+    /// split has had <see cref="MinDryTrials"/> trials without a find (or two probes' worth) and its dry spell is
+    /// at least a probe and
+    /// <see cref="DryFactor"/> times its work per set found, or when it has taken <see cref="TurnShare"/> of the
+    /// budget left, so the larger splits get their turn while the VMs left make them cheaper. A split whose
+    /// modulus is 1 enumerates everything in one trial and is then done for good.</summary>
+    private List<int[]> Run(double budget, Func<bool> stop)
+    {
+        var sets = new List<int[]>();
+        var probe = (long)(budget * MinDryShare / SecondsPerOperation);
+        var exhausted = new bool[Splits.Length];
+        var budgetOperations = (long)(budget / SecondsPerOperation);
+        for (var finding = true; finding && Charged < budget && !stop();)
+        {
+            finding = false;
+            for (var i = 0; i < Splits.Length && Charged < budget && !stop(); i++)
+            {
+                var (a, b) = Splits[i];
+                if (exhausted[i] || !Index(a, b)) continue;
+                var started = Operations;
+                var cap = (long)((budgetOperations - Operations) * TurnShare);
+                var lastHit = Operations;
+                var hits = 0;
+                var dry = 0;
+                while (_items.Length - _takenSinceIndex >= a + b && Charged < budget && !stop() && Operations - started < cap)
+                {
+                    var found = Trial(a, b);
+                    if (found.Count > 0)
+                    {
+                        sets.AddRange(found);
+                        hits += found.Count;
+                        lastHit = Operations;
+                        finding = true;
+                        dry = 0;
+                        _takenSinceIndex += found.Sum(s => s.Length);
+                        // Taken VMs only cost wasted enumeration until the index is rebuilt without them.
+                        if (_takenSinceIndex * ReindexFraction > _items.Length && !Index(a, b)) break;
+                        continue;
+                    }
+                    if (_mask == 0) { exhausted[i] = true; break; }
+                    var dryWork = Operations - lastHit;
+                    if ((++dry >= MinDryTrials || dryWork > 2 * probe) && dryWork > Math.Max(probe, DryFactor * (lastHit - started) / Math.Max(1, hits))) break;
+                }
+            }
+        }
+        return sets;
+    }
+
+    /// <summary>Buckets the VMs not yet in a set, and their pairs, by hash residue, for a split into a stored
+    /// a-subset and an enumerated b-subset.</summary>
+    private bool Index(int a, int b)
+    {
+        _items = [.. Enumerable.Range(0, _p.VmCount).Where(v => !_taken[v])];
+        _takenSinceIndex = 0;
+        var n = _items.Length;
+        var modulus = 1UL;
+        while (Subsets(n, a) / modulus > MaxStored || Subsets(n, b) / modulus > MaxEnumerated) modulus <<= 1;
+        if (modulus > MaxModulus) return false;
+        _mask = modulus - 1;
+        var m = (int)modulus;
+        _singleStart = new int[m + 1];
+        foreach (var v in _items) _singleStart[(int)(_hash[v] & _mask) + 1]++;
+        for (var r = 0; r < m; r++) _singleStart[r + 1] += _singleStart[r];
+        _single = new int[n];
+        var fill = (int[])_singleStart.Clone();
+        foreach (var v in _items) _single[fill[(int)(_hash[v] & _mask)]++] = v;
+
+        _pairStart = new int[m + 1];
+        for (var x = 0; x < n; x++)
+            for (var y = x + 1; y < n; y++) _pairStart[(int)((_hash[_items[x]] + _hash[_items[y]]) & _mask) + 1]++;
+        for (var r = 0; r < m; r++) _pairStart[r + 1] += _pairStart[r];
+        _pair = new long[(long)n * (n - 1) / 2];
+        fill = (int[])_pairStart.Clone();
+        for (var x = 0; x < n; x++)
+            for (var y = x + 1; y < n; y++)
+                _pair[fill[(int)((_hash[_items[x]] + _hash[_items[y]]) & _mask)]++] = ((long)_items[x] << 32) | (uint)_items[y];
+        Operations += 2L * n * n;
+        return true;
+    }
+
+    private static double Subsets(int n, int k)
+    {
+        var count = 1.0;
+        for (var i = 0; i < k; i++) count = count * (n - i) / (i + 1);
+        return count;
+    }
+
+    private List<int[]> Trial(int a, int b)
+    {
+        Trials++;
+        var residue = (ulong)_random.NextInt64() & _mask;
+        Array.Clear(_keys);
+        _stored = 0;
+        _found = [];
+        _storing = true;
+        Enumerate(a, residue);
+        _storing = false;
+        Enumerate(b, (_target - residue) & _mask);
+        return _found;
+    }
+
+    /// <summary>Visits every size-<paramref name="size"/> subset of the free VMs (increasing index, 1 to 4 members
+    /// packed 16 bits each) whose hash has the given residue.</summary>
+    private void Enumerate(int size, ulong residue)
+    {
+        var n = _items.Length;
+        if (size == 1)
+        {
+            for (var s = _singleStart[residue]; s < _singleStart[residue + 1]; s++) Visit(_hash[_single[s]], Pack(_single[s]));
+            return;
+        }
+        if (size == 2)
+        {
+            for (var x = 0; x < n; x++)
+            {
+                var i = _items[x];
+                var need = (residue - _hash[i]) & _mask;
+                Operations++;
+                for (var s = _singleStart[need]; s < _singleStart[need + 1]; s++)
+                    if (_single[s] > i) Visit(_hash[i] + _hash[_single[s]], Pack(i, _single[s]));
+            }
+            return;
+        }
+        for (var x = 0; x < n; x++)
+        {
+            var i = _items[x];
+            if (_taken[i]) continue;
+            for (var y = x + 1; y < n; y++)
+            {
+                var j = _items[y];
+                var sum = _hash[i] + _hash[j];
+                var need = (residue - sum) & _mask;
+                Operations++;
+                if (size == 3)
+                {
+                    for (var s = _singleStart[need]; s < _singleStart[need + 1]; s++)
+                        if (_single[s] > j) Visit(sum + _hash[_single[s]], Pack(i, j, _single[s]));
+                }
+                else
+                {
+                    for (var s = _pairStart[need]; s < _pairStart[need + 1]; s++)
+                    {
+                        var k = (int)(_pair[s] >> 32);
+                        if (k <= j) continue;
+                        Visit(sum + _hash[k] + _hash[(int)(uint)_pair[s]], Pack(i, j, k, (int)(uint)_pair[s]));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Stores the subset, or probes for a stored one that completes it to the capacity. The table is
+    /// open addressing on the hash itself (0 marks an empty slot; a subset hashing to 0 is skipped).</summary>
+    private void Visit(ulong hash, ulong members)
+    {
+        Operations += VisitOperations;
+        var key = _storing ? hash : _target - hash;
+        if (key == 0) return;
+        var slot = (int)(key >> 40) & (_keys.Length - 1);
+        if (_storing)
+        {
+            while (_keys[slot] != 0 && _keys[slot] != key) slot = (slot + 1) & (_keys.Length - 1);
+            if (_keys[slot] != 0 || ++_stored > _keys.Length / 2) return;
+            _keys[slot] = key;
+            _values[slot] = members;
+            return;
+        }
+        for (; _keys[slot] != 0; slot = (slot + 1) & (_keys.Length - 1))
+        {
+            if (_keys[slot] != key) continue;
+            var set = Unpack(_values[slot]).Concat(Unpack(members)).ToArray();
+            if (set.Any(v => _taken[v]) || set.Distinct().Count() != set.Length || !Fills(set)) return;
+            foreach (var v in set) _taken[v] = true;
+            _found.Add(set);
+            return;
+        }
+    }
+
+    private static ulong Pack(params ReadOnlySpan<int> members)
+    {
+        ulong packed = 0;
+        foreach (var v in members) packed = (packed << 16) | (uint)(v + 1);
+        return packed;
+    }
+
+    private static IEnumerable<int> Unpack(ulong packed)
+    {
+        for (; packed != 0; packed >>= 16) yield return (int)(packed & 0xFFFF) - 1;
+    }
+
+    /// <summary>Checks the set exactly: the hash only proposes it.</summary>
+    private bool Fills(int[] set)
+    {
+        foreach (var r in Resources.All)
+            for (var w = 0; w < _p.WindowCount; w++)
+            {
+                long total = 0;
+                foreach (var v in set) total += _p.Demand(v, r, w);
+                if (r == _scarce ? total != _p.Usable(0, r) : total > _p.Usable(0, r)) return false;
+            }
+        return true;
+    }
+}

@@ -1,0 +1,89 @@
+using Consolidator.Generation;
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using static Consolidator.Tests.Support.VectorPackingProblems;
+
+namespace Consolidator.Tests.Solving;
+
+public class ExactFillSearchTests
+{
+    private static PlacementProblem Planted(int hosts, int seed)
+    {
+        var planted = PlantedInstance.Generate(hosts, seed);
+        var profiles = ProfileBuilder.Build(planted.Dataset, WindowScheme.Hourly(), 100);
+        return PlacementProblem.From(planted.Dataset, profiles, new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0));
+    }
+
+    private static void AssertEachFillsExactly(PlacementProblem p, List<int[]> sets)
+    {
+        Assert.Equal(sets.Sum(s => s.Length), sets.SelectMany(s => s).Distinct().Count());
+        foreach (var set in sets)
+            for (var w = 0; w < p.WindowCount; w++)
+            {
+                Assert.Equal(p.Usable(0, Resource.Cpu), set.Sum(v => p.Demand(v, Resource.Cpu, w)));
+                Assert.True(set.Sum(v => p.Demand(v, Resource.Memory, w)) <= p.Usable(0, Resource.Memory));
+            }
+    }
+
+    [Fact]
+    public void Search_recovers_every_planted_host_of_six_to_eight_vms()
+    {
+        // 30 planted hosts whose VMs add up to the host in each of 24 hours: a 24-dimensional k-sum per host,
+        // which no local move assembles, but which meeting in the middle finds.
+        var p = Planted(30, seed: 7);
+
+        var (sets, search) = ExactFillSearch.Find(p, budget: 5, seed: 1, stop: () => false);
+
+        Assert.NotNull(search);
+        Assert.Equal(30, sets.Count);
+        Assert.Equal(p.VmCount, sets.Sum(s => s.Length));
+        AssertEachFillsExactly(p, sets);
+    }
+
+    [Fact]
+    public void Search_gives_up_early_where_no_set_fills_a_host()
+    {
+        // 24 rows of sizes that are multiples of 3 against a capacity that is not: no set adds up to it.
+        var rng = new Random(5);
+        var items = Enumerable.Range(0, 300).Select(_ => Enumerable.Range(0, 24).Select(_ => 3 * rng.Next(4, 12)).ToArray()).ToArray();
+        var p = Vbp(items);
+
+        var (sets, search) = ExactFillSearch.Find(p, budget: 10, seed: 1, stop: () => false);
+
+        Assert.Empty(sets);
+        Assert.NotNull(search);
+        Assert.True(search.Charged < 1.5, $"charged {search.Charged} s of a 10 s budget for nothing");
+    }
+
+    [Fact]
+    public void Low_dimensional_instances_are_not_searched()
+    {
+        // Three rows: sets that fill a host by chance abound, and taking one can strand two planted triplets.
+        var (sets, search) = ExactFillSearch.Find(Vbp(Triplets(40, seed: 3)), budget: 2, seed: 1, stop: () => false);
+
+        Assert.Empty(sets);
+        Assert.Null(search);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_sets()
+    {
+        var p = Planted(12, seed: 3);
+        List<int[]> Run() => ExactFillSearch.Find(p, budget: 0.05, seed: 9, stop: () => false).Sets;
+
+        Assert.Equal(Run().Select(s => string.Join(",", s)), Run().Select(s => string.Join(",", s)));
+    }
+
+    [Fact]
+    public void Too_many_vms_are_not_searched()
+    {
+        var items = Enumerable.Range(0, ExactFillSearch.MaxVms + 1).Select(i => new[] { 10 + i % 7 }).ToArray();
+
+        var (sets, search) = ExactFillSearch.Find(Vbp(items), budget: 1, seed: 1, stop: () => false);
+
+        Assert.Empty(sets);
+        Assert.Null(search);
+    }
+}
