@@ -91,6 +91,9 @@ public static class CpSatPlacementSolver
                 better => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)),
                 ref spent, workers);
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
+            // The host count meets the volume bound: nothing is left to prove.
+            if (incumbent.ActiveHostCount <= LowerBounds.Hosts(p))
+                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(LowerBounds.Hosts(p))), clock, notes);
         }
         if (Booleans(p) <= FullModelMaxBooleans)
         {
