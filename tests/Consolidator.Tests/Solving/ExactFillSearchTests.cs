@@ -3,6 +3,7 @@ using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Profiles;
 using Consolidator.Solving;
+using CsCheck;
 using static Consolidator.Tests.Support.VectorPackingProblems;
 
 namespace Consolidator.Tests.Solving;
@@ -85,5 +86,47 @@ public class ExactFillSearchTests
 
         Assert.Empty(sets);
         Assert.Null(search);
+    }
+
+    [Fact]
+    public void Every_set_it_returns_is_disjoint_and_fills_a_host_exactly()
+    {
+        // 8-24 rows (a window count that divides the day), planted groups of 2-8 items that add up to the
+        // capacity in every row, and noise.
+        int[] rowCounts = [8, 12, 16, 18, 20, 24];
+        Gen.Select(Gen.Int[0, rowCounts.Length - 1], Gen.Int[1, 6], Gen.Int[0, 10], Gen.Int[0, 100_000]).Sample((rowIndex, groups, noise, seed) =>
+        {
+            var rows = rowCounts[rowIndex];
+            var rng = new Random(seed);
+            var items = new List<int[]>();
+            var smallest = int.MaxValue;
+            for (var g = 0; g < groups; g++)
+            {
+                var size = rng.Next(2, 9);
+                smallest = Math.Min(smallest, size);
+                var members = Enumerable.Range(0, size).Select(_ => new int[rows]).ToArray();
+                for (var r = 0; r < rows; r++)
+                {
+                    var cuts = Enumerable.Range(0, size - 1).Select(_ => rng.Next(1, 100)).Append(0).Append(100).Order().ToArray();
+                    // Equal cut points would give an item nothing in this row; give it one unit from the largest.
+                    for (var m = 0; m < size; m++) members[m][r] = cuts[m + 1] - cuts[m];
+                    while (members.Any(x => x[r] == 0))
+                    {
+                        members.First(x => x[r] == 0)[r] = 1;
+                        members.MaxBy(x => x[r])![r]--;
+                    }
+                }
+                items.AddRange(members);
+            }
+            items.AddRange(Enumerable.Range(0, noise).Select(_ => Enumerable.Range(0, rows).Select(_ => rng.Next(1, 40)).ToArray()));
+            var p = Vbp([.. items.OrderBy(_ => rng.Next())]);
+
+            var (sets, _) = ExactFillSearch.Find(p, budget: 0.02, seed: seed, stop: () => false);
+
+            AssertEachFillsExactly(p, sets);
+            // On so few items every split of up to 7 is enumerated in full: a planted group that small is found
+            // (or one sharing its items, which fills a host as well).
+            if (smallest <= 7) Assert.NotEmpty(sets);
+        });
     }
 }
