@@ -33,13 +33,14 @@ internal sealed class ExactFillSearch
     /// <summary>Largest residue modulus, which sizes the bucket offsets: a split that needs more is skipped.</summary>
     private const ulong MaxModulus = 1 << 22;
 
-    /// <summary>Calibrated against wall time: one enumerated subset or hash probe.</summary>
+    /// <summary>Calibrated against wall time: one operation is a pair looked at; a subset hashed and stored or
+    /// looked up counts <see cref="VisitOperations"/>.</summary>
     private const double SecondsPerOperation = 5e-9;
 
     /// <summary>Work each split may take to show it finds anything, as a share of the budget.</summary>
     private const double MinDryShare = 0.01;
 
-    /// <summary>The search gives up when its dry spell reaches this many times its work per set found.</summary>
+    /// <summary>A split's turn ends when its dry spell reaches this many times its work per set found.</summary>
     private const int DryFactor = 4;
 
     /// <summary>Trials a split gets without a find before its turn may end, unless they cost two probes.</summary>
@@ -48,7 +49,7 @@ internal sealed class ExactFillSearch
     /// <summary>Most of the budget left that one turn may take.</summary>
     private const double TurnShare = 0.5;
 
-    /// <summary>The index is rebuilt once this fraction of its VMs (inverted) has gone into sets.</summary>
+    /// <summary>The index is rebuilt once one in this many of its VMs has gone into sets.</summary>
     private const int ReindexFraction = 10;
 
     /// <summary>Operations one visited subset counts for: a hash-table access outside the cache dominates.</summary>
