@@ -62,8 +62,9 @@ public static class CpSatPlacementSolver
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
         var counting = HostCounting.Detect(p, stayPut);
+        var hostBound = LowerBounds.Hosts(p);
         var exactSets = counting is null ? [] : ExactSets(p, options, clock, notes, ref spent, workers);
-        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, LowerBounds.Hosts(p)));
+        var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, hostBound));
         double fillSpent = 0;
         var filled = exactSets.Count > 0
             ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out fillSpent)
@@ -87,13 +88,13 @@ public static class CpSatPlacementSolver
         {
             var before = incumbent;
             var share = (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
-            incumbent = Consistent(p, incumbent, LowerBounds.Hosts(p), (options.TimeLimitSeconds - spent) * share, options.Seed, clock, notes,
+            incumbent = Consistent(p, incumbent, hostBound, (options.TimeLimitSeconds - spent) * share, options.Seed, clock, notes,
                 better => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)),
                 ref spent, workers);
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
             // The host count meets the volume bound: nothing is left to prove.
-            if (incumbent.ActiveHostCount <= LowerBounds.Hosts(p))
-                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(LowerBounds.Hosts(p))), clock, notes);
+            if (incumbent.ActiveHostCount <= hostBound)
+                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes);
         }
         if (Booleans(p) <= FullModelMaxBooleans)
         {
@@ -128,7 +129,6 @@ public static class CpSatPlacementSolver
             // energy. A first short descent settles the easy cases (often proving the count optimal); large-
             // neighbourhood search then brings the count down where one question is too hard; a second descent
             // takes the rest of the time.
-            var hostBound = LowerBounds.Hosts(p);
             bound = Math.Max(bound, counting.Units(hostBound));
             var report = (Placement better) => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
             var search = new LargeNeighbourhoodSearch(p, options, stayPut);
@@ -173,14 +173,19 @@ public static class CpSatPlacementSolver
         return Result(p, improved, status, bound, clock, notes);
     }
 
+    /// <summary>The stop signal of a search that counts its own work. With one worker the budget is counted work,
+    /// guarded by the wall clock against a runaway as CP-SAT's own deterministic limit is; with more workers the
+    /// budget is wall-clock time.</summary>
+    private static Func<bool> RunawayGuard(Stopwatch clock, double started, double budget, int workers) =>
+        () => clock.Elapsed.TotalSeconds - started > (workers == 1 ? 2 * budget + 1 : budget);
+
     /// <summary>Sets of VMs that fill a host exactly (identical hosts only), found within a share of the limit.</summary>
     private static List<int[]> ExactSets(PlacementProblem p, SolverOptions options, Stopwatch clock,
         ImmutableArray<string>.Builder notes, ref double spent, int workers)
     {
         var started = clock.Elapsed.TotalSeconds;
         var budget = options.TimeLimitSeconds * ExactFillShare;
-        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed,
-            () => clock.Elapsed.TotalSeconds - started > (workers == 1 ? 2 * budget + 1 : budget));
+        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, RunawayGuard(clock, started, budget, workers));
         if (search is null) return sets;
         spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
         notes.Add(string.Format(CultureInfo.InvariantCulture,
@@ -206,10 +211,7 @@ public static class CpSatPlacementSolver
         var started = clock.Elapsed.TotalSeconds;
         var before = incumbent.ActiveHostCount;
         var search = new ConsistentNeighbourhoodSearch(p, incumbent, seed);
-        var best = search.Run(incumbent, hostBound, budget,
-            // With one worker the budget is charged work, guarded by the wall clock against a runaway as CP-SAT's own
-            // deterministic limit is; with more workers the budget is wall-clock time.
-            () => clock.Elapsed.TotalSeconds - started > (workers == 1 ? 2 * budget + 1 : budget), report);
+        var best = search.Run(incumbent, hostBound, budget, RunawayGuard(clock, started, budget, workers), report);
         spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
         notes.Add(string.Format(CultureInfo.InvariantCulture, "consistent neighbourhood search: {0} tabu moves and {1} restarts in {2:0.0} s ({3:0.0} s of counted work), {4} -> {5} hosts",
             search.TabuMoves, search.Restarts, clock.Elapsed.TotalSeconds - started, search.Charged, before, best.ActiveHostCount));
