@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Consolidator.Benchmarks;
 using Consolidator.Datasets;
+using Consolidator.Importers;
 using Consolidator.Planning;
 using Consolidator.Solving;
 

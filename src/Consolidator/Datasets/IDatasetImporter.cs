@@ -30,13 +30,6 @@ public sealed class NativeDatasetImporter : IDatasetImporter
     public Dataset Read(string folder) => DatasetReader.Read(folder);
 }
 
-/// <summary>The formats tools try on a folder, in order; a new importer joins this list.</summary>
-public static class DatasetImporters
-{
-    public static readonly ImmutableArray<IDatasetImporter> All =
-        [new NativeDatasetImporter(), new Importers.PlanetLabTraceImporter(), new Importers.BitbrainsTraceImporter()];
-}
-
 public static class DatasetFolders
 {
     /// <summary>The sub-folders of <paramref name="root"/> in ordinal order (listings come in no fixed order),

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Consolidator.Datasets;
 using Consolidator.Reporting;
 
 namespace Consolidator.Export;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Consolidator.Inventory;
 using Consolidator.Profiles;
+using Consolidator.Randomness;
 using Consolidator.Traces;
 
 namespace Consolidator.Generation;

@@ -24,7 +24,7 @@ public static class FirstFit
         {
             var placement = Pack(p, sizing, fit, stayPut, fill);
             if (placement is null || p.Rules.Clusters.IsEmpty) return placement;
-            if (Validation.RuleCheckers.Check(p, placement).All(v => v.Rule != "rule.failover")) return placement;
+            if (FailoverCheck.Holds(p, placement)) return placement;
         }
         return null;
     }

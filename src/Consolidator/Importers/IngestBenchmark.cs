@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Consolidator.Datasets;
-using Consolidator.Generation;
+using Consolidator.Randomness;
 using Consolidator.Inventory;
 
 namespace Consolidator.Importers;

@@ -1,4 +1,5 @@
 using Consolidator.Planning;
+using Consolidator.Profiles;
 using Consolidator.Traces;
 using ScottPlot;
 
@@ -36,7 +37,7 @@ internal static class ProfilePlots
         Steps(plot, plan, profile.DemandCpu, $"p{plan.Profiles.Percentile:0.#} per window (sizes the VM)", Colors.OrangeRed);
         Steps(plot, plan, profile.MeanCpu, "mean per window (drives energy)", Colors.SteelBlue);
         plot.Axes.SetLimitsX(0, 24);
-        plot.Title($"{profile.VmId} ({Reporting.Names.Of(profile.Class)}): profile against raw samples");
+        plot.Title($"{profile.VmId} ({VmClasses.Name(profile.Class)}): profile against raw samples");
         plot.XLabel("hour of day (UTC)");
         plot.YLabel("CPU (cores)");
         plot.ShowLegend(Alignment.UpperRight);

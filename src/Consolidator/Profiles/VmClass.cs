@@ -7,3 +7,14 @@ public enum VmClass
     DayPeaking,
     NightPeaking,
 }
+
+public static class VmClasses
+{
+    /// <summary>The spelling every output uses (plan.json, reports, plots).</summary>
+    public static string Name(VmClass c) => c switch
+    {
+        VmClass.DayPeaking => "day-peaking",
+        VmClass.NightPeaking => "night-peaking",
+        _ => "flat",
+    };
+}

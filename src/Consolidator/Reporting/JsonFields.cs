@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Consolidator.Datasets;
 
 namespace Consolidator.Reporting;
 

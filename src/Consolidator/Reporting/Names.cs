@@ -8,12 +8,7 @@ namespace Consolidator.Reporting;
 /// <summary>The spellings the output formats use; part of the plan.json contract.</summary>
 public static class Names
 {
-    public static string Of(VmClass c) => c switch
-    {
-        VmClass.DayPeaking => "day-peaking",
-        VmClass.NightPeaking => "night-peaking",
-        _ => "flat",
-    };
+    public static string Of(VmClass c) => VmClasses.Name(c);
 
     public static string Of(MigrationKind k) => k switch
     {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using Consolidator.Datasets;
 using Consolidator.Packing;
 using Consolidator.Profiles;
 using Consolidator.Staging;
@@ -109,9 +108,9 @@ public static class PlanJsonReader
         public Dataset Dataset => dataset;
 
         public int Vm(LocatedJson node) =>
-            _vms.TryGetValue(String(node, "vm_id"), out var v) ? v : throw Error(node, "vm_id", $"unknown VM: not a vm_id of the dataset's {DatasetReader.VmsFile}");
+            _vms.TryGetValue(String(node, "vm_id"), out var v) ? v : throw Error(node, "vm_id", $"unknown VM: not a vm_id of the dataset's vms.csv");
 
         public int Host(LocatedJson node, string field) =>
-            _hosts.TryGetValue(String(node, field), out var h) ? h : throw Error(node, field, $"unknown host: not a host_id of the dataset's {DatasetReader.HostsFile}");
+            _hosts.TryGetValue(String(node, field), out var h) ? h : throw Error(node, field, $"unknown host: not a host_id of the dataset's hosts.csv");
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Consolidator.Generation;
+using Consolidator.Randomness;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Profiles;

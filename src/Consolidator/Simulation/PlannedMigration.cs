@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Consolidator.Generation;
+using Consolidator.Randomness;
 using Consolidator.Packing;
 using Consolidator.Staging;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Consolidator.Generation;
+using Consolidator.Randomness;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 

@@ -1,4 +1,4 @@
-using Consolidator.Generation;
+using Consolidator.Randomness;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 

@@ -1,5 +1,6 @@
 using Consolidator.Benchmarks;
 using Consolidator.Datasets;
+using Consolidator.Importers;
 using Consolidator.Tests.Support;
 
 namespace Consolidator.Tests.Benchmarks;

@@ -1,4 +1,4 @@
-using Consolidator.Generation;
+using Consolidator.Randomness;
 
 namespace Consolidator.Tests.Generation;
 

@@ -1,4 +1,4 @@
-namespace Consolidator.Generation;
+namespace Consolidator.Randomness;
 
 /// <summary>SplitMix64 (Steele, Lea and Flood, 2014), a 64-bit generator small enough to specify here.
 /// System.Random is not used because its algorithm is unspecified and has changed between .NET versions,

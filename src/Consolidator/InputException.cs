@@ -1,4 +1,4 @@
-namespace Consolidator.Datasets;
+namespace Consolidator;
 
 /// <summary>Bad input, located: the file, the 1-based line, the column (name and 1-based number, when the
 /// problem is in one field) and the offending value.</summary>
