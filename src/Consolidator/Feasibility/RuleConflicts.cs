@@ -80,7 +80,7 @@ public static class RuleConflicts
         foreach (var (literal, _) in switches.Where(s => !active.Contains(s.Rule))) model.Model.Add(literal == 0);
         var assumed = switches.Where(s => active.Contains(s.Rule)).ToList();
         model.Model.AddAssumptions(assumed.Select(s => (ILiteral)s.Literal));
-        var solver = new CpSolver { StringParameters = SubSolve.Parameters(SecondsPerSolve, seed, 1) };
+        var solver = new CpSolver { StringParameters = SubSolve.Parameters(SecondsPerSolve, seed, 1, counted: true) };
         if (solver.Solve(model.Model) != CpSolverStatus.Infeasible) return null;
         var byIndex = assumed.ToDictionary(s => s.Literal.GetIndex(), s => s.Rule);
         return [.. solver.SufficientAssumptionsForInfeasibility().Where(byIndex.ContainsKey).Select(i => byIndex[i]).Distinct()];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Consolidator.Inventory;
 using Consolidator.Packing;
@@ -12,7 +11,7 @@ namespace Consolidator.Solving;
 /// incumbent is optimal), CP-SAT proves a count infeasible (one more is optimal) or the time runs out. A
 /// feasibility question with strong symmetry breaking is far easier for CP-SAT than minimising over all
 /// hosts, whose LP bound is weak for bin packing.</summary>
-internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers)
+internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers, bool counted)
 {
     /// <summary>Below this many seconds left, no further question is posed.</summary>
     private const double MinAttemptSeconds = 0.05;
@@ -20,7 +19,7 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers)
     /// <param name="Best">The best placement, on <see cref="Best"/>.ActiveHostCount hosts.</param>
     /// <param name="HostBound">Proven lower bound on the active hosts: the given bound, the clique size, or
     /// one more than a count CP-SAT proved infeasible.</param>
-    /// <param name="Spent">Solver time used: deterministic with one worker, wall-clock otherwise.</param>
+    /// <param name="Spent">Solver time used: counted work in the deterministic mode, wall-clock otherwise.</param>
     public sealed record Outcome(Placement Best, int HostBound, int Steps, double Spent, string Note);
 
     /// <param name="incumbent">A feasible placement of every VM.</param>
@@ -28,7 +27,7 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers)
     /// <param name="onImprove">Called with each placement on fewer hosts.</param>
     public Outcome Run(Placement incumbent, int lowerBound, double budget, Action<Placement>? onImprove = null)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = new WorkClock(counted);
         var windows = PlacementModel.FindNonDominatedWindows(p, Enumerable.Range(0, p.VmCount).ToArray());
         var clique = new ConflictClique(p, windows);
         var most = BinCountModel.MaxVmsPerHost(p, windows);
@@ -42,14 +41,15 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers)
             var bins = best.ActiveHostCount - 1;
             if (bins < bound) { stop = $"the lower bound of {bound} hosts is reached"; break; }
             var left = budget - spent;
-            if (left < MinAttemptSeconds || clock.Elapsed.TotalSeconds > 2 * budget + 5) { stop = $"the time ran out before {bins} hosts were decided"; break; }
+            if (left < MinAttemptSeconds) { stop = $"the time ran out before {bins} hosts were decided"; break; }
 
             var (binOf, binHost) = Relabel(best, clique);
             var model = new BinCountModel(p, clique, windows, bins);
             model.Hint(binOf);
-            var solver = new CpSolver { StringParameters = SubSolve.Parameters(left, seed, workers) + BinCountModel.Parameters };
+            var solver = new CpSolver { StringParameters = SubSolve.Parameters(left, seed, workers, counted) + BinCountModel.Parameters };
             var status = solver.Solve(model.Model);
-            spent = workers == 1 ? spent + (solver.Response?.DeterministicTime ?? left) : clock.Elapsed.TotalSeconds;
+            clock.Charge(solver.Response?.DeterministicTime ?? left);
+            spent = clock.Spent;
             steps++;
             if (status is CpSolverStatus.Optimal or CpSolverStatus.Feasible && solver.ObjectiveValue < 0.5)
             {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using Consolidator.Packing;
 using Google.OrTools.Sat;
@@ -48,7 +47,7 @@ public static class CpSatPlacementSolver
     {
         options.Validate();
         stayPut ??= new HashSet<int>();
-        var clock = Stopwatch.StartNew();
+        var clock = new WorkClock(options.Deterministic);
         var notes = ImmutableArray.CreateBuilder<string>();
         var workers = options.EffectiveWorkers;
         // The volume bound is in real Wh; the model rounds each coefficient to a tenth of a Wh, so allow half a
@@ -56,30 +55,29 @@ public static class CpSatPlacementSolver
         var bound = Math.Max(0, Math.Floor(LowerBounds.EnergyWhPerDay(p) * Objective.UnitsPerWh - 0.5 * (p.HostCount + p.VmCount)));
         var incumbent = warmStart;
         var fromSolver = false;
-        double spent = 0;
 
         if (p.VmCount == 0)
             return new SolveResult(new Placement([]), SolveStatus.Optimal, 0, 0, 0, notes.ToImmutable());
 
         var counting = HostCounting.Detect(p, stayPut);
         var hostBound = LowerBounds.Hosts(p);
-        var exactSets = counting is null ? [] : ExactSets(p, options, clock, notes, ref spent, workers);
+        var exactSets = counting is null ? [] : ExactSets(p, options, clock, notes);
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, hostBound));
         double fillSpent = 0;
         var filled = exactSets.Count > 0
-            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out fillSpent)
+            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, clock.Counted, out fillSpent)
             : null;
-        spent += fillSpent;
+        clock.Charge(fillSpent);
         if (filled is null)
         {
-            filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, out fillSpent);
-            spent += fillSpent;
+            filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, clock.Counted, out fillSpent);
+            clock.Charge(fillSpent);
         }
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
         {
             incumbent = filled;
             fromSolver = true;
-            progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, filled) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
+            progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, filled) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
         }
         notes.Add(string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
             p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
@@ -88,9 +86,8 @@ public static class CpSatPlacementSolver
         {
             var before = incumbent;
             var share = (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
-            incumbent = Consistent(p, incumbent, hostBound, (options.TimeLimitSeconds - spent) * share, options.Seed, clock, notes,
-                better => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)),
-                ref spent, workers);
+            incumbent = Consistent(p, incumbent, hostBound, (options.TimeLimitSeconds - clock.Spent) * share, options.Seed, clock, notes,
+                better => progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
             // The host count meets the volume bound: nothing is left to prove.
             if (incumbent.ActiveHostCount <= hostBound)
@@ -101,10 +98,10 @@ public static class CpSatPlacementSolver
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
             if (incumbent is not null) model.Hint(incumbent);
             var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
-            var wholeLimit = Math.Min(options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), Math.Max(0.01, options.TimeLimitSeconds - spent));
-            var outcome = SubSolve.Run(model, basis, wholeLimit, options.Seed, workers,
+            var wholeLimit = Math.Min(options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), Math.Max(0.01, options.TimeLimitSeconds - clock.Spent));
+            var outcome = SubSolve.Run(model, basis, wholeLimit, options.Seed, workers, clock.Counted,
                 new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
-            spent = workers == 1 ? spent + outcome.DeterministicSeconds : clock.Elapsed.TotalSeconds;
+            clock.Charge(outcome.DeterministicSeconds);
             if (outcome.Status == CpSolverStatus.Infeasible)
                 throw new InfeasiblePlacementException(
                     ["CP-SAT proved that no placement satisfies every capacity row, although each VM fits some host on its own and the total demand fits the inventory in every window: the VMs cannot be split across the hosts (a bin-packing conflict)"]);
@@ -116,7 +113,7 @@ public static class CpSatPlacementSolver
                 if (outcome.Status == CpSolverStatus.Optimal)
                     return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes);
             }
-            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", spent, outcome.Status));
+            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", clock.Spent, outcome.Status));
         }
         else
         {
@@ -130,24 +127,24 @@ public static class CpSatPlacementSolver
             // neighbourhood search then brings the count down where one question is too hard; a second descent
             // takes the rest of the time.
             bound = Math.Max(bound, counting.Units(hostBound));
-            var report = (Placement better) => progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
+            var report = (Placement better) => progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
             var search = new LargeNeighbourhoodSearch(p, options, stayPut);
             foreach (var phase in new[] { DescentPhase.First, DescentPhase.Search, DescentPhase.Last })
             {
                 if (Objective.Units(p, incumbent) <= bound) break;
-                var left = options.TimeLimitSeconds - spent;
+                var left = options.TimeLimitSeconds - clock.Spent;
                 if (phase == DescentPhase.Search)
                 {
                     var before = incumbent.ActiveHostCount;
                     incumbent = search.Improve(incumbent, left * PreDescentSearchShare, (better, _) => report(better), (long)bound);
-                    spent = workers == 1 ? spent + search.Spent : clock.Elapsed.TotalSeconds;
+                    clock.Charge(search.Spent);
                     notes.Add($"{search.Summary}, {before} -> {incumbent.ActiveHostCount} hosts");
                     fromSolver |= search.Improvements > 0;
                     continue;
                 }
-                var descent = new BinCountDescent(p, options.Seed, workers).Run(incumbent, hostBound,
+                var descent = new BinCountDescent(p, options.Seed, workers, clock.Counted).Run(incumbent, hostBound,
                     phase == DescentPhase.First ? left * FirstDescentShare : left, report);
-                spent = workers == 1 ? spent + descent.Spent : clock.Elapsed.TotalSeconds;
+                clock.Charge(descent.Spent);
                 bound = Math.Max(bound, counting.Units(descent.HostBound));
                 fromSolver |= descent.Best.ActiveHostCount < incumbent.ActiveHostCount;
                 incumbent = descent.Best;
@@ -161,8 +158,8 @@ public static class CpSatPlacementSolver
                 [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit"]);
 
         var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
-        var improved = lns.Improve(incumbent, options.TimeLimitSeconds - spent, (_, units) =>
-            progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
+        var improved = lns.Improve(incumbent, options.TimeLimitSeconds - clock.Spent, (_, units) =>
+            progress?.Report(new SolverProgress(clock.WallSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
         notes.Add(lns.Summary);
         fromSolver |= lns.Improvements > 0;
 
@@ -173,26 +170,25 @@ public static class CpSatPlacementSolver
         return Result(p, improved, status, bound, clock, notes);
     }
 
-    /// <summary>The stop signal of a search that counts its own work. With one worker the budget is counted work,
-    /// guarded by the wall clock against a runaway as CP-SAT's own deterministic limit is; with more workers the
-    /// budget is wall-clock time.</summary>
-    private static Func<bool> RunawayGuard(Stopwatch clock, double started, double budget, int workers) =>
-        () => clock.Elapsed.TotalSeconds - started > (workers == 1 ? 2 * budget + 1 : budget);
-
     /// <summary>Sets of VMs that fill a host exactly (identical hosts only), found within a share of the limit.</summary>
-    private static List<int[]> ExactSets(PlacementProblem p, SolverOptions options, Stopwatch clock,
-        ImmutableArray<string>.Builder notes, ref double spent, int workers)
+    private static List<int[]> ExactSets(PlacementProblem p, SolverOptions options, WorkClock clock, ImmutableArray<string>.Builder notes)
     {
-        var started = clock.Elapsed.TotalSeconds;
+        var started = clock.WallSeconds;
         var budget = options.TimeLimitSeconds * ExactFillShare;
-        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, RunawayGuard(clock, started, budget, workers));
+        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, clock.StopAfter(budget));
         if (search is null) return sets;
-        spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
+        clock.Charge(search.Charged);
         notes.Add(string.Format(CultureInfo.InvariantCulture,
-            "exact-fill search: {0} set(s) of VMs that fill a host exactly ({1} VMs) in {2} trials, {3:0.0} s ({4:0.0} s of counted work)",
-            sets.Count, sets.Sum(s => s.Length), search.Trials, clock.Elapsed.TotalSeconds - started, search.Charged));
+            "exact-fill search: {0} set(s) of VMs that fill a host exactly ({1} VMs) in {2} trials, {3}",
+            sets.Count, sets.Sum(s => s.Length), search.Trials, Took(clock, started, search.Charged)));
         return sets;
     }
+
+    /// <summary>"1.2 s of counted work", plus the wall-clock seconds outside the deterministic mode (where they
+    /// would make the plan's notes differ from run to run).</summary>
+    private static string Took(WorkClock clock, double startedWall, double charged) => clock.Counted
+        ? string.Format(CultureInfo.InvariantCulture, "{0:0.0} s of counted work", charged)
+        : string.Format(CultureInfo.InvariantCulture, "{0:0.0} s ({1:0.0} s of counted work)", clock.WallSeconds - startedWall, charged);
 
     /// <summary>Each exact set on a host of its own (the first hosts: all are identical here) and every other VM
     /// unplaced, for <see cref="HostByHostFill.Refill"/> to fill onto the rest of the hosts.</summary>
@@ -206,35 +202,35 @@ public static class CpSatPlacementSolver
     }
 
     private static Placement Consistent(PlacementProblem p, Placement incumbent, int hostBound, double budget, int seed,
-        Stopwatch clock, ImmutableArray<string>.Builder notes, Action<Placement> report, ref double spent, int workers)
+        WorkClock clock, ImmutableArray<string>.Builder notes, Action<Placement> report)
     {
-        var started = clock.Elapsed.TotalSeconds;
+        var started = clock.WallSeconds;
         var before = incumbent.ActiveHostCount;
         var search = new ConsistentNeighbourhoodSearch(p, incumbent, seed);
-        var best = search.Run(incumbent, hostBound, budget, RunawayGuard(clock, started, budget, workers), report);
-        spent = workers == 1 ? spent + search.Charged : clock.Elapsed.TotalSeconds;
-        notes.Add(string.Format(CultureInfo.InvariantCulture, "consistent neighbourhood search: {0} tabu moves and {1} restarts in {2:0.0} s ({3:0.0} s of counted work), {4} -> {5} hosts",
-            search.TabuMoves, search.Restarts, clock.Elapsed.TotalSeconds - started, search.Charged, before, best.ActiveHostCount));
+        var best = search.Run(incumbent, hostBound, budget, clock.StopAfter(budget), report);
+        clock.Charge(search.Charged);
+        notes.Add(string.Format(CultureInfo.InvariantCulture, "consistent neighbourhood search: {0} tabu moves and {1} restarts in {2}, {3} -> {4} hosts",
+            search.TabuMoves, search.Restarts, Took(clock, started, search.Charged), before, best.ActiveHostCount));
         return best;
     }
 
     private static SolveResult Result(PlacementProblem p, Placement placement, SolveStatus status, double boundUnits,
-        Stopwatch clock, ImmutableArray<string>.Builder notes)
+        WorkClock clock, ImmutableArray<string>.Builder notes)
     {
         var units = Objective.Units(p, placement);
         return new SolveResult(placement, status, units / Objective.UnitsPerWh,
-            Math.Min(boundUnits, units) / Objective.UnitsPerWh, clock.Elapsed.TotalSeconds, notes.ToImmutable());
+            Math.Min(boundUnits, units) / Objective.UnitsPerWh, clock.WallSeconds, notes.ToImmutable()) { CountedSeconds = clock.Charged };
     }
 
     private static long Booleans(PlacementProblem p) => (long)p.VmCount * p.HostCount;
 
-    internal static string Parameters(SolverOptions o) => SubSolve.Parameters(o.TimeLimitSeconds, o.Seed, o.EffectiveWorkers);
+    internal static string Parameters(SolverOptions o) => SubSolve.Parameters(o.TimeLimitSeconds, o.Seed, o.EffectiveWorkers, o.Deterministic);
 
     /// <summary>Reports each incumbent with the better of the model's bound and the volume bound known before.</summary>
-    private sealed class ProgressCallback(IProgress<SolverProgress>? progress, Stopwatch clock, double knownBoundWh) : CpSolverSolutionCallback
+    private sealed class ProgressCallback(IProgress<SolverProgress>? progress, WorkClock clock, double knownBoundWh) : CpSolverSolutionCallback
     {
         public override void OnSolutionCallback() =>
-            progress?.Report(new SolverProgress(clock.Elapsed.TotalSeconds,
+            progress?.Report(new SolverProgress(clock.WallSeconds,
                 ObjectiveValue() / Objective.UnitsPerWh, Math.Max(knownBoundWh, BestObjectiveBound() / Objective.UnitsPerWh)));
     }
 }

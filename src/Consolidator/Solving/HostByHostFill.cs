@@ -14,11 +14,11 @@ internal static class HostByHostFill
     private const int MaxCandidates = 80, MaxExactCandidates = 300, ExactFillAnchors = 4;
     private const double ExactFillSeconds = 0.2;
 
-    /// <param name="secondsPerHost">Limit of each knapsack (deterministic with one worker).</param>
-    /// <param name="spent">Solver time used, in the same clock as the limit.</param>
+    /// <param name="secondsPerHost">Limit of each knapsack (counted work when <paramref name="counted"/>, else wall-clock).</param>
+    /// <param name="spent">Counted work done (CP-SAT's deterministic time), in seconds.</param>
     /// <returns>A placement of every VM, or null when the inventory runs out first.</returns>
     /// <param name="budget">Total solver time; when it is spent, the remaining VMs go first-fit onto the hosts left.</param>
-    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, bool counted, out double spent)
     {
         spent = 0;
         // Spread, gather, caps and failover couple VMs across hosts; the knapsacks do not model them.
@@ -28,17 +28,17 @@ internal static class HostByHostFill
         // Hosts that keep VMs are on anyway: fill them first.
         var withStayers = hostOf.Where(h => h >= 0).ToHashSet();
         var hosts = ByCost(p, Enumerable.Range(0, p.HostCount)).OrderByDescending(withStayers.Contains);
-        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, out spent);
+        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, counted, out spent);
     }
 
     /// <summary>LNS repair: empties <paramref name="hosts"/> and fills them again, one by one, with the VMs
     /// they held; everything else stays as in <paramref name="basis"/>. Null when the VMs do not all fit.</summary>
-    public static Placement? Refill(PlacementProblem p, Placement basis, IReadOnlyCollection<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    public static Placement? Refill(PlacementProblem p, Placement basis, IReadOnlyCollection<int> hosts, double secondsPerHost, double budget, int seed, int workers, bool counted, out double spent)
     {
         spent = 0;
         if (p.Rules.Couples) return null;
         var hostOf = basis.HostOf.Select(h => hosts.Contains(h) ? -1 : h).ToArray();
-        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, out spent);
+        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, counted, out spent);
     }
 
     /// <summary>Cheapest capacity first (idle watts per usable core), larger hosts first among equals.</summary>
@@ -48,10 +48,9 @@ internal static class HostByHostFill
         .ThenBy(h => h);
 
     /// <summary>Places every VM whose entry in <paramref name="hostOf"/> is -1 on the hosts, in their order.</summary>
-    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, out double spent)
+    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, bool counted, out double spent)
     {
-        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers, new WorkClock(counted));
         for (var v = 0; v < p.VmCount; v++) if (hostOf[v] >= 0) run.Loads.Add(v, hostOf[v]);
         var remaining = new SortedSet<int>(Enumerable.Range(0, p.VmCount).Where(v => hostOf[v] < 0));
         foreach (var h in hosts)
@@ -59,11 +58,10 @@ internal static class HostByHostFill
             if (remaining.Count == 0) break;
             var fitting = remaining.Where(v => p.Rules.Allows(v, h) && run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
-            var inTime = run.Spent < budget && clock.Elapsed.TotalSeconds < 2 * budget + 5;
-            var chosen = inTime ? run.Fill(h, fitting) : FirstFitOnto(run.Loads, h, fitting);
+            var chosen = run.Spent < budget ? run.Fill(h, fitting, budget - run.Spent) : FirstFitOnto(run.Loads, h, fitting);
             foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
         }
-        spent = run.Spent;
+        spent = run.Charged;
         return remaining.Count == 0 ? new Placement([.. hostOf]) : null;
     }
 
@@ -85,15 +83,17 @@ internal static class HostByHostFill
         return peak / Math.Max(1, capacity);
     });
 
-    private sealed class Run(PlacementProblem p, HostLoads loads, Resource scarce, double seconds, int seed, int workers)
+    private sealed class Run(PlacementProblem p, HostLoads loads, Resource scarce, double seconds, int seed, int workers, WorkClock clock)
     {
         public HostLoads Loads { get; } = loads;
         public Resource Scarce { get; } = scarce;
-        public double Spent { get; private set; }
+        public double Spent => clock.Spent;
+        public double Charged => clock.Charged;
 
         /// <summary>The VMs to put on host h: the largest VM and its complements.</summary>
-        public List<int> Fill(int h, List<int> fitting)
+        public List<int> Fill(int h, List<int> fitting, double left)
         {
+            var limit = Math.Min(seconds, left);
             var value = fitting.ToDictionary(v => v, v => Value(v, h));
             var bySize = fitting.OrderByDescending(v => value[v]).ThenBy(v => v).ToList();
             // Minimum bin slack stops early at zero slack: first ask for a set that fills the scarce resource to
@@ -104,11 +104,11 @@ internal static class HostByHostFill
             foreach (var anchor in bySize.Take(fitting.Count <= MaxExactCandidates ? ExactFillAnchors : 0))
             {
                 var candidates = fitting.Where(v => v != anchor).Prepend(anchor).ToList();
-                if (Solve(h, candidates, exact: true, null, Math.Min(seconds, ExactFillSeconds)) is { } brim) return brim;
+                if (Solve(h, candidates, exact: true, null, Math.Min(limit, ExactFillSeconds)) is { } brim) return brim;
             }
             // Otherwise maximise the fill among the largest VMs.
             var chosen = bySize.Take(MaxCandidates).ToList();
-            return Solve(h, chosen, exact: false, value, seconds) ?? [bySize[0]];
+            return Solve(h, chosen, exact: false, value, limit) ?? [bySize[0]];
         }
 
         /// <summary>A subset of <paramref name="candidates"/> that contains the first and fits host h; with
@@ -131,10 +131,10 @@ internal static class HostByHostFill
                 model.Maximize(LinearExpr.WeightedSum(x, candidates.Select(v => value[v])));
                 HintGreedy(h, candidates, model, x);
             }
-            var solver = new CpSolver { StringParameters = SubSolve.Parameters(limit, seed, workers) };
+            var solver = new CpSolver { StringParameters = SubSolve.Parameters(limit, seed, workers, clock.Counted) };
             var status = solver.Solve(model);
             // Charged at least a hundredth of a second, for the model building deterministic time does not see.
-            Spent += workers == 1 ? Math.Max(solver.Response?.DeterministicTime ?? limit, 0.01) : solver.WallTime();
+            clock.Charge(Math.Max(solver.Response?.DeterministicTime ?? limit, 0.01));
             return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
                 ? candidates.Where((_, i) => solver.BooleanValue(x[i])).ToList()
                 : null;

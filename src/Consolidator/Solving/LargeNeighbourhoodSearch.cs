@@ -28,10 +28,10 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
     public string Summary =>
         $"large-neighbourhood search: {Neighbourhoods} neighbourhoods re-solved by CP-SAT, {SwapBursts} bursts of swap descent ({SwapRounds} rounds), {Improvements} improvements";
 
-    /// <summary>Solver time the last <see cref="Improve"/> used: deterministic with one worker, wall-clock otherwise.</summary>
+    /// <summary>Counted work the last <see cref="Improve"/> charged, in seconds.</summary>
     public double Spent { get; private set; }
 
-    /// <param name="budget">Seconds left: deterministic time with one worker, wall-clock otherwise.</param>
+    /// <param name="budget">Seconds left: counted work in the deterministic mode, wall-clock otherwise.</param>
     /// <param name="onImprove">Called with each better placement and its objective in units.</param>
     /// <param name="stopAtUnits">A proven lower bound on the objective: reaching it ends the search.</param>
     public Placement Improve(Placement start, double budget, Action<Placement, long>? onImprove = null, long stopAtUnits = long.MinValue)
@@ -40,29 +40,28 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
         var best = start;
         var bestUnits = Objective.Units(p, best);
         var size = Math.Min(4, p.HostCount);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        double spent = 0;
+        var clock = new WorkClock(options.Deterministic);
         var workers = options.EffectiveWorkers;
 
-        // With one worker the budget is CP-SAT's deterministic time, which does not see the time spent building
-        // each neighbourhood: every round is charged at least MinChargeSeconds so that large fleets stay near
-        // the limit too, and the wall clock stops a runaway as CP-SAT's own guard does (twice plus 5 s).
-        for (var round = 0; spent < budget && bestUnits > stopAtUnits && p.HostCount >= MinHosts && clock.Elapsed.TotalSeconds < 2 * budget + 5; round++)
+        // Counted, the budget is CP-SAT's deterministic time, which does not see the time spent building each
+        // neighbourhood: every round is charged at least MinChargeSeconds so that large fleets stay near the
+        // limit too.
+        for (var round = 0; clock.Spent < budget && bestUnits > stopAtUnits && p.HostCount >= MinHosts; round++)
         {
-            Spent = spent;
+            Spent = clock.Charged;
             // Half the rounds are a burst of swap descent: cheap rounds that empty the least-filled hosts.
             if (!p.Rules.Couples && round % 4 >= 2)
             {
                 var descent = new SwapDescent(p, best, stayPut, (int)(rng.NextULong() & 0x7fffffff));
-                var burst = Math.Min(SwapBurstSeconds, budget - spent);
-                var started = clock.Elapsed.TotalSeconds;
-                while (descent.Work * SecondsPerRowOperation < burst && clock.Elapsed.TotalSeconds - started < 2 * burst + 1)
+                var burst = Math.Min(SwapBurstSeconds, budget - clock.Spent);
+                var stop = clock.StopAfter(burst);
+                while (descent.Work * SecondsPerRowOperation < burst && !stop())
                 {
                     descent.Round();
                     SwapRounds++;
                 }
                 SwapBursts++;
-                spent = workers == 1 ? spent + Math.Max(descent.Work * SecondsPerRowOperation, MinChargeSeconds) : clock.Elapsed.TotalSeconds;
+                clock.Charge(Math.Max(descent.Work * SecondsPerRowOperation, MinChargeSeconds));
                 if (descent.Units < bestUnits)
                 {
                     Improvements++;
@@ -76,10 +75,10 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             if (!p.Rules.Couples && round % 4 == 1)
             {
                 var pool = LeastFilled(best, rng);
-                var refill = HostByHostFill.Refill(p, best, pool, RefillSecondsPerHost, Math.Min(RefillBudget, budget - spent),
-                    (int)(rng.NextULong() & 0x7fffffff), workers, out var used);
+                var refill = HostByHostFill.Refill(p, best, pool, RefillSecondsPerHost, Math.Min(RefillBudget, budget - clock.Spent),
+                    (int)(rng.NextULong() & 0x7fffffff), workers, options.Deterministic, out var used);
                 Neighbourhoods++;
-                spent = workers == 1 ? spent + Math.Max(used, MinChargeSeconds) : clock.Elapsed.TotalSeconds;
+                clock.Charge(Math.Max(used, MinChargeSeconds));
                 if (refill is not null)
                 {
                     var refilled = Objective.Units(p, refill);
@@ -93,13 +92,13 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             }
             var hosts = Choose(best, size, rng);
             var vms = Enumerable.Range(0, p.VmCount).Where(v => Array.IndexOf(hosts, best[v]) >= 0).ToArray();
-            if (vms.Length == 0) { spent += 0.001; continue; }
+            if (vms.Length == 0) { clock.Charge(0.001); continue; }
             var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts), basis: best);
             model.Hint(best);
-            var limit = Math.Min(SubLimitSeconds, budget - spent);
-            var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers);
+            var limit = Math.Min(SubLimitSeconds, budget - clock.Spent);
+            var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers, options.Deterministic);
             Neighbourhoods++;
-            spent = workers == 1 ? spent + Math.Max(outcome.DeterministicSeconds, MinChargeSeconds) : clock.Elapsed.TotalSeconds;
+            clock.Charge(Math.Max(outcome.DeterministicSeconds, MinChargeSeconds));
 
             if (outcome.Placement is { } candidate)
             {
@@ -113,7 +112,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             // Grow the neighbourhood while CP-SAT settles it quickly; shrink it when it runs out of time.
             size = outcome.Status == CpSolverStatus.Optimal ? Math.Min(size + 1, MaxHosts) : Math.Max(MinHosts, size - 1);
         }
-        Spent = spent;
+        Spent = clock.Charged;
         return best;
     }
 

@@ -13,6 +13,10 @@ public sealed record SolveResult(
     double WallSeconds,
     ImmutableArray<string> Notes)
 {
+    /// <summary>Counted work the solve charged (CP-SAT's deterministic time and the searches' own counts), in
+    /// seconds: the same on any machine in the deterministic mode.</summary>
+    public double CountedSeconds { get; init; }
+
     /// <summary>Relative gap between objective and proven bound (0 when optimal).</summary>
     public double Gap => ObjectiveWh <= 0 ? 0 : Math.Max(0, (ObjectiveWh - BoundWh) / ObjectiveWh);
 }

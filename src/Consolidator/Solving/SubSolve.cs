@@ -9,11 +9,11 @@ internal static class SubSolve
 {
     public sealed record Outcome(CpSolverStatus Status, Placement? Placement, double ObjectiveUnits, double BoundUnits, double DeterministicSeconds);
 
-    /// <param name="limitSeconds">Deterministic time with one worker (repeatable), wall-clock otherwise.</param>
-    public static Outcome Run(PlacementModel model, Placement basis, double limitSeconds, int seed, int workers,
+    /// <param name="limitSeconds">Deterministic time when <paramref name="counted"/> (repeatable), wall-clock otherwise.</param>
+    public static Outcome Run(PlacementModel model, Placement basis, double limitSeconds, int seed, int workers, bool counted,
         CpSolverSolutionCallback? callback = null)
     {
-        var solver = new CpSolver { StringParameters = Parameters(limitSeconds, seed, workers) };
+        var solver = new CpSolver { StringParameters = Parameters(limitSeconds, seed, workers, counted) };
         var status = callback is null ? solver.Solve(model.Model) : solver.Solve(model.Model, callback);
         var det = solver.Response?.DeterministicTime ?? limitSeconds;
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -22,14 +22,15 @@ internal static class SubSolve
             solver.ObjectiveValue / model.Scale, solver.BestObjectiveBound / model.Scale, det);
     }
 
-    /// <summary>One worker gets a deterministic time limit so the same input gives the same plan on any
-    /// machine; the wall clock then only guards against a runaway (twice the limit plus 5 s).</summary>
-    public static string Parameters(double limitSeconds, int seed, int workers)
+    /// <summary>Counted: one worker and only a deterministic time limit, so the same input gives the same plan on
+    /// any machine under any load (no wall-clock limit at all: one would let a busy machine change the answer).
+    /// Otherwise a wall-clock limit.</summary>
+    public static string Parameters(double limitSeconds, int seed, int workers, bool counted)
     {
         var inv = CultureInfo.InvariantCulture;
-        var wall = workers == 1 ? 2 * limitSeconds + 5 : limitSeconds;
-        var text = string.Format(inv, "num_workers:{0} random_seed:{1} max_time_in_seconds:{2:0.###}", workers, seed, wall);
-        if (workers == 1) text += string.Format(inv, " max_deterministic_time:{0:0.###}", limitSeconds);
-        return text;
+        var limit = Math.Max(0, limitSeconds);
+        return counted
+            ? string.Format(inv, "num_workers:1 random_seed:{0} max_deterministic_time:{1:0.###}", seed, limit)
+            : string.Format(inv, "num_workers:{0} random_seed:{1} max_time_in_seconds:{2:0.###}", workers, seed, limit);
     }
 }

@@ -85,7 +85,7 @@ public sealed class VbpReaderTests : IDisposable
         var instance = VbpReader.Read(Write($"3\n10 10 10\n{count}\n{items}"));
         var dataset = instance.ToDataset();
         var profiles = ProfileBuilder.Build(dataset, instance.Windows(), 100);
-        var request = new PlanRequest(new PlacementOptions(0, 0), new SolverOptions(5, 1, 1));
+        var request = new PlanRequest(new PlacementOptions(0, 0), new SolverOptions(5, 1, 1, Deterministic: true));
 
         var plan = Planner.Plan(dataset, profiles, request);
 

@@ -11,7 +11,7 @@ namespace Consolidator.Tests.Planning;
 
 public class PlannerTests
 {
-    private static readonly PlanRequest Exact = new(new PlacementOptions(0, 0), new SolverOptions(10, 1, 1));
+    private static readonly PlanRequest Exact = new(new PlacementOptions(0, 0), new SolverOptions(10, 1, 1, Deterministic: true));
 
     /// <summary>A busy VM sits on the host with the steep power curve and an idle one on the flat host; both
     /// fill their host's memory, so swapping them saves energy but neither can arrive before the other leaves.</summary>

@@ -19,7 +19,7 @@ public class PlantedInstancePlanningTests(ITestOutputHelper output)
         const int k = 20;
         var planted = PlantedInstance.Generate(k, seed: 7);
         var profiles = ProfileBuilder.Build(planted.Dataset, WindowScheme.Hourly(), 100);
-        var request = new PlanRequest(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0), new SolverOptions(20, 1, 1));
+        var request = new PlanRequest(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0), new SolverOptions(20, 1, 1, Deterministic: true));
 
         var plan = Planner.Plan(planted.Dataset, profiles, request);
         var peak = FirstFit.Pack(plan.Problem, Sizing.Peak, Fit.First)!;

@@ -12,7 +12,7 @@ namespace Consolidator.Tests.Reporting;
 
 public class PlanJsonReaderTests
 {
-    private static readonly PlanRequest Request = new(new PlacementOptions(0.2, 5, true), new SolverOptions(2, 1, 1), 2);
+    private static readonly PlanRequest Request = new(new PlacementOptions(0.2, 5, true), new SolverOptions(2, 1, 1, Deterministic: true), 2);
 
     private static (Dataset Data, PlanOutcome Plan, string Json) Planned()
     {

@@ -47,7 +47,7 @@ public class RulePropertyTests
             var d = WithRandomRules(seed);
             var profiles = ProfileBuilder.Build(d, WindowScheme.Slices(4), 95);
             PlanOutcome plan;
-            try { plan = Planner.Plan(d, profiles, new PlanRequest(new PlacementOptions(0.1, 10), new SolverOptions(2, 1, 1))); }
+            try { plan = Planner.Plan(d, profiles, new PlanRequest(new PlacementOptions(0.1, 10), new SolverOptions(2, 1, 1, Deterministic: true))); }
             catch (InfeasiblePlacementException e) { Assert.NotEmpty(e.Reasons); explained++; return; }
             planned++;
             Assert.Empty(PlanValidator.CheckPlacement(plan.Problem, plan.Target));

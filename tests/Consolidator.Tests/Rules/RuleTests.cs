@@ -23,7 +23,7 @@ public class RuleTests
             (_, _) => (4, 4096)) with { Rules = [.. rules] };
 
     private static PlanOutcome Plan(Dataset d) => Planner.Plan(d, ProfileBuilder.Build(d, WindowScheme.Slices(4), 100),
-        new PlanRequest(new PlacementOptions(0, 0), new SolverOptions(5, 1, 1)));
+        new PlanRequest(new PlacementOptions(0, 0), new SolverOptions(5, 1, 1, Deterministic: true)));
 
     private static string[] HostsOf(PlanOutcome plan, params string[] vms) =>
         [.. vms.Select(id => plan.Problem.Hosts[plan.Target[plan.Problem.Vms.ToList().FindIndex(v => v.Id == id)]].Id)];

@@ -27,7 +27,7 @@ public class BinCountDescentTests
             if (ffd.ActiveHostCount == 5) continue; // first-fit happened to find it: not a case for the descent
             checkedOne = true;
 
-            var outcome = new BinCountDescent(p, seed: 1, workers: 1).Run(ffd, LowerBounds.Hosts(p), budget: 20);
+            var outcome = new BinCountDescent(p, seed: 1, workers: 1, counted: true).Run(ffd, LowerBounds.Hosts(p), budget: 20);
 
             Assert.Equal(5, outcome.Best.ActiveHostCount);
             Assert.Equal(5, outcome.HostBound);
@@ -45,13 +45,13 @@ public class BinCountDescentTests
         Assert.Equal(2, LowerBounds.Hosts(p));
         var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
 
-        var outcome = new BinCountDescent(p, seed: 1, workers: 1).Run(start, LowerBounds.Hosts(p), budget: 10);
+        var outcome = new BinCountDescent(p, seed: 1, workers: 1, counted: true).Run(start, LowerBounds.Hosts(p), budget: 10);
 
         Assert.Equal(3, outcome.Best.ActiveHostCount);
         Assert.Equal(3, outcome.HostBound);
         Assert.Contains("proved 2 hosts infeasible", outcome.Note);
 
-        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1), start);
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1, Deterministic: true), start);
         Assert.Equal(SolveStatus.Optimal, result.Status);
         Assert.Equal(3, result.Placement.ActiveHostCount);
         Assert.Equal(result.ObjectiveWh, result.BoundWh, 6);
@@ -82,7 +82,7 @@ public class BinCountDescentTests
             var items = Enumerable.Range(0, n).Select(_ => new[] { rng.Next(0, 70), rng.Next(0, 70), rng.Next(0, 70) }).ToArray();
             var p = Vbp(items);
             var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
-            var result = CpSatPlacementSolver.Solve(p, new SolverOptions(2, 1, 1), start);
+            var result = CpSatPlacementSolver.Solve(p, new SolverOptions(2, 1, 1, Deterministic: true), start);
             Assert.Empty(PlanValidator.CheckPlacement(p, result.Placement));
             Assert.True(result.Placement.ActiveHostCount >= LowerBounds.Hosts(p));
             Assert.True(result.Placement.ActiveHostCount <= start.ActiveHostCount);

@@ -108,7 +108,7 @@ public class ConsistentNeighbourhoodSearchTests
         var p = Vbp(Triplets(10, seed: 2));
         var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
 
-        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(4, 1, 1), start);
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(4, 1, 1, Deterministic: true), start);
 
         Assert.Contains(result.Notes, n => n.StartsWith("consistent neighbourhood search:", StringComparison.Ordinal));
         Assert.Equal(10, result.Placement.ActiveHostCount);

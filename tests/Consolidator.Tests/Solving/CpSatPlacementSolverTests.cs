@@ -21,7 +21,7 @@ public class CpSatPlacementSolverTests
             (v, h) => (v == 0 ? (h is >= 8 and < 18 ? 12 : 2) : (h is >= 8 and < 18 ? 2 : 12), 2048));
         var p = Problem(d);
 
-        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1), null);
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1, Deterministic: true), null);
 
         Assert.Equal(SolveStatus.Optimal, result.Status);
         Assert.Equal(1, result.Placement.ActiveHostCount);
@@ -38,10 +38,10 @@ public class CpSatPlacementSolverTests
             (_, _) => (2, 1024));
         var p = Problem(d, weight: 100); // 16 GiB x 100 Wh/GiB = 1.6 kWh per move > 240 Wh idle per host-day
 
-        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1), null);
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1, Deterministic: true), null);
 
         Assert.Equal(p.CurrentPlacement(), result.Placement);
-        var cheap = CpSatPlacementSolver.Solve(Problem(d, weight: 0), new SolverOptions(10, 1, 1), null);
+        var cheap = CpSatPlacementSolver.Solve(Problem(d, weight: 0), new SolverOptions(10, 1, 1, Deterministic: true), null);
         Assert.Equal(1, cheap.Placement.ActiveHostCount);
     }
 
@@ -54,8 +54,8 @@ public class CpSatPlacementSolverTests
             [new Vm("a", 8, 1024, null), new Vm("b", 8, 1024, null)],
             (_, _) => (8, 512));
 
-        Assert.Equal(1, CpSatPlacementSolver.Solve(Problem(d, headroom: 0), new SolverOptions(10, 1, 1), null).Placement.ActiveHostCount);
-        Assert.Equal(2, CpSatPlacementSolver.Solve(Problem(d, headroom: 0.1), new SolverOptions(10, 1, 1), null).Placement.ActiveHostCount);
+        Assert.Equal(1, CpSatPlacementSolver.Solve(Problem(d, headroom: 0), new SolverOptions(10, 1, 1, Deterministic: true), null).Placement.ActiveHostCount);
+        Assert.Equal(2, CpSatPlacementSolver.Solve(Problem(d, headroom: 0.1), new SolverOptions(10, 1, 1, Deterministic: true), null).Placement.ActiveHostCount);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class CpSatPlacementSolverTests
             [new Vm("a", 2, 1024, null)],
             (_, _) => (1, 512));
 
-        var result = CpSatPlacementSolver.Solve(Problem(d), new SolverOptions(10, 1, 1), null);
+        var result = CpSatPlacementSolver.Solve(Problem(d), new SolverOptions(10, 1, 1, Deterministic: true), null);
 
         Assert.Equal(1, result.Placement[0]);
         // 50 W idle all day + 100 W / 16 cores x 1 core x 24 h = 1350 Wh.
@@ -74,12 +74,26 @@ public class CpSatPlacementSolverTests
     }
 
     [Fact]
-    public void One_worker_deterministic_limit_parameters()
+    public void Deterministic_mode_limits_cp_sat_by_counted_work_only_and_the_default_by_the_wall_clock()
     {
-        var text = CpSatPlacementSolver.Parameters(new SolverOptions(30, 7, 1));
+        var text = CpSatPlacementSolver.Parameters(new SolverOptions(30, 7, 0, Deterministic: true));
         Assert.Contains("num_workers:1", text);
         Assert.Contains("random_seed:7", text);
         Assert.Contains("max_deterministic_time:30", text);
+        // A wall-clock limit, even as a guard, would let a busy machine change the answer.
+        Assert.DoesNotContain("max_time_in_seconds", text);
+
+        var wall = CpSatPlacementSolver.Parameters(new SolverOptions(30, 7, 2));
+        Assert.Contains("num_workers:2", wall);
+        Assert.Contains("max_time_in_seconds:30", wall);
+        Assert.DoesNotContain("max_deterministic_time", wall);
+    }
+
+    [Fact]
+    public void Deterministic_mode_refuses_several_workers()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SolverOptions(1, 1, 2, Deterministic: true).Validate());
+        Assert.Equal(1, new SolverOptions(1, 1, 0, Deterministic: true).EffectiveWorkers);
     }
 
     [Fact]
@@ -89,7 +103,7 @@ public class CpSatPlacementSolverTests
         var p = Problem(planted.Dataset);
         var warm = Heuristics.FirstFit.Pack(p, Heuristics.Sizing.Temporal, Heuristics.Fit.First)!;
 
-        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(1e-6, 1, 1), warm);
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(1e-6, 1, 1, Deterministic: true), warm);
 
         Assert.Equal(SolveStatus.HeuristicFallback, result.Status);
         Assert.Equal(warm, result.Placement);
@@ -104,7 +118,7 @@ public class CpSatPlacementSolverTests
         var planted = Consolidator.Generation.PlantedInstance.Generate(40, 11);
         var p = Problem(planted.Dataset);
 
-        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1), warmStart: null);
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1, Deterministic: true), warmStart: null);
 
         Assert.Equal(40, result.Placement.ActiveHostCount);
         Assert.Equal(SolveStatus.Optimal, result.Status);
