@@ -7,7 +7,9 @@ namespace Consolidator.Cli;
 /// <summary>The short human summary of a plan, as "key: value" lines that a script can also read.</summary>
 internal static class PlanText
 {
-    public static void Write(PlanOutcome plan, TextWriter o)
+    /// <param name="deterministic">Show the solver's counted work instead of its wall-clock seconds, so that the
+    /// output is the same on any machine.</param>
+    public static void Write(PlanOutcome plan, TextWriter o, bool deterministic = false)
     {
         var s = plan.Summary;
         var inv = CultureInfo.InvariantCulture;
@@ -22,8 +24,9 @@ internal static class PlanText
         o.WriteLine(string.Format(inv, "migrations: {0} in {1} stage(s)  (relays {2}, first placements {3}, {4:0.0} GiB of memory moved)",
             s.Migrations, s.Stages, s.RelayMigrations, s.FirstPlacements, s.MemoryMovedGiB));
         if (!plan.Problem.Rules.IsEmpty) o.WriteLine($"rules: {plan.Problem.Rules.Rules.Length} kept ({string.Join(", ", plan.Problem.Rules.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}"))})");
-        o.WriteLine(string.Format(inv, "solver: cp-sat {0}  objective {1:0.0} Wh/day  bound {2:0.0}  gap {3:0.00%}  ({4:0.0} s)",
-            Names.Of(s.SolverStatus), s.ObjectiveWh, s.BoundWh, s.Gap, plan.Solve.WallSeconds));
+        o.WriteLine(string.Format(inv, "solver: cp-sat {0}  objective {1:0.0} Wh/day  bound {2:0.0}  gap {3:0.00%}  ({4})",
+            Names.Of(s.SolverStatus), s.ObjectiveWh, s.BoundWh, s.Gap,
+            deterministic ? string.Format(inv, "{0:0.0} s of counted work", plan.Solve.CountedSeconds) : string.Format(inv, "{0:0.0} s", plan.Solve.WallSeconds)));
         if (!plan.Migrations.Blocked.IsEmpty)
         {
             o.WriteLine($"blocked moves: {plan.Migrations.Blocked.Length} (cannot be staged within physical capacity)");
@@ -32,6 +35,12 @@ internal static class PlanText
         foreach (var note in s.Notes) o.WriteLine($"note: {note}");
         o.WriteLine("validation: every VM placed once, no host over capacity in any window, every stage within physical capacity");
     }
+
+    /// <summary>Where the wall clock went, phase by phase (not in the deterministic mode, whose output must not
+    /// change with the machine's load).</summary>
+    public static void WriteTimeLine(Timing.Deadline deadline, TextWriter o) =>
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "time: {0:0.0} s of {1:0.0} s ({2})", deadline.Elapsed, deadline.Elapsed + deadline.Remaining,
+            string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds)))));
 
     private static string Show(int? hosts) => hosts?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 }

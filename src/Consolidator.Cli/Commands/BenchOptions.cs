@@ -13,9 +13,10 @@ internal sealed class BenchOptions
     private readonly Option<bool> _full = new("--full") { Description = "Run every family at the issue's sizes and limits (planted K up to 4000 at 300 s, every vector packing instance of up to 200 items); takes hours" };
     private readonly Option<string> _families = new("--family") { Description = $"Comma-separated families to run: {string.Join(", ", BenchFamilies.Names)} (default: all)" };
     private readonly Option<string> _shared = new("--shared") { Description = "The shared data folder holding datasets/ (skipped with a message when missing)", DefaultValueFactory = _ => Path.Combine("..", "shared") };
-    private readonly Option<double?> _timeLimit = new("--time-limit") { Description = "Solver seconds for every instance, instead of each family's own limit" };
+    private readonly Option<double?> _timeLimit = new("--time-limit") { Description = "Seconds for every instance (wall-clock for profiles and plan; with --deterministic, counted solver work), instead of each family's own limit" };
     private readonly Option<int> _seed = new("--seed") { Description = "Random seed of the generators and of CP-SAT", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _workers = new("--workers") { Description = "CP-SAT workers; 0 = one per core", DefaultValueFactory = _ => 0 };
+    private readonly Option<bool> _deterministic = new("--deterministic") { Description = "Bound every instance by counted solver work instead of wall-clock seconds: the rows repeat on any machine under any load (all but the seconds)" };
     private readonly Option<string> _planted = new("--planted-hosts") { Description = "Comma-separated K of the planted instances (default 20,200; --full 20,200,2000,4000)" };
     private readonly Option<string> _generated = new("--generated-vms") { Description = "Comma-separated VM counts of the generated datasets (default 120,1000; --full 120,1000,5000)" };
     private readonly Option<int?> _vbpMaxItems = new("--vbp-max-items") { Description = "Vector packing instances of at most this many items (default: each class's smallest size; --full 200)" };
@@ -23,7 +24,7 @@ internal sealed class BenchOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _planted, _generated, _vbpMaxItems, _vbpPerSize })
+        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _deterministic, _planted, _generated, _vbpMaxItems, _vbpPerSize })
             command.Options.Add(option);
     }
 
@@ -35,6 +36,7 @@ internal sealed class BenchOptions
         TimeLimitSeconds = r.GetValue(_timeLimit),
         Seed = r.GetValue(_seed),
         Workers = r.GetValue(_workers),
+        Deterministic = r.GetValue(_deterministic),
         PlantedHosts = List(r.GetValue(_planted), "--planted-hosts", Whole),
         GeneratedVms = List(r.GetValue(_generated), "--generated-vms", Whole),
         VectorPackingMaxItems = r.GetValue(_vbpMaxItems),
@@ -51,6 +53,7 @@ internal sealed class BenchOptions
         if (s.TimeLimitSeconds is { } t) { yield return "--time-limit"; yield return t.ToString("R", inv); }
         yield return "--seed"; yield return s.Seed.ToString(inv);
         yield return "--workers"; yield return s.Workers.ToString(inv);
+        if (s.Deterministic) yield return "--deterministic";
         if (!s.PlantedHosts.IsEmpty) { yield return "--planted-hosts"; yield return string.Join(",", s.PlantedHosts); }
         if (!s.GeneratedVms.IsEmpty) { yield return "--generated-vms"; yield return string.Join(",", s.GeneratedVms); }
         if (s.VectorPackingMaxItems is { } m) { yield return "--vbp-max-items"; yield return m.ToString(inv); }

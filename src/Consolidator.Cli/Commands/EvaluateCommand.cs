@@ -25,20 +25,19 @@ internal static class EvaluateCommand
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the planned placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory", DefaultValueFactory = _ => 10 };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates, in planning and in the replay", DefaultValueFactory = _ => true };
-        var timeLimit = new Option<double>("--time-limit") { Description = "Solver time limit in seconds per fold", DefaultValueFactory = _ => 30 };
-        var seed = new Option<int>("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
-        var workers = new Option<int>("--workers") { Description = "CP-SAT workers; 0 = one per core; 1 = repeatable", DefaultValueFactory = _ => 0 };
+        var solver = new SolverOptionsBinder(30, "the whole command, every fold included");
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
 
         var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), and report energy, overload, SLATAH, PDM and SLAV.")
         {
-            dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, timeLimit, seed, workers, perHost,
+            dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, perHost,
         };
+        solver.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(stderr, () =>
         {
             var plan = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor)),
-                new SolverOptions(r.GetValue(timeLimit), r.GetValue(seed), r.GetValue(workers)),
+                solver.Read(r),
                 r.GetValue(perHost));
             plan.Placement.Validate();
             plan.Solver.Validate();
@@ -46,6 +45,7 @@ internal static class EvaluateCommand
             if (!(r.GetValue(percentile) is > 0 and <= 100))
                 throw new ArgumentOutOfRangeException(nameof(percentile), r.GetValue(percentile), "--percentile must be in (0, 100]");
 
+            var deadline = solver.Deadline(r);
             var progress = new ProgressDisplay(stderr);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
@@ -55,11 +55,14 @@ internal static class EvaluateCommand
             var folds = r.GetValue(roll) ? Period.Roll(trainPeriod, testPeriod, last + 1).ToList() : [(trainPeriod, testPeriod)];
 
             var results = new List<EvaluationResult>();
-            foreach (var (tr, te) in folds)
+            for (var fold = 0; fold < folds.Count; fold++)
             {
+                var (tr, te) = folds[fold];
                 progress.Say($"planning on {tr}");
                 var request = new EvaluationRequest(tr, te, scheme, r.GetValue(percentile), plan, r.GetValue(bandwidth), r.GetValue(lrMmt));
-                results.Add(Evaluator.Evaluate(data, request, progress));
+                // Each fold gets an equal share of what is left, with a tenth of it kept for its replays.
+                var share = deadline.Remaining / (folds.Count - fold);
+                results.Add(Evaluator.Evaluate(data, request, progress, deadline.EarlierBy(deadline.Remaining - 0.9 * share)));
                 progress.Done();
                 EvaluationText.Write(results[^1], stdout);
             }

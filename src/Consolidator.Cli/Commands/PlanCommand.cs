@@ -20,9 +20,7 @@ internal static class PlanCommand
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the final placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory, added to daily energy in the objective", DefaultValueFactory = _ => 10 };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates (true) or only the measured memory (false)", DefaultValueFactory = _ => true };
-        var timeLimit = new Option<double>("--time-limit") { Description = "Solver time limit in seconds (deterministic time with --workers 1)", DefaultValueFactory = _ => 30 };
-        var seed = new Option<int>("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
-        var workers = new Option<int>("--workers") { Description = "CP-SAT workers; 0 = one per core; 1 = repeatable plans", DefaultValueFactory = _ => 0 };
+        var solver = new SolverOptionsBinder(30);
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage, in or out (0 = no cap)", DefaultValueFactory = _ => 2 };
         var noSimulate = new Option<bool>("--no-simulate") { Description = "Do not replay the plan through the live-migration simulator" };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots (PNG and SVG) beside plan.json" };
@@ -30,27 +28,32 @@ internal static class PlanCommand
 
         var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, simulate the migrations, and write plan.json, plan.csv, simulation.json and simulation.csv.")
         {
-            dataset, outDir, windows, percentile, headroom, weight, memoryFloor, timeLimit, seed, workers, perHost, noSimulate, noPlots,
+            dataset, outDir, windows, percentile, headroom, weight, memoryFloor, perHost, noSimulate, noPlots,
         };
+        solver.AddTo(cmd);
         simulation.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(stderr, () =>
         {
             var request = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor)),
-                new SolverOptions(r.GetValue(timeLimit), r.GetValue(seed), r.GetValue(workers)),
+                solver.Read(r),
                 r.GetValue(perHost),
                 r.GetValue(noSimulate) ? null : simulation.Read(r));
             request.Placement.Validate();
             request.Solver.Validate();
             var scheme = WindowScheme.Parse(r.GetValue(windows)!);
+            var deadline = solver.Deadline(r);
 
             var progress = new ProgressDisplay(stderr);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
+            deadline.Mark("reading");
             progress.Say($"profiling {data.Vms.Length} VMs");
             var profiles = ProfileBuilder.Build(data, scheme, r.GetValue(percentile));
+            deadline.Mark("profiles");
             progress.Say("solving placement with CP-SAT");
-            var plan = Planner.Plan(data, profiles, request, progress);
+            var drawPlots = !r.GetValue(noPlots);
+            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(OutputSeconds(data.Vms.Length, drawPlots)));
             progress.Done();
 
             var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name);
@@ -64,16 +67,24 @@ internal static class PlanCommand
                 files.Add(("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(replay, plan.Problem))));
                 files.Add(("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
-            var figures = r.GetValue(noPlots) ? [] : PlanPlots.All(plan, data);
+            // Plots are the one part of the output that can be left out when the limit is nearly spent.
+            var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, true)) ? PlanPlots.All(plan, data) : [];
             files.Add(("report.html", w => w.Write(PlanReport.ToHtml(plan, figures))));
             OutputFolder.WriteAll(dir, files, [.. FigureFiles.Of(figures)]);
-            PlanText.Write(plan, stdout);
+            PlanText.Write(plan, stdout, request.Solver.Deterministic);
             if (plan.Simulation is { } result) SimulationText.Write(result, plan.Problem, stdout);
             var names = files.Select(f => Path.Combine(dir, f.Name)).ToList();
             if (figures.Count > 0) names.Add($"{figures.Count} plots ({string.Join(", ", figures.Select(f => f.Name))}) as PNG and SVG");
+            else if (drawPlots) stdout.WriteLine("plots: not drawn, too little of the time limit was left");
+            deadline.Mark("output");
             stdout.WriteLine($"wrote {string.Join(", ", names[..^1])} and {names[^1]}");
+            if (deadline.IsWallClock) PlanText.WriteTimeLine(deadline, stdout);
             return ExitCodes.Ok;
         }));
         return cmd;
     }
+
+    /// <summary>Wall-clock seconds the output is expected to take (plan, report, and the plots when drawn), with
+    /// room for a busy machine. Measured with `plan` on `generate --vms 30000` (2 cores, the other busy).</summary>
+    private static double OutputSeconds(int vms, bool plots) => 0.5 + vms * (plots ? 2e-4 : 5e-5);
 }

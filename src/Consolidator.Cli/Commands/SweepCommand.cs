@@ -20,16 +20,16 @@ internal static class SweepCommand
         var headroom = new Option<string>("--headroom") { Description = "Comma list of headrooms", DefaultValueFactory = _ => "0,0.1,0.2" };
         var weight = new Option<string>("--migration-weight") { Description = "Comma list of migration weights (Wh-equivalent per GiB)", DefaultValueFactory = _ => "0,10" };
         var method = new Option<string>("--method") { Description = "Comma list of migration methods: precopy, postcopy, hybrid, auto", DefaultValueFactory = _ => "auto" };
-        var timeLimit = new Option<double>("--time-limit") { Description = "Solver limit per point in seconds (CP-SAT deterministic time; one worker per point)", DefaultValueFactory = _ => 2 };
-        var seed = new Option<int>("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
+        var solver = new SolverOptionsBinder(40, "the whole sweep (with --deterministic: per plan)");
         var parallel = new Option<int>("--parallel") { Description = "Points planned at once (0 = one per core)", DefaultValueFactory = _ => 0 };
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots or the HTML report" };
         var simulation = new SimulationOptionsBinder(withMethod: false);
         var cmd = new Command("sweep", "Plan and replay a grid of options and mark the Pareto-optimal points (energy vs overload risk vs data moved).")
         {
-            dataset, outDir, windows, percentile, headroom, weight, method, timeLimit, seed, parallel, perHost, noPlots,
+            dataset, outDir, windows, percentile, headroom, weight, method, parallel, perHost, noPlots,
         };
+        solver.AddTo(cmd);
         simulation.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(stderr, () =>
         {
@@ -38,11 +38,14 @@ internal static class SweepCommand
                 Numbers(r.GetValue(weight)!, "--migration-weight"), [.. Strings(r.GetValue(method)!).Select(MigrationMethods.Parse)]);
             grid.Validate();
             var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
-            var options = new SweepOptions(r.GetValue(timeLimit), r.GetValue(seed), cores, r.GetValue(perHost), simulation.Read(r));
+            var solving = solver.Read(r);
+            if (solving.Workers > 1) throw new ArgumentOutOfRangeException("workers", solving.Workers, "--workers: a sweep runs one CP-SAT worker per plan; use --parallel for more plans at once");
+            var deadline = solver.Deadline(r);
+            var options = new SweepOptions(solving.TimeLimitSeconds, solving.Seed, cores, r.GetValue(perHost), simulation.Read(r), solving.Deterministic);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
 
             var bar = new SweepProgress(stderr, grid.Count);
-            var results = Sweep.Run(data, grid, options, bar);
+            var results = Sweep.Run(data, grid, options, bar, deadline.EarlierBy(1 + 0.05 * solving.TimeLimitSeconds));
             bar.Done();
 
             var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name + "-sweep");

@@ -22,6 +22,10 @@ public sealed record BenchSettings
     /// <summary>CP-SAT workers, 0 = one per core.</summary>
     public int Workers { get; init; }
 
+    /// <summary>Bound each instance by counted solver work instead of the wall clock: rows repeat on any machine
+    /// (except the seconds column).</summary>
+    public bool Deterministic { get; init; }
+
     /// <summary>The families to run by name; empty = all.</summary>
     public ImmutableArray<string> Families { get; init; } = [];
 
@@ -42,13 +46,14 @@ public sealed record BenchSettings
 
     /// <summary>What the <c>plan</c> command would be asked with these placement options and this limit.</summary>
     public PlanRequest Request(PlacementOptions placement, double limit) =>
-        new(placement, new SolverOptions(limit, Seed, Workers), BenchDefaults.MaxMigrationsPerHost);
+        new(placement, new SolverOptions(limit, Seed, Workers, Deterministic), BenchDefaults.MaxMigrationsPerHost);
 
     public void Validate()
     {
         if (TimeLimitSeconds is { } t && (!(t > 0) || double.IsInfinity(t)))
             throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, "--time-limit must be a positive number of seconds");
         if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
+        if (Deterministic && Workers > 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");
         if (PlantedHosts.Any(k => k < 1))
             throw new ArgumentOutOfRangeException(nameof(PlantedHosts), string.Join(",", PlantedHosts), "--planted-hosts must list whole numbers of at least 1");
         if (GeneratedVms.Any(n => n < 1))

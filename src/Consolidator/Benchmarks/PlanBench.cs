@@ -3,6 +3,7 @@ using Consolidator.Datasets;
 using Consolidator.Planning;
 using Consolidator.Profiles;
 using Consolidator.Reporting;
+using Consolidator.Timing;
 using Consolidator.Traces;
 
 namespace Consolidator.Benchmarks;
@@ -24,8 +25,12 @@ public static class PlanBench
     public static BenchRow Run(string family, string instance, string? group, PlanInstance setup)
     {
         var clock = Stopwatch.StartNew();
+        // As `plan` does: the limit is wall-clock for profiles and planning together, or counted solver work.
+        var solver = setup.Request.Solver;
+        var deadline = solver.Deterministic ? Deadline.None : Deadline.After(solver.TimeLimitSeconds);
         var profiles = ProfileBuilder.Build(setup.Dataset, setup.Windows, setup.Percentile);
-        var plan = Planner.Plan(setup.Dataset, profiles, setup.Request);
+        deadline.Mark("profiles");
+        var plan = Planner.Plan(setup.Dataset, profiles, setup.Request, deadline: deadline);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var s = plan.Summary;

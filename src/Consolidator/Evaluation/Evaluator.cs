@@ -5,6 +5,7 @@ using Consolidator.Planning;
 using Consolidator.Profiles;
 using Consolidator.Solving;
 using Consolidator.Staging;
+using Consolidator.Timing;
 using Consolidator.Traces;
 
 namespace Consolidator.Evaluation;
@@ -17,13 +18,14 @@ public static class Evaluator
     public const string Current = "current";
     public const string PeakFfd = "peak-sized FFD";
 
-    public static EvaluationResult Evaluate(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null)
+    /// <param name="deadline">When planning must end (wall clock); the replays after it are cheap next to it.</param>
+    public static EvaluationResult Evaluate(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null, Deadline? deadline = null)
     {
         request.Validate();
         var split = TrainTestSplit.Of(data, request.Train, request.Test);
         var train = split.TrainData;
         var profiles = ProfileBuilder.Build(train, request.Windows, request.Percentile);
-        var plan = Planner.Plan(train, profiles, request.Plan, progress);
+        var plan = Planner.Plan(train, profiles, request.Plan, progress, deadline);
         var problem = plan.Problem;
 
         var floor = request.Plan.Placement.MemoryAllocationFloor;

@@ -6,6 +6,7 @@ using Consolidator.Profiles;
 using Consolidator.Simulation;
 using Consolidator.Solving;
 using Consolidator.Staging;
+using Consolidator.Timing;
 using Consolidator.Traces;
 using Consolidator.Validation;
 
@@ -19,10 +20,14 @@ public static class Planner
     /// <summary>Rounds of "pin the VMs whose moves could not be staged, solve again".</summary>
     public const int MaxRestagingRounds = 3;
 
+    /// <param name="deadline">The command's wall-clock end: the solver gets what is left of it after a reserve for
+    /// staging, validation, replay and output (<see cref="TimeBudget"/>). <see cref="Deadline.None"/> (the default):
+    /// the solver's own limit, read as counted work in the deterministic mode.</param>
     /// <exception cref="InfeasiblePlacementException">No placement exists; the reasons say why.</exception>
     /// <exception cref="PlanValidationException">The validator rejected the plan (a bug).</exception>
-    public static PlanOutcome Plan(Dataset dataset, ProfileSet profiles, PlanRequest request, IProgress<SolverProgress>? progress = null)
+    public static PlanOutcome Plan(Dataset dataset, ProfileSet profiles, PlanRequest request, IProgress<SolverProgress>? progress = null, Deadline? deadline = null)
     {
+        deadline ??= Deadline.None;
         var problem = PlacementProblem.From(dataset, profiles, request.Placement);
         var reasons = FeasibilityCheck.Explain(problem).AddRange(RuleConflicts.Precheck(problem));
         if (!reasons.IsEmpty) throw new InfeasiblePlacementException(reasons);
@@ -31,12 +36,21 @@ public static class Planner
         var stayPut = new HashSet<int>();
         // The heuristic baselines without pinned VMs serve twice: as warm starts and in the summary.
         var baselines = Baselines.Of(problem);
-        var solve = SolveOrExplain(problem, request, WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd), progress);
+        deadline.Mark("baselines");
+        var budget = new TimeBudget(problem, request, deadline);
+        var solve = SolveOrExplain(problem, request with { Solver = budget.Solver(notes) }, WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd), progress);
         notes.AddRange(solve.Notes);
+        deadline.Mark("solve");
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
+        deadline.Mark("staging");
 
         for (var round = 1; round <= MaxRestagingRounds && !migrations.ReachesTarget; round++)
         {
+            if (!budget.AllowsAnotherSolve)
+            {
+                notes.Add($"{migrations.Blocked.Length} move(s) could not be staged safely and no time is left to solve again with their VMs kept in place; the plan lists them as blocked");
+                break;
+            }
             // A VM that runs nowhere yet cannot stay put; pinning the running ones frees its way.
             // Nor can one whose host a rule forbids it (a drained host, a ban): it has to move.
             var pinned = migrations.Blocked.Count(b => problem.CurrentHost(b.Vm) is var h && h >= 0
@@ -45,8 +59,9 @@ public static class Planner
             notes.Add($"round {round}: {migrations.Blocked.Length} move(s) could not be staged safely; their VMs stay put and the placement is solved again");
             try
             {
-                var again = CpSatPlacementSolver.Solve(problem, request.Solver, WarmStart(problem, stayPut), stayPut, progress);
+                var again = CpSatPlacementSolver.Solve(problem, budget.Solver(notes), WarmStart(problem, stayPut), stayPut, progress);
                 var staged = MigrationPlanner.Plan(problem, again.Placement, request.MaxMigrationsPerHostPerStage);
+                deadline.Mark($"re-solve and staging, round {round}");
                 notes.AddRange(again.Notes);
                 (solve, migrations) = (again, staged);
             }
@@ -60,10 +75,15 @@ public static class Planner
         var violations = PlanValidator.CheckPlacement(problem, solve.Placement)
             .Concat(PlanValidator.CheckMigrationPlan(problem, solve.Placement, migrations)).ToImmutableArray();
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
+        deadline.Mark("validation");
 
+        var simulate = request.Simulation is not null && budget.AllowsReplay;
+        if (request.Simulation is not null && !simulate)
+            notes.Add("not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
-        if (request.Simulation is not { } simulation) return new PlanOutcome(problem, profiles, solve, migrations, summary);
-        var replay = Simulator.Run(problem, solve.Placement, migrations, dataset.Usage, simulation);
+        if (!simulate) return new PlanOutcome(problem, profiles, solve, migrations, summary);
+        var replay = Simulator.Run(problem, solve.Placement, migrations, dataset.Usage, request.Simulation!);
+        deadline.Mark("replay");
         return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay };
     }
 

@@ -38,6 +38,7 @@ public static class PlanJsonWriter
         Number(json, "time_limit_s", request.Solver.TimeLimitSeconds);
         json.WriteNumber("seed", request.Solver.Seed);
         json.WriteNumber("workers", request.Solver.EffectiveWorkers);
+        json.WriteBoolean("deterministic", request.Solver.Deterministic);
         json.WriteStartArray("window_list");
         foreach (var w in plan.Profiles.Windows.Windows)
         {

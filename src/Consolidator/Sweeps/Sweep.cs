@@ -5,39 +5,48 @@ using Consolidator.Planning;
 using Consolidator.Profiles;
 using Consolidator.Simulation;
 using Consolidator.Solving;
+using Consolidator.Timing;
 using Consolidator.Traces;
 
 namespace Consolidator.Sweeps;
 
+/// <param name="TimeLimitSeconds">For the whole sweep. With <paramref name="Deterministic"/>, counted work shared
+/// equally by the plans (never by the cores, which differ between machines); otherwise the command's wall-clock
+/// deadline given to <see cref="Sweep.Run"/> is what counts.</param>
 /// <param name="Parallelism">Points planned at once; each runs CP-SAT with one worker, so this is the cores used.</param>
 /// <param name="Simulation">Replay options of every point; the point's method replaces their method.</param>
-public sealed record SweepOptions(double TimeLimitSeconds = 2, int Seed = 1, int Parallelism = 1, int MaxMigrationsPerHostPerStage = 2, SimulationOptions? Simulation = null);
+public sealed record SweepOptions(double TimeLimitSeconds = 2, int Seed = 1, int Parallelism = 1, int MaxMigrationsPerHostPerStage = 2, SimulationOptions? Simulation = null, bool Deterministic = true);
 
 /// <summary>Plans and replays every point of a grid. A plan does not depend on the migration method, so
 /// each placement is solved once and replayed with every method of the grid.</summary>
 public static class Sweep
 {
-    public static ImmutableArray<SweepPointResult> Run(Dataset dataset, SweepGrid grid, SweepOptions options, IProgress<int>? pointsDone = null)
+    /// <param name="deadline">The command's wall-clock end: each plan, when it starts, gets an equal share of what is
+    /// left for the plans not yet started (times the plans run at once), a fifth of it kept for its replays.</param>
+    public static ImmutableArray<SweepPointResult> Run(Dataset dataset, SweepGrid grid, SweepOptions options, IProgress<int>? pointsDone = null, Deadline? deadline = null)
     {
+        deadline ??= Deadline.None;
         grid.Validate();
         if (options.Parallelism < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Parallelism, "--parallel must be at least 1");
         var points = grid.Points();
         var plans = points.GroupBy(p => (p.Windows, p.Percentile, p.Headroom, p.MigrationWeight)).ToList();
         var profiles = new ConcurrentDictionary<(string, double), Lazy<ProfileSet>>();
         var results = new ConcurrentBag<SweepPointResult>();
-        var done = 0;
+        var (done, started) = (0, 0);
         Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, group =>
         {
             var key = group.Key;
             var profileSet = profiles.GetOrAdd((key.Windows, key.Percentile),
                 k => new Lazy<ProfileSet>(() => ProfileBuilder.Build(dataset, WindowScheme.Parse(k.Item1), k.Item2))).Value;
             var request = new PlanRequest(new PlacementOptions(key.Headroom, key.MigrationWeight),
-                new SolverOptions(options.TimeLimitSeconds, options.Seed, Workers: 1), options.MaxMigrationsPerHostPerStage);
+                new SolverOptions(options.TimeLimitSeconds / plans.Count, options.Seed, Workers: 1, options.Deterministic), options.MaxMigrationsPerHostPerStage);
+            var left = plans.Count - Interlocked.Increment(ref started) + 1;
+            var share = deadline.Remaining * Math.Min(left, options.Parallelism) / left;
             PlanOutcome? plan = null;
             string? failure = null;
             try
             {
-                plan = Planner.Plan(dataset, profileSet, request);
+                plan = Planner.Plan(dataset, profileSet, request, deadline: deadline.EarlierBy(deadline.Remaining - 0.8 * share));
             }
             catch (InfeasiblePlacementException e)
             {

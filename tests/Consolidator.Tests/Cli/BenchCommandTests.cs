@@ -10,7 +10,7 @@ public sealed class BenchCommandTests
     public void Bench_runs_each_case_in_a_child_process_prints_the_table_and_writes_csv_and_json()
     {
         using var dir = new TempDirectory();
-        var result = CliRunner.Run("bench", "--family", "planted", "--planted-hosts", "3,4", "--time-limit", "2", "--workers", "1", "--out", dir.Path);
+        var result = CliRunner.Run("bench", "--family", "planted", "--planted-hosts", "3,4", "--time-limit", "2", "--deterministic", "--out", dir.Path);
 
         Assert.True(result.ExitCode == 0, result.Err);
         Assert.Contains("[2/2] planted/K=4", result.Err);
@@ -27,7 +27,7 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_one_prints_one_row_as_a_json_line()
     {
-        var result = CliRunner.Run("bench-one", "--case", "planted/K=3", "--planted-hosts", "3", "--time-limit", "1", "--workers", "1");
+        var result = CliRunner.Run("bench-one", "--case", "planted/K=3", "--planted-hosts", "3", "--time-limit", "1", "--deterministic");
 
         Assert.True(result.ExitCode == 0, result.Err);
         var row = BenchJson.RowFromLine(result.Out.Trim());
@@ -46,7 +46,7 @@ public sealed class BenchCommandTests
         Directory.CreateDirectory(target);
         foreach (var f in Directory.GetFiles(bad.Directory)) File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
 
-        var result = CliRunner.Run("bench", "--family", "shared", "--shared", shared.Path, "--time-limit", "1", "--workers", "1", "--out", dir.Path);
+        var result = CliRunner.Run("bench", "--family", "shared", "--shared", shared.Path, "--time-limit", "1", "--deterministic", "--out", dir.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(result.Out.Split('\n'), l => l.StartsWith("shared") && l.Contains("error: infeasible: ") && l.Contains("vm3"));

@@ -32,7 +32,7 @@ public class ImportEvaluateCommandTests
 
         var outDir = Path.Combine(tmp.Path, "eval");
         var eval = CliRunner.Run("evaluate", data, "--train", "2011-04-11..2011-04-11", "--test", "2011-04-12..2011-04-12",
-            "--time-limit", "3", "--workers", "1", "--out", outDir);
+            "--time-limit", "3", "--deterministic", "--out", outDir);
         Assert.Equal(0, eval.ExitCode);
         Assert.Equal("", eval.Err);
         foreach (var policy in new[] { "consolidator", "current", "peak-sized FFD", "LR-MMT 1.2" }) Assert.Contains(policy, eval.Out);

@@ -31,7 +31,7 @@ public class PlanCommandErrorTests
             hosts: file == "hosts.csv" ? text : null, vms: file == "vms.csv" ? text : null, usage: file == "usage.csv" ? text : null);
         var outDir = Path.Combine(data.Directory, "..", "out");
 
-        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "5");
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(where, result.Err);
@@ -46,7 +46,7 @@ public class PlanCommandErrorTests
         using var data = DatasetFixture.Create(usage: DatasetFixture.Usage.Replace("3,8000", "40,8000"));
         var outDir = Path.Combine(data.Directory, "..", "out");
 
-        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--percentile", "100");
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--percentile", "100");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("VM vm3 fits no host", result.Err);
@@ -87,7 +87,7 @@ public class PlanCommandErrorTests
         File.WriteAllText(data.PathOf("constraints.csv"), "rule,name,vms,hosts,limit\nspread,apart,vm1;vm2,,\ngather,together,vm1;vm2,,\n");
         var outDir = Path.Combine(data.Directory, "..", "out");
 
-        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "5");
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("spread rule 'apart'", result.Err);

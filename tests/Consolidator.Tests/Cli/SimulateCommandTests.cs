@@ -11,7 +11,7 @@ public class SimulateCommandTests
         var data = Path.Combine(tmp.Path, "data");
         Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "24", "--days", "2").ExitCode);
         var outDir = Path.Combine(tmp.Path, "plan");
-        var plan = CliRunner.Run(["plan", data, "--out", outDir, "--workers", "1", "--time-limit", "2", .. planOptions]);
+        var plan = CliRunner.Run(["plan", data, "--out", outDir, "--deterministic", "--time-limit", "2", .. planOptions]);
         Assert.Equal(0, plan.ExitCode);
         return (data, Path.Combine(outDir, "plan.json"), plan);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Consolidator.Datasets;
 using Consolidator.Inventory;
 using Consolidator.Tests.Support;
+using CsCheck;
 
 namespace Consolidator.Tests.Datasets;
 
@@ -23,6 +24,19 @@ public class DatasetReaderTests
         Assert.Equal([T0, T0 + 900, T0 + 1800], dataset.Usage[1].UnixSeconds);
         Assert.Equal([1.5f, 2f, 0f], dataset.Usage[1].CpuCores);
         Assert.Equal([4096f, 4200f, 4000f], dataset.Usage[1].MemoryMib);
+    }
+
+    [Fact]
+    public void Fast_timestamp_path_agrees_with_the_general_parser_and_declines_what_it_does_not_know()
+    {
+        Gen.Long[0, 4_102_444_799L].Sample(t =>
+        {
+            var text = DateTimeOffset.FromUnixTimeSeconds(t).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            Assert.True(DatasetFile.TryParseUtcSeconds(text, out var seconds));
+            Assert.Equal(t, seconds);
+        });
+        foreach (var other in new[] { "2026-02-30T00:00:00Z", "2026-01-05T24:00:00Z", "2026-01-05T00:00:00+02:00", "2026-01-05 00:00:00Z", "2026-01-05T00:00:0xZ" })
+            Assert.False(DatasetFile.TryParseUtcSeconds(other, out _));
     }
 
     [Fact]

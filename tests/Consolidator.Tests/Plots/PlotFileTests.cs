@@ -33,7 +33,7 @@ public class PlotFileTests
         using var tmp = new TempDirectory();
         var outDir = Path.Combine(tmp.Path, "plan");
 
-        var result = CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--workers", "1", "--time-limit", "1");
+        var result = CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--deterministic", "--time-limit", "1");
 
         Assert.Equal(0, result.ExitCode);
         foreach (var name in PlanPlotNames)
@@ -50,7 +50,7 @@ public class PlotFileTests
         using var tmp = new TempDirectory();
         var outDir = Path.Combine(tmp.Path, "plan");
 
-        Assert.Equal(0, CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--workers", "1", "--time-limit", "1", "--no-plots").ExitCode);
+        Assert.Equal(0, CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--deterministic", "--time-limit", "1", "--no-plots").ExitCode);
 
         Assert.Empty(Directory.GetFiles(outDir, "*.png"));
         Assert.Empty(Directory.GetFiles(outDir, "*.svg"));

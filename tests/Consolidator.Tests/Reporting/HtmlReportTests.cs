@@ -25,7 +25,7 @@ public class HtmlReportTests
     {
         using var tmp = new TempDirectory();
         var outDir = Path.Combine(tmp.Path, "plan");
-        Assert.Equal(0, CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--workers", "1", "--time-limit", "1").ExitCode);
+        Assert.Equal(0, CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--deterministic", "--time-limit", "1").ExitCode);
 
         var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
 
@@ -45,7 +45,7 @@ public class HtmlReportTests
         byte[] Run(string name)
         {
             var outDir = Path.Combine(tmp.Path, name);
-            Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--workers", "1", "--time-limit", "1").ExitCode);
+            Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--deterministic", "--time-limit", "1").ExitCode);
             return File.ReadAllBytes(Path.Combine(outDir, "report.html"));
         }
 

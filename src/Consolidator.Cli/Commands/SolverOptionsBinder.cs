@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Consolidator.Solving;
+using Consolidator.Timing;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary>The time limit, seed, workers and mode of every command that runs the solver, spelt alike. By default
+/// `--time-limit` is wall-clock seconds for the whole command, start-up included; `--deterministic` makes it
+/// counted work per solve (one CP-SAT worker, no wall clock read anywhere), so a run gives the same bytes on any
+/// machine under any load.</summary>
+internal sealed class SolverOptionsBinder(double defaultLimit, string wholeCommand = "the whole command")
+{
+    private readonly Option<double> _timeLimit = new("--time-limit")
+    {
+        Description = $"Wall-clock seconds for {wholeCommand} (reading, profiles, solve, staging, validation, replay, output); with --deterministic, seconds of counted solver work per solve",
+        DefaultValueFactory = _ => defaultLimit,
+    };
+    private readonly Option<int> _seed = new("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _workers = new("--workers") { Description = "CP-SAT workers; 0 = one per core (--deterministic uses one)", DefaultValueFactory = _ => 0 };
+    private readonly Option<bool> _deterministic = new("--deterministic")
+    {
+        Description = "Bound the solver by counted work instead of the wall clock: the same input and options give the same bytes on any machine under any load, however long that takes",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _timeLimit, _seed, _workers, _deterministic }) command.Options.Add(option);
+    }
+
+    public SolverOptions Read(ParseResult r) =>
+        new(r.GetValue(_timeLimit), r.GetValue(_seed), r.GetValue(_workers), r.GetValue(_deterministic));
+
+    /// <summary>The command's deadline: none in the deterministic mode; otherwise the time limit counted from the
+    /// process's start, so that the runtime's own start-up is inside it.</summary>
+    public Deadline Deadline(ParseResult r)
+    {
+        var options = Read(r);
+        options.Validate();
+        if (options.Deterministic) return Timing.Deadline.None;
+        using var self = Process.GetCurrentProcess();
+        var startedAgo = (DateTime.Now - self.StartTime).TotalSeconds;
+        // In-process callers (the tests) started long ago: count only a plausible start-up.
+        return Timing.Deadline.After(options.TimeLimitSeconds, startedAgo is > 0 and < 5 ? startedAgo : 0);
+    }
+}
