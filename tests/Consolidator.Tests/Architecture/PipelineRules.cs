@@ -14,7 +14,7 @@ public static class PipelineRules
     /// ones, never of a higher one and never an adapter.</summary>
     public static readonly string[][] CoreLayers =
     [
-        ["Randomness", "Power", "Inventory", "Rules", "Traces"],
+        ["Randomness", "Timing", "Power", "Inventory", "Rules", "Traces"],
         ["Profiles"],
         ["Packing"],
         ["Heuristics", "Solving", "Feasibility"],

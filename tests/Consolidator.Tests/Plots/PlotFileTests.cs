@@ -64,7 +64,7 @@ public class PlotFileTests
         var outDir = Path.Combine(tmp.Path, "sweep");
 
         var result = CliRunner.Run("sweep", Generated(tmp), "--out", outDir, "--percentile", "90,100", "--headroom", "0.1",
-            "--migration-weight", "0,10", "--time-limit", "0.5");
+            "--migration-weight", "0,10", "--time-limit", "0.5", "--deterministic");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal((Figure.Width, Figure.Height), PngSize(File.ReadAllBytes(Path.Combine(outDir, "pareto.png"))));

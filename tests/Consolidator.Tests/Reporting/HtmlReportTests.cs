@@ -58,7 +58,7 @@ public class HtmlReportTests
         using var tmp = new TempDirectory();
         var outDir = Path.Combine(tmp.Path, "sweep");
         Assert.Equal(0, CliRunner.Run("sweep", Generated(tmp), "--out", outDir, "--percentile", "90,100", "--headroom", "0,0.2",
-            "--migration-weight", "10", "--time-limit", "0.5").ExitCode);
+            "--migration-weight", "10", "--time-limit", "0.5", "--deterministic").ExitCode);
 
         var html = File.ReadAllText(Path.Combine(outDir, "sweep.html"));
         var pareto = File.ReadAllLines(Path.Combine(outDir, "sweep.csv")).Skip(1).Count(l => l.Split(',')[16] == "true");

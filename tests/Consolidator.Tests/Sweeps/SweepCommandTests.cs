@@ -14,7 +14,7 @@ public class SweepCommandTests
         var outDir = Path.Combine(tmp.Path, "sweep");
 
         var result = CliRunner.Run("sweep", data, "--out", outDir, "--percentile", "90,100", "--headroom", "0,0.2",
-            "--migration-weight", "10", "--method", "auto,precopy", "--time-limit", "0.5", "--parallel", "2", "--no-plots");
+            "--migration-weight", "10", "--method", "auto,precopy", "--time-limit", "0.5", "--deterministic", "--parallel", "2", "--no-plots");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Err);
@@ -37,7 +37,7 @@ public class SweepCommandTests
         var outDir = Path.Combine(tmp.Path, "sweep");
 
         var result = CliRunner.Run("sweep", data, "--out", outDir, "--headroom", "0.1,0.95", "--percentile", "95",
-            "--migration-weight", "10", "--time-limit", "0.5", "--no-plots");
+            "--migration-weight", "10", "--time-limit", "0.5", "--deterministic", "--no-plots");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("points: 2 (1 feasible, 1 Pareto-optimal: 1)", result.Out);
