@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Consolidator.Cli.Commands;
 
 namespace Consolidator.Cli;
@@ -21,13 +22,28 @@ public static class Cli
             BenchCommand.Create(stdout, stderr),
             BenchCommand.CreateOne(stdout, stderr),
         };
+        root.HelpName = "consolidator";
+        ValueParsers.ApplyTo(root);
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (parsed.Action is ParseErrorAction parseError)
         {
-            foreach (var e in parsed.Errors) stderr.WriteLine($"error: {e.Message}");
-            stderr.WriteLine("Run 'consolidator --help' for usage.");
+            // System.CommandLine's own report: every error and its "did you mean" (which it writes to its output:
+            // here stderr, so that stdout stays empty on an error); the usage is one command away.
+            parseError.ShowHelp = false;
+            parsed.Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
+            stderr.WriteLine($"Run '{Usage(parsed)} --help' for usage.");
             return ExitCodes.BadInput;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        return parsed.Invoke(invocation);
+    }
+
+    /// <summary>The command the user meant, for the hint: "consolidator plan".</summary>
+    private static string Usage(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var c = parsed.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, c.Parent is null ? "consolidator" : c.Command.Name);
+        return string.Join(' ', names);
     }
 }

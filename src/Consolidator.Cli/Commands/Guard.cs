@@ -20,7 +20,7 @@ internal static class Guard
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName is not null)
         {
-            stderr.WriteLine($"error: {FirstLine(e.Message)}");
+            stderr.WriteLine($"error: {FirstLine(e)}");
             return ExitCodes.BadInput;
         }
         catch (FormatException e)
@@ -42,6 +42,8 @@ internal static class Guard
         }
     }
 
-    // ArgumentOutOfRangeException appends "(Parameter ...) Actual value was ..." lines; the first says it all.
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    // ArgumentOutOfRangeException appends " (Parameter 'Headroom')" and an "Actual value was ..." line: .NET's
+    // names, not the user's. The message itself names the option.
+    private static string FirstLine(ArgumentException e) =>
+        e.Message.Split('\n')[0].Replace($" (Parameter '{e.ParamName}')", "").Trim();
 }

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Consolidator.Cli;
+
+/// <summary>Numbers and switches on the command line, read in the invariant culture, with errors in the user's
+/// words (System.CommandLine's own say "as expected type 'System.Double'"). Given to every option of the tree
+/// that has no parser of its own, so that a command declares its options plainly.</summary>
+internal static class ValueParsers
+{
+    private delegate bool TryParse<T>(string text, out T value);
+
+    public static void ApplyTo(Command command)
+    {
+        foreach (var option in command.Options)
+        {
+            switch (option)
+            {
+                case Option<double> o when o.CustomParser is null:
+                    o.CustomParser = r => Parse<double>(r, Number, "a number", o.DefaultValueFactory);
+                    break;
+                case Option<double?> o when o.CustomParser is null:
+                    o.CustomParser = r => Parse<double?>(r, Nullable<double>(Number), "a number", o.DefaultValueFactory);
+                    break;
+                case Option<int> o when o.CustomParser is null:
+                    o.CustomParser = r => Parse<int>(r, Whole, "a whole number", o.DefaultValueFactory);
+                    break;
+                case Option<int?> o when o.CustomParser is null:
+                    o.CustomParser = r => Parse<int?>(r, Nullable<int>(Whole), "a whole number", o.DefaultValueFactory);
+                    break;
+                case Option<bool> o when o.CustomParser is null:
+                    // A switch given alone means true.
+                    o.CustomParser = r => r.Tokens.Count == 0 && r.Parent is OptionResult { Implicit: false } || Parse<bool>(r, bool.TryParse, "true or false", o.DefaultValueFactory);
+                    break;
+            }
+        }
+        foreach (var sub in command.Subcommands) ApplyTo(sub);
+    }
+
+    private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, Func<ArgumentResult, T>? fallback)
+    {
+        if (result.Tokens.Count == 0) return fallback is not null ? fallback(result) : default!;
+        var text = result.Tokens[^1].Value;
+        if (parse(text, out var value)) return value;
+        result.AddError($"{Name(result)}: '{Short(text)}' is not {expected}");
+        return default!;
+    }
+
+    private static bool Number(string text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    private static bool Whole(string text, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+
+    private static TryParse<T?> Nullable<T>(TryParse<T> parse) where T : struct =>
+        (string text, out T? value) =>
+        {
+            var ok = parse(text, out var v);
+            value = ok ? v : null;
+            return ok;
+        };
+
+    private static string Name(ArgumentResult result) =>
+        result.Parent is OptionResult o ? o.IdentifierToken?.Value ?? o.Option.Name : result.Argument.Name;
+
+    /// <summary>At most 40 characters of what was typed, control characters escaped.</summary>
+    private static string Short(string text)
+    {
+        var cut = text.Length > 40 ? text[..40] + "..." : text;
+        return string.Concat(cut.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    }
+}

@@ -1,0 +1,91 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>The command line as a new user meets it: the program is called `consolidator` in help and errors,
+/// a misspelt command or option gets System.CommandLine's "did you mean", and no message leaks .NET names.</summary>
+public class CommandLineTests
+{
+    [Fact]
+    public void Help_names_the_command_that_exists()
+    {
+        var result = CliRunner.Run("plan", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("consolidator plan <DATASET_DIR> [options]", result.Out);
+    }
+
+    [Fact]
+    public void A_misspelt_option_gets_a_suggestion_and_exit_code_2()
+    {
+        var result = CliRunner.Run("plan", "x", "--hedroom", "0.2");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'--hedroom' was not matched. Did you mean", result.Err);
+        Assert.Contains("--headroom", result.Err);
+        Assert.Contains("Run 'consolidator plan --help' for usage.", result.Err);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public void A_misspelt_command_gets_a_suggestion()
+    {
+        var result = CliRunner.Run("plna", "datasets/default");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'plna' was not matched. Did you mean", result.Err);
+        Assert.Contains("plan", result.Err);
+        Assert.Contains("Run 'consolidator --help' for usage.", result.Err);
+    }
+
+    [Theory]
+    [InlineData("--headroom", "abc", "--headroom: 'abc' is not a number")]
+    [InlineData("--workers", "1.5", "--workers: '1.5' is not a whole number")]
+    [InlineData("--memory-floor", "perhaps", "Unrecognized command or argument")]
+    public void A_value_of_the_wrong_kind_is_named_in_the_users_words(string option, string value, string message)
+    {
+        var result = CliRunner.Run("plan", "x", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Err);
+        Assert.DoesNotContain("System.", result.Err);
+    }
+
+    [Fact]
+    public void A_long_bad_value_is_cut_short_and_control_characters_escaped()
+    {
+        var result = CliRunner.Run("plan", "x", "--percentile", "9\u001b[2J" + new string('9', 100));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'9\\u001b[2J999", result.Err);
+        Assert.DoesNotContain("\u001b", result.Err);
+        Assert.True(result.Err.Split('\n').Max(l => l.Length) < 120, result.Err);
+    }
+
+    [Fact]
+    public void An_out_of_range_value_names_the_option_not_the_parameter()
+    {
+        using var data = DatasetFixture.Create();
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", Path.Combine(data.Directory, "..", "out"), "--headroom", "1.5");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--headroom must be in [0, 1)", result.Err);
+        Assert.DoesNotContain("Parameter", result.Err);
+    }
+
+    [Fact]
+    public void Switches_mean_true_alone_and_take_an_explicit_value()
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var alone = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "2", "--no-simulate", "--no-plots");
+        var explicitFalse = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "2", "--no-simulate", "false", "--no-plots", "true");
+
+        Assert.Equal(0, alone.ExitCode);
+        Assert.DoesNotContain("migration time", alone.Out);
+        Assert.Equal(0, explicitFalse.ExitCode);
+        Assert.Contains("migration time", explicitFalse.Out);
+    }
+}
