@@ -22,6 +22,7 @@ public static class Cli
             BenchCommand.Create(stdout, stderr),
             BenchCommand.CreateOne(stdout, stderr),
         };
+        root.Options.Add(new Option<bool>(Guard.VerboseOption) { Description = "On an unexpected failure, print the stack trace too", Recursive = true });
         root.HelpName = "consolidator";
         ValueParsers.ApplyTo(root);
         var parsed = root.Parse(args);

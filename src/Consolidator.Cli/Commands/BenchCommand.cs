@@ -4,6 +4,7 @@ using System.Globalization;
 using Consolidator.Benchmarks;
 using Consolidator.Datasets;
 using Consolidator.Importers;
+using Consolidator.Output;
 using Consolidator.Planning;
 using Consolidator.Solving;
 
@@ -24,9 +25,11 @@ internal static class BenchCommand
             outDir,
         };
         options.AddTo(cmd);
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var settings = options.Settings(r);
+            var dir = r.GetValue(outDir)!;
+            OutputSet.Check(dir, OutputKind.Bench);
             var listed = BenchFamilies.Standard(settings, DatasetImporters.All).Select(f => f.Cases()).ToArray();
             var cases = listed.SelectMany(l => l.Cases).ToArray();
             var skipped = listed.SelectMany(l => l.Skipped).ToArray();
@@ -43,11 +46,12 @@ internal static class BenchCommand
             }
 
             var report = new BenchReport(BenchMachine.Describe(CpuInfo()), settings, [.. rows], [.. skipped]);
-            var dir = r.GetValue(outDir)!;
-            OutputFolder.WriteAll(dir,
-                (CsvFile, w => BenchCsv.WriteRows(report, w)),
-                (VectorPackingCsvFile, w => BenchCsv.WriteVectorPacking(report, w)),
-                (JsonFile, w => w.Write(BenchJson.ToJson(report))));
+            Outputs.Write(stderr, dir, OutputKind.Bench,
+            [
+                OutputFile.Text(CsvFile, w => BenchCsv.WriteRows(report, w)),
+                OutputFile.Text(VectorPackingCsvFile, w => BenchCsv.WriteVectorPacking(report, w)),
+                OutputFile.Text(JsonFile, w => w.Write(BenchJson.ToJson(report))),
+            ]);
             BenchText.Write(report, stdout);
             stdout.WriteLine($"wrote {Path.Combine(dir, CsvFile)}, {Path.Combine(dir, VectorPackingCsvFile)} and {Path.Combine(dir, JsonFile)}");
             if (!report.Clean)
@@ -65,7 +69,7 @@ internal static class BenchCommand
         var cmd = new Command(OneName, "Run one benchmark case and print its row as JSON (used by bench).") { id };
         cmd.Hidden = true;
         options.AddTo(cmd);
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var settings = options.Settings(r);
             var wanted = r.GetValue(id)!;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Consolidator.Datasets;
 using Consolidator.Evaluation;
+using Consolidator.Output;
 using Consolidator.Packing;
 using Consolidator.Planning;
 using Consolidator.Profiles;
@@ -33,7 +34,7 @@ internal static class EvaluateCommand
             dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, perHost,
         };
         solver.AddTo(cmd);
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var plan = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor)),
@@ -44,6 +45,7 @@ internal static class EvaluateCommand
             var scheme = WindowScheme.Parse(r.GetValue(windows)!);
             if (!(r.GetValue(percentile) is > 0 and <= 100))
                 throw new ArgumentOutOfRangeException(nameof(percentile), r.GetValue(percentile), "--percentile must be in (0, 100]");
+            if (r.GetValue(outDir) is { } target) OutputSet.Check(target, OutputKind.Evaluation);
 
             var deadline = solver.Deadline(r);
             var progress = new ProgressDisplay(stderr);
@@ -68,7 +70,7 @@ internal static class EvaluateCommand
             }
             if (r.GetValue(outDir) is { } dir)
             {
-                OutputFolder.WriteAll(dir, ("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(results))));
+                Outputs.Write(stderr, dir, OutputKind.Evaluation, [OutputFile.Text("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(results)))]);
                 stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")}");
             }
             return ExitCodes.Ok;

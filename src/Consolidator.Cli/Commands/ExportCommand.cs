@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Consolidator.Datasets;
 using Consolidator.Export;
+using Consolidator.Output;
 
 namespace Consolidator.Cli.Commands;
 
@@ -19,38 +20,28 @@ internal static class ExportCommand
         {
             planPath, to, simulation, outFile,
         };
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var target = ExportTargets.Parse(r.GetValue(to)!);
+            if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath);
             var path = r.GetValue(planPath)!;
             var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
             var explicitSimulation = r.GetValue(simulation) is not null;
-            var plan = ExportPlanReader.Parse(ReadBytes(path), path,
-                explicitSimulation || File.Exists(simPath) ? ReadBytes(simPath) : null, simPath);
+            ExportPlan plan;
+            // Held while both files are read, so a plan run replacing the folder cannot hand over one of each.
+            using (OutputSet.ReadLock(Path.GetDirectoryName(Path.GetFullPath(path))!))
+                plan = ExportPlanReader.Parse(InputFiles.ReadAllBytes(path), path,
+                    explicitSimulation || File.Exists(simPath) ? InputFiles.ReadAllBytes(simPath) : null, simPath);
             var planName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFileName(path));
             var script = ScriptExport.Write(plan, target, planName);
             if (r.GetValue(outFile) is { } file)
             {
-                var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
-                OutputFolder.WriteAll(dir, (Path.GetFileName(file), w => w.Write(script)));
+                OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script));
                 stderr.WriteLine($"wrote {file}: {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s) for {ExportTargets.Name(target)} (a dry run until run with APPLY=1)");
             }
             else stdout.Write(script);
             return ExitCodes.Ok;
         }));
         return cmd;
-    }
-
-    private static byte[] ReadBytes(string path)
-    {
-        if (!File.Exists(path)) throw new InputException(path, 0, null, 0, null, "file not found");
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, 0, null, 0, null, $"cannot read the file: {e.Message}");
-        }
     }
 }

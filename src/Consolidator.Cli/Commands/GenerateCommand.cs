@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Consolidator.Datasets;
 using Consolidator.Generation;
+using Consolidator.Output;
 
 namespace Consolidator.Cli.Commands;
 
@@ -21,9 +22,10 @@ internal static class GenerateCommand
         {
             outDir, seed, vms, days, step, planted,
         };
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var dir = r.GetValue(outDir)!;
+            OutputSet.Check(dir, OutputKind.Dataset);
             if (r.GetValue(planted) is > 0 and var k)
             {
                 var instance = PlantedInstance.Generate(k, r.GetValue(seed));

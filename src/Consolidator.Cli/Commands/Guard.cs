@@ -1,13 +1,19 @@
+using System.CommandLine;
 using Consolidator.Datasets;
+using Consolidator.Output;
 using Consolidator.Planning;
 using Consolidator.Solving;
 
 namespace Consolidator.Cli.Commands;
 
-/// <summary>Turns the library's typed failures into a message on stderr and a documented exit code.</summary>
+/// <summary>Turns every failure into one line on stderr and a documented exit code: the library's typed
+/// failures into their own codes, a failure of the file system into exit code 1 with the path and the
+/// operation, anything else into exit code 1 as a bug. Never a stack trace unless --verbose asks for it.</summary>
 internal static class Guard
 {
-    public static int Run(TextWriter stderr, Func<int> action)
+    public const string VerboseOption = "--verbose";
+
+    public static int Run(ParseResult r, TextWriter stderr, Func<int> action)
     {
         try
         {
@@ -18,9 +24,16 @@ internal static class Guard
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (ArgumentOutOfRangeException e) when (e.ParamName is not null)
+        catch (OutputException e)
         {
-            stderr.WriteLine($"error: {FirstLine(e)}");
+            stderr.WriteLine($"error: {e.Message}");
+            Trace(r, stderr, e);
+            return e.IsUsage ? ExitCodes.BadInput : ExitCodes.Failure;
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is not null && !IoFailure.IsIo(e))
+        {
+            stderr.WriteLine($"error: {OwnMessage(e)}");
+            Trace(r, stderr, e);
             return ExitCodes.BadInput;
         }
         catch (FormatException e)
@@ -40,10 +53,42 @@ internal static class Guard
             foreach (var v in e.Violations.Take(20)) stderr.WriteLine($"  - {v}");
             return ExitCodes.InvalidPlan;
         }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            stderr.WriteLine($"error: {Quoted.Escape(e is IOException ? e.Message : IoFailure.Reason(e), 400)}");
+            Trace(r, stderr, e);
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"error: unexpected {e.GetType().Name}: {Quoted.Escape(e.Message, 400)} (a bug; run with {VerboseOption} for the stack trace and please report it)");
+            Trace(r, stderr, e);
+            return ExitCodes.Failure;
+        }
     }
 
-    // ArgumentOutOfRangeException appends " (Parameter 'Headroom')" and an "Actual value was ..." line: .NET's
-    // names, not the user's. The message itself names the option.
-    private static string FirstLine(ArgumentException e) =>
-        e.Message.Split('\n')[0].Replace($" (Parameter '{e.ParamName}')", "").Trim();
+    private static void Trace(ParseResult r, TextWriter stderr, Exception e)
+    {
+        if (Verbose(r)) stderr.WriteLine(e.ToString());
+    }
+
+    private static bool Verbose(ParseResult r)
+    {
+        try
+        {
+            return r.GetValue<bool>(VerboseOption);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The message without what .NET appends: " (Parameter 'X')" and "Actual value was ...".</summary>
+    internal static string OwnMessage(ArgumentException e)
+    {
+        var message = e.Message.Split('\n')[0].Trim();
+        var suffix = $" (Parameter '{e.ParamName}')";
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Consolidator.Datasets;
 using Consolidator.Importers;
+using Consolidator.Output;
 
 namespace Consolidator.Cli.Commands;
 
@@ -27,13 +28,14 @@ internal static class ImportCommand
         {
             format, sources, outDir, strict, hosts, hostCount, placement,
         };
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var inventory = r.GetValue(hosts) is { } path ? DatasetReader.ReadHosts(path) : (System.Collections.Immutable.ImmutableArray<Inventory.Host>?)null;
             var options = new ImportOptions(r.GetValue(strict), inventory, r.GetValue(hostCount),
                 r.GetValue(placement) == "none" ? CurrentPlacementRule.None : CurrentPlacementRule.FirstFit);
             var src = r.GetValue(sources)!;
             var dir = r.GetValue(outDir)!;
+            OutputSet.Check(dir, OutputKind.Dataset);
             var report = r.GetValue(format) == "planetlab"
                 ? PlanetLabImporter.Import(src, dir, options)
                 : BitbrainsImporter.Import(src, dir, options);

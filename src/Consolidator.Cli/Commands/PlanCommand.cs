@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Consolidator.Datasets;
+using Consolidator.Output;
 using Consolidator.Packing;
 using Consolidator.Planning;
 using Consolidator.Plots;
@@ -32,7 +33,7 @@ internal static class PlanCommand
         };
         solver.AddTo(cmd);
         simulation.AddTo(cmd);
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var request = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor)),
@@ -42,6 +43,8 @@ internal static class PlanCommand
             request.Placement.Validate();
             request.Solver.Validate();
             var scheme = WindowScheme.Parse(r.GetValue(windows)!);
+            var dir = r.GetValue(outDir) ?? Path.Combine("out", DatasetReader.NameOf(r.GetValue(dataset)!));
+            OutputSet.Check(dir, OutputKind.Plan);
             var deadline = solver.Deadline(r);
 
             var progress = new ProgressDisplay(stderr);
@@ -56,24 +59,24 @@ internal static class PlanCommand
             var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(OutputSeconds(data.Vms.Length, drawPlots)));
             progress.Done();
 
-            var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name);
-            List<(string Name, Action<TextWriter> Write)> files =
+            List<OutputFile> files =
             [
-                ("plan.json", w => w.Write(PlanJsonWriter.ToJson(plan, request))),
-                ("plan.csv", w => PlanCsvWriter.Write(plan, w)),
+                OutputFile.Text("plan.json", w => w.Write(PlanJsonWriter.ToJson(plan, request))),
+                OutputFile.Text("plan.csv", w => PlanCsvWriter.Write(plan, w)),
             ];
             if (plan.Simulation is { } replay)
             {
-                files.Add(("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(replay, plan.Problem))));
-                files.Add(("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
+                files.Add(OutputFile.Text("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(replay, plan.Problem))));
+                files.Add(OutputFile.Text("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
             var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, true)) ? PlanPlots.All(plan, data) : [];
-            files.Add(("report.html", w => w.Write(PlanReport.ToHtml(plan, figures))));
-            OutputFolder.WriteAll(dir, files, [.. FigureFiles.Of(figures)]);
+            files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures))));
+            var named = files.Select(f => Path.Combine(dir, f.Name)).ToList();
+            Outputs.Write(stderr, dir, OutputKind.Plan, [.. files, .. Outputs.Figures(figures)]);
             PlanText.Write(plan, stdout, request.Solver.Deterministic);
             if (plan.Simulation is { } result) SimulationText.Write(result, plan.Problem, stdout);
-            var names = files.Select(f => Path.Combine(dir, f.Name)).ToList();
+            var names = named;
             if (figures.Count > 0) names.Add($"{figures.Count} plots ({string.Join(", ", figures.Select(f => f.Name))}) as PNG and SVG");
             else if (drawPlots) stdout.WriteLine("plots: not drawn, too little of the time limit was left");
             deadline.Mark("output");

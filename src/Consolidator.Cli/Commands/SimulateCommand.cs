@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Consolidator.Datasets;
+using Consolidator.Output;
 using Consolidator.Packing;
 using Consolidator.Profiles;
 using Consolidator.Reporting;
@@ -20,19 +21,22 @@ internal static class SimulateCommand
             dataset, planPath, outDir,
         };
         simulation.AddTo(cmd);
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var options = simulation.Read(r);
+            var dir = r.GetValue(outDir)!;
+            OutputSet.Check(dir, OutputKind.Simulation);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             var plan = PlanFileReader.Read(r.GetValue(planPath)!, data);
             var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Percentile);
             var problem = PlacementProblem.From(data, profiles, plan.Placement);
             var result = Simulator.Run(problem, plan.Target, plan.Migrations, data.Usage, options);
 
-            var dir = r.GetValue(outDir)!;
-            OutputFolder.WriteAll(dir,
-                ("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(result, problem))),
-                ("simulation.csv", w => SimulationCsvWriter.Write(result, problem, w)));
+            Outputs.Write(stderr, dir, OutputKind.Simulation,
+            [
+                OutputFile.Text("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(result, problem))),
+                OutputFile.Text("simulation.csv", w => SimulationCsvWriter.Write(result, problem, w)),
+            ]);
             SimulationText.Write(result, problem, stdout);
             stdout.WriteLine($"wrote {Path.Combine(dir, "simulation.json")} and {Path.Combine(dir, "simulation.csv")}");
             return ExitCodes.Ok;

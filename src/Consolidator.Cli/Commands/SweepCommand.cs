@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using Consolidator.Datasets;
+using Consolidator.Output;
 using Consolidator.Plots;
 using Consolidator.Reporting;
 using Consolidator.Simulation;
@@ -31,7 +32,7 @@ internal static class SweepCommand
         };
         solver.AddTo(cmd);
         simulation.AddTo(cmd);
-        cmd.SetAction(r => Guard.Run(stderr, () =>
+        cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var grid = new SweepGrid(
                 Strings(r.GetValue(windows)!), Numbers(r.GetValue(percentile)!, "--percentile"), Numbers(r.GetValue(headroom)!, "--headroom"),
@@ -40,19 +41,23 @@ internal static class SweepCommand
             var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
             var solving = solver.Read(r);
             if (solving.Workers > 1) throw new ArgumentOutOfRangeException("workers", solving.Workers, "--workers: a sweep runs one CP-SAT worker per plan; use --parallel for more plans at once");
-            var deadline = solver.Deadline(r);
             var options = new SweepOptions(solving.TimeLimitSeconds, solving.Seed, cores, r.GetValue(perHost), simulation.Read(r), solving.Deterministic);
+            var dir = r.GetValue(outDir) ?? Path.Combine("out", DatasetReader.NameOf(r.GetValue(dataset)!) + "-sweep");
+            OutputSet.Check(dir, OutputKind.Sweep);
+            var deadline = solver.Deadline(r);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
 
             var bar = new SweepProgress(stderr, grid.Count);
             var results = Sweep.Run(data, grid, options, bar, deadline.EarlierBy(1 + 0.05 * solving.TimeLimitSeconds));
             bar.Done();
 
-            var dir = r.GetValue(outDir) ?? Path.Combine("out", data.Name + "-sweep");
             var figures = r.GetValue(noPlots) ? [] : new[] { SweepPlots.ParetoFront(results) };
-            OutputFolder.WriteAll(dir,
-                [("sweep.csv", w => SweepCsvWriter.Write(results, w)), ("sweep.html", w => w.Write(SweepReport.ToHtml(data.Name, results, figures.FirstOrDefault())))],
-                [.. FigureFiles.Of(figures)]);
+            Outputs.Write(stderr, dir, OutputKind.Sweep,
+            [
+                OutputFile.Text("sweep.csv", w => SweepCsvWriter.Write(results, w)),
+                OutputFile.Text("sweep.html", w => w.Write(SweepReport.ToHtml(data.Name, results, figures.FirstOrDefault()))),
+                .. Outputs.Figures(figures),
+            ]);
             var feasible = results.Count(x => x.Figures is not null);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"points: {results.Length} ({feasible} feasible, {results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));

@@ -54,8 +54,7 @@ internal sealed class DatasetFile : IDisposable
     /// (published result tables are TAB-separated).</summary>
     public static DatasetFile Open(string path, char separator, params string[] requiredColumns)
     {
-        if (!File.Exists(path))
-            throw new InputException(path, 0, null, 0, null, "file not found");
+        InputFiles.Require(path);
         CsvReader csv;
         try
         {
@@ -63,7 +62,7 @@ internal sealed class DatasetFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(path, 0, null, 0, null, $"cannot open the file: {e.Message}");
+            throw InputFiles.Failure(path, e);
         }
         try
         {

@@ -25,16 +25,20 @@ public static class DatasetReader
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
-            throw new InputException(directory, 0, null, 0, null, "dataset folder not found");
+            throw new InputException(directory, 0, null, 0, null, File.Exists(directory) ? "a file, not a dataset folder" : "dataset folder not found");
 
         var hosts = ReadHosts(Path.Combine(directory, HostsFile));
         var vms = ReadVms(Path.Combine(directory, VmsFile), hosts);
         var usage = ReadUsage(Path.Combine(directory, UsageFile), vms);
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        var name = NameOf(directory);
         var constraints = Path.Combine(directory, ConstraintsReader.File);
-        var rules = File.Exists(constraints) ? ConstraintsReader.Read(constraints, hosts, vms.Vms) : [];
+        // A link to a missing constraints.csv is an error, not a dataset without rules.
+        var rules = File.Exists(constraints) || new FileInfo(constraints).LinkTarget is not null ? ConstraintsReader.Read(constraints, hosts, vms.Vms) : [];
         return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules };
     }
+
+    /// <summary>The dataset's name: its folder's name, as <c>plan</c> and <c>sweep</c> name their default output.</summary>
+    public static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 
     /// <summary>Reads one hosts.csv on its own, e.g. an inventory for an importer.</summary>
     public static ImmutableArray<Host> ReadHosts(string path)

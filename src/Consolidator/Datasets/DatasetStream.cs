@@ -1,30 +1,34 @@
-using System.Globalization;
 using Consolidator.Inventory;
+using Consolidator.Output;
 using CsvHelper;
 
 namespace Consolidator.Datasets;
 
 /// <summary>A dataset folder written all or nothing by a streaming producer (an importer): usage rows go to
-/// a temporary file as they are read, so memory does not grow with the rows; <see cref="Complete"/> writes
-/// the inventory and only then moves the three files into place. Disposed without completing, it leaves
+/// the output set as they are read, so memory does not grow with the rows; <see cref="Complete"/> writes the
+/// inventory and only then puts the three files in place together. Disposed without completing, it leaves
 /// the folder as it was.</summary>
 public sealed class DatasetStream : IDisposable
 {
-    private readonly string _directory;
-    private readonly List<(string Temp, string Final)> _files = [];
+    private readonly OutputStaging _set;
     private readonly StreamWriter _usageText;
     private readonly CsvWriter _usage;
-    private readonly bool _createdDirectory;
     private bool _completed;
 
-    internal DatasetStream(string directory, CsvWriterOptions options)
+    internal DatasetStream(OutputStaging set, CsvWriterOptions options)
     {
-        _directory = Path.GetFullPath(directory);
-        _createdDirectory = !Directory.Exists(_directory);
-        Directory.CreateDirectory(_directory);
-        _usageText = NewFile(DatasetWriter.UsageFile);
-        _usage = CsvWriter.Create(_usageText, options, leaveOpen: true);
-        _usage.WriteRecord(DatasetWriter.UsageHeader);
+        _set = set;
+        try
+        {
+            _usageText = OutputFile.NewWriter(set.Create(DatasetWriter.UsageFile));
+            _usage = CsvWriter.Create(_usageText, options, leaveOpen: true);
+            _usage.WriteRecord(DatasetWriter.UsageHeader);
+        }
+        catch
+        {
+            set.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Usage rows written so far.</summary>
@@ -33,59 +37,52 @@ public sealed class DatasetStream : IDisposable
     public void WriteUsage(long unixSeconds, string vmId, double cpuCores, double memoryMib)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        _usage.WriteRecord(DatasetWriter.Timestamp(unixSeconds), vmId,
-            DatasetWriter.Number((float)cpuCores), DatasetWriter.Number((float)memoryMib));
+        try
+        {
+            _usage.WriteRecord(DatasetWriter.Timestamp(unixSeconds), vmId,
+                DatasetWriter.Number((float)cpuCores), DatasetWriter.Number((float)memoryMib));
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw UsageFailure(e);
+        }
         Rows++;
     }
 
-    /// <summary>Writes hosts.csv and vms.csv and moves all three files into the folder.</summary>
+    /// <summary>Writes hosts.csv and vms.csv and puts all three files in the folder.</summary>
     public void Complete(IReadOnlyList<Host> hosts, IReadOnlyList<Vm> vms)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        _usage.Dispose();
-        Close(_usageText);
-        using (var w = NewFile(DatasetWriter.HostsFile)) { DatasetWriter.WriteHosts(w, hosts); Close(w); }
-        using (var w = NewFile(DatasetWriter.VmsFile)) { DatasetWriter.WriteVms(w, vms); Close(w); }
-        foreach (var (temp, final) in _files) File.Move(temp, final, overwrite: true);
+        try
+        {
+            _usage.Dispose();
+            _usageText.Dispose();
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw UsageFailure(e);
+        }
+        _set.Add(OutputFile.Text(DatasetWriter.HostsFile, w => DatasetWriter.WriteHosts(w, hosts)));
+        _set.Add(OutputFile.Text(DatasetWriter.VmsFile, w => DatasetWriter.WriteVms(w, vms)));
+        _set.Commit();
         _completed = true;
     }
+
+    private OutputException UsageFailure(Exception e) =>
+        new(Path.Combine(_set.Folder, DatasetWriter.UsageFile), $"cannot write: {IoFailure.Reason(e)}", isUsage: false, e);
 
     public void Dispose()
     {
         if (!_completed)
         {
-            _usage.Dispose();
-            _usageText.Dispose();
+            try
+            {
+                _usage.Dispose();
+                _usageText.Dispose();
+            }
+            catch (Exception) { } // a full disk fails again on close; the set is abandoned anyway
         }
-        foreach (var (temp, _) in _files)
-        {
-            try { if (File.Exists(temp)) File.Delete(temp); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        // A failed import leaves no trace, not even the empty folder it made.
-        if (!_completed && _createdDirectory)
-        {
-            try { if (!Directory.EnumerateFileSystemEntries(_directory).Any()) Directory.Delete(_directory); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+        _set.Dispose();
         _completed = true;
-    }
-
-    private StreamWriter NewFile(string name)
-    {
-        var temp = Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $".{name}.{Guid.NewGuid():N}.tmp"));
-        _files.Add((temp, Path.Combine(_directory, name)));
-        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        return new StreamWriter(stream, AtomicFile.Utf8) { NewLine = "\n" };
-    }
-
-    // The files must be on disk before the renames that publish them, or a crash could leave empty files.
-    private static void Close(StreamWriter w)
-    {
-        w.Flush();
-        ((FileStream)w.BaseStream).Flush(flushToDisk: true);
-        w.Dispose();
     }
 }

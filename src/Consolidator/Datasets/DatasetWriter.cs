@@ -1,5 +1,6 @@
 using System.Globalization;
 using Consolidator.Inventory;
+using Consolidator.Output;
 using Consolidator.Traces;
 using CsvHelper;
 
@@ -23,20 +24,29 @@ public static class DatasetWriter
 
     public static readonly string[] UsageHeader = ["timestamp", "vm_id", "cpu_cores", "memory_mib"];
 
-    public static void Write(Dataset dataset, string directory)
+    /// <summary>Writes the three files as one output set (see <see cref="OutputSet"/>): all or nothing.</summary>
+    public static void Write(Dataset dataset, string directory) =>
+        OutputSet.Write(directory, OutputKind.Dataset, Files(dataset));
+
+    /// <summary>The three files of a dataset, for a command that adds them to an output set of its own.</summary>
+    public static IEnumerable<OutputFile> Files(Dataset dataset) =>
+    [
+        OutputFile.Text(HostsFile, w => WriteHosts(w, dataset.Hosts)),
+        OutputFile.Text(VmsFile, w => WriteVms(w, dataset.Vms)),
+        OutputFile.Text(UsageFile, w => WriteUsage(w, dataset)),
+    ];
+
+    private static void WriteUsage(TextWriter writer, Dataset dataset)
     {
-        AtomicFile.Write(Path.Combine(directory, HostsFile), w => WriteHosts(w, dataset.Hosts));
-        AtomicFile.Write(Path.Combine(directory, VmsFile), w => WriteVms(w, dataset.Vms));
-        WriteCsv(Path.Combine(directory, UsageFile), UsageHeader, csv =>
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        csv.WriteRecord(UsageHeader);
+        for (var i = 0; i < dataset.Vms.Length; i++)
         {
-            for (var i = 0; i < dataset.Vms.Length; i++)
-            {
-                var id = dataset.Vms[i].Id;
-                var s = dataset.Usage[i];
-                foreach (var k in TimeOrder(s))
-                    csv.WriteRecord(Timestamp(s.UnixSeconds[k]), id, Number(s.CpuCores[k]), Number(s.MemoryMib[k]));
-            }
-        });
+            var id = dataset.Vms[i].Id;
+            var s = dataset.Usage[i];
+            foreach (var k in TimeOrder(s))
+                csv.WriteRecord(Timestamp(s.UnixSeconds[k]), id, Number(s.CpuCores[k]), Number(s.MemoryMib[k]));
+        }
     }
 
     /// <summary>hosts.csv. The optional columns (nic_gbps, power_table) appear only when some host has a
@@ -75,7 +85,7 @@ public static class DatasetWriter
 
     /// <summary>Starts a dataset whose usage rows are written as they arrive and whose inventory is known
     /// only at the end; see <see cref="DatasetStream"/>.</summary>
-    public static DatasetStream Open(string directory) => new(directory, Options);
+    public static DatasetStream Open(string directory, Action? onWait = null) => new(OutputSet.Begin(directory, OutputKind.Dataset, onWait), Options);
 
     public static string Timestamp(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString(TimestampFormat, CultureInfo.InvariantCulture);
@@ -85,14 +95,6 @@ public static class DatasetWriter
     public static string Number(float x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Optional(double? x) => x is { } v ? Number(v) : "";
-
-    private static void WriteCsv(string path, string[] header, Action<CsvWriter> rows) =>
-        AtomicFile.Write(path, writer =>
-        {
-            using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
-            csv.WriteRecord(header);
-            rows(csv);
-        });
 
     /// <summary>Series are in time order by contract; a stable sort keeps the output right even if one is not.</summary>
     private static IEnumerable<int> TimeOrder(VmSeries s)

@@ -92,7 +92,17 @@ public static class BitbrainsImporter
 
     private static void ReadFile(string path, BitbrainsVm vm, DatasetStream stream, ImportLog log)
     {
-        using var csv = CsvReader.FromFile(path, Options);
+        InputFiles.Require(path);
+        CsvReader csv;
+        try
+        {
+            csv = CsvReader.FromFile(path, Options);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw InputFiles.Failure(path, e);
+        }
+        using var owned = csv;
         string[] header;
         try
         {

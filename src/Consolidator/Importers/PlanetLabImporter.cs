@@ -84,7 +84,7 @@ public static class PlanetLabImporter
     {
         long written = 0;
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-        using var reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(InputFiles.OpenRead(file), detectEncodingFromByteOrderMarks: true);
         var line = 0;
         while (reader.ReadLine() is { } text)
         {

@@ -58,8 +58,15 @@ public sealed class BitbrainsTraceImporter : TraceImporter
     {
         var first = Directory.EnumerateFiles(folder, "*.csv").FirstOrDefault(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out _));
         if (first is null) return false;
-        using var reader = new StreamReader(first);
-        return reader.ReadLine()?.StartsWith("Timestamp [ms]", StringComparison.Ordinal) == true;
+        try
+        {
+            using var reader = new StreamReader(first);
+            return reader.ReadLine()?.StartsWith("Timestamp [ms]", StringComparison.Ordinal) == true;
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            return false; // unreadable (a dangling link, say): not recognised; importing it names the file
+        }
     }
 
     protected override void Import(IReadOnlyList<string> sources, string outDir, ImportOptions options) =>

@@ -14,7 +14,8 @@ public class DatasetGeneratorTests
     {
         using var dir = new TempDirectory();
         DatasetWriter.Write(dataset, dir.Path);
-        return Directory.GetFiles(dir.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        // The output set's manifest is not part of the dataset.
+        return Directory.GetFiles(dir.Path).Where(f => !Path.GetFileName(f).StartsWith('.')).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
     }
 
     [Fact]

@@ -107,6 +107,6 @@ public class PlanJsonReaderTests
     public void A_missing_file_is_an_input_error()
     {
         var e = Assert.Throws<InputException>(() => PlanFileReader.Read("no/such/plan.json", RandomInstances.Make(1)));
-        Assert.Equal("no/such/plan.json: plan file not found", e.Message);
+        Assert.Equal("no/such/plan.json: file not found", e.Message);
     }
 }

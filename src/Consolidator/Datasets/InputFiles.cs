@@ -1,0 +1,47 @@
+namespace Consolidator.Datasets;
+
+/// <summary>Opening an input file, with every failure an <see cref="InputException"/> that names the file
+/// and says what is wrong in the user's terms: missing, a folder, a symbolic link to nothing, unreadable.</summary>
+public static class InputFiles
+{
+    public static byte[] ReadAllBytes(string path)
+    {
+        Require(path);
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw Failure(path, e);
+        }
+    }
+
+    public static FileStream OpenRead(string path)
+    {
+        Require(path);
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw Failure(path, e);
+        }
+    }
+
+    /// <summary>Fails unless <paramref name="path"/> names an existing regular file (or a link to one).</summary>
+    public static void Require(string path)
+    {
+        if (Directory.Exists(path)) throw new InputException(path, 0, null, 0, null, "a folder, not a file");
+        // File.Exists is true for a link whatever it points to: follow it.
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
+            throw new InputException(path, 0, null, 0, null, $"a symbolic link to {Quoted.Path(target)}, which does not exist");
+        if (!File.Exists(path)) throw new InputException(path, 0, null, 0, null, "file not found");
+    }
+
+    /// <summary>An open or read that failed, as the input error it is.</summary>
+    public static InputException Failure(string path, Exception e) =>
+        new(path, 0, null, 0, null, $"cannot read the file: {IoFailure.Reason(e)}");
+}

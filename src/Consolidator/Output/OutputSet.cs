@@ -1,0 +1,159 @@
+namespace Consolidator.Output;
+
+/// <summary>The one way the tool writes files. A command's output is a <em>set</em>: the files of one
+/// folder, which appear together or not at all, even if the process is killed at any moment or two runs
+/// write into one folder at once. See <see cref="OutputStaging"/> for how, and <see cref="SetFolder"/> for
+/// which folders a set may replace.
+/// <code>OutputSet.Check(dir, OutputKind.Plan);            // before any work: fails fast on a bad --out
+/// ...
+/// OutputSet.Write(dir, OutputKind.Plan, [OutputFile.Text("plan.json", json), OutputFile.Bytes("gantt.png", png)]);</code></summary>
+public static class OutputSet
+{
+    /// <summary>The hidden file that names a set's kind and files.</summary>
+    public const string ManifestFile = SetFolder.Manifest;
+
+    /// <summary>Fails, as bad options, when <paramref name="dir"/> cannot take a set of this kind: a file is in
+    /// the way, the folder holds files the tool did not write or another command's output, or the place is
+    /// not writable. Writes nothing.</summary>
+    public static void Check(string dir, string kind)
+    {
+        var set = SetFolder.Of(dir);
+        if (File.Exists(set.Full)) throw new OutputException(dir, "a file is in the way: the output must be a folder", isUsage: true);
+        if (Directory.Exists(set.Full))
+        {
+            if (set.Refusal(kind) is { } why) throw new OutputException(dir, why, isUsage: true);
+            Probe(set.Parent);
+        }
+        else Probe(NearestFolder(dir, set.Parent));
+    }
+
+    /// <summary>Writes <paramref name="files"/> as the whole content of <paramref name="dir"/>.</summary>
+    /// <param name="onWait">Called once if another run holds the folder and this one waits for it.</param>
+    public static void Write(string dir, string kind, IEnumerable<OutputFile> files, Action? onWait = null)
+    {
+        using var staging = Begin(dir, kind, onWait);
+        foreach (var file in files) staging.Add(file);
+        staging.Commit();
+    }
+
+    /// <summary>Starts a set whose files are written as the work goes (an importer streams rows); nothing
+    /// appears until <see cref="OutputStaging.Commit"/>.</summary>
+    public static OutputStaging Begin(string dir, string kind, Action? onWait = null) => new(SetFolder.Of(dir), kind, onWait);
+
+    /// <summary>Fails, as bad options, when <paramref name="path"/> cannot take a single file: a folder is in
+    /// the way, it would replace a file of an output set, or the place is not writable.</summary>
+    public static void CheckFile(string path)
+    {
+        var full = Full(path);
+        if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
+        var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
+        if (Directory.Exists(folder)) RefuseSetFile(path, folder);
+        Probe(NearestFolder(path, folder));
+    }
+
+    /// <summary>Writes one file whole: readers see the old content or the new, never part. Into the folder of
+    /// an output set (a script beside its plan), the set's lock is held and its manifest lists the file, so
+    /// that the next run of the set replaces it with the rest.</summary>
+    public static void WriteFile(string path, OutputFile file)
+    {
+        var full = Full(path);
+        if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
+        var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
+        var name = Path.GetFileName(full);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var manifest = Path.Combine(folder, SetFolder.Manifest);
+            using var hold = File.Exists(manifest) && SetFolder.LockOf(folder) is { } lockPath ? SetLock.Exclusive(lockPath, null) : null;
+            RefuseSetFile(path, folder);
+            RemoveDeadTemps(folder, name);
+            var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    file.Write(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+                File.Move(temp, full, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
+            if (SetFolder.ReadManifest(manifest) is { } set && !set.Extras.Contains(name))
+            {
+                var text = File.ReadAllText(manifest, OutputFile.Utf8) + $"extra {name}\n";
+                var tempManifest = Path.Combine(folder, $".{SetFolder.Manifest}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+                File.WriteAllText(tempManifest, text, OutputFile.Utf8);
+                Durable.SyncFile(tempManifest);
+                File.Move(tempManifest, manifest, overwrite: true);
+            }
+            Durable.SyncFolder(folder);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw new OutputException(path, $"cannot write: {IoFailure.Reason(e)}", isUsage: false, e);
+        }
+    }
+
+    /// <summary>Holds the set in <paramref name="dir"/> still while several of its files are read (a plan and
+    /// its simulation), so that a run replacing it meanwhile cannot hand over one file of each. Null when the
+    /// folder has no lock file (not written as a set).</summary>
+    public static IDisposable? ReadLock(string dir)
+    {
+        return SetFolder.LockOf(Full(dir)) is { } lockPath ? SetLock.Shared(lockPath) : null;
+    }
+
+    private static string Full(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new OutputException(path ?? "", "an output needs a name", isUsage: true);
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+    }
+
+    private static void RefuseSetFile(string path, string folder)
+    {
+        if (SetFolder.ReadManifest(Path.Combine(folder, SetFolder.Manifest)) is { } set && set.Files.Contains(Path.GetFileName(Full(path))))
+            throw new OutputException(path, $"this is a file of the {set.Kind} output in {Quoted.Path(folder)}; write elsewhere", isUsage: true);
+    }
+
+    /// <summary>The deepest folder of <paramref name="folder"/> and its parents that exists; a file there is an error.</summary>
+    private static string NearestFolder(string asked, string folder)
+    {
+        for (var d = folder; d is not null; d = Path.GetDirectoryName(d))
+        {
+            if (Directory.Exists(d)) return d;
+            if (File.Exists(d)) throw new OutputException(asked, $"cannot create its folder: {Quoted.Path(d)} is a file", isUsage: true);
+        }
+        throw new OutputException(asked, "no folder of this path exists", isUsage: true);
+    }
+
+    /// <summary>Creates and removes a file in <paramref name="folder"/>: the only test of writability that
+    /// also sees read-only mounts, quotas and access lists.</summary>
+    private static void Probe(string folder)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(folder, $".consolidator-probe-{Guid.NewGuid():N}"),
+                FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw new OutputException(folder, $"cannot write here: {IoFailure.Reason(e)}", isUsage: true, e);
+        }
+    }
+
+    /// <summary>Temporary files of <see cref="WriteFile"/> whose process is gone (killed mid-write).</summary>
+    private static void RemoveDeadTemps(string folder, string name)
+    {
+        var prefix = $".{name}.";
+        foreach (var temp in Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var parts = Path.GetFileName(temp)[prefix.Length..].Split('.');
+            if (parts.Length != 3 || parts[2] != "tmp") continue;
+            if (!int.TryParse(parts[0], out var pid) || Processes.Alive(pid)) continue;
+            try { File.Delete(temp); }
+            catch (Exception e) when (IoFailure.IsIo(e)) { }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Consolidator.Tests.Support;
+
+/// <summary>A small tmpfs mounted for one test, to meet a full disk or a read-only file system for real.
+/// Needs root (CI runs as root); elsewhere <see cref="TryTmpfs"/> returns null and the test says so.</summary>
+internal sealed class Mounts : IDisposable
+{
+    private Mounts(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static Mounts? TryTmpfs(string path, int kib, bool readOnly = false)
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/bin/mount")) return null;
+        Directory.CreateDirectory(path);
+        var options = $"size={kib}k" + (readOnly ? ",ro" : "");
+        return Run("/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", path) == 0 ? new Mounts(path) : null;
+    }
+
+    public void Dispose()
+    {
+        Run("/bin/umount", "-l", Path);
+        try { Directory.Delete(Path); }
+        catch (IOException) { }
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+}
