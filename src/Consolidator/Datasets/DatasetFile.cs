@@ -186,13 +186,15 @@ internal sealed class DatasetFile : IDisposable
         return value;
     }
 
-    /// <summary>A usage value, stored as float: finite, non-negative, within float range.</summary>
-    public float Sample(int column)
-    {
-        var value = (float)Number(column, positive: false);
-        if (float.IsInfinity(value)) throw Error(column, "too large for a usage value (above 3.4e38)", Text(column));
-        return value;
-    }
+    /// <summary>A usage value: finite and non-negative, kept as the double nearest to the text (never a float,
+    /// whose round trip would move a decimal such as 6.922 off the millicore grid).</summary>
+    /// <param name="max">The largest value the model's 32-bit units hold (<see cref="Packing.PlacementProblem.MaxCores"/>
+    /// or <see cref="Packing.PlacementProblem.MaxMib"/>).</param>
+    public double Sample(int column, double max) => AtMost(column, Number(column, positive: false), max);
+
+    /// <summary>The value, or a located error when it exceeds <paramref name="max"/>.</summary>
+    public double AtMost(int column, double value, double max) => value <= max ? value
+        : throw Error(column, $"too large: at most {max.ToString("0.###", CultureInfo.InvariantCulture)} (the planner counts millicores and MiB in 32 bits)", Text(column));
 
     /// <summary>An ISO-8601 timestamp as Unix seconds (UTC); one without an offset is taken as UTC.</summary>
     public long UnixSeconds(int column)

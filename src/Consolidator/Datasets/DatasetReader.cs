@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Consolidator.Inventory;
+using Consolidator.Packing;
 using Consolidator.Power;
 using Consolidator.Traces;
 
@@ -54,7 +55,8 @@ public static class DatasetReader
             var hostId = file.Id(id);
             if (!lines.TryAdd(hostId, file.Line))
                 throw file.Error(id, $"duplicate host_id (first on line {lines[hostId]})", hostId);
-            var host = new Host(hostId, file.Number(cpu, positive: true), file.Number(memory, positive: true),
+            var host = new Host(hostId, file.AtMost(cpu, file.Number(cpu, positive: true), PlacementProblem.MaxCores),
+                file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
                 file.Number(idle, positive: false), file.Number(max, positive: false))
             {
                 NicGbps = file.OptionalNumber(nic, positive: true),
@@ -112,7 +114,8 @@ public static class DatasetReader
             var host = file.Text(current);
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
-            vms.Add(new Vm(vmId, file.Number(vcpus, positive: true), file.Number(memory, positive: true),
+            vms.Add(new Vm(vmId, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores),
+                file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
                 host.Length > 0 ? host : null)
             {
                 DirtyRateMibPerSecond = file.OptionalNumber(dirty, positive: false),
@@ -141,7 +144,7 @@ public static class DatasetReader
                 if (vmId.IsEmpty) throw file.Error(id, "empty vm_id", "");
                 if (!lookup.TryGetValue(vmId, out var vm))
                     throw file.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}", vmId.ToString());
-                series[vm].Add(file.UnixSeconds(time), file.Sample(cpu), file.Sample(memory));
+                series[vm].Add(file.UnixSeconds(time), file.Sample(cpu, PlacementProblem.MaxCores), file.Sample(memory, PlacementProblem.MaxMib));
             }
         }
 

@@ -7,13 +7,13 @@ namespace Consolidator.Datasets;
 internal sealed class SeriesBuilder
 {
     private long[] _times = new long[16];
-    private float[] _cpu = new float[16];
-    private float[] _memory = new float[16];
+    private double[] _cpu = new double[16];
+    private double[] _memory = new double[16];
     private bool _inOrder = true;
 
     public int Count { get; private set; }
 
-    public void Add(long unixSeconds, float cpuCores, float memoryMib)
+    public void Add(long unixSeconds, double cpuCores, double memoryMib)
     {
         if (Count == _times.Length)
         {
@@ -46,8 +46,8 @@ internal sealed class SeriesBuilder
             if (end - start > 1) Array.Sort(order, start, end - start);
             start = end;
         }
-        var cpu = new float[n];
-        var memory = new float[n];
+        var cpu = new double[n];
+        var memory = new double[n];
         for (var i = 0; i < n; i++)
         {
             cpu[i] = _cpu[order[i]];

@@ -58,9 +58,9 @@ public sealed record VectorPackingInstance(string Name, ImmutableArray<int> Capa
         var usage = ImmutableArray.CreateBuilder<VmSeries>(Items.Length);
         for (var i = 0; i < Items.Length; i++)
         {
-            var cpu = Enumerable.Range(0, Dimensions).Select(k => (float)((long)Math.Max(0, Items[i][k]) * scale[k])).ToArray();
+            var cpu = Enumerable.Range(0, Dimensions).Select(k => (double)((long)Math.Max(0, Items[i][k]) * scale[k])).ToArray();
             vms.Add(new Vm("item-" + (i + 1).ToString("D" + itemWidth, CultureInfo.InvariantCulture), Math.Max(1, cpu.Max()), 1, CurrentHost: null));
-            usage.Add(new VmSeries([.. times], cpu, [.. Enumerable.Repeat(1f, Dimensions)]));
+            usage.Add(new VmSeries([.. times], cpu, [.. Enumerable.Repeat(1.0, Dimensions)]));
         }
         return new Dataset(Name, hostList, vms.MoveToImmutable(), usage.MoveToImmutable());
     }

@@ -19,8 +19,11 @@ public static class RuleConflicts
     public static ImmutableArray<string> Precheck(PlacementProblem p)
     {
         var reasons = ImmutableArray.CreateBuilder<string>();
-        for (var v = 0; v < p.VmCount; v++)
+        // Without rules every host a VM fits on allows it; with rules, the list is built only for a VM that has
+        // no allowed host it fits (a fleet's VMs times hosts is too many fit checks to make for each).
+        for (var v = 0; v < p.VmCount && !p.Rules.IsEmpty; v++)
         {
+            if (Enumerable.Range(0, p.HostCount).Any(h => p.Rules.Allows(v, h) && p.FitsAlone(v, h))) continue;
             var fits = Enumerable.Range(0, p.HostCount).Where(h => p.FitsAlone(v, h)).ToList();
             if (fits.Count > 0 && !fits.Any(h => p.Rules.Allows(v, h)))
                 reasons.Add($"VM {p.Vms[v].Id} has no allowed host: {Names(fits.SelectMany(h => p.Rules.Forbidding(v, h)))} keep it off every host it fits on");

@@ -147,8 +147,8 @@ public static class DatasetGenerator
         var memoryShare = rng.NextDouble(0.5, 0.9);
         var start = Start.ToUnixTimeSeconds();
         var t = new long[samples];
-        var cpu = new float[samples];
-        var mem = new float[samples];
+        var cpu = new double[samples];
+        var mem = new double[samples];
         for (var s = 0; s < samples; s++)
         {
             var minutes = (long)s * sampleMinutes;
@@ -163,9 +163,9 @@ public static class DatasetGenerator
                 _ => 1.0,
             };
             var utilisation = Math.Clamp(low + (peak - low) * shape + rng.NextGaussian(0, noise), 0.01, 1.0);
-            cpu[s] = (float)Math.Round(vcpus * utilisation, 3, MidpointRounding.AwayFromZero);
+            cpu[s] = Math.Round(vcpus * utilisation, 3, MidpointRounding.AwayFromZero);
             var used = Math.Round(memoryMib * (memoryShare + rng.NextGaussian(0, 0.01)), MidpointRounding.AwayFromZero);
-            mem[s] = (float)Math.Clamp(used, 1, memoryMib);
+            mem[s] = Math.Clamp(used, 1, memoryMib);
         }
         return new VmSeries(t, cpu, mem);
     }

@@ -23,23 +23,28 @@ public static class PlantedInstance
 {
     public const double HostCores = 32, HostMemoryMib = 262144, HostIdleWatts = 100, HostMaxWatts = 300;
 
-    /// <summary>CPU demands are whole multiples of 1/8 core: such values have at most three decimals and are
-    /// exact in binary floating point, so a host's shares still sum to exactly its cores after the float
-    /// round trip through usage.csv, and scale to whole millicores without rounding up.</summary>
+    /// <summary>By default CPU demands are whole multiples of 1/8 core: values exact in binary floating point.</summary>
     public const double CpuStep = 0.125;
 
+    /// <summary>With decimals, CPU demands are whole millicores written as ordinary decimals (6.922): most are
+    /// not exact in binary, so only a reader that keeps decimal text exact finds the planted optimum.</summary>
+    public const double DecimalCpuStep = 0.001;
+
     /// <summary>Smallest share of a host's CPU a VM gets in any hour: 3/8 core, just over 1 % of 32 cores.</summary>
-    public const int MinShareSteps = 3;
+    public const double MinShareCores = 0.375;
 
     private static readonly int[] MemoryChoices = [1024, 2048, 4096, 8192, 16384];
 
-    public static PlantedDataset Generate(int hosts, int seed, int minVmsPerHost = 6, int maxVmsPerHost = 8, int days = 1, int sampleMinutes = 60, int? spareHosts = null)
+    /// <param name="decimals">CPU demands in whole millicores (<see cref="DecimalCpuStep"/>) instead of eighths of a core.</param>
+    public static PlantedDataset Generate(int hosts, int seed, int minVmsPerHost = 6, int maxVmsPerHost = 8, int days = 1, int sampleMinutes = 60, int? spareHosts = null, bool decimals = false)
     {
-        var capacitySteps = (int)(HostCores / CpuStep);
+        var step = decimals ? DecimalCpuStep : CpuStep;
+        var capacitySteps = (int)Math.Round(HostCores / step);
+        var minShare = (int)Math.Round(MinShareCores / step);
         if (hosts < 1) throw new ArgumentOutOfRangeException(nameof(hosts), hosts, "at least one host");
-        if (minVmsPerHost < 1 || maxVmsPerHost < minVmsPerHost || maxVmsPerHost * MinShareSteps > capacitySteps)
+        if (minVmsPerHost < 1 || maxVmsPerHost < minVmsPerHost || maxVmsPerHost * minShare > capacitySteps)
             throw new ArgumentOutOfRangeException(nameof(maxVmsPerHost), maxVmsPerHost,
-                $"need 1 <= min <= max <= {capacitySteps / MinShareSteps} VMs per host (min {minVmsPerHost})");
+                $"need 1 <= min <= max <= {capacitySteps / minShare} VMs per host (min {minVmsPerHost})");
         if (days < 1) throw new ArgumentOutOfRangeException(nameof(days), days, "at least one day");
         if (sampleMinutes < 1 || 60 % sampleMinutes != 0)
             throw new ArgumentOutOfRangeException(nameof(sampleMinutes), sampleMinutes, "must divide 60, so every sample lies in one hour");
@@ -63,8 +68,9 @@ public static class PlantedInstance
             var hourly = Enumerable.Range(0, n).Select(_ => new double[24]).ToArray();
             for (var hour = 0; hour < 24; hour++)
             {
-                var steps = Split(capacitySteps, n, rng);
-                for (var v = 0; v < n; v++) hourly[v][hour] = steps[v] * CpuStep;
+                var steps = Split(capacitySteps, minShare, n, rng);
+                // Rounded to the step's decimals: the double nearest to the decimal text that usage.csv holds.
+                for (var v = 0; v < n; v++) hourly[v][hour] = Math.Round(steps[v] * step, 3);
             }
             for (var v = 0; v < n; v++)
                 planted.Add((host.Id, hourly[v], memoryChoices[rng.Next(0, memoryChoices.Length)]));
@@ -82,13 +88,13 @@ public static class PlantedInstance
             var id = "vm-" + (vms.Count + 1).ToString("D" + width, CultureInfo.InvariantCulture);
             vms.Add(new Vm(id, Math.Ceiling(hourlyCpu.Max()), memoryMib, CurrentHost: null));
             var t = new long[samples];
-            var cpu = new float[samples];
-            var mem = new float[samples];
+            var cpu = new double[samples];
+            var mem = new double[samples];
             for (var s = 0; s < samples; s++)
             {
                 var minutes = (long)s * sampleMinutes;
                 t[s] = start + minutes * 60;
-                cpu[s] = (float)hourlyCpu[minutes / 60 % 24];
+                cpu[s] = hourlyCpu[minutes / 60 % 24];
                 mem[s] = memoryMib;
             }
             usage.Add(new VmSeries(t, cpu, mem));
@@ -97,19 +103,19 @@ public static class PlantedInstance
         return new PlantedDataset(dataset, hosts, [.. planted.Select(p => p.Host)]);
     }
 
-    /// <summary>Splits <paramref name="total"/> steps into n shares of at least <see cref="MinShareSteps"/>:
+    /// <summary>Splits <paramref name="total"/> steps into n shares of at least <paramref name="least"/>:
     /// the rest is divided in proportion to uniform random weights (a random split whose shares vary moderately),
     /// rounded down, and the rounding remainder goes to the last share so the sum is exact.</summary>
-    private static int[] Split(int total, int n, SplitMix64 rng)
+    private static int[] Split(int total, int least, int n, SplitMix64 rng)
     {
         var weights = Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray();
         var sum = weights.Sum();
-        var free = total - n * MinShareSteps;
+        var free = total - n * least;
         var shares = new int[n];
         var given = 0;
         for (var v = 0; v < n - 1; v++)
         {
-            shares[v] = MinShareSteps + (int)Math.Floor(free * weights[v] / sum);
+            shares[v] = least + (int)Math.Floor(free * weights[v] / sum);
             given += shares[v];
         }
         shares[n - 1] = total - given;

@@ -88,7 +88,7 @@ public static class FirstFit
         for (; added < unit.Length; added++)
         {
             var u = unit[added];
-            if (!rules.CanPlace(u, h) || !loads.Fits(u, h)) break;
+            if (!loads.Fits(u, h) || !rules.CanPlace(u, h)) break;
             loads.Add(u, h);
             rules.Place(u, h);
         }

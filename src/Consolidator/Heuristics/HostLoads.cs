@@ -3,17 +3,19 @@ using Consolidator.Packing;
 
 namespace Consolidator.Heuristics;
 
-/// <summary>Mutable per-host, per-resource, per-window load, private to a heuristic run.</summary>
+/// <summary>Mutable per-host, per-resource, per-window load, private to a heuristic run. Besides the load it keeps,
+/// per host and resource, the least and the most capacity free in any window, so that most fit checks are settled
+/// without visiting the windows (a fleet's first-fit asks tens of millions of them).</summary>
 internal sealed class HostLoads
 {
     private readonly PlacementProblem _p;
     private readonly Sizing _sizing;
     private readonly long[] _load; // [h, r, w]
     private readonly int[] _peak;  // [v, r]: the VM's largest demand over the day
+    private readonly int[] _least; // [v, r]: the VM's smallest demand over the day (its peak when peak-sized)
+    private readonly long[] _limit, _minFree, _maxFree; // [h, r]
     private readonly int[] _largestUsable = new int[Resources.Count];
 
-    private readonly IReadOnlySet<int>? _reduced;
-    private readonly double _reducedFill;
 
     /// <param name="reduced">Hosts filled only to <paramref name="reducedFill"/> of their usable capacity
     /// (failover clusters keeping a reserve).</param>
@@ -21,8 +23,6 @@ internal sealed class HostLoads
     {
         _p = p;
         _sizing = sizing;
-        _reduced = reduced;
-        _reducedFill = reducedFill;
         _load = new long[p.HostCount * Resources.Count * p.WindowCount];
         _peak = new int[p.VmCount * Resources.Count];
         for (var v = 0; v < p.VmCount; v++)
@@ -32,6 +32,21 @@ internal sealed class HostLoads
         foreach (var r in Resources.All)
             for (var h = 0; h < p.HostCount; h++)
                 _largestUsable[(int)r] = Math.Max(Math.Max(1, _largestUsable[(int)r]), p.Usable(h, r));
+        _least = new int[p.VmCount * Resources.Count];
+        for (var v = 0; v < p.VmCount; v++)
+            foreach (var r in Resources.All)
+            {
+                var least = _peak[v * Resources.Count + (int)r];
+                if (sizing == Sizing.Temporal)
+                    for (var w = 0; w < p.WindowCount; w++) least = Math.Min(least, p.Demand(v, r, w));
+                _least[v * Resources.Count + (int)r] = least;
+            }
+        _limit = new long[p.HostCount * Resources.Count];
+        for (var h = 0; h < p.HostCount; h++)
+            foreach (var r in Resources.All)
+                _limit[h * Resources.Count + (int)r] = reduced is not null && reduced.Contains(h) ? (long)(p.Usable(h, r) * reducedFill) : p.Usable(h, r);
+        _minFree = (long[])_limit.Clone();
+        _maxFree = (long[])_limit.Clone();
     }
 
     private int Demand(int v, Resource r, int w) =>
@@ -39,11 +54,19 @@ internal sealed class HostLoads
 
     private int Index(int h, Resource r, int w) => (h * Resources.Count + (int)r) * _p.WindowCount + w;
 
-    private long Limit(int h, Resource r) =>
-        _reduced is not null && _reduced.Contains(h) ? (long)(_p.Usable(h, r) * _reducedFill) : _p.Usable(h, r);
+    private long Limit(int h, Resource r) => _limit[h * Resources.Count + (int)r];
 
     public bool Fits(int v, int h)
     {
+        // Settled without the windows when the VM's smallest demand exceeds the most room in any window (no), or
+        // its largest demand fits the least room in every window (yes).
+        var surely = true;
+        for (var r = 0; r < Resources.Count; r++)
+        {
+            if (_least[v * Resources.Count + r] > _maxFree[h * Resources.Count + r]) return false;
+            surely &= _peak[v * Resources.Count + r] <= _minFree[h * Resources.Count + r];
+        }
+        if (surely) return true;
         foreach (var r in Resources.All)
         {
             var cap = Limit(h, r);
@@ -51,6 +74,24 @@ internal sealed class HostLoads
                 if (_load[Index(h, r, w)] + Demand(v, r, w) > cap) return false;
         }
         return true;
+    }
+
+    /// <summary>Recomputes host h's least and most free capacity per resource after its load changed.</summary>
+    private void Refresh(int h)
+    {
+        foreach (var r in Resources.All)
+        {
+            var cap = Limit(h, r);
+            long least = long.MaxValue, most = long.MinValue;
+            for (var w = 0; w < _p.WindowCount; w++)
+            {
+                var free = cap - _load[Index(h, r, w)];
+                least = Math.Min(least, free);
+                most = Math.Max(most, free);
+            }
+            _minFree[h * Resources.Count + (int)r] = least;
+            _maxFree[h * Resources.Count + (int)r] = most;
+        }
     }
 
     /// <summary>Usable capacity of host h still free for resource r in window w.</summary>
@@ -61,6 +102,7 @@ internal sealed class HostLoads
         foreach (var r in Resources.All)
             for (var w = 0; w < _p.WindowCount; w++)
                 _load[Index(h, r, w)] += Demand(v, r, w);
+        Refresh(h);
     }
 
     public void Remove(int v, int h)
@@ -68,6 +110,7 @@ internal sealed class HostLoads
         foreach (var r in Resources.All)
             for (var w = 0; w < _p.WindowCount; w++)
                 _load[Index(h, r, w)] -= Demand(v, r, w);
+        Refresh(h);
     }
 
     /// <summary>Mean fraction of usable capacity left on h, over resources and windows.</summary>

@@ -31,8 +31,14 @@ internal sealed class RuleTracker
     /// <summary>The gather group a VM belongs to (null when none): the caller places it as one unit.</summary>
     public int[]?[] GatherOf { get; }
 
-    public bool CanPlace(int v, int h) =>
-        _p.CanHost(v, h) && _count[h] < _limit[h] && _spreadOf[v].All(g => !_spreadUsed.Contains((g, h)));
+    /// <summary>True when the rules let VM v join host h now; capacity is the caller's check (HostLoads.Fits).</summary>
+    public bool CanPlace(int v, int h)
+    {
+        if (!_p.Rules.Allows(v, h) || _count[h] >= _limit[h]) return false;
+        foreach (var g in _spreadOf[v])
+            if (_spreadUsed.Contains((g, h))) return false;
+        return true;
+    }
 
     public void Place(int v, int h)
     {

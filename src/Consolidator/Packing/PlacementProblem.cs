@@ -7,11 +7,18 @@ using Consolidator.Traces;
 namespace Consolidator.Packing;
 
 /// <summary>The temporal multi-resource bin-packing instance in integer units: CPU in millicores, memory in
-/// MiB. Demands round up and usable capacities round down, so a placement that fits in integers fits in
-/// reals. Immutable once built; reads no files.</summary>
+/// MiB. A value with no more decimals than its unit (6.922 cores, 4096 MiB) converts exactly: the reader keeps
+/// the double nearest to the text, and a product within a relative 1e-9 of a whole unit is that unit
+/// (<see cref="ToUnits"/>). A finer value (a percentile between two samples, 6.9225 cores) rounds up for a demand
+/// and down for a capacity, so a placement that fits in integers fits in reals. Immutable once built; reads no
+/// files.</summary>
 public sealed class PlacementProblem
 {
     public const int MilliPerCore = 1000;
+
+    /// <summary>The largest CPU (cores) and memory (MiB) any one value may have: demands and capacities are
+    /// 32-bit counts of millicores and MiB. The dataset reader rejects larger values with a located error.</summary>
+    public const double MaxCores = 2_000_000, MaxMib = 2_000_000_000;
 
     private readonly int[] _demand;     // [v, r, w]
     private readonly int[] _capacity;   // [h, r]
@@ -42,8 +49,8 @@ public sealed class PlacementProblem
             foreach (var r in Resources.All)
             {
                 var cap = r == Resource.Cpu ? hosts[h].CpuCores * MilliPerCore : hosts[h].MemoryMib;
-                _capacity[h * Resources.Count + (int)r] = (int)Math.Floor(cap + 1e-9);
-                _usable[h * Resources.Count + (int)r] = (int)Math.Floor((1 - options.Headroom) * cap + 1e-9);
+                _capacity[h * Resources.Count + (int)r] = ToUnits(cap, up: false);
+                _usable[h * Resources.Count + (int)r] = ToUnits((1 - options.Headroom) * cap, up: false);
             }
         }
         for (var v = 0; v < nv; v++)
@@ -57,10 +64,20 @@ public sealed class PlacementProblem
                     var d = demand(v, r, w);
                     if (r == Resource.Cpu) d *= MilliPerCore;
                     else if (options.MemoryAllocationFloor) d = Math.Max(d, vms[v].MemoryMib);
-                    _demand[(v * Resources.Count + (int)r) * nw + w] = (int)Math.Ceiling(d - 1e-9);
+                    _demand[(v * Resources.Count + (int)r) * nw + w] = ToUnits(d, up: true);
                 }
             }
         }
+    }
+
+    /// <summary>A value in model units (already scaled: millicores or MiB) as a whole number: the nearest one when
+    /// the value is within a relative 1e-9 of it, which is what a decimal with no more places than the unit
+    /// becomes in double arithmetic; otherwise rounded <paramref name="up"/> (a demand) or down (a capacity).</summary>
+    public static int ToUnits(double value, bool up)
+    {
+        var nearest = Math.Round(value);
+        if (Math.Abs(value - nearest) <= 1e-9 * Math.Max(1, Math.Abs(value))) return checked((int)nearest);
+        return checked((int)(up ? Math.Ceiling(value) : Math.Floor(value)));
     }
 
     /// <summary>Builds the instance from a dataset's inventory and the profiles of its VMs.</summary>

@@ -29,7 +29,9 @@ public static class Planner
     {
         deadline ??= Deadline.None;
         var problem = PlacementProblem.From(dataset, profiles, request.Placement);
+        deadline.Mark("problem");
         var reasons = FeasibilityCheck.Explain(problem).AddRange(RuleConflicts.Precheck(problem));
+        deadline.Mark("feasibility");
         if (!reasons.IsEmpty) throw new InfeasiblePlacementException(reasons);
 
         var notes = ImmutableArray.CreateBuilder<string>();

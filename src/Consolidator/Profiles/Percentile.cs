@@ -4,7 +4,7 @@ public static class Percentile
 {
     /// <summary>The p-th percentile (0 &lt; p &lt;= 100) by linear interpolation between closest ranks
     /// (Hyndman and Fan type 7, the default of NumPy and R); p = 100 is the maximum. Sorts a copy.</summary>
-    public static double Of(IReadOnlyList<float> samples, double p)
+    public static double Of(IReadOnlyList<double> samples, double p)
     {
         if (samples.Count == 0) return 0;
         var sorted = samples.ToArray();

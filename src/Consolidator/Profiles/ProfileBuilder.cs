@@ -23,8 +23,8 @@ public static class ProfileBuilder
     public static VmProfile BuildOne(string vmId, VmSeries series, WindowScheme windows, double percentile)
     {
         var n = windows.Count;
-        var cpu = new List<float>[n];
-        var mem = new List<float>[n];
+        var cpu = new List<double>[n];
+        var mem = new List<double>[n];
         for (var w = 0; w < n; w++) { cpu[w] = []; mem[w] = []; }
         for (var s = 0; s < series.Count; s++)
         {
@@ -71,7 +71,7 @@ public static class ProfileBuilder
         return VmClass.Flat;
     }
 
-    private static double Mean(List<float> xs)
+    private static double Mean(List<double> xs)
     {
         double sum = 0;
         foreach (var x in xs) sum += x;

@@ -66,7 +66,7 @@ public sealed class CompiledRules
     public bool Couples => !SpreadGroups.IsEmpty || !GatherGroups.IsEmpty || !Caps.IsEmpty || !Clusters.IsEmpty;
 
     /// <summary>False when pin, ban or drain keep VM v off host h.</summary>
-    public bool Allows(int v, int h) => !_forbidden.ContainsKey((v, h));
+    public bool Allows(int v, int h) => _forbidden.Count == 0 || !_forbidden.ContainsKey((v, h));
 
     /// <summary>The pin, ban and drain rules that keep VM v off host h.</summary>
     public IReadOnlyList<Rule> Forbidding(int v, int h) => _forbidden.TryGetValue((v, h), out var rules) ? rules : [];

@@ -67,7 +67,7 @@ public static class Sweep
         var simulation = (options.Simulation ?? new SimulationOptions()) with { Method = point.Method };
         var replay = Simulator.Run(plan.Problem, plan.Target, plan.Migrations, dataset.Usage, simulation);
         var s = replay.Summary;
-        var downtimes = replay.Migrations.Where(m => m.Started).Select(m => (float)(m.DowntimeSeconds * 1000)).ToArray();
+        var downtimes = replay.Migrations.Where(m => m.Started).Select(m => m.DowntimeSeconds * 1000).ToArray();
         return new SweepPointResult(point, new SweepFigures(
             plan.Summary.EnergyKWhPerDayAfter,
             plan.Summary.ActiveHostsAfter,

@@ -3,7 +3,7 @@ namespace Consolidator.Traces;
 /// <summary>The usage samples of one VM in time order: Unix seconds (UTC), CPU in cores and memory in MiB.</summary>
 public sealed class VmSeries
 {
-    public VmSeries(long[] unixSeconds, float[] cpuCores, float[] memoryMib)
+    public VmSeries(long[] unixSeconds, double[] cpuCores, double[] memoryMib)
     {
         if (unixSeconds.Length != cpuCores.Length || unixSeconds.Length != memoryMib.Length)
             throw new ArgumentException("series arrays must have the same length");
@@ -13,7 +13,7 @@ public sealed class VmSeries
     }
 
     public long[] UnixSeconds { get; }
-    public float[] CpuCores { get; }
-    public float[] MemoryMib { get; }
+    public double[] CpuCores { get; }
+    public double[] MemoryMib { get; }
     public int Count => UnixSeconds.Length;
 }

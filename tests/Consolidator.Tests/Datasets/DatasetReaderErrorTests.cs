@@ -102,6 +102,7 @@ public class DatasetReaderErrorTests
     [InlineData("2026-01-05T00:00:00Z,vm1,Infinity,2048", "cpu_cores", 3, "Infinity")]
     [InlineData("2026-01-05T00:00:00Z,vm1,1,NaN", "memory_mib", 4, "NaN")]
     [InlineData("2026-01-05T00:00:00Z,vm1,1,1e39", "memory_mib", 4, "1e39")]
+    [InlineData("2026-01-05T00:00:00Z,vm1,2000001,2048", "cpu_cores", 3, "2000001")]
     [InlineData("2026-13-05T00:00:00Z,vm1,1,2048", "timestamp", 1, "2026-13-05T00:00:00Z")]
     [InlineData("yesterday,vm1,1,2048", "timestamp", 1, "yesterday")]
     [InlineData("05/01/2026 00:00,vm1,1,2048", "timestamp", 1, "05/01/2026 00:00")]

@@ -22,8 +22,8 @@ public class DatasetReaderTests
         Assert.Equal<Vm>([new Vm("vm1", 2, 4096, "h1"), new Vm("vm2", 4, 8192, "h1"), new Vm("vm3", 8, 16384, "h2")], dataset.Vms);
         Assert.Equal(3, dataset.Usage.Length);
         Assert.Equal([T0, T0 + 900, T0 + 1800], dataset.Usage[1].UnixSeconds);
-        Assert.Equal([1.5f, 2f, 0f], dataset.Usage[1].CpuCores);
-        Assert.Equal([4096f, 4200f, 4000f], dataset.Usage[1].MemoryMib);
+        Assert.Equal([1.5, 2, 0], dataset.Usage[1].CpuCores);
+        Assert.Equal([4096, 4200, 4000], dataset.Usage[1].MemoryMib);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class DatasetReaderTests
 
         Assert.Equal<Host>([new Host("h1", 16, 65536, 100, 250)], dataset.Hosts);
         Assert.Equal<Vm>([new Vm("vm1", 2, 4096, "h1"), new Vm("vm2", 4, 8192, null), new Vm("vm3", 0.5, 1000, null)], dataset.Vms);
-        Assert.Equal([512f], dataset.Usage[2].MemoryMib);
+        Assert.Equal([512], dataset.Usage[2].MemoryMib);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public class DatasetReaderTests
         var series = DatasetReader.Read(data.Directory).Usage[0];
 
         Assert.Equal([T0, T0 + 900, T0 + 1800, T0 + 1800], series.UnixSeconds);
-        Assert.Equal([1f, 2f, 3f, 4f], series.CpuCores);
-        Assert.Equal([10f, 20f, 30f, 40f], series.MemoryMib);
+        Assert.Equal([1, 2, 3, 4], series.CpuCores);
+        Assert.Equal([10, 20, 30, 40], series.MemoryMib);
     }
 
     [Theory]

@@ -62,7 +62,7 @@ public sealed class VbpReaderTests : IDisposable
         var dataset = VbpReader.Read(Write("3\n10 20 5\n1\n5 10 5 1\n")).ToDataset();
 
         Assert.Equal(20, dataset.Hosts[0].CpuCores);
-        Assert.Equal([10f, 10f, 20f], dataset.Usage[0].CpuCores);
+        Assert.Equal([10, 10, 20], dataset.Usage[0].CpuCores);
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class VbpReaderTests : IDisposable
 
         Assert.Equal([15, 35, -2], instance.Items[0].ToArray());
         Assert.Equal(2, instance.NegativeSizes);
-        Assert.Equal([15f, 35f, 0f], dataset.Usage[0].CpuCores);
-        Assert.Equal([0f, 5f, 5f], dataset.Usage[1].CpuCores);
+        Assert.Equal([15, 35, 0], dataset.Usage[0].CpuCores);
+        Assert.Equal([0, 5, 5], dataset.Usage[1].CpuCores);
     }
 
     [Theory]

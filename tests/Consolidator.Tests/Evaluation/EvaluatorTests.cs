@@ -23,7 +23,7 @@ public class EvaluatorTests
         var d = TestInstances.Make(hosts, vms, (_, _) => (0, 0), days: 2);
         cpu ??= (_, hour, _) => hour is >= 8 and < 18 ? 4 : 1;
         var usage = d.Usage.Select((s, v) => new VmSeries(s.UnixSeconds,
-            [.. s.UnixSeconds.Select((t, i) => (float)cpu(v, i % 24, i / 24))], [.. s.MemoryMib.Select(_ => 2048f)])).ToArray();
+            [.. s.UnixSeconds.Select((t, i) => (double)cpu(v, i % 24, i / 24))], [.. s.MemoryMib.Select(_ => 2048)])).ToArray();
         return d with { Usage = [.. usage] };
     }
 

@@ -13,7 +13,7 @@ public class ReplayTests
     private static readonly PowerTable G4 = new([86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117]);
 
     private static VmSeries Series(int stepSeconds, params (double Cpu, double Mem)[] samples) =>
-        new([.. samples.Select((_, k) => T0 + (long)k * stepSeconds)], [.. samples.Select(s => (float)s.Cpu)], [.. samples.Select(s => (float)s.Mem)]);
+        new([.. samples.Select((_, k) => T0 + (long)k * stepSeconds)], [.. samples.Select(s => (double)s.Cpu)], [.. samples.Select(s => (double)s.Mem)]);
 
     /// <summary>The same values, each repeated for every finer step it covers.</summary>
     private static VmSeries Resampled(VmSeries coarse, int coarseStep, int fineStep)

@@ -83,10 +83,10 @@ public class DatasetGeneratorTests
             for (var k = 0; k < s.Count; k++)
             {
                 Assert.Equal(start + k * 1800L, s.UnixSeconds[k]);
-                Assert.InRange(s.CpuCores[k], 0.01f * (float)vm.Vcpus - 1e-3f, (float)vm.Vcpus);
+                Assert.InRange(s.CpuCores[k], 0.01 * (double)vm.Vcpus - 1e-3, (double)vm.Vcpus);
                 Assert.Equal(Math.Round(s.CpuCores[k], 3), s.CpuCores[k], 1e-6);
-                Assert.InRange(s.MemoryMib[k], 1f, (float)vm.MemoryMib);
-                Assert.Equal(MathF.Round(s.MemoryMib[k]), s.MemoryMib[k]);
+                Assert.InRange(s.MemoryMib[k], 1, (double)vm.MemoryMib);
+                Assert.Equal(Math.Round(s.MemoryMib[k]), s.MemoryMib[k]);
             }
         }
     }

@@ -13,9 +13,9 @@ public class DatasetWriterTests
         [new Host("h-1", 32, 131072, 100, 250.5)],
         [new Vm("vm-1", 2, 4096, "h-1"), new Vm("vm-2", 4, 8192, null)],
         [
-            new VmSeries([1767571200, 1767572100], [1.25f, 0.1f], [2048f, 2048.5f]),
+            new VmSeries([1767571200, 1767572100], [1.25, 0.1], [2048, 2048.5]),
             // Out of time order on purpose: the writer must still emit time order.
-            new VmSeries([1767572100, 1767571200], [3.999f, 0.001f], [8000f, 7999f]),
+            new VmSeries([1767572100, 1767571200], [3.999, 0.001], [8000, 7999]),
         ]);
 
     [Fact]

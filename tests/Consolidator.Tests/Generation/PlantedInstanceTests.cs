@@ -44,7 +44,7 @@ public class PlantedInstanceTests
             Assert.Null(vm.CurrentHost);
             Assert.InRange(vm.Vcpus, 1, host.CpuCores);
             Assert.Equal(Math.Ceiling(d.Usage[i].CpuCores.Max()), vm.Vcpus);
-            Assert.All(d.Usage[i].MemoryMib, m => Assert.Equal((float)vm.MemoryMib, m));
+            Assert.All(d.Usage[i].MemoryMib, m => Assert.Equal((double)vm.MemoryMib, m));
             Assert.True(vm.MemoryMib <= host.MemoryMib);
         }
         Assert.Equal(d.Vms.Length, d.Vms.Select(v => v.Id).Distinct().Count());

@@ -12,7 +12,7 @@ public class ProfileBuilderTests
     [InlineData(50, 5.5)]
     [InlineData(95, 9.55)]
     public void Percentile_interpolates_between_closest_ranks(double p, double expected) =>
-        Assert.Equal(expected, Percentile.Of([.. Enumerable.Range(1, 10).Select(i => (float)i)], p), 6);
+        Assert.Equal(expected, Percentile.Of([.. Enumerable.Range(1, 10).Select(i => (double)i)], p), 6);
 
     [Fact]
     public void Window_schemes_cover_every_minute_once()

@@ -17,14 +17,14 @@ public static class TestInstances
         {
             var n = 24 * days;
             var t = new long[n];
-            var c = new float[n];
-            var m = new float[n];
+            var c = new double[n];
+            var m = new double[n];
             for (var i = 0; i < n; i++)
             {
                 t[i] = Start + i * 3600L;
                 var (cpu, mem) = usage(v, i % 24);
-                c[i] = (float)cpu;
-                m[i] = (float)mem;
+                c[i] = (double)cpu;
+                m[i] = (double)mem;
             }
             return new VmSeries(t, c, m);
         }).ToImmutableArray();
