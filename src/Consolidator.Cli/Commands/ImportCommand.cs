@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Consolidator.Datasets;
 using Consolidator.Importers;
+using Consolidator.Importers.Prometheus;
 using Consolidator.Output;
 
 namespace Consolidator.Cli.Commands;
@@ -10,12 +11,12 @@ internal static class ImportCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var format = new Option<string>("--format") { Description = "Source format: planetlab or bitbrains", Required = true };
-        format.AcceptOnlyFromAmong("planetlab", "bitbrains");
+        var format = new Option<string>("--format") { Description = "Source format: planetlab, bitbrains or prometheus", Required = true };
+        format.AcceptOnlyFromAmong("planetlab", "bitbrains", "prometheus");
         var sources = new Argument<string[]>("SRC")
         {
-            Description = "Source folders: PlanetLab day folders (yyyyMMdd) or their parent; Bitbrains folders of <id>.csv files or their parent",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "Source folders: PlanetLab day folders (yyyyMMdd) or their parent; Bitbrains folders of <id>.csv files or their parent (none for prometheus)",
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var outDir = new Option<string>("--out") { Description = "Dataset folder to write hosts.csv, vms.csv and usage.csv into", Required = true };
         var strict = new Option<bool>("--strict") { Description = "Stop at the first bad row instead of reporting and skipping it" };
@@ -24,18 +25,31 @@ internal static class ImportCommand
         var placement = new Option<string>("--placement") { Description = "Current placement: first-fit (each VM on the first host with room for its allocation) or none", DefaultValueFactory = _ => "first-fit" };
         placement.AcceptOnlyFromAmong("first-fit", "none");
 
-        var cmd = new Command("import", "Convert PlanetLab or Bitbrains traces into a dataset folder in the native format, streaming; bad rows are reported with file and line.")
+        var prometheus = new PrometheusOptions();
+
+        var cmd = new Command("import", "Convert PlanetLab or Bitbrains traces, or a period of metrics from Prometheus onto an inventory (hosts.csv/vms.csv or OpenStack's JSON), into a dataset folder in the native format.")
         {
             format, sources, outDir, strict, hosts, hostCount, placement,
         };
+        prometheus.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
+            OutputSet.Check(r.GetValue(outDir)!, OutputKind.Dataset);
+            if (r.GetValue(format) == "prometheus")
+            {
+                if (r.GetValue(sources) is { Length: > 0 } extra)
+                    throw new FormatException($"--format prometheus reads no source folders (got '{extra[0]}'): give --url");
+                var imported = PrometheusImporter.Import(prometheus.Source(r), prometheus.Inventory(r, r.GetValue(hosts)), r.GetValue(outDir)!);
+                Write(imported, r.GetValue(outDir)!, stdout);
+                return ExitCodes.Ok;
+            }
+            if (r.GetValue(sources) is not { Length: > 0 })
+                throw new FormatException($"--format {r.GetValue(format)} needs at least one source folder (SRC)");
             var inventory = r.GetValue(hosts) is { } path ? DatasetReader.ReadHosts(path) : (System.Collections.Immutable.ImmutableArray<Inventory.Host>?)null;
             var options = new ImportOptions(r.GetValue(strict), inventory, r.GetValue(hostCount),
                 r.GetValue(placement) == "none" ? CurrentPlacementRule.None : CurrentPlacementRule.FirstFit);
             var src = r.GetValue(sources)!;
             var dir = r.GetValue(outDir)!;
-            OutputSet.Check(dir, OutputKind.Dataset);
             var report = r.GetValue(format) == "planetlab"
                 ? PlanetLabImporter.Import(src, dir, options)
                 : BitbrainsImporter.Import(src, dir, options);

@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Consolidator.Inventory;
+
+namespace Consolidator.Importers.OpenStack;
+
+/// <summary>Reads an inventory from the JSON the OpenStack client prints: hosts from <c>openstack hypervisor
+/// list --long -f json</c> ("Hypervisor Hostname", "vCPUs", "Memory MB", "State"), VMs from <c>openstack server
+/// list --long --all-projects -f json</c> ("ID", "Status", "Host"). The files are arrays of objects keyed by
+/// the client's column titles. Nova gives no power figures: every hypervisor gets an assumed power model.
+/// Since compute API 2.88 the hypervisor list no longer carries vCPUs and memory: ask for 2.87
+/// (<c>--os-compute-api-version 2.87</c>) or give hosts.csv.</summary>
+public static class OpenStackInventory
+{
+    /// <summary>The power model assumed for every hypervisor (Nova does not know one).</summary>
+    public static readonly HostModel AssumedPower = HostModels.DellR820;
+
+    public static ImmutableArray<Host> ReadHypervisors(string path)
+    {
+        var hosts = ImmutableArray.CreateBuilder<Host>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (row, index) in Rows(path))
+        {
+            var name = Text(path, row, index, "Hypervisor Hostname");
+            if (row.TryGetProperty("State", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() != "up") continue;
+            if (!seen.Add(name)) throw Error(path, index, "Hypervisor Hostname", name, "duplicate hypervisor");
+            var cores = Number(path, row, index, "vCPUs", "since compute API 2.88 the list has no vCPUs: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv");
+            var mib = Number(path, row, index, "Memory MB", "since compute API 2.88 the list has no memory: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv");
+            hosts.Add(new Host(name, cores, mib, AssumedPower.Power.IdleWatts, AssumedPower.Power.MaxWatts) { PowerTable = AssumedPower.Power });
+        }
+        if (hosts.Count == 0) throw new InputException(path, 0, null, 0, null, "no hypervisor in state 'up'");
+        return hosts.ToImmutable();
+    }
+
+    /// <summary>The running servers (status ACTIVE) and the host each runs on, matched to a hypervisor by its
+    /// name or by its short name (Nova's "Host" is the compute service's name, the hypervisor's may be the
+    /// FQDN). Servers in other states use no CPU and are left out, counted in a note.</summary>
+    public static (ImmutableArray<InventoryVm> Vms, ImmutableArray<string> Notes) ReadServers(string path, IReadOnlyList<Host> hosts)
+    {
+        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var h in hosts) { byName.TryAdd(h.Id, h.Id); byName.TryAdd(Short(h.Id), h.Id); }
+        var vms = ImmutableArray.CreateBuilder<InventoryVm>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var notRunning = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var unknownHost = 0;
+        foreach (var (row, index) in Rows(path))
+        {
+            var id = Text(path, row, index, "ID");
+            if (!seen.Add(id)) throw Error(path, index, "ID", id, "duplicate server");
+            var status = row.TryGetProperty("Status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "";
+            if (status != "ACTIVE") { notRunning[status] = notRunning.GetValueOrDefault(status) + 1; continue; }
+            string? host = null;
+            if (row.TryGetProperty("Host", out var h) && h.ValueKind == JsonValueKind.String && h.GetString() is { Length: > 0 } name)
+            {
+                if (byName.TryGetValue(name, out var known) || byName.TryGetValue(Short(name), out known)) host = known;
+                else unknownHost++;
+            }
+            vms.Add(new InventoryVm(id, host));
+        }
+        var notes = ImmutableArray.CreateBuilder<string>();
+        foreach (var (status, count) in notRunning)
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{count} server(s) with status '{status}' left out: only ACTIVE servers run"));
+        if (unknownHost > 0)
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{unknownHost} server(s) on a host that is not an 'up' hypervisor of the inventory: taken as not placed"));
+        if (vms.Count == 0) throw new InputException(path, 0, null, 0, null, "no server with status ACTIVE");
+        return (vms.ToImmutable(), notes.ToImmutable());
+    }
+
+    private static IEnumerable<(JsonElement Row, int Index)> Rows(string path)
+    {
+        JsonDocument doc;
+        try
+        {
+            using var file = File.OpenRead(path);
+            doc = JsonDocument.Parse(file);
+        }
+        catch (FileNotFoundException) { throw new InputException(path, 0, null, 0, null, "file not found"); }
+        catch (DirectoryNotFoundException) { throw new InputException(path, 0, null, 0, null, "file not found"); }
+        catch (JsonException e) { throw new InputException(path, (int)(e.LineNumber + 1 ?? 0), null, (int)(e.BytePositionInLine + 1 ?? 0), null, "not JSON: " + e.Message.Split(". ")[0]); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw new InputException(path, 1, null, 0, null, "expected a JSON array of objects, as `openstack ... -f json` prints");
+            var index = 0;
+            foreach (var row in doc.RootElement.EnumerateArray())
+            {
+                if (row.ValueKind != JsonValueKind.Object)
+                    throw new InputException(path, 0, null, 0, null, $"entry {index + 1} is not an object");
+                yield return (row.Clone(), index++);
+            }
+        }
+    }
+
+    private static string Text(string path, JsonElement row, int index, string field)
+    {
+        if (!row.TryGetProperty(field, out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+            throw Error(path, index, field, null, $"no '{field}'");
+        var text = value.ToString();
+        if (text.Trim().Length == 0 || text.Any(char.IsControl)) throw Error(path, index, field, text, "not a usable id");
+        return text;
+    }
+
+    private static double Number(string path, JsonElement row, int index, string field, string whenMissing)
+    {
+        if (!row.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) throw Error(path, index, field, null, whenMissing);
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var x) || !(x > 0))
+            throw Error(path, index, field, value.ToString(), "must be a positive number");
+        return x;
+    }
+
+    private static InputException Error(string path, int index, string field, string? value, string problem) =>
+        new(path, 0, null, 0, value is { Length: > 40 } ? value[..40] + "..." : value, $"entry {index + 1}, '{field}': {problem}");
+
+    private static string Short(string name) => name.Split('.')[0];
+}

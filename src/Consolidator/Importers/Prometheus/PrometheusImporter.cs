@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Consolidator.Datasets;
+using Consolidator.Inventory;
+
+namespace Consolidator.Importers.Prometheus;
+
+/// <summary>Imports a period of per-VM CPU and memory from a Prometheus server into a dataset folder, onto an
+/// inventory (hosts and VMs) read elsewhere. The period is sampled on the step grid start, start + step, ...,
+/// end: the memory gauge's value at each point, and the cores used over the step that ends there (the CPU-seconds
+/// counter's increase divided by the step; so the counter is also read one step before the start). All or
+/// nothing, like the other importers.</summary>
+public static class PrometheusImporter
+{
+    /// <summary>Steps asked for in one range query: bounds the memory an answer takes.</summary>
+    public const int StepsPerPiece = 1000;
+
+    /// <summary>libvirt counts a domain's CPU time in nanoseconds (virDomainInfo.cpuTime), so the cores used
+    /// over a step are known to 1e-9 s / step; digits past the ninth decimal are the float noise of the
+    /// subtraction and are dropped.</summary>
+    public const int CoreDecimals = 9;
+
+    private const double BytesPerMib = 1024 * 1024;
+
+    public static ImportReport Import(PrometheusImport source, ImportInventory inventory, string outDir)
+    {
+        source.Validate();
+        var log = new ImportLog(strict: false);
+        foreach (var note in inventory.Notes) log.Note(note);
+        var ids = inventory.Vms.Select((v, i) => (v.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        var metrics = source.Metrics;
+        var step = (long)source.Step.TotalSeconds;
+        var rows = new long[inventory.Vms.Length];
+        var lastCounter = new (long Time, double Value)?[inventory.Vms.Length];
+        var ignored = new SortedSet<string>(StringComparer.Ordinal);
+
+        using var client = new PrometheusClient(source.Url, source.Timeout);
+        using var stream = DatasetWriter.Open(outDir);
+        for (var from = source.Start; from <= source.End; from = from.AddSeconds(step * StepsPerPiece))
+        {
+            var to = Min(source.End, from.AddSeconds(step * (StepsPerPiece - 1)));
+            // The counter from one step earlier, so that the first point of the piece has an increase.
+            var cpu = ByVm(client.Range(metrics.CpuSeconds, from.AddSeconds(-step), to, source.Step), metrics, ids, ignored);
+            var memory = ByVm(client.Range(metrics.MemoryBytes, from, to, source.Step), metrics, ids, ignored);
+            for (var v = 0; v < inventory.Vms.Length; v++)
+            {
+                var mem = memory[v]?.Points.ToDictionary(p => p.UnixSeconds, p => p.Value) ?? [];
+                foreach (var (t, counter) in cpu[v]?.Points ?? [])
+                {
+                    var previous = lastCounter[v];
+                    lastCounter[v] = (t, counter);
+                    if (t < from.ToUnixTimeSeconds()) continue;
+                    if (previous is not { } p || p.Time != t - step)
+                    {
+                        log.Count("{0} point(s) without the CPU counter one step earlier: no sample (a gap in the series)");
+                        continue;
+                    }
+                    if (!double.IsFinite(counter) || counter < p.Value)
+                    {
+                        log.Count("{0} point(s) where the CPU counter fell or is not a number (a VM or exporter restart): no sample");
+                        continue;
+                    }
+                    if (!mem.TryGetValue(t, out var bytes) || !double.IsFinite(bytes) || bytes < 0)
+                    {
+                        log.Count("{0} point(s) with CPU but no memory value: no sample");
+                        continue;
+                    }
+                    var cores = Math.Round((counter - p.Value) / step, CoreDecimals);
+                    stream.WriteUsage(t, inventory.Vms[v].Id, cores, bytes / BytesPerMib);
+                    rows[v]++;
+                }
+            }
+        }
+        if (ignored.Count > 0)
+            log.Note($"{ignored.Count} series for VMs not in the inventory ignored, e.g. {string.Join(", ", ignored.Take(5))}");
+
+        var sizes = Sizes(client, source, inventory, ids, log);
+        var vms = new List<Vm>();
+        for (var v = 0; v < inventory.Vms.Length; v++)
+        {
+            var entry = inventory.Vms[v];
+            if (rows[v] == 0) { log.Note($"VM '{entry.Id}' left out: no sample in the period ({metrics.CpuSeconds}, {metrics.MemoryBytes})"); continue; }
+            if (sizes[v] is not { } size) { log.Note($"VM '{entry.Id}' left out: neither the inventory nor {metrics.Vcpus} / {metrics.MaxMemoryBytes} give its size"); continue; }
+            vms.Add(new Vm(entry.Id, size.Vcpus, size.MemoryMib, entry.CurrentHost));
+        }
+        if (vms.Count == 0)
+            throw new InputException(source.Url.ToString(), 0, null, 0, null,
+                $"no usable samples for any VM of the inventory between {Stamp(source.Start)} and {Stamp(source.End)} (metrics {metrics.CpuSeconds} and {metrics.MemoryBytes}, label '{metrics.VmLabel}')");
+        stream.Complete(inventory.Hosts, vms);
+
+        return new ImportReport("prometheus", vms.Count, inventory.Hosts.Length, vms.Count(v => v.CurrentHost is not null),
+            stream.Rows, log.BadRowCount, log.Listed, log.Notes, [.. inventory.Assumptions, .. Assumptions(source)]);
+    }
+
+    /// <summary>The series of each inventory VM (by its label), or null; two series for one VM are an error
+    /// (summing them could count a VM twice, e.g. scraped by two jobs).</summary>
+    private static PrometheusSeries?[] ByVm(IReadOnlyList<PrometheusSeries> series, PrometheusMetrics metrics,
+        Dictionary<string, int> ids, SortedSet<string> ignored)
+    {
+        var byVm = new PrometheusSeries?[ids.Count];
+        foreach (var s in series)
+        {
+            if (!s.Labels.TryGetValue(metrics.VmLabel, out var id)) continue;
+            if (!ids.TryGetValue(id, out var v)) { ignored.Add(id); continue; }
+            if (byVm[v] is { } first)
+                throw new InputException(id, 0, null, 0, null,
+                    $"two series for one VM ({Labels(first)} and {Labels(s)}): give a metric with a label selector that keeps one, e.g. --cpu-metric '{Bare(metrics.CpuSeconds)}{{job=\"libvirt\"}}'");
+            byVm[v] = s;
+        }
+        return byVm;
+    }
+
+    /// <summary>Each VM's size: the inventory's, else the largest value of the vCPU and allocated-memory gauges
+    /// over the period.</summary>
+    private static (double Vcpus, double MemoryMib)?[] Sizes(PrometheusClient client, PrometheusImport source, ImportInventory inventory,
+        Dictionary<string, int> ids, ImportLog log)
+    {
+        var sizes = inventory.Vms.Select(v => v is { Vcpus: { } c, MemoryMib: { } m } ? ((double, double)?)(c, m) : null).ToArray();
+        if (sizes.All(s => s is not null)) return sizes;
+        var period = $"{(long)(source.End - source.Start).TotalSeconds + (long)source.Step.TotalSeconds}s";
+        var ignored = new SortedSet<string>(StringComparer.Ordinal);
+        var vcpus = ByVm(client.Instant($"max_over_time({source.Metrics.Vcpus}[{period}])", source.End), source.Metrics, ids, ignored);
+        var memory = ByVm(client.Instant($"max_over_time({source.Metrics.MaxMemoryBytes}[{period}])", source.End), source.Metrics, ids, ignored);
+        for (var v = 0; v < sizes.Length; v++)
+        {
+            if (sizes[v] is not null) continue;
+            var c = inventory.Vms[v].Vcpus ?? vcpus[v]?.Points[0].Value;
+            var m = inventory.Vms[v].MemoryMib ?? memory[v]?.Points[0].Value / BytesPerMib;
+            if (c is > 0 && m is > 0 && double.IsFinite(c.Value) && double.IsFinite(m.Value)) sizes[v] = (c.Value, m.Value);
+        }
+        log.Count("{0} VM size(s) taken from the metrics (largest vCPUs and allocated memory in the period)", sizes.Count(s => s is not null) - inventory.Vms.Count(v => v is { Vcpus: not null, MemoryMib: not null }));
+        return sizes;
+    }
+
+    private static ImmutableArray<string> Assumptions(PrometheusImport s) =>
+    [
+        string.Create(CultureInfo.InvariantCulture, $"samples every {(long)s.Step.TotalSeconds} s from {Stamp(s.Start)} to {Stamp(s.End)}; CPU: cores = increase of {s.Metrics.CpuSeconds} over the step ending at the sample / step (rounded to {CoreDecimals} decimals, libvirt's nanosecond resolution); memory: MiB = {s.Metrics.MemoryBytes} / 1048576 at the sample"),
+        $"a series belongs to the VM whose id is its '{s.Metrics.VmLabel}' label",
+    ];
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Labels(PrometheusSeries s) => "{" + string.Join(",", s.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
+
+    private static string Bare(string metric) => metric.Split('{')[0];
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Consolidator.Datasets;
+using Consolidator.Generation;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Importers;
+
+/// <summary><c>import --format prometheus</c> against a real Prometheus server whose storage is backfilled with
+/// the metrics a libvirt exporter would have scraped from a dataset's VMs: the CPU-seconds counter and the
+/// memory gauge. The imported dataset must plan as the CSV dataset does.</summary>
+public class PrometheusImportTests
+{
+    private const int Step = 900;
+
+    [SkippableFact]
+    public void A_week_of_50_vms_from_prometheus_gives_the_plan_of_the_csv_dataset()
+    {
+        Skip.If(PrometheusServer.Missing is not null, PrometheusServer.Missing);
+        using var tmp = new TempDirectory();
+        var csv = tmp.File("csv");
+        DatasetWriter.Write(DatasetGenerator.Generate(new GeneratorOptions(Seed: 7, Vms: 50, Days: 7, SampleMinutes: Step / 60)), csv);
+        var (metrics, first, last) = LibvirtMetrics(File.ReadAllLines(Path.Combine(csv, "usage.csv")));
+        using var server = PrometheusServer.Start(metrics);
+
+        var imported = tmp.File("imported");
+        var import = CliRunner.Run("import", "--format", "prometheus", "--url", server.Url.ToString(),
+            "--start", Stamp(first), "--end", Stamp(last), "--step", "15m",
+            "--hosts", Path.Combine(csv, "hosts.csv"), "--vms", Path.Combine(csv, "vms.csv"), "--out", imported);
+
+        Assert.True(import.ExitCode == 0, import.Err);
+        Assert.Contains("imported prometheus: 50 VMs", import.Out);
+        var expected = DatasetReader.Read(csv);
+        var actual = DatasetReader.Read(imported);
+        Assert.Equal(File.ReadAllText(Path.Combine(csv, "hosts.csv")), File.ReadAllText(Path.Combine(imported, "hosts.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(csv, "vms.csv")), File.ReadAllText(Path.Combine(imported, "vms.csv")));
+        Assert.Equal(7 * 96, actual.Usage[0].Count);
+        for (var v = 0; v < expected.Vms.Length; v++)
+        {
+            Assert.Equal(expected.Usage[v].UnixSeconds, actual.Usage[v].UnixSeconds);
+            for (var k = 0; k < expected.Usage[v].Count; k++)
+            {
+                Assert.Equal(expected.Usage[v].CpuCores[k], actual.Usage[v].CpuCores[k], 1e-6);
+                Assert.Equal(expected.Usage[v].MemoryMib[k], actual.Usage[v].MemoryMib[k], 1e-6);
+            }
+        }
+
+        // The plans, not the floats: the same moves to the same hosts in the same stages.
+        string[] plan = ["--deterministic", "--time-limit", "1", "--no-simulate", "--no-plots"];
+        var fromCsv = CliRunner.Run(["plan", csv, "--out", tmp.File("plan-csv"), .. plan]);
+        var fromPrometheus = CliRunner.Run(["plan", imported, "--out", tmp.File("plan-prometheus"), .. plan]);
+        Assert.True(fromCsv.ExitCode == 0, fromCsv.Err);
+        Assert.True(fromPrometheus.ExitCode == 0, fromPrometheus.Err);
+        var moves = File.ReadAllText(Path.Combine(tmp.File("plan-csv"), "plan.csv"));
+        Assert.Contains(",move,", moves);
+        Assert.Equal(moves, File.ReadAllText(Path.Combine(tmp.File("plan-prometheus"), "plan.csv")));
+    }
+
+    [SkippableFact]
+    public void An_openstack_inventory_takes_vm_sizes_from_the_metrics_and_leaves_stopped_servers_out()
+    {
+        Skip.If(PrometheusServer.Missing is not null, PrometheusServer.Missing);
+        using var tmp = new TempDirectory();
+        var t0 = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var text = new StringBuilder();
+        string[] ids = ["4f1c0a52-0000-4000-8000-000000000001", "4f1c0a52-0000-4000-8000-000000000002"];
+        text.Append("# TYPE libvirt_domain_info_cpu_time_seconds counter\n");
+        foreach (var id in ids)
+            for (var k = 0; k <= 4; k++) text.Append(Inv($"libvirt_domain_info_cpu_time_seconds_total{{uuid=\"{id}\"}} {k * 1.5 * Step} {t0 + (k - 1) * Step}\n"));
+        foreach (var (name, value) in new[] { ("memory_usage_bytes", 2048.0 * 1048576), ("virtual_cpus", 4.0), ("maximum_memory_bytes", 8192.0 * 1048576) })
+        {
+            text.Append(Inv($"# TYPE libvirt_domain_info_{name} gauge\n"));
+            foreach (var id in ids)
+                for (var k = 0; k <= 3; k++) text.Append(Inv($"libvirt_domain_info_{name}{{uuid=\"{id}\"}} {value} {t0 + k * Step}\n"));
+        }
+        text.Append("# EOF\n");
+        File.WriteAllText(tmp.File("hypervisors.json"),
+            """[{"ID": 1, "Hypervisor Hostname": "compute-01.example.org", "Hypervisor Type": "QEMU", "State": "up", "vCPUs": 32, "Memory MB": 131072},""" +
+            """ {"ID": 2, "Hypervisor Hostname": "compute-02.example.org", "Hypervisor Type": "QEMU", "State": "up", "vCPUs": 32, "Memory MB": 131072}]""");
+        File.WriteAllText(tmp.File("servers.json"),
+            $$"""[{"ID": "{{ids[0]}}", "Name": "web-1", "Status": "ACTIVE", "Host": "compute-01"},""" +
+            $$""" {"ID": "{{ids[1]}}", "Name": "db-1", "Status": "ACTIVE", "Host": "compute-02"},""" +
+            """ {"ID": "4f1c0a52-0000-4000-8000-000000000003", "Name": "old", "Status": "SHUTOFF", "Host": "compute-02"}]""");
+        using var server = PrometheusServer.Start(text.ToString());
+
+        var import = CliRunner.Run("import", "--format", "prometheus", "--url", server.Url.ToString(),
+            "--start", Stamp(t0), "--end", Stamp(t0 + 3 * Step), "--step", "900", "--vm-label", "uuid",
+            "--openstack-hypervisors", tmp.File("hypervisors.json"), "--openstack-servers", tmp.File("servers.json"), "--out", tmp.File("out"));
+
+        Assert.True(import.ExitCode == 0, import.Err);
+        Assert.Contains("1 server(s) with status 'SHUTOFF' left out", import.Out);
+        var data = DatasetReader.Read(tmp.File("out"));
+        Assert.Equal(["compute-01.example.org", "compute-02.example.org"], data.Hosts.Select(h => h.Id));
+        Assert.Equal(new Consolidator.Inventory.Vm(ids[0], 4, 8192, "compute-01.example.org"), data.Vms[0]);
+        Assert.All(data.Usage, s => Assert.Equal([1.5f, 1.5f, 1.5f, 1.5f], s.CpuCores));
+        Assert.All(data.Usage, s => Assert.Equal([2048f, 2048f, 2048f, 2048f], s.MemoryMib));
+    }
+
+    [Fact]
+    public void A_server_that_does_not_answer_is_named_exit_2_and_nothing_is_written()
+    {
+        using var tmp = new TempDirectory();
+        using var data = DatasetFixture.Create();
+        var port = FreePortNobodyListensOn();
+
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}",
+            "--start", "2026-01-05T00:00:00Z", "--end", "2026-01-06T00:00:00Z",
+            "--hosts", data.PathOf("hosts.csv"), "--vms", data.PathOf("vms.csv"), "--out", tmp.File("out"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"http://127.0.0.1:{port}/api/v1/query_range", result.Err);
+        Assert.Contains("no answer from the Prometheus server", result.Err);
+        Assert.False(Directory.Exists(tmp.File("out")));
+    }
+
+    /// <summary>OpenMetrics text a libvirt exporter's scrapes would have stored for the dataset's usage.csv:
+    /// per VM, the CPU-seconds counter (0 one step before the first sample, then growing by cores x step) and
+    /// the memory gauge in bytes. Values come from the CSV's decimal text, as an operator's backfill would.</summary>
+    private static (string Text, long First, long Last) LibvirtMetrics(string[] usageLines)
+    {
+        var rows = usageLines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+            .Select(f => (Time: DateTimeOffset.Parse(f[0], CultureInfo.InvariantCulture).ToUnixTimeSeconds(), Vm: f[1],
+                Cpu: double.Parse(f[2], CultureInfo.InvariantCulture), Mem: double.Parse(f[3], CultureInfo.InvariantCulture)))
+            .ToList();
+        var text = new StringBuilder("# TYPE libvirt_domain_info_cpu_time_seconds counter\n");
+        foreach (var vm in rows.GroupBy(r => r.Vm))
+        {
+            var counter = 0.0;
+            text.Append(Inv($"libvirt_domain_info_cpu_time_seconds_total{{domain=\"{vm.Key}\"}} 0 {vm.First().Time - Step}\n"));
+            foreach (var r in vm.OrderBy(r => r.Time))
+            {
+                counter += r.Cpu * Step;
+                text.Append(Inv($"libvirt_domain_info_cpu_time_seconds_total{{domain=\"{vm.Key}\"}} {counter:R} {r.Time}\n"));
+            }
+        }
+        text.Append("# TYPE libvirt_domain_info_memory_usage_bytes gauge\n");
+        foreach (var vm in rows.GroupBy(r => r.Vm))
+            foreach (var r in vm.OrderBy(r => r.Time))
+                text.Append(Inv($"libvirt_domain_info_memory_usage_bytes{{domain=\"{vm.Key}\"}} {r.Mem * 1048576:R} {r.Time}\n"));
+        text.Append("# EOF\n");
+        return (text.ToString(), rows.Min(r => r.Time), rows.Max(r => r.Time));
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static string Stamp(long unixSeconds) => DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static int FreePortNobodyListensOn()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
