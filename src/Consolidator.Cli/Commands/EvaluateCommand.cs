@@ -25,19 +25,21 @@ internal static class EvaluateCommand
         var percentile = new Option<double>("--percentile") { Description = "Percentile of each window's training samples that sizes a VM", DefaultValueFactory = _ => 95 };
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the planned placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory", DefaultValueFactory = _ => 10 };
+        var cpuRatio = new Option<double>("--cpu-allocation-ratio") { Description = "vCPUs a host may give out per physical core, as OpenStack Nova's placement counts them (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaCpuAllocationRatio };
+        var ramRatio = new Option<double>("--ram-allocation-ratio") { Description = "Allocated memory (vms.csv memory_mib) a host may give out per MiB it has, as Nova counts it (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaRamAllocationRatio };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates, in planning and in the replay", DefaultValueFactory = _ => true };
         var solver = new SolverOptionsBinder(30, "the whole command, every fold included");
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
 
         var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), and report energy, overload, SLATAH, PDM and SLAV.")
         {
-            dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, perHost,
+            dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, cpuRatio, ramRatio, perHost,
         };
         solver.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var plan = new PlanRequest(
-                new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor)),
+                new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
                 solver.Read(r),
                 r.GetValue(perHost));
             plan.Placement.Validate();

@@ -34,7 +34,7 @@ public sealed class PlantedFamily(BenchSettings settings) : IBenchFamily
     private BenchRow Run(string name, int k, double limit)
     {
         var planted = PlantedInstance.Generate(k, settings.Seed);
-        var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0), limit);
+        var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0, CpuAllocationRatio: 0, RamAllocationRatio: 0), limit);
         var setup = new PlanInstance(planted.Dataset, WindowScheme.Hourly(), 100, request) { Optimum = planted.OptimalHosts };
         return PlanBench.Run(Name, name, Name, setup);
     }

@@ -43,7 +43,7 @@ public sealed class VectorPackingFamily(BenchSettings settings) : IBenchFamily
     private BenchRow Run(VectorPackingEntry entry, double limit)
     {
         var instance = VbpReader.Read(entry.Path);
-        var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0), limit);
+        var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0, CpuAllocationRatio: 0, RamAllocationRatio: 0), limit);
         var setup = new PlanInstance(instance.ToDataset(), instance.Windows(), 100, request) { Published = entry.Published };
         var row = PlanBench.Run(Name, $"{entry.Benchmark}/{entry.Name}", entry.Group, setup);
         return instance.NegativeSizes == 0 ? row : row with

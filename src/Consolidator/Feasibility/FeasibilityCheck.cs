@@ -20,11 +20,16 @@ public static class FeasibilityCheck
         {
             long capacity = 0;
             for (var h = 0; h < p.HostCount; h++) capacity += p.Usable(h, r);
-            for (var w = 0; w < p.WindowCount; w++)
+            // An allocation is the same in every window: one check, one reason.
+            var allocation = r is Resource.VcpuAllocation or Resource.MemoryAllocation;
+            for (var w = 0; w < (allocation ? 1 : p.WindowCount); w++)
             {
                 long demand = 0;
                 for (var v = 0; v < p.VmCount; v++) demand += p.Demand(v, r, w);
-                if (demand > capacity)
+                if (demand > capacity && allocation)
+                    reasons.Add($"the VMs have {Amount(r, demand)} {(r == Resource.MemoryAllocation ? "of allocated memory " : "")}in all, more than the {Amount(r, capacity)} " +
+                                $"all {p.HostCount} hosts give out at the allocation ratio {Ratio(r == Resource.VcpuAllocation ? p.Options.CpuAllocationRatio : p.Options.RamAllocationRatio)}");
+                else if (demand > capacity)
                     reasons.Add($"total {Resources.Name(r)} demand in window {p.Windows.Windows[w].Label} is {Amount(r, demand)}, " +
                                 $"more than the {Amount(r, capacity)} all {p.HostCount} hosts offer after {Pct(p.Options.Headroom)} headroom");
             }
@@ -40,16 +45,24 @@ public static class FeasibilityCheck
         {
             var largest = Enumerable.Range(0, p.HostCount).Select(h => p.Usable(h, r)).DefaultIfEmpty(0).Max();
             var worst = Enumerable.Range(0, p.WindowCount).MaxBy(w => p.Demand(v, r, w));
-            if (p.Demand(v, r, worst) > largest)
-                return $"VM {vm} fits no host: it needs {Amount(r, p.Demand(v, r, worst))} {Resources.Name(r)} in window " +
-                       $"{p.Windows.Windows[worst].Label} but the largest host offers {Amount(r, largest)} after {Pct(p.Options.Headroom)} headroom";
+            if (p.Demand(v, r, worst) <= largest) continue;
+            if (r == Resource.VcpuAllocation)
+                return $"VM {vm} fits no host: it has {Amount(r, p.Demand(v, r, worst))} but the largest host gives out at most {Amount(r, largest)} " +
+                       $"(its cores times the CPU allocation ratio {Ratio(p.Options.CpuAllocationRatio)}; --cpu-allocation-ratio)";
+            if (r == Resource.MemoryAllocation)
+                return $"VM {vm} fits no host: it is allocated {Amount(r, p.Demand(v, r, worst))} but the largest host gives out at most {Amount(r, largest)} " +
+                       $"(its memory times the RAM allocation ratio {Ratio(p.Options.RamAllocationRatio)}; --ram-allocation-ratio)";
+            return $"VM {vm} fits no host: it needs {Amount(r, p.Demand(v, r, worst))} {Resources.Name(r)} in window " +
+                   $"{p.Windows.Windows[worst].Label} but the largest host offers {Amount(r, largest)} after {Pct(p.Options.Headroom)} headroom";
         }
         return $"VM {vm} fits no host: each host that has room for its CPU lacks room for its memory, or the reverse, in some window";
     }
 
-    internal static string Amount(Resource r, long units) => r == Resource.Cpu
-        ? (units / (double)PlacementProblem.MilliPerCore).ToString("0.###", CultureInfo.InvariantCulture) + " cores"
+    internal static string Amount(Resource r, long units) => Resources.InThousandths(r)
+        ? (units / (double)PlacementProblem.MilliPerCore).ToString("0.###", CultureInfo.InvariantCulture) + " " + Resources.Unit(r)
         : units.ToString(CultureInfo.InvariantCulture) + " MiB";
+
+    private static string Ratio(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Pct(double x) => (x * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
 }

@@ -6,10 +6,22 @@ namespace Consolidator.Packing;
 /// to the daily energy in the objective: the price an operator puts on the work and risk of one move.</param>
 /// <param name="MemoryAllocationFloor">Count at least the memory vms.csv allocates (memory cannot be taken
 /// back from a running guest without ballooning, so the allocation is the safe floor).</param>
-public sealed record PlacementOptions(double Headroom = 0.10, double MigrationWeightWhPerGiB = 10.0, bool MemoryAllocationFloor = true)
+/// <param name="CpuAllocationRatio">vCPUs a host may give out per physical core, as OpenStack Nova's placement
+/// counts VCPU inventory; 0 = no limit. Default 4.0: Nova's initial_cpu_allocation_ratio since 2023.1 (commit
+/// 1260cdd492, "update default overcommit"; 16.0 before).</param>
+/// <param name="RamAllocationRatio">Allocated memory a host may give out per MiB it has (Nova's MEMORY_MB); 0 = no
+/// limit. Default 1.0: Nova's initial_ram_allocation_ratio since 2023.1 (1.5 before).</param>
+public sealed record PlacementOptions(double Headroom = 0.10, double MigrationWeightWhPerGiB = 10.0, bool MemoryAllocationFloor = true,
+    double CpuAllocationRatio = PlacementOptions.NovaCpuAllocationRatio, double RamAllocationRatio = PlacementOptions.NovaRamAllocationRatio)
 {
+    public const double NovaCpuAllocationRatio = 4.0, NovaRamAllocationRatio = 1.0;
+
     public void Validate()
     {
+        if (!(CpuAllocationRatio >= 0) || double.IsInfinity(CpuAllocationRatio))
+            throw new ArgumentOutOfRangeException(nameof(CpuAllocationRatio), CpuAllocationRatio, "--cpu-allocation-ratio must be a finite number >= 0 (0 = no limit)");
+        if (!(RamAllocationRatio >= 0) || double.IsInfinity(RamAllocationRatio))
+            throw new ArgumentOutOfRangeException(nameof(RamAllocationRatio), RamAllocationRatio, "--ram-allocation-ratio must be a finite number >= 0 (0 = no limit)");
         if (!(Headroom >= 0 && Headroom < 1))
             throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "--headroom must be in [0, 1)");
         if (!(MigrationWeightWhPerGiB >= 0) || double.IsInfinity(MigrationWeightWhPerGiB))

@@ -48,9 +48,16 @@ public sealed class PlacementProblem
             hostIndex[hosts[h].Id] = h;
             foreach (var r in Resources.All)
             {
-                var cap = r == Resource.Cpu ? hosts[h].CpuCores * MilliPerCore : hosts[h].MemoryMib;
+                var (cap, usable) = r switch
+                {
+                    Resource.Cpu => (hosts[h].CpuCores * MilliPerCore, (1 - options.Headroom) * hosts[h].CpuCores * MilliPerCore),
+                    Resource.Memory => (hosts[h].MemoryMib, (1 - options.Headroom) * hosts[h].MemoryMib),
+                    // Allocations keep no headroom: Nova's placement counts them against the ratio alone.
+                    Resource.VcpuAllocation => Allocatable(hosts[h].CpuCores * MilliPerCore, options.CpuAllocationRatio),
+                    _ => Allocatable(hosts[h].MemoryMib, options.RamAllocationRatio),
+                };
                 _capacity[h * Resources.Count + (int)r] = ToUnits(cap, up: false);
-                _usable[h * Resources.Count + (int)r] = ToUnits((1 - options.Headroom) * cap, up: false);
+                _usable[h * Resources.Count + (int)r] = ToUnits(usable, up: false);
             }
         }
         for (var v = 0; v < nv; v++)
@@ -61,14 +68,22 @@ public sealed class PlacementProblem
                 _meanCpu[v * nw + w] = meanCpu(v, w);
                 foreach (var r in Resources.All)
                 {
-                    var d = demand(v, r, w);
-                    if (r == Resource.Cpu) d *= MilliPerCore;
-                    else if (options.MemoryAllocationFloor) d = Math.Max(d, vms[v].MemoryMib);
+                    var d = r switch
+                    {
+                        Resource.Cpu => demand(v, r, w) * MilliPerCore,
+                        Resource.Memory => options.MemoryAllocationFloor ? Math.Max(demand(v, r, w), vms[v].MemoryMib) : demand(v, r, w),
+                        Resource.VcpuAllocation => vms[v].Vcpus * MilliPerCore,
+                        _ => vms[v].MemoryMib,
+                    };
                     _demand[(v * Resources.Count + (int)r) * nw + w] = ToUnits(d, up: true);
                 }
             }
         }
     }
+
+    /// <summary>What a host may give out under an allocation ratio (0 = no limit, then as much as the units hold).</summary>
+    private static (double Capacity, double Usable) Allocatable(double physical, double ratio) =>
+        ratio > 0 ? (physical * ratio, physical * ratio) : (int.MaxValue, int.MaxValue);
 
     /// <summary>A value in model units (already scaled: millicores or MiB) as a whole number: the nearest one when
     /// the value is within a relative 1e-9 of it, which is what a decimal with no more places than the unit

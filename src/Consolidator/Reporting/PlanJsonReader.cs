@@ -39,7 +39,10 @@ public static class PlanJsonReader
         var placementOptions = new PlacementOptions(
             doc.Number(doc.Member(options, "headroom"), "headroom"),
             doc.Number(doc.Member(options, "migration_weight_wh_per_gib"), "migration_weight_wh_per_gib"),
-            doc.Bool(doc.Member(options, "memory_allocation_floor"), "memory_allocation_floor"));
+            doc.Bool(doc.Member(options, "memory_allocation_floor"), "memory_allocation_floor"),
+            // Plans written before the allocation ratios existed were made without a vCPU limit.
+            doc.Optional(options, "cpu_allocation_ratio") is { } cpuRatio ? doc.Number(cpuRatio, "cpu_allocation_ratio") : 0,
+            doc.Optional(options, "ram_allocation_ratio") is { } ramRatio ? doc.Number(ramRatio, "ram_allocation_ratio") : 0);
         var percentile = doc.Number(doc.Member(options, "percentile"), "percentile");
         var target = ReadPlacement(doc, doc.Array(doc.Member(root, "placement"), "placement"));
         var stages = doc.Array(doc.Member(root, "stages"), "stages").Items.Select((s, i) => ReadStage(doc, s, i + 1)).ToImmutableArray();

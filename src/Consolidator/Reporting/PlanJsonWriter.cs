@@ -35,6 +35,8 @@ public static class PlanJsonWriter
         Number(json, "headroom", request.Placement.Headroom);
         Number(json, "migration_weight_wh_per_gib", request.Placement.MigrationWeightWhPerGiB);
         json.WriteBoolean("memory_allocation_floor", request.Placement.MemoryAllocationFloor);
+        Number(json, "cpu_allocation_ratio", request.Placement.CpuAllocationRatio);
+        Number(json, "ram_allocation_ratio", request.Placement.RamAllocationRatio);
         Number(json, "time_limit_s", request.Solver.TimeLimitSeconds);
         json.WriteNumber("seed", request.Solver.Seed);
         json.WriteNumber("workers", request.Solver.EffectiveWorkers);

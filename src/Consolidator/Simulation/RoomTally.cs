@@ -33,7 +33,7 @@ internal sealed class RoomTally
                 var need = _load[Index(h, r, w)] + _p.Demand(v, r, w);
                 if (need <= _p.Capacity(h, r)) continue;
                 return string.Format(CultureInfo.InvariantCulture, "{0} would need {1} {2} of {3} in window {4}, over its capacity of {5}",
-                    _p.Hosts[h].Id, need, r == Resource.Cpu ? "millicores" : "MiB", Resources.Name(r), _p.Windows.Windows[w].Label, _p.Capacity(h, r));
+                    _p.Hosts[h].Id, need, Resources.ModelUnit(r), Resources.Name(r), _p.Windows.Windows[w].Label, _p.Capacity(h, r));
             }
         return null;
     }

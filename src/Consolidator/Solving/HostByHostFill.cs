@@ -143,7 +143,7 @@ internal static class HostByHostFill
         /// <summary>Volume in the scarce resource dominates; the other resource only breaks ties.</summary>
         private long Value(int v, int h)
         {
-            var other = Scarce == Resource.Cpu ? Resource.Memory : Resource.Cpu;
+            var other = Scarce == Resource.Memory ? Resource.Cpu : Resource.Memory;
             long s = 0, o = 0;
             for (var w = 0; w < p.WindowCount; w++) { s += p.Demand(v, Scarce, w); o += p.Demand(v, other, w); }
             return s + (long)Math.Round(o * (double)p.Usable(h, Scarce) / Math.Max(1, p.Usable(h, other)) / 1000);

@@ -123,5 +123,5 @@ internal sealed class BlockedReasons
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static string Amount(Resource r, long amount) =>
-        Number(amount) + (r == Resource.Cpu ? " millicores cpu" : " MiB memory");
+        Number(amount) + " " + Resources.ModelUnit(r) + " " + Resources.Name(r);
 }

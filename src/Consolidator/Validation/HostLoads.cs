@@ -34,7 +34,7 @@ internal sealed class HostLoads
     private int Index(int h, Resource r, int w) => (h * Resources.Count + (int)r) * _p.WindowCount + w;
 
     public static string Amount(Resource r, long amount) =>
-        amount.ToString(CultureInfo.InvariantCulture) + (r == Resource.Cpu ? " millicores" : " MiB");
+        amount.ToString(CultureInfo.InvariantCulture) + " " + Resources.ModelUnit(r);
 
     /// <summary>VM ids, at most a dozen of them, so a message on a host with hundreds of VMs stays readable.</summary>
     public static string Names(PlacementProblem p, IEnumerable<int> vms)
