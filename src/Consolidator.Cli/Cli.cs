@@ -23,8 +23,18 @@ public static class Cli
             BenchCommand.CreateOne(stdout, stderr),
         };
         root.Options.Add(new Option<bool>(Guard.VerboseOption) { Description = "On an unexpected failure, print the stack trace too", Recursive = true });
+        root.Options.Add(new Option<string>(ConfigFile.OptionName) { Description = "A TOML (or .json) file of options: top-level keys for every command, [plan], [simulate], ... for one; the command line wins", Recursive = true });
         root.HelpName = "consolidator";
         ValueParsers.ApplyTo(root);
+        try
+        {
+            args = ConfigFile.Merge(root, args);
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (parsed.Action is ParseErrorAction parseError)

@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+
+namespace Consolidator.Cli;
+
+/// <summary>Options from a file (<c>--config consolidator.toml</c>, or a <c>.json</c> file of the same shape):
+/// top-level keys are option names without the dashes and apply to every command that has that option; a table
+/// named after a command (<c>[plan]</c>, <c>[simulate]</c>, ...) holds options for that command only. A value
+/// given on the command line wins over the file. An unknown key, a table that is no command, or a value of the
+/// wrong kind is an error naming the file, line and column.</summary>
+/// <example><code>
+/// headroom = 0.15
+/// max-downtime = 500
+/// [plan]
+/// workers = 1
+/// time-limit = 60
+/// </code></example>
+internal static class ConfigFile
+{
+    public const string OptionName = "--config";
+
+    /// <summary>One key = value of the file, where it is, and the command line tokens of its value.</summary>
+    public sealed record Setting(string? Command, string Key, string[] Values, string Where);
+
+    /// <summary>The arguments with every setting of the file that applies to the command being run and that the
+    /// command line does not give itself; unchanged without <c>--config</c>.</summary>
+    public static string[] Merge(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.GetResult(root.Options.First(o => o.Name == OptionName)) is not { } configResult
+            || configResult.Tokens.Count == 0) return args;
+        var path = configResult.Tokens[^1].Value;
+        var command = parsed.CommandResult.Command;
+        var extra = new List<string>();
+        foreach (var s in Read(path))
+        {
+            if (s.Command is not null && root.Subcommands.All(c => c.Name != s.Command))
+                throw new InputException(s.Where, 0, null, 0, s.Command, $"[{s.Command}] is not a command of consolidator ({string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))})");
+            var name = "--" + s.Key.TrimStart('-');
+            if (s.Command is not null && s.Command != command.Name) continue;
+            var option = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
+            if (option is null)
+            {
+                var anywhere = root.Subcommands.Any(c => c.Options.Any(o => o.Name == name));
+                if (s.Command is null && anywhere) continue; // an option of another command
+                throw new InputException(s.Where, 0, null, 0, s.Key, s.Command is null
+                    ? "no command of consolidator has this option"
+                    : $"'consolidator {s.Command}' has no option {name}");
+            }
+            if (parsed.GetResult(option) is { Implicit: false }) continue; // the command line wins
+            extra.Add(name);
+            extra.AddRange(s.Values);
+        }
+        if (extra.Count == 0) return args;
+        var end = Array.IndexOf(args, "--");
+        return end < 0 ? [.. args, .. extra] : [.. args[..end], .. extra, .. args[end..]];
+    }
+
+    public static IReadOnlyList<Setting> Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, 0, null, 0, null, e is FileNotFoundException or DirectoryNotFoundException ? "config file not found" : $"cannot read the config file ({e.Message})");
+        }
+        return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? FromJson(path, text) : FromToml(path, text);
+    }
+
+    private static List<Setting> FromToml(string path, string text)
+    {
+        var doc = SyntaxParser.Parse(text, path, true);
+        if (doc.HasErrors)
+        {
+            var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
+            throw new InputException(Where(path, first.Span.Start), 0, null, 0, null, "not TOML: " + first.Message);
+        }
+        var settings = new List<Setting>();
+        foreach (var kv in doc.KeyValues) settings.Add(Toml(path, null, kv));
+        foreach (var table in doc.Tables)
+        {
+            var name = Key(table.Name!);
+            if (table is TableArraySyntax || name.Contains('.'))
+                throw new InputException(Where(path, table.Span.Start), 0, null, 0, name, "a table must be named after one command, e.g. [plan]");
+            foreach (var kv in table.Items) settings.Add(Toml(path, name, kv));
+        }
+        return settings;
+    }
+
+    private static Setting Toml(string path, string? command, KeyValueSyntax kv)
+    {
+        var where = Where(path, kv.Span.Start);
+        string[] values = kv.Value switch
+        {
+            ArraySyntax a => [string.Join(',', a.Items.Select(i => Scalar(i.Value, where)))],
+            var v => [Scalar(v, where)],
+        };
+        return new Setting(command, Key(kv.Key!), values, where);
+    }
+
+    private static string Scalar(ValueSyntax? value, string where) => value switch
+    {
+        StringValueSyntax s => s.Value ?? "",
+        IntegerValueSyntax i => i.Value.ToString(CultureInfo.InvariantCulture),
+        FloatValueSyntax f => f.Value.ToString("R", CultureInfo.InvariantCulture),
+        BooleanValueSyntax b => b.Value ? "true" : "false",
+        _ => throw new InputException(where, 0, null, 0, null, "a value must be a string, a number, true or false, or an array of them"),
+    };
+
+    private static string Key(KeySyntax key) =>
+        string.Join('.', new[] { key.Key }.Concat(key.DotKeys.Select(d => d.Key)).Select(k => k switch
+        {
+            BareKeySyntax b => b.Key?.Text ?? "",
+            StringValueSyntax s => s.Value ?? "",
+            _ => k?.ToString() ?? "",
+        }));
+
+    private static string Where(string path, TextPosition p) => $"{path}:{p.Line + 1}:{p.Column + 1}";
+
+    /// <summary>The same shape in JSON: <c>{"headroom": 0.15, "plan": {"workers": 1}}</c>.</summary>
+    private static List<Setting> FromJson(string path, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var settings = new List<Setting>();
+        string? command = null;
+        try
+        {
+            Expect(ref reader, JsonTokenType.StartObject, path, bytes);
+            while (Next(ref reader) != JsonTokenType.EndObject || command is not null)
+            {
+                if (reader.TokenType == JsonTokenType.EndObject) { command = null; continue; }
+                var key = reader.GetString()!;
+                var where = Where(path, bytes, reader.TokenStartIndex);
+                Next(ref reader);
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    if (command is not null) throw new InputException(where, 0, null, 0, key, "a command's options cannot hold another object");
+                    command = key;
+                    continue;
+                }
+                string[] values = reader.TokenType == JsonTokenType.StartArray ? [string.Join(',', Items(ref reader, path, bytes))] : [JsonScalar(ref reader, path, bytes)];
+                settings.Add(new Setting(command, key, values, where));
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}", 0, null, 0, null, "not JSON: " + e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]);
+        }
+        return settings;
+    }
+
+    private static List<string> Items(ref Utf8JsonReader reader, string path, byte[] bytes)
+    {
+        var items = new List<string>();
+        while (Next(ref reader) != JsonTokenType.EndArray) items.Add(JsonScalar(ref reader, path, bytes));
+        return items;
+    }
+
+    private static string JsonScalar(ref Utf8JsonReader reader, string path, byte[] bytes) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString()!,
+        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => throw new InputException(Where(path, bytes, reader.TokenStartIndex), 0, null, 0, null, "a value must be a string, a number, true or false, or an array of them"),
+    };
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read()) throw new JsonException("the file ends inside the object");
+        return reader.TokenType;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string path, byte[] bytes)
+    {
+        if (Next(ref reader) != type) throw new InputException(Where(path, bytes, reader.TokenStartIndex), 0, null, 0, null, "expected an object of options");
+    }
+
+    private static string Where(string path, byte[] bytes, long offset)
+    {
+        int line = 1, column = 1;
+        for (var i = 0; i < offset && i < bytes.Length; i++)
+        {
+            if (bytes[i] == '\n') { line++; column = 1; }
+            else if ((bytes[i] & 0xC0) != 0x80) column++;
+        }
+        return $"{path}:{line}:{column}";
+    }
+}

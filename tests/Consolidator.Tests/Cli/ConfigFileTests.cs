@@ -1,0 +1,62 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary><c>--config FILE</c>: options from TOML or JSON, top-level for every command and per command in a
+/// table; the command line wins; mistakes are located.</summary>
+public class ConfigFileTests
+{
+    private static string PlanJsonField(string dir, string field) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "plan.json"))).RootElement
+            .GetProperty("options").GetProperty(field).GetRawText();
+
+    [Theory]
+    [InlineData("c.toml", "headroom = 0.3\nmax-downtime = 400\n\n[plan]\nworkers = 1\ntime-limit = 1\nno-plots = true\nno-simulate = true\n\n[simulate]\nnic-gbps = 25\n")]
+    [InlineData("c.json", "{\"headroom\": 0.3, \"max-downtime\": 400, \"plan\": {\"workers\": 1, \"time-limit\": 1, \"no-plots\": true, \"no-simulate\": true}, \"simulate\": {\"nic-gbps\": 25}}")]
+    public void Options_come_from_the_file_and_the_command_line_wins(string name, string text)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File(name), text);
+
+        var fromFile = CliRunner.Run("plan", data.Directory, "--out", tmp.File("a"), "--config", tmp.File(name));
+        var overridden = CliRunner.Run("plan", data.Directory, "--out", tmp.File("b"), "--config", tmp.File(name), "--headroom", "0.2");
+
+        Assert.True(fromFile.ExitCode == 0, fromFile.Err);
+        Assert.Equal("0.3", PlanJsonField(tmp.File("a"), "headroom"));
+        Assert.DoesNotContain("migration time", fromFile.Out); // no-simulate = true
+        Assert.False(File.Exists(Path.Combine(tmp.File("a"), "utilisation-after.png"))); // no-plots = true
+        Assert.True(overridden.ExitCode == 0, overridden.Err);
+        Assert.Equal("0.2", PlanJsonField(tmp.File("b"), "headroom"));
+    }
+
+    [Theory]
+    [InlineData("c.toml", "headroom = 0.3\n[plan]\nhedroom = 0.2\n", "c.toml:3:1: 'consolidator plan' has no option --hedroom")]
+    [InlineData("c.toml", "headroom = 0.3\n[plna]\nworkers = 1\n", "[plna] is not a command of consolidator")]
+    [InlineData("c.toml", "no-such-option = 1\n", "c.toml:1:1: no command of consolidator has this option")]
+    [InlineData("c.toml", "headroom = \n", "c.toml:1:12: not TOML")]
+    [InlineData("c.toml", "headroom = 0.3\n[plan]\nworkers = 1.5\n", "--workers: '1.5' is not a whole number")]
+    [InlineData("c.json", "{\"plan\": {\"workers\": 1,\n  \"hedroom\": 0.2}}", "c.json:2:3: 'consolidator plan' has no option --hedroom")]
+    [InlineData("c.json", "{\"plan\": {\"workers\": }}", "c.json:1:22: not JSON")]
+    public void A_mistake_in_the_file_is_located_and_exits_2(string name, string text, string message)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File(name), text);
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", tmp.File("out"), "--config", tmp.File(name));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message.Replace(name, tmp.File(name)).Replace("--workers: ", "--workers: "), result.Err);
+        Assert.False(Directory.Exists(tmp.File("out")));
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_named()
+    {
+        var result = CliRunner.Run("plan", "x", "--config", "/no/such/consolidator.toml");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/no/such/consolidator.toml: config file not found", result.Err);
+    }
+}
