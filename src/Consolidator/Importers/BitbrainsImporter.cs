@@ -33,9 +33,10 @@ public static class BitbrainsImporter
         MalformedData = CsvMalformedDataHandling.Throw,
     };
 
-    /// <summary>Imports every <c>*.csv</c> of <paramref name="sources"/> (each a folder of VM files, or a folder
-    /// of such folders, e.g. one per month) into <paramref name="outDir"/>, all or nothing. Files with the
-    /// same name in several folders are one VM.</summary>
+    /// <summary>Imports every <c>*.csv</c> and <c>*.csv.gz</c> of <paramref name="sources"/> (each a folder of VM
+    /// files, or a folder of such folders, e.g. one per month) into <paramref name="outDir"/>, all or nothing.
+    /// Files with the same name in several folders are one VM. A gzip file is decompressed as it streams past:
+    /// nothing is unpacked on disk.</summary>
     public static ImportReport Import(IReadOnlyList<string> sources, string outDir, ImportOptions options)
     {
         options.Validate();
@@ -43,14 +44,14 @@ public static class BitbrainsImporter
         var log = new ImportLog(options.Strict);
         var vmFiles = new SortedDictionary<string, List<string>>(SourceFolders.NameOrder);
         foreach (var folder in sources.SelectMany(Folders))
-            foreach (var file in SourceFolders.Files(folder, f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+            foreach (var file in SourceFolders.Files(folder, IsVmFile))
             {
-                var id = Path.GetFileNameWithoutExtension(file).Trim();
+                var id = VmId(file);
                 if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
                 list.Add(file);
             }
         if (vmFiles.Count == 0)
-            throw new InputException(sources[0], 0, null, 0, null, "no VM files found (expected <id>.csv files with the GWA-T-12 header)");
+            throw new InputException(sources[0], 0, null, 0, null, "no VM files found (expected <id>.csv or <id>.csv.gz files with the GWA-T-12 header)");
 
         var kept = new List<BitbrainsVm>();
         var zeroCapacity = new List<string>();
@@ -83,10 +84,24 @@ public static class BitbrainsImporter
             Assumptions(options, hosts.Length));
     }
 
+    public const string GzipExtension = ".gz";
+
+    /// <summary>A VM's file: <c>&lt;id&gt;.csv</c>, or the same gzip-compressed as <c>&lt;id&gt;.csv.gz</c>.</summary>
+    public static bool IsVmFile(string path) =>
+        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".csv" + GzipExtension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The VM id: the file name without <c>.csv</c> or <c>.csv.gz</c>.</summary>
+    public static string VmId(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(GzipExtension, StringComparison.OrdinalIgnoreCase)) name = name[..^GzipExtension.Length];
+        return Path.GetFileNameWithoutExtension(name).Trim();
+    }
+
     private static IEnumerable<string> Folders(string source)
     {
         SourceFolders.RequireFolder(source);
-        if (SourceFolders.Files(source, f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).Length > 0) return [source];
+        if (SourceFolders.Files(source, IsVmFile).Length > 0) return [source];
         return SourceFolders.Folders(source);
     }
 
@@ -96,13 +111,46 @@ public static class BitbrainsImporter
         CsvReader csv;
         try
         {
-            csv = CsvReader.FromFile(path, Options);
+            csv = Open(path);
         }
         catch (Exception e) when (IoFailure.IsIo(e))
         {
             throw InputFiles.Failure(path, e);
         }
         using var owned = csv;
+        try
+        {
+            ReadRows(path, csv, vm, stream, log);
+        }
+        catch (Exception e) when (IsGzip(path) && e is ICSharpCode.SharpZipLib.SharpZipBaseException or EndOfStreamException or InvalidDataException)
+        {
+            // The rows before the damage were read, but the file is not whole: refuse it rather than import part.
+            throw new InputException(path, 0, null, 0, null, $"not a whole gzip file (truncated or corrupt): {e.Message}");
+        }
+    }
+
+    private static bool IsGzip(string path) => path.EndsWith(GzipExtension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A reader over the file, decompressing it on the fly when it is gzip. SharpZipLib checks each
+    /// member's CRC and length against its trailer, so a truncated file is an error; .NET's GZipStream reads a
+    /// truncated file to wherever it stops without a word.</summary>
+    private static CsvReader Open(string path)
+    {
+        if (!IsGzip(path)) return CsvReader.FromFile(path, Options);
+        var file = File.OpenRead(path);
+        try
+        {
+            return CsvReader.Create(new ICSharpCode.SharpZipLib.GZip.GZipInputStream(file), Options);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static void ReadRows(string path, CsvReader csv, BitbrainsVm vm, DatasetStream stream, ImportLog log)
+    {
         string[] header;
         try
         {

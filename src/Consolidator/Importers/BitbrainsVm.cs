@@ -50,6 +50,7 @@ internal sealed class BitbrainsVm(string id)
 {
     private readonly Dictionary<long, long> _intervals = [];
     private long? _lastTime;
+    private BitbrainsRow _lastRow;
     private int _lastLine;
     private double? _firstCores;
     private bool _coresChanged, _cpuAbove100, _memoryAboveProvisioned;
@@ -64,10 +65,19 @@ internal sealed class BitbrainsVm(string id)
     {
         if (_lastTime is { } last)
         {
-            if (row.UnixSeconds <= last)
+            if (row.UnixSeconds == last)
+            {
+                // The month's files repeat timestamps: mostly the same row again, sometimes other values for the
+                // same instant (the monitor writing twice). One sample per instant; the first one stands.
+                log.Count(row == _lastRow
+                    ? "{0} row(s) repeating the previous row exactly (same timestamp, same values): skipped"
+                    : "{0} row(s) with the previous row's timestamp but other values: the first row of that instant kept");
+                return;
+            }
+            if (row.UnixSeconds < last)
             {
                 log.Bad(path, line, BitbrainsImporter.TimestampColumn, 1, row.UnixSeconds.ToString(CultureInfo.InvariantCulture),
-                    $"timestamp is not after the previous row's ({last} on line {_lastLine}): a duplicate or out-of-order row");
+                    $"timestamp is before the previous row's ({last} on line {_lastLine}): an out-of-order row");
                 return;
             }
             // Bins of 10 s absorb the trace's 299-301 s jitter.
@@ -76,6 +86,7 @@ internal sealed class BitbrainsVm(string id)
         }
         _lastTime = row.UnixSeconds;
         _lastLine = line;
+        _lastRow = row;
 
         if (row.Cores == 0 || row.MemoryProvisionedKb == 0)
         {

@@ -47,7 +47,7 @@ public sealed class PlanetLabTraceImporter : TraceImporter
         PlanetLabImporter.Import(sources, outDir, options);
 }
 
-/// <summary>A Bitbrains folder of numbered <c>&lt;id&gt;.csv</c> files whose header starts with "Timestamp [ms]", or a folder of them.</summary>
+/// <summary>A Bitbrains folder of numbered <c>&lt;id&gt;.csv</c> (or <c>.csv.gz</c>) files whose header starts with "Timestamp [ms]", or a folder of them.</summary>
 public sealed class BitbrainsTraceImporter : TraceImporter
 {
     public override string Format => "bitbrains";
@@ -56,14 +56,16 @@ public sealed class BitbrainsTraceImporter : TraceImporter
 
     private static bool IsMonth(string folder)
     {
-        var first = Directory.EnumerateFiles(folder, "*.csv").FirstOrDefault(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out _));
+        var first = Directory.EnumerateFiles(folder).FirstOrDefault(f => BitbrainsImporter.IsVmFile(f) && int.TryParse(BitbrainsImporter.VmId(f), out _));
         if (first is null) return false;
         try
         {
-            using var reader = new StreamReader(first);
+            using var file = File.OpenRead(first);
+            using var reader = new StreamReader(first.EndsWith(BitbrainsImporter.GzipExtension, StringComparison.OrdinalIgnoreCase)
+                ? new ICSharpCode.SharpZipLib.GZip.GZipInputStream(file) : file);
             return reader.ReadLine()?.StartsWith("Timestamp [ms]", StringComparison.Ordinal) == true;
         }
-        catch (Exception e) when (IoFailure.IsIo(e))
+        catch (Exception e) when (IoFailure.IsIo(e) || e is ICSharpCode.SharpZipLib.SharpZipBaseException)
         {
             return false; // unreadable (a dangling link, say): not recognised; importing it names the file
         }

@@ -82,7 +82,7 @@ public class BitbrainsImporterTests
         rows[1] = rows[1].Replace(";\t10;", ";\tten;");                   // CPU usage [%] not a number
         rows[2] = rows[2].Replace(";\t1048576;", ";\t-1;");                // negative memory usage
         rows[3] = string.Join(";\t", rows[3].Split(";\t").Take(4));        // fields missing
-        rows[5] = rows[4];                                                 // duplicate timestamp
+        rows[5] = rows[0];                                                 // out of order
         var folder = Folder(root, ("7.csv", rows));
         var file = Path.Combine(folder, "7.csv");
 
@@ -94,12 +94,75 @@ public class BitbrainsImporterTests
         Assert.Contains("'ten'", report.BadRows[0].Problem);
         Assert.Contains("must not be negative", report.BadRows[1].Problem);
         Assert.Contains("4 fields but the header has 11", report.BadRows[2].Problem);
-        Assert.Contains("not after the previous row's", report.BadRows[3].Problem);
+        Assert.Contains("before the previous row's", report.BadRows[3].Problem);
         Assert.Equal(4, DatasetReader.Read(root.File("out")).Usage[0].Count);
 
         var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("strict"), new ImportOptions(Strict: true)));
         Assert.Equal((file, 3, "CPU usage [%]", 5, "ten"), (e.File, e.Line, e.Column, e.ColumnNumber, e.Value));
         Assert.False(Directory.Exists(root.File("strict")));
+    }
+
+    [Fact]
+    public void A_repeated_timestamp_keeps_the_first_row_of_that_instant_and_is_counted_not_bad()
+    {
+        using var root = new TempDirectory();
+        string[] rows = [.. Steady(4)];
+        rows = [rows[0], rows[1], rows[1], rows[1].Replace(";\t10;", ";\t90;"), rows[2], rows[3]];
+        var folder = Folder(root, ("7.csv", rows));
+
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+
+        Assert.Equal(0, report.BadRowCount);
+        Assert.Contains(report.Notes, n => n.StartsWith("1 row(s) repeating the previous row exactly"));
+        Assert.Contains(report.Notes, n => n.StartsWith("1 row(s) with the previous row's timestamp but other values"));
+        var usage = DatasetReader.Read(root.File("out")).Usage[0];
+        Assert.Equal([T0, T0 + 300, T0 + 600, T0 + 900], usage.UnixSeconds);
+        Assert.All(usage.CpuCores, c => Assert.Equal(0.2f, c, 5));
+    }
+
+    [Fact]
+    public void Gzip_files_import_as_their_plain_content_does_without_unpacking()
+    {
+        using var root = new TempDirectory();
+        var plain = Folder(root, ("1.csv", Steady(5)), ("2.csv", Steady(3, cores: 4)));
+        var packed = Path.Combine(root.Path, "packed");
+        Directory.CreateDirectory(packed);
+        foreach (var file in Directory.GetFiles(plain))
+        {
+            using var output = File.Create(Path.Combine(packed, Path.GetFileName(file) + ".gz"));
+            using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal);
+            gzip.Write(File.ReadAllBytes(file));
+        }
+
+        BitbrainsImporter.Import([plain], root.File("a"), new ImportOptions());
+        BitbrainsImporter.Import([packed], root.File("b"), new ImportOptions());
+
+        foreach (var name in new[] { "hosts.csv", "vms.csv", "usage.csv" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(root.File("a"), name)), File.ReadAllBytes(Path.Combine(root.File("b"), name)));
+        Assert.Equal(["packed"], Directory.GetDirectories(root.Path).Select(Path.GetFileName).Where(n => n == "packed"));
+        Assert.Equal(2, Directory.GetFiles(packed).Length);
+    }
+
+    [Fact]
+    public void A_corrupt_gzip_file_is_an_error_naming_it_and_nothing_is_written()
+    {
+        using var root = new TempDirectory();
+        var folder = Path.Combine(root.Path, "2013-7");
+        Directory.CreateDirectory(folder);
+        var bad = Path.Combine(folder, "1.csv.gz");
+        using (var output = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(Header + "\n" + string.Concat(Steady(500).Select(r => r + "\n"))));
+            // Cut off the last quarter, trailer included: .NET's own GZipStream would read the rest without a word.
+            File.WriteAllBytes(bad, output.ToArray()[..(int)(output.Length * 3 / 4)]);
+        }
+
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions()));
+
+        Assert.Equal(bad, e.File);
+        Assert.Contains("not a whole gzip file", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
     }
 
     [Fact]

@@ -42,6 +42,25 @@ public class RealTraceImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Bitbrains_rnd_whole_july_from_gzip()
+    {
+        if (Folder("bitbrains-rnd-month", "2013-7") is not { } folder) return;
+        using var dir = new TempDirectory();
+
+        var report = BitbrainsImporter.Import([folder], dir.Path, new ImportOptions());
+        var data = DatasetReader.Read(dir.Path);
+
+        // PROVENANCE.md: 500 VMs, 2013-06-30 22:03 to 2013-07-30 21:57 UTC; repeated timestamps, CPU above 100 %,
+        // VMs that do not cover the whole month. Repeated instants are notes, not bad rows.
+        Assert.Equal(0, report.BadRowCount);
+        Assert.Contains(report.Notes, n => n.Contains("repeating the previous row exactly"));
+        Assert.Contains(report.Notes, n => n.Contains("VM(s) report CPU usage above 100 %"));
+        Assert.All(data.Usage, s => Assert.True(s.UnixSeconds[0] >= 1372629804 && s.UnixSeconds[^1] < 1372629804 + 31 * 86400L));
+        Assert.Contains(data.Usage, s => s.UnixSeconds[0] > 1372629804 + 86400);
+        Assert.Contains(data.Usage, s => s.UnixSeconds[^1] - s.UnixSeconds[0] > 29 * 86400L);
+    }
+
+    [Fact]
     public void PlanetLab_two_consecutive_days_match_778_vms_by_file_name()
     {
         if (Folder("planetlab", "20110411") is not { } d1 || Folder("planetlab", "20110412") is not { } d2) return;
