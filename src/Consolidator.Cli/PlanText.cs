@@ -15,6 +15,8 @@ internal static class PlanText
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(string.Format(inv, "vms: {0}  hosts: {1}  windows: {2} ({3})  percentile: {4}",
             s.Vms, s.Hosts, plan.Profiles.Windows.Count, plan.Profiles.Windows.Name, plan.Profiles.Percentile));
+        if (plan.Profiles.Note is { } choice) o.WriteLine($"windows: {choice}");
+        if (plan.Profiles.Options.HalfLifeHours is not null || plan.Profiles.Options.Margin > 0) o.WriteLine($"profiles: {plan.Profiles.Options}");
         o.WriteLine("vm classes: " + string.Join(", ", s.VmClasses.Select(kv => $"{Names.Of(kv.Key)} {kv.Value}")));
         o.WriteLine(string.Format(inv, "active hosts: {0} -> {1}  (lower bound {2}; baselines: peak-sized FFD {3}, temporal FFD {4}, temporal BFD {5})",
             s.ActiveHostsBefore, s.ActiveHostsAfter, s.HostLowerBound, Show(s.PeakSizedFfdHosts), Show(s.TemporalFfdHosts), Show(s.TemporalBfdHosts)));

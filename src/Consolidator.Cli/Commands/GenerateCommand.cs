@@ -14,13 +14,14 @@ internal static class GenerateCommand
         var vms = new Option<int>("--vms") { Description = "Number of VMs", DefaultValueFactory = _ => 120 };
         var days = new Option<int>("--days") { Description = "Days of samples", DefaultValueFactory = _ => 7 };
         var step = new Option<int>("--sample-minutes") { Description = "Minutes between samples", DefaultValueFactory = _ => 15 };
+        var weekend = new Option<double>("--weekend-factor") { Description = "Day-peaking VMs' daytime load at the weekend relative to working days (1 = no weekly pattern)", DefaultValueFactory = _ => 0.75 };
         var planted = new Option<int>("--planted-hosts")
         {
             Description = "Instead of a realistic data centre, a planted instance with this many identical hosts whose VMs exactly fill them hour by hour (optimum known)",
         };
         var cmd = new Command("generate", "Write a synthetic dataset in the native format: day- and night-peaking VMs, heterogeneous hosts, a wasteful peak-sized current placement.")
         {
-            outDir, seed, vms, days, step, planted,
+            outDir, seed, vms, days, step, weekend, planted,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
@@ -34,7 +35,7 @@ internal static class GenerateCommand
             }
             else
             {
-                var options = new GeneratorOptions(r.GetValue(seed), r.GetValue(vms), r.GetValue(days), r.GetValue(step));
+                var options = new GeneratorOptions(r.GetValue(seed), r.GetValue(vms), r.GetValue(days), r.GetValue(step), r.GetValue(weekend));
                 var dataset = DatasetGenerator.Generate(options);
                 DatasetWriter.Write(dataset, dir);
                 stdout.WriteLine($"wrote {dataset.Vms.Length} VMs, {dataset.Hosts.Length} hosts, {dataset.Usage.Sum(u => u.Count)} usage rows to {dir}");

@@ -16,8 +16,6 @@ internal static class PlanCommand
     {
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
         var outDir = new Option<string>("--out") { Description = "Folder to write plan.json, plan.csv and the simulation into (created if missing; default out/<dataset folder name>)" };
-        var windows = new Option<string>("--windows") { Description = "Time windows: hourly (24), day-night (07-19 / 19-07 UTC) or N equal slices of the day", DefaultValueFactory = _ => "hourly" };
-        var percentile = new Option<double>("--percentile") { Description = "Percentile of each window's samples that sizes a VM (100 = peak)", DefaultValueFactory = _ => 95 };
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the final placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory, added to daily energy in the objective", DefaultValueFactory = _ => 10 };
         var cpuRatio = new Option<double>("--cpu-allocation-ratio") { Description = "vCPUs a host may give out per physical core, as OpenStack Nova's placement counts them (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaCpuAllocationRatio };
@@ -28,12 +26,14 @@ internal static class PlanCommand
         var noSimulate = new Option<bool>("--no-simulate") { Description = "Do not replay the plan through the live-migration simulator" };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots (PNG and SVG) beside plan.json" };
         var simulation = new SimulationOptionsBinder();
+        var profile = new ProfileOptionsBinder();
 
         var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, simulate the migrations, and write plan.json, plan.csv, simulation.json and simulation.csv.")
         {
-            dataset, outDir, windows, percentile, headroom, weight, memoryFloor, cpuRatio, ramRatio, perHost, noSimulate, noPlots,
+            dataset, outDir, headroom, weight, memoryFloor, cpuRatio, ramRatio, perHost, noSimulate, noPlots,
         };
         solver.AddTo(cmd);
+        profile.AddTo(cmd);
         simulation.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
@@ -44,7 +44,8 @@ internal static class PlanCommand
                 r.GetValue(noSimulate) ? null : simulation.Read(r));
             request.Placement.Validate();
             request.Solver.Validate();
-            var scheme = WindowScheme.Parse(r.GetValue(windows)!);
+            var windows = profile.Windows(r);
+            var profileOptions = profile.Read(r);
             var dir = r.GetValue(outDir) ?? Path.Combine("out", DatasetReader.NameOf(r.GetValue(dataset)!));
             OutputSet.Check(dir, OutputKind.Plan);
             var deadline = solver.Deadline(r);
@@ -54,7 +55,7 @@ internal static class PlanCommand
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             deadline.Mark("reading");
             progress.Say($"profiling {data.Vms.Length} VMs");
-            var profiles = ProfileBuilder.Build(data, scheme, r.GetValue(percentile));
+            var profiles = ProfileBuilder.Build(data, windows, profileOptions);
             deadline.Mark("profiles");
             progress.Say("solving placement with CP-SAT");
             var drawPlots = !r.GetValue(noPlots);

@@ -28,7 +28,7 @@ internal static class SimulateCommand
             OutputSet.Check(dir, OutputKind.Simulation);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             var plan = PlanFileReader.Read(r.GetValue(planPath)!, data);
-            var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Percentile);
+            var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Profile);
             var problem = PlacementProblem.From(data, profiles, plan.Placement);
             var result = Simulator.Run(problem, plan.Target, plan.Migrations, data.Usage, options);
 

@@ -104,7 +104,8 @@ public static class DatasetReader
     {
         using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
         int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
-            current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn);
+            current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn),
+            qos = file.OptionalColumn(QosClasses.Column);
         var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
         var vms = ImmutableArray.CreateBuilder<Vm>();
         var lines = new List<int>();
@@ -122,12 +123,21 @@ public static class DatasetReader
                 host.Length > 0 ? host : null)
             {
                 DirtyRateMibPerSecond = file.OptionalNumber(dirty, positive: false),
+                Qos = Qos(file, qos),
             });
             lines.Add(file.Line);
         }
         if (vms.Count == 0)
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no VMs: the file has a header but no rows");
         return new VmTable(path, vms.ToImmutable(), lines.ToArray(), id, index);
+    }
+
+    /// <summary>The optional qos column: interactive, batch, or empty (the class then follows from the trace).</summary>
+    private static QosClass? Qos(DatasetFile file, int column)
+    {
+        if (column < 0 || file.Text(column).Length == 0) return null;
+        return QosClasses.TryParse(file.Text(column))
+            ?? throw file.Error(column, "qos must be 'interactive', 'batch' or empty (then it follows from when the VM is busy)", file.Text(column));
     }
 
     private static ImmutableArray<VmSeries> ReadUsage(string path, VmTable vms)

@@ -73,13 +73,18 @@ public static class DatasetWriter
     public static void WriteVms(TextWriter writer, IReadOnlyList<Vm> vms)
     {
         var dirty = vms.Any(v => v.DirtyRateMibPerSecond is not null);
+        var qos = vms.Any(v => v.Qos is not null);
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
-        string[] header = ["vm_id", "vcpus", "memory_mib", "current_host"];
-        csv.WriteRecord(dirty ? [.. header, DatasetReader.DirtyRateColumn] : header);
+        List<string> header = ["vm_id", "vcpus", "memory_mib", "current_host"];
+        if (dirty) header.Add(DatasetReader.DirtyRateColumn);
+        if (qos) header.Add(QosClasses.Column);
+        csv.WriteRecord([.. header]);
         foreach (var v in vms)
         {
-            string[] row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
-            csv.WriteRecord(dirty ? [.. row, Optional(v.DirtyRateMibPerSecond)] : row);
+            List<string> row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
+            if (dirty) row.Add(Optional(v.DirtyRateMibPerSecond));
+            if (qos) row.Add(v.Qos is { } q ? QosClasses.Name(q) : "");
+            csv.WriteRecord([.. row]);
         }
     }
 

@@ -7,10 +7,14 @@ using Consolidator.Traces;
 
 namespace Consolidator.Generation;
 
-public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7, int SampleMinutes = 15)
+/// <param name="WeekendFactor">Day-peaking VMs' daytime load at the weekend relative to working days: offices
+/// are quieter at the weekend, web front ends still serve (0.75, the default); 1 = no weekly pattern.</param>
+public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7, int SampleMinutes = 15, double WeekendFactor = 0.75)
 {
     public void Validate()
     {
+        if (!(WeekendFactor >= 0 && WeekendFactor <= 10))
+            throw new ArgumentOutOfRangeException(nameof(WeekendFactor), WeekendFactor, "--weekend-factor must be from 0 to 10");
         if (Vms < 1) throw new ArgumentOutOfRangeException(nameof(Vms), Vms, "--vms must be at least 1");
         if (Days < 1) throw new ArgumentOutOfRangeException(nameof(Days), Days, "--days must be at least 1");
         if (SampleMinutes < 1 || SampleMinutes > Window.MinutesPerDay)
@@ -67,7 +71,7 @@ public static class DatasetGenerator
             var id = "vm-" + (i + 1).ToString("D" + width, CultureInfo.InvariantCulture);
             vms.Add(new Vm(id, sizes[i].Vcpus, sizes[i].MemoryMib, hosts[placement[i]].Id));
             // One generator per VM, seeded in VM order, so a VM's trace does not depend on the others' draws.
-            usage.Add(Series(classes[i], sizes[i].Vcpus, sizes[i].MemoryMib, samples, o.SampleMinutes, new SplitMix64(rng.NextULong())));
+            usage.Add(Series(classes[i], sizes[i].Vcpus, sizes[i].MemoryMib, samples, o.SampleMinutes, o.WeekendFactor, new SplitMix64(rng.NextULong())));
         }
         return new Dataset("generated", [.. hosts], vms.MoveToImmutable(), usage.MoveToImmutable());
     }
@@ -136,7 +140,7 @@ public static class DatasetGenerator
         return (hosts, hostOf);
     }
 
-    private static VmSeries Series(VmClass cls, int vcpus, int memoryMib, int samples, int sampleMinutes, SplitMix64 rng)
+    private static VmSeries Series(VmClass cls, int vcpus, int memoryMib, int samples, int sampleMinutes, double weekendFactor, SplitMix64 rng)
     {
         var (low, peak, noise) = cls switch
         {
@@ -158,7 +162,7 @@ public static class DatasetGenerator
             var shape = cls switch
             {
                 // Offices are quieter at the weekend, but web front ends still serve: a modest dip.
-                VmClass.DayPeaking => DayShape(hour) * (weekend ? 0.75 : 1.0),
+                VmClass.DayPeaking => DayShape(hour) * (weekend ? weekendFactor : 1.0),
                 VmClass.NightPeaking => NightShape(hour),
                 _ => 1.0,
             };

@@ -8,4 +8,8 @@ public sealed record Vm(string Id, double Vcpus, double MemoryMib, string? Curre
     /// QEMU's calc-dirty-rate or a hypervisor's dirty log reports it; null when unknown, and the simulator
     /// falls back to a default for the VM's class.</summary>
     public double? DirtyRateMibPerSecond { get; init; }
+
+    /// <summary>The QoS class vms.csv gives (column <c>qos</c>); null when it gives none, and the class follows
+    /// from when the VM is busy (see <c>Allocation.Qos.Of</c>).</summary>
+    public QosClass? Qos { get; init; }
 }

@@ -21,7 +21,7 @@ public static class Energy
         {
             double cores = 0;
             foreach (var v in vms) cores += p.MeanCpu(v, w);
-            wh += p.Windows.Windows[w].DurationHours * host.WattsAt(cores);
+            wh += p.Windows.Windows[w].HoursPerDay * host.WattsAt(cores);
         }
         return wh;
     }

@@ -4,52 +4,89 @@ using Consolidator.Traces;
 namespace Consolidator.Profiles;
 
 /// <summary>Turns raw usage into per-window demand. A window's demand is a percentile of all samples whose
-/// time of day falls in it, whatever their date: a week of samples gives seven days' worth per window.</summary>
+/// time falls in it, whatever their date: four weeks of samples give 28 days' worth per hourly window and four
+/// per weekly one. <see cref="BuildOne"/> is a function of one VM's samples alone, so profiles can be built VM
+/// by VM from a stream.</summary>
 public static class ProfileBuilder
 {
     /// <summary>Day mean over night mean (or the reverse) at which a VM counts as peaking.</summary>
     public const double PeakRatio = 1.5;
 
-    public static ProfileSet Build(Dataset dataset, WindowScheme windows, double percentile)
+    /// <summary>The VPA's CPU histogram starts with 0.01 cores (model.CPUHistogramOptions) ...</summary>
+    public const double CpuFirstBucketCores = 0.01;
+
+    /// <summary>... and its memory histogram with 1e7 bytes (model.MemoryHistogramOptions), here in MiB.</summary>
+    public const double MemoryFirstBucketMib = 1e7 / (1024.0 * 1024.0);
+
+    public static ProfileSet Build(Dataset dataset, WindowScheme windows, double percentile) =>
+        Build(dataset, windows, new ProfileOptions(percentile));
+
+    public static ProfileSet Build(Dataset dataset, WindowScheme windows, ProfileOptions options)
     {
-        if (!(percentile > 0 && percentile <= 100))
-            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "the percentile must be in (0, 100]");
+        options.Validate();
         var profiles = new VmProfile[dataset.Vms.Length];
         Parallel.For(0, profiles.Length, i =>
-            profiles[i] = BuildOne(dataset.Vms[i].Id, dataset.Usage[i], windows, percentile));
-        return new ProfileSet(windows, percentile, [.. profiles]);
+            profiles[i] = BuildOne(dataset.Vms[i].Id, dataset.Usage[i], windows, options));
+        return new ProfileSet(windows, options, [.. profiles]);
     }
 
-    public static VmProfile BuildOne(string vmId, VmSeries series, WindowScheme windows, double percentile)
+    /// <summary>Profiles on a fixed scheme, or on the scheme the history calls for (<see cref="WeeklyPattern"/>),
+    /// with the reason in <see cref="ProfileSet.Note"/>.</summary>
+    public static ProfileSet Build(Dataset dataset, WindowChoice windows, ProfileOptions options)
+    {
+        if (windows.Fixed is { } scheme) return Build(dataset, scheme, options);
+        var pattern = WeeklyPattern.Detect(dataset);
+        return Build(dataset, pattern.Scheme, options) with { Note = "chosen from the history: " + pattern.Reason };
+    }
+
+    public static VmProfile BuildOne(string vmId, VmSeries series, WindowScheme windows, double percentile) =>
+        BuildOne(vmId, series, windows, new ProfileOptions(percentile));
+
+    /// <summary>The profile of one VM from its samples alone.</summary>
+    public static VmProfile BuildOne(string vmId, VmSeries series, WindowScheme windows, ProfileOptions options)
     {
         var n = windows.Count;
-        var cpu = new List<double>[n];
-        var mem = new List<double>[n];
-        for (var w = 0; w < n; w++) { cpu[w] = []; mem[w] = []; }
+        var cpu = new WindowSamples[n];
+        var mem = new WindowSamples[n];
+        var hourCpu = new WindowSamples[24];
+        var hourMem = new WindowSamples[24];
+        var allCpu = new WindowSamples(options, CpuFirstBucketCores);
+        var allMem = new WindowSamples(options, MemoryFirstBucketMib);
+        var hourOfDay = windows.KnowsTheWeek ? WindowScheme.Hourly() : null;
         for (var s = 0; s < series.Count; s++)
         {
-            var w = windows.IndexOf(series.UnixSeconds[s]);
-            cpu[w].Add(series.CpuCores[s]);
-            mem[w].Add(series.MemoryMib[s]);
+            var t = series.UnixSeconds[s];
+            var w = windows.IndexOf(t);
+            (cpu[w] ??= new WindowSamples(options, CpuFirstBucketCores)).Add(series.CpuCores[s], t);
+            (mem[w] ??= new WindowSamples(options, MemoryFirstBucketMib)).Add(series.MemoryMib[s], t);
+            allCpu.Add(series.CpuCores[s], t);
+            allMem.Add(series.MemoryMib[s], t);
+            if (hourOfDay is null) continue;
+            var h = hourOfDay.IndexOf(t);
+            (hourCpu[h] ??= new WindowSamples(options, CpuFirstBucketCores)).Add(series.CpuCores[s], t);
+            (hourMem[h] ??= new WindowSamples(options, MemoryFirstBucketMib)).Add(series.MemoryMib[s], t);
         }
 
-        // A window the trace never covers (a trace shorter than a day) takes the VM's whole-trace figure.
-        var allCpu = series.CpuCores.ToList();
-        var allMem = series.MemoryMib.ToList();
         var demandCpu = new double[n];
         var demandMem = new double[n];
         var meanCpu = new double[n];
         var meanMem = new double[n];
+        var peakCpu = new double[n];
+        var scale = 1 + options.Margin;
         for (var w = 0; w < n; w++)
         {
-            var c = cpu[w].Count > 0 ? cpu[w] : allCpu;
-            var m = mem[w].Count > 0 ? mem[w] : allMem;
-            demandCpu[w] = Percentile.Of(c, percentile);
-            demandMem[w] = Percentile.Of(m, percentile);
-            meanCpu[w] = Mean(c);
-            meanMem[w] = Mean(m);
+            // A window the trace never covers (a trace shorter than a week, or than a day) takes the same
+            // hour of other days, and failing that the VM's whole-trace figure.
+            var hour = hourOfDay is null ? -1 : windows.Windows[w].StartMinute / 60;
+            var c = cpu[w] ?? (hour >= 0 ? hourCpu[hour] : null) ?? allCpu;
+            var m = mem[w] ?? (hour >= 0 ? hourMem[hour] : null) ?? allMem;
+            demandCpu[w] = c.Percentile(options.Percentile) * scale;
+            demandMem[w] = m.Percentile(options.Percentile) * scale;
+            meanCpu[w] = c.Mean;
+            meanMem[w] = m.Mean;
+            peakCpu[w] = c.Percentile(100);
         }
-        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem);
+        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu };
     }
 
     /// <summary>Compares mean CPU in the day (07:00-19:00 UTC) with the night, independent of the window scheme.</summary>
@@ -71,10 +108,46 @@ public static class ProfileBuilder
         return VmClass.Flat;
     }
 
-    private static double Mean(List<double> xs)
+    /// <summary>One window's samples: kept as they are for the exact percentile when every sample weighs the
+    /// same, or folded into a decaying histogram when samples age; the mean is weighted the same way.</summary>
+    private sealed class WindowSamples(ProfileOptions options, double firstBucket)
     {
-        double sum = 0;
-        foreach (var x in xs) sum += x;
-        return xs.Count == 0 ? 0 : sum / xs.Count;
+        private readonly List<double>? _values = options.HalfLifeHours is null ? [] : null;
+        private readonly DecayingHistogram? _histogram = options.HalfLifeHours is null ? null
+            : new DecayingHistogram(firstBucket, firstBucket * 1e5, options.HalfLifeSeconds);
+        private const double MaxExponent = 100;
+        private double _weightedSum, _weights;
+        private long? _origin;
+
+        public void Add(double value, long t)
+        {
+            if (_values is not null)
+            {
+                _values.Add(value);
+                _weightedSum += value;
+                _weights += 1;
+                return;
+            }
+            _histogram!.Add(value, t);
+            // The mean's weights are relative to the window's first sample; only their ratios matter.
+            _origin ??= t;
+            var exponent = (t - _origin.Value) / options.HalfLifeSeconds;
+            if (exponent > MaxExponent)
+            {
+                // Move the origin forward before the weights overflow, as the VPA does with its histogram.
+                var shrink = Math.Pow(2, -exponent);
+                _weightedSum *= shrink;
+                _weights *= shrink;
+                _origin = t;
+                exponent = 0;
+            }
+            var w = Math.Pow(2, exponent);
+            _weightedSum += w * value;
+            _weights += w;
+        }
+
+        public double Mean => _weights > 0 ? _weightedSum / _weights : 0;
+
+        public double Percentile(double p) => _values is not null ? Profiles.Percentile.Of(_values, p) : _histogram!.Percentile(p / 100);
     }
 }

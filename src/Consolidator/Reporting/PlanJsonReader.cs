@@ -11,7 +11,10 @@ namespace Consolidator.Reporting;
 /// <summary>What a plan.json says, mapped back onto a dataset's host and VM indices: the options the plan
 /// was made with (so the simulator sizes windows and capacity as the planner did), the target placement and
 /// the stages.</summary>
-public sealed record PlanFile(WindowScheme Windows, double Percentile, PlacementOptions Placement, Placement Target, MigrationPlan Migrations);
+public sealed record PlanFile(WindowScheme Windows, ProfileOptions Profile, PlacementOptions Placement, Placement Target, MigrationPlan Migrations)
+{
+    public double Percentile => Profile.Percentile;
+}
 
 /// <summary>Reads plan.json (schema "consolidator.plan/1") against the dataset it was made for. Any problem
 /// is an <see cref="InputException"/> naming the file, the line and column of the offending value, the
@@ -44,10 +47,12 @@ public static class PlanJsonReader
             doc.Optional(options, "cpu_allocation_ratio") is { } cpuRatio ? doc.Number(cpuRatio, "cpu_allocation_ratio") : 0,
             doc.Optional(options, "ram_allocation_ratio") is { } ramRatio ? doc.Number(ramRatio, "ram_allocation_ratio") : 0);
         var percentile = doc.Number(doc.Member(options, "percentile"), "percentile");
+        double? halfLife = doc.Optional(options, "half_life_hours") is { } hl && !doc.IsNull(hl) ? doc.Number(hl, "half_life_hours") : null;
+        var margin = doc.Optional(options, "margin") is { } mg ? doc.Number(mg, "margin") : 0;
         var target = ReadPlacement(doc, doc.Array(doc.Member(root, "placement"), "placement"));
         var stages = doc.Array(doc.Member(root, "stages"), "stages").Items.Select((s, i) => ReadStage(doc, s, i + 1)).ToImmutableArray();
         var blocked = doc.Optional(root, "blocked") is { } b ? ReadBlocked(doc, doc.Array(b, "blocked")) : [];
-        return new PlanFile(windows, percentile, placementOptions, target, new MigrationPlan(stages, blocked));
+        return new PlanFile(windows, new ProfileOptions(percentile, halfLife, margin), placementOptions, target, new MigrationPlan(stages, blocked));
     }
 
     private static Placement ReadPlacement(Reader doc, LocatedJson.Array list)

@@ -31,7 +31,12 @@ public static class PlanJsonWriter
     {
         json.WriteStartObject("options");
         json.WriteString("windows", plan.Profiles.Windows.Name);
+        if (plan.Profiles.Note is { } choice) json.WriteString("windows_choice", choice);
+        else json.WriteNull("windows_choice");
         Number(json, "percentile", plan.Profiles.Percentile);
+        if (plan.Profiles.Options.HalfLifeHours is { } halfLife) Number(json, "half_life_hours", halfLife);
+        else json.WriteNull("half_life_hours");
+        Number(json, "margin", plan.Profiles.Options.Margin);
         Number(json, "headroom", request.Placement.Headroom);
         Number(json, "migration_weight_wh_per_gib", request.Placement.MigrationWeightWhPerGiB);
         json.WriteBoolean("memory_allocation_floor", request.Placement.MemoryAllocationFloor);
@@ -47,7 +52,7 @@ public static class PlanJsonWriter
             json.WriteStartObject();
             json.WriteNumber("index", w.Index);
             json.WriteString("label", w.Label);
-            Number(json, "hours", w.DurationHours);
+            Number(json, "hours", w.HoursPerDay);
             json.WriteEndObject();
         }
         json.WriteEndArray();

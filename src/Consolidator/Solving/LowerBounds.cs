@@ -87,7 +87,7 @@ public static class LowerBounds
     /// both the exact model and the objective's line, so the bound holds for either.</summary>
     public static double EnergyWhPerDay(PlacementProblem p)
     {
-        var hours = p.Windows.Windows.Sum(w => w.DurationHours);
+        var hours = p.Windows.Windows.Sum(w => w.HoursPerDay);
         double idleWatts = 0;
         foreach (var r in Resources.All)
         {
@@ -112,7 +112,7 @@ public static class LowerBounds
         {
             double cores = 0;
             for (var v = 0; v < p.VmCount; v++) cores += p.MeanCpu(v, w);
-            dynamic += p.Windows.Windows[w].DurationHours * cheapestPerCore * cores;
+            dynamic += p.Windows.Windows[w].HoursPerDay * cheapestPerCore * cores;
         }
         return idleWatts * hours + dynamic;
     }

@@ -16,7 +16,7 @@ public static class Objective
     /// <summary>Energy host h draws over the day just for being on, in objective units.</summary>
     public static long IdleUnits(PlacementProblem p, int h)
     {
-        var hours = p.Windows.Windows.Sum(w => w.DurationHours);
+        var hours = p.Windows.Windows.Sum(w => w.HoursPerDay);
         return (long)Math.Round(p.Hosts[h].Power.ObjectiveLine.Intercept * hours * UnitsPerWh);
     }
 
@@ -24,7 +24,7 @@ public static class Objective
     public static long DynamicUnits(PlacementProblem p, int v, int h)
     {
         double coreHours = 0;
-        for (var w = 0; w < p.WindowCount; w++) coreHours += p.Windows.Windows[w].DurationHours * p.MeanCpu(v, w);
+        for (var w = 0; w < p.WindowCount; w++) coreHours += p.Windows.Windows[w].HoursPerDay * p.MeanCpu(v, w);
         return (long)Math.Round(p.Hosts[h].WattsPerCore * coreHours * UnitsPerWh);
     }
 

@@ -21,6 +21,7 @@ public class PlanCommandErrorTests
         { "usage.csv", DatasetFixture.Usage + "2026-01-05T00:45:00Z,vm7,1,1024\n", "usage.csv:11, column 2 'vm_id'", "'vm7'" },
         { "usage.csv", string.Join("\n", DatasetFixture.Usage.Split('\n').Where(l => !l.Contains(",vm3,"))), "vms.csv:4, column 1 'vm_id'", "no usage rows" },
         { "usage.csv", DatasetFixture.Usage.Replace("2026-01-05T00:15:00Z,vm2", "yesterday,vm2"), "usage.csv:6, column 1 'timestamp'", "'yesterday'" },
+        { "vms.csv", "vm_id,vcpus,memory_mib,current_host,qos\nvm1,2,4096,h1,batch\nvm2,4,8192,h1,\nvm3,8,16384,h2,realtime\n", "vms.csv:4, column 5 'qos'", "'realtime'" },
     };
 
     [Theory]
@@ -59,6 +60,9 @@ public class PlanCommandErrorTests
     [InlineData("--headroom", "1.5")]
     [InlineData("--percentile", "0")]
     [InlineData("--windows", "7")]
+    [InlineData("--windows", "fortnightly")]
+    [InlineData("--half-life", "3 weeks")]
+    [InlineData("--margin", "-0.1")]
     [InlineData("--time-limit", "-1")]
     public void Bad_options_exit_2_and_write_nothing(string option, string value)
     {

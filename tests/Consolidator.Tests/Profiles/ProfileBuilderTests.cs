@@ -20,15 +20,16 @@ public class ProfileBuilderTests
         Assert.Equal(24, WindowScheme.Hourly().Count);
         Assert.Equal(96, WindowScheme.Parse("96").Count);
         var dn = WindowScheme.Parse("day-night");
-        Assert.Equal(12, dn.Windows[0].DurationHours);
-        Assert.Equal(12, dn.Windows[1].DurationHours);
+        Assert.Equal(12, dn.Windows[0].HoursPerDay);
+        Assert.Equal(12, dn.Windows[1].HoursPerDay);
         var t = TestInstances.Start; // Monday 00:00 UTC
         Assert.Equal(1, dn.IndexOf(t + 6 * 3600 + 59 * 60));
         Assert.Equal(0, dn.IndexOf(t + 7 * 3600));
         Assert.Equal(1, dn.IndexOf(t + 19 * 3600));
         Assert.Equal(13, WindowScheme.Hourly().IndexOf(t + 3 * 86400 + 13 * 3600 + 1800));
-        Assert.Throws<ArgumentOutOfRangeException>(() => WindowScheme.Parse("7"));
-        Assert.Throws<FormatException>(() => WindowScheme.Parse("weekly"));
+        Assert.Throws<FormatException>(() => WindowScheme.Parse("7"));
+        Assert.Throws<FormatException>(() => WindowScheme.Parse("auto"));
+        Assert.Throws<FormatException>(() => WindowScheme.Parse("fortnightly"));
     }
 
     [Fact]

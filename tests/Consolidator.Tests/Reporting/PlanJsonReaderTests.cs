@@ -64,7 +64,7 @@ public class PlanJsonReaderTests
     [Theory]
     [InlineData("\"schema\": \"consolidator.plan/1\"", "\"schema\": \"other/2\"", "'schema'", "not a plan this version reads")]
     [InlineData("\"headroom\": 0.2", "\"headroom\": \"lots\"", "'headroom'", "expected a number")]
-    [InlineData("\"windows\": \"day-night\"", "\"windows\": \"weekly\"", "'windows'", "--windows must be")]
+    [InlineData("\"windows\": \"day-night\"", "\"windows\": \"fortnightly\"", "'windows'", "--windows must be")]
     [InlineData("\"stage\": 1,", "\"stage\": 7,", "'stage'", "expected 1")]
     [InlineData("\"kind\": \"move\"", "\"kind\": \"teleport\"", "'kind'", "must be \"move\", \"relay\" or \"place\"")]
     [InlineData("\"memory_allocation_floor\": true,", "", "'memory_allocation_floor'", "is missing")]

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Consolidator.Profiles;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary>The options that shape profiles, shared by plan and evaluate: --windows, --percentile, --half-life
+/// and --margin.</summary>
+internal sealed class ProfileOptionsBinder
+{
+    private readonly Option<string> _windows = new("--windows")
+    {
+        Description = "Time windows: auto (weekly when the history holds a week and shows a weekly pattern, else hourly), hourly, day-night, weekly (7 x 24), weekday-weekend (2 x 24) or N equal slices of the day",
+        DefaultValueFactory = _ => WindowChoice.AutoName,
+    };
+    private readonly Option<double> _percentile = new("--percentile") { Description = "Percentile of each window's samples that sizes a VM (100 = peak)", DefaultValueFactory = _ => 95 };
+    private readonly Option<string> _halfLife = new("--half-life")
+    {
+        Description = "Age at which a sample weighs half as much as a fresh one (e.g. 24h, 7d), as the Kubernetes VPA's decaying histogram; none = all samples weigh the same",
+        DefaultValueFactory = _ => "none",
+    };
+    private readonly Option<double> _margin = new("--margin") { Description = "Safety margin: each window's percentile is multiplied by 1 + margin (VPA: 0.15)", DefaultValueFactory = _ => 0 };
+
+    public void AddTo(Command cmd)
+    {
+        cmd.Options.Add(_windows);
+        cmd.Options.Add(_percentile);
+        cmd.Options.Add(_halfLife);
+        cmd.Options.Add(_margin);
+    }
+
+    public WindowChoice Windows(ParseResult r) => WindowChoice.Parse(r.GetValue(_windows)!);
+
+    public ProfileOptions Read(ParseResult r)
+    {
+        var options = new ProfileOptions(r.GetValue(_percentile), ProfileOptions.ParseHalfLife(r.GetValue(_halfLife)!), r.GetValue(_margin));
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Consolidator.Profiles;
+
+/// <summary>How a window's samples become the demand that sizes a VM.</summary>
+/// <param name="Percentile">The percentile of the window's samples (0 &lt; p &lt;= 100; 100 = peak).</param>
+/// <param name="HalfLifeHours">Age at which a sample weighs half as much as a fresh one; null = every sample
+/// weighs the same (the exact percentile, NumPy's default). With a half-life, the percentile comes from the
+/// Kubernetes VPA recommender's decaying histogram (<see cref="DecayingHistogram"/>), which errs up by at most
+/// one bucket (5 %).</param>
+/// <param name="Margin">Safety margin: the percentile is multiplied by 1 + margin (the VPA's
+/// recommendation-margin-fraction, 0.15 there). Means, which drive energy, get none.</param>
+public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHours = null, double Margin = 0)
+{
+    public void Validate()
+    {
+        if (!(Percentile > 0 && Percentile <= 100))
+            throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "--percentile must be in (0, 100]");
+        if (HalfLifeHours is { } h && !(h > 0 && double.IsFinite(h)))
+            throw new ArgumentOutOfRangeException(nameof(HalfLifeHours), h, "--half-life must be a positive duration (e.g. 24h, 7d) or 'none'");
+        if (!(Margin >= 0 && Margin <= 10))
+            throw new ArgumentOutOfRangeException(nameof(Margin), Margin, "--margin must be a fraction from 0 to 10 (0.15 = 15 %)");
+    }
+
+    public double HalfLifeSeconds => HalfLifeHours is { } h ? h * 3600 : double.PositiveInfinity;
+
+    /// <summary>Parses --half-life: "none", or a number with a unit (h or d), e.g. 24h, 7d, 1.5d.</summary>
+    public static double? ParseHalfLife(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t is "none" or "off" or "0") return null;
+        var unit = t.Length > 0 ? t[^1] : ' ';
+        var factor = unit switch { 'h' => 1.0, 'd' => 24.0, _ => double.NaN };
+        if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n > 0) || !double.IsFinite(n))
+            throw new FormatException($"--half-life must be 'none' or a positive number of hours or days such as 24h or 7d, not '{(text.Length <= 40 ? text : text[..40] + "...")}'");
+        return n * factor;
+    }
+
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture, "p{0:0.##}{1}{2}", Percentile,
+        HalfLifeHours is { } h ? $", half-life {h:0.##} h" : "", Margin > 0 ? $", margin {Margin:0.###}" : "");
+}
