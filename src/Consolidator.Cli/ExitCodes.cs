@@ -8,4 +8,8 @@ public static class ExitCodes
     public const int BadInput = 2;
     public const int Infeasible = 3;
     public const int InvalidPlan = 4;
+
+    /// <summary>The outputs were written, and a finding named by <c>--fail-on</c> holds (SLO violations,
+    /// overload on the raw trace, blocked moves).</summary>
+    public const int FindingsFailed = 5;
 }

@@ -35,8 +35,13 @@ internal static class PlanCommand
         solver.AddTo(cmd);
         profile.AddTo(cmd);
         simulation.AddTo(cmd);
+        var scripting = new ScriptingOptions(ScriptingOptions.Slo, ScriptingOptions.Overload, ScriptingOptions.Blocked);
+        scripting.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
+            var failOn = scripting.FailOn(r);
+            if (r.GetValue(noSimulate) && (failOn.Contains(ScriptingOptions.Slo) || failOn.Contains(ScriptingOptions.Overload)))
+                throw new FormatException("--fail-on slo and overload are findings of the replay: drop --no-simulate");
             var request = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
                 solver.Read(r),
@@ -77,6 +82,11 @@ internal static class PlanCommand
             files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures))));
             var named = files.Select(f => Path.Combine(dir, f.Name)).ToList();
             Outputs.Write(stderr, dir, OutputKind.Plan, [.. files, .. Outputs.Figures(figures)]);
+            if (scripting.Json(r))
+            {
+                stdout.WriteLine(PlanJsonWriter.ToJson(plan, request));
+                return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr);
+            }
             PlanText.Write(plan, stdout, request.Solver.Deterministic);
             if (plan.Simulation is { } result) SimulationText.Write(result, plan.Problem, stdout);
             var names = named;
@@ -86,7 +96,7 @@ internal static class PlanCommand
             stdout.WriteLine($"wrote {string.Join(", ", names[..^1])} and {names[^1]}");
             // The deterministic mode's output must not change with the load: no time line there.
             if (deadline.IsWallClock) PlanText.WriteTimeLine(deadline, stdout);
-            return ExitCodes.Ok;
+            return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr);
         }));
         return cmd;
     }

@@ -21,8 +21,11 @@ internal static class SimulateCommand
             dataset, planPath, outDir,
         };
         simulation.AddTo(cmd);
+        var scripting = new ScriptingOptions(ScriptingOptions.Slo, ScriptingOptions.Overload);
+        scripting.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
+            var failOn = scripting.FailOn(r);
             var options = simulation.Read(r);
             var dir = r.GetValue(outDir)!;
             OutputSet.Check(dir, OutputKind.Simulation);
@@ -37,9 +40,14 @@ internal static class SimulateCommand
                 OutputFile.Text("simulation.json", w => w.Write(SimulationJsonWriter.ToJson(result, problem))),
                 OutputFile.Text("simulation.csv", w => SimulationCsvWriter.Write(result, problem, w)),
             ]);
-            SimulationText.Write(result, problem, stdout);
-            stdout.WriteLine($"wrote {Path.Combine(dir, "simulation.json")} and {Path.Combine(dir, "simulation.csv")}");
-            return ExitCodes.Ok;
+            if (scripting.Json(r))
+                stdout.WriteLine(SimulationJsonWriter.ToJson(result, problem));
+            else
+            {
+                SimulationText.Write(result, problem, stdout);
+                stdout.WriteLine($"wrote {Path.Combine(dir, "simulation.json")} and {Path.Combine(dir, "simulation.csv")}");
+            }
+            return ScriptingOptions.Verdict(failOn, result.Summary, null, stderr);
         }));
         return cmd;
     }
