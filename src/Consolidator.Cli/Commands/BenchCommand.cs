@@ -25,6 +25,8 @@ internal static class BenchCommand
             outDir,
         };
         options.AddTo(cmd);
+        var scripting = new ScriptingOptions();
+        scripting.AddJsonTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var settings = options.Settings(r);
@@ -52,8 +54,12 @@ internal static class BenchCommand
                 OutputFile.Text(VectorPackingCsvFile, w => BenchCsv.WriteVectorPacking(report, w)),
                 OutputFile.Text(JsonFile, w => w.Write(BenchJson.ToJson(report))),
             ]);
-            BenchText.Write(report, stdout);
-            stdout.WriteLine($"wrote {Path.Combine(dir, CsvFile)}, {Path.Combine(dir, VectorPackingCsvFile)} and {Path.Combine(dir, JsonFile)}");
+            if (scripting.Json(r)) stdout.WriteLine(BenchJson.ToJson(report));
+            else
+            {
+                BenchText.Write(report, stdout);
+                stdout.WriteLine($"wrote {Path.Combine(dir, CsvFile)}, {Path.Combine(dir, VectorPackingCsvFile)} and {Path.Combine(dir, JsonFile)}");
+            }
             if (!report.Clean)
                 stderr.WriteLine("error: some instances failed or used fewer hosts than a known optimum or bound (see the table)");
             return report.Clean ? ExitCodes.Ok : ExitCodes.Failure;

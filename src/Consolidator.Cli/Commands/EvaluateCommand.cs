@@ -36,8 +36,11 @@ internal static class EvaluateCommand
             dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, cpuRatio, ramRatio, perHost,
         };
         solver.AddTo(cmd);
+        var scripting = new ScriptingOptions();
+        scripting.AddJsonTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
+            var json = scripting.Json(r);
             var plan = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
                 solver.Read(r),
@@ -68,13 +71,14 @@ internal static class EvaluateCommand
                 var share = deadline.Remaining / (folds.Count - fold);
                 results.Add(Evaluator.Evaluate(data, request, progress, deadline.EarlierBy(deadline.Remaining - 0.9 * share)));
                 progress.Done();
-                EvaluationText.Write(results[^1], stdout);
+                if (!json) EvaluationText.Write(results[^1], stdout);
             }
             if (r.GetValue(outDir) is { } dir)
             {
                 Outputs.Write(stderr, dir, OutputKind.Evaluation, [OutputFile.Text("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(results)))]);
-                stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")}");
+                if (!json) stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")}");
             }
+            if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(results));
             return ExitCodes.Ok;
         }));
         return cmd;

@@ -23,6 +23,9 @@ internal sealed class ScriptingOptions(params string[] findings)
         command.Add(_failOn);
     }
 
+    /// <summary>Only <c>--json</c>, for commands without findings to gate on.</summary>
+    public void AddJsonTo(Command command) => command.Add(_json);
+
     public bool Json(ParseResult r) => r.GetValue(_json);
 
     /// <summary>The findings asked for, checked before any work: an unknown name is bad input.</summary>

@@ -81,4 +81,30 @@ public class ScriptingTests
         Assert.Equal("consolidator.simulation/1", JsonDocument.Parse(result.Out).RootElement.GetProperty("schema").GetString());
         Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("sim"), "simulation.json")).TrimEnd(), result.Out.TrimEnd());
     }
+
+    [Fact]
+    public void Evaluate_json_is_evaluation_json()
+    {
+        using var tmp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", tmp.File("data"), "--vms", "12", "--days", "2", "--seed", "5").ExitCode);
+
+        var result = CliRunner.Run("evaluate", tmp.File("data"), "--train", "1", "--test", "2", "--out", tmp.File("eval"),
+            "--deterministic", "--time-limit", "2", "--lr-mmt", "false", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.StartsWith("consolidator.evaluation/", JsonDocument.Parse(result.Out).RootElement.GetProperty("schema").GetString());
+        Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("eval"), "evaluation.json")).TrimEnd(), result.Out.TrimEnd());
+    }
+
+    [Fact]
+    public void Bench_json_is_bench_json()
+    {
+        using var tmp = new TempDirectory();
+
+        var result = CliRunner.Run("bench", "--family", "planted", "--planted-hosts", "3", "--time-limit", "1", "--deterministic", "--out", tmp.File("bench"), "--json");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Equal(File.ReadAllText(Path.Combine(tmp.File("bench"), "bench.json")).TrimEnd(), result.Out.TrimEnd());
+    }
 }
