@@ -1,68 +1,52 @@
-using System.Text;
+using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Consolidator.Evaluation;
 
 namespace Consolidator.Reporting;
 
 /// <summary>Writes evaluation.json (schema "consolidator.evaluation/1", documented in the README): one entry per
-/// train/test fold with every policy's test-period figures. No wall-clock times or paths.</summary>
+/// train/test fold with every policy's test-period figures, through System.Text.Json's source-generated
+/// serializer. No wall-clock times or paths. Figures are rounded to the digits that carry meaning (3 by default,
+/// more for the small SLA fractions).</summary>
 public static class EvaluationJsonWriter
 {
     public const string Schema = "consolidator.evaluation/1";
 
-    public static string ToJson(IReadOnlyList<EvaluationResult> folds)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("schema", Schema);
-            json.WriteStartArray("folds");
-            foreach (var fold in folds) WriteFold(json, fold);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    public static string ToJson(IReadOnlyList<EvaluationResult> folds) =>
+        JsonSerializer.Serialize(new EvaluationDocument(Schema, [.. folds.Select(Fold)]), EvaluationJsonContext.Default.EvaluationDocument) + "\n";
 
-    private static void WriteFold(Utf8JsonWriter json, EvaluationResult r)
-    {
-        json.WriteStartObject();
-        json.WriteString("train", r.Train.ToString());
-        json.WriteString("test", r.Test.ToString());
-        Number(json, "test_days", r.TestDays);
-        json.WriteNumber("vms", r.Vms);
-        json.WriteNumber("vms_train_only", r.TrainOnlyVms);
-        json.WriteNumber("vms_test_only", r.TestOnlyVms);
-        json.WriteString("solver_status", Names.Of(r.Plan.Summary.SolverStatus));
-        Number(json, "solver_gap", r.Plan.Summary.Gap);
-        json.WriteNumber("plan_stages", r.Plan.Summary.Stages);
-        json.WriteStartArray("policies");
-        foreach (var p in r.Policies)
-        {
-            json.WriteStartObject();
-            json.WriteString("policy", p.Policy);
-            Number(json, "active_hosts", p.ActiveHosts);
-            Number(json, "energy_kwh_per_day", p.EnergyKWhPerDay);
-            Number(json, "cpu_overload_fraction", p.CpuOverloadFraction, 6);
-            Number(json, "memory_overload_fraction", p.MemoryOverloadFraction, 6);
-            Number(json, "slatah", p.Slatah, 6);
-            Number(json, "pdm", p.Pdm, 8);
-            Number(json, "slav", p.Slav, 10);
-            Number(json, "cpu_shortfall", p.CpuShortfall, 6);
-            Number(json, "worst_cpu_overload_depth", p.WorstCpuDepth, 4);
-            Number(json, "p99_cpu_overload_depth", p.P99CpuDepth, 4);
-            Number(json, "worst_memory_overload_depth", p.WorstMemoryDepth, 4);
-            Number(json, "p99_memory_overload_depth", p.P99MemoryDepth, 4);
-            json.WriteNumber("migrations", p.Migrations);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-        json.WriteStartArray("notes");
-        foreach (var n in r.Notes.Concat(r.Plan.Summary.Notes)) json.WriteStringValue(n);
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
+    private static EvaluationFold Fold(EvaluationResult r) => new(
+        r.Train.ToString(), r.Test.ToString(), R(r.TestDays), r.Vms, r.TrainOnlyVms, r.TestOnlyVms,
+        Names.Of(r.Plan.Summary.SolverStatus), R(r.Plan.Summary.Gap), r.Plan.Summary.Stages,
+        [.. r.Policies.Select(p => new EvaluationPolicy(p.Policy, R(p.ActiveHosts), R(p.EnergyKWhPerDay),
+            R(p.CpuOverloadFraction, 6), R(p.MemoryOverloadFraction, 6), R(p.Slatah, 6), R(p.Pdm, 8), R(p.Slav, 10),
+            R(p.CpuShortfall, 6), R(p.WorstCpuDepth, 4), R(p.P99CpuDepth, 4), R(p.WorstMemoryDepth, 4), R(p.P99MemoryDepth, 4),
+            p.Migrations))],
+        [.. r.Notes.Concat(r.Plan.Summary.Notes)]);
 
-    private static void Number(Utf8JsonWriter json, string name, double value, int digits = 3) => json.WriteNumber(name, Math.Round(value, digits));
+    private static double R(double value, int digits = 3) => Math.Round(value, digits);
 }
+
+internal sealed record EvaluationDocument(string Schema, ImmutableArray<EvaluationFold> Folds);
+
+internal sealed record EvaluationFold(
+    string Train, string Test, double TestDays, int Vms,
+    [property: JsonPropertyName("vms_train_only")] int TrainOnlyVms,
+    [property: JsonPropertyName("vms_test_only")] int TestOnlyVms,
+    string SolverStatus, double SolverGap, int PlanStages,
+    ImmutableArray<EvaluationPolicy> Policies, ImmutableArray<string> Notes);
+
+internal sealed record EvaluationPolicy(
+    string Policy, double ActiveHosts,
+    [property: JsonPropertyName("energy_kwh_per_day")] double EnergyKWhPerDay,
+    double CpuOverloadFraction, double MemoryOverloadFraction, double Slatah, double Pdm, double Slav, double CpuShortfall,
+    [property: JsonPropertyName("worst_cpu_overload_depth")] double WorstCpuDepth,
+    [property: JsonPropertyName("p99_cpu_overload_depth")] double P99CpuDepth,
+    [property: JsonPropertyName("worst_memory_overload_depth")] double WorstMemoryDepth,
+    [property: JsonPropertyName("p99_memory_overload_depth")] double P99MemoryDepth,
+    int Migrations);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(EvaluationDocument))]
+internal sealed partial class EvaluationJsonContext : JsonSerializerContext;
