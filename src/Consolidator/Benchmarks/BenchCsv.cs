@@ -17,7 +17,7 @@ public static class BenchCsv
     [
         "family", "instance", "group", "vms", "hosts", "windows", "seconds", "active_hosts", "lower_bound",
         "ratio_to_lower_bound", "optimum", "ratio_to_optimum", "peak_sized_ffd_hosts", "ratio_to_peak_sized_ffd",
-        "energy_vs_current", "energy_vs_lower_bound", "gap", "status", "published_lower_bound",
+        "energy_vs_current", "energy_vs_lower_bound", "kept_in_place", "keepable_upper_bound", "kept_share", "gap", "status", "published_lower_bound",
         "published_best_heuristic", "peak_memory_mib", "below_bound", "measures", "note", "error",
     ];
 
@@ -36,7 +36,7 @@ public static class BenchCsv
             csv.WriteRecord(
                 r.Family, r.Instance, r.Group ?? "", N(r.Vms), N(r.Hosts), N(r.Windows), N(r.Seconds), N(r.ActiveHosts),
                 N(r.LowerBound), N(r.RatioToLowerBound), N(r.Optimum), N(r.RatioToOptimum), N(r.PeakSizedFfdHosts),
-                N(r.RatioToPeakSizedFfd), N(r.EnergyVsCurrent), N(r.EnergyVsLowerBound), N(r.Gap), r.Status ?? "",
+                N(r.RatioToPeakSizedFfd), N(r.EnergyVsCurrent), N(r.EnergyVsLowerBound), N(r.KeptInPlace), N(r.KeepableUpperBound), N(r.KeptShare), N(r.Gap), r.Status ?? "",
                 N(r.PublishedLowerBound), N(r.PublishedBestHeuristic), N(r.PeakMemoryMib), r.BelowBound ? "true" : "false",
                 r.Measures is null ? "" : string.Join(";", r.Measures.Select(kv => $"{kv.Key}={N(kv.Value)}")),
                 r.Note ?? "", r.Error ?? "");

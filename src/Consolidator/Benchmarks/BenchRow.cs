@@ -38,6 +38,14 @@ public sealed record BenchRow
     /// <summary>Energy of the plan over the planner's energy lower bound.</summary>
     public double? EnergyVsLowerBound { get; init; }
 
+    /// <summary>VMs that stay on the host they run on today, and at most how many could with as many active hosts
+    /// (issue 17.2); null where no VM runs anywhere today.</summary>
+    public int? KeptInPlace { get; init; }
+    public int? KeepableUpperBound { get; init; }
+
+    /// <summary>Kept in place over the upper bound.</summary>
+    public double? KeptShare => KeptInPlace is { } k && KeepableUpperBound is > 0 and var u ? Math.Round((double)k / u, 4) : null;
+
     /// <summary>CP-SAT's relative gap between objective and proven bound.</summary>
     public double? Gap { get; init; }
 

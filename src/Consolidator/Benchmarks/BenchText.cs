@@ -21,13 +21,13 @@ public static class BenchText
             o.WriteLine();
             Table(o,
                 ["family", "instance", "VMs", "hosts", "windows", "seconds", "active", "LB", "/LB", "optimum", "/opt",
-                 "peak FFD", "/FFD", "energy/now", "peak MiB", "status"],
+                 "peak FFD", "/FFD", "energy/now", "energy/LB", "kept", "kept/UB", "peak MiB", "status"],
                 shown.Select(r => r.Error is { } e
                     ? new[] { r.Family, r.Instance, "error: " + e }
                     : [r.Family, r.Instance, I(r.Vms), I(r.Hosts), I(r.Windows), F(r.Seconds, "0.0"), I(r.ActiveHosts),
                        I(r.LowerBound), F(r.RatioToLowerBound, "0.000"), I(r.Optimum), F(r.RatioToOptimum, "0.000"),
                        I(r.PeakSizedFfdHosts), F(r.RatioToPeakSizedFfd, "0.000"), F(r.EnergyVsCurrent, "0.000"),
-                       F(r.PeakMemoryMib, "0"), r.BelowBound ? "BELOW BOUND (bug)" : r.Status ?? ""]));
+                       F(r.EnergyVsLowerBound, "0.000"), I(r.KeptInPlace), F(r.KeptShare, "0.000"), F(r.PeakMemoryMib, "0"), r.BelowBound ? "BELOW BOUND (bug)" : r.Status ?? ""]));
         }
         foreach (var r in shown.Where(r => r.Note is not null)) o.WriteLine($"note: {r.Family}/{r.Instance}: {r.Note}");
         if (packing > MaxVectorPackingRows)

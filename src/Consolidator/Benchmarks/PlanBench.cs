@@ -53,6 +53,8 @@ public static class PlanBench
             EnergyVsLowerBound = s.EnergyLowerBoundKWhPerDay > 0
                 ? Math.Round(s.EnergyKWhPerDayAfter / s.EnergyLowerBoundKWhPerDay, 4) : null,
             Gap = Math.Round(s.Gap, 4),
+            KeptInPlace = s.KeepableUpperBound > 0 ? s.KeptInPlace : null,
+            KeepableUpperBound = s.KeepableUpperBound > 0 ? s.KeepableUpperBound : null,
             Status = Names.Of(s.SolverStatus),
             PublishedLowerBound = setup.Published?.LowerBound,
             PublishedBestHeuristic = setup.Published?.BestHeuristic,

@@ -34,4 +34,23 @@ public sealed record PlanSummary(
 {
     /// <summary>The replay of the plan through the live-migration simulator; null when not simulated.</summary>
     public SimulationSummary? Simulation { get; init; }
+
+    /// <summary>VMs that run today and stay on their host.</summary>
+    public int KeptInPlace { get; init; }
+
+    /// <summary>At most this many VMs could stay on their host in any placement with as many active hosts as the plan
+    /// (<see cref="Heuristics.KeepInPlace.StayUpperBound"/>).</summary>
+    public int KeepableUpperBound { get; init; }
+
+    /// <summary>The migration part of the objective: the plan's moves at the migration weight, Wh-equivalent.</summary>
+    public double MigrationCostWh { get; init; }
+
+    /// <summary>No placement on as many active hosts as the plan moves fewer VMs, or costs less in moves
+    /// (<see cref="Heuristics.KeepInPlace.MigrationLowerBound"/>).</summary>
+    public int MovesLowerBound { get; init; }
+    public double MigrationCostLowerBoundWh { get; init; }
+
+    /// <summary>How far the plan's energy is above the energy lower bound, as a share of the plan's energy: the part
+    /// of the solver's gap that is about energy.</summary>
+    public double EnergyGap => EnergyKWhPerDayAfter > 0 ? Math.Max(0, 1 - EnergyLowerBoundKWhPerDay / EnergyKWhPerDayAfter) : 0;
 }

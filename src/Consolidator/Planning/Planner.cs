@@ -105,13 +105,17 @@ public static class Planner
         }
     }
 
-    /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit).</summary>
+    /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit, and first
+    /// fit around the fullest current hosts kept whole), by energy plus migration cost.</summary>
     internal static Placement? WarmStart(PlacementProblem p, IReadOnlySet<int> stayPut) =>
-        WarmStart(p, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut));
+        WarmStart(p, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut), stayPut);
 
-    private static Placement? WarmStart(PlacementProblem p, Placement? firstFit, Placement? bestFit)
+    private static Placement? WarmStart(PlacementProblem p, Placement? firstFit, Placement? bestFit, IReadOnlySet<int>? stayPut = null)
     {
         var candidates = new List<Placement?> { firstFit, bestFit };
+        // Keeping VMs in place only pays when moves cost something.
+        if (p.Options.MigrationWeightWhPerGiB > 0 && firstFit is not null)
+            candidates.AddRange(KeepInPlace.Candidates(p, firstFit.ActiveHostCount, stayPut));
         if (p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
             candidates.Add(p.CurrentPlacement());
         return candidates.OfType<Placement>().MinBy(c => Objective.Wh(p, c));

@@ -31,6 +31,7 @@ internal static class Summaries
             extraNotes = extraNotes.Add($"{Enumerable.Range(0, p.VmCount).Count(v => p.CurrentHost(v) < 0)} VM(s) run nowhere today; 'before' figures leave them out");
         if (peak is null) extraNotes = extraNotes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
 
+        var bound = KeepInPlace.MigrationLowerBound(p, solve.Placement.ActiveHostCount);
         return new PlanSummary(
             Vms: p.VmCount,
             Hosts: p.HostCount,
@@ -54,6 +55,13 @@ internal static class Summaries
             TemporalFfdHosts: temporal?.ActiveHostCount,
             TemporalBfdHosts: baselines.TemporalBfd?.ActiveHostCount,
             VmClasses: classes,
-            Notes: extraNotes);
+            Notes: extraNotes)
+        {
+            KeptInPlace = Enumerable.Range(0, p.VmCount).Count(v => p.CurrentHost(v) >= 0 && solve.Placement[v] == p.CurrentHost(v)),
+            KeepableUpperBound = KeepInPlace.StayUpperBound(p, solve.Placement.ActiveHostCount),
+            MigrationCostWh = Enumerable.Range(0, p.VmCount).Where(v => Energy.IsMigration(p, solve.Placement, v)).Sum(p.MigrationCostWh),
+            MovesLowerBound = bound.Moves,
+            MigrationCostLowerBoundWh = bound.CostWh,
+        };
     }
 }

@@ -78,6 +78,12 @@ public static class PlanJsonWriter
         Number(json, "memory_moved_gib", s.MemoryMovedGiB);
         json.WriteNumber("host_lower_bound", s.HostLowerBound);
         Number(json, "energy_lower_bound_kwh_per_day", s.EnergyLowerBoundKWhPerDay);
+        json.WriteNumber("kept_in_place", s.KeptInPlace);
+        json.WriteNumber("keepable_upper_bound", s.KeepableUpperBound);
+        Number(json, "migration_cost_wh", s.MigrationCostWh);
+        json.WriteNumber("moves_lower_bound", s.MovesLowerBound);
+        Number(json, "migration_cost_lower_bound_wh", s.MigrationCostLowerBoundWh);
+        Number(json, "energy_gap", s.EnergyGap);
         json.WriteStartObject("solver");
         json.WriteString("engine", "or-tools cp-sat");
         json.WriteString("status", Names.Of(s.SolverStatus));
