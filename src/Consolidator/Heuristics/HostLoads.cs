@@ -113,24 +113,24 @@ internal sealed class HostLoads
         Refresh(h);
     }
 
-    /// <summary>Mean fraction of usable capacity left on h, over resources and windows.</summary>
+    /// <summary>Mean fraction of usable capacity left on h, over CPU and memory and windows.</summary>
     public double Slack(int h)
     {
         double slack = 0;
-        foreach (var r in Resources.All)
+        foreach (var r in Resources.Used)
         {
             var cap = Math.Max(1, _p.Usable(h, r));
             for (var w = 0; w < _p.WindowCount; w++)
                 slack += (double)(cap - _load[Index(h, r, w)]) / cap;
         }
-        return slack / (Resources.Count * _p.WindowCount);
+        return slack / (Resources.Used.Length * _p.WindowCount);
     }
 
-    /// <summary>Sort key: the VM's peak share of the largest host, summed over resources.</summary>
+    /// <summary>Sort key: the VM's peak share of the largest host, summed over CPU and memory.</summary>
     public double Size(int v)
     {
         double size = 0;
-        foreach (var r in Resources.All)
+        foreach (var r in Resources.Used)
             size += (double)_peak[v * Resources.Count + (int)r] / Math.Max(1, _largestUsable[(int)r]);
         return size;
     }

@@ -17,6 +17,9 @@ public static class Resources
     public const int Count = 4;
     public static readonly Resource[] All = [Resource.Cpu, Resource.Memory, Resource.VcpuAllocation, Resource.MemoryAllocation];
 
+    /// <summary>What the VMs use, window by window: the measures of fill and size (the allocations are limits only).</summary>
+    public static readonly Resource[] Used = [Resource.Cpu, Resource.Memory];
+
     public static string Name(Resource r) => r switch
     {
         Resource.Cpu => "cpu",

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Immutable;
 using Consolidator.Feasibility;
 using Consolidator.Heuristics;
@@ -40,7 +41,8 @@ public static class Planner
         var baselines = Baselines.Of(problem);
         deadline.Mark("baselines");
         var budget = new TimeBudget(problem, request, deadline);
-        var solve = SolveOrExplain(problem, request with { Solver = budget.Solver(notes) }, WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd), progress);
+        var warm = WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd, notes);
+        var solve = SolveOrExplain(problem, request with { Solver = budget.Solver(notes) }, warm, progress);
         notes.AddRange(solve.Notes);
         deadline.Mark("solve");
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
@@ -108,9 +110,11 @@ public static class Planner
     /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit, and first
     /// fit around the fullest current hosts kept whole), by energy plus migration cost.</summary>
     internal static Placement? WarmStart(PlacementProblem p, IReadOnlySet<int> stayPut) =>
-        WarmStart(p, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut), stayPut);
+        WarmStart(p, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut), null, stayPut);
 
-    private static Placement? WarmStart(PlacementProblem p, Placement? firstFit, Placement? bestFit, IReadOnlySet<int>? stayPut = null)
+    /// <param name="notes">Receives one line that compares the candidates, when given.</param>
+    private static Placement? WarmStart(PlacementProblem p, Placement? firstFit, Placement? bestFit,
+        ImmutableArray<string>.Builder? notes, IReadOnlySet<int>? stayPut = null)
     {
         var candidates = new List<Placement?> { firstFit, bestFit };
         // Keeping VMs in place only pays when moves cost something.
@@ -118,6 +122,10 @@ public static class Planner
             candidates.AddRange(KeepInPlace.Candidates(p, firstFit.ActiveHostCount, stayPut));
         if (p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
             candidates.Add(p.CurrentPlacement());
-        return candidates.OfType<Placement>().MinBy(c => Objective.Wh(p, c));
+        // Each relabelled over identical hosts first: the same energy with more VMs where they run.
+        var feasible = candidates.OfType<Placement>().Select(c => HostRelabel.Apply(p, c, stayPut ?? new HashSet<int>())).ToList();
+        notes?.Add("warm starts (hosts, moves, energy plus migration cost): " + string.Join("; ", feasible.Select(c => string.Format(
+            CultureInfo.InvariantCulture, "{0}, {1}, {2:0.0} kWh/day", c.ActiveHostCount, Energy.Migrations(p, c), Objective.Wh(p, c) / 1000))));
+        return feasible.MinBy(c => Objective.Wh(p, c));
     }
 }

@@ -97,7 +97,7 @@ public static class CpSatPlacementSolver
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
             // The host count meets the volume bound: nothing is left to prove.
             if (incumbent.ActiveHostCount <= hostBound)
-                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes);
+                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes, stayPut);
         }
         if (Booleans(p) <= FullModelMaxBooleans)
         {
@@ -117,7 +117,7 @@ public static class CpSatPlacementSolver
                 fromSolver = true;
                 if (incumbent is null || Objective.Units(p, found) <= Objective.Units(p, incumbent)) incumbent = found;
                 if (outcome.Status == CpSolverStatus.Optimal)
-                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes);
+                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut);
             }
             notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", clock.Spent, outcome.Status));
         }
@@ -157,7 +157,7 @@ public static class CpSatPlacementSolver
                 notes.Add(descent.Note);
             }
             var counted = Objective.Units(p, incumbent) <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
-            return Result(p, incumbent, counted, bound, clock, notes);
+            return Result(p, incumbent, counted, bound, clock, notes, stayPut);
         }
         if (incumbent is null)
             throw new InfeasiblePlacementException(
@@ -174,7 +174,7 @@ public static class CpSatPlacementSolver
         var status = units <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
         if (status == SolveStatus.HeuristicFallback)
             notes.Add("CP-SAT found nothing better than the first-fit-decreasing warm start in the time limit; the plan is that heuristic's placement");
-        return Result(p, improved, status, bound, clock, notes);
+        return Result(p, improved, status, bound, clock, notes, stayPut);
     }
 
     /// <summary>Sets of VMs that fill a host exactly (identical hosts only), found within a share of the limit.</summary>
@@ -222,8 +222,13 @@ public static class CpSatPlacementSolver
     }
 
     private static SolveResult Result(PlacementProblem p, Placement placement, SolveStatus status, double boundUnits,
-        WorkClock clock, ImmutableArray<string>.Builder notes)
+        WorkClock clock, ImmutableArray<string>.Builder notes, IReadOnlySet<int>? stayPut = null)
     {
+        // Identical hosts swap whole loads so that more VMs stay where they run: same energy, fewer moves.
+        var before = Energy.Migrations(p, placement);
+        placement = HostRelabel.Apply(p, placement, stayPut ?? new HashSet<int>());
+        if (Energy.Migrations(p, placement) < before)
+            notes.Add($"identical hosts swapped loads: {before - Energy.Migrations(p, placement)} fewer moves at the same energy");
         var units = Objective.Units(p, placement);
         return new SolveResult(placement, status, units / Objective.UnitsPerWh,
             Math.Min(boundUnits, units) / Objective.UnitsPerWh, clock.WallSeconds, notes.ToImmutable()) { CountedSeconds = clock.Charged };

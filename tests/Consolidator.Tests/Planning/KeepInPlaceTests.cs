@@ -56,3 +56,24 @@ public class KeepInPlaceTests
         Assert.Empty(KeepInPlace.KeepableHosts(p));
     }
 }
+
+public class HostRelabelTests
+{
+    [Fact]
+    public void Identical_hosts_swap_whole_loads_so_vms_stay_at_the_same_energy()
+    {
+        // a and b run on h1, c on h2; a placement that puts a and b on h3 and c on h1 moves all three, but h3's
+        // load can go to h1 and h1's to h2 (all three hosts identical): nothing moves, the energy is the same.
+        var d = TestInstances.Make([TestInstances.Host("h1"), TestInstances.Host("h2"), TestInstances.Host("h3")],
+            [new Vm("a", 2, 4096, "h1"), new Vm("b", 2, 4096, "h1"), new Vm("c", 2, 4096, "h2")], (_, _) => (1, 2048));
+        var p = PlacementProblem.From(d, ProfileBuilder.Build(d, WindowScheme.Hourly(), 100), new PlacementOptions(0, 10));
+        var moved = new Placement([2, 2, 0]);
+
+        var kept = Consolidator.Solving.HostRelabel.Apply(p, moved, new HashSet<int>());
+
+        Assert.Equal(p.CurrentPlacement(), kept);
+        Assert.Equal(Energy.WhPerDay(p, moved), Energy.WhPerDay(p, kept), 6);
+        // A load holding a VM that must stay put keeps its host (a is pinned to h3 here: the load stays there).
+        Assert.Equal(2, Consolidator.Solving.HostRelabel.Apply(p, new Placement([2, 2, 2]), new HashSet<int> { 0 })[0]);
+    }
+}
