@@ -16,6 +16,8 @@ public static class KeepInPlace
     /// <param name="targetHosts">Hosts a placement that ignores today's needs (first-fit's count).</param>
     public static IEnumerable<Placement> Candidates(PlacementProblem p, int targetHosts, IReadOnlySet<int>? stayPut = null)
     {
+        // Kept VMs are pinned before first-fit looks at spread, gather, cap or failover rules: not with those.
+        if (p.Rules.Couples) yield break;
         var ranked = KeepableHosts(p);
         if (ranked.Count == 0) yield break;
         var onHost = VmsByHost(p);
