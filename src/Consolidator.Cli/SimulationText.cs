@@ -21,15 +21,19 @@ internal static class SimulationText
         o.WriteLine(string.Format(inv, "methods: pre-copy {0}, post-copy {1}, hybrid {2} ({3}; {4}, {5})",
             s.PreCopy, s.PostCopy, s.Hybrid, MigrationMethods.Name(r.Options.Method), r.Options.Rules.Name, r.Options.Transport.Name));
         var worst = s.WorstDowntimeVm is { } v ? $" ({p.Vms[v].Id})" : "";
-        o.WriteLine(string.Format(inv, "worst downtime: {0:0} ms{1}, mean {2:0} ms; SLO {3:0} ms: {4}",
+        o.WriteLine(string.Format(inv, "worst downtime (stop): {0:0} ms{1}, mean {2:0} ms; SLO {3:0} ms judges {4}: {5}",
             s.WorstDowntimeSeconds * 1000, worst, s.MeanDowntimeSeconds * 1000, s.MaxDowntimeSeconds * 1000,
+            s.Slo == SloDowntime.Stop ? "the stop only" : $"the stop plus post-copy fault stalls (worst {s.WorstSloDowntimeSeconds * 1000:0} ms)",
             s.SloViolations == 0 ? "met by every migration" : $"{s.SloViolations} violation(s)"));
         o.WriteLine(string.Format(inv, "data moved: {0:0.0} GiB; migration energy {1:0.0} Wh (power model {2:0.0} Wh)",
             s.DataMovedGiB, s.MigrationEnergyWh, s.MigrationEnergyPowerModelWh));
         o.WriteLine(string.Format(inv, "energy per day: {0:0.00} kWh before -> {1:0.00} kWh after the migrations", s.EnergyKWhPerDayBefore, s.EnergyKWhPerDayAfter));
         o.WriteLine(string.Format(inv, "over capacity on the raw trace: {0:0.0} -> {1:0.0} host-hours ({2} -> {3} host(s)) in {4:0} h of trace",
             s.OverCapacity.HostHoursBefore, s.OverCapacity.HostHoursAfter, s.OverCapacity.HostsBefore, s.OverCapacity.HostsAfter, s.OverCapacity.TraceHours));
-        if (s.DegradedSeconds > 0) o.WriteLine(string.Format(inv, "post-copy: VMs ran degraded for {0} in all while their memory arrived", Duration(s.DegradedSeconds)));
+        if (s.DegradedSeconds > 0)
+            o.WriteLine(string.Format(inv, "post-copy: VMs ran degraded for {0} in all while their memory arrived, {1} of it blocked on page faults",
+                Duration(s.DegradedSeconds), Duration(s.FaultStallSeconds)));
+        if (s.Recovered > 0) o.WriteLine(string.Format(inv, "post-copy recovery: {0} migration(s) resumed by migrate-recover after a link failure", s.Recovered));
         WriteViolations(r, p, o);
         WriteFailures(r, p, o);
     }
@@ -38,17 +42,19 @@ internal static class SimulationText
     {
         var violations = r.Migrations.Where(m => SimulationJsonWriter.SloViolation(m, r.Options)).OrderByDescending(m => m.DowntimeSeconds).ToArray();
         if (violations.Length == 0) return;
-        o.WriteLine($"SLO VIOLATION: {violations.Length} migration(s) stop their VM longer than {r.Options.MaxDowntimeSeconds * 1000:0} ms:");
+        o.WriteLine($"SLO VIOLATION: {violations.Length} migration(s) pause their VM longer than {r.Options.MaxDowntimeSeconds * 1000:0} ms:");
         foreach (var m in violations.Take(ListedAtMost))
-            o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  - {0} {1} -> {2}: {3:0} ms by {4} ({5})",
-                p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, m.DowntimeSeconds * 1000, MigrationMethods.Name(m.Method), m.MethodReason));
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  - {0} {1} -> {2}: {3:0} ms stopped{4} by {5} ({6})",
+                p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, m.DowntimeSeconds * 1000,
+                m.FaultStallSeconds > 0 && r.Options.Slo == SloDowntime.StopAndStalls ? $" + {m.FaultStallSeconds * 1000:0} ms of fault stalls" : "",
+                MigrationMethods.Name(m.Method), m.MethodReason));
         if (violations.Length > ListedAtMost) o.WriteLine($"  ... and {violations.Length - ListedAtMost} more in simulation.csv");
     }
 
     private static void WriteFailures(SimulationResult r, PlacementProblem p, TextWriter o)
     {
         var s = r.Summary;
-        var failed = r.Migrations.Where(m => m.Status != MigrationStatus.Completed).ToArray();
+        var failed = r.Migrations.Where(m => m.Status is not (MigrationStatus.Completed or MigrationStatus.Recovered)).ToArray();
         if (failed.Length == 0) return;
         o.WriteLine(string.Format(CultureInfo.InvariantCulture,
             "FAILURES: {0} aborted, {1} restored from checkpoint ({2:0.###} s of state lost), {3} lost, {4} skipped; {5} VM(s) not on their planned host",

@@ -13,7 +13,8 @@ internal static class BenchChild
     /// before it is stopped: three times the limit plus two minutes.</summary>
     public static TimeSpan Patience(BenchCase c) => TimeSpan.FromSeconds(3 * c.SolverSeconds + 120);
 
-    public static BenchRow Run(BenchCase c, BenchSettings settings)
+    /// <param name="progress">Gets each line the child writes on stderr as it comes (its progress).</param>
+    public static BenchRow Run(BenchCase c, BenchSettings settings, Action<string>? progress = null)
     {
         var (program, leading) = Program();
         var start = new ProcessStartInfo(program)
@@ -28,7 +29,7 @@ internal static class BenchChild
         using var child = Process.Start(start);
         if (child is null) return c.Failed($"could not start {program}");
         var output = child.StandardOutput.ReadToEndAsync();
-        var errors = child.StandardError.ReadToEndAsync();
+        var errors = ForwardErrors(child, progress);
         if (!child.WaitForExit(Patience(c)))
         {
             child.Kill(entireProcessTree: true);
@@ -48,6 +49,18 @@ internal static class BenchChild
             return c.Failed($"the child process answered something that is not a row ({e.Message})");
         }
     }
+
+    /// <summary>Collects the child's stderr, handing each line to <paramref name="progress"/> as it arrives.</summary>
+    private static Task<string> ForwardErrors(Process child, Action<string>? progress) => Task.Run(() =>
+    {
+        var all = new System.Text.StringBuilder();
+        while (child.StandardError.ReadLine() is { } line)
+        {
+            all.Append(line).Append('\n');
+            progress?.Invoke(line);
+        }
+        return all.ToString();
+    });
 
     /// <summary>This program: the app host beside the CLI assembly when there is one, else the dotnet host
     /// running the assembly (as under a test runner without an app host).</summary>

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Consolidator.Benchmarks;
+using System.Collections.Immutable;
 using Consolidator.Datasets;
 using Consolidator.Importers;
 using Consolidator.Output;
+using Consolidator.Lab;
 using Consolidator.Planning;
 using Consolidator.Solving;
 
@@ -13,6 +15,7 @@ namespace Consolidator.Cli.Commands;
 internal static class BenchCommand
 {
     public const string OneName = "bench-one";
+    public const string LabCsvFile = "qemu-lab.csv";
     public const string CsvFile = "bench.csv", VectorPackingCsvFile = "bench-vector-packing.csv", JsonFile = "bench.json";
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -29,10 +32,14 @@ internal static class BenchCommand
         scripting.AddJsonTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
-            var settings = options.Settings(r);
             var dir = r.GetValue(outDir)!;
+            var settings = options.Settings(r);
             OutputSet.Check(dir, OutputKind.Bench);
-            var listed = BenchFamilies.Standard(settings, DatasetImporters.All).Select(f => f.Cases()).ToArray();
+            // The lab's children record their migrations in a scratch file unless --lab-csv names one; the
+            // scratch file joins this run's output set as qemu-lab.csv.
+            var labScratch = settings.LabCsv is null ? Path.Combine(Path.GetTempPath(), $"consolidator-lab-{Environment.ProcessId}.csv") : null;
+            settings = settings with { LabCsv = settings.LabCsv ?? labScratch };
+            var listed = Families(settings).Select(f => f.Cases()).ToArray();
             var cases = listed.SelectMany(l => l.Cases).ToArray();
             var skipped = listed.SelectMany(l => l.Skipped).ToArray();
             foreach (var s in skipped) stderr.WriteLine($"skipped: {s}");
@@ -42,7 +49,7 @@ internal static class BenchCommand
             {
                 stderr.WriteLine(string.Format(CultureInfo.InvariantCulture, "[{0}/{1}] {2}: {3}, solver limit {4:0.#} s",
                     i + 1, cases.Length, c.Id, c.Description, c.SolverSeconds));
-                var row = BenchChild.Run(c, settings);
+                var row = BenchChild.Run(c, settings, c.Family == QemuFamily.FamilyName ? line => stderr.WriteLine("        " + line) : null);
                 stderr.WriteLine("        " + Outcome(row));
                 rows.Add(row);
             }
@@ -53,7 +60,9 @@ internal static class BenchCommand
                 OutputFile.Text(CsvFile, w => BenchCsv.WriteRows(report, w)),
                 OutputFile.Text(VectorPackingCsvFile, w => BenchCsv.WriteVectorPacking(report, w)),
                 OutputFile.Text(JsonFile, w => w.Write(BenchJson.ToJson(report))),
+                .. labScratch is not null && File.Exists(labScratch) ? [OutputFile.Text(LabCsvFile, File.ReadAllText(labScratch))] : Array.Empty<OutputFile>(),
             ]);
+            if (labScratch is not null) File.Delete(labScratch);
             if (scripting.Json(r)) stdout.WriteLine(BenchJson.ToJson(report));
             else
             {
@@ -80,7 +89,7 @@ internal static class BenchCommand
             var settings = options.Settings(r);
             var wanted = r.GetValue(id)!;
             var family = wanted.Split('/')[0];
-            var found = BenchFamilies.Standard(settings, DatasetImporters.All)
+            var found = Families(settings)
                 .Where(f => f.Name == family)
                 .SelectMany(f => f.Cases().Cases)
                 .FirstOrDefault(c => c.Id == wanted)
@@ -122,6 +131,9 @@ internal static class BenchCommand
         : string.Format(CultureInfo.InvariantCulture, "{0} active hosts (lower bound {1}{2}) in {3:0.0} s, peak {4:0} MiB{5}",
             row.ActiveHosts, row.LowerBound, row.Optimum is { } o ? $", optimum {o}" : "", row.Seconds, row.PeakMemoryMib,
             row.BelowBound ? "  BELOW A KNOWN BOUND: a bug" : "");
+
+    private static ImmutableArray<IBenchFamily> Families(BenchSettings settings) =>
+        BenchFamilies.Standard(settings, DatasetImporters.All, new QemuFamily(settings));
 
     private static string? CpuInfo() => File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : null;
 }

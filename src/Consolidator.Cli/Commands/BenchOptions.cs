@@ -11,7 +11,7 @@ namespace Consolidator.Cli.Commands;
 internal sealed class BenchOptions
 {
     private readonly Option<bool> _full = new("--full") { Description = "Run every family at the issue's sizes and limits (planted K up to 4000 at 300 s, every vector packing instance of up to 200 items); takes hours" };
-    private readonly Option<string> _families = new("--family") { Description = $"Comma-separated families to run: {string.Join(", ", BenchFamilies.Names)} (default: all)" };
+    private readonly Option<string> _families = new("--family") { Description = $"Comma-separated families to run: {string.Join(", ", BenchFamilies.Names)}, qemu (default: all)" };
     private readonly Option<string> _shared = new("--shared") { Description = "The shared data folder holding datasets/ (skipped with a message when missing)", DefaultValueFactory = _ => Path.Combine("..", "shared") };
     private readonly Option<double?> _timeLimit = new("--time-limit") { Description = "Seconds for every instance (wall-clock for profiles and plan; with --deterministic, counted solver work), instead of each family's own limit" };
     private readonly Option<int> _seed = new("--seed") { Description = "Random seed of the generators and of CP-SAT", DefaultValueFactory = _ => 1 };
@@ -20,11 +20,15 @@ internal sealed class BenchOptions
     private readonly Option<string> _planted = new("--planted-hosts") { Description = "Comma-separated K of the planted instances (default 20,200; --full 20,200,2000,4000)" };
     private readonly Option<string> _generated = new("--generated-vms") { Description = "Comma-separated VM counts of the generated datasets (default 120,1000; --full 120,1000,5000)" };
     private readonly Option<int?> _vbpMaxItems = new("--vbp-max-items") { Description = "Vector packing instances of at most this many items (default: each class's smallest size; --full 200)" };
+    private readonly Option<string?> _labSet = new("--lab-set") { Description = "QEMU lab scenarios: smoke (one pre-copy, one post-copy), standard (the calibration matrix) or full (default: standard; --full: full)" };
+    private readonly Option<string?> _labScenarios = new("--lab-scenarios") { Description = "QEMU lab: only these comma-separated scenario ids of the set" };
+    private readonly Option<string?> _labGuest = new("--lab-guest") { Description = "QEMU lab: folder of the guest kernel and initramfs (default out/lab/qemu; built by lab/qemu/build-guest.sh when missing)" };
+    private readonly Option<string?> _labCsv = new("--lab-csv") { Description = "QEMU lab: CSV the measurements go to; a scenario's rows replace its earlier rows (default: qemu-lab.csv in --out)" };
     private readonly Option<int?> _vbpPerSize = new("--vbp-per-size") { Description = "Vector packing instances per class and size, indexes 0..N-1 (default 1; --full all 10)" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _deterministic, _planted, _generated, _vbpMaxItems, _vbpPerSize })
+        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _deterministic, _planted, _generated, _vbpMaxItems, _vbpPerSize, _labSet, _labScenarios, _labGuest, _labCsv })
             command.Options.Add(option);
     }
 
@@ -41,6 +45,10 @@ internal sealed class BenchOptions
         GeneratedVms = List(r.GetValue(_generated), "--generated-vms", Whole),
         VectorPackingMaxItems = r.GetValue(_vbpMaxItems),
         VectorPackingPerSize = r.GetValue(_vbpPerSize),
+        LabSet = r.GetValue(_labSet),
+        LabScenarios = List(r.GetValue(_labScenarios), "--lab-scenarios", (id, _) => id),
+        LabGuest = r.GetValue(_labGuest),
+        LabCsv = r.GetValue(_labCsv),
     };
 
     /// <summary>The arguments that make a child's <see cref="Settings"/> equal to <paramref name="s"/>.</summary>
@@ -58,6 +66,10 @@ internal sealed class BenchOptions
         if (!s.GeneratedVms.IsEmpty) { yield return "--generated-vms"; yield return string.Join(",", s.GeneratedVms); }
         if (s.VectorPackingMaxItems is { } m) { yield return "--vbp-max-items"; yield return m.ToString(inv); }
         if (s.VectorPackingPerSize is { } p) { yield return "--vbp-per-size"; yield return p.ToString(inv); }
+        if (s.LabSet is { } set) { yield return "--lab-set"; yield return set; }
+        if (!s.LabScenarios.IsEmpty) { yield return "--lab-scenarios"; yield return string.Join(",", s.LabScenarios); }
+        if (s.LabGuest is { } guest) { yield return "--lab-guest"; yield return guest; }
+        if (s.LabCsv is { } csv) { yield return "--lab-csv"; yield return csv; }
     }
 
     private static ImmutableArray<T> List<T>(string? text, string option, Func<string, string, T> parse) =>

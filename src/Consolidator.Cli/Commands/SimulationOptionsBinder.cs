@@ -18,12 +18,18 @@ internal sealed class SimulationOptionsBinder(bool withMethod = true)
     private readonly Option<double> _failLink = new("--fail-link") { Description = "Probability that a migration's link fails while it runs (seeded by --fault-seed)", DefaultValueFactory = _ => 0 };
     private readonly Option<double?> _failAt = new("--fail-at") { Description = "Scripted failure: every migration in progress this many seconds after the plan starts loses its link" };
     private readonly Option<double?> _checkpoint = new("--checkpoint-interval") { Description = "Seconds between VM checkpoints; a post-copy VM whose link fails is restored from the last one instead of lost" };
+    private readonly Option<double?> _maxBandwidth = new("--max-bandwidth") { Description = "QEMU max-bandwidth in MiB/s for the live phase (default: unlimited, as libvirt and Nova set it)" };
+    private readonly Option<int> _streams = new("--streams") { Description = "Parallel migration streams (QEMU multifd-channels); 1 = the plain single stream", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _compressionThreads = new("--compression-threads") { Description = "Compression threads, each compressing --compression-mib-s", DefaultValueFactory = _ => 1 };
+    private readonly Option<string> _slo = new("--slo-downtime") { Description = "What the downtime SLO judges: stop (the VM's pause) or stop+stalls (plus post-copy page-fault stalls)", DefaultValueFactory = _ => "stop+stalls" };
+    private readonly Option<double?> _recovery = new("--postcopy-recovery") { Description = "Seconds after which a link that failed in post-copy is back and migrate-recover resumes the migration (default: no recovery, the VM is lost)" };
+    private readonly Option<double?> _precopyTimeout = new("--precopy-timeout") { Description = "Seconds after which a pre-copy guest is suspended to finish (libvirt --timeout with the suspend action); default 150 s per GiB of memory" };
     private readonly Option<int> _faultSeed = new("--fault-seed") { Description = "Seed of the link-failure draws", DefaultValueFactory = _ => 1 };
 
     public IEnumerable<Option> All => (withMethod ? [_method] : Array.Empty<Option>()).Concat(
     [
         _maxDowntime, _hypervisor, _link, _nic, _concurrent, _hybridRounds, _compressionRatio, _compressionRate,
-        _failLink, _failAt, _checkpoint, _faultSeed,
+        _failLink, _failAt, _checkpoint, _faultSeed, _maxBandwidth, _streams, _compressionThreads, _slo, _recovery, _precopyTimeout,
     ]);
 
     public void AddTo(Command command)
@@ -39,11 +45,20 @@ internal sealed class SimulationOptionsBinder(bool withMethod = true)
             MaxDowntimeSeconds: r.GetValue(_maxDowntime) / 1000,
             StopRules: PreCopyStopRules.Parse(r.GetValue(_hypervisor)!),
             Link: LinkProfile.Parse(r.GetValue(_link)!),
-            Compression: ratio == 1 ? PageCompression.None : new PageCompression(ratio, r.GetValue(_compressionRate)),
+            Compression: ratio == 1 ? PageCompression.None : new PageCompression(ratio, r.GetValue(_compressionRate), r.GetValue(_compressionThreads)),
             DefaultNicGbps: r.GetValue(_nic),
             MaxConcurrentPerHost: r.GetValue(_concurrent),
             HybridRounds: r.GetValue(_hybridRounds),
-            Faults: new FaultOptions(r.GetValue(_failLink), r.GetValue(_failAt), r.GetValue(_checkpoint), r.GetValue(_faultSeed)));
+            Faults: new FaultOptions(r.GetValue(_failLink), r.GetValue(_failAt), r.GetValue(_checkpoint), r.GetValue(_faultSeed), r.GetValue(_recovery)),
+            MaxBandwidthMibPerSecond: r.GetValue(_maxBandwidth),
+            Streams: r.GetValue(_streams),
+            Slo: r.GetValue(_slo)!.Trim().ToLowerInvariant() switch
+            {
+                "stop" => SloDowntime.Stop,
+                "stop+stalls" => SloDowntime.StopAndStalls,
+                var other => throw new FormatException($"--slo-downtime must be 'stop' or 'stop+stalls', not '{other}'"),
+            },
+            PreCopyTimeoutSeconds: r.GetValue(_precopyTimeout));
         options.Validate();
         return options;
     }

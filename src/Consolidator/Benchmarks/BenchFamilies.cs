@@ -11,13 +11,15 @@ public static class BenchFamilies
 
     /// <summary>The families <paramref name="settings"/> select (all when it names none).</summary>
     /// <param name="importers">The dataset formats the shared-datasets family may read.</param>
-    public static ImmutableArray<IBenchFamily> Standard(BenchSettings settings, IReadOnlyList<IDatasetImporter> importers)
+    /// <param name="more">Families defined outside this library (the QEMU lab), run after the others.</param>
+    public static ImmutableArray<IBenchFamily> Standard(BenchSettings settings, IReadOnlyList<IDatasetImporter> importers, params IBenchFamily[] more)
     {
         settings.Validate();
-        var unknown = settings.Families.Where(f => !Names.Contains(f)).ToArray();
+        var names = Names.Concat(more.Select(f => f.Name)).ToArray();
+        var unknown = settings.Families.Where(f => !names.Contains(f)).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentOutOfRangeException(nameof(settings.Families), string.Join(",", unknown),
-                $"--family must name some of: {string.Join(", ", Names)} (not '{string.Join(",", unknown)}')");
+                $"--family must name some of: {string.Join(", ", names)} (not '{string.Join(",", unknown)}')");
         IBenchFamily[] all =
         [
             new PlantedFamily(settings),
@@ -25,6 +27,7 @@ public static class BenchFamilies
             new SharedDatasetsFamily(settings, importers),
             new VectorPackingFamily(settings),
             new ThroughputFamily(settings),
+            .. more,
         ];
         return [.. all.Where(f => settings.Families.IsEmpty || settings.Families.Contains(f.Name))];
     }

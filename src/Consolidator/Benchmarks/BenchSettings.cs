@@ -41,6 +41,18 @@ public sealed record BenchSettings
     /// <summary>Vector packing: instances per class and size (indexes 0 to N-1); null = 1 (quick) or all (full).</summary>
     public int? VectorPackingPerSize { get; init; }
 
+    /// <summary>QEMU lab: which scenario set to run (smoke, standard; --full: full); null = standard or full.</summary>
+    public string? LabSet { get; init; }
+
+    /// <summary>QEMU lab: only these scenarios of the set (by id); empty = all.</summary>
+    public ImmutableArray<string> LabScenarios { get; init; } = [];
+
+    /// <summary>QEMU lab: the folder holding the guest (vmlinuz, initramfs.gz); built by lab/qemu/build-guest.sh when missing.</summary>
+    public string? LabGuest { get; init; }
+
+    /// <summary>QEMU lab: the CSV the measurements go to (rows of a scenario replace that scenario's earlier rows).</summary>
+    public string? LabCsv { get; init; }
+
     /// <summary>The solver limit for an instance whose own limit is <paramref name="quick"/> or <paramref name="full"/>.</summary>
     public double Limit(double quick, double full) => TimeLimitSeconds ?? (Full ? full : quick);
 
@@ -60,6 +72,8 @@ public sealed record BenchSettings
             throw new ArgumentOutOfRangeException(nameof(GeneratedVms), string.Join(",", GeneratedVms), "--generated-vms must list whole numbers of at least 1");
         if (VectorPackingMaxItems is < 1)
             throw new ArgumentOutOfRangeException(nameof(VectorPackingMaxItems), VectorPackingMaxItems, "--vbp-max-items must be at least 1");
+        if (LabSet is not (null or "smoke" or "standard" or "full"))
+            throw new ArgumentOutOfRangeException(nameof(LabSet), LabSet, "--lab-set must be smoke, standard or full");
         if (VectorPackingPerSize is < 1)
             throw new ArgumentOutOfRangeException(nameof(VectorPackingPerSize), VectorPackingPerSize, "--vbp-per-size must be at least 1");
     }

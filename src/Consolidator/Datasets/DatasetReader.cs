@@ -22,6 +22,12 @@ public static class DatasetReader
     /// <summary>Optional vms.csv column: page-dirtying rate in MiB/s (&gt;= 0).</summary>
     public const string DirtyRateColumn = "dirty_rate_mib_s";
 
+    /// <summary>Optional vms.csv columns of the dirty model: working set (MiB), hot and cold dirty rates (MiB/s).</summary>
+    public const string WssColumn = "wss_mib", HotDirtyColumn = "hot_dirty_mib_s", ColdDirtyColumn = "cold_dirty_mib_s";
+
+    /// <summary>Optional usage.csv column: share of the VM's allocated memory that reads as zero, in [0, 1].</summary>
+    public const string ZeroFractionColumn = "zero_fraction";
+
     public static Dataset Read(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -105,7 +111,8 @@ public static class DatasetReader
         using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
         int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
             current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn),
-            qos = file.OptionalColumn(QosClasses.Column);
+            qos = file.OptionalColumn(QosClasses.Column),
+            wss = file.OptionalColumn(WssColumn), hot = file.OptionalColumn(HotDirtyColumn), cold = file.OptionalColumn(ColdDirtyColumn);
         var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
         var vms = ImmutableArray.CreateBuilder<Vm>();
         var lines = new List<int>();
@@ -118,13 +125,24 @@ public static class DatasetReader
             var host = file.Text(current);
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
-            vms.Add(new Vm(vmId, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores),
+            var vm = new Vm(vmId, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores),
                 file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
                 host.Length > 0 ? host : null)
             {
                 DirtyRateMibPerSecond = file.OptionalNumber(dirty, positive: false),
                 Qos = Qos(file, qos),
-            });
+                WssMib = file.OptionalNumber(wss, positive: true),
+                HotDirtyMibPerSecond = file.OptionalNumber(hot, positive: false),
+                ColdDirtyMibPerSecond = file.OptionalNumber(cold, positive: false),
+            };
+            if (vm.WssMib > vm.MemoryMib)
+                throw file.Error(wss, $"wss_mib must not exceed memory_mib ({file.Text(memory)})", file.Text(wss));
+            if ((vm.HotDirtyMibPerSecond ?? 0) > 0 && vm.WssMib is null)
+                throw file.Error(hot, "hot_dirty_mib_s needs wss_mib: the hot class rewrites the working set", file.Text(hot));
+            if (vm.DirtyRateMibPerSecond is { } total && (vm.HotDirtyMibPerSecond is not null || vm.ColdDirtyMibPerSecond is not null)
+                && Math.Abs((vm.HotDirtyMibPerSecond ?? 0) + (vm.ColdDirtyMibPerSecond ?? 0) - total) > 0.01 * Math.Max(1, total))
+                throw file.Error(dirty, "dirty_rate_mib_s must equal hot_dirty_mib_s + cold_dirty_mib_s when all are given", file.Text(dirty));
+            vms.Add(vm);
             lines.Add(file.Line);
         }
         if (vms.Count == 0)
@@ -148,7 +166,7 @@ public static class DatasetReader
         using (var file = DatasetFile.Open(path, "timestamp", "vm_id", "cpu_cores", "memory_mib"))
         {
             int time = file.Column("timestamp"), id = file.Column("vm_id"), cpu = file.Column("cpu_cores"),
-                memory = file.Column("memory_mib");
+                memory = file.Column("memory_mib"), zero = file.OptionalColumn(ZeroFractionColumn);
             // Looked up by span so that millions of rows do not each allocate an id string.
             var lookup = vms.Index.GetAlternateLookup<ReadOnlySpan<char>>();
             while (file.Read())
@@ -157,7 +175,13 @@ public static class DatasetReader
                 if (vmId.IsEmpty) throw file.Error(id, "empty vm_id", "");
                 if (!lookup.TryGetValue(vmId, out var vm))
                     throw file.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}", vmId.ToString());
-                series[vm].Add(file.UnixSeconds(time), file.Sample(cpu, PlacementProblem.MaxCores), file.Sample(memory, PlacementProblem.MaxMib));
+                var at = file.UnixSeconds(time);
+                series[vm].Add(at, file.Sample(cpu, PlacementProblem.MaxCores), file.Sample(memory, PlacementProblem.MaxMib));
+                if (zero >= 0 && file.OptionalNumber(zero, positive: false) is { } z)
+                {
+                    if (z > 1) throw file.Error(zero, "zero_fraction must be between 0 and 1", file.Text(zero));
+                    series[vm].NoteZeroFraction(at, z);
+                }
             }
         }
 

@@ -69,23 +69,23 @@ public static class DatasetWriter
         }
     }
 
-    /// <summary>vms.csv; dirty_rate_mib_s appears only when some VM has one.</summary>
+    /// <summary>vms.csv; each optional column (dirty_rate_mib_s, qos, wss_mib, hot_dirty_mib_s, cold_dirty_mib_s)
+    /// appears only when some VM has a value for it.</summary>
     public static void WriteVms(TextWriter writer, IReadOnlyList<Vm> vms)
     {
-        var dirty = vms.Any(v => v.DirtyRateMibPerSecond is not null);
-        var qos = vms.Any(v => v.Qos is not null);
+        (string Name, Func<Vm, string?> Value)[] optional =
+        [
+            (DatasetReader.DirtyRateColumn, v => v.DirtyRateMibPerSecond is { } x ? Optional(x) : null),
+            (QosClasses.Column, v => v.Qos is { } q ? QosClasses.Name(q) : null),
+            (DatasetReader.WssColumn, v => v.WssMib is { } x ? Optional(x) : null),
+            (DatasetReader.HotDirtyColumn, v => v.HotDirtyMibPerSecond is { } x ? Optional(x) : null),
+            (DatasetReader.ColdDirtyColumn, v => v.ColdDirtyMibPerSecond is { } x ? Optional(x) : null),
+        ];
+        var present = optional.Where(c => vms.Any(v => c.Value(v) is not null)).ToArray();
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
-        List<string> header = ["vm_id", "vcpus", "memory_mib", "current_host"];
-        if (dirty) header.Add(DatasetReader.DirtyRateColumn);
-        if (qos) header.Add(QosClasses.Column);
-        csv.WriteRecord([.. header]);
+        csv.WriteRecord([.. new[] { "vm_id", "vcpus", "memory_mib", "current_host" }, .. present.Select(c => c.Name)]);
         foreach (var v in vms)
-        {
-            List<string> row = [v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? ""];
-            if (dirty) row.Add(Optional(v.DirtyRateMibPerSecond));
-            if (qos) row.Add(v.Qos is { } q ? QosClasses.Name(q) : "");
-            csv.WriteRecord([.. row]);
-        }
+            csv.WriteRecord([.. new[] { v.Id, Number(v.Vcpus), Number(v.MemoryMib), v.CurrentHost ?? "" }, .. present.Select(c => c.Value(v) ?? "")]);
     }
 
     /// <summary>Starts a dataset whose usage rows are written as they arrive and whose inventory is known

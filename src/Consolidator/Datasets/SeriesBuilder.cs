@@ -11,7 +11,18 @@ internal sealed class SeriesBuilder
     private double[] _memory = new double[16];
     private bool _inOrder = true;
 
+    private long _zeroAt = long.MinValue;
+    private double? _zeroFraction;
+
     public int Count { get; private set; }
+
+    /// <summary>Keeps the zero fraction of the latest sample that gives one (a later row wins a tie).</summary>
+    public void NoteZeroFraction(long unixSeconds, double fraction)
+    {
+        if (unixSeconds < _zeroAt) return;
+        _zeroAt = unixSeconds;
+        _zeroFraction = fraction;
+    }
 
     public void Add(long unixSeconds, double cpuCores, double memoryMib)
     {
@@ -32,7 +43,7 @@ internal sealed class SeriesBuilder
     public VmSeries ToSeries()
     {
         var n = Count;
-        if (_inOrder) return new VmSeries(_times[..n], _cpu[..n], _memory[..n]);
+        if (_inOrder) return new VmSeries(_times[..n], _cpu[..n], _memory[..n]) { LastZeroFraction = _zeroFraction };
 
         var times = _times[..n];
         var order = new int[n];
@@ -53,6 +64,6 @@ internal sealed class SeriesBuilder
             cpu[i] = _cpu[order[i]];
             memory[i] = _memory[order[i]];
         }
-        return new VmSeries(times, cpu, memory);
+        return new VmSeries(times, cpu, memory) { LastZeroFraction = _zeroFraction };
     }
 }

@@ -12,4 +12,15 @@ public sealed record Vm(string Id, double Vcpus, double MemoryMib, string? Curre
     /// <summary>The QoS class vms.csv gives (column <c>qos</c>); null when it gives none, and the class follows
     /// from when the VM is busy (see <c>Allocation.Qos.Of</c>).</summary>
     public QosClass? Qos { get; init; }
+
+    /// <summary>Working set in MiB (vms.csv <c>wss_mib</c>): memory the guest reads or writes within a few
+    /// seconds. Post-copy faults on it; with a hot dirty rate, the hot set cycles over it.</summary>
+    public double? WssMib { get; init; }
+
+    /// <summary>MiB/s of the working set rewritten (vms.csv <c>hot_dirty_mib_s</c>): the hot class of the
+    /// two-class dirty model.</summary>
+    public double? HotDirtyMibPerSecond { get; init; }
+
+    /// <summary>MiB/s of cold pages dirtied outside the working set (vms.csv <c>cold_dirty_mib_s</c>).</summary>
+    public double? ColdDirtyMibPerSecond { get; init; }
 }

@@ -23,6 +23,7 @@ public static class Names
         MigrationStatus.Restored => "restored",
         MigrationStatus.Lost => "lost",
         MigrationStatus.Skipped => "skipped",
+        MigrationStatus.Recovered => "recovered",
         _ => "completed",
     };
 

@@ -44,6 +44,11 @@ public static class SimulationJsonWriter
         NumberOrNull(json, "fail_at_s", o.FaultPlan.FailAtSeconds);
         NumberOrNull(json, "checkpoint_interval_s", o.FaultPlan.CheckpointIntervalSeconds);
         json.WriteNumber("fault_seed", o.FaultPlan.Seed);
+        NumberOrNull(json, "postcopy_recovery_s", o.FaultPlan.RecoverySeconds);
+        Number(json, "qemu_downtime_limit_ms", o.QemuDowntimeLimit * 1000);
+        NumberOrNull(json, "max_bandwidth_mib_s", o.MaxBandwidthMibPerSecond);
+        json.WriteNumber("streams", o.Streams);
+        json.WriteString("slo_judges", SloName(o.Slo));
         json.WriteEndObject();
     }
 
@@ -59,6 +64,9 @@ public static class SimulationJsonWriter
         Number(json, "mean_downtime_ms", s.MeanDowntimeSeconds * 1000);
         Number(json, "max_downtime_ms", s.MaxDowntimeSeconds * 1000);
         json.WriteNumber("slo_violations", s.SloViolations);
+        json.WriteString("slo_judges", SloName(s.Slo));
+        Number(json, "worst_slo_downtime_ms", s.WorstSloDowntimeSeconds * 1000);
+        Number(json, "fault_stall_s", s.FaultStallSeconds);
         json.WriteNumber("non_converging", s.NonConverging);
         json.WriteStartObject("methods");
         json.WriteNumber("precopy", s.PreCopy);
@@ -76,6 +84,7 @@ public static class SimulationJsonWriter
         json.WriteNumber("restored", s.Restored);
         json.WriteNumber("lost", s.Lost);
         json.WriteNumber("skipped", s.Skipped);
+        json.WriteNumber("recovered", s.Recovered);
         Number(json, "lost_state_s", s.LostStateSeconds);
         json.WriteNumber("vms_off_target", s.VmsOffTarget);
         json.WriteEndObject();
@@ -89,6 +98,9 @@ public static class SimulationJsonWriter
         Number(json, "peak_nic_utilisation", s.PeakNicUtilisation);
         json.WriteEndObject();
     }
+
+    /// <summary>What the SLO judges, as simulation.json spells it.</summary>
+    public static string SloName(SloDowntime slo) => slo == SloDowntime.Stop ? "stop" : "stop+stalls";
 
     private static void WriteStages(Utf8JsonWriter json, SimulationResult r)
     {
@@ -138,6 +150,7 @@ public static class SimulationJsonWriter
             Number(json, "energy_j", m.EnergyJoules);
             Number(json, "power_model_energy_j", m.PowerModelJoules);
             Number(json, "compression_cpu_s", m.CompressionCpuSeconds);
+            NumberOrNull(json, "timeout_s", m.TimeoutSeconds);
             if (m.Note is { } note) json.WriteString("note", note); else json.WriteNull("note");
             json.WriteEndObject();
         }
@@ -145,7 +158,7 @@ public static class SimulationJsonWriter
     }
 
     public static bool SloViolation(VmMigrationResult m, SimulationOptions o) =>
-        m.DowntimeSeconds > o.MaxDowntimeSeconds + MethodChoice.DowntimeToleranceSeconds;
+        m.SloDowntimeSeconds(o.Slo) > o.MaxDowntimeSeconds + MethodChoice.DowntimeToleranceSeconds;
 
     // Rounded as in plan.json: three decimals hide float noise and are below every figure's precision.
     private static void Number(Utf8JsonWriter json, string name, double value) => json.WriteNumber(name, Math.Round(value, 3));

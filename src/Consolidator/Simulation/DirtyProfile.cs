@@ -41,6 +41,19 @@ public sealed record DirtyProfile(double HotSetMib, double HotRewriteSeconds, do
         if (ColdRateMibPerSecond > 0) yield return Math.Max(0, memoryMib - HotSetMib) / ColdRateMibPerSecond;
     }
 
+    /// <summary>The guest rewrites its working set of <paramref name="wssMib"/> at <paramref name="hotMibPerSecond"/>
+    /// of distinct pages per second, cycling over it (so the hot set is the working set, rewritten every
+    /// wss/hot seconds), and dirties cold pages elsewhere at <paramref name="coldMibPerSecond"/>. This is what
+    /// the lab's guest program does.</summary>
+    public static DirtyProfile OverWorkingSet(double wssMib, double hotMibPerSecond, double coldMibPerSecond)
+    {
+        if (!(wssMib >= 0) || !(hotMibPerSecond >= 0) || !(coldMibPerSecond >= 0) || double.IsInfinity(wssMib + hotMibPerSecond + coldMibPerSecond))
+            throw new ArgumentOutOfRangeException(nameof(hotMibPerSecond), hotMibPerSecond, "the working set and dirty rates must be finite numbers >= 0");
+        return hotMibPerSecond > 0 && wssMib > 0
+            ? new DirtyProfile(wssMib, wssMib / hotMibPerSecond, coldMibPerSecond)
+            : new DirtyProfile(0, DefaultHotRewriteSeconds, coldMibPerSecond);
+    }
+
     /// <summary>A profile of the given total rate in the shape of the measured 50K profile: 55 % of the rate
     /// rewrites a hot set in 2 s, the rest dirties cold pages.</summary>
     public static DirtyProfile FromRate(double mibPerSecond)

@@ -8,11 +8,16 @@ namespace Consolidator.Simulation;
 /// VM whose link fails after it resumed on the destination is lost without a checkpoint; with one, it is
 /// restored on its source with the state since the last checkpoint lost.</param>
 /// <param name="Seed">Seed of the failure draws; the same seed gives the same failures.</param>
+/// <param name="RecoverySeconds">Post-copy recovery (QEMU's postcopy-paused state and migrate-recover): a link
+/// that fails during post-copy comes back after this long and the migration resumes where it stopped; the
+/// VM, running on its destination, blocks on missing pages meanwhile. Null: no recovery, the VM is lost
+/// (or restored from a checkpoint).</param>
 public sealed record FaultOptions(
     double LinkFailureProbability = 0,
     double? FailAtSeconds = null,
     double? CheckpointIntervalSeconds = null,
-    int Seed = 1)
+    int Seed = 1,
+    double? RecoverySeconds = null)
 {
     public static readonly FaultOptions None = new();
 
@@ -26,5 +31,7 @@ public sealed record FaultOptions(
             throw new ArgumentOutOfRangeException(nameof(FailAtSeconds), t, "--fail-at must be a time >= 0 in seconds");
         if (CheckpointIntervalSeconds is { } c && (!(c > 0) || double.IsInfinity(c)))
             throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalSeconds), c, "--checkpoint-interval must be a positive number of seconds");
+        if (RecoverySeconds is { } r && (!(r >= 0) || r > SimulationOptions.LongestMigrationSeconds))
+            throw new ArgumentOutOfRangeException(nameof(RecoverySeconds), r, "--postcopy-recovery must be a number of seconds between 0 and a year");
     }
 }

@@ -1,16 +1,17 @@
 namespace Consolidator.Simulation;
 
 /// <summary>One migration alone on a link of constant bandwidth: what the models predict for it.</summary>
-/// <param name="TotalSeconds">From the first page sent to the last page on the destination.</param>
+/// <param name="TotalSeconds">From the start (setup included) to the last page on the destination.</param>
 /// <param name="DowntimeSeconds">How long the VM was stopped.</param>
-/// <param name="PageMib">Memory and state data moved, before compression.</param>
-/// <param name="WireMib">Data on the wire, after compression.</param>
-/// <param name="Rounds">Pre-copy rounds begun (0 for post-copy).</param>
-/// <param name="Converged">Pre-copy met the stop threshold; false when a cap forced the stop. Post-copy
-/// always converges.</param>
+/// <param name="PageMib">Page and state data moved, before compression (zero pages excluded).</param>
+/// <param name="WireMib">Data on the wire: after compression, with page headers and zero-page markers.</param>
+/// <param name="Rounds">Dirty-log syncs (QEMU's dirty-sync-count) or Xen iterations; 1 for post-copy.</param>
+/// <param name="Converged">Pre-copy met its stop condition; false when a cap or the timeout forced the
+/// stop. Post-copy always converges.</param>
 /// <param name="PendingAtStopMib">Dirty memory left when the VM stopped (pre-copy) or switched (hybrid).</param>
 /// <param name="DegradedSeconds">Time the VM ran on the destination before all its memory arrived.</param>
 /// <param name="FaultStallSeconds">Estimated time the VM waited on network page faults in that phase.</param>
+/// <param name="TimeoutSeconds">The libvirt timeout (suspend action) the migration was planned with; null: none.</param>
 public sealed record MigrationOutcome(
     MigrationMethod Method,
     double TotalSeconds,
@@ -21,7 +22,12 @@ public sealed record MigrationOutcome(
     bool Converged,
     double PendingAtStopMib,
     double DegradedSeconds,
-    double FaultStallSeconds);
+    double FaultStallSeconds,
+    double? TimeoutSeconds = null)
+{
+    /// <summary>The pause the SLO judges under <paramref name="slo"/>.</summary>
+    public double SloDowntimeSeconds(SloDowntime slo) => DowntimeSeconds + (slo == SloDowntime.StopAndStalls ? FaultStallSeconds : 0);
+}
 
 public static class LiveMigration
 {
@@ -31,27 +37,27 @@ public static class LiveMigration
     {
         if (!(wireMibPerSecond > 0) || double.IsInfinity(wireMibPerSecond))
             throw new ArgumentOutOfRangeException(nameof(wireMibPerSecond), wireMibPerSecond, "bandwidth must be a positive number of MiB/s");
-        var rate = options.Compress.PageRate(wireMibPerSecond);
-        var process = new MigrationProcess(vm, method, options);
-        // Each step ends a phase or a round, and rounds are capped, so this ends; the bound guards a model bug.
+        var process = new MigrationProcess(vm, method, options, wireMibPerSecond);
+        // Each step ends a phase, a sync or an iteration, all of them bounded; the guard catches a model bug.
         for (var step = 0; !process.IsDone; step++)
         {
-            if (step > 100_000) throw new InvalidOperationException("the migration model did not finish; this is a bug");
-            process.Advance(process.NextDelay(rate), rate);
-            process.Step(rate);
+            if (step > 1_000_000) throw new InvalidOperationException("the migration model did not finish; this is a bug");
+            process.Advance(process.NextDelay(wireMibPerSecond), wireMibPerSecond);
+            process.Step(wireMibPerSecond);
         }
-        return Outcome(process, options);
+        return Outcome(process);
     }
 
-    internal static MigrationOutcome Outcome(MigrationProcess p, SimulationOptions options) => new(
+    internal static MigrationOutcome Outcome(MigrationProcess p) => new(
         p.Method,
         p.Elapsed,
         p.DowntimeSeconds,
         p.MovedMib,
-        options.Compress.WireMib(p.MovedMib),
-        p.Method == MigrationMethod.PostCopy ? 0 : p.Rounds,
+        p.WireMib,
+        p.Syncs,
         !p.Forced,
         p.PendingAtStopMib,
         p.DegradedSeconds,
-        p.FaultStallSeconds);
+        p.FaultStallSeconds,
+        p.TimeoutSeconds);
 }

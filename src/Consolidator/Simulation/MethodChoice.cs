@@ -15,7 +15,7 @@ public static class MethodChoice
     /// <summary>Hybrid is worth its first pass when that pass leaves at most this share of memory dirty.</summary>
     public const double HybridPendingShare = 0.5;
 
-    /// <summary>Slack on the downtime comparison: a converged QEMU pre-copy lands on the target exactly.</summary>
+    /// <summary>Slack on downtime comparisons (rounding).</summary>
     public const double DowntimeToleranceSeconds = 1e-9;
 
     public static MethodDecision Choose(VmMigrationInputs vm, double wireMibPerSecond, SimulationOptions options)
@@ -31,20 +31,28 @@ public static class MethodChoice
             return new(method, $"--method {MigrationMethods.Name(method)}", LiveMigration.Run(vm, method, wireMibPerSecond, options));
 
         var pre = LiveMigration.Run(vm, MigrationMethod.PreCopy, wireMibPerSecond, options);
-        var pageRate = options.Compress.PageRate(wireMibPerSecond);
+        var rate = Math.Min(wireMibPerSecond, options.StreamsCapMibPerSecond);
         if (pre.Converged && pre.DowntimeSeconds <= options.MaxDowntimeSeconds + DowntimeToleranceSeconds)
-            return new(MigrationMethod.PreCopy, F("at the expected {0:0.#} MiB/s pre-copy converges in {1} round(s) with {2:0} ms of downtime",
-                pageRate, pre.Rounds, pre.DowntimeSeconds * 1000), pre);
+            return new(MigrationMethod.PreCopy, F("at the expected {0:0.#} MiB/s pre-copy converges after {1} dirty-log sync(s) with {2:0} ms of downtime",
+                rate, pre.Rounds, pre.DowntimeSeconds * 1000), pre);
 
         var why = pre.Converged
-            ? F("at the expected {0:0.#} MiB/s pre-copy would stop the VM for {1:0} ms, over the {2:0} ms target", pageRate, pre.DowntimeSeconds * 1000, options.MaxDowntimeSeconds * 1000)
-            : F("pre-copy does not converge (dirties {0:0.#} MiB/s against the expected {1:0.#} MiB/s of bandwidth; after {2} round(s) it would stop the VM for {3:0} ms)",
-                vm.Dirty.RateMibPerSecond, pageRate, pre.Rounds, pre.DowntimeSeconds * 1000);
+            ? F("at the expected {0:0.#} MiB/s pre-copy would stop the VM for {1:0} ms, over the {2:0} ms target", rate, pre.DowntimeSeconds * 1000, options.MaxDowntimeSeconds * 1000)
+            : F("pre-copy does not converge (dirties {0:0.#} MiB/s against the expected {1:0.#} MiB/s of bandwidth; the timeout would suspend the VM for {2:0} ms)",
+                vm.Dirty.RateMibPerSecond, rate, pre.DowntimeSeconds * 1000);
         var hybrid = LiveMigration.Run(vm, MigrationMethod.Hybrid, wireMibPerSecond, options);
-        if (hybrid.PendingAtStopMib <= HybridPendingShare * vm.MemoryMib)
-            return new(MigrationMethod.Hybrid, why + F("; hybrid: {0} pre-copy round(s), then post-copy pulls {1:0} MiB", options.HybridRounds, hybrid.PendingAtStopMib), hybrid);
         var post = LiveMigration.Run(vm, MigrationMethod.PostCopy, wireMibPerSecond, options);
-        return new(MigrationMethod.PostCopy, why + F("; post-copy: a pre-copy pass would leave {0:0} of {1:0} MiB dirty", hybrid.PendingAtStopMib, vm.MemoryMib), post);
+        var slo = options.Slo;
+        // Of the two that resume the VM on its destination, the one whose judged pause is shorter; hybrid on
+        // a tie, since it leaves less to pull (a shorter window in which a link failure matters).
+        var pick = hybrid.PendingAtStopMib <= HybridPendingShare * vm.MemoryMib && hybrid.SloDowntimeSeconds(slo) <= post.SloDowntimeSeconds(slo) + DowntimeToleranceSeconds
+            ? hybrid : post;
+        var judged = slo == SloDowntime.StopAndStalls ? " (stop plus fault stalls)" : "";
+        if (pre.SloDowntimeSeconds(slo) < pick.SloDowntimeSeconds(slo) && pre.Converged)
+            return new(MigrationMethod.PreCopy, why + F("; kept: post-copy and hybrid would pause it longer{0}", judged), pre);
+        return pick == hybrid
+            ? new(MigrationMethod.Hybrid, why + F("; hybrid: {0} pre-copy pass(es), then post-copy pulls {1:0} MiB; pause {2:0} ms{3}", options.HybridRounds, hybrid.PendingAtStopMib, hybrid.SloDowntimeSeconds(slo) * 1000, judged), hybrid)
+            : new(MigrationMethod.PostCopy, why + F("; post-copy: a pre-copy pass would leave {0:0} of {1:0} MiB dirty; pause {2:0} ms{3}", hybrid.PendingAtStopMib, vm.MemoryMib, post.SloDowntimeSeconds(slo) * 1000, judged), post);
     }
 
     private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);

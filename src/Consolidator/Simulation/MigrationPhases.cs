@@ -1,13 +1,30 @@
 namespace Consolidator.Simulation;
 
-/// <summary>What one VM brings to its migration: memory to move, how it dirties it, and the CPU and device
-/// state sent while it is stopped.</summary>
-public sealed record VmMigrationInputs(double MemoryMib, DirtyProfile Dirty, double DeviceStateMib);
+/// <summary>What one VM brings to its migration: memory to move, how much of it is zero pages, how it
+/// dirties it, what it touches, and the CPU and device state sent while it is stopped.</summary>
+/// <param name="MemoryMib">The guest's memory (allocated): QEMU's bitmap covers all of it.</param>
+/// <param name="Dirty">How the guest dirties memory while it runs.</param>
+/// <param name="DeviceStateMib">CPU and device state sent while the VM is stopped.</param>
+/// <param name="ZeroMib">Memory that reads as zero (never touched, or freed and zeroed): QEMU sends a marker
+/// instead of the page. From usage.csv: allocated minus memory in use, or zero_fraction x allocated.</param>
+/// <param name="WorkingSetMib">Memory the guest reads or writes in a short while: what post-copy faults on
+/// (vms.csv wss_mib); null: the hot set of <paramref name="Dirty"/>.</param>
+public sealed record VmMigrationInputs(double MemoryMib, DirtyProfile Dirty, double DeviceStateMib, double ZeroMib = 0, double? WorkingSetMib = null)
+{
+    /// <summary>Memory holding data: every page of it crosses whole in the first pass.</summary>
+    public double DataMib => Math.Max(0, MemoryMib - Math.Clamp(ZeroMib, 0, MemoryMib));
+
+    public double WorkingSet => Math.Min(MemoryMib, WorkingSetMib ?? Dirty.HotSetMib);
+}
 
 internal enum Phase
 {
-    /// <summary>Pre-copy rounds: the VM runs on the source while dirty pages are sent.</summary>
+    /// <summary>Bitmap setup and the first dirty-log sync; nothing crosses.</summary>
+    Setup,
+    /// <summary>Pre-copy: the VM runs on the source while the pages of the dirty bitmap are sent.</summary>
     Rounds,
+    /// <summary>A dirty-log sync while pre-copy runs; nothing crosses.</summary>
+    Sync,
     /// <summary>The VM is stopped; the last dirty pages and the device state cross.</summary>
     StopAndCopy,
     /// <summary>Post-copy switch: the VM is stopped; only the device state crosses.</summary>
@@ -16,6 +33,9 @@ internal enum Phase
     Resume,
     /// <summary>The VM runs on the destination, slowed by network page faults, while its memory arrives.</summary>
     PostCopy,
+    /// <summary>Post-copy with its link down: the VM runs on the destination and blocks on any missing page
+    /// until migrate-recover resumes the transfer.</summary>
+    PostCopyPaused,
     Done,
 }
 
@@ -27,4 +47,6 @@ internal enum FailureEffect
     Aborted,
     /// <summary>The VM ran on the destination with part of its memory still on the source: it is gone.</summary>
     VmLost,
+    /// <summary>Post-copy paused; the transfer resumes after the recovery time (QEMU's migrate-recover).</summary>
+    Paused,
 }

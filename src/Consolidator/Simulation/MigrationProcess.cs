@@ -1,144 +1,298 @@
 namespace Consolidator.Simulation;
 
-/// <summary>One live migration as a state machine driven by the bandwidth it gets, so that the same model
+/// <summary>One live migration as a state machine driven by the wire bandwidth it gets, so that the same model
 /// runs alone at a fixed rate (<see cref="LiveMigration"/>) and inside the discrete-event replay, where the
-/// rate changes whenever another migration on the same NIC starts or ends.</summary>
+/// rate changes whenever another migration on the same NIC starts, ends or changes phase.</summary>
 /// <remarks>
-/// Pre-copy follows the geometric-series structure of Liu et al. (HPDC 2011) and Akoush et al. (MASCOTS
-/// 2010): round 0 sends all memory, round i the pages dirtied during round i-1, with the dirtied volume taken
-/// from the two-class <see cref="DirtyProfile"/> (a page dirtied twice in a round is sent once: the WWS
-/// refinement). The stop test follows QEMU's switchover rule and is evaluated continuously, as QEMU does
-/// between chunks: the VM stops as soon as the pages still to send in this round plus those dirtied since
-/// the round began fit the stop threshold. So a converged QEMU migration stops the VM for exactly its
-/// downtime target plus the state and the fixed resume time, and a faster link never lengthens downtime.
-/// Post-copy follows Hines and Gopalan (VEE 2009): stop once, send the device state, resume on the
-/// destination, then each page crosses exactly once (demand faults plus background push).
+/// Pre-copy follows QEMU 7.2's loop (migration/migration.c migration_iteration_run, migration/ram.c
+/// ram_save_pending and ram_save_iterate), checked against real migrations in lab/qemu:
+/// <list type="bullet">
+/// <item>Setup marks every page dirty and syncs the dirty log once (dirty-sync-count 1).</item>
+/// <item>Pages leave in address order: data pages at the wire rate (8-byte header each), zero pages as 9-byte
+/// markers at the rate the migration thread checks them; the socket buffer lets the two overlap, so a mix of
+/// pages takes the longer of its wire time and its scan time.</item>
+/// <item>QEMU measures its bandwidth as wire bytes per ~100 ms window and sets threshold = bandwidth x
+/// downtime-limit, compared with the dirty pages still in the bitmap counted whole (zero pages too). Once
+/// those fall below it, every iteration syncs the dirty log, adding what the guest dirtied since the last sync,
+/// and stops the VM if the total is still below it. An iteration lasts one 100 ms window under max-bandwidth
+/// (BUFFER_DELAY) or 50 ms otherwise (MAX_WAIT), so the check finds the bitmap on average half an iteration
+/// below the threshold: the VM stops when what the guest dirtied since the last sync fits in that slack.</item>
+/// <item>The final copy and post-copy run without the max-bandwidth limit (the rate limit is set to INT64_MAX).</item>
+/// <item>QEMU never gives up; libvirt's --timeout with the suspend action pauses the guest, whose remaining
+/// pages then drain at the live rate until they fit the threshold, and the copy completes.</item>
+/// </list>
+/// Xen iterates over whole passes and stops under 50 pages or at its caps (<see cref="PreCopyStopRules"/>).
+/// Post-copy (Hines and Gopalan, VEE 2009; QEMU postcopy-ram): stop, send the device state, resume on the
+/// destination, then each remaining page crosses once while the VM faults on the part of its working set that
+/// has not arrived; each fault waits a round trip plus the data queued ahead of it.
 /// </remarks>
 internal sealed class MigrationProcess
 {
     /// <summary>4 KiB, in MiB.</summary>
     public const double PageMib = 1.0 / 256;
 
-    /// <summary>Hines and Gopalan (VEE 2009): adaptive pre-paging brings network page faults down to
-    /// about 21 % of the VM's working set.</summary>
-    public const double FaultShareOfWorkingSet = 0.21;
+    /// <summary>ram.c save_page_header: 8 bytes of header per 4 KiB page sent whole.</summary>
+    public const double PageHeaderShare = 8.0 / 4096;
 
-    /// <summary>MiB (or seconds) below which what is left counts as nothing: about a byte.</summary>
+    /// <summary>ram.c save_zero_page: the header and one byte stand for a zero page.</summary>
+    public const double ZeroPageWireShare = 9.0 / 4096;
+
+    /// <summary>migration.c BUFFER_DELAY (100 ms): a rate-limited iteration fills one window.</summary>
+    public const double CappedIterationSeconds = 0.1;
+
+    /// <summary>ram.c MAX_WAIT (50 ms): an iteration that is not rate-limited returns after this long.</summary>
+    public const double UncappedIterationSeconds = 0.05;
+
+    /// <summary>MiB below which what is left counts as nothing: about a byte.</summary>
     private const double Epsilon = 1e-6;
 
-    /// <summary>A phase due within this many seconds is due now. The replay keeps absolute time, whose
-    /// rounding can leave a sliver of a phase behind; closing it here keeps the event loop from spinning.</summary>
+    /// <summary>A phase due within this many seconds is due now (the replay's absolute clock rounds).</summary>
     private const double SnapSeconds = 1e-7;
 
-    private readonly VmMigrationInputs _vm;
-    private readonly SimulationOptions _options;
-    private double _remaining;
-    private double _roundElapsed;
-    private double _resumeLeft;
-    private double _pullAfterResume;
-    private bool _postCopyPath;
-    private double _pausedAt = double.NaN;
-    private double _degradedSince = double.NaN;
+    /// <summary>No pre-copy syncs this often in practice; past it the model forces the stop (a guard).</summary>
+    private const int MaxSyncs = 10_000_000;
 
-    public MigrationProcess(VmMigrationInputs vm, MigrationMethod method, SimulationOptions options)
+    /// <summary>Syncs in a row that left the bitmap no smaller: the pre-copy cycle is stuck (dirtying keeps
+    /// pace with sending) and will stay so at this rate until the timeout.</summary>
+    private const int StuckSyncs = 8;
+
+    private readonly VmMigrationInputs _vm;
+    private readonly SimulationOptions _o;
+    private readonly PreCopyStopRules _rules;
+    private readonly double _timeoutAt;
+    private double _nz, _z;
+    private double _sinceSync;
+    private double _timer;
+    private double _cappedLeft;
+    private double _pullNz, _pullZ;
+    private bool _pulls;
+    private double _pausedAt = double.NaN, _degradedSince = double.NaN;
+    private double _xenRateMbit = PreCopyStopRules.XenStartMbit;
+    private double _lastIterationMib = double.PositiveInfinity, _iterationMib, _iterationSeconds;
+    private double _pauseStall;
+    private double _roundSeconds;
+    private double _lastAfterSync = double.PositiveInfinity;
+    private int _notShrinking;
+    private double _stuckRate = double.NaN;
+    private double _lastShare = 1;
+
+    /// <param name="plannedWireMibPerSecond">The wire rate the migration was planned at.</param>
+    public MigrationProcess(VmMigrationInputs vm, MigrationMethod method, SimulationOptions options, double plannedWireMibPerSecond)
     {
         _vm = vm;
-        _options = options;
+        _o = options;
+        _rules = options.Rules;
         Method = method;
-        if (method == MigrationMethod.PostCopy)
-        {
-            BeginSwitchover(vm.MemoryMib);
-        }
-        else
-        {
-            Phase = Phase.Rounds;
-            _remaining = vm.MemoryMib;
-            Rounds = 1;
-        }
+        _z = _rules.SkipsZeroPages ? Math.Clamp(vm.ZeroMib, 0, vm.MemoryMib) : 0;
+        _nz = vm.MemoryMib - _z;
+        TimeoutSeconds = method == MigrationMethod.PostCopy ? null
+            : options.PreCopyTimeoutSeconds ?? (_rules.TimeoutSecondsPerGib is { } k ? k * vm.MemoryMib / 1024 : null);
+        _timeoutAt = TimeoutSeconds ?? double.PositiveInfinity;
+        Phase = Phase.Setup;
+        _timer = SyncSeconds + _o.Transport.SetupSecondsPerGib * vm.MemoryMib / 1024;
+        Syncs = 1;
     }
 
     public MigrationMethod Method { get; }
     public Phase Phase { get; private set; }
-    public int Rounds { get; private set; }
+
+    /// <summary>Dirty-log syncs (QEMU's dirty-sync-count, 1 after setup) or, under Xen, iterations begun.</summary>
+    public int Syncs { get; private set; }
+
     public double Elapsed { get; private set; }
-    /// <summary>Page and state data moved so far (before compression), in MiB.</summary>
+
+    /// <summary>Page and state data moved (before compression; zero pages excluded), MiB.</summary>
     public double MovedMib { get; private set; }
+
+    /// <summary>Data on the wire: pages after compression, headers and zero-page markers, MiB.</summary>
+    public double WireMib { get; private set; }
+
     public double DowntimeSeconds { get; private set; }
     public double DegradedSeconds { get; private set; }
     public double FaultStallSeconds { get; private set; }
-    /// <summary>A cap (rounds or data) forced pre-copy to stop before the rest fit the stop threshold: the
-    /// migration did not converge. False while pre-copy is still running, and for post-copy.</summary>
+
+    /// <summary>The libvirt timeout after which the guest is suspended (null: none).</summary>
+    public double? TimeoutSeconds { get; }
+
+    /// <summary>A cap (timeout, iterations, data, Xen's not-shrinking rule) forced the stop: the migration did
+    /// not converge. False while pre-copy is still running, and for post-copy.</summary>
     public bool Forced { get; private set; }
-    /// <summary>Dirty pages left when the VM was stopped (pre-copy) or switched (hybrid), in MiB.</summary>
+
+    /// <summary>Dirty memory left when the VM was stopped (pre-copy) or switched (hybrid), in MiB.</summary>
     public double PendingAtStopMib { get; private set; }
-    public bool Transfers => Phase is Phase.Rounds or Phase.StopAndCopy or Phase.Switchover or Phase.PostCopy;
+
+    /// <summary>Post-copy was paused by a link failure and recovered.</summary>
+    public bool Recovered { get; private set; }
+
+    /// <summary>The migration holds a share of its NICs: it sends, or syncs between sends (a sync is short and
+    /// letting go of the share for it would only churn the allocation).</summary>
+    public bool Transfers => Phase is Phase.Rounds or Phase.Sync or Phase.StopAndCopy or Phase.Switchover or Phase.PostCopy;
     public bool IsDone => Phase == Phase.Done;
-    /// <summary>The VM runs on the destination while its memory is still split between the hosts.</summary>
-    public bool InPostCopy => Phase == Phase.PostCopy;
+    public bool InPostCopy => Phase is Phase.PostCopy or Phase.PostCopyPaused;
     public bool IsPaused => !double.IsNaN(_pausedAt) && Phase is Phase.StopAndCopy or Phase.Switchover or Phase.Resume;
 
-    /// <summary>Seconds until this process next changes phase at page rate <paramref name="rate"/> (MiB/s).</summary>
-    public double NextDelay(double rate) => Phase switch
+    /// <summary>The most wire MiB/s this migration can use now, whatever its NIC share.</summary>
+    public double WireCap => Phase switch
     {
-        Phase.Rounds => Math.Min(_remaining / rate, CrossingDelay(rate) ?? double.PositiveInfinity),
-        Phase.StopAndCopy or Phase.Switchover or Phase.PostCopy => _remaining / rate,
-        Phase.Resume => _resumeLeft,
-        _ => double.PositiveInfinity,
+        Phase.Rounds or Phase.Sync => LiveCap,
+        Phase.StopAndCopy => _cappedLeft > 0 ? LiveCap : FinalCap,
+        Phase.Switchover or Phase.PostCopy => FinalCap,
+        _ => 0,
     };
 
-    /// <summary>Lets <paramref name="seconds"/> pass at page rate <paramref name="rate"/>.</summary>
-    public void Advance(double seconds, double rate)
+    private double SyncSeconds => _o.SyncSecondsPerGib * _vm.MemoryMib / 1024;
+
+    private double CompressionWireCap => _o.Compress.PageRateCap * (1 + PageHeaderShare) / _o.Compress.Ratio;
+
+    private double LiveCap => Math.Min(Math.Min(_o.StreamsCapMibPerSecond, _o.MaxBandwidthMibPerSecond ?? double.PositiveInfinity),
+        Math.Min(CompressionWireCap, _rules.AdaptiveRate ? _xenRateMbit * 1e6 / 8 / (1 << 20) : double.PositiveInfinity));
+
+    private double FinalCap => Math.Min(Math.Min(_o.StreamsCapMibPerSecond, CompressionWireCap),
+        _rules.AdaptiveRate ? PreCopyStopRules.XenMaxMbit * 1e6 / 8 / (1 << 20) : double.PositiveInfinity);
+
+    /// <summary>Seconds one pass over the memory takes at <paramref name="wire"/> MiB/s.</summary>
+    public static double PassSeconds(VmMigrationInputs vm, SimulationOptions o, double wire)
     {
-        if (seconds <= 0 || IsDone) return;
-        Elapsed += seconds;
-        if (Phase == Phase.Resume)
-        {
-            _resumeLeft -= seconds;
-            return;
-        }
-        var moved = Math.Min(_remaining, rate * seconds);
-        _remaining -= moved;
-        MovedMib += moved;
-        if (Phase == Phase.Rounds) _roundElapsed += seconds;
+        var zero = o.Rules.SkipsZeroPages ? Math.Clamp(vm.ZeroMib, 0, vm.MemoryMib) : 0;
+        var live = Math.Min(wire, Math.Min(o.StreamsCapMibPerSecond, o.MaxBandwidthMibPerSecond ?? double.PositiveInfinity));
+        var pageRate = Math.Min(live * o.Compress.Ratio / (1 + PageHeaderShare), o.Compress.PageRateCap);
+        return Math.Max((vm.MemoryMib - zero) / pageRate, zero / o.ZeroScanMibPerSecond);
     }
 
-    /// <summary>Makes every transition that is due now; <paramref name="rate"/> is the current page rate,
-    /// which sets QEMU's stop threshold.</summary>
-    public void Step(double rate)
-    {
-        for (var guard = 0; guard < 16; guard++)
-        {
-            var due = NextDelay(rate);
-            if (due <= SnapSeconds) Advance(due, rate);
-            if (!StepOnce(rate)) return;
-        }
-    }
-
-    private bool StepOnce(double rate)
+    /// <summary>Seconds until this process next changes phase at wire rate <paramref name="wire"/> (MiB/s).</summary>
+    public double NextDelay(double wire)
     {
         switch (Phase)
         {
+            case Phase.Setup or Phase.Sync or Phase.Resume or Phase.PostCopyPaused:
+                return Math.Max(0, _timer);
             case Phase.Rounds:
-                var pending = _remaining + Dirtied(_roundElapsed);
-                if (pending <= Threshold(rate) + Epsilon)
-                {
-                    BeginStop(pending, converged: true);
-                    return true;
-                }
-                if (_remaining > Epsilon) return false;
-                EndRound();
+                var v = Progress(Math.Min(wire, LiveCap));
+                var toTimeout = _timeoutAt - Elapsed;
+                var bitmap = _nz + _z;
+                var toEmpty = bitmap / v;
+                if (!double.IsNaN(_stuckRate)) return Math.Max(0, toTimeout);
+                if (!_rules.UsesDowntimeTarget) return Math.Max(0, Math.Min(toTimeout, toEmpty));
+                // QEMU checks once per iteration: the next sync comes when the bitmap is below the level and
+                // at least one iteration has passed since the last one, or when the bitmap is empty.
+                var toLevel = Math.Max((bitmap - Math.Max(0, Level(wire))) / v, Iteration(wire) - _roundSeconds);
+                return Math.Max(0, Math.Min(toTimeout, Math.Min(toEmpty, toLevel)));
+            case Phase.StopAndCopy:
+                if (_cappedLeft > 0) return _cappedLeft / Progress(Math.Min(wire, LiveCap));
+                return (_nz + _z) / Progress(Math.Min(wire, FinalCap));
+            case Phase.Switchover:
+                return _nz * (1 + PageHeaderShare) / Math.Min(wire, FinalCap);
+            case Phase.PostCopy:
+                return (_nz + _z) / Progress(Math.Min(wire, FinalCap));
+            default:
+                return double.PositiveInfinity;
+        }
+    }
+
+    /// <summary>Lets <paramref name="seconds"/> pass at wire rate <paramref name="wire"/>.</summary>
+    public void Advance(double seconds, double wire)
+    {
+        if (!(seconds > 0) || IsDone) return;
+        Elapsed += seconds;
+        switch (Phase)
+        {
+            case Phase.Setup or Phase.Sync:
+                _timer -= seconds;
+                _sinceSync += seconds;
+                return;
+            case Phase.Resume:
+                _timer -= seconds;
+                return;
+            case Phase.PostCopyPaused:
+                _timer -= seconds;
+                _pauseStall += seconds;
+                return;
+            case Phase.Rounds when !double.IsNaN(_stuckRate):
+                // Stuck: the link stays busy re-sending what the guest keeps dirtying; the bitmap holds.
+                var cycled = seconds * Progress(Math.Min(wire, LiveCap));
+                MovedMib += cycled;
+                WireMib += cycled * (1 + PageHeaderShare) / _o.Compress.Ratio;
+                return;
+            case Phase.Rounds:
+                _sinceSync += seconds;
+                _roundSeconds += seconds;
+                _iterationSeconds += seconds;
+                _iterationMib += Send(seconds, Math.Min(wire, LiveCap));
+                return;
+            case Phase.StopAndCopy when _cappedLeft > 0:
+                _cappedLeft -= Send(seconds, Math.Min(wire, LiveCap));
+                if (_cappedLeft < Epsilon) _cappedLeft = 0;
+                return;
+            case Phase.Switchover:
+                var state = Math.Min(_nz, seconds * Math.Min(wire, FinalCap) / (1 + PageHeaderShare));
+                _nz -= state;
+                MovedMib += state;
+                WireMib += state * (1 + PageHeaderShare);
+                return;
+            default:
+                Send(seconds, Math.Min(wire, FinalCap));
+                return;
+        }
+    }
+
+    /// <summary>Makes every transition that is due now; <paramref name="wire"/> is the current wire rate,
+    /// which sets QEMU's threshold.</summary>
+    public void Step(double wire)
+    {
+        // A stuck cycle holds only at the rate it was found stuck at; at another rate it may converge.
+        if (!double.IsNaN(_stuckRate) && Math.Abs(wire - _stuckRate) > 0.01 * _stuckRate)
+        {
+            _stuckRate = double.NaN;
+            _notShrinking = 0;
+            _lastAfterSync = double.PositiveInfinity;
+            _sinceSync = _roundSeconds = 0;
+        }
+        for (var guard = 0; guard < 32; guard++)
+        {
+            var due = NextDelay(wire);
+            if (due <= SnapSeconds) Advance(due, wire);
+            if (!StepOnce(wire)) return;
+        }
+    }
+
+    private bool StepOnce(double wire)
+    {
+        switch (Phase)
+        {
+            case Phase.Setup when _timer <= SnapSeconds:
+                if (Method == MigrationMethod.PostCopy) Switchover();
+                else Phase = Phase.Rounds;
                 return true;
-            case Phase.StopAndCopy or Phase.Switchover when _remaining <= Epsilon:
+            case Phase.Rounds when Elapsed >= _timeoutAt - SnapSeconds:
+                Suspend(wire);
+                return true;
+            case Phase.Rounds when _rules.UsesDowntimeTarget && (_nz + _z <= Epsilon
+                || (_nz + _z <= Math.Max(0, Level(wire)) + Epsilon && _roundSeconds >= Iteration(wire) - SnapSeconds)):
+                Phase = Phase.Sync;
+                _timer = SyncSeconds;
+                return true;
+            case Phase.Rounds when !_rules.UsesDowntimeTarget && _nz + _z <= Epsilon:
+                EndXenIteration();
+                return true;
+            case Phase.Sync when _timer <= SnapSeconds:
+                QemuSync(wire);
+                return true;
+            case Phase.StopAndCopy when _cappedLeft <= 0 && _nz + _z <= Epsilon:
+            case Phase.Switchover when _nz <= Epsilon:
                 Phase = Phase.Resume;
-                _resumeLeft = _options.ResumeSeconds;
+                _timer = _o.ResumeSeconds + SyncSeconds;
                 return true;
-            case Phase.Resume when _resumeLeft <= Epsilon:
+            case Phase.Resume when _timer <= SnapSeconds:
                 DowntimeSeconds = Elapsed - _pausedAt;
-                if (_postCopyPath && _pullAfterResume > 0) BeginPull(rate);
+                if (_pulls) BeginPull(wire);
                 else Phase = Phase.Done;
                 return true;
-            case Phase.PostCopy when _remaining <= Epsilon:
+            case Phase.PostCopyPaused when _timer <= SnapSeconds:
+                Phase = Phase.PostCopy;
+                return true;
+            case Phase.PostCopy when _nz + _z <= Epsilon:
                 DegradedSeconds = Elapsed - _degradedSince;
+                FaultStallSeconds = Math.Min(DegradedSeconds, FaultStallSeconds + _pauseStall);
                 Phase = Phase.Done;
                 return true;
             default:
@@ -146,104 +300,213 @@ internal sealed class MigrationProcess
         }
     }
 
-    private void EndRound()
+    /// <summary>QEMU threshold at wire rate <paramref name="wire"/>: the wire bytes per second QEMU measures
+    /// for the current mix of pages, times the downtime limit, in MiB of pages.</summary>
+    private double Threshold(double wire)
     {
-        var dirty = Dirtied(_roundElapsed);
-        var rules = _options.Rules;
-        if (Method == MigrationMethod.Hybrid && Rounds >= _options.HybridRounds)
-        {
-            PendingAtStopMib = dirty;
-            BeginSwitchover(dirty);
-        }
-        else if (Rounds >= rules.MaxRounds || MovedMib + dirty > rules.MaxDataFactor * _vm.MemoryMib)
-        {
-            BeginStop(dirty, converged: false);
-        }
-        else
-        {
-            Rounds++;
-            _remaining = dirty;
-            _roundElapsed = 0;
-        }
+        var live = Math.Min(wire, LiveCap);
+        var (f, v) = (NonZeroShare, Progress(live));
+        var wirePerMib = f * (1 + PageHeaderShare) / _o.Compress.Ratio + (1 - f) * ZeroPageWireShare;
+        var bandwidth = double.IsInfinity(v) ? live : v * wirePerMib;
+        return bandwidth * _o.QemuDowntimeLimit;
     }
 
-    private void BeginStop(double pending, bool converged)
+    /// <summary>The bitmap size at which QEMU's check, on average, first finds it below the threshold.</summary>
+    private double Level(double wire)
     {
-        Phase = Phase.StopAndCopy;
-        Forced = !converged;
-        PendingAtStopMib = pending;
-        _remaining = pending + _vm.DeviceStateMib;
-        _pausedAt = Elapsed;
+        var v = Progress(Math.Min(wire, LiveCap));
+        return Threshold(wire) - (double.IsInfinity(v) ? 0 : v * Iteration(wire) / 2);
     }
 
-    private void BeginSwitchover(double toPull)
+    /// <summary>One iteration of QEMU's loop: a 100 ms window when max-bandwidth binds, else 50 ms.</summary>
+    private double Iteration(double wire) =>
+        _o.MaxBandwidthMibPerSecond is { } cap && cap <= wire ? CappedIterationSeconds : UncappedIterationSeconds;
+
+    /// <summary>Data share of the pages in the bitmap; of the last ones sent when it is empty (QEMU's
+    /// bandwidth estimate reflects the pages of its last window).</summary>
+    private double NonZeroShare => _nz + _z > Epsilon ? _nz / (_nz + _z) : _lastShare;
+
+    /// <summary>MiB of bitmap (pages counted whole) cleared per second at this wire rate: data pages at the
+    /// wire's page rate, zero pages at the scan rate, overlapping.</summary>
+    private double Progress(double wire)
     {
-        Phase = Phase.Switchover;
-        _postCopyPath = true;
-        _pullAfterResume = toPull;
-        _remaining = _vm.DeviceStateMib;
-        _pausedAt = Elapsed;
+        var f = NonZeroShare;
+        var pageRate = Math.Min(wire * _o.Compress.Ratio / (1 + PageHeaderShare), _o.Compress.PageRateCap);
+        var seconds = Math.Max(f / pageRate, (1 - f) / _o.ZeroScanMibPerSecond);
+        return seconds > 0 ? 1 / seconds : double.PositiveInfinity;
     }
 
-    private void BeginPull(double rate)
+    /// <summary>Sends for <paramref name="seconds"/> from the bitmap; returns the MiB of bitmap cleared.</summary>
+    private double Send(double seconds, double wire)
     {
-        Phase = Phase.PostCopy;
-        _remaining = _pullAfterResume;
-        _degradedSince = Elapsed;
-        // Only working-set pages not yet on the destination fault; pre-paging catches the rest.
-        var faults = FaultShareOfWorkingSet * Math.Min(_vm.Dirty.HotSetMib, _pullAfterResume) / PageMib;
-        FaultStallSeconds = faults * (_options.Transport.FaultRoundTripSeconds + (rate > 0 ? PageMib / rate : 0));
-    }
-
-    /// <summary>Ends the migration because its link failed now; says what became of the VM.</summary>
-    public FailureEffect Fail()
-    {
-        if (IsDone) return FailureEffect.None;
-        var wasPaused = IsPaused;
-        var effect = Phase switch
-        {
-            // Everything reached the destination before the resume; the link is no longer needed.
-            Phase.Resume when !_postCopyPath => FailureEffect.None,
-            Phase.PostCopy => FailureEffect.VmLost,
-            _ => FailureEffect.Aborted,
-        };
-        if (effect == FailureEffect.None) return effect;
-        if (wasPaused) DowntimeSeconds = Elapsed - _pausedAt + _options.ResumeSeconds;
-        if (Phase == Phase.PostCopy) DegradedSeconds = Elapsed - _degradedSince;
-        Phase = Phase.Done;
-        return effect;
+        var bitmap = _nz + _z;
+        if (bitmap <= 0) return 0;
+        var cleared = Math.Min(bitmap, seconds * Progress(wire));
+        var f = NonZeroShare;
+        _lastShare = f;
+        var (nz, z) = (cleared * f, cleared * (1 - f));
+        _nz = Math.Max(0, _nz - nz);
+        _z = Math.Max(0, _z - z);
+        MovedMib += nz;
+        WireMib += nz * (1 + PageHeaderShare) / _o.Compress.Ratio + z * ZeroPageWireShare;
+        return cleared;
     }
 
     private double Dirtied(double seconds) => _vm.Dirty.Dirtied(seconds, _vm.MemoryMib);
 
-    private double Threshold(double rate) =>
-        _options.Rules.StopThresholdMib(rate, _options.MaxDowntimeSeconds, _options.ResumeSeconds, _vm.DeviceStateMib);
-
-    /// <summary>When, within the current round, pending data (still to send plus dirtied since the round
-    /// began) first fits the stop threshold at this rate; null when not before the round ends. Pending data
-    /// is piecewise linear in time (linear sending, piecewise-linear dirtying), so the crossing is exact.</summary>
-    private double? CrossingDelay(double rate)
+    private void QemuSync(double wire)
     {
-        var end = _remaining / rate;
-        var threshold = Threshold(rate);
-        var points = new List<double> { 0, end };
-        foreach (var b in _vm.Dirty.Breakpoints(_vm.MemoryMib))
+        var dirtied = Dirtied(_sinceSync);
+        var pending = _nz + _z + dirtied;
+        var threshold = Threshold(wire);
+        Syncs++;
+        if (pending <= Epsilon || pending < threshold)
         {
-            var x = b - _roundElapsed;
-            if (x > 0 && x < end) points.Add(x);
+            // QEMU stops the VM at the first check that finds the dirty pages below the threshold; where in
+            // the last iteration that check falls is a matter of phase, uniform between the check level and
+            // the threshold. The model takes the middle rather than what this sync happened to add, so that a
+            // faster link never lengthens the downtime and faster dirtying never shortens it (the property
+            // real runs show on average, not run by run).
+            var level = Math.Max(0, Level(wire));
+            var midpoint = level + (threshold - level) / 2;
+            // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
+            var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
+            (_nz, _z) = (midpoint * f, midpoint * (1 - f));
+            Stop(converged: true);
         }
-        points.Sort();
-        double Pending(double x) => _remaining - rate * x + Dirtied(_roundElapsed + x);
-        var a = points[0];
-        var pa = Pending(a);
-        if (pa <= threshold) return a;
-        for (var k = 1; k < points.Count; k++)
+        else if (Method == MigrationMethod.Hybrid && Syncs > _o.HybridRounds)
         {
-            var e = points[k];
-            var pe = Pending(e);
-            if (pe <= threshold) return a + (pa - threshold) / (pa - pe) * (e - a);
-            (a, pa) = (e, pe);
+            _nz += dirtied;
+            Switchover();
         }
-        return null;
+        else if (Syncs >= MaxSyncs)
+        {
+            _nz += dirtied;
+            Stop(converged: false);
+        }
+        else
+        {
+            _nz += dirtied;
+            _sinceSync = 0;
+            _roundSeconds = 0;
+            Phase = Phase.Rounds;
+            var after = _nz + _z;
+            _notShrinking = after >= _lastAfterSync * (1 - 1e-6) ? _notShrinking + 1 : 0;
+            _lastAfterSync = Math.Min(_lastAfterSync, after);
+            if (_notShrinking >= StuckSyncs && double.IsFinite(_timeoutAt)) _stuckRate = wire;
+        }
+    }
+
+    private void EndXenIteration()
+    {
+        var dirtied = Dirtied(_sinceSync);
+        var sentThis = _iterationMib;
+        if (_rules.AdaptiveRate && _iterationSeconds > 0)
+        {
+            // Xen legacy: the next iteration runs 50 Mbit/s above the dirtying rate just observed, up to 500.
+            // The shadow log's dirty_count counts clean-to-dirty transitions, the guest's own rate, which
+            // the pages left dirty at the iteration's end understate once they fill the memory.
+            var dirtyMbit = _vm.Dirty.RateMibPerSecond * (1 << 20) * 8 / 1e6;
+            if (dirtyMbit > _xenRateMbit) _xenRateMbit = Math.Min(PreCopyStopRules.XenMaxMbit, dirtyMbit + PreCopyStopRules.XenStepMbit);
+        }
+        // xc_domain_save.c compares sent_this_iter > sent_last_iter; an iteration that sends as much as the
+        // last one is not shrinking either, which is what matters once dirtying fills the memory.
+        var atMaxAndGrowing = _rules.AdaptiveRate && _xenRateMbit >= PreCopyStopRules.XenMaxMbit && sentThis >= _lastIterationMib - Epsilon;
+        _nz = dirtied;
+        if (dirtied < _rules.ThresholdMib) Stop(converged: true);
+        else if (Method == MigrationMethod.Hybrid && Syncs >= _o.HybridRounds) Switchover();
+        else if (Syncs >= (_rules.MaxRounds ?? int.MaxValue) || MovedMib + dirtied > _rules.MaxDataFactor * _vm.MemoryMib || atMaxAndGrowing || Syncs >= MaxSyncs)
+            Stop(converged: false);
+        else
+        {
+            Syncs++;
+            _lastIterationMib = sentThis;
+            _iterationMib = 0;
+            _iterationSeconds = 0;
+            _sinceSync = 0;
+        }
+    }
+
+    /// <summary>libvirt's timeout fired: the guest is paused, QEMU keeps sending what is dirty at the live
+    /// rate until it fits the threshold, then completes. What is dirty then is taken as the pre-copy cycle's
+    /// steady state (the largest D with D = dirtied in the time to send D) rather than wherever in the cycle
+    /// the timeout fell, so that a faster link never lengthens the suspension.</summary>
+    private void Suspend(double wire)
+    {
+        _sinceSync = 0;
+        var v = Progress(Math.Min(wire, LiveCap));
+        var threshold = _rules.UsesDowntimeTarget ? Threshold(wire) : 0;
+        // The cycle's steady state: a sync adds what was dirtied while the last batch was sent, one iteration
+        // and the sync itself at least; a pre-copy that did not converge never got below the threshold.
+        var floor = (_rules.UsesDowntimeTarget ? Iteration(wire) : 0) + SyncSeconds;
+        var steady = _vm.MemoryMib;
+        for (var k = 0; k < 200 && double.IsFinite(v); k++)
+        {
+            var next = Dirtied(Math.Max(steady / v, floor));
+            if (steady - next < Epsilon) break;
+            steady = next;
+        }
+        (_nz, _z) = (Math.Min(_vm.MemoryMib, Math.Max(steady, threshold)), 0);
+        Stop(converged: false);
+        _cappedLeft = Math.Max(0, _nz + _z - _vm.DeviceStateMib - threshold);
+    }
+
+    private void Stop(bool converged)
+    {
+        Forced = !converged;
+        if (_rules.HoldsWritableWorkingSet) _nz = Math.Max(_nz, Math.Min(_vm.Dirty.HotSetMib, _vm.MemoryMib));
+        PendingAtStopMib = _nz + _z;
+        _nz += _vm.DeviceStateMib;
+        Phase = Phase.StopAndCopy;
+        _pausedAt = Elapsed;
+    }
+
+    private void Switchover()
+    {
+        _pullNz = _nz;
+        _pullZ = _z;
+        PendingAtStopMib = _nz + _z;
+        _nz = _vm.DeviceStateMib;
+        _z = 0;
+        _pulls = true;
+        Phase = Phase.Switchover;
+        _pausedAt = Elapsed;
+    }
+
+    private void BeginPull(double wire)
+    {
+        Phase = Phase.PostCopy;
+        _nz = _pullNz;
+        _z = _pullZ;
+        _degradedSince = Elapsed;
+        // Working-set pages not on the destination yet fault when touched; pre-paging catches the rest.
+        var faults = _o.FaultShare * Math.Min(_vm.WorkingSet, _pullNz + _pullZ) / PageMib;
+        var rate = Math.Min(wire, FinalCap);
+        var perFault = _o.Transport.FaultRoundTripSeconds + (_o.Transport.InFlightMib + PageMib) / rate;
+        FaultStallSeconds = faults * perFault;
+    }
+
+    /// <summary>Ends the migration, or pauses it, because its link failed now; says what became of the VM.</summary>
+    /// <param name="recoverySeconds">Post-copy: the link comes back and migrate-recover resumes after this long
+    /// (null: no recovery, the VM is lost).</param>
+    public FailureEffect Fail(double? recoverySeconds)
+    {
+        if (IsDone) return FailureEffect.None;
+        if (Phase == Phase.Resume && !_pulls) return FailureEffect.None;
+        if (InPostCopy && recoverySeconds is { } pause)
+        {
+            // QEMU postcopy-paused: the VM keeps running on the destination and blocks on missing pages; what
+            // was in flight is lost and sent again once migrate-recover resumes the stream.
+            Phase = Phase.PostCopyPaused;
+            _timer += pause;
+            _nz += _o.Transport.InFlightMib * _nz / Math.Max(Epsilon, _nz + _z);
+            Recovered = true;
+            return FailureEffect.Paused;
+        }
+        var effect = InPostCopy ? FailureEffect.VmLost : FailureEffect.Aborted;
+        if (IsPaused) DowntimeSeconds = Elapsed - _pausedAt + _o.ResumeSeconds;
+        if (InPostCopy) DegradedSeconds = Elapsed - _degradedSince;
+        Phase = Phase.Done;
+        return effect;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Consolidator.Randomness;
 using Consolidator.Packing;
 using Consolidator.Staging;
@@ -7,7 +8,8 @@ namespace Consolidator.Simulation;
 
 /// <summary>A live migration of the plan, ready to replay: its method and, when fault injection picked it,
 /// how long after its start its link fails.</summary>
-internal sealed record PlannedMigration(int Index, int Stage, Migration Move, MethodDecision Decision, double? FailAfterSeconds);
+/// <param name="PlannedWireMibPerSecond">The wire rate the method was chosen at; it also sets the libvirt timeout.</param>
+internal sealed record PlannedMigration(int Index, int Stage, Migration Move, MethodDecision Decision, double? FailAfterSeconds, double PlannedWireMibPerSecond);
 
 internal static class ReplayPlan
 {
@@ -26,11 +28,15 @@ internal static class ReplayPlan
             var into = moves.GroupBy(m => m.To).ToDictionary(g => g.Key, g => g.Count());
             foreach (var m in moves)
             {
-                var wire = Math.Min(options.Transport.StreamCapMibPerSecond, Math.Min(
+                var wire = Math.Min(options.StreamsCapMibPerSecond, Math.Min(
                     nicMibPerSecond[m.From] / Concurrent(outOf[m.From], options),
                     nicMibPerSecond[m.To] / Concurrent(into[m.To], options)));
                 var decision = MethodChoice.Choose(vms[m.Vm], wire, options);
-                planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailAfter(decision.Predicted.TotalSeconds)));
+                if (!(decision.Predicted.TotalSeconds <= SimulationOptions.LongestMigrationSeconds))
+                    throw new ArgumentOutOfRangeException("nic_gbps", string.Format(CultureInfo.InvariantCulture,
+                        "the live migration of {0} from {1} to {2} would take {3:0.#} years at {4:G3} MiB/s of its NICs; a NIC rate this low is an input error (check nic_gbps and --nic-gbps)",
+                        p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, decision.Predicted.TotalSeconds / SimulationOptions.LongestMigrationSeconds, wire));
+                planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailAfter(decision.Predicted.TotalSeconds), wire));
             }
         }
         return planned.ToImmutable();

@@ -1,31 +1,53 @@
 namespace Consolidator.Simulation;
 
-/// <summary>When a hypervisor ends pre-copy and stops the VM for the final copy (migration.md sections 1.1
-/// and 4). Any of these ends the iterative rounds: the data still to send fits the downtime target at the
-/// current bandwidth (QEMU: pending &lt; bandwidth x downtime-limit), or falls under a fixed threshold (Xen:
-/// 50 pages); the round cap is reached; more than <see cref="MaxDataFactor"/> x memory would have been sent
-/// (Xen legacy: 3x). Only the first two count as converged: the others force a stop with whatever is left,
-/// and the downtime is what it takes to send it.</summary>
+/// <summary>How a hypervisor runs pre-copy and when it stops the VM for the final copy.</summary>
 /// <param name="Name">qemu, xen or xen-legacy.</param>
-/// <param name="UsesDowntimeTarget">Stop when pending data / bandwidth meets the downtime target (QEMU).</param>
-/// <param name="ThresholdMib">Stop when pending data falls below this (Xen's 50 pages = 0.195 MiB).</param>
-/// <param name="MaxRounds">Most pre-copy rounds, the first full pass included.</param>
-/// <param name="MaxDataFactor">Most data sent, as a multiple of the VM's memory (infinity: no cap).</param>
-public sealed record PreCopyStopRules(string Name, bool UsesDowntimeTarget, double ThresholdMib, int MaxRounds, double MaxDataFactor)
+/// <param name="UsesDowntimeTarget">QEMU (migration/migration.c, migration_iteration_run): stop once the
+/// dirty pages still to send are below bandwidth x downtime-limit. Otherwise stop below
+/// <paramref name="ThresholdMib"/> at the end of an iteration (Xen: 50 pages).</param>
+/// <param name="ThresholdMib">Xen's fixed stop threshold (50 pages = 0.195 MiB).</param>
+/// <param name="MaxRounds">Most iterations, the first full pass included (null: no cap; QEMU has none).</param>
+/// <param name="MaxDataFactor">Most data sent before the last iteration, as a multiple of memory (Xen legacy: 3).</param>
+/// <param name="TimeoutSecondsPerGib">A management layer suspends the guest after this many seconds per GiB
+/// of its memory (libvirt's `virsh migrate --timeout N --timeout-suspend`, N written by the export); null:
+/// never.</param>
+/// <param name="SkipsZeroPages">QEMU sends a 9-byte marker for a zero page (ram.c save_zero_page); Xen sends
+/// every page whole.</param>
+/// <param name="HoldsWritableWorkingSet">Xen skips the pages dirtied again during an iteration and sends them
+/// with the final copy (Clark et al. 2005, section 3: the writable working set), so that copy never sends
+/// less than the hot set.</param>
+/// <param name="AdaptiveRate">Xen legacy ADAPTIVE_SAVE (xc_domain_save.c): the first iteration runs at 100
+/// Mbit/s, each later one at the last iteration's dirtying rate + 50 Mbit/s, at most 500 Mbit/s; the final
+/// copy at 500 Mbit/s. The VM is stopped once the rate is at its maximum and an iteration sent more than the
+/// one before (dirtying no longer shrinking).</param>
+public sealed record PreCopyStopRules(
+    string Name,
+    bool UsesDowntimeTarget,
+    double ThresholdMib,
+    int? MaxRounds,
+    double MaxDataFactor,
+    double? TimeoutSecondsPerGib,
+    bool SkipsZeroPages,
+    bool HoldsWritableWorkingSet,
+    bool AdaptiveRate)
 {
     private const double XenPagesMib = 50 * 4096.0 / (1 << 20);
 
-    /// <summary>QEMU (migration/migration.c): stop-and-copy once pending bytes fall below bandwidth x
-    /// downtime-limit. QEMU itself never gives up; management layers bound it (libvirt's --timeout suspends
-    /// the guest so the copy completes offline; KubeVirt aborts after 150 s/GiB). The simulator stands in
-    /// Xen's legacy caps, 30 rounds and 3x memory, and then forces the final copy.</summary>
-    public static readonly PreCopyStopRules Qemu = new("qemu", true, 0, 30, 3);
+    /// <summary>xc_domain_save.c: START_MBIT_RATE 100, MAX_MBIT_RATE 500, +50 Mbit/s over the dirtying rate.</summary>
+    public const double XenStartMbit = 100, XenMaxMbit = 500, XenStepMbit = 50;
+
+    /// <summary>QEMU 7.2 (migration.c, ram.c): stop once pending &lt; bandwidth x downtime-limit; never gives
+    /// up by itself. The simulator assumes a timeout of 150 s per GiB, KubeVirt's default
+    /// completionTimeoutPerGiB (VEP 248), with libvirt's suspend action (the export writes the same
+    /// timeout): the paused guest's pages drain and the copy completes.</summary>
+    public static readonly PreCopyStopRules Qemu = new("qemu", true, 0, null, double.PositiveInfinity, 150, true, false, false);
 
     /// <summary>Xen migration v2 (xg_sr_save.c): at most 5 iterations, stop under 50 dirty pages.</summary>
-    public static readonly PreCopyStopRules Xen = new("xen", false, XenPagesMib, 5, double.PositiveInfinity);
+    public static readonly PreCopyStopRules Xen = new("xen", false, XenPagesMib, 5, double.PositiveInfinity, null, false, true, false);
 
-    /// <summary>Xen's legacy save loop (xc_domain_save.c): 30 rounds, 50 pages, never more than 3x memory.</summary>
-    public static readonly PreCopyStopRules XenLegacy = new("xen-legacy", false, XenPagesMib, 30, 3);
+    /// <summary>Xen's legacy save loop (xc_domain_save.c): 30 iterations, 50 pages, 3x memory, the adaptive rate
+    /// and its "rate at maximum and dirtying not shrinking" stop.</summary>
+    public static readonly PreCopyStopRules XenLegacy = new("xen-legacy", false, XenPagesMib, 30, 3, null, false, true, true);
 
     public static PreCopyStopRules Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
@@ -34,13 +56,4 @@ public sealed record PreCopyStopRules(string Name, bool UsesDowntimeTarget, doub
         "xen-legacy" => XenLegacy,
         _ => throw new FormatException($"--hypervisor must be 'qemu', 'xen' or 'xen-legacy', not '{text}'"),
     };
-
-    /// <summary>Dirty memory (MiB) at or below which the VM is stopped, at the current page rate. QEMU
-    /// compares pending data, device state included, with bandwidth x target; the fixed resume time is
-    /// charged against the target too, so that a converged pre-copy stops the VM for exactly the target
-    /// (real runs land around it: 244 ms and 451 ms at 300 ms in V2 and V1 of migration.md).</summary>
-    public double StopThresholdMib(double pageRateMibPerSecond, double downtimeTargetSeconds, double resumeSeconds, double deviceStateMib) =>
-        UsesDowntimeTarget
-            ? Math.Max(0, pageRateMibPerSecond * (downtimeTargetSeconds - resumeSeconds) - deviceStateMib)
-            : ThresholdMib;
 }

@@ -31,38 +31,122 @@ internal sealed partial class Replay
         _transferring[i] = false;
         _sending[m.From].Remove(i);
         _receiving[m.To].Remove(i);
+        Sync(i);
+        _rate[i] = 0;
         Rebalance(m.From, m.To);
         if (_results[i] is null) Schedule(i);
     }
 
-    /// <summary>The number of migrations on a sending side and a receiving side changed: every migration on
-    /// them gets its new share, and the NICs they touch are checked for the peak utilisation.</summary>
+    /// <summary>Something changed on the sending side of <paramref name="sender"/> or the receiving side of
+    /// <paramref name="receiver"/>: the migrations connected to them through shared NIC sides get a new max-min
+    /// fair (work-conserving) allocation, and the NICs they touch are checked for the peak utilisation.</summary>
     private void Rebalance(int sender, int receiver)
     {
-        foreach (var j in _sending[sender]) Reshare(j);
-        foreach (var j in _receiving[receiver]) if (_planned[j].Move.From != sender) Reshare(j);
-        Utilisation(sender);
-        Utilisation(receiver);
-        foreach (var j in _sending[sender]) Utilisation(_planned[j].Move.To);
-        foreach (var j in _receiving[receiver]) Utilisation(_planned[j].Move.From);
+        var flows = Component(sender, receiver);
+        foreach (var j in flows) Sync(j);
+        Fill(flows);
+        foreach (var j in flows)
+        {
+            Schedule(j);
+            _touched.Add(_planned[j].Move.From);
+            _touched.Add(_planned[j].Move.To);
+        }
+        _touched.Add(sender);
+        _touched.Add(receiver);
+        foreach (var h in _touched) Utilisation(h);
+        _touched.Clear();
     }
 
-    private void Reshare(int j)
+    /// <summary>Migrations reachable from the two NIC sides through NIC sides they share (a NIC's sending and
+    /// receiving sides are separate: full duplex).</summary>
+    private List<int> Component(int sender, int receiver)
     {
-        Sync(j);
-        var m = _planned[j].Move;
-        var wire = Math.Min(_o.Transport.StreamCapMibPerSecond, Math.Min(
-            _nic[m.From] / _sending[m.From].Count, _nic[m.To] / _receiving[m.To].Count));
-        _rate[j] = _o.Compress.PageRate(wire);
-        _wire[j] = _rate[j] / _o.Compress.Ratio;
-        Schedule(j);
+        var flows = new List<int>();
+        _stamp++;
+        var sides = new Stack<int>();
+        sides.Push(2 * sender);
+        sides.Push(2 * receiver + 1);
+        while (sides.Count > 0)
+        {
+            var side = sides.Pop();
+            if (_sideSeen[side] == _stamp) continue;
+            _sideSeen[side] = _stamp;
+            foreach (var j in side % 2 == 0 ? _sending[side / 2] : _receiving[side / 2])
+            {
+                if (_flowSeen[j] == _stamp) continue;
+                _flowSeen[j] = _stamp;
+                flows.Add(j);
+                sides.Push(2 * _planned[j].Move.From);
+                sides.Push(2 * _planned[j].Move.To + 1);
+            }
+        }
+        flows.Sort();
+        return flows;
     }
+
+    /// <summary>Progressive filling: every unfrozen migration's rate rises together until a NIC side it uses is
+    /// full or it reaches its own cap (stream limit, max-bandwidth, compression); those freeze and the rest
+    /// keep rising. The result is the max-min fair allocation, which leaves no side with spare capacity that a
+    /// migration held back only by that side could use.</summary>
+    private void Fill(List<int> flows)
+    {
+        foreach (var j in flows)
+        {
+            _rate[j] = 0;
+            _frozen[j] = false;
+            var (s, r) = (2 * _planned[j].Move.From, 2 * _planned[j].Move.To + 1);
+            _sideLeft[s] = _nic[s / 2];
+            _sideLeft[r] = _nic[r / 2];
+            _sideCount[s] = 0;
+            _sideCount[r] = 0;
+        }
+        foreach (var j in flows)
+        {
+            _sideCount[2 * _planned[j].Move.From]++;
+            _sideCount[2 * _planned[j].Move.To + 1]++;
+        }
+        var unfrozen = flows.Count;
+        while (unfrozen > 0)
+        {
+            var delta = double.PositiveInfinity;
+            foreach (var j in flows)
+            {
+                if (_frozen[j]) continue;
+                var (s, r) = (2 * _planned[j].Move.From, 2 * _planned[j].Move.To + 1);
+                delta = Math.Min(delta, Math.Min(_sideLeft[s] / _sideCount[s], _sideLeft[r] / _sideCount[r]));
+                delta = Math.Min(delta, _process[j]!.WireCap - _rate[j]);
+            }
+            delta = Math.Max(0, delta);
+            foreach (var j in flows)
+            {
+                if (_frozen[j]) continue;
+                _rate[j] += delta;
+                _sideLeft[2 * _planned[j].Move.From] -= delta;
+                _sideLeft[2 * _planned[j].Move.To + 1] -= delta;
+            }
+            foreach (var j in flows)
+            {
+                if (_frozen[j]) continue;
+                var (s, r) = (2 * _planned[j].Move.From, 2 * _planned[j].Move.To + 1);
+                var full = _sideLeft[s] <= FillSlack * _nic[s / 2] || _sideLeft[r] <= FillSlack * _nic[r / 2];
+                var capped = _rate[j] >= _process[j]!.WireCap * (1 - FillSlack);
+                if (!full && !capped) continue;
+                _frozen[j] = true;
+                unfrozen--;
+                _sideCount[s]--;
+                _sideCount[r]--;
+            }
+        }
+    }
+
+    /// <summary>Relative slack under which a NIC side counts as full or a migration as at its cap.</summary>
+    private const double FillSlack = 1e-12;
 
     private void Utilisation(int h)
     {
         double sent = 0, received = 0;
-        foreach (var j in _sending[h]) sent += _wire[j];
-        foreach (var j in _receiving[h]) received += _wire[j];
+        foreach (var j in _sending[h]) sent += _rate[j];
+        foreach (var j in _receiving[h]) received += _rate[j];
         _peak = Math.Max(_peak, Math.Max(sent, received) / _nic[h]);
     }
 
@@ -78,7 +162,7 @@ internal sealed partial class Replay
         _slots[m.To]--;
         switch (status)
         {
-            case MigrationStatus.Completed:
+            case MigrationStatus.Completed or MigrationStatus.Recovered:
                 _room.Remove(m.Vm, m.From);
                 _at[m.Vm] = m.To;
                 break;
@@ -122,17 +206,18 @@ internal sealed partial class Replay
     private VmMigrationResult Result(int i, MigrationStatus status, string? note, double lostStateSeconds)
     {
         var (planned, m, process) = (_planned[i], _planned[i].Move, _process[i]!);
-        var wire = _o.Compress.WireMib(process.MovedMib);
+        var wire = process.WireMib;
         var seconds = _now - _start[i];
         return new VmMigrationResult(
             i, m.Vm, m.From, m.To, planned.Stage, m.Kind, process.Method, planned.Decision.Reason, status, note,
             _start[i], _now, process.DowntimeSeconds, wire,
-            process.Method == MigrationMethod.PostCopy ? 0 : process.Rounds,
+            process.Syncs,
             !process.Forced,
             process.DegradedSeconds, process.FaultStallSeconds, lostStateSeconds,
             MigrationEnergy.DataModelJoules(wire),
             MigrationEnergy.PowerModelJoules(_p.Hosts[m.From], _p.Hosts[m.To], _p.Vms[m.Vm].Vcpus, seconds),
-            _o.Compress.CpuSeconds(process.MovedMib));
+            _o.Compress.CpuSeconds(process.MovedMib),
+            process.TimeoutSeconds);
     }
 
     private StageResult StageSummary(int number, double start, int first, int next, int placements)
@@ -142,7 +227,7 @@ internal sealed partial class Replay
         {
             switch (_results[i]!.Status)
             {
-                case MigrationStatus.Completed: completed++; break;
+                case MigrationStatus.Completed or MigrationStatus.Recovered: completed++; break;
                 case MigrationStatus.Skipped: skipped++; break;
                 default: failed++; break;
             }

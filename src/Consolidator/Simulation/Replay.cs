@@ -38,7 +38,13 @@ internal sealed partial class Replay
     private readonly MigrationProcess?[] _process;
     private readonly bool[] _transferring;
     private readonly double[] _rate;
-    private readonly double[] _wire;
+    private readonly double[] _sideLeft;
+    private readonly int[] _sideCount;
+    private readonly int[] _sideSeen;
+    private readonly int[] _flowSeen;
+    private readonly bool[] _frozen;
+    private readonly HashSet<int> _touched = [];
+    private int _stamp;
     private readonly double[] _last;
     private readonly double[] _start;
     private readonly int[] _version;
@@ -66,7 +72,11 @@ internal sealed partial class Replay
         _process = new MigrationProcess?[n];
         _transferring = new bool[n];
         _rate = new double[n];
-        _wire = new double[n];
+        _sideLeft = new double[2 * p.HostCount];
+        _sideCount = new int[2 * p.HostCount];
+        _sideSeen = new int[2 * p.HostCount];
+        _flowSeen = new int[n];
+        _frozen = new bool[n];
         _last = new double[n];
         _start = new double[n];
         _version = new int[n];
@@ -140,10 +150,10 @@ internal sealed partial class Replay
         _slots[m.From]++;
         _slots[m.To]++;
         _room.Add(v, m.To);
-        _process[i] = new MigrationProcess(_vms[v], _planned[i].Decision.Method, _o);
+        _process[i] = new MigrationProcess(_vms[v], _planned[i].Decision.Method, _o, _planned[i].PlannedWireMibPerSecond);
         _start[i] = _last[i] = _now;
         ScheduleFailure(i);
-        JoinTransfer(i);
+        Schedule(i);
     }
 
     private void ScheduleFailure(int i)
@@ -159,10 +169,12 @@ internal sealed partial class Replay
         var process = _process[i]!;
         Sync(i);
         var wasTransferring = _transferring[i];
+        var capBefore = process.WireCap;
         process.Step(_rate[i]);
-        if (process.IsDone) Finish(i, MigrationStatus.Completed, null, 0);
+        if (process.IsDone) Finish(i, process.Recovered ? MigrationStatus.Recovered : MigrationStatus.Completed, RecoveryNote(i), 0);
         else if (process.Transfers && !wasTransferring) JoinTransfer(i);
         else if (!process.Transfers && wasTransferring) LeaveTransfer(i);
+        else if (process.Transfers && process.WireCap != capBefore) Rebalance(_planned[i].Move.From, _planned[i].Move.To);
         else Schedule(i);
     }
 
@@ -172,8 +184,13 @@ internal sealed partial class Replay
         Sync(i);
         var phase = process.Phase;
         var when = _now.ToString("0.###", CultureInfo.InvariantCulture);
-        switch (process.Fail())
+        switch (process.Fail(_o.FaultPlan.RecoverySeconds))
         {
+            case FailureEffect.Paused:
+                _failedAt[i] = _now;
+                if (_transferring[i]) LeaveTransfer(i);
+                else Schedule(i);
+                break;
             case FailureEffect.Aborted:
                 Finish(i, MigrationStatus.Aborted, $"link failed at {when} s during {PhaseName(phase)}; the VM keeps running on its source", 0);
                 break;
@@ -189,9 +206,18 @@ internal sealed partial class Replay
         }
     }
 
+    private readonly Dictionary<int, double> _failedAt = [];
+
+    private string? RecoveryNote(int i) => _failedAt.TryGetValue(i, out var at)
+        ? string.Format(CultureInfo.InvariantCulture,
+            "link failed at {0:0.###} s during post-copy; QEMU paused the migration and migrate-recover resumed it {1:0.###} s later; the VM blocked on missing pages meanwhile",
+            at, _o.FaultPlan.RecoverySeconds)
+        : null;
+
     private static string PhaseName(Phase phase) => phase switch
     {
-        Phase.Rounds => "pre-copy",
+        Phase.Rounds or Phase.Sync => "pre-copy",
+        Phase.Setup => "setup",
         Phase.StopAndCopy => "stop-and-copy",
         Phase.Switchover => "the post-copy switch",
         Phase.Resume => "the resume",

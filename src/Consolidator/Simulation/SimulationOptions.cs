@@ -1,22 +1,53 @@
 namespace Consolidator.Simulation;
 
+/// <summary>Which pause the downtime SLO judges.</summary>
+public enum SloDowntime
+{
+    /// <summary>The stop: from the VM's pause on the source to its resume on the destination.</summary>
+    Stop,
+    /// <summary>The stop plus the time post-copy's network page faults block the VM (QEMU's
+    /// postcopy-blocktime): what a user of the service sees as unresponsive.</summary>
+    StopAndStalls,
+}
+
 /// <summary>Everything the simulator assumes about the hypervisors, the network and the failures.</summary>
 /// <param name="Method">One method for all VMs, or Auto: pre-copy unless it would not converge or would
 /// break the downtime target.</param>
-/// <param name="MaxDowntimeSeconds">The downtime SLO, also QEMU's downtime target (QEMU's default 300 ms).</param>
+/// <param name="MaxDowntimeSeconds">The downtime SLO, also QEMU's downtime-limit (QEMU's default 300 ms).</param>
 /// <param name="StopRules">The hypervisor's pre-copy stop conditions.</param>
 /// <param name="Link">TCP or RDMA.</param>
 /// <param name="Compression">Page compression (None: off).</param>
 /// <param name="DefaultNicGbps">NIC line rate of hosts whose inventory gives none.</param>
 /// <param name="MaxConcurrentPerHost">Most migrations in progress on one host, in or out (0: no limit).</param>
-/// <param name="HybridRounds">Pre-copy rounds before a hybrid migration switches to post-copy; the QEMU wiki
+/// <param name="HybridRounds">Pre-copy passes before a hybrid migration switches to post-copy; the QEMU wiki
 /// advises waiting for one full pass ("until the sync count hits 2").</param>
 /// <param name="DeviceStateMib">CPU and device state sent while the VM is stopped (an assumption: QEMU's
 /// device state is well under a MiB for a plain guest; 1 MiB leaves room for virtio queues).</param>
-/// <param name="ResumeSeconds">Fixed part of every downtime: commit, activation and the ARP update on the
-/// destination. 20 ms: V5 of migration.md measured 42 ms of total downtime on a 100 ms target, which bounds
-/// the fixed part from above.</param>
+/// <param name="ResumeSeconds">Fixed part of every downtime: device state load, activation and the ARP
+/// announcement on the destination. 20 ms: V5 of migration.md measured 42 ms of total downtime on a 100 ms
+/// target, which bounds it from above.</param>
 /// <param name="Faults">Link failures to inject (None: none).</param>
+/// <param name="MaxBandwidthMibPerSecond">QEMU's max-bandwidth for the live phase (null: unlimited, as libvirt
+/// and Nova set it). QEMU lifts it for the final copy and post-copy (migration_completion and postcopy_start
+/// set the rate limit to INT64_MAX).</param>
+/// <param name="Streams">Parallel migration streams (QEMU multifd-channels; 1: the plain single stream).</param>
+/// <param name="ZeroScanMibPerSecond">Zero pages the migration thread recognises per second (buffer_is_zero
+/// on every page, plus the per-page bitmap work). 2 GiB/s: the idle 4 GiB guest of QEMU's
+/// multi-thread-compression document crossed in 1.8 s with 8 compression threads, its 3.7 GiB of zero pages
+/// then being the bottleneck (the calibration table marks that point as used to fit this).</param>
+/// <param name="SyncSecondsPerGib">One dirty-bitmap sync (KVM_GET_DIRTY_LOG and the bitmap merge) per GiB of
+/// guest memory; paid at setup, at every sync and once more while the VM is stopped. 0.5 ms/GiB is an
+/// assumption (a 32 KiB bitmap per GiB, copied and scanned); much more would keep V1 of migration.md, which
+/// converged with a dirty rate at 70 % of its link, from ever converging.</param>
+/// <param name="FaultShare">Post-copy network faults per working-set page not yet on the destination. Hines
+/// and Gopalan (VEE 2009): adaptive pre-paging brings faults to within 21 % of the working set.</param>
+/// <param name="Slo">Which pause the downtime SLO judges.</param>
+/// <param name="QemuDowntimeLimitSeconds">QEMU's downtime-limit (migrate-set-parameters, or virsh
+/// migrate-setmaxdowntime). Null: the SLO minus the fixed resume time, which is what an operator sets so that
+/// the VM's whole pause (QEMU's final copy, then the activation QEMU's limit does not cover) meets the SLO;
+/// the export writes the same value.</param>
+/// <param name="PreCopyTimeoutSeconds">Suspend a pre-copy guest this many seconds after its start (libvirt
+/// --timeout with the suspend action) instead of the stop rules' timeout factor; null: the factor.</param>
 public sealed record SimulationOptions(
     MethodSelection Method = MethodSelection.Auto,
     double MaxDowntimeSeconds = 0.3,
@@ -28,12 +59,30 @@ public sealed record SimulationOptions(
     int HybridRounds = 1,
     double DeviceStateMib = 1,
     double ResumeSeconds = 0.02,
-    FaultOptions? Faults = null)
+    FaultOptions? Faults = null,
+    double? MaxBandwidthMibPerSecond = null,
+    int Streams = 1,
+    double ZeroScanMibPerSecond = 2048,
+    double SyncSecondsPerGib = 0.0005,
+    double FaultShare = 0.21,
+    SloDowntime Slo = SloDowntime.StopAndStalls,
+    double? PreCopyTimeoutSeconds = null,
+    double? QemuDowntimeLimitSeconds = null)
 {
+    /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
+    /// wrong unit, say), not a plan: a year.</summary>
+    public const double LongestMigrationSeconds = 365.25 * 24 * 3600;
+
     public PreCopyStopRules Rules => StopRules ?? PreCopyStopRules.Qemu;
+
+    /// <summary>The downtime-limit QEMU is given (seconds); at least 1 ms.</summary>
+    public double QemuDowntimeLimit => QemuDowntimeLimitSeconds ?? Math.Max(0.001, MaxDowntimeSeconds - ResumeSeconds);
     public LinkProfile Transport => Link ?? LinkProfile.Tcp;
     public PageCompression Compress => Compression ?? PageCompression.None;
     public FaultOptions FaultPlan => Faults ?? FaultOptions.None;
+
+    /// <summary>The most wire MiB/s one migration can carry, whatever its NIC share: its streams' limit.</summary>
+    public double StreamsCapMibPerSecond => Transport.StreamCapMibPerSecond * Streams;
 
     public void Validate()
     {
@@ -45,8 +94,22 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentPerHost), MaxConcurrentPerHost, "--max-concurrent-per-host must be 0 (no limit) or more");
         if (HybridRounds < 1)
             throw new ArgumentOutOfRangeException(nameof(HybridRounds), HybridRounds, "--hybrid-rounds must be at least 1");
-        if (!(DeviceStateMib >= 0) || !(ResumeSeconds >= 0))
-            throw new ArgumentOutOfRangeException(nameof(DeviceStateMib), DeviceStateMib, "device state and resume time must be >= 0");
+        if (!(DeviceStateMib >= 0) || !(ResumeSeconds >= 0) || double.IsInfinity(DeviceStateMib) || double.IsInfinity(ResumeSeconds))
+            throw new ArgumentOutOfRangeException(nameof(DeviceStateMib), DeviceStateMib, "device state and resume time must be finite and >= 0");
+        if (MaxBandwidthMibPerSecond is { } cap && (!(cap > 0) || double.IsInfinity(cap)))
+            throw new ArgumentOutOfRangeException(nameof(MaxBandwidthMibPerSecond), cap, "--max-bandwidth must be a positive number of MiB/s");
+        if (Streams < 1 || Streams > 256)
+            throw new ArgumentOutOfRangeException(nameof(Streams), Streams, "--streams must be between 1 and 256");
+        if (!(ZeroScanMibPerSecond > 0) || double.IsInfinity(ZeroScanMibPerSecond))
+            throw new ArgumentOutOfRangeException(nameof(ZeroScanMibPerSecond), ZeroScanMibPerSecond, "the zero-page scan rate must be a positive number of MiB/s");
+        if (!(SyncSecondsPerGib >= 0) || double.IsInfinity(SyncSecondsPerGib))
+            throw new ArgumentOutOfRangeException(nameof(SyncSecondsPerGib), SyncSecondsPerGib, "the sync cost must be finite and >= 0");
+        if (!(FaultShare >= 0 && FaultShare <= 1))
+            throw new ArgumentOutOfRangeException(nameof(FaultShare), FaultShare, "the post-copy fault share must be in [0, 1]");
+        if (QemuDowntimeLimitSeconds is { } q && (!(q > 0) || q > 2000))
+            throw new ArgumentOutOfRangeException(nameof(QemuDowntimeLimitSeconds), q, "QEMU's downtime-limit must be between 0 and 2000 s");
+        if (PreCopyTimeoutSeconds is { } t && (!(t > 0) || t > LongestMigrationSeconds))
+            throw new ArgumentOutOfRangeException(nameof(PreCopyTimeoutSeconds), t, "--precopy-timeout must be a positive number of seconds up to a year");
         Compress.Validate();
         FaultPlan.Validate();
     }

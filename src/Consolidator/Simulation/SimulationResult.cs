@@ -15,6 +15,9 @@ public enum MigrationStatus
     Lost,
     /// <summary>Not started: an earlier failure left the VM elsewhere, or its destination without room.</summary>
     Skipped,
+    /// <summary>The link failed in post-copy; QEMU paused the migration (postcopy-paused), the link came back
+    /// and migrate-recover resumed it: the VM reached its destination, blocked on missing pages meanwhile.</summary>
+    Recovered,
 }
 
 /// <summary>What happened to one live migration of the plan in the replay. Times are seconds after the plan starts.</summary>
@@ -26,6 +29,8 @@ public enum MigrationStatus
 /// <param name="LostStateSeconds">State the VM lost: time since its last checkpoint when it was restored.</param>
 /// <param name="EnergyJoules">Migration energy, E = alpha x data + beta (Liu et al. 2011).</param>
 /// <param name="PowerModelJoules">The same from host power: (dP source + dP destination) x duration.</param>
+/// <param name="CompressionCpuSeconds">Core-seconds spent compressing pages.</param>
+/// <param name="TimeoutSeconds">The libvirt timeout (suspend action) the migration was planned with.</param>
 public sealed record VmMigrationResult(
     int Index,
     int Vm,
@@ -48,10 +53,17 @@ public sealed record VmMigrationResult(
     double LostStateSeconds,
     double EnergyJoules,
     double PowerModelJoules,
-    double CompressionCpuSeconds)
+    double CompressionCpuSeconds,
+    double? TimeoutSeconds = null)
 {
     public double TotalSeconds => EndSeconds - StartSeconds;
     public bool Started => Status != MigrationStatus.Skipped;
+
+    /// <summary>The VM ended on its destination.</summary>
+    public bool Arrived => Status is MigrationStatus.Completed or MigrationStatus.Recovered;
+
+    /// <summary>The pause the SLO judges: the stop, plus the post-copy fault stalls when the SLO counts them.</summary>
+    public double SloDowntimeSeconds(SloDowntime slo) => DowntimeSeconds + (slo == SloDowntime.StopAndStalls ? FaultStallSeconds : 0);
 }
 
 /// <param name="Placements">First placements (VMs that ran nowhere) started at the stage's beginning.</param>
@@ -71,6 +83,7 @@ public sealed record SimulationSummary(
     int Restored,
     int Lost,
     int Skipped,
+    int Recovered,
     int PreCopy,
     int PostCopy,
     int Hybrid,
@@ -82,6 +95,9 @@ public sealed record SimulationSummary(
     double MeanDowntimeSeconds,
     int SloViolations,
     double MaxDowntimeSeconds,
+    SloDowntime Slo,
+    double WorstSloDowntimeSeconds,
+    double FaultStallSeconds,
     double DegradedSeconds,
     double LostStateSeconds,
     double MigrationEnergyWh,

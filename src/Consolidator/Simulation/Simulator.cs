@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Profiles;
 using Consolidator.Staging;
@@ -34,15 +35,36 @@ public static class Simulator
         return new SimulationResult(options, summary, replay.Migrations, replay.Stages, final);
     }
 
-    /// <summary>Per VM: memory, dirty behaviour (vms.csv's rate, else the default of its class, in the
-    /// shape of <see cref="DirtyProfile.FromRate"/>) and device state.</summary>
+    /// <summary>Per VM: memory; zero pages (usage.csv's zero_fraction at the latest sample, else the memory
+    /// not in use at the latest sample, which a guest that never touched it holds as zero pages); dirty
+    /// behaviour (vms.csv's hot and cold rates over its working set, else its total rate, else the default of
+    /// its class, in the shape of <see cref="DirtyProfile.FromRate"/>); working set; device state.</summary>
     public static ImmutableArray<VmMigrationInputs> Inputs(PlacementProblem problem, ImmutableArray<VmSeries> usage, SimulationOptions options) =>
         [.. problem.Vms.Select((vm, v) =>
         {
-            var rate = vm.DirtyRateMibPerSecond
-                ?? DirtyProfile.DefaultRateMibPerSecond(usage.IsDefaultOrEmpty ? VmClass.Flat : ProfileBuilder.Classify(usage[v]));
-            return new VmMigrationInputs(vm.MemoryMib, DirtyProfile.FromRate(rate), options.DeviceStateMib);
+            var series = usage.IsDefaultOrEmpty ? null : usage[v];
+            var zero = series switch
+            {
+                { LastZeroFraction: { } z } => z * vm.MemoryMib,
+                { Count: > 0 } s => Math.Max(0, vm.MemoryMib - s.LastMemoryMib),
+                _ => 0,
+            };
+            return new VmMigrationInputs(vm.MemoryMib, Dirty(vm, series), options.DeviceStateMib, zero, vm.WssMib);
         })];
+
+    /// <summary>The VM's dirty profile from what vms.csv says of it.</summary>
+    public static DirtyProfile Dirty(Vm vm, VmSeries? series)
+    {
+        if (vm.HotDirtyMibPerSecond is not null || vm.ColdDirtyMibPerSecond is not null)
+            return DirtyProfile.OverWorkingSet(vm.WssMib ?? 0, vm.HotDirtyMibPerSecond ?? 0, vm.ColdDirtyMibPerSecond ?? 0);
+        var rate = vm.DirtyRateMibPerSecond
+            ?? DirtyProfile.DefaultRateMibPerSecond(series is null ? VmClass.Flat : ProfileBuilder.Classify(series));
+        var shaped = DirtyProfile.FromRate(rate);
+        // The hot set lies within the working set when one is given.
+        return vm.WssMib is { } wss && shaped.HotSetMib > wss
+            ? DirtyProfile.OverWorkingSet(wss, shaped.HotRateMibPerSecond, shaped.ColdRateMibPerSecond)
+            : shaped;
+    }
 
     /// <summary>Wire MiB/s each host's NIC carries for migrations: hosts.csv's nic_gbps or the default,
     /// times the link's efficiency.</summary>
@@ -64,6 +86,7 @@ public static class Simulator
             Restored: Count(MigrationStatus.Restored),
             Lost: Count(MigrationStatus.Lost),
             Skipped: Count(MigrationStatus.Skipped),
+            Recovered: Count(MigrationStatus.Recovered),
             PreCopy: Method(MigrationMethod.PreCopy),
             PostCopy: Method(MigrationMethod.PostCopy),
             Hybrid: Method(MigrationMethod.Hybrid),
@@ -73,8 +96,11 @@ public static class Simulator
             WorstDowntimeSeconds: worst?.DowntimeSeconds ?? 0,
             WorstDowntimeVm: worst?.Vm,
             MeanDowntimeSeconds: paused.Length > 0 ? paused.Average(m => m.DowntimeSeconds) : 0,
-            SloViolations: paused.Count(m => m.DowntimeSeconds > o.MaxDowntimeSeconds + MethodChoice.DowntimeToleranceSeconds),
+            SloViolations: started.Count(m => m.SloDowntimeSeconds(o.Slo) > o.MaxDowntimeSeconds + MethodChoice.DowntimeToleranceSeconds),
             MaxDowntimeSeconds: o.MaxDowntimeSeconds,
+            Slo: o.Slo,
+            WorstSloDowntimeSeconds: started.Length > 0 ? started.Max(m => m.SloDowntimeSeconds(o.Slo)) : 0,
+            FaultStallSeconds: started.Sum(m => m.FaultStallSeconds),
             DegradedSeconds: started.Sum(m => m.DegradedSeconds),
             LostStateSeconds: started.Sum(m => m.LostStateSeconds),
             MigrationEnergyWh: started.Sum(m => m.EnergyJoules) / 3600,

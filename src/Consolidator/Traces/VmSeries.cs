@@ -16,4 +16,11 @@ public sealed class VmSeries
     public double[] CpuCores { get; }
     public double[] MemoryMib { get; }
     public int Count => UnixSeconds.Length;
+
+    /// <summary>usage.csv's optional <c>zero_fraction</c> at the VM's latest sample: the share of its allocated
+    /// memory that reads as zero; null when the file gives none.</summary>
+    public double? LastZeroFraction { get; init; }
+
+    /// <summary>Memory in use at the latest sample (MiB); 0 for an empty series.</summary>
+    public double LastMemoryMib => Count > 0 ? MemoryMib[^1] : 0;
 }

@@ -5,23 +5,29 @@ namespace Consolidator.Tests.Simulation;
 
 public class MigrationModelProperties
 {
-    /// <summary>A VM of 256 MiB to 64 GiB with a two-class dirty profile, and a wire bandwidth of 10 to 5000 MiB/s.</summary>
+    /// <summary>A VM of 256 MiB to 64 GiB with a two-class dirty profile and some zero pages, and a wire
+    /// bandwidth of 10 to 5000 MiB/s.</summary>
     private static readonly Gen<(VmMigrationInputs Vm, double Wire)> Cases =
-        Gen.Select(Gen.Int[1, 256], Gen.Int[0, 400], Gen.Int[1, 40], Gen.Int[0, 200], Gen.Int[10, 5000],
-            (quarterGib, hot, rewriteTenths, cold, wire) =>
-                (new VmMigrationInputs(quarterGib * 256.0, new DirtyProfile(hot, rewriteTenths / 10.0, cold), 1), (double)wire));
+        Gen.Select(Gen.Int[1, 256], Gen.Int[0, 400], Gen.Int[1, 40], Gen.Int[0, 200], Gen.Int[0, 90], Gen.Int[10, 5000],
+            (quarterGib, hot, rewriteTenths, cold, zeroPercent, wire) =>
+                (new VmMigrationInputs(quarterGib * 256.0, new DirtyProfile(hot, rewriteTenths / 10.0, cold), 1, quarterGib * 256.0 * zeroPercent / 100),
+                    (double)wire));
 
     private static readonly SimulationOptions Options = new();
 
+    /// <summary>Rounding slack on comparisons of downtimes computed along different paths.</summary>
+    private const double Slack = 1e-4;
+
     [Fact]
-    public void Pre_copy_sends_at_least_the_vms_memory()
+    public void Pre_copy_sends_every_data_page_and_stops_the_vm_once()
     {
         Cases.Sample((vm, wire) =>
         {
             var r = LiveMigration.Run(vm, MigrationMethod.PreCopy, wire, Options);
-            Assert.True(r.PageMib >= vm.MemoryMib - 1e-6, $"sent {r.PageMib} MiB of {vm.MemoryMib}");
+            Assert.True(r.PageMib >= vm.DataMib - 1e-6, $"sent {r.PageMib} MiB of {vm.DataMib} MiB of data");
             Assert.True(r.DowntimeSeconds > 0 && r.TotalSeconds >= r.DowntimeSeconds);
-        }, iter: 2000);
+            Assert.True(r.Rounds >= 2, "setup syncs once and the stop needs another");
+        }, iter: 1000);
     }
 
     [Fact]
@@ -31,19 +37,36 @@ public class MigrationModelProperties
         {
             var slow = LiveMigration.Run(c.Vm, MigrationMethod.PreCopy, c.Wire, Options);
             var fast = LiveMigration.Run(c.Vm, MigrationMethod.PreCopy, c.Wire * percent / 100.0, Options);
-            Assert.True(fast.DowntimeSeconds <= slow.DowntimeSeconds + 1e-9,
+            Assert.True(fast.DowntimeSeconds <= slow.DowntimeSeconds * (1 + Slack),
                 $"downtime {slow.DowntimeSeconds} s at {c.Wire} MiB/s but {fast.DowntimeSeconds} s at {c.Wire * percent / 100.0} MiB/s");
-        }, iter: 2000);
+        }, iter: 1000);
     }
 
     [Fact]
-    public void Downtime_falls_strictly_as_bandwidth_rises_for_a_vm_that_does_not_converge()
+    public void Pre_copy_downtime_never_falls_as_the_guest_dirties_faster()
     {
-        var vm = new VmMigrationInputs(8192, DirtyProfile.FromRate(400), 1);
-        var downtimes = new[] { 100.0, 150, 200, 300 }.Select(w => LiveMigration.Run(vm, MigrationMethod.PreCopy, w, Options)).ToArray();
+        Gen.Select(Cases, Gen.Int[101, 400]).Sample((c, percent) =>
+        {
+            var k = percent / 100.0;
+            var faster = c.Vm with { Dirty = new DirtyProfile(c.Vm.Dirty.HotSetMib, c.Vm.Dirty.HotRewriteSeconds / k, c.Vm.Dirty.ColdRateMibPerSecond * k) };
+            var slow = LiveMigration.Run(c.Vm, MigrationMethod.PreCopy, c.Wire, Options);
+            var fast = LiveMigration.Run(faster, MigrationMethod.PreCopy, c.Wire, Options);
+            Assert.True(fast.DowntimeSeconds >= slow.DowntimeSeconds * (1 - Slack),
+                $"downtime {slow.DowntimeSeconds} s dirtying {c.Vm.Dirty.RateMibPerSecond} MiB/s but {fast.DowntimeSeconds} s dirtying {faster.Dirty.RateMibPerSecond} MiB/s");
+        }, iter: 1000);
+    }
 
-        Assert.All(downtimes, d => Assert.False(d.Converged));
-        for (var k = 1; k < downtimes.Length; k++) Assert.True(downtimes[k].DowntimeSeconds < downtimes[k - 1].DowntimeSeconds);
+    [Fact]
+    public void An_idle_vm_of_mostly_zero_pages_stops_for_a_fraction_of_the_target()
+    {
+        // QEMU counts zero pages whole against the threshold but sends them as 9-byte markers: the final copy
+        // of a mostly-empty guest is mostly zero pages (issue 14: an idle VM came out 17x too long).
+        var idle = new VmMigrationInputs(8192, DirtyProfile.Idle, 1, ZeroMib: 7680);
+        var r = LiveMigration.Run(idle, MigrationMethod.PreCopy, LinkProfile.Tcp.GoodputMibPerSecond(10), Options);
+
+        Assert.True(r.Converged);
+        Assert.InRange(r.DowntimeSeconds, 0.001, 0.1);
+        Assert.InRange(r.WireMib, 512, 600);
     }
 
     [Fact]
@@ -52,15 +75,17 @@ public class MigrationModelProperties
         Gen.Select(Gen.Int[1, 64], Gen.Int[10, 2000], Gen.Int[101, 300]).Sample((gib, wire, percent) =>
         {
             var vm = new VmMigrationInputs(gib * 1024.0, DirtyProfile.FromRate(wire * percent / 100.0), 1);
+            var stopOnly = Options with { Slo = SloDowntime.Stop };
 
-            var pre = LiveMigration.Run(vm, MigrationMethod.PreCopy, wire, Options);
-            var choice = MethodChoice.Choose(vm, wire, Options);
+            var pre = LiveMigration.Run(vm, MigrationMethod.PreCopy, wire, stopOnly);
+            var choice = MethodChoice.Choose(vm, wire, stopOnly);
 
             Assert.False(pre.Converged);
             Assert.True(pre.DowntimeSeconds > Options.MaxDowntimeSeconds);
+            Assert.Equal(PreCopyStopRules.Qemu.TimeoutSecondsPerGib!.Value * gib, pre.TimeoutSeconds!.Value, 6);
             Assert.NotEqual(MigrationMethod.PreCopy, choice.Method);
             Assert.Contains("pre-copy does not converge", choice.Reason);
-        }, iter: 500);
+        }, iter: 300);
     }
 
     [Fact]
@@ -72,56 +97,117 @@ public class MigrationModelProperties
 
         Assert.Equal(MigrationMethod.PreCopy, choice.Method);
         Assert.True(choice.Predicted.Converged);
-        Assert.Equal(0.3, choice.Predicted.DowntimeSeconds, 6);
+        Assert.InRange(choice.Predicted.DowntimeSeconds, 0.2, Options.MaxDowntimeSeconds);
     }
 
     [Fact]
     public void Post_copy_moves_each_page_once_and_stops_the_vm_only_for_its_state()
     {
+        var o = Options with { SyncSecondsPerGib = 0 };
         Cases.Sample((vm, wire) =>
         {
-            var r = LiveMigration.Run(vm, MigrationMethod.PostCopy, wire, Options);
-            Assert.Equal(vm.MemoryMib + vm.DeviceStateMib, r.PageMib, 6);
-            Assert.Equal(vm.DeviceStateMib / wire + Options.ResumeSeconds, r.DowntimeSeconds, 9);
-            Assert.Equal(vm.MemoryMib / wire, r.DegradedSeconds, 6);
-            Assert.Equal(0, r.Rounds);
-        }, iter: 1000);
+            var r = LiveMigration.Run(vm, MigrationMethod.PostCopy, wire, o);
+            var perMib = (1 + MigrationProcess.PageHeaderShare) / Math.Min(wire, o.StreamsCapMibPerSecond);
+            Assert.Equal(vm.DataMib + vm.DeviceStateMib, r.PageMib, 6);
+            Assert.Equal(vm.DeviceStateMib * perMib + o.ResumeSeconds, r.DowntimeSeconds, 9);
+            Assert.Equal(Math.Max(vm.DataMib * perMib, vm.ZeroMib / o.ZeroScanMibPerSecond), r.DegradedSeconds, 6);
+            Assert.True(r.FaultStallSeconds <= r.DegradedSeconds + 1e-9);
+        }, iter: 500);
     }
 
     [Fact]
-    public void Hybrid_sends_one_full_pass_then_pulls_what_was_dirtied_during_it()
+    public void Post_copy_faults_on_the_working_set_not_on_the_hot_set()
+    {
+        var hotOnly = new VmMigrationInputs(8192, DirtyProfile.FromRate(10), 1);
+        var bigWorkingSet = hotOnly with { WorkingSetMib = 512 };
+        var link = LinkProfile.Tcp with { InFlightMib = 0.1 };
+        var o = Options with { Link = link };
+
+        var small = LiveMigration.Run(hotOnly, MigrationMethod.PostCopy, 1000, o);
+        var large = LiveMigration.Run(bigWorkingSet, MigrationMethod.PostCopy, 1000, o);
+
+        var perFault = link.FaultRoundTripSeconds + (link.InFlightMib + MigrationProcess.PageMib) / 1000;
+        Assert.Equal(o.FaultShare * 512 / MigrationProcess.PageMib * perFault, large.FaultStallSeconds, 6);
+        Assert.True(large.FaultStallSeconds > 10 * small.FaultStallSeconds);
+        Assert.Equal(large.DowntimeSeconds + large.FaultStallSeconds, large.SloDowntimeSeconds(SloDowntime.StopAndStalls), 9);
+        Assert.Equal(large.DowntimeSeconds, large.SloDowntimeSeconds(SloDowntime.Stop), 9);
+    }
+
+    [Fact]
+    public void Hybrid_sends_one_full_pass_then_pulls_what_is_still_dirty()
     {
         var vm = new VmMigrationInputs(8192, DirtyProfile.FromRate(300), 1);
 
         var r = LiveMigration.Run(vm, MigrationMethod.Hybrid, 250, Options);
 
-        var firstPass = 8192 / 250.0;
-        Assert.Equal(vm.Dirty.Dirtied(firstPass, 8192), r.PendingAtStopMib, 6);
-        Assert.Equal(8192 + 1 + r.PendingAtStopMib, r.PageMib, 6);
-        Assert.Equal(1, r.Rounds);
+        Assert.Equal(2, r.Rounds);
+        Assert.InRange(r.PendingAtStopMib, 300, 8192);
+        // The switch comes at the sync that finds pass 1's remainder below the threshold, so the pages pulled
+        // are that remainder plus what was dirtied; all but the remainder crossed in pass 1.
+        Assert.InRange(r.PageMib, 8192 + 1 + r.PendingAtStopMib - 250 * Options.QemuDowntimeLimit, 8192 + 1 + r.PendingAtStopMib + 1e-6);
         Assert.True(r.DowntimeSeconds < 0.1);
     }
 
     [Fact]
-    public void Compression_shrinks_the_wire_data_by_its_ratio_and_speeds_a_slow_link()
+    public void Compression_shrinks_the_wire_data_by_its_ratio_and_costs_a_core_per_thread()
     {
         var vm = new VmMigrationInputs(4096, DirtyProfile.FromRate(10), 1);
-        var plain = LiveMigration.Run(vm, MigrationMethod.PostCopy, 100, Options);
-        var compressed = LiveMigration.Run(vm, MigrationMethod.PostCopy, 100, Options with { Compression = new PageCompression(2, 1000) });
-        var cpuBound = LiveMigration.Run(vm, MigrationMethod.PostCopy, 100, Options with { Compression = new PageCompression(2, 150) });
+        var o = Options with { SyncSecondsPerGib = 0 };
+        var plain = LiveMigration.Run(vm, MigrationMethod.PostCopy, 100, o);
+        var compressed = LiveMigration.Run(vm, MigrationMethod.PostCopy, 100, o with { Compression = new PageCompression(2, 1000) });
+        var cpuBound = LiveMigration.Run(vm, MigrationMethod.PostCopy, 100, o with { Compression = new PageCompression(2, 75, Threads: 2) });
 
-        Assert.Equal(plain.PageMib / 2, compressed.WireMib, 6);
-        Assert.Equal(plain.TotalSeconds / 2, compressed.TotalSeconds, 2);
-        Assert.Equal(4097 / 150.0 + Options.ResumeSeconds, cpuBound.TotalSeconds, 6);
+        Assert.InRange(compressed.WireMib, plain.WireMib / 2, plain.WireMib / 2 + 1);
+        Assert.Equal(plain.DegradedSeconds / 2, compressed.DegradedSeconds, 3);
+        Assert.Equal(4096 / 150.0, cpuBound.DegradedSeconds, 3);
+        Assert.Equal(4097 / 75.0, new PageCompression(2, 75, 2).CpuSeconds(4097), 9);
     }
 
     [Fact]
-    public void Xen_stops_after_five_rounds_whatever_is_left()
+    public void Xen_stops_after_five_iterations_and_sends_at_least_its_writable_working_set()
     {
         var vm = new VmMigrationInputs(8192, DirtyProfile.FromRate(90), 1);
         var r = LiveMigration.Run(vm, MigrationMethod.PreCopy, 100, Options with { StopRules = PreCopyStopRules.Xen });
 
         Assert.Equal(5, r.Rounds);
         Assert.False(r.Converged);
+        Assert.True(r.PendingAtStopMib >= vm.Dirty.HotSetMib);
+    }
+
+    [Fact]
+    public void Xen_legacy_stops_a_diabolical_workload_once_its_rate_is_at_the_maximum_and_dirtying_does_not_shrink()
+    {
+        // A guest dirtying far faster than 500 Mbit/s: the rate climbs to its maximum, then the next iteration
+        // that sends more than the one before ends pre-copy, long before 30 iterations or 3x memory.
+        var vm = new VmMigrationInputs(1024, DirtyProfile.FromRate(200), 1);
+        var r = LiveMigration.Run(vm, MigrationMethod.PreCopy, 1000, Options with { StopRules = PreCopyStopRules.XenLegacy });
+
+        Assert.False(r.Converged);
+        Assert.True(r.Rounds <= 3, $"{r.Rounds} iterations");
+        Assert.True(r.PageMib <= 3 * vm.MemoryMib + vm.DeviceStateMib, $"{r.PageMib} MiB sent");
+    }
+
+    [Fact]
+    public void Tcp_is_capped_per_stream_and_rdma_beats_it_on_a_fast_link()
+    {
+        var vm = new VmMigrationInputs(16384, DirtyProfile.Idle, 1);
+        var fast = LinkProfile.Tcp.GoodputMibPerSecond(40);
+        var tcp = LiveMigration.Run(vm, MigrationMethod.PreCopy, fast, Options);
+        var multifd = LiveMigration.Run(vm, MigrationMethod.PreCopy, fast, Options with { Streams = 4 });
+        var rdma = LiveMigration.Run(vm, MigrationMethod.PreCopy, LinkProfile.Rdma.GoodputMibPerSecond(40), Options with { Link = LinkProfile.Rdma });
+
+        Assert.True(rdma.TotalSeconds < 0.7 * tcp.TotalSeconds, $"RDMA {rdma.TotalSeconds} s, TCP {tcp.TotalSeconds} s");
+        Assert.True(multifd.TotalSeconds < 0.5 * tcp.TotalSeconds);
+    }
+
+    [Fact]
+    public void Every_migration_ends_even_at_a_tiny_rate()
+    {
+        var vm = new VmMigrationInputs(8192, DirtyProfile.FromRate(50), 1);
+        foreach (var method in new[] { MigrationMethod.PreCopy, MigrationMethod.PostCopy, MigrationMethod.Hybrid })
+        {
+            var r = LiveMigration.Run(vm, method, 1e-9, Options);
+            Assert.True(double.IsFinite(r.TotalSeconds) && r.TotalSeconds > SimulationOptions.LongestMigrationSeconds);
+        }
     }
 }

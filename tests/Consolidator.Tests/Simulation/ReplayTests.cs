@@ -6,7 +6,11 @@ namespace Consolidator.Tests.Simulation;
 
 public class ReplayTests
 {
-    private static readonly SimulationOptions PostCopyOnly = new(Method: MethodSelection.PostCopy, MaxConcurrentPerHost: 0);
+    /// <summary>Post-copy without sync costs: a migration is its device state, the resume, then every page once.</summary>
+    private static readonly SimulationOptions PostCopyOnly = new(Method: MethodSelection.PostCopy, MaxConcurrentPerHost: 0, SyncSecondsPerGib: 0);
+
+    /// <summary>Wire MiB per MiB of pages: each 4 KiB page travels with an 8-byte header.</summary>
+    private const double H = 1 + MigrationProcess.PageHeaderShare;
 
     [Fact]
     public void Two_migrations_leaving_one_host_share_its_nic_and_each_take_twice_as_long()
@@ -17,7 +21,7 @@ public class ReplayTests
         var r = Run(p, plan, PostCopyOnly);
 
         var half = Wire(10) / 2;
-        var expected = (8192 + 1) / half + PostCopyOnly.ResumeSeconds;
+        var expected = (8192 + 1) * H / half + PostCopyOnly.ResumeSeconds;
         Assert.All(r.Migrations, m => Assert.Equal(expected, m.TotalSeconds, 6));
         Assert.Equal(expected, r.Summary.TotalSeconds, 6);
         Assert.Equal(1.0, r.Summary.PeakNicUtilisation, 9);
@@ -31,7 +35,7 @@ public class ReplayTests
 
         var m = Assert.Single(Run(p, plan, PostCopyOnly).Migrations);
 
-        Assert.Equal(4097 / Wire(1) + PostCopyOnly.ResumeSeconds, m.TotalSeconds, 6);
+        Assert.Equal(4097 * H / Wire(1) + PostCopyOnly.ResumeSeconds, m.TotalSeconds, 6);
     }
 
     [Fact]
@@ -44,7 +48,7 @@ public class ReplayTests
 
         Assert.Equal(0, r.Migrations[0].StartSeconds);
         Assert.Equal(r.Migrations[0].EndSeconds, r.Migrations[1].StartSeconds, 9);
-        Assert.Equal(4097 / Wire(10) + PostCopyOnly.ResumeSeconds, r.Migrations[1].TotalSeconds, 6);
+        Assert.Equal(4097 * H / Wire(10) + PostCopyOnly.ResumeSeconds, r.Migrations[1].TotalSeconds, 6);
     }
 
     [Fact]
@@ -72,12 +76,12 @@ public class ReplayTests
         var alone = Run(p, Plan([new Migration(0, 0, 1, MigrationKind.Move)]), PostCopyOnly);
         Assert.Equal(alone.Migrations[0].TotalSeconds, duplex.Migrations[0].TotalSeconds, 9);
 
-        // vm1 also sent by h0 would halve vm0's rate while it runs.
+        // vm1 also sent by h0 halves vm0's rate while it runs; when it ends vm0 gets the whole NIC again.
         var q = Problem([(64, 65536, 10), (64, 65536, 10), (64, 65536, 10)], [(2, 16384, 0), (2, 1024, 0)]);
         var shared = Run(q, Plan([new Migration(0, 0, 1, MigrationKind.Move), new Migration(1, 0, 2, MigrationKind.Move)]), PostCopyOnly);
         // Both run at half rate until vm1's 1025 MiB are across; vm0 has then sent 1025 MiB less than alone.
-        Assert.Equal(2 * 1025 / Wire(10) + PostCopyOnly.ResumeSeconds, shared.Migrations[1].TotalSeconds, 6);
-        Assert.Equal(alone.Migrations[0].TotalSeconds + 1025 / Wire(10), shared.Migrations[0].TotalSeconds, 6);
+        Assert.Equal(2 * 1025 * H / Wire(10) + PostCopyOnly.ResumeSeconds, shared.Migrations[1].TotalSeconds, 6);
+        Assert.Equal(alone.Migrations[0].TotalSeconds + 1025 * H / Wire(10), shared.Migrations[0].TotalSeconds, 6);
     }
 
     [Fact]

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Consolidator.Lab;
+
+/// <summary>A private network namespace whose loopback is the lab's link: every QEMU of a scenario runs in
+/// it, migrations go to 127.0.0.1 inside it, and a token-bucket filter (tc tbf) on its loopback stands for
+/// the NIC that concurrent migrations share. Nothing else on the machine crosses it, and the machine's own
+/// loopback is left alone.</summary>
+internal sealed class LabNetwork : IDisposable
+{
+    private static int _count;
+
+    private LabNetwork(string name, double? linkMbit)
+    {
+        Name = name;
+        LinkMbit = linkMbit;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Line rate of the shaped loopback; null: unshaped (memory speed).</summary>
+    public double? LinkMbit { get; }
+
+    public static LabNetwork Create(double? linkMbit)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"consolidator-lab-{Environment.ProcessId}-{Interlocked.Increment(ref _count)}");
+        Run("ip", "netns", "add", name);
+        var network = new LabNetwork(name, linkMbit);
+        try
+        {
+            Run("ip", "-n", name, "link", "set", "lo", "up");
+            if (linkMbit is { } rate)
+            {
+                // A 1500-byte MTU makes the loopback carry Ethernet-sized segments, as a NIC would; the bucket
+                // holds 2 ms of line rate (at least 64 KiB) and the queue 100 ms.
+                Run("ip", "-n", name, "link", "set", "lo", "mtu", "1500");
+                var burst = Math.Max(65536, rate * 1e6 / 8 * 0.002);
+                Run("tc", "-n", name, "qdisc", "add", "dev", "lo", "root", "tbf",
+                    "rate", F(rate) + "mbit", "burst", F(Math.Round(burst)), "latency", "100ms");
+            }
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The command line that runs <paramref name="program"/> inside the namespace.</summary>
+    public IEnumerable<string> Wrap(string program) => ["ip", "netns", "exec", Name, program];
+
+    public void Dispose()
+    {
+        try
+        {
+            Run("ip", "netns", "del", Name);
+        }
+        catch (LabException)
+        {
+            // Already gone; nothing to clean.
+        }
+    }
+
+    public static void Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start) ?? throw new LabException($"could not start {program}");
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new LabException($"{program} {string.Join(' ', args)} failed ({p.ExitCode}): {err.Result.Trim()}");
+    }
+
+    private static string F(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
+}

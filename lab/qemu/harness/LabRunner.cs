@@ -1,0 +1,213 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Consolidator.Calibration;
+
+namespace Consolidator.Lab;
+
+/// <summary>Runs lab scenarios: boots the source guests, starts their destinations in the same network
+/// namespace, sets QEMU's capabilities and parameters over QMP, measures the guests' dirty rate
+/// (calc-dirty-rate), starts every migration of the scenario together and follows them with query-migrate
+/// until they complete, switching to post-copy or suspending the guest when the scenario says so.</summary>
+public sealed class LabRunner(GuestImage guest, string qemuVersion, string machine, Action<string>? progress = null)
+{
+    /// <summary>Longest a scenario may run once its migrations started.</summary>
+    public static readonly TimeSpan MigrationPatience = TimeSpan.FromMinutes(4);
+
+    private const int FirstPort = 4444;
+    private const double Mib = 1048576;
+
+    public ImmutableArray<LabMeasurement> Run(LabScenario scenario)
+    {
+        if (scenario.Kind != "migration") throw new LabException($"scenario kind '{scenario.Kind}' has no runner");
+        var folder = Directory.CreateTempSubdirectory("cl-lab-").FullName;
+        var vms = new List<QemuVm>();
+        try
+        {
+            using var network = LabNetwork.Create(scenario.LinkMbit);
+            var n = scenario.Guests.Length;
+            var load = HostLoad();
+            progress?.Invoke($"{scenario.Id}: booting {n} guest(s)");
+            var sources = scenario.Guests.Select((g, i) => Track(vms, QemuVm.Start(network, folder, $"src{i}", guest, g.MemoryMib, g.DirtyMibPerSecond, g.WssMib, incoming: false))).ToArray();
+            var targets = scenario.Guests.Select((g, i) => Track(vms, QemuVm.Start(network, folder, $"dst{i}", guest, g.MemoryMib, g.DirtyMibPerSecond, g.WssMib, incoming: true))).ToArray();
+            foreach (var s in sources) s.WaitReady(TimeSpan.FromSeconds(120));
+
+            for (var i = 0; i < n; i++) Configure(scenario, sources[i], targets[i], FirstPort + i);
+            var measuredRate = MeasureDirtyRate(sources);
+            var before = sources.Select(s => s.LastReport()).ToArray();
+
+            progress?.Invoke($"{scenario.Id}: migrating");
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < n; i++)
+            {
+                sources[i].Qmp.Execute("migrate", new { uri = Uri(FirstPort + i) });
+                if (scenario.Method == "postcopy") sources[i].Qmp.Execute("migrate-start-postcopy");
+            }
+            var follow = Follow(scenario, sources, clock);
+            // A guest suspended before the end stays paused on the destination (QEMU starts it only if it was
+            // running when the migration completed); resume it, as libvirt does after a --timeout suspend.
+            for (var i = 0; i < n; i++)
+                if (follow.SuspendedAtMs[i] is not null) targets[i].Qmp.Execute("cont");
+            Thread.Sleep(1000);
+
+            var rows = ImmutableArray.CreateBuilder<LabMeasurement>();
+            for (var i = 0; i < n; i++)
+            {
+                var g = scenario.Guests[i];
+                var info = follow.Final[i];
+                var ram = info["ram"];
+                var after = targets[i].LastReport();
+                var status = info["status"]?.GetValue<string>() ?? "unknown";
+                double downtime = Num(info["downtime"]) ?? double.NaN;
+                if (follow.SuspendedAtMs[i] is { } suspended) downtime = (Num(info["total-time"]) ?? 0) - suspended;
+                rows.Add(new LabMeasurement(
+                    scenario.Id, i + 1, n, scenario.Method, scenario.Capability, g.MemoryMib,
+                    Math.Round((Num(ram?["total"]) ?? 0) / Mib, 3), scenario.LinkMbit, scenario.MaxBandwidthMibPerSecond,
+                    scenario.DowntimeLimitMs, scenario.SuspendAfterSeconds, g.DirtyMibPerSecond, g.WssMib,
+                    AchievedRate(before[i], scenario.Method == "precopy" ? sources[i] : targets[i], g.DirtyMibPerSecond), measuredRate[i], status,
+                    Num(info["total-time"]) ?? double.NaN, downtime, Num(info["setup-time"]) ?? 0, follow.SwitchedAtMs[i],
+                    Math.Round((Num(ram?["transferred"]) ?? 0) / Mib, 3), (long)(Num(ram?["normal"]) ?? 0),
+                    (long)(Num(ram?["duplicate"]) ?? 0), (long)(Num(ram?["dirty-sync-count"]) ?? 0),
+                    (long)(Num(ram?["postcopy-requests"]) ?? 0), Blocktime(targets[i]),
+                    after is { } a && before[i] is { } b && a.Ms > b.Ms && status == "completed",
+                    qemuVersion, machine, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), load));
+            }
+            return rows.ToImmutable();
+        }
+        finally
+        {
+            foreach (var vm in vms) vm.Dispose();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static double? HostLoad()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static QemuVm Track(List<QemuVm> all, QemuVm vm)
+    {
+        all.Add(vm);
+        return vm;
+    }
+
+    private static string Uri(int port) => string.Create(CultureInfo.InvariantCulture, $"tcp:127.0.0.1:{port}");
+
+    private static void Configure(LabScenario s, QemuVm source, QemuVm target, int port)
+    {
+        var caps = new List<(string, bool)>();
+        if (s.Method is "postcopy" or "hybrid") caps.Add(("postcopy-ram", true));
+        switch (s.Capability)
+        {
+            case "xbzrle": caps.Add(("xbzrle", true)); break;
+            case "compress": caps.Add(("compress", true)); break;
+            case "multifd": caps.Add(("multifd", true)); break;
+            case "none": break;
+            default: throw new LabException($"unknown capability '{s.Capability}'");
+        }
+        object Caps(IEnumerable<(string Name, bool On)> list) => new { capabilities = list.Select(c => new Dictionary<string, object> { ["capability"] = c.Name, ["state"] = c.On }).ToArray() };
+        var targetCaps = s.Capability == "xbzrle" ? caps.Where(c => c.Item1 != "xbzrle").ToList() : caps;
+        if (s.Method is "postcopy" or "hybrid") targetCaps = [.. targetCaps, ("postcopy-blocktime", true)];
+        if (caps.Count > 0) source.Qmp.Execute("migrate-set-capabilities", Caps(caps));
+        if (targetCaps.Count > 0) target.Qmp.Execute("migrate-set-capabilities", Caps(targetCaps));
+        var parameters = new Dictionary<string, object>
+        {
+            // Unlimited is QEMU's largest value; its default would be 128 MiB/s.
+            ["max-bandwidth"] = s.MaxBandwidthMibPerSecond is { } cap ? (long)(cap * Mib) : long.MaxValue / 8,
+            ["downtime-limit"] = s.DowntimeLimitMs,
+        };
+        if (s.Capability == "compress") { parameters["compress-threads"] = 2; parameters["compress-level"] = 1; }
+        if (s.Capability == "multifd") parameters["multifd-channels"] = 2;
+        source.Qmp.Execute("migrate-set-parameters", parameters);
+        if (s.Capability == "compress") target.Qmp.Execute("migrate-set-parameters", new Dictionary<string, object> { ["decompress-threads"] = 1 });
+        if (s.Capability == "multifd") target.Qmp.Execute("migrate-set-parameters", new Dictionary<string, object> { ["multifd-channels"] = 2 });
+        target.Qmp.Execute("migrate-incoming", new { uri = Uri(port) });
+    }
+
+    /// <summary>QEMU's calc-dirty-rate (page sampling, 1 s) on every source at once, in MiB/s.</summary>
+    private static double?[] MeasureDirtyRate(QemuVm[] sources)
+    {
+        foreach (var s in sources) s.Qmp.Execute("calc-dirty-rate", new Dictionary<string, object> { ["calc-time"] = 1 });
+        Thread.Sleep(1300);
+        return [.. sources.Select(s =>
+        {
+            for (var k = 0; k < 20; k++)
+            {
+                var r = s.Qmp.Execute("query-dirty-rate");
+                if (r?["status"]?.GetValue<string>() == "measured") return Num(r["dirty-rate"]) is { } mb ? mb * 1e6 / Mib : (double?)null;
+                Thread.Sleep(100);
+            }
+            return null;
+        })];
+    }
+
+    private sealed record Followed(JsonNode[] Final, double?[] SwitchedAtMs, double?[] SuspendedAtMs);
+
+    private static Followed Follow(LabScenario s, QemuVm[] sources, Stopwatch clock)
+    {
+        var n = sources.Length;
+        var final = new JsonNode?[n];
+        var switched = new double?[n];
+        var suspended = new double?[n];
+        while (final.Any(f => f is null))
+        {
+            if (clock.Elapsed > MigrationPatience)
+                throw new LabException($"{s.Id}: migrations still running after {MigrationPatience.TotalMinutes:0} minutes");
+            for (var i = 0; i < n; i++)
+            {
+                if (final[i] is not null) continue;
+                var info = sources[i].Qmp.Execute("query-migrate") ?? throw new LabException("query-migrate returned nothing");
+                var status = info["status"]?.GetValue<string>();
+                if (status is "completed" or "failed" or "cancelled") { final[i] = info; continue; }
+                var elapsedMs = Num(info["total-time"]) ?? clock.Elapsed.TotalMilliseconds;
+                if (s.Method == "postcopy" && status == "postcopy-active" && switched[i] is null) switched[i] = elapsedMs;
+                if (s.Method == "hybrid" && status == "active" && switched[i] is null && Num(info["ram"]?["dirty-sync-count"]) >= 2)
+                {
+                    sources[i].Qmp.Execute("migrate-start-postcopy");
+                    switched[i] = elapsedMs;
+                }
+                if (s.SuspendAfterSeconds is { } after && status == "active" && suspended[i] is null && elapsedMs >= after * 1000)
+                {
+                    sources[i].Qmp.Execute("stop");
+                    suspended[i] = elapsedMs;
+                }
+            }
+            Thread.Sleep(50);
+        }
+        return new Followed([.. final.Select(f => f!)], switched, suspended);
+    }
+
+    /// <summary>What the guest dirtied per second while it ran during the migration, from its own reports: on
+    /// the source until it stopped (pre-copy), on the destination after the switch (post-copy, hybrid; the
+    /// window then runs a second past the end); the requested rate when it reported too little to tell.</summary>
+    private static double AchievedRate((double Ms, long Pages)? before, QemuVm ranOn, double requested)
+    {
+        if (before is not { } b || ranOn.LastReport() is not { } e || e.Ms - b.Ms < 500) return requested;
+        return Math.Round((e.Pages - b.Pages) * 4096.0 / Mib / ((e.Ms - b.Ms) / 1000), 3);
+    }
+
+    /// <summary>The destination's postcopy-blocktime in ms, when QEMU kept it after the migration.</summary>
+    private static double? Blocktime(QemuVm target)
+    {
+        try
+        {
+            return Num(target.Qmp.Execute("query-migrate")?["postcopy-blocktime"]);
+        }
+        catch (LabException)
+        {
+            return null;
+        }
+    }
+
+    private static double? Num(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : node is JsonValue w && w.TryGetValue<long>(out var l) ? l : null;
+}

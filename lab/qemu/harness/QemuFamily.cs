@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Consolidator.Benchmarks;
+using Consolidator.Calibration;
+using Consolidator.Output;
+
+namespace Consolidator.Lab;
+
+/// <summary>`bench --family qemu`: real QEMU live migrations on this machine, one case per lab scenario
+/// (--lab-set smoke, standard or full). Each case appends its measurements to the lab CSV (replacing the
+/// scenario's earlier rows) and returns a row with what QEMU measured.</summary>
+public sealed class QemuFamily(BenchSettings settings) : IBenchFamily
+{
+    public const string FamilyName = "qemu";
+
+    /// <summary>Where the guest is built when --lab-guest is not given.</summary>
+    public const string DefaultGuestFolder = "out/lab/qemu";
+
+    /// <summary>The script that builds the guest, relative to the repository root (the folder bench runs in).</summary>
+    public const string BuildScript = "lab/qemu/build-guest.sh";
+
+    public string Name => FamilyName;
+
+    public ImmutableArray<LabScenario> Scenarios
+    {
+        get
+        {
+            var set = (settings.LabSet ?? (settings.Full ? "full" : "standard")) switch
+            {
+                "smoke" => LabScenario.Smoke,
+                "full" => LabScenario.Full,
+                _ => LabScenario.Standard,
+            };
+            return settings.LabScenarios.IsEmpty ? set : [.. set.Where(s => settings.LabScenarios.Contains(s.Id))];
+        }
+    }
+
+    public BenchCases Cases()
+    {
+        if (!OperatingSystem.IsLinux()) return new BenchCases([], ["qemu: the lab needs Linux (network namespaces, tc, QEMU)"]);
+        if (Environment.UserName != "root") return new BenchCases([], ["qemu: the lab needs root (network namespaces, tc, apt-get)"]);
+        var guest = new GuestImage(settings.LabGuest ?? DefaultGuestFolder);
+        if (!guest.Exists && !File.Exists(BuildScript))
+            return new BenchCases([], [$"qemu: no guest in {guest.Folder} and no {BuildScript} to build it (run bench from the repository root)"]);
+        var unknown = settings.LabScenarios.Where(id => Scenarios.All(s => s.Id != id)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentOutOfRangeException(nameof(settings.LabScenarios), string.Join(",", unknown), $"--lab-scenarios names no scenario of the set: {string.Join(",", unknown)}");
+        return new BenchCases([.. Scenarios.Select(s => new BenchCase(Name, s.Id, s.Method, s.Describe(), 200, () => Run(s)))], []);
+    }
+
+    private BenchRow Run(LabScenario scenario)
+    {
+        var guest = EnsureGuest(new GuestImage(settings.LabGuest ?? DefaultGuestFolder));
+        var clock = Stopwatch.StartNew();
+        var runner = new LabRunner(guest, QemuVersion(), Machine(), line => Console.Error.WriteLine(line));
+        var rows = runner.Run(scenario);
+        Record(settings.LabCsv ?? Path.Combine("out", "lab", "qemu-lab.csv"), scenario.Id, rows);
+        var measures = new Dictionary<string, double>();
+        foreach (var m in rows)
+        {
+            var suffix = rows.Length > 1 ? "." + m.Migration.ToString(CultureInfo.InvariantCulture) : "";
+            measures["total_ms" + suffix] = m.TotalMs;
+            measures["downtime_ms" + suffix] = m.DowntimeMs;
+            measures["transferred_mib" + suffix] = m.TransferredMib;
+            measures["guest_dirty_mib_s" + suffix] = m.GuestDirtyMibPerSecond;
+        }
+        return new BenchRow
+        {
+            Family = Name,
+            Instance = scenario.Id,
+            Group = scenario.Method,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Measures = ImmutableSortedDictionary.CreateRange(measures),
+            Error = rows.FirstOrDefault(r => r.Status != "completed" || !r.GuestAlive) is { } bad
+                ? $"migration {bad.Migration} ended {bad.Status}{(bad.GuestAlive ? "" : " and the guest did not run on the destination")}" : null,
+        };
+    }
+
+    /// <summary>Writes the scenario's rows into the CSV in place of its earlier rows, keeping the others.</summary>
+    public static void Record(string path, string scenario, ImmutableArray<LabMeasurement> rows)
+    {
+        var kept = File.Exists(path) ? LabCsv.Read(path).Where(r => r.Scenario != scenario) : [];
+        OutputSet.WriteFile(path, OutputFile.Text(Path.GetFileName(path), w => LabCsv.Write(kept.Concat(rows), w)));
+    }
+
+    private static GuestImage EnsureGuest(GuestImage guest)
+    {
+        if (guest.Exists) return guest;
+        var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true };
+        start.ArgumentList.Add(BuildScript);
+        start.ArgumentList.Add(guest.Folder);
+        using var p = Process.Start(start) ?? throw new LabException("could not run " + BuildScript);
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0 || !guest.Exists) throw new LabException($"{BuildScript} failed with code {p.ExitCode}");
+        return guest;
+    }
+
+    public static string QemuVersion()
+    {
+        var start = new ProcessStartInfo("qemu-system-x86_64") { UseShellExecute = false, RedirectStandardOutput = true };
+        start.ArgumentList.Add("--version");
+        using var p = Process.Start(start) ?? throw new LabException("qemu-system-x86_64 is not installed");
+        var first = p.StandardOutput.ReadLine() ?? "";
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return first.Replace("QEMU emulator version ", "", StringComparison.Ordinal).Trim();
+    }
+
+    private static string Machine()
+    {
+        var m = BenchMachine.Describe(File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : null);
+        return string.Create(CultureInfo.InvariantCulture, $"{m.Cpu ?? "unknown CPU"}, {m.Cores} cores, TCG");
+    }
+}

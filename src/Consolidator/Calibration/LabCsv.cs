@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CsvHelper;
+using Consolidator.Datasets;
+
+namespace Consolidator.Calibration;
+
+/// <summary>Reads and writes the lab's CSV (datasets/calibration/qemu-*.csv): a header, one row per
+/// migration, invariant culture, "\n" line ends, an empty field for an unknown figure.</summary>
+public static class LabCsv
+{
+    public static readonly string[] Header =
+    [
+        "scenario", "migration", "concurrent", "method", "capability", "memory_mib", "ram_total_mib", "link_mbit",
+        "max_bandwidth_mib_s", "downtime_limit_ms", "suspend_after_s", "requested_dirty_mib_s", "wss_mib",
+        "guest_dirty_mib_s", "qemu_dirty_rate_mib_s", "status", "total_ms", "downtime_ms", "setup_ms", "switchover_ms",
+        "transferred_mib", "normal_pages", "zero_pages", "dirty_syncs", "postcopy_requests", "postcopy_blocktime_ms",
+        "guest_alive", "qemu_version", "machine", "date", "host_load",
+    ];
+
+    public static void Write(IEnumerable<LabMeasurement> rows, TextWriter writer)
+    {
+        var options = CsvWriterOptions.Default with { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture };
+        using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
+        csv.WriteRecord(Header);
+        foreach (var m in rows)
+            csv.WriteRecord(
+                m.Scenario, I(m.Migration), I(m.Concurrent), m.Method, m.Capability, N(m.MemoryMib), N(m.RamTotalMib), N(m.LinkMbit),
+                N(m.MaxBandwidthMibPerSecond), N(m.DowntimeLimitMs), N(m.SuspendAfterSeconds), N(m.RequestedDirtyMibPerSecond), N(m.WssMib),
+                N(m.GuestDirtyMibPerSecond), N(m.QemuDirtyRateMibPerSecond), m.Status, N(m.TotalMs), N(m.DowntimeMs), N(m.SetupMs), N(m.SwitchoverMs),
+                N(m.TransferredMib), I(m.NormalPages), I(m.ZeroPages), I(m.DirtySyncs), I(m.PostcopyRequests), N(m.PostcopyBlocktimeMs),
+                m.GuestAlive ? "true" : "false", m.QemuVersion, m.Machine, m.Date, N(m.HostLoad));
+    }
+
+    /// <exception cref="InputException">The file is missing or a row is malformed (file, line and column named).</exception>
+    public static ImmutableArray<LabMeasurement> Read(string path)
+    {
+        using var file = DatasetFile.Open(path, Header[..^1]);
+        var c = Header[..^1].Select(file.Column).ToArray();
+        var load = file.OptionalColumn("host_load");
+        var rows = ImmutableArray.CreateBuilder<LabMeasurement>();
+        while (file.Read())
+        {
+            double Num(int k) => file.Number(c[k], positive: false);
+            double? Opt(int k) => file.OptionalNumber(c[k], positive: false);
+            long Whole(int k) => (long)file.Number(c[k], positive: false);
+            rows.Add(new LabMeasurement(
+                file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), file.Id(c[3]), file.Id(c[4]), Num(5), Num(6), Opt(7),
+                Opt(8), Num(9), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
+                Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
+                file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), file.OptionalNumber(load, positive: false)));
+        }
+        return rows.ToImmutable();
+    }
+
+    private static string N(double? x) => x?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
+
+    private static string I(long x) => x.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,48 @@
+using Consolidator.Simulation;
+
+namespace Consolidator.Calibration;
+
+/// <summary>The constants of the lab's environment (QEMU 7.2 under TCG on a shared 2-core machine, migrating
+/// over a shaped loopback), each with a physical meaning, fitted on the lab's fit points by
+/// <see cref="LabFit"/> and checked on the held-out ones.</summary>
+/// <param name="LinkEfficiency">TCP goodput over the tbf line rate.</param>
+/// <param name="ZeroScanMibPerSecond">Zero pages the migration thread checks per second (TCG guest on the other core).</param>
+/// <param name="SetupSecondsPerGib">Setup before the first page: the first dirty-log sync, which under TCG
+/// resets the TLB dirty state of every page.</param>
+/// <param name="SyncSecondsPerGib">Each later sync, per GiB of guest memory (bitmap walk).</param>
+/// <param name="ResumeSeconds">Fixed part of a downtime: device state and the switch.</param>
+/// <param name="InFlightMib">Data queued ahead of a post-copy page request (socket buffer and the tbf queue).</param>
+/// <param name="FaultShare">Post-copy faults per working-set page not yet received.</param>
+public sealed record LabEnvironment(
+    double LinkEfficiency,
+    double ZeroScanMibPerSecond,
+    double SetupSecondsPerGib,
+    double SyncSecondsPerGib,
+    double ResumeSeconds,
+    double InFlightMib,
+    double FaultShare)
+{
+    /// <summary>Fitted by `consolidator calibrate --fit` on datasets/calibration/qemu-7.2-tcg.csv (the fit points).</summary>
+    public static readonly LabEnvironment Fitted = new(0.93, 300, 0.3, 0.05, 0.02, 1, 0.05);
+
+    /// <summary>The transport: TCP on the namespace's loopback, shaped by tc tbf.</summary>
+    public LinkProfile Link => new("lab-tcp", LinkEfficiency, null, 50e-6, InFlightMib, SetupSecondsPerGib);
+
+    /// <summary>The simulator's options for one lab migration.</summary>
+    public SimulationOptions Options(LabMeasurement m) => new(
+        MaxDowntimeSeconds: m.DowntimeLimitMs / 1000,
+        QemuDowntimeLimitSeconds: m.DowntimeLimitMs / 1000,
+        Link: Link,
+        MaxBandwidthMibPerSecond: m.MaxBandwidthMibPerSecond,
+        Streams: m.Capability == "multifd" ? 2 : 1,
+        DeviceStateMib: 0.25,
+        ResumeSeconds: ResumeSeconds,
+        ZeroScanMibPerSecond: ZeroScanMibPerSecond,
+        SyncSecondsPerGib: SyncSecondsPerGib,
+        FaultShare: FaultShare,
+        PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
+
+    public double[] ToVector() => [LinkEfficiency, ZeroScanMibPerSecond, SetupSecondsPerGib, SyncSecondsPerGib, ResumeSeconds, InFlightMib, FaultShare];
+
+    public static LabEnvironment FromVector(double[] x) => new(x[0], x[1], x[2], x[3], x[4], x[5], x[6]);
+}

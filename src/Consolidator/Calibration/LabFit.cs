@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+
+namespace Consolidator.Calibration;
+
+/// <summary>Fits the lab's constants (<see cref="LabEnvironment"/>) on the fit points only: coordinate
+/// descent in log space on the summed squared log-ratios of total time and data, plus the squared downtime
+/// miss in units of its tolerance. Deterministic: the same rows give the same constants.</summary>
+public static class LabFit
+{
+    /// <summary>Bounds of each constant (physical ranges), in <see cref="LabEnvironment.ToVector"/> order.</summary>
+    private static readonly (double Low, double High)[] Bounds =
+        [(0.5, 1.05), (20, 20000), (0.01, 3), (0.001, 0.5), (0.001, 0.2), (0.05, 64), (0.001, 1)];
+
+    public static LabEnvironment Fit(ImmutableArray<LabMeasurement> rows, LabEnvironment start)
+    {
+        var fitRows = rows.Where(r => LabPoints.FitScenarios.Contains(r.Scenario)).ToImmutableArray();
+        var x = start.ToVector();
+        var best = Loss(fitRows, x);
+        for (var step = 0.5; step > 0.005; step /= 2)
+        {
+            for (var pass = 0; pass < 8; pass++)
+            {
+                var improved = false;
+                for (var k = 0; k < x.Length; k++)
+                    foreach (var direction in new[] { 1.0, -1.0 })
+                    {
+                        var y = (double[])x.Clone();
+                        y[k] = Math.Clamp(y[k] * Math.Exp(direction * step), Bounds[k].Low, Bounds[k].High);
+                        var loss = Loss(fitRows, y);
+                        if (loss >= best - 1e-12) continue;
+                        (x, best, improved) = (y, loss, true);
+                    }
+                if (!improved) break;
+            }
+        }
+        return LabEnvironment.FromVector(x);
+    }
+
+    public static double Loss(ImmutableArray<LabMeasurement> rows, double[] x)
+    {
+        var env = LabEnvironment.FromVector(x);
+        double loss = 0;
+        foreach (var r in CalibrationCheck.Compare(LabPoints.From(rows, env)))
+        {
+            if (r.Predicted is null) continue;
+            if (r.TotalRatio is > 0) loss += Math.Pow(Math.Log(r.TotalRatio.Value), 2);
+            if (r.DataRatio is > 0) loss += Math.Pow(Math.Log(r.DataRatio.Value), 2);
+            if (r.Measured.DowntimeSeconds is { } d)
+                loss += Math.Pow((r.Predicted.DowntimeSeconds - d) / Math.Max(0.05, 0.5 * d), 2) / 4;
+            if (r.Predicted.FaultStallSeconds > 0 && r.Point.Method != Simulation.MigrationMethod.PreCopy && r.Measured.TotalLowSeconds is not null)
+                loss += 0;
+        }
+        return loss;
+    }
+}

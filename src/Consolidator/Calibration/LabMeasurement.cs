@@ -1,0 +1,71 @@
+namespace Consolidator.Calibration;
+
+/// <summary>One real QEMU live migration measured by the lab (lab/qemu), as a row of
+/// datasets/calibration/qemu-*.csv: what was asked, what the guest actually did, and what QEMU reported
+/// (query-migrate on the source, postcopy-blocktime on the destination).</summary>
+/// <param name="Scenario">The lab scenario (several migrations of one scenario ran at once on one link).</param>
+/// <param name="Migration">1-based index of the migration within its scenario.</param>
+/// <param name="Concurrent">Migrations of the scenario that started together on the shared link.</param>
+/// <param name="Method">precopy, postcopy (switch at once) or hybrid (switch after the first full pass).</param>
+/// <param name="Capability">none, xbzrle, compress (multi-thread zlib) or multifd.</param>
+/// <param name="MemoryMib">Guest memory (-m).</param>
+/// <param name="RamTotalMib">QEMU's ram.total: guest memory plus firmware and option ROMs.</param>
+/// <param name="LinkMbit">Line rate of the shaped loopback (tc tbf) the migration crossed; null: unshaped.</param>
+/// <param name="MaxBandwidthMibPerSecond">QEMU's max-bandwidth; null: unlimited.</param>
+/// <param name="DowntimeLimitMs">QEMU's downtime-limit.</param>
+/// <param name="SuspendAfterSeconds">The harness paused the guest this long after the start (libvirt's
+/// --timeout with the suspend action); null: never.</param>
+/// <param name="RequestedDirtyMibPerSecond">The rate the guest program was asked for.</param>
+/// <param name="WssMib">Working set the guest program writes over, cyclically.</param>
+/// <param name="GuestDirtyMibPerSecond">The rate the guest program achieved while it ran, from its own counters.</param>
+/// <param name="QemuDirtyRateMibPerSecond">QEMU's calc-dirty-rate over 1 s just before the migration.</param>
+/// <param name="TotalMs">QEMU's total-time.</param>
+/// <param name="DowntimeMs">QEMU's downtime; with a suspend, the time from the suspend to the end.</param>
+/// <param name="SetupMs">QEMU's setup-time.</param>
+/// <param name="SwitchoverMs">Post-copy and hybrid: time from the start to the switch to post-copy.</param>
+/// <param name="TransferredMib">ram.transferred: RAM bytes on the wire (headers and zero-page markers included).</param>
+/// <param name="NormalPages">ram.normal: full pages sent (re-sends included).</param>
+/// <param name="ZeroPages">ram.duplicate: zero pages found (sent as markers).</param>
+/// <param name="DirtySyncs">ram.dirty-sync-count.</param>
+/// <param name="PostcopyRequests">ram.postcopy-requests: pages the destination faulted on and asked for.</param>
+/// <param name="PostcopyBlocktimeMs">Destination's postcopy-blocktime: time vCPUs waited on faults.</param>
+/// <param name="GuestAlive">The guest kept counting on the destination after the migration.</param>
+/// <param name="HostLoad">The machine's 1-minute load average when the scenario started (a shared machine:
+/// other jobs' load slows the TCG guest and the migration thread).</param>
+public sealed record LabMeasurement(
+    string Scenario,
+    int Migration,
+    int Concurrent,
+    string Method,
+    string Capability,
+    double MemoryMib,
+    double RamTotalMib,
+    double? LinkMbit,
+    double? MaxBandwidthMibPerSecond,
+    double DowntimeLimitMs,
+    double? SuspendAfterSeconds,
+    double RequestedDirtyMibPerSecond,
+    double WssMib,
+    double GuestDirtyMibPerSecond,
+    double? QemuDirtyRateMibPerSecond,
+    string Status,
+    double TotalMs,
+    double DowntimeMs,
+    double SetupMs,
+    double? SwitchoverMs,
+    double TransferredMib,
+    long NormalPages,
+    long ZeroPages,
+    long DirtySyncs,
+    long PostcopyRequests,
+    double? PostcopyBlocktimeMs,
+    bool GuestAlive,
+    string QemuVersion,
+    string Machine,
+    string Date,
+    double? HostLoad = null)
+{
+    /// <summary>Share of QEMU's RAM that was zero pages (ram.duplicate / ram.total); the guest's dirtier only
+    /// writes data, so zero pages are found once, in the first pass.</summary>
+    public double ZeroFraction => RamTotalMib > 0 ? Math.Clamp(ZeroPages * 4096.0 / (RamTotalMib * 1048576), 0, 1) : 0;
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Consolidator.Simulation;
+
+namespace Consolidator.Calibration;
+
+/// <summary>The lab's measurements as reference points: one per scenario (its migrations ran together on
+/// the shaped link), with the guest as measured (zero pages from QEMU's counter, the dirty rate the guest
+/// program achieved over its working set).</summary>
+public static class LabPoints
+{
+    /// <summary>Scenarios whose points fit the lab's constants; every other point is held out. Chosen to
+    /// cover each constant: idle guests (zero-page scan, setup), two pre-copy rates (link efficiency, syncs),
+    /// a cap, post-copy (faults).</summary>
+    public static readonly ImmutableHashSet<string> FitScenarios =
+        ["pre-idle-256", "pre-idle-1024", "pre-r16-w64", "pre-r32-w128", "pre-r8-w64-cap24", "post-r16-w64", "hybrid-r32-w128"];
+
+    /// <summary>Capabilities the simulator does not model, with the reason.</summary>
+    public static string? NotModelled(LabMeasurement m) => m.Capability switch
+    {
+        "xbzrle" => "XBZRLE delta encoding is not modelled",
+        "compress" => "QEMU 7.2 leaves compressed pages out of ram.transferred, so the measured bytes are not the data sent",
+        _ => m.Status != "completed" ? $"the migration ended {m.Status}" : null,
+    };
+
+    public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment) =>
+        [.. rows.GroupBy(r => r.Scenario).Select(g =>
+        {
+            var ms = g.OrderBy(r => r.Migration).ToArray();
+            var first = ms[0];
+            var vms = ms.Select(m => new VmMigrationInputs(
+                m.RamTotalMib, DirtyProfile.OverWorkingSet(m.WssMib, m.GuestDirtyMibPerSecond, 0), 0.25,
+                ZeroMib: m.ZeroPages * 4096.0 / 1048576, WorkingSetMib: m.WssMib)).ToImmutableArray();
+            var method = first.Method switch
+            {
+                "postcopy" => MigrationMethod.PostCopy,
+                "hybrid" => MigrationMethod.Hybrid,
+                _ => MigrationMethod.PreCopy,
+            };
+            var link = first.LinkMbit is { } mbit ? environment.Link.GoodputMibPerSecond(mbit / 1000) : 1e6;
+            var reason = ms.Select(NotModelled).FirstOrDefault(r => r is not null);
+            return new ReferencePoint(first.Scenario, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
+                vms, method, link, environment.Options(first),
+                [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
+                Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason);
+        })];
+
+    private static string Setting(LabMeasurement[] ms)
+    {
+        var m = ms[0];
+        var guests = string.Join(" + ", ms.Select(x => string.Create(CultureInfo.InvariantCulture,
+            $"{x.MemoryMib:0} MiB ({x.GuestDirtyMibPerSecond:0.#} MiB/s over {x.WssMib:0} MiB, {x.ZeroFraction:P0} zero)")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{m.Method} {guests}, {(m.LinkMbit is { } l ? $"{l:0} Mbit/s" : "loopback")}" +
+            $"{(m.MaxBandwidthMibPerSecond is { } c ? $", cap {c:0} MiB/s" : "")}, {m.DowntimeLimitMs:0} ms" +
+            $"{(m.Capability == "none" ? "" : ", " + m.Capability)}{(m.SuspendAfterSeconds is { } s ? $", suspended after {s:0} s" : "")}");
+    }
+}
