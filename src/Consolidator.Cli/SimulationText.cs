@@ -21,9 +21,9 @@ internal static class SimulationText
         o.WriteLine(string.Format(inv, "methods: pre-copy {0}, post-copy {1}, hybrid {2} ({3}; {4}, {5})",
             s.PreCopy, s.PostCopy, s.Hybrid, MigrationMethods.Name(r.Options.Method), r.Options.Rules.Name, r.Options.Transport.Name));
         var worst = s.WorstDowntimeVm is { } v ? $" ({p.Vms[v].Id})" : "";
-        o.WriteLine(string.Format(inv, "worst downtime (stop): {0:0} ms{1}, mean {2:0} ms; SLO {3:0} ms judges {4}: {5}",
+        o.WriteLine(string.Format(inv, "worst downtime: {0:0} ms{1} stopped, mean {2:0} ms; SLO {3:0} ms: {5} (it judges {4})",
             s.WorstDowntimeSeconds * 1000, worst, s.MeanDowntimeSeconds * 1000, s.MaxDowntimeSeconds * 1000,
-            s.Slo == SloDowntime.Stop ? "the stop only" : $"the stop plus post-copy fault stalls (worst {s.WorstSloDowntimeSeconds * 1000:0} ms)",
+            s.Slo == SloDowntime.Stop ? "the stop only" : $"the stop plus post-copy fault stalls, worst {s.WorstSloDowntimeSeconds * 1000:0} ms",
             s.SloViolations == 0 ? "met by every migration" : $"{s.SloViolations} violation(s)"));
         o.WriteLine(string.Format(inv, "data moved: {0:0.0} GiB; migration energy {1:0.0} Wh (power model {2:0.0} Wh)",
             s.DataMovedGiB, s.MigrationEnergyWh, s.MigrationEnergyPowerModelWh));

@@ -29,7 +29,7 @@ public static class PipelineRules
     /// <summary>The modules that touch the outside world (files, networks, processes): they read and write
     /// datasets, plan files and scripts, and drive the core. They may use the core and each other; the core
     /// never uses them.</summary>
-    public static readonly string[] Adapters = ["Generation", "Datasets", "Importers", "Export", "Benchmarks", "Output"];
+    public static readonly string[] Adapters = ["Generation", "Datasets", "Importers", "Export", "Benchmarks", "Output", "Calibration"];
 
     /// <summary>The independent checker must not share the solver's code: a bug there would hide in both.</summary>
     public static readonly (string Module, string[] Forbidden)[] Independence =

@@ -13,6 +13,10 @@ public class MigrationModelProperties
                 (new VmMigrationInputs(quarterGib * 256.0, new DirtyProfile(hot, rewriteTenths / 10.0, cold), 1, quarterGib * 256.0 * zeroPercent / 100),
                     (double)wire));
 
+    /// <summary>The same without zero pages: with them, the data share of the final copy depends on how many
+    /// syncs the end game took, which is not monotone in the dirty rate (a known limit, see the README).</summary>
+    private static readonly Gen<(VmMigrationInputs Vm, double Wire)> DataOnly = Cases.Select(c => (c.Vm with { ZeroMib = 0 }, c.Wire));
+
     private static readonly SimulationOptions Options = new();
 
     /// <summary>Rounding slack on comparisons of downtimes computed along different paths.</summary>
@@ -33,7 +37,7 @@ public class MigrationModelProperties
     [Fact]
     public void Pre_copy_downtime_never_rises_with_bandwidth()
     {
-        Gen.Select(Cases, Gen.Int[101, 400]).Sample((c, percent) =>
+        Gen.Select(DataOnly, Gen.Int[101, 400]).Sample((c, percent) =>
         {
             var slow = LiveMigration.Run(c.Vm, MigrationMethod.PreCopy, c.Wire, Options);
             var fast = LiveMigration.Run(c.Vm, MigrationMethod.PreCopy, c.Wire * percent / 100.0, Options);
@@ -45,7 +49,7 @@ public class MigrationModelProperties
     [Fact]
     public void Pre_copy_downtime_never_falls_as_the_guest_dirties_faster()
     {
-        Gen.Select(Cases, Gen.Int[101, 400]).Sample((c, percent) =>
+        Gen.Select(DataOnly, Gen.Int[101, 400]).Sample((c, percent) =>
         {
             var k = percent / 100.0;
             var faster = c.Vm with { Dirty = new DirtyProfile(c.Vm.Dirty.HotSetMib, c.Vm.Dirty.HotRewriteSeconds / k, c.Vm.Dirty.ColdRateMibPerSecond * k) };
