@@ -368,7 +368,7 @@ internal sealed class MigrationProcess
             // faster link never lengthens the downtime and faster dirtying never shortens it (the property
             // real runs show on average, not run by run).
             var level = Math.Max(0, Level(wire));
-            var midpoint = level + (threshold - level) / 2;
+            var midpoint = Math.Min(_vm.MemoryMib, level + (threshold - level) / 2);
             // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
             var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
             (_nz, _z) = (midpoint * f, midpoint * (1 - f));
