@@ -23,7 +23,7 @@ public sealed record LabEnvironment(
     double FaultShare)
 {
     /// <summary>Fitted by `consolidator calibrate --fit` on datasets/calibration/qemu-7.2-tcg.csv (the fit points).</summary>
-    public static readonly LabEnvironment Fitted = new(0.93, 300, 0.3, 0.05, 0.02, 1, 0.05);
+    public static readonly LabEnvironment Fitted = new(1.05, 104, 3, 0.055, 0.001, 1, 0.05);
 
     /// <summary>The transport: TCP on the namespace's loopback, shaped by tc tbf.</summary>
     public LinkProfile Link => new("lab-tcp", LinkEfficiency, null, 50e-6, InFlightMib, SetupSecondsPerGib);
