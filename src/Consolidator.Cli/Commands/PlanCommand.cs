@@ -79,7 +79,9 @@ internal static class PlanCommand
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
             var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, true)) ? PlanPlots.All(plan, data) : [];
-            files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures))));
+            var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
+                request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
+            files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures, footer))));
             var named = files.Select(f => Path.Combine(dir, f.Name)).ToList();
             Outputs.Write(stderr, dir, OutputKind.Plan, [.. files, .. Outputs.Figures(figures)]);
             if (scripting.Json(r))

@@ -6,11 +6,16 @@ using static Consolidator.Reporting.Html;
 
 namespace Consolidator.Reporting;
 
-/// <summary>One plan as a self-contained HTML page for the people who decide: the savings, the risks, the
-/// stages, the downtime SLO table and the plots.</summary>
+/// <summary>Who made a report, from what and when: the footer a planner quotes. <see cref="Time"/> is null when
+/// the report must repeat byte for byte (--deterministic).</summary>
+public sealed record ReportFooter(string Version, string Dataset, string CommandLine, DateTimeOffset? Time);
+
+/// <summary>One plan as a self-contained HTML page for the people who decide: the savings, the risks, the hosts
+/// to switch off and when, each host's busiest window before and after, the stages, the downtime SLO and the
+/// plots.</summary>
 public static class PlanReport
 {
-    public static string ToHtml(PlanOutcome plan, IReadOnlyList<Figure> figures)
+    public static string ToHtml(PlanOutcome plan, IReadOnlyList<Figure> figures, ReportFooter? footer = null)
     {
         var s = new StringBuilder();
         var sum = plan.Summary;
@@ -31,6 +36,8 @@ public static class PlanReport
         foreach (var (text, bad) in Risks(plan, replay)) s.Append(bad ? "<li class=\"risk\">" : "<li class=\"ok\">").Append(E(text)).Append("</li>\n");
         s.Append("</ul>\n");
 
+        Hosts(s, plan, replay);
+
         s.Append("<h2>Stages</h2>\n");
         if (replay is null)
             Table(s, ["stage", "migrations"], plan.Migrations.Stages.Select(st => new[] { st.Number.ToString(), st.Migrations.Length.ToString() }));
@@ -43,20 +50,68 @@ public static class PlanReport
         if (replay is not null)
         {
             s.Append("<h2>Downtime SLO (").Append(N(replay.Options.MaxDowntimeSeconds * 1000, "0")).Append(" ms)</h2>\n");
-            var worst = replay.Migrations.Where(m => m.Started).OrderByDescending(m => m.DowntimeSeconds).ThenBy(m => m.Index).Take(15).ToList();
-            s.Append("<p>The ").Append(worst.Count).Append(" longest downtimes of ").Append(replay.Summary.Migrations).Append(" migration(s); ")
-                .Append(replay.Summary.SloViolations).Append(" over the SLO.</p>\n");
             var p = plan.Problem;
-            Table(s, ["VM", "from", "to", "stage", "method", "downtime (ms)", "within SLO", "status"], worst.Select(m => new[]
+            var over = replay.Migrations.Where(m => m.Started && SimulationJsonWriter.SloViolation(m, replay.Options))
+                .OrderByDescending(m => m.DowntimeSeconds).ThenBy(m => m.Index).ToList();
+            if (over.Count == 0)
             {
-                p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, m.Stage.ToString(), MigrationMethods.Name(m.Method),
-                N(m.DowntimeSeconds * 1000, "0"), SimulationJsonWriter.SloViolation(m, replay.Options) ? "no" : "yes", Names.Of(m.Status),
-            }), i => SimulationJsonWriter.SloViolation(worst[i], replay.Options));
+                var worst = replay.Summary.WorstDowntimeVm is { } wv ? $" The longest stop is {E(p.Vms[wv].Id)}'s, {N(replay.Summary.WorstDowntimeSeconds * 1000, "0")} ms." : "";
+                s.Append("<p class=\"ok\">All ").Append(replay.Summary.Migrations).Append(" migration(s) stop their VM within the SLO.").Append(worst).Append("</p>\n");
+            }
+            else
+            {
+                s.Append("<p class=\"risk\">").Append(over.Count).Append(" of ").Append(replay.Summary.Migrations)
+                    .Append(" migration(s) stop their VM longer than the SLO").Append(over.Count > 15 ? "; the 15 longest:" : ":").Append("</p>\n");
+                Table(s, ["VM", "from", "to", "stage", "method", "downtime (ms)", "status"], over.Take(15).Select(m => new[]
+                {
+                    p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, m.Stage.ToString(), MigrationMethods.Name(m.Method),
+                    N(m.DowntimeSeconds * 1000, "0"), Names.Of(m.Status),
+                }), _ => true);
+            }
         }
 
         s.Append("<h2>Plots</h2>\n");
         foreach (var f in figures) Figure(s, f);
+        if (footer is not null)
+            s.Append("<footer><p>Made by consolidator ").Append(E(footer.Version)).Append(" from the dataset ").Append(E(footer.Dataset))
+                .Append(footer.Time is { } t ? " on " + E(t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)) : "")
+                .Append(":<br><code>").Append(E(footer.CommandLine)).Append("</code></p></footer>\n");
         return Close(s);
+    }
+
+    /// <summary>The hosts to switch off and when, then every host that carries a VM before or after, with its
+    /// busiest window's CPU and memory before and after.</summary>
+    private static void Hosts(StringBuilder s, PlanOutcome plan, SimulationResult? replay)
+    {
+        var changes = HostChanges.Of(plan);
+        var off = changes.Where(c => c.Fate == HostFate.SwitchedOff).OrderBy(c => c.EmptyAfterStage).ThenBy(c => c.Host, StringComparer.Ordinal).ToList();
+        s.Append("<h2>Hosts to switch off</h2>\n");
+        if (off.Count == 0) s.Append("<p>The plan empties no host.</p>\n");
+        else
+        {
+            var idle = off.Sum(c => plan.Problem.Hosts.First(h => h.Id == c.Host).IdleWatts);
+            s.Append("<p>").Append(off.Count).Append(" host(s) carry no VM once the stage named below is done: switch each off then (")
+                .Append(N(idle, "0")).Append(" W of idle power in all).</p>\n");
+            var ends = replay?.Stages.ToDictionary(st => st.Number, st => st.EndSeconds);
+            Table(s, ends is null ? ["host", "empty after stage"] : ["host", "empty after stage", "stage ends (min)"], off.Select(c =>
+            {
+                var stage = c.EmptyAfterStage?.ToString() ?? "-";
+                return ends is null ? new[] { c.Host, stage }
+                    : [c.Host, stage, c.EmptyAfterStage is { } n && ends.TryGetValue(n, out var end) ? N(end / 60, "0.0") : "-"];
+            }));
+        }
+        var on = changes.Count(c => c.Fate == HostFate.SwitchedOn);
+        if (on > 0) s.Append("<p class=\"risk\">").Append(on).Append(" host(s) that carry no VM today take VMs in the plan: switch them on before stage 1.</p>\n");
+
+        s.Append("<h2>Hosts before and after (busiest window, percentile demand over capacity)</h2>\n");
+        string Pct(double x) => N(x * 100, "0") + " %";
+        Table(s, ["host", "plan", "CPU before", "CPU after", "memory before", "memory after"],
+            changes.Where(c => c.Fate != HostFate.Idle).Select(c => new[]
+            {
+                c.Host, c.Fate switch { HostFate.SwitchedOff => "switch off", HostFate.SwitchedOn => "switch on", _ => "keep" },
+                Pct(c.CpuPeakBefore), c.Fate == HostFate.SwitchedOff ? "off" : Pct(c.CpuPeakAfter),
+                Pct(c.MemoryPeakBefore), c.Fate == HostFate.SwitchedOff ? "off" : Pct(c.MemoryPeakAfter),
+            }));
     }
 
     private static IEnumerable<(string Text, bool Bad)> Risks(PlanOutcome plan, SimulationResult? replay)

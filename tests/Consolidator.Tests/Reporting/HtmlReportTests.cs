@@ -38,6 +38,29 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void Plan_report_says_which_hosts_to_switch_off_each_hosts_peaks_and_who_made_it()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = Path.Combine(tmp.Path, "plan");
+        var data = Generated(tmp);
+        Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--deterministic", "--time-limit", "1", "--headroom", "0.2").ExitCode);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        using var plan = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "plan.json")));
+        var summary = plan.RootElement.GetProperty("summary");
+        var emptied = summary.GetProperty("active_hosts_before").GetInt32() - summary.GetProperty("active_hosts_after").GetInt32();
+
+        Assert.Contains("<h2>Hosts to switch off</h2>", html);
+        Assert.True(emptied > 0, "the generated data centre is wasteful: the plan empties hosts");
+        Assert.Equal(emptied, Regex.Matches(html, "<td>switch off</td>").Count);
+        Assert.Contains($"<p>{emptied} host(s) carry no VM once the stage named below is done", html);
+        Assert.Matches(@"<tr><td class=""l"">h-[a-z]+-\d+</td><td>keep</td><td>\d+ %</td><td>\d+ %</td><td>\d+ %</td><td>\d+ %</td></tr>", html);
+        Assert.Contains("<footer><p>Made by consolidator 0.1.0", html);
+        Assert.Contains($"<code>consolidator plan {data} --deterministic --time-limit 1 --headroom 0.2</code>", html);
+        Assert.DoesNotContain(" UTC:", html); // --deterministic: no time, so the bytes repeat
+    }
+
+    [Fact]
     public void Plan_report_and_plots_repeat_byte_for_byte()
     {
         using var tmp = new TempDirectory();
