@@ -80,8 +80,8 @@ public class CommandLineTests
         using var data = DatasetFixture.Create();
         var outDir = Path.Combine(data.Directory, "..", "out");
 
-        var alone = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "2", "--no-simulate", "--no-plots");
-        var explicitFalse = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "2", "--no-simulate", "false", "--no-plots", "true");
+        var alone = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--no-simulate", "--no-plots");
+        var explicitFalse = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--no-simulate", "false", "--no-plots", "true");
 
         Assert.Equal(0, alone.ExitCode);
         Assert.DoesNotContain("migration time", alone.Out);
