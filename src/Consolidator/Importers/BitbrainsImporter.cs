@@ -68,7 +68,7 @@ public static class BitbrainsImporter
         if (kept.Count == 0)
             throw new InputException(sources[0], 0, null, 0, null, "no usable samples in any file");
 
-        var allocations = kept.Select(v => (Vcpus: v.MaxCores, MemoryMib: v.MaxMemoryKb / 1024)).ToArray();
+        var allocations = kept.Select(v => new AllocationFirstFit.Stay(v.MaxCores, v.MaxMemoryKb / 1024, v.FirstSample, v.LastSample)).ToArray();
         var hosts = options.Hosts ?? [.. Enumerable.Range(0, options.HostCount ?? AllocationFirstFit.HostsNeeded(HostModels.DellR820, allocations))
             .Select(i => HostModels.DellR820.Create(string.Create(CultureInfo.InvariantCulture, $"{HostModels.DellR820.Name}-{i:000}")))];
         var placed = options.Placement == CurrentPlacementRule.FirstFit ? AllocationFirstFit.Place(hosts, allocations) : new string?[kept.Count];
@@ -200,7 +200,7 @@ public static class BitbrainsImporter
         if (options.Hosts is null)
             list.Add($"hosts: {hostCount} x {HostModels.DellR820.Description}, SPECpower table from {HostModels.DellR820.Source}; as many as the current placement needs unless --host-count says otherwise");
         if (options.Placement == CurrentPlacementRule.FirstFit)
-            list.Add("current placement: each VM in order on the first host with room for its whole allocation (vCPUs and memory)");
+            list.Add("current placement: each VM, when its first sample appears, on the first host with room for its whole allocation (vCPUs and memory) among the VMs running then; a VM's room is freed after its last sample");
         return list.ToImmutable();
     }
 }

@@ -59,6 +59,10 @@ internal sealed class BitbrainsVm(string id)
     public long Rows { get; private set; }
     public long ZeroCapacityRows { get; private set; }
     public double MaxCores { get; private set; }
+
+    /// <summary>Time of the first and last sample written (Unix seconds).</summary>
+    public long FirstSample { get; private set; } = long.MaxValue;
+    public long LastSample { get; private set; } = long.MinValue;
     public double MaxMemoryKb { get; private set; }
 
     public void Add(BitbrainsRow row, string path, int line, Datasets.DatasetStream stream, ImportLog log)
@@ -109,6 +113,8 @@ internal sealed class BitbrainsVm(string id)
         MaxCores = Math.Max(MaxCores, row.Cores);
         MaxMemoryKb = Math.Max(MaxMemoryKb, row.MemoryProvisionedKb);
         stream.WriteUsage(row.UnixSeconds, Id, row.CpuPercent / 100 * row.Cores, row.MemoryUsageKb / 1024);
+        FirstSample = Math.Min(FirstSample, row.UnixSeconds);
+        LastSample = Math.Max(LastSample, row.UnixSeconds);
         Rows++;
     }
 

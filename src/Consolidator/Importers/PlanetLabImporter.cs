@@ -46,7 +46,7 @@ public static class PlanetLabImporter
         var types = ids.Select((_, i) => VmTypes[i / block]).ToArray();
         var hosts = options.Hosts ?? [.. Enumerable.Range(0, options.HostCount ?? DefaultHostCount).Select(CloudSimHost)];
 
-        var kept = new List<(string Id, double Vcpus, double MemoryMib)>();
+        var kept = new List<(string Id, double Vcpus, double MemoryMib, long First, long Last)>();
         using var stream = DatasetWriter.Open(outDir);
         for (var v = 0; v < ids.Length; v++)
         {
@@ -55,10 +55,12 @@ public static class PlanetLabImporter
             foreach (var (day, file) in vmFiles[ids[v]])
                 rows += ReadDay(file, ids[v], day, cores, types[v].RamMb, stream, log);
             // The native format needs at least one sample per VM; a VM whose every line was bad has none.
-            if (rows > 0) kept.Add((ids[v], cores, types[v].RamMb));
+            // The VM runs from the start of its first day to the end of its last one.
+            var dayStart = (DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+            if (rows > 0) kept.Add((ids[v], cores, types[v].RamMb, dayStart(vmFiles[ids[v]].Min(f => f.Day)), dayStart(vmFiles[ids[v]].Max(f => f.Day)) + 86399));
             else log.Note($"VM '{ids[v]}' left out: none of its lines is a usable sample");
         }
-        var allocations = kept.Select(k => (k.Vcpus, k.MemoryMib)).ToArray();
+        var allocations = kept.Select(k => new AllocationFirstFit.Stay(k.Vcpus, k.MemoryMib, k.First, k.Last)).ToArray();
         var placed = options.Placement == CurrentPlacementRule.FirstFit ? AllocationFirstFit.Place(hosts, allocations) : new string?[kept.Count];
         var vms = kept.Select((k, v) => new Vm(k.Id, k.Vcpus, k.MemoryMib, placed[v])).ToArray();
         stream.Complete(hosts, vms);
@@ -152,7 +154,7 @@ public static class PlanetLabImporter
         if (options.Hosts is null)
             list.Add($"hosts: {hostCount} alternating HP ProLiant ML110 G4 (3.72 cores, 4096 MiB) and G5 (5.32 cores, 4096 MiB) with CloudSim's SPECpower tables (PlanetLabConstants.NUMBER_OF_HOSTS = 800)");
         if (options.Placement == CurrentPlacementRule.FirstFit)
-            list.Add("current placement: each VM in order on the first host with room for its whole allocation (MIPS and RAM)");
+            list.Add("current placement: each VM, from the start of its first day, on the first host with room for its whole allocation (MIPS and RAM) among the VMs running then; a VM's room is freed after its last day");
         return list.ToImmutable();
     }
 }
