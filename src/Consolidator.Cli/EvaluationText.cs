@@ -4,29 +4,52 @@ using Consolidator.Reporting;
 
 namespace Consolidator.Cli;
 
-/// <summary>One evaluation fold as text: the plan in a line, then a table with a row per policy.</summary>
+/// <summary>An evaluation as text: per fold, the plan and re-planning rounds in a line each, then a table with
+/// a row per policy; after a roll, the same table over all folds.</summary>
 internal static class EvaluationText
 {
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
     public static void Write(EvaluationResult r, TextWriter o)
     {
-        var inv = CultureInfo.InvariantCulture;
         var s = r.Plan.Summary;
         o.WriteLine($"train: {r.Train}  test: {r.Test}");
-        o.WriteLine(string.Format(inv, "vms: {0} (left out: {1} only in training, {2} only in the test period)", r.Vms, r.TrainOnlyVms, r.TestOnlyVms));
-        o.WriteLine(string.Format(inv, "plan (trained): {0} -> {1} hosts, {2} migrations in {3} stage(s), solver {4} gap {5:0.00%}",
+        o.WriteLine(string.Format(Inv, "vms: {0} (left out: {1} only in training, {2} only in the test period)", r.Vms, r.TrainOnlyVms, r.TestOnlyVms));
+        o.WriteLine(string.Format(Inv, "static plan (trained on the first fold): {0} -> {1} hosts, {2} migrations in {3} stage(s), solver {4} gap {5:0.00%}",
             s.ActiveHostsBefore, s.ActiveHostsAfter, s.Migrations + s.RelayMigrations, s.Stages, Names.Of(s.SolverStatus), s.Gap));
-        var current = r.Policies.FirstOrDefault(p => p.Policy == Evaluator.Current);
-        o.WriteLine(string.Format(inv, "test period replayed: {0:0.###} day(s); energy from each host's power model, overload against physical capacity", r.TestDays));
-        o.WriteLine(string.Format(inv, "{0,-16} {1,7} {2,9} {3,7} {4,9} {5,9} {6,9} {7,10} {8,11} {9,14} {10,5}",
-            "policy", "hosts", "kWh/day", "saved", "cpu-over", "mem-over", "SLATAH", "PDM", "SLAV", "cpu depth w/99", "migr"));
-        foreach (var p in r.Policies)
-        {
-            var saved = current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", inv) : "n/a";
-            o.WriteLine(string.Format(inv, "{0,-16} {1,7:0.#} {2,9:0.00} {3,7} {4,9:0.000%} {5,9:0.000%} {6,9:0.000%} {7,10:0.0000%} {8,11:0.00000%} {9,14} {10,5}",
-                p.Policy, p.ActiveHosts, p.EnergyKWhPerDay, saved, p.CpuOverloadFraction, p.MemoryOverloadFraction, p.Slatah, p.Pdm, p.Slav,
-                string.Format(inv, "{0:0.0%}/{1:0.0%}", p.WorstCpuDepth, p.P99CpuDepth), p.Migrations));
-        }
+        foreach (var round in r.Rounds)
+            o.WriteLine(string.Format(Inv, "re-plan at {0}: {1} VMs on {2} windows -> {3} hosts, {4} migrations in {5} stage(s) ({6:0.0} s downtime), solver {7} gap {8:0.00%}",
+                Period.Stamp(round.Time), round.Vms, round.Windows, round.Hosts, round.Migrations, round.Stages, round.DowntimeSeconds, Names.Of(round.SolverStatus), round.Gap));
+        o.WriteLine(string.Format(Inv, "test period replayed: {0:0.###} day(s); energy from each host's power model, overload against physical capacity", r.TestDays));
+        Table(r.Policies, o);
         foreach (var note in r.Notes) o.WriteLine($"note: {note}");
+        foreach (var note in r.Rounds.SelectMany(x => x.Notes).Distinct()) o.WriteLine($"note (re-plan): {note}");
         o.WriteLine();
+    }
+
+    public static void WriteOverall(EvaluationRun run, TextWriter o)
+    {
+        o.WriteLine(string.Format(Inv, "all {0} folds ({1:0.###} days): energy per day over all test days, SLATAH over all active host-time", run.Folds.Length, run.Days));
+        Table(run.Overall, o);
+        foreach (var p in run.Overall)
+        {
+            var worst = run.Folds.Select(f => f.Policies.FirstOrDefault(x => x.Policy == p.Policy)?.Slatah ?? 0).DefaultIfEmpty(0).Max();
+            o.WriteLine(string.Format(Inv, "{0}: worst fold SLATAH {1:0.000%}", p.Policy, worst));
+        }
+        o.WriteLine();
+    }
+
+    private static void Table(IReadOnlyList<PolicyOutcome> policies, TextWriter o)
+    {
+        var current = policies.FirstOrDefault(p => p.Policy == Evaluator.Current);
+        o.WriteLine(string.Format(Inv, "{0,-19} {1,6} {2,8} {3,6} {4,8} {5,8} {6,9} {7,10} {8,9} {9,9} {10,6} {11,9}",
+            "policy", "hosts", "kWh/day", "saved", "SLATAH", "mem-over", "PDM", "SLAV", "thr-int", "thr-batch", "migr", "downtime"));
+        foreach (var p in policies)
+        {
+            var saved = current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", Inv) : "n/a";
+            o.WriteLine(string.Format(Inv, "{0,-19} {1,6:0.#} {2,8:0.00} {3,6} {4,8:0.000%} {5,8:0.000%} {6,9:0.0000%} {7,10:0.0000%} {8,9:0.000%} {9,9:0.000%} {10,6} {11,8:0.0}s",
+                p.Policy, p.ActiveHosts, p.EnergyKWhPerDay, saved, p.Slatah, p.MemoryOverloadFraction, p.Pdm, p.Slav,
+                p.ThrottledInteractive, p.ThrottledBatch, p.Migrations, p.DowntimeSeconds));
+        }
     }
 }

@@ -40,7 +40,13 @@ internal static class PlanText
             foreach (var b in plan.Migrations.Blocked) o.WriteLine($"  - {b.Reason}");
         }
         foreach (var note in s.Notes) o.WriteLine($"note: {note}");
-        o.WriteLine("validation: every VM placed once, no host over capacity in any window, every stage within physical capacity");
+        o.WriteLine("validation: every VM placed once, no host over capacity in any window, every stage within physical capacity, every CPU allocation within its host");
+        if (plan.Allocation is { } a)
+        {
+            var batch = a.Qos.Count(q => q == Inventory.QosClass.Batch);
+            o.WriteLine(string.Format(inv, "cpu allocation: {0} host-window caps for {1} interactive and {2} batch VM(s)",
+                a.Entries.Select(e => (e.Host, e.Window)).Distinct().Count(), a.Qos.Length - batch, batch));
+        }
     }
 
     /// <summary>Where the wall clock went, phase by phase (not in the deterministic mode, whose output must not

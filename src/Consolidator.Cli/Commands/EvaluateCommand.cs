@@ -1,12 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using Consolidator.Datasets;
 using Consolidator.Evaluation;
 using Consolidator.Output;
 using Consolidator.Packing;
 using Consolidator.Planning;
-using Consolidator.Profiles;
+using Consolidator.Plots;
 using Consolidator.Reporting;
-using Consolidator.Solving;
 
 namespace Consolidator.Cli.Commands;
 
@@ -18,69 +18,85 @@ internal static class EvaluateCommand
         var train = new Option<string>("--train") { Description = "Training period: days from the first sample (1..3), UTC dates (2011-04-11..2011-04-11) or timestamps (start..end, end excluded)", Required = true };
         var test = new Option<string>("--test") { Description = "Test period, in the same forms; must start after training ends", Required = true };
         var roll = new Option<bool>("--roll") { Description = "Then shift both periods a day at a time while test samples remain, and report every fold" };
+        var replan = new Option<string?>("--replan") { Description = "Also judge a plan made again during the test periods from the placement in force: daily, weekly or every N hours (e.g. 6h), with and without the host-level CPU allocation" };
+        var history = new Option<string?>("--history") { Description = "How far back a re-plan looks, in days (e.g. 14 or 14d); default: as long as the training period" };
+        var budget = new Option<int?>("--max-migrations-per-round") { Description = "Migration budget of each re-planning round (VMs that leave their host); default: none" };
         var bandwidth = new Option<double>("--bandwidth") { Description = "Host network bandwidth in Mbit/s for migration times (CloudSim: half carries a migration)", DefaultValueFactory = _ => 1000 };
         var lrMmt = new Option<bool>("--lr-mmt") { Description = "Also run the LR-MMT dynamic consolidation baseline", DefaultValueFactory = _ => true };
-        var outDir = new Option<string?>("--out") { Description = "Folder to write evaluation.json into (optional)" };
-        var windows = new Option<string>("--windows") { Description = "Time windows: hourly, day-night or N equal slices of the day", DefaultValueFactory = _ => "hourly" };
-        var percentile = new Option<double>("--percentile") { Description = "Percentile of each window's training samples that sizes a VM", DefaultValueFactory = _ => 95 };
+        var outDir = new Option<string?>("--out") { Description = "Folder to write evaluation.json and evaluation.png into (optional)" };
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the planned placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory", DefaultValueFactory = _ => 10 };
         var cpuRatio = new Option<double>("--cpu-allocation-ratio") { Description = "vCPUs a host may give out per physical core, as OpenStack Nova's placement counts them (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaCpuAllocationRatio };
         var ramRatio = new Option<double>("--ram-allocation-ratio") { Description = "Allocated memory (vms.csv memory_mib) a host may give out per MiB it has, as Nova counts it (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaRamAllocationRatio };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates, in planning and in the replay", DefaultValueFactory = _ => true };
-        var solver = new SolverOptionsBinder(30, "the whole command, every fold included");
+        var solver = new SolverOptionsBinder(30, "the whole command, every fold and re-plan included");
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
+        var profile = new ProfileOptionsBinder();
 
-        var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), and report energy, overload, SLATAH, PDM and SLAV.")
+        var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), optionally re-plan during the test with the host-level CPU allocation, and report energy, SLATAH, PDM, SLAV, throttled CPU per QoS class, migrations and downtime.")
         {
-            dataset, train, test, roll, bandwidth, lrMmt, outDir, windows, percentile, headroom, weight, memoryFloor, cpuRatio, ramRatio, perHost,
+            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost,
         };
         solver.AddTo(cmd);
         var scripting = new ScriptingOptions();
         scripting.AddJsonTo(cmd);
+        profile.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var json = scripting.Json(r);
             var plan = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
                 solver.Read(r),
-                r.GetValue(perHost));
-            plan.Placement.Validate();
-            plan.Solver.Validate();
-            var scheme = WindowScheme.Parse(r.GetValue(windows)!);
-            if (!(r.GetValue(percentile) is > 0 and <= 100))
-                throw new ArgumentOutOfRangeException(nameof(percentile), r.GetValue(percentile), "--percentile must be in (0, 100]");
+                r.GetValue(perHost),
+                MaxMigrations: r.GetValue(budget));
+            plan.Validate();
+            var windows = profile.Windows(r);
+            var profileOptions = profile.Read(r);
+            var schedule = r.GetValue(replan) is { } text ? ReplanSchedule.Parse(text) : null;
+            var historySeconds = r.GetValue(history) is { } h ? ParseDays(h) : (long?)null;
             if (r.GetValue(outDir) is { } target) OutputSet.Check(target, OutputKind.Evaluation);
 
             var deadline = solver.Deadline(r);
             var progress = new ProgressDisplay(stderr);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
-            var (first, last) = TrainTestSplit.Span(data);
-            var trainPeriod = Period.Parse(r.GetValue(train)!, first);
-            var testPeriod = Period.Parse(r.GetValue(test)!, first);
-            var folds = r.GetValue(roll) ? Period.Roll(trainPeriod, testPeriod, last + 1).ToList() : [(trainPeriod, testPeriod)];
-
-            var results = new List<EvaluationResult>();
-            for (var fold = 0; fold < folds.Count; fold++)
+            var (first, _) = TrainTestSplit.Span(data);
+            var request = new EvaluationRequest(Period.Parse(r.GetValue(train)!, first), Period.Parse(r.GetValue(test)!, first), windows, profileOptions, plan,
+                r.GetValue(bandwidth), r.GetValue(lrMmt))
             {
-                var (tr, te) = folds[fold];
-                progress.Say($"planning on {tr}");
-                var request = new EvaluationRequest(tr, te, scheme, r.GetValue(percentile), plan, r.GetValue(bandwidth), r.GetValue(lrMmt));
-                // Each fold gets an equal share of what is left, with a tenth of it kept for its replays.
-                var share = deadline.Remaining / (folds.Count - fold);
-                results.Add(Evaluator.Evaluate(data, request, progress, deadline.EarlierBy(deadline.Remaining - 0.9 * share)));
+                Roll = r.GetValue(roll),
+                Replan = schedule,
+                HistorySeconds = historySeconds,
+            };
+            request.Validate();
+            progress.Say($"planning on {request.Train}");
+            var run = Evaluator.Run(data, request, progress, deadline, fold =>
+            {
                 progress.Done();
-                if (!json) EvaluationText.Write(results[^1], stdout);
-            }
+                if (!json) EvaluationText.Write(fold, stdout);
+                progress.Say($"fold after {Period.Stamp(fold.Test.To)}");
+            });
+            progress.Done();
+            if (run.Folds.Length > 1 && !json) EvaluationText.WriteOverall(run, stdout);
             if (r.GetValue(outDir) is { } dir)
             {
-                Outputs.Write(stderr, dir, OutputKind.Evaluation, [OutputFile.Text("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(results)))]);
-                if (!json) stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")}");
+                var (name, png) = EvaluationPlots.PerFold(run);
+                Outputs.Write(stderr, dir, OutputKind.Evaluation,
+                    [OutputFile.Text("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(run))), OutputFile.Bytes(name + ".png", png)]);
+                if (!json) stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")} and {Path.Combine(dir, name)}.png");
             }
-            if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(results));
+            if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(run));
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>--history: a number of days, optionally followed by d.</summary>
+    private static long ParseDays(string text)
+    {
+        var t = text.Trim().ToLowerInvariant().TrimEnd('d');
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var days) || !(days > 0) || !double.IsFinite(days))
+            throw new FormatException($"--history must be a positive number of days such as 14 or 14d, not '{(text.Length <= 40 ? text : text[..40] + "...")}'");
+        return (long)Math.Round(days * Period.DaySeconds);
     }
 }

@@ -16,15 +16,17 @@ internal static class ExportCommand
             Description = "simulation.json with the method chosen per migration (default: simulation.json beside the plan, if there is one; otherwise every migration is pre-copy)",
         };
         var outFile = new Option<string?>("--out") { Description = "File to write the script to (default: stdout)" };
+        var allocation = new Option<string?>("--allocation") { Description = "With --to libvirt-allocation: the allocation.csv to export (default: the one beside the plan)" };
         var cmd = new Command("export", "Write a plan as a reviewed dry-run script of live migrations for libvirt or OpenStack, stage by stage with a wait between stages.")
         {
-            planPath, to, simulation, outFile,
+            planPath, to, simulation, outFile, allocation,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var target = ExportTargets.Parse(r.GetValue(to)!);
             if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath);
             var path = r.GetValue(planPath)!;
+            if (target == ExportTarget.LibvirtAllocation) return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), stdout, stderr);
             var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
             var explicitSimulation = r.GetValue(simulation) is not null;
             ExportPlan plan;
@@ -43,5 +45,28 @@ internal static class ExportCommand
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>The host level's schedule: allocation.csv read against the plan's window scheme.</summary>
+    private static int AllocationExport(string planPath, string? allocationPath, string? outFile, TextWriter stdout, TextWriter stderr)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
+        var csv = allocationPath ?? Path.Combine(folder, "allocation.csv");
+        Profiles.WindowScheme windows;
+        System.Collections.Immutable.ImmutableArray<AllocationRow> rows;
+        using (OutputSet.ReadLock(folder))
+        {
+            windows = ExportPlanReader.Windows(InputFiles.ReadAllBytes(planPath), planPath);
+            rows = AllocationScript.Read(csv, windows);
+        }
+        var planName = Path.Combine(Path.GetFileName(folder), Path.GetFileName(planPath));
+        var script = AllocationScript.Write(windows, rows, planName);
+        if (outFile is { } file)
+        {
+            OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script));
+            stderr.WriteLine($"wrote {file}: {rows.Length} CPU cap(s) in {rows.Select(x => x.Window).Distinct().Count()} window(s) for libvirt (a dry run until run with APPLY=1)");
+        }
+        else stdout.Write(script);
+        return ExitCodes.Ok;
     }
 }

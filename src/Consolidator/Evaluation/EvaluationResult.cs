@@ -1,33 +1,63 @@
 using System.Collections.Immutable;
 using Consolidator.Planning;
 using Consolidator.Profiles;
+using Consolidator.Simulation;
 
 namespace Consolidator.Evaluation;
 
-/// <param name="Train">Profiles and the plan are built from the samples in this period only.</param>
-/// <param name="Test">The samples replayed on the placements.</param>
-/// <param name="MigrationBandwidthMbps">Host network bandwidth; as in CloudSim half of it carries a migration,
-/// so a VM of M MiB migrates in M / (bandwidth / 16) seconds (migration.md section 5).</param>
+/// <param name="Train">The first fold's training period: the static plan and the first profiles are built from
+/// its samples only.</param>
+/// <param name="Test">The first fold's test period: its samples are replayed on the placements.</param>
+/// <param name="MigrationBandwidthMbps">Host network bandwidth: LR-MMT's decisions use CloudSim's model (half of
+/// it carries a migration, migration.md section 5); the live-migration models run migrations on a NIC of this
+/// rate.</param>
 /// <param name="Dynamic">Also run the LR-MMT dynamic consolidation baseline.</param>
 public sealed record EvaluationRequest(
     Period Train,
     Period Test,
-    WindowScheme Windows,
-    double Percentile,
+    WindowChoice Windows,
+    ProfileOptions Profile,
     PlanRequest Plan,
     double MigrationBandwidthMbps = 1000,
     bool Dynamic = true)
 {
+    public EvaluationRequest(Period train, Period test, WindowScheme windows, double percentile, PlanRequest plan, double migrationBandwidthMbps = 1000, bool dynamic = true)
+        : this(train, test, new WindowChoice(windows), new ProfileOptions(percentile), plan, migrationBandwidthMbps, dynamic) { }
+
+    /// <summary>Shift both periods a day at a time while the test period still has samples.</summary>
+    public bool Roll { get; init; }
+
+    /// <summary>Plan again during the test periods, from the placement in force; null = the static plan only.</summary>
+    public ReplanSchedule? Replan { get; init; }
+
+    /// <summary>How far back a re-plan looks; null = as long as the training period.</summary>
+    public long? HistorySeconds { get; init; }
+
+    /// <summary>The live-migration models' options for migration times, downtimes and energy (null: defaults on
+    /// a NIC of <see cref="MigrationBandwidthMbps"/>).</summary>
+    public SimulationOptions? Simulation { get; init; }
+
+    public SimulationOptions EffectiveSimulation => Simulation ?? new SimulationOptions(DefaultNicGbps: MigrationBandwidthMbps / 1000);
+
+    public long History => HistorySeconds ?? Train.Seconds;
+
     public void Validate()
     {
         if (!(MigrationBandwidthMbps > 0) || double.IsInfinity(MigrationBandwidthMbps))
             throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be a positive number of Mbit/s");
         if (Train.To > Test.From)
             throw new ArgumentOutOfRangeException(nameof(Train), Train.ToString(), $"the training period ({Train}) must end before the test period ({Test}) starts: a plan judged on the samples it was built from proves nothing");
-        Plan.Placement.Validate();
-        Plan.Solver.Validate();
+        if (HistorySeconds is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(HistorySeconds), HistorySeconds, "--history must be a positive number of days");
+        Profile.Validate();
+        Plan.Validate();
+        EffectiveSimulation.Validate();
     }
 }
+
+/// <summary>One re-planning round: when, on how many VMs, with which windows, and what it moved.</summary>
+public sealed record ReplanRound(long Time, int Vms, string Windows, int Hosts, int Migrations, int Stages, Solving.SolveStatus SolverStatus, double Gap,
+    double DowntimeSeconds, ImmutableArray<string> Notes);
 
 /// <summary>How one placement policy fared on the test period.</summary>
 /// <param name="ActiveHosts">Hosts carrying a VM, averaged over time for a dynamic policy.</param>
@@ -57,9 +87,24 @@ public sealed record PolicyOutcome(
     double P99CpuDepth,
     double WorstMemoryDepth,
     double P99MemoryDepth,
-    int Migrations);
+    int Migrations)
+{
+    /// <summary>CPU interactive VMs asked for but did not get (above their cap, or lost to contention), over
+    /// all CPU they asked for.</summary>
+    public double ThrottledInteractive { get; init; }
 
-/// <summary>One train/test evaluation: the plan made on the training period and every policy's test figures.</summary>
+    /// <summary>The same for batch VMs.</summary>
+    public double ThrottledBatch { get; init; }
+
+    /// <summary>Total downtime of the policy's live migrations, in seconds, from the live-migration models.</summary>
+    public double DowntimeSeconds { get; init; }
+
+    /// <summary>Energy the migrations themselves took (included in <see cref="EnergyKWhPerDay"/>).</summary>
+    public double MigrationEnergyKWh { get; init; }
+}
+
+/// <summary>One fold: its periods, the static plan (made on the first fold's training period), the re-planning
+/// rounds in its test period, and every policy's test figures.</summary>
 public sealed record EvaluationResult(
     Period Train,
     Period Test,
@@ -69,4 +114,11 @@ public sealed record EvaluationResult(
     int TestOnlyVms,
     PlanOutcome Plan,
     ImmutableArray<PolicyOutcome> Policies,
-    ImmutableArray<string> Notes);
+    ImmutableArray<string> Notes)
+{
+    public ImmutableArray<ReplanRound> Rounds { get; init; } = [];
+}
+
+/// <summary>A whole evaluation: every fold, and every policy over all folds together (energy per day over
+/// all test days, SLATAH over all active host-time, migrations summed).</summary>
+public sealed record EvaluationRun(ImmutableArray<EvaluationResult> Folds, ImmutableArray<PolicyOutcome> Overall, double Days);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Consolidator.Heuristics;
+using Consolidator.Inventory;
 using Consolidator.Planning;
 using Consolidator.Profiles;
 using Consolidator.Solving;
@@ -10,55 +11,159 @@ using Consolidator.Traces;
 
 namespace Consolidator.Evaluation;
 
-/// <summary>Judges a plan out of sample: profiles and the plan come from the training period only; the test
-/// period's raw samples are then replayed on the planned placement and on the baselines.</summary>
+/// <summary>Judges placement policies out of sample. The static plan is made once, from the first training
+/// period's samples only; the test periods' raw samples are then replayed on it and on the baselines, fold
+/// after fold. Policies with a state (the re-planned plan, LR-MMT) carry it from one fold to the next, so a
+/// roll is one continuous month, not independent days.</summary>
 public static class Evaluator
 {
-    public const string Planned = "consolidator";
+    public const string Planned = "static plan";
+    public const string Replanned = "re-planned";
+    public const string TwoLevel = "re-planned + local";
     public const string Current = "current";
     public const string PeakFfd = "peak-sized FFD";
 
-    /// <param name="deadline">When planning must end (wall clock); the replays after it are cheap next to it.</param>
-    public static EvaluationResult Evaluate(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null, Deadline? deadline = null)
+    /// <summary>Of every plan's share of the deadline, the part kept for the replays that follow it.</summary>
+    public const double ReplayShare = 0.1;
+
+    /// <summary>The first fold only (see <see cref="Run"/>).</summary>
+    public static EvaluationResult Evaluate(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null, Deadline? deadline = null) =>
+        Run(data, request with { Roll = false }, progress, deadline).Folds[0];
+
+    /// <param name="deadline">When the whole evaluation must end (wall clock): each plan (the static one and every
+    /// re-plan) gets an equal share of what is left, less a tenth for the replays.</param>
+    /// <param name="onFold">Called as each fold is done, for progress and streamed output.</param>
+    public static EvaluationRun Run(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null,
+        Deadline? deadline = null, Action<EvaluationResult>? onFold = null)
     {
         request.Validate();
-        var split = TrainTestSplit.Of(data, request.Train, request.Test);
-        var train = split.TrainData;
-        var profiles = ProfileBuilder.Build(train, request.Windows, request.Percentile);
-        var plan = Planner.Plan(train, profiles, request.Plan, progress, deadline);
-        var problem = plan.Problem;
-
+        deadline ??= Deadline.None;
+        var (_, last) = TrainTestSplit.Span(data);
+        var folds = request.Roll ? Period.Roll(request.Train, request.Test, last + 1).ToList() : [(request.Train, request.Test)];
+        var plansLeft = 1 + (request.Replan is { } schedule ? folds.Sum(f => schedule.Points(request.Test.From, f.Test.From, Math.Min(f.Test.To, last + 1)).Count()) : 0);
+        Deadline Share() => deadline.EarlierBy(deadline.Remaining - (1 - ReplayShare) * deadline.Remaining / Math.Max(1, plansLeft--));
         var floor = request.Plan.Placement.MemoryAllocationFloor;
-        var vms = train.Vms.Select((vm, v) => Timeline.Of(split.FullSeries[v], request.Test, floor ? vm.MemoryMib : 0)).ToArray();
-        var span = new Period(request.Test.From, vms.Max(t => t.Count > 0 ? t.End[^1] : request.Test.From));
-        var notes = ImmutableArray.CreateBuilder<string>();
-        if (split.TrainOnly + split.TestOnly > 0)
-            notes.Add($"{split.TrainOnly} VM(s) with samples only in the training period and {split.TestOnly} only in the test period are left out");
-        if (span.To < request.Test.To)
-            notes.Add($"the samples end at {Period.Stamp(span.To)}, before the test period does; figures cover {span.Days.ToString("0.###", CultureInfo.InvariantCulture)} day(s)");
+        var memory = data.Vms.Select(vm => vm.MemoryMib).ToArray();
+        var costs = new MigrationCosts(data.Hosts, data.Vms, data.Usage, request.EffectiveSimulation);
+        var current = data.Vms.Select(vm => vm.CurrentHost is { } h ? data.HostIndex(h) : -1).ToArray();
+        var lrMmt = (int[])current.Clone();
+        var replanner = request.Replan is null ? null : new Replanner(data, request, progress, Share);
+        var overall = new SortedDictionary<string, (int Order, ReplayTotals Totals)>(StringComparer.Ordinal);
+        var results = ImmutableArray.CreateBuilder<EvaluationResult>();
+        PlanOutcome? plan = null;
+        int[]? planned = null, peak = null;
+        double days = 0;
 
-        var policies = ImmutableArray.CreateBuilder<PolicyOutcome>();
-        policies.Add(StaticReplay.Run(Planned, train.Hosts, vms, Effective(plan), span, Staged(plan, span.From, request.MigrationBandwidthMbps)));
-
-        var current = problem.CurrentPlacement();
-        if (problem.AllPlaced)
-            policies.Add(StaticReplay.Run(Current, train.Hosts, vms, current.HostOf, span, []));
-        else
-            notes.Add("some VMs run nowhere today, so there is no current placement to compare with");
-
-        if (FirstFit.Pack(problem, Sizing.Peak, Fit.First) is { } peak)
-            policies.Add(StaticReplay.Run(PeakFfd, train.Hosts, vms, peak.HostOf, span, AllAtOnce(problem, peak.HostOf, span.From, request.MigrationBandwidthMbps)));
-        else
-            notes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
-
-        if (request.Dynamic)
+        foreach (var (train, test) in folds)
         {
-            if (problem.AllPlaced) policies.Add(LrMmt.Run(train, split.FullSeries, vms, span, request));
-            else notes.Add("LR-MMT starts from the current placement, which some VMs lack; not run");
+            var split = TrainTestSplit.Of(data, train, test);
+            var fold = new Fold(data, split, train, test, floor);
+            var span = fold.Span;
+            var notes = ImmutableArray.CreateBuilder<string>();
+            var policies = new List<(string Name, ReplayTotals Totals)>();
+            if (split.TrainOnly + split.TestOnly > 0)
+                notes.Add($"{split.TrainOnly} VM(s) with samples only in the training period and {split.TestOnly} only in the test period are left out");
+            if (span.To < test.To)
+                notes.Add($"the samples end at {Period.Stamp(span.To)}, before the test period does; figures cover {span.Days.ToString("0.###", CultureInfo.InvariantCulture)} day(s)");
+
+            var first = plan is null;
+            if (first)
+            {
+                var profiles = ProfileBuilder.Build(split.TrainData, request.Windows, request.Profile);
+                plan = Planner.Plan(split.TrainData, profiles, request.Plan with { MaxMigrations = null }, progress, Share());
+                if (profiles.Note is { } note) notes.Add(note);
+                planned = (int[])current.Clone();
+                var effective = Effective(plan);
+                for (var k = 0; k < fold.Vms.Length; k++) planned[fold.Vms[k]] = effective[k];
+                var problem = plan.Problem;
+                if (FirstFit.Pack(problem, Sizing.Peak, Fit.First) is { } ffd)
+                {
+                    peak = (int[])current.Clone();
+                    for (var k = 0; k < fold.Vms.Length; k++) peak[fold.Vms[k]] = ffd.HostOf[k];
+                }
+                else notes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
+            }
+
+            // The static plan: its stages run at the start of the first test period; a VM that arrived after
+            // it was made runs on its current host.
+            var statics = new ReplayTotals();
+            StaticReplay.Replay(statics, data.Hosts, Stays(fold, planned!), span);
+            if (first) StaticReplay.AddMigrations(statics, fold.Timelines, Staged(plan!, span.From, request, split.TrainData.Usage));
+            policies.Add((Planned, statics));
+
+            var rounds = new List<ReplanRound>();
+            if (replanner is not null)
+            {
+                var (stays, migrations, done) = replanner.Run(fold);
+                rounds.AddRange(done);
+                var without = new ReplayTotals();
+                StaticReplay.Replay(without, data.Hosts, stays.Select(s => (s.Host, s.Resident with { CapByWindow = null })), span);
+                StaticReplay.AddMigrations(without, fold.Timelines, migrations);
+                policies.Add((Replanned, without));
+                var with = new ReplayTotals();
+                StaticReplay.Replay(with, data.Hosts, stays, span);
+                StaticReplay.AddMigrations(with, fold.Timelines, migrations);
+                policies.Add((TwoLevel, with));
+            }
+
+            if (fold.Vms.All(v => current[v] >= 0))
+            {
+                var now = new ReplayTotals();
+                StaticReplay.Replay(now, data.Hosts, Stays(fold, current), span);
+                policies.Add((Current, now));
+            }
+            else notes.Add("some VMs run nowhere today, so there is no current placement to compare with");
+
+            if (peak is not null)
+            {
+                var ffd = new ReplayTotals();
+                StaticReplay.Replay(ffd, data.Hosts, Stays(fold, peak), span);
+                if (first)
+                    StaticReplay.AddMigrations(ffd, fold.Timelines, fold.Vms.Select((v, k) => (v, k))
+                        .Where(x => current[x.v] >= 0 && peak[x.v] != current[x.v])
+                        .Select(x => costs.Alone(x.v, x.k, current[x.v], peak[x.v], span.From)));
+                policies.Add((PeakFfd, ffd));
+            }
+
+            if (request.Dynamic)
+            {
+                if (fold.Vms.All(v => lrMmt[v] >= 0))
+                {
+                    var totals = new ReplayTotals();
+                    var hostOf = fold.Vms.Select(v => lrMmt[v]).ToArray();
+                    var series = fold.Vms.Select(v => data.Usage[v]).ToArray();
+                    var cold = LrMmt.Run(totals, data.Hosts, [.. fold.Vms.Select(v => memory[v])], series, fold.Timelines, [.. fold.Qos], hostOf, span,
+                        request.MigrationBandwidthMbps, (k, a, b, t) => costs.Alone(fold.Vms[k], k, a, b, t));
+                    for (var k = 0; k < fold.Vms.Length; k++) lrMmt[fold.Vms[k]] = hostOf[k];
+                    if (cold > 0) notes.Add($"LR-MMT started cold for {cold} VM(s) with no samples in the {LrMmtState.HistoryLength * LrMmtState.SchedulingSeconds / 60:0} minutes before the test period (CloudSim's static 0.7 threshold until it has 10 values)");
+                    policies.Add((LrMmt.Name, totals));
+                }
+                else notes.Add("LR-MMT starts from the current placement, which some VMs lack; not run");
+            }
+
+            var outcomes = policies.Select(p => p.Totals.Outcome(p.Name, span)).ToImmutableArray();
+            for (var i = 0; i < policies.Count; i++)
+            {
+                if (!overall.TryGetValue(policies[i].Name, out var o)) overall[policies[i].Name] = o = (overall.Count, new ReplayTotals());
+                o.Totals.Add(policies[i].Totals);
+            }
+            days += span.Days;
+            var result = new EvaluationResult(train, test, span.Days, fold.Vms.Length, split.TrainOnly, split.TestOnly, plan!, outcomes, notes.ToImmutable())
+            {
+                Rounds = [.. rounds],
+            };
+            results.Add(result);
+            onFold?.Invoke(result);
         }
-        return new EvaluationResult(request.Train, request.Test, span.Days, train.Vms.Length, split.TrainOnly, split.TestOnly,
-            plan, policies.ToImmutable(), notes.ToImmutable());
+        var whole = new Period(0, (long)Math.Round(days * Period.DaySeconds));
+        return new EvaluationRun(results.ToImmutable(),
+            [.. overall.OrderBy(kv => kv.Value.Order).Select(kv => kv.Value.Totals.Outcome(kv.Key, whole))], days);
     }
+
+    /// <summary>The judged VMs on the hosts of a placement over dataset VMs, for the whole span.</summary>
+    private static IEnumerable<(int Host, Resident Resident)> Stays(Fold fold, int[] hostOf) =>
+        fold.Vms.Select((v, k) => (hostOf[v], new Resident(fold.Timelines[k], fold.Span.From, fold.Span.To, fold.Qos[k])))
+            .Where(s => s.Item1 >= 0);
 
     /// <summary>Where each VM ends up once the stages have run: the target, except for blocked moves.</summary>
     internal static int[] Effective(PlanOutcome plan)
@@ -69,29 +174,13 @@ public static class Evaluator
         return hostOf;
     }
 
-    /// <summary>The plan's live migrations, stage after stage from the start of the test period: a stage lasts
-    /// as long as its longest migration. First placements start a VM and degrade nothing.</summary>
-    internal static List<TimedMigration> Staged(PlanOutcome plan, long start, double bandwidthMbps)
+    /// <summary>The plan's live migrations through the live-migration simulator, from the start of the test
+    /// period: stage after stage, NICs shared by the migrations of a stage. First placements start a VM and
+    /// degrade nothing.</summary>
+    private static List<TimedMigration> Staged(PlanOutcome plan, long start, EvaluationRequest request, ImmutableArray<VmSeries> usage)
     {
-        var timed = new List<TimedMigration>();
-        double t = start;
-        foreach (var stage in plan.Migrations.Stages)
-        {
-            double longest = 0;
-            foreach (var m in stage.Migrations.Where(m => m.Kind != MigrationKind.Place))
-            {
-                var seconds = MigrationPenalty.Seconds(plan.Problem.Vms[m.Vm].MemoryMib, bandwidthMbps);
-                timed.Add(new TimedMigration(m.Vm, t, seconds));
-                longest = Math.Max(longest, seconds);
-            }
-            t += longest;
-        }
-        return timed;
+        var replay = Simulation.Simulator.Run(plan.Problem, plan.Target, plan.Migrations, usage, request.EffectiveSimulation);
+        return [.. replay.Migrations.Where(m => m.Started)
+            .Select(m => new TimedMigration(m.Vm, start + m.StartSeconds, m.TotalSeconds, m.DowntimeSeconds, m.EnergyJoules))];
     }
-
-    /// <summary>A placement without a staged plan migrates every moved VM at once, as CloudSim does.</summary>
-    private static List<TimedMigration> AllAtOnce(Packing.PlacementProblem p, IReadOnlyList<int> hostOf, long start, double bandwidthMbps) =>
-        [.. Enumerable.Range(0, p.VmCount)
-            .Where(v => p.CurrentHost(v) >= 0 && hostOf[v] != p.CurrentHost(v))
-            .Select(v => new TimedMigration(v, start, MigrationPenalty.Seconds(p.Vms[v].MemoryMib, bandwidthMbps)))];
 }

@@ -6,30 +6,37 @@ namespace Consolidator.Evaluation;
 /// (PowerVmAllocationPolicyMigrationAbstract.optimizeAllocation with the LocalRegression policy, safety 1.2,
 /// MMT selection and power-aware best-fit placement), run every 300 s from today's placement. Migrations take
 /// effect at the interval they are decided in; their cost shows in PDM.</summary>
-internal static class LrMmt
+public static class LrMmt
 {
     public const string Name = "LR-MMT 1.2";
 
-    public static PolicyOutcome Run(Dataset train, IReadOnlyList<VmSeries> fullSeries, IReadOnlyList<Timeline> test, Period span, EvaluationRequest request)
+    /// <summary>Runs LR-MMT over <paramref name="span"/> from the placement in <paramref name="hostOf"/> (one host
+    /// index per VM, updated to where LR-MMT leaves each VM) and adds what the hosts went through to
+    /// <paramref name="totals"/>.</summary>
+    /// <param name="memory">Allocated memory per VM (MiB): LR-MMT reserves it, as CloudSim does.</param>
+    /// <param name="fullSeries">Every VM's whole trace: decisions read the samples before the span as history.</param>
+    /// <param name="test">Every VM's test samples, replayed.</param>
+    /// <param name="cost">What a migration of VM v from host a to host b starting at t costs.</param>
+    /// <returns>How many VMs had no sample in the history before the span (LR-MMT started cold for them).</returns>
+    public static int Run(ReplayTotals totals, System.Collections.Immutable.ImmutableArray<Inventory.Host> hosts, double[] memory,
+        IReadOnlyList<VmSeries> fullSeries, IReadOnlyList<Timeline> test, Inventory.QosClass[] qos, int[] hostOf, Period span,
+        double bandwidthMbps, Func<int, int, int, double, TimedMigration> cost)
     {
-        var hosts = train.Hosts;
-        var n = train.Vms.Length;
+        var n = memory.Length;
         var step = (long)LrMmtState.SchedulingSeconds;
         // The decisions read the samples before the test period too: a host's history starts full, where
         // CloudSim's starts empty and falls back to the static threshold for its first 10 intervals.
         var seen = new Period(span.From - LrMmtState.HistoryLength * step, span.To);
         var decisionView = fullSeries.Select(s => Timeline.Of(s, seen, 0)).ToArray();
         var history = new double[n][];
+        var cold = 0;
         for (var v = 0; v < n; v++)
         {
             history[v] = new double[LrMmtState.HistoryLength];
             for (var i = 0; i < LrMmtState.HistoryLength; i++) history[v][i] = decisionView[v].CpuAt(span.From - (i + 1) * step);
+            if (decisionView[v].Count == 0 || decisionView[v].Start[0] >= span.From) cold++;
         }
         var cpu = new double[n];
-        var memory = train.Vms.Select(vm => vm.MemoryMib).ToArray();
-        var hostOf = train.Vms.Select(vm => train.HostIndex(vm.CurrentHost!)).ToArray();
-
-        var replay = new HostReplay();
         var migrations = new List<TimedMigration>();
         for (var t = span.From; t < span.To; t += step)
         {
@@ -39,22 +46,22 @@ internal static class LrMmt
                 Array.Copy(history[v], 0, history[v], 1, LrMmtState.HistoryLength - 1);
                 history[v][0] = cpu[v];
             }
-            var state = new LrMmtState(hosts, history, cpu, memory, request.MigrationBandwidthMbps);
+            var state = new LrMmtState(hosts, history, cpu, memory, bandwidthMbps);
             for (var v = 0; v < n; v++) state.Add(v, hostOf[v]);
             // A VM moved twice in one optimisation (onto a host that is then drained) makes one trip.
             var final = new SortedDictionary<int, int>();
             foreach (var (vm, to) in Optimise(state)) final[vm] = to;
             foreach (var (vm, to) in final.Where(kv => kv.Value != hostOf[kv.Key]))
             {
-                migrations.Add(new TimedMigration(vm, t, MigrationPenalty.Seconds(memory[vm], request.MigrationBandwidthMbps)));
+                migrations.Add(cost(vm, hostOf[vm], to, t));
                 hostOf[vm] = to;
             }
             var end = Math.Min(t + step, span.To);
             foreach (var group in Enumerable.Range(0, n).GroupBy(v => hostOf[v]).OrderBy(g => g.Key))
-                replay.Run(hosts[group.Key], [.. group.Select(v => test[v])], t, end);
+                HostReplay.Run(totals, hosts[group.Key], [.. group.Select(v => new Resident(test[v], t, end, qos[v]))], t, end);
         }
-        var degraded = migrations.Sum(m => MigrationPenalty.Degradation(test[m.Vm], m.Start, m.Seconds));
-        return StaticReplay.Outcome(Name, replay, replay.HostSeconds / span.Seconds, span, degraded, migrations.Count);
+        StaticReplay.AddMigrations(totals, test, migrations);
+        return cold;
     }
 
     /// <summary>optimizeAllocation: relieve overloaded hosts (MMT picks, best-fit placement), then try to empty

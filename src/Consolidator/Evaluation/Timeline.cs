@@ -24,7 +24,8 @@ public sealed class Timeline
 
     /// <param name="memoryFloor">Memory demand never below this (the VM's allocation when the planner
     /// counts it so).</param>
-    public static Timeline Of(VmSeries series, Period period, double memoryFloor)
+    /// <param name="cpuCeiling">CPU demand never above this (the VM's vCPUs: it cannot run more threads).</param>
+    public static Timeline Of(VmSeries series, Period period, double memoryFloor, double cpuCeiling = double.PositiveInfinity)
     {
         var hold = UsualInterval(series);
         var starts = new List<long>();
@@ -40,7 +41,7 @@ public sealed class Timeline
             if (end <= t) continue; // a repeated timestamp adds no time
             starts.Add(t);
             ends.Add(end);
-            cpu.Add(series.CpuCores[k]);
+            cpu.Add(Math.Min(series.CpuCores[k], cpuCeiling));
             memory.Add(Math.Max(series.MemoryMib[k], memoryFloor));
         }
         return new Timeline([.. starts], [.. ends], [.. cpu], [.. memory]);

@@ -38,7 +38,7 @@ public sealed record TrainTestSplit(Dataset TrainData, ImmutableArray<VmSeries> 
     }
 
     /// <summary>The dataset's rules over the VMs kept: a rule loses the VMs left out, and goes when none remain.</summary>
-    private static ImmutableArray<Rule> Restrict(ImmutableArray<Rule> rules, HashSet<string> kept)
+    internal static ImmutableArray<Rule> Restrict(ImmutableArray<Rule> rules, HashSet<string> kept)
     {
         ImmutableArray<string> Keep(ImmutableArray<string> ids) => [.. ids.Where(kept.Contains)];
         var result = ImmutableArray.CreateBuilder<Rule>();

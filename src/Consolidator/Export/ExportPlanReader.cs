@@ -59,6 +59,23 @@ public static class ExportPlanReader
         return methods;
     }
 
+    /// <summary>The window scheme a plan was made with (options.windows), for the host-level schedule.</summary>
+    public static Profiles.WindowScheme Windows(byte[] planUtf8, string planPath)
+    {
+        var plan = new Doc(planUtf8, planPath);
+        var root = plan.Object(LocatedJson.Parse(planUtf8, planPath), "plan");
+        var options = plan.Object(plan.Member(root, "options"), "options");
+        var node = plan.Member(options, "windows");
+        try
+        {
+            return Profiles.WindowScheme.Parse(plan.String(node, "windows"));
+        }
+        catch (FormatException e)
+        {
+            throw plan.Error(node, "windows", e.Message);
+        }
+    }
+
     private sealed class Doc(byte[] utf8, string path) : JsonFields(utf8, path)
     {
         /// <summary>An id goes into a shell command: only characters that need no quoting are accepted, so a

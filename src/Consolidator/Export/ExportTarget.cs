@@ -5,6 +5,8 @@ public enum ExportTarget
 {
     Libvirt,
     OpenStack,
+    /// <summary>The host level's per-window CPU caps and shares (allocation.csv) as virsh schedinfo commands.</summary>
+    LibvirtAllocation,
 }
 
 public static class ExportTargets
@@ -13,8 +15,14 @@ public static class ExportTargets
     {
         "libvirt" or "virsh" => ExportTarget.Libvirt,
         "openstack" => ExportTarget.OpenStack,
-        _ => throw new FormatException($"--to must be 'libvirt' or 'openstack', not '{text}'"),
+        "libvirt-allocation" => ExportTarget.LibvirtAllocation,
+        _ => throw new FormatException($"--to must be 'libvirt', 'openstack' or 'libvirt-allocation', not '{text}'"),
     };
 
-    public static string Name(ExportTarget t) => t == ExportTarget.OpenStack ? "openstack" : "libvirt";
+    public static string Name(ExportTarget t) => t switch
+    {
+        ExportTarget.OpenStack => "openstack",
+        ExportTarget.LibvirtAllocation => "libvirt-allocation",
+        _ => "libvirt",
+    };
 }

@@ -18,4 +18,8 @@ public sealed record PlanOutcome(
 
     /// <summary>The replay of the plan through the live-migration simulator; null when not simulated.</summary>
     public SimulationResult? Simulation { get; init; }
+
+    /// <summary>The host level: each VM's CPU cap and shares on its planned host in every window, checked by the
+    /// validator.</summary>
+    public Allocation.AllocationSchedule? Allocation { get; init; }
 }

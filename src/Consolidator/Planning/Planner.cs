@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Collections.Immutable;
+using Consolidator.Allocation;
 using Consolidator.Feasibility;
 using Consolidator.Heuristics;
 using Consolidator.Packing;
@@ -42,8 +43,13 @@ public static class Planner
         deadline.Mark("baselines");
         var budget = new TimeBudget(problem, request, deadline);
         var warm = WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd, notes);
-        var solve = SolveOrExplain(problem, request with { Solver = budget.Solver(notes) }, warm, progress);
+        var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
+        var first = budget.Solver(notes);
+        // With a migration budget the free solve gets a share of the time; the pinned re-solves the rest.
+        if (budgeted) first = first with { TimeLimitSeconds = first.TimeLimitSeconds * FreeSolveShare };
+        var solve = SolveOrExplain(problem, request with { Solver = first }, warm, progress);
         notes.AddRange(solve.Notes);
+        if (budgeted) (solve, stayPut) = WithinBudget(problem, request with { Solver = budget.Solver(notes) }, solve, notes, progress);
         deadline.Mark("solve");
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
         deadline.Mark("staging");
@@ -76,8 +82,15 @@ public static class Planner
             }
         }
 
+        // The host level: CPU caps per window on the hosts the VMs end up on (a blocked move leaves its VM home).
+        var final = problem.CurrentPlacement().HostOf.ToArray();
+        foreach (var stage in migrations.Stages)
+            foreach (var m in stage.Migrations) final[m.Vm] = m.To;
+        var landed = new Placement([.. final.Select((h, v) => h >= 0 ? h : solve.Placement[v])]);
+        var allocation = AllocationPlanner.Build(problem, landed, profiles);
         var violations = PlanValidator.CheckPlacement(problem, solve.Placement)
-            .Concat(PlanValidator.CheckMigrationPlan(problem, solve.Placement, migrations)).ToImmutableArray();
+            .Concat(PlanValidator.CheckMigrationPlan(problem, solve.Placement, migrations))
+            .Concat(PlanValidator.CheckAllocation(problem, landed, allocation)).ToImmutableArray();
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
         deadline.Mark("validation");
 
@@ -85,10 +98,56 @@ public static class Planner
         if (request.Simulation is not null && !simulate)
             notes.Add("not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
-        if (!simulate) return new PlanOutcome(problem, profiles, solve, migrations, summary);
+        if (!simulate) return new PlanOutcome(problem, profiles, solve, migrations, summary) { Allocation = allocation };
         var replay = Simulator.Run(problem, solve.Placement, migrations, dataset.Usage, request.Simulation!);
         deadline.Mark("replay");
-        return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay };
+        return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay, Allocation = allocation };
+    }
+
+    /// <summary>With a migration budget, the free solve gets this share of the time limit and each of at most
+    /// <see cref="BudgetRounds"/> pinned re-solves an equal part of the rest.</summary>
+    public const double FreeSolveShare = 0.5;
+
+    public const int BudgetRounds = 3;
+
+    /// <summary>Brings a free plan within the migration budget: the VMs that must move and those on the hosts
+    /// the free plan empties (whole hosts, fewest VMs first, while the budget lasts) are free; every other VM
+    /// stays put; solved again, with half as many hosts to empty each time the budget is still exceeded.</summary>
+    private static (SolveResult, HashSet<int>) WithinBudget(PlacementProblem problem, PlanRequest request, SolveResult free,
+        ImmutableArray<string>.Builder notes, IProgress<SolverProgress>? progress)
+    {
+        var budget = request.MaxMigrations!.Value;
+        var moves = MigrationBudget.Moves(problem, free.Placement);
+        if (moves <= budget) return (free, []);
+        var must = MigrationBudget.MustMove(problem);
+        var drain = MigrationBudget.Drained(problem, free.Placement).ToList();
+        var options = request.Solver with { TimeLimitSeconds = request.Solver.TimeLimitSeconds * (1 - FreeSolveShare) / BudgetRounds };
+        for (var round = 1; round <= BudgetRounds; round++)
+        {
+            var stay = MigrationBudget.StayPut(problem, must, drain, budget);
+            SolveResult pinned;
+            try
+            {
+                pinned = CpSatPlacementSolver.Solve(problem, options, WarmStart(problem, stay), stay, progress);
+            }
+            catch (InfeasiblePlacementException)
+            {
+                if (drain.Count == 0) break;
+                drain = drain.Take(drain.Count / 2).ToList();
+                continue;
+            }
+            var kept = MigrationBudget.Moves(problem, pinned.Placement);
+            if (kept <= budget || drain.Count == 0)
+            {
+                notes.Add(kept <= budget
+                    ? $"migration budget {budget}: the free plan moved {moves} VM(s); pinning every VM except the {must.Count} that must leave hosts the new profiles overload and those of the hosts worth emptying within the budget, {kept} move(s)"
+                    : $"migration budget {budget} exceeded: {kept} move(s), as {must.Count} VM(s) sit on hosts the new profiles overload (or a rule forbids)");
+                return (pinned, stay);
+            }
+            drain = drain.Take(drain.Count / 2).ToList();
+        }
+        notes.Add($"migration budget {budget}: no plan within it was found with the VMs pinned; the free plan ({moves} moves) stands");
+        return (free, []);
     }
 
     /// <summary>When CP-SAT proves there is no placement and rules exist, names the rules in conflict.</summary>

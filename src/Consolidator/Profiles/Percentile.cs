@@ -9,6 +9,13 @@ public static class Percentile
         if (samples.Count == 0) return 0;
         var sorted = samples.ToArray();
         Array.Sort(sorted);
+        return OfSorted(sorted, p);
+    }
+
+    /// <summary>As <see cref="Of"/> for samples already in ascending order.</summary>
+    public static double OfSorted(double[] sorted, double p)
+    {
+        if (sorted.Length == 0) return 0;
         var rank = p / 100.0 * (sorted.Length - 1);
         var lo = (int)Math.Floor(rank);
         var hi = Math.Min(lo + 1, sorted.Length - 1);

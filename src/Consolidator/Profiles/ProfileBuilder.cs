@@ -72,6 +72,7 @@ public static class ProfileBuilder
         var meanCpu = new double[n];
         var meanMem = new double[n];
         var peakCpu = new double[n];
+        var quantiles = new double[n][];
         var scale = 1 + options.Margin;
         for (var w = 0; w < n; w++)
         {
@@ -85,8 +86,9 @@ public static class ProfileBuilder
             meanCpu[w] = c.Mean;
             meanMem[w] = m.Mean;
             peakCpu[w] = c.Percentile(100);
+            quantiles[w] = c.Percentiles(VmProfile.QuantileLevels);
         }
-        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu };
+        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu, CpuQuantiles = quantiles };
     }
 
     /// <summary>Compares mean CPU in the day (07:00-19:00 UTC) with the night, independent of the window scheme.</summary>
@@ -149,5 +151,13 @@ public static class ProfileBuilder
         public double Mean => _weights > 0 ? _weightedSum / _weights : 0;
 
         public double Percentile(double p) => _values is not null ? Profiles.Percentile.Of(_values, p) : _histogram!.Percentile(p / 100);
+
+        public double[] Percentiles(double[] levels)
+        {
+            if (_values is null) return [.. levels.Select(p => _histogram!.Percentile(p / 100))];
+            var sorted = _values.ToArray();
+            Array.Sort(sorted);
+            return [.. levels.Select(p => Profiles.Percentile.OfSorted(sorted, p))];
+        }
     }
 }

@@ -30,6 +30,7 @@ public sealed record ProfileSet(WindowScheme Windows, ProfileOptions Options, Im
             {
                 DemandCpu = Keep(p.DemandCpu), DemandMemory = Keep(p.DemandMemory), MeanCpu = Keep(p.MeanCpu), MeanMemory = Keep(p.MeanMemory),
                 PeakCpu = Keep(p.PeakCpu),
+                CpuQuantiles = [.. p.CpuQuantiles.Select((q, w) => windows.Contains(w) ? q : new double[q.Length])],
             })],
         };
     }

@@ -35,13 +35,64 @@ public class ImportEvaluateCommandTests
             "--time-limit", "3", "--deterministic", "--out", outDir);
         Assert.Equal(0, eval.ExitCode);
         Assert.Equal("", eval.Err);
-        foreach (var policy in new[] { "consolidator", "current", "peak-sized FFD", "LR-MMT 1.2" }) Assert.Contains(policy, eval.Out);
+        foreach (var policy in new[] { "static plan", "current", "peak-sized FFD", "LR-MMT 1.2" }) Assert.Contains(policy, eval.Out);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "evaluation.json")));
         var fold = json.RootElement.GetProperty("folds")[0];
-        Assert.Equal("consolidator.evaluation/1", json.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("consolidator.evaluation/2", json.RootElement.GetProperty("schema").GetString());
         Assert.Equal(12, fold.GetProperty("vms").GetInt32());
         var policies = fold.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("policy").GetString()!);
-        Assert.True(policies["consolidator"].GetProperty("energy_kwh_per_day").GetDouble() < policies["current"].GetProperty("energy_kwh_per_day").GetDouble());
+        Assert.True(policies["static plan"].GetProperty("energy_kwh_per_day").GetDouble() < policies["current"].GetProperty("energy_kwh_per_day").GetDouble());
+    }
+
+    [Fact]
+    public void A_roll_with_daily_replanning_reports_every_policy_per_fold_and_overall_with_a_plot()
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--vms", "16", "--days", "4", "--sample-minutes", "60").ExitCode);
+        var outDir = Path.Combine(tmp.Path, "eval");
+
+        var eval = CliRunner.Run("evaluate", data, "--train", "1", "--test", "2", "--roll", "--replan", "daily", "--history", "3",
+            "--max-migrations-per-round", "4", "--time-limit", "2", "--deterministic", "--out", outDir);
+
+        Assert.Equal(0, eval.ExitCode);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "evaluation.json")));
+        var folds = json.RootElement.GetProperty("folds").EnumerateArray().ToArray();
+        Assert.Equal(3, folds.Length);
+        string[] expected = ["static plan", "re-planned", "re-planned + local", "current", "peak-sized FFD", "LR-MMT 1.2"];
+        foreach (var fold in folds)
+        {
+            Assert.Equal(expected, fold.GetProperty("policies").EnumerateArray().Select(p => p.GetProperty("policy").GetString()));
+            var round = Assert.Single(fold.GetProperty("rounds").EnumerateArray());
+            Assert.True(round.GetProperty("migrations").GetInt32() <= 4, "the budget of each round holds");
+            foreach (var p in fold.GetProperty("policies").EnumerateArray())
+                foreach (var field in new[] { "energy_kwh_per_day", "slatah", "pdm", "slav", "throttled_interactive", "throttled_batch", "migrations", "downtime_s" })
+                    Assert.True(p.TryGetProperty(field, out _), field);
+        }
+        Assert.Equal(expected, json.RootElement.GetProperty("overall").EnumerateArray().Select(p => p.GetProperty("policy").GetString()));
+        var png = File.ReadAllBytes(Path.Combine(outDir, "evaluation.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.Contains("all 3 folds", eval.Out);
+    }
+
+    [Theory]
+    [InlineData("--replan", "hourly-ish")]
+    [InlineData("--replan", "0h")]
+    [InlineData("--windows", "fortnightly")]
+    [InlineData("--history", "a week")]
+    [InlineData("--max-migrations-per-round", "-1")]
+    public void Bad_evaluation_options_exit_2_naming_the_option_and_write_nothing(string option, string value)
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--vms", "6", "--days", "2").ExitCode);
+        var outDir = Path.Combine(tmp.Path, "eval");
+
+        var result = CliRunner.Run("evaluate", data, "--train", "1", "--test", "2", option, value, "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.Err);
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

@@ -13,17 +13,18 @@ public class EvaluatorTests
 {
     private static EvaluationRequest Request(string train, string test, long origin, double headroom = 0.1, bool dynamic = true) =>
         new(Period.Parse(train, origin), Period.Parse(test, origin), WindowScheme.Hourly(), 100,
-            new PlanRequest(new PlacementOptions(headroom, 0), new SolverOptions(5, 1, 1, Deterministic: true)), Dynamic: dynamic);
+            new PlanRequest(new PlacementOptions(headroom, 0), new SolverOptions(5, 1, 1, Deterministic: true)), dynamic: dynamic);
 
     /// <summary>Six VMs of 4 cores peak on six 16-core hosts, one VM each; day 2 repeats day 1 unless told.</summary>
     private static Dataset TwoDays(Func<int, int, int, double>? cpu = null)
     {
         var hosts = Enumerable.Range(0, 6).Select(h => TestInstances.Host($"h{h}")).ToArray();
-        var vms = Enumerable.Range(0, 6).Select(v => new Vm($"vm{v}", 4, 4096, $"h{v}")).ToArray();
+        // 8 vCPUs: day 2 may double a VM's CPU to 8 cores without asking for more than the VM has.
+        var vms = Enumerable.Range(0, 6).Select(v => new Vm($"vm{v}", 8, 4096, $"h{v}")).ToArray();
         var d = TestInstances.Make(hosts, vms, (_, _) => (0, 0), days: 2);
         cpu ??= (_, hour, _) => hour is >= 8 and < 18 ? 4 : 1;
         var usage = d.Usage.Select((s, v) => new VmSeries(s.UnixSeconds,
-            [.. s.UnixSeconds.Select((t, i) => (double)cpu(v, i % 24, i / 24))], [.. s.MemoryMib.Select(_ => 2048)])).ToArray();
+            [.. s.UnixSeconds.Select((t, i) => (double)cpu(v, i % 24, i / 24))], [.. s.MemoryMib.Select(_ => 2048.0)])).ToArray();
         return d with { Usage = [.. usage] };
     }
 

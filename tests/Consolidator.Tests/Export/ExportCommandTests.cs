@@ -122,6 +122,6 @@ public class ExportCommandTests
         var result = CliRunner.Run("export", SmallPlan(tmp), "--to", "vmware");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--to must be 'libvirt' or 'openstack'", result.Err);
+        Assert.Contains("--to must be 'libvirt', 'openstack' or 'libvirt-allocation'", result.Err);
     }
 }

@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using Consolidator.Allocation;
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Profiles;
+using Consolidator.Simulation;
+using Consolidator.Solving;
+using Consolidator.Staging;
+using Consolidator.Traces;
+
+namespace Consolidator.Evaluation;
+
+/// <summary>The global level: at each re-plan point, profiles are rebuilt from the samples before it (a
+/// sliding history) and the placement is solved again warm from the placement in force, within the migration
+/// budget; the round's migrations are staged, checked by the validator (inside the planner) and replayed
+/// through the live-migration simulator, and each VM changes host when its migration completes. The host
+/// level's CPU allocation for the new placement takes effect at the re-plan point.</summary>
+internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress, Func<Timing.Deadline> deadline)
+{
+    /// <summary>Where each dataset VM runs now (host index, -1 nowhere).</summary>
+    private readonly int[] _hostOf = [.. data.Vms.Select(vm => vm.CurrentHost is { } h ? data.HostIndex(h) : -1)];
+
+    /// <summary>Each dataset VM's CPU cap per window under the allocation in force (null: none yet).</summary>
+    private readonly double[]?[] _caps = new double[]?[data.Vms.Length];
+    private readonly double[]?[] _shares = new double[]?[data.Vms.Length];
+
+    private WindowScheme? _windows;
+    private readonly long _dataStart = TrainTestSplit.Span(data).First;
+
+    /// <summary>A change for one VM: from <see cref="Time"/> on, it runs on <see cref="Host"/> under <see cref="Caps"/>.</summary>
+    private readonly record struct Change(long Time, int Host, double[]? Caps, WindowScheme? Windows, double[]? Shares);
+
+    /// <summary>Plans at every re-plan point of the fold's test period and returns the stays of the judged VMs
+    /// (without and with CPU caps), the round records and the migrations.</summary>
+    public (List<(int Host, Resident Resident)> Stays, List<TimedMigration> Migrations, List<ReplanRound> Rounds)
+        Run(Fold fold)
+    {
+        var changes = fold.Vms.Select(v => new List<Change> { new(fold.Span.From, _hostOf[v], _caps[v], _windows, _shares[v]) }).ToArray();
+        var migrations = new List<TimedMigration>();
+        var rounds = new List<ReplanRound>();
+        foreach (var t in request.Replan!.Points(request.Test.From, fold.Span.From, fold.Span.To))
+        {
+            var round = PlanAt(t, fold, changes, migrations);
+            if (round is not null) rounds.Add(round);
+        }
+        var stays = new List<(int, Resident)>();
+        for (var k = 0; k < fold.Vms.Length; k++)
+        {
+            var list = changes[k].OrderBy(c => c.Time).ToList();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var from = list[i].Time;
+                var to = i + 1 < list.Count ? list[i + 1].Time : fold.Span.To;
+                if (to <= from || list[i].Host < 0) continue;
+                stays.Add((list[i].Host, new Resident(fold.Timelines[k], from, to, fold.Qos[k], list[i].Caps, list[i].Windows, list[i].Shares)));
+            }
+        }
+        return (stays, migrations, rounds);
+    }
+
+    private ReplanRound? PlanAt(long t, Fold fold, List<Change>[] changes, List<TimedMigration> migrations)
+    {
+        var history = new Period(Math.Max(_dataStart, t - request.History), t);
+        // The VMs running at t: sampled in the history and again at or after t (an operator knows what runs).
+        var planned = new List<int>();
+        var usage = ImmutableArray.CreateBuilder<VmSeries>();
+        var vms = ImmutableArray.CreateBuilder<Vm>();
+        for (var v = 0; v < data.Vms.Length; v++)
+        {
+            var series = data.Usage[v];
+            if (series.Count == 0 || series.UnixSeconds[^1] < t) continue;
+            var window = Within(series, history);
+            if (window.Count == 0) continue;
+            planned.Add(v);
+            usage.Add(window);
+            vms.Add(data.Vms[v] with { CurrentHost = _hostOf[v] >= 0 ? data.Hosts[_hostOf[v]].Id : null });
+        }
+        if (planned.Count == 0) return null;
+        var kept = vms.Select(vm => vm.Id).ToHashSet(StringComparer.Ordinal);
+        var dataset = data with { Vms = vms.ToImmutable(), Usage = usage.ToImmutable(), Rules = TrainTestSplit.Restrict(data.Rules, kept) };
+        var built = ProfileBuilder.Build(dataset, request.Windows, request.Profile);
+        // The plan has to hold until the next re-plan only: its horizon is the windows until then.
+        var profiles = built.Within(built.WindowsOf(t, t + request.Replan!.IntervalSeconds));
+        var plan = Planner.Plan(dataset, profiles, request.Plan, progress, deadline());
+        var simulation = Simulator.Run(plan.Problem, plan.Target, plan.Migrations, dataset.Usage, request.EffectiveSimulation);
+        var schedule = AllocationPlanner.Build(plan.Problem, simulation.Final, profiles);
+
+        double downtime = 0;
+        foreach (var m in simulation.Migrations.Where(m => m.Started))
+        {
+            var v = planned[m.Vm];
+            downtime += m.DowntimeSeconds;
+            if (fold.Judged.TryGetValue(v, out var k))
+            {
+                migrations.Add(new TimedMigration(k, t + m.StartSeconds, m.TotalSeconds, m.DowntimeSeconds, m.EnergyJoules));
+            }
+        }
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var v = planned[i];
+            var caps = Enumerable.Range(0, profiles.Windows.Count).Select(w => schedule.CapCores(i, w)).ToArray();
+            var shares = Enumerable.Range(0, profiles.Windows.Count).Select(w => (double)schedule.Shares(i, w)).ToArray();
+            _caps[v] = caps;
+            _shares[v] = shares;
+            var final = simulation.Final[i];
+            var arrival = simulation.Migrations.Where(m => m.Vm == i && m.Status == MigrationStatus.Completed).Select(m => t + (long)Math.Ceiling(m.EndSeconds)).DefaultIfEmpty(t).Max();
+            if (fold.Judged.TryGetValue(v, out var k))
+            {
+                changes[k].Add(new Change(t, _hostOf[v], caps, profiles.Windows, shares));
+                if (final != _hostOf[v] && final >= 0) changes[k].Add(new Change(arrival, final, caps, profiles.Windows, shares));
+            }
+            if (final >= 0) _hostOf[v] = final;
+        }
+        _windows = profiles.Windows;
+        var s = plan.Summary;
+        return new ReplanRound(t, planned.Count, profiles.Windows.Name, simulation.Final.ActiveHostCount, simulation.Summary.Completed,
+            s.Stages, s.SolverStatus, s.Gap, downtime, [.. profiles.Note is { } note ? [note] : Array.Empty<string>(), .. s.Notes]);
+    }
+
+    private static VmSeries Within(VmSeries s, Period p)
+    {
+        int lo = LowerBound(s.UnixSeconds, p.From), hi = LowerBound(s.UnixSeconds, p.To);
+        return new VmSeries(s.UnixSeconds[lo..hi], s.CpuCores[lo..hi], s.MemoryMib[lo..hi]);
+    }
+
+    private static int LowerBound(long[] xs, long x)
+    {
+        int lo = 0, hi = xs.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (xs[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Consolidator.Datasets;
+using Consolidator.Profiles;
+
+namespace Consolidator.Export;
+
+/// <summary>One row of allocation.csv as the export reads it: host and VM ids (plain, checked), the window's
+/// index in the plan's scheme, the cap in millicores and the shares.</summary>
+public sealed record AllocationRow(string Host, string Vm, int Window, int CapMillicores, int Shares, bool Batch);
+
+/// <summary>The host level as a bash script of `virsh schedinfo --live` commands, one block per window: run with
+/// no argument it applies the window the current UTC time falls in (for cron at each window start), with a
+/// window number that window's block. A dry run by default, like the migration scripts: it prints every
+/// command and runs none until run with APPLY=1. A batch VM is held to its cap: libvirt's vcpu_quota caps each
+/// vCPU thread, so the script reads the domain's live vCPU count and gives each vCPU cap / vCPUs of the 100 ms
+/// period (a cap at or above all its vCPUs is no cap: quota -1). An interactive VM gets no quota (-1), only its
+/// shares.</summary>
+public static class AllocationScript
+{
+    /// <summary>CFS period libvirt uses by default (100 ms, in microseconds).</summary>
+    public const int PeriodMicroseconds = 100_000;
+
+    /// <summary>libvirt's smallest vcpu_quota, in microseconds.</summary>
+    public const int MinQuotaMicroseconds = 1000;
+
+    public static string Write(WindowScheme windows, IReadOnlyList<AllocationRow> rows, string planName)
+    {
+        var s = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        s.Append($$"""
+            #!/usr/bin/env bash
+            # Host-level CPU allocation of {{planName}} for libvirt (virsh): {{rows.Count}} cap(s) over {{windows.Count}} window(s) ({{windows.Name}}, UTC).
+            # Written by `consolidator export --to libvirt-allocation`. DRY RUN by default: it prints every command and
+            # runs none. Review it, then run it with APPLY=1. `bash schedule.sh` applies the window the current UTC time
+            # falls in; `bash schedule.sh N` applies window N. Run it at each window start, e.g. from cron.
+            set -euo pipefail
+            APPLY=${APPLY:-0}
+            PERIOD={{PeriodMicroseconds}}
+
+            # cap HOST VM CAP_MILLICORES SHARES: a batch VM held to its cap, vcpu_quota per vCPU thread = cap / live
+            # vCPU count of the period.
+            cap() {
+              local uri="qemu+ssh://$1/system" vm=$2 millicores=$3 shares=$4 vcpus quota
+              if [ "$APPLY" != 1 ]; then
+                echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_period=$PERIOD --set vcpu_quota=<$millicores millicores / live vCPUs> --set cpu_shares=$shares"
+                return
+              fi
+              vcpus=$(virsh -c "$uri" vcpucount "$vm" --live --current)
+              if [ "$millicores" -ge $(( vcpus * 1000 )) ]; then quota=-1
+              else quota=$(( millicores * PERIOD / (1000 * vcpus) )); [ "$quota" -ge {{MinQuotaMicroseconds}} ] || quota={{MinQuotaMicroseconds}}
+              fi
+              echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_period=$PERIOD --set vcpu_quota=$quota --set cpu_shares=$shares"
+              virsh -c "$uri" schedinfo "$vm" --live --set "vcpu_period=$PERIOD" --set "vcpu_quota=$quota" --set "cpu_shares=$shares"
+            }
+
+            # share HOST VM SHARES: an interactive VM, no quota (it may use idle cores), its weight only.
+            share() {
+              local uri="qemu+ssh://$1/system" vm=$2 shares=$3
+              echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_quota=-1 --set cpu_shares=$shares"
+              if [ "$APPLY" = 1 ]; then virsh -c "$uri" schedinfo "$vm" --live --set "vcpu_quota=-1" --set "cpu_shares=$shares"; fi
+            }
+
+            # The window (0-based) of ISO weekday $1 (1 = Monday) and minute of the day $2, UTC.
+            window_at() {
+              local day=$(( $1 - 1 )) minute=$2
+
+            """.Replace("\r\n", "\n"));
+        foreach (var w in windows.Windows)
+        {
+            var mask = (int)w.Days;
+            var inside = w.StartMinute < w.EndMinute
+                ? $"minute >= {w.StartMinute} && minute < {w.EndMinute}"
+                : $"minute >= {w.StartMinute} || minute < {w.EndMinute}";
+            s.Append(inv, $"  if (( ({mask} >> day) & 1 )) && (( {inside} )); then echo {w.Index}; return; fi  # {w.Label}\n");
+        }
+        s.Append("""
+              echo "error: no window covers day $1 minute $2" >&2; return 1
+            }
+
+            if [ $# -ge 1 ]; then WINDOW=$1
+            else WINDOW=$(window_at "$(date -u +%u)" $(( 10#$(date -u +%H) * 60 + 10#$(date -u +%M) )))
+            fi
+            case "$WINDOW" in
+
+            """.Replace("\r\n", "\n"));
+        foreach (var group in rows.GroupBy(r => r.Window).OrderBy(g => g.Key))
+        {
+            s.Append(inv, $"  {group.Key})  # {windows.Windows[group.Key].Label}\n");
+            foreach (var r in group.OrderBy(r => r.Host, StringComparer.Ordinal).ThenBy(r => r.Vm, StringComparer.Ordinal))
+                if (r.Batch) s.Append(inv, $"    cap {r.Host} {r.Vm} {r.CapMillicores} {r.Shares}\n");
+                else s.Append(inv, $"    share {r.Host} {r.Vm} {r.Shares}  # allotted {r.CapMillicores} millicores\n");
+            s.Append("    ;;\n");
+        }
+        s.Append("""
+              *) echo "error: no window $WINDOW in this schedule (0 to $(( WINDOWS - 1 )))" >&2; exit 2 ;;
+            esac
+            echo "applied window $WINDOW"
+
+            """.Replace("\r\n", "\n").Replace("$(( WINDOWS - 1 ))", windows.Count - 1 + ""));
+        return s.ToString();
+    }
+
+    /// <summary>Reads allocation.csv (host, vm, window, cap_cores, shares, qos) against the plan's window scheme;
+    /// every problem is an <see cref="InputException"/> with file, line, column and value.</summary>
+    public static ImmutableArray<AllocationRow> Read(string path, WindowScheme windows)
+    {
+        var byLabel = windows.Windows.ToDictionary(w => w.Label, w => w.Index, StringComparer.Ordinal);
+        using var file = DatasetFile.Open(path, "host", "vm", "window", "cap_cores", "shares", "qos");
+        int host = file.Column("host"), vm = file.Column("vm"), window = file.Column("window"), cap = file.Column("cap_cores"), shares = file.Column("shares"),
+            qos = file.Column("qos");
+        var rows = ImmutableArray.CreateBuilder<AllocationRow>();
+        while (file.Read())
+        {
+            var label = file.Text(window);
+            if (!byLabel.TryGetValue(label, out var w))
+                throw file.Error(window, $"not a window of the plan's '{windows.Name}' scheme", label);
+            var cores = file.Number(cap, positive: true);
+            var count = file.Integer(shares, 2);
+            if (count > 262144) throw file.Error(shares, "libvirt's cpu_shares goes up to 262144", file.Text(shares));
+            var cls = Inventory.QosClasses.TryParse(file.Text(qos)) ?? throw file.Error(qos, "qos must be 'interactive' or 'batch'", file.Text(qos));
+            rows.Add(new AllocationRow(PlainId(file, host), PlainId(file, vm), w, (int)Math.Min(int.MaxValue, Math.Round(cores * 1000)), count, cls == Inventory.QosClass.Batch));
+        }
+        return rows.ToImmutable();
+    }
+
+    /// <summary>An id goes into a shell command unquoted: only letters, digits and - _ . : @ are accepted, and
+    /// not a leading '-' that virsh would read as an option.</summary>
+    private static string PlainId(DatasetFile file, int column)
+    {
+        var id = file.Id(column);
+        if (id[0] == '-' || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@'))
+            throw file.Error(column, "an id in an exported script may hold only letters, digits and - _ . : @, and not start with '-'", id);
+        return id;
+    }
+}

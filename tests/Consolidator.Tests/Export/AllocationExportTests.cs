@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Consolidator.Profiles;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Export;
+
+/// <summary>The host-level schedule script: the format is a contract (a golden file), it is a dry run unless
+/// APPLY=1, it applies the window the time falls in, and hostile ids never reach it.</summary>
+public class AllocationExportTests
+{
+    private const string PlanJson = """{ "schema": "consolidator.plan/1", "options": { "windows": "day-night" }, "stages": [] }""";
+
+    private const string Allocation = """
+        host,vm,window,cap_cores,shares,qos
+        h1,web-1,day,3.500,14336,interactive
+        h1,batch-1,day,0.500,512,batch
+        h1,web-1,night,1.000,4096,interactive
+        h1,batch-1,night,3.000,3072,batch
+
+        """;
+
+    private static string Golden => Path.Combine(RepoPaths.Root, "tests", "Consolidator.Tests", "Export", "golden", "small.allocation.sh");
+
+    private static string SmallPlan(TempDirectory tmp, string allocation = Allocation)
+    {
+        var dir = Path.Combine(tmp.Path, "small");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "plan.json"), PlanJson);
+        File.WriteAllText(Path.Combine(dir, "allocation.csv"), allocation);
+        return Path.Combine(dir, "plan.json");
+    }
+
+    private static (int Code, string Out) Bash(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output);
+    }
+
+    [Fact]
+    public void The_schedule_of_a_small_plan_matches_the_golden_script()
+    {
+        using var tmp = new TempDirectory();
+        var result = CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt-allocation");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(File.ReadAllText(Golden), result.Out);
+    }
+
+    [Fact]
+    public void A_dry_run_prints_a_windows_schedinfo_commands_and_picks_the_current_window_by_itself()
+    {
+        using var tmp = new TempDirectory();
+        var script = Path.Combine(tmp.Path, "schedule.sh");
+        Assert.Equal(0, CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt-allocation", "--out", script).ExitCode);
+
+        var night = Bash(script, "1");
+        Assert.Equal(0, night.Code);
+        Assert.Contains("+ virsh -c qemu+ssh://h1/system schedinfo batch-1 --live --set vcpu_period=100000 --set vcpu_quota=<3000 millicores / live vCPUs> --set cpu_shares=3072", night.Out);
+        Assert.Contains("applied window 1", night.Out);
+        Assert.Contains("+ virsh -c qemu+ssh://h1/system schedinfo web-1 --live --set vcpu_quota=-1 --set cpu_shares=4096", night.Out);
+        Assert.DoesNotContain("14336", night.Out);
+
+        var now = Bash(script);
+        var expected = WindowScheme.DayNight().IndexOf(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.Equal(0, now.Code);
+        Assert.Contains($"applied window {expected}", now.Out);
+        Assert.Equal(2, Bash(script, "7").Code);
+    }
+
+    [Theory]
+    [InlineData("h1,$(reboot),day,1,1024,batch", "vms", "allocation.csv:2, column 2 'vm'")]
+    [InlineData("h1,-rf,day,1,1024,batch", "-rf", "allocation.csv:2, column 2 'vm'")]
+    [InlineData("h1,web-1,dusk,1,1024,batch", "dusk", "allocation.csv:2, column 3 'window'")]
+    [InlineData("h1,web-1,day,-1,1024,batch", "-1", "allocation.csv:2, column 4 'cap_cores'")]
+    [InlineData("h1,web-1,day,1,1,batch", "1", "allocation.csv:2, column 5 'shares'")]
+    [InlineData("h1,web-1,day,1,1024,gold", "gold", "allocation.csv:2, column 6 'qos'")]
+    public void A_hostile_or_bad_row_exits_2_naming_file_line_and_column_and_writes_nothing(string row, string _, string where)
+    {
+        using var tmp = new TempDirectory();
+        var script = Path.Combine(tmp.Path, "schedule.sh");
+        var result = CliRunner.Run("export", SmallPlan(tmp, "host,vm,window,cap_cores,shares,qos\n" + row + "\n"), "--to", "libvirt-allocation", "--out", script);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(where, result.Err);
+        Assert.False(File.Exists(script));
+    }
+}
