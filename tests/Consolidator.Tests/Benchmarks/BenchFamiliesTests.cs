@@ -24,7 +24,7 @@ public sealed class BenchFamiliesTests
     [Fact]
     public void A_planted_row_reports_the_optimum_the_bound_and_the_baseline()
     {
-        var settings = new BenchSettings { PlantedHosts = [3], TimeLimitSeconds = 3, Workers = 1 };
+        var settings = new BenchSettings { PlantedHosts = [3], TimeLimitSeconds = 3, Deterministic = true };
         var row = new PlantedFamily(settings).Cases().Cases.Single().Run();
 
         Assert.Equal(("planted", "K=3", 3), (row.Family, row.Instance, row.Optimum));
@@ -40,7 +40,7 @@ public sealed class BenchFamiliesTests
     [Fact]
     public void A_generated_row_compares_energy_with_the_current_placement()
     {
-        var settings = new BenchSettings { GeneratedVms = [12], TimeLimitSeconds = 2, Workers = 1 };
+        var settings = new BenchSettings { GeneratedVms = [12], TimeLimitSeconds = 2, Deterministic = true };
         var row = new GeneratedFamily(settings).Cases().Cases.Single().Run();
 
         Assert.Equal(12, row.Vms);
@@ -60,7 +60,7 @@ public sealed class BenchFamiliesTests
         Directory.CreateDirectory(Path.Combine(datasets, "odd-format"));
         Directory.CreateDirectory(Path.Combine(datasets, "vector-packing"));
 
-        var family = new SharedDatasetsFamily(new BenchSettings { SharedFolder = shared.Path, TimeLimitSeconds = 2, Workers = 1 }, DatasetImporters.All);
+        var family = new SharedDatasetsFamily(new BenchSettings { SharedFolder = shared.Path, TimeLimitSeconds = 2, Deterministic = true }, DatasetImporters.All);
         var listed = family.Cases();
 
         Assert.Equal(["shared/native-one"], listed.Cases.Select(c => c.Id));

@@ -88,7 +88,7 @@ public class OutputFailureTests
         if (disk is null) return; // needs root to mount a tmpfs; CI runs as root
         using var data = DatasetFixture.Create();
 
-        var result = CliRunner.Run("plan", data.Directory, "--out", Path.Combine(disk.Path, "out"), "--workers", "1", "--time-limit", "1");
+        var result = CliRunner.Run("plan", data.Directory, "--out", Path.Combine(disk.Path, "out"), "--deterministic", "--time-limit", "1");
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         OneLineNoTrace(result.Err);
@@ -105,7 +105,7 @@ public class OutputFailureTests
         using var data = DatasetFixture.Create();
         var outDir = Path.Combine(disk.Path, "out");
 
-        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--workers", "1", "--time-limit", "1");
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "1");
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         OneLineNoTrace(result.Err);

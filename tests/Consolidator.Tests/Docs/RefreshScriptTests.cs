@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Docs;
+
+/// <summary>docs/refresh.sh, the script that writes every output block of the README: it rewrites the block
+/// after each marker, leaves everything else alone (markers shown inside a code block included), and in check
+/// mode fails with a diff when a block differs from a fresh run.</summary>
+public class RefreshScriptTests
+{
+    private static string Script => Path.Combine(RepoPaths.Root, "docs", "refresh.sh");
+
+    private static (int Code, string Err) Refresh(params string[] args)
+    {
+        var start = new ProcessStartInfo("/bin/bash") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { Script, "--no-build" }.Concat(args)) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, err.Result);
+    }
+
+    private const string Page = """
+        # Title
+
+        <!-- refresh greeting: printf 'hello\nworld\n' -->
+        ```
+        stale
+        ```
+
+        How to write one:
+
+        ```
+        <!-- refresh example: exit 1 -->
+        ```
+
+        <!-- refresh later slow: echo slow -->
+        ```text
+        kept
+        ```
+
+        """;
+
+    [Fact]
+    public void Rewrites_each_selected_block_and_nothing_else()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var page = tmp.File("page.md");
+        File.WriteAllText(page, Page);
+
+        var run = Refresh(page);
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Equal(Page.Replace("```\nstale\n```", "```\nhello\nworld\n```"), File.ReadAllText(page));
+        Assert.Equal(0, Refresh("--slow", page).Code);
+        Assert.Contains("```text\nslow\n```", File.ReadAllText(page));
+    }
+
+    [Fact]
+    public void Check_mode_fails_with_a_diff_and_leaves_the_file_alone()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var page = tmp.File("page.md");
+        File.WriteAllText(page, Page);
+
+        var check = Refresh("--check", "--only", "greeting", page);
+
+        Assert.Equal(1, check.Code);
+        Assert.Contains("-stale", check.Err);
+        Assert.Contains("+hello", check.Err);
+        Assert.Equal(Page, File.ReadAllText(page));
+        Assert.Equal(2, Refresh("--check", "--only", "no-such-block", page).Code);
+    }
+
+    [Fact]
+    public void A_failing_command_fails_the_refresh_and_names_the_block()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var page = tmp.File("page.md");
+        File.WriteAllText(page, "<!-- refresh broken: echo partial; false -->\n```\nold\n```\n");
+
+        var run = Refresh(page);
+
+        Assert.Equal(1, run.Code);
+        Assert.Contains("block broken failed", run.Err);
+        Assert.Contains("old", File.ReadAllText(page));
+    }
+
+    /// <summary>CI checks the quick-start block by running its marker's command: that command must be the
+    /// README's first command, so that what CI checks is what a new user runs.</summary>
+    [Fact]
+    public void The_quick_start_block_runs_the_readmes_first_command_in_the_deterministic_mode()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var first = Regex.Match(readme, "```bash\n(.+?)\n```").Groups[1].Value;
+        var marker = Regex.Match(readme, "<!-- refresh quick-start: (.+) -->").Groups[1].Value;
+
+        Assert.Equal(first, marker);
+        Assert.Contains("--deterministic", marker);
+        Assert.Contains("docs/refresh.sh --check --only quick-start", File.ReadAllText(Path.Combine(RepoPaths.Root, ".ci", "run")));
+    }
+}
