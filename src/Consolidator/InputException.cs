@@ -1,7 +1,10 @@
 namespace Consolidator;
 
 /// <summary>Bad input, located: the file, the 1-based line, the column (name and 1-based number, when the
-/// problem is in one field) and the offending value.</summary>
+/// problem is in one field) and the offending value. The message is one line: the path, the column name and
+/// the value are escaped and bounded by <see cref="Quoted"/> (a 10 MiB value is quoted as its first 80
+/// characters and its length); the problem is the reader's own words, and a reader that puts
+/// input into it quotes that through <see cref="Quoted"/> too.</summary>
 public sealed class InputException : Exception
 {
     public InputException(string file, int line, string? column, int columnNumber, string? value, string problem)
@@ -24,9 +27,10 @@ public sealed class InputException : Exception
 
     private static string Format(string file, int line, string? column, int columnNumber, string? value, string problem)
     {
-        var where = line > 0 ? $"{file}:{line}" : file;
-        if (column is not null) where += $", column {columnNumber} '{column}'";
-        var what = value is null ? problem : $"{problem} (value '{value}')";
-        return $"{where}: {what}";
+        var path = Quoted.Path(file);
+        var where = line > 0 ? $"{path}:{line}" : path;
+        if (column is not null) where += $", column {columnNumber} '{Quoted.Value(column)}'";
+        var what = value is null ? problem : $"{problem} (value '{Quoted.Value(value)}')";
+        return $"{where}: {Quoted.Escape(what, 1000)}";
     }
 }

@@ -49,8 +49,10 @@ public static class Quoted
         return s.ToString();
     }
 
-    /// <summary>C0 and C1 controls, DEL, lone surrogates, and the format characters that reorder or hide text
-    /// on a terminal (bidirectional overrides and isolates, zero-width characters, the byte order mark).</summary>
+    /// <summary>C0 and C1 controls, DEL, lone surrogates, the line and paragraph separators, and the format
+    /// characters that reorder or hide text on a terminal (bidirectional overrides and isolates, zero-width
+    /// characters, the byte order mark).</summary>
     private static bool NeedsEscape(char c) =>
-        char.IsControl(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+        char.IsControl(c) || char.IsSurrogate(c) ||
+        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

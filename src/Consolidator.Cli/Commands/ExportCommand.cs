@@ -33,7 +33,7 @@ internal static class ExportCommand
             // Held while both files are read, so a plan run replacing the folder cannot hand over one of each.
             using (OutputSet.ReadLock(Path.GetDirectoryName(Path.GetFullPath(path))!))
                 plan = ExportPlanReader.Parse(InputFiles.ReadAllBytes(path), path,
-                    explicitSimulation || File.Exists(simPath) ? InputFiles.ReadAllBytes(simPath) : null, simPath);
+                    explicitSimulation || File.Exists(simPath) ? InputFiles.ReadAllBytes(simPath) : null, simPath, target);
             var planName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFileName(path));
             var script = ScriptExport.Write(plan, target, planName);
             if (r.GetValue(outFile) is { } file)

@@ -5,12 +5,14 @@ using Consolidator.Reporting;
 namespace Consolidator.Export;
 
 /// <summary>Reads the stages of a plan.json, and the method of each migration from the simulation.json the
-/// plan's replay wrote, when there is one. Errors name the file, line, column and value.</summary>
+/// plan's replay wrote, when there is one. Errors name the file, line, column and value. Every id is checked
+/// for the script it goes into (<see cref="ShellScript.IdProblem"/>; for libvirt, host ids also as URI hosts).</summary>
 public static class ExportPlanReader
 {
-    public static ExportPlan Parse(byte[] planUtf8, string planPath, byte[]? simulationUtf8 = null, string? simulationPath = null)
+    public static ExportPlan Parse(byte[] planUtf8, string planPath, byte[]? simulationUtf8 = null, string? simulationPath = null,
+        ExportTarget target = ExportTarget.OpenStack)
     {
-        var plan = new Doc(planUtf8, planPath);
+        var plan = new Doc(planUtf8, planPath, target);
         var root = plan.Object(LocatedJson.Parse(planUtf8, planPath), "plan");
         var schema = plan.Member(root, "schema");
         if (plan.String(schema, "schema") != PlanJsonWriter.Schema)
@@ -28,12 +30,12 @@ public static class ExportPlanReader
                 var kind = plan.String(kindNode, "kind");
                 if (kind is not ("move" or "relay" or "place")) throw plan.Error(kindNode, "kind", "must be \"move\", \"relay\" or \"place\"");
                 var fromNode = plan.Member(m, "from_host");
-                string? from = plan.IsNull(fromNode) ? null : plan.Id(fromNode, "from_host");
+                string? from = plan.IsNull(fromNode) ? null : plan.Host(fromNode, "from_host");
                 if ((from is null) != (kind == "place"))
                     throw plan.Error(fromNode, "from_host", kind == "place" ? "a \"place\" starts a VM that runs nowhere: from_host must be null" : "a live migration needs a from_host");
                 var vm = plan.Id(plan.Member(m, "vm_id"), "vm_id");
                 var method = methods.GetValueOrDefault((number, vm), "precopy");
-                return new ExportMigration(vm, from, plan.Id(plan.Member(m, "to_host"), "to_host"), kind, method);
+                return new ExportMigration(vm, from, plan.Host(plan.Member(m, "to_host"), "to_host"), kind, method);
             }).ToImmutableArray();
             return new ExportStage(number, moves);
         }).ToImmutableArray();
@@ -42,7 +44,7 @@ public static class ExportPlanReader
 
     private static Dictionary<(int Stage, string Vm), string> ReadMethods(byte[] utf8, string path)
     {
-        var doc = new Doc(utf8, path);
+        var doc = new Doc(utf8, path, ExportTarget.OpenStack);
         var root = doc.Object(LocatedJson.Parse(utf8, path), "simulation");
         var methods = new Dictionary<(int, string), string>();
         foreach (var item in doc.Array(doc.Member(root, "migrations"), "migrations").Items)
@@ -62,7 +64,7 @@ public static class ExportPlanReader
     /// <summary>The window scheme a plan was made with (options.windows), for the host-level schedule.</summary>
     public static Profiles.WindowScheme Windows(byte[] planUtf8, string planPath)
     {
-        var plan = new Doc(planUtf8, planPath);
+        var plan = new Doc(planUtf8, planPath, ExportTarget.OpenStack);
         var root = plan.Object(LocatedJson.Parse(planUtf8, planPath), "plan");
         var options = plan.Object(plan.Member(root, "options"), "options");
         var node = plan.Member(options, "windows");
@@ -76,15 +78,21 @@ public static class ExportPlanReader
         }
     }
 
-    private sealed class Doc(byte[] utf8, string path) : JsonFields(utf8, path)
+    private sealed class Doc(byte[] utf8, string path, ExportTarget target) : JsonFields(utf8, path)
     {
-        /// <summary>An id goes into a shell command: only characters that need no quoting are accepted, so a
-        /// plan cannot smuggle a command into the script.</summary>
+        /// <summary>An id that goes into the script as one quoted argument; see <see cref="ShellScript.IdProblem"/>.</summary>
         public string Id(LocatedJson node, string field)
         {
             var text = String(node, field);
-            if (text.Length == 0 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@'))
-                throw Error(node, field, "an id in an exported script may hold only letters, digits and - _ . : @");
+            if (ShellScript.IdProblem(text) is { } problem) throw Error(node, field, problem);
+            return text;
+        }
+
+        /// <summary>A host id; for libvirt it also becomes the host of a qemu+ssh:// URI.</summary>
+        public string Host(LocatedJson node, string field)
+        {
+            var text = Id(node, field);
+            if (target == ExportTarget.Libvirt && ShellScript.UriHostProblem(text) is { } problem) throw Error(node, field, problem);
             return text;
         }
     }

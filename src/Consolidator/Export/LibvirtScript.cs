@@ -1,35 +1,40 @@
 using System.Text;
+using static Consolidator.Export.ShellScript;
 
 namespace Consolidator.Export;
 
 /// <summary>A bash script of virsh live migrations, stage by stage. Each migration runs against its source
 /// host's libvirtd over SSH; the migrations of a stage run side by side (the stager already capped how many
-/// touch one host) and the next stage starts only when every one of them has succeeded.</summary>
+/// touch one host) and the next stage starts only when every one of them has succeeded. Every value from the
+/// plan goes in through <see cref="ShellScript"/>.</summary>
 internal static class LibvirtScript
 {
     public static string Write(ExportPlan plan, string planName)
     {
         var s = new StringBuilder();
-        ScriptPreamble.Write(s, plan, planName, "libvirt (virsh)");
+        Preamble(s, $"Consolidation plan {planName} for libvirt (virsh): {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s).");
         foreach (var stage in plan.Stages)
         {
-            ScriptPreamble.StageHeader(s, stage);
+            StageHeader(s, stage);
             foreach (var m in stage.Migrations)
             {
                 if (m.IsPlacement)
                 {
-                    s.Append($"# {m.VmId} runs nowhere yet: define and start it on {m.ToHost} (not a migration)\n");
-                    s.Append($"step virsh -c qemu+ssh://{m.ToHost}/system start {m.VmId}\n");
+                    s.Append($"# {Comment(m.VmId)} runs nowhere yet: define and start it on {Comment(m.ToHost)} (not a migration)\n");
+                    s.Append($"step virsh -c {Quote(Uri(m.ToHost))} start {Quote(m.VmId)}\n");
                     continue;
                 }
                 // virsh starts every post-copy migration in pre-copy; --postcopy-after-precopy switches after the first pass.
                 var postCopy = m.NeedsPostCopy ? " --postcopy --postcopy-after-precopy" : "";
-                s.Append($"# {m.Kind} {m.VmId}: {m.FromHost} -> {m.ToHost} ({m.Method})\n");
-                s.Append($"step_bg virsh -c qemu+ssh://{m.FromHost}/system migrate --live --persistent --undefinesource{postCopy} {m.VmId} qemu+ssh://{m.ToHost}/system\n");
+                s.Append($"# {m.Kind} {Comment(m.VmId)}: {Comment(m.FromHost!)} -> {Comment(m.ToHost)} ({m.Method})\n");
+                s.Append($"step_bg virsh -c {Quote(Uri(m.FromHost!))} migrate --live --persistent --undefinesource{postCopy} {Quote(m.VmId)} {Quote(Uri(m.ToHost))}\n");
             }
             s.Append("end_stage\n\n");
         }
         s.Append("echo \"done: ").Append(plan.MigrationCount).Append(" live migration(s) in ").Append(plan.Stages.Length).Append(" stage(s)\"\n");
         return s.ToString();
     }
+
+    /// <summary>The libvirt connection URI of a host; the reader has checked that the id is a host name.</summary>
+    private static string Uri(string host) => $"qemu+ssh://{host}/system";
 }

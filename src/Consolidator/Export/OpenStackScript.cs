@@ -1,16 +1,17 @@
 using System.Text;
+using static Consolidator.Export.ShellScript;
 
 namespace Consolidator.Export;
 
 /// <summary>A bash script of OpenStack live migrations, stage by stage: each server is sent to its planned
 /// compute host, then a wait loop polls it until it is ACTIVE on that host, so a stage ends only when all its
-/// servers have arrived.</summary>
+/// servers have arrived. Every value from the plan goes in through <see cref="ShellScript"/>.</summary>
 internal static class OpenStackScript
 {
     public static string Write(ExportPlan plan, string planName)
     {
         var s = new StringBuilder();
-        ScriptPreamble.Write(s, plan, planName, "OpenStack (openstack CLI)");
+        Preamble(s, $"Consolidation plan {planName} for OpenStack (openstack CLI): {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s).");
         s.Append("""
             # Polls a server until it is ACTIVE on the expected compute host (every 5 s, at most WAIT_TIMEOUT s).
             wait_for_host() {
@@ -32,21 +33,21 @@ internal static class OpenStackScript
             """.Replace("\r\n", "\n"));
         foreach (var stage in plan.Stages)
         {
-            ScriptPreamble.StageHeader(s, stage);
+            StageHeader(s, stage);
             foreach (var m in stage.Migrations)
             {
                 if (m.IsPlacement)
                 {
-                    s.Append($"# {m.VmId} runs nowhere yet: create or start it on {m.ToHost} (not a migration)\n");
+                    s.Append($"# {Comment(m.VmId)} runs nowhere yet: create or start it on {Comment(m.ToHost)} (not a migration)\n");
                     continue;
                 }
                 // Nova has no per-migration post-copy switch: it uses post-copy when nova.conf sets live_migration_permit_post_copy.
                 var note = m.NeedsPostCopy ? "; the plan chose post-copy: needs live_migration_permit_post_copy = true" : "";
-                s.Append($"# {m.Kind} {m.VmId}: {m.FromHost} -> {m.ToHost} ({m.Method}{note})\n");
-                s.Append($"step openstack server migrate --live-migration --host {m.ToHost} {m.VmId}\n");
+                s.Append($"# {m.Kind} {Comment(m.VmId)}: {Comment(m.FromHost!)} -> {Comment(m.ToHost)} ({m.Method}{note})\n");
+                s.Append($"step openstack server migrate --live-migration --host {Quote(m.ToHost)} {Quote(m.VmId)}\n");
             }
             foreach (var m in stage.Migrations.Where(m => !m.IsPlacement))
-                s.Append($"wait_for_host {m.VmId} {m.ToHost}\n");
+                s.Append($"wait_for_host {Quote(m.VmId)} {Quote(m.ToHost)}\n");
             s.Append("end_stage\n\n");
         }
         s.Append("echo \"done: ").Append(plan.MigrationCount).Append(" live migration(s) in ").Append(plan.Stages.Length).Append(" stage(s)\"\n");

@@ -97,7 +97,7 @@ public class ExportCommandTests
     }
 
     [Theory]
-    [InlineData("""{ "schema": "consolidator.plan/1", "stages": [ { "stage": 1, "migrations": [ { "vm_id": "a; rm -rf /", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }""", "vm_id")]
+    [InlineData("""{ "schema": "consolidator.plan/1", "stages": [ { "stage": 1, "migrations": [ { "vm_id": "-rf", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }""", "vm_id")]
     [InlineData("""{ "schema": "consolidator.plan/1", "stages": [ { "stage": 1, "migrations": [ { "vm_id": "a", "from_host": null, "to_host": "h2", "kind": "move" } ] } ] }""", "from_host")]
     [InlineData("""{ "schema": "other/1", "stages": [] }""", "schema")]
     public void A_bad_plan_is_rejected_with_its_location_and_nothing_is_written(string json, string field)

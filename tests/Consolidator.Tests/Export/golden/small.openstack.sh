@@ -2,24 +2,31 @@
 # Consolidation plan small/plan.json for OpenStack (openstack CLI): 4 live migration(s) in 2 stage(s).
 # Written by `consolidator export`. DRY RUN by default: it prints every command and runs none.
 # Review it, then run it with APPLY=1 to migrate. A stage starts only when every migration of the
-# previous stage has succeeded; the first failure stops the script.
+# previous stage has succeeded; the first failure stops the script. Every value from the plan is
+# one single-quoted argument.
 set -euo pipefail
 APPLY=${APPLY:-0}
 pids=()
 
+# The command as the shell sees it, one argument per word (printf %q), then run only with APPLY=1.
+show() {
+  printf '+'
+  printf ' %q' "$@"
+}
+
 step() {
-  echo "+ $*"
+  show "$@"; printf '\n'
   if [ "$APPLY" = 1 ]; then "$@"; fi
 }
 
 step_bg() {
-  echo "+ $* &"
+  show "$@"; printf ' &\n'
   if [ "$APPLY" = 1 ]; then "$@" & pids+=("$!"); fi
 }
 
 end_stage() {
   local failed=0
-  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" || failed=1; done
   pids=()
   if [ "$failed" = 1 ]; then echo "error: a migration of this stage failed; stopping" >&2; exit 1; fi
 }
@@ -43,22 +50,22 @@ WAIT_TIMEOUT=${WAIT_TIMEOUT:-3600}
 # --- stage 1: 2 live migration(s) ---
 echo "stage 1"
 # move web-1: h1 -> h2 (precopy)
-step openstack server migrate --live-migration --host h2 web-1
+step openstack server migrate --live-migration --host 'h2' 'web-1'
 # relay db-1: h3 -> h4 (precopy)
-step openstack server migrate --live-migration --host h4 db-1
+step openstack server migrate --live-migration --host 'h4' 'db-1'
 # new-1 runs nowhere yet: create or start it on h2 (not a migration)
-wait_for_host web-1 h2
-wait_for_host db-1 h4
+wait_for_host 'web-1' 'h2'
+wait_for_host 'db-1' 'h4'
 end_stage
 
 # --- stage 2: 2 live migration(s) ---
 echo "stage 2"
 # move db-1: h4 -> h1 (hybrid; the plan chose post-copy: needs live_migration_permit_post_copy = true)
-step openstack server migrate --live-migration --host h1 db-1
+step openstack server migrate --live-migration --host 'h1' 'db-1'
 # move batch-1: h3 -> h1 (postcopy; the plan chose post-copy: needs live_migration_permit_post_copy = true)
-step openstack server migrate --live-migration --host h1 batch-1
-wait_for_host db-1 h1
-wait_for_host batch-1 h1
+step openstack server migrate --live-migration --host 'h1' 'batch-1'
+wait_for_host 'db-1' 'h1'
+wait_for_host 'batch-1' 'h1'
 end_stage
 
 echo "done: 4 live migration(s) in 2 stage(s)"

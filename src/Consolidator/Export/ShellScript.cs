@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+
+namespace Consolidator.Export;
+
+/// <summary>The one place that decides how anything from a plan, a dataset or a path reaches a generated shell
+/// script. Every value goes in through <see cref="Quote"/> (a single bash word, whatever it holds) or
+/// <see cref="Comment"/> (text that cannot end its comment line); the plan's ids are checked first by
+/// <see cref="IdProblem"/> (refused when a manager's CLI would read them as an option or when they hold
+/// characters that change how the script reads) and, where an id becomes part of a libvirt URI, by
+/// <see cref="UriHostProblem"/>. Script writers call these and never format a value into a script themselves.</summary>
+public static class ShellScript
+{
+    /// <summary>A bash word that is exactly <paramref name="value"/>: single-quoted, a quote inside written as
+    /// '\'' . Nothing inside single quotes is expanded, so $(...), backticks, ; and globs stay text.</summary>
+    public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>Text for a comment line: control characters (a newline above all, which would end the comment
+    /// and start a command) and invisible formatting characters are written escaped, as \n or \u202e.</summary>
+    public static string Comment(string text) => Quoted.Escape(text, int.MaxValue);
+
+    /// <summary>Why <paramref name="id"/> (a VM or host id) cannot go into a script, or null when it can.
+    /// An id that starts with '-' would be read as an option by virsh (whose older versions know no "--") and by
+    /// the openstack CLI; control characters would end lines and reach the terminal raw; invisible formatting
+    /// characters (bidirectional overrides, zero-width characters) make a script read differently from what it
+    /// runs. Anything else is passed quoted, as one argument.</summary>
+    public static string? IdProblem(string id)
+    {
+        if (id.Length == 0) return "an id must not be empty";
+        if (id[0] == '-') return "an id that starts with '-' would be read as an option by virsh and the openstack CLI; rename it";
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; continue; }
+            if (char.IsControl(c) || char.IsSurrogate(c) || IsInvisible(c))
+                return string.Create(CultureInfo.InvariantCulture, $"an id must not hold control or invisible formatting characters (U+{(int)c:X4} at character {i + 1})");
+        }
+        return null;
+    }
+
+    /// <summary>Why <paramref name="host"/> cannot be the host of a qemu+ssh:// URI, or null. The URI is built
+    /// from the id, so characters that end or restructure its host part (/, ?, #, whitespace, %) are refused.</summary>
+    public static string? UriHostProblem(string host) =>
+        host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '@' or ':' or '[' or ']')
+            ? null
+            : "a libvirt host id goes into a qemu+ssh:// URI and must be a host name (letters, digits and - . _ @ : [ ])";
+
+    /// <summary>The bash functions every script starts with: <c>step</c> and <c>step_bg</c> print a command in
+    /// shell-quoted form (so the dry run shows exactly the arguments) and run it only with APPLY=1.</summary>
+    public static void Preamble(StringBuilder s, string title)
+    {
+        s.Append("#!/usr/bin/env bash\n");
+        s.Append("# ").Append(Comment(title)).Append('\n');
+        s.Append("""
+            # Written by `consolidator export`. DRY RUN by default: it prints every command and runs none.
+            # Review it, then run it with APPLY=1 to migrate. A stage starts only when every migration of the
+            # previous stage has succeeded; the first failure stops the script. Every value from the plan is
+            # one single-quoted argument.
+            set -euo pipefail
+            APPLY=${APPLY:-0}
+            pids=()
+
+            # The command as the shell sees it, one argument per word (printf %q), then run only with APPLY=1.
+            show() {
+              printf '+'
+              printf ' %q' "$@"
+            }
+
+            step() {
+              show "$@"; printf '\n'
+              if [ "$APPLY" = 1 ]; then "$@"; fi
+            }
+
+            step_bg() {
+              show "$@"; printf ' &\n'
+              if [ "$APPLY" = 1 ]; then "$@" & pids+=("$!"); fi
+            }
+
+            end_stage() {
+              local failed=0
+              for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" || failed=1; done
+              pids=()
+              if [ "$failed" = 1 ]; then echo "error: a migration of this stage failed; stopping" >&2; exit 1; fi
+            }
+
+
+            """.Replace("\r\n", "\n"));
+    }
+
+    /// <summary>The comment and the echo that open a stage.</summary>
+    internal static void StageHeader(StringBuilder s, ExportStage stage)
+    {
+        var moves = stage.Migrations.Count(m => !m.IsPlacement);
+        s.Append(CultureInfo.InvariantCulture, $"# --- stage {stage.Number}: {moves} live migration(s) ---\n");
+        s.Append(CultureInfo.InvariantCulture, $"echo \"stage {stage.Number}\"\n");
+    }
+
+    private static bool IsInvisible(char c) => CharUnicodeInfo.GetUnicodeCategory(c) is
+        UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Export;
+
+/// <summary>Scripts that cannot be hijacked. Every generated script is run by bash against hostile ids, host
+/// names and a hostile plan folder name, with fake virsh and openstack commands on PATH that record their
+/// argv: the dry run runs nothing (the fakes are never called, no file appears), and with APPLY=1 each id
+/// reaches the fake as exactly one argument, unchanged. Ids a manager's CLI would read as options, or that
+/// hold control or invisible characters, are refused with a located, escaped error.</summary>
+public class HostileIdTests
+{
+    /// <summary>Accepted, and passed as one quoted argument each.</summary>
+    private static readonly string[] HostileVms =
+    [
+        "$(touch pwned-1)", "`touch pwned-2`", "a;touch pwned-3", "a' ; touch pwned-4 ; '", "a\"b", "two words",
+        "ünïcödé-vm-名前", "vm*", "~root", "a|b&c>pwned-5", "\\$HOME", "x$((1+1))", "a--", "$IFS", "!!",
+    ];
+
+    /// <summary>Host names for OpenStack, where the host is an argument of its own (for libvirt, it is part of
+    /// a URI and must be a host name: see the refusals).</summary>
+    private static readonly string[] HostileHosts = ["$(touch pwned-6)", "host; touch pwned-7", "compute 1"];
+
+    private const string Fakes = """
+        #!/bin/bash
+        # Records its argv (NUL after each argument, RS after the call) and plays the part of openstack's
+        # server show: ACTIVE on the host a server was last sent to.
+        { printf '%s\0' "${0##*/}" "$@"; printf '\036'; } >> "$FAKE_LOG"
+        key() { printf '%s' "$1" | sha256sum | cut -c1-16; }
+        if [ "${0##*/}" = openstack ] && [ "$1" = server ]; then
+          case "$2" in
+            migrate) printf '%s' "$5" > "$FAKE_STATE/$(key "$6")" ;;  # server migrate --live-migration --host HOST SERVER
+            show) if [ "$7" = status ]; then echo ACTIVE; else cat "$FAKE_STATE/$(key "$3")"; echo; fi ;;
+          esac
+        fi
+        """;
+
+    private sealed record Move(string Vm, string From, string To);
+
+    private static string PlanJson(IEnumerable<Move> moves) =>
+        JsonSerializer.Serialize(new
+        {
+            schema = "consolidator.plan/1",
+            stages = new[]
+            {
+                new { stage = 1, migrations = moves.Select(m => new { vm_id = m.Vm, from_host = m.From, to_host = m.To, kind = "move" }).ToArray() },
+            },
+        });
+
+    /// <summary>A plan in a folder whose name would end a comment line and run a command if written raw.</summary>
+    private static string WritePlan(TempDirectory tmp, IEnumerable<Move> moves)
+    {
+        var folder = tmp.File("plan\n$(touch pwned-dir)\n`touch pwned-dir2` #");
+        Directory.CreateDirectory(folder);
+        var plan = Path.Combine(folder, "plan.json");
+        File.WriteAllText(plan, PlanJson(moves));
+        return plan;
+    }
+
+    private static (int Code, string Out, string Err, List<string[]> Calls) RunScript(TempDirectory tmp, string script, bool apply)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the scripts are bash");
+        var bin = tmp.File("fake-bin");
+        var work = tmp.File("work");
+        var state = tmp.File("fake-state");
+        foreach (var d in new[] { bin, work, state }) Directory.CreateDirectory(d);
+        foreach (var name in new[] { "virsh", "openstack" })
+        {
+            File.WriteAllText(Path.Combine(bin, name), Fakes.Replace("\r\n", "\n") + "\n");
+            File.SetUnixFileMode(Path.Combine(bin, name), (UnixFileMode)0b111_101_101);
+        }
+        var log = tmp.File("fake.log");
+        var start = new ProcessStartInfo("/bin/bash", [script])
+        {
+            WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment =
+            {
+                ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"), ["FAKE_LOG"] = log, ["FAKE_STATE"] = state,
+                ["APPLY"] = apply ? "1" : "0",
+                // The fake answers at once; a wait that runs out means the script asked for the wrong server.
+                ["WAIT_TIMEOUT"] = "20",
+            },
+        };
+        using var bash = Process.Start(start)!;
+        var err = bash.StandardError.ReadToEndAsync();
+        var output = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+        var calls = File.Exists(log)
+            ? File.ReadAllText(log, Encoding.UTF8).Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(c => c.TrimEnd('\0').Split('\0')).ToList()
+            : [];
+        return (bash.ExitCode, output, err.Result, calls);
+    }
+
+    private static string[] Pwned(TempDirectory tmp) =>
+        [.. Directory.EnumerateFileSystemEntries(tmp.Path, "*", SearchOption.AllDirectories).Where(p => Path.GetFileName(p).StartsWith("pwned", StringComparison.Ordinal))];
+
+    private static IEnumerable<Move> Moves(string to) =>
+        HostileVms.Select((vm, i) => new Move(vm, i % 2 == 0 ? "h1" : "h2", to == "libvirt" ? (i % 2 == 0 ? "h2" : "h1") : HostileHosts[i % HostileHosts.Length]));
+
+    [Theory]
+    [InlineData("libvirt")]
+    [InlineData("openstack")]
+    public void The_dry_run_runs_nothing_whatever_the_ids_and_the_folder_name(string to)
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var script = tmp.File("migrate.sh");
+        var export = CliRunner.Run("export", WritePlan(tmp, Moves(to)), "--to", to, "--out", script);
+        Assert.True(export.ExitCode == 0, export.Err);
+
+        var run = RunScript(tmp, script, apply: false);
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Empty(run.Calls);
+        Assert.Empty(Pwned(tmp));
+        Assert.Contains($"done: {HostileVms.Length} live migration(s) in 1 stage(s)", run.Out);
+        // The header names the plan's folder on one comment line, its newlines escaped.
+        Assert.Contains("# Consolidation plan plan\\n$(touch pwned-dir)\\n`touch pwned-dir2` #/plan.json for", File.ReadAllText(script));
+    }
+
+    [Fact]
+    public void With_apply_virsh_gets_each_id_as_one_argument()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var script = tmp.File("migrate.sh");
+        var moves = Moves("libvirt").ToList();
+        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "libvirt", "--out", script).ExitCode);
+
+        var run = RunScript(tmp, script, apply: true);
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Empty(Pwned(tmp));
+        var expected = moves.Select(m => new[] { "virsh", "-c", $"qemu+ssh://{m.From}/system", "migrate", "--live", "--persistent", "--undefinesource", m.Vm, $"qemu+ssh://{m.To}/system" });
+        Assert.Equal(expected.Select(c => string.Join(" | ", c)).Order(), run.Calls.Select(c => string.Join(" | ", c)).Order());
+    }
+
+    [Fact]
+    public void With_apply_openstack_gets_each_id_and_host_as_one_argument()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var script = tmp.File("migrate.sh");
+        var moves = Moves("openstack").ToList();
+        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--out", script).ExitCode);
+
+        var run = RunScript(tmp, script, apply: true);
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Empty(Pwned(tmp));
+        var migrations = run.Calls.Where(c => c.Length > 2 && c[2] == "migrate").ToList();
+        Assert.Equal(
+            moves.Select(m => string.Join(" | ", new[] { "openstack", "server", "migrate", "--live-migration", "--host", m.To, m.Vm })),
+            migrations.Select(c => string.Join(" | ", c)));
+        // Each server was then polled by its own id until it was ACTIVE on its host.
+        foreach (var m in moves)
+            Assert.Contains(run.Calls, c => c.SequenceEqual(["openstack", "server", "show", m.Vm, "-f", "value", "-c", "status"]));
+    }
+
+    public static TheoryData<string, string, string, string> Refused => new()
+    {
+        { "libvirt", "vm_id", "-rf", "starts with '-'" },
+        { "openstack", "vm_id", "--help", "starts with '-'" },
+        { "openstack", "to_host", "-oProxyCommand=touch pwned", "starts with '-'" },
+        { "libvirt", "vm_id", "a\nb", "control or invisible" },
+        { "libvirt", "vm_id", "a\u001b[31mred", "control or invisible" },
+        { "openstack", "vm_id", "evil\u202eexe.sh", "control or invisible" },
+        { "openstack", "vm_id", "", "must not be empty" },
+        { "libvirt", "to_host", "h2/system?x=", "must be a host name" },
+        { "libvirt", "to_host", "compute 1", "must be a host name" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Ids_a_cli_would_misread_are_refused_with_a_located_escaped_error(string to, string field, string id, string problem)
+    {
+        using var tmp = new TempDirectory();
+        var move = field == "vm_id" ? new Move(id, "h1", "h2") : new Move("vm-1", "h1", id);
+        var plan = tmp.File("plan.json");
+        File.WriteAllText(plan, PlanJson([move]));
+        var script = tmp.File("migrate.sh");
+
+        var result = CliRunner.Run("export", plan, "--to", to, "--out", script);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{plan}:1, column", result.Err);
+        Assert.Contains($"'{field}'", result.Err);
+        Assert.Contains(problem, result.Err);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain('\u001b', result.Err);
+        Assert.DoesNotContain('\u202e', result.Err);
+        Assert.False(File.Exists(script));
+    }
+}
