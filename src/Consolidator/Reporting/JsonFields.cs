@@ -35,6 +35,25 @@ internal class JsonFields(byte[] utf8, string path)
         node is LocatedJson.Scalar { Kind: JsonTokenType.Number } s && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
             ? x : throw Error(node, field, "expected a number");
 
+    /// <summary>Runs an options record's own check and reports a value it rejects as the field it was read
+    /// from: "plan.json:7, column 17 'headroom': must be in [0, 1) (value '1.5')", not as a .NET parameter
+    /// or a command-line option.</summary>
+    /// <param name="fields">The node and field name of each checked property, by property name.</param>
+    public void Check(Action validate, Dictionary<string, (LocatedJson Node, string Field)> fields)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is { } name && fields.TryGetValue(name, out var at))
+        {
+            // The checks speak to the command line ("--headroom must be in [0, 1)"); here the field is named already.
+            var message = e.Message.Split('\n')[0].Replace($" (Parameter '{name}')", "", StringComparison.Ordinal).Trim();
+            if (message.StartsWith("--", StringComparison.Ordinal) && message.IndexOf(' ') is > 0 and var space) message = message[(space + 1)..];
+            throw Error(at.Node, at.Field, message);
+        }
+    }
+
     public bool Bool(LocatedJson node, string field) => node switch
     {
         LocatedJson.Scalar { Kind: JsonTokenType.True } => true,

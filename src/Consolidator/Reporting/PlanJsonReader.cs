@@ -39,20 +39,42 @@ public static class PlanJsonReader
         {
             throw doc.Error(windowsNode, "windows", e.Message);
         }
+        var headroomNode = doc.Member(options, "headroom");
+        var weightNode = doc.Member(options, "migration_weight_wh_per_gib");
+        var cpuRatio = doc.Optional(options, "cpu_allocation_ratio");
+        var ramRatio = doc.Optional(options, "ram_allocation_ratio");
         var placementOptions = new PlacementOptions(
-            doc.Number(doc.Member(options, "headroom"), "headroom"),
-            doc.Number(doc.Member(options, "migration_weight_wh_per_gib"), "migration_weight_wh_per_gib"),
+            doc.Number(headroomNode, "headroom"),
+            doc.Number(weightNode, "migration_weight_wh_per_gib"),
             doc.Bool(doc.Member(options, "memory_allocation_floor"), "memory_allocation_floor"),
             // Plans written before the allocation ratios existed were made without a vCPU limit.
-            doc.Optional(options, "cpu_allocation_ratio") is { } cpuRatio ? doc.Number(cpuRatio, "cpu_allocation_ratio") : 0,
-            doc.Optional(options, "ram_allocation_ratio") is { } ramRatio ? doc.Number(ramRatio, "ram_allocation_ratio") : 0);
-        var percentile = doc.Number(doc.Member(options, "percentile"), "percentile");
-        double? halfLife = doc.Optional(options, "half_life_hours") is { } hl && !doc.IsNull(hl) ? doc.Number(hl, "half_life_hours") : null;
-        var margin = doc.Optional(options, "margin") is { } mg ? doc.Number(mg, "margin") : 0;
+            cpuRatio is not null ? doc.Number(cpuRatio, "cpu_allocation_ratio") : 0,
+            ramRatio is not null ? doc.Number(ramRatio, "ram_allocation_ratio") : 0);
+        var percentileNode = doc.Member(options, "percentile");
+        var percentile = doc.Number(percentileNode, "percentile");
+        var halfLifeNode = doc.Optional(options, "half_life_hours");
+        double? halfLife = halfLifeNode is not null && !doc.IsNull(halfLifeNode) ? doc.Number(halfLifeNode, "half_life_hours") : null;
+        var marginNode = doc.Optional(options, "margin");
+        var margin = marginNode is not null ? doc.Number(marginNode, "margin") : 0;
+        var profileOptions = new ProfileOptions(percentile, halfLife, margin);
+        // The options' own checks, reported as the plan.json fields they came from, not as .NET parameters.
+        doc.Check(placementOptions.Validate, new()
+        {
+            [nameof(PlacementOptions.Headroom)] = (headroomNode, "headroom"),
+            [nameof(PlacementOptions.MigrationWeightWhPerGiB)] = (weightNode, "migration_weight_wh_per_gib"),
+            [nameof(PlacementOptions.CpuAllocationRatio)] = (cpuRatio ?? options, "cpu_allocation_ratio"),
+            [nameof(PlacementOptions.RamAllocationRatio)] = (ramRatio ?? options, "ram_allocation_ratio"),
+        });
+        doc.Check(profileOptions.Validate, new()
+        {
+            [nameof(ProfileOptions.Percentile)] = (percentileNode, "percentile"),
+            [nameof(ProfileOptions.HalfLifeHours)] = (halfLifeNode ?? options, "half_life_hours"),
+            [nameof(ProfileOptions.Margin)] = (marginNode ?? options, "margin"),
+        });
         var target = ReadPlacement(doc, doc.Array(doc.Member(root, "placement"), "placement"));
         var stages = doc.Array(doc.Member(root, "stages"), "stages").Items.Select((s, i) => ReadStage(doc, s, i + 1)).ToImmutableArray();
         var blocked = doc.Optional(root, "blocked") is { } b ? ReadBlocked(doc, doc.Array(b, "blocked")) : [];
-        return new PlanFile(windows, new ProfileOptions(percentile, halfLife, margin), placementOptions, target, new MigrationPlan(stages, blocked));
+        return new PlanFile(windows, profileOptions, placementOptions, target, new MigrationPlan(stages, blocked));
     }
 
     private static Placement ReadPlacement(Reader doc, LocatedJson.Array list)

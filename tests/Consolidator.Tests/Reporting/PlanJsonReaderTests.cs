@@ -109,4 +109,25 @@ public class PlanJsonReaderTests
         var e = Assert.Throws<InputException>(() => PlanFileReader.Read("no/such/plan.json", RandomInstances.Make(1)));
         Assert.Equal("no/such/plan.json: file not found", e.Message);
     }
+
+    [Theory]
+    [InlineData("\"headroom\": 0.2", "\"headroom\": 1.5", "headroom", "must be in [0, 1)", "1.5")]
+    [InlineData("\"headroom\": 0.2", "\"headroom\": -0.1", "headroom", "must be in [0, 1)", "-0.1")]
+    [InlineData("\"migration_weight_wh_per_gib\": 5", "\"migration_weight_wh_per_gib\": -5", "migration_weight_wh_per_gib", "must be a finite number >= 0", "-5")]
+    [InlineData("\"percentile\": 90", "\"percentile\": 101", "percentile", "must be in (0, 100]", "101")]
+    [InlineData("\"percentile\": 90", "\"percentile\": 0", "percentile", "must be in (0, 100]", "0")]
+    [InlineData("\"margin\": 0", "\"margin\": 11", "margin", "must be a fraction from 0 to 10 (0.15 = 15 %)", "11")]
+    public void An_option_out_of_range_is_a_plan_json_field_error_not_a_parameter_name(string good, string bad, string field, string problem, string value)
+    {
+        var (data, _, json) = Planned();
+        Assert.Contains(good, json);
+        var text = json.Replace(good, bad);
+        var line = text.Split('\n').Select((l, i) => (l, i)).First(x => x.l.Contains(bad));
+
+        var e = Assert.Throws<InputException>(() => Parse(text, data));
+
+        Assert.Equal($"out/plan.json:{line.i + 1}, column {line.l.IndexOf(bad, StringComparison.Ordinal) + bad.IndexOf(':') + 3} '{field}': {problem} (value '{value}')", e.Message);
+        Assert.DoesNotContain("Parameter", e.Message);
+        Assert.DoesNotContain("--", e.Message);
+    }
 }
