@@ -197,9 +197,28 @@ public static class DatasetReader
         var result = new VmSeries[series.Length];
         for (var i = 0; i < series.Length; i++)
         {
-            result[i] = series[i].ToSeries();
+            result[i] = series[i].ToSeries(out var conflict) ?? throw SameInstant(path, vms.Vms[i].Id, conflict!.Value);
             series[i] = null!;
         }
         return [.. result];
+    }
+
+    /// <summary>Two samples of one VM at one instant with different values, located by reading the file again
+    /// (only on this error, so that a valid read keeps no line numbers). Repeats with the same values are
+    /// dropped by <see cref="SeriesBuilder"/>.</summary>
+    private static InputException SameInstant(string path, string vmId, (int First, int Second) samples)
+    {
+        using var file = DatasetFile.Open(path, "timestamp", "vm_id");
+        int time = file.Column("timestamp"), id = file.Column("vm_id");
+        int k = -1, firstLine = 0;
+        while (file.Read())
+        {
+            if (!file.Chars(id).SequenceEqual(vmId)) continue;
+            k++;
+            if (k == samples.First) firstLine = file.Line;
+            if (k == samples.Second)
+                return file.Error(time, $"a second sample of VM {Quoted.Value(vmId)} at this instant with other values than line {firstLine}: which one is right cannot be told (repeats with the same values are dropped)", file.Text(time));
+        }
+        throw new InvalidOperationException($"{path} changed while it was read");
     }
 }

@@ -3,7 +3,9 @@ using Consolidator.Traces;
 namespace Consolidator.Datasets;
 
 /// <summary>Collects one VM's usage samples in file order and hands them back as a time-ordered
-/// <see cref="VmSeries"/>. Samples with equal timestamps keep their file order (stable).</summary>
+/// <see cref="VmSeries"/> with one sample per instant: a sample repeating an earlier one of the same instant
+/// exactly is dropped (exported traces repeat rows); one with other values is a conflict the reader reports
+/// with both lines, since which of the two is right cannot be told.</summary>
 internal sealed class SeriesBuilder
 {
     private long[] _times = new long[16];
@@ -40,10 +42,47 @@ internal sealed class SeriesBuilder
         Count++;
     }
 
-    public VmSeries ToSeries()
+    /// <summary>The series; or null, with <paramref name="conflict"/> set to the file-order positions (0-based,
+    /// among this VM's samples) of the first two samples of one instant whose values differ.</summary>
+    public VmSeries? ToSeries(out (int First, int Second)? conflict)
+    {
+        var (times, cpu, memory, order) = Sorted();
+        conflict = null;
+        var n = times.Length;
+        var repeats = 0;
+        for (int i = 1, first = 0; i < n; i++)
+        {
+            if (times[i] != times[i - 1])
+            {
+                first = i;
+                continue;
+            }
+            // A later sample of the instant that starts at `first` (the sort is stable: file order within it).
+            if (cpu[i] == cpu[first] && memory[i] == memory[first])
+            {
+                repeats++;
+                continue;
+            }
+            conflict = (order?[first] ?? first, order?[i] ?? i);
+            return null;
+        }
+        if (repeats == 0) return new VmSeries(times, cpu, memory) { LastZeroFraction = _zeroFraction };
+        var kept = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (kept > 0 && times[i] == times[kept - 1]) continue;
+            times[kept] = times[i];
+            cpu[kept] = cpu[i];
+            memory[kept] = memory[i];
+            kept++;
+        }
+        return new VmSeries(times[..kept], cpu[..kept], memory[..kept]) { LastZeroFraction = _zeroFraction };
+    }
+
+    private (long[] Times, double[] Cpu, double[] Memory, int[]? Order) Sorted()
     {
         var n = Count;
-        if (_inOrder) return new VmSeries(_times[..n], _cpu[..n], _memory[..n]) { LastZeroFraction = _zeroFraction };
+        if (_inOrder) return (_times[..n], _cpu[..n], _memory[..n], null);
 
         var times = _times[..n];
         var order = new int[n];
@@ -64,6 +103,6 @@ internal sealed class SeriesBuilder
             cpu[i] = _cpu[order[i]];
             memory[i] = _memory[order[i]];
         }
-        return new VmSeries(times, cpu, memory) { LastZeroFraction = _zeroFraction };
+        return (times, cpu, memory, order);
     }
 }

@@ -216,6 +216,37 @@ public class DatasetReaderErrorTests
         AssertLocated(e, data.PathOf("usage.csv"), 5, "cpu_cores", 3, "x");
     }
 
+    [Fact]
+    public void Two_samples_of_one_vm_at_one_instant_with_other_values_name_both_lines()
+    {
+        // vm1's samples out of order, so the sort is involved: the conflict is between lines 3 and 5.
+        using var data = Create("usage.csv", UsageHeader +
+            "2026-01-05T00:05:00Z,vm1,1,2048\n" +
+            "2026-01-05T00:00:00Z,vm1,1,2048\n" +
+            "2026-01-05T00:00:00Z,vm2,3,2048\n" +
+            "2026-01-05T00:00:00Z,vm1,2,2048\n" +
+            "2026-01-05T00:00:00Z,vm3,3,2048\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("usage.csv"), 5, "timestamp", 1, "2026-01-05T00:00:00Z");
+        Assert.Contains("line 3", e.Problem);
+        Assert.Contains("vm1", e.Problem);
+    }
+
+    [Fact]
+    public void A_sample_repeated_exactly_is_read_once()
+    {
+        using var data = Create("usage.csv", UsageHeader +
+            "2026-01-05T00:00:00Z,vm1,1,2048\n" +
+            "2026-01-05T00:05:00Z,vm1,2,2048\n" +
+            "2026-01-05T00:00:00Z,vm1,1,2048\n" +
+            "2026-01-05T00:00:00Z,vm2,1,2048\n" +
+            "2026-01-05T00:00:00Z,vm3,1,2048\n");
+        var dataset = DatasetReader.Read(data.Directory);
+        var vm1 = dataset.Usage[dataset.Vms.IndexOf(dataset.Vms.Single(v => v.Id == "vm1"))];
+        Assert.Equal(2, vm1.Count);
+        Assert.Equal([1.0, 2.0], vm1.CpuCores.Select(c => (double)c));
+    }
+
     private static DatasetFixture Create(string name, string text) => name switch
     {
         "hosts.csv" => DatasetFixture.Create(hosts: text),

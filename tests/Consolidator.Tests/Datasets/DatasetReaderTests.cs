@@ -63,14 +63,14 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Sorts_each_series_by_time_keeping_file_order_for_equal_times()
+    public void Sorts_each_series_by_time_and_reads_a_sample_repeated_exactly_once()
     {
         var usage = """
             timestamp,vm_id,cpu_cores,memory_mib
             2026-01-05T00:30:00Z,vm1,3,30
             2026-01-05T00:15:00Z,vm2,9,90
             2026-01-05T00:00:00Z,vm1,1,10
-            2026-01-05T00:30:00Z,vm1,4,40
+            2026-01-05T00:30:00Z,vm1,3,30
             2026-01-05T00:15:00Z,vm1,2,20
             2026-01-05T00:00:00Z,vm3,7,70
 
@@ -78,9 +78,9 @@ public class DatasetReaderTests
         using var data = DatasetFixture.Create(usage: usage);
         var series = DatasetReader.Read(data.Directory).Usage[0];
 
-        Assert.Equal([T0, T0 + 900, T0 + 1800, T0 + 1800], series.UnixSeconds);
-        Assert.Equal([1, 2, 3, 4], series.CpuCores);
-        Assert.Equal([10, 20, 30, 40], series.MemoryMib);
+        Assert.Equal([T0, T0 + 900, T0 + 1800], series.UnixSeconds);
+        Assert.Equal([1, 2, 3], series.CpuCores);
+        Assert.Equal([10, 20, 30], series.MemoryMib);
     }
 
     [Theory]
