@@ -1,5 +1,6 @@
 using Consolidator.Inventory;
 using Consolidator.Output;
+using Consolidator.Packing;
 using CsvHelper;
 
 namespace Consolidator.Datasets;
@@ -34,9 +35,37 @@ public sealed class DatasetStream : IDisposable
     /// <summary>Usage rows written so far.</summary>
     public long Rows { get; private set; }
 
+    /// <summary>Why a sample cannot be written, or null: what the dataset reader would refuse once the value
+    /// is written as a float (a source value of 1e41 would come out as "Infinity"; one past the planner's
+    /// 32-bit units as "too large"), and a time its timestamps cannot spell (years 1 to 9999). An importer asks
+    /// before <see cref="WriteUsage"/> and reports the row with its file and line.</summary>
+    /// <returns>The native column at fault (timestamp, cpu_cores or memory_mib) and the problem.</returns>
+    public static (string Column, string Problem)? SampleProblem(long unixSeconds, double cpuCores, double memoryMib)
+    {
+        if (unixSeconds < MinUnixSeconds || unixSeconds > MaxUnixSeconds)
+            return ("timestamp", "a time outside the years 1 to 9999, which the dataset format cannot hold");
+        if (ValueProblem(cpuCores, PlacementProblem.MaxCores) is { } cpu) return ("cpu_cores", cpu);
+        if (ValueProblem(memoryMib, PlacementProblem.MaxMib) is { } memory) return ("memory_mib", memory);
+        return null;
+    }
+
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds(), MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
+    private static string? ValueProblem(double value, double max)
+    {
+        var written = (double)(float)value;
+        if (double.IsNaN(value) || value < 0) return "not a non-negative number";
+        return double.IsFinite(written) && written <= max
+            ? null
+            : $"too large for the dataset format: at most {max.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} (the planner counts millicores and MiB in 32 bits)";
+    }
+
     public void WriteUsage(long unixSeconds, string vmId, double cpuCores, double memoryMib)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        // Importers check first; writing a value the reader refuses would be a bug, never a file.
+        if (SampleProblem(unixSeconds, cpuCores, memoryMib) is { } problem)
+            throw new ArgumentOutOfRangeException(problem.Column, $"{vmId}: {problem.Problem}");
         try
         {
             _usage.WriteRecord(DatasetWriter.Timestamp(unixSeconds), vmId,

@@ -67,6 +67,20 @@ internal sealed class BitbrainsVm(string id)
 
     public void Add(BitbrainsRow row, string path, int line, Datasets.DatasetStream stream, ImportLog log)
     {
+        var cpu = row.CpuPercent / 100 * row.Cores;
+        var memory = row.MemoryUsageKb / 1024;
+        if (Datasets.DatasetStream.SampleProblem(row.UnixSeconds, cpu, memory) is { } problem)
+        {
+            // Reported in the source's own columns: the row holds a value the dataset format cannot.
+            var (column, number) = problem.Column switch
+            {
+                "timestamp" => (BitbrainsImporter.TimestampColumn, 1),
+                "cpu_cores" => (BitbrainsImporter.CpuPercentColumn, 0),
+                _ => (BitbrainsImporter.MemoryUsageColumn, 0),
+            };
+            log.Bad(path, line, column, number, null, problem.Problem);
+            return;
+        }
         if (_lastTime is { } last)
         {
             if (row.UnixSeconds == last)
@@ -112,7 +126,7 @@ internal sealed class BitbrainsVm(string id)
         }
         MaxCores = Math.Max(MaxCores, row.Cores);
         MaxMemoryKb = Math.Max(MaxMemoryKb, row.MemoryProvisionedKb);
-        stream.WriteUsage(row.UnixSeconds, Id, row.CpuPercent / 100 * row.Cores, row.MemoryUsageKb / 1024);
+        stream.WriteUsage(row.UnixSeconds, Id, cpu, memory);
         FirstSample = Math.Min(FirstSample, row.UnixSeconds);
         LastSample = Math.Max(LastSample, row.UnixSeconds);
         Rows++;

@@ -112,6 +112,11 @@ public static class PlanetLabImporter
                 log.Bad(file, line, null, 0, value, "negative CPU utilisation");
                 continue;
             }
+            if (DatasetStream.SampleProblem(start + (line - 1) * (long)StepSeconds, percent / 100 * cores, ramMb) is { } problem)
+            {
+                log.Bad(file, line, null, 0, value, problem.Problem);
+                continue;
+            }
             if (percent > 100) log.Count("{0} sample(s) above 100 % CPU kept as measured");
             stream.WriteUsage(start + (line - 1) * (long)StepSeconds, vmId, percent / 100 * cores, ramMb);
             written++;

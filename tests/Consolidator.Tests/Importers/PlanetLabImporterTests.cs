@@ -112,6 +112,22 @@ public class PlanetLabImporterTests
     }
 
     [Fact]
+    public void A_value_too_large_for_the_dataset_is_a_bad_line_never_written_as_infinity()
+    {
+        using var root = new TempDirectory();
+        string[] lines = [.. FullDay(10)];
+        lines[3] = "1e41";
+        var d = Day(root, "20110411", ("vm", lines));
+
+        var report = PlanetLabImporter.Import([d], root.File("out"), new ImportOptions());
+
+        Assert.Equal([(Path.Combine(d, "vm"), 4)], report.BadRows.Select(b => (b.File, b.Line)));
+        Assert.Contains("too large", report.BadRows[0].Problem);
+        Assert.DoesNotContain("Infinity", File.ReadAllText(Path.Combine(root.File("out"), "usage.csv")));
+        Assert.Equal(287, DatasetReader.Read(root.File("out")).Usage[0].Count);
+    }
+
+    [Fact]
     public void Strict_stops_at_the_first_bad_line_and_writes_nothing()
     {
         using var root = new TempDirectory();

@@ -66,6 +66,11 @@ public static class PrometheusImporter
                         continue;
                     }
                     var cores = Math.Round((counter - p.Value) / step, CoreDecimals);
+                    if (DatasetStream.SampleProblem(t, cores, bytes / BytesPerMib) is not null)
+                    {
+                        log.Count("{0} point(s) with a value the dataset format cannot hold (beyond the planner's 32-bit units): no sample");
+                        continue;
+                    }
                     stream.WriteUsage(t, inventory.Vms[v].Id, cores, bytes / BytesPerMib);
                     rows[v]++;
                 }
