@@ -43,7 +43,8 @@ public static class Cli
             // System.CommandLine's own report: every error and its "did you mean" (which it writes to its output:
             // here stderr, so that stdout stays empty on an error); the usage is one command away.
             parseError.ShowHelp = false;
-            parsed.Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
+            using (var safe = new SafeLines(stderr))
+                parsed.Invoke(new InvocationConfiguration { Output = safe, Error = safe });
             stderr.WriteLine($"Run '{Usage(parsed)} --help' for usage.");
             return ExitCodes.BadInput;
         }

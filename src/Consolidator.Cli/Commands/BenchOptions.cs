@@ -77,5 +77,5 @@ internal sealed class BenchOptions
 
     private static int Whole(string text, string option) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? n : throw new FormatException($"{option} takes comma-separated whole numbers, not '{text}'");
+            ? n : throw new FormatException($"{option} takes comma-separated whole numbers, not '{Quoted.Value(text)}'");
 }

@@ -32,13 +32,13 @@ internal static class Guard
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName is not null && !IoFailure.IsIo(e))
         {
-            stderr.WriteLine($"error: {OwnMessage(e)}");
+            stderr.WriteLine($"error: {Quoted.Escape(OwnMessage(e), 1000)}");
             Trace(r, stderr, e);
             return ExitCodes.BadInput;
         }
         catch (FormatException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {Quoted.Escape(e.Message, 1000)}");
             return ExitCodes.BadInput;
         }
         catch (InfeasiblePlacementException e)

@@ -70,7 +70,7 @@ internal sealed class PrometheusOptions
     {
         var text = Required(r, option);
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
-            throw new FormatException($"{option.Name}: '{text}' is not an ISO-8601 time such as 2026-01-05T00:00:00Z");
+            throw new FormatException($"{option.Name}: '{Quoted.Value(text)}' is not an ISO-8601 time such as 2026-01-05T00:00:00Z");
         return t;
     }
 
@@ -81,7 +81,7 @@ internal sealed class PrometheusOptions
         var digits = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;
         var seconds = unit switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, _ => 0 };
         if (seconds == 0 || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 366L * 86400 / seconds)
-            throw new FormatException($"--step: '{text}' is not a duration such as 300, 300s, 5m or 1h");
+            throw new FormatException($"--step: '{Quoted.Value(text)}' is not a duration such as 300, 300s, 5m or 1h");
         return TimeSpan.FromSeconds(n * seconds);
     }
 }

@@ -74,5 +74,5 @@ internal static class SweepCommand
 
     private static ImmutableArray<double> Numbers(string list, string option) =>
         [.. Strings(list).Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{x}' in '{list}'"))];
+            ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{Quoted.Value(x)}' in '{Quoted.Value(list)}'"))];
 }

@@ -19,7 +19,7 @@ public static class BenchFamilies
         var unknown = settings.Families.Where(f => !names.Contains(f)).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentOutOfRangeException(nameof(settings.Families), string.Join(",", unknown),
-                $"--family must name some of: {string.Join(", ", names)} (not '{string.Join(",", unknown)}')");
+                $"--family must name some of: {string.Join(", ", names)} (not '{Quoted.Value(string.Join(",", unknown))}')");
         IBenchFamily[] all =
         [
             new PlantedFamily(settings),

@@ -99,12 +99,12 @@ internal sealed class DatasetFile : IDisposable
             if (!string.Equals(_header[i], name, StringComparison.OrdinalIgnoreCase)) continue;
             if (found >= 0)
                 throw new InputException(Path, HeaderLine, name, i + 1, _header[i],
-                    $"column '{name}' appears twice in the header (columns {found + 1} and {i + 1})");
+                    $"column '{Quoted.Value(name)}' appears twice in the header (columns {found + 1} and {i + 1})");
             found = i;
         }
         if (found < 0)
             throw new InputException(Path, HeaderLine, name, 0, null,
-                $"required column '{name}' is missing; the header has: {string.Join(", ", _header)}");
+                $"required column '{Quoted.Value(name)}' is missing; the header has: {Quoted.Escape(string.Join(", ", _header), 200)}");
         _header[found] = name;
         return found;
     }

@@ -31,14 +31,14 @@ public sealed partial record Period(long From, long To)
             var first = int.Parse(days.Groups[1].Value, CultureInfo.InvariantCulture);
             var last = days.Groups[2].Success ? int.Parse(days.Groups[2].Value, CultureInfo.InvariantCulture) : first;
             if (first < 1 || last < first)
-                throw new FormatException($"'{text}': days are numbered from 1 (the day of the first sample) and FROM must not be after TO");
+                throw new FormatException($"'{Quoted.Value(text)}': days are numbered from 1 (the day of the first sample) and FROM must not be after TO");
             return new Period(origin + (first - 1) * DaySeconds, origin + last * DaySeconds);
         }
         var parts = t.Split("..");
         if (parts.Length != 2)
-            throw new FormatException($"'{text}' is not a period: use day numbers (1..3), dates (2011-04-11..2011-04-12) or timestamps (2013-06-30T22:03:24Z..2013-07-01T22:03:24Z)");
+            throw new FormatException($"'{Quoted.Value(text)}' is not a period: use day numbers (1..3), dates (2011-04-11..2011-04-12) or timestamps (2013-06-30T22:03:24Z..2013-07-01T22:03:24Z)");
         var period = new Period(Point(parts[0], text, end: false), Point(parts[1], text, end: true));
-        if (period.To <= period.From) throw new FormatException($"'{text}': the period ends before it starts");
+        if (period.To <= period.From) throw new FormatException($"'{Quoted.Value(text)}': the period ends before it starts");
         return period;
     }
 
@@ -60,7 +60,7 @@ public sealed partial record Period(long From, long To)
         }
         if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
             return time.ToUnixTimeSeconds();
-        throw new FormatException($"'{text}' in '{whole}' is neither a date (yyyy-MM-dd) nor a timestamp (e.g. 2013-06-30T22:03:24Z)");
+        throw new FormatException($"'{Quoted.Value(text)}' in '{Quoted.Value(whole)}' is neither a date (yyyy-MM-dd) nor a timestamp (e.g. 2013-06-30T22:03:24Z)");
     }
 
     [GeneratedRegex(@"^(\d+)(?:\.\.(\d+))?$")]

@@ -16,7 +16,7 @@ public static class ExportTargets
         "libvirt" or "virsh" => ExportTarget.Libvirt,
         "openstack" => ExportTarget.OpenStack,
         "libvirt-allocation" => ExportTarget.LibvirtAllocation,
-        _ => throw new FormatException($"--to must be 'libvirt', 'openstack' or 'libvirt-allocation', not '{text}'"),
+        _ => throw new FormatException($"--to must be 'libvirt', 'openstack' or 'libvirt-allocation', not '{Quoted.Value(text)}'"),
     };
 
     public static string Name(ExportTarget t) => t switch

@@ -165,7 +165,7 @@ public static class BitbrainsImporter
             var i = Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
             if (i < 0)
                 throw new InputException(path, 1, name, 0, null,
-                    $"required column '{name}' is missing; the header has: {string.Join(", ", header)} (fields must be separated by ';')");
+                    $"required column '{Quoted.Value(name)}' is missing; the header has: {Quoted.Escape(string.Join(", ", header), 200)} (fields must be separated by ';')");
             return i;
         }
         var columns = new RowColumns(Column(TimestampColumn), Column(CoresColumn), Column(CpuPercentColumn),

@@ -5,7 +5,7 @@ namespace Consolidator.Importers;
 /// <summary>A source row the importer could not use: where it is and what is wrong with it.</summary>
 public sealed record BadRow(string File, int Line, string Problem)
 {
-    public override string ToString() => $"{File}:{Line}: {Problem}";
+    public override string ToString() => $"{Quoted.Path(File)}:{Line}: {Problem}";
 }
 
 /// <summary>What an import did. Every rejected row is counted in <see cref="BadRowCount"/>; the first

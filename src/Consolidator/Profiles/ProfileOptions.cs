@@ -32,7 +32,7 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
         var unit = t.Length > 0 ? t[^1] : ' ';
         var factor = unit switch { 'h' => 1.0, 'd' => 24.0, _ => double.NaN };
         if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n > 0) || !double.IsFinite(n))
-            throw new FormatException($"--half-life must be 'none' or a positive number of hours or days such as 24h or 7d, not '{(text.Length <= 40 ? text : text[..40] + "...")}'");
+            throw new FormatException($"--half-life must be 'none' or a positive number of hours or days such as 24h or 7d, not '{Quoted.Value(text)}'");
         return n * factor;
     }
 

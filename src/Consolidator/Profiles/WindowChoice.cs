@@ -29,8 +29,7 @@ public sealed record WindowChoice(WindowScheme? Fixed)
                 throw new FormatException($"--windows: {n} slices do not divide the day into whole minutes; use {Forms}");
             return new(WindowScheme.Slices(n));
         }
-        throw new FormatException($"--windows must be {Forms}, not '{Short(text)}'");
+        throw new FormatException($"--windows must be {Forms}, not '{Quoted.Value(text)}'");
     }
 
-    private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

@@ -33,7 +33,7 @@ public sealed record LinkProfile(string Name, double Efficiency, double? MaxStre
     {
         "tcp" => Tcp,
         "rdma" => Rdma,
-        _ => throw new FormatException($"--link must be 'tcp' or 'rdma', not '{text}'"),
+        _ => throw new FormatException($"--link must be 'tcp' or 'rdma', not '{Quoted.Value(text)}'"),
     };
 
     /// <summary>Data per second a NIC of <paramref name="gbps"/> carries for migrations, in MiB/s.</summary>

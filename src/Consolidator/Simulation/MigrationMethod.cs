@@ -45,6 +45,6 @@ public static class MigrationMethods
         "precopy" or "pre-copy" => MethodSelection.PreCopy,
         "postcopy" or "post-copy" => MethodSelection.PostCopy,
         "hybrid" => MethodSelection.Hybrid,
-        _ => throw new FormatException($"--method must be 'precopy', 'postcopy', 'hybrid' or 'auto', not '{text}'"),
+        _ => throw new FormatException($"--method must be 'precopy', 'postcopy', 'hybrid' or 'auto', not '{Quoted.Value(text)}'"),
     };
 }

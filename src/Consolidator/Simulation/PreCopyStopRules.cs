@@ -54,6 +54,6 @@ public sealed record PreCopyStopRules(
         "qemu" or "kvm" => Qemu,
         "xen" => Xen,
         "xen-legacy" => XenLegacy,
-        _ => throw new FormatException($"--hypervisor must be 'qemu', 'xen' or 'xen-legacy', not '{text}'"),
+        _ => throw new FormatException($"--hypervisor must be 'qemu', 'xen' or 'xen-legacy', not '{Quoted.Value(text)}'"),
     };
 }

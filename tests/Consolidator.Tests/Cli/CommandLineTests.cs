@@ -28,6 +28,20 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void A_parse_error_quotes_the_token_escaped_and_bounded()
+    {
+        var hostile = "\u001b[31mred\u001b]0;title\u0007" + new string('x', 10 * 1024 * 1024);
+        var result = CliRunner.Run("plan", "x", hostile);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain('\u001b', result.Err);
+        Assert.DoesNotContain('\u0007', result.Err);
+        Assert.Contains("\\u001b[31mred", result.Err);
+        Assert.True(result.Err.Length < 2000, $"{result.Err.Length} characters on stderr");
+        Assert.All(result.Err.Split('\n'), line => Assert.True(line.Length <= 400, line[..Math.Min(line.Length, 100)]));
+    }
+
+    [Fact]
     public void A_misspelt_command_gets_a_suggestion()
     {
         var result = CliRunner.Run("plna", "datasets/default");
