@@ -5,11 +5,12 @@ using Consolidator.Simulation;
 namespace Consolidator.Benchmarks;
 
 /// <summary>Rows that measure throughput rather than plans: the simulator's replay rate on a generated plan
-/// of 10,000 migrations (issue: under 2 s), and the ingest rate of a generated usage.csv against a plain
+/// of 30,000 migrations (issue 14: under 15 s), and the ingest rate of a generated usage.csv against a plain
 /// line-count read of the same file in the same run (quick: 1 million rows; --full: 10 million).</summary>
 public sealed class ThroughputFamily(BenchSettings settings) : IBenchFamily
 {
-    public const int ReplayMigrations = 10_000;
+    /// <summary>Issue 14: the replay of 30,000 migrations stays under 15 s after ingest.</summary>
+    public const int ReplayMigrations = 30_000;
 
     public const string FamilyName = "throughput";
 
@@ -38,7 +39,7 @@ public sealed class ThroughputFamily(BenchSettings settings) : IBenchFamily
             {
                 ["migrations"] = ReplayMigrations,
                 ["migrations_per_second"] = Math.Round(rate),
-                ["seconds_for_10000"] = Math.Round(ReplayMigrations / rate, 3),
+                ["replay_seconds"] = Math.Round(ReplayMigrations / rate, 3),
             }),
         };
     }

@@ -52,8 +52,9 @@ public static class CalibrationCheck
             }
             if (m.DowntimeSeconds is { } d && point.DowntimeNotReproducible is null)
             {
-                downRatio = d > 0 ? p.DowntimeSeconds / d : null;
-                downFits = t.DowntimeFits(p.DowntimeSeconds, d);
+                // Measured downtimes are QEMU's own figures, taken on the source.
+                downRatio = d > 0 ? p.QemuDowntimeSeconds / d : null;
+                downFits = t.DowntimeFits(p.QemuDowntimeSeconds, d);
             }
             if (m.DataMib is { } data)
             {

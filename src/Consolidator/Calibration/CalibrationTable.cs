@@ -8,7 +8,7 @@ public static class CalibrationTable
 {
     public static void WriteMarkdown(ImmutableArray<CalibrationRow> rows, TextWriter w)
     {
-        w.WriteLine("| point | role | measured total / downtime / data | simulated | ratio (sim/meas) | within tolerance |");
+        w.WriteLine("| point | role | measured total / downtime / data | simulated (downtime as QEMU reports it) | ratio (sim/meas) | within tolerance |");
         w.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var r in rows)
         {
@@ -21,7 +21,7 @@ public static class CalibrationTable
                 continue;
             }
             var p = r.Predicted!;
-            var simulated = F($"{p.TotalSeconds:0.##} s / {p.DowntimeSeconds * 1000:0} ms / {p.WireMib:0} MiB") +
+            var simulated = F($"{p.TotalSeconds:0.##} s / {p.QemuDowntimeSeconds * 1000:0} ms / {p.WireMib:0} MiB") +
                 (m.Converges is not null ? (p.Converged ? ", converges" : ", does not converge") : "");
             var ratio = $"{Ratio(r.TotalRatio)} / {Ratio(r.DowntimeRatio)} / {Ratio(r.DataRatio)}";
             var verdict = r.Fits ? "yes" : "**no**";

@@ -12,6 +12,8 @@ namespace Consolidator.Simulation;
 /// <param name="DegradedSeconds">Time the VM ran on the destination before all its memory arrived.</param>
 /// <param name="FaultStallSeconds">Estimated time the VM waited on network page faults in that phase.</param>
 /// <param name="TimeoutSeconds">The libvirt timeout (suspend action) the migration was planned with; null: none.</param>
+/// <param name="QemuDowntimeSeconds">The downtime QEMU would report (measured on the source: until the last byte
+/// is queued, without the destination's activation).</param>
 public sealed record MigrationOutcome(
     MigrationMethod Method,
     double TotalSeconds,
@@ -23,7 +25,8 @@ public sealed record MigrationOutcome(
     double PendingAtStopMib,
     double DegradedSeconds,
     double FaultStallSeconds,
-    double? TimeoutSeconds = null)
+    double? TimeoutSeconds = null,
+    double QemuDowntimeSeconds = 0)
 {
     /// <summary>The pause the SLO judges under <paramref name="slo"/>.</summary>
     public double SloDowntimeSeconds(SloDowntime slo) => DowntimeSeconds + (slo == SloDowntime.StopAndStalls ? FaultStallSeconds : 0);
@@ -59,5 +62,6 @@ public static class LiveMigration
         p.PendingAtStopMib,
         p.DegradedSeconds,
         p.FaultStallSeconds,
-        p.TimeoutSeconds);
+        p.TimeoutSeconds,
+        p.QemuDowntimeSeconds);
 }

@@ -75,6 +75,7 @@ internal sealed class MigrationProcess
     private int _notShrinking;
     private double _stuckRate = double.NaN;
     private double _lastShare = 1;
+    private double _finalSync, _backlog, _queueCredit, _queuedAt;
 
     /// <param name="plannedWireMibPerSecond">The wire rate the migration was planned at.</param>
     public MigrationProcess(VmMigrationInputs vm, MigrationMethod method, SimulationOptions options, double plannedWireMibPerSecond)
@@ -89,7 +90,7 @@ internal sealed class MigrationProcess
             : options.PreCopyTimeoutSeconds ?? (_rules.TimeoutSecondsPerGib is { } k ? k * vm.MemoryMib / 1024 : null);
         _timeoutAt = TimeoutSeconds ?? double.PositiveInfinity;
         Phase = Phase.Setup;
-        _timer = SyncSeconds + _o.Transport.SetupSecondsPerGib * vm.MemoryMib / 1024;
+        _timer = SyncSeconds(vm.MemoryMib) + _o.Transport.SetupSecondsPerGib * vm.MemoryMib / 1024;
         Syncs = 1;
     }
 
@@ -108,6 +109,10 @@ internal sealed class MigrationProcess
     public double WireMib { get; private set; }
 
     public double DowntimeSeconds { get; private set; }
+
+    /// <summary>The downtime QEMU itself reports (query-migrate's downtime, measured on the source): from the
+    /// stop until the last byte is queued on the stream, with the final sync; what the calibration compares.</summary>
+    public double QemuDowntimeSeconds { get; private set; }
     public double DegradedSeconds { get; private set; }
     public double FaultStallSeconds { get; private set; }
 
@@ -135,12 +140,14 @@ internal sealed class MigrationProcess
     public double WireCap => Phase switch
     {
         Phase.Rounds or Phase.Sync => LiveCap,
-        Phase.StopAndCopy => _cappedLeft > 0 ? LiveCap : FinalCap,
+        Phase.StopAndCopy => _cappedLeft > 0 && _backlog <= 0 ? LiveCap : FinalCap,
         Phase.Switchover or Phase.PostCopy => FinalCap,
         _ => 0,
     };
 
-    private double SyncSeconds => _o.SyncSecondsPerGib * _vm.MemoryMib / 1024;
+    /// <summary>One dirty-log sync that finds <paramref name="dirtyMib"/> dirty: a walk of the whole bitmap, plus
+    /// a cost per dirty page (under TCG, a TLB reset per page; nothing under KVM).</summary>
+    private double SyncSeconds(double dirtyMib) => (_o.SyncSecondsPerGib * _vm.MemoryMib + _o.SyncSecondsPerDirtyGib * dirtyMib) / 1024;
 
     private double CompressionWireCap => _o.Compress.PageRateCap * (1 + PageHeaderShare) / _o.Compress.Ratio;
 
@@ -178,6 +185,7 @@ internal sealed class MigrationProcess
                 var toLevel = Math.Max((bitmap - Math.Max(0, Level(wire))) / v, Iteration(wire) - _roundSeconds);
                 return Math.Max(0, Math.Min(toTimeout, Math.Min(toEmpty, toLevel)));
             case Phase.StopAndCopy:
+                if (_backlog > 0) return _backlog / Math.Min(wire, FinalCap);
                 if (_cappedLeft > 0) return _cappedLeft / Progress(Math.Min(wire, LiveCap));
                 return (_nz + _z) / Progress(Math.Min(wire, FinalCap));
             case Phase.Switchover:
@@ -218,6 +226,10 @@ internal sealed class MigrationProcess
                 _roundSeconds += seconds;
                 _iterationSeconds += seconds;
                 _iterationMib += Send(seconds, Math.Min(wire, LiveCap));
+                return;
+            case Phase.StopAndCopy when _backlog > 0:
+                _backlog -= seconds * Math.Min(wire, FinalCap);
+                if (_backlog < Epsilon) _backlog = 0;
                 return;
             case Phase.StopAndCopy when _cappedLeft > 0:
                 _cappedLeft -= Send(seconds, Math.Min(wire, LiveCap));
@@ -260,7 +272,7 @@ internal sealed class MigrationProcess
         switch (Phase)
         {
             case Phase.Setup when _timer <= SnapSeconds:
-                if (Method == MigrationMethod.PostCopy) Switchover();
+                if (Method == MigrationMethod.PostCopy) Switchover(wire);
                 else Phase = Phase.Rounds;
                 return true;
             case Phase.Rounds when Elapsed >= _timeoutAt - SnapSeconds:
@@ -269,21 +281,23 @@ internal sealed class MigrationProcess
             case Phase.Rounds when _rules.UsesDowntimeTarget && (_nz + _z <= Epsilon
                 || (_nz + _z <= Math.Max(0, Level(wire)) + Epsilon && _roundSeconds >= Iteration(wire) - SnapSeconds)):
                 Phase = Phase.Sync;
-                _timer = SyncSeconds;
+                _timer = SyncSeconds(Dirtied(_sinceSync));
                 return true;
             case Phase.Rounds when !_rules.UsesDowntimeTarget && _nz + _z <= Epsilon:
-                EndXenIteration();
+                EndXenIteration(wire);
                 return true;
             case Phase.Sync when _timer <= SnapSeconds:
                 QemuSync(wire);
                 return true;
-            case Phase.StopAndCopy when _cappedLeft <= 0 && _nz + _z <= Epsilon:
+            case Phase.StopAndCopy when _cappedLeft <= 0 && _backlog <= 0 && _nz + _z <= Epsilon:
             case Phase.Switchover when _nz <= Epsilon:
                 Phase = Phase.Resume;
-                _timer = _o.ResumeSeconds + SyncSeconds;
+                _timer = _o.ResumeSeconds + _finalSync;
+                _queuedAt = Elapsed - _queueCredit;
                 return true;
             case Phase.Resume when _timer <= SnapSeconds:
                 DowntimeSeconds = Elapsed - _pausedAt;
+                QemuDowntimeSeconds = Math.Max(0, _queuedAt - _pausedAt) + _finalSync;
                 if (_pulls) BeginPull(wire);
                 else Phase = Phase.Done;
                 return true;
@@ -372,17 +386,17 @@ internal sealed class MigrationProcess
             // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
             var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
             (_nz, _z) = (midpoint * f, midpoint * (1 - f));
-            Stop(converged: true);
+            Stop(converged: true, wire);
         }
         else if (Method == MigrationMethod.Hybrid && Syncs > _o.HybridRounds)
         {
             _nz += dirtied;
-            Switchover();
+            Switchover(wire);
         }
         else if (Syncs >= MaxSyncs)
         {
             _nz += dirtied;
-            Stop(converged: false);
+            Stop(converged: false, wire);
         }
         else
         {
@@ -397,7 +411,7 @@ internal sealed class MigrationProcess
         }
     }
 
-    private void EndXenIteration()
+    private void EndXenIteration(double wire)
     {
         var dirtied = Dirtied(_sinceSync);
         var sentThis = _iterationMib;
@@ -413,10 +427,10 @@ internal sealed class MigrationProcess
         // last one is not shrinking either, which is what matters once dirtying fills the memory.
         var atMaxAndGrowing = _rules.AdaptiveRate && _xenRateMbit >= PreCopyStopRules.XenMaxMbit && sentThis >= _lastIterationMib - Epsilon;
         _nz = dirtied;
-        if (dirtied < _rules.ThresholdMib) Stop(converged: true);
-        else if (Method == MigrationMethod.Hybrid && Syncs >= _o.HybridRounds) Switchover();
+        if (dirtied < _rules.ThresholdMib) Stop(converged: true, wire);
+        else if (Method == MigrationMethod.Hybrid && Syncs >= _o.HybridRounds) Switchover(wire);
         else if (Syncs >= (_rules.MaxRounds ?? int.MaxValue) || MovedMib + dirtied > _rules.MaxDataFactor * _vm.MemoryMib || atMaxAndGrowing || Syncs >= MaxSyncs)
-            Stop(converged: false);
+            Stop(converged: false, wire);
         else
         {
             Syncs++;
@@ -438,7 +452,7 @@ internal sealed class MigrationProcess
         var threshold = _rules.UsesDowntimeTarget ? Threshold(wire) : 0;
         // The cycle's steady state: a sync adds what was dirtied while the last batch was sent, one iteration
         // and the sync itself at least; a pre-copy that did not converge never got below the threshold.
-        var floor = (_rules.UsesDowntimeTarget ? Iteration(wire) : 0) + SyncSeconds;
+        var floor = (_rules.UsesDowntimeTarget ? Iteration(wire) : 0) + SyncSeconds(0);
         var steady = _vm.MemoryMib;
         for (var k = 0; k < 200 && double.IsFinite(v); k++)
         {
@@ -447,21 +461,21 @@ internal sealed class MigrationProcess
             steady = next;
         }
         (_nz, _z) = (Math.Min(_vm.MemoryMib, Math.Max(steady, threshold)), 0);
-        Stop(converged: false);
+        Stop(converged: false, wire);
         _cappedLeft = Math.Max(0, _nz + _z - _vm.DeviceStateMib - threshold);
     }
 
-    private void Stop(bool converged)
+    private void Stop(bool converged, double wire)
     {
         Forced = !converged;
         if (_rules.HoldsWritableWorkingSet) _nz = Math.Max(_nz, Math.Min(_vm.Dirty.HotSetMib, _vm.MemoryMib));
         PendingAtStopMib = _nz + _z;
         _nz += _vm.DeviceStateMib;
         Phase = Phase.StopAndCopy;
-        _pausedAt = Elapsed;
+        Pause(wire, _nz + _z);
     }
 
-    private void Switchover()
+    private void Switchover(double wire)
     {
         _pullNz = _nz;
         _pullZ = _z;
@@ -470,7 +484,22 @@ internal sealed class MigrationProcess
         _z = 0;
         _pulls = true;
         Phase = Phase.Switchover;
+        Pause(wire, _nz);
+    }
+
+    /// <summary>The VM stops. What was queued on the stream before (the socket buffer and the NIC queue, full
+    /// when the link set the pace, empty under a max-bandwidth below it) must reach the destination first, so
+    /// it lengthens the pause; QEMU's own downtime figure ends when its last byte is queued, so it leaves out
+    /// whatever still fitted in an empty queue, and the destination's activation.</summary>
+    private void Pause(double wire, double toSendMib)
+    {
         _pausedAt = Elapsed;
+        _finalSync = SyncSeconds(Dirtied(_sinceSync));
+        var queue = _o.Transport.InFlightMib;
+        var saturated = LiveCap >= wire * (1 - 1e-9);
+        var rate = Math.Min(wire, FinalCap);
+        _backlog = saturated && Method != MigrationMethod.PostCopy ? queue : 0;
+        _queueCredit = saturated && Method != MigrationMethod.PostCopy ? queue / rate : Math.Min(queue, toSendMib) * (1 + PageHeaderShare) / rate;
     }
 
     private void BeginPull(double wire)

@@ -217,7 +217,8 @@ internal sealed partial class Replay
             MigrationEnergy.DataModelJoules(wire),
             MigrationEnergy.PowerModelJoules(_p.Hosts[m.From], _p.Hosts[m.To], _p.Vms[m.Vm].Vcpus, seconds),
             _o.Compress.CpuSeconds(process.MovedMib),
-            process.TimeoutSeconds);
+            process.TimeoutSeconds,
+            process.QemuDowntimeSeconds);
     }
 
     private StageResult StageSummary(int number, double start, int first, int next, int placements)

@@ -46,6 +46,8 @@ public enum SloDowntime
 /// migrate-setmaxdowntime). Null: the SLO minus the fixed resume time, which is what an operator sets so that
 /// the VM's whole pause (QEMU's final copy, then the activation QEMU's limit does not cover) meets the SLO;
 /// the export writes the same value.</param>
+/// <param name="SyncSecondsPerDirtyGib">A sync's cost per GiB of pages it finds dirty (0 under KVM; under TCG,
+/// QEMU 7.2 resets the TLB dirty state page by page).</param>
 /// <param name="PreCopyTimeoutSeconds">Suspend a pre-copy guest this many seconds after its start (libvirt
 /// --timeout with the suspend action) instead of the stop rules' timeout factor; null: the factor.</param>
 public sealed record SimulationOptions(
@@ -67,7 +69,8 @@ public sealed record SimulationOptions(
     double FaultShare = 0.21,
     SloDowntime Slo = SloDowntime.StopAndStalls,
     double? PreCopyTimeoutSeconds = null,
-    double? QemuDowntimeLimitSeconds = null)
+    double? QemuDowntimeLimitSeconds = null,
+    double SyncSecondsPerDirtyGib = 0)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -106,6 +109,8 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(SyncSecondsPerGib), SyncSecondsPerGib, "the sync cost must be finite and >= 0");
         if (!(FaultShare >= 0 && FaultShare <= 1))
             throw new ArgumentOutOfRangeException(nameof(FaultShare), FaultShare, "the post-copy fault share must be in [0, 1]");
+        if (!(SyncSecondsPerDirtyGib >= 0) || double.IsInfinity(SyncSecondsPerDirtyGib))
+            throw new ArgumentOutOfRangeException(nameof(SyncSecondsPerDirtyGib), SyncSecondsPerDirtyGib, "the sync cost per dirty GiB must be finite and >= 0");
         if (QemuDowntimeLimitSeconds is { } q && (!(q > 0) || q > 2000))
             throw new ArgumentOutOfRangeException(nameof(QemuDowntimeLimitSeconds), q, "QEMU's downtime-limit must be between 0 and 2000 s");
         if (PreCopyTimeoutSeconds is { } t && (!(t > 0) || t > LongestMigrationSeconds))

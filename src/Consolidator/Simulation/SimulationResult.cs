@@ -31,6 +31,8 @@ public enum MigrationStatus
 /// <param name="PowerModelJoules">The same from host power: (dP source + dP destination) x duration.</param>
 /// <param name="CompressionCpuSeconds">Core-seconds spent compressing pages.</param>
 /// <param name="TimeoutSeconds">The libvirt timeout (suspend action) the migration was planned with.</param>
+/// <param name="QemuDowntimeSeconds">The downtime QEMU itself would report (source side: until the last byte
+/// is queued, without the destination's activation); the calibration compares it with QEMU's figures.</param>
 public sealed record VmMigrationResult(
     int Index,
     int Vm,
@@ -54,7 +56,8 @@ public sealed record VmMigrationResult(
     double EnergyJoules,
     double PowerModelJoules,
     double CompressionCpuSeconds,
-    double? TimeoutSeconds = null)
+    double? TimeoutSeconds = null,
+    double QemuDowntimeSeconds = 0)
 {
     public double TotalSeconds => EndSeconds - StartSeconds;
     public bool Started => Status != MigrationStatus.Skipped;
