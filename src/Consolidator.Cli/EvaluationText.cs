@@ -36,6 +36,11 @@ internal static class EvaluationText
             var worst = run.Folds.Select(f => f.Policies.FirstOrDefault(x => x.Policy == p.Policy)?.Slatah ?? 0).DefaultIfEmpty(0).Max();
             o.WriteLine(string.Format(Inv, "{0}: worst fold SLATAH {1:0.000%}", p.Policy, worst));
         }
+        if (Verdict.Of(run) is { } verdict)
+        {
+            o.WriteLine($"verdict, {verdict.Policy} against {verdict.Baseline}: {(verdict.Holds ? "holds" : "does not hold")}");
+            foreach (var c in verdict.Checks) o.WriteLine($"  {(c.Holds ? "holds" : "fails")}  {c.Text}");
+        }
         o.WriteLine();
     }
 

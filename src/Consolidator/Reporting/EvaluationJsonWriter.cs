@@ -6,7 +6,8 @@ using Consolidator.Evaluation;
 namespace Consolidator.Reporting;
 
 /// <summary>Writes evaluation.json (schema "consolidator.evaluation/2", documented in the README): one entry per
-/// fold with its re-planning rounds and every policy's test-period figures, then every policy over all folds,
+/// fold with its re-planning rounds and every policy's test-period figures, then every policy over all folds and the
+/// verdict against LR-MMT (<see cref="Verdict"/>),
 /// through System.Text.Json's source-generated serializer. No wall-clock times or paths. Figures are rounded to
 /// the digits that carry meaning (3 by default, more for the small SLA fractions).</summary>
 public static class EvaluationJsonWriter
@@ -14,7 +15,8 @@ public static class EvaluationJsonWriter
     public const string Schema = "consolidator.evaluation/2";
 
     public static string ToJson(EvaluationRun run) =>
-        JsonSerializer.Serialize(new EvaluationDocument(Schema, [.. run.Folds.Select(Fold)], R(run.Days), [.. run.Overall.Select(Policy)]),
+        JsonSerializer.Serialize(new EvaluationDocument(Schema, [.. run.Folds.Select(Fold)], R(run.Days), [.. run.Overall.Select(Policy)],
+            Verdict.Of(run) is { } v ? new EvaluationVerdict(v.Policy, v.Baseline, v.Holds, [.. v.Checks.Select(c => new EvaluationCheck(c.Name, R(c.Value, 6), c.Limit, c.Holds, c.Text))]) : null),
             EvaluationJsonContext.Default.EvaluationDocument) + "\n";
 
     private static EvaluationFold Fold(EvaluationResult r) => new(
@@ -34,7 +36,12 @@ public static class EvaluationJsonWriter
     private static double R(double value, int digits = 3) => Math.Round(value, digits);
 }
 
-internal sealed record EvaluationDocument(string Schema, ImmutableArray<EvaluationFold> Folds, double Days, ImmutableArray<EvaluationPolicy> Overall);
+internal sealed record EvaluationDocument(string Schema, ImmutableArray<EvaluationFold> Folds, double Days, ImmutableArray<EvaluationPolicy> Overall,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EvaluationVerdict? Verdict);
+
+internal sealed record EvaluationVerdict(string Policy, string Baseline, bool Holds, ImmutableArray<EvaluationCheck> Checks);
+
+internal sealed record EvaluationCheck(string Name, double Value, double Limit, bool Holds, string Text);
 
 internal sealed record EvaluationFold(
     string Train, string Test, double TestDays, int Vms,

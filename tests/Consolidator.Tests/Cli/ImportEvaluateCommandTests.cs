@@ -73,6 +73,12 @@ public class ImportEvaluateCommandTests
         var png = File.ReadAllBytes(Path.Combine(outDir, "evaluation.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         Assert.Contains("all 3 folds", eval.Out);
+        var verdict = json.RootElement.GetProperty("verdict");
+        Assert.Equal("re-planned + local", verdict.GetProperty("policy").GetString());
+        Assert.Equal(["slatah_every_fold", "energy_overall", "energy_days", "migrations", "throttled_interactive"],
+            verdict.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(verdict.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("holds").GetBoolean()), verdict.GetProperty("holds").GetBoolean());
+        Assert.Contains("verdict, re-planned + local against LR-MMT 1.2: ", eval.Out);
     }
 
     [Theory]
