@@ -31,6 +31,9 @@ internal static class OpenStackScript
 
 
             """.Replace("\r\n", "\n"));
+        // Nova sets QEMU's downtime-limit from nova.conf, not per migration: say what the replay assumed.
+        if (plan.Stages.SelectMany(x => x.Migrations).Select(m => m.DowntimeLimitMs).FirstOrDefault(d => d is not null) is { } limit)
+            s.Append(FormattableString.Invariant($"# The replay assumed QEMU's downtime-limit {Math.Max(1, Math.Round(limit)):0} ms: nova.conf [libvirt] live_migration_downtime = {Math.Max(1, Math.Round(limit)):0}\n\n"));
         foreach (var stage in plan.Stages)
         {
             StageHeader(s, stage);
@@ -44,7 +47,8 @@ internal static class OpenStackScript
                 // Nova has no per-migration post-copy switch: it uses post-copy when nova.conf sets live_migration_permit_post_copy.
                 var note = m.NeedsPostCopy ? "; the plan chose post-copy: needs live_migration_permit_post_copy = true" : "";
                 s.Append($"# {m.Kind} {Comment(m.VmId)}: {Comment(m.FromHost!)} -> {Comment(m.ToHost)} ({m.Method}{note})\n");
-                s.Append($"step openstack server migrate --live-migration --host {Quote(m.ToHost)} {Quote(m.VmId)}\n");
+                // --host with --live-migration needs compute API microversion 2.30 or later (python-openstackclient).
+                s.Append($"step openstack --os-compute-api-version 2.30 server migrate --live-migration --host {Quote(m.ToHost)} {Quote(m.VmId)}\n");
             }
             foreach (var m in stage.Migrations.Where(m => !m.IsPlacement))
                 s.Append($"wait_for_host {Quote(m.VmId)} {Quote(m.ToHost)}\n");

@@ -31,8 +31,9 @@ public class ExportCommandTests
     private const string SimulationJson = """
         {
           "schema": "consolidator.simulation/1",
+          "options": { "qemu_downtime_limit_ms": 295 },
           "migrations": [
-            { "vm_id": "web-1", "stage": 1, "method": "precopy" },
+            { "vm_id": "web-1", "stage": 1, "method": "precopy", "timeout_s": 599.5 },
             { "vm_id": "db-1", "stage": 1, "method": "precopy" },
             { "vm_id": "db-1", "stage": 2, "method": "hybrid" },
             { "vm_id": "batch-1", "stage": 2, "method": "postcopy" }
@@ -111,6 +112,24 @@ public class ExportCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{plan}:1, column", result.Err);
+        Assert.Contains($"'{field}'", result.Err);
+        Assert.False(File.Exists(script));
+    }
+
+    [Theory]
+    [InlineData("\"options\": { \"qemu_downtime_limit_ms\": -5 }, \"migrations\": []", "qemu_downtime_limit_ms")]
+    [InlineData("\"migrations\": [ { \"vm_id\": \"web-1\", \"stage\": 1, \"method\": \"precopy\", \"timeout_s\": \"soon\" } ]", "timeout_s")]
+    public void What_the_replay_assumed_is_checked_before_it_reaches_a_script(string body, string field)
+    {
+        using var tmp = new TempDirectory();
+        var plan = SmallPlan(tmp, withSimulation: false);
+        var simulation = Path.Combine(Path.GetDirectoryName(plan)!, "simulation.json");
+        File.WriteAllText(simulation, "{ \"schema\": \"consolidator.simulation/1\", " + body + " }");
+        var script = tmp.File("out.sh");
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", script);
+
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains($"'{field}'", result.Err);
         Assert.False(File.Exists(script));
     }

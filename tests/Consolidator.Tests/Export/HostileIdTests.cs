@@ -30,6 +30,7 @@ public class HostileIdTests
         # server show: ACTIVE on the host a server was last sent to.
         { printf '%s\0' "${0##*/}" "$@"; printf '\036'; } >> "$FAKE_LOG"
         key() { printf '%s' "$1" | sha256sum | cut -c1-16; }
+        if [ "$1" = --os-compute-api-version ]; then shift 2; fi
         if [ "${0##*/}" = openstack ] && [ "$1" = server ]; then
           case "$2" in
             migrate) printf '%s' "$5" > "$FAKE_STATE/$(key "$6")" ;;  # server migrate --live-migration --host HOST SERVER
@@ -151,9 +152,9 @@ public class HostileIdTests
 
         Assert.True(run.Code == 0, run.Err);
         Assert.Empty(Pwned(tmp));
-        var migrations = run.Calls.Where(c => c.Length > 2 && c[2] == "migrate").ToList();
+        var migrations = run.Calls.Where(c => c.Length > 4 && c[4] == "migrate").ToList();
         Assert.Equal(
-            moves.Select(m => string.Join(" | ", new[] { "openstack", "server", "migrate", "--live-migration", "--host", m.To, m.Vm })),
+            moves.Select(m => string.Join(" | ", new[] { "openstack", "--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", m.To, m.Vm })),
             migrations.Select(c => string.Join(" | ", c)));
         // Each server was then polled by its own id until it was ACTIVE on its host.
         foreach (var m in moves)

@@ -34,8 +34,10 @@ end_stage() {
 # --- stage 1: 2 live migration(s) ---
 echo "stage 1"
 # move web-1: h1 -> h2 (precopy)
-step_bg virsh -c 'qemu+ssh://h1/system' migrate --live --persistent --undefinesource 'web-1' 'qemu+ssh://h2/system'
+step virsh -c 'qemu+ssh://h1/system' migrate-setmaxdowntime 'web-1' --downtime 295
+step_bg virsh -c 'qemu+ssh://h1/system' migrate --live --persistent --undefinesource --timeout 600 --timeout-suspend 'web-1' 'qemu+ssh://h2/system'
 # relay db-1: h3 -> h4 (precopy)
+step virsh -c 'qemu+ssh://h3/system' migrate-setmaxdowntime 'db-1' --downtime 295
 step_bg virsh -c 'qemu+ssh://h3/system' migrate --live --persistent --undefinesource 'db-1' 'qemu+ssh://h4/system'
 # new-1 runs nowhere yet: define and start it on h2 (not a migration)
 step virsh -c 'qemu+ssh://h2/system' start 'new-1'
@@ -44,8 +46,10 @@ end_stage
 # --- stage 2: 2 live migration(s) ---
 echo "stage 2"
 # move db-1: h4 -> h1 (hybrid)
+step virsh -c 'qemu+ssh://h4/system' migrate-setmaxdowntime 'db-1' --downtime 295
 step_bg virsh -c 'qemu+ssh://h4/system' migrate --live --persistent --undefinesource --postcopy --postcopy-after-precopy 'db-1' 'qemu+ssh://h1/system'
 # move batch-1: h3 -> h1 (postcopy)
+step virsh -c 'qemu+ssh://h3/system' migrate-setmaxdowntime 'batch-1' --downtime 295
 step_bg virsh -c 'qemu+ssh://h3/system' migrate --live --persistent --undefinesource --postcopy --postcopy-after-precopy 'batch-1' 'qemu+ssh://h1/system'
 end_stage
 

@@ -47,12 +47,14 @@ wait_for_host() {
 }
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-3600}
 
+# The replay assumed QEMU's downtime-limit 295 ms: nova.conf [libvirt] live_migration_downtime = 295
+
 # --- stage 1: 2 live migration(s) ---
 echo "stage 1"
 # move web-1: h1 -> h2 (precopy)
-step openstack server migrate --live-migration --host 'h2' 'web-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h2' 'web-1'
 # relay db-1: h3 -> h4 (precopy)
-step openstack server migrate --live-migration --host 'h4' 'db-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h4' 'db-1'
 # new-1 runs nowhere yet: create or start it on h2 (not a migration)
 wait_for_host 'web-1' 'h2'
 wait_for_host 'db-1' 'h4'
@@ -61,9 +63,9 @@ end_stage
 # --- stage 2: 2 live migration(s) ---
 echo "stage 2"
 # move db-1: h4 -> h1 (hybrid; the plan chose post-copy: needs live_migration_permit_post_copy = true)
-step openstack server migrate --live-migration --host 'h1' 'db-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h1' 'db-1'
 # move batch-1: h3 -> h1 (postcopy; the plan chose post-copy: needs live_migration_permit_post_copy = true)
-step openstack server migrate --live-migration --host 'h1' 'batch-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h1' 'batch-1'
 wait_for_host 'db-1' 'h1'
 wait_for_host 'batch-1' 'h1'
 end_stage
