@@ -3,6 +3,7 @@ using Consolidator.Datasets;
 using Consolidator.Importers;
 using Consolidator.Packing;
 using Consolidator.Profiles;
+using Consolidator.Traces;
 
 namespace Consolidator.Benchmarks;
 
@@ -18,14 +19,25 @@ public sealed class SharedDatasetsFamily(BenchSettings settings, IReadOnlyList<I
 
     public BenchCases Cases()
     {
-        if (settings.SharedFolder is null) return new BenchCases([], ["shared datasets: no shared folder given"]);
+        var limit = settings.Limit(30, 60);
+        var (sources, skipped) = Sources(settings, importers);
+        var cases = sources.Select(d => new BenchCase(Name, d.Name, Name, d.Description, limit, () => Run(d, limit)));
+        return new BenchCases([.. cases], skipped);
+    }
+
+    /// <summary>A shared dataset an importer reads: its name, what it is, and how to read it.</summary>
+    public sealed record Source(string Name, string Description, Func<Dataset> Read);
+
+    /// <summary>The shared datasets the importers read, in folder order, and a message for each folder left out.</summary>
+    public static (ImmutableArray<Source> Sources, ImmutableArray<string> Skipped) Sources(BenchSettings settings, IReadOnlyList<IDatasetImporter> importers)
+    {
+        if (settings.SharedFolder is null) return ([], ["shared datasets: no shared folder given"]);
         var root = Path.Combine(settings.SharedFolder, DatasetsFolder);
         var folders = DatasetFolders.Under(root);
-        if (folders.Count == 0) return new BenchCases([], [$"shared datasets: {root} not found or empty"]);
+        if (folders.Count == 0) return ([], [$"shared datasets: {root} not found or empty"]);
 
-        var cases = ImmutableArray.CreateBuilder<BenchCase>();
+        var sources = ImmutableArray.CreateBuilder<Source>();
         var skipped = ImmutableArray.CreateBuilder<string>();
-        var limit = settings.Limit(30, 60);
         foreach (var folder in folders)
         {
             var name = Path.GetFileName(folder);
@@ -41,18 +53,17 @@ public sealed class SharedDatasetsFamily(BenchSettings settings, IReadOnlyList<I
             if (importer is PlanetLabTraceImporter && DatasetFolders.Under(folder).Where(importer.Recognises).Order(StringComparer.Ordinal).FirstOrDefault() is { } day)
             {
                 var dayName = $"{name}/{Path.GetFileName(day)}";
-                cases.Add(new BenchCase(Name, dayName, Name, $"{dayName} (first day; {importer.Format} importer)", limit, () => Run(dayName, day, importer, limit)));
+                sources.Add(new Source(dayName, $"{dayName} (first day; {importer.Format} importer)", () => importer.Read(day)));
                 continue;
             }
-            cases.Add(new BenchCase(Name, name, Name, $"{name} ({importer.Format} importer)", limit, () => Run(name, folder, importer, limit)));
+            sources.Add(new Source(name, $"{name} ({importer.Format} importer)", () => importer.Read(folder)));
         }
-        return new BenchCases(cases.ToImmutable(), skipped.ToImmutable());
+        return (sources.ToImmutable(), skipped.ToImmutable());
     }
 
-    private BenchRow Run(string name, string folder, IDatasetImporter importer, double limit)
+    private BenchRow Run(Source source, double limit)
     {
-        var dataset = importer.Read(folder);
         var request = settings.Request(new PlacementOptions(), limit);
-        return PlanBench.Run(Name, name, Name, new PlanInstance(dataset, WindowScheme.Hourly(), BenchDefaults.Percentile, request));
+        return PlanBench.Run(Name, source.Name, Name, new PlanInstance(source.Read(), WindowScheme.Hourly(), BenchDefaults.Percentile, request));
     }
 }

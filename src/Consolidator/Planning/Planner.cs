@@ -42,7 +42,7 @@ public static class Planner
         var baselines = Baselines.Of(problem);
         deadline.Mark("baselines");
         var budget = new TimeBudget(problem, request, deadline);
-        var warm = WarmStart(problem, baselines.TemporalFfd, baselines.TemporalBfd, notes);
+        var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes);
         var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
         var first = budget.Solver(notes);
         // With a migration budget the free solve gets a share of the time; the pinned re-solves the rest.
@@ -69,7 +69,7 @@ public static class Planner
             notes.Add($"round {round}: {migrations.Blocked.Length} move(s) could not be staged safely; their VMs stay put and the placement is solved again");
             try
             {
-                var again = CpSatPlacementSolver.Solve(problem, budget.Solver(notes), WarmStart(problem, stayPut), stayPut, progress);
+                var again = CpSatPlacementSolver.Solve(problem, budget.Solver(notes), WarmStart(problem, request.Solver.Phases, stayPut), stayPut, progress);
                 var staged = MigrationPlanner.Plan(problem, again.Placement, request.MaxMigrationsPerHostPerStage);
                 deadline.Mark($"re-solve and staging, round {round}");
                 notes.AddRange(again.Notes);
@@ -128,7 +128,7 @@ public static class Planner
             SolveResult pinned;
             try
             {
-                pinned = CpSatPlacementSolver.Solve(problem, options, WarmStart(problem, stay), stay, progress);
+                pinned = CpSatPlacementSolver.Solve(problem, options, WarmStart(problem, request.Solver.Phases, stay), stay, progress);
             }
             catch (InfeasiblePlacementException)
             {
@@ -166,23 +166,30 @@ public static class Planner
         }
     }
 
+    /// <summary>Row operations each warm start may spend coming home (about a tenth of a second here).</summary>
+    private const long WarmStartHomecomingWork = 100_000_000;
+
     /// <summary>The cheapest of the feasible heuristic placements (keeping today's, first fit, best fit, and first
     /// fit around the fullest current hosts kept whole), by energy plus migration cost.</summary>
-    internal static Placement? WarmStart(PlacementProblem p, IReadOnlySet<int> stayPut) =>
-        WarmStart(p, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut), null, stayPut);
+    /// <param name="phases">The solver's phases that may run: keep-in-place starts and homecoming are two of them.</param>
+    internal static Placement? WarmStart(PlacementProblem p, SolverPhases phases, IReadOnlySet<int> stayPut) =>
+        WarmStart(p, phases, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut), null, stayPut);
 
     /// <param name="notes">Receives one line that compares the candidates, when given.</param>
-    private static Placement? WarmStart(PlacementProblem p, Placement? firstFit, Placement? bestFit,
+    private static Placement? WarmStart(PlacementProblem p, SolverPhases phases, Placement? firstFit, Placement? bestFit,
         ImmutableArray<string>.Builder? notes, IReadOnlySet<int>? stayPut = null)
     {
         var candidates = new List<Placement?> { firstFit, bestFit };
         // Keeping VMs in place only pays when moves cost something.
-        if (p.Options.MigrationWeightWhPerGiB > 0 && firstFit is not null)
+        var keep = (phases & SolverPhases.KeepInPlaceStarts) != 0;
+        if (keep && p.Options.MigrationWeightWhPerGiB > 0 && firstFit is not null)
             candidates.AddRange(KeepInPlace.Candidates(p, firstFit.ActiveHostCount, stayPut));
-        if (p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
+        if (keep && p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
             candidates.Add(p.CurrentPlacement());
-        // Each relabelled over identical hosts first: the same energy with more VMs where they run.
-        var feasible = candidates.OfType<Placement>().Select(c => HostRelabel.Apply(p, c, stayPut ?? new HashSet<int>())).ToList();
+        // Each with its VMs brought home first (a bounded share of work): the same energy with more VMs where they run.
+        var feasible = candidates.OfType<Placement>()
+            .Select(c => (phases & SolverPhases.Homecoming) == 0 ? c
+                : Homecoming.Apply(p, c, stayPut ?? new HashSet<int>(), 1, WarmStartHomecomingWork, () => false, out _)).ToList();
         notes?.Add("warm starts (hosts, moves, energy plus migration cost): " + string.Join("; ", feasible.Select(c => string.Format(
             CultureInfo.InvariantCulture, "{0}, {1}, {2:0.0} kWh/day", c.ActiveHostCount, Energy.Migrations(p, c), Objective.Wh(p, c) / 1000))));
         return feasible.MinBy(c => Objective.Wh(p, c));

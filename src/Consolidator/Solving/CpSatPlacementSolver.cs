@@ -41,6 +41,10 @@ public static class CpSatPlacementSolver
     /// share, as it gains more there than CP-SAT's neighbourhoods do.</summary>
     public const double ConsistentSearchShare = 0.5, FleetConsistentSearchShare = 0.85;
 
+    /// <summary>Share of the time limit kept for bringing VMs home once the packing is decided (<see cref="Homecoming"/>),
+    /// when some VM runs somewhere today.</summary>
+    public const double HomecomingShare = 0.05;
+
     private enum DescentPhase { First, Search, Last }
 
     /// <param name="warmStart">A feasible placement to hint and to fall back on; may be null.</param>
@@ -53,6 +57,9 @@ public static class CpSatPlacementSolver
         options.Validate();
         stayPut ??= new HashSet<int>();
         var clock = new WorkClock(options.Deterministic);
+        var total = options.TimeLimitSeconds;
+        if (options.Runs(SolverPhases.Homecoming) && Enumerable.Range(0, p.VmCount).Any(v => p.CurrentHost(v) >= 0) && !p.Rules.Couples)
+            options = options with { TimeLimitSeconds = total * (1 - HomecomingShare) };
         var notes = ImmutableArray.CreateBuilder<string>();
         var workers = options.EffectiveWorkers;
         // The volume bound is in real Wh; the model rounds each coefficient to a tenth of a Wh, so allow half a
@@ -66,10 +73,10 @@ public static class CpSatPlacementSolver
 
         var counting = HostCounting.Detect(p, stayPut);
         var hostBound = LowerBounds.Hosts(p);
-        var exactSets = counting is null ? [] : ExactSets(p, options, clock, notes);
+        var exactSets = counting is null || !options.Runs(SolverPhases.ExactFill) ? [] : ExactSets(p, options, clock, notes);
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, hostBound));
         double fillSpent = 0;
-        var fills = p.VmCount <= HostFillMaxVms;
+        var fills = p.VmCount <= HostFillMaxVms && options.Runs(SolverPhases.HostFill);
         var filled = !fills ? null : exactSets.Count > 0
             ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, clock.Counted, out fillSpent)
             : null;
@@ -86,9 +93,9 @@ public static class CpSatPlacementSolver
             progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, filled) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
         }
         notes.Add(string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
-            p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : !fills ? $"skipped above {HostFillMaxVms} VMs" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
+            p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : !options.Runs(SolverPhases.HostFill) ? "switched off" : !fills ? $"skipped above {HostFillMaxVms} VMs" : filled is null ? "ran out of hosts" : $"{filled.ActiveHostCount} hosts{(ReferenceEquals(incumbent, filled) ? ", used as the start" : ", worse than the warm start")}"));
 
-        if (counting is not null && incumbent is not null)
+        if (counting is not null && incumbent is not null && options.Runs(SolverPhases.ConsistentSearch))
         {
             var before = incumbent;
             var share = (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
@@ -97,9 +104,9 @@ public static class CpSatPlacementSolver
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
             // The host count meets the volume bound: nothing is left to prove.
             if (incumbent.ActiveHostCount <= hostBound)
-                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes, stayPut);
+                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes, stayPut, total, options);
         }
-        if (Booleans(p) <= FullModelMaxBooleans)
+        if (Booleans(p) <= FullModelMaxBooleans && options.Runs(SolverPhases.WholeModel))
         {
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
             if (incumbent is not null) model.Hint(incumbent);
@@ -117,16 +124,17 @@ public static class CpSatPlacementSolver
                 fromSolver = true;
                 if (incumbent is null || Objective.Units(p, found) <= Objective.Units(p, incumbent)) incumbent = found;
                 if (outcome.Status == CpSolverStatus.Optimal)
-                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut);
+                    return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
             }
             notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", clock.Spent, outcome.Status));
         }
-        else
+        else if (options.Runs(SolverPhases.WholeModel))
         {
             notes.Add($"{Booleans(p)} placement Booleans are too many for one model; large-neighbourhood search from the warm start");
         }
 
-        if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans)
+        if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans
+            && options.Runs(SolverPhases.BinCountDescent))
         {
             // The objective counts identical hosts: CP-SAT is asked for ever fewer hosts instead of minimising
             // energy. A first short descent settles the easy cases (often proving the count optimal); large-
@@ -141,6 +149,7 @@ public static class CpSatPlacementSolver
                 var left = options.TimeLimitSeconds - clock.Spent;
                 if (phase == DescentPhase.Search)
                 {
+                    if (!options.Runs(SolverPhases.NeighbourhoodSearch)) continue;
                     var before = incumbent.ActiveHostCount;
                     incumbent = search.Improve(incumbent, left * PreDescentSearchShare, (better, _) => report(better), (long)bound);
                     clock.Charge(search.Spent);
@@ -157,24 +166,28 @@ public static class CpSatPlacementSolver
                 notes.Add(descent.Note);
             }
             var counted = Objective.Units(p, incumbent) <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
-            return Result(p, incumbent, counted, bound, clock, notes, stayPut);
+            return Result(p, incumbent, counted, bound, clock, notes, stayPut, total, options);
         }
         if (incumbent is null)
             throw new InfeasiblePlacementException(
                 [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit"]);
 
-        var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
-        var improved = lns.Improve(incumbent, options.TimeLimitSeconds - clock.Spent, (_, units) =>
-            progress?.Report(new SolverProgress(clock.WallSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
-        clock.Charge(lns.Spent);
-        notes.Add(lns.Summary);
-        fromSolver |= lns.Improvements > 0;
+        var improved = incumbent;
+        if (options.Runs(SolverPhases.NeighbourhoodSearch))
+        {
+            var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
+            improved = lns.Improve(incumbent, options.TimeLimitSeconds - clock.Spent, (_, units) =>
+                progress?.Report(new SolverProgress(clock.WallSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
+            clock.Charge(lns.Spent);
+            notes.Add(lns.Summary);
+            fromSolver |= lns.Improvements > 0;
+        }
 
         var units = Objective.Units(p, improved);
         var status = units <= bound ? SolveStatus.Optimal : fromSolver ? SolveStatus.Feasible : SolveStatus.HeuristicFallback;
         if (status == SolveStatus.HeuristicFallback)
             notes.Add("CP-SAT found nothing better than the first-fit-decreasing warm start in the time limit; the plan is that heuristic's placement");
-        return Result(p, improved, status, bound, clock, notes, stayPut);
+        return Result(p, improved, status, bound, clock, notes, stayPut, total, options);
     }
 
     /// <summary>Sets of VMs that fill a host exactly (identical hosts only), found within a share of the limit.</summary>
@@ -221,14 +234,24 @@ public static class CpSatPlacementSolver
         return best;
     }
 
+    /// <param name="total">The whole time limit: what the phases before left of it goes to <see cref="Homecoming"/>.</param>
     private static SolveResult Result(PlacementProblem p, Placement placement, SolveStatus status, double boundUnits,
-        WorkClock clock, ImmutableArray<string>.Builder notes, IReadOnlySet<int>? stayPut = null)
+        WorkClock clock, ImmutableArray<string>.Builder notes, IReadOnlySet<int> stayPut, double total, SolverOptions options)
     {
-        // Identical hosts swap whole loads so that more VMs stay where they run: same energy, fewer moves.
+        // Loads go to the identical hosts that run most of their VMs today, and VMs trade places to come home:
+        // the objective never rises, moves fall.
         var before = Energy.Migrations(p, placement);
-        placement = HostRelabel.Apply(p, placement, stayPut ?? new HashSet<int>());
-        if (Energy.Migrations(p, placement) < before)
-            notes.Add($"identical hosts swapped loads: {before - Energy.Migrations(p, placement)} fewer moves at the same energy");
+        var budget = Math.Max(0, total - clock.Spent);
+        Homecoming? home = null;
+        if (options.Runs(SolverPhases.Homecoming))
+            placement = Homecoming.Apply(p, placement, stayPut, options.Seed, (long)(budget / Homecoming.SecondsPerRowOperation), clock.StopAfter(budget), out home);
+        if (home is not null)
+        {
+            clock.Charge(home.Work * Homecoming.SecondsPerRowOperation);
+            notes.Add(string.Format(CultureInfo.InvariantCulture,
+                "homecoming: {0} load(s) given the identical host that runs most of their VMs today, {1} VM(s) traded back to their host; {2} -> {3} moves",
+                home.LoadsReassigned, home.VmsBroughtHome, before, Energy.Migrations(p, placement)));
+        }
         var units = Objective.Units(p, placement);
         return new SolveResult(placement, status, units / Objective.UnitsPerWh,
             Math.Min(boundUnits, units) / Objective.UnitsPerWh, clock.WallSeconds, notes.ToImmutable()) { CountedSeconds = clock.Charged };

@@ -8,6 +8,11 @@ namespace Consolidator.Solving;
 /// <param name="Deterministic">Bound every search by counted work and never read the wall clock.</param>
 public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, int Workers = 0, bool Deterministic = false)
 {
+    /// <summary>The phases that may run (all, unless an ablation switches one off).</summary>
+    public SolverPhases Phases { get; init; } = SolverPhases.All;
+
+    public bool Runs(SolverPhases phase) => (Phases & phase) == phase;
+
     public int EffectiveWorkers => Deterministic ? 1 : Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount);
 
     public void Validate()

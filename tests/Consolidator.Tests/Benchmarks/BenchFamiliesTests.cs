@@ -131,6 +131,36 @@ public sealed class BenchFamiliesTests
             BenchFamilies.Standard(new BenchSettings { Families = ["vector-packing", "planted"] }, DatasetImporters.All).Select(f => f.Name));
     }
 
+    [Fact]
+    public void The_ablation_runs_only_when_named_and_switches_off_one_applicable_phase_per_row()
+    {
+        Assert.DoesNotContain("ablation", BenchFamilies.Standard(new BenchSettings(), DatasetImporters.All).Select(f => f.Name));
+        var cases = new AblationFamily(new BenchSettings(), DatasetImporters.All).Cases().Cases;
+
+        // Fleets: every phase, then one row per phase that applies where moves cost something.
+        Assert.Equal(["vms=1000", "vms=1000 -host-fill", "vms=1000 -whole-model", "vms=1000 -neighbourhood-search",
+                      "vms=1000 -keep-in-place-starts", "vms=1000 -homecoming"],
+            cases.Where(c => c.Group == "vms=1000").Select(c => c.Instance));
+        // Planted instances count hosts: the host-counting phases, not the keep-in-place ones.
+        Assert.Equal(["K=20", "K=20 -exact-fill", "K=20 -host-fill", "K=20 -whole-model", "K=20 -consistent-search",
+                      "K=20 -bin-count-descent", "K=20 -neighbourhood-search"],
+            cases.Where(c => c.Group == "K=20").Select(c => c.Instance));
+        Assert.Equal([10.0, 60.0], cases.Where(c => c.Group is "K=20" or "K=200").Select(c => c.SolverSeconds).Distinct());
+    }
+
+    [Fact]
+    public void An_ablation_row_names_its_instance_and_plans_without_the_phase()
+    {
+        var settings = new BenchSettings { GeneratedVms = [12], PlantedHosts = [], TimeLimitSeconds = 1, Deterministic = true };
+        var c = new AblationFamily(settings, DatasetImporters.All).Cases().Cases.Single(c => c.Instance == "vms=12 -homecoming");
+
+        var row = c.Run();
+
+        Assert.Equal(("ablation", "vms=12 -homecoming", "vms=12"), (row.Family, row.Instance, row.Group));
+        Assert.DoesNotContain(row.SolverNotes!.Value, n => n.StartsWith("homecoming", StringComparison.Ordinal));
+        Assert.True(row.EnergyVsLowerBound >= 1.0);
+    }
+
     private static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Consolidator.Datasets;
+using Consolidator.Generation;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Traces;
+
+namespace Consolidator.Benchmarks;
+
+/// <summary>What each solver phase earns on realistic data (issue 17.3): every instance planned with all phases
+/// (the row named after the instance), then once with each phase that applies to it switched off (the row
+/// "instance -phase"), at the same limit. Instances: generated fleets (moves cost something, hosts differ), the
+/// shared Bitbrains and PlanetLab traces, and planted instances written with decimals (the objective counts
+/// hosts). A phase that does not apply to an instance (the host-counting phases on fleets, the keep-in-place
+/// phases where no VM runs yet) gets no row: it would repeat the first. Runs only when named
+/// (<c>bench --family ablation</c>).</summary>
+public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatasetImporter> importers) : IBenchFamily
+{
+    public const string FamilyName = "ablation";
+    public static readonly ImmutableArray<int> QuickVms = [1000], FullVms = [1000, 5000];
+    public static readonly ImmutableArray<int> QuickHosts = [20, 200], FullHosts = [20, 200, 2000];
+
+    /// <summary>The shared datasets of the quick set (the full set takes every one the importers read).</summary>
+    public static readonly ImmutableArray<string> QuickShared = ["bitbrains-rnd"];
+
+    /// <summary>Phases that apply where moves cost something: a fleet whose VMs run somewhere today.</summary>
+    public static readonly ImmutableArray<SolverPhases> FleetPhases =
+        [SolverPhases.HostFill, SolverPhases.WholeModel, SolverPhases.NeighbourhoodSearch, SolverPhases.KeepInPlaceStarts, SolverPhases.Homecoming];
+
+    /// <summary>Phases that apply where the objective counts identical hosts (no VM placed yet).</summary>
+    public static readonly ImmutableArray<SolverPhases> CountingPhases =
+        [SolverPhases.ExactFill, SolverPhases.HostFill, SolverPhases.WholeModel, SolverPhases.ConsistentSearch, SolverPhases.BinCountDescent, SolverPhases.NeighbourhoodSearch];
+
+    public string Name => FamilyName;
+
+    public BenchCases Cases()
+    {
+        var cases = ImmutableArray.CreateBuilder<BenchCase>();
+        var fleetLimit = settings.Limit(10, 60);
+        foreach (var n in !settings.GeneratedVms.IsEmpty ? settings.GeneratedVms : settings.Full ? FullVms : QuickVms)
+        {
+            var name = "vms=" + n.ToString(CultureInfo.InvariantCulture);
+            Add(cases, name, $"generated data centre, {n} VMs, seed {GeneratedFamily.GeneratorSeed}", fleetLimit, FleetPhases,
+                () => new PlanInstance(DatasetGenerator.Generate(new GeneratorOptions(GeneratedFamily.GeneratorSeed, n)), WindowScheme.Hourly(),
+                    BenchDefaults.Percentile, settings.Request(new PlacementOptions(), fleetLimit)));
+        }
+        var (sources, skipped) = SharedDatasetsFamily.Sources(settings, importers);
+        foreach (var source in sources.Where(s => settings.Full || QuickShared.Contains(s.Name)))
+            Add(cases, source.Name, source.Description, fleetLimit, FleetPhases,
+                () => new PlanInstance(source.Read(), WindowScheme.Hourly(), BenchDefaults.Percentile, settings.Request(new PlacementOptions(), fleetLimit)));
+        foreach (var k in !settings.PlantedHosts.IsEmpty ? settings.PlantedHosts : settings.Full ? FullHosts : QuickHosts)
+        {
+            var limit = new PlantedFamily(settings).TimeLimit(k);
+            var name = "K=" + k.ToString(CultureInfo.InvariantCulture);
+            Add(cases, name, $"planted instance written with decimals, optimum {k} hosts, ~{7 * k} VMs", limit, CountingPhases, () =>
+            {
+                var planted = PlantedInstance.Generate(k, settings.Seed, decimals: true);
+                var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0, CpuAllocationRatio: 0, RamAllocationRatio: 0), limit);
+                return new PlanInstance(planted.Dataset, WindowScheme.Hourly(), 100, request) { Optimum = planted.OptimalHosts };
+            });
+        }
+        return new BenchCases(cases.ToImmutable(), skipped);
+    }
+
+    /// <summary>The row name of an instance with one phase switched off: "vms=1000 -homecoming".</summary>
+    public static string Without(string instance, SolverPhases phase) => $"{instance} -{SolverPhaseNames.Of(phase)}";
+
+    private void Add(ImmutableArray<BenchCase>.Builder cases, string instance, string description, double limit,
+        ImmutableArray<SolverPhases> phases, Func<PlanInstance> setup)
+    {
+        cases.Add(new BenchCase(Name, instance, instance, description + ", every phase", limit, () => PlanBench.Run(Name, instance, instance, setup())));
+        foreach (var phase in phases)
+        {
+            var name = Without(instance, phase);
+            cases.Add(new BenchCase(Name, name, instance, $"{description}, without {SolverPhaseNames.Of(phase)}", limit, () =>
+            {
+                var s = setup();
+                var off = s with { Request = s.Request with { Solver = s.Request.Solver with { Phases = SolverPhases.All & ~phase } } };
+                return PlanBench.Run(Name, name, instance, off);
+            }));
+        }
+    }
+}
