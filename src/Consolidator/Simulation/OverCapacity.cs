@@ -11,13 +11,14 @@ namespace Consolidator.Simulation;
 public static class OverCapacity
 {
     /// <summary>Host-hours over capacity and how many hosts were ever over.</summary>
-    public static (double HostHours, int Hosts) Measure(PlacementProblem p, Placement placement, ImmutableArray<VmSeries> usage)
+    public static (double HostHours, int Hosts) Measure(PlacementProblem p, Placement placement, ImmutableArray<VmSeries> usage, CancellationToken cancel = default)
     {
         if (usage.IsDefaultOrEmpty) return (0, 0);
         double hours = 0;
         var hosts = 0;
         foreach (var (h, vms) in Energy.VmsByHost(p, placement))
         {
+            cancel.ThrowIfCancellationRequested();
             var seconds = SecondsOver(p.Hosts[h].CpuCores, p.Hosts[h].MemoryMib, vms.Select(v => usage[v]).ToList());
             hours += seconds / 3600;
             if (seconds > 0) hosts++;

@@ -83,12 +83,13 @@ internal sealed partial class Replay
         _results = new VmMigrationResult?[n];
     }
 
-    public ReplayOutcome Run()
+    public ReplayOutcome Run(CancellationToken cancel = default)
     {
         var stages = ImmutableArray.CreateBuilder<StageResult>();
         var next = 0;
         foreach (var stage in _plan.Stages)
         {
+            cancel.ThrowIfCancellationRequested();
             var stageStart = _now;
             var placements = StartPlacements(stage);
             var first = next;
@@ -101,6 +102,7 @@ internal sealed partial class Replay
             for (var i = first; i < next; i++) TryStart(i);
             while (_events.TryDequeue(out var e, out var at))
             {
+                cancel.ThrowIfCancellationRequested();
                 // Events of migrations that ended or were rescheduled are dropped without moving the clock.
                 var live = at.Kind == FailureEvent ? _results[e.Migration] is null : e.Version == _version[e.Migration];
                 if (!live) continue;

@@ -28,6 +28,19 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_cancelled_replay_stops_with_an_exception_and_returns_nothing()
+    {
+        // The planner stops a replay at the command's time limit this way and leaves it out of the plan.
+        var p = Problem([(64, 65536, 10), (64, 65536, 10)], [(2, 4096, 0)]);
+        var plan = Plan([new Migration(0, 0, 1, MigrationKind.Move)]);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Simulator.Run(p, Target(p, plan), plan, [], PostCopyOnly, stop.Token));
+        Assert.Single(Simulator.Run(p, Target(p, plan), plan, [], PostCopyOnly, CancellationToken.None).Migrations);
+    }
+
+    [Fact]
     public void A_migration_runs_at_the_slower_of_its_two_nics()
     {
         var p = Problem([(64, 65536, 10), (64, 65536, 1)], [(2, 4096, 0)]);
