@@ -31,7 +31,7 @@ public static class AllocationScript
         var inv = CultureInfo.InvariantCulture;
         s.Append($$"""
             #!/usr/bin/env bash
-            # Host-level CPU allocation of {{planName}} for libvirt (virsh): {{rows.Count}} cap(s) over {{windows.Count}} window(s) ({{windows.Name}}, UTC).
+            # Host-level CPU allocation of {{ShellScript.Comment(planName)}} for libvirt (virsh): {{rows.Count}} cap(s) over {{windows.Count}} window(s) ({{windows.Name}}, UTC).
             # Written by `consolidator export --to libvirt-allocation`. DRY RUN by default: it prints every command and
             # runs none. Review it, then run it with APPLY=1. `bash schedule.sh` applies the window the current UTC time
             # falls in; `bash schedule.sh N` applies window N. Run it at each window start, e.g. from cron.

@@ -123,6 +123,27 @@ public class HostileIdTests
     }
 
     [Fact]
+    public void The_allocation_schedule_of_a_plan_in_a_hostile_folder_runs_nothing_in_its_dry_run()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var plan = WritePlan(tmp, []);
+        File.WriteAllText(plan, """{ "schema": "consolidator.plan/1", "options": { "windows": "day-night" }, "stages": [] }""");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(plan)!, "allocation.csv"),
+            "host,vm,window,cap_cores,shares,qos\nh1,web-1,day,3.500,14336,interactive\nh1,web-1,night,1.000,4096,interactive\n");
+        var script = tmp.File("schedule.sh");
+        var export = CliRunner.Run("export", plan, "--to", "libvirt-allocation", "--out", script);
+        Assert.True(export.ExitCode == 0, export.Err);
+
+        var run = RunScript(tmp, script, apply: false);
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Empty(run.Calls);
+        Assert.Empty(Pwned(tmp));
+        Assert.Contains("# Host-level CPU allocation of plan\\n$(touch pwned-dir)\\n`touch pwned-dir2` #/plan.json for", File.ReadAllText(script));
+    }
+
+    [Fact]
     public void With_apply_virsh_gets_each_id_as_one_argument()
     {
         if (!File.Exists("/bin/bash")) return;
