@@ -64,7 +64,7 @@ internal static class PlanCommand
             deadline.Mark("profiles");
             progress.Say("solving placement with CP-SAT");
             var drawPlots = !r.GetValue(noPlots);
-            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(OutputSeconds(data.Vms.Length, drawPlots)));
+            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots)));
             progress.Done();
 
             List<OutputFile> files =
@@ -79,7 +79,7 @@ internal static class PlanCommand
                 files.Add(OutputFile.Text("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
-            var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, true)) ? PlanPlots.All(plan, data) : [];
+            var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, profiles.Windows.Count, true)) ? PlanPlots.All(plan, data) : [];
             var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
                 request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
             files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures, footer))));
@@ -106,6 +106,9 @@ internal static class PlanCommand
 
     /// <summary>Wall-clock seconds the output is expected to take (plan, report, and the plots when drawn), with
     /// room for a busy machine. Measured with `plan` on `generate --vms 30000` (2 cores shared with other jobs,
-    /// load average 9 to 21): 3.0 to 6.3 s without the plots, 6.2 s with them.</summary>
-    private static double OutputSeconds(int vms, bool plots) => 0.5 + vms * (plots ? 3e-4 : 2e-4);
+    /// load average 9 to 21): 3.0 to 6.3 s without the plots, 6.2 s with them. allocation.csv adds a row per VM
+    /// and window (1.44 million at 30,000 VMs and 48 windows, 90 MB): 1.2 s for 240,000 rows at load 22
+    /// (`generate --vms 5000`), about 40 s for 1.44 million at load 17 (not yet explained: not linear in the
+    /// rows); 1e-5 s a row sits between the two.</summary>
+    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 3e-4 : 2e-4) + (double)vms * windows * 1e-5;
 }
