@@ -39,7 +39,9 @@ public static class EvaluationPlots
         limit.LegendText = "0.5 %";
         slatah.Title("SLATAH per fold (share of active host-time over capacity)");
         slatah.YLabel("SLATAH (%)");
-        slatah.ShowLegend(Alignment.UpperRight);
+        // Outside the data, right of each panel: inside, a month of folds leaves no corner free.
+        slatah.ShowLegend(Edge.Right);
+        energy.ShowLegend(Edge.Right);
         energy.Title("Energy per fold (hosts and migrations)");
         energy.YLabel("kWh/day");
         energy.XLabel("fold (test day)");

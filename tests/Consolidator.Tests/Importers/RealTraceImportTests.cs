@@ -8,18 +8,20 @@ namespace Consolidator.Tests.Importers;
 /// <summary>The importers on the published folders in ../shared/datasets, when this machine has them.</summary>
 public class RealTraceImportTests(ITestOutputHelper output)
 {
-    private string? Folder(params string[] parts)
+    /// <summary>The folder, or the test is reported skipped with the reason (not passed for nothing).</summary>
+    private string Folder(params string[] parts)
     {
         var path = RepoPaths.Shared is { } shared ? Path.Combine([shared, "datasets", .. parts]) : null;
-        if (path is not null && Directory.Exists(path)) return path;
-        output.WriteLine($"skipped: {Path.Combine(parts)} is not under ../shared/datasets on this machine");
-        return null;
+        var missing = path is not null && Directory.Exists(path) ? null : $"{Path.Combine(parts)} is not under ../shared/datasets on this machine";
+        if (missing is not null) output.WriteLine($"skipped: {missing}");
+        Skip.If(missing is not null, missing);
+        return path!;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Bitbrains_rnd_july_first_48_hours()
     {
-        if (Folder("bitbrains-rnd", "2013-7") is not { } folder) return;
+        var folder = Folder("bitbrains-rnd", "2013-7");
         using var dir = new TempDirectory();
 
         var report = BitbrainsImporter.Import([folder], dir.Path, new ImportOptions());
@@ -41,10 +43,10 @@ public class RealTraceImportTests(ITestOutputHelper output)
         Assert.All(data.Vms, v => Assert.NotNull(v.CurrentHost));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Bitbrains_rnd_whole_july_from_gzip()
     {
-        if (Folder("bitbrains-rnd-month", "2013-7") is not { } folder) return;
+        var folder = Folder("bitbrains-rnd-month", "2013-7");
         using var dir = new TempDirectory();
 
         var report = BitbrainsImporter.Import([folder], dir.Path, new ImportOptions());
@@ -60,10 +62,10 @@ public class RealTraceImportTests(ITestOutputHelper output)
         Assert.Contains(data.Usage, s => s.UnixSeconds[^1] - s.UnixSeconds[0] > 29 * 86400L);
     }
 
-    [Fact]
+    [SkippableFact]
     public void PlanetLab_two_consecutive_days_match_778_vms_by_file_name()
     {
-        if (Folder("planetlab", "20110411") is not { } d1 || Folder("planetlab", "20110412") is not { } d2) return;
+        string d1 = Folder("planetlab", "20110411"), d2 = Folder("planetlab", "20110412");
         using var dir = new TempDirectory();
 
         var report = PlanetLabImporter.Import([d1, d2], dir.Path, new ImportOptions());
