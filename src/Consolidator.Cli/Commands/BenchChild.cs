@@ -10,8 +10,11 @@ namespace Consolidator.Cli.Commands;
 internal static class BenchChild
 {
     /// <summary>How long past its solver limit a case may take (generation, profiling, staging, validation)
-    /// before it is stopped: three times the limit plus two minutes.</summary>
-    public static TimeSpan Patience(BenchCase c) => TimeSpan.FromSeconds(3 * c.SolverSeconds + 120);
+    /// before it is stopped: three times the limit plus two minutes; ten times and ten minutes in the
+    /// deterministic mode, whose limit is counted work and whose wall clock grows with the machine's load (a 60 s
+    /// planted case took over 300 s at load 20).</summary>
+    public static TimeSpan Patience(BenchCase c, bool deterministic) =>
+        TimeSpan.FromSeconds(deterministic ? 10 * c.SolverSeconds + 600 : 3 * c.SolverSeconds + 120);
 
     /// <param name="progress">Gets each line the child writes on stderr as it comes (its progress).</param>
     public static BenchRow Run(BenchCase c, BenchSettings settings, Action<string>? progress = null)
@@ -30,11 +33,11 @@ internal static class BenchChild
         if (child is null) return c.Failed($"could not start {program}");
         var output = child.StandardOutput.ReadToEndAsync();
         var errors = ForwardErrors(child, progress);
-        if (!child.WaitForExit(Patience(c)))
+        if (!child.WaitForExit(Patience(c, settings.Deterministic)))
         {
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
-            return c.Failed(string.Format(CultureInfo.InvariantCulture, "no result within {0:0} s; the child process was stopped", Patience(c).TotalSeconds));
+            return c.Failed(string.Format(CultureInfo.InvariantCulture, "no result within {0:0} s; the child process was stopped", Patience(c, settings.Deterministic).TotalSeconds));
         }
         child.WaitForExit();
         var line = output.Result.Split('\n').LastOrDefault(l => l.StartsWith('{'));

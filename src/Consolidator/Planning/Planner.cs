@@ -42,7 +42,7 @@ public static class Planner
         var baselines = Baselines.Of(problem);
         deadline.Mark("baselines");
         var budget = new TimeBudget(problem, request, deadline);
-        var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes);
+        var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes, stop: budget.WarmStartStop());
         var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
         var first = budget.Solver(notes);
         // With a migration budget the free solve gets a share of the time; the pinned re-solves the rest.
@@ -197,20 +197,27 @@ public static class Planner
         WarmStart(p, phases, FirstFit.Pack(p, Sizing.Temporal, Fit.First, stayPut), FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stayPut), null, stayPut);
 
     /// <param name="notes">Receives one line that compares the candidates, when given.</param>
+    /// <param name="stop">True once the warm starts have had their share of a wall-clock limit: the candidates not yet
+    /// built are left out and the rest do not come home (none of this is cut short in the deterministic mode).</param>
     private static Placement? WarmStart(PlacementProblem p, SolverPhases phases, Placement? firstFit, Placement? bestFit,
-        ImmutableArray<string>.Builder? notes, IReadOnlySet<int>? stayPut = null)
+        ImmutableArray<string>.Builder? notes, IReadOnlySet<int>? stayPut = null, Func<bool>? stop = null)
     {
+        stop ??= () => false;
         var candidates = new List<Placement?> { firstFit, bestFit };
         // Keeping VMs in place only pays when moves cost something.
         var keep = (phases & SolverPhases.KeepInPlaceStarts) != 0;
         if (keep && p.Options.MigrationWeightWhPerGiB > 0 && firstFit is not null)
-            candidates.AddRange(KeepInPlace.Candidates(p, firstFit.ActiveHostCount, stayPut));
+        {
+            // Each candidate is a first fit of the whole fleet: asked for one at a time while the share lasts.
+            using var more = KeepInPlace.Candidates(p, firstFit.ActiveHostCount, stayPut).GetEnumerator();
+            while (!stop() && more.MoveNext()) candidates.Add(more.Current);
+        }
         if (keep && p.AllPlaced && PlanValidator.CheckPlacement(p, p.CurrentPlacement()).Count == 0)
             candidates.Add(p.CurrentPlacement());
         // Each with its VMs brought home first (a bounded share of work): the same energy with more VMs where they run.
         var feasible = candidates.OfType<Placement>()
-            .Select(c => (phases & SolverPhases.Homecoming) == 0 ? c
-                : Homecoming.Apply(p, c, stayPut ?? new HashSet<int>(), 1, WarmStartHomecomingWork, () => false, out _)).ToList();
+            .Select(c => (phases & SolverPhases.Homecoming) == 0 || stop() ? c
+                : Homecoming.Apply(p, c, stayPut ?? new HashSet<int>(), 1, WarmStartHomecomingWork, stop, out _)).ToList();
         notes?.Add("warm starts (hosts, moves, energy plus migration cost): " + string.Join("; ", feasible.Select(c => string.Format(
             CultureInfo.InvariantCulture, "{0}, {1}, {2:0.0} kWh/day", c.ActiveHostCount, Energy.Migrations(p, c), Objective.Wh(p, c) / 1000))));
         return feasible.MinBy(c => Objective.Wh(p, c));

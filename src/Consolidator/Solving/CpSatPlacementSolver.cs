@@ -13,6 +13,14 @@ public static class CpSatPlacementSolver
     /// <summary>Above this many x[v,h] Booleans the whole model is not built; LNS starts from the warm start.</summary>
     public const long FullModelMaxBooleans = 400_000;
 
+    /// <summary>Above this many x[v,h] Booleans the whole model is not built even when the others above allow it. The
+    /// ablation (bench --family ablation --deterministic, 2026-12-05) found it earned nothing on realistic data: on
+    /// generate --vms 1000 (250,000 Booleans, 10 s) it took 1.25 GiB and two thirds of the limit, proved nothing, and
+    /// left the neighbourhood search too little (44 hosts, energy 1.062 x its bound, against 42 and 1.038 without it);
+    /// on Bitbrains (15,000) and planted K = 20 (8,500) it changed nothing. Small models keep it: it proves their
+    /// optimum or bound, and the published vector packing instances of up to 200 items stay under this.</summary>
+    public const long WholeModelMaxBooleans = 50_000;
+
     /// <summary>Share of the time limit the host-by-host fill may take, and its cap per host.</summary>
     public const double HostFillShare = 0.25, MaxSecondsPerHostFill = 0.5;
 
@@ -106,7 +114,7 @@ public static class CpSatPlacementSolver
             if (incumbent.ActiveHostCount <= hostBound)
                 return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes, stayPut, total, options);
         }
-        if (Booleans(p) <= FullModelMaxBooleans && options.Runs(SolverPhases.WholeModel))
+        if (Booleans(p) <= WholeModelMaxBooleans && options.Runs(SolverPhases.WholeModel))
         {
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);
             if (incumbent is not null) model.Hint(incumbent);
@@ -130,7 +138,7 @@ public static class CpSatPlacementSolver
         }
         else if (options.Runs(SolverPhases.WholeModel))
         {
-            notes.Add($"{Booleans(p)} placement Booleans are too many for one model; large-neighbourhood search from the warm start");
+            notes.Add($"{Booleans(p)} placement Booleans are too many for one model (at most {WholeModelMaxBooleans}); large-neighbourhood search from the warm start");
         }
 
         if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans
