@@ -17,7 +17,7 @@ public static class ExportPlanReader
         var schema = plan.Member(root, "schema");
         if (plan.String(schema, "schema") != PlanJsonWriter.Schema)
             throw plan.Error(schema, "schema", $"not a plan this version reads; expected \"{PlanJsonWriter.Schema}\"");
-        var (methods, downtimeLimitMs) = simulationUtf8 is null ? ([], null) : ReadSimulation(simulationUtf8, simulationPath ?? "simulation.json");
+        var (methods, _) = simulationUtf8 is null ? ([], null) : ReadSimulation(simulationUtf8, simulationPath ?? "simulation.json");
 
         var stages = plan.Array(plan.Member(root, "stages"), "stages").Items.Select((node, i) =>
         {
@@ -34,29 +34,23 @@ public static class ExportPlanReader
                 if ((from is null) != (kind == "place"))
                     throw plan.Error(fromNode, "from_host", kind == "place" ? "a \"place\" starts a VM that runs nowhere: from_host must be null" : "a live migration needs a from_host");
                 var vm = plan.Id(plan.Member(m, "vm_id"), "vm_id");
-                var (method, timeout) = methods.GetValueOrDefault((number, vm), ("precopy", null));
-                return new ExportMigration(vm, from, plan.Host(plan.Member(m, "to_host"), "to_host"), kind, method,
-                    methods.ContainsKey((number, vm)) ? downtimeLimitMs : null, timeout);
+                var (method, timeout, limit) = methods.GetValueOrDefault((number, vm), ("precopy", null, null));
+                return new ExportMigration(vm, from, plan.Host(plan.Member(m, "to_host"), "to_host"), kind, method, limit, timeout);
             }).ToImmutableArray();
             return new ExportStage(number, moves);
         }).ToImmutableArray();
         return new ExportPlan(stages);
     }
 
-    /// <summary>What the replay assumed, per migration (method, libvirt timeout) and for all of them (QEMU's
-    /// downtime-limit); a simulation.json without the optional fields gives nulls.</summary>
-    private static (Dictionary<(int Stage, string Vm), (string Method, double? TimeoutSeconds)>, double? DowntimeLimitMs) ReadSimulation(byte[] utf8, string path)
+    /// <summary>What the replay assumed, per migration (method, libvirt timeout, QEMU's downtime-limit, which
+    /// falls back to the options' one); a simulation.json without the optional fields gives nulls.</summary>
+    private static (Dictionary<(int Stage, string Vm), (string Method, double? TimeoutSeconds, double? DowntimeLimitMs)>, double? DowntimeLimitMs) ReadSimulation(byte[] utf8, string path)
     {
         var doc = new Doc(utf8, path, ExportTarget.OpenStack);
         var root = doc.Object(LocatedJson.Parse(utf8, path), "simulation");
         double? downtimeLimitMs = null;
-        if (doc.Optional(root, "options") is { } optionsNode && doc.Optional(doc.Object(optionsNode, "options"), "qemu_downtime_limit_ms") is { } limitNode)
-        {
-            var limit = doc.Number(limitNode, "qemu_downtime_limit_ms");
-            if (!(limit >= 1 && limit <= 2_000_000)) throw doc.Error(limitNode, "qemu_downtime_limit_ms", "must be between 1 and 2000000 ms");
-            downtimeLimitMs = limit;
-        }
-        var migrations = new Dictionary<(int, string), (string, double?)>();
+        if (doc.Optional(root, "options") is { } optionsNode) downtimeLimitMs = LimitMs(doc, doc.Object(optionsNode, "options"));
+        var migrations = new Dictionary<(int, string), (string, double?, double?)>();
         foreach (var item in doc.Array(doc.Member(root, "migrations"), "migrations").Items)
         {
             var m = doc.Object(item, "migrations");
@@ -73,9 +67,18 @@ public static class ExportPlanReader
                 if (!(t > 0 && t <= 31_536_000)) throw doc.Error(timeoutNode, "timeout_s", "must be a number of seconds above 0 and at most a year");
                 timeout = t;
             }
-            migrations[(stage, doc.Id(doc.Member(m, "vm_id"), "vm_id"))] = (method, timeout);
+            migrations[(stage, doc.Id(doc.Member(m, "vm_id"), "vm_id"))] = (method, timeout, LimitMs(doc, m) ?? downtimeLimitMs);
         }
         return (migrations, downtimeLimitMs);
+    }
+
+    /// <summary>An optional qemu_downtime_limit_ms of an object (the options', or a migration's own).</summary>
+    private static double? LimitMs(Doc doc, LocatedJson.Object o)
+    {
+        if (doc.Optional(o, "qemu_downtime_limit_ms") is not { } node || doc.IsNull(node)) return null;
+        var limit = doc.Number(node, "qemu_downtime_limit_ms");
+        if (!(limit >= 1 && limit <= 2_000_000)) throw doc.Error(node, "qemu_downtime_limit_ms", "must be between 1 and 2000000 ms");
+        return limit;
     }
 
     /// <summary>The window scheme a plan was made with (options.windows), for the host-level schedule.</summary>

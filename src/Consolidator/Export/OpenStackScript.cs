@@ -31,9 +31,9 @@ internal static class OpenStackScript
 
 
             """.Replace("\r\n", "\n"));
-        // Nova sets QEMU's downtime-limit from nova.conf, not per migration: say what the replay assumed.
-        if (plan.Stages.SelectMany(x => x.Migrations).Select(m => m.DowntimeLimitMs).FirstOrDefault(d => d is not null) is { } limit)
-            s.Append(FormattableString.Invariant($"# The replay assumed QEMU's downtime-limit {Math.Max(1, Math.Round(limit)):0} ms: nova.conf [libvirt] live_migration_downtime = {Math.Max(1, Math.Round(limit)):0}\n\n"));
+        // Nova sets QEMU's downtime-limit from nova.conf, not per migration: say the smallest the replay assumed.
+        if (plan.Stages.SelectMany(x => x.Migrations).Select(m => m.DowntimeLimitMs).Where(d => d is not null).Min() is { } limit)
+            s.Append(FormattableString.Invariant($"# The replay assumed QEMU's downtime-limit {Math.Max(1, Math.Round(limit)):0} ms (the smallest of its migrations): nova.conf [libvirt] live_migration_downtime = {Math.Max(1, Math.Round(limit)):0}\n\n"));
         foreach (var stage in plan.Stages)
         {
             StageHeader(s, stage);

@@ -151,6 +151,7 @@ public static class SimulationJsonWriter
             Number(json, "power_model_energy_j", m.PowerModelJoules);
             Number(json, "compression_cpu_s", m.CompressionCpuSeconds);
             NumberOrNull(json, "timeout_s", m.TimeoutSeconds);
+            NumberOrNull(json, "qemu_downtime_limit_ms", m.QemuDowntimeLimitSeconds * 1000);
             if (m.Note is { } note) json.WriteString("note", note); else json.WriteNull("note");
             json.WriteEndObject();
         }

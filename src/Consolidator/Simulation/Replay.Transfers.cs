@@ -218,7 +218,8 @@ internal sealed partial class Replay
             MigrationEnergy.PowerModelJoules(_p.Hosts[m.From], _p.Hosts[m.To], _p.Vms[m.Vm].Vcpus, seconds),
             _o.Compress.CpuSeconds(process.MovedMib),
             process.TimeoutSeconds,
-            process.QemuDowntimeSeconds);
+            process.QemuDowntimeSeconds,
+            process.QemuDowntimeLimitSeconds);
     }
 
     private StageResult StageSummary(int number, double start, int first, int next, int placements)

@@ -43,9 +43,10 @@ public enum SloDowntime
 /// and Gopalan (VEE 2009): adaptive pre-paging brings faults to within 21 % of the working set.</param>
 /// <param name="Slo">Which pause the downtime SLO judges.</param>
 /// <param name="QemuDowntimeLimitSeconds">QEMU's downtime-limit (migrate-set-parameters, or virsh
-/// migrate-setmaxdowntime). Null: the SLO minus the fixed resume time, which is what an operator sets so that
-/// the VM's whole pause (QEMU's final copy, then the activation QEMU's limit does not cover) meets the SLO;
-/// the export writes the same value.</param>
+/// migrate-setmaxdowntime). Null: per migration, the SLO minus the fixed resume time and minus the time its link
+/// needs for the socket queue the stop finds full, which is what an operator sets so that the VM's whole pause
+/// (the queue, QEMU's final copy, then the activation, neither of which QEMU's limit covers) meets the SLO; the
+/// export writes the same value per migration (simulation.json migrations[].qemu_downtime_limit_ms).</param>
 /// <param name="SyncSecondsPerDirtyGib">A sync's cost per GiB of pages it finds dirty (0 under KVM; under TCG,
 /// QEMU 7.2 resets the TLB dirty state page by page).</param>
 /// <param name="PreCopyTimeoutSeconds">Suspend a pre-copy guest this many seconds after its start (libvirt
@@ -79,6 +80,8 @@ public sealed record SimulationOptions(
     public PreCopyStopRules Rules => StopRules ?? PreCopyStopRules.Qemu;
 
     /// <summary>The downtime-limit QEMU is given (seconds); at least 1 ms.</summary>
+    /// <summary>The limit before the per-migration room for the socket queue (the options' value, or the SLO
+    /// minus the resume).</summary>
     public double QemuDowntimeLimit => QemuDowntimeLimitSeconds ?? Math.Max(0.001, MaxDowntimeSeconds - ResumeSeconds);
     public LinkProfile Transport => Link ?? LinkProfile.Tcp;
     public PageCompression Compress => Compression ?? PageCompression.None;

@@ -33,6 +33,7 @@ public enum MigrationStatus
 /// <param name="TimeoutSeconds">The libvirt timeout (suspend action) the migration was planned with.</param>
 /// <param name="QemuDowntimeSeconds">The downtime QEMU itself would report (source side: until the last byte
 /// is queued, without the destination's activation); the calibration compares it with QEMU's figures.</param>
+/// <param name="QemuDowntimeLimitSeconds">QEMU's downtime-limit the migration ran with (null: not started).</param>
 public sealed record VmMigrationResult(
     int Index,
     int Vm,
@@ -57,7 +58,8 @@ public sealed record VmMigrationResult(
     double PowerModelJoules,
     double CompressionCpuSeconds,
     double? TimeoutSeconds = null,
-    double QemuDowntimeSeconds = 0)
+    double QemuDowntimeSeconds = 0,
+    double? QemuDowntimeLimitSeconds = null)
 {
     public double TotalSeconds => EndSeconds - StartSeconds;
     public bool Started => Status != MigrationStatus.Skipped;

@@ -35,7 +35,7 @@ public class ExportCommandTests
           "migrations": [
             { "vm_id": "web-1", "stage": 1, "method": "precopy", "timeout_s": 599.5 },
             { "vm_id": "db-1", "stage": 1, "method": "precopy" },
-            { "vm_id": "db-1", "stage": 2, "method": "hybrid" },
+            { "vm_id": "db-1", "stage": 2, "method": "hybrid", "qemu_downtime_limit_ms": 263.6 },
             { "vm_id": "batch-1", "stage": 2, "method": "postcopy" }
           ]
         }

@@ -46,7 +46,7 @@ end_stage
 # --- stage 2: 2 live migration(s) ---
 echo "stage 2"
 # move db-1: h4 -> h1 (hybrid)
-step virsh -c 'qemu+ssh://h4/system' migrate-setmaxdowntime 'db-1' --downtime 295
+step virsh -c 'qemu+ssh://h4/system' migrate-setmaxdowntime 'db-1' --downtime 264
 step_bg virsh -c 'qemu+ssh://h4/system' migrate --live --persistent --undefinesource --postcopy --postcopy-after-precopy 'db-1' 'qemu+ssh://h1/system'
 # move batch-1: h3 -> h1 (postcopy)
 step virsh -c 'qemu+ssh://h3/system' migrate-setmaxdowntime 'batch-1' --downtime 295

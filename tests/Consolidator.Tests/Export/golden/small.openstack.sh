@@ -47,7 +47,7 @@ wait_for_host() {
 }
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-3600}
 
-# The replay assumed QEMU's downtime-limit 295 ms: nova.conf [libvirt] live_migration_downtime = 295
+# The replay assumed QEMU's downtime-limit 264 ms (the smallest of its migrations): nova.conf [libvirt] live_migration_downtime = 264
 
 # --- stage 1: 2 live migration(s) ---
 echo "stage 1"
