@@ -544,7 +544,12 @@ internal sealed class MigrationProcess
         }
         var effect = InPostCopy ? FailureEffect.VmLost : FailureEffect.Aborted;
         if (IsPaused) DowntimeSeconds = Elapsed - _pausedAt + _o.ResumeSeconds;
-        if (InPostCopy) DegradedSeconds = Elapsed - _degradedSince;
+        if (InPostCopy)
+        {
+            DegradedSeconds = Elapsed - _degradedSince;
+            // The stall estimate made at the switch covered the whole pull; the VM ran degraded only this long.
+            FaultStallSeconds = Math.Min(FaultStallSeconds + _pauseStall, DegradedSeconds);
+        }
         Phase = Phase.Done;
         return effect;
     }
