@@ -90,11 +90,12 @@ internal sealed class MigrationProcess
             : options.PreCopyTimeoutSeconds ?? (_rules.TimeoutSecondsPerGib is { } k ? k * vm.MemoryMib / 1024 : null);
         _timeoutAt = TimeoutSeconds ?? double.PositiveInfinity;
         // QEMU's estimate of the final copy leaves out what the link still holds when the VM stops (see Pause),
-        // which reaches the destination first: an operator's limit leaves room for it as for the resume.
+        // which reaches the destination first, and the last dirty-log sync's walk of the bitmap: an operator's
+        // limit leaves room for both as for the resume.
         var queued = method != MigrationMethod.PostCopy && LiveCap >= plannedWireMibPerSecond * (1 - 1e-9)
             ? _o.Transport.InFlightMib / Math.Min(plannedWireMibPerSecond, FinalCap) : 0;
         QemuDowntimeLimitSeconds = options.QemuDowntimeLimitSeconds
-            ?? Math.Max(0.001, options.MaxDowntimeSeconds - options.ResumeSeconds - (double.IsFinite(queued) ? queued : 0));
+            ?? Math.Max(0.001, options.MaxDowntimeSeconds - options.ResumeSeconds - (double.IsFinite(queued) ? queued : 0) - SyncSeconds(0));
         Phase = Phase.Setup;
         _timer = SyncSeconds(vm.MemoryMib) + _o.Transport.SetupSecondsPerGib * vm.MemoryMib / 1024;
         Syncs = 1;
