@@ -100,7 +100,9 @@ public class FaultInjectionTests
         var r = Run(p, plan, new SimulationOptions(Method: MethodSelection.PreCopy, Faults: new FaultOptions(FailAtSeconds: resumeStarts)));
 
         Assert.Equal(MigrationStatus.Completed, r.Migrations[0].Status);
-        Assert.Equal(clean.Migrations[0], r.Migrations[0]);
+        // The failure event splits the resume into two steps: the pause may differ in its last bits.
+        Assert.Equal(clean.Migrations[0].DowntimeSeconds, r.Migrations[0].DowntimeSeconds, 1e-12);
+        Assert.Equal(clean.Migrations[0], r.Migrations[0] with { DowntimeSeconds = clean.Migrations[0].DowntimeSeconds });
     }
 
     [Fact]
