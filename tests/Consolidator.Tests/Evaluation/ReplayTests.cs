@@ -47,10 +47,10 @@ public class ReplayTests
             {
                 var c = Replay(hosts, coarse, hostOf, day);
                 var f = Replay(hosts, fine, hostOf, day);
-                Assert.Equal(c.EnergyKWhPerDay, f.EnergyKWhPerDay, 9);
-                Assert.Equal(c.CpuOverloadFraction, f.CpuOverloadFraction, 9);
-                Assert.Equal(c.WorstCpuDepth, f.WorstCpuDepth, 9);
-                Assert.Equal(c.P99CpuDepth, f.P99CpuDepth, 9);
+                Assert.Equal(c.EnergyKWhPerDay, f.EnergyKWhPerDay, 1e-9);
+                Assert.Equal(c.CpuOverloadFraction, f.CpuOverloadFraction, 1e-9);
+                Assert.Equal(c.WorstCpuDepth, f.WorstCpuDepth, 1e-9);
+                Assert.Equal(c.P99CpuDepth, f.P99CpuDepth, 1e-9);
             }
         }, iter: 100, threads: 1);
     }

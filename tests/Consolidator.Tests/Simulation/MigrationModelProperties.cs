@@ -86,7 +86,7 @@ public class MigrationModelProperties
 
             Assert.False(pre.Converged);
             Assert.True(pre.DowntimeSeconds > Options.MaxDowntimeSeconds);
-            Assert.Equal(PreCopyStopRules.Qemu.TimeoutSecondsPerGib!.Value * gib, pre.TimeoutSeconds!.Value, 6);
+            Assert.Equal(PreCopyStopRules.Qemu.TimeoutSecondsPerGib!.Value * gib, pre.TimeoutSeconds!.Value, 1e-6);
             Assert.NotEqual(MigrationMethod.PreCopy, choice.Method);
             Assert.Contains("pre-copy does not converge", choice.Reason);
         }, iter: 300);
