@@ -3,8 +3,8 @@ using Consolidator.Profiles;
 
 namespace Consolidator.Cli.Commands;
 
-/// <summary>The options that shape profiles, shared by plan and evaluate: --windows, --percentile, --half-life
-/// and --margin.</summary>
+/// <summary>The options that shape profiles, shared by plan and evaluate: --windows, --percentile, --half-life,
+/// --margin, --sizing and --multiplex-vms.</summary>
 internal sealed class ProfileOptionsBinder
 {
     private readonly Option<string> _windows = new("--windows")
@@ -20,19 +20,33 @@ internal sealed class ProfileOptionsBinder
     };
     private readonly Option<double> _margin = new("--margin") { Description = "Safety margin: each window's percentile is multiplied by 1 + margin (VPA: 0.15)", DefaultValueFactory = _ => 0 };
 
+    private readonly Option<string> _sizing = new("--sizing")
+    {
+        Description = "CPU sizing per window: percentile (each VM's own percentile, summed per host) or multiplexed (mean + a share of the burst, counting on VMs not bursting together: Meng et al., ICAC 2010)",
+        DefaultValueFactory = _ => "percentile",
+    };
+    private readonly Option<double> _multiplexVms = new("--multiplex-vms")
+    {
+        Description = "With --sizing multiplexed: the VMs (of the fleet's mean variance) a host is assumed to hold at least",
+        DefaultValueFactory = _ => ProfileOptions.DefaultMultiplexVms,
+    };
+
     public void AddTo(Command cmd)
     {
         cmd.Options.Add(_windows);
         cmd.Options.Add(_percentile);
         cmd.Options.Add(_halfLife);
         cmd.Options.Add(_margin);
+        cmd.Options.Add(_sizing);
+        cmd.Options.Add(_multiplexVms);
     }
 
     public WindowChoice Windows(ParseResult r) => WindowChoice.Parse(r.GetValue(_windows)!);
 
     public ProfileOptions Read(ParseResult r)
     {
-        var options = new ProfileOptions(r.GetValue(_percentile), ProfileOptions.ParseHalfLife(r.GetValue(_halfLife)!), r.GetValue(_margin));
+        var options = new ProfileOptions(r.GetValue(_percentile), ProfileOptions.ParseHalfLife(r.GetValue(_halfLife)!), r.GetValue(_margin),
+            SizingNames.Parse(r.GetValue(_sizing)!), r.GetValue(_multiplexVms));
         options.Validate();
         return options;
     }

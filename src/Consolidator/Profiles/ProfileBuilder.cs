@@ -27,7 +27,10 @@ public static class ProfileBuilder
         var profiles = new VmProfile[dataset.Vms.Length];
         Parallel.For(0, profiles.Length, i =>
             profiles[i] = BuildOne(dataset.Vms[i].Id, dataset.Usage[i], windows, options));
-        return new ProfileSet(windows, options, [.. profiles]);
+        ImmutableArray<VmProfile> vms = [.. profiles];
+        // Multiplexing is a property of the fleet (its mean variance per window), so it comes after every VM.
+        if (options.Sizing == DemandSizing.Multiplexed) vms = MultiplexedSizing.Apply(vms, options);
+        return new ProfileSet(windows, options, vms);
     }
 
     /// <summary>Profiles on a fixed scheme, or on the scheme the history calls for (<see cref="WeeklyPattern"/>),
@@ -72,6 +75,7 @@ public static class ProfileBuilder
         var meanCpu = new double[n];
         var meanMem = new double[n];
         var peakCpu = new double[n];
+        var stdDevCpu = new double[n];
         var quantiles = new double[n][];
         var scale = 1 + options.Margin;
         for (var w = 0; w < n; w++)
@@ -86,9 +90,10 @@ public static class ProfileBuilder
             meanCpu[w] = c.Mean;
             meanMem[w] = m.Mean;
             peakCpu[w] = c.Percentile(100);
+            stdDevCpu[w] = c.StdDev;
             quantiles[w] = c.Percentiles(VmProfile.QuantileLevels);
         }
-        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu, CpuQuantiles = quantiles };
+        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu, CpuQuantiles = quantiles, CpuStdDev = stdDevCpu };
     }
 
     /// <summary>Compares mean CPU in the day (07:00-19:00 UTC) with the night, independent of the window scheme.</summary>
@@ -118,7 +123,7 @@ public static class ProfileBuilder
         private readonly DecayingHistogram? _histogram = options.HalfLifeHours is null ? null
             : new DecayingHistogram(firstBucket, firstBucket * 1e5, options.HalfLifeSeconds);
         private const double MaxExponent = 100;
-        private double _weightedSum, _weights;
+        private double _weightedSum, _weightedSquares, _weights;
         private long? _origin;
 
         public void Add(double value, long t)
@@ -127,6 +132,7 @@ public static class ProfileBuilder
             {
                 _values.Add(value);
                 _weightedSum += value;
+                _weightedSquares += value * value;
                 _weights += 1;
                 return;
             }
@@ -139,16 +145,21 @@ public static class ProfileBuilder
                 // Move the origin forward before the weights overflow, as the VPA does with its histogram.
                 var shrink = Math.Pow(2, -exponent);
                 _weightedSum *= shrink;
+                _weightedSquares *= shrink;
                 _weights *= shrink;
                 _origin = t;
                 exponent = 0;
             }
             var w = Math.Pow(2, exponent);
             _weightedSum += w * value;
+            _weightedSquares += w * value * value;
             _weights += w;
         }
 
         public double Mean => _weights > 0 ? _weightedSum / _weights : 0;
+
+        /// <summary>The weighted population standard deviation (rounding can make E[x²] - mean² a hair negative).</summary>
+        public double StdDev => _weights > 0 ? Math.Sqrt(Math.Max(0, _weightedSquares / _weights - Mean * Mean)) : 0;
 
         public double Percentile(double p) => _values is not null ? Profiles.Percentile.Of(_values, p) : _histogram!.Percentile(p / 100);
 

@@ -10,8 +10,16 @@ namespace Consolidator.Profiles;
 /// one bucket (5 %).</param>
 /// <param name="Margin">Safety margin: the percentile is multiplied by 1 + margin (the VPA's
 /// recommendation-margin-fraction, 0.15 there). Means, which drive energy, get none.</param>
-public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHours = null, double Margin = 0)
+/// <param name="Sizing">CPU sized by each VM's own percentile, or multiplexed (<see cref="MultiplexedSizing"/>).</param>
+/// <param name="MultiplexVms">For multiplexed sizing: the VMs of the fleet's mean variance a host is assumed to
+/// hold at least; the sizes are safe (by the normal approximation) on hosts holding that much variance.</param>
+public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHours = null, double Margin = 0,
+    DemandSizing Sizing = DemandSizing.Percentile, double MultiplexVms = ProfileOptions.DefaultMultiplexVms)
 {
+    /// <summary>A conservative host population: hosts in this project's runs hold tens of VMs (README, "A month
+    /// out of sample"), and the sizes only grow safer as a host holds more.</summary>
+    public const double DefaultMultiplexVms = 8;
+
     public void Validate()
     {
         if (!(Percentile > 0 && Percentile <= 100))
@@ -20,6 +28,10 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
             throw new ArgumentOutOfRangeException(nameof(HalfLifeHours), h, "--half-life must be a positive duration (e.g. 24h, 7d) or 'none'");
         if (!(Margin >= 0 && Margin <= 10))
             throw new ArgumentOutOfRangeException(nameof(Margin), Margin, "--margin must be a fraction from 0 to 10 (0.15 = 15 %)");
+        if (!(MultiplexVms >= 1 && MultiplexVms <= 1e6))
+            throw new ArgumentOutOfRangeException(nameof(MultiplexVms), MultiplexVms, "--multiplex-vms must be a number of VMs from 1 to 1e6");
+        if (Sizing == DemandSizing.Multiplexed && !(Percentile > 50 && Percentile < 100))
+            throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "--sizing multiplexed needs a --percentile above 50 and below 100 (its normal quantile sizes the burst)");
     }
 
     public double HalfLifeSeconds => HalfLifeHours is { } h ? h * 3600 : double.PositiveInfinity;
@@ -36,6 +48,7 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
         return n * factor;
     }
 
-    public override string ToString() => string.Format(CultureInfo.InvariantCulture, "p{0:0.##}{1}{2}", Percentile,
-        HalfLifeHours is { } h ? $", half-life {h:0.##} h" : "", Margin > 0 ? $", margin {Margin:0.###}" : "");
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture, "p{0:0.##}{1}{2}{3}", Percentile,
+        HalfLifeHours is { } h ? $", half-life {h:0.##} h" : "", Margin > 0 ? $", margin {Margin:0.###}" : "",
+        Sizing == DemandSizing.Multiplexed ? string.Format(CultureInfo.InvariantCulture, ", multiplexed for {0:0.##} VMs a host", MultiplexVms) : "");
 }

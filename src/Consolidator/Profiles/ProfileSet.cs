@@ -29,7 +29,7 @@ public sealed record ProfileSet(WindowScheme Windows, ProfileOptions Options, Im
             Vms = [.. Vms.Select(p => p with
             {
                 DemandCpu = Keep(p.DemandCpu), DemandMemory = Keep(p.DemandMemory), MeanCpu = Keep(p.MeanCpu), MeanMemory = Keep(p.MeanMemory),
-                PeakCpu = Keep(p.PeakCpu),
+                PeakCpu = Keep(p.PeakCpu), CpuStdDev = p.CpuStdDev.Length > 0 ? Keep(p.CpuStdDev) : [],
                 CpuQuantiles = [.. p.CpuQuantiles.Select((q, w) => windows.Contains(w) ? q : new double[q.Length])],
             })],
         };

@@ -18,6 +18,10 @@ public sealed record VmProfile(
     /// weigh how often a VM would exceed a cap; empty when not computed.</summary>
     public double[][] CpuQuantiles { get; init; } = [];
 
+    /// <summary>Standard deviation of the CPU samples per window, weighted as the mean is; multiplexed sizing
+    /// (<see cref="MultiplexedSizing"/>) reads it.</summary>
+    public double[] CpuStdDev { get; init; } = [];
+
     /// <summary>The percentiles kept per window: enough to tell a VM that bursts rarely from one that bursts often.</summary>
     public static readonly double[] QuantileLevels = [50, 75, 90, 95, 98, 99, 99.5, 99.9, 100];
 

@@ -56,7 +56,16 @@ public static class PlanJsonReader
         double? halfLife = halfLifeNode is not null && !doc.IsNull(halfLifeNode) ? doc.Number(halfLifeNode, "half_life_hours") : null;
         var marginNode = doc.Optional(options, "margin");
         var margin = marginNode is not null ? doc.Number(marginNode, "margin") : 0;
-        var profileOptions = new ProfileOptions(percentile, halfLife, margin);
+        var sizingNode = doc.Optional(options, "sizing");
+        var sizing = DemandSizing.Percentile;
+        if (sizingNode is not null)
+        {
+            try { sizing = SizingNames.Parse(doc.String(sizingNode, "sizing")); }
+            catch (FormatException e) { throw doc.Error(sizingNode, "sizing", e.Message); }
+        }
+        var multiplexNode = doc.Optional(options, "multiplex_vms");
+        var multiplexVms = multiplexNode is not null ? doc.Number(multiplexNode, "multiplex_vms") : ProfileOptions.DefaultMultiplexVms;
+        var profileOptions = new ProfileOptions(percentile, halfLife, margin, sizing, multiplexVms);
         // The options' own checks, reported as the plan.json fields they came from, not as .NET parameters.
         doc.Check(placementOptions.Validate, new()
         {
@@ -70,6 +79,7 @@ public static class PlanJsonReader
             [nameof(ProfileOptions.Percentile)] = (percentileNode, "percentile"),
             [nameof(ProfileOptions.HalfLifeHours)] = (halfLifeNode ?? options, "half_life_hours"),
             [nameof(ProfileOptions.Margin)] = (marginNode ?? options, "margin"),
+            [nameof(ProfileOptions.MultiplexVms)] = (multiplexNode ?? options, "multiplex_vms"),
         });
         var target = ReadPlacement(doc, doc.Array(doc.Member(root, "placement"), "placement"));
         var stages = doc.Array(doc.Member(root, "stages"), "stages").Items.Select((s, i) => ReadStage(doc, s, i + 1)).ToImmutableArray();

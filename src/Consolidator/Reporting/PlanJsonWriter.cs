@@ -1,3 +1,4 @@
+using Consolidator.Profiles;
 using System.Text;
 using System.Text.Json;
 using Consolidator.Inventory;
@@ -37,6 +38,12 @@ public static class PlanJsonWriter
         if (plan.Profiles.Options.HalfLifeHours is { } halfLife) Number(json, "half_life_hours", halfLife);
         else json.WriteNull("half_life_hours");
         Number(json, "margin", plan.Profiles.Options.Margin);
+        // Written only when not the default, so that plans sized by the percentile read as they always did.
+        if (plan.Profiles.Options.Sizing == DemandSizing.Multiplexed)
+        {
+            json.WriteString("sizing", plan.Profiles.Options.Sizing.Name());
+            Number(json, "multiplex_vms", plan.Profiles.Options.MultiplexVms);
+        }
         Number(json, "headroom", request.Placement.Headroom);
         Number(json, "migration_weight_wh_per_gib", request.Placement.MigrationWeightWhPerGiB);
         json.WriteBoolean("memory_allocation_floor", request.Placement.MemoryAllocationFloor);
