@@ -49,6 +49,22 @@ public class PlanJsonReaderTests
     }
 
     [Fact]
+    public void A_multiplexed_plan_reads_back_its_sizing_and_a_percentile_plan_reads_as_before()
+    {
+        var (data, _, json) = Planned();
+        Assert.DoesNotContain("\"sizing\"", json);
+        Assert.Equal(DemandSizing.Percentile, Parse(json, data).Profile.Sizing);
+
+        var options = new ProfileOptions(90, Sizing: DemandSizing.Multiplexed, MultiplexVms: 12);
+        var plan = Planner.Plan(data, ProfileBuilder.Build(data, WindowScheme.DayNight(), options), Request);
+        var file = Parse(PlanJsonWriter.ToJson(plan, Request), data);
+        Assert.Equal(options, file.Profile);
+
+        var bad = PlanJsonWriter.ToJson(plan, Request).Replace("\"sizing\": \"multiplexed\"", "\"sizing\": \"clt\"");
+        Assert.Contains("'sizing'", Assert.Throws<InputException>(() => Parse(bad, data)).Message);
+    }
+
+    [Fact]
     public void An_unknown_vm_is_located_by_line_and_column()
     {
         var (data, _, json) = Planned();
