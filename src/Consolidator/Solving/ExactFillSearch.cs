@@ -100,7 +100,10 @@ internal sealed class ExactFillSearch
     }
 
     /// <summary>The filling sets found within <paramref name="budget"/> seconds of counted work (or of wall time
-    /// once <paramref name="stop"/> says so), or none when the instance is too large or no set can exist.</summary>
+    /// once <paramref name="stop"/> says so), or none when the instance is too large or no set can exist. What it
+    /// promises: a split whose subsets fit the stored and enumerated limits with modulus 1 is enumerated whole in
+    /// one trial, so if the budget reaches that trial and a set of its size fills a host among the free VMs, a set
+    /// is found (barring a 64-bit hash collision). Larger sets are found only with the odds of the trials run.</summary>
     public static (List<int[]> Sets, ExactFillSearch? Search) Find(PlacementProblem p, double budget, int seed, Func<bool> stop)
     {
         if (p.VmCount > MaxVms || p.VmCount < 2) return ([], null);
@@ -125,13 +128,16 @@ internal sealed class ExactFillSearch
         return distinct.Count;
     }
 
-    /// <summary>The resource whose demand comes closest to the capacity; fillable is false when some window's
-    /// total demand is below one host's capacity, so no set can fill it.</summary>
+    /// <summary>The used resource (CPU or memory) whose total demand is the most hosts' worth; fillable is false
+    /// when some window's total demand is below one host's capacity, so no set can fill it. The allocations
+    /// (vCPUs, allocated memory) are limits only, which <see cref="Fills"/> keeps, never what a set fills: a VM's
+    /// allocation is the same in every window, so were it the scarce resource the search would see one distinct
+    /// row and give up, blind to the groups that fill the CPU.</summary>
     private static Resource ScarceResource(PlacementProblem p, out bool fillable)
     {
         var best = Resource.Cpu;
         var bestRatio = -1.0;
-        foreach (var r in Resources.All)
+        foreach (var r in Resources.Used)
         {
             var ratio = double.MaxValue;
             for (var w = 0; w < p.WindowCount; w++)
