@@ -107,8 +107,8 @@ internal static class PlanCommand
     /// <summary>Wall-clock seconds the output is expected to take (plan, report, and the plots when drawn), with
     /// room for a busy machine. Measured with `plan` on `generate --vms 30000` (2 cores shared with other jobs,
     /// load average 9 to 21): 3.0 to 6.3 s without the plots, 6.2 s with them. allocation.csv adds a row per VM
-    /// and window (1.44 million at 30,000 VMs and 48 windows, 90 MB): 1.2 s for 240,000 rows at load 22
-    /// (`generate --vms 5000`), about 40 s for 1.44 million at load 17 (not yet explained: not linear in the
-    /// rows); 1e-5 s a row sits between the two.</summary>
-    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 3e-4 : 2e-4) + (double)vms * windows * 1e-5;
+    /// and window (1.44 million at 30,000 VMs and 48 windows, 90 MB): 1.5 to 2.2 s to write at load 8 to 10,
+    /// about 1.5e-6 s a row; 3e-6 leaves room for a busier machine. (The 37 to 47 s once measured here were the
+    /// report's host table, quadratic in the fleet, not allocation.csv: see HostChanges.)</summary>
+    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 3e-4 : 2e-4) + (double)vms * windows * 3e-6;
 }

@@ -32,13 +32,15 @@ public static class HostChanges
         foreach (var stage in plan.Migrations.Stages)
             foreach (var m in stage.Migrations)
                 if (m.From >= 0) lastOut[m.From] = stage.Number;
-        var before = Enumerable.Range(0, p.VmCount).Select(p.CurrentHost).ToArray();
-        var after = plan.Target.HostOf;
+        // Each host's VMs listed once, before and after: scanning every VM for every host and window made the
+        // report quadratic in the fleet (27 s of a 30,000-VM plan's output).
+        var before = VmsByHost(p.HostCount, Enumerable.Range(0, p.VmCount).Select(p.CurrentHost));
+        var after = VmsByHost(p.HostCount, plan.Target.HostOf);
         var changes = new List<HostChange>();
         for (var h = 0; h < p.HostCount; h++)
         {
-            var busyBefore = before.Contains(h);
-            var busyAfter = after.Contains(h);
+            var busyBefore = before[h].Count > 0;
+            var busyAfter = after[h].Count > 0;
             var fate = (busyBefore, busyAfter) switch
             {
                 (true, true) => HostFate.Kept,
@@ -47,14 +49,14 @@ public static class HostChanges
                 _ => HostFate.Idle,
             };
             changes.Add(new HostChange(p.Hosts[h].Id, fate, fate == HostFate.SwitchedOff ? lastOut[h] : null,
-                Peak(plan, h, before, Resource.Cpu), Peak(plan, h, [.. after], Resource.Cpu),
-                Peak(plan, h, before, Resource.Memory), Peak(plan, h, [.. after], Resource.Memory)));
+                Peak(plan, h, before[h], Resource.Cpu), Peak(plan, h, after[h], Resource.Cpu),
+                Peak(plan, h, before[h], Resource.Memory), Peak(plan, h, after[h], Resource.Memory)));
         }
         return changes;
     }
 
     /// <summary>The largest share of the host's capacity its VMs demand in any window.</summary>
-    private static double Peak(PlanOutcome plan, int h, int[] hostOf, Resource r)
+    private static double Peak(PlanOutcome plan, int h, List<int> vms, Resource r)
     {
         var p = plan.Problem;
         var capacity = p.Capacity(h, r);
@@ -63,10 +65,23 @@ public static class HostChanges
         for (var w = 0; w < p.WindowCount; w++)
         {
             long sum = 0;
-            for (var v = 0; v < hostOf.Length; v++)
-                if (hostOf[v] == h) sum += p.Demand(v, r, w);
+            foreach (var v in vms) sum += p.Demand(v, r, w);
             peak = Math.Max(peak, (double)sum / capacity);
         }
         return peak;
+    }
+
+    /// <summary>The VMs on each host, in VM order; a VM on no host (-1) is on none.</summary>
+    private static List<int>[] VmsByHost(int hosts, IEnumerable<int> hostOf)
+    {
+        var vms = new List<int>[hosts];
+        for (var h = 0; h < hosts; h++) vms[h] = [];
+        var v = 0;
+        foreach (var h in hostOf)
+        {
+            if (h >= 0 && h < hosts) vms[h].Add(v);
+            v++;
+        }
+        return vms;
     }
 }
