@@ -18,6 +18,10 @@ public static class ProfileBuilder
     /// <summary>... and its memory histogram with 1e7 bytes (model.MemoryHistogramOptions), here in MiB.</summary>
     public const double MemoryFirstBucketMib = 1e7 / (1024.0 * 1024.0);
 
+    /// <summary>The hour-of-day and day-night schemes every VM is read against, built once: a scheme maps all
+    /// 10,080 minutes of the week when it is made, and making both per VM took 25 s of a 30,000-VM plan.</summary>
+    private static readonly WindowScheme HourOfDay = WindowScheme.Hourly(), DayNight = WindowScheme.DayNight();
+
     public static ProfileSet Build(Dataset dataset, WindowScheme windows, double percentile) =>
         Build(dataset, windows, new ProfileOptions(percentile));
 
@@ -55,7 +59,7 @@ public static class ProfileBuilder
         var hourMem = new WindowSamples[24];
         var allCpu = new WindowSamples(options, CpuFirstBucketCores);
         var allMem = new WindowSamples(options, MemoryFirstBucketMib);
-        var hourOfDay = windows.KnowsTheWeek ? WindowScheme.Hourly() : null;
+        var hourOfDay = windows.KnowsTheWeek ? HourOfDay : null;
         for (var s = 0; s < series.Count; s++)
         {
             var t = series.UnixSeconds[s];
@@ -99,12 +103,11 @@ public static class ProfileBuilder
     /// <summary>Compares mean CPU in the day (07:00-19:00 UTC) with the night, independent of the window scheme.</summary>
     public static VmClass Classify(VmSeries series)
     {
-        var dayNight = WindowScheme.DayNight();
         double day = 0, night = 0;
         int nd = 0, nn = 0;
         for (var s = 0; s < series.Count; s++)
         {
-            if (dayNight.IndexOf(series.UnixSeconds[s]) == 0) { day += series.CpuCores[s]; nd++; }
+            if (DayNight.IndexOf(series.UnixSeconds[s]) == 0) { day += series.CpuCores[s]; nd++; }
             else { night += series.CpuCores[s]; nn++; }
         }
         if (nd == 0 || nn == 0) return VmClass.Flat;
