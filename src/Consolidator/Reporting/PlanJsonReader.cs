@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
 using Consolidator.Packing;
 using Consolidator.Profiles;
 using Consolidator.Staging;
@@ -23,134 +21,121 @@ public static class PlanJsonReader
 {
     public static PlanFile Parse(byte[] utf8, string path, Dataset dataset)
     {
-        var doc = new Reader(utf8, path, dataset);
-        var root = doc.Object(LocatedJson.Parse(utf8, path), "plan");
-        var schema = doc.Member(root, "schema");
-        if (doc.String(schema, "schema") != PlanJsonWriter.Schema)
-            throw doc.Error(schema, "schema", $"not a plan this version reads; expected \"{PlanJsonWriter.Schema}\"");
-        var options = doc.Object(doc.Member(root, "options"), "options");
-        var windowsNode = doc.Member(options, "windows");
+        var doc = new JsonInput(utf8, path);
+        var plan = Read(doc);
+        var o = doc.Need(plan.Options, "$.options");
         WindowScheme windows;
         try
         {
-            windows = WindowScheme.Parse(doc.String(windowsNode, "windows"));
+            windows = WindowScheme.Parse(doc.Need(o.Windows, "$.options.windows"));
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            throw doc.Error(windowsNode, "windows", e.Message);
+            throw doc.Error("$.options.windows", e.Message);
         }
-        var headroomNode = doc.Member(options, "headroom");
-        var weightNode = doc.Member(options, "migration_weight_wh_per_gib");
-        var cpuRatio = doc.Optional(options, "cpu_allocation_ratio");
-        var ramRatio = doc.Optional(options, "ram_allocation_ratio");
         var placementOptions = new PlacementOptions(
-            doc.Number(headroomNode, "headroom"),
-            doc.Number(weightNode, "migration_weight_wh_per_gib"),
-            doc.Bool(doc.Member(options, "memory_allocation_floor"), "memory_allocation_floor"),
+            doc.Need(o.Headroom, "$.options.headroom"),
+            doc.Need(o.MigrationWeightWhPerGib, "$.options.migration_weight_wh_per_gib"),
+            doc.Need(o.MemoryAllocationFloor, "$.options.memory_allocation_floor"),
             // Plans written before the allocation ratios existed were made without a vCPU limit.
-            cpuRatio is not null ? doc.Number(cpuRatio, "cpu_allocation_ratio") : 0,
-            ramRatio is not null ? doc.Number(ramRatio, "ram_allocation_ratio") : 0);
-        var percentileNode = doc.Member(options, "percentile");
-        var percentile = doc.Number(percentileNode, "percentile");
-        var halfLifeNode = doc.Optional(options, "half_life_hours");
-        double? halfLife = halfLifeNode is not null && !doc.IsNull(halfLifeNode) ? doc.Number(halfLifeNode, "half_life_hours") : null;
-        var marginNode = doc.Optional(options, "margin");
-        var margin = marginNode is not null ? doc.Number(marginNode, "margin") : 0;
-        var sizingNode = doc.Optional(options, "sizing");
+            o.CpuAllocationRatio ?? 0,
+            o.RamAllocationRatio ?? 0);
         var sizing = DemandSizing.Percentile;
-        if (sizingNode is not null)
+        if (o.Sizing is { } name)
         {
-            try { sizing = SizingNames.Parse(doc.String(sizingNode, "sizing")); }
-            catch (FormatException e) { throw doc.Error(sizingNode, "sizing", e.Message); }
+            try { sizing = SizingNames.Parse(name); }
+            catch (FormatException e) { throw doc.Error("$.options.sizing", e.Message); }
         }
-        var multiplexNode = doc.Optional(options, "multiplex_vms");
-        var multiplexVms = multiplexNode is not null ? doc.Number(multiplexNode, "multiplex_vms") : ProfileOptions.DefaultMultiplexVms;
-        var profileOptions = new ProfileOptions(percentile, halfLife, margin, sizing, multiplexVms);
+        var profileOptions = new ProfileOptions(doc.Need(o.Percentile, "$.options.percentile"), o.HalfLifeHours, o.Margin ?? 0, sizing,
+            o.MultiplexVms ?? ProfileOptions.DefaultMultiplexVms);
         // The options' own checks, reported as the plan.json fields they came from, not as .NET parameters.
         doc.Check(placementOptions.Validate, new()
         {
-            [nameof(PlacementOptions.Headroom)] = (headroomNode, "headroom"),
-            [nameof(PlacementOptions.MigrationWeightWhPerGiB)] = (weightNode, "migration_weight_wh_per_gib"),
-            [nameof(PlacementOptions.CpuAllocationRatio)] = (cpuRatio ?? options, "cpu_allocation_ratio"),
-            [nameof(PlacementOptions.RamAllocationRatio)] = (ramRatio ?? options, "ram_allocation_ratio"),
+            [nameof(PlacementOptions.Headroom)] = "$.options.headroom",
+            [nameof(PlacementOptions.MigrationWeightWhPerGiB)] = "$.options.migration_weight_wh_per_gib",
+            [nameof(PlacementOptions.CpuAllocationRatio)] = "$.options.cpu_allocation_ratio",
+            [nameof(PlacementOptions.RamAllocationRatio)] = "$.options.ram_allocation_ratio",
         });
         doc.Check(profileOptions.Validate, new()
         {
-            [nameof(ProfileOptions.Percentile)] = (percentileNode, "percentile"),
-            [nameof(ProfileOptions.HalfLifeHours)] = (halfLifeNode ?? options, "half_life_hours"),
-            [nameof(ProfileOptions.Margin)] = (marginNode ?? options, "margin"),
-            [nameof(ProfileOptions.MultiplexVms)] = (multiplexNode ?? options, "multiplex_vms"),
+            [nameof(ProfileOptions.Percentile)] = "$.options.percentile",
+            [nameof(ProfileOptions.HalfLifeHours)] = "$.options.half_life_hours",
+            [nameof(ProfileOptions.Margin)] = "$.options.margin",
+            [nameof(ProfileOptions.MultiplexVms)] = "$.options.multiplex_vms",
         });
-        var target = ReadPlacement(doc, doc.Array(doc.Member(root, "placement"), "placement"));
-        var stages = doc.Array(doc.Member(root, "stages"), "stages").Items.Select((s, i) => ReadStage(doc, s, i + 1)).ToImmutableArray();
-        var blocked = doc.Optional(root, "blocked") is { } b ? ReadBlocked(doc, doc.Array(b, "blocked")) : [];
+        var ids = new Ids(doc, dataset);
+        var target = ReadPlacement(doc, ids, doc.Need(plan.Placement, "$.placement"));
+        var stages = doc.Need(plan.Stages, "$.stages").Select((s, i) => ReadStage(doc, ids, s, i)).ToImmutableArray();
+        var blocked = (plan.Blocked ?? []).Select((b, i) => new BlockedMove(ids.Vm(b.VmId, $"$.blocked[{i}].vm_id"),
+            b.FromHost is null ? -1 : ids.Host(b.FromHost, $"$.blocked[{i}].from_host"), ids.Host(b.ToHost, $"$.blocked[{i}].to_host"),
+            doc.Need(b.Reason, $"$.blocked[{i}].reason"))).ToImmutableArray();
         return new PlanFile(windows, profileOptions, placementOptions, target, new MigrationPlan(stages, blocked));
     }
 
-    private static Placement ReadPlacement(Reader doc, LocatedJson.Array list)
+    /// <summary>The document, its schema checked; also the export reader's way in.</summary>
+    internal static PlanJson Read(JsonInput doc)
     {
-        var hostOf = new int[doc.Dataset.Vms.Length];
+        var plan = doc.Read(ReportJsonContext.Default.PlanJson, "plan.json");
+        if (doc.Need(plan.Schema, "$.schema") != PlanJsonWriter.Schema)
+            throw doc.Error("$.schema", $"not a plan this version reads; expected \"{PlanJsonWriter.Schema}\"");
+        return plan;
+    }
+
+    private static Placement ReadPlacement(JsonInput doc, Ids ids, IReadOnlyList<PlacementJson> list)
+    {
+        var hostOf = new int[ids.Dataset.Vms.Length];
         Array.Fill(hostOf, -1);
-        foreach (var item in list.Items)
+        for (var i = 0; i < list.Count; i++)
         {
-            var entry = doc.Object(item, "placement");
-            var vmNode = doc.Member(entry, "vm_id");
-            var v = doc.Vm(vmNode);
-            if (hostOf[v] >= 0) throw doc.Error(vmNode, "vm_id", "the VM is placed twice");
-            hostOf[v] = doc.Host(doc.Member(entry, "host_id"), "host_id");
+            var v = ids.Vm(list[i].VmId, $"$.placement[{i}].vm_id");
+            if (hostOf[v] >= 0) throw doc.Error($"$.placement[{i}].vm_id", "the VM is placed twice");
+            hostOf[v] = ids.Host(list[i].HostId, $"$.placement[{i}].host_id");
         }
         var missing = Array.IndexOf(hostOf, -1);
-        if (missing >= 0) throw doc.Error(list, "placement", $"VM {doc.Dataset.Vms[missing].Id} of the dataset has no entry; was the plan made for another dataset?");
+        if (missing >= 0) throw doc.Error("$.placement", $"VM {ids.Dataset.Vms[missing].Id} of the dataset has no entry; was the plan made for another dataset?");
         return new Placement([.. hostOf]);
     }
 
-    private static Stage ReadStage(Reader doc, LocatedJson node, int expected)
+    private static Stage ReadStage(JsonInput doc, Ids ids, PlanStageJson stage, int i)
     {
-        var stage = doc.Object(node, "stages");
-        var numberNode = doc.Member(stage, "stage");
-        if (doc.Number(numberNode, "stage") != expected)
-            throw doc.Error(numberNode, "stage", $"stages must be numbered 1, 2, 3, ... in order; expected {expected}");
-        var moves = doc.Array(doc.Member(stage, "migrations"), "migrations").Items.Select(item =>
+        var at = $"$.stages[{i}]";
+        if (doc.Need(stage.Stage, at + ".stage") != i + 1)
+            throw doc.Error(at + ".stage", $"stages must be numbered 1, 2, 3, ... in order; expected {i + 1}");
+        var moves = doc.Need(stage.Migrations, at + ".migrations").Select((m, j) =>
         {
-            var m = doc.Object(item, "migrations");
-            var kindNode = doc.Member(m, "kind");
-            var kind = doc.String(kindNode, "kind") switch
-            {
-                "move" => MigrationKind.Move,
-                "relay" => MigrationKind.Relay,
-                "place" => MigrationKind.Place,
-                _ => throw doc.Error(kindNode, "kind", "must be \"move\", \"relay\" or \"place\""),
-            };
-            var fromNode = doc.Member(m, "from_host");
-            var from = doc.IsNull(fromNode) ? -1 : doc.Host(fromNode, "from_host");
-            if ((from < 0) != (kind == MigrationKind.Place))
-                throw doc.Error(fromNode, "from_host", kind == MigrationKind.Place ? "a \"place\" starts a VM that runs nowhere: from_host must be null" : "a live migration needs a from_host");
-            return new Migration(doc.Vm(doc.Member(m, "vm_id")), from, doc.Host(doc.Member(m, "to_host"), "to_host"), kind);
+            var move = $"{at}.migrations[{j}]";
+            var kind = Kind(doc, m.Kind, move);
+            MoveFrom(doc, kind == "place", m.FromHost, move);
+            var from = m.FromHost is null ? -1 : ids.Host(m.FromHost, move + ".from_host");
+            return new Migration(ids.Vm(m.VmId, move + ".vm_id"), from, ids.Host(m.ToHost, move + ".to_host"),
+                kind switch { "relay" => MigrationKind.Relay, "place" => MigrationKind.Place, _ => MigrationKind.Move });
         }).ToImmutableArray();
-        return new Stage(expected, moves);
+        return new Stage(i + 1, moves);
     }
 
-    private static ImmutableArray<BlockedMove> ReadBlocked(Reader doc, LocatedJson.Array list) =>
-        [.. list.Items.Select(item =>
-        {
-            var b = doc.Object(item, "blocked");
-            var fromNode = doc.Member(b, "from_host");
-            return new BlockedMove(doc.Vm(doc.Member(b, "vm_id")), doc.IsNull(fromNode) ? -1 : doc.Host(fromNode, "from_host"),
-                doc.Host(doc.Member(b, "to_host"), "to_host"), doc.String(doc.Member(b, "reason"), "reason"));
-        })];
+    /// <summary>A migration's kind as plan.json spells it ("move", "relay" or "place").</summary>
+    internal static string Kind(JsonInput doc, string? kind, string move) =>
+        doc.Need(kind, move + ".kind") is "move" or "relay" or "place" ? kind! : throw doc.Error(move + ".kind", "must be \"move\", \"relay\" or \"place\"");
 
-    /// <summary>Typed access to the parsed document, with every failure located.</summary>
-    private sealed class Reader(byte[] utf8, string path, Dataset dataset) : JsonFields(utf8, path)
+    /// <summary>A "place" starts a VM that runs nowhere; every other kind moves it from a host.</summary>
+    internal static void MoveFrom(JsonInput doc, bool place, string? from, string move)
+    {
+        if ((from is null) != place)
+            throw doc.Error(move + ".from_host", place ? "a \"place\" starts a VM that runs nowhere: from_host must be null" : "a live migration needs a from_host");
+    }
+
+    /// <summary>VM and host ids of the dataset, by index.</summary>
+    private sealed class Ids(JsonInput doc, Dataset dataset)
     {
         private readonly Dictionary<string, int> _vms = dataset.Vms.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         private readonly Dictionary<string, int> _hosts = dataset.Hosts.Select((h, i) => (h.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
 
         public Dataset Dataset => dataset;
 
-        public int Vm(LocatedJson node) =>
-            _vms.TryGetValue(String(node, "vm_id"), out var v) ? v : throw Error(node, "vm_id", $"unknown VM: not a vm_id of the dataset's vms.csv");
+        public int Vm(string? id, string at) =>
+            _vms.TryGetValue(doc.Need(id, at), out var v) ? v : throw doc.Error(at, "unknown VM: not a vm_id of the dataset's vms.csv");
 
-        public int Host(LocatedJson node, string field) =>
-            _hosts.TryGetValue(String(node, field), out var h) ? h : throw Error(node, field, $"unknown host: not a host_id of the dataset's hosts.csv");
+        public int Host(string? id, string at) =>
+            _hosts.TryGetValue(doc.Need(id, at), out var h) ? h : throw doc.Error(at, "unknown host: not a host_id of the dataset's hosts.csv");
     }
 }

@@ -96,6 +96,35 @@ public class PlanJsonReaderTests
         Assert.Contains(problem, e.Message);
     }
 
+    [Theory]
+    [InlineData("\"headroom\": 0.2", "\"headroom\": \"lots\"", "headroom", "expected a number", "lots")]
+    [InlineData("\"stage\": 1,", "\"stage\": 1.5,", "stage", "expected a whole number", "1.5")]
+    [InlineData("\"placement\": [", "\"placement\": [ 7,", "placement", "expected an object", "7")]
+    [InlineData("\"memory_allocation_floor\": true", "\"memory_allocation_floor\": null", "memory_allocation_floor", "required field \"memory_allocation_floor\" is missing", "null")]
+    public void A_value_of_the_wrong_kind_is_located_at_the_value_as_the_serializer_found_it(string good, string bad, string field, string problem, string value)
+    {
+        var (data, _, json) = Planned();
+        Assert.Contains(good, json);
+        var text = json.Replace(good, bad);
+        var line = text.Split('\n').Select((l, i) => (l, i)).First(x => x.l.Contains(bad));
+        var column = line.l.IndexOf(bad, StringComparison.Ordinal) + bad.IndexOf(':') + 3 + (value == "7" ? 2 : 0);
+
+        var e = Assert.Throws<InputException>(() => Parse(text, data));
+
+        Assert.Equal($"out/plan.json:{line.i + 1}, column {column} '{field}': {problem} (value '{value}')", e.Message);
+    }
+
+    [Theory]
+    [InlineData("", "out/plan.json:1: the file is empty; expected a plan.json object")]
+    [InlineData("null", "out/plan.json:1, column 1 '$': expected a plan.json object (value 'null')")]
+    [InlineData("{} {}", "out/plan.json:1: not valid JSON at column 4:")]
+    [InlineData("[1, 2]", "out/plan.json:1, column 1 '$': expected an object (value '[...]')")]
+    public void A_file_that_is_not_a_plan_object_says_so(string text, string message)
+    {
+        var e = Assert.Throws<InputException>(() => Parse(text, RandomInstances.Make(1)));
+        Assert.StartsWith(message, e.Message);
+    }
+
     [Fact]
     public void Broken_json_names_the_line()
     {

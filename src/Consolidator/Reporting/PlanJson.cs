@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace Consolidator.Reporting;
+
+// plan.json as records: the serializer writes them in declaration order with snake_case names
+// (ReportJsonContext), so the property names below are the file's field names. What a reader needs is
+// nullable so that it can say which field is missing; PlanJsonReader and the export reader check the rest.
+
+internal sealed record PlanJson(string? Schema, PlanOptionsJson? Options, PlanSummaryJson? Summary,
+    IReadOnlyList<PlacementJson>? Placement, IReadOnlyList<PlanStageJson>? Stages, IReadOnlyList<BlockedJson>? Blocked);
+
+internal sealed record PlanOptionsJson(
+    string? Windows, string? WindowsChoice, double? Percentile, double? HalfLifeHours, double? Margin,
+    // Written only when not the default, so that plans sized by the percentile read as they always did.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sizing,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MultiplexVms,
+    double? Headroom, double? MigrationWeightWhPerGib, bool? MemoryAllocationFloor, double? CpuAllocationRatio, double? RamAllocationRatio,
+    double TimeLimitS, int Seed, int Workers, bool Deterministic, IReadOnlyList<WindowJson>? WindowList, SimulationOptionsJson? Simulation);
+
+internal sealed record WindowJson(int Index, string Label, double Hours);
+
+internal sealed record PlanSummaryJson(
+    int Vms, int Hosts, int ActiveHostsBefore, int ActiveHostsAfter, double EnergyKwhPerDayBefore, double EnergyKwhPerDayAfter,
+    int Migrations, int RelayMigrations, int FirstPlacements, int Stages, double MemoryMovedGib, int HostLowerBound,
+    double EnergyLowerBoundKwhPerDay, int KeptInPlace, int KeepableUpperBound, double MigrationCostWh, int MovesLowerBound,
+    double MigrationCostLowerBoundWh, double EnergyGap, SolverJson Solver, BaselinesJson Baselines,
+    IReadOnlyDictionary<string, int> VmClasses, IReadOnlyList<string> Notes, SimulationSummaryJson? Simulation);
+
+internal sealed record SolverJson(string Engine, string Status, double ObjectiveWh, double BoundWh, double Gap);
+
+internal sealed record BaselinesJson(double? PeakSizedFfdHosts, double? PeakSizedFfdEnergyKwhPerDay, double? TemporalFfdHosts, double? TemporalBfdHosts);
+
+internal sealed record PlacementJson(string? VmId, string? HostId, string? CurrentHost, string? Class);
+
+internal sealed record PlanStageJson(int? Stage, IReadOnlyList<PlanMigrationJson>? Migrations);
+
+internal sealed record PlanMigrationJson(string? VmId, string? FromHost, string? ToHost, string? Kind, double MemoryMib);
+
+internal sealed record BlockedJson(string? VmId, string? FromHost, string? ToHost, string? Reason);
