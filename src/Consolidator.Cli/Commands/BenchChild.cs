@@ -67,7 +67,7 @@ internal static class BenchChild
 
     /// <summary>This program: the app host beside the CLI assembly when there is one, else the dotnet host
     /// running the assembly (as under a test runner without an app host).</summary>
-    private static (string Program, string[] Leading) Program()
+    internal static (string Program, string[] Leading) Program()
     {
         var assembly = typeof(BenchChild).Assembly.Location;
         if (assembly.Length == 0) return (Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running"), []);

@@ -35,6 +35,8 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
 
     public string Name => FamilyName;
 
+    public bool OnlyWhenNamed => true;
+
     public BenchCases Cases()
     {
         var cases = ImmutableArray.CreateBuilder<BenchCase>();

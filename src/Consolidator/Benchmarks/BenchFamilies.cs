@@ -9,9 +9,6 @@ public static class BenchFamilies
     public static readonly ImmutableArray<string> Names =
         [PlantedFamily.FamilyName, GeneratedFamily.FamilyName, SharedDatasetsFamily.FamilyName, VectorPackingFamily.FamilyName, ThroughputFamily.FamilyName, AblationFamily.FamilyName];
 
-    /// <summary>Families that run only when <c>--family</c> names them (each runs its instances many times over).</summary>
-    public static readonly ImmutableArray<string> OnlyWhenNamed = [AblationFamily.FamilyName];
-
     /// <summary>The families <paramref name="settings"/> select (all when it names none).</summary>
     /// <param name="importers">The dataset formats the shared-datasets family may read.</param>
     /// <param name="more">Families defined outside this library (the QEMU lab), run after the others.</param>
@@ -33,6 +30,6 @@ public static class BenchFamilies
             new AblationFamily(settings, importers),
             .. more,
         ];
-        return [.. all.Where(f => settings.Families.IsEmpty ? !OnlyWhenNamed.Contains(f.Name) : settings.Families.Contains(f.Name))];
+        return [.. all.Where(f => settings.Families.IsEmpty ? !f.OnlyWhenNamed : settings.Families.Contains(f.Name))];
     }
 }

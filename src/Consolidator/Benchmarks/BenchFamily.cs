@@ -23,6 +23,9 @@ public interface IBenchFamily
 {
     string Name { get; }
 
+    /// <summary>Runs only when <c>--family</c> names it (it runs its instances many times over, or for long).</summary>
+    bool OnlyWhenNamed => false;
+
     /// <summary>Lists the cases; cheap (no instance is built until its case runs) and deterministic.</summary>
     BenchCases Cases();
 }
