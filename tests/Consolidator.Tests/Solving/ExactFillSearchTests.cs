@@ -88,6 +88,11 @@ public class ExactFillSearchTests
         Assert.Null(search);
     }
 
+    private static int DistinctCpuRows(PlacementProblem p) =>
+        Enumerable.Range(0, p.WindowCount)
+            .Select(w => string.Join(",", Enumerable.Range(0, p.VmCount).Select(v => p.Demand(v, Resource.Cpu, w))))
+            .Distinct().Count();
+
     /// <summary>Groups of 2-8 items that add up to the capacity in every row, planted among noise, shuffled.</summary>
     private static (PlacementProblem Problem, int Smallest) PlantedGroups(int rows, int groups, int noise, int seed)
     {
@@ -146,8 +151,10 @@ public class ExactFillSearchTests
 
             AssertEachFillsExactly(p, sets);
             // On so few items every split of up to 7 is enumerated in full: a planted group that small is found
-            // (or one sharing its items, which fills a host as well).
-            if (smallest <= 7) Assert.NotEmpty(sets);
+            // (or one sharing its items, which fills a host as well), unless repeated windows leave fewer distinct
+            // rows than the search asks for (CsCheck seed 9WfDXPemo5Sb: one group of 2 in 8 rows, two of them
+            // equal, which the search declines by design).
+            if (smallest <= 7 && DistinctCpuRows(p) >= ExactFillSearch.MinRows) Assert.NotEmpty(sets);
         });
     }
 }
