@@ -57,24 +57,39 @@ public static class HostReplay
         }
         if (capped) SetCaps(from);
 
-        // The host is on from the first resident's arrival to the last one's departure.
-        var on = residents.Min(r => Math.Max(from, r.From));
-        var off = residents.Max(r => Math.Min(to, r.To));
-        var t = on;
+        // The host is on while at least one resident is on it, and off (drawing nothing) between: a plan
+        // re-made within the day empties hosts for some hours, as LR-MMT does every 300 s.
         var e = 0;
-        while (t < off)
+        foreach (var (on, off) in Presence(residents, from, to))
         {
-            while (e < events.Count && events[e].Time <= t)
+            var t = on;
+            while (t < off)
             {
-                var (_, i, segment) = events[e++];
-                if (segment == -2) { SetCaps(t); continue; }
-                demand[i] = segment < 0 ? 0 : residents[i].Vm.Cpu[segment];
-                memory[i] = segment < 0 ? 0 : residents[i].Vm.Memory[segment];
+                while (e < events.Count && events[e].Time <= t)
+                {
+                    var (_, i, segment) = events[e++];
+                    if (segment == -2) { SetCaps(t); continue; }
+                    demand[i] = segment < 0 ? 0 : residents[i].Vm.Cpu[segment];
+                    memory[i] = segment < 0 ? 0 : residents[i].Vm.Memory[segment];
+                }
+                var next = e < events.Count ? Math.Min(events[e].Time, off) : off;
+                if (next > t) Account(totals, host, demand, cap, weight, memory, qos, next - t);
+                t = next;
             }
-            var next = e < events.Count ? Math.Min(events[e].Time, off) : off;
-            if (next > t) Account(totals, host, demand, cap, weight, memory, qos, next - t);
-            t = next;
         }
+    }
+
+    /// <summary>The stretches of [from, to) during which at least one resident is on the host, in order.</summary>
+    internal static List<(long On, long Off)> Presence(IReadOnlyList<Resident> residents, long from, long to)
+    {
+        var stays = residents.Select(r => (On: Math.Max(from, r.From), Off: Math.Min(to, r.To))).Where(s => s.Off > s.On).OrderBy(s => s.On).ToList();
+        var merged = new List<(long On, long Off)>();
+        foreach (var s in stays)
+        {
+            if (merged.Count > 0 && s.On <= merged[^1].Off) merged[^1] = (merged[^1].On, Math.Max(merged[^1].Off, s.Off));
+            else merged.Add(s);
+        }
+        return merged;
     }
 
     private static void Account(ReplayTotals totals, Host host, double[] demand, double[] cap, double[] weight, double[] memory, int[] qos, double seconds)

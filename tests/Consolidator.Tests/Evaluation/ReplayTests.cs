@@ -67,6 +67,22 @@ public class ReplayTests
     }
 
     [Fact]
+    public void A_host_draws_power_only_while_a_resident_is_on_it()
+    {
+        // Two VMs on one host, the first for the first hour and the second for the last hour of three: the
+        // host is off (draws nothing) in the middle hour, as when a re-plan empties it for some hours.
+        var hosts = ImmutableArray.Create(new Host("h", 10, 65536, 86, 117) { PowerTable = G4 });
+        var day = new Period(T0, T0 + 3 * 3600);
+        var vm = Timeline.Of(Series(300, [.. Enumerable.Repeat((5.0, 1.0), 36)]), day, 0);
+        var totals = new ReplayTotals();
+        HostReplay.Run(totals, hosts[0], [new Resident(vm, T0, T0 + 3600, QosClass.Interactive), new Resident(vm, T0 + 7200, T0 + 3 * 3600, QosClass.Interactive)], day.From, day.To);
+        Assert.Equal(2 * 3600, totals.HostSeconds, 9);
+        Assert.Equal(102.0 * 2 * 3600, totals.EnergyJoules, 6);
+        Assert.Equal([(T0, T0 + 3600), (T0 + 7200, T0 + 3 * 3600)], HostReplay.Presence(
+            [new Resident(vm, T0 + 7200, T0 + 3 * 3600, QosClass.Batch), new Resident(vm, T0, T0 + 1800, QosClass.Batch), new Resident(vm, T0 + 900, T0 + 3600, QosClass.Batch)], day.From, day.To));
+    }
+
+    [Fact]
     public void Overload_time_depth_and_slatah_are_measured_against_physical_capacity()
     {
         // 2 cores, 4096 MiB. Two VMs: 2.5 cores in one of four intervals (25 % over), memory over in another.
