@@ -4,12 +4,13 @@
 # (29 folds), re-planned daily on a sliding 7-day history, every policy replayed; copies the plot to
 # docs/july-roll.png and prints the per-fold figures of the two-level policy and LR-MMT (docs/july-roll.awk), the
 # overall table, the verdict and the wall-clock time of the roll.
-# Usage: docs/july-roll.sh [SHARED_DIR] (default ../shared). Without the month it says so and exits 1, so that
+# Usage: docs/july-roll.sh [SHARED_DIR] (default $CONSOLIDATOR_SHARED, else ../shared: a worktree outside the
+# main checkout's folder can point at the shared folder without changing the README's block). Without the month it says so and exits 1, so that
 # docs/refresh.sh stops instead of blanking the README's block.
 # README block: <!-- refresh july-roll slow: bash docs/july-roll.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared=${1:-../shared}
+shared=${1:-${CONSOLIDATOR_SHARED:-../shared}}
 month=$shared/datasets/bitbrains-rnd-month/2013-7
 if [ ! -d "$month" ]; then echo "july-roll: $month not found (the month lives in ../shared, outside the repository; pass its folder: docs/july-roll.sh SHARED_DIR)" >&2; exit 1; fi
 if ! declare -F consolidator > /dev/null; then
