@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Power;
+using Consolidator.Storage;
 using Consolidator.Traces;
 
 namespace Consolidator.Datasets;
@@ -28,6 +29,16 @@ public static class DatasetReader
     /// <summary>Optional usage.csv column: share of the VM's allocated memory that reads as zero, in [0, 1].</summary>
     public const string ZeroFractionColumn = "zero_fraction";
 
+    /// <summary>Optional usage.csv column: the VM's disk write throughput in KiB/s (&gt;= 0), which block
+    /// migration must copy again while it runs.</summary>
+    public const string DiskWriteColumn = "disk_write_kib_s";
+
+    /// <summary>Optional hosts.csv and vms.csv column: local storage capacity (hosts) or the VM's disk (VMs), in GiB.</summary>
+    public const string DiskColumn = "disk_gib";
+
+    /// <summary>Optional vms.csv column: the image the VM's disk was cloned from (an image_id of images.csv).</summary>
+    public const string ImageColumn = "image_id";
+
     public static Dataset Read(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -35,13 +46,15 @@ public static class DatasetReader
             throw new InputException(directory, 0, null, 0, null, File.Exists(directory) ? "a file, not a dataset folder" : "dataset folder not found");
 
         var hosts = ReadHosts(Path.Combine(directory, HostsFile));
-        var vms = ReadVms(Path.Combine(directory, VmsFile), hosts);
+        var imagesPath = Path.Combine(directory, ImagesReader.File);
+        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(imagesPath) : default(ImmutableArray<Image>?);
+        var vms = ReadVms(Path.Combine(directory, VmsFile), hosts, images);
         var usage = ReadUsage(Path.Combine(directory, UsageFile), vms);
         var name = NameOf(directory);
         var constraints = Path.Combine(directory, ConstraintsReader.File);
         // A link to a missing constraints.csv is an error, not a dataset without rules.
         var rules = File.Exists(constraints) || new FileInfo(constraints).LinkTarget is not null ? ConstraintsReader.Read(constraints, hosts, vms.Vms) : [];
-        return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules };
+        return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules, Images = images ?? [] };
     }
 
     /// <summary>The dataset's name: its folder's name, as <c>plan</c> and <c>sweep</c> name their default output.</summary>
@@ -53,7 +66,8 @@ public static class DatasetReader
         using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
             idle = file.Column("idle_watts"), max = file.Column("max_watts"), nic = file.OptionalColumn(NicColumn),
-            table = file.OptionalColumn(PowerTableColumn);
+            table = file.OptionalColumn(PowerTableColumn), storage = file.OptionalColumn(StorageKinds.Column),
+            disk = file.OptionalColumn(DiskColumn);
         var hosts = ImmutableArray.CreateBuilder<Host>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (file.Read())
@@ -67,6 +81,7 @@ public static class DatasetReader
             {
                 NicGbps = file.OptionalNumber(nic, positive: true),
             };
+            host = WithStorage(file, host, storage, disk);
             if (host.MaxWatts < host.IdleWatts)
                 throw file.Error(max, $"max_watts must be at least idle_watts ({file.Text(idle)})", file.Text(max));
             if (table >= 0 && file.Text(table).Length > 0)
@@ -76,6 +91,21 @@ public static class DatasetReader
         if (hosts.Count == 0)
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no hosts: the file has a header but no rows");
         return hosts.ToImmutable();
+    }
+
+    /// <summary>The optional storage and disk_gib columns: local storage needs a capacity; a capacity alone means
+    /// local storage; shared storage has no capacity of the host's own.</summary>
+    private static Host WithStorage(DatasetFile file, Host host, int storage, int disk)
+    {
+        var gib = disk >= 0 ? file.OptionalNumber(disk, positive: true) : null;
+        if (gib is not null) file.AtMost(disk, gib.Value, PlacementProblem.MaxMib / 1024);
+        StorageKind? kind = storage < 0 || file.Text(storage).Length == 0 ? null
+            : StorageKinds.TryParse(file.Text(storage)) ?? throw file.Error(storage, "storage must be 'shared', 'local' or empty", file.Text(storage));
+        if (kind == StorageKind.Local && gib is null)
+            throw file.Error(disk >= 0 ? disk : storage, "a host on local storage needs disk_gib (its storage capacity in GiB)", disk >= 0 ? file.Text(disk) : file.Text(storage));
+        if (kind == StorageKind.Shared && gib is not null)
+            throw file.Error(disk, "disk_gib is the capacity of local storage: leave it empty on a host with shared storage", file.Text(disk));
+        return gib is null ? host : host with { Storage = StorageKind.Local, DiskGib = gib };
     }
 
     /// <summary>The optional SPECpower-style table; idle_watts and max_watts must be its 0 % and 100 % values,
@@ -101,18 +131,20 @@ public static class DatasetReader
     private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b));
 
     /// <summary>Reads one vms.csv on its own against its hosts, e.g. an inventory for an importer.</summary>
-    public static ImmutableArray<Vm> ReadVms(string path, IReadOnlyList<Host> hosts) => ReadVms(path, [.. hosts]).Vms;
+    public static ImmutableArray<Vm> ReadVms(string path, IReadOnlyList<Host> hosts) => ReadVms(path, [.. hosts], null).Vms;
 
     /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
     private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);
 
-    private static VmTable ReadVms(string path, ImmutableArray<Host> hosts)
+    private static VmTable ReadVms(string path, ImmutableArray<Host> hosts, ImmutableArray<Image>? images)
     {
         using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
         int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
             current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn),
             qos = file.OptionalColumn(QosClasses.Column),
-            wss = file.OptionalColumn(WssColumn), hot = file.OptionalColumn(HotDirtyColumn), cold = file.OptionalColumn(ColdDirtyColumn);
+            wss = file.OptionalColumn(WssColumn), hot = file.OptionalColumn(HotDirtyColumn), cold = file.OptionalColumn(ColdDirtyColumn),
+            disk = file.OptionalColumn(DiskColumn), image = file.OptionalColumn(ImageColumn);
+        var imageSizes = images?.ToDictionary(i => i.Id, i => i.SizeGib, StringComparer.Ordinal);
         var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
         var vms = ImmutableArray.CreateBuilder<Vm>();
         var lines = new List<int>();
@@ -134,7 +166,18 @@ public static class DatasetReader
                 WssMib = file.OptionalNumber(wss, positive: true),
                 HotDirtyMibPerSecond = file.OptionalNumber(hot, positive: false),
                 ColdDirtyMibPerSecond = file.OptionalNumber(cold, positive: false),
+                DiskGib = disk >= 0 && file.OptionalNumber(disk, positive: false) is { } g ? file.AtMost(disk, g, PlacementProblem.MaxMib / 1024) : null,
+                ImageId = image >= 0 && file.Text(image).Length > 0 ? file.Text(image) : null,
             };
+            if (vm.ImageId is { } imageId)
+            {
+                if (imageSizes is null)
+                    throw file.Error(image, $"image_id needs the dataset's {ImagesReader.File}, which is missing", imageId);
+                if (!imageSizes.TryGetValue(imageId, out var imageGib))
+                    throw file.Error(image, $"unknown image: image_id must be an image_id of {ImagesReader.File} or empty", imageId);
+                if (vm.DiskGib < imageGib)
+                    throw file.Error(disk, $"disk_gib is the VM's whole disk, its image included: at least the image's size_gib ({DatasetWriter.Number(imageGib)})", file.Text(disk));
+            }
             if (vm.WssMib > vm.MemoryMib)
                 throw file.Error(wss, $"wss_mib must not exceed memory_mib ({file.Text(memory)})", file.Text(wss));
             if ((vm.HotDirtyMibPerSecond ?? 0) > 0 && vm.WssMib is null)
@@ -166,7 +209,8 @@ public static class DatasetReader
         using (var file = DatasetFile.Open(path, "timestamp", "vm_id", "cpu_cores", "memory_mib"))
         {
             int time = file.Column("timestamp"), id = file.Column("vm_id"), cpu = file.Column("cpu_cores"),
-                memory = file.Column("memory_mib"), zero = file.OptionalColumn(ZeroFractionColumn);
+                memory = file.Column("memory_mib"), zero = file.OptionalColumn(ZeroFractionColumn),
+                diskWrite = file.OptionalColumn(DiskWriteColumn);
             // Looked up by span so that millions of rows do not each allocate an id string.
             var lookup = vms.Index.GetAlternateLookup<ReadOnlySpan<char>>();
             while (file.Read())
@@ -182,6 +226,8 @@ public static class DatasetReader
                     if (z > 1) throw file.Error(zero, "zero_fraction must be between 0 and 1", file.Text(zero));
                     series[vm].NoteZeroFraction(at, z);
                 }
+                if (diskWrite >= 0 && file.OptionalNumber(diskWrite, positive: false) is { } kib)
+                    series[vm].NoteDiskWrite(kib);
             }
         }
 

@@ -34,7 +34,17 @@ public static class DatasetWriter
         OutputFile.Text(HostsFile, w => WriteHosts(w, dataset.Hosts)),
         OutputFile.Text(VmsFile, w => WriteVms(w, dataset.Vms)),
         OutputFile.Text(UsageFile, w => WriteUsage(w, dataset)),
+        .. dataset.Images.IsDefaultOrEmpty ? [] : new[] { OutputFile.Text(ImagesReader.File, w => WriteImages(w, dataset.Images)) },
     ];
+
+    /// <summary>images.csv: image_id, size_gib, parent, shared_gib.</summary>
+    public static void WriteImages(TextWriter writer, IReadOnlyList<Storage.Image> images)
+    {
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        csv.WriteRecord(ImagesReader.IdColumn, ImagesReader.SizeColumn, ImagesReader.ParentColumn, ImagesReader.SharedColumn);
+        foreach (var i in images)
+            csv.WriteRecord(i.Id, Number(i.SizeGib), i.Parent ?? "", i.Parent is null ? "" : Number(i.SharedWithParentGib));
+    }
 
     private static void WriteUsage(TextWriter writer, Dataset dataset)
     {
@@ -55,16 +65,19 @@ public static class DatasetWriter
     {
         var nic = hosts.Any(h => h.NicGbps is not null);
         var tables = hosts.Any(h => h.PowerTable is not null);
+        var local = hosts.Any(h => h.Storage == StorageKind.Local);
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
         List<string> header = ["host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts"];
         if (nic) header.Add(DatasetReader.NicColumn);
         if (tables) header.Add(DatasetReader.PowerTableColumn);
+        if (local) header.AddRange([StorageKinds.Column, DatasetReader.DiskColumn]);
         csv.WriteRecord([.. header]);
         foreach (var h in hosts)
         {
             List<string> row = [h.Id, Number(h.CpuCores), Number(h.MemoryMib), Number(h.IdleWatts), Number(h.MaxWatts)];
             if (nic) row.Add(Optional(h.NicGbps));
             if (tables) row.Add(h.PowerTable?.Format() ?? "");
+            if (local) row.AddRange([StorageKinds.Name(h.Storage), Optional(h.DiskGib)]);
             csv.WriteRecord([.. row]);
         }
     }
@@ -80,6 +93,8 @@ public static class DatasetWriter
             (DatasetReader.WssColumn, v => v.WssMib is { } x ? Optional(x) : null),
             (DatasetReader.HotDirtyColumn, v => v.HotDirtyMibPerSecond is { } x ? Optional(x) : null),
             (DatasetReader.ColdDirtyColumn, v => v.ColdDirtyMibPerSecond is { } x ? Optional(x) : null),
+            (DatasetReader.DiskColumn, v => v.DiskGib is { } x ? Optional(x) : null),
+            (DatasetReader.ImageColumn, v => v.ImageId),
         ];
         var present = optional.Where(c => vms.Any(v => c.Value(v) is not null)).ToArray();
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);

@@ -16,7 +16,19 @@ internal sealed class SeriesBuilder
     private long _zeroAt = long.MinValue;
     private double? _zeroFraction;
 
+    private double _diskWriteSum;
+    private int _diskWrites;
+
     public int Count { get; private set; }
+
+    /// <summary>Adds one sample's disk write throughput to the VM's mean.</summary>
+    public void NoteDiskWrite(double kibPerSecond)
+    {
+        _diskWriteSum += kibPerSecond;
+        _diskWrites++;
+    }
+
+    private double? MeanDiskWrite => _diskWrites > 0 ? _diskWriteSum / _diskWrites : null;
 
     /// <summary>Keeps the zero fraction of the latest sample that gives one (a later row wins a tie).</summary>
     public void NoteZeroFraction(long unixSeconds, double fraction)
@@ -66,7 +78,7 @@ internal sealed class SeriesBuilder
             conflict = (order?[first] ?? first, order?[i] ?? i);
             return null;
         }
-        if (repeats == 0) return new VmSeries(times, cpu, memory) { LastZeroFraction = _zeroFraction };
+        if (repeats == 0) return new VmSeries(times, cpu, memory) { LastZeroFraction = _zeroFraction, MeanDiskWriteKibPerSecond = MeanDiskWrite };
         var kept = 0;
         for (var i = 0; i < n; i++)
         {
@@ -76,7 +88,7 @@ internal sealed class SeriesBuilder
             memory[kept] = memory[i];
             kept++;
         }
-        return new VmSeries(times[..kept], cpu[..kept], memory[..kept]) { LastZeroFraction = _zeroFraction };
+        return new VmSeries(times[..kept], cpu[..kept], memory[..kept]) { LastZeroFraction = _zeroFraction, MeanDiskWriteKibPerSecond = MeanDiskWrite };
     }
 
     private (long[] Times, double[] Cpu, double[] Memory, int[]? Order) Sorted()

@@ -24,4 +24,11 @@ public sealed record Host(string Id, double CpuCores, double MemoryMib, double I
     /// <summary>Line rate of the NIC that carries live migrations, in Gbit/s (hosts.csv column
     /// <c>nic_gbps</c>); null when the inventory does not say, and the simulator's default applies.</summary>
     public double? NicGbps { get; init; }
+
+    /// <summary>Where the disks of the host's VMs live (hosts.csv column <c>storage</c>): on shared storage
+    /// (a SAN or Ceph pool every host reaches: a migration moves memory only) or on the host's own disks.</summary>
+    public StorageKind Storage { get; init; } = StorageKind.Shared;
+
+    /// <summary>Capacity of the host's local storage in GiB (hosts.csv <c>disk_gib</c>); null on shared storage.</summary>
+    public double? DiskGib { get; init; }
 }

@@ -23,4 +23,12 @@ public sealed record Vm(string Id, double Vcpus, double MemoryMib, string? Curre
 
     /// <summary>MiB/s of cold pages dirtied outside the working set (vms.csv <c>cold_dirty_mib_s</c>).</summary>
     public double? ColdDirtyMibPerSecond { get; init; }
+
+    /// <summary>The VM's virtual disk in GiB as stored on its own, base image included (vms.csv <c>disk_gib</c>);
+    /// null when the inventory does not say (then the VM takes its image's size, or no storage).</summary>
+    public double? DiskGib { get; init; }
+
+    /// <summary>The image the disk was cloned from (vms.csv <c>image_id</c>, an image_id of images.csv): its
+    /// blocks are shared with every other VM of that image on a host's content-addressed store.</summary>
+    public string? ImageId { get; init; }
 }

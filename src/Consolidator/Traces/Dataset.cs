@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Consolidator.Inventory;
 using Consolidator.Rules;
+using Consolidator.Storage;
 
 namespace Consolidator.Traces;
 
@@ -10,6 +11,9 @@ public sealed record Dataset(string Name, ImmutableArray<Host> Hosts, ImmutableA
 {
     /// <summary>The placement rules of the optional constraints.csv.</summary>
     public ImmutableArray<Rule> Rules { get; init; } = [];
+
+    /// <summary>The disk images of the optional images.csv; every VM's image_id is one of them.</summary>
+    public ImmutableArray<Image> Images { get; init; } = [];
 
     public int HostIndex(string id)
     {

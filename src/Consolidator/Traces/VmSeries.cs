@@ -21,6 +21,10 @@ public sealed class VmSeries
     /// memory that reads as zero; null when the file gives none.</summary>
     public double? LastZeroFraction { get; init; }
 
+    /// <summary>usage.csv's optional <c>disk_write_kib_s</c>, averaged over the samples that give it: the rate at
+    /// which the VM rewrites disk blocks, which block migration copies again; null when the file gives none.</summary>
+    public double? MeanDiskWriteKibPerSecond { get; init; }
+
     /// <summary>Memory in use at the latest sample (MiB); 0 for an empty series.</summary>
     public double LastMemoryMib => Count > 0 ? MemoryMib[^1] : 0;
 }

@@ -14,7 +14,7 @@ public static class PipelineRules
     /// ones, never of a higher one and never an adapter.</summary>
     public static readonly string[][] CoreLayers =
     [
-        ["Randomness", "Timing", "Power", "Inventory", "Rules", "Traces"],
+        ["Randomness", "Timing", "Power", "Inventory", "Rules", "Storage", "Traces"],
         ["Profiles"],
         ["Packing"],
         ["Heuristics", "Solving", "Feasibility"],
@@ -29,7 +29,7 @@ public static class PipelineRules
     /// <summary>The modules that touch the outside world (files, networks, processes): they read and write
     /// datasets, plan files and scripts, and drive the core. They may use the core and each other; the core
     /// never uses them.</summary>
-    public static readonly string[] Adapters = ["Generation", "Datasets", "Importers", "Export", "Benchmarks", "Output", "Calibration"];
+    public static readonly string[] Adapters = ["Generation", "Datasets", "Importers", "Export", "Benchmarks", "Output", "Calibration", "Images"];
 
     /// <summary>The independent checker must not share the solver's code: a bug there would hide in both.</summary>
     public static readonly (string Module, string[] Forbidden)[] Independence =

@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Consolidator.Packing;
+using Consolidator.Storage;
+
+namespace Consolidator.Datasets;
+
+/// <summary>Reads the optional images.csv of a dataset folder: <c>image_id,size_gib</c>, and for an image
+/// layered over another, <c>parent</c> with either <c>shared_gib</c> (the content it shares with the parent, as
+/// <c>images scan</c> measures it) or a <c>manifest</c> for it and for its parent (block hash lists, paths
+/// relative to the folder, as <c>images scan --manifests</c> writes them; the share is then counted from them).
+/// Other columns (the scan's block counts) are ignored. Every problem is a located error.</summary>
+public static class ImagesReader
+{
+    public const string File = "images.csv";
+    public const string IdColumn = "image_id", SizeColumn = "size_gib", ParentColumn = "parent", SharedColumn = "shared_gib", ManifestColumn = "manifest";
+
+    public static ImmutableArray<Image> Read(string path)
+    {
+        using var file = DatasetFile.Open(path, IdColumn, SizeColumn);
+        int id = file.Column(IdColumn), size = file.Column(SizeColumn), parent = file.OptionalColumn(ParentColumn),
+            shared = file.OptionalColumn(SharedColumn), manifest = file.OptionalColumn(ManifestColumn);
+        var rows = new List<(Image Image, int Line, BlockManifest? Manifest)>();
+        var written = new HashSet<string>(StringComparer.Ordinal); // images whose shared_gib is given
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var folder = Path.GetDirectoryName(path) ?? ".";
+        while (file.Read())
+        {
+            var imageId = file.Id(id);
+            if (!lines.TryAdd(imageId, file.Line))
+                throw file.Error(id, $"duplicate image_id (first on line {lines[imageId]})", imageId);
+            var gib = file.AtMost(size, file.Number(size, positive: true), PlacementProblem.MaxMib / 1024);
+            var parentId = parent >= 0 && file.Text(parent).Length > 0 ? file.Text(parent) : null;
+            if (parentId == imageId) throw file.Error(parent, "an image cannot be its own parent", parentId);
+            var share = file.OptionalNumber(shared, positive: false);
+            if (share is not null && parentId is null)
+                throw file.Error(shared, "shared_gib is the content shared with the parent: give a parent or leave it empty", file.Text(shared));
+            if (share > gib)
+                throw file.Error(shared, $"shared_gib must not exceed the image's size_gib ({file.Text(size)})", file.Text(shared));
+            BlockManifest? blocks = null;
+            if (manifest >= 0 && file.Text(manifest).Length > 0)
+            {
+                try
+                {
+                    blocks = BlockManifest.Read(Path.Combine(folder, file.Text(manifest)));
+                }
+                catch (InputException e) when (e.Line == 0)
+                {
+                    throw file.Error(manifest, e.Problem, file.Text(manifest));
+                }
+            }
+            if (parentId is not null && share is null && blocks is null)
+                throw file.Error(parent, "an image with a parent needs shared_gib (the content it shares with the parent) or manifests for both", parentId);
+            if (share is not null) written.Add(imageId);
+            rows.Add((new Image(imageId, gib, parentId, share ?? 0), file.Line, blocks));
+        }
+        if (rows.Count == 0)
+            throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no images: the file has a header but no rows");
+        return Resolve(path, rows, lines, parent, shared, written);
+    }
+
+    /// <summary>Checks the parents (known, no cycle, no larger share than the parent holds) and fills the shares
+    /// that manifests give.</summary>
+    private static ImmutableArray<Image> Resolve(string path, List<(Image Image, int Line, BlockManifest? Manifest)> rows,
+        Dictionary<string, int> lines, int parentColumn, int sharedColumn, HashSet<string> written)
+    {
+        var byId = rows.ToDictionary(r => r.Image.Id, StringComparer.Ordinal);
+        var result = ImmutableArray.CreateBuilder<Image>(rows.Count);
+        foreach (var (image, line, manifest) in rows)
+        {
+            if (image.Parent is not { } parentId)
+            {
+                result.Add(image);
+                continue;
+            }
+            InputException Error(int column, string problem, string? value) =>
+                new(path, line, column == parentColumn ? ParentColumn : SharedColumn, column + 1, value, problem);
+            if (!byId.TryGetValue(parentId, out var parent))
+                throw Error(parentColumn, "unknown parent: it must be an image_id of this file", parentId);
+            var seen = new HashSet<string>(StringComparer.Ordinal) { image.Id };
+            for (var at = parent.Image; at.Parent is { } up; at = byId[up].Image)
+            {
+                if (!seen.Add(at.Id) || up == image.Id)
+                    throw Error(parentColumn, $"the parents form a cycle through image {Quoted.Value(at.Id)} (line {lines[at.Id]})", parentId);
+                if (!byId.ContainsKey(up)) break; // reported on that image's own line
+            }
+            var share = image.SharedWithParentGib;
+            if (manifest is not null && parent.Manifest is null && share == 0 && (sharedColumn < 0 || !written.Contains(image.Id)))
+                throw Error(parentColumn, "the image has a manifest but its parent has none: give the parent's manifest or shared_gib", parentId);
+            if (manifest is not null && parent.Manifest is not null)
+            {
+                if (manifest.BlockKib != parent.Manifest.BlockKib)
+                    throw Error(parentColumn, $"the manifests of the image and its parent use other block sizes ({manifest.BlockKib} and {parent.Manifest.BlockKib} KiB)", parentId);
+                var computed = manifest.SharedWith(parent.Manifest) * (double)manifest.BlockKib / (1024 * 1024);
+                if (written.Contains(image.Id) && Math.Abs(computed - share) > 1e-6 * Math.Max(1, share))
+                    throw Error(sharedColumn, $"shared_gib disagrees with the manifests, which share {computed.ToString("0.######", CultureInfo.InvariantCulture)} GiB", share.ToString("R", CultureInfo.InvariantCulture));
+                share = Math.Min(image.SizeGib, computed);
+            }
+            if (share > parent.Image.SizeGib)
+                throw Error(sharedColumn >= 0 ? sharedColumn : parentColumn, $"the image cannot share more than its parent holds ({parent.Image.SizeGib.ToString("R", CultureInfo.InvariantCulture)} GiB)", share.ToString("R", CultureInfo.InvariantCulture));
+            result.Add(image with { SharedWithParentGib = share });
+        }
+        return result.MoveToImmutable();
+    }
+}

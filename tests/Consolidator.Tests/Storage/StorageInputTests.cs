@@ -1,0 +1,163 @@
+using Consolidator.Datasets;
+using Consolidator.Inventory;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Storage;
+
+/// <summary>The storage columns of hosts.csv and vms.csv, images.csv and usage's disk_write_kib_s: read,
+/// written back, and every bad value located (file, line, column), exit 2, nothing written.</summary>
+public class StorageInputTests
+{
+    public const string Hosts =
+        """
+        host_id,cpu_cores,memory_mib,idle_watts,max_watts,storage,disk_gib
+        h1,16,65536,100,250,local,100
+        h2,32,131072,120,400,shared,
+
+        """;
+
+    public const string Vms =
+        """
+        vm_id,vcpus,memory_mib,current_host,disk_gib,image_id
+        vm1,2,4096,h1,30,ubuntu
+        vm2,4,8192,h1,,web
+        vm3,8,16384,h2,12.5,
+
+        """;
+
+    public const string Images =
+        """
+        image_id,size_gib,parent,shared_gib
+        ubuntu,20,,
+        web,24,ubuntu,18
+
+        """;
+
+    /// <summary>The fixture's usage with an empty disk_write_kib_s on every row.</summary>
+    private static readonly string WithDiskWrites = DatasetFixture.Usage.Replace("\n", ",\n").Replace("memory_mib,", "memory_mib,disk_write_kib_s");
+
+    private static DatasetFixture Create(string? hosts = Hosts, string? vms = Vms, string? images = Images, string? usage = null)
+    {
+        var data = DatasetFixture.Create(hosts: hosts, vms: vms, usage: usage);
+        if (images is not null) File.WriteAllText(data.PathOf("images.csv"), images);
+        return data;
+    }
+
+    [Fact]
+    public void Storage_columns_and_images_are_read()
+    {
+        using var data = Create(usage: WithDiskWrites.Replace("vm1,0.5,2048,", "vm1,0.5,2048,100").Replace("vm1,1,2100,", "vm1,1,2100,300"));
+        var d = DatasetReader.Read(data.Directory);
+
+        Assert.Equal(StorageKind.Local, d.Hosts[0].Storage);
+        Assert.Equal(100, d.Hosts[0].DiskGib);
+        Assert.Equal(StorageKind.Shared, d.Hosts[1].Storage);
+        Assert.Null(d.Hosts[1].DiskGib);
+        Assert.Equal(("ubuntu", 30.0), (d.Vms[0].ImageId, d.Vms[0].DiskGib!.Value));
+        Assert.Equal("web", d.Vms[1].ImageId);
+        Assert.Null(d.Vms[1].DiskGib);
+        Assert.Equal(12.5, d.Vms[2].DiskGib);
+        Assert.Equal(2, d.Images.Length);
+        Assert.Equal(6, d.Images[1].UniqueGib);
+        Assert.Equal(200, d.Usage[0].MeanDiskWriteKibPerSecond); // (100 + 300) / 2 samples that give it
+        Assert.Null(d.Usage[1].MeanDiskWriteKibPerSecond);
+    }
+
+    [Fact]
+    public void A_dataset_with_storage_is_written_back_as_read()
+    {
+        using var data = Create();
+        using var copy = new TempDirectory();
+        var d = DatasetReader.Read(data.Directory);
+        DatasetWriter.Write(d, Path.Combine(copy.Path, "copy"));
+        var again = DatasetReader.Read(Path.Combine(copy.Path, "copy"));
+
+        Assert.Equal(d.Hosts.Select(h => (h.Id, h.Storage, h.DiskGib)), again.Hosts.Select(h => (h.Id, h.Storage, h.DiskGib)));
+        Assert.Equal(d.Vms.AsEnumerable(), again.Vms);
+        Assert.Equal(d.Images.AsEnumerable(), again.Images);
+    }
+
+    [Fact]
+    public void A_disk_capacity_alone_means_local_storage()
+    {
+        using var data = Create(hosts: "host_id,cpu_cores,memory_mib,idle_watts,max_watts,disk_gib\nh1,16,65536,100,250,500\nh2,32,131072,120,400,\n");
+        var d = DatasetReader.Read(data.Directory);
+        Assert.Equal(StorageKind.Local, d.Hosts[0].Storage);
+        Assert.Equal(StorageKind.Shared, d.Hosts[1].Storage);
+    }
+
+    [Fact]
+    public void Image_shares_come_from_block_manifests()
+    {
+        const string a = "1111111111111111111111111111111111111111111111111111111111111111";
+        const string b = "2222222222222222222222222222222222222222222222222222222222222222";
+        const string c = "3333333333333333333333333333333333333333333333333333333333333333";
+        // 1 GiB blocks keep the figures whole: the parent holds a and b, the child b and c, so they share one block.
+        using var data = Create(images: "image_id,size_gib,parent,manifest\nubuntu,2,,ubuntu.blocks\nweb,2,ubuntu,web.blocks\n",
+            vms: Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,3,ubuntu"));
+        File.WriteAllText(data.PathOf("ubuntu.blocks"), $"block_kib 1048576\n{a}\n{b}\n");
+        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{b}\n{c}\n{c}\n");
+        var d = DatasetReader.Read(data.Directory);
+        Assert.Equal(1, d.Images[1].SharedWithParentGib);
+    }
+
+    public static TheoryData<string, string, string, string> BadInputs => new()
+    {
+        // file, its text, then what the message must contain: "file:line, column" and the value.
+        { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,-20,,"), "images.csv:2, column 2 'size_gib'", "'-20'" },
+        { "images.csv", Images.Replace("web,24,ubuntu,18", "web,24,debian,18"), "images.csv:3, column 3 'parent'", "'debian'" },
+        { "images.csv", Images + "ubuntu,3,,\n", "images.csv:4, column 1 'image_id'", "'ubuntu'" },
+        { "images.csv", Images.Replace("web,24,ubuntu,18", "web,24,ubuntu,30"), "images.csv:3, column 4 'shared_gib'", "'30'" },
+        { "images.csv", Images.Replace("web,24,ubuntu,18", "web,24,ubuntu,"), "images.csv:3, column 3 'parent'", "shared_gib" },
+        { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,20,web,1"), "images.csv:2, column 3 'parent'", "cycle" },
+        { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,20,,5"), "images.csv:2, column 4 'shared_gib'", "'5'" },
+        { "images.csv", "image_id,size_gib\n", "images.csv:2", "no images" },
+        { "images.csv", "image_id,parent\nubuntu,\n", "images.csv:1", "size_gib" },
+        { "images.csv", "image_id,size_gib,manifest\nubuntu,20,missing.blocks\nweb,24,\n", "images.csv:2, column 3 'manifest'", "not found" },
+        { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,30,fedora"), "vms.csv:2, column 6 'image_id'", "'fedora'" },
+        { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,-30,ubuntu"), "vms.csv:2, column 5 'disk_gib'", "'-30'" },
+        { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,10,ubuntu"), "vms.csv:2, column 5 'disk_gib'", "'10'" },
+        { "hosts.csv", Hosts.Replace("local,100", "local,-100"), "hosts.csv:2, column 7 'disk_gib'", "'-100'" },
+        { "hosts.csv", Hosts.Replace("local,100", "local,"), "hosts.csv:2, column 7 'disk_gib'", "needs disk_gib" },
+        { "hosts.csv", Hosts.Replace("shared,", "shared,50"), "hosts.csv:3, column 7 'disk_gib'", "'50'" },
+        { "hosts.csv", Hosts.Replace("local,100", "nfs,100"), "hosts.csv:2, column 6 'storage'", "'nfs'" },
+        { "usage.csv", WithDiskWrites.Replace("vm2,1.5,4096,", "vm2,1.5,4096,-1"), "usage.csv:3, column 5 'disk_write_kib_s'", "'-1'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Bad_storage_input_is_located_exits_2_and_writes_nothing(string file, string text, string where, string what)
+    {
+        using var data = Create(hosts: file == "hosts.csv" ? text : Hosts, vms: file == "vms.csv" ? text : Vms,
+            images: file == "images.csv" ? text : Images, usage: file == "usage.csv" ? text : null);
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(where, result.Err);
+        Assert.Contains(what, result.Err);
+        Assert.Equal("", result.Out);
+        Assert.False(Directory.Exists(outDir), "nothing may be written to --out on bad input");
+    }
+
+    [Fact]
+    public void An_image_id_without_images_csv_is_located()
+    {
+        using var data = Create(images: null);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        Assert.Equal((data.PathOf("vms.csv"), 2, "image_id"), (e.File, e.Line, e.Column));
+        Assert.Contains("images.csv", e.Problem);
+    }
+
+    [Fact]
+    public void A_bad_manifest_line_is_located_in_the_manifest()
+    {
+        using var data = Create(images: "image_id,size_gib,manifest\nubuntu,20,ubuntu.blocks\nweb,24,\n");
+        File.WriteAllText(data.PathOf("ubuntu.blocks"), "block_kib 64\n" + new string('a', 64) + "\nnot-a-hash\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        Assert.Equal((data.PathOf("ubuntu.blocks"), 3), (e.File, e.Line));
+        Assert.Equal("not-a-hash", e.Value);
+    }
+}
