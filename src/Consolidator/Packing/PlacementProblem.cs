@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Consolidator.Inventory;
 using Consolidator.Profiles;
 using Consolidator.Rules;
+using Consolidator.Storage;
 using Consolidator.Traces;
 
 namespace Consolidator.Packing;
@@ -28,9 +29,11 @@ public sealed class PlacementProblem
 
     public PlacementProblem(
         ImmutableArray<Host> hosts, ImmutableArray<Vm> vms, WindowScheme windows, PlacementOptions options,
-        Func<int, Resource, int, double> demand, Func<int, int, double> meanCpu, ImmutableArray<Rule> rules = default)
+        Func<int, Resource, int, double> demand, Func<int, int, double> meanCpu, ImmutableArray<Rule> rules = default,
+        ImmutableArray<Image> images = default)
     {
         options.Validate();
+        Disks = new DiskLayout(hosts, vms, images);
         Rules = rules.IsDefaultOrEmpty ? CompiledRules.None : new CompiledRules(rules, hosts, vms);
         Hosts = hosts;
         Vms = vms;
@@ -54,7 +57,9 @@ public sealed class PlacementProblem
                     Resource.Memory => (hosts[h].MemoryMib, (1 - options.Headroom) * hosts[h].MemoryMib),
                     // Allocations keep no headroom: Nova's placement counts them against the ratio alone.
                     Resource.VcpuAllocation => Allocatable(hosts[h].CpuCores * MilliPerCore, options.CpuAllocationRatio),
-                    _ => Allocatable(hosts[h].MemoryMib, options.RamAllocationRatio),
+                    Resource.MemoryAllocation => Allocatable(hosts[h].MemoryMib, options.RamAllocationRatio),
+                    // A disk has no headroom: it does not swing with demand as CPU and memory do.
+                    _ => (Disks.CapacityMib(h), Disks.CapacityMib(h)),
                 };
                 _capacity[h * Resources.Count + (int)r] = ToUnits(cap, up: false);
                 _usable[h * Resources.Count + (int)r] = ToUnits(usable, up: false);
@@ -73,7 +78,8 @@ public sealed class PlacementProblem
                         Resource.Cpu => demand(v, r, w) * MilliPerCore,
                         Resource.Memory => options.MemoryAllocationFloor ? Math.Max(demand(v, r, w), vms[v].MemoryMib) : demand(v, r, w),
                         Resource.VcpuAllocation => vms[v].Vcpus * MilliPerCore,
-                        _ => vms[v].MemoryMib,
+                        Resource.MemoryAllocation => vms[v].MemoryMib,
+                        _ => Disks.Counts ? Disks.AloneMib(v) : 0,
                     };
                     _demand[(v * Resources.Count + (int)r) * nw + w] = ToUnits(d, up: true);
                 }
@@ -99,12 +105,16 @@ public sealed class PlacementProblem
     public static PlacementProblem From(Dataset dataset, ProfileSet profiles, PlacementOptions options) =>
         new(dataset.Hosts, dataset.Vms, profiles.Windows, options,
             (v, r, w) => r == Resource.Cpu ? profiles.Vms[v].DemandCpu[w] : profiles.Vms[v].DemandMemory[w],
-            (v, w) => profiles.Vms[v].MeanCpu[w], dataset.Rules);
+            (v, w) => profiles.Vms[v].MeanCpu[w], dataset.Rules, dataset.Images);
 
     public ImmutableArray<Host> Hosts { get; }
     public ImmutableArray<Vm> Vms { get; }
     public WindowScheme Windows { get; }
     public PlacementOptions Options { get; }
+    /// <summary>The fleet's disks and images: what each host's local store holds (<see cref="Resource.Disk"/>
+    /// counts each VM's disk whole; the validator and the reports count shared image blocks once).</summary>
+    public DiskLayout Disks { get; }
+
     /// <summary>The placement rules of constraints.csv, resolved to indices.</summary>
     public CompiledRules Rules { get; }
 

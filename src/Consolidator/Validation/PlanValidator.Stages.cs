@@ -33,6 +33,7 @@ public static partial class PlanValidator
                 violations.Add(new("stage.numbering", $"{name} is numbered {stages[i].Number}; stages are numbered 1, 2, 3, ... in order"));
             var moves = AdmissibleMoves(p, target, stages[i], name, at, violations);
             CheckStageCapacity(p, moves, name, at, loads, violations);
+            violations.AddRange(StorageChecker.CheckStage(p, moves, name, at));
             if (maxMigrationsPerHostPerStage > 0) CheckHostLimit(p, moves, name, at, maxMigrationsPerHostPerStage, violations);
             foreach (var m in moves)
             {
@@ -96,7 +97,8 @@ public static partial class PlanValidator
         foreach (var arrivals in moves.GroupBy(m => m.To).OrderBy(g => g.Key))
         {
             var h = arrivals.Key;
-            foreach (var r in Resources.All)
+            // Disk is checked by StorageChecker, which counts shared image blocks once.
+            foreach (var r in Resources.All.Where(r => r != Resource.Disk))
             {
                 var during = new long[p.WindowCount];
                 for (var w = 0; w < p.WindowCount; w++)

@@ -5,7 +5,8 @@ namespace Consolidator.Validation;
 
 /// <summary>Checks placements and migration plans against the problem's raw demands, on a code path of its
 /// own (it calls neither the packer nor the stager), so that a bug there shows up here as a violation.
-/// Rules: placement.length, placement.unplaced, placement.unknown-host, capacity (this file);
+/// Rules: placement.length, placement.unplaced, placement.unknown-host, capacity (this file); storage,
+/// stage.storage (StorageChecker.cs);
 /// stage.numbering, stage.unknown-vm, stage.unknown-host, stage.repeat, stage.source, stage.kind,
 /// stage.capacity, stage.host-limit, relay.target, relay.stranded, plan.target, plan.blocked
 /// (PlanValidator.Stages.cs).</summary>
@@ -32,13 +33,14 @@ public static partial class PlanValidator
             }
         }
         for (var h = 0; h < p.HostCount; h++)
-            foreach (var r in Resources.All)
+            foreach (var r in Resources.All.Where(r => r != Resource.Disk))
                 if (Overload(p, loads, h, r, p.Usable(h, r)) is var (worst, count))
                     violations.Add(new("capacity",
                         $"{p.Hosts[h].Id} {Resources.Name(r)} in window {p.Windows.Windows[worst].Label}: load "
                         + $"{HostLoads.Amount(r, loads[h, r, worst])} exceeds usable {HostLoads.Amount(r, p.Usable(h, r))} "
                         + $"(capacity {HostLoads.Amount(r, p.Capacity(h, r))} less {p.Options.Headroom:P0} headroom)"
                         + OtherWindows(count) + $"; VMs on it: {HostLoads.Names(p, vmsOn[h])}"));
+        violations.AddRange(StorageChecker.CheckPlacement(p, target, vmsOn));
         if (violations.Count == 0) violations.AddRange(RuleCheckers.Check(p, target));
         return violations;
     }
