@@ -21,6 +21,7 @@ public static class Cli
             EvaluateCommand.Create(stdout, stderr),
             BenchCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
+            ImagesCommand.Create(stdout, stderr),
             BenchCommand.CreateOne(stdout, stderr),
         };
         root.Options.Add(new Option<bool>(Guard.VerboseOption) { Description = "On an unexpected failure, print the stack trace too", Recursive = true });

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Consolidator.Images;
+using Consolidator.Output;
+
+namespace Consolidator.Cli.Commands;
+
+/// <summary><c>images scan</c>: measures disk images instead of guessing how much they share.</summary>
+internal static class ImagesCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var paths = new Argument<string[]>("images") { Description = "Disk images to scan: raw, or any format qemu-img reads (qcow2, vmdk, vdi, ...)", Arity = ArgumentArity.OneOrMore };
+        var outFile = new Option<string>("--out") { Description = "The images.csv to write", Required = true };
+        var blockKib = new Option<int>("--block-kib") { Description = "Block size in KiB for hashing (SHA-256 per block); 64 = qcow2's default cluster", DefaultValueFactory = _ => ImageScanner.DefaultBlockKib };
+        var parents = new Option<string[]>("--parent") { Description = "CHILD=PARENT: the image CHILD is layered over PARENT (both scanned); images.csv then gives their shared content", AllowMultipleArgumentsPerToken = false };
+        var scan = new Command("scan", "Hash fixed-size blocks of disk images and write images.csv: each image's stored size (distinct non-zero blocks), the blocks it shares with every other image, and with its parent.")
+        {
+            paths, outFile, blockKib, parents,
+        };
+        scan.SetAction(r => Guard.Run(r, stderr, () =>
+        {
+            var kib = r.GetValue(blockKib);
+            if (kib is < 4 or > 65536 || (kib & (kib - 1)) != 0)
+                throw new ArgumentOutOfRangeException("--block-kib", kib, "--block-kib must be a power of two from 4 to 65536");
+            var files = r.GetValue(paths)!;
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var f in files)
+                if (!ids.TryAdd(ImageCatalog.IdOf(f), f))
+                    throw new ArgumentOutOfRangeException("images", f, $"two images would both be called '{Quoted.Value(ImageCatalog.IdOf(f))}': {Quoted.Path(ids[ImageCatalog.IdOf(f)])} and {Quoted.Path(f)}; rename one");
+            var parentOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in r.GetValue(parents) ?? [])
+            {
+                var parts = pair.Split('=');
+                if (parts.Length != 2 || !ids.ContainsKey(parts[0]) || !ids.ContainsKey(parts[1]) || parts[0] == parts[1] || !parentOf.TryAdd(parts[0], parts[1]))
+                    throw new ArgumentOutOfRangeException("--parent", pair, $"--parent takes CHILD=PARENT, two different images scanned, one parent per child (images: {Quoted.Escape(string.Join(", ", ids.Keys), 200)}); got '{Quoted.Value(pair)}'");
+            }
+            var output = r.GetValue(outFile)!;
+            OutputSet.CheckFile(output);
+            var scanned = ids.Select(kv => ImageScanner.Scan(kv.Key, kv.Value, kib)).ToList();
+            OutputSet.WriteFile(output, OutputFile.Text(Path.GetFileName(output), w => ImageCatalog.Write(w, scanned, parentOf)));
+            stdout.WriteLine($"scanned {scanned.Count} image(s) in {kib} KiB blocks: {scanned.Sum(i => i.Distinct.Count)} distinct blocks stored, "
+                + $"{scanned.SelectMany(i => i.Distinct).Distinct().Count()} across all images; wrote {output}");
+            return ExitCodes.Ok;
+        }));
+        return new Command("images", "Disk images: measure what they share (content-addressed deduplication).") { scan };
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Consolidator.Datasets;
+
+namespace Consolidator.Images;
+
+/// <summary>Reads disk images block by block. Raw images are read directly; any other format qemu-img knows
+/// (qcow2, vmdk, vdi, ...) is first converted to a sparse raw file in a scratch folder with
+/// <c>qemu-img convert</c>, which is also what resolves a qcow2 backing chain into the disk the guest sees.</summary>
+public static class ImageScanner
+{
+    /// <summary>Fixed block size by default: 64 KiB, qcow2's default cluster size, so that a block of the scan is
+    /// what a qcow2 layer allocates and shares.</summary>
+    public const int DefaultBlockKib = 64;
+
+    /// <summary>qemu-img on the PATH, or null.</summary>
+    public static string? QemuImg() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => System.IO.Path.Combine(d, "qemu-img")).FirstOrDefault(File.Exists);
+
+    public static ImageBlocks Scan(string id, string path, int blockKib)
+    {
+        InputFiles.Require(path);
+        var format = Format(path);
+        if (format == "raw") return Hash(id, path, path, blockKib);
+        var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
+        var scratch = Directory.CreateTempSubdirectory("consolidator-scan-");
+        try
+        {
+            var raw = System.IO.Path.Combine(scratch.FullName, "disk.raw");
+            Run(qemuImg, path, ["convert", "-q", "-f", format, "-O", "raw", System.IO.Path.GetFullPath(path), raw]);
+            return Hash(id, path, raw, blockKib);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>qemu-img's name for the image's format: from <c>qemu-img info</c> when it is installed, otherwise
+    /// from the qcow2 magic (QFI\xfb), else raw.</summary>
+    private static string Format(string path)
+    {
+        if (QemuImg() is { } qemuImg)
+        {
+            var json = Run(qemuImg, path, ["info", "--output=json", System.IO.Path.GetFullPath(path)]);
+            try
+            {
+                using var doc = JsonDocument.Parse(json);
+                return doc.RootElement.GetProperty("format").GetString() ?? "raw";
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new InputException(path, 0, null, 0, null, "qemu-img info gave no format for it");
+            }
+        }
+        Span<byte> magic = stackalloc byte[4];
+        using var stream = InputFiles.OpenRead(path);
+        return stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw";
+    }
+
+    private static string Run(string qemuImg, string path, string[] args)
+    {
+        var start = new ProcessStartInfo(qemuImg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new InputException(path, 0, null, 0, null, "qemu-img could not be started");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            var why = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? $"exit code {process.ExitCode}";
+            throw new InputException(path, 0, null, 0, null, $"qemu-img {args[0]} failed: {Quoted.Value(why)}");
+        }
+        return stdout;
+    }
+
+    private static ImageBlocks Hash(string id, string path, string raw, int blockKib)
+    {
+        var size = blockKib * 1024;
+        var buffer = new byte[size];
+        var blocks = new List<BlockHash>();
+        long zeros = 0, bytes = 0;
+        try
+        {
+            using var stream = InputFiles.OpenRead(raw);
+            while (true)
+            {
+                var n = stream.ReadAtLeast(buffer, size, throwOnEndOfStream: false);
+                if (n == 0) break;
+                bytes += n;
+                var block = buffer.AsSpan(0, n);
+                if (!block.ContainsAnyExcept((byte)0)) zeros++;
+                else blocks.Add(BlockHash.Of(block));
+                if (n < size) break;
+            }
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw InputFiles.Failure(path, e);
+        }
+        return new ImageBlocks(id, path, bytes, blockKib, blocks, zeros);
+    }
+}

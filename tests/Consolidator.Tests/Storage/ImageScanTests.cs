@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Consolidator.Datasets;
+using Consolidator.Images;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Storage;
+
+/// <summary><c>images scan</c> on real images built here: raw files of random 64 KiB blocks with a known overlap,
+/// two of them converted to qcow2 by the real qemu-img; the figures must come out exactly.</summary>
+public class ImageScanTests
+{
+    private const int Block = 64 * 1024;
+
+    private static void Skip_without_qemu_img() =>
+        Skip.If(ImageScanner.QemuImg() is null, "qemu-img is not installed (apt-get install qemu-utils): images scan cannot read qcow2 here");
+
+    private static void QemuImg(params string[] args)
+    {
+        var start = new ProcessStartInfo(ImageScanner.QemuImg()!) { RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err);
+    }
+
+    /// <summary>base: 16 random blocks A0..A15. child: A0..A11 then 4 blocks of its own (qcow2). other: 8 blocks
+    /// of its own, C0 again, A0, then 4 blocks of zeros (qcow2).</summary>
+    private static void Build(TempDirectory dir)
+    {
+        var rng = new Random(15);
+        byte[] Random() { var b = new byte[Block]; rng.NextBytes(b); return b; }
+        var a = Enumerable.Range(0, 16).Select(_ => Random()).ToArray();
+        var b = Enumerable.Range(0, 4).Select(_ => Random()).ToArray();
+        var c = Enumerable.Range(0, 8).Select(_ => Random()).ToArray();
+        File.WriteAllBytes(dir.File("base.raw"), [.. a.SelectMany(x => x)]);
+        File.WriteAllBytes(dir.File("child.raw"), [.. a.Take(12).Concat(b).SelectMany(x => x)]);
+        File.WriteAllBytes(dir.File("other.raw"), [.. c.Append(c[0]).Append(a[0]).Concat(Enumerable.Repeat(new byte[Block], 4)).SelectMany(x => x)]);
+        foreach (var name in new[] { "child", "other" })
+        {
+            QemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", dir.File(name + ".raw"), dir.File(name + ".qcow2"));
+            File.Delete(dir.File(name + ".raw"));
+        }
+    }
+
+    [SkippableFact]
+    public void Scan_reports_the_known_overlap_exactly()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        Build(dir);
+        var csv = dir.File("images.csv");
+
+        var result = CliRunner.Run("images", "scan", dir.File("base.raw"), dir.File("child.qcow2"), dir.File("other.qcow2"), "--parent", "child=base", "--out", csv);
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Equal(
+            """
+            image_id,size_gib,parent,shared_gib,virtual_gib,block_kib,blocks,distinct_blocks,zero_blocks,unique_blocks,shared_blocks
+            base,0.0009765625,,,0.0009765625,64,16,16,0,4,child:12;other:1
+            child,0.0009765625,base,0.000732421875,0.0009765625,64,16,16,0,4,base:12;other:1
+            other,0.00054931640625,,,0.0008544921875,64,10,9,4,8,base:1;child:1
+
+            """, File.ReadAllText(csv));
+        // The dataset reader takes it as it is: child shares 12 of its 16 blocks with base (12/16384 GiB).
+        var images = ImagesReader.Read(csv);
+        Assert.Equal(12.0 * Block / (1 << 30), images[1].SharedWithParentGib);
+        Assert.Equal(4.0 * Block / (1 << 30), images[1].UniqueGib);
+    }
+
+    [SkippableFact]
+    public void A_corrupt_qcow2_is_a_located_error_and_nothing_is_written()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        // A real qcow2 cut after 100 bytes: its header is incomplete.
+        File.WriteAllBytes(dir.File("fine.raw"), new byte[Block]);
+        QemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", dir.File("fine.raw"), dir.File("broken.qcow2"));
+        using (var f = new FileStream(dir.File("broken.qcow2"), FileMode.Open)) f.SetLength(100);
+
+        var result = CliRunner.Run("images", "scan", dir.File("fine.raw"), dir.File("broken.qcow2"), "--out", dir.File("images.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {dir.File("broken.qcow2")}: qemu-img", result.Err);
+        Assert.Single(result.Err.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
+    [Theory]
+    [InlineData("--parent", "child=nobody", "--parent takes CHILD=PARENT")]
+    [InlineData("--block-kib", "3", "power of two")]
+    public void Bad_options_exit_2_and_write_nothing(string option, string value, string message)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("child.raw"), new byte[Block]);
+        var result = CliRunner.Run("images", "scan", dir.File("child.raw"), option, value, "--out", dir.File("images.csv"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Err);
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
+    [Fact]
+    public void A_missing_image_is_a_located_error()
+    {
+        using var dir = new TempDirectory();
+        var result = CliRunner.Run("images", "scan", dir.File("none.raw"), "--out", dir.File("images.csv"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("none.raw: file not found", result.Err);
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+}
