@@ -27,6 +27,13 @@ internal static class PlanText
             s.Migrations, s.Stages, s.RelayMigrations, s.FirstPlacements, s.MemoryMovedGiB));
         o.WriteLine(string.Format(inv, "kept in place: {0} VM(s) stay on their host, of at most {1} that could with {2} active hosts",
             s.KeptInPlace, s.KeepableUpperBound, s.ActiveHostsAfter));
+        if (s.Storage is { } st)
+        {
+            o.WriteLine(string.Format(inv, "local storage: {0:0.0} -> {1:0.0} GiB on {2} host(s) of {3:0.0} GiB  (images stored once per host: {4:0.0} GiB saved against {5:0.0} GiB of whole disks)",
+                st.UsedGiBBefore, st.UsedGiBAfter, st.LocalHosts, st.CapacityGiB, st.SavedGiB, st.WholeGiBAfter));
+            o.WriteLine(string.Format(inv, "disk copied by migrations: {0:0.0} GiB  ({1:0.0} GiB of whole disks; {2:0.0} GiB of image blocks already at the destination not sent)",
+                st.DiskSentGiB, st.DiskSentWholeGiB, st.SentSavedGiB));
+        }
         if (!plan.Problem.Rules.IsEmpty) o.WriteLine($"rules: {plan.Problem.Rules.Rules.Length} kept ({string.Join(", ", plan.Problem.Rules.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}"))})");
         o.WriteLine(string.Format(inv, "solver: cp-sat {0}  objective {1:0.0} Wh/day  bound {2:0.0}  gap {3:0.00%}  ({4})",
             Names.Of(s.SolverStatus), s.ObjectiveWh, s.BoundWh, s.Gap,
@@ -40,7 +47,8 @@ internal static class PlanText
             foreach (var b in plan.Migrations.Blocked) o.WriteLine($"  - {b.Reason}");
         }
         foreach (var note in s.Notes) o.WriteLine($"note: {note}");
-        o.WriteLine("validation: every VM placed once, no host over capacity in any window, every stage within physical capacity, every CPU allocation within its host");
+        o.WriteLine("validation: every VM placed once, no host over capacity in any window, every stage within physical capacity, every CPU allocation within its host"
+            + (s.Storage is not null ? ", every local store within its disk" : ""));
         if (plan.Allocation is { } a)
         {
             var batch = a.Qos.Count(q => q == Inventory.QosClass.Batch);

@@ -9,12 +9,16 @@ namespace Consolidator.Generation;
 
 /// <param name="WeekendFactor">Day-peaking VMs' daytime load at the weekend relative to working days: offices
 /// are quieter at the weekend, web front ends still serve (0.75, the default); 1 = no weekly pattern.</param>
-public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7, int SampleMinutes = 15, double WeekendFactor = 0.75)
+/// <param name="Images">Disk images the VMs are cloned from (0: VMs have no disks, unless <paramref name="LocalDisks"/>).</param>
+/// <param name="LocalDisks">Hosts keep the VMs' disks on local storage (else shared storage).</param>
+public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7, int SampleMinutes = 15, double WeekendFactor = 0.75,
+    int Images = 0, bool LocalDisks = false)
 {
     public void Validate()
     {
         if (!(WeekendFactor >= 0 && WeekendFactor <= 10))
             throw new ArgumentOutOfRangeException(nameof(WeekendFactor), WeekendFactor, "--weekend-factor must be from 0 to 10");
+        if (Images is < 0 or > 99) throw new ArgumentOutOfRangeException(nameof(Images), Images, "--images must be from 0 to 99");
         if (Vms < 1) throw new ArgumentOutOfRangeException(nameof(Vms), Vms, "--vms must be at least 1");
         if (Days < 1) throw new ArgumentOutOfRangeException(nameof(Days), Days, "--days must be at least 1");
         if (SampleMinutes < 1 || SampleMinutes > Window.MinutesPerDay)
@@ -73,7 +77,8 @@ public static class DatasetGenerator
             // One generator per VM, seeded in VM order, so a VM's trace does not depend on the others' draws.
             usage.Add(Series(classes[i], sizes[i].Vcpus, sizes[i].MemoryMib, samples, o.SampleMinutes, o.WeekendFactor, new SplitMix64(rng.NextULong())));
         }
-        return new Dataset("generated", [.. hosts], vms.MoveToImmutable(), usage.MoveToImmutable());
+        var dataset = new Dataset("generated", [.. hosts], vms.MoveToImmutable(), usage.MoveToImmutable());
+        return o.Images > 0 || o.LocalDisks ? ImageFleet.Add(dataset, o.Images, o.LocalDisks, o.Seed) : dataset;
     }
 
     /// <summary>Exact class counts (rounded shares), shuffled, so the mix holds for small fleets too.</summary>

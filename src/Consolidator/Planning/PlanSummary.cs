@@ -35,6 +35,9 @@ public sealed record PlanSummary(
     /// <summary>The replay of the plan through the live-migration simulator; null when not simulated.</summary>
     public SimulationSummary? Simulation { get; init; }
 
+    /// <summary>Local storage before and after, and the disk data the migrations copy; null without local disks.</summary>
+    public StorageSummary? Storage { get; init; }
+
     /// <summary>VMs that run today and stay on their host.</summary>
     public int KeptInPlace { get; init; }
 

@@ -62,6 +62,7 @@ internal static class Summaries
             MigrationCostWh = Enumerable.Range(0, p.VmCount).Where(v => Energy.IsMigration(p, solve.Placement, v)).Sum(p.MigrationCostWh),
             MovesLowerBound = bound.Moves,
             MigrationCostLowerBoundWh = bound.CostWh,
+            Storage = StorageSummary.Of(p, solve.Placement, plan),
         };
     }
 }

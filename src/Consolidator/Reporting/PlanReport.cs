@@ -32,6 +32,20 @@ public static class PlanReport
             .Append(N(plan.Problem.Options.MigrationWeightWhPerGiB)).Append(" Wh/GiB. Solver: ").Append(E(Names.Of(sum.SolverStatus)))
             .Append(", gap ").Append(N(sum.Gap * 100, "0.00")).Append(" %; the plan passed independent validation.</p>\n");
 
+        if (sum.Storage is { } st)
+        {
+            s.Append("<h2>Storage</h2>\n<p>Local storage holds each image once per host (content-addressed, as in Parallax) plus each VM's own blocks. ")
+                .Append("Image sharing saves <b>").Append(N(st.SavedGiB, "0.0")).Append(" GiB</b> in the planned placement, and the migrations copy <b>")
+                .Append(N(st.DiskSentGiB, "0.0")).Append(" GiB</b> of disk instead of ").Append(N(st.DiskSentWholeGiB, "0.0"))
+                .Append(" GiB, as image blocks already on the destination are not sent.</p>\n");
+            Table(s, ["", "before", "after"],
+            [
+                ["local storage used (GiB)", N(st.UsedGiBBefore, "0.0"), N(st.UsedGiBAfter, "0.0")],
+                ["with every disk stored whole (GiB)", "", N(st.WholeGiBAfter, "0.0")],
+                ["capacity of the " + st.LocalHosts + " local host(s) (GiB)", N(st.CapacityGiB, "0.0"), N(st.CapacityGiB, "0.0")],
+            ]);
+        }
+
         s.Append("<h2>Risks</h2>\n<ul>\n");
         foreach (var (text, bad) in Risks(plan, replay)) s.Append(bad ? "<li class=\"risk\">" : "<li class=\"ok\">").Append(E(text)).Append("</li>\n");
         s.Append("</ul>\n");
