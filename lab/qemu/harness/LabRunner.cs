@@ -29,9 +29,16 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             var n = scenario.Guests.Length;
             var load = HostLoad();
             progress?.Invoke($"{scenario.Id}: booting {n} guest(s)");
-            var sources = scenario.Guests.Select((g, i) => Track(vms, QemuVm.Start(network, folder, $"src{i}", guest, g.MemoryMib, g.DirtyMibPerSecond, g.WssMib, incoming: false))).ToArray();
+            // The sources boot one at a time, each up before the next starts: a boot is CPU-bound under TCG, and
+            // several at once on two shared cores only slow each other down. The destinations wait idle.
+            var sources = new QemuVm[n];
+            for (var i = 0; i < n; i++)
+            {
+                var g = scenario.Guests[i];
+                sources[i] = Track(vms, QemuVm.Start(network, folder, $"src{i}", guest, g.MemoryMib, g.DirtyMibPerSecond, g.WssMib, incoming: false));
+                sources[i].WaitReady(TimeSpan.FromSeconds(180));
+            }
             var targets = scenario.Guests.Select((g, i) => Track(vms, QemuVm.Start(network, folder, $"dst{i}", guest, g.MemoryMib, g.DirtyMibPerSecond, g.WssMib, incoming: true))).ToArray();
-            foreach (var s in sources) s.WaitReady(TimeSpan.FromSeconds(120));
 
             for (var i = 0; i < n; i++) Configure(scenario, sources[i], targets[i], FirstPort + i);
             var measuredRate = MeasureDirtyRate(sources);
@@ -45,10 +52,10 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 if (scenario.Method == "postcopy") sources[i].Qmp.Execute("migrate-start-postcopy");
             }
             var follow = Follow(scenario, sources, clock);
-            // A guest suspended before the end stays paused on the destination (QEMU starts it only if it was
-            // running when the migration completed); resume it, as libvirt does after a --timeout suspend.
+            // A guest suspended before the end stays paused on the destination; resume it, as libvirt does after a
+            // --timeout suspend, once the destination has loaded it.
             for (var i = 0; i < n; i++)
-                if (follow.SuspendedAtMs[i] is not null) targets[i].Qmp.Execute("cont");
+                if (follow.SuspendedAtMs[i] is not null) Resume(targets[i]);
             Thread.Sleep(1000);
 
             var rows = ImmutableArray.CreateBuilder<LabMeasurement>();
@@ -71,7 +78,9 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                     (long)(Num(ram?["duplicate"]) ?? 0), (long)(Num(ram?["dirty-sync-count"]) ?? 0),
                     (long)(Num(ram?["postcopy-requests"]) ?? 0), Blocktime(targets[i]),
                     after is { } a && before[i] is { } b && a.Ms > b.Ms && status == "completed",
-                    qemuVersion, machine, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), load));
+                    qemuVersion, machine, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), load,
+                    follow.MigrationCpu[i]?.RunSeconds is { } run ? Math.Round(run, 3) : null,
+                    follow.MigrationCpu[i]?.WaitSeconds is { } wait ? Math.Round(wait, 3) : null));
             }
             return rows.ToImmutable();
         }
@@ -151,7 +160,30 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
         })];
     }
 
-    private sealed record Followed(JsonNode[] Final, double?[] SwitchedAtMs, double?[] SuspendedAtMs);
+    /// <summary>Starts a destination guest that arrived paused. QEMU 7.2 (migration.c,
+    /// process_incoming_migration_bh) sets the destination's run state from the source's once the incoming
+    /// migration ends: a "cont" that arrives while it is still in "inmigrate" only sets autostart, which that
+    /// paused state then overrides, so the guest never runs (seen in the quiet rerun's suspend scenario). Wait
+    /// for the load to end, then cont, and check that the guest runs.</summary>
+    private static void Resume(QemuVm target)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (Status(target) == "inmigrate")
+        {
+            if (DateTime.UtcNow > deadline) throw new LabException("the destination was still loading the guest 60 s after the source completed");
+            Thread.Sleep(50);
+        }
+        target.Qmp.Execute("cont");
+        if (Status(target) is var now && now != "running") throw new LabException($"the destination guest is '{now}' after cont, not running");
+    }
+
+    private static string Status(QemuVm vm) => vm.Qmp.Execute("query-status")?["status"]?.GetValue<string>() ?? "unknown";
+
+    /// <summary>The source's migration thread, as QEMU names it (migration.c, migrate_fd_connect).</summary>
+    private const string MigrationThread = "live_migration";
+
+    private sealed record Followed(JsonNode[] Final, double?[] SwitchedAtMs, double?[] SuspendedAtMs,
+        (double RunSeconds, double WaitSeconds)?[] MigrationCpu);
 
     private static Followed Follow(LabScenario s, QemuVm[] sources, Stopwatch clock)
     {
@@ -159,6 +191,9 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
         var final = new JsonNode?[n];
         var switched = new double?[n];
         var suspended = new double?[n];
+        // The migration thread starts with the migration and ends with it, so its counters cover the
+        // migration; the last sample before it ends stands for the whole (it is taken every 50 ms).
+        var cpu = new (double RunSeconds, double WaitSeconds)?[n];
         while (final.Any(f => f is null))
         {
             if (clock.Elapsed > MigrationPatience)
@@ -166,6 +201,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             for (var i = 0; i < n; i++)
             {
                 if (final[i] is not null) continue;
+                if (sources[i].ThreadSchedstat(MigrationThread) is { } sample) cpu[i] = sample;
                 var info = sources[i].Qmp.Execute("query-migrate") ?? throw new LabException("query-migrate returned nothing");
                 var status = info["status"]?.GetValue<string>();
                 if (status is "completed" or "failed" or "cancelled") { final[i] = info; continue; }
@@ -184,7 +220,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             }
             Thread.Sleep(50);
         }
-        return new Followed([.. final.Select(f => f!)], switched, suspended);
+        return new Followed([.. final.Select(f => f!)], switched, suspended, cpu);
     }
 
     /// <summary>What the guest dirtied per second while it ran during the migration, from its own reports: on

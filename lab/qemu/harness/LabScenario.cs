@@ -36,11 +36,16 @@ public sealed record LabScenario(
         int downtime = 300, string capability = "none", double? suspend = null) =>
         new(id, method, [new LabGuest(memory, rate, wss)], link, cap, downtime, capability, suspend);
 
-    /// <summary>CI's smoke: one pre-copy and one post-copy migration, about a minute with boots.</summary>
+    /// <summary>CI's smoke: one pre-copy and one post-copy migration, then the two harness paths that once
+    /// failed: two guests booted and migrated together (their boots panicked under real-time priority) and a
+    /// pre-copy that does not converge, suspended after 3 s (its guest must run on the destination). About two
+    /// minutes with boots.</summary>
     public static ImmutableArray<LabScenario> Smoke =>
     [
         One("smoke-precopy", "precopy", 256, 8, 32, 400, null),
         One("smoke-postcopy", "postcopy", 256, 8, 32, 400, null),
+        new("smoke-concurrent-2", "precopy", [new LabGuest(256, 4, 32), new LabGuest(256, 0, 4)], 400, null),
+        One("smoke-suspend", "precopy", 256, 64, 96, 400, null, suspend: 3),
     ];
 
     /// <summary>The calibration matrix: pre-copy at several dirty rates, working sets, links and caps,

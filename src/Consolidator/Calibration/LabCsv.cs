@@ -15,8 +15,11 @@ public static class LabCsv
         "max_bandwidth_mib_s", "downtime_limit_ms", "suspend_after_s", "requested_dirty_mib_s", "wss_mib",
         "guest_dirty_mib_s", "qemu_dirty_rate_mib_s", "status", "total_ms", "downtime_ms", "setup_ms", "switchover_ms",
         "transferred_mib", "normal_pages", "zero_pages", "dirty_syncs", "postcopy_requests", "postcopy_blocktime_ms",
-        "guest_alive", "qemu_version", "machine", "date", "host_load",
+        "guest_alive", "qemu_version", "machine", "date", "host_load", "migration_cpu_s", "migration_wait_s",
     ];
+
+    /// <summary>Columns every recording has; the later ones were added to the lab over time and may be absent.</summary>
+    private const int Required = 30;
 
     public static void Write(IEnumerable<LabMeasurement> rows, TextWriter writer)
     {
@@ -29,15 +32,16 @@ public static class LabCsv
                 N(m.MaxBandwidthMibPerSecond), N(m.DowntimeLimitMs), N(m.SuspendAfterSeconds), N(m.RequestedDirtyMibPerSecond), N(m.WssMib),
                 N(m.GuestDirtyMibPerSecond), N(m.QemuDirtyRateMibPerSecond), m.Status, N(m.TotalMs), N(m.DowntimeMs), N(m.SetupMs), N(m.SwitchoverMs),
                 N(m.TransferredMib), I(m.NormalPages), I(m.ZeroPages), I(m.DirtySyncs), I(m.PostcopyRequests), N(m.PostcopyBlocktimeMs),
-                m.GuestAlive ? "true" : "false", m.QemuVersion, m.Machine, m.Date, N(m.HostLoad));
+                m.GuestAlive ? "true" : "false", m.QemuVersion, m.Machine, m.Date, N(m.HostLoad), N(m.MigrationCpuSeconds),
+                N(m.MigrationWaitSeconds));
     }
 
     /// <exception cref="InputException">The file is missing or a row is malformed (file, line and column named).</exception>
     public static ImmutableArray<LabMeasurement> Read(string path)
     {
-        using var file = DatasetFile.Open(path, Header[..^1]);
-        var c = Header[..^1].Select(file.Column).ToArray();
-        var load = file.OptionalColumn("host_load");
+        using var file = DatasetFile.Open(path, Header[..Required]);
+        var c = Header[..Required].Select(file.Column).ToArray();
+        var optional = Header[Required..].Select(file.OptionalColumn).ToArray();
         var rows = ImmutableArray.CreateBuilder<LabMeasurement>();
         while (file.Read())
         {
@@ -48,7 +52,8 @@ public static class LabCsv
                 file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), file.Id(c[3]), file.Id(c[4]), Num(5), Num(6), Opt(7),
                 Opt(8), Num(9), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
-                file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), file.OptionalNumber(load, positive: false)));
+                file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), file.OptionalNumber(optional[0], positive: false),
+                file.OptionalNumber(optional[1], positive: false), file.OptionalNumber(optional[2], positive: false)));
         }
         return rows.ToImmutable();
     }

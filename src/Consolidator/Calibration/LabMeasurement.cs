@@ -32,6 +32,10 @@ namespace Consolidator.Calibration;
 /// <param name="GuestAlive">The guest kept counting on the destination after the migration.</param>
 /// <param name="HostLoad">The machine's 1-minute load average when the scenario started (a shared machine:
 /// other jobs' load slows the TCG guest and the migration thread).</param>
+/// <param name="MigrationCpuSeconds">CPU time the source's migration thread (QEMU's "live_migration") ran during
+/// the migration, from its /proc/PID/task/TID/schedstat; null in recordings made before it was recorded.</param>
+/// <param name="MigrationWaitSeconds">Time that thread was runnable but waited for a CPU (schedstat's run-queue
+/// delay) during the migration; null as above.</param>
 public sealed record LabMeasurement(
     string Scenario,
     int Migration,
@@ -63,8 +67,16 @@ public sealed record LabMeasurement(
     string QemuVersion,
     string Machine,
     string Date,
-    double? HostLoad = null)
+    double? HostLoad = null,
+    double? MigrationCpuSeconds = null,
+    double? MigrationWaitSeconds = null)
 {
+    /// <summary>The share of a core the migration thread got while it wanted one: its CPU time over its CPU
+    /// time plus its run-queue wait (Linux schedstat). 1 on an idle machine; on 2 cores shared with other
+    /// jobs it falls with their number. Null when the recording has no schedstat figures.</summary>
+    public double? MigrationCpuShare => MigrationCpuSeconds is { } run && MigrationWaitSeconds is { } wait && run > 0
+        ? run / (run + wait) : null;
+
     /// <summary>Share of QEMU's RAM that was zero pages (ram.duplicate / ram.total); the guest's dirtier only
     /// writes data, so zero pages are found once, in the first pass.</summary>
     public double ZeroFraction => RamTotalMib > 0 ? Math.Clamp(ZeroPages * 4096.0 / (RamTotalMib * 1048576), 0, 1) : 0;

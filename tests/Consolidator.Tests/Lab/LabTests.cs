@@ -18,7 +18,9 @@ public class LabTests
         Assert.True(LabScenario.Standard.Where(s => s.Method == "precopy").Select(s => s.Guests[0].DirtyMibPerSecond).Distinct().Count() >= 3);
         Assert.True(LabScenario.Standard.Select(s => (s.LinkMbit, s.MaxBandwidthMibPerSecond)).Distinct().Count() >= 3);
         Assert.Equal(LabScenario.Full.Length, LabScenario.Full.Select(s => s.Id).Distinct().Count());
-        Assert.Equal(["precopy", "postcopy"], LabScenario.Smoke.Select(s => s.Method));
+        Assert.Equal(["precopy", "postcopy"], LabScenario.Smoke.Take(2).Select(s => s.Method));
+        Assert.Contains(LabScenario.Smoke, s => s.Guests.Length >= 2);
+        Assert.Contains(LabScenario.Smoke, s => s.SuspendAfterSeconds is not null);
     }
 
     [Fact]
@@ -35,7 +37,7 @@ public class LabTests
     {
         using var dir = new TempDirectory();
         var row = new LabMeasurement("s", 1, 2, "hybrid", "none", 512, 512.5, 400, null, 300, 12, 16, 64, 15.9, 3.8, "completed",
-            8123, 42, 500, 3000, 210.5, 53000, 95000, 3, 12, 1500, true, "7.2.22", "AMD EPYC, 2 cores, TCG", "2026-12-05T05:00:00Z", 3.5);
+            8123, 42, 500, 3000, 210.5, 53000, 95000, 3, 12, 1500, true, "7.2.22", "AMD EPYC, 2 cores, TCG", "2026-12-05T05:00:00Z", 3.5, 0.75, 2.25);
         var path = Path.Combine(dir.Path, "lab.csv");
 
         QemuFamily.Record(path, "s", [row]);
@@ -46,5 +48,37 @@ public class LabTests
         Assert.Equal(2, read.Length);
         Assert.Equal(row with { TotalMs = 9000 }, read.Single(r => r.Scenario == "s"));
         Assert.Equal(95000 * 4096.0 / (512.5 * 1048576), read[0].ZeroFraction, 9);
+        Assert.Equal(0.25, read[0].MigrationCpuShare!.Value, 12);
+    }
+
+    [Fact]
+    public void A_recording_made_before_the_cpu_columns_reads_with_no_cpu_share()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "qemu-7.2-old.csv");
+        var header = string.Join(',', LabCsv.Header[..^2]);
+        File.WriteAllText(path, header + "\n" +
+            "s,1,1,precopy,none,256,256.5,400,,300,,0,4,0,0,completed,2424,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5\n");
+
+        var recording = LabRecording.Read(path);
+
+        Assert.Equal("old", recording.Name);
+        Assert.Null(recording.Rows.Single().MigrationCpuShare);
+        Assert.Equal(11.5, recording.Rows.Single().HostLoad);
+    }
+
+    [Fact]
+    public void Schedstat_gives_the_cpu_time_and_run_queue_wait_of_a_named_thread()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var pid = Environment.ProcessId;
+        var comm = File.ReadAllText($"/proc/{pid}/task/{pid}/comm").Trim();
+
+        var stat = QemuVm.ThreadSchedstat(pid, comm);
+
+        Assert.NotNull(stat);
+        Assert.True(stat.Value.RunSeconds > 0, "the test's main thread has run");
+        Assert.True(stat.Value.WaitSeconds >= 0);
+        Assert.Null(QemuVm.ThreadSchedstat(pid, "no-such-thread"));
     }
 }
