@@ -8,27 +8,35 @@ namespace Consolidator.Cli.Commands;
 /// the lab's real QEMU migrations), as the README's table; with --fit, the lab's constants refitted.</summary>
 internal static class CalibrateCommand
 {
-    public const string DefaultLabCsv = "datasets/calibration/qemu-7.2-tcg.csv";
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var lab = new Option<string>("--lab") { Description = "The lab's measurements (CSV written by bench --family qemu)", DefaultValueFactory = _ => DefaultLabCsv };
+        var lab = new Option<string[]>("--lab")
+        {
+            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: datasets/calibration/qemu-7.2-tcg.csv, with --cpu-share every recording there)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var fit = new Option<bool>("--fit") { Description = "Refit the lab's constants on the fit points and print them (the table then uses them)" };
+        var cpuShare = new Option<bool>("--cpu-share")
+        {
+            Description = "Replay the lab with the CPU-share model (each migration at its measured CPU share; default --lab: every recording)",
+        };
         var cmd = new Command("calibrate", "Compare the simulator with published live-migration measurements and the lab's real QEMU migrations; print the calibration table (Markdown).")
         {
-            lab, fit,
+            lab, fit, cpuShare,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
-            var rows = LabCsv.Read(r.GetValue(lab)!);
-            var environment = LabEnvironment.Fitted;
+            var shares = r.GetValue(cpuShare);
+            string[] paths = r.GetValue(lab) is { Length: > 0 } given ? given : shares ? [.. LabRecording.AllPaths] : [.. LabRecording.DefaultPaths];
+            var recordings = paths.Select(LabRecording.Read).ToArray();
+            var environment = shares ? LabEnvironment.CpuShareFitted : LabEnvironment.Fitted;
             if (r.GetValue(fit))
             {
-                environment = LabFit.Fit(rows, environment);
+                environment = LabFit.Fit(recordings, environment);
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"fitted: {environment} (loss {LabFit.Loss([.. rows.Where(x => LabPoints.FitScenarios.Contains(x.Scenario))], environment.ToVector()):0.###})"));
+                    $"fitted: {environment} (loss {LabFit.Loss(LabFit.FitRows(recordings), environment, environment.ToVector()):0.###})"));
             }
-            var table = CalibrationCheck.Compare([.. PublishedPoints.All, .. LabPoints.From(rows, environment)]);
+            var table = CalibrationCheck.Compare([.. PublishedPoints.All, .. LabPoints.From(recordings, environment)]);
             CalibrationTable.WriteMarkdown(table, stdout);
             stdout.WriteLine();
             foreach (var line in CalibrationTable.Summary(table)) stdout.WriteLine(line);

@@ -13,6 +13,13 @@ namespace Consolidator.Calibration;
 /// <param name="ResumeSeconds">Fixed part of a downtime: device state and the switch.</param>
 /// <param name="InFlightMib">Data queued ahead of a post-copy page request (socket buffer and the tbf queue).</param>
 /// <param name="FaultShare">Post-copy faults per working-set page not yet received.</param>
+/// <param name="SendCpuSecondsPerGib">The migration thread's CPU time per GiB of data pages sent (the copy and the
+/// socket write, whose loopback TCP path runs in the sender's system time).</param>
+/// <param name="ScalesWithCpuShare">The CPU-share model: the CPU constants (zero-page scan, syncs, send) are for a
+/// core of the migration thread's own, each migration is replayed at the CPU share it got (<see cref="CpuShare"/>)
+/// and its CPU work adds to the wire's time (<see cref="SimulationOptions.CpuWaitIdlesLink"/>), so that one set of
+/// constants could stand for a busy and a quiet machine. False: the constants hold the load of the run they were
+/// fitted on (every share 1, CPU work overlapping the wire, no send cost).</param>
 public sealed record LabEnvironment(
     double LinkEfficiency,
     double ZeroScanMibPerSecond,
@@ -20,10 +27,16 @@ public sealed record LabEnvironment(
     double SyncSecondsPerGib,
     double ResumeSeconds,
     double InFlightMib,
-    double FaultShare)
+    double FaultShare,
+    double SendCpuSecondsPerGib = 0,
+    bool ScalesWithCpuShare = false)
 {
     /// <summary>Fitted by `consolidator calibrate --fit` on datasets/calibration/qemu-7.2-tcg.csv (the fit points).</summary>
     public static readonly LabEnvironment Fitted = new(1.05, 89, 1.37, 0.0505, 0.02, 2.02, 0.05);
+
+    /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
+    /// the three recordings (<see cref="LabRecording.AllPaths"/>).</summary>
+    public static readonly LabEnvironment CpuShareFitted = new(1.05, 1000, 0.139, 0.00082, 0.0005, 1.07, 0.05, 0.117, true);
 
     /// <summary>The transport: TCP on the namespace's loopback, shaped by tc tbf.</summary>
     public LinkProfile Link => new("lab-tcp", LinkEfficiency, null, 50e-6, InFlightMib);
@@ -41,9 +54,27 @@ public sealed record LabEnvironment(
         SyncSecondsPerGib: SyncSecondsPerGib,
         SyncSecondsPerDirtyGib: SyncSecondsPerDirtyGib,
         FaultShare: FaultShare,
+        SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib : 0,
+        CpuWaitIdlesLink: ScalesWithCpuShare,
         PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
 
-    public double[] ToVector() => [LinkEfficiency, ZeroScanMibPerSecond, SyncSecondsPerDirtyGib, SyncSecondsPerGib, ResumeSeconds, InFlightMib, FaultShare];
+    /// <summary>The share of a core the migration thread got: measured (schedstat) where the recording has it;
+    /// in the recordings made before, inferred from QEMU's setup-time, which is the thread's first dirty-log
+    /// sync over every page, CPU work alone (ram_save_setup), as this environment's cost of that sync on a core
+    /// of its own over the measured time.</summary>
+    public double CpuShare(LabMeasurement m)
+    {
+        if (!ScalesWithCpuShare) return 1;
+        if (m.MigrationCpuShare is { } measured) return measured;
+        var fullCore = (SyncSecondsPerGib + SyncSecondsPerDirtyGib) * m.RamTotalMib / 1024;
+        return m.SetupMs > 0 ? Math.Clamp(fullCore / (m.SetupMs / 1000), 0.01, 1) : 1;
+    }
 
-    public static LabEnvironment FromVector(double[] x) => new(x[0], x[1], x[2], x[3], x[4], x[5], x[6]);
+    public double[] ToVector() => [LinkEfficiency, ZeroScanMibPerSecond, SyncSecondsPerDirtyGib, SyncSecondsPerGib, ResumeSeconds, InFlightMib, FaultShare, SendCpuSecondsPerGib];
+
+    public LabEnvironment WithVector(double[] x) => this with
+    {
+        LinkEfficiency = x[0], ZeroScanMibPerSecond = x[1], SyncSecondsPerDirtyGib = x[2], SyncSecondsPerGib = x[3],
+        ResumeSeconds = x[4], InFlightMib = x[5], FaultShare = x[6], SendCpuSecondsPerGib = x[7],
+    };
 }

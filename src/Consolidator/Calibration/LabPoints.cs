@@ -9,9 +9,10 @@ namespace Consolidator.Calibration;
 /// program achieved over its working set).</summary>
 public static class LabPoints
 {
-    /// <summary>Scenarios whose points fit the lab's constants; every other point is held out. Chosen to
-    /// cover each constant: idle guests (zero-page scan, setup), two pre-copy rates (link efficiency, syncs),
-    /// a cap, post-copy (faults).</summary>
+    /// <summary>Scenarios whose points fit the lab's constants, in every recording; every other point is held
+    /// out. Chosen to cover each constant: idle guests (zero-page scan, setup), two pre-copy rates (link
+    /// efficiency, syncs), a cap, post-copy (faults); the recordings cover the CPU shares from a quiet machine to
+    /// a busy one.</summary>
     public static readonly ImmutableHashSet<string> FitScenarios =
         ["pre-idle-256", "pre-idle-1024", "pre-r16-w64", "pre-r32-w128", "pre-r8-w64-cap24", "post-r16-w64", "hybrid-r32-w128"];
 
@@ -23,14 +24,25 @@ public static class LabPoints
         _ => m.Status != "completed" ? $"the migration ended {m.Status}" : null,
     };
 
-    public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment) =>
+    /// <summary>The points of several recordings; each point's id names its recording when there are several.</summary>
+    public static ImmutableArray<ReferencePoint> From(IReadOnlyList<LabRecording> recordings, LabEnvironment environment) =>
+        [.. recordings.SelectMany(r => From(r, environment, recordings.Count > 1 ? $" [{r.Name}]" : ""))];
+
+    /// <summary>The recording's rows the constants are fitted on.</summary>
+    public static LabRecording FitPart(LabRecording recording) =>
+        recording with { Rows = [.. recording.Rows.Where(m => FitScenarios.Contains(m.Scenario))] };
+
+    public static ImmutableArray<ReferencePoint> From(LabRecording recording, LabEnvironment environment, string idSuffix = "") =>
+        From(recording.Rows, environment, idSuffix);
+
+    public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment, string idSuffix = "") =>
         [.. rows.GroupBy(r => r.Scenario).Select(g =>
         {
             var ms = g.OrderBy(r => r.Migration).ToArray();
             var first = ms[0];
             var vms = ms.Select(m => new VmMigrationInputs(
                 m.RamTotalMib, DirtyProfile.OverWorkingSet(m.WssMib, m.GuestDirtyMibPerSecond, 0), 0.25,
-                ZeroMib: m.ZeroPages * 4096.0 / 1048576, WorkingSetMib: m.WssMib)).ToImmutableArray();
+                ZeroMib: m.ZeroPages * 4096.0 / 1048576, WorkingSetMib: m.WssMib, CpuShare: environment.CpuShare(m))).ToImmutableArray();
             var method = first.Method switch
             {
                 "postcopy" => MigrationMethod.PostCopy,
@@ -39,7 +51,7 @@ public static class LabPoints
             };
             var link = first.LinkMbit is { } mbit ? environment.Link.GoodputMibPerSecond(mbit / 1000) : 1e6;
             var reason = ms.Select(NotModelled).FirstOrDefault(r => r is not null);
-            return new ReferencePoint(first.Scenario, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
+            return new ReferencePoint(first.Scenario + idSuffix, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
                 vms, method, link, environment.Options(first),
                 [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
                 Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason);

@@ -9,8 +9,17 @@ namespace Consolidator.Simulation;
 /// instead of the page. From usage.csv: allocated minus memory in use, or zero_fraction x allocated.</param>
 /// <param name="WorkingSetMib">Memory the guest reads or writes in a short while: what post-copy faults on
 /// (vms.csv wss_mib); null: the hot set of <paramref name="Dirty"/>.</param>
-public sealed record VmMigrationInputs(double MemoryMib, DirtyProfile Dirty, double DeviceStateMib, double ZeroMib = 0, double? WorkingSetMib = null)
+/// <param name="CpuShare">Share of a core the source's migration thread gets while it has CPU work (the dirty-log
+/// syncs, the zero-page checks, the sending of pages): 1 is a core of its own. The thread's CPU work takes
+/// 1/share as long; the link's time does not change. The lab measures it per migration (the thread's CPU time
+/// over CPU time plus run-queue wait, Linux schedstat), so that runs on a busy and on a quiet machine are
+/// predicted with one set of constants.</param>
+public sealed record VmMigrationInputs(double MemoryMib, DirtyProfile Dirty, double DeviceStateMib, double ZeroMib = 0, double? WorkingSetMib = null,
+    double CpuShare = 1)
 {
+    /// <summary>The CPU share as the models use it: within (0, 1], a thousandth at least.</summary>
+    public double Cpu => CpuShare is > 0 and <= 1 ? Math.Max(1e-3, CpuShare) : 1;
+
     /// <summary>Memory holding data: every page of it crosses whole in the first pass.</summary>
     public double DataMib => Math.Max(0, MemoryMib - Math.Clamp(ZeroMib, 0, MemoryMib));
 

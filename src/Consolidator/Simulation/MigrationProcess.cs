@@ -158,7 +158,7 @@ internal sealed class MigrationProcess
 
     /// <summary>One dirty-log sync that finds <paramref name="dirtyMib"/> dirty: a walk of the whole bitmap, plus
     /// a cost per dirty page (under TCG, a TLB reset per page; nothing under KVM).</summary>
-    private double SyncSeconds(double dirtyMib) => (_o.SyncSecondsPerGib * _vm.MemoryMib + _o.SyncSecondsPerDirtyGib * dirtyMib) / 1024;
+    private double SyncSeconds(double dirtyMib) => (_o.SyncSecondsPerGib * _vm.MemoryMib + _o.SyncSecondsPerDirtyGib * dirtyMib) / 1024 / _vm.Cpu;
 
     private double CompressionWireCap => _o.Compress.PageRateCap * (1 + PageHeaderShare) / _o.Compress.Ratio;
 
@@ -174,7 +174,19 @@ internal sealed class MigrationProcess
         var zero = o.Rules.SkipsZeroPages ? Math.Clamp(vm.ZeroMib, 0, vm.MemoryMib) : 0;
         var live = Math.Min(wire, Math.Min(o.StreamsCapMibPerSecond, o.MaxBandwidthMibPerSecond ?? double.PositiveInfinity));
         var pageRate = Math.Min(live * o.Compress.Ratio / (1 + PageHeaderShare), o.Compress.PageRateCap);
-        return Math.Max((vm.MemoryMib - zero) / pageRate, zero / o.ZeroScanMibPerSecond);
+        return SendSeconds(vm.MemoryMib - zero, zero, pageRate, vm.Cpu, o);
+    }
+
+    /// <summary>Seconds to clear <paramref name="dataMib"/> of data pages and <paramref name="zeroMib"/> of zero
+    /// pages from the bitmap: the wire carries the data pages at <paramref name="pageRate"/>, and the migration
+    /// thread does its CPU work (buffer_is_zero on every page, the send of each data page) at the CPU share
+    /// <paramref name="cpu"/> it gets. The two overlap while the socket buffer holds data
+    /// (<see cref="SimulationOptions.CpuWaitIdlesLink"/> false) or add up (true).</summary>
+    private static double SendSeconds(double dataMib, double zeroMib, double pageRate, double cpu, SimulationOptions o)
+    {
+        var wire = dataMib / pageRate;
+        var work = (zeroMib / o.ZeroScanMibPerSecond + dataMib * o.SendCpuSecondsPerGib / 1024) / cpu;
+        return o.CpuWaitIdlesLink ? wire + work : Math.Max(wire, work);
     }
 
     /// <summary>Seconds until this process next changes phase at wire rate <paramref name="wire"/> (MiB/s).</summary>
@@ -351,13 +363,13 @@ internal sealed class MigrationProcess
     /// bandwidth estimate reflects the pages of its last window).</summary>
     private double NonZeroShare => _nz + _z > Epsilon ? _nz / (_nz + _z) : _lastShare;
 
-    /// <summary>MiB of bitmap (pages counted whole) cleared per second at this wire rate: data pages at the
-    /// wire's page rate, zero pages at the scan rate, overlapping.</summary>
+    /// <summary>MiB of bitmap (pages counted whole) cleared per second at this wire rate, for the current mix of
+    /// data and zero pages (<see cref="SendSeconds"/>).</summary>
     private double Progress(double wire)
     {
         var f = NonZeroShare;
         var pageRate = Math.Min(wire * _o.Compress.Ratio / (1 + PageHeaderShare), _o.Compress.PageRateCap);
-        var seconds = Math.Max(f / pageRate, (1 - f) / _o.ZeroScanMibPerSecond);
+        var seconds = SendSeconds(f, 1 - f, pageRate, _vm.Cpu, _o);
         return seconds > 0 ? 1 / seconds : double.PositiveInfinity;
     }
 

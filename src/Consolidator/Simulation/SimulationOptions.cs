@@ -49,6 +49,17 @@ public enum SloDowntime
 /// export writes the same value per migration (simulation.json migrations[].qemu_downtime_limit_ms).</param>
 /// <param name="SyncSecondsPerDirtyGib">A sync's cost per GiB of pages it finds dirty (0 under KVM; under TCG,
 /// QEMU 7.2 resets the TLB dirty state page by page).</param>
+/// <param name="SendCpuSecondsPerGib">CPU time the migration thread spends per GiB of data pages it sends (copying
+/// into the stream's buffer and the socket write; on the lab's loopback the kernel's TCP path of both ends runs
+/// in the sender's system time). 0 by default: on a host core of its own the link sets the pace long before
+/// (QEMU's single stream is CPU-bound only from about 10 Gbit/s, the reason multifd exists); the lab fits it.</param>
+/// <param name="CpuWaitIdlesLink">The migration thread's CPU work and the link's time add up instead of
+/// overlapping: the thread's CPU waits (scanning a run of zero pages, waiting for a core on a busy host) outlast
+/// the few tens of milliseconds the socket buffer covers, so the link idles through them. False by default: on a
+/// host core of its own with zero pages scattered among the data, the two overlap. The lab sets it: its guests,
+/// fresh from boot, hold their data at the bottom of memory and the rest untouched, and on the shared 2-core
+/// machine the measured CPU time plus run-queue wait of the migration thread plus the wire time of its data come
+/// to 75-100 % of each migration's total (tcg-busy recording).</param>
 /// <param name="PreCopyTimeoutSeconds">Suspend a pre-copy guest this many seconds after its start (libvirt
 /// --timeout with the suspend action) instead of the stop rules' timeout factor; null: the factor.</param>
 public sealed record SimulationOptions(
@@ -71,7 +82,9 @@ public sealed record SimulationOptions(
     SloDowntime Slo = SloDowntime.StopAndStalls,
     double? PreCopyTimeoutSeconds = null,
     double? QemuDowntimeLimitSeconds = null,
-    double SyncSecondsPerDirtyGib = 0)
+    double SyncSecondsPerDirtyGib = 0,
+    double SendCpuSecondsPerGib = 0,
+    bool CpuWaitIdlesLink = false)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -114,6 +127,8 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(FaultShare), FaultShare, "the post-copy fault share must be in [0, 1]");
         if (!(SyncSecondsPerDirtyGib >= 0) || double.IsInfinity(SyncSecondsPerDirtyGib))
             throw new ArgumentOutOfRangeException(nameof(SyncSecondsPerDirtyGib), SyncSecondsPerDirtyGib, "the sync cost per dirty GiB must be finite and >= 0");
+        if (!(SendCpuSecondsPerGib >= 0) || double.IsInfinity(SendCpuSecondsPerGib))
+            throw new ArgumentOutOfRangeException(nameof(SendCpuSecondsPerGib), SendCpuSecondsPerGib, "the send CPU cost per GiB must be finite and >= 0");
         if (QemuDowntimeLimitSeconds is { } q && (!(q > 0) || q > 2000))
             throw new ArgumentOutOfRangeException(nameof(QemuDowntimeLimitSeconds), q, "QEMU's downtime-limit must be between 0 and 2000 s");
         if (PreCopyTimeoutSeconds is { } t && (!(t > 0) || t > LongestMigrationSeconds))

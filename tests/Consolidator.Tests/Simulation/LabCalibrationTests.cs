@@ -25,7 +25,7 @@ public class LabCalibrationTests(ITestOutputHelper output)
 
     private static readonly Lazy<ImmutableArray<CalibrationRow>> Rows = new(() =>
         CalibrationCheck.Compare(LabPoints.From(
-            LabCsv.Read(Path.Combine(RepoPaths.Root, "datasets", "calibration", "qemu-7.2-tcg.csv")), LabEnvironment.Fitted)));
+            [.. LabRecording.DefaultPaths.Select(f => LabRecording.Read(Path.Combine(RepoPaths.Root, f)))], LabEnvironment.Fitted)));
 
     public static TheoryData<string> LabRowIds => new(Rows.Value.Select(r => r.Id));
 

@@ -1,0 +1,38 @@
+using Consolidator.Calibration;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+public class CalibrateCommandTests
+{
+    private static string[] AllRecordings => [.. LabRecording.AllPaths.SelectMany(p => new[] { "--lab", Path.Combine(RepoPaths.Root, p) })];
+
+    [Fact]
+    public void The_cpu_share_model_replays_every_recording_and_names_each_point_s_recording()
+    {
+        var r = CliRunner.Run(["calibrate", "--cpu-share", .. AllRecordings]);
+
+        Assert.Equal(0, r.ExitCode);
+        foreach (var name in new[] { "tcg", "tcg-quiet", "tcg-busy" })
+            Assert.Contains($"| pre-idle-256 [{name}] | lab, fit |", r.Out);
+        Assert.Contains("| concurrent-3 [tcg-busy] #3 |", r.Out);
+        Assert.Matches(@"lab, held out: \d+ of \d+ within tolerance", r.Out);
+    }
+
+    [Fact]
+    public void A_malformed_lab_row_is_one_located_error_and_exit_2()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "qemu-7.2-bad.csv");
+        File.WriteAllText(path, string.Join(',', LabCsv.Header) + "\n" +
+            "s,1,1,precopy,none,256,256.5,400,,300,,0,4,0,0,completed,lots,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6\n");
+
+        var r = CliRunner.Run("calibrate", "--lab", path);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Contains("qemu-7.2-bad.csv", r.Err);
+        Assert.Contains("lots", r.Err);
+    }
+}
