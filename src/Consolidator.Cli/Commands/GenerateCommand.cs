@@ -20,7 +20,7 @@ internal static class GenerateCommand
             Description = "Instead of a realistic data centre, a planted instance with this many identical hosts whose VMs exactly fill them hour by hour (optimum known)",
         };
         var images = new Option<int>("--images") { Description = "Disk images (0-99) in OS families of a base and two versions layered over it; every VM gets one and a disk (images.csv)" };
-        var localDisks = new Option<bool>("--local-disks") { Description = "Hosts keep the VMs' disks on local storage (447-1788 GiB by model) instead of shared storage" };
+        var localDisks = new Option<bool>("--local-disks") { Description = "Hosts keep the VMs' disks on local storage (447-894 GiB by model) instead of shared storage" };
         var cmd = new Command("generate", "Write a synthetic dataset in the native format: day- and night-peaking VMs, heterogeneous hosts, a wasteful peak-sized current placement.")
         {
             outDir, seed, vms, days, step, weekend, planted, images, localDisks,

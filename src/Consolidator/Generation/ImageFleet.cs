@@ -30,11 +30,12 @@ public static class ImageFleet
     /// <summary>Each VM's own data on top of its image: 10-80 GiB.</summary>
     public const double MinPrivateGib = 10, MaxPrivateGib = 80;
 
-    /// <summary>Local disks per host model (large, medium, small), in GiB: common data-centre SSD sizes
-    /// (1.92, 0.96 and 0.48 TB as GiB, rounded down).</summary>
+    /// <summary>Local disks per host model (large, medium, small), in GiB: common data-centre SSD sizes (0.96 TB
+    /// for the two larger models, 0.48 TB for the small one, as GiB rounded down), small enough that storage, not
+    /// only CPU and memory, limits how many VMs a consolidated host takes.</summary>
     public static readonly ImmutableDictionary<double, double> DiskGibByCores = new Dictionary<double, double>
     {
-        [64] = 1788, [48] = 894, [32] = 447,
+        [64] = 894, [48] = 894, [32] = 447,
     }.ToImmutableDictionary();
 
     /// <summary>Writes <paramref name="images"/> images, gives every VM one (popular images more often: the

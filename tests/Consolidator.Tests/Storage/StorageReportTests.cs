@@ -1,0 +1,52 @@
+using Consolidator.Generation;
+using Consolidator.Inventory;
+using Consolidator.Planning;
+using Consolidator.Profiles;
+using Consolidator.Reporting;
+using Consolidator.Solving;
+using Consolidator.Packing;
+using Consolidator.Validation;
+
+namespace Consolidator.Tests.Storage;
+
+/// <summary>Issue 15's acceptance on a generated fleet: local disks and a handful of layered images; the plan keeps
+/// every store within its disk and its summary and report show what images stored once per host save.</summary>
+public class StorageReportTests
+{
+    [Fact]
+    public void A_generated_fleet_with_local_disks_and_images_is_planned_within_its_disks_and_reports_the_saving()
+    {
+        var d = DatasetGenerator.Generate(new GeneratorOptions(Seed: 5, Vms: 40, Days: 2, SampleMinutes: 60, Images: 6, LocalDisks: true));
+        Assert.Equal(6, d.Images.Length);
+        Assert.All(d.Hosts, h => Assert.Equal(StorageKind.Local, h.Storage));
+        var profiles = ProfileBuilder.Build(d, WindowScheme.Slices(4), 95);
+
+        var plan = Planner.Plan(d, profiles, new PlanRequest(new PlacementOptions(), new SolverOptions(3, 1, 1, Deterministic: true)));
+
+        Assert.Empty(PlanValidator.CheckPlacement(plan.Problem, plan.Target));
+        var disks = plan.Problem.Disks;
+        for (var h = 0; h < d.Hosts.Length; h++)
+            Assert.True(disks.FootprintMib(Enumerable.Range(0, d.Vms.Length).Where(v => plan.Target[v] == h)) <= disks.CapacityMib(h));
+        var s = plan.Summary.Storage!;
+        Assert.True(s.SavedGiB > 0, $"saved {s.SavedGiB} GiB");
+        Assert.True(s.UsedGiBAfter < s.WholeGiBAfter);
+        Assert.True(s.DiskSentGiB <= s.DiskSentWholeGiB);
+        Assert.Equal(d.Hosts.Length, s.LocalHosts);
+        var html = PlanReport.ToHtml(plan, []);
+        Assert.Contains("<h2>Storage</h2>", html);
+        Assert.Contains($"Image sharing saves <b>{s.SavedGiB.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} GiB</b>", html);
+    }
+
+    [Fact]
+    public void Images_and_disks_leave_the_generated_vms_and_traces_as_they_were()
+    {
+        var plain = DatasetGenerator.Generate(new GeneratorOptions(Seed: 9, Vms: 20, Days: 1));
+        var disks = DatasetGenerator.Generate(new GeneratorOptions(Seed: 9, Vms: 20, Days: 1, Images: 4, LocalDisks: true));
+        Assert.Equal(plain.Vms.Select(v => (v.Id, v.Vcpus, v.MemoryMib, v.CurrentHost)), disks.Vms.Select(v => (v.Id, v.Vcpus, v.MemoryMib, v.CurrentHost)));
+        Assert.Equal(plain.Usage.SelectMany(u => u.CpuCores), disks.Usage.SelectMany(u => u.CpuCores));
+        Assert.All(disks.Vms, v => Assert.NotNull(v.ImageId));
+        // Two families: img-01 with two versions over it, img-04 alone; a version shares 60 % with its base.
+        Assert.Equal([null, "img-01", "img-01", null], disks.Images.Select(i => i.Parent));
+        Assert.All(disks.Images.Where(i => i.Parent is not null), i => Assert.InRange(i.SharedWithParentGib / i.SizeGib, 0.55, 0.65));
+    }
+}
