@@ -7,7 +7,7 @@ using ScottPlot;
 
 namespace Consolidator.Plots;
 
-/// <summary>The plots of one plan: utilisation per host and window before and after, data-centre power over
+/// <summary>The plots of one plan: CPU and memory utilisation per host and window before and after, data-centre power over
 /// the day, the migration Gantt chart and the downtime distribution (when the plan was replayed), and one
 /// VM's profile against its raw samples.</summary>
 public static class PlanPlots
@@ -17,8 +17,8 @@ public static class PlanPlots
         var p = plan.Problem;
         List<Figure> figures =
         [
-            Utilisation(p, p.CurrentPlacement(), "utilisation-before", "CPU utilisation per host (percentile demand over cores), current placement"),
-            Utilisation(p, plan.Target, "utilisation-after", "CPU utilisation per host (percentile demand over cores), planned placement"),
+            Utilisation(p, p.CurrentPlacement(), "utilisation-before", "Utilisation per host (percentile demand over capacity), current placement"),
+            Utilisation(p, plan.Target, "utilisation-after", "Utilisation per host (percentile demand over capacity), planned placement"),
             Power(p, plan.Target),
         ];
         if (plan.Simulation is { } replay)
@@ -30,35 +30,62 @@ public static class PlanPlots
         return figures;
     }
 
-    /// <summary>Each host's percentile CPU demand over its capacity, per window; unplaced VMs are left out.</summary>
-    internal static double[,] CpuUtilisation(PlacementProblem p, Placement placement)
+    /// <summary>Each host's percentile demand of <paramref name="resource"/> over its capacity, per window; NaN
+    /// for a host that carries no VM (switched off, not idle); unplaced VMs are left out.</summary>
+    internal static double[,] Utilisation(PlacementProblem p, Placement placement, Resource resource)
     {
         var u = new double[p.HostCount, p.WindowCount];
+        var carries = new bool[p.HostCount];
         for (var v = 0; v < p.VmCount; v++)
         {
             var h = placement[v];
             if (h < 0) continue;
-            for (var w = 0; w < p.WindowCount; w++) u[h, w] += (double)p.Demand(v, Resource.Cpu, w) / p.Capacity(h, Resource.Cpu);
+            carries[h] = true;
+            for (var w = 0; w < p.WindowCount; w++) u[h, w] += (double)p.Demand(v, resource, w) / p.Capacity(h, resource);
         }
+        for (var h = 0; h < p.HostCount; h++)
+            if (!carries[h])
+                for (var w = 0; w < p.WindowCount; w++) u[h, w] = double.NaN;
         return u;
     }
 
+    /// <summary>CPU (left) and memory (right) per host and window, on one colour scale; a host that carries no VM
+    /// is grey (switched off), apart from a host that runs at 0 % (dark).</summary>
     private static Figure Utilisation(PlacementProblem p, Placement placement, string name, string title)
     {
         var plot = new Plot();
-        var map = plot.Add.Heatmap(CpuUtilisation(p, placement));
-        map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.ManualRange = new ScottPlot.Range(0, 1);
-        plot.Add.ColorBar(map).Label = "share of cores";
+        // The memory map sits right of the CPU map, a gap of two windows between them.
+        var offset = p.WindowCount + 2;
+        foreach (var (resource, left) in new[] { (Resource.Cpu, 0), (Resource.Memory, offset) })
+        {
+            var map = plot.Add.Heatmap(Utilisation(p, placement, resource));
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.ManualRange = new ScottPlot.Range(0, 1);
+            map.NaNCellColor = Colors.LightGray;
+            map.Position = new CoordinateRect(left, left + p.WindowCount - 1, 0, p.HostCount - 1);
+            if (resource == Resource.Cpu) plot.Add.ColorBar(map).Label = "share of capacity";
+        }
         plot.Title(title);
-        plot.XLabel("window (UTC)");
+        plot.XLabel($"window (UTC): CPU left, memory right; grey = host switched off (no VM)");
         plot.YLabel("host (row 1 at the top)");
-        plot.Axes.Bottom.TickGenerator = WindowTicks(p);
+        // Three labels a map: a window label is up to about 20 characters.
+        var step = Math.Max(1, (p.WindowCount + 2) / 3);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. p.Windows.Windows.Where(w => w.Index % step == 0).SelectMany(w => new[] { new Tick(w.Index, w.Label), new Tick(offset + w.Index, w.Label) })]);
         // Every host is named up to 40 rows (about 12 px a row); beyond that every k-th.
         var every = Math.Max(1, (p.HostCount + 39) / 40);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Enumerable.Range(0, p.HostCount).Where(h => h % every == 0).Select(h => new Tick(p.HostCount - 1 - h, p.Hosts[h].Id))]);
         plot.Axes.Left.TickLabelStyle.FontSize = 10;
+        var cpu = plot.Add.Text("CPU", (p.WindowCount - 1) / 2.0, p.HostCount - 0.5);
+        var memory = plot.Add.Text("memory", offset + (p.WindowCount - 1) / 2.0, p.HostCount - 0.5);
+        foreach (var label in new[] { cpu, memory })
+        {
+            label.Alignment = Alignment.LowerCenter;
+            label.LabelFontSize = 12;
+            label.LabelBold = true;
+        }
+        plot.Axes.SetLimits(-0.5, offset + p.WindowCount - 0.5, -0.5, p.HostCount + 0.8);
         return Figure.Render(name, plot);
     }
 
