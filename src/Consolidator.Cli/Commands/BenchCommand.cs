@@ -44,15 +44,22 @@ internal static class BenchCommand
             var skipped = listed.SelectMany(l => l.Skipped).ToArray();
             foreach (var s in skipped) stderr.WriteLine($"skipped: {s}");
 
+            // Which case runs is progress (on a terminal only); a case's error and the lab's log are findings.
             var rows = new List<BenchRow>();
+            using var progress = new TerminalProgress(stderr, Timing.Deadline.None, cases.Length);
             foreach (var (c, i) in cases.Select((c, i) => (c, i)))
             {
-                stderr.WriteLine(string.Format(CultureInfo.InvariantCulture, "[{0}/{1}] {2}: {3}, solver limit {4:0.#} s",
-                    i + 1, cases.Length, c.Id, c.Description, c.SolverSeconds));
-                var row = BenchChild.Run(c, settings, c.Family == QemuFamily.FamilyName ? line => stderr.WriteLine("        " + line) : null);
-                stderr.WriteLine("        " + Outcome(row));
+                progress.Say(string.Format(CultureInfo.InvariantCulture, "{0}: {1}, solver limit {2:0.#} s", c.Id, c.Description, c.SolverSeconds));
+                var row = BenchChild.Run(c, settings, c.Family == QemuFamily.FamilyName ? line => { progress.Done(); stderr.WriteLine($"{c.Id}: {line}"); } : null);
+                progress.Report(i + 1);
+                if (row.Error is not null || row.BelowBound)
+                {
+                    progress.Done();
+                    stderr.WriteLine($"{c.Id}: {Outcome(row)}");
+                }
                 rows.Add(row);
             }
+            progress.Done();
 
             var report = new BenchReport(BenchMachine.Describe(CpuInfo()), settings, [.. rows], [.. skipped]);
             Outputs.Write(stderr, dir, OutputKind.Bench,

@@ -57,7 +57,7 @@ internal static class EvaluateCommand
             if (r.GetValue(outDir) is { } target) OutputSet.Check(target, OutputKind.Evaluation);
 
             var deadline = solver.Deadline(r);
-            var progress = new ProgressDisplay(stderr);
+            using var progress = new TerminalProgress(stderr, deadline);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             var (first, _) = TrainTestSplit.Span(data);
@@ -80,9 +80,11 @@ internal static class EvaluateCommand
             if (run.Folds.Length > 1 && !json) EvaluationText.WriteOverall(run, stdout);
             if (r.GetValue(outDir) is { } dir)
             {
+                progress.Say("drawing the plot and writing the output");
                 var (name, png) = EvaluationPlots.PerFold(run);
                 Outputs.Write(stderr, dir, OutputKind.Evaluation,
                     [OutputFile.Text("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(run))), OutputFile.Bytes(name + ".png", png)]);
+                progress.Done();
                 if (!json) stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")} and {Path.Combine(dir, name)}.png");
             }
             if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(run));

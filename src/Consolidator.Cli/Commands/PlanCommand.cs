@@ -55,7 +55,7 @@ internal static class PlanCommand
             OutputSet.Check(dir, OutputKind.Plan);
             var deadline = solver.Deadline(r);
 
-            var progress = new ProgressDisplay(stderr);
+            using var progress = new TerminalProgress(stderr, deadline);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             deadline.Mark("reading");
@@ -65,7 +65,6 @@ internal static class PlanCommand
             progress.Say("solving placement with CP-SAT");
             var drawPlots = !r.GetValue(noPlots);
             var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots)));
-            progress.Done();
 
             List<OutputFile> files =
             [
@@ -79,12 +78,15 @@ internal static class PlanCommand
                 files.Add(OutputFile.Text("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
+            progress.Say("drawing the plots");
             var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, profiles.Windows.Count, true)) ? PlanPlots.All(plan, data) : [];
             var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
                 request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
             files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures, footer))));
             var named = files.Select(f => Path.Combine(dir, f.Name)).ToList();
+            progress.Say("writing the output");
             Outputs.Write(stderr, dir, OutputKind.Plan, [.. files, .. Outputs.Figures(figures)]);
+            progress.Done();
             if (scripting.Json(r))
             {
                 stdout.WriteLine(PlanJsonWriter.ToJson(plan, request));

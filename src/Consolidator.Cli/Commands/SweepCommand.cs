@@ -47,10 +47,10 @@ internal static class SweepCommand
             var deadline = solver.Deadline(r);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
 
-            var bar = new SweepProgress(stderr, grid.Count);
-            var results = Sweep.Run(data, grid, options, bar, deadline.EarlierBy(1 + 0.05 * solving.TimeLimitSeconds));
-            bar.Done();
-
+            using var progress = new TerminalProgress(stderr, deadline, grid.Count);
+            progress.Say($"sweep of {grid.Count} points");
+            var results = Sweep.Run(data, grid, options, progress, deadline.EarlierBy(1 + 0.05 * solving.TimeLimitSeconds));
+            progress.Say("drawing the Pareto front and writing the output");
             var figures = r.GetValue(noPlots) ? [] : new[] { SweepPlots.ParetoFront(results) };
             Outputs.Write(stderr, dir, OutputKind.Sweep,
             [
@@ -58,6 +58,7 @@ internal static class SweepCommand
                 OutputFile.Text("sweep.html", w => w.Write(SweepReport.ToHtml(data.Name, results, figures.FirstOrDefault()))),
                 .. Outputs.Figures(figures),
             ]);
+            progress.Done();
             var feasible = results.Count(x => x.Figures is not null);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"points: {results.Length} ({feasible} feasible, {results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
