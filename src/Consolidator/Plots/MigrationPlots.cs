@@ -51,7 +51,8 @@ internal static class MigrationPlots
         var o = replay.Options;
         var started = replay.Migrations.Where(m => m.Started).ToList();
         var slo = o.MaxDowntimeSeconds * 1000;
-        var (width, within, over) = Bins(slo, [.. started.Select(m => (m.SloDowntimeSeconds(o.Slo) * 1000, Reporting.SimulationJsonWriter.SloViolation(m, o)))]);
+        // A violation as the simulator counts one (SimulationSummary.SloViolations).
+        var (width, within, over) = Bins(slo, [.. started.Select(m => (m.SloDowntimeSeconds(o.Slo) * 1000, m.SloDowntimeSeconds(o.Slo) > o.MaxDowntimeSeconds + MethodChoice.DowntimeToleranceSeconds))]);
         var bins = within.Length;
         var centres = Enumerable.Range(0, bins).Select(b => (b + 0.5) * width).ToArray();
         var ok = plot.Add.Bars(centres, within);

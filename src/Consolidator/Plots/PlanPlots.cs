@@ -56,14 +56,25 @@ public static class PlanPlots
         var plot = new Plot();
         // The memory map sits right of the CPU map, a gap of two windows between them.
         var offset = p.WindowCount + 2;
+        var scaled = false;
         foreach (var (resource, left) in new[] { (Resource.Cpu, 0), (Resource.Memory, offset) })
         {
-            var map = plot.Add.Heatmap(Utilisation(p, placement, resource));
+            var values = Utilisation(p, placement, resource);
+            if (!values.Cast<double>().Any(double.IsFinite))
+            {
+                // No host carries a VM (every VM is new): all grey. ScottPlot cannot scale a map without a number.
+                var off = plot.Add.Rectangle(left - 0.5, left + p.WindowCount - 0.5, -0.5, p.HostCount - 0.5);
+                off.FillColor = Colors.LightGray;
+                off.LineWidth = 0;
+                continue;
+            }
+            var map = plot.Add.Heatmap(values);
             map.Colormap = new ScottPlot.Colormaps.Viridis();
             map.ManualRange = new ScottPlot.Range(0, 1);
             map.NaNCellColor = Colors.LightGray;
             map.Position = new CoordinateRect(left, left + p.WindowCount - 1, 0, p.HostCount - 1);
-            if (resource == Resource.Cpu) plot.Add.ColorBar(map).Label = "share of capacity";
+            if (!scaled) plot.Add.ColorBar(map).Label = "share of capacity";
+            scaled = true;
         }
         plot.Title(title);
         plot.XLabel($"window (UTC): CPU left, memory right; grey = host switched off (no VM)");
