@@ -1,48 +1,51 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
+using System.Reflection;
 using Consolidator.Plots;
+using HandlebarsDotNet;
 
 namespace Consolidator.Reporting;
 
-/// <summary>Building blocks of the self-contained HTML reports: one file, no scripts, no external links;
-/// images are embedded as data URIs so the report opens offline.</summary>
+/// <summary>The self-contained HTML reports, rendered from Handlebars templates embedded in the library
+/// (Reporting/Templates): one file, no scripts, no external links, images embedded as data URIs so that a report
+/// opens offline. Every value goes in through <c>{{...}}</c>, which HTML-encodes it; the templates use no raw
+/// substitution at all.</summary>
 internal static class Html
 {
-    public static string E(string text) => WebUtility.HtmlEncode(text);
+    private static readonly IHandlebars Engine = Create();
+
+    public static readonly HandlebarsTemplate<object, object> PlanReport = Engine.Compile(Template("plan-report"));
+    public static readonly HandlebarsTemplate<object, object> SweepReport = Engine.Compile(Template("sweep-report"));
 
     public static string N(double x, string format = "0.##") => x.ToString(format, CultureInfo.InvariantCulture);
 
-    public static void Open(StringBuilder s, string title)
+    private static IHandlebars Create()
     {
-        s.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(title)).Append("</title>\n<style>\n")
-            .Append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}\n")
-            .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}\n")
-            .Append("th{background:#f0f0f0}td.l,th.l{text-align:left}tr.hi{background:#fff3e0;font-weight:bold}\n")
-            .Append(".headline{font-size:1.4em}.risk{color:#b00020}.ok{color:#1b5e20}img{max-width:100%}\n")
-            .Append("</style>\n</head>\n<body>\n<h1>").Append(E(title)).Append("</h1>\n");
+        var engine = Handlebars.Create();
+        foreach (var partial in new[] { "page-head", "table", "figures" }) engine.RegisterTemplate(partial, Template(partial));
+        return engine;
     }
 
-    public static string Close(StringBuilder s) => s.Append("</body>\n</html>\n").ToString();
-
-    public static void Figure(StringBuilder s, Figure f) =>
-        s.Append("<figure><img alt=\"").Append(E(f.Title)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(f.Png))
-            .Append("\"><figcaption>").Append(E(f.Title)).Append("</figcaption></figure>\n");
-
-    /// <summary>A table; the first column is left-aligned (names), the rest right-aligned (figures).</summary>
-    public static void Table(StringBuilder s, string[] header, IEnumerable<string[]> rows, Func<int, bool>? highlight = null)
+    private static string Template(string name)
     {
-        s.Append("<table>\n<tr>");
-        for (var c = 0; c < header.Length; c++) s.Append(c == 0 ? "<th class=\"l\">" : "<th>").Append(E(header[c])).Append("</th>");
-        s.Append("</tr>\n");
-        var i = 0;
-        foreach (var row in rows)
-        {
-            s.Append(highlight?.Invoke(i) == true ? "<tr class=\"hi\">" : "<tr>");
-            for (var c = 0; c < row.Length; c++) s.Append(c == 0 ? "<td class=\"l\">" : "<td>").Append(E(row[c])).Append("</td>");
-            s.Append("</tr>\n");
-            i++;
-        }
-        s.Append("</table>\n");
+        using var stream = typeof(Html).Assembly.GetManifestResourceStream($"Consolidator.Reporting.Templates.{name}.html")
+            ?? throw new InvalidOperationException($"the report template {name}.html is not embedded in the library");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
+}
+
+/// <summary>A table as the templates draw it: the first column left-aligned (names), the rest right-aligned
+/// (figures); highlighted rows in bold.</summary>
+internal sealed record HtmlTable(IReadOnlyList<string> Header, IReadOnlyList<HtmlRow> Rows)
+{
+    public static HtmlTable Of(string[] header, IEnumerable<string[]> rows, Func<int, bool>? highlight = null) =>
+        new(header, [.. rows.Select((cells, i) => new HtmlRow(cells, highlight?.Invoke(i) == true))]);
+}
+
+internal sealed record HtmlRow(IReadOnlyList<string> Cells, bool Highlight);
+
+/// <summary>A plot embedded as a PNG data URI.</summary>
+internal sealed record HtmlFigure(string Title, string Base64)
+{
+    public static HtmlFigure Of(Figure f) => new(f.Title, Convert.ToBase64String(f.Png));
 }
