@@ -35,7 +35,7 @@ public static class SweepPlots
         plot.XLabel("data moved by the migrations (GiB)");
         plot.YLabel("energy after consolidation (kWh/day)");
         plot.ShowLegend(Alignment.UpperRight);
-        if (front.Count > 0) Label(plot, front);
+        if (front.Count > 0) Label(plot, front, feasible);
         return Figure.Render("pareto", plot);
     }
 
@@ -43,12 +43,14 @@ public static class SweepPlots
 
     /// <summary>Names every point of the front beside it without two labels overlapping: the plot is laid out once
     /// to know where the points fall in pixels, then each label takes the first free place of a few beside its
-    /// point, moving further up or down if all are taken.</summary>
-    private static void Label(Plot plot, List<SweepPointResult> front)
+    /// point, moving further up or down if all are taken; no label covers a point's marker either.</summary>
+    private static void Label(Plot plot, List<SweepPointResult> front, List<SweepPointResult> points)
     {
         plot.GetImage(Figure.Width, Figure.Height); // lays out the axes that GetPixel uses
         var data = plot.RenderManager.LastRender.DataRect;
-        var taken = new List<PixelRect>();
+        // Every point's marker is taken from the start, so that no label covers a point.
+        var taken = points.Select(r => plot.GetPixel(new Coordinates(r.Figures!.DataMovedGiB, r.Figures.EnergyKWhPerDay)))
+            .Select(at => new PixelRect(at.X - 6, at.X + 6, at.Y + 6, at.Y - 6)).ToList();
         foreach (var r in front)
         {
             var text = $"#{r.Point.Index} p{r.Point.Percentile:0.#} h{r.Point.Headroom:0.##} w{r.Point.MigrationWeight:0.#}";
