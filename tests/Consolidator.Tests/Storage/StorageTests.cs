@@ -170,6 +170,8 @@ public class StorageTests
             Assert.Equal(expected.Count, storage.Count);
             if (storage.Count > 0) flagged++; else clean++;
         }, iter: 300);
-        Assert.True(flagged > 20 && clean > 20, $"{flagged} flagged, {clean} clean");
+        // Both outcomes must occur, or the property proved nothing. About 7 % of the random placements overflow a
+        // store (18 of 300 in one landing run, which a threshold of 20 failed): none in 300 has odds near 1e-9.
+        Assert.True(flagged > 0 && clean > 0, $"{flagged} flagged, {clean} clean");
     }
 }
