@@ -10,7 +10,9 @@ internal static class EvaluationText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Write(EvaluationResult r, TextWriter o)
+    /// <param name="table">Draws the policy table instead of the aligned text (terminal tables) and says whether it
+    /// did; null or false: text.</param>
+    public static void Write(EvaluationResult r, TextWriter o, Func<string[], IReadOnlyList<string[]>, bool>? table = null)
     {
         var s = r.Plan.Summary;
         o.WriteLine($"train: {r.Train}  test: {r.Test}");
@@ -21,16 +23,16 @@ internal static class EvaluationText
             o.WriteLine(string.Format(Inv, "re-plan at {0}: {1} VMs on {2} windows -> {3} hosts, {4} migrations in {5} stage(s) ({6:0.0} s downtime), solver {7} gap {8:0.00%}",
                 Period.Stamp(round.Time), round.Vms, round.Windows, round.Hosts, round.Migrations, round.Stages, round.DowntimeSeconds, Names.Of(round.SolverStatus), round.Gap));
         o.WriteLine(string.Format(Inv, "test period replayed: {0:0.###} day(s); energy from each host's power model, overload against physical capacity", r.TestDays));
-        Table(r.Policies, o);
+        Table(r.Policies, o, table);
         foreach (var note in r.Notes) o.WriteLine($"note: {note}");
         foreach (var note in r.Rounds.SelectMany(x => x.Notes).Distinct()) o.WriteLine($"note (re-plan): {note}");
         o.WriteLine();
     }
 
-    public static void WriteOverall(EvaluationRun run, TextWriter o)
+    public static void WriteOverall(EvaluationRun run, TextWriter o, Func<string[], IReadOnlyList<string[]>, bool>? table = null)
     {
         o.WriteLine(string.Format(Inv, "all {0} folds ({1:0.###} days): energy per day over all test days, SLATAH over all active host-time", run.Folds.Length, run.Days));
-        Table(run.Overall, o);
+        Table(run.Overall, o, table);
         foreach (var p in run.Overall)
         {
             var worst = run.Folds.Select(f => f.Policies.FirstOrDefault(x => x.Policy == p.Policy)?.Slatah ?? 0).DefaultIfEmpty(0).Max();
@@ -44,17 +46,24 @@ internal static class EvaluationText
         o.WriteLine();
     }
 
-    private static void Table(IReadOnlyList<PolicyOutcome> policies, TextWriter o)
+    private static void Table(IReadOnlyList<PolicyOutcome> policies, TextWriter o, Func<string[], IReadOnlyList<string[]>, bool>? table)
     {
         var current = policies.FirstOrDefault(p => p.Policy == Evaluator.Current);
+        string Saved(PolicyOutcome p) => current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", Inv) : "n/a";
+        if (table is not null && table(["policy", "hosts", "kWh/day", "saved", "SLATAH", "mem-over", "PDM", "SLAV", "thr-int", "thr-batch", "migr", "downtime"],
+                [.. policies.Select(p => new[]
+                {
+                    p.Policy, p.ActiveHosts.ToString("0.#", Inv), p.EnergyKWhPerDay.ToString("0.00", Inv), Saved(p), p.Slatah.ToString("0.000%", Inv),
+                    p.MemoryOverloadFraction.ToString("0.000%", Inv), p.Pdm.ToString("0.0000%", Inv), p.Slav.ToString("0.0000%", Inv),
+                    p.ThrottledInteractive.ToString("0.000%", Inv), p.ThrottledBatch.ToString("0.000%", Inv), p.Migrations.ToString(Inv),
+                    p.DowntimeSeconds.ToString("0.0", Inv) + "s",
+                })]))
+            return;
         o.WriteLine(string.Format(Inv, "{0,-19} {1,6} {2,8} {3,6} {4,8} {5,8} {6,9} {7,10} {8,9} {9,9} {10,6} {11,9}",
             "policy", "hosts", "kWh/day", "saved", "SLATAH", "mem-over", "PDM", "SLAV", "thr-int", "thr-batch", "migr", "downtime"));
         foreach (var p in policies)
-        {
-            var saved = current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", Inv) : "n/a";
             o.WriteLine(string.Format(Inv, "{0,-19} {1,6:0.#} {2,8:0.00} {3,6} {4,8:0.000%} {5,8:0.000%} {6,9:0.0000%} {7,10:0.0000%} {8,9:0.000%} {9,9:0.000%} {10,6} {11,8:0.0}s",
-                p.Policy, p.ActiveHosts, p.EnergyKWhPerDay, saved, p.Slatah, p.MemoryOverloadFraction, p.Pdm, p.Slav,
+                p.Policy, p.ActiveHosts, p.EnergyKWhPerDay, Saved(p), p.Slatah, p.MemoryOverloadFraction, p.Pdm, p.Slav,
                 p.ThrottledInteractive, p.ThrottledBatch, p.Migrations, p.DowntimeSeconds));
-        }
     }
 }

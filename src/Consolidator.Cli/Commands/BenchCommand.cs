@@ -73,7 +73,7 @@ internal static class BenchCommand
             if (scripting.Json(r)) stdout.WriteLine(BenchJson.ToJson(report));
             else
             {
-                BenchText.Write(report, stdout);
+                BenchText.Write(report, stdout, TerminalTable.For(stdout));
                 stdout.WriteLine($"wrote {Path.Combine(dir, CsvFile)}, {Path.Combine(dir, VectorPackingCsvFile)} and {Path.Combine(dir, JsonFile)}");
             }
             if (!report.Clean)

@@ -73,11 +73,11 @@ internal static class EvaluateCommand
             var run = Evaluator.Run(data, request, progress, deadline, fold =>
             {
                 progress.Done();
-                if (!json) EvaluationText.Write(fold, stdout);
+                if (!json) EvaluationText.Write(fold, stdout, TerminalTable.For(stdout));
                 progress.Say($"fold after {Period.Stamp(fold.Test.To)}");
             });
             progress.Done();
-            if (run.Folds.Length > 1 && !json) EvaluationText.WriteOverall(run, stdout);
+            if (run.Folds.Length > 1 && !json) EvaluationText.WriteOverall(run, stdout, TerminalTable.For(stdout));
             if (r.GetValue(outDir) is { } dir)
             {
                 progress.Say("drawing the plot and writing the output");

@@ -11,15 +11,23 @@ public static class BenchText
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Write(BenchReport report, TextWriter o)
+    /// <param name="table">Draws a table instead of the aligned text (the CLI's terminal tables) and says whether it
+    /// did; null or false: text.</param>
+    public static void Write(BenchReport report, TextWriter o, Func<string[], IReadOnlyList<string[]>, bool>? table = null)
     {
+        void Table(string[] header, IEnumerable<string[]> rows)
+        {
+            string[][] all = [.. rows];
+            if (table is null || !table(header, all)) PlainTable(o, header, all);
+        }
+
         o.WriteLine($"machine: {report.Machine}");
         var packing = report.Rows.Count(r => r.Family == VectorPackingFamily.FamilyName);
         var shown = report.Rows.Where(r => r.Family != VectorPackingFamily.FamilyName || packing <= MaxVectorPackingRows).ToArray();
         if (shown.Length > 0)
         {
             o.WriteLine();
-            Table(o,
+            Table(
                 ["family", "instance", "VMs", "hosts", "windows", "seconds", "active", "LB", "/LB", "optimum", "/opt",
                  "peak FFD", "/FFD", "energy/now", "energy/LB", "kept", "kept/UB", "peak MiB", "status"],
                 shown.Select(r => r.Error is { } e
@@ -38,7 +46,7 @@ public static class BenchText
         {
             o.WriteLine();
             o.WriteLine("vector packing, per class (ratios to the known optimum; 'published' = best of the paper's heuristics on the same instances):");
-            Table(o,
+            Table(
                 ["class", "instances", "OPT known", "at OPT", "mean /OPT", "published at OPT", "published /OPT", "below bound", "worse than published", "failed"],
                 summary.Select(s => new[]
                 {
@@ -52,7 +60,7 @@ public static class BenchText
 
     /// <summary>Columns as wide as their widest cell; text left, numbers right. A short row (an error) runs
     /// its last cell on without alignment.</summary>
-    private static void Table(TextWriter o, string[] header, IEnumerable<string[]> rows)
+    private static void PlainTable(TextWriter o, string[] header, IEnumerable<string[]> rows)
     {
         var all = rows.Prepend(header).ToArray();
         var widths = header.Select((_, c) => all.Where(r => r.Length == header.Length).Max(r => r[c].Length)).ToArray();
