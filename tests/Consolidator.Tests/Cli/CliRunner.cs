@@ -12,4 +12,15 @@ public static class CliRunner
         var code = Consolidator.Cli.Cli.Run(args, stdout, stderr);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>Bad input as the trust rules want it: exit 2, the error names <paramref name="where"/> and quotes
+    /// <paramref name="what"/>, nothing on stdout, nothing written to <paramref name="outDir"/>.</summary>
+    public static void AssertLocatedInputError(Result result, string where, string what, string outDir)
+    {
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(where, result.Err);
+        Assert.Contains(what, result.Err);
+        Assert.Equal("", result.Out);
+        Assert.False(Directory.Exists(outDir), "nothing may be written to --out on bad input");
+    }
 }

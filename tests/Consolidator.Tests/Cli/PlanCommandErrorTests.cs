@@ -34,11 +34,7 @@ public class PlanCommandErrorTests
 
         var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5");
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(where, result.Err);
-        Assert.Contains(what, result.Err);
-        Assert.Equal("", result.Out);
-        Assert.False(Directory.Exists(outDir), "nothing may be written to --out on bad input");
+        CliRunner.AssertLocatedInputError(result, where, what, outDir);
     }
 
     [Fact]
