@@ -46,24 +46,23 @@ internal static class EvaluationText
         o.WriteLine();
     }
 
+    private static readonly string[] Header = ["policy", "hosts", "kWh/day", "saved", "SLATAH", "mem-over", "PDM", "SLAV", "thr-int", "thr-batch", "migr", "downtime"];
+
+    /// <summary>The plain columns' widths (policy left-aligned, the rest right-aligned), as scripts and the README read them.</summary>
+    private const string PlainRow = "{0,-19} {1,6} {2,8} {3,6} {4,8} {5,8} {6,9} {7,10} {8,9} {9,9} {10,6} {11,9}";
+
     private static void Table(IReadOnlyList<PolicyOutcome> policies, TextWriter o, Func<string[], IReadOnlyList<string[]>, bool>? table)
     {
         var current = policies.FirstOrDefault(p => p.Policy == Evaluator.Current);
-        string Saved(PolicyOutcome p) => current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", Inv) : "n/a";
-        if (table is not null && table(["policy", "hosts", "kWh/day", "saved", "SLATAH", "mem-over", "PDM", "SLAV", "thr-int", "thr-batch", "migr", "downtime"],
-                [.. policies.Select(p => new[]
-                {
-                    p.Policy, p.ActiveHosts.ToString("0.#", Inv), p.EnergyKWhPerDay.ToString("0.00", Inv), Saved(p), p.Slatah.ToString("0.000%", Inv),
-                    p.MemoryOverloadFraction.ToString("0.000%", Inv), p.Pdm.ToString("0.0000%", Inv), p.Slav.ToString("0.0000%", Inv),
-                    p.ThrottledInteractive.ToString("0.000%", Inv), p.ThrottledBatch.ToString("0.000%", Inv), p.Migrations.ToString(Inv),
-                    p.DowntimeSeconds.ToString("0.0", Inv) + "s",
-                })]))
-            return;
-        o.WriteLine(string.Format(Inv, "{0,-19} {1,6} {2,8} {3,6} {4,8} {5,8} {6,9} {7,10} {8,9} {9,9} {10,6} {11,9}",
-            "policy", "hosts", "kWh/day", "saved", "SLATAH", "mem-over", "PDM", "SLAV", "thr-int", "thr-batch", "migr", "downtime"));
-        foreach (var p in policies)
-            o.WriteLine(string.Format(Inv, "{0,-19} {1,6:0.#} {2,8:0.00} {3,6} {4,8:0.000%} {5,8:0.000%} {6,9:0.0000%} {7,10:0.0000%} {8,9:0.000%} {9,9:0.000%} {10,6} {11,8:0.0}s",
-                p.Policy, p.ActiveHosts, p.EnergyKWhPerDay, Saved(p), p.Slatah, p.MemoryOverloadFraction, p.Pdm, p.Slav,
-                p.ThrottledInteractive, p.ThrottledBatch, p.Migrations, p.DowntimeSeconds));
+        string[][] rows = [.. policies.Select(p => new[]
+        {
+            p.Policy, p.ActiveHosts.ToString("0.#", Inv), p.EnergyKWhPerDay.ToString("0.00", Inv),
+            current is { EnergyKWhPerDay: > 0 } ? (1 - p.EnergyKWhPerDay / current.EnergyKWhPerDay).ToString("0.0%", Inv) : "n/a",
+            p.Slatah.ToString("0.000%", Inv), p.MemoryOverloadFraction.ToString("0.000%", Inv), p.Pdm.ToString("0.0000%", Inv),
+            p.Slav.ToString("0.0000%", Inv), p.ThrottledInteractive.ToString("0.000%", Inv), p.ThrottledBatch.ToString("0.000%", Inv),
+            p.Migrations.ToString(Inv), p.DowntimeSeconds.ToString("0.0", Inv) + "s",
+        })];
+        if (table is not null && table(Header, rows)) return;
+        foreach (var row in rows.Prepend(Header)) o.WriteLine(string.Format(Inv, PlainRow, row.Cast<object>().ToArray()));
     }
 }
