@@ -213,6 +213,10 @@ public static class DatasetReader
                 diskWrite = file.OptionalColumn(DiskWriteColumn);
             // Looked up by span so that millions of rows do not each allocate an id string.
             var lookup = vms.Index.GetAlternateLookup<ReadOnlySpan<char>>();
+            // Room reserved ahead for series not yet read, never more than twice the rows read so far, so that a file
+            // whose first VM has a million rows and every other VM one cannot reserve a million for each.
+            var longest = 0;
+            long rows = 0, reserved = 0;
             while (file.Read())
             {
                 var vmId = file.Chars(id);
@@ -220,7 +224,15 @@ public static class DatasetReader
                 if (!lookup.TryGetValue(vmId, out var vm))
                     throw file.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}", vmId.ToString());
                 var at = file.UnixSeconds(time);
-                series[vm].Add(at, file.Sample(cpu, PlacementProblem.MaxCores), file.Sample(memory, PlacementProblem.MaxMib));
+                var builder = series[vm];
+                if (builder.Count == 0 && reserved + longest <= 2 * rows)
+                {
+                    builder.Reserve(longest);
+                    reserved += longest;
+                }
+                builder.Add(at, file.Sample(cpu, PlacementProblem.MaxCores), file.Sample(memory, PlacementProblem.MaxMib));
+                longest = Math.Max(longest, builder.Count);
+                rows++;
                 if (zero >= 0 && file.OptionalNumber(zero, positive: false) is { } z)
                 {
                     if (z > 1) throw file.Error(zero, "zero_fraction must be between 0 and 1", file.Text(zero));

@@ -38,6 +38,18 @@ internal sealed class SeriesBuilder
         _zeroFraction = fraction;
     }
 
+    /// <summary>Makes room for <paramref name="capacity"/> samples before the first is added: the reader passes the
+    /// longest series so far, so that in a file written VM by VM each later VM's arrays are allocated once at their
+    /// final length and handed over as they are, instead of doubled five or six times and copied to size (copying
+    /// took half of the reading time at 30,000 VMs).</summary>
+    public void Reserve(int capacity)
+    {
+        if (Count > 0 || capacity <= _times.Length) return;
+        _times = new long[capacity];
+        _cpu = new double[capacity];
+        _memory = new double[capacity];
+    }
+
     public void Add(long unixSeconds, double cpuCores, double memoryMib)
     {
         if (Count == _times.Length)
@@ -54,7 +66,7 @@ internal sealed class SeriesBuilder
         Count++;
     }
 
-    /// <summary>The series; or null, with <paramref name="conflict"/> set to the file-order positions (0-based,
+    /// <summary>The series (once: the builder's arrays may become the series'); or null, with <paramref name="conflict"/> set to the file-order positions (0-based,
     /// among this VM's samples) of the first two samples of one instant whose values differ.</summary>
     public VmSeries? ToSeries(out (int First, int Second)? conflict)
     {
@@ -94,7 +106,7 @@ internal sealed class SeriesBuilder
     private (long[] Times, double[] Cpu, double[] Memory, int[]? Order) Sorted()
     {
         var n = Count;
-        if (_inOrder) return (_times[..n], _cpu[..n], _memory[..n], null);
+        if (_inOrder) return _times.Length == n ? (_times, _cpu, _memory, null) : (_times[..n], _cpu[..n], _memory[..n], null);
 
         var times = _times[..n];
         var order = new int[n];
