@@ -60,9 +60,10 @@ internal static class PlanText
     /// <summary>Where the wall clock went, phase by phase (not in the deterministic mode, whose output must not
     /// change with the machine's load).</summary>
     public static void WriteTimeLine(Timing.Deadline deadline, TextWriter o) =>
-        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "time: {0:0.0} s{1} ({2})", deadline.Elapsed,
-            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, " of {0:0.0} s", deadline.Elapsed + deadline.Remaining) : "",
-            string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds)))));
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "time: {0:0.0} s{1} ({2}){3}", deadline.Elapsed,
+            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, " of {0:0.0} s", deadline.Limit) : "",
+            string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds))),
+            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, "; reading and profiles at {0:0.0} x an idle machine's time", deadline.Pace) : ""));
 
     private static string Show(int? hosts) => hosts?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 }

@@ -58,13 +58,15 @@ internal static class PlanCommand
             using var progress = new TerminalProgress(stderr, deadline);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
-            deadline.Mark("reading");
+            // Reading and profiles cannot be cut short; how long they took against an idle machine paces the
+            // reserves of every phase after them.
+            deadline.Mark("reading", DatasetReader.IdleSeconds(data));
             progress.Say($"profiling {data.Vms.Length} VMs");
             var profiles = ProfileBuilder.Build(data, windows, profileOptions);
-            deadline.Mark("profiles");
+            deadline.Mark("profiles", ProfileBuilder.IdleSeconds(data));
             progress.Say("solving placement with CP-SAT");
             var drawPlots = !r.GetValue(noPlots);
-            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots)));
+            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(deadline.Paced(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots))));
 
             List<OutputFile> files =
             [
@@ -79,7 +81,7 @@ internal static class PlanCommand
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
             progress.Say("drawing the plots");
-            var figures = drawPlots && deadline.Allows(OutputSeconds(data.Vms.Length, profiles.Windows.Count, true)) ? PlanPlots.All(plan, data) : [];
+            var figures = drawPlots && deadline.Allows(deadline.Paced(OutputSeconds(data.Vms.Length, profiles.Windows.Count, true))) ? PlanPlots.All(plan, data) : [];
             var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
                 request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
             files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures, footer))));
@@ -106,11 +108,10 @@ internal static class PlanCommand
         return cmd;
     }
 
-    /// <summary>Wall-clock seconds the output is expected to take (plan, report, and the plots when drawn), with
-    /// room for a busy machine. Measured with `plan` on `generate --vms 30000` (2 cores shared with other jobs,
-    /// load average 9 to 21): 3.0 to 6.3 s without the plots, 6.2 s with them. allocation.csv adds a row per VM
-    /// and window (1.44 million at 30,000 VMs and 48 windows, 90 MB): 1.5 to 2.2 s to write at load 8 to 10,
-    /// about 1.5e-6 s a row; 3e-6 leaves room for a busier machine. (The 37 to 47 s once measured here were the
-    /// report's host table, quadratic in the fleet, not allocation.csv: see HostChanges.)</summary>
-    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 3e-4 : 2e-4) + (double)vms * windows * 3e-6;
+    /// <summary>Seconds the output is expected to take on an idle machine (the summary's text, plan, report, and the
+    /// plots when drawn), with some room; the deadline scales it by the pace reading and profiles ran at. Measured
+    /// with `plan` on `generate --vms 30000`, 48 windows (2 idle cores, load 1.4 to 4.8): 4.2 to 5.6 s with the plots,
+    /// of which allocation.csv (a row per VM and window, 1.44 million rows, 90 MB) about 1 s. (The 37 to 47 s once
+    /// measured here were the report's host table, quadratic in the fleet: see HostChanges.)</summary>
+    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 1.5e-4 : 1e-4) + (double)vms * windows * 1.5e-6;
 }

@@ -16,13 +16,13 @@ public enum Fit { First, Best }
 public static class FirstFit
 {
     /// <summary>Packs every VM; VMs in <paramref name="stayPut"/> are pinned to their current host first.
-    /// Returns null when some VM finds no host.</summary>
-    public static Placement? Pack(PlacementProblem p, Sizing sizing, Fit fit, IReadOnlySet<int>? stayPut = null)
+    /// Returns null when some VM finds no host, or when <paramref name="stop"/> (asked before each VM) says to stop.</summary>
+    public static Placement? Pack(PlacementProblem p, Sizing sizing, Fit fit, IReadOnlySet<int>? stayPut = null, Func<bool>? stop = null)
     {
         // Failover reserves are kept by packing the clusters' hosts less full until the reserve holds.
         for (var fill = 1.0; fill >= FailoverMinFill - 1e-9; fill -= FailoverFillStep)
         {
-            var placement = Pack(p, sizing, fit, stayPut, fill);
+            var placement = Pack(p, sizing, fit, stayPut, fill, stop ?? (() => false));
             if (placement is null || p.Rules.Clusters.IsEmpty) return placement;
             if (FailoverCheck.Holds(p, placement)) return placement;
         }
@@ -31,7 +31,7 @@ public static class FirstFit
 
     private const double FailoverMinFill = 0.3, FailoverFillStep = 0.05;
 
-    private static Placement? Pack(PlacementProblem p, Sizing sizing, Fit fit, IReadOnlySet<int>? stayPut, double clusterFill)
+    private static Placement? Pack(PlacementProblem p, Sizing sizing, Fit fit, IReadOnlySet<int>? stayPut, double clusterFill, Func<bool> stop)
     {
         var loads = new HostLoads(p, sizing, p.Rules.Clusters.SelectMany(c => c.Members).ToHashSet(), clusterFill);
         var rules = new RuleTracker(p);
@@ -64,6 +64,7 @@ public static class FirstFit
 
         foreach (var v in vmOrder)
         {
+            if (stop()) return null;
             if (hostOf[v] >= 0) continue; // placed with its gather group
             var unit = rules.GatherOf[v]?.Where(u => hostOf[u] < 0).ToArray() ?? [v];
             bool Takes(int h) => TryAdd(loads, rules, unit, h);

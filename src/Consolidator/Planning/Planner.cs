@@ -38,10 +38,11 @@ public static class Planner
 
         var notes = ImmutableArray.CreateBuilder<string>();
         var stayPut = new HashSet<int>();
-        // The heuristic baselines without pinned VMs serve twice: as warm starts and in the summary.
-        var baselines = Baselines.Of(problem);
-        deadline.Mark("baselines");
         var budget = new TimeBudget(problem, request, deadline);
+        // The heuristic baselines without pinned VMs serve twice: as warm starts and in the summary; those kept
+        // only for comparison run while their share of the time lasts.
+        var baselines = Baselines.Of(problem, budget.BaselineStop());
+        deadline.Mark("baselines");
         var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes, stop: budget.WarmStartStop());
         var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
         var first = budget.Solver(notes);
@@ -100,6 +101,7 @@ public static class Planner
         if (request.Simulation is not null && !simulate)
             notes.Add("not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
         var replay = simulate ? Replay(problem, solve.Placement, migrations, dataset, request.Simulation!, deadline, notes) : null;
+        if (budget.OverrunNote() is { } overrun) notes.Add(overrun);
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
         if (replay is null) return new PlanOutcome(problem, profiles, solve, migrations, summary) { Allocation = allocation };
         return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay, Allocation = allocation };

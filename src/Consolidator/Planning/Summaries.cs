@@ -7,13 +7,35 @@ using Consolidator.Staging;
 
 namespace Consolidator.Planning;
 
-/// <summary>The heuristic placements a plan is compared with (null where a heuristic cannot place every VM).</summary>
+/// <summary>The heuristic placements a plan is compared with (null where a heuristic cannot place every VM, or was
+/// not run for time: then it is named in <see cref="Skipped"/>).</summary>
 internal sealed record Baselines(Placement? PeakSizedFfd, Placement? TemporalFfd, Placement? TemporalBfd)
 {
-    public static Baselines Of(PlacementProblem p) => new(
-        FirstFit.Pack(p, Sizing.Peak, Fit.First),
-        FirstFit.Pack(p, Sizing.Temporal, Fit.First),
-        FirstFit.Pack(p, Sizing.Temporal, Fit.Best));
+    /// <summary>The baselines left out or cut short because the time limit ran short, as the summary names them.</summary>
+    public ImmutableArray<string> Skipped { get; init; } = [];
+
+    public const string PeakSizedFfdName = "peak-sized first-fit-decreasing", TemporalBfdName = "best-fit-decreasing";
+
+    /// <summary>Temporal first fit always runs: it is the solver's warm start and the plan it falls back on. Best fit
+    /// (a second warm start, and a column of the summary) and the peak-sized first fit (only a comparison) run while
+    /// <paramref name="stop"/> says there is time, each asked before every VM it places.</summary>
+    public static Baselines Of(PlacementProblem p, Func<bool>? stop = null)
+    {
+        stop ??= () => false;
+        var skipped = ImmutableArray.CreateBuilder<string>();
+        var temporal = FirstFit.Pack(p, Sizing.Temporal, Fit.First);
+        var best = Optional(TemporalBfdName, s => FirstFit.Pack(p, Sizing.Temporal, Fit.Best, stop: s));
+        var peak = Optional(PeakSizedFfdName, s => FirstFit.Pack(p, Sizing.Peak, Fit.First, stop: s));
+        return new Baselines(peak, temporal, best) { Skipped = skipped.ToImmutable() };
+
+        Placement? Optional(string name, Func<Func<bool>, Placement?> run)
+        {
+            var stopped = false;
+            var placement = run(() => stopped = stopped || stop());
+            if (stopped) skipped.Add(name);
+            return stopped ? null : placement;
+        }
+    }
 }
 
 internal static class Summaries
@@ -29,7 +51,10 @@ internal static class Summaries
         var extraNotes = notes;
         if (!p.AllPlaced)
             extraNotes = extraNotes.Add($"{Enumerable.Range(0, p.VmCount).Count(v => p.CurrentHost(v) < 0)} VM(s) run nowhere today; 'before' figures leave them out");
-        if (peak is null) extraNotes = extraNotes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
+        if (!baselines.Skipped.IsEmpty)
+            extraNotes = extraNotes.Add($"not computed, the time limit being short: the {string.Join(" and the ", baselines.Skipped)} baseline{(baselines.Skipped.Length > 1 ? "s" : "")} (shown as n/a)");
+        if (peak is null && !baselines.Skipped.Contains(Baselines.PeakSizedFfdName))
+            extraNotes = extraNotes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
 
         var bound = KeepInPlace.MigrationLowerBound(p, solve.Placement.ActiveHostCount);
         return new PlanSummary(

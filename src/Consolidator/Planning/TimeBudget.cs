@@ -6,38 +6,55 @@ using Consolidator.Timing;
 
 namespace Consolidator.Planning;
 
-/// <summary>How the planner shares a wall-clock deadline: the solver gets what is left after a reserve for the
-/// phases behind it (staging, validation, replay), each estimated from the instance's size. Without a wall-clock
-/// deadline (the deterministic mode) the solver keeps its own limit, read as counted work.</summary>
+/// <summary>How the planner shares a wall-clock deadline, from its first instant: the baselines kept only for
+/// comparison run while their share lasts, the solver gets what is left after a reserve for the phases behind it
+/// (staging, validation, summary; the replay when it fits), each estimated from the instance's size on an idle
+/// machine and scaled by the pace the mandatory phases so far ran at (<see cref="Deadline.Pace"/>). Without a
+/// wall-clock deadline (the deterministic mode) nothing is left out and the solver keeps its own limit, read as
+/// counted work.</summary>
 internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadline deadline)
 {
-    /// <summary>Wall-clock seconds per VM of staging plus validation, and of a replay through the simulator, with
-    /// a fixed part each. Measured with `plan` on `generate --vms 30000` (30,000 migrations) on 2 cores shared
-    /// with other jobs (load average 9 to 21): staging and validation 0.9 to 5.0 s, the replay 17.3 s; the factors
-    /// cover the slowest of these with some room.</summary>
-    public const double StagingSecondsPerVm = 2e-4, ReplaySecondsPerVm = 1e-3, FixedSeconds = 0.5;
+    /// <summary>Idle-machine seconds per VM of the mandatory tail (staging, the CPU allocation, validation and the
+    /// summary's bounds), and of a replay through the simulator, each with a fixed part. Measured with `plan` on
+    /// `generate --vms 30000` (30,000 VMs, 27,000 migrations) on 2 idle cores (load 1.4 to 4.8): staging 0.2 to
+    /// 0.5 s, allocation and validation 1.7 to 3.4 s, summary 1.5 s; the replay 5.4 s. The factors allow about
+    /// 1.5 times these.</summary>
+    public const double TailSecondsPerVm = 2e-4, ReplaySecondsPerVm = 3e-4, FixedSeconds = 0.5;
 
-    /// <summary>The solver's least share of what is left after staging: the replay is left out rather than the
-    /// solve starved when both do not fit.</summary>
+    /// <summary>The solver's least share of what is left after the mandatory tail: the replay is left out rather
+    /// than the solve starved when both do not fit.</summary>
     public const double SolverShareFirst = 0.5;
 
     /// <summary>The solver never gets less than this, even when the limit is already spent: its fallback is the
     /// heuristic warm start, which costs little more.</summary>
     public const double MinSolverSeconds = 0.2;
 
-    private double Staging => FixedSeconds + StagingSecondsPerVm * p.VmCount;
-    private double Replay => request.Simulation is null ? 0 : FixedSeconds + ReplaySecondsPerVm * p.VmCount;
+    /// <summary>Share of what the solver would get that the baselines kept for comparison (peak-sized first fit,
+    /// best fit) may take before it; at 30,000 VMs they took 13 s of a 60 s limit at load 44 to 48.</summary>
+    public const double BaselineShare = 0.25;
 
     /// <summary>Share of the solver's time the warm starts may take before it (keep-in-place starts, homecoming):
     /// at 30,000 VMs they took 37 s when the limit was already spent.</summary>
     public const double WarmStartShare = 0.25;
 
+    /// <summary>Seconds the mandatory tail (staging, allocation, validation, summary) is expected to take from now:
+    /// the idle estimate times the pace so far.</summary>
+    public double Tail => deadline.Paced(FixedSeconds + TailSecondsPerVm * p.VmCount);
+
+    private double Replay => request.Simulation is null ? 0 : deadline.Paced(FixedSeconds + ReplaySecondsPerVm * p.VmCount);
+
+    /// <summary>True once the comparison baselines have had <see cref="BaselineShare"/> of what the solver would get
+    /// when they start (at once when the mandatory tail alone no longer fits); never without a wall-clock deadline.</summary>
+    public Func<bool> BaselineStop() => StopAfterShareOfSolver(BaselineShare);
+
     /// <summary>True once the warm starts have had <see cref="WarmStartShare"/> of what the solver would get now;
     /// never without a wall-clock deadline.</summary>
-    public Func<bool> WarmStartStop()
+    public Func<bool> WarmStartStop() => StopAfterShareOfSolver(WarmStartShare);
+
+    private Func<bool> StopAfterShareOfSolver(double share)
     {
         if (!deadline.IsWallClock) return () => false;
-        var end = deadline.Elapsed + WarmStartShare * Math.Max(0, SolverSeconds);
+        var end = deadline.Elapsed + share * Math.Max(0, SolverSeconds);
         return () => deadline.Elapsed >= end;
     }
 
@@ -46,8 +63,8 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     {
         get
         {
-            var afterStaging = deadline.Remaining - Staging;
-            return Math.Max(afterStaging - Replay, SolverShareFirst * afterStaging);
+            var afterTail = deadline.Remaining - Tail;
+            return Math.Max(afterTail - Replay, SolverShareFirst * afterTail);
         }
     }
 
@@ -62,8 +79,21 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
         return request.Solver with { TimeLimitSeconds = Math.Max(MinSolverSeconds, left) };
     }
 
-    /// <summary>Another solve (with more VMs kept in place) fits: a tenth of what the first got, at least a second.</summary>
-    public bool AllowsAnotherSolve => deadline.Allows(Staging + Replay + Math.Max(1, 2 * Staging));
+    /// <summary>Another solve (with more VMs kept in place) fits: the tail and the replay, and twice the tail for
+    /// the solve, at least a second.</summary>
+    public bool AllowsAnotherSolve => deadline.Allows(Tail + Replay + Math.Max(1, 2 * Tail));
 
     public bool AllowsReplay => deadline.Allows(Replay);
+
+    /// <summary>A note when the phases that are never cut short (reading, profiles, the fallback placement, staging,
+    /// validation) ran past the planner's deadline: the command then ends late, by about the overrun, and says so;
+    /// null when on time or without a wall-clock deadline.</summary>
+    public string? OverrunNote()
+    {
+        if (!deadline.IsWallClock || deadline.Remaining >= 0) return null;
+        return string.Format(CultureInfo.InvariantCulture,
+            "the time limit cannot be kept: the phases that are never cut short (reading, profiles, the fallback placement, staging, validation, output) ran {0:0.0} s past the planner's share of it, on a machine {1:0.0} times slower than idle ({2})",
+            -deadline.Remaining, deadline.Pace,
+            string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds))));
+    }
 }

@@ -1,73 +1,108 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 
 namespace Consolidator.Timing;
 
-/// <summary>The wall-clock end of a whole command (`--time-limit`), handed from the CLI through profiles, planner,
-/// solver, staging, validation, replay and output: each phase asks what is left and gives the solver what remains
-/// after a reserve for the phases behind it. <see cref="None"/> is the deterministic mode's: no phase ever reads
-/// the wall clock, so the load of the machine cannot change a result. The deadline also records how long each
-/// phase took, for the plan's time line.</summary>
+/// <summary>The wall-clock end of a whole command (`--time-limit`), handed from the CLI through reading, profiles,
+/// baselines, solver, staging, validation, replay and output: each phase asks what is left, and what it may leave
+/// out, from the first instant. <see cref="None"/> is the deterministic mode's: no phase ever reads the wall clock,
+/// so the load of the machine cannot change a result. The deadline also records how long each phase took (the
+/// plan's time line) and how much slower than on an idle machine the phases that cannot be cut short ran
+/// (<see cref="Pace"/>), which sizes the reserves for the phases still to come.</summary>
 public sealed class Deadline
 {
-    private readonly long _start, _end;
-    private readonly PhaseLog _log;
+    private readonly double _start, _end;
+    private readonly Timeline _line;
 
-    private Deadline(long start, long end, PhaseLog? log = null) => (_start, _end, _log) = (start, end, log ?? new PhaseLog(start));
+    private Deadline(double start, double end, Timeline line) => (_start, _end, _line) = (start, end, line);
 
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
-    public static Deadline None => new(Stopwatch.GetTimestamp(), long.MaxValue);
+    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now));
 
     /// <summary>Ends <paramref name="seconds"/> after <paramref name="alreadySpent"/> seconds that passed before this
-    /// call (the process's start-up, for the CLI).</summary>
-    public static Deadline After(double seconds, double alreadySpent = 0)
+    /// call (the process's start-up, for the CLI), read on <paramref name="clock"/> (the wall clock by default).</summary>
+    public static Deadline After(double seconds, double alreadySpent = 0, Clock? clock = null)
     {
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "--time-limit must be a positive number of seconds");
-        var now = Stopwatch.GetTimestamp();
-        var start = now - (long)(Math.Max(0, alreadySpent) * Stopwatch.Frequency);
-        return new Deadline(start, start + (long)(seconds * Stopwatch.Frequency));
+        clock ??= Clock.Wall;
+        var start = clock.Now - Math.Max(0, alreadySpent);
+        return new Deadline(start, start + seconds, new Timeline(clock, start));
     }
 
     /// <summary>True when a wall-clock end is set (false in the deterministic mode).</summary>
-    public bool IsWallClock => _end != long.MaxValue;
+    public bool IsWallClock => !double.IsPositiveInfinity(_end);
 
-    /// <summary>Seconds left before the end; infinity when none is set.</summary>
-    public double Remaining => IsWallClock ? (double)(_end - Stopwatch.GetTimestamp()) / Stopwatch.Frequency : double.PositiveInfinity;
+    /// <summary>Seconds left before the end (negative once it has passed); infinity when none is set.</summary>
+    public double Remaining => IsWallClock ? _end - _line.Clock.Now : double.PositiveInfinity;
 
     /// <summary>Seconds since the command started.</summary>
-    public double Elapsed => (double)(Stopwatch.GetTimestamp() - _start) / Stopwatch.Frequency;
+    public double Elapsed => _line.Clock.Now - _start;
+
+    /// <summary>Seconds from the command's start to this deadline's end (infinity when none is set).</summary>
+    public double Limit => _end - _start;
 
     /// <summary>True when at least <paramref name="seconds"/> are left (always, without a wall-clock end).</summary>
     public bool Allows(double seconds) => Remaining >= seconds;
 
     /// <summary>The same deadline <paramref name="seconds"/> sooner, for the phases before a reserved one (the
-    /// planner's, before the CLI writes the output). It shares this deadline's time line.</summary>
+    /// planner's, before the CLI writes the output). It shares this deadline's clock, time line and pace.</summary>
     public Deadline EarlierBy(double seconds) =>
-        IsWallClock ? new Deadline(_start, _end - (long)(Math.Max(0, seconds) * Stopwatch.Frequency), _log) : this;
+        IsWallClock ? new Deadline(_start, _end - Math.Max(0, seconds), _line) : this;
 
     /// <summary>Records that <paramref name="phase"/> ended now (it began at the previous mark).</summary>
-    public void Mark(string phase) => _log.Mark(phase);
+    public void Mark(string phase) => _line.Mark(phase, 0);
+
+    /// <summary>Records that <paramref name="phase"/> ended now, and that on an idle reference machine it takes about
+    /// <paramref name="idleSeconds"/>: its measured length updates <see cref="Pace"/>.</summary>
+    public void Mark(string phase, double idleSeconds) => _line.Mark(phase, Math.Max(0, idleSeconds));
+
+    /// <summary>How many times longer than on the idle reference machine the phases marked with their idle length
+    /// took so far (all of them together, at least 1): a busy or slower machine makes every phase still to come
+    /// longer too, so reserves are the idle estimates times this. Always 1 without a wall-clock end, so that
+    /// nothing in the deterministic mode depends on it.</summary>
+    public double Pace => IsWallClock ? _line.Pace : 1;
+
+    /// <summary>An idle machine's estimate of a phase, scaled by <see cref="Pace"/>.</summary>
+    public double Paced(double idleSeconds) => idleSeconds * Pace;
 
     /// <summary>Each marked phase and its wall-clock seconds, in order.</summary>
-    public ImmutableArray<(string Phase, double Seconds)> Phases => _log.Phases;
+    public ImmutableArray<(string Phase, double Seconds)> Phases => _line.Phases;
 
-    private sealed class PhaseLog(long start)
+    /// <summary>Below this many idle seconds of marked phases the pace stays 1: short phases measure the runtime's
+    /// start-up (JIT compilation) more than the machine's load.</summary>
+    public const double PaceMinIdleSeconds = 1.0;
+
+    /// <summary>The pace is never read as more than this (a phase stalled by something other than load, such as a
+    /// cold disk, should not take every reserve).</summary>
+    public const double MaxPace = 20;
+
+    private sealed class Timeline(Clock clock, double start)
     {
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
-        private long _last = start;
+        private double _last = start, _measured, _idle;
+
+        public Clock Clock => clock;
 
         public ImmutableArray<(string Phase, double Seconds)> Phases
         {
             get { lock (_gate) return _phases; }
         }
 
-        public void Mark(string phase)
+        public double Pace
+        {
+            get
+            {
+                lock (_gate) return _idle < PaceMinIdleSeconds ? 1 : Math.Clamp(_measured / _idle, 1, MaxPace);
+            }
+        }
+
+        public void Mark(string phase, double idleSeconds)
         {
             lock (_gate)
             {
-                var now = Stopwatch.GetTimestamp();
-                _phases = _phases.Add((phase, (double)(now - _last) / Stopwatch.Frequency));
+                var now = clock.Now;
+                _phases = _phases.Add((phase, now - _last));
+                if (idleSeconds > 0) (_measured, _idle) = (_measured + now - _last, _idle + idleSeconds);
                 _last = now;
             }
         }

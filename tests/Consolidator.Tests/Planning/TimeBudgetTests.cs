@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+using Consolidator.Packing;
+using Consolidator.Planning;
+using Consolidator.Profiles;
+using Consolidator.Solving;
+using Consolidator.Tests.Support;
+using Consolidator.Timing;
+using Consolidator.Validation;
+
+namespace Consolidator.Tests.Planning;
+
+/// <summary>How the planner shares a wall-clock deadline, checked on a clock the test moves (never on the machine's
+/// speed): what is left out when time is short, what never is, and how the reserves follow the pace.</summary>
+public class TimeBudgetTests
+{
+    /// <summary>Twelve VMs spread one or two a host over eight hosts: every heuristic places them all.</summary>
+    private static Traces.Dataset Fleet() => TestInstances.Make(
+        Enumerable.Range(0, 8).Select(h => TestInstances.Host($"h{h}", idle: 100 + h, max: 300 + h)),
+        Enumerable.Range(0, 12).Select(v => new Vm($"vm{v}", 2, 4096, $"h{v % 8}")),
+        (v, hour) => (hour is >= 8 and < 18 == (v % 2 == 0) ? 1.5 : 0.3, 3000));
+
+    private static readonly PlanRequest Request = new(new PlacementOptions(0.1, 10), new SolverOptions(5, 1, 1));
+
+    private static PlacementProblem Problem(Traces.Dataset d) =>
+        PlacementProblem.From(d, ProfileBuilder.Build(d, WindowScheme.Hourly(), 95), Request.Placement);
+
+    [Fact]
+    public void Comparison_baselines_run_whole_while_time_lasts_and_are_skipped_when_it_is_spent()
+    {
+        var p = Problem(Fleet());
+
+        var all = Baselines.Of(p, stop: () => false);
+        Assert.Empty(all.Skipped.ToArray());
+        Assert.NotNull(all.PeakSizedFfd);
+        Assert.NotNull(all.TemporalBfd);
+
+        var none = Baselines.Of(p, stop: () => true);
+        Assert.Equal([Baselines.TemporalBfdName, Baselines.PeakSizedFfdName], none.Skipped.ToArray());
+        Assert.Null(none.PeakSizedFfd);
+        Assert.Null(none.TemporalBfd);
+        // The warm start and fallback is never left out.
+        Assert.Equal(all.TemporalFfd, none.TemporalFfd);
+    }
+
+    [Fact]
+    public void Best_fit_stopped_half_way_is_cut_short_not_returned_half_placed()
+    {
+        var p = Problem(Fleet());
+        var asked = 0;
+        // Time runs out after six VMs of best fit; the peak-sized first fit then does not start.
+        var cut = Baselines.Of(p, stop: () => ++asked > 6);
+
+        Assert.Equal([Baselines.TemporalBfdName, Baselines.PeakSizedFfdName], cut.Skipped.ToArray());
+        Assert.Null(cut.TemporalBfd);
+        // Best fit asked before each of the seven VMs it reached, the peak-sized first fit once, before its first.
+        Assert.Equal(8, asked);
+    }
+
+    [Fact]
+    public void The_solver_gets_what_is_left_after_the_tail_scaled_by_the_pace()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock();
+        var deadline = Deadline.After(60, clock: clock);
+        clock.Advance(12);
+        deadline.Mark("reading", 4); // three times an idle machine's time
+
+        var budget = new TimeBudget(p, Request, deadline);
+        var idleTail = TimeBudget.FixedSeconds + TimeBudget.TailSecondsPerVm * p.VmCount;
+        Assert.Equal(3 * idleTail, budget.Tail, 9);
+        Assert.Equal(48 - 3 * idleTail, budget.Solver(ImmutableArray.CreateBuilder<string>()).TimeLimitSeconds, 9);
+        Assert.Null(budget.OverrunNote());
+    }
+
+    [Fact]
+    public void With_the_limit_spent_before_the_plan_the_baselines_are_skipped_the_tail_validated_and_the_summary_says_so()
+    {
+        var data = Fleet();
+        var profiles = ProfileBuilder.Build(data, WindowScheme.Hourly(), 95);
+        var clock = new ManualClock();
+        var deadline = Deadline.After(60, clock: clock);
+        // Reading and profiles took the whole limit and more (on a frozen clock no later phase takes any time).
+        clock.Advance(61);
+
+        var plan = Planner.Plan(data, profiles, Request, deadline: deadline);
+
+        var notes = plan.Summary.Notes;
+        Assert.Contains(notes, n => n.Contains("not computed, the time limit being short") && n.Contains(Baselines.PeakSizedFfdName) && n.Contains(Baselines.TemporalBfdName));
+        Assert.Null(plan.Summary.PeakSizedFfdHosts);
+        Assert.Null(plan.Summary.TemporalBfdHosts);
+        Assert.NotNull(plan.Summary.TemporalFfdHosts);
+        Assert.DoesNotContain(notes, n => n.Contains("cannot place every VM"));
+        Assert.Contains(notes, n => n.Contains("the solver got 0.2 s"));
+        Assert.Contains(notes, n => n.StartsWith("the time limit cannot be kept", StringComparison.Ordinal));
+        // The tail ran whole: staged, allocated and validated (the planner throws on a violation; checked again here).
+        Assert.Contains(deadline.Phases, ph => ph.Phase == "staging");
+        Assert.Contains(deadline.Phases, ph => ph.Phase == "validation");
+        Assert.Empty(PlanValidator.CheckPlacement(plan.Problem, plan.Target));
+        Assert.Empty(PlanValidator.CheckMigrationPlan(plan.Problem, plan.Target, plan.Migrations));
+        var landed = plan.Problem.CurrentPlacement().HostOf.ToArray();
+        foreach (var m in plan.Migrations.Stages.SelectMany(s => s.Migrations)) landed[m.Vm] = m.To;
+        Assert.Empty(PlanValidator.CheckAllocation(plan.Problem, new Placement([.. landed]), plan.Allocation!));
+    }
+
+    [Fact]
+    public void The_deterministic_mode_never_skips_a_baseline()
+    {
+        var data = Fleet();
+        var profiles = ProfileBuilder.Build(data, WindowScheme.Hourly(), 95);
+        var request = Request with { Solver = new SolverOptions(1, 1, 1, Deterministic: true) };
+
+        var plan = Planner.Plan(data, profiles, request, deadline: Deadline.None);
+
+        Assert.NotNull(plan.Summary.PeakSizedFfdHosts);
+        Assert.NotNull(plan.Summary.TemporalBfdHosts);
+        Assert.DoesNotContain(plan.Summary.Notes, n => n.Contains("not computed") || n.Contains("cannot be kept") || n.Contains("nearly spent"));
+    }
+}

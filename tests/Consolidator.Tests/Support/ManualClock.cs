@@ -1,0 +1,27 @@
+using Consolidator.Timing;
+
+namespace Consolidator.Tests.Support;
+
+/// <summary>A clock that moves only when told: by <see cref="Advance"/>, and by <see cref="StepPerRead"/> each time it
+/// is read (a counted clock: time passes with the work asked of it, never with the machine's speed).</summary>
+public sealed class ManualClock(double stepPerRead = 0) : Clock
+{
+    private double _now = 1000;
+
+    public double StepPerRead { get; set; } = stepPerRead;
+
+    /// <summary>Times the clock was read.</summary>
+    public long Reads { get; private set; }
+
+    public override double Now
+    {
+        get
+        {
+            Reads++;
+            _now += StepPerRead;
+            return _now;
+        }
+    }
+
+    public void Advance(double seconds) => _now += seconds;
+}

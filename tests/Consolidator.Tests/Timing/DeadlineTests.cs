@@ -1,0 +1,76 @@
+using Consolidator.Tests.Support;
+using Consolidator.Timing;
+
+namespace Consolidator.Tests.Timing;
+
+/// <summary>The deadline's arithmetic on a clock the test moves: no assertion depends on the machine's speed.</summary>
+public class DeadlineTests
+{
+    [Fact]
+    public void Counts_from_the_start_including_what_passed_before_it()
+    {
+        var clock = new ManualClock();
+        var deadline = Deadline.After(60, alreadySpent: 2, clock);
+        clock.Advance(10);
+
+        Assert.Equal(12, deadline.Elapsed, 9);
+        Assert.Equal(48, deadline.Remaining, 9);
+        Assert.Equal(60, deadline.Limit, 9);
+        Assert.True(deadline.Allows(48));
+        Assert.False(deadline.Allows(48.001));
+
+        var planner = deadline.EarlierBy(8);
+        Assert.Equal(40, planner.Remaining, 9);
+        clock.Advance(45);
+        Assert.Equal(-5, planner.Remaining, 9);
+        Assert.Equal(3, deadline.Remaining, 9);
+    }
+
+    [Fact]
+    public void Pace_is_measured_time_over_idle_time_of_the_marked_phases_at_least_one()
+    {
+        var clock = new ManualClock();
+        var deadline = Deadline.After(60, clock: clock);
+        var planner = deadline.EarlierBy(10);
+
+        clock.Advance(9);
+        deadline.Mark("reading", 3);
+        Assert.Equal(3, deadline.Pace, 9);
+        clock.Advance(1);
+        deadline.Mark("profiles", 1);
+        Assert.Equal(2.5, deadline.Pace, 9);
+        // An unpaced phase (its idle length unknown) does not change the pace; the planner's deadline shares it.
+        clock.Advance(30);
+        planner.Mark("solve");
+        Assert.Equal(2.5, planner.Pace, 9);
+        Assert.Equal(5, planner.Paced(2), 9);
+        Assert.Equal(["reading", "profiles", "solve"], deadline.Phases.Select(p => p.Phase));
+        Assert.Equal([9.0, 1.0, 30.0], deadline.Phases.Select(p => p.Seconds));
+    }
+
+    [Fact]
+    public void Pace_stays_one_on_a_fast_machine_on_short_phases_and_without_a_wall_clock()
+    {
+        var clock = new ManualClock();
+        var fast = Deadline.After(60, clock: clock);
+        clock.Advance(1);
+        fast.Mark("reading", 4);
+        Assert.Equal(1, fast.Pace);
+
+        var brief = Deadline.After(60, clock: clock);
+        clock.Advance(0.9);
+        brief.Mark("reading", Deadline.PaceMinIdleSeconds / 2);
+        Assert.Equal(1, brief.Pace);
+
+        var stalled = Deadline.After(600, clock: clock);
+        clock.Advance(500);
+        stalled.Mark("reading", 1);
+        Assert.Equal(Deadline.MaxPace, stalled.Pace);
+
+        var none = Deadline.None;
+        none.Mark("reading", 1e-9);
+        Assert.False(none.IsWallClock);
+        Assert.Equal(1, none.Pace);
+        Assert.Equal(double.PositiveInfinity, none.Remaining);
+    }
+}
