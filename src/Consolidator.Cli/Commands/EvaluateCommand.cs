@@ -60,6 +60,8 @@ internal static class EvaluateCommand
             using var progress = new TerminalProgress(stderr, deadline);
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
+            // How long reading took against an idle machine paces the reserves of the phases after it.
+            deadline.Mark("reading", DatasetReader.IdleSeconds(data));
             var (first, _) = TrainTestSplit.Span(data);
             var request = new EvaluationRequest(Period.Parse(r.GetValue(train)!, first), Period.Parse(r.GetValue(test)!, first), windows, profileOptions, plan,
                 r.GetValue(bandwidth), r.GetValue(lrMmt))

@@ -111,7 +111,8 @@ internal static class PlanCommand
     /// <summary>Seconds the output is expected to take on an idle machine (the summary's text, plan, report, and the
     /// plots when drawn), with some room; the deadline scales it by the pace reading and profiles ran at. Measured
     /// with `plan` on `generate --vms 30000`, 48 windows (2 idle cores, load 1.4 to 4.8): 4.2 to 5.6 s with the plots,
-    /// of which allocation.csv (a row per VM and window, 1.44 million rows, 90 MB) about 1 s. (The 37 to 47 s once
-    /// measured here were the report's host table, quadratic in the fleet: see HostChanges.)</summary>
-    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 1.5e-4 : 1e-4) + (double)vms * windows * 1.5e-6;
+    /// of which allocation.csv (a row per VM and window, 1.44 million rows, 90 MB) about 1 s; at load 23 to 25 (pace
+    /// 2.1 to 2.8) 9.0 to 11.3 s. (The 37 to 47 s once measured here were the report's host table, quadratic in the fleet: see
+    /// HostChanges.)</summary>
+    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 1e-4 : 0.7e-4) + (double)vms * windows * 0.8e-6;
 }

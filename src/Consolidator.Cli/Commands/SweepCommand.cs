@@ -46,6 +46,8 @@ internal static class SweepCommand
             OutputSet.Check(dir, OutputKind.Sweep);
             var deadline = solver.Deadline(r);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
+            // How long reading took against an idle machine paces the reserves of the phases after it.
+            deadline.Mark("reading", DatasetReader.IdleSeconds(data));
 
             using var progress = new TerminalProgress(stderr, deadline, grid.Count);
             progress.Say($"sweep of {grid.Count} points");

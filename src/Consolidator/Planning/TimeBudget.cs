@@ -17,12 +17,13 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// <summary>Idle-machine seconds per VM of the mandatory tail (staging, the CPU allocation, validation and the
     /// summary's bounds), and of a replay through the simulator, each with a fixed part. Measured with `plan` on
     /// `generate --vms 30000` (30,000 VMs, 27,000 migrations) on 2 idle cores (load 1.4 to 4.8): staging 0.2 to
-    /// 0.5 s, allocation and validation 1.7 to 3.4 s, summary 1.5 s; the replay 5.4 s. The factors allow about
-    /// 1.5 times these.</summary>
-    public const double TailSecondsPerVm = 2e-4, ReplaySecondsPerVm = 3e-4, FixedSeconds = 0.5;
+    /// 0.5 s, allocation and validation 2.1 to 3.4 s, summary about 1 s; the replay 5.4 s. The pace scales them on a
+    /// busy machine: at load 23 to 25 (pace 2.1 to 2.8) staging and validation took 5.2 to 5.4 s, about twice their
+    /// idle time, as reading did.</summary>
+    public const double TailSecondsPerVm = 1.2e-4, ReplaySecondsPerVm = 2e-4, FixedSeconds = 0.5;
 
-    /// <summary>The solver's least share of what is left after the mandatory tail: the replay is left out rather
-    /// than the solve starved when both do not fit.</summary>
+    /// <summary>The solver's least share of what is left after the mandatory tail when the replay is to run too:
+    /// when both do not fit, the replay is left out and the solver gets all of it.</summary>
     public const double SolverShareFirst = 0.5;
 
     /// <summary>The solver never gets less than this, even when the limit is already spent: its fallback is the
@@ -64,7 +65,7 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
         get
         {
             var afterTail = deadline.Remaining - Tail;
-            return Math.Max(afterTail - Replay, SolverShareFirst * afterTail);
+            return afterTail - Replay >= SolverShareFirst * afterTail ? afterTail - Replay : afterTail;
         }
     }
 
