@@ -20,12 +20,23 @@ internal static class CalibrateCommand
         {
             Description = "Replay the lab with the CPU-share model (each migration at its measured CPU share; default --lab: every recording)",
         };
+        var blockMirror = new Option<string?>("--block-mirror")
+        {
+            Description = "Instead: the block-migration table, the simulator's block mirror against the drive-mirror lab's jobs (CSV written by lab/qemu/drive-mirror.py; default: " + BlockMirrorLab.DefaultPath + ")",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var cmd = new Command("calibrate", "Compare the simulator with published live-migration measurements and the lab's real QEMU migrations; print the calibration table (Markdown).")
         {
-            lab, fit, cpuShare,
+            lab, fit, cpuShare, blockMirror,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
+            if (r.GetResult(blockMirror) is not null)
+            {
+                var jobs = BlockMirrorLab.Read(r.GetValue(blockMirror) ?? BlockMirrorLab.DefaultPath);
+                BlockMirrorLab.WriteMarkdown([.. jobs.Select(BlockMirrorLab.Predict)], stdout);
+                return ExitCodes.Ok;
+            }
             var shares = r.GetValue(cpuShare);
             string[] paths = r.GetValue(lab) is { Length: > 0 } given ? given : shares ? [.. LabRecording.AllPaths] : [.. LabRecording.DefaultPaths];
             var recordings = paths.Select(LabRecording.Read).ToArray();

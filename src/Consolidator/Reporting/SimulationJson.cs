@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Consolidator.Reporting;
 
 // simulation.json as records: the serializer writes them in declaration order with snake_case names
@@ -18,7 +20,14 @@ internal sealed record SimulationSummaryJson(
     double MaxDowntimeMs, int SloViolations, string SloJudges, double WorstSloDowntimeMs, double FaultStallS, int NonConverging,
     SimulationMethodsJson Methods, double DegradedS, double MigrationEnergyWh, double MigrationEnergyPowerModelWh,
     double EnergyKwhPerDayBefore, double EnergyKwhPerDayAfter, SimulationFailuresJson Failures, OverCapacityJson OverCapacity,
-    double PeakNicUtilisation);
+    double PeakNicUtilisation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SimulationDisksJson? Disks = null);
+
+/// <summary>The plan's block copies (present only when some migration copied a local disk).</summary>
+internal sealed record SimulationDisksJson(int Copies, double BulkGib, double CopiedGib, double DedupSavedGib, double CopyS, double LongestCopyS, int NonConverging);
+
+/// <summary>One migration's block copy (present only when it copied a local disk).</summary>
+internal sealed record SimulationMigrationDiskJson(double BulkMib, double DedupSavedMib, double CopiedMib, double CopyS, bool Converged);
 
 internal sealed record SimulationMethodsJson(int Precopy, int Postcopy, int Hybrid);
 
@@ -32,4 +41,5 @@ internal sealed record SimulationMigrationJson(
     string? VmId, string? FromHost, string? ToHost, int? Stage, string? Kind, string? Method, string? MethodReason, string? Status,
     double StartS, double EndS, double TotalS, double DowntimeMs, bool SloViolation, double DataMib, int Rounds, bool Converged,
     double DegradedS, double FaultStallS, double LostStateS, double EnergyJ, double PowerModelEnergyJ, double CompressionCpuS,
-    double? TimeoutS, double? QemuDowntimeLimitMs, string? Note);
+    double? TimeoutS, double? QemuDowntimeLimitMs, string? Note,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SimulationMigrationDiskJson? Disk = null);

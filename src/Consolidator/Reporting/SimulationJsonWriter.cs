@@ -33,13 +33,15 @@ public static class SimulationJsonWriter
         new SimulationFailuresJson(s.Completed, s.Aborted, s.Restored, s.Lost, s.Skipped, s.Recovered, R(s.LostStateSeconds), s.VmsOffTarget),
         new OverCapacityJson(R(s.OverCapacity.HostHoursBefore), R(s.OverCapacity.HostHoursAfter), s.OverCapacity.HostsBefore,
             s.OverCapacity.HostsAfter, R(s.OverCapacity.TraceHours)),
-        R(s.PeakNicUtilisation));
+        R(s.PeakNicUtilisation),
+        s.Disks is { } d ? new SimulationDisksJson(d.Copies, R(d.BulkGiB), R(d.CopiedGiB), R(d.DedupSavedGiB), R(d.Seconds), R(d.LongestSeconds), d.NonConverging) : null);
 
     private static SimulationMigrationJson Migration(VmMigrationResult m, SimulationOptions o, PlacementProblem p) => new(
         p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, m.Stage, Names.Of(m.Kind), MigrationMethods.Name(m.Method), m.MethodReason,
         Names.Of(m.Status), R(m.StartSeconds), R(m.EndSeconds), R(m.TotalSeconds), R(m.DowntimeSeconds * 1000), SloViolation(m, o),
         R(m.WireMib), m.Rounds, m.Converged, R(m.DegradedSeconds), R(m.FaultStallSeconds), R(m.LostStateSeconds), R(m.EnergyJoules),
-        R(m.PowerModelJoules), R(m.CompressionCpuSeconds), R(m.TimeoutSeconds), R(m.QemuDowntimeLimitSeconds * 1000), m.Note);
+        R(m.PowerModelJoules), R(m.CompressionCpuSeconds), R(m.TimeoutSeconds), R(m.QemuDowntimeLimitSeconds * 1000), m.Note,
+        m.Disk is { } d ? new SimulationMigrationDiskJson(R(d.BulkMib), R(d.DedupSavedMib), R(d.CopiedMib), R(d.Seconds), d.Converged) : null);
 
     /// <summary>What the SLO judges, as simulation.json spells it.</summary>
     public static string SloName(SloDowntime slo) => slo == SloDowntime.Stop ? "stop" : "stop+stalls";

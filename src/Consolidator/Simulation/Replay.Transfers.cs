@@ -5,14 +5,15 @@ internal sealed partial class Replay
     /// <summary>Brings migration i's models up to now at the rate it had since its last event.</summary>
     private void Sync(int i)
     {
-        _process[i]!.Advance(_now - _last[i], _rate[i]);
+        if (Copying(i) is { } copy) copy.Advance(_now - _last[i], _rate[i]);
+        else _process[i]!.Advance(_now - _last[i], _rate[i]);
         _last[i] = _now;
     }
 
     private void Schedule(int i)
     {
         _version[i]++;
-        var delay = _process[i]!.NextDelay(_rate[i]);
+        var delay = Copying(i)?.NextDelay(_rate[i]) ?? _process[i]!.NextDelay(_rate[i]);
         if (double.IsFinite(delay)) _events.Enqueue((i, _version[i]), (_now + Math.Max(0, delay), ProcessEvent, i));
     }
 
@@ -114,7 +115,7 @@ internal sealed partial class Replay
                 if (_frozen[j]) continue;
                 var (s, r) = (2 * _planned[j].Move.From, 2 * _planned[j].Move.To + 1);
                 delta = Math.Min(delta, Math.Min(_sideLeft[s] / _sideCount[s], _sideLeft[r] / _sideCount[r]));
-                delta = Math.Min(delta, _process[j]!.WireCap - _rate[j]);
+                delta = Math.Min(delta, WireCap(j) - _rate[j]);
             }
             delta = Math.Max(0, delta);
             foreach (var j in flows)
@@ -129,7 +130,7 @@ internal sealed partial class Replay
                 if (_frozen[j]) continue;
                 var (s, r) = (2 * _planned[j].Move.From, 2 * _planned[j].Move.To + 1);
                 var full = _sideLeft[s] <= FillSlack * _nic[s / 2] || _sideLeft[r] <= FillSlack * _nic[r / 2];
-                var capped = _rate[j] >= _process[j]!.WireCap * (1 - FillSlack);
+                var capped = _rate[j] >= WireCap(j) * (1 - FillSlack);
                 if (!full && !capped) continue;
                 _frozen[j] = true;
                 unfrozen--;
@@ -138,6 +139,9 @@ internal sealed partial class Replay
             }
         }
     }
+
+    /// <summary>The most wire MiB/s migration j can use now: its block copy's or its memory migration's.</summary>
+    private double WireCap(int j) => Copying(j)?.WireCap ?? _process[j]!.WireCap;
 
     /// <summary>Relative slack under which a NIC side counts as full or a migration as at its cap.</summary>
     private const double FillSlack = 1e-12;
@@ -165,11 +169,14 @@ internal sealed partial class Replay
             case MigrationStatus.Completed or MigrationStatus.Recovered:
                 _room.Remove(m.Vm, m.From);
                 _at[m.Vm] = m.To;
+                RemoveImages(m.Vm, m.From);
+                AddImages(m.Vm, m.To);
                 break;
             case MigrationStatus.Lost:
                 _room.Remove(m.Vm, m.From);
                 _room.Remove(m.Vm, m.To);
                 _at[m.Vm] = -1;
+                RemoveImages(m.Vm, m.From);
                 break;
             default:
                 _room.Remove(m.Vm, m.To);
@@ -208,18 +215,20 @@ internal sealed partial class Replay
         var (planned, m, process) = (_planned[i], _planned[i].Move, _process[i]!);
         var wire = process.WireMib;
         var seconds = _now - _start[i];
+        var disk = _mirror.Length > 0 ? _mirror[i]?.Result : null;
         return new VmMigrationResult(
             i, m.Vm, m.From, m.To, planned.Stage, m.Kind, process.Method, planned.Decision.Reason, status, note,
             _start[i], _now, process.DowntimeSeconds, wire,
             process.Syncs,
             !process.Forced,
             process.DegradedSeconds, process.FaultStallSeconds, lostStateSeconds,
-            MigrationEnergy.DataModelJoules(wire),
+            MigrationEnergy.DataModelJoules(wire + (disk?.CopiedMib ?? 0)),
             MigrationEnergy.PowerModelJoules(_p.Hosts[m.From], _p.Hosts[m.To], _p.Vms[m.Vm].Vcpus, seconds),
             _o.Compress.CpuSeconds(process.MovedMib),
             process.TimeoutSeconds,
             process.QemuDowntimeSeconds,
-            process.QemuDowntimeLimitSeconds);
+            process.QemuDowntimeLimitSeconds,
+            disk);
     }
 
     private StageResult StageSummary(int number, double start, int first, int next, int placements)

@@ -54,7 +54,8 @@ internal sealed partial class Replay
     private double _peak;
 
     public Replay(PlacementProblem p, MigrationPlan plan, ImmutableArray<PlannedMigration> planned,
-        IReadOnlyList<VmMigrationInputs> vms, double[] nicMibPerSecond, SimulationOptions options)
+        IReadOnlyList<VmMigrationInputs> vms, double[] nicMibPerSecond, SimulationOptions options,
+        IReadOnlyList<double>? diskWriteMibPerSecond = null)
     {
         _p = p;
         _plan = plan;
@@ -81,6 +82,7 @@ internal sealed partial class Replay
         _start = new double[n];
         _version = new int[n];
         _results = new VmMigrationResult?[n];
+        InitDisks(diskWriteMibPerSecond);
     }
 
     public ReplayOutcome Run(CancellationToken cancel = default)
@@ -129,6 +131,7 @@ internal sealed partial class Replay
             if (_at[m.Vm] >= 0 || _room.Overflow(m.Vm, m.To) is not null) continue;
             _room.Add(m.Vm, m.To);
             _at[m.Vm] = m.To;
+            AddImages(m.Vm, m.To);
             count++;
         }
         return count;
@@ -155,7 +158,7 @@ internal sealed partial class Replay
         _process[i] = new MigrationProcess(_vms[v], _planned[i].Decision.Method, _o, _planned[i].PlannedWireMibPerSecond);
         _start[i] = _last[i] = _now;
         ScheduleFailure(i);
-        Schedule(i);
+        if (!StartBlockCopy(i)) Schedule(i);
     }
 
     private void ScheduleFailure(int i)
@@ -168,6 +171,11 @@ internal sealed partial class Replay
 
     private void OnProcessEvent(int i)
     {
+        if (Copying(i) is not null)
+        {
+            OnBlockCopyEvent(i);
+            return;
+        }
         var process = _process[i]!;
         Sync(i);
         var wasTransferring = _transferring[i];
@@ -184,6 +192,11 @@ internal sealed partial class Replay
     {
         if (_process[i] is not { } process) return;
         Sync(i);
+        if (Copying(i) is not null)
+        {
+            FailBlockCopy(i);
+            return;
+        }
         var phase = process.Phase;
         var when = _now.ToString("0.###", CultureInfo.InvariantCulture);
         switch (process.Fail(_o.FaultPlan.RecoverySeconds))

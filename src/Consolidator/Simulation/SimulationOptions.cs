@@ -62,6 +62,7 @@ public enum SloDowntime
 /// to 75-100 % of each migration's total (tcg-busy recording).</param>
 /// <param name="PreCopyTimeoutSeconds">Suspend a pre-copy guest this many seconds after its start (libvirt
 /// --timeout with the suspend action) instead of the stop rules' timeout factor; null: the factor.</param>
+/// <param name="Mirroring">How local disks are copied before the memory phase (null: <see cref="BlockMirrorOptions.Default"/>).</param>
 public sealed record SimulationOptions(
     MethodSelection Method = MethodSelection.Auto,
     double MaxDowntimeSeconds = 0.3,
@@ -84,7 +85,8 @@ public sealed record SimulationOptions(
     double? QemuDowntimeLimitSeconds = null,
     double SyncSecondsPerDirtyGib = 0,
     double SendCpuSecondsPerGib = 0,
-    bool CpuWaitIdlesLink = false)
+    bool CpuWaitIdlesLink = false,
+    BlockMirrorOptions? Mirroring = null)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -99,6 +101,9 @@ public sealed record SimulationOptions(
     public LinkProfile Transport => Link ?? LinkProfile.Tcp;
     public PageCompression Compress => Compression ?? PageCompression.None;
     public FaultOptions FaultPlan => Faults ?? FaultOptions.None;
+
+    /// <summary>How local disks are copied (<see cref="BlockMirrorOptions"/>).</summary>
+    public BlockMirrorOptions Mirror => Mirroring ?? BlockMirrorOptions.Default;
 
     /// <summary>The most wire MiB/s one migration can carry, whatever its NIC share: its streams' limit.</summary>
     public double StreamsCapMibPerSecond => Transport.StreamCapMibPerSecond * Streams;
@@ -135,5 +140,6 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(PreCopyTimeoutSeconds), t, "--precopy-timeout must be a positive number of seconds up to a year");
         Compress.Validate();
         FaultPlan.Validate();
+        Mirror.Validate();
     }
 }

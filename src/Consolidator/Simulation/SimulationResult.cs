@@ -34,6 +34,7 @@ public enum MigrationStatus
 /// <param name="QemuDowntimeSeconds">The downtime QEMU itself would report (source side: until the last byte
 /// is queued, without the destination's activation); the calibration compares it with QEMU's figures.</param>
 /// <param name="QemuDowntimeLimitSeconds">QEMU's downtime-limit the migration ran with (null: not started).</param>
+/// <param name="Disk">The block copy of the VM's local disk before its memory migration (null: none).</param>
 public sealed record VmMigrationResult(
     int Index,
     int Vm,
@@ -59,7 +60,8 @@ public sealed record VmMigrationResult(
     double CompressionCpuSeconds,
     double? TimeoutSeconds = null,
     double QemuDowntimeSeconds = 0,
-    double? QemuDowntimeLimitSeconds = null)
+    double? QemuDowntimeLimitSeconds = null,
+    BlockCopyResult? Disk = null)
 {
     public double TotalSeconds => EndSeconds - StartSeconds;
     public bool Started => Status != MigrationStatus.Skipped;
@@ -111,7 +113,8 @@ public sealed record SimulationSummary(
     double EnergyKWhPerDayAfter,
     int VmsOffTarget,
     double PeakNicUtilisation,
-    OverCapacityReport OverCapacity);
+    OverCapacityReport OverCapacity,
+    BlockCopySummary? Disks = null);
 
 /// <summary>The replay of a plan: per migration, per stage and for the whole plan, and where every VM ended
 /// up (-1: lost).</summary>

@@ -28,7 +28,9 @@ public static class Simulator
         var vms = Inputs(problem, usage, options, cancel);
         var nic = NicGoodput(problem, options);
         var planned = ReplayPlan.Build(problem, plan, vms, nic, options);
-        var replay = new Replay(problem, plan, planned, vms, nic, options).Run(cancel);
+        // usage.csv's disk_write_kib_s (the trace's mean) is the rate a VM's disk writes while its block copy runs.
+        double[]? diskWrites = usage.IsDefaultOrEmpty ? null : [.. usage.Select(s => (s.MeanDiskWriteKibPerSecond ?? 0) / 1024)];
+        var replay = new Replay(problem, plan, planned, vms, nic, options, diskWrites).Run(cancel);
         var final = new Placement(replay.FinalHostOf);
         var before = OverCapacity.Measure(problem, problem.CurrentPlacement(), usage, cancel);
         var after = OverCapacity.Measure(problem, final, usage, cancel);
@@ -114,6 +116,7 @@ public static class Simulator
             EnergyKWhPerDayAfter: Energy.WhPerDay(p, final) / 1000,
             VmsOffTarget: offTarget,
             PeakNicUtilisation: replay.PeakNicUtilisation,
-            OverCapacity: overCapacity);
+            OverCapacity: overCapacity,
+            Disks: BlockCopySummary.Of(all));
     }
 }

@@ -1,0 +1,41 @@
+using Consolidator.Calibration;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>`calibrate --block-mirror`: the README's block-migration table is its output, and a bad recording is
+/// one located error.</summary>
+public class BlockMirrorCalibrateTests
+{
+    [Fact]
+    public void The_readme_block_migration_table_is_the_output_of_calibrate_block_mirror()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        const string begin = "<!-- block-mirror-table:begin (output of `consolidator calibrate --block-mirror`) -->\n", end = "<!-- block-mirror-table:end -->";
+        var start = readme.IndexOf(begin, StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no block-mirror-table block");
+        var block = readme[(start + begin.Length)..readme.IndexOf(end, start, StringComparison.Ordinal)];
+
+        var r = CliRunner.Run("calibrate", "--block-mirror", Path.Combine(RepoPaths.Root, BlockMirrorLab.DefaultPath));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(r.Out.Replace("\r\n", "\n", StringComparison.Ordinal), block);
+    }
+
+    [Fact]
+    public void A_malformed_drive_mirror_row_is_one_located_error_and_exit_2()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "qemu-7.2-drive-mirror.csv");
+        File.WriteAllText(path, "point,disk_mib,base_mib,base_at_destination,sync,speed_mib_s,write_kib_s,write_kib,granularity_kib,status,ready_ms,copied_mib,target_identical,host_load\n" +
+            "p,512,0,false,full,-32,0,64,64,ready,16000,512,true,1.5\n");
+
+        var r = CliRunner.Run("calibrate", "--block-mirror", path);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Contains("qemu-7.2-drive-mirror.csv", r.Err);
+        Assert.Contains("-32", r.Err);
+    }
+}
