@@ -28,8 +28,8 @@ internal static class SimulationText
         o.WriteLine(string.Format(inv, "data moved: {0:0.0} GiB; migration energy {1:0.0} Wh (power model {2:0.0} Wh)",
             s.DataMovedGiB, s.MigrationEnergyWh, s.MigrationEnergyPowerModelWh));
         if (s.Disks is { } d)
-            o.WriteLine(string.Format(inv, "local disks: {0} block copies sent {1:0.0} GiB ({2:0.0} GiB the destinations lacked, the rest re-dirtied during the copies); {3:0.0} GiB not sent, the images being there already; longest copy {4}{5}",
-                d.Copies, d.CopiedGiB, d.BulkGiB, d.DedupSavedGiB, Duration(d.LongestSeconds),
+            o.WriteLine(string.Format(inv, "local disks: {0} block copies sent {1:0.0} GiB ({2:0.0} GiB the destinations lacked, {3:0.0} GiB re-dirtied by the guests during the copies); {4:0.0} GiB not sent, the images being there already; longest copy {5}{6}",
+                d.Copies, d.CopiedGiB, d.BulkGiB, d.CopiedGiB - d.BulkGiB, d.DedupSavedGiB, Duration(d.LongestSeconds),
                 d.NonConverging > 0 ? $"; {d.NonConverging} copy(ies) outpaced by their guest's writes (synchronous writes assumed)" : ""));
         o.WriteLine(string.Format(inv, "energy per day: {0:0.00} kWh before -> {1:0.00} kWh after the migrations", s.EnergyKWhPerDayBefore, s.EnergyKWhPerDayAfter));
         o.WriteLine(string.Format(inv, "over capacity on the raw trace: {0:0.0} -> {1:0.0} host-hours ({2} -> {3} host(s)) in {4:0} h of trace",
