@@ -19,11 +19,15 @@ internal static class GenerateCommand
         {
             Description = "Instead of a realistic data centre, a planted instance with this many identical hosts whose VMs exactly fill them hour by hour (optimum known)",
         };
+        var decimals = new Option<bool>("--decimals")
+        {
+            Description = "With --planted-hosts: CPU demands in whole millicores written as ordinary decimals (6.922), most not exact in binary, instead of eighths of a core",
+        };
         var images = new Option<int>("--images") { Description = "Disk images (0-99) in OS families of a base and two versions layered over it; every VM gets one and a disk (images.csv)" };
         var localDisks = new Option<bool>("--local-disks") { Description = "Hosts keep the VMs' disks on local storage (447-894 GiB by model) instead of shared storage" };
         var cmd = new Command("generate", "Write a synthetic dataset in the native format: day- and night-peaking VMs, heterogeneous hosts, a wasteful peak-sized current placement.")
         {
-            outDir, seed, vms, days, step, weekend, planted, images, localDisks,
+            outDir, seed, vms, days, step, weekend, planted, decimals, images, localDisks,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
@@ -31,7 +35,7 @@ internal static class GenerateCommand
             OutputSet.Check(dir, OutputKind.Dataset);
             if (r.GetValue(planted) is > 0 and var k)
             {
-                var instance = PlantedInstance.Generate(k, r.GetValue(seed));
+                var instance = PlantedInstance.Generate(k, r.GetValue(seed), decimals: r.GetValue(decimals));
                 DatasetWriter.Write(instance.Dataset, dir);
                 stdout.WriteLine($"wrote planted instance: {instance.Dataset.Vms.Length} VMs on an optimum of {instance.OptimalHosts} hosts to {dir}");
             }
