@@ -29,8 +29,19 @@ public static class CpSatPlacementSolver
     /// time its fallback visits every remaining VM for every host.</summary>
     public const int HostFillMaxVms = 5_000;
 
-    /// <summary>Most of the time limit the exact-fill search may take (it stops sooner when it stops finding).</summary>
-    public const double ExactFillShare = 0.6;
+    /// <summary>Most of the time limit the exact-fill search may take (it stops sooner when it stops finding). Where it
+    /// finds sets it is what the plan rests on: planted K = 200 written with decimals took 21 s of counted work for its
+    /// 200 sets, and on a busy machine the wall clock gives that work less than a third of the limit's seconds (31.7
+    /// s for 2.2 s of work at load 19): at 0.6 it stopped after 25 of 200 sets and the plan had 240 hosts. What is
+    /// left after it (a fifth) still packs the VMs outside the sets (the fill) and improves on them.</summary>
+    public const double ExactFillShare = 0.8;
+
+    /// <summary>Above this many VM x host Booleans (VMs x the incumbent's hosts) the bin-count descent is not run. Its
+    /// model is built whole before CP-SAT sees a time limit: on planted K = 200 (1,385 VMs on 239 bins, 331,000
+    /// Booleans) building it took 9.8 s and CP-SAT's load and presolve another 25.7 s for a limit of 0.7 s (load 19),
+    /// which ran a 60 s plan to 99 s and 800 MiB; in the ablation it decided nothing there (bench --family ablation,
+    /// K = 200 -exact-fill: two descents, 231 -> 231 hosts). It pays on the vector packing instances (up to 200 items).</summary>
+    public const long BinCountMaxBooleans = 50_000;
 
     /// <summary>Share of the time limit the whole model gets before LNS takes over.</summary>
     public const double FullModelShare = 0.4;
@@ -85,13 +96,15 @@ public static class CpSatPlacementSolver
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, hostBound));
         double fillSpent = 0;
         var fills = p.VmCount <= HostFillMaxVms && options.Runs(SolverPhases.HostFill);
+        // The fill's share, or what the phases before left of the limit when that is less.
+        double FillBudget() => Math.Min(options.TimeLimitSeconds * HostFillShare, Math.Max(0, options.TimeLimitSeconds - clock.Spent));
         var filled = !fills ? null : exactSets.Count > 0
-            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, clock.Counted, out fillSpent)
+            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, FillBudget(), options.Seed, workers, clock.Counted, out fillSpent)
             : null;
         clock.Charge(fillSpent);
         if (filled is null && fills)
         {
-            filled = HostByHostFill.Pack(p, stayPut, perHost, options.TimeLimitSeconds * HostFillShare, options.Seed, workers, clock.Counted, out fillSpent);
+            filled = HostByHostFill.Pack(p, stayPut, perHost, FillBudget(), options.Seed, workers, clock.Counted, out fillSpent);
             clock.Charge(fillSpent);
         }
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
@@ -106,7 +119,7 @@ public static class CpSatPlacementSolver
         if (counting is not null && incumbent is not null && options.Runs(SolverPhases.ConsistentSearch))
         {
             var before = incumbent;
-            var share = (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
+            var share = (long)p.VmCount * incumbent.ActiveHostCount <= BinCountMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
             incumbent = Consistent(p, incumbent, hostBound, (options.TimeLimitSeconds - clock.Spent) * share, options.Seed, clock, notes,
                 better => progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
@@ -141,7 +154,7 @@ public static class CpSatPlacementSolver
             notes.Add($"{Booleans(p)} placement Booleans are too many for one model (at most {WholeModelMaxBooleans}); large-neighbourhood search from the warm start");
         }
 
-        if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= FullModelMaxBooleans
+        if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= BinCountMaxBooleans
             && options.Runs(SolverPhases.BinCountDescent))
         {
             // The objective counts identical hosts: CP-SAT is asked for ever fewer hosts instead of minimising
@@ -203,7 +216,7 @@ public static class CpSatPlacementSolver
     {
         var started = clock.WallSeconds;
         var budget = options.TimeLimitSeconds * ExactFillShare;
-        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, clock.StopAfter(budget));
+        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, clock.StopAfter(budget), options.Workers > 0 ? options.Workers : Environment.ProcessorCount);
         if (search is null) return sets;
         clock.Charge(search.Charged);
         notes.Add(string.Format(CultureInfo.InvariantCulture,

@@ -69,18 +69,19 @@ internal sealed class ExactFillSearch
     private long[] _pair = [];
     private ulong _mask;
     private readonly ulong[] _keys = new ulong[2 * (int)MaxStored], _values = new ulong[2 * (int)MaxStored];
+    private readonly ulong[] _filter = new ulong[(1 << FilterBits) / 64];
     private int _stored;
     private int _takenSinceIndex;
-    private bool _storing;
-    private List<int[]> _found = [];
+    private readonly int _threads;
 
     public long Operations { get; private set; }
     public double Charged => Operations * SecondsPerOperation;
     public int Trials { get; private set; }
 
-    private ExactFillSearch(PlacementProblem p, Resource scarce, int seed)
+    private ExactFillSearch(PlacementProblem p, Resource scarce, int seed, int threads)
     {
         _p = p;
+        _threads = Math.Max(1, threads);
         _scarce = scarce;
         _random = new Random(seed);
         var factors = new ulong[p.WindowCount];
@@ -104,12 +105,13 @@ internal sealed class ExactFillSearch
     /// promises: a split whose subsets fit the stored and enumerated limits with modulus 1 is enumerated whole in
     /// one trial, so if the budget reaches that trial and a set of its size fills a host among the free VMs, a set
     /// is found (barring a 64-bit hash collision). Larger sets are found only with the odds of the trials run.</summary>
-    public static (List<int[]> Sets, ExactFillSearch? Search) Find(PlacementProblem p, double budget, int seed, Func<bool> stop)
+    /// <param name="threads">Threads the trials' looking-up side may use; the sets found do not depend on it.</param>
+    public static (List<int[]> Sets, ExactFillSearch? Search) Find(PlacementProblem p, double budget, int seed, Func<bool> stop, int threads = 1)
     {
         if (p.VmCount > MaxVms || p.VmCount < 2) return ([], null);
         var scarce = ScarceResource(p, out var fillable);
         if (!fillable || DistinctRows(p, scarce) < MinRows) return ([], null);
-        var search = new ExactFillSearch(p, scarce, seed);
+        var search = new ExactFillSearch(p, scarce, seed, threads);
         return (search.Run(budget, stop), search);
     }
 
@@ -228,6 +230,9 @@ internal sealed class ExactFillSearch
         for (var x = 0; x < n; x++)
             for (var y = x + 1; y < n; y++)
                 _pair[fill[(int)((_hash[_items[x]] + _hash[_items[y]]) & _mask)]++] = ((long)_items[x] << 32) | (uint)_items[y];
+        // Each bucket from its largest first member down, so the enumeration stops at the first pair that does not
+        // come after the two members it extends: five in six of a bucket's pairs did not, and were each read.
+        for (var r = 0; r < m; r++) Array.Sort(_pair, _pairStart[r], _pairStart[r + 1] - _pairStart[r], Comparer<long>.Create((l, u) => u.CompareTo(l)));
         Operations += 2L * n * n;
         return true;
     }
@@ -244,38 +249,144 @@ internal sealed class ExactFillSearch
         Trials++;
         var residue = (ulong)_random.NextInt64() & _mask;
         Array.Clear(_keys);
+        Array.Clear(_filter);
         _stored = 0;
-        _found = [];
-        _storing = true;
-        Enumerate(a, residue);
-        _storing = false;
-        Enumerate(b, (_target - residue) & _mask);
-        return _found;
+        var store = new Store(this);
+        Operations += Enumerate(a, residue, 0, _items.Length, ref store);
+        return LookUp(b, (_target - residue) & _mask);
+    }
+
+    /// <summary>The looking-up side of a trial, which is nearly all of its work, split by the first member's
+    /// index over <see cref="_threads"/> threads. The table is only read meanwhile, and each chunk keeps its hits in
+    /// order, so the candidates are checked and taken in the order one thread would meet them: the sets found and
+    /// the operations counted do not depend on the number of threads, nor on how the threads were scheduled.</summary>
+    private List<int[]> LookUp(int size, ulong residue)
+    {
+        var n = _items.Length;
+        var chunks = _threads == 1 || n < 2 * LookUpChunks ? 1 : LookUpChunks;
+        var hits = new List<(ulong Stored, ulong Members)>[chunks];
+        var operations = new long[chunks];
+        void Chunk(int c)
+        {
+            // Later first members have fewer partners: the bounds follow the pairs' count, not the index.
+            var lookup = new Lookup(this);
+            operations[c] = Enumerate(size, residue, ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), ref lookup);
+            hits[c] = lookup.Hits;
+        }
+        if (chunks == 1) Chunk(0);
+        else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, Chunk);
+        Operations += operations.Sum();
+        var found = new List<int[]>();
+        foreach (var (stored, members) in hits.SelectMany(h => h))
+        {
+            var set = Unpack(stored).Concat(Unpack(members)).ToArray();
+            if (set.Any(v => _taken[v]) || set.Distinct().Count() != set.Length || !Fills(set)) continue;
+            foreach (var v in set) _taken[v] = true;
+            found.Add(set);
+        }
+        return found;
+    }
+
+    /// <summary>Chunks of the looking-up side per trial: enough that two to a few threads share them evenly.</summary>
+    private const int LookUpChunks = 64;
+
+    /// <summary>Where chunk c of the first members begins, so that every chunk holds about as many pairs
+    /// (first member x has n - 1 - x partners after it).</summary>
+    private static int ChunkStart(int n, int chunks, int c)
+    {
+        if (c >= chunks) return n;
+        // Pairs after the first x members: x (2n - x - 1) / 2; solve for the share c / chunks of all pairs.
+        var pairs = (double)n * (n - 1) / 2 * c / chunks;
+        var x = n - 0.5 - Math.Sqrt(Math.Max(0, (n - 0.5) * (n - 0.5) - 2 * pairs));
+        return Math.Clamp((int)Math.Round(x), 0, n);
+    }
+
+    /// <summary>Bits of the filter that answers most look-ups before the table: 2^20 bits (128 KiB) stay in a
+    /// core's cache where the table (8 MiB) does not, and at most 2^18 stored subsets set at most a quarter of them.</summary>
+    private const int FilterBits = 20;
+
+    /// <summary>The filter's bit for a key: bits above the residue's (the low bits, equal in every stored key) and
+    /// apart from the table slot's.</summary>
+    private static ulong FilterBit(ulong key) => (key >> 23) & ((1UL << FilterBits) - 1);
+
+    private interface IVisitor
+    {
+        /// <summary>Stores the subset, or probes for a stored one that completes it to the capacity.</summary>
+        void Visit(ulong hash, ulong members);
+    }
+
+    /// <summary>Stores each visited subset in the table: open addressing on the hash itself (0 marks an empty
+    /// slot; a subset hashing to 0 is skipped).</summary>
+    private readonly struct Store(ExactFillSearch s) : IVisitor
+    {
+        public void Visit(ulong hash, ulong members)
+        {
+            if (hash == 0) return;
+            var keys = s._keys;
+            var slot = (int)(hash >> 40) & (keys.Length - 1);
+            while (keys[slot] != 0 && keys[slot] != hash) slot = (slot + 1) & (keys.Length - 1);
+            if (keys[slot] != 0 || ++s._stored > keys.Length / 2) return;
+            keys[slot] = hash;
+            s._values[slot] = members;
+            s._filter[FilterBit(hash) >> 6] |= 1UL << (int)(FilterBit(hash) & 63);
+        }
+    }
+
+    /// <summary>Looks up the stored subset that completes each visited one, keeping the pair as a candidate: the
+    /// hash only proposes it, <see cref="LookUp"/> checks it.</summary>
+    private readonly struct Lookup(ExactFillSearch s) : IVisitor
+    {
+        public List<(ulong Stored, ulong Members)> Hits { get; } = [];
+
+        public void Visit(ulong hash, ulong members)
+        {
+            var key = s._target - hash;
+            if (key == 0 || (s._filter[FilterBit(key) >> 6] & (1UL << (int)(FilterBit(key) & 63))) == 0) return;
+            var keys = s._keys;
+            for (var slot = (int)(key >> 40) & (keys.Length - 1); keys[slot] != 0; slot = (slot + 1) & (keys.Length - 1))
+            {
+                if (keys[slot] != key) continue;
+                Hits.Add((s._values[slot], members));
+                return;
+            }
+        }
     }
 
     /// <summary>Visits every size-<paramref name="size"/> subset of the free VMs (increasing index, 1 to 4 members
-    /// packed 16 bits each) whose hash has the given residue.</summary>
-    private void Enumerate(int size, ulong residue)
+    /// packed 16 bits each) whose hash has the given residue and whose first member is item <paramref name="from"/>
+    /// to <paramref name="to"/> - 1 (for sizes 1 and 2 only the whole range is split). Returns the operations it
+    /// counted: one per pair looked at, <see cref="VisitOperations"/> per subset visited.</summary>
+    private long Enumerate<TVisitor>(int size, ulong residue, int from, int to, ref TVisitor visitor) where TVisitor : struct, IVisitor
     {
-        var n = _items.Length;
+        long operations = 0;
         if (size == 1)
         {
-            for (var s = _singleStart[residue]; s < _singleStart[residue + 1]; s++) Visit(_hash[_single[s]], Pack(_single[s]));
-            return;
+            if (from > 0) return 0;
+            for (var s = _singleStart[residue]; s < _singleStart[residue + 1]; s++)
+            {
+                operations += VisitOperations;
+                visitor.Visit(_hash[_single[s]], Pack(_single[s]));
+            }
+            return operations;
         }
         if (size == 2)
         {
-            for (var x = 0; x < n; x++)
+            for (var x = from; x < to; x++)
             {
                 var i = _items[x];
                 var need = (residue - _hash[i]) & _mask;
-                Operations++;
+                operations++;
                 for (var s = _singleStart[need]; s < _singleStart[need + 1]; s++)
-                    if (_single[s] > i) Visit(_hash[i] + _hash[_single[s]], Pack(i, _single[s]));
+                    if (_single[s] > i)
+                    {
+                        operations += VisitOperations;
+                        visitor.Visit(_hash[i] + _hash[_single[s]], Pack(i, _single[s]));
+                    }
             }
-            return;
+            return operations;
         }
-        for (var x = 0; x < n; x++)
+        var n = _items.Length;
+        for (var x = from; x < to; x++)
         {
             var i = _items[x];
             if (_taken[i]) continue;
@@ -284,50 +395,29 @@ internal sealed class ExactFillSearch
                 var j = _items[y];
                 var sum = _hash[i] + _hash[j];
                 var need = (residue - sum) & _mask;
-                Operations++;
+                operations++;
                 if (size == 3)
                 {
                     for (var s = _singleStart[need]; s < _singleStart[need + 1]; s++)
-                        if (_single[s] > j) Visit(sum + _hash[_single[s]], Pack(i, j, _single[s]));
+                        if (_single[s] > j)
+                        {
+                            operations += VisitOperations;
+                            visitor.Visit(sum + _hash[_single[s]], Pack(i, j, _single[s]));
+                        }
                 }
                 else
                 {
                     for (var s = _pairStart[need]; s < _pairStart[need + 1]; s++)
                     {
                         var k = (int)(_pair[s] >> 32);
-                        if (k <= j) continue;
-                        Visit(sum + _hash[k] + _hash[(int)(uint)_pair[s]], Pack(i, j, k, (int)(uint)_pair[s]));
+                        if (k <= j) break;
+                        operations += VisitOperations;
+                        visitor.Visit(sum + _hash[k] + _hash[(int)(uint)_pair[s]], Pack(i, j, k, (int)(uint)_pair[s]));
                     }
                 }
             }
         }
-    }
-
-    /// <summary>Stores the subset, or probes for a stored one that completes it to the capacity. The table is
-    /// open addressing on the hash itself (0 marks an empty slot; a subset hashing to 0 is skipped).</summary>
-    private void Visit(ulong hash, ulong members)
-    {
-        Operations += VisitOperations;
-        var key = _storing ? hash : _target - hash;
-        if (key == 0) return;
-        var slot = (int)(key >> 40) & (_keys.Length - 1);
-        if (_storing)
-        {
-            while (_keys[slot] != 0 && _keys[slot] != key) slot = (slot + 1) & (_keys.Length - 1);
-            if (_keys[slot] != 0 || ++_stored > _keys.Length / 2) return;
-            _keys[slot] = key;
-            _values[slot] = members;
-            return;
-        }
-        for (; _keys[slot] != 0; slot = (slot + 1) & (_keys.Length - 1))
-        {
-            if (_keys[slot] != key) continue;
-            var set = Unpack(_values[slot]).Concat(Unpack(members)).ToArray();
-            if (set.Any(v => _taken[v]) || set.Distinct().Count() != set.Length || !Fills(set)) return;
-            foreach (var v in set) _taken[v] = true;
-            _found.Add(set);
-            return;
-        }
+        return operations;
     }
 
     private static ulong Pack(params ReadOnlySpan<int> members)

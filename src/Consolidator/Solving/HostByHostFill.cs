@@ -106,9 +106,11 @@ internal static class HostByHostFill
                 var candidates = fitting.Where(v => v != anchor).Prepend(anchor).ToList();
                 if (Solve(h, candidates, exact: true, null, Math.Min(limit, ExactFillSeconds)) is { } brim) return brim;
             }
-            // Otherwise maximise the fill among the largest VMs.
+            // Otherwise maximise the fill among the largest VMs. A knapsack that found nothing in its time (a
+            // short limit on a busy machine) leaves the host to first fit, not to its largest VM alone: under load
+            // 19 the latter put 1,385 planted VMs on 391 hosts where first fit needs 270.
             var chosen = bySize.Take(MaxCandidates).ToList();
-            return Solve(h, chosen, exact: false, value, limit) ?? [bySize[0]];
+            return Solve(h, chosen, exact: false, value, limit) ?? FirstFitOnto(Loads, h, fitting);
         }
 
         /// <summary>A subset of <paramref name="candidates"/> that contains the first and fits host h; with

@@ -29,6 +29,29 @@ public class ExactFillSearchTests
     }
 
     [Fact]
+    public void Threads_change_neither_the_sets_found_nor_the_work_counted()
+    {
+        // The looking-up side runs on several threads; its hits are checked in the order one thread meets them, so
+        // the deterministic mode may use every core. A budget that ends the search part-way shows the order matters.
+        var p = PlacedDecimals(60, seed: 5);
+
+        var (one, searchOne) = ExactFillSearch.Find(p, budget: 0.4, seed: 3, stop: () => false, threads: 1);
+        var (four, searchFour) = ExactFillSearch.Find(p, budget: 0.4, seed: 3, stop: () => false, threads: 4);
+
+        Assert.InRange(one.Count, 1, 59);
+        Assert.Equal(one.Select(s => string.Join(',', s)), four.Select(s => string.Join(',', s)));
+        Assert.Equal(searchOne!.Operations, searchFour!.Operations);
+        Assert.Equal(searchOne.Trials, searchFour.Trials);
+    }
+
+    private static PlacementProblem PlacedDecimals(int hosts, int seed)
+    {
+        var planted = PlantedInstance.Generate(hosts, seed, decimals: true);
+        var profiles = ProfileBuilder.Build(planted.Dataset, WindowScheme.Hourly(), 100);
+        return PlacementProblem.From(planted.Dataset, profiles, new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0));
+    }
+
+    [Fact]
     public void Search_recovers_every_planted_host_of_six_to_eight_vms()
     {
         // 30 planted hosts whose VMs add up to the host in each of 24 hours: a 24-dimensional k-sum per host,
