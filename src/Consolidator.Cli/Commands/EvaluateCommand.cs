@@ -23,6 +23,7 @@ internal static class EvaluateCommand
         var budget = new Option<int?>("--max-migrations-per-round") { Description = "Migration budget of each re-planning round (VMs that leave their host); default: none" };
         var bandwidth = new Option<double>("--bandwidth") { Description = "Host network bandwidth in Mbit/s for migration times (CloudSim: half carries a migration)", DefaultValueFactory = _ => 1000 };
         var lrMmt = new Option<bool>("--lr-mmt") { Description = "Also run the LR-MMT dynamic consolidation baseline", DefaultValueFactory = _ => true };
+        var reactive = new Option<bool>("--reactive") { Description = "Also run the reactive level from today's placement: every 5 minutes it relieves hosts over 80 % (fewest moves) and empties underloaded hosts, on samples seen before that instant only; CPU shared by QoS on each host", DefaultValueFactory = _ => true };
         var outDir = new Option<string?>("--out") { Description = "Folder to write evaluation.json and evaluation.png into (optional)" };
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the planned placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory", DefaultValueFactory = _ => 10 };
@@ -35,7 +36,7 @@ internal static class EvaluateCommand
 
         var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), optionally re-plan during the test with the host-level CPU allocation, and report energy, SLATAH, PDM, SLAV, throttled CPU per QoS class, migrations and downtime.")
         {
-            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost,
+            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, reactive, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost,
         };
         solver.AddTo(cmd);
         var scripting = new ScriptingOptions();
@@ -69,6 +70,7 @@ internal static class EvaluateCommand
                 Roll = r.GetValue(roll),
                 Replan = schedule,
                 HistorySeconds = historySeconds,
+                Reactive = r.GetValue(reactive),
             };
             request.Validate();
             progress.Say($"planning on {request.Train}");

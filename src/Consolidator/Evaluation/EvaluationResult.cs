@@ -30,6 +30,11 @@ public sealed record EvaluationRequest(
     /// <summary>Plan again during the test periods, from the placement in force; null = the static plan only.</summary>
     public ReplanSchedule? Replan { get; init; }
 
+    /// <summary>Also run the reactive level (<see cref="Reactive.ReactivePolicy"/>) from today's placement.</summary>
+    public bool Reactive { get; init; } = true;
+
+    public Reactive.ReactiveOptions ReactiveOptions { get; init; } = new();
+
     /// <summary>How far back a re-plan looks; null = as long as the training period.</summary>
     public long? HistorySeconds { get; init; }
 
@@ -50,6 +55,7 @@ public sealed record EvaluationRequest(
         if (HistorySeconds is <= 0)
             throw new ArgumentOutOfRangeException(nameof(HistorySeconds), HistorySeconds, "--history must be a positive number of days");
         Profile.Validate();
+        ReactiveOptions.Validate();
         Plan.Validate();
         EffectiveSimulation.Validate();
     }

@@ -47,6 +47,8 @@ public static class Evaluator
         var costs = new MigrationCosts(data.Hosts, data.Vms, data.Usage, request.EffectiveSimulation);
         var current = data.Vms.Select(vm => vm.CurrentHost is { } h ? data.HostIndex(h) : -1).ToArray();
         var lrMmt = (int[])current.Clone();
+        var reactive = (int[])current.Clone();
+        var vcpus = data.Vms.Select(vm => vm.Vcpus).ToArray();
         var replanner = request.Replan is null ? null : new Replanner(data, request, progress, Share);
         var overall = new SortedDictionary<string, (int Order, ReplayTotals Totals)>(StringComparer.Ordinal);
         var results = ImmutableArray.CreateBuilder<EvaluationResult>();
@@ -139,6 +141,21 @@ public static class Evaluator
                     policies.Add((LrMmt.Name, totals));
                 }
                 else notes.Add("LR-MMT starts from the current placement, which some VMs lack; not run");
+            }
+
+            if (request.Reactive)
+            {
+                if (fold.Vms.All(v => reactive[v] >= 0))
+                {
+                    var totals = new ReplayTotals();
+                    var hostOf = fold.Vms.Select(v => reactive[v]).ToArray();
+                    Reactive.ReactivePolicy.Run(totals, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])], [.. fold.Vms.Select(v => vcpus[v])],
+                        [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span, request.ReactiveOptions,
+                        (k, a, b, t) => costs.Alone(fold.Vms[k], k, a, b, t));
+                    for (var k = 0; k < fold.Vms.Length; k++) reactive[fold.Vms[k]] = hostOf[k];
+                    policies.Add((Reactive.ReactivePolicy.Name, totals));
+                }
+                else notes.Add("the reactive level starts from the current placement, which some VMs lack; not run");
             }
 
             var outcomes = policies.Select(p => p.Totals.Outcome(p.Name, span)).ToImmutableArray();

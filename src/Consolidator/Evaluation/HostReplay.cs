@@ -44,7 +44,7 @@ public static class HostReplay
         var weight = new double[n];
         var qos = residents.Select(r => (int)r.Qos).ToArray();
         Array.Fill(cap, double.PositiveInfinity);
-        Array.Fill(weight, 1);
+        for (var i = 0; i < n; i++) weight[i] = residents[i].Weight;
         void SetCaps(long t)
         {
             for (var i = 0; i < n; i++)

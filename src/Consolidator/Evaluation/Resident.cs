@@ -8,4 +8,8 @@ namespace Consolidator.Evaluation;
 /// defaults: no quota, equal shares). Under an allocation a batch VM is held to its cap (a CFS quota); an
 /// interactive VM may use idle cores beyond it and wins contention through its larger weight.</summary>
 public readonly record struct Resident(Timeline Vm, long From, long To, QosClass Qos, double[]? CapByWindow = null, WindowScheme? Windows = null,
-    double[]? SharesByWindow = null);
+    double[]? SharesByWindow = null)
+{
+    /// <summary>The fair scheduler's weight when there is no allocation per window (libvirt's equal default: 1).</summary>
+    public double Weight { get; init; } = 1;
+}

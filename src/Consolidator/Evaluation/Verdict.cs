@@ -40,7 +40,8 @@ public sealed record Verdict(string Policy, string Baseline, ImmutableArray<Verd
     /// <param name="overall">Every policy over the run.</param>
     internal static Verdict? Of(IReadOnlyList<ImmutableArray<PolicyOutcome>> folds, IReadOnlyList<PolicyOutcome> overall)
     {
-        var policy = overall.Any(p => p.Policy == Evaluator.TwoLevel) ? Evaluator.TwoLevel : Evaluator.Planned;
+        var policy = overall.Any(p => p.Policy == Reactive.ReactivePolicy.Name) ? Reactive.ReactivePolicy.Name
+            : overall.Any(p => p.Policy == Evaluator.TwoLevel) ? Evaluator.TwoLevel : Evaluator.Planned;
         var ours = overall.FirstOrDefault(p => p.Policy == policy);
         var lr = overall.FirstOrDefault(p => p.Policy == LrMmt.Name);
         if (ours is null || lr is null) return null;

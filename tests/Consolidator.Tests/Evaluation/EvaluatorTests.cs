@@ -44,6 +44,10 @@ public class EvaluatorTests
         Assert.Equal(0, current.Pdm);
         Assert.Contains(r.Policies, p => p.Policy == Evaluator.PeakFfd);
         Assert.Contains(r.Policies, p => p.Policy == LrMmt.Name);
+        // The reactive level starts from today's six hosts and empties the ones under its lower threshold.
+        var reactive = r.Policies.Single(p => p.Policy == Consolidator.Evaluation.Reactive.ReactivePolicy.Name);
+        Assert.True(reactive.ActiveHosts < current.ActiveHosts, $"reactive ran {reactive.ActiveHosts} hosts");
+        Assert.True(reactive.Migrations > 0);
         Assert.Equal(1, r.TestDays, 6);
     }
 

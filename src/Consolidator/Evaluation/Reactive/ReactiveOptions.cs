@@ -1,0 +1,31 @@
+namespace Consolidator.Evaluation.Reactive;
+
+/// <summary>The reactive level's parameters, each from the literature rather than fitted to a trace.</summary>
+/// <param name="UpperThreshold">A host is overloaded when its observed CPU exceeds this share of its cores, and
+/// no VM is placed on a host whose VMs' recent peaks would then exceed it: the static threshold 0.8 of
+/// Beloglazov and Buyya 2012 (CloudSim's THR example default, research/consolidation.md section 3).</param>
+/// <param name="LowerThreshold">Only a host whose observed CPU is under this share of its cores is emptied: the
+/// lower threshold of the double-threshold policy of Beloglazov, Abawajy and Buyya (FGCS 28(5), 2012), whose
+/// pairs keep 40 points between the thresholds (30-70, 40-80, 50-90 %; recalled, not re-read here): 0.4 with
+/// 0.8. The band between the two is the hysteresis that keeps a host that was just filled from being emptied.</param>
+/// <param name="PeakSamples">How many observed samples a VM's "recent peak" covers: CloudSim's local
+/// regression reads the last 10 utilisation values of a host (LrMmtState.RegressionLength), so a placement
+/// weighs the same span of evidence LR-MMT judges a host by, at its maximum rather than its trend.</param>
+/// <param name="StepSeconds">The control step: CloudSim's scheduling interval of 300 s, the traces' sampling.</param>
+public sealed record ReactiveOptions(
+    double UpperThreshold = ReactiveOptions.Threshold,
+    double LowerThreshold = ReactiveOptions.Underload,
+    int PeakSamples = LrMmtState.RegressionLength,
+    long StepSeconds = (long)LrMmtState.SchedulingSeconds)
+{
+    public const double Threshold = 0.8;
+    public const double Underload = 0.4;
+
+    public void Validate()
+    {
+        if (!(UpperThreshold > 0 && UpperThreshold <= 1)) throw new ArgumentOutOfRangeException(nameof(UpperThreshold), UpperThreshold, "the upper threshold must be in (0, 1]");
+        if (!(LowerThreshold >= 0 && LowerThreshold < UpperThreshold)) throw new ArgumentOutOfRangeException(nameof(LowerThreshold), LowerThreshold, "the lower threshold must be in [0, upper threshold)");
+        if (PeakSamples < 1) throw new ArgumentOutOfRangeException(nameof(PeakSamples), PeakSamples, "at least one sample");
+        if (StepSeconds < 1) throw new ArgumentOutOfRangeException(nameof(StepSeconds), StepSeconds, "at least one second");
+    }
+}

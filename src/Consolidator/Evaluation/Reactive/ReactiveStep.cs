@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using Consolidator.Inventory;
+
+namespace Consolidator.Evaluation.Reactive;
+
+/// <summary>One control step of the reactive level, on what the monitor has seen (<see cref="Observation"/>):
+/// <list type="number">
+/// <item>relieve every host whose observed CPU exceeds the upper threshold, moving the fewest VMs (a VM that
+/// alone brings the host back under the threshold, the one with least memory among them, as MMT picks the VM
+/// that migrates fastest; else the busiest VM, and again), each to the active host whose power rises least and
+/// that stays under the threshold with every VM at its recent peak, else to the host off that draws least per
+/// core when filled to the threshold (a host is powered on);</item>
+/// <item>then empty the least-utilised hosts, one after the other, when every one of their VMs fits on the
+/// other active hosts by the same test, all of a host's VMs or none (Beloglazov and Buyya's underload
+/// consolidation).</item>
+/// </list>
+/// The hysteresis is in the sizes: a host is judged overloaded on the last sample but filled on recent peaks,
+/// so a host just filled is not overloaded by the load it was filled with, and a VM moved off an overloaded host
+/// does not come back until its peak fits again.</summary>
+internal static class ReactiveStep
+{
+    /// <param name="hostOf">Host index per VM (-1: not running), updated with the moves.</param>
+    /// <returns>The moves, in order: (VM, from, to).</returns>
+    public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
+        int[] hostOf, ReactiveOptions options)
+    {
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold);
+        var moves = new List<(int Vm, int From, int To)>();
+        var overloaded = Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ToList();
+        // Hosts relieved or given a VM in this step are not emptied in it.
+        var receivers = new HashSet<int>(overloaded);
+        foreach (var h in overloaded)
+            while (!s.IsSafe(h) && s.Vms[h].Count > 1)
+            {
+                var vm = s.Fewest(h);
+                if (seen[vm].Peak <= 0) break;
+                var to = s.Target(vm, except: h, powerOn: true, excluded: null);
+                if (to < 0) break;
+                s.Move(vm, to);
+                moves.Add((vm, h, to));
+                receivers.Add(to);
+            }
+
+        var drained = new HashSet<int>();
+        // The host that costs least to empty goes first (fewest VMs, then least memory to copy, as MMT weighs a
+        // migration): every host emptied saves the same idle power, whichever it is.
+        foreach (var h in Enumerable.Range(0, hosts.Length).Where(h => s.Vms[h].Count > 0)
+                     .OrderBy(h => s.Vms[h].Count).ThenBy(h => s.Memory[h]).ThenBy(h => s.Load[h] / hosts[h].CpuCores).ThenBy(h => h).ToList())
+        {
+            if (receivers.Contains(h) || s.Peak[h] >= options.LowerThreshold * hosts[h].CpuCores) continue;
+            var excluded = new HashSet<int>(drained) { h };
+            var round = new List<(int Vm, int To)>();
+            foreach (var vm in s.Vms[h].OrderByDescending(v => seen[v].Peak).ThenBy(v => v).ToList())
+            {
+                var to = s.Target(vm, except: h, powerOn: false, excluded);
+                if (to < 0) break;
+                s.Move(vm, to);
+                round.Add((vm, to));
+            }
+            if (s.Vms[h].Count > 0)
+            {
+                foreach (var (vm, _) in round) s.Move(vm, h);
+                continue;
+            }
+            drained.Add(h);
+            foreach (var (vm, to) in round)
+            {
+                receivers.Add(to);
+                moves.Add((vm, h, to));
+            }
+        }
+        return moves;
+    }
+
+    /// <summary>The hosts as the step sees them: VMs, observed load, recent-peak load, memory.</summary>
+    private sealed class HostState
+    {
+        private readonly ImmutableArray<Host> _hosts;
+        private readonly IReadOnlyList<Observation> _seen;
+        private readonly IReadOnlyList<double> _memory;
+        private readonly int[] _hostOf;
+        private readonly double _threshold;
+
+        public HostState(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf, double threshold)
+        {
+            _hosts = hosts;
+            _seen = seen;
+            _memory = memory;
+            _hostOf = hostOf;
+            _threshold = threshold;
+            Vms = [.. hosts.Select(_ => new List<int>())];
+            Load = new double[hosts.Length];
+            Peak = new double[hosts.Length];
+            Memory = new double[hosts.Length];
+            for (var v = 0; v < hostOf.Length; v++)
+                if (hostOf[v] >= 0) Add(v, hostOf[v]);
+        }
+
+        public List<int>[] Vms { get; }
+        public double[] Load { get; }
+        public double[] Peak { get; }
+        public double[] Memory { get; }
+
+        public bool IsOverloaded(int h) => Load[h] > _threshold * _hosts[h].CpuCores || Trend(h) * LrMmtState.SafetyParameter >= 1;
+
+        /// <summary>Beloglazov and Buyya's local regression on what was observed: a least-squares line through
+        /// the host's summed utilisation over the last samples (oldest first, x = 1..n), extrapolated one step
+        /// past the last one (the next sample, the one not yet seen); 0 with fewer than
+        /// <see cref="LrMmtState.RegressionLength"/> samples.</summary>
+        private double Trend(int h)
+        {
+            var n = LrMmtState.RegressionLength;
+            var y = new double[n];
+            foreach (var v in Vms[h])
+            {
+                if (_seen[v].Recent is not { } r) continue;
+                for (var i = 0; i < Math.Min(n, r.Length); i++) y[n - 1 - i] += r[i];
+            }
+            if (Vms[h].Any(v => (_seen[v].Recent?.Length ?? 0) < n)) return 0;
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (var i = 0; i < n; i++)
+            {
+                double x = i + 1, u = y[i] / _hosts[h].CpuCores;
+                sx += x; sy += u; sxx += x * x; sxy += x * u;
+            }
+            var slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+            return (sy - slope * sx) / n + slope * (n + 1);
+        }
+
+        /// <summary>Whether the host's VMs at their recent peaks stay under the threshold: what a host must be to
+        /// receive a VM, and what relieving a host restores.</summary>
+        public bool IsSafe(int h) => Peak[h] <= _threshold * _hosts[h].CpuCores;
+
+        /// <summary>The VM to move first off an overloaded host: the least memory among those that alone bring
+        /// it under the threshold, else the busiest (fewest moves), least memory on ties.</summary>
+        public int Fewest(int h)
+        {
+            var excess = Peak[h] - _threshold * _hosts[h].CpuCores;
+            var enough = Vms[h].Where(v => _seen[v].Peak >= excess).ToList();
+            return enough.Count > 0
+                ? enough.OrderBy(v => _memory[v]).ThenBy(v => v).First()
+                : Vms[h].OrderByDescending(v => _seen[v].Peak).ThenBy(v => _memory[v]).ThenBy(v => v).First();
+        }
+
+        /// <summary>Power-aware best fit: the active host whose power rises least and that keeps the VM's recent
+        /// peak under the threshold with its own VMs' peaks, and has the memory; failing that (and if allowed),
+        /// the host off that draws least per core at the threshold. -1 when none.</summary>
+        public int Target(int vm, int except, bool powerOn, ISet<int>? excluded)
+        {
+            var (cpu, peak) = (_seen[vm].Cpu, _seen[vm].Peak);
+            var best = -1;
+            var bestWatts = double.MaxValue;
+            for (var pass = 0; pass < (powerOn ? 2 : 1) && best < 0; pass++)
+                for (var h = 0; h < _hosts.Length; h++)
+                {
+                    if (h == except || excluded?.Contains(h) == true || (Vms[h].Count > 0) != (pass == 0)) continue;
+                    var host = _hosts[h];
+                    if (Peak[h] + peak > _threshold * host.CpuCores || Memory[h] + MemoryOf(vm) > host.MemoryMib) continue;
+                    // An active host: the power the VM adds. A host to power on will be filled up to the
+                    // threshold, so the one that draws least per core there (the most efficient model).
+                    var watts = pass == 0
+                        ? host.WattsAt(Math.Min(host.CpuCores, Load[h] + cpu)) - host.WattsAt(Math.Min(host.CpuCores, Load[h]))
+                        : host.WattsAt(_threshold * host.CpuCores) / (_threshold * host.CpuCores);
+                    if (watts < bestWatts)
+                    {
+                        bestWatts = watts;
+                        best = h;
+                    }
+                }
+            return best;
+        }
+
+        /// <summary>A VM's memory: its allocation, or what it was seen to use recently if that is more.</summary>
+        private double MemoryOf(int vm) => Math.Max(_memory[vm], _seen[vm].MemoryPeak);
+
+        public void Move(int vm, int to)
+        {
+            Remove(vm, _hostOf[vm]);
+            Add(vm, to);
+        }
+
+        private void Add(int vm, int h)
+        {
+            _hostOf[vm] = h;
+            Vms[h].Add(vm);
+            Load[h] += _seen[vm].Cpu;
+            Peak[h] += _seen[vm].Peak;
+            Memory[h] += MemoryOf(vm);
+        }
+
+        private void Remove(int vm, int h)
+        {
+            Vms[h].Remove(vm);
+            Load[h] -= _seen[vm].Cpu;
+            Peak[h] -= _seen[vm].Peak;
+            Memory[h] -= MemoryOf(vm);
+            if (Vms[h].Count == 0) Load[h] = Peak[h] = Memory[h] = 0;
+        }
+    }
+}
