@@ -45,13 +45,15 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             var before = sources.Select(s => s.LastReport()).ToArray();
 
             progress?.Invoke($"{scenario.Id}: migrating");
+            var clocks = sources.Zip(targets, (s, t) => new MigrationClocks(s.Threads(), t.Threads())).ToArray();
+            foreach (var c in clocks) c.Start();
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < n; i++)
             {
                 sources[i].Qmp.Execute("migrate", new { uri = Uri(FirstPort + i) });
                 if (scenario.Method == "postcopy") sources[i].Qmp.Execute("migrate-start-postcopy");
             }
-            var follow = Follow(scenario, sources, clock);
+            var follow = Follow(scenario, sources, clocks, clock);
             // A guest suspended before the end stays paused on the destination; resume it, as libvirt does after a
             // --timeout suspend, once the destination has loaded it.
             for (var i = 0; i < n; i++)
@@ -65,6 +67,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 var info = follow.Final[i];
                 var ram = info["ram"];
                 var after = targets[i].LastReport();
+                var cpu = clocks[i];
                 var status = info["status"]?.GetValue<string>() ?? "unknown";
                 double downtime = Num(info["downtime"]) ?? double.NaN;
                 if (follow.SuspendedAtMs[i] is { } suspended) downtime = (Num(info["total-time"]) ?? 0) - suspended;
@@ -79,8 +82,11 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                     (long)(Num(ram?["postcopy-requests"]) ?? 0), Blocktime(targets[i]),
                     after is { } a && before[i] is { } b && a.Ms > b.Ms && status == "completed",
                     qemuVersion, machine, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), load,
-                    follow.MigrationCpu[i]?.RunSeconds is { } run ? Math.Round(run, 3) : null,
-                    follow.MigrationCpu[i]?.WaitSeconds is { } wait ? Math.Round(wait, 3) : null));
+                    S(cpu.Source.Of(IsMigration).RunSeconds), S(cpu.Source.Of(IsMigration).WaitSeconds),
+                    S(cpu.Source.Of(IsVcpu).RunSeconds), S(cpu.Source.Of(IsVcpu).WaitSeconds),
+                    S(cpu.Source.Of(c => !IsVcpu(c) && !IsMigration(c)).RunSeconds), S(cpu.Source.Of(c => !IsVcpu(c) && !IsMigration(c)).WaitSeconds),
+                    S(cpu.Destination.Of(IsVcpu).RunSeconds), S(cpu.Destination.Of(IsVcpu).WaitSeconds),
+                    S(cpu.Destination.Of(c => !IsVcpu(c)).RunSeconds), S(cpu.Destination.Of(c => !IsVcpu(c)).WaitSeconds)));
             }
             return rows.ToImmutable();
         }
@@ -180,20 +186,37 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
     private static string Status(QemuVm vm) => vm.Qmp.Execute("query-status")?["status"]?.GetValue<string>() ?? "unknown";
 
     /// <summary>The source's migration thread, as QEMU names it (migration.c, migrate_fd_connect).</summary>
-    private const string MigrationThread = "live_migration";
+    private static bool IsMigration(string comm) => comm == "live_migration";
 
-    private sealed record Followed(JsonNode[] Final, double?[] SwitchedAtMs, double?[] SuspendedAtMs,
-        (double RunSeconds, double WaitSeconds)?[] MigrationCpu);
+    /// <summary>A vCPU thread, as QEMU names it under TCG with debug-threads=on ("CPU 0/TCG", tcg-accel-ops).</summary>
+    private static bool IsVcpu(string comm) => comm.StartsWith("CPU ", StringComparison.Ordinal);
 
-    private static Followed Follow(LabScenario s, QemuVm[] sources, Stopwatch clock)
+    private static double S(double seconds) => Math.Round(seconds, 3);
+
+    /// <summary>The thread clocks of one migration's two QEMUs.</summary>
+    private sealed record MigrationClocks(ThreadClock Source, ThreadClock Destination)
+    {
+        public void Start()
+        {
+            Source.Start();
+            Destination.Start();
+        }
+
+        public void Sample()
+        {
+            Source.Sample();
+            Destination.Sample();
+        }
+    }
+
+    private sealed record Followed(JsonNode[] Final, double?[] SwitchedAtMs, double?[] SuspendedAtMs);
+
+    private static Followed Follow(LabScenario s, QemuVm[] sources, MigrationClocks[] clocks, Stopwatch clock)
     {
         var n = sources.Length;
         var final = new JsonNode?[n];
         var switched = new double?[n];
         var suspended = new double?[n];
-        // The migration thread starts with the migration and ends with it, so its counters cover the
-        // migration; the last sample before it ends stands for the whole (it is taken every 50 ms).
-        var cpu = new (double RunSeconds, double WaitSeconds)?[n];
         while (final.Any(f => f is null))
         {
             if (clock.Elapsed > MigrationPatience)
@@ -201,7 +224,9 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             for (var i = 0; i < n; i++)
             {
                 if (final[i] is not null) continue;
-                if (sources[i].ThreadSchedstat(MigrationThread) is { } sample) cpu[i] = sample;
+                // Every thread of both QEMUs, sampled every 50 ms until the source reports the end: the migration
+                // thread ends with the migration, so its last sample stands for the whole.
+                clocks[i].Sample();
                 var info = sources[i].Qmp.Execute("query-migrate") ?? throw new LabException("query-migrate returned nothing");
                 var status = info["status"]?.GetValue<string>();
                 if (status is "completed" or "failed" or "cancelled") { final[i] = info; continue; }
@@ -220,7 +245,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             }
             Thread.Sleep(50);
         }
-        return new Followed([.. final.Select(f => f!)], switched, suspended, cpu);
+        return new Followed([.. final.Select(f => f!)], switched, suspended);
     }
 
     /// <summary>What the guest dirtied per second while it ran during the migration, from its own reports: on

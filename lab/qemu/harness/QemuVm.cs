@@ -28,30 +28,8 @@ internal sealed partial class QemuVm : IDisposable
     public Qmp Qmp { get; }
     public string SerialLog { get; }
 
-    /// <summary>CPU time and run-queue wait of this QEMU's thread named <paramref name="comm"/> (see the static
-    /// overload).</summary>
-    public (double RunSeconds, double WaitSeconds)? ThreadSchedstat(string comm) => ThreadSchedstat(_process.Id, comm);
-
-    /// <summary>CPU time and run-queue wait (seconds) of the thread of process <paramref name="pid"/> named
-    /// <paramref name="comm"/>, from /proc/PID/task/TID/schedstat (Documentation/scheduler/sched-stats.rst: time
-    /// spent on the cpu, time spent waiting on a runqueue, in ns); null when no thread of that name runs now.</summary>
-    public static (double RunSeconds, double WaitSeconds)? ThreadSchedstat(int pid, string comm)
-    {
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != comm) continue;
-                var f = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
-                return (long.Parse(f[0], CultureInfo.InvariantCulture) / 1e9, long.Parse(f[1], CultureInfo.InvariantCulture) / 1e9);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or InvalidOperationException)
-        {
-            // The thread or the process ended between the listing and the read.
-        }
-        return null;
-    }
+    /// <summary>A clock of this QEMU's threads' CPU time and run-queue wait.</summary>
+    public ThreadClock Threads() => new(_process.Id);
 
     public static QemuVm Start(LabNetwork network, string folder, string name, GuestImage guest, int memoryMib,
         double dirtyMibPerSecond, double wssMib, bool incoming)
@@ -61,7 +39,7 @@ internal sealed partial class QemuVm : IDisposable
         // Normal scheduling, on purpose: under real-time priority (chrt --rr 1, tried before) the booting guests of a
         // concurrent scenario starved one another's timers, and the kernel of the second one panicked ("IO-APIC +
         // timer doesn't work!", reproduced with three boots at once); how much CPU the migration then gets is
-        // measured instead (the migration thread's schedstat, see LabRunner) and is an input of the model.
+        // measured instead (every QEMU thread's schedstat, see LabRunner) and is an input of the model.
         // no_timer_check (Linux, Documentation/admin-guide/kernel-parameters.txt: "Disables the code which tests
         // for broken timer IRQ sources") keeps a guest whose vCPU is slowed by the machine's load from failing
         // that boot-time test. debug-threads=on names QEMU's threads ("live_migration", "CPU 0/TCG") so that the lab can find them.

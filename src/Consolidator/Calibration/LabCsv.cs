@@ -16,6 +16,8 @@ public static class LabCsv
         "guest_dirty_mib_s", "qemu_dirty_rate_mib_s", "status", "total_ms", "downtime_ms", "setup_ms", "switchover_ms",
         "transferred_mib", "normal_pages", "zero_pages", "dirty_syncs", "postcopy_requests", "postcopy_blocktime_ms",
         "guest_alive", "qemu_version", "machine", "date", "host_load", "migration_cpu_s", "migration_wait_s",
+        "source_vcpu_cpu_s", "source_vcpu_wait_s", "source_other_cpu_s", "source_other_wait_s",
+        "destination_vcpu_cpu_s", "destination_vcpu_wait_s", "destination_other_cpu_s", "destination_other_wait_s",
     ];
 
     /// <summary>Columns every recording has; the later ones were added to the lab over time and may be absent.</summary>
@@ -33,7 +35,9 @@ public static class LabCsv
                 N(m.GuestDirtyMibPerSecond), N(m.QemuDirtyRateMibPerSecond), m.Status, N(m.TotalMs), N(m.DowntimeMs), N(m.SetupMs), N(m.SwitchoverMs),
                 N(m.TransferredMib), I(m.NormalPages), I(m.ZeroPages), I(m.DirtySyncs), I(m.PostcopyRequests), N(m.PostcopyBlocktimeMs),
                 m.GuestAlive ? "true" : "false", m.QemuVersion, m.Machine, m.Date, N(m.HostLoad), N(m.MigrationCpuSeconds),
-                N(m.MigrationWaitSeconds));
+                N(m.MigrationWaitSeconds), N(m.SourceVcpuCpuSeconds), N(m.SourceVcpuWaitSeconds), N(m.SourceOtherCpuSeconds),
+                N(m.SourceOtherWaitSeconds), N(m.DestinationVcpuCpuSeconds), N(m.DestinationVcpuWaitSeconds),
+                N(m.DestinationOtherCpuSeconds), N(m.DestinationOtherWaitSeconds));
     }
 
     /// <exception cref="InputException">The file is missing or a row is malformed (file, line and column named).</exception>
@@ -48,12 +52,13 @@ public static class LabCsv
             double Num(int k) => file.Number(c[k], positive: false);
             double? Opt(int k) => file.OptionalNumber(c[k], positive: false);
             long Whole(int k) => (long)file.Number(c[k], positive: false);
+            double? O(int k) => file.OptionalNumber(optional[k], positive: false);
             rows.Add(new LabMeasurement(
                 file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), file.Id(c[3]), file.Id(c[4]), Num(5), Num(6), Opt(7),
                 Opt(8), Num(9), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
-                file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), file.OptionalNumber(optional[0], positive: false),
-                file.OptionalNumber(optional[1], positive: false), file.OptionalNumber(optional[2], positive: false)));
+                file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
+                O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10)));
         }
         return rows.ToImmutable();
     }

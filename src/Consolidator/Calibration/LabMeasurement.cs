@@ -36,6 +36,18 @@ namespace Consolidator.Calibration;
 /// the migration, from its /proc/PID/task/TID/schedstat; null in recordings made before it was recorded.</param>
 /// <param name="MigrationWaitSeconds">Time that thread was runnable but waited for a CPU (schedstat's run-queue
 /// delay) during the migration; null as above.</param>
+/// <param name="SourceVcpuCpuSeconds">CPU time of the source's vCPU thread ("CPU 0/TCG") from the start of the
+/// migration to its end (schedstat, as every figure below); null in recordings made before every thread was recorded.</param>
+/// <param name="SourceVcpuWaitSeconds">Run-queue wait of that thread over the same time.</param>
+/// <param name="SourceOtherCpuSeconds">CPU time of the source's other threads (main loop, RCU, workers), neither vCPU
+/// nor migration thread.</param>
+/// <param name="SourceOtherWaitSeconds">Their run-queue wait.</param>
+/// <param name="DestinationVcpuCpuSeconds">CPU time of the destination's vCPU thread (it runs the guest after a
+/// post-copy switch).</param>
+/// <param name="DestinationVcpuWaitSeconds">Its run-queue wait.</param>
+/// <param name="DestinationOtherCpuSeconds">CPU time of the destination's other threads: the main loop, which loads
+/// the incoming stream (process_incoming_migration_co), and the post-copy listen and fault threads.</param>
+/// <param name="DestinationOtherWaitSeconds">Their run-queue wait.</param>
 public sealed record LabMeasurement(
     string Scenario,
     int Migration,
@@ -69,11 +81,22 @@ public sealed record LabMeasurement(
     string Date,
     double? HostLoad = null,
     double? MigrationCpuSeconds = null,
-    double? MigrationWaitSeconds = null)
+    double? MigrationWaitSeconds = null,
+    double? SourceVcpuCpuSeconds = null,
+    double? SourceVcpuWaitSeconds = null,
+    double? SourceOtherCpuSeconds = null,
+    double? SourceOtherWaitSeconds = null,
+    double? DestinationVcpuCpuSeconds = null,
+    double? DestinationVcpuWaitSeconds = null,
+    double? DestinationOtherCpuSeconds = null,
+    double? DestinationOtherWaitSeconds = null)
 {
     /// <summary>The share of a core the migration thread got while it wanted one: its CPU time over its CPU
     /// time plus its run-queue wait (Linux schedstat). 1 on an idle machine; on 2 cores shared with other
-    /// jobs it falls with their number. Null when the recording has no schedstat figures.</summary>
+    /// jobs it falls with their number. Null when the recording has no schedstat figures. The destination's
+    /// loading threads got about the same share in the tcg-threads recording (0.19-0.57 against 0.16-0.50), and
+    /// replaying with the two ends' combined share fitted no more rows (22 of 28 against 24), so the source's
+    /// migration thread stands for the pipeline.</summary>
     public double? MigrationCpuShare => MigrationCpuSeconds is { } run && MigrationWaitSeconds is { } wait && run > 0
         ? run / (run + wait) : null;
 

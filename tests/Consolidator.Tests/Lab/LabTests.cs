@@ -37,7 +37,8 @@ public class LabTests
     {
         using var dir = new TempDirectory();
         var row = new LabMeasurement("s", 1, 2, "hybrid", "none", 512, 512.5, 400, null, 300, 12, 16, 64, 15.9, 3.8, "completed",
-            8123, 42, 500, 3000, 210.5, 53000, 95000, 3, 12, 1500, true, "7.2.22", "AMD EPYC, 2 cores, TCG", "2026-12-05T05:00:00Z", 3.5, 0.75, 2.25);
+            8123, 42, 500, 3000, 210.5, 53000, 95000, 3, 12, 1500, true, "7.2.22", "AMD EPYC, 2 cores, TCG", "2026-12-05T05:00:00Z", 3.5, 0.75, 2.25,
+            1.5, 0.5, 0.25, 0.125, 0.062, 0.031, 1.25, 0.75);
         var path = Path.Combine(dir.Path, "lab.csv");
 
         QemuFamily.Record(path, "s", [row]);
@@ -56,7 +57,7 @@ public class LabTests
     {
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "qemu-7.2-old.csv");
-        var header = string.Join(',', LabCsv.Header[..^2]);
+        var header = string.Join(',', LabCsv.Header[..^10]);
         File.WriteAllText(path, header + "\n" +
             "s,1,1,precopy,none,256,256.5,400,,300,,0,4,0,0,completed,2424,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5\n");
 
@@ -68,17 +69,32 @@ public class LabTests
     }
 
     [Fact]
-    public void Schedstat_gives_the_cpu_time_and_run_queue_wait_of_a_named_thread()
+    public void The_thread_clock_counts_a_thread_started_after_it_and_leaves_out_what_ran_before()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var pid = Environment.ProcessId;
-        var comm = File.ReadAllText($"/proc/{pid}/task/{pid}/comm").Trim();
+        var clock = new ThreadClock(Environment.ProcessId);
+        clock.Start();
+        using var worked = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var worker = new Thread(() =>
+        {
+            double x = 0;
+            for (var k = 0; k < 50_000_000; k++) x += Math.Sqrt(k);
+            GC.KeepAlive(x);
+            worked.Set();
+            release.Wait();
+        }) { Name = "clock-worker" };
+        worker.Start();
+        worked.Wait();
+        clock.Sample();
+        release.Set();
+        worker.Join();
 
-        var stat = QemuVm.ThreadSchedstat(pid, comm);
-
-        Assert.NotNull(stat);
-        Assert.True(stat.Value.RunSeconds > 0, "the test's main thread has run");
-        Assert.True(stat.Value.WaitSeconds >= 0);
-        Assert.Null(QemuVm.ThreadSchedstat(pid, "no-such-thread"));
+        var (run, wait) = clock.Of(c => c == "clock-worker");
+        Assert.True(run > 0, "the worker computed before the sample");
+        Assert.True(wait >= 0);
+        Assert.Equal((0.0, 0.0), clock.Of(c => c == "no-such-thread"));
+        var (mainRun, _) = clock.Of(c => c != "clock-worker");
+        Assert.True(mainRun >= 0, "threads that ran before Start count from Start only");
     }
 }
