@@ -12,13 +12,13 @@ internal static class CalibrateCommand
     {
         var lab = new Option<string[]>("--lab")
         {
-            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: datasets/calibration/qemu-7.2-tcg.csv, with --cpu-share every recording there)",
+            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: datasets/calibration/qemu-7.2-tcg-threads.csv, with --cpu-share every recording there)",
             AllowMultipleArgumentsPerToken = false,
         };
         var fit = new Option<bool>("--fit") { Description = "Refit the lab's constants on the fit points and print them (the table then uses them)" };
         var cpuShare = new Option<bool>("--cpu-share")
         {
-            Description = "Replay the lab with the CPU-share model (each migration at its measured CPU share; default --lab: every recording)",
+            Description = "Replay the lab with one CPU-share constant set fitted on every recording (default --lab: every recording)",
         };
         var blockMirror = new Option<string?>("--block-mirror")
         {

@@ -9,13 +9,17 @@ namespace Consolidator.Calibration;
 public sealed partial record LabRecording(string Name, ImmutableArray<LabMeasurement> Rows)
 {
     /// <summary>The recording the lab's constants (<see cref="LabEnvironment.Fitted"/>) were fitted on and the
-    /// acceptance test judges, relative to the repository root.</summary>
-    public static readonly ImmutableArray<string> DefaultPaths = ["datasets/calibration/qemu-7.2-tcg.csv"];
+    /// acceptance test judges, relative to the repository root: the first with the CPU time and run-queue wait of
+    /// every QEMU thread on both ends.</summary>
+    public static readonly ImmutableArray<string> DefaultPaths = ["datasets/calibration/qemu-7.2-tcg-threads.csv"];
 
-    /// <summary>Every recording: the loaded run, the quiet rerun (QEMU under real-time priority) and the busy run
-    /// with the migration thread's CPU time and run-queue wait measured.</summary>
+    /// <summary>Every recording: the loaded run, the quiet rerun (QEMU under real-time priority), the busy run
+    /// with the migration thread's CPU time and run-queue wait measured, and the run with every thread's.</summary>
     public static readonly ImmutableArray<string> AllPaths =
-        ["datasets/calibration/qemu-7.2-tcg.csv", "datasets/calibration/qemu-7.2-tcg-quiet.csv", "datasets/calibration/qemu-7.2-tcg-busy.csv"];
+    [
+        "datasets/calibration/qemu-7.2-tcg.csv", "datasets/calibration/qemu-7.2-tcg-quiet.csv", "datasets/calibration/qemu-7.2-tcg-busy.csv",
+        "datasets/calibration/qemu-7.2-tcg-threads.csv",
+    ];
 
     /// <exception cref="InputException">The file is missing or a row is malformed.</exception>
     public static LabRecording Read(string path) =>

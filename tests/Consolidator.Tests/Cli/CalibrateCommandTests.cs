@@ -13,7 +13,7 @@ public class CalibrateCommandTests
         var r = CliRunner.Run(["calibrate", "--cpu-share", .. AllRecordings]);
 
         Assert.Equal(0, r.ExitCode);
-        foreach (var name in new[] { "tcg", "tcg-quiet", "tcg-busy" })
+        foreach (var name in new[] { "tcg", "tcg-quiet", "tcg-busy", "tcg-threads" })
             Assert.Contains($"| pre-idle-256 [{name}] | lab, fit |", r.Out);
         Assert.Contains("| concurrent-3 [tcg-busy] #3 |", r.Out);
         Assert.Matches(@"lab, held out: \d+ of \d+ within tolerance", r.Out);
@@ -25,7 +25,7 @@ public class CalibrateCommandTests
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "qemu-7.2-bad.csv");
         File.WriteAllText(path, string.Join(',', LabCsv.Header) + "\n" +
-            "s,1,1,precopy,none,256,256.5,400,,300,,0,4,0,0,completed,lots,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6\n");
+            "s,1,1,precopy,none,256,256.5,400,,300,,0,4,0,0,completed,lots,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,\n");
 
         var r = CliRunner.Run("calibrate", "--lab", path);
 
