@@ -14,16 +14,18 @@ public sealed class DatasetStream : IDisposable
     private readonly OutputStaging _set;
     private readonly StreamWriter _usageText;
     private readonly CsvWriter _usage;
+    private readonly bool _diskWrites;
     private bool _completed;
 
-    internal DatasetStream(OutputStaging set, CsvWriterOptions options)
+    internal DatasetStream(OutputStaging set, CsvWriterOptions options, bool diskWrites = false)
     {
         _set = set;
+        _diskWrites = diskWrites;
         try
         {
             _usageText = OutputFile.NewWriter(set.Create(DatasetWriter.UsageFile));
             _usage = CsvWriter.Create(_usageText, options, leaveOpen: true);
-            _usage.WriteRecord(DatasetWriter.UsageHeader);
+            _usage.WriteRecord(diskWrites ? [.. DatasetWriter.UsageHeader, DatasetReader.DiskWriteColumn] : DatasetWriter.UsageHeader);
         }
         catch
         {
@@ -60,7 +62,9 @@ public sealed class DatasetStream : IDisposable
             : $"too large for the dataset format: at most {max.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} (the planner counts millicores and MiB in 32 bits)";
     }
 
-    public void WriteUsage(long unixSeconds, string vmId, double cpuCores, double memoryMib)
+    /// <param name="diskWriteKibPerSecond">The disk write throughput, written when the stream has the column (an
+    /// empty field when unknown or not a non-negative finite number).</param>
+    public void WriteUsage(long unixSeconds, string vmId, double cpuCores, double memoryMib, double? diskWriteKibPerSecond = null)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         // Importers check first; writing a value the reader refuses would be a bug, never a file.
@@ -68,8 +72,12 @@ public sealed class DatasetStream : IDisposable
             throw new ArgumentOutOfRangeException(problem.Column, $"{vmId}: {problem.Problem}");
         try
         {
-            _usage.WriteRecord(DatasetWriter.Timestamp(unixSeconds), vmId,
-                DatasetWriter.Number((float)cpuCores), DatasetWriter.Number((float)memoryMib));
+            if (_diskWrites)
+                _usage.WriteRecord(DatasetWriter.Timestamp(unixSeconds), vmId, DatasetWriter.Number((float)cpuCores), DatasetWriter.Number((float)memoryMib),
+                    diskWriteKibPerSecond is { } w && w >= 0 && float.IsFinite((float)w) ? DatasetWriter.Number((float)w) : "");
+            else
+                _usage.WriteRecord(DatasetWriter.Timestamp(unixSeconds), vmId,
+                    DatasetWriter.Number((float)cpuCores), DatasetWriter.Number((float)memoryMib));
         }
         catch (Exception e) when (IoFailure.IsIo(e))
         {

@@ -105,7 +105,9 @@ public static class DatasetWriter
 
     /// <summary>Starts a dataset whose usage rows are written as they arrive and whose inventory is known
     /// only at the end; see <see cref="DatasetStream"/>.</summary>
-    public static DatasetStream Open(string directory, Action? onWait = null) => new(OutputSet.Begin(directory, OutputKind.Dataset, onWait), Options);
+    /// <param name="diskWrites">usage.csv gets the disk_write_kib_s column (the importer's source has it).</param>
+    public static DatasetStream Open(string directory, Action? onWait = null, bool diskWrites = false) =>
+        new(OutputSet.Begin(directory, OutputKind.Dataset, onWait), Options, diskWrites);
 
     public static string Timestamp(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString(TimestampFormat, CultureInfo.InvariantCulture);

@@ -18,6 +18,10 @@ public static class BitbrainsImporter
     public const string MemoryProvisionedColumn = "Memory capacity provisioned [KB]";
     public const string MemoryUsageColumn = "Memory usage [KB]";
 
+    /// <summary>Optional: the VM's disk write throughput, written to usage.csv's disk_write_kib_s (KB read as
+    /// KiB, as the memory columns are), which block migration copies again while it runs.</summary>
+    public const string DiskWriteColumn = "Disk write throughput [KB/s]";
+
     /// <summary>Epoch values at or above this are milliseconds (year 5138 in seconds, 1973 in milliseconds):
     /// the published files hold seconds in a column labelled [ms].</summary>
     public const double MillisecondThreshold = 1e11;
@@ -55,7 +59,7 @@ public static class BitbrainsImporter
 
         var kept = new List<BitbrainsVm>();
         var zeroCapacity = new List<string>();
-        using var stream = DatasetWriter.Open(outDir);
+        using var stream = DatasetWriter.Open(outDir, diskWrites: true);
         foreach (var (id, files) in vmFiles)
         {
             var vm = new BitbrainsVm(id);
@@ -169,7 +173,8 @@ public static class BitbrainsImporter
             return i;
         }
         var columns = new RowColumns(Column(TimestampColumn), Column(CoresColumn), Column(CpuPercentColumn),
-            Column(MemoryProvisionedColumn), Column(MemoryUsageColumn), header);
+            Column(MemoryProvisionedColumn), Column(MemoryUsageColumn), header,
+            Array.FindIndex(header, h => string.Equals(h, DiskWriteColumn, StringComparison.OrdinalIgnoreCase)));
         while (true)
         {
             try
@@ -197,6 +202,7 @@ public static class BitbrainsImporter
         list.Add("timestamps: Unix epoch (UTC); values below 1e11 in 'Timestamp [ms]' are seconds, as the published files hold");
         list.Add("CPU: cores = CPU usage [%] / 100 x CPU cores; memory: MiB = KB / 1024; vcpus and memory_mib = the most provisioned in any row");
         list.Add("rows with zero cores or zero memory provisioned: the VM is not running; no sample is written");
+        list.Add("disk writes: disk_write_kib_s = 'Disk write throughput [KB/s]' (KB read as KiB), when the files have the column");
         if (options.Hosts is null)
             list.Add($"hosts: {hostCount} x {HostModels.DellR820.Description}, SPECpower table from {HostModels.DellR820.Source}; as many as the current placement needs unless --host-count says otherwise");
         if (options.Placement == CurrentPlacementRule.FirstFit)

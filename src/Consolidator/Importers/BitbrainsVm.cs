@@ -4,10 +4,12 @@ using CsvHelper;
 
 namespace Consolidator.Importers;
 
-internal sealed record RowColumns(int Timestamp, int Cores, int CpuPercent, int MemoryProvisioned, int MemoryUsage, string[] Header);
+/// <param name="DiskWrite">The disk write throughput column, or -1 when the file has none.</param>
+internal sealed record RowColumns(int Timestamp, int Cores, int CpuPercent, int MemoryProvisioned, int MemoryUsage, string[] Header, int DiskWrite = -1);
 
 /// <summary>One parsed row of a Bitbrains file.</summary>
-internal readonly record struct BitbrainsRow(long UnixSeconds, double Cores, double CpuPercent, double MemoryProvisionedKb, double MemoryUsageKb)
+internal readonly record struct BitbrainsRow(long UnixSeconds, double Cores, double CpuPercent, double MemoryProvisionedKb, double MemoryUsageKb,
+    double? DiskWriteKbPerSecond = null)
 {
     /// <summary>The row's values, or null after reporting the first field that is not a usable number.</summary>
     public static BitbrainsRow? Parse(CsvReader csv, RowColumns c, string path, int line, ImportLog log)
@@ -17,12 +19,18 @@ internal readonly record struct BitbrainsRow(long UnixSeconds, double Cores, dou
         if (!Number(csv, c.CpuPercent, c, path, line, log, out var percent)) return null;
         if (!Number(csv, c.MemoryProvisioned, c, path, line, log, out var provisioned)) return null;
         if (!Number(csv, c.MemoryUsage, c, path, line, log, out var usage)) return null;
+        double? diskWrite = null;
+        if (c.DiskWrite >= 0)
+        {
+            if (!Number(csv, c.DiskWrite, c, path, line, log, out var kb)) return null;
+            diskWrite = kb;
+        }
         if (time >= BitbrainsImporter.MillisecondThreshold)
         {
             time /= 1000;
             log.Count("{0} timestamp(s) in milliseconds, converted to seconds");
         }
-        return new BitbrainsRow((long)Math.Round(time), cores, percent, provisioned, usage);
+        return new BitbrainsRow((long)Math.Round(time), cores, percent, provisioned, usage, diskWrite);
     }
 
     private static bool Number(CsvReader csv, int column, RowColumns c, string path, int line, ImportLog log, out double value)
@@ -126,7 +134,7 @@ internal sealed class BitbrainsVm(string id)
         }
         MaxCores = Math.Max(MaxCores, row.Cores);
         MaxMemoryKb = Math.Max(MaxMemoryKb, row.MemoryProvisionedKb);
-        stream.WriteUsage(row.UnixSeconds, Id, cpu, memory);
+        stream.WriteUsage(row.UnixSeconds, Id, cpu, memory, row.DiskWriteKbPerSecond);
         FirstSample = Math.Min(FirstSample, row.UnixSeconds);
         LastSample = Math.Max(LastSample, row.UnixSeconds);
         Rows++;
