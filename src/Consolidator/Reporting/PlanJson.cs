@@ -24,7 +24,13 @@ internal sealed record PlanSummaryJson(
     int Migrations, int RelayMigrations, int FirstPlacements, int Stages, double MemoryMovedGib, int HostLowerBound,
     double EnergyLowerBoundKwhPerDay, int KeptInPlace, int KeepableUpperBound, double MigrationCostWh, int MovesLowerBound,
     double MigrationCostLowerBoundWh, double EnergyGap, SolverJson Solver, BaselinesJson Baselines,
-    IReadOnlyDictionary<string, int> VmClasses, IReadOnlyList<string> Notes, SimulationSummaryJson? Simulation);
+    IReadOnlyDictionary<string, int> VmClasses, IReadOnlyList<string> Notes, SimulationSummaryJson? Simulation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanStorageJson? Storage = null);
+
+/// <summary>Local storage before and after (present only when some VM's disk sits on local storage): see
+/// Planning/StorageSummary.</summary>
+internal sealed record PlanStorageJson(int LocalHosts, double CapacityGib, double UsedGibBefore, double UsedGibAfter, double WholeGibAfter,
+    double SavedByImagesGib, double DiskSentGib, double DiskSentWholeGib, double DiskSentSavedGib);
 
 internal sealed record SolverJson(string Engine, string Status, double ObjectiveWh, double BoundWh, double Gap);
 

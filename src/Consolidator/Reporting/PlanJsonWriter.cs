@@ -45,7 +45,9 @@ public static class PlanJsonWriter
             new SolverJson("or-tools cp-sat", Names.Of(s.SolverStatus), R(s.ObjectiveWh), R(s.BoundWh), R(s.Gap)),
             new BaselinesJson(R(s.PeakSizedFfdHosts), R(s.PeakSizedFfdEnergyKWhPerDay), R(s.TemporalFfdHosts), R(s.TemporalBfdHosts)),
             s.VmClasses.ToDictionary(kv => Names.Of(kv.Key), kv => kv.Value), s.Notes,
-            s.Simulation is { } simulation ? SimulationJsonWriter.Summary(simulation, plan.Problem) : null);
+            s.Simulation is { } simulation ? SimulationJsonWriter.Summary(simulation, plan.Problem) : null,
+            s.Storage is { } st ? new PlanStorageJson(st.LocalHosts, R(st.CapacityGiB), R(st.UsedGiBBefore), R(st.UsedGiBAfter), R(st.WholeGiBAfter),
+                R(st.SavedGiB), R(st.DiskSentGiB), R(st.DiskSentWholeGiB), R(st.SentSavedGiB)) : null);
     }
 
     private static double R(double value) => ReportJson.Round(value);

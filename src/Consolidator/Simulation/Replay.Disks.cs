@@ -38,7 +38,10 @@ internal sealed partial class Replay
             : [];
         var whole = disks.AloneMib(v);
         var write = v < _diskWrite.Count ? _diskWrite[v] : 0;
-        _mirror[i] = new BlockMirror(new BlockCopyInputs(disks.SendMib(v, present), whole, whole, write), _o.Mirror, _o.Transport.StreamCapMibPerSecond);
+        // To shared storage only the private blocks cross: the images are in the shared library (as the plan's
+        // storage summary counts them, Planning/StorageSummary).
+        var bulk = _p.Hosts[to].Storage == StorageKind.Local ? disks.SendMib(v, present) : disks.PrivateMib(v);
+        _mirror[i] = new BlockMirror(new BlockCopyInputs(bulk, whole, whole, write), _o.Mirror, _o.Transport.StreamCapMibPerSecond);
         if (_mirror[i]!.IsDone) return false;
         JoinTransfer(i);
         return true;

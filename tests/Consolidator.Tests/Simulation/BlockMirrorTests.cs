@@ -111,6 +111,17 @@ public class BlockMirrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void To_shared_storage_only_the_private_blocks_cross_and_between_shared_hosts_nothing()
+    {
+        var toShared = Run(Disks([StorageKind.Local, StorageKind.Shared], [("web", 30, 0)]), Plan([new Migration(0, 0, 1, MigrationKind.Move)]), Options);
+        var shared = Run(Disks([StorageKind.Shared, StorageKind.Shared], [("web", 30, 0)]), Plan([new Migration(0, 0, 1, MigrationKind.Move)]), Options);
+
+        Assert.Equal(6 * 1024, toShared.Migrations[0].Disk!.BulkMib, 6);   // web and ubuntu are in the shared library
+        Assert.Null(shared.Migrations[0].Disk);
+        Assert.Null(shared.Summary.Disks);
+    }
+
+    [Fact]
     public void A_second_vm_of_an_image_finds_it_on_the_destination_after_the_first_arrived()
     {
         // Two web VMs leave h0 for h1 in two stages: the first brings ubuntu and web, the second sends only its own blocks.

@@ -21,7 +21,8 @@ public class StorageReportTests
         Assert.All(d.Hosts, h => Assert.Equal(StorageKind.Local, h.Storage));
         var profiles = ProfileBuilder.Build(d, WindowScheme.Slices(4), 95);
 
-        var plan = Planner.Plan(d, profiles, new PlanRequest(new PlacementOptions(), new SolverOptions(3, 1, 1, Deterministic: true)));
+        var request = new PlanRequest(new PlacementOptions(), new SolverOptions(3, 1, 1, Deterministic: true));
+        var plan = Planner.Plan(d, profiles, request);
 
         Assert.Empty(PlanValidator.CheckPlacement(plan.Problem, plan.Target));
         var disks = plan.Problem.Disks;
@@ -35,6 +36,14 @@ public class StorageReportTests
         var html = PlanReport.ToHtml(plan, []);
         Assert.Contains("<h2>Storage</h2>", html);
         Assert.Contains($"Image sharing saves <b>{s.SavedGiB.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} GiB</b>", html);
+        // plan.json carries the same figures; a fleet without disks has no storage object.
+        var storage = System.Text.Json.Nodes.JsonNode.Parse(PlanJsonWriter.ToJson(plan, request))!["summary"]!["storage"]!;
+        Assert.Equal(Math.Round(s.SavedGiB, 3), storage["saved_by_images_gib"]!.GetValue<double>());
+        Assert.Equal(Math.Round(s.DiskSentGiB, 3), storage["disk_sent_gib"]!.GetValue<double>());
+        Assert.Equal(d.Hosts.Length, storage["local_hosts"]!.GetValue<int>());
+        var plain = DatasetGenerator.Generate(new GeneratorOptions(Seed: 5, Vms: 10, Days: 1, SampleMinutes: 60));
+        var plainPlan = Planner.Plan(plain, ProfileBuilder.Build(plain, WindowScheme.Slices(4), 95), request);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(PlanJsonWriter.ToJson(plainPlan, request))!["summary"]!["storage"]);
     }
 
     [Fact]
