@@ -39,6 +39,16 @@ internal sealed class DatasetFile : IDisposable
         HeaderLine = headerLine;
     }
 
+    /// <summary>This file as seen from a worker's reader of <see cref="ParallelRecords"/>: the same path, header and
+    /// columns; its own record and buffers.</summary>
+    private DatasetFile(DatasetFile file, CsvReader worker)
+    {
+        Path = file.Path;
+        _csv = worker;
+        _header = file._header;
+        HeaderLine = file.HeaderLine;
+    }
+
     /// <summary>The path as the user gave it (directory + file name), used in every error.</summary>
     public string Path { get; }
 
@@ -132,6 +142,40 @@ internal sealed class DatasetFile : IDisposable
         {
             throw Malformed(Path, e);
         }
+        CheckFields();
+        return true;
+    }
+
+    /// <summary>Every remaining record mapped by <paramref name="select"/> on up to <paramref name="degree"/> threads
+    /// (CsvHelper's <see cref="CsvReader.ParallelEnumerate{T}(Func{CsvReader, T}, int)"/>), in file order: the same
+    /// results, and the same first error, as a loop of <see cref="Read"/> and <paramref name="select"/>. Each call of
+    /// <paramref name="select"/> gets the file positioned on one record, on whichever thread runs it.</summary>
+    public IEnumerable<T> ParallelRecords<T>(Func<DatasetFile, T> select, int degree)
+    {
+        var views = new System.Runtime.CompilerServices.ConditionalWeakTable<CsvReader, DatasetFile>();
+        using var records = _csv.ParallelEnumerate(worker =>
+        {
+            var view = views.GetValue(worker, w => new DatasetFile(this, w));
+            view.CheckFields();
+            return select(view);
+        }, degree).GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!records.MoveNext()) yield break;
+            }
+            catch (CsvFormatException e)
+            {
+                throw Malformed(Path, e);
+            }
+            yield return records.Current;
+        }
+    }
+
+    /// <summary>A record must have a field for every header column; extra fields must be empty.</summary>
+    private void CheckFields()
+    {
         var count = _csv.FieldCount;
         if (count < _header.Length)
             throw new InputException(Path, Line, _header[count], count + 1, null,
@@ -142,7 +186,6 @@ internal sealed class DatasetFile : IDisposable
             throw new InputException(Path, Line, null, 0, _csv.GetString(i),
                 $"the row has {count} fields but the header has {_header.Length} (field {i + 1} is extra; an unquoted comma?)");
         }
-        return true;
     }
 
     public string Text(int column) => _csv.GetString(column);

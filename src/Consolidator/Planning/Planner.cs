@@ -45,10 +45,21 @@ public static class Planner
         deadline.Mark("baselines");
         var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes, stop: budget.WarmStartStop());
         var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
-        var first = budget.Solver(notes);
-        // With a migration budget the free solve gets a share of the time; the pinned re-solves the rest.
-        if (budgeted) first = first with { TimeLimitSeconds = first.TimeLimitSeconds * FreeSolveShare };
-        var solve = SolveOrExplain(problem, request with { Solver = first }, warm, progress);
+        SolveResult solve;
+        if (!budgeted && warm is not null && budget.LeavesNoSolve)
+        {
+            // Setting up the search costs seconds at this size; the limit has none left.
+            solve = Fallback(problem, warm);
+            notes.Add(string.Format(CultureInfo.InvariantCulture,
+                "CP-SAT did not run: the time limit was spent before the solve ({0:0.0} s in); the plan is the heuristic warm start's placement", deadline.Elapsed));
+        }
+        else
+        {
+            var first = budget.Solver(notes);
+            // With a migration budget the free solve gets a share of the time; the pinned re-solves the rest.
+            if (budgeted) first = first with { TimeLimitSeconds = first.TimeLimitSeconds * FreeSolveShare };
+            solve = SolveOrExplain(problem, request with { Solver = first }, warm, progress);
+        }
         notes.AddRange(solve.Notes);
         solve = CasCaveat(problem, solve, notes);
         if (budgeted) (solve, stayPut) = WithinBudget(problem, request with { Solver = budget.Solver(notes) }, solve, notes, progress);
@@ -105,6 +116,13 @@ public static class Planner
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
         if (replay is null) return new PlanOutcome(problem, profiles, solve, migrations, summary) { Allocation = allocation };
         return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay, Allocation = allocation };
+    }
+
+    /// <summary>The heuristic placement as the plan when the solver gets no time, bounded by the energy bound alone.</summary>
+    private static SolveResult Fallback(PlacementProblem p, Placement warm)
+    {
+        var objective = Objective.Wh(p, warm);
+        return new SolveResult(warm, SolveStatus.HeuristicFallback, objective, Math.Min(objective, LowerBounds.EnergyWhPerDay(p)), 0, []);
     }
 
     /// <summary>The solver counts every disk whole on local storage, a bound from above on what a store that keeps
