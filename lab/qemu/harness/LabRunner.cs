@@ -229,6 +229,11 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 clocks[i].Sample();
                 var info = sources[i].Qmp.Execute("query-migrate") ?? throw new LabException("query-migrate returned nothing");
                 var status = info["status"]?.GetValue<string>();
+                // QEMU 7.2 sets "completed" in migration_completion (migration.c) on the migration thread, and only
+                // later, in migration_iteration_finish under the BQL, computes total-time and downtime
+                // (migration_calculate_complete): a query in between reads both as 0 (seen in the CI smoke on a
+                // loaded machine). Wait for the figures.
+                if (status == "completed" && !(Num(info["total-time"]) > 0)) continue;
                 if (status is "completed" or "failed" or "cancelled") { final[i] = info; continue; }
                 var elapsedMs = Num(info["total-time"]) ?? clock.Elapsed.TotalMilliseconds;
                 if (s.Method == "postcopy" && status == "postcopy-active" && switched[i] is null) switched[i] = elapsedMs;
