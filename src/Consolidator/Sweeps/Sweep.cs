@@ -77,6 +77,10 @@ public static class Sweep
             s.WorstDowntimeSeconds * 1000,
             downtimes.Length == 0 ? 0 : Percentile.Of(downtimes, 99),
             s.OverCapacity.HostHoursAfter,
-            s.SloViolations), null);
+            s.SloViolations,
+            plan.Summary.Storage?.UsedGiBAfter,
+            plan.Summary.Storage?.SavedGiB,
+            plan.Summary.Storage is null ? null : s.Disks?.CopiedGiB ?? 0,
+            plan.Summary.Storage is null ? null : s.Disks?.DedupSavedGiB ?? 0), null);
     }
 }
