@@ -32,7 +32,7 @@ public static class OutputSet
     public static void Write(string dir, string kind, IEnumerable<OutputFile> files, Action? onWait = null)
     {
         using var staging = Begin(dir, kind, onWait);
-        foreach (var file in files) staging.Add(file);
+        staging.AddAll([.. files]);
         staging.Commit();
     }
 

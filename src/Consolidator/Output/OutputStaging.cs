@@ -77,6 +77,34 @@ public sealed class OutputStaging : IDisposable
         }
     }
 
+    /// <summary>Writes whole files of the set, each on a thread of its own (a plan's allocation.csv, plan.json and
+    /// report are rendered at once: on a busy machine the output, which is never cut short, gets more than one
+    /// thread's share). The files' names are taken in order first; the first failure in that order is the one
+    /// reported.</summary>
+    public void AddAll(IReadOnlyList<OutputFile> files)
+    {
+        var streams = files.Select(f => Create(f.Name)).ToArray();
+        var failures = new Exception?[files.Count];
+        Parallel.For(0, files.Count, i =>
+        {
+            try
+            {
+                files[i].Write(streams[i]);
+                streams[i].Flush();
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        });
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (failures[i] is not { } e) continue;
+            if (IoFailure.IsIo(e)) throw WriteFailure(files[i].Name, e);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        }
+    }
+
     /// <summary>Flushes every file and the folder to disk, then puts the set in place of the target folder in
     /// one step (Linux renameat2 RENAME_EXCHANGE; elsewhere two renames, recovered by the next run if a
     /// crash falls between them) and deletes the old set.</summary>

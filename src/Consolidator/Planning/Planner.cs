@@ -101,10 +101,16 @@ public static class Planner
         foreach (var stage in migrations.Stages)
             foreach (var m in stage.Migrations) final[m.Vm] = m.To;
         var landed = new Placement([.. final.Select((h, v) => h >= 0 ? h : solve.Placement[v])]);
-        var allocation = AllocationPlanner.Build(problem, landed, profiles);
-        var violations = PlanValidator.CheckPlacement(problem, solve.Placement)
-            .Concat(PlanValidator.CheckMigrationPlan(problem, solve.Placement, migrations))
-            .Concat(PlanValidator.CheckAllocation(problem, landed, allocation)).ToImmutableArray();
+        // The allocation and the checks of the placement and the stages are independent: run at once, so that on a
+        // busy machine validation, which is never cut short, gets more than one thread's share.
+        AllocationSchedule? allocation = null;
+        IReadOnlyList<Violation> placed = [], stages = [];
+        var target = solve.Placement;
+        Parallel.Invoke(
+            () => allocation = AllocationPlanner.Build(problem, landed, profiles),
+            () => placed = PlanValidator.CheckPlacement(problem, target),
+            () => stages = PlanValidator.CheckMigrationPlan(problem, target, migrations));
+        var violations = placed.Concat(stages).Concat(PlanValidator.CheckAllocation(problem, landed, allocation!)).ToImmutableArray();
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
         deadline.Mark("validation");
 
