@@ -49,13 +49,17 @@ public static class DatasetWriter
     private static void WriteUsage(TextWriter writer, Dataset dataset)
     {
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
-        csv.WriteRecord(UsageHeader);
+        // A VM's disk write rate is kept as its mean, so each of its rows carries the mean (read back, it averages to it).
+        var writes = dataset.Usage.Any(s => s.MeanDiskWriteKibPerSecond is not null);
+        csv.WriteRecord(writes ? [.. UsageHeader, DatasetReader.DiskWriteColumn] : UsageHeader);
         for (var i = 0; i < dataset.Vms.Length; i++)
         {
             var id = dataset.Vms[i].Id;
             var s = dataset.Usage[i];
+            var write = s.MeanDiskWriteKibPerSecond is { } w ? Number(w) : "";
             foreach (var k in TimeOrder(s))
-                csv.WriteRecord(Timestamp(s.UnixSeconds[k]), id, Number(s.CpuCores[k]), Number(s.MemoryMib[k]));
+                if (writes) csv.WriteRecord(Timestamp(s.UnixSeconds[k]), id, Number(s.CpuCores[k]), Number(s.MemoryMib[k]), write);
+                else csv.WriteRecord(Timestamp(s.UnixSeconds[k]), id, Number(s.CpuCores[k]), Number(s.MemoryMib[k]));
         }
     }
 

@@ -38,6 +38,11 @@ public static class ImageFleet
         [64] = 894, [48] = 894, [32] = 447,
     }.ToImmutableDictionary();
 
+    /// <summary>A VM's mean disk write rate (KiB/s) is log-normal with this median and log-scale spread, fitted to
+    /// the per-VM means of Bitbrains GWA-T-12 Rnd, July 2013 (425 VMs, 'Disk write throughput [KB/s]': median 7.7,
+    /// 90th percentile 106; spread = (ln 106 - ln 7.7) / 1.2816), and capped at that month's largest mean.</summary>
+    public const double MedianDiskWriteKibPerSecond = 7.7, DiskWriteLogSpread = 2.05, MaxDiskWriteKibPerSecond = 7781;
+
     /// <summary>Writes <paramref name="images"/> images, gives every VM one (popular images more often: the
     /// first of each family, then by a 1/rank weight) and a disk, and, with <paramref name="localDisks"/>, puts the
     /// hosts on local storage.</summary>
@@ -74,6 +79,19 @@ public static class ImageFleet
             Storage = StorageKind.Local,
             DiskGib = DiskGibByCores.GetValueOrDefault(h.CpuCores, 447),
         }).ToImmutableArray();
-        return d with { Hosts = hosts, Vms = vms, Images = list.ToImmutable() };
+        // With local disks, each VM writes its disk at a rate of its own (its block copy re-sends what it rewrites);
+        // from a generator of its own again, so that the disks and images above stay as they were.
+        var usage = d.Usage;
+        if (localDisks)
+        {
+            var writes = new SplitMix64(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ 0xD15C0B1E));
+            usage = [.. d.Usage.Select(s => new VmSeries(s.UnixSeconds, s.CpuCores, s.MemoryMib)
+            {
+                LastZeroFraction = s.LastZeroFraction,
+                MeanDiskWriteKibPerSecond = Math.Round(Math.Min(MaxDiskWriteKibPerSecond,
+                    MedianDiskWriteKibPerSecond * Math.Exp(writes.NextGaussian(0, DiskWriteLogSpread))), 1),
+            })];
+        }
+        return d with { Hosts = hosts, Vms = vms, Images = list.ToImmutable(), Usage = usage };
     }
 }

@@ -47,6 +47,22 @@ public class StorageReportTests
     }
 
     [Fact]
+    public void Generated_local_disks_are_written_at_rates_drawn_like_bitbrains_and_the_rates_survive_a_write_and_read()
+    {
+        var d = DatasetGenerator.Generate(new GeneratorOptions(Seed: 3, Vms: 200, Days: 1, SampleMinutes: 60, Images: 3, LocalDisks: true));
+        var rates = d.Usage.Select(u => u.MeanDiskWriteKibPerSecond!.Value).OrderBy(x => x).ToArray();
+        Assert.All(rates, r => Assert.InRange(r, 0, ImageFleet.MaxDiskWriteKibPerSecond));
+        Assert.InRange(rates[rates.Length / 2], 3, 20);   // median 7.7 KiB/s, as Bitbrains Rnd's VMs
+        Assert.Null(DatasetGenerator.Generate(new GeneratorOptions(Seed: 3, Vms: 5, Days: 1, Images: 3)).Usage[0].MeanDiskWriteKibPerSecond);
+
+        using var dir = new Consolidator.Tests.Support.TempDirectory();
+        Consolidator.Datasets.DatasetWriter.Write(d, dir.Path);
+        var back = Consolidator.Datasets.DatasetReader.Read(dir.Path);
+        // Each row carries the VM's mean; the reader averages the rows back to it (to rounding).
+        Assert.All(d.Usage.Zip(back.Usage), p => Assert.Equal(p.First.MeanDiskWriteKibPerSecond!.Value, p.Second.MeanDiskWriteKibPerSecond!.Value, 9));
+    }
+
+    [Fact]
     public void Images_and_disks_leave_the_generated_vms_and_traces_as_they_were()
     {
         var plain = DatasetGenerator.Generate(new GeneratorOptions(Seed: 9, Vms: 20, Days: 1));
