@@ -134,12 +134,29 @@ public static class OutputSet
     {
         try
         {
-            using var probe = new FileStream(Path.Combine(folder, $".consolidator-probe-{Guid.NewGuid():N}"),
+            RemoveDeadProbes(folder);
+            using var probe = new FileStream(Path.Combine(folder, $"{ProbePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"),
                 FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception e) when (IoFailure.IsIo(e))
         {
             throw new OutputException(folder, $"cannot write here: {IoFailure.Reason(e)}", isUsage: true, e);
+        }
+    }
+
+    private const string ProbePrefix = ".consolidator-probe-";
+
+    /// <summary>Probes of runs killed between creating and closing them (the kill tests found one): named with their
+    /// process id, removed once that process is gone.</summary>
+    private static void RemoveDeadProbes(string folder)
+    {
+        foreach (var probe in Directory.EnumerateFiles(folder, ProbePrefix + "*"))
+        {
+            var rest = Path.GetFileName(probe)[ProbePrefix.Length..];
+            var dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], out var pid) || Processes.Alive(pid)) continue;
+            try { File.Delete(probe); }
+            catch (Exception e) when (IoFailure.IsIo(e)) { }
         }
     }
 

@@ -157,6 +157,24 @@ public class OutputSetTests
     }
 
     [Fact]
+    public void The_writability_probe_of_a_killed_run_is_removed_by_the_next_check_and_a_live_one_is_kept()
+    {
+        using var tmp = new TempDirectory();
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        // A run killed between creating and closing its probe leaves it, named with its process id.
+        var dead = Path.Combine(tmp.Path, $".consolidator-probe-{gone.Id}-0123456789abcdef");
+        var live = Path.Combine(tmp.Path, $".consolidator-probe-{Environment.ProcessId}-0123456789abcdef");
+        File.WriteAllText(dead, "");
+        File.WriteAllText(live, "");
+
+        OutputSet.Check(tmp.File("out"), OutputKind.Plan);
+
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
     public void A_symbolic_link_to_a_folder_is_followed_and_stays_a_link()
     {
         using var tmp = new TempDirectory();
