@@ -45,7 +45,6 @@ public static class EvaluationPlots
         energy.Title("Energy per fold (hosts and migrations)");
         energy.YLabel("kWh/day");
         energy.XLabel("fold (test day)");
-        foreach (var plot in multiplot.GetPlots()) plot.Font.Set(Fonts.Default);
         var image = multiplot.Render(Figure.Width, 2 * Figure.Height);
         return (Name, image.GetImageBytes(ImageFormat.Png));
     }

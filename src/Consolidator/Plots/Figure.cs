@@ -11,9 +11,10 @@ public sealed record Figure(string Name, string Title, byte[] Png, string Svg)
 
     internal static Figure Render(string name, Plot plot)
     {
-        // Fonts found on the machine would change the bytes from one machine to the next; DejaVu ships with
-        // most Linux systems and ScottPlot falls back to its default when it is absent.
-        plot.Font.Set(Fonts.Default);
+        // Every label keeps ScottPlot's default font name (Fonts.Default, the system's sans font). Never
+        // plot.Font.Set: in ScottPlot 5.1.59 it stores a regular-weight typeface as the process-wide
+        // Fonts.DefaultFontStyle, which every label created afterwards draws with, so bold labels lost their
+        // weight in every later plot of the process and a second identical report differed from the first.
         return new Figure(name, plot.Axes.Title.Label.Text, plot.GetImageBytes(Width, Height, ImageFormat.Png), plot.GetSvgXml(Width, Height));
     }
 }

@@ -73,7 +73,15 @@ public static class PlanPlots
             map.ManualRange = new ScottPlot.Range(0, 1);
             map.NaNCellColor = Colors.LightGray;
             map.Position = new CoordinateRect(left, left + p.WindowCount - 1, 0, p.HostCount - 1);
-            if (!scaled) plot.Add.ColorBar(map).Label = "share of capacity";
+            if (!scaled)
+            {
+                var bar = plot.Add.ColorBar(map);
+                bar.Label = "share of capacity";
+                // Fixed ticks: the bar sizes itself on ticks generated for a guessed 600 px axis, and the
+                // automatic ticks of the real one were wider, so its label overlapped them.
+                bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                    [.. Enumerable.Range(0, 6).Select(i => new Tick(i / 5.0, $"{i * 20} %"))]);
+            }
             scaled = true;
         }
         plot.Title(title);
