@@ -32,18 +32,12 @@ internal sealed class Homecoming
 
     private readonly PlacementProblem _p;
     private readonly IReadOnlySet<int> _stayPut;
-    private readonly int _rows;
-    private readonly int[] _demand;   // [v, row]
-    private readonly long[] _load;    // [h, row]
-    private readonly long[] _limit;   // [h, row]
-    private readonly int[] _hostOf;
-    private readonly List<int>[] _on;
+    private readonly HostRows _hosts;
     private readonly int[] _model;    // host -> its class of identical hosts
     private readonly SplitMix64 _rng;
-    private long _units;
 
     /// <summary>Row operations done: the caller turns them into counted seconds.</summary>
-    public long Work { get; private set; }
+    public long Work => _hosts.Work;
 
     /// <summary>Loads given another host by the assignment, and VMs brought home by moves.</summary>
     public int LoadsReassigned { get; private set; }
@@ -54,24 +48,8 @@ internal sealed class Homecoming
         _p = p;
         _stayPut = stayPut;
         _rng = SplitMix64.FromSeed(seed);
-        _rows = Resources.Count * p.WindowCount;
-        _demand = new int[p.VmCount * _rows];
-        for (var v = 0; v < p.VmCount; v++)
-            for (var r = 0; r < Resources.Count; r++)
-                for (var w = 0; w < p.WindowCount; w++)
-                    _demand[v * _rows + r * p.WindowCount + w] = p.Demand(v, (Resource)r, w);
-        _limit = new long[p.HostCount * _rows];
-        for (var h = 0; h < p.HostCount; h++)
-            for (var r = 0; r < Resources.Count; r++)
-                Array.Fill(_limit, p.Usable(h, (Resource)r), h * _rows + r * p.WindowCount, p.WindowCount);
-        _load = new long[p.HostCount * _rows];
-        _hostOf = [.. start.HostOf];
-        _on = new List<int>[p.HostCount];
-        for (var h = 0; h < p.HostCount; h++) _on[h] = [];
-        for (var v = 0; v < p.VmCount; v++)
-            if (_hostOf[v] >= 0) Place(v, _hostOf[v]);
+        _hosts = new HostRows(p, start, chargeWholeCheck: false);
         _model = Models(p);
-        _units = Objective.Units(p, start);
     }
 
     /// <summary>The placement with as many VMs at home as the two steps find, never a higher objective; the same
@@ -91,7 +69,7 @@ internal sealed class Homecoming
             var home = search.Moves(maxWork, stop);
             if (reassigned == 0 && home == 0) break;
         }
-        var result = new Placement([.. search._hostOf]);
+        var result = search._hosts.Current;
         // The first assignment bets on VMs it has not brought home yet: keep the result only when it pays.
         var (after, was) = (Objective.Units(p, result), Objective.Units(p, placement));
         return after < was || (after == was && Energy.Migrations(p, result) <= Energy.Migrations(p, placement)) ? result : placement;
@@ -119,8 +97,8 @@ internal sealed class Homecoming
     private int Assign(bool firstRound)
     {
         var fixedHost = new bool[_p.HostCount];
-        for (var h = 0; h < _p.HostCount; h++) fixedHost[h] = _on[h].Count > 0 && _on[h].Any(_stayPut.Contains);
-        var loads = Enumerable.Range(0, _p.HostCount).Where(h => _on[h].Count > 0 && !fixedHost[h]).ToList();
+        for (var h = 0; h < _p.HostCount; h++) fixedHost[h] = _hosts.On(h).Count > 0 && _hosts.On(h).Any(_stayPut.Contains);
+        var loads = Enumerable.Range(0, _p.HostCount).Where(h => _hosts.On(h).Count > 0 && !fixedHost[h]).ToList();
         if (loads.Count == 0) return 0;
 
         // What each host could give back: the migration cost of the VMs that run on it today (and may stay there).
@@ -135,12 +113,12 @@ internal sealed class Homecoming
         foreach (var load in loads)
         {
             var kept = new Dictionary<int, long> { [load] = 0 };
-            foreach (var v in _on[load])
+            foreach (var v in _hosts.On(load))
                 if (_p.CurrentHost(v) is var c && c >= 0 && _model[c] == _model[load] && !fixedHost[c])
                     kept[c] = kept.GetValueOrDefault(c) + Objective.MigrationUnits(_p, v);
-            Work += _on[load].Count;
+            _hosts.Charge(_hosts.On(load).Count);
             foreach (var (h, units) in kept)
-                if (_on[load].All(v => _p.Rules.Allows(v, h))) arcs.Add((load, h, units));
+                if (_hosts.On(load).All(v => _p.Rules.Allows(v, h))) arcs.Add((load, h, units));
         }
         // A host's potential does not depend on the load it takes, so the loads that keep nothing reach the hosts
         // through one pool node per class (pins and bans are per VM and host: then only the direct arcs).
@@ -164,7 +142,7 @@ internal sealed class Homecoming
             {
                 var candidates = Enumerable.Range(0, _p.HostCount).Where(h => _model[h] == group.Key && !fixedHost[h])
                     .OrderByDescending(h => potential[h]).ThenBy(h => h).Take(group.Count());
-                Work += _p.HostCount;
+                _hosts.Charge(_p.HostCount);
                 foreach (var h in candidates)
                     fromPool.Add((flow.AddArcWithCapacityAndUnitCost(Node(poolKind, group.Key), Node(hostKind, h), 1, top - potential[h]), group.Key, h));
             }
@@ -172,7 +150,7 @@ internal sealed class Homecoming
             if (kind == hostKind) flow.AddArcWithCapacityAndUnitCost(node, sink, 1, 0);
         flow.SetNodeSupply(source, loads.Count);
         flow.SetNodeSupply(sink, -loads.Count);
-        Work += 100L * (arcs.Count + fromPool.Count + loads.Count);
+        _hosts.Charge(100L * (arcs.Count + fromPool.Count + loads.Count));
         if (flow.Solve() != Google.OrTools.Graph.MinCostFlowBase.Status.OPTIMAL) return 0;
 
         var target = new Dictionary<int, int>();
@@ -186,10 +164,10 @@ internal sealed class Homecoming
             foreach (var (load, h) in group.Order().Zip(hosts)) target[load] = h;
         }
 
-        var contents = loads.ToDictionary(h => h, h => _on[h].ToArray());
-        var before = _units;
+        var contents = loads.ToDictionary(h => h, h => _hosts.On(h).ToArray());
+        var before = _hosts.Units;
         Relocate(contents, target);
-        if (_units > before)
+        if (_hosts.Units > before)
         {
             // The identity is among the paths, so this is not expected; the objective must never rise all the same.
             Relocate(contents, loads.ToDictionary(h => h, h => h));
@@ -203,8 +181,8 @@ internal sealed class Homecoming
     /// <summary>Lifts every load, then sets each down on its target host.</summary>
     private void Relocate(Dictionary<int, int[]> contents, Dictionary<int, int> target)
     {
-        foreach (var (_, vms) in contents) foreach (var v in vms) Move(v, -1);
-        foreach (var (load, vms) in contents) foreach (var v in vms) Move(v, target[load]);
+        foreach (var (_, vms) in contents) foreach (var v in vms) _hosts.Move(v, -1);
+        foreach (var (load, vms) in contents) foreach (var v in vms) _hosts.Move(v, target[load]);
     }
 
     // ---- step 2: VMs back home, one by one ----
@@ -214,7 +192,7 @@ internal sealed class Homecoming
     private int Moves(long maxWork, Func<bool> stop)
     {
         var away = Enumerable.Range(0, _p.VmCount)
-            .Where(v => _p.CurrentHost(v) >= 0 && _hostOf[v] != _p.CurrentHost(v) && !_stayPut.Contains(v))
+            .Where(v => _p.CurrentHost(v) >= 0 && _hosts.HostOf(v) != _p.CurrentHost(v) && !_stayPut.Contains(v))
             .OrderByDescending(v => Objective.MigrationUnits(_p, v)).ThenBy(v => v).ToList();
         var home = 0;
         var improved = true;
@@ -226,7 +204,7 @@ internal sealed class Homecoming
                 var v = away[i];
                 if (Work >= maxWork || (i % 64 == 0 && stop())) { VmsBroughtHome += home; return home; }
                 var c = _p.CurrentHost(v);
-                if (_hostOf[v] == c || _on[c].Count == 0 || !_p.Rules.Allows(v, c)) continue;
+                if (_hosts.HostOf(v) == c || _hosts.On(c).Count == 0 || !_p.Rules.Allows(v, c)) continue;
                 var gained = TryHome(v, c);
                 if (gained == 0) continue;
                 home += gained;
@@ -240,20 +218,20 @@ internal sealed class Homecoming
     /// <summary>Tries to bring v home to c; returns how many VMs came home (0 when no move was kept).</summary>
     private int TryHome(int v, int c)
     {
-        var b = _hostOf[v];
+        var b = _hosts.HostOf(v);
         // Alone.
-        if (Fits(c, v, -1) && Delta(v, b, c) <= 0) { Move(v, c); return 1; }
+        if (_hosts.Fits(c, v) && Delta(v, b, c) <= 0) { _hosts.Move(v, c); return 1; }
         // Trading places with a VM of c that is not at home there: it goes to b, home, or elsewhere.
         int bestU = -1, bestK = -1, bestHome = 0;
         long bestDelta = long.MaxValue;
-        foreach (var u in _on[c])
+        foreach (var u in _hosts.On(c))
         {
-            if (_p.CurrentHost(u) == c || _stayPut.Contains(u) || !Fits(c, v, u)) continue;
+            if (_p.CurrentHost(u) == c || _stayPut.Contains(u) || !_hosts.Fits(c, v, outA: u)) continue;
             var uHome = _p.CurrentHost(u);
             foreach (var k in Destinations(u, b, c))
             {
                 var homes = 1 + (k == uHome ? 1 : 0);
-                var fits = k == b ? Fits(b, u, v) : Fits(k, u, -1);
+                var fits = k == b ? _hosts.Fits(b, u, outA: v) : _hosts.Fits(k, u);
                 if (!fits) continue;
                 var delta = TradeDelta(v, b, c, u, k);
                 if (delta > 0) continue;
@@ -264,9 +242,9 @@ internal sealed class Homecoming
             if (bestHome == 2) break;
         }
         if (bestU < 0) return 0;
-        Move(bestU, -1);
-        Move(v, c);
-        Move(bestU, bestK);
+        _hosts.Move(bestU, -1);
+        _hosts.Move(v, c);
+        _hosts.Move(bestU, bestK);
         return bestHome;
     }
 
@@ -275,89 +253,30 @@ internal sealed class Homecoming
     private IEnumerable<int> Destinations(int u, int b, int c)
     {
         var home = _p.CurrentHost(u);
-        if (home >= 0 && home != c && _on[home].Count > 0 && _p.Rules.Allows(u, home)) yield return home;
+        if (home >= 0 && home != c && _hosts.On(home).Count > 0 && _p.Rules.Allows(u, home)) yield return home;
         if (home != b && _p.Rules.Allows(u, b)) yield return b;
         for (var i = 0; i < EjectionCandidates; i++)
         {
             var k = _rng.Next(0, _p.HostCount);
-            if (k == c || k == b || k == home || _on[k].Count == 0 || !_p.Rules.Allows(u, k)) continue;
+            if (k == c || k == b || k == home || _hosts.On(k).Count == 0 || !_p.Rules.Allows(u, k)) continue;
             yield return k;
         }
     }
 
     /// <summary>Change in objective units when v moves alone from b to c.</summary>
     private long Delta(int v, int b, int c) =>
-        Dynamic(v, c) - Dynamic(v, b) - Migration(v) - (_on[b].Count == 1 ? Objective.IdleUnits(_p, b) : 0);
+        Dynamic(v, c) - Dynamic(v, b) - Migration(v) - (_hosts.On(b).Count == 1 ? Objective.IdleUnits(_p, b) : 0);
 
     /// <summary>Change in objective units when v goes from b home to c and u from c to k.</summary>
     private long TradeDelta(int v, int b, int c, int u, int k)
     {
         var delta = Dynamic(v, c) - Dynamic(v, b) - Migration(v) + Dynamic(u, k) - Dynamic(u, c);
         if (_p.CurrentHost(u) == k) delta -= Migration(u);
-        if (k != b && _on[b].Count == 1) delta -= Objective.IdleUnits(_p, b);
+        if (k != b && _hosts.On(b).Count == 1) delta -= Objective.IdleUnits(_p, b);
         return delta;
     }
 
     private long Migration(int v) => _p.CurrentHost(v) >= 0 ? Objective.MigrationUnits(_p, v) : 0;
 
     private long Dynamic(int v, int h) => Objective.DynamicUnits(_p, v, h);
-
-    /// <summary>True when host h holds <paramref name="add"/> after <paramref name="remove"/> (or nothing, -1) leaves.</summary>
-    private bool Fits(int h, int add, int remove)
-    {
-        var hr = h * _rows;
-        var ar = add * _rows;
-        var rr = remove < 0 ? -1 : remove * _rows;
-        for (var i = 0; i < _rows; i++)
-        {
-            var load = _load[hr + i] + _demand[ar + i] - (rr >= 0 ? _demand[rr + i] : 0);
-            if (load > _limit[hr + i]) { Work += i + 1; return false; }
-        }
-        Work += _rows;
-        return true;
-    }
-
-    private void Move(int v, int to)
-    {
-        var from = _hostOf[v];
-        if (from >= 0)
-        {
-            Lift(v);
-            _units -= Cost(v, from);
-            if (_on[from].Count == 0) _units -= Objective.IdleUnits(_p, from);
-        }
-        if (to >= 0)
-        {
-            if (_on[to].Count == 0) _units += Objective.IdleUnits(_p, to);
-            Place(v, to);
-            _units += Cost(v, to);
-        }
-    }
-
-    /// <summary>What VM v adds to the objective on host h: its dynamic energy, and its move when h is not its host today.</summary>
-    private long Cost(int v, int h) => Dynamic(v, h) + (_p.CurrentHost(v) >= 0 && _p.CurrentHost(v) != h ? Objective.MigrationUnits(_p, v) : 0);
-
-    /// <summary>Takes v off its host (loads only; <see cref="Move"/> keeps the objective).</summary>
-    private void Lift(int v)
-    {
-        var h = _hostOf[v];
-        _on[h].Remove(v);
-        Shift(v, h, -1);
-        _hostOf[v] = -1;
-    }
-
-    private void Place(int v, int h)
-    {
-        _on[h].Add(v);
-        Shift(v, h, +1);
-        _hostOf[v] = h;
-    }
-
-    private void Shift(int v, int h, int sign)
-    {
-        Work += _rows;
-        var hr = h * _rows;
-        var vr = v * _rows;
-        for (var i = 0; i < _rows; i++) _load[hr + i] += sign * _demand[vr + i];
-    }
 }
