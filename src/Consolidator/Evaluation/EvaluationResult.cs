@@ -107,6 +107,14 @@ public sealed record PolicyOutcome(
 
     /// <summary>Energy the migrations themselves took (included in <see cref="EnergyKWhPerDay"/>).</summary>
     public double MigrationEnergyKWh { get; init; }
+
+    /// <summary>The part of <see cref="EnergyKWhPerDay"/> the powered hosts draw idle; the rest, less the
+    /// migrations' energy, is what the load adds on them.</summary>
+    public double IdleEnergyKWhPerDay { get; init; }
+
+    /// <summary>Cores of the powered hosts, on average over the span (with <see cref="ActiveHosts"/>: how big the
+    /// hosts a policy powers are).</summary>
+    public double PoweredCores { get; init; }
 }
 
 /// <summary>One fold: its periods, the static plan (made on the first fold's training period), the re-planning

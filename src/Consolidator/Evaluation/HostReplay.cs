@@ -103,6 +103,8 @@ public static class HostReplay
             totals.Demand[qos[i]] += demand[i] * seconds;
         }
         totals.HostSeconds += seconds;
+        totals.CoreSeconds += host.CpuCores * seconds;
+        totals.IdleJoules += host.WattsAt(0) * seconds;
         totals.CpuRequested += asked * seconds;
         var cores = host.CpuCores;
         if (allowed > cores * (1 + 1e-9))

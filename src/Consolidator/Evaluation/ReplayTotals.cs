@@ -13,6 +13,12 @@ public sealed class ReplayTotals
 
     public double EnergyJoules { get; internal set; }
     public double HostSeconds { get; internal set; }
+    /// <summary>The part of <see cref="EnergyJoules"/> the powered hosts draw idle (their 0 % power): with
+    /// <see cref="CoreSeconds"/> it splits a policy's energy into what powering hosts costs and what the load
+    /// adds, the breakdown that tells a policy that packs worse from one that powers less efficient hosts.</summary>
+    public double IdleJoules { get; internal set; }
+    /// <summary>Cores of the powered hosts, times the seconds they were powered.</summary>
+    public double CoreSeconds { get; internal set; }
     public double CpuOverSeconds { get; internal set; }
     public double MemoryOverSeconds { get; internal set; }
     /// <summary>Core-seconds of demand above the hosts' cores.</summary>
@@ -54,6 +60,8 @@ public sealed class ReplayTotals
     {
         EnergyJoules += o.EnergyJoules;
         HostSeconds += o.HostSeconds;
+        IdleJoules += o.IdleJoules;
+        CoreSeconds += o.CoreSeconds;
         CpuOverSeconds += o.CpuOverSeconds;
         MemoryOverSeconds += o.MemoryOverSeconds;
         CpuShortfall += o.CpuShortfall;
@@ -111,6 +119,8 @@ public sealed class ReplayTotals
             ThrottledBatch = Share(Throttled[(int)QosClass.Batch], Demand[(int)QosClass.Batch]),
             DowntimeSeconds = DowntimeSeconds,
             MigrationEnergyKWh = MigrationEnergyJoules / 3.6e6,
+            IdleEnergyKWhPerDay = span.Days > 0 ? IdleJoules / 3.6e6 / span.Days : 0,
+            PoweredCores = span.Seconds > 0 ? CoreSeconds / span.Seconds : 0,
         };
     }
 }

@@ -28,6 +28,7 @@ public static class EvaluationJsonWriter
         [.. r.Notes.Concat(r.Plan.Summary.Notes)]);
 
     private static EvaluationPolicy Policy(PolicyOutcome p) => new(p.Policy, R(p.ActiveHosts), R(p.EnergyKWhPerDay), R(p.MigrationEnergyKWh, 4),
+        R(p.IdleEnergyKWhPerDay), R(p.PoweredCores),
         R(p.CpuOverloadFraction, 6), R(p.MemoryOverloadFraction, 6), R(p.Slatah, 6), R(p.Pdm, 8), R(p.Slav, 10),
         R(p.CpuShortfall, 6), R(p.ThrottledInteractive, 6), R(p.ThrottledBatch, 6),
         R(p.WorstCpuDepth, 4), R(p.P99CpuDepth, 4), R(p.WorstMemoryDepth, 4), R(p.P99MemoryDepth, 4),
@@ -59,6 +60,8 @@ internal sealed record EvaluationPolicy(
     string Policy, double ActiveHosts,
     [property: JsonPropertyName("energy_kwh_per_day")] double EnergyKWhPerDay,
     [property: JsonPropertyName("migration_energy_kwh")] double MigrationEnergyKWh,
+    [property: JsonPropertyName("idle_energy_kwh_per_day")] double IdleEnergyKWhPerDay,
+    double PoweredCores,
     double CpuOverloadFraction, double MemoryOverloadFraction, double Slatah, double Pdm, double Slav, double CpuShortfall,
     double ThrottledInteractive, double ThrottledBatch,
     [property: JsonPropertyName("worst_cpu_overload_depth")] double WorstCpuDepth,

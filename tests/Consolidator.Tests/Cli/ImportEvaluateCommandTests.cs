@@ -68,6 +68,13 @@ public class ImportEvaluateCommandTests
             foreach (var p in fold.GetProperty("policies").EnumerateArray())
                 foreach (var field in new[] { "energy_kwh_per_day", "slatah", "pdm", "slav", "throttled_interactive", "throttled_batch", "migrations", "downtime_s" })
                     Assert.True(p.TryGetProperty(field, out _), field);
+            // The energy breakdown: what the powered hosts draw idle is part of the energy, and they have cores.
+            foreach (var p in fold.GetProperty("policies").EnumerateArray())
+            {
+                var idle = p.GetProperty("idle_energy_kwh_per_day").GetDouble();
+                Assert.InRange(idle, 1e-9, p.GetProperty("energy_kwh_per_day").GetDouble());
+                Assert.True(p.GetProperty("powered_cores").GetDouble() >= p.GetProperty("active_hosts").GetDouble(), "every powered host has a core");
+            }
         }
         Assert.Equal(expected, json.RootElement.GetProperty("overall").EnumerateArray().Select(p => p.GetProperty("policy").GetString()));
         var png = File.ReadAllBytes(Path.Combine(outDir, "evaluation.png"));

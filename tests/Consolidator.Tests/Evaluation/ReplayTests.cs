@@ -78,6 +78,12 @@ public class ReplayTests
         HostReplay.Run(totals, hosts[0], [new Resident(vm, T0, T0 + 3600, QosClass.Interactive), new Resident(vm, T0 + 7200, T0 + 3 * 3600, QosClass.Interactive)], day.From, day.To);
         Assert.Equal(2 * 3600, totals.HostSeconds, 9);
         Assert.Equal(102.0 * 2 * 3600, totals.EnergyJoules, 6);
+        // Idle: the table's 0 % power (86 W) for the two powered hours; cores: 10 for those hours.
+        Assert.Equal(86.0 * 2 * 3600, totals.IdleJoules, 6);
+        Assert.Equal(10.0 * 2 * 3600, totals.CoreSeconds, 6);
+        var outcome = totals.Outcome("p", day);
+        Assert.Equal(86.0 * 2 * 3600 / 3.6e6 / (3 * 3600 / 86400.0), outcome.IdleEnergyKWhPerDay, 9);
+        Assert.Equal(10.0 * 2 / 3, outcome.PoweredCores, 9);
         Assert.Equal([(T0, T0 + 3600), (T0 + 7200, T0 + 3 * 3600)], HostReplay.Presence(
             [new Resident(vm, T0 + 7200, T0 + 3 * 3600, QosClass.Batch), new Resident(vm, T0, T0 + 1800, QosClass.Batch), new Resident(vm, T0 + 900, T0 + 3600, QosClass.Batch)], day.From, day.To));
     }
