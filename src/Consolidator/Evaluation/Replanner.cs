@@ -120,19 +120,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
 
     private static VmSeries Within(VmSeries s, Period p)
     {
-        int lo = LowerBound(s.UnixSeconds, p.From), hi = LowerBound(s.UnixSeconds, p.To);
+        int lo = s.FirstAtOrAfter(p.From), hi = s.FirstAtOrAfter(p.To);
         return new VmSeries(s.UnixSeconds[lo..hi], s.CpuCores[lo..hi], s.MemoryMib[lo..hi]);
-    }
-
-    private static int LowerBound(long[] xs, long x)
-    {
-        int lo = 0, hi = xs.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (xs[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 }

@@ -25,6 +25,20 @@ public sealed class VmSeries
     /// which the VM rewrites disk blocks, which block migration copies again; null when the file gives none.</summary>
     public double? MeanDiskWriteKibPerSecond { get; init; }
 
+    /// <summary>The index of the first sample stamped at or after <paramref name="unixSeconds"/> (<see cref="Count"/>
+    /// when none is): the samples before it are exactly those a policy deciding at that instant has seen.</summary>
+    public int FirstAtOrAfter(long unixSeconds)
+    {
+        int lo = 0, hi = UnixSeconds.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (UnixSeconds[mid] < unixSeconds) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
     /// <summary>Memory in use at the latest sample (MiB); 0 for an empty series.</summary>
     public double LastMemoryMib => Count > 0 ? MemoryMib[^1] : 0;
 }

@@ -13,7 +13,7 @@ public readonly record struct Observation(double Cpu, double Peak, double Memory
     /// zeros when nothing was seen yet. <see cref="Recent"/> holds those samples, the latest first.</summary>
     public static Observation Before(VmSeries series, long t, int samples, double vcpus)
     {
-        var end = LowerBound(series.UnixSeconds, t);
+        var end = series.FirstAtOrAfter(t);
         if (end == 0) return default;
         var cpu = Math.Min(series.CpuCores[end - 1], vcpus);
         double peak = cpu, memory = series.MemoryMib[end - 1];
@@ -26,17 +26,5 @@ public readonly record struct Observation(double Cpu, double Peak, double Memory
             memory = Math.Max(memory, series.MemoryMib[k]);
         }
         return new Observation(cpu, peak, memory, recent);
-    }
-
-    private static int LowerBound(long[] xs, long x)
-    {
-        int lo = 0, hi = xs.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (xs[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 }
