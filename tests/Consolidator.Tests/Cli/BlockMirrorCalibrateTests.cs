@@ -10,11 +10,7 @@ public class BlockMirrorCalibrateTests
     [Fact]
     public void The_readme_block_migration_table_is_the_output_of_calibrate_block_mirror()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-        const string begin = "<!-- block-mirror-table:begin (output of `consolidator calibrate --block-mirror`) -->\n", end = "<!-- block-mirror-table:end -->";
-        var start = readme.IndexOf(begin, StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no block-mirror-table block");
-        var block = readme[(start + begin.Length)..readme.IndexOf(end, start, StringComparison.Ordinal)];
+        var block = RepoPaths.ReadmeBlock("<!-- block-mirror-table:begin (output of `consolidator calibrate --block-mirror`) -->", "<!-- block-mirror-table:end -->");
 
         var r = CliRunner.Run("calibrate", "--block-mirror", Path.Combine(RepoPaths.Root, BlockMirrorLab.DefaultPath));
 

@@ -39,11 +39,7 @@ public class CalibrateCommandTests
     [Fact]
     public void The_readme_calibration_table_is_the_output_of_calibrate()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-        const string begin = "<!-- calibration-table:begin (output of `consolidator calibrate`) -->\n", end = "<!-- calibration-table:end -->";
-        var start = readme.IndexOf(begin, StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no calibration-table block");
-        var block = readme[(start + begin.Length)..readme.IndexOf(end, start, StringComparison.Ordinal)];
+        var block = RepoPaths.ReadmeBlock("<!-- calibration-table:begin (output of `consolidator calibrate`) -->", "<!-- calibration-table:end -->");
 
         var r = CliRunner.Run("calibrate", "--lab", Path.Combine(RepoPaths.Root, LabRecording.DefaultPaths.Single()));
 
