@@ -29,7 +29,9 @@ public sealed class InputException : Exception
     {
         var path = Quoted.Path(file);
         var where = line > 0 ? $"{path}:{line}" : path;
-        if (column is not null) where += $", column {columnNumber} '{Quoted.Value(column)}'";
+        // A missing column has no number (0): it is named alone rather than as "column 0".
+        if (column is not null)
+            where += columnNumber > 0 ? $", column {columnNumber} '{Quoted.Value(column)}'" : $", column '{Quoted.Value(column)}'";
         var what = value is null ? problem : $"{problem} (value '{Quoted.Value(value)}')";
         return $"{where}: {Quoted.Escape(what, 1000)}";
     }

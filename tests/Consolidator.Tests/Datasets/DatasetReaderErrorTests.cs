@@ -262,7 +262,8 @@ public class DatasetReaderErrorTests
         Assert.Equal(columnNumber, e.ColumnNumber);
         Assert.Equal(value, e.Value);
         Assert.StartsWith(line > 0 ? $"{file}:{line}" : file, e.Message);
-        if (column is not null) Assert.Contains($"column {columnNumber} '{column}'", e.Message);
+        if (column is not null)
+            Assert.Contains(columnNumber > 0 ? $"column {columnNumber} '{column}'" : $", column '{column}': ", e.Message);
         if (value is not null) Assert.Contains($"'{value}'", e.Message);
         Assert.Contains(e.Problem, e.Message);
         Assert.False(string.IsNullOrWhiteSpace(e.Problem));

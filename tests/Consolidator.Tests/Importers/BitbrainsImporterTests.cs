@@ -175,6 +175,7 @@ public class BitbrainsImporterTests
         var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions()));
         Assert.Equal((Path.Combine(folder, "1.csv"), 1, "Timestamp [ms]"), (e.File, e.Line, e.Column));
         Assert.Contains("separated by ';'", e.Message);
+        Assert.Contains(":1, column 'Timestamp [ms]': required column", e.Message);   // named, not "column 0"
     }
 
     [Fact]
