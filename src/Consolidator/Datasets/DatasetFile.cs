@@ -210,7 +210,7 @@ internal sealed class DatasetFile : IDisposable
     {
         var span = _csv.GetSpan(column);
         if (span.IsEmpty) throw Error(column, "missing value; expected a number", "");
-        if (!double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (!DecimalText.TryParse(span, out var value) && !double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             throw Error(column, "not a number (expected e.g. 4, 2.5 or 1e3)", Text(column));
         if (!double.IsFinite(value)) throw Error(column, "not a finite number", Text(column));
         if (value < 0) throw Error(column, "must not be negative", Text(column));
@@ -242,9 +242,9 @@ internal sealed class DatasetFile : IDisposable
     /// <summary>An ISO-8601 timestamp as Unix seconds (UTC); one without an offset is taken as UTC.</summary>
     public long UnixSeconds(int column)
     {
+        if (TryParseUtcSeconds(_csv.GetSpan(column), out var seconds)) return seconds;
         var chars = Chars(column);
         if (chars.IsEmpty) throw Error(column, "missing timestamp", "");
-        if (TryParseUtcSeconds(chars, out var seconds)) return seconds;
         if (!DateTimeOffset.TryParseExact(chars, TimestampFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
             throw Error(column, "not an ISO-8601 timestamp (expected e.g. 2026-01-05T00:15:00Z)", chars.ToString());
@@ -253,10 +253,15 @@ internal sealed class DatasetFile : IDisposable
 
     /// <summary>The common form, yyyy-MM-ddTHH:mm:ssZ, read digit by digit: a usage file holds millions of them
     /// and the general parser costs most of the reading time. Anything else (or an invalid date) goes to it.</summary>
-    internal static bool TryParseUtcSeconds(ReadOnlySpan<char> s, out long seconds)
+    internal static bool TryParseUtcSeconds(ReadOnlySpan<char> s, out long seconds) => TryParseUtcSeconds<char>(s, out seconds);
+
+    /// <summary>As for chars, on the field's UTF-8 bytes (no copy to UTF-16 for the millions of the usage file).</summary>
+    internal static bool TryParseUtcSeconds(ReadOnlySpan<byte> s, out long seconds) => TryParseUtcSeconds<byte>(s, out seconds);
+
+    private static bool TryParseUtcSeconds<T>(ReadOnlySpan<T> s, out long seconds) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         seconds = 0;
-        if (s.Length != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return false;
+        if (s.Length != 20 || !Is(s[4], '-') || !Is(s[7], '-') || !Is(s[10], 'T') || !Is(s[13], ':') || !Is(s[16], ':') || !Is(s[19], 'Z')) return false;
         int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
         if (!Digits(s[..4], ref year) || !Digits(s.Slice(5, 2), ref month) || !Digits(s.Slice(8, 2), ref day)
             || !Digits(s.Slice(11, 2), ref hour) || !Digits(s.Slice(14, 2), ref minute) || !Digits(s.Slice(17, 2), ref second))
@@ -266,12 +271,15 @@ internal sealed class DatasetFile : IDisposable
         seconds = (new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
         return true;
 
-        static bool Digits(ReadOnlySpan<char> d, ref int value)
+        static bool Is(T c, char expected) => int.CreateTruncating(c) == expected;
+
+        static bool Digits(ReadOnlySpan<T> d, ref int value)
         {
             foreach (var c in d)
             {
-                if (c is < '0' or > '9') return false;
-                value = value * 10 + (c - '0');
+                var digit = int.CreateTruncating(c) - '0';
+                if (digit is < 0 or > 9) return false;
+                value = value * 10 + digit;
             }
             return true;
         }

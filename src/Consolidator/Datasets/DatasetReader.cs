@@ -59,11 +59,13 @@ public static class DatasetReader
 
     /// <summary>Seconds reading <paramref name="dataset"/> takes on an idle machine, for <see cref="Timing.Deadline.Pace"/>:
     /// 20.2 M usage rows of `generate --vms 30000` were read in 8.0 s on 2 idle cores (load 1.4 to 4.8) by one thread
-    /// that copied each series twice; without the copies about a third less. Parsing on two threads is faster still,
-    /// so on an idle machine the pace reads a little over 1 (reserves a little larger than needed, never smaller).</summary>
+    /// that copied each series twice; without the copies about a third less (6 s, the constant's first value). Parsing on
+    /// two threads is faster still, and reading numbers and timestamps from the bytes (<see cref="DecimalText"/>) took the
+    /// process's CPU for reading from 8.6 to 5.8 s (same file, `plan`, load 30 to 45): the constant scaled by that
+    /// ratio, so that a faster reader does not read as an idle machine and shrink the reserves behind it.</summary>
     public static double IdleSeconds(Dataset dataset) => IdleSecondsPerUsageRow * dataset.Usage.Sum(s => (long)s.Count);
 
-    public const double IdleSecondsPerUsageRow = 3e-7;
+    public const double IdleSecondsPerUsageRow = 2e-7;
 
     /// <summary>The dataset's name: its folder's name, as <c>plan</c> and <c>sweep</c> name their default output.</summary>
     public static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));

@@ -13,7 +13,7 @@ public static class Percentile
     }
 
     /// <summary>As <see cref="Of"/> for samples already in ascending order.</summary>
-    public static double OfSorted(double[] sorted, double p)
+    public static double OfSorted(ReadOnlySpan<double> sorted, double p)
     {
         if (sorted.Length == 0) return 0;
         var rank = p / 100.0 * (sorted.Length - 1);

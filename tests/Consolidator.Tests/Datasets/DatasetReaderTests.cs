@@ -34,9 +34,40 @@ public class DatasetReaderTests
             var text = DateTimeOffset.FromUnixTimeSeconds(t).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             Assert.True(DatasetFile.TryParseUtcSeconds(text, out var seconds));
             Assert.Equal(t, seconds);
+            Assert.True(DatasetFile.TryParseUtcSeconds(System.Text.Encoding.ASCII.GetBytes(text), out var fromBytes));
+            Assert.Equal(t, fromBytes);
         });
         foreach (var other in new[] { "2026-02-30T00:00:00Z", "2026-01-05T24:00:00Z", "2026-01-05T00:00:00+02:00", "2026-01-05 00:00:00Z", "2026-01-05T00:00:0xZ" })
+        {
             Assert.False(DatasetFile.TryParseUtcSeconds(other, out _));
+            Assert.False(DatasetFile.TryParseUtcSeconds(System.Text.Encoding.UTF8.GetBytes(other), out _));
+        }
+        Assert.True(DatasetFile.TryParseUtcSeconds("2026-01-05T00:15:00Z"u8, out var bytes));
+        Assert.Equal(1767572100, bytes);
+    }
+
+    [Fact]
+    public void Fast_decimal_path_gives_the_double_nearest_to_the_text_and_declines_what_it_does_not_know()
+    {
+        // Random plain decimals: up to 19 digits in all (past the fast path's 2^53, which must decline), the point anywhere.
+        Gen.Select(Gen.ULong, Gen.Int[1, 19], Gen.Int[0, 24]).Sample((bits, length, point) =>
+        {
+            var digits = (bits % 10_000_000_000_000_000_000UL).ToString(CultureInfo.InvariantCulture).PadLeft(length, '0')[..length];
+            var text = point == 0 || point >= digits.Length ? digits : digits[..^point] + "." + digits[^point..];
+            var expected = double.Parse(text, CultureInfo.InvariantCulture);
+            if (DecimalText.TryParse(System.Text.Encoding.ASCII.GetBytes(text), out var value))
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(value));
+            else
+                Assert.True(ulong.Parse(digits, CultureInfo.InvariantCulture) > 1UL << 53, text);
+        });
+        // Values a float round trip would move (issue 17): the nearest double, bit for bit.
+        foreach (var text in new[] { "6.922", "0.1", "0.3", "9007199254740992", "0.1234567890123456", "1.000000000000002", "123456.789012" })
+        {
+            Assert.True(DecimalText.TryParse(System.Text.Encoding.ASCII.GetBytes(text), out var value), text);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)), BitConverter.DoubleToInt64Bits(value));
+        }
+        foreach (var other in new[] { "", ".5", "5.", "-1", "+1", "1e3", "1E-05", " 1", "1 ", "1.2.3", "9007199254740993", "1.0000000000000002", "0.00000000000000000000001", "NaN", "Infinity", "١" })
+            Assert.False(DecimalText.TryParse(System.Text.Encoding.UTF8.GetBytes(other), out _), other);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CsCheck;
 using Consolidator.Inventory;
 using Consolidator.Profiles;
 using Consolidator.Tests.Support;
@@ -13,6 +14,38 @@ public class ProfileBuilderTests
     [InlineData(95, 9.55)]
     public void Percentile_interpolates_between_closest_ranks(double p, double expected) =>
         Assert.Equal(expected, Percentile.Of([.. Enumerable.Range(1, 10).Select(i => (double)i)], p), 6);
+
+    [Fact]
+    public void The_one_sort_path_gives_the_same_profile_as_the_per_window_sample_sets_bit_for_bit()
+    {
+        // A week or two of samples at random steps (repeats of a value included), so that most series cover every
+        // window and some do not (then the one-sort path declines and the general one, with its fallbacks, decides).
+        var gen = Gen.Select(Gen.Int[1, 4], Gen.Int[300, 7200], Gen.Int[100, 3000], Gen.Int[0, 1000].Array[4], Gen.Int[0, int.MaxValue]);
+        var schemes = new[] { WindowScheme.Hourly(), WindowScheme.WeekdayWeekend(), WindowScheme.DayNight(), WindowScheme.Weekly() };
+        var covered = 0;
+        gen.Sample((scheme, step, count, options, seed) =>
+        {
+            var random = new Random(seed);
+            var t = 1_767_571_200L + random.Next(86_400);
+            var times = new long[count];
+            var cpu = new double[count];
+            var memory = new double[count];
+            for (var s = 0; s < count; s++, t += step)
+                (times[s], cpu[s], memory[s]) = (t, Math.Round(random.NextDouble() * 8, random.Next(4)), random.Next(1, 4) * 1024);
+            var series = new VmSeries(times, cpu, memory);
+            var profile = new ProfileOptions(Percentile: 50 + options[0] / 20.0, Margin: options[1] / 2000.0);
+            var windows = schemes[scheme - 1];
+            var general = ProfileBuilder.General("vm", series, windows, profile);
+            if (ProfileBuilder.Exact("vm", series, windows, profile) is not { } exact) return;
+            Interlocked.Increment(ref covered);
+            foreach (var (a, b) in new[] { (general.DemandCpu, exact.DemandCpu), (general.DemandMemory, exact.DemandMemory), (general.MeanCpu, exact.MeanCpu),
+                         (general.MeanMemory, exact.MeanMemory), (general.PeakCpu, exact.PeakCpu), (general.CpuStdDev, exact.CpuStdDev) }
+                         .Concat(general.CpuQuantiles.Zip(exact.CpuQuantiles)))
+                Assert.Equal(a.Select(BitConverter.DoubleToInt64Bits), b.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(general.Class, exact.Class);
+        });
+        Assert.True(covered > 0, "no random series covered every window");
+    }
 
     [Fact]
     public void Window_schemes_cover_every_minute_once()
