@@ -71,6 +71,11 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 var status = info["status"]?.GetValue<string>() ?? "unknown";
                 double downtime = Num(info["downtime"]) ?? double.NaN;
                 if (follow.SuspendedAtMs[i] is { } suspended) downtime = (Num(info["total-time"]) ?? 0) - suspended;
+                // What each source thread did while the VM was stopped: QEMU's total-time and the harness's clock
+                // both start at the migrate command, so the stop began total-time less downtime after it.
+                var stopAt = (Num(info["total-time"]) ?? double.NaN) - downtime;
+                var stop = (Migration: cpu.Source.Since(stopAt, IsMigration), Vcpu: cpu.Source.Since(stopAt, IsVcpu),
+                    Other: cpu.Source.Since(stopAt, c => !IsVcpu(c) && !IsMigration(c)));
                 rows.Add(new LabMeasurement(
                     scenario.Id, i + 1, n, scenario.Method, scenario.Capability, g.MemoryMib,
                     Math.Round((Num(ram?["total"]) ?? 0) / Mib, 3), scenario.LinkMbit, scenario.MaxBandwidthMibPerSecond,
@@ -86,7 +91,9 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                     S(cpu.Source.Of(IsVcpu).RunSeconds), S(cpu.Source.Of(IsVcpu).WaitSeconds),
                     S(cpu.Source.Of(c => !IsVcpu(c) && !IsMigration(c)).RunSeconds), S(cpu.Source.Of(c => !IsVcpu(c) && !IsMigration(c)).WaitSeconds),
                     S(cpu.Destination.Of(IsVcpu).RunSeconds), S(cpu.Destination.Of(IsVcpu).WaitSeconds),
-                    S(cpu.Destination.Of(c => !IsVcpu(c)).RunSeconds), S(cpu.Destination.Of(c => !IsVcpu(c)).WaitSeconds)));
+                    S(cpu.Destination.Of(c => !IsVcpu(c)).RunSeconds), S(cpu.Destination.Of(c => !IsVcpu(c)).WaitSeconds),
+                    1, Ms(stop.Migration?.WindowMs / 1000), Ms(stop.Migration?.RunSeconds), Ms(stop.Migration?.WaitSeconds),
+                    Ms(stop.Vcpu?.RunSeconds), Ms(stop.Vcpu?.WaitSeconds), Ms(stop.Other?.RunSeconds), Ms(stop.Other?.WaitSeconds)));
             }
             return rows.ToImmutable();
         }
@@ -193,6 +200,8 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
 
     private static double S(double seconds) => Math.Round(seconds, 3);
 
+    private static double? Ms(double? seconds) => seconds is { } s ? Math.Round(s * 1000, 1) : null;
+
     /// <summary>The thread clocks of one migration's two QEMUs.</summary>
     private sealed record MigrationClocks(ThreadClock Source, ThreadClock Destination)
     {
@@ -202,10 +211,10 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             Destination.Start();
         }
 
-        public void Sample()
+        public void Sample(double atMs)
         {
-            Source.Sample();
-            Destination.Sample();
+            Source.Sample(atMs);
+            Destination.Sample(atMs);
         }
     }
 
@@ -226,7 +235,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 if (final[i] is not null) continue;
                 // Every thread of both QEMUs, sampled every 50 ms until the source reports the end: the migration
                 // thread ends with the migration, so its last sample stands for the whole.
-                clocks[i].Sample();
+                clocks[i].Sample(clock.Elapsed.TotalMilliseconds);
                 var info = sources[i].Qmp.Execute("query-migrate") ?? throw new LabException("query-migrate returned nothing");
                 var status = info["status"]?.GetValue<string>();
                 // QEMU 7.2 sets "completed" in migration_completion (migration.c) on the migration thread, and only

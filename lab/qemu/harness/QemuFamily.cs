@@ -46,16 +46,19 @@ public sealed class QemuFamily(BenchSettings settings) : IBenchFamily
         var unknown = settings.LabScenarios.Where(id => Scenarios.All(s => s.Id != id)).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentOutOfRangeException(nameof(settings.LabScenarios), string.Join(",", unknown), $"--lab-scenarios names no scenario of the set: {string.Join(",", unknown)}");
-        return new BenchCases([.. Scenarios.Select(s => new BenchCase(Name, s.Id, s.Method, s.Describe(), 200, () => Run(s)))], []);
+        if (settings.LabRepeat > 0)
+            return new BenchCases([.. Scenarios.SelectMany(s => Enumerable.Range(1, settings.LabRepeat).Select(k =>
+                new BenchCase(Name, string.Create(CultureInfo.InvariantCulture, $"{s.Id}+{k}"), s.Method, s.Describe() + ", one more run", 200, () => Run(s, append: true))))], []);
+        return new BenchCases([.. Scenarios.Select(s => new BenchCase(Name, s.Id, s.Method, s.Describe(), 200, () => Run(s, append: false)))], []);
     }
 
-    private BenchRow Run(LabScenario scenario)
+    private BenchRow Run(LabScenario scenario, bool append)
     {
         var guest = EnsureGuest(new GuestImage(settings.LabGuest ?? DefaultGuestFolder));
         var clock = Stopwatch.StartNew();
         var runner = new LabRunner(guest, QemuVersion(), Machine(), line => Console.Error.WriteLine(line));
         var rows = runner.Run(scenario);
-        Record(settings.LabCsv ?? Path.Combine("out", "lab", "qemu-lab.csv"), scenario.Id, rows);
+        Record(settings.LabCsv ?? Path.Combine("out", "lab", "qemu-lab.csv"), scenario.Id, rows, append);
         var measures = new Dictionary<string, double>();
         foreach (var m in rows)
         {
@@ -77,11 +80,14 @@ public sealed class QemuFamily(BenchSettings settings) : IBenchFamily
         };
     }
 
-    /// <summary>Writes the scenario's rows into the CSV in place of its earlier rows, keeping the others.</summary>
-    public static void Record(string path, string scenario, ImmutableArray<LabMeasurement> rows)
+    /// <summary>Writes the scenario's rows into the CSV in place of its earlier rows, keeping the others; with
+    /// <paramref name="append"/>, after the scenario's earlier rows as its next run.</summary>
+    public static void Record(string path, string scenario, ImmutableArray<LabMeasurement> rows, bool append = false)
     {
-        var kept = File.Exists(path) ? LabCsv.Read(path).Where(r => r.Scenario != scenario) : [];
-        OutputSet.WriteFile(path, OutputFile.Text(Path.GetFileName(path), w => LabCsv.Write(kept.Concat(rows), w)));
+        var earlier = File.Exists(path) ? LabCsv.Read(path) : [];
+        var run = append ? earlier.Where(r => r.Scenario == scenario).Select(r => r.Run).DefaultIfEmpty(0).Max() + 1 : 1;
+        var kept = append ? earlier : earlier.Where(r => r.Scenario != scenario);
+        OutputSet.WriteFile(path, OutputFile.Text(Path.GetFileName(path), w => LabCsv.Write(kept.Concat(rows.Select(r => r with { Run = run })), w)));
     }
 
     private static GuestImage EnsureGuest(GuestImage guest)

@@ -24,11 +24,12 @@ internal sealed class BenchOptions
     private readonly Option<string?> _labScenarios = new("--lab-scenarios") { Description = "QEMU lab: only these comma-separated scenario ids of the set" };
     private readonly Option<string?> _labGuest = new("--lab-guest") { Description = "QEMU lab: folder of the guest kernel and initramfs (default out/lab/qemu; built by lab/qemu/build-guest.sh when missing)" };
     private readonly Option<string?> _labCsv = new("--lab-csv") { Description = "QEMU lab: CSV the measurements go to; a scenario's rows replace its earlier rows (default: qemu-lab.csv in --out)" };
+    private readonly Option<int> _labRepeat = new("--lab-repeat") { Description = "QEMU lab: run each scenario N more times and append the runs to its rows in --lab-csv (the spread between runs of one scenario); 0 = run once and replace its rows", DefaultValueFactory = _ => 0 };
     private readonly Option<int?> _vbpPerSize = new("--vbp-per-size") { Description = "Vector packing instances per class and size, indexes 0..N-1 (default 1; --full all 10)" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _deterministic, _planted, _generated, _vbpMaxItems, _vbpPerSize, _labSet, _labScenarios, _labGuest, _labCsv })
+        foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _deterministic, _planted, _generated, _vbpMaxItems, _vbpPerSize, _labSet, _labScenarios, _labGuest, _labCsv, _labRepeat })
             command.Options.Add(option);
     }
 
@@ -49,6 +50,7 @@ internal sealed class BenchOptions
         LabScenarios = List(r.GetValue(_labScenarios), "--lab-scenarios", (id, _) => id),
         LabGuest = r.GetValue(_labGuest),
         LabCsv = r.GetValue(_labCsv),
+        LabRepeat = r.GetValue(_labRepeat),
     };
 
     /// <summary>The arguments that make a child's <see cref="Settings"/> equal to <paramref name="s"/>.</summary>
@@ -70,6 +72,7 @@ internal sealed class BenchOptions
         if (!s.LabScenarios.IsEmpty) { yield return "--lab-scenarios"; yield return string.Join(",", s.LabScenarios); }
         if (s.LabGuest is { } guest) { yield return "--lab-guest"; yield return guest; }
         if (s.LabCsv is { } csv) { yield return "--lab-csv"; yield return csv; }
+        if (s.LabRepeat > 0) { yield return "--lab-repeat"; yield return s.LabRepeat.ToString(inv); }
     }
 
     private static ImmutableArray<T> List<T>(string? text, string option, Func<string, string, T> parse) =>

@@ -53,6 +53,10 @@ public sealed record BenchSettings
     /// <summary>QEMU lab: the CSV the measurements go to (rows of a scenario replace that scenario's earlier rows).</summary>
     public string? LabCsv { get; init; }
 
+    /// <summary>QEMU lab: run each scenario this many more times and append each run to the scenario's rows (run
+    /// numbers continuing after the recorded ones) instead of replacing them; 0 = run once and replace.</summary>
+    public int LabRepeat { get; init; }
+
     /// <summary>The solver limit for an instance whose own limit is <paramref name="quick"/> or <paramref name="full"/>.</summary>
     public double Limit(double quick, double full) => TimeLimitSeconds ?? (Full ? full : quick);
 
@@ -64,6 +68,7 @@ public sealed record BenchSettings
     {
         if (TimeLimitSeconds is { } t && (!(t > 0) || double.IsInfinity(t)))
             throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, "--time-limit must be a positive number of seconds");
+        if (LabRepeat < 0) throw new ArgumentOutOfRangeException(nameof(LabRepeat), LabRepeat, "--lab-repeat must be 0 or more");
         if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
         if (Deterministic && Workers > 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");
         if (PlantedHosts.Any(k => k < 1))

@@ -13,7 +13,8 @@ public static class CalibrationTable
         foreach (var r in rows)
         {
             var m = r.Measured;
-            var measured = $"{Range(m.TotalLowSeconds, m.TotalHighSeconds, "s")} / {Ms(m.DowntimeSeconds)} / {Mib(m.DataMib)}" +
+            var runs = m.DowntimeRuns is { } s ? F($" ({s.Runs} runs: {s.Low * 1000:0}-{s.High * 1000:0} ms)") : "";
+            var measured = $"{Range(m.TotalLowSeconds, m.TotalHighSeconds, "s")} / {Ms(m.DowntimeSeconds)}{runs} / {Mib(m.DataMib)}" +
                 (m.Converges is { } c ? (c ? ", converges" : ", does not converge") : "");
             if (r.Point.NotReproducible is { } why)
             {
@@ -36,7 +37,8 @@ public static class CalibrationTable
         foreach (var g in rows.Where(r => r.Point.NotReproducible is null).GroupBy(r => r.Point.Role).OrderBy(g => g.Key))
         {
             static double Worst(IEnumerable<double?> xs) => xs.Where(x => x is > 0).Select(x => Math.Abs(Math.Log(x!.Value))).DefaultIfEmpty(0).Max();
-            yield return F($"{Role(g.Key)}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
+            var own = g.Any(r => r.Measured.DowntimeRuns is not null) ? F($" ({g.Count(r => r.FitsOwnRun)} with each downtime judged against its own run alone)") : "";
+            yield return F($"{Role(g.Key)}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance{own}; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
                 $"downtime x{Math.Exp(Worst(g.Select(r => r.DowntimeRatio))):0.00}, data x{Math.Exp(Worst(g.Select(r => r.DataRatio))):0.00}");
         }
         var skipped = rows.Count(r => r.Point.NotReproducible is not null);

@@ -18,6 +18,8 @@ public static class LabCsv
         "guest_alive", "qemu_version", "machine", "date", "host_load", "migration_cpu_s", "migration_wait_s",
         "source_vcpu_cpu_s", "source_vcpu_wait_s", "source_other_cpu_s", "source_other_wait_s",
         "destination_vcpu_cpu_s", "destination_vcpu_wait_s", "destination_other_cpu_s", "destination_other_wait_s",
+        "run", "stop_window_ms", "stop_migration_cpu_ms", "stop_migration_wait_ms", "stop_vcpu_cpu_ms", "stop_vcpu_wait_ms",
+        "stop_other_cpu_ms", "stop_other_wait_ms",
     ];
 
     /// <summary>Columns every recording has; the later ones were added to the lab over time and may be absent.</summary>
@@ -37,7 +39,8 @@ public static class LabCsv
                 m.GuestAlive ? "true" : "false", m.QemuVersion, m.Machine, m.Date, N(m.HostLoad), N(m.MigrationCpuSeconds),
                 N(m.MigrationWaitSeconds), N(m.SourceVcpuCpuSeconds), N(m.SourceVcpuWaitSeconds), N(m.SourceOtherCpuSeconds),
                 N(m.SourceOtherWaitSeconds), N(m.DestinationVcpuCpuSeconds), N(m.DestinationVcpuWaitSeconds),
-                N(m.DestinationOtherCpuSeconds), N(m.DestinationOtherWaitSeconds));
+                N(m.DestinationOtherCpuSeconds), N(m.DestinationOtherWaitSeconds), I(m.Run), N(m.StopWindowMs), N(m.StopMigrationCpuMs),
+                N(m.StopMigrationWaitMs), N(m.StopVcpuCpuMs), N(m.StopVcpuWaitMs), N(m.StopOtherCpuMs), N(m.StopOtherWaitMs));
     }
 
     /// <exception cref="InputException">The file is missing or a row is malformed (file, line and column named).</exception>
@@ -58,7 +61,8 @@ public static class LabCsv
                 Opt(8), Num(9), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
                 file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
-                O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10)));
+                O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),
+                optional[11] >= 0 && file.Text(optional[11]).Length > 0 ? file.Integer(optional[11], 1) : 1, O(12), O(13), O(14), O(15), O(16), O(17), O(18)));
         }
         return rows.ToImmutable();
     }

@@ -36,12 +36,18 @@ public sealed record LabEnvironment(
     /// wait of every QEMU thread on both ends; each migration is replayed at its migration thread's measured share
     /// (<see cref="LabMeasurement.MigrationCpuShare"/>). The resume and the sync cost per dirty GiB sit at their
     /// lower bounds: the fit finds no use for them.</summary>
-    public static readonly LabEnvironment Fitted = new(1.017, 797, 0.001, 0.0123, 0.0005, 1.86, 0.05, 0.524, true);
+    public static readonly LabEnvironment Fitted = new(1.001, 1304, 0.001, 0.0123, 0.0005, 1.85, 0.05, 0.402, true);
 
     /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
     /// the four recordings (<see cref="LabRecording.AllPaths"/>); two of them predate the schedstat columns and take
     /// the share their setup-time implies.</summary>
-    public static readonly LabEnvironment CpuShareFitted = new(0.994, 1008, 0.137, 0.00082, 0.0005, 1.17, 0.05, 0.0764, true);
+    public static readonly LabEnvironment CpuShareFitted = new(0.994, 743, 0.0769, 0.00104, 0.0005, 1.12, 0.05, 0.0712, true);
+
+    /// <summary>QEMU's setup-time on this machine, as CPU time of the migration thread per GiB of guest RAM: each
+    /// row's setup_ms x its migration thread's CPU share / ram_total GiB, median of the 46 migrations of
+    /// datasets/calibration/qemu-7.2-tcg-threads.csv (quartiles 0.34-0.58; 0.39 over the fit scenarios alone). Measured, not fitted: the model's
+    /// first sync alone (a few ms per GiB) left 0.3-2.2 s of every migration's measured setup unaccounted.</summary>
+    public const double MeasuredSetupCpuSecondsPerGib = 0.42;
 
     /// <summary>The transport: TCP on the namespace's loopback, shaped by tc tbf.</summary>
     public LinkProfile Link => new("lab-tcp", LinkEfficiency, null, 50e-6, InFlightMib);
@@ -61,17 +67,18 @@ public sealed record LabEnvironment(
         FaultShare: FaultShare,
         SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib : 0,
         CpuWaitIdlesLink: ScalesWithCpuShare,
+        SetupCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredSetupCpuSecondsPerGib : 0,
         PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
 
     /// <summary>The share of a core the migration thread got: measured (schedstat) where the recording has it;
-    /// in the recordings made before, inferred from QEMU's setup-time, which is the thread's first dirty-log
-    /// sync over every page, CPU work alone (ram_save_setup), as this environment's cost of that sync on a core
-    /// of its own over the measured time.</summary>
+    /// in the recordings made before, inferred from QEMU's setup-time, CPU work alone (ram_save_setup and its first
+    /// dirty-log sync over every page), as this environment's cost of the setup on a core of its own over the
+    /// measured time.</summary>
     public double CpuShare(LabMeasurement m)
     {
         if (!ScalesWithCpuShare) return 1;
         if (m.MigrationCpuShare is { } measured) return measured;
-        var fullCore = (SyncSecondsPerGib + SyncSecondsPerDirtyGib) * m.RamTotalMib / 1024;
+        var fullCore = (SyncSecondsPerGib + SyncSecondsPerDirtyGib + MeasuredSetupCpuSecondsPerGib) * m.RamTotalMib / 1024;
         return m.SetupMs > 0 ? Math.Clamp(fullCore / (m.SetupMs / 1000), 0.01, 1) : 1;
     }
 

@@ -48,6 +48,18 @@ namespace Consolidator.Calibration;
 /// <param name="DestinationOtherCpuSeconds">CPU time of the destination's other threads: the main loop, which loads
 /// the incoming stream (process_incoming_migration_co), and the post-copy listen and fault threads.</param>
 /// <param name="DestinationOtherWaitSeconds">Their run-queue wait.</param>
+/// <param name="Run">Which run of its scenario in the recording (1 for the first; `bench --lab-repeat` appends
+/// more): the runs of one scenario are repeats of the same setting, whose spread the calibration shows.</param>
+/// <param name="StopWindowMs">The stretch over which the figures below were taken: from the source's last
+/// schedstat sample before the VM stopped (QEMU's total-time less its downtime, since the migration started) to
+/// its last sample before the migration ended (samples every 50 ms); null in recordings made before.</param>
+/// <param name="StopMigrationCpuMs">CPU time of the source's migration thread over that stretch, which runs the
+/// whole stop (migration_completion: vm_stop, the last sync, ram_save_complete, device state).</param>
+/// <param name="StopMigrationWaitMs">Its run-queue wait over the stretch: time the stop waited for a CPU.</param>
+/// <param name="StopVcpuCpuMs">CPU time of the source's vCPU thread over the stretch (it must run to stop).</param>
+/// <param name="StopVcpuWaitMs">Its run-queue wait.</param>
+/// <param name="StopOtherCpuMs">CPU time of the source's other threads (main loop, RCU) over the stretch.</param>
+/// <param name="StopOtherWaitMs">Their run-queue wait.</param>
 public sealed record LabMeasurement(
     string Scenario,
     int Migration,
@@ -89,7 +101,15 @@ public sealed record LabMeasurement(
     double? DestinationVcpuCpuSeconds = null,
     double? DestinationVcpuWaitSeconds = null,
     double? DestinationOtherCpuSeconds = null,
-    double? DestinationOtherWaitSeconds = null)
+    double? DestinationOtherWaitSeconds = null,
+    int Run = 1,
+    double? StopWindowMs = null,
+    double? StopMigrationCpuMs = null,
+    double? StopMigrationWaitMs = null,
+    double? StopVcpuCpuMs = null,
+    double? StopVcpuWaitMs = null,
+    double? StopOtherCpuMs = null,
+    double? StopOtherWaitMs = null)
 {
     /// <summary>The share of a core the migration thread got while it wanted one: its CPU time over its CPU
     /// time plus its run-queue wait (Linux schedstat). 1 on an idle machine; on 2 cores shared with other

@@ -35,8 +35,15 @@ public static class LabPoints
     public static ImmutableArray<ReferencePoint> From(LabRecording recording, LabEnvironment environment, string idSuffix = "") =>
         From(recording.Rows, environment, idSuffix);
 
-    public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment, string idSuffix = "") =>
-        [.. rows.GroupBy(r => r.Scenario).Select(g =>
+    /// <summary>One point per run of a scenario (a run's migrations ran together); a scenario run more than once is
+    /// named with its run, and each of its downtimes carries the spread of that migration's downtime over the runs.</summary>
+    public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment, string idSuffix = "")
+    {
+        var all = rows.ToArray();
+        var spread = all.GroupBy(r => (r.Scenario, r.Migration)).Where(g => g.Count() > 1)
+            .ToDictionary(g => g.Key, g => new RunSpread(g.Count(), g.Min(r => r.DowntimeMs) / 1000, g.Max(r => r.DowntimeMs) / 1000));
+        var repeated = all.GroupBy(r => r.Scenario).Where(g => g.Select(r => r.Run).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
+        return [.. all.GroupBy(r => (r.Scenario, r.Run)).Select(g =>
         {
             var ms = g.OrderBy(r => r.Migration).ToArray();
             var first = ms[0];
@@ -51,11 +58,14 @@ public static class LabPoints
             };
             var link = first.LinkMbit is { } mbit ? environment.Link.GoodputMibPerSecond(mbit / 1000) : 1e6;
             var reason = ms.Select(NotModelled).FirstOrDefault(r => r is not null);
-            return new ReferencePoint(first.Scenario + idSuffix, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
+            var id = first.Scenario + (repeated.Contains(first.Scenario) ? string.Create(CultureInfo.InvariantCulture, $" run {first.Run}") : "") + idSuffix;
+            return new ReferencePoint(id, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
                 vms, method, link, environment.Options(first),
-                [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
+                [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib) with
+                    { DowntimeRuns = spread.GetValueOrDefault((m.Scenario, m.Migration)) })],
                 Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason);
         })];
+    }
 
     private static string Setting(LabMeasurement[] ms)
     {

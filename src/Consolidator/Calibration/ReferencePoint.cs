@@ -7,10 +7,16 @@ namespace Consolidator.Calibration;
 /// <param name="TotalLowSeconds">Total time, or the low end of a published range.</param>
 /// <param name="TotalHighSeconds">The high end of the range (the same as the low end for one value).</param>
 /// <param name="Converges">Whether pre-copy reached its stop condition (null: not stated).</param>
-public sealed record Measured(double? TotalLowSeconds, double? TotalHighSeconds, double? DowntimeSeconds, double? DataMib, bool? Converges = null)
+/// <param name="DowntimeRuns">The downtimes of every recorded run of the same setting (this one included), when it
+/// was run more than once: the spread between real runs the downtime is judged against (null: one run).</param>
+public sealed record Measured(double? TotalLowSeconds, double? TotalHighSeconds, double? DowntimeSeconds, double? DataMib, bool? Converges = null,
+    RunSpread? DowntimeRuns = null)
 {
     public static Measured Of(double? total, double? downtime, double? data, bool? converges = null) => new(total, total, downtime, data, converges);
 }
+
+/// <summary>The lowest and highest of a figure over <paramref name="Runs"/> recorded runs of one setting.</summary>
+public sealed record RunSpread(int Runs, double Low, double High);
 
 /// <summary>How close a prediction must come: within <see cref="TimeAndData"/> on total time and data
 /// (a relative band for the lab, a factor for published points), downtime within a factor
@@ -27,6 +33,12 @@ public sealed record Tolerance(string Name, double TimeAndData, bool Relative, d
     public bool TimeOrDataFits(double predicted, double low, double high) => Relative
         ? predicted >= low * (1 - TimeAndData) && predicted <= high * (1 + TimeAndData)
         : predicted >= low / TimeAndData && predicted <= high * TimeAndData;
+
+    /// <summary>Is <paramref name="predicted"/> within the tolerance of some downtime between the lowest and the highest
+    /// that repeated runs of the setting measured? The band is the runs' own spread, widened by the tolerance at
+    /// each end and no more.</summary>
+    public bool DowntimeFits(double predicted, RunSpread runs) =>
+        predicted >= runs.Low && predicted <= runs.High || DowntimeFits(predicted, runs.Low) || DowntimeFits(predicted, runs.High);
 
     public bool DowntimeFits(double predicted, double measured) =>
         Math.Abs(predicted - measured) <= DowntimeFloorSeconds

@@ -97,7 +97,7 @@ internal sealed class MigrationProcess
         QemuDowntimeLimitSeconds = options.QemuDowntimeLimitSeconds
             ?? Math.Max(0.001, options.MaxDowntimeSeconds - options.ResumeSeconds - (double.IsFinite(queued) ? queued : 0) - SyncSeconds(0));
         Phase = Phase.Setup;
-        _timer = SyncSeconds(vm.MemoryMib) + _o.Transport.SetupSecondsPerGib * vm.MemoryMib / 1024;
+        _timer = SyncSeconds(vm.MemoryMib) + (_o.Transport.SetupSecondsPerGib + _o.SetupCpuSecondsPerGib / vm.Cpu) * vm.MemoryMib / 1024;
         Syncs = 1;
     }
 

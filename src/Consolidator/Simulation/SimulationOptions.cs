@@ -62,6 +62,10 @@ public enum SloDowntime
 /// to 75-100 % of each migration's total (tcg-busy recording).</param>
 /// <param name="PreCopyTimeoutSeconds">Suspend a pre-copy guest this many seconds after its start (libvirt
 /// --timeout with the suspend action) instead of the stop rules' timeout factor; null: the factor.</param>
+/// <param name="SetupCpuSecondsPerGib">CPU time of the migration's setup (QEMU 7.2 ram_save_setup: the bitmaps,
+/// starting the dirty log, the first sync over every page) per GiB of guest memory, on top of that first sync's
+/// <paramref name="SyncSecondsPerGib"/>; spent at the migration thread's CPU share before the first page leaves. 0 by
+/// default (no published point measures it); the lab measures it (QEMU's setup-time).</param>
 /// <param name="Mirroring">How local disks are copied before the memory phase (null: <see cref="BlockMirrorOptions.Default"/>).</param>
 public sealed record SimulationOptions(
     MethodSelection Method = MethodSelection.Auto,
@@ -86,7 +90,8 @@ public sealed record SimulationOptions(
     double SyncSecondsPerDirtyGib = 0,
     double SendCpuSecondsPerGib = 0,
     bool CpuWaitIdlesLink = false,
-    BlockMirrorOptions? Mirroring = null)
+    BlockMirrorOptions? Mirroring = null,
+    double SetupCpuSecondsPerGib = 0)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -132,6 +137,8 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(FaultShare), FaultShare, "the post-copy fault share must be in [0, 1]");
         if (!(SyncSecondsPerDirtyGib >= 0) || double.IsInfinity(SyncSecondsPerDirtyGib))
             throw new ArgumentOutOfRangeException(nameof(SyncSecondsPerDirtyGib), SyncSecondsPerDirtyGib, "the sync cost per dirty GiB must be finite and >= 0");
+        if (!(SetupCpuSecondsPerGib >= 0) || double.IsInfinity(SetupCpuSecondsPerGib))
+            throw new ArgumentOutOfRangeException(nameof(SetupCpuSecondsPerGib), SetupCpuSecondsPerGib, "the setup CPU cost per GiB must be finite and >= 0");
         if (!(SendCpuSecondsPerGib >= 0) || double.IsInfinity(SendCpuSecondsPerGib))
             throw new ArgumentOutOfRangeException(nameof(SendCpuSecondsPerGib), SendCpuSecondsPerGib, "the send CPU cost per GiB must be finite and >= 0");
         if (QemuDowntimeLimitSeconds is { } q && (!(q > 0) || q > 2000))

@@ -38,7 +38,7 @@ public class LabTests
         using var dir = new TempDirectory();
         var row = new LabMeasurement("s", 1, 2, "hybrid", "none", 512, 512.5, 400, null, 300, 12, 16, 64, 15.9, 3.8, "completed",
             8123, 42, 500, 3000, 210.5, 53000, 95000, 3, 12, 1500, true, "7.2.22", "AMD EPYC, 2 cores, TCG", "2026-12-05T05:00:00Z", 3.5, 0.75, 2.25,
-            1.5, 0.5, 0.25, 0.125, 0.062, 0.031, 1.25, 0.75);
+            1.5, 0.5, 0.25, 0.125, 0.062, 0.031, 1.25, 0.75, 1, 120.5, 40.2, 60.1, 3.5, 9.25, 1.5, 7.75);
         var path = Path.Combine(dir.Path, "lab.csv");
 
         QemuFamily.Record(path, "s", [row]);
@@ -53,11 +53,32 @@ public class LabTests
     }
 
     [Fact]
+    public void A_repeated_run_is_appended_as_the_scenarios_next_run()
+    {
+        using var dir = new TempDirectory();
+        var row = new LabMeasurement("s", 1, 1, "precopy", "none", 512, 512.5, 400, null, 100, null, 16, 64, 16, null, "completed",
+            8000, 40, 500, null, 210.5, 53000, 95000, 7, 0, null, true, "7.2.22", "m", "2026-12-05T05:00:00Z");
+        var path = Path.Combine(dir.Path, "lab.csv");
+
+        QemuFamily.Record(path, "s", [row]);
+        QemuFamily.Record(path, "other", [row with { Scenario = "other" }]);
+        QemuFamily.Record(path, "s", [row with { DowntimeMs = 8 }], append: true);
+        QemuFamily.Record(path, "s", [row with { DowntimeMs = 78 }], append: true);
+        var read = LabCsv.Read(path);
+
+        Assert.Equal([1, 2, 3], read.Where(r => r.Scenario == "s").Select(r => r.Run));
+        Assert.Equal([40.0, 8, 78], read.Where(r => r.Scenario == "s").Select(r => r.DowntimeMs));
+        Assert.Equal(1, read.Single(r => r.Scenario == "other").Run);
+        QemuFamily.Record(path, "s", [row with { DowntimeMs = 50 }]);
+        Assert.Equal(50, LabCsv.Read(path).Single(r => r.Scenario == "s").DowntimeMs);
+    }
+
+    [Fact]
     public void A_recording_made_before_the_cpu_columns_reads_with_no_cpu_share()
     {
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "qemu-7.2-old.csv");
-        var header = string.Join(',', LabCsv.Header[..^10]);
+        var header = string.Join(',', LabCsv.Header[..31]);
         File.WriteAllText(path, header + "\n" +
             "s,1,1,precopy,none,256,256.5,400,,300,,0,4,0,0,completed,2424,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5\n");
 
@@ -74,6 +95,7 @@ public class LabTests
         if (!OperatingSystem.IsLinux()) return;
         var clock = new ThreadClock(Environment.ProcessId);
         clock.Start();
+        clock.Sample(0);
         using var worked = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var worker = new Thread(() =>
@@ -86,7 +108,7 @@ public class LabTests
         }) { Name = "clock-worker" };
         worker.Start();
         worked.Wait();
-        clock.Sample();
+        clock.Sample(100);
         release.Set();
         worker.Join();
 
@@ -96,5 +118,9 @@ public class LabTests
         Assert.Equal((0.0, 0.0), clock.Of(c => c == "no-such-thread"));
         var (mainRun, _) = clock.Of(c => c != "clock-worker");
         Assert.True(mainRun >= 0, "threads that ran before Start count from Start only");
+        var since = clock.Since(50, c => c == "clock-worker");
+        Assert.Equal(100, since!.Value.WindowMs);
+        Assert.Equal(run, since.Value.RunSeconds, 9);
+        Assert.Null(clock.Since(-1, c => c == "clock-worker"));
     }
 }
