@@ -48,6 +48,10 @@ public static class Evaluator
         var current = data.Vms.Select(vm => vm.CurrentHost is { } h ? data.HostIndex(h) : -1).ToArray();
         var lrMmt = (int[])current.Clone();
         var reactive = (int[])current.Clone();
+        var adaptive = (int[])current.Clone();
+        var adaptiveMode = Adaptive.Mode.Reactive;
+        // The previous fold's replays of the two candidates of the adaptive policy: its evidence for the next.
+        (Period Span, PolicyOutcome? Plan, PolicyOutcome? Reactive)? yesterday = null;
         var vcpus = data.Vms.Select(vm => vm.Vcpus).ToArray();
         var replanner = request.Replan is null ? null : new Replanner(data, request, progress, Share);
         var overall = new SortedDictionary<string, (int Order, ReplayTotals Totals)>(StringComparer.Ordinal);
@@ -158,7 +162,34 @@ public static class Evaluator
                 else notes.Add("the reactive level starts from the current placement, which some VMs lack; not run");
             }
 
+            if (replanner is not null && request.Reactive)
+            {
+                if (fold.Vms.All(v => adaptive[v] >= 0))
+                {
+                    var hostOf = fold.Vms.Select(v => adaptive[v]).ToArray();
+                    int[] target = [.. fold.Vms.Select(v => replanner.HostOf[v])];
+                    TimedMigration Cost(int k, int a, int b, double t) => costs.Alone(fold.Vms[k], k, a, b, t);
+                    // What entering plan mode costs, known before the day: each move copies the VM's memory at least
+                    // once (Liu et al.'s data model, as every migration is charged), a lower bound that reads no trace.
+                    var switchJoules = Enumerable.Range(0, hostOf.Length).Where(k => target[k] >= 0 && target[k] != hostOf[k])
+                        .Sum(k => Simulation.MigrationEnergy.DataModelJoules(memory[fold.Vms[k]]));
+                    // Only an interval that ended before this one starts is evidence (no peeking).
+                    var (mode, why) = yesterday is { } y && y.Span.To <= span.From
+                        ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchJoules / 3.6e6 / span.Days)
+                        : Adaptive.ModeChoice.Choose(null, null);
+                    adaptiveMode = mode;
+                    notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");
+                    var totals = new ReplayTotals();
+                    Adaptive.AdaptivePolicy.Run(totals, mode, target, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])],
+                        [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span, request.ReactiveOptions, Cost);
+                    for (var k = 0; k < fold.Vms.Length; k++) adaptive[fold.Vms[k]] = hostOf[k];
+                    policies.Add((Adaptive.AdaptivePolicy.Name, totals));
+                }
+                else notes.Add("the adaptive two-level policy starts from the current placement, which some VMs lack; not run");
+            }
+
             var outcomes = policies.Select(p => p.Totals.Outcome(p.Name, span)).ToImmutableArray();
+            yesterday = (span, outcomes.FirstOrDefault(o => o.Policy == TwoLevel), outcomes.FirstOrDefault(o => o.Policy == Reactive.ReactivePolicy.Name));
             for (var i = 0; i < policies.Count; i++)
             {
                 if (!overall.TryGetValue(policies[i].Name, out var o)) overall[policies[i].Name] = o = (overall.Count, new ReplayTotals());

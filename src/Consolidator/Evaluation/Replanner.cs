@@ -28,6 +28,13 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     private WindowScheme? _windows;
     private readonly long _dataStart = TrainTestSplit.Span(data).First;
 
+    /// <summary>The last round: when, which dataset VMs it planned, where it put them and the profiles it sized
+    /// them on, so that the next round can backtest it (<see cref="Adaptive.ForecastCalibration"/>).</summary>
+    private (long Time, int[] Planned, int[] HostOf, ProfileSet Profiles)? _last;
+
+    /// <summary>Where each dataset VM runs under the plans so far (host index, -1 nowhere).</summary>
+    public IReadOnlyList<int> HostOf => _hostOf;
+
     /// <summary>A change for one VM: from <see cref="Time"/> on, it runs on <see cref="Host"/> under <see cref="Caps"/>.</summary>
     private readonly record struct Change(long Time, int Host, double[]? Caps, WindowScheme? Windows, double[]? Shares);
 
@@ -82,7 +89,35 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
         var built = ProfileBuilder.Build(dataset, request.Windows, request.Profile);
         // The plan has to hold until the next re-plan only: its horizon is the windows until then.
         var profiles = built.Within(built.WindowsOf(t, t + request.Replan!.IntervalSeconds));
-        var plan = Planner.Plan(dataset, profiles, request.Plan, progress, deadline());
+        // The CPU forecast is calibrated on the previous round's measured error over the interval it covered
+        // (history now): demand times the calibration factor, no fixed headroom (memory is sized at each VM's
+        // allocation by default, which has no forecast error). The first round has no such interval and keeps
+        // the --headroom asked for.
+        var sized = profiles;
+        var options = request.Plan;
+        string? measured = null;
+        if (_last is { } last && Adaptive.ForecastCalibration.Measure([.. last.Planned.Select(v => data.Usage[v])], last.HostOf, last.Profiles, last.Time, t,
+                (long)LrMmtState.SchedulingSeconds) is { } calibration)
+        {
+            sized = Adaptive.ForecastCalibration.Scale(profiles, calibration.Factor);
+            options = options with { Placement = options.Placement with { Headroom = 0 } };
+            measured = FormattableString.Invariant(
+                $"CPU forecast x {calibration.Factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps");
+        }
+        PlanOutcome plan;
+        var share = deadline();
+        try
+        {
+            plan = Planner.Plan(dataset, sized, options, progress, share);
+        }
+        catch (InfeasiblePlacementException) when (measured is not null)
+        {
+            // The calibrated forecast leaves some VM no host big enough: the round falls back to the forecast
+            // and --headroom asked for (and the mode choice judges the plan by how it then fares).
+            measured += FormattableString.Invariant($"; infeasible so, planned on the profiles with {request.Plan.Placement.Headroom:0.0%} headroom instead");
+            sized = profiles;
+            plan = Planner.Plan(dataset, profiles, request.Plan, progress, share);
+        }
         var simulation = Simulator.Run(plan.Problem, plan.Target, plan.Migrations, dataset.Usage, request.EffectiveSimulation);
         var schedule = AllocationPlanner.Build(plan.Problem, simulation.Final, profiles);
 
@@ -113,9 +148,11 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             if (final >= 0) _hostOf[v] = final;
         }
         _windows = profiles.Windows;
+        _last = (t, [.. planned], [.. Enumerable.Range(0, planned.Count).Select(i => simulation.Final[i])], sized);
         var s = plan.Summary;
         return new ReplanRound(t, planned.Count, profiles.Windows.Name, simulation.Final.ActiveHostCount, simulation.Summary.Completed,
-            s.Stages, s.SolverStatus, s.Gap, downtime, [.. profiles.Note is { } note ? [note] : Array.Empty<string>(), .. s.Notes]);
+            s.Stages, s.SolverStatus, s.Gap, downtime,
+            [.. profiles.Note is { } note ? [note] : Array.Empty<string>(), .. measured is null ? Array.Empty<string>() : [measured], .. s.Notes]);
     }
 
     private static VmSeries Within(VmSeries s, Period p)

@@ -11,8 +11,8 @@ namespace Consolidator.Evaluation;
 /// <param name="Text">The check in words, with the counts behind it.</param>
 public sealed record VerdictCheck(string Name, double Value, double Limit, bool Holds, string Text);
 
-/// <summary>A run judged against the dynamic baseline: the re-planned two-level policy (or the static plan
-/// without <c>--replan</c>) against LR-MMT, fold by fold and over the run, on the limits issue 13 sets for a
+/// <summary>A run judged against the dynamic baseline: the adaptive two-level policy (with <c>--replan</c>), else
+/// the reactive level, else the re-planned plan or the static plan, against LR-MMT, fold by fold and over the run, on the limits issue 13 sets for a
 /// planner worth deploying instead of a dynamic consolidator. Printed after a roll and stored in
 /// evaluation.json, so the same command on any month gives its verdict without reading the tables.</summary>
 public sealed record Verdict(string Policy, string Baseline, ImmutableArray<VerdictCheck> Checks)
@@ -40,7 +40,8 @@ public sealed record Verdict(string Policy, string Baseline, ImmutableArray<Verd
     /// <param name="overall">Every policy over the run.</param>
     internal static Verdict? Of(IReadOnlyList<ImmutableArray<PolicyOutcome>> folds, IReadOnlyList<PolicyOutcome> overall)
     {
-        var policy = overall.Any(p => p.Policy == Reactive.ReactivePolicy.Name) ? Reactive.ReactivePolicy.Name
+        var policy = overall.Any(p => p.Policy == Adaptive.AdaptivePolicy.Name) ? Adaptive.AdaptivePolicy.Name
+            : overall.Any(p => p.Policy == Reactive.ReactivePolicy.Name) ? Reactive.ReactivePolicy.Name
             : overall.Any(p => p.Policy == Evaluator.TwoLevel) ? Evaluator.TwoLevel : Evaluator.Planned;
         var ours = overall.FirstOrDefault(p => p.Policy == policy);
         var lr = overall.FirstOrDefault(p => p.Policy == LrMmt.Name);

@@ -59,7 +59,7 @@ public class ImportEvaluateCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "evaluation.json")));
         var folds = json.RootElement.GetProperty("folds").EnumerateArray().ToArray();
         Assert.Equal(3, folds.Length);
-        string[] expected = ["static plan", "re-planned", "re-planned + local", "current", "peak-sized FFD", "LR-MMT 1.2", "two-level reactive"];
+        string[] expected = ["static plan", "re-planned", "re-planned + local", "current", "peak-sized FFD", "LR-MMT 1.2", "two-level reactive", "two-level adaptive"];
         foreach (var fold in folds)
         {
             Assert.Equal(expected, fold.GetProperty("policies").EnumerateArray().Select(p => p.GetProperty("policy").GetString()));
@@ -81,11 +81,11 @@ public class ImportEvaluateCommandTests
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         Assert.Contains("all 3 folds", eval.Out);
         var verdict = json.RootElement.GetProperty("verdict");
-        Assert.Equal("two-level reactive", verdict.GetProperty("policy").GetString());
+        Assert.Equal("two-level adaptive", verdict.GetProperty("policy").GetString());
         Assert.Equal(["slatah_every_fold", "energy_overall", "energy_days", "migrations", "throttled_interactive"],
             verdict.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal(verdict.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("holds").GetBoolean()), verdict.GetProperty("holds").GetBoolean());
-        Assert.Contains("verdict, two-level reactive against LR-MMT 1.2: ", eval.Out);
+        Assert.Contains("verdict, two-level adaptive against LR-MMT 1.2: ", eval.Out);
     }
 
     [Theory]

@@ -24,7 +24,7 @@ internal static class ReactiveStep
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
         int[] hostOf, ReactiveOptions options)
     {
-        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold);
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression);
         var moves = new List<(int Vm, int From, int To)>();
         var overloaded = Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ToList();
         // Hosts relieved or given a VM in this step are not emptied in it.
@@ -80,9 +80,12 @@ internal static class ReactiveStep
         private readonly IReadOnlyList<double> _memory;
         private readonly int[] _hostOf;
         private readonly double _threshold;
+        private readonly bool _regression;
 
-        public HostState(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf, double threshold)
+        public HostState(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf, double threshold,
+            bool regression)
         {
+            _regression = regression;
             _hosts = hosts;
             _seen = seen;
             _memory = memory;
@@ -101,7 +104,7 @@ internal static class ReactiveStep
         public double[] Peak { get; }
         public double[] Memory { get; }
 
-        public bool IsOverloaded(int h) => Load[h] > _threshold * _hosts[h].CpuCores || Trend(h) * LrMmtState.SafetyParameter >= 1;
+        public bool IsOverloaded(int h) => Load[h] > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
 
         /// <summary>Beloglazov and Buyya's local regression on what was observed: a least-squares line through
         /// the host's summed utilisation over the last samples (oldest first, x = 1..n), extrapolated one step

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using Consolidator.Allocation;
+using Consolidator.Evaluation.Reactive;
+using Consolidator.Inventory;
+using Consolidator.Traces;
+
+namespace Consolidator.Evaluation.Adaptive;
+
+/// <summary>The two-level policy judged by default with <c>--replan</c>: at each round, from history only, it
+/// chooses (<see cref="ModeChoice"/>) between the day-ahead plan, sized on its CPU forecast calibrated by its own
+/// measured error (<see cref="ForecastCalibration"/>), with the reactive level as a safety net under it
+/// (<see cref="ReactiveOptions.SafetyNet"/>), and the reactive level alone. In plan mode the VMs not where the
+/// round's plan puts them move there at the round (each charged as a migration alone on its link, as the
+/// reactive level's moves are); either way the host level shares each host's cores by QoS as the reactive level
+/// does.</summary>
+public static class AdaptivePolicy
+{
+    public const string Name = "two-level adaptive";
+
+    /// <param name="target">In plan mode, the plan's host per VM (-1: the plan did not place it; it stays).</param>
+    /// <param name="hostOf">The placement in force, updated to where the interval leaves each VM.</param>
+    public static void Run(ReplayTotals totals, Mode mode, IReadOnlyList<int>? target, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series,
+        IReadOnlyList<double> vcpus, IReadOnlyList<double> memory, IReadOnlyList<Timeline> test, IReadOnlyList<QosClass> qos, int[] hostOf,
+        Period span, ReactiveOptions options, Func<int, int, int, double, TimedMigration> cost)
+    {
+        if (mode == Mode.Plan && target is not null)
+        {
+            var moves = new List<TimedMigration>();
+            for (var v = 0; v < hostOf.Length; v++)
+                if (target[v] >= 0 && target[v] != hostOf[v])
+                {
+                    moves.Add(cost(v, hostOf[v], target[v], span.From));
+                    hostOf[v] = target[v];
+                }
+            StaticReplay.AddMigrations(totals, test, moves);
+            options = options.SafetyNet();
+        }
+        ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost);
+    }
+}
