@@ -29,8 +29,8 @@ internal static class PlanText
             s.KeptInPlace, s.KeepableUpperBound, s.ActiveHostsAfter));
         if (s.Storage is { } st)
         {
-            o.WriteLine(string.Format(inv, "local storage: {0:0.0} -> {1:0.0} GiB on {2} host(s) of {3:0.0} GiB  (images stored once per host: {4:0.0} GiB saved against {5:0.0} GiB of whole disks)",
-                st.UsedGiBBefore, st.UsedGiBAfter, st.LocalHosts, st.CapacityGiB, st.SavedGiB, st.WholeGiBAfter));
+            o.WriteLine(string.Format(inv, "local storage: {0:0.0} -> {1:0.0} GiB on {2} host(s) of {3:0.0} GiB  (images stored once per host: {4:0.0} GiB saved against {5:0.0} GiB of whole disks; placement counted {6})",
+                st.UsedGiBBefore, st.UsedGiBAfter, st.LocalHosts, st.CapacityGiB, st.SavedGiB, st.WholeGiBAfter, st.ImagesOnce ? "images once per host" : "whole disks"));
             o.WriteLine(string.Format(inv, "disk copied by migrations: {0:0.0} GiB  ({1:0.0} GiB of whole disks; {2:0.0} GiB of image blocks already at the destination not sent)",
                 st.DiskSentGiB, st.DiskSentWholeGiB, st.SentSavedGiB));
         }

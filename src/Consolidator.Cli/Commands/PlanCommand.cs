@@ -18,6 +18,8 @@ internal static class PlanCommand
         var outDir = new Option<string>("--out") { Description = "Folder to write plan.json, plan.csv and the simulation into (created if missing; default out/<dataset folder name>)" };
         var headroom = new Option<double>("--headroom") { Description = "Fraction of every host's CPU and memory kept free in the final placement", DefaultValueFactory = _ => 0.10 };
         var weight = new Option<double>("--migration-weight") { Description = "Cost of a move in Wh-equivalent per GiB of VM memory, added to daily energy in the objective", DefaultValueFactory = _ => 10 };
+        var diskWeight = new Option<double>("--disk-weight") { Description = "Cost of the disk data a move copies to or from local storage, in Wh-equivalent per GiB sent after deduplication (blocks of its image already on the destination are not sent); default: the energy of sending it (Liu et al. 2011)", DefaultValueFactory = _ => PlacementOptions.DataEnergyWhPerGiB };
+        var wholeDisks = new Option<bool>("--whole-disks") { Description = "Count every disk on local storage whole in placement, as if no store kept shared image blocks once (a bound from above, for comparison)" };
         var cpuRatio = new Option<double>("--cpu-allocation-ratio") { Description = "vCPUs a host may give out per physical core, as OpenStack Nova's placement counts them (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaCpuAllocationRatio };
         var ramRatio = new Option<double>("--ram-allocation-ratio") { Description = "Allocated memory (vms.csv memory_mib) a host may give out per MiB it has, as Nova counts it (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaRamAllocationRatio };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates (true) or only the measured memory (false)", DefaultValueFactory = _ => true };
@@ -30,7 +32,7 @@ internal static class PlanCommand
 
         var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, simulate the migrations, and write plan.json, plan.csv, simulation.json and simulation.csv.")
         {
-            dataset, outDir, headroom, weight, memoryFloor, cpuRatio, ramRatio, perHost, noSimulate, noPlots,
+            dataset, outDir, headroom, weight, diskWeight, wholeDisks, memoryFloor, cpuRatio, ramRatio, perHost, noSimulate, noPlots,
         };
         solver.AddTo(cmd);
         profile.AddTo(cmd);
@@ -43,7 +45,8 @@ internal static class PlanCommand
             if (r.GetValue(noSimulate) && (failOn.Contains(ScriptingOptions.Slo) || failOn.Contains(ScriptingOptions.Overload)))
                 throw new FormatException("--fail-on slo and overload are findings of the replay: drop --no-simulate");
             var request = new PlanRequest(
-                new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
+                new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio),
+                    r.GetValue(diskWeight), r.GetValue(wholeDisks)),
                 solver.Read(r),
                 r.GetValue(perHost),
                 r.GetValue(noSimulate) ? null : simulation.Read(r));

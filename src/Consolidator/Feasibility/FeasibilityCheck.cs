@@ -25,7 +25,7 @@ public static class FeasibilityCheck
             for (var w = 0; w < (allocation ? 1 : p.WindowCount); w++)
             {
                 long demand = 0;
-                for (var v = 0; v < p.VmCount; v++) demand += p.Demand(v, r, w);
+                for (var v = 0; v < p.VmCount; v++) demand += p.BoundDemand(v, r, w);
                 if (demand > capacity && allocation)
                     reasons.Add($"the VMs have {Amount(r, demand)} {(r == Resource.MemoryAllocation ? "of allocated memory " : "")}in all, more than the {Amount(r, capacity)} " +
                                 $"all {p.HostCount} hosts give out at the allocation ratio {Ratio(r == Resource.VcpuAllocation ? p.Options.CpuAllocationRatio : p.Options.RamAllocationRatio)}");

@@ -15,6 +15,8 @@ internal sealed class HostLoads
     private readonly int[] _least; // [v, r]: the VM's smallest demand over the day (its peak when peak-sized)
     private readonly long[] _limit, _minFree, _maxFree; // [h, r]
     private readonly int[] _largestUsable = new int[Resources.Count];
+    private readonly Storage.StoreTally? _stores; // when the problem counts images once: the disk row's stand-in
+    private readonly int _diskRow; // the resource the tally replaces in fit checks, or -1
 
 
     /// <param name="reduced">Hosts filled only to <paramref name="reducedFill"/> of their usable capacity
@@ -47,6 +49,8 @@ internal sealed class HostLoads
                 _limit[h * Resources.Count + (int)r] = reduced is not null && reduced.Contains(h) ? (long)(p.Usable(h, r) * reducedFill) : p.Usable(h, r);
         _minFree = (long[])_limit.Clone();
         _maxFree = (long[])_limit.Clone();
+        _stores = p.CountsImagesOnce ? p.NewTally() : null;
+        _diskRow = _stores is null ? -1 : (int)Resource.Disk;
     }
 
     private int Demand(int v, Resource r, int w) =>
@@ -56,19 +60,25 @@ internal sealed class HostLoads
 
     private long Limit(int h, Resource r) => _limit[h * Resources.Count + (int)r];
 
+    /// <summary>The local stores as they hold the VMs added so far, when the problem counts images once; else null.</summary>
+    public Storage.StoreTally? Stores => _stores;
+
     public bool Fits(int v, int h)
     {
         // Settled without the windows when the VM's smallest demand exceeds the most room in any window (no), or
         // its largest demand fits the least room in every window (yes).
+        if (_stores is not null && !_stores.Fits(v, h)) return false;
         var surely = true;
         for (var r = 0; r < Resources.Count; r++)
         {
+            if (r == _diskRow) continue;
             if (_least[v * Resources.Count + r] > _maxFree[h * Resources.Count + r]) return false;
             surely &= _peak[v * Resources.Count + r] <= _minFree[h * Resources.Count + r];
         }
         if (surely) return true;
         foreach (var r in Resources.All)
         {
+            if ((int)r == _diskRow) continue;
             var cap = Limit(h, r);
             for (var w = 0; w < _p.WindowCount; w++)
                 if (_load[Index(h, r, w)] + Demand(v, r, w) > cap) return false;
@@ -94,11 +104,13 @@ internal sealed class HostLoads
         }
     }
 
-    /// <summary>Usable capacity of host h still free for resource r in window w.</summary>
+    /// <summary>Usable capacity of host h still free for resource r in window w (for the disk, every disk counted
+    /// whole even when fit checks count images once: a room that is never too large).</summary>
     public long Free(int h, Resource r, int w) => Limit(h, r) - _load[Index(h, r, w)];
 
     public void Add(int v, int h)
     {
+        _stores?.Add(v, h);
         foreach (var r in Resources.All)
             for (var w = 0; w < _p.WindowCount; w++)
                 _load[Index(h, r, w)] += Demand(v, r, w);
@@ -107,6 +119,7 @@ internal sealed class HostLoads
 
     public void Remove(int v, int h)
     {
+        _stores?.Remove(v, h);
         foreach (var r in Resources.All)
             for (var w = 0; w < _p.WindowCount; w++)
                 _load[Index(h, r, w)] -= Demand(v, r, w);

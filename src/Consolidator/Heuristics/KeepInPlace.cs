@@ -41,8 +41,9 @@ public static class KeepInPlace
             var vms = onHost[h];
             if (vms.Count == 0 || vms.Any(v => !p.Rules.Allows(v, h))) continue;
             double best = 0;
-            var fits = true;
-            foreach (var r in Resources.All)
+            // A store that counts images once holds its VMs when their footprint fits, whatever the whole disks sum to.
+            var fits = p.Additive(Resource.Disk) || !p.Disks.IsLocal(h) || p.Disks.FootprintMib(vms) <= p.Disks.CapacityMib(h);
+            foreach (var r in Resources.All.Where(p.Additive))
             {
                 double share = 0;
                 for (var w = 0; w < p.WindowCount && fits; w++)
@@ -76,7 +77,7 @@ public static class KeepInPlace
                 {
                     long load = 0;
                     var n = 0;
-                    foreach (var d in vms.Select(v => (long)p.Demand(v, r, w)).Order())
+                    foreach (var d in vms.Select(v => (long)p.BoundDemand(v, r, w)).Order())
                     {
                         if (load + d > p.Usable(h, r)) break;
                         load += d;

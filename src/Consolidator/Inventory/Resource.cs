@@ -5,7 +5,8 @@ namespace Consolidator.Inventory;
 /// and are limited as OpenStack Nova's placement service limits them: the vCPUs (and the memory) of a host's VMs
 /// add up to at most its cores (its memory) times an allocation ratio. Disk is what a VM's disk takes on a host
 /// with local storage, counted whole (its image included): a bound from above on what the host's
-/// content-addressed store holds, where VMs of one image share its blocks (Storage.DiskLayout).</summary>
+/// content-addressed store holds, where VMs of one image share its blocks (Storage.DiskLayout). Where the problem
+/// counts images once (PlacementProblem.CountsImagesOnce) fit checks ask a Storage.StoreTally instead of this row.</summary>
 public enum Resource
 {
     Cpu = 0,

@@ -26,12 +26,12 @@ public static class Energy
         return wh;
     }
 
-    /// <summary>Wh-equivalent charged for the VMs that leave their current host.</summary>
+    /// <summary>Wh-equivalent charged for the VMs that leave their current host: their memory and the disk data they send.</summary>
     public static double MigrationCostWh(PlacementProblem p, Placement placement)
     {
         double cost = 0;
         for (var v = 0; v < p.VmCount; v++)
-            if (IsMigration(p, placement, v)) cost += p.MigrationCostWh(v);
+            if (IsMigration(p, placement, v)) cost += p.MigrationCostWh(v) + p.DiskCostWh(v, placement[v]);
         return cost;
     }
 

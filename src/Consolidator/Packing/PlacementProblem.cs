@@ -26,6 +26,7 @@ public sealed class PlacementProblem
     private readonly int[] _usable;     // [h, r]
     private readonly double[] _meanCpu; // [v, w] cores
     private readonly int[] _current;
+    private readonly StoreTally _today;
 
     public PlacementProblem(
         ImmutableArray<Host> hosts, ImmutableArray<Vm> vms, WindowScheme windows, PlacementOptions options,
@@ -34,6 +35,10 @@ public sealed class PlacementProblem
     {
         options.Validate();
         Disks = new DiskLayout(hosts, vms, images);
+        var storeEntries = (long)Enumerable.Range(0, hosts.Length).Count(Disks.IsLocal) * Disks.ImagesInUse;
+        CountsImagesOnce = !options.WholeDisks && Disks.Counts && Disks.Shares && storeEntries <= StoreTally.MaxEntries;
+        if (!options.WholeDisks && Disks.Counts && Disks.Shares && !CountsImagesOnce)
+            WholeDiskReason = $"each disk on local storage counted whole in placement (a bound from above): {storeEntries} host x image counters are more than {StoreTally.MaxEntries} for image-aware counting";
         Rules = rules.IsDefaultOrEmpty ? CompiledRules.None : new CompiledRules(rules, hosts, vms);
         Hosts = hosts;
         Vms = vms;
@@ -65,9 +70,11 @@ public sealed class PlacementProblem
                 _usable[h * Resources.Count + (int)r] = ToUnits(usable, up: false);
             }
         }
+        _today = new StoreTally(Disks, nh);
         for (var v = 0; v < nv; v++)
         {
             _current[v] = vms[v].CurrentHost is { } c ? hostIndex[c] : -1;
+            if (_current[v] >= 0 && Disks.Counts) _today.Add(v, _current[v]);
             for (var w = 0; w < nw; w++)
             {
                 _meanCpu[v * nw + w] = meanCpu(v, w);
@@ -112,8 +119,40 @@ public sealed class PlacementProblem
     public WindowScheme Windows { get; }
     public PlacementOptions Options { get; }
     /// <summary>The fleet's disks and images: what each host's local store holds (<see cref="Resource.Disk"/>
-    /// counts each VM's disk whole; the validator and the reports count shared image blocks once).</summary>
+    /// counts each VM's disk whole; placement under <see cref="CountsImagesOnce"/>, the stager, the replay, the
+    /// validator and the reports count shared image blocks once).</summary>
     public DiskLayout Disks { get; }
+
+    /// <summary>True when placement counts what each local store really holds (each image present once, plus private
+    /// blocks: <see cref="StoreTally"/>) in place of the <see cref="Resource.Disk"/> row, which still counts each disk
+    /// whole for the parts that only need a bound from above. False with --whole-disks, without shared images (the two
+    /// counts are then equal), and above <see cref="StoreTally.MaxEntries"/> (<see cref="WholeDiskReason"/>).</summary>
+    public bool CountsImagesOnce { get; }
+
+    /// <summary>Why disks are counted whole although images are shared and image-aware counting was asked; else null.</summary>
+    public string? WholeDiskReason { get; }
+
+    /// <summary>False for the disk row when <see cref="CountsImagesOnce"/>: a sum of whole disks is then no limit,
+    /// and a fit check asks a <see cref="StoreTally"/> instead.</summary>
+    public bool Additive(Resource r) => r != Resource.Disk || !CountsImagesOnce;
+
+    /// <summary>A fresh tally of the local stores, empty.</summary>
+    internal StoreTally NewTally() => new(Disks, HostCount);
+
+    /// <summary>A demand that no placement can beat, for bounds: on local storage counted image by image, a VM adds
+    /// at least its private blocks (its image may be there already); otherwise <see cref="Demand"/>.</summary>
+    public int BoundDemand(int v, Resource r, int w) => Additive(r) ? Demand(v, r, w) : Disks.PrivateMib(v);
+
+    /// <summary>MiB of disk a move of VM v to host h sends (0 when it stays or is not placed today): to a local store,
+    /// its private blocks and the images of its chain that store lacks today (what is there is not sent); from a
+    /// local store to shared storage, its private blocks (the images are in the shared library).</summary>
+    public long DiskSendMib(int v, int h)
+    {
+        var from = _current[v];
+        if (!Disks.Counts || from < 0 || from == h) return 0;
+        if (Disks.IsLocal(h)) return _today.Adds(v, h);
+        return Disks.IsLocal(from) ? Disks.PrivateMib(v) : 0;
+    }
 
     /// <summary>The placement rules of constraints.csv, resolved to indices.</summary>
     public CompiledRules Rules { get; }
@@ -143,6 +182,9 @@ public sealed class PlacementProblem
     public bool AllPlaced => Array.TrueForAll(_current, h => h >= 0);
 
     public double MigrationCostWh(int v) => Options.MigrationWeightWhPerGiB * Vms[v].MemoryMib / 1024.0;
+
+    /// <summary>Wh-equivalent the disk data of a move of VM v to host h costs (<see cref="DiskSendMib"/>).</summary>
+    public double DiskCostWh(int v, int h) => Options.DiskWeightWhPerGiB * DiskSendMib(v, h) / 1024.0;
 
     /// <summary>True when host h may take VM v: no pin, ban or drain rule keeps it off, and it fits alone.</summary>
     public bool CanHost(int v, int h) => Rules.Allows(v, h) && FitsAlone(v, h);

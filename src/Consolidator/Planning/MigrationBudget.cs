@@ -41,7 +41,9 @@ internal static class MigrationBudget
                     for (var w = 0; w < p.WindowCount; w++)
                     {
                         var usable = Math.Max(1, p.Usable(h, r));
-                        var excess = (load[(int)r * p.WindowCount + w] - (double)p.Usable(h, r)) / usable;
+                        // A store that counts images once holds the staying VMs' footprint, not their whole disks.
+                        var held = p.Additive(r) ? load[(int)r * p.WindowCount + w] : p.Disks.FootprintMib(staying);
+                        var excess = (held - (double)p.Usable(h, r)) / usable;
                         if (excess > over) (worst, over) = ((int)r * p.WindowCount + w, excess);
                     }
                 if (worst < 0) break;

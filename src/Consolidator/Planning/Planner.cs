@@ -37,6 +37,7 @@ public static class Planner
         if (!reasons.IsEmpty) throw new InfeasiblePlacementException(reasons);
 
         var notes = ImmutableArray.CreateBuilder<string>();
+        if (problem.WholeDiskReason is { } whole) notes.Add(whole);
         var stayPut = new HashSet<int>();
         var budget = new TimeBudget(problem, request, deadline);
         // The heuristic baselines without pinned VMs serve twice: as warm starts and in the summary; those kept
@@ -131,12 +132,13 @@ public static class Planner
         return new SolveResult(warm, SolveStatus.HeuristicFallback, objective, Math.Min(objective, LowerBounds.EnergyWhPerDay(p)), 0, []);
     }
 
-    /// <summary>The solver counts every disk whole on local storage, a bound from above on what a store that keeps
-    /// shared image blocks once holds: its optimum is proven for that bound, not for the input as written, where
-    /// sharing could leave room for a placement the bound forbids. Such a proof is reported as feasible.</summary>
+    /// <summary>With every disk counted whole on local storage (--whole-disks, or above the size image-aware counting
+    /// allows) the solver keeps a bound from above on what a store that keeps shared image blocks once holds: its
+    /// optimum is proven for that bound, not for the input as written, where sharing could leave room for a placement
+    /// the bound forbids. Such a proof is reported as feasible.</summary>
     private static Solving.SolveResult CasCaveat(PlacementProblem problem, Solving.SolveResult solve, ImmutableArray<string>.Builder notes)
     {
-        if (solve.Status != Solving.SolveStatus.Optimal || !problem.Disks.Counts || !problem.Disks.Shares) return solve;
+        if (solve.Status != Solving.SolveStatus.Optimal || !problem.Disks.Counts || !problem.Disks.Shares || problem.CountsImagesOnce) return solve;
         notes.Add("optimal for the solver's storage bound (each disk counted whole on local storage), not proven for the store that keeps shared image blocks once: reported as feasible");
         return solve with { Status = Solving.SolveStatus.Feasible };
     }
@@ -230,7 +232,8 @@ public static class Planner
     /// validator accepts but the solver's rows do not; it is then no warm start.</summary>
     private static bool WithinDiskBound(PlacementProblem p, Placement placement)
     {
-        if (!p.Disks.Counts) return true;
+        // Counted image by image, the validator's storage rule is the solver's own.
+        if (!p.Disks.Counts || p.CountsImagesOnce) return true;
         var load = new long[p.HostCount];
         for (var v = 0; v < p.VmCount; v++) load[placement[v]] += p.Demand(v, Inventory.Resource.Disk, 0);
         return Enumerable.Range(0, p.HostCount).All(h => load[h] <= p.Usable(h, Inventory.Resource.Disk));

@@ -17,8 +17,10 @@ namespace Consolidator.Planning;
 /// blocks of its image chain the store lacks when the stage starts; to shared storage, the private blocks (the
 /// images are in the shared library); between shared hosts, nothing.</param>
 /// <param name="DiskSentWholeGiB">The same migrations copying whole disks.</param>
+/// <param name="ImagesOnce">True when placement counted each image once per local store; false when it counted every
+/// disk whole (<see cref="PlacementProblem.CountsImagesOnce"/>).</param>
 public sealed record StorageSummary(int LocalHosts, double CapacityGiB, double UsedGiBBefore, double UsedGiBAfter, double WholeGiBAfter,
-    double DiskSentGiB, double DiskSentWholeGiB)
+    double DiskSentGiB, double DiskSentWholeGiB, bool ImagesOnce)
 {
     /// <summary>Storage that image sharing saves in the planned placement.</summary>
     public double SavedGiB => WholeGiBAfter - UsedGiBAfter;
@@ -60,6 +62,6 @@ public sealed record StorageSummary(int LocalHosts, double CapacityGiB, double U
         }
         return new StorageSummary(local.Count, local.Sum(h => (double)d.CapacityMib(h)) / 1024,
             Used(p.CurrentHost, d.FootprintMib), Used(v => target[v], d.FootprintMib), Used(v => target[v], d.UndeduplicatedMib),
-            sent / 1024.0, whole / 1024.0);
+            sent / 1024.0, whole / 1024.0, p.CountsImagesOnce);
     }
 }

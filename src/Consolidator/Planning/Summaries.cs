@@ -84,7 +84,7 @@ internal static class Summaries
         {
             KeptInPlace = Enumerable.Range(0, p.VmCount).Count(v => p.CurrentHost(v) >= 0 && solve.Placement[v] == p.CurrentHost(v)),
             KeepableUpperBound = KeepInPlace.StayUpperBound(p, solve.Placement.ActiveHostCount),
-            MigrationCostWh = Enumerable.Range(0, p.VmCount).Where(v => Energy.IsMigration(p, solve.Placement, v)).Sum(p.MigrationCostWh),
+            MigrationCostWh = Energy.MigrationCostWh(p, solve.Placement),
             MovesLowerBound = bound.Moves,
             MigrationCostLowerBoundWh = bound.CostWh,
             Storage = StorageSummary.Of(p, solve.Placement, plan),

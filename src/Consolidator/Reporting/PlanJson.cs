@@ -15,6 +15,9 @@ internal sealed record PlanOptionsJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sizing,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MultiplexVms,
     double? Headroom, double? MigrationWeightWhPerGib, bool? MemoryAllocationFloor, double? CpuAllocationRatio, double? RamAllocationRatio,
+    // Written only when disks sit on local storage, so that plans without them read as they always did.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DiskWeightWhPerGib,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? WholeDisks,
     double TimeLimitS, int Seed, int Workers, bool Deterministic, IReadOnlyList<WindowJson>? WindowList, SimulationOptionsJson? Simulation);
 
 internal sealed record WindowJson(int Index, string Label, double Hours);
@@ -30,7 +33,7 @@ internal sealed record PlanSummaryJson(
 /// <summary>Local storage before and after (present only when some VM's disk sits on local storage): see
 /// Planning/StorageSummary.</summary>
 internal sealed record PlanStorageJson(int LocalHosts, double CapacityGib, double UsedGibBefore, double UsedGibAfter, double WholeGibAfter,
-    double SavedByImagesGib, double DiskSentGib, double DiskSentWholeGib, double DiskSentSavedGib);
+    double SavedByImagesGib, double DiskSentGib, double DiskSentWholeGib, double DiskSentSavedGib, string PlacementCounts);
 
 internal sealed record SolverJson(string Engine, string Status, double ObjectiveWh, double BoundWh, double Gap);
 

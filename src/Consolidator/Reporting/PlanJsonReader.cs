@@ -39,7 +39,10 @@ public static class PlanJsonReader
             doc.Need(o.MemoryAllocationFloor, "$.options.memory_allocation_floor"),
             // Plans written before the allocation ratios existed were made without a vCPU limit.
             o.CpuAllocationRatio ?? 0,
-            o.RamAllocationRatio ?? 0);
+            o.RamAllocationRatio ?? 0,
+            // Plans written before the disk term existed: its default weight (it changes no check of the plan).
+            o.DiskWeightWhPerGib ?? PlacementOptions.DataEnergyWhPerGiB,
+            o.WholeDisks ?? false);
         var sizing = DemandSizing.Percentile;
         if (o.Sizing is { } name)
         {
@@ -55,6 +58,7 @@ public static class PlanJsonReader
             [nameof(PlacementOptions.MigrationWeightWhPerGiB)] = "$.options.migration_weight_wh_per_gib",
             [nameof(PlacementOptions.CpuAllocationRatio)] = "$.options.cpu_allocation_ratio",
             [nameof(PlacementOptions.RamAllocationRatio)] = "$.options.ram_allocation_ratio",
+            [nameof(PlacementOptions.DiskWeightWhPerGiB)] = "$.options.disk_weight_wh_per_gib",
         });
         doc.Check(profileOptions.Validate, new()
         {

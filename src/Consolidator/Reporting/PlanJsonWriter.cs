@@ -30,7 +30,9 @@ public static class PlanJsonWriter
         return new(plan.Profiles.Windows.Name, plan.Profiles.Note, R(plan.Profiles.Percentile), R(profile.HalfLifeHours), R(profile.Margin),
             multiplexed ? profile.Sizing.Name() : null, multiplexed ? R(profile.MultiplexVms) : null,
             R(request.Placement.Headroom), R(request.Placement.MigrationWeightWhPerGiB), request.Placement.MemoryAllocationFloor,
-            R(request.Placement.CpuAllocationRatio), R(request.Placement.RamAllocationRatio), R(request.Solver.TimeLimitSeconds),
+            R(request.Placement.CpuAllocationRatio), R(request.Placement.RamAllocationRatio),
+            plan.Problem.Disks.Counts ? request.Placement.DiskWeightWhPerGiB : null, plan.Problem.Disks.Counts ? request.Placement.WholeDisks : null,
+            R(request.Solver.TimeLimitSeconds),
             request.Solver.Seed, request.Solver.EffectiveWorkers, request.Solver.Deterministic,
             [.. plan.Profiles.Windows.Windows.Select(w => new WindowJson(w.Index, w.Label, R(w.HoursPerDay)))],
             plan.Simulation is { } result ? SimulationJsonWriter.Options(result.Options) : null);
@@ -47,7 +49,7 @@ public static class PlanJsonWriter
             s.VmClasses.ToDictionary(kv => Names.Of(kv.Key), kv => kv.Value), s.Notes,
             s.Simulation is { } simulation ? SimulationJsonWriter.Summary(simulation, plan.Problem) : null,
             s.Storage is { } st ? new PlanStorageJson(st.LocalHosts, R(st.CapacityGiB), R(st.UsedGiBBefore), R(st.UsedGiBAfter), R(st.WholeGiBAfter),
-                R(st.SavedGiB), R(st.DiskSentGiB), R(st.DiskSentWholeGiB), R(st.SentSavedGiB)) : null);
+                R(st.SavedGiB), R(st.DiskSentGiB), R(st.DiskSentWholeGiB), R(st.SentSavedGiB), st.ImagesOnce ? "images once per host" : "whole disks") : null);
     }
 
     private static double R(double value) => ReportJson.Round(value);

@@ -265,18 +265,18 @@ internal sealed class Homecoming
 
     /// <summary>Change in objective units when v moves alone from b to c.</summary>
     private long Delta(int v, int b, int c) =>
-        Dynamic(v, c) - Dynamic(v, b) - Migration(v) - (_hosts.On(b).Count == 1 ? Objective.IdleUnits(_p, b) : 0);
+        Dynamic(v, c) - Dynamic(v, b) - Away(v, b) - (_hosts.On(b).Count == 1 ? Objective.IdleUnits(_p, b) : 0);
 
     /// <summary>Change in objective units when v goes from b home to c and u from c to k.</summary>
     private long TradeDelta(int v, int b, int c, int u, int k)
     {
-        var delta = Dynamic(v, c) - Dynamic(v, b) - Migration(v) + Dynamic(u, k) - Dynamic(u, c);
-        if (_p.CurrentHost(u) == k) delta -= Migration(u);
+        var delta = Dynamic(v, c) - Dynamic(v, b) - Away(v, b) + Dynamic(u, k) - Dynamic(u, c) + Away(u, k) - Away(u, c);
         if (k != b && _hosts.On(b).Count == 1) delta -= Objective.IdleUnits(_p, b);
         return delta;
     }
 
-    private long Migration(int v) => _p.CurrentHost(v) >= 0 ? Objective.MigrationUnits(_p, v) : 0;
+    /// <summary>What v costs for running on h instead of its host of today: its move and the disk data it sends.</summary>
+    private long Away(int v, int h) => _p.CurrentHost(v) >= 0 && _p.CurrentHost(v) != h ? Objective.MigrationUnits(_p, v) + Objective.DiskUnits(_p, v, h) : 0;
 
     private long Dynamic(int v, int h) => Objective.DynamicUnits(_p, v, h);
 }

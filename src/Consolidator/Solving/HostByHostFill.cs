@@ -76,7 +76,7 @@ internal static class HostByHostFill
     }
 
     /// <summary>The resource whose busiest window asks the largest share of the inventory's capacity.</summary>
-    private static Resource ScarceResource(PlacementProblem p) => Resources.All.MaxBy(r =>
+    private static Resource ScarceResource(PlacementProblem p) => Resources.All.Where(p.Additive).MaxBy(r =>
     {
         double capacity = Enumerable.Range(0, p.HostCount).Sum(h => (double)p.Usable(h, r));
         double peak = Enumerable.Range(0, p.WindowCount).Max(w => Enumerable.Range(0, p.VmCount).Sum(v => (double)p.Demand(v, r, w)));
@@ -120,7 +120,8 @@ internal static class HostByHostFill
             var model = new CpModel();
             var x = candidates.Select(v => model.NewBoolVar($"x{v}")).ToArray();
             model.Add(x[0] == 1);
-            foreach (var r in Resources.All)
+            if (Loads.Stores is { } stores) AddStoreRow(model, h, candidates, x, stores);
+            foreach (var r in Resources.All.Where(p.Additive))
                 for (var w = 0; w < p.WindowCount; w++)
                 {
                     var free = Loads.Free(h, r, w);
@@ -140,6 +141,34 @@ internal static class HostByHostFill
             return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
                 ? candidates.Where((_, i) => solver.BooleanValue(x[i])).ToList()
                 : null;
+        }
+
+        /// <summary>Host h's store after the chosen VMs arrive: their private blocks plus each image of theirs that it
+        /// lacks now, once (a Boolean per such image, implied by every candidate that needs it), within what is free.</summary>
+        private void AddStoreRow(CpModel model, int h, List<int> candidates, BoolVar[] x, Storage.StoreTally stores)
+        {
+            var d = p.Disks;
+            if (!d.IsLocal(h)) return;
+            var vars = new List<BoolVar>();
+            var coefs = new List<long>();
+            var lacking = new Dictionary<int, BoolVar>();
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                var v = candidates[k];
+                if (d.PrivateMib(v) > 0) { vars.Add(x[k]); coefs.Add(d.PrivateMib(v)); }
+                if (d.ImageOf(v) < 0) continue;
+                foreach (var i in d.Chain(d.ImageOf(v)).TakeWhile(i => !stores.Holds(h, i)))
+                {
+                    if (!lacking.TryGetValue(i, out var z))
+                    {
+                        lacking[i] = z = model.NewBoolVar($"z{i}");
+                        vars.Add(z);
+                        coefs.Add(d.ImageMib(i));
+                    }
+                    model.AddImplication(x[k], z);
+                }
+            }
+            model.Add(LinearExpr.WeightedSum(vars, coefs) <= d.CapacityMib(h) - stores.Held(h));
         }
 
         /// <summary>Volume in the scarce resource dominates; the other resource only breaks ties.</summary>

@@ -17,7 +17,8 @@ internal sealed record HostCounting(long IdleUnitsPerHost, long DynamicUnits)
     /// than the number of active hosts (or when some VM fits no host, which the general path reports).</summary>
     public static HostCounting? Detect(PlacementProblem p, IReadOnlySet<int> stayPut)
     {
-        if (p.HostCount == 0 || p.VmCount == 0 || !p.Rules.IsEmpty || stayPut.Count > 0) return null;
+        // Image-aware stores are no vector bin packing: VMs of one image take less together than apart.
+        if (p.HostCount == 0 || p.VmCount == 0 || !p.Rules.IsEmpty || stayPut.Count > 0 || p.CountsImagesOnce) return null;
         var idle = Objective.IdleUnits(p, 0);
         // With no idle energy, the number of hosts is not what the objective counts.
         if (idle <= 0) return null;
@@ -31,7 +32,7 @@ internal sealed record HostCounting(long IdleUnitsPerHost, long DynamicUnits)
         long dynamic = 0;
         for (var v = 0; v < p.VmCount; v++)
         {
-            if (p.CurrentHost(v) >= 0 && Objective.MigrationUnits(p, v) != 0) return null;
+            if (p.CurrentHost(v) >= 0 && (Objective.MigrationUnits(p, v) != 0 || (p.Disks.Counts && p.Options.DiskWeightWhPerGiB > 0))) return null;
             if (!p.FitsAlone(v, 0)) return null;
             dynamic += Objective.DynamicUnits(p, v, 0);
         }

@@ -14,6 +14,7 @@ internal sealed class HostRows
     private readonly long[] _load;    // [h, r, w]
     private readonly int[] _hostOf;
     private readonly List<int>[] _on;
+    private readonly Storage.StoreTally? _stores; // when the problem counts images once: the disk row's stand-in
 
     /// <param name="chargeWholeCheck">Charge a fit check every row even when it stops at the first row over (swap
     /// descent's budget has always counted so); otherwise the rows it read.</param>
@@ -26,6 +27,7 @@ internal sealed class HostRows
         _hostOf = new int[start.HostOf.Length];
         Array.Fill(_hostOf, -1);
         _on = Enumerable.Range(0, p.HostCount).Select(_ => new List<int>()).ToArray();
+        _stores = p.CountsImagesOnce ? p.NewTally() : null;
         for (var v = 0; v < _hostOf.Length; v++)
             if (start.HostOf[v] >= 0) Move(v, start.HostOf[v]);
         Units = Objective.Units(p, start);
@@ -58,6 +60,14 @@ internal sealed class HostRows
         for (var r = 0; r < Resources.Count; r++)
         {
             var usable = _p.Usable(h, (Resource)r);
+            if (!_p.Additive((Resource)r))
+            {
+                // One row: the store with its images once, in place of every window's sum of whole disks.
+                row += _p.WindowCount;
+                if (_stores!.FitsWith(h, [inA, inB], [outA, outB])) continue;
+                Work += _chargeWholeCheck ? Rows : row;
+                return false;
+            }
             for (var w = 0; w < _p.WindowCount; w++, row++)
             {
                 var load = _load[h * Rows + row] + Demand(inA, r, w) + Demand(inB, r, w) - Demand(outA, r, w) - Demand(outB, r, w);
@@ -93,11 +103,12 @@ internal sealed class HostRows
 
     /// <summary>What VM v adds to the objective on host h: its dynamic energy, and its move when h is not its host today.</summary>
     private long Cost(int v, int h) =>
-        Objective.DynamicUnits(_p, v, h) + (_p.CurrentHost(v) >= 0 && _p.CurrentHost(v) != h ? Objective.MigrationUnits(_p, v) : 0);
+        Objective.DynamicUnits(_p, v, h) + (_p.CurrentHost(v) >= 0 && _p.CurrentHost(v) != h ? Objective.MigrationUnits(_p, v) + Objective.DiskUnits(_p, v, h) : 0);
 
     private void Shift(int v, int h, int sign)
     {
         Work += Rows;
+        if (sign > 0) _stores?.Add(v, h); else _stores?.Remove(v, h);
         var row = h * Rows;
         for (var r = 0; r < Resources.Count; r++)
             for (var w = 0; w < _p.WindowCount; w++)

@@ -22,7 +22,7 @@ public static class LowerBounds
             long c = p.Usable(0, r);
             for (var w = 0; w < p.WindowCount; w++)
             {
-                var sizes = Enumerable.Range(0, p.VmCount).Select(v => (long)p.Demand(v, r, w)).Order().ToArray();
+                var sizes = Enumerable.Range(0, p.VmCount).Select(v => (long)p.BoundDemand(v, r, w)).Order().ToArray();
                 best = Math.Max(best, L2(sizes, c));
             }
         }
@@ -188,7 +188,9 @@ public static class LowerBounds
     private static long TotalDemand(PlacementProblem p, Resource r, int w)
     {
         long sum = 0;
-        for (var v = 0; v < p.VmCount; v++) sum += p.Demand(v, r, w);
+        for (var v = 0; v < p.VmCount; v++) sum += p.BoundDemand(v, r, w);
+        // Stores that count images once hold, between them, every image in use at least once besides the private blocks.
+        if (!p.Additive(r)) sum += p.Disks.ImagesOf(Enumerable.Range(0, p.VmCount)).Sum(i => (long)p.Disks.ImageMib(i));
         return sum;
     }
 }

@@ -3,7 +3,8 @@ using Consolidator.Packing;
 namespace Consolidator.Solving;
 
 /// <summary>The planner's objective in Wh-equivalent per day: energy of the active hosts plus the migration
-/// weight times the memory of every VM that leaves its host. CP-SAT sees it in tenths of a Wh. The energy
+/// weight times the memory of every VM that leaves its host, plus the disk weight times the disk data its move sends
+/// after deduplication (<see cref="PlacementProblem.DiskSendMib"/>). CP-SAT sees it in tenths of a Wh. The energy
 /// term is each host's <see cref="Power.PowerModel.ObjectiveLine"/>: exact for linear hosts, a least-squares
 /// line for SPECpower tables (reports use the exact table).</summary>
 public static class Objective
@@ -36,10 +37,14 @@ public static class Objective
         for (var v = 0; v < p.VmCount; v++)
         {
             if (placement[v] >= 0) units += DynamicUnits(p, v, placement[v]);
-            if (Energy.IsMigration(p, placement, v)) units += MigrationUnits(p, v);
+            if (Energy.IsMigration(p, placement, v)) units += MigrationUnits(p, v) + DiskUnits(p, v, placement[v]);
         }
         return units;
     }
 
     public static long MigrationUnits(PlacementProblem p, int v) => (long)Math.Round(p.MigrationCostWh(v) * UnitsPerWh);
+
+    /// <summary>What the disk data a move of VM v to host h sends costs, in objective units (0 when it stays).</summary>
+    public static long DiskUnits(PlacementProblem p, int v, int h) =>
+        (long)Math.Round(p.DiskSendMib(v, h) / 1024.0 * p.Options.DiskWeightWhPerGiB * UnitsPerWh);
 }

@@ -57,6 +57,7 @@ internal sealed class PlacementModel
         }
 
         AddCapacityRows();
+        if (p.CountsImagesOnce) AddStoreRows();
         if (!p.Rules.IsEmpty) new RuleEncoding(this, p, basis, ruleSwitches).AddAll();
         if (ruleSwitches is not null) return;
         if (p.Rules.IsEmpty) BreakSymmetry();
@@ -75,7 +76,7 @@ internal sealed class PlacementModel
             for (var j = 0; j < hosts.Length; j++)
             {
                 if (_x[i, j] is not { } x) continue;
-                var c = Scale * (Objective.DynamicUnits(p, v, hosts[j]) - (hosts[j] == p.CurrentHost(v) ? move : 0));
+                var c = Scale * (Objective.DynamicUnits(p, v, hosts[j]) - (hosts[j] == p.CurrentHost(v) ? move : 0) + Objective.DiskUnits(p, v, hosts[j]));
                 if (tieBreakRank is not null) c += tieBreakRank[j] * tieLoad![i];
                 if (c != 0) { vars.Add(x); coefs.Add(c); }
             }
@@ -94,6 +95,8 @@ internal sealed class PlacementModel
         for (var i = 0; i < Vms.Length; i++)
             for (var j = 0; j < Hosts.Length; j++)
                 if (_x[i, j] is { } x) Model.AddHint(x, placement[Vms[i]] == Hosts[j]);
+        foreach (var ((j, image), z) in _present)
+            Model.AddHint(z, Vms.Any(v => placement[v] == Hosts[j] && _p.Disks.ImageOf(v) >= 0 && _p.Disks.Chain(_p.Disks.ImageOf(v)).Contains(image)));
     }
 
     /// <summary>Writes the solver's choice for the model's VMs into a copy of <paramref name="basis"/>.</summary>
@@ -119,7 +122,7 @@ internal sealed class PlacementModel
         for (var j = 0; j < Hosts.Length; j++)
         {
             var h = Hosts[j];
-            foreach (var r in Resources.All)
+            foreach (var r in Resources.All.Where(_p.Additive))
                 foreach (var w in windows[(int)r])
                 {
                     var vars = new List<BoolVar>();
@@ -129,6 +132,48 @@ internal sealed class PlacementModel
                     if (vars.Count == 0 || coefs.Sum() <= _p.Usable(h, r)) continue;
                     Model.Add(LinearExpr.WeightedSum(vars, coefs) <= LinearExpr.Term(Y[j], _p.Usable(h, r)));
                 }
+        }
+    }
+
+    /// <summary>The presence Boolean of image i on local host j (created on first use), or null when none exists.</summary>
+    private readonly Dictionary<(int Host, int Image), BoolVar> _present = [];
+
+    private BoolVar Present(int j, int image)
+    {
+        if (_present.TryGetValue((j, image), out var z)) return z;
+        _present[(j, image)] = z = Model.NewBoolVar($"z{Hosts[j]}_{image}");
+        // A layered image is stored over its parent: holding it means holding the parent.
+        var chain = _p.Disks.Chain(image);
+        if (chain.Count > 1) Model.AddImplication(z, Present(j, chain[1]));
+        return z;
+    }
+
+    /// <summary>One row per local host for its content-addressed store (Parallax-style CAS): z[h,i] marks image i held
+    /// on h, implied by every x[v,h] of a VM of i (and by a layer over i); the store's private blocks plus each held
+    /// image's own blocks fit the disk. It replaces the disk row's sum of whole disks, which it never exceeds.</summary>
+    private void AddStoreRows()
+    {
+        var d = _p.Disks;
+        for (var j = 0; j < Hosts.Length; j++)
+        {
+            if (!d.IsLocal(Hosts[j])) continue;
+            long whole = 0;
+            for (var i = 0; i < Vms.Length; i++)
+                if (_x[i, j] is not null) whole += d.AloneMib(Vms[i]);
+            // Every disk whole fits: the row could bind nothing.
+            if (whole <= d.CapacityMib(Hosts[j])) continue;
+            var vars = new List<BoolVar>();
+            var coefs = new List<long>();
+            for (var i = 0; i < Vms.Length; i++)
+            {
+                if (_x[i, j] is not { } x) continue;
+                var v = Vms[i];
+                if (d.PrivateMib(v) > 0) { vars.Add(x); coefs.Add(d.PrivateMib(v)); }
+                if (d.ImageOf(v) >= 0) Model.AddImplication(x, Present(j, d.ImageOf(v)));
+            }
+            foreach (var ((host, image), z) in _present.Where(e => e.Key.Host == j))
+                if (d.ImageMib(image) > 0) { vars.Add(z); coefs.Add(d.ImageMib(image)); }
+            Model.Add(LinearExpr.WeightedSum(vars, coefs) <= LinearExpr.Term(Y[j], d.CapacityMib(Hosts[j])));
         }
     }
 
@@ -162,7 +207,8 @@ internal sealed class PlacementModel
         for (var v = 0; v < _p.VmCount; v++) if (_p.CurrentHost(v) >= 0) hasVms.Add(_p.CurrentHost(v));
         var groups = Enumerable.Range(0, Hosts.Length)
             .Where(j => !hasVms.Contains(Hosts[j]))
-            .GroupBy(j => (_p.Hosts[Hosts[j]].CpuCores, _p.Hosts[Hosts[j]].MemoryMib, _p.Hosts[Hosts[j]].IdleWatts, _p.Hosts[Hosts[j]].MaxWatts, _p.Hosts[Hosts[j]].PowerTable));
+            .GroupBy(j => (_p.Hosts[Hosts[j]].CpuCores, _p.Hosts[Hosts[j]].MemoryMib, _p.Hosts[Hosts[j]].IdleWatts, _p.Hosts[Hosts[j]].MaxWatts, _p.Hosts[Hosts[j]].PowerTable,
+                _p.Hosts[Hosts[j]].Storage, _p.Hosts[Hosts[j]].DiskGib));
         foreach (var g in groups)
         {
             var js = g.ToArray();

@@ -46,7 +46,7 @@ internal sealed class BlockedReasons
         var (r, w, shortfall) = WorstShortfall(v, to);
         if (shortfall <= 0)
             return $"{vm} fits on {host}, but the plan stopped because no other move could proceed and no VM could be parked";
-        var need = _p.Demand(v, r, w);
+        var need = _s.Need(v, to, r, w);
         var window = _p.Windows.Windows[w].Label;
         if (need > _p.Capacity(to, r))
             return $"{vm} needs {Amount(r, need)} in window {window}, more than {host} has at all ({Amount(r, _p.Capacity(to, r))})";
@@ -73,7 +73,7 @@ internal sealed class BlockedReasons
 
     private string Overfilled(int h, Resource r, int w)
     {
-        var planned = _planned[h].Sum(v => (long)_p.Demand(v, r, w));
+        var planned = r == Resource.Disk && _p.Disks.Counts ? _p.Disks.FootprintMib(_planned[h]) : _planned[h].Sum(v => (long)_p.Demand(v, r, w));
         return planned > _p.Capacity(h, r)
             ? $" (the target puts {Amount(r, planned)} on it, more than its capacity {Amount(r, _p.Capacity(h, r))})"
             : "";
@@ -100,7 +100,7 @@ internal sealed class BlockedReasons
         foreach (var r in Resources.All)
             for (var w = 0; w < _p.WindowCount; w++)
             {
-                var shortfall = _p.Demand(v, r, w) - _s.Free(h, r, w);
+                var shortfall = _s.Need(v, h, r, w) - _s.Free(h, r, w);
                 var share = shortfall / (double)Math.Max(1, _p.Capacity(h, r));
                 if (share > worstShare) (worst, worstShare) = ((r, w, shortfall), share);
             }

@@ -15,10 +15,14 @@ internal sealed class StagingState
     // overload plus arrivals may sum past int on big hosts.
     private readonly long[] _load;
     private readonly int[] _residents;
+    // Local stores as they are (each image once), in place of the disk rows' sums of whole disks: a migrating VM's
+    // disk is on both ends until the move completes, as the validator's stage.storage rule counts it.
+    private readonly Storage.StoreTally? _stores;
 
     public StagingState(PlacementProblem p, Placement target)
     {
         _p = p;
+        _stores = p.Disks.Counts ? p.NewTally() : null;
         _windows = p.WindowCount;
         _load = new long[p.HostCount * Resources.Count * _windows];
         _residents = new int[p.HostCount];
@@ -61,7 +65,13 @@ internal sealed class StagingState
     /// <summary>A host nobody runs on, counting VMs reserved on it in the open stage as running.</summary>
     public bool IsEmpty(int h) => _residents[h] == 0;
 
-    public long Free(int h, Resource r, int w) => _p.Capacity(h, r) - _load[Index(h, r, w)];
+    public long Free(int h, Resource r, int w) => _stores is not null && r == Resource.Disk
+        ? _p.Capacity(h, r) - _stores.Held(h)
+        : _p.Capacity(h, r) - _load[Index(h, r, w)];
+
+    /// <summary>What VM v would add to host h in resource r and window w: on a local store, its private blocks and
+    /// the images it needs that the store lacks.</summary>
+    public long Need(int v, int h, Resource r, int w) => _stores is not null && r == Resource.Disk ? _stores.Adds(v, h) : _p.Demand(v, r, w);
 
     /// <summary>The most room any host has for resource r in window w. Room only shrinks while a stage is
     /// filled, so a VM that exceeds this anywhere fits on no host, without trying each one.</summary>
@@ -79,7 +89,7 @@ internal sealed class StagingState
     public bool FitsWithin(int v, long[] room)
     {
         foreach (var r in Resources.All)
-            for (var w = 0; w < _windows; w++)
+            for (var w = 0; w < _windows && (_stores is null || r != Resource.Disk); w++)
                 if (_p.Demand(v, r, w) > room[(int)r * _windows + w]) return false;
         return true;
     }
@@ -87,8 +97,10 @@ internal sealed class StagingState
     /// <summary>True when VM v can be added to host h within physical capacity in every window.</summary>
     public bool Fits(int v, int h)
     {
+        if (_stores is not null && !_stores.Fits(v, h)) return false;
         foreach (var r in Resources.All)
         {
+            if (_stores is not null && r == Resource.Disk) continue;
             var cap = _p.Capacity(h, r);
             var at = Index(h, r, 0);
             for (var w = 0; w < _windows; w++)
@@ -100,8 +112,10 @@ internal sealed class StagingState
     /// <summary>True when v fits on h once <paramref name="leaver"/> has left it.</summary>
     public bool FitsAfterLeaving(int v, int h, int leaver)
     {
+        if (_stores is not null && !_stores.FitsWith(h, [v], [leaver])) return false;
         foreach (var r in Resources.All)
         {
+            if (_stores is not null && r == Resource.Disk) continue;
             var cap = _p.Capacity(h, r);
             var at = Index(h, r, 0);
             for (var w = 0; w < _windows; w++)
@@ -136,6 +150,7 @@ internal sealed class StagingState
 
     private void Add(int v, int h, int sign)
     {
+        if (sign > 0) _stores?.Add(v, h); else _stores?.Remove(v, h);
         foreach (var r in Resources.All)
         {
             var at = Index(h, r, 0);

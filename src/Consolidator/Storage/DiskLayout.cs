@@ -43,6 +43,7 @@ public sealed class DiskLayout
         foreach (var i in _imageOf.Where(i => i >= 0))
             foreach (var a in _chain[i]) users[a]++;
         Shares = users.Any(u => u >= 2);
+        ImagesInUse = users.Count(u => u > 0);
     }
 
     public ImmutableArray<Image> Images { get; }
@@ -55,6 +56,9 @@ public sealed class DiskLayout
 
     /// <summary>True when some image (or ancestor) serves two VMs or more: only then can placement save storage.</summary>
     public bool Shares { get; }
+
+    /// <summary>Images some VM needs (its own or an ancestor of it).</summary>
+    public int ImagesInUse { get; }
 
     /// <summary>True when disks constrain placement: local hosts and VMs with disks.</summary>
     public bool Counts => HasLocalHosts && HasDisks;

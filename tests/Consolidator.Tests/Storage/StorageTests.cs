@@ -68,6 +68,81 @@ public class StorageTests
         Assert.False(p.Disks.Counts);
     }
 
+    /// <summary>Three web VMs (27 GiB each counted whole, 29 GiB together on a store that holds ubuntu and web once)
+    /// on hosts with 40 GiB disks: counted image by image they share one host; counted whole they need three.</summary>
+    [Fact]
+    public void Image_aware_placement_shares_a_host_that_whole_disks_would_overfill()
+    {
+        Host[] hosts = [Local("h0", 40), Local("h1", 40), Local("h2", 40)];
+        Vm[] vms = [Vm("a", 25, "web"), Vm("b", 25, "web"), Vm("c", 25, "web")];
+        var data = TestInstances.Make(hosts, vms, (_, _) => (0.5, 512)) with { Images = Images };
+        var profiles = ProfileBuilder.Build(data, WindowScheme.Slices(1), 100);
+        PlanOutcome Plan(bool whole) => Planner.Plan(data, profiles, new PlanRequest(new PlacementOptions(WholeDisks: whole), new SolverOptions(2, 1, 1, Deterministic: true)));
+
+        var aware = Plan(whole: false);
+        Assert.True(aware.Problem.CountsImagesOnce);
+        Assert.Equal(1, aware.Target.ActiveHostCount);
+        Assert.Equal(SolveStatus.Optimal, aware.Solve.Status); // proven for the stores as they are
+        Assert.Equal(29, aware.Summary.Storage!.UsedGiBAfter, 6);
+
+        var whole = Plan(whole: true);
+        Assert.False(whole.Problem.CountsImagesOnce);
+        Assert.Equal(3, whole.Target.ActiveHostCount);
+    }
+
+    /// <summary>Moving VMs send their private blocks and what their destination lacks today; the objective charges it
+    /// at --disk-weight, so a VM goes where its image already is when hosts are otherwise alike.</summary>
+    [Fact]
+    public void The_objective_charges_the_disk_data_a_move_sends_after_deduplication()
+    {
+        // a runs on h0, the costly host, which is drained; h1 holds centos, h2 holds web and ubuntu: a sends its 1 GiB of
+        // private blocks to h2, or 27 GiB to h1 (web's own 6, ubuntu's 20 and its private 1).
+        Host[] hosts = [Local("h0", 100) with { IdleWatts = 400, MaxWatts = 600 }, Local("h1", 100), Local("h2", 100)];
+        Vm[] vms = [Vm("a", 25, "web", "h0"), Vm("b", 12, "centos", "h1"), Vm("c", 25, "web", "h2")];
+        var data = TestInstances.Make(hosts, vms, (_, _) => (0.5, 512)) with { Images = Images };
+        var profiles = ProfileBuilder.Build(data, WindowScheme.Slices(1), 100);
+        var p = PlacementProblem.From(data, profiles, new PlacementOptions(MigrationWeightWhPerGiB: 0, DiskWeightWhPerGiB: 10));
+        Assert.Equal(1024, p.DiskSendMib(0, 2));
+        Assert.Equal(27 * 1024, p.DiskSendMib(0, 1));
+        Assert.Equal(0, p.DiskSendMib(0, 0));
+        Assert.Equal(270.0, p.DiskCostWh(0, 1), 6);
+
+        var plan = Planner.Plan(data, profiles, new PlanRequest(p.Options, new SolverOptions(2, 1, 1, Deterministic: true)));
+        Assert.Equal(2, plan.Target[0]);
+        // Beyond energy, a on h1 instead costs the 26 GiB its image would send there at 10 Wh per GiB.
+        var other = new Placement([1, .. plan.Target.HostOf.Skip(1)]);
+        Assert.Equal(260.0, Objective.Wh(p, other) - Objective.Wh(p, plan.Target) - (Energy.WhPerDay(p, other) - Energy.WhPerDay(p, plan.Target)), 6);
+    }
+
+    /// <summary>The tally that heuristics, the stager and the replay keep move by move equals the footprint counted
+    /// from scratch, whatever VMs come and go.</summary>
+    [Fact]
+    public void A_store_tally_kept_move_by_move_equals_the_footprint_counted_from_scratch()
+    {
+        Gen.Int[0, 1_000_000].Sample(seed =>
+        {
+            var d = WithDisks(seed);
+            var layout = new DiskLayout(d.Hosts, d.Vms, d.Images);
+            var tally = new StoreTally(layout, d.Hosts.Length);
+            var on = new HashSet<int>();
+            var rng = new Random(seed);
+            for (var step = 0; step < 60; step++)
+            {
+                var v = rng.Next(d.Vms.Length);
+                var before = tally.Held(0);
+                if (on.Remove(v)) tally.Remove(v, 0);
+                else
+                {
+                    var adds = tally.Adds(v, 0);
+                    on.Add(v);
+                    tally.Add(v, 0);
+                    Assert.Equal(before + adds, tally.Held(0));
+                }
+                Assert.Equal(layout.FootprintMib(on), tally.Held(0));
+            }
+        }, iter: 100);
+    }
+
     /// <summary>A random fleet of local-storage hosts whose VMs come from a few images (some layered), with
     /// disks sized so that storage often binds.</summary>
     private static Dataset WithDisks(int seed)
@@ -127,7 +202,7 @@ public class StorageTests
     [Fact]
     public void Every_plan_on_local_disks_keeps_every_store_within_its_disk_in_the_end_and_in_every_stage()
     {
-        int planned = 0, bound = 0;
+        int planned = 0, bound = 0, sharing = 0;
         Gen.Int[0, 1_000_000].Sample(seed =>
         {
             var d = WithDisks(seed);
@@ -137,6 +212,10 @@ public class StorageTests
             catch (InfeasiblePlacementException e) { Assert.NotEmpty(e.Reasons); return; }
             planned++;
             var p = plan.Problem;
+            Assert.True(p.CountsImagesOnce || !p.Disks.Shares);
+            // A plan that relies on shared blocks: some store would overflow with its disks counted whole.
+            if (Enumerable.Range(0, p.HostCount).Any(h => p.Disks.IsLocal(h)
+                    && p.Disks.UndeduplicatedMib(Enumerable.Range(0, p.VmCount).Where(v => plan.Target[v] == h)) > p.Disks.CapacityMib(h))) sharing++;
             Assert.Empty(Overfull(d, h => Enumerable.Range(0, p.VmCount).Where(v => plan.Target[v] == h)));
             var at = Enumerable.Range(0, p.VmCount).Select(p.CurrentHost).ToArray();
             foreach (var stage in plan.Migrations.Stages)
@@ -151,6 +230,9 @@ public class StorageTests
             if (Enumerable.Range(0, p.HostCount).Any(h => p.Disks.IsLocal(h) && p.Disks.UndeduplicatedMib(Enumerable.Range(0, p.VmCount)) > p.Disks.CapacityMib(h))) bound++;
         }, iter: 30, threads: 1);
         Assert.True(planned >= 10 && bound >= 5, $"{planned} planned, storage could bind in {bound}");
+        // Plans that put more whole disks on a store than it holds occur (9-13 of 25-27 plans in four runs), so the
+        // property covers image-aware placement and staging, not only plans a whole-disk bound would give.
+        Assert.True(sharing >= 1, $"{sharing} of {planned} plans rely on shared image blocks");
     }
 
     [Fact]
