@@ -216,7 +216,7 @@ public static class CpSatPlacementSolver
     {
         var started = clock.WallSeconds;
         var budget = options.TimeLimitSeconds * ExactFillShare;
-        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, clock.StopAfter(budget), options.Workers > 0 ? options.Workers : Environment.ProcessorCount);
+        var (sets, search) = ExactFillSearch.Find(p, budget, options.Seed, clock.StopAfter(budget), options.Workers > 0 ? options.Workers : Environment.ProcessorCount, clock.Counted);
         if (search is null) return sets;
         clock.Charge(search.Charged);
         notes.Add(string.Format(CultureInfo.InvariantCulture,

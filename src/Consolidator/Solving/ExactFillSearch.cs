@@ -27,24 +27,34 @@ internal sealed class ExactFillSearch
     public const int MinRows = 8;
 
     /// <summary>Subsets the stored side of a trial may hold, and the other side may enumerate: the residue modulus
-    /// is the smallest power of two that respects both. A smaller modulus costs fewer trials per set found.</summary>
-    private const double MaxStored = 1 << 18, MaxEnumerated = 1 << 24;
+    /// is the smallest power of two that respects both. A smaller modulus costs fewer trials per set found, and
+    /// fewer pairs looked at per subset visited: on planted K = 200 (decimals, seeds 1-3, counted mode) 2^18 stored
+    /// took 11.8-16.8 s of counted work and 2^19 10.7-11.6 s for about 1.9 s of CPU per counted second either way;
+    /// 2^20 took 9.0-10.3 s but more CPU (its table leaves the cache).</summary>
+    private const double MaxStored = 1 << 19, MaxEnumerated = 1 << 24;
 
     /// <summary>Largest residue modulus, which sizes the bucket offsets: a split that needs more is skipped.</summary>
     private const ulong MaxModulus = 1 << 22;
 
-    /// <summary>Calibrated against wall time: one operation is a pair looked at; a subset hashed and stored or
-    /// looked up counts <see cref="VisitOperations"/>.</summary>
+    /// <summary>Seconds one operation counts for: a pair looked at is one, a subset hashed and stored or looked up
+    /// counts <see cref="VisitOperations"/>. It sizes the deterministic mode's work (the wall-clock mode is ended
+    /// by the wall clock only). Measured on planted K = 200 written with decimals, seeds 1-3, on this project's
+    /// shared 2-core machine at load average 15-23 (2026-12-05): 1.6-1.8 s of the process's CPU per counted second,
+    /// the search on both cores (the other jobs share the caches; the calibration before, 1.03, was on a quieter
+    /// machine).</summary>
     private const double SecondsPerOperation = 5e-9;
 
     /// <summary>Work each split may take to show it finds anything, as a share of the budget.</summary>
     private const double MinDryShare = 0.01;
 
     /// <summary>A split's turn ends when its dry spell reaches this many times its work per set found.</summary>
-    private const int DryFactor = 4;
+    private const int DryFactor = 8;
 
     /// <summary>Trials a split gets without a find before its turn may end, unless they cost two probes.</summary>
     private const int MinDryTrials = 4;
+
+    /// <summary>Odds below which a dry spell is taken to prove that no set of the split's sizes is left.</summary>
+    private const double MissedLoneSet = 0.01;
 
     /// <summary>Most of the budget left that one turn may take.</summary>
     private const double TurnShare = 0.5;
@@ -55,7 +65,41 @@ internal sealed class ExactFillSearch
     /// <summary>Operations one visited subset counts for: a hash-table access outside the cache dominates.</summary>
     private const int VisitOperations = 4;
 
-    private static readonly (int A, int B)[] Splits = [(1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 4), (4, 4)];
+    /// <summary>A trial's stored side holds the subsets of sizes <see cref="StoredFrom"/> to <see cref="StoredTo"/>
+    /// whose hash has residue c, and its looking-up side those of sizes LookedUpFrom to LookedUpTo with the residue
+    /// that completes c.</summary>
+    private readonly record struct Split(int StoredFrom, int StoredTo, int LookedUpFrom, int LookedUpTo)
+    {
+        public int Smallest => StoredFrom + LookedUpFrom;
+
+        /// <summary>Fewest ways a set of one of the split's sizes parts into a stored and a looked-up subset: a trial
+        /// finds a lone set with at least these odds over the modulus.</summary>
+        public int LeastSplits
+        {
+            get
+            {
+                var least = int.MaxValue;
+                for (var k = Smallest; k <= StoredTo + LookedUpTo; k++)
+                {
+                    var ways = 0;
+                    for (var a = StoredFrom; a <= StoredTo; a++)
+                        if (k - a >= LookedUpFrom && k - a <= LookedUpTo) ways += (int)Subsets(k, a);
+                    least = Math.Min(least, ways);
+                }
+                return least;
+            }
+        }
+        public override string ToString() => $"{StoredFrom}-{StoredTo}+{LookedUpFrom}-{LookedUpTo}";
+    }
+
+    /// <summary>Smallest sets first. The last two splits store and look up subsets of several sizes together, from
+    /// the same pairs: 2 to 3 (sets of 4 to 6), then 2 to 4 (sets of 4 to 8). A 7-set then has 70 splits that can
+    /// meet (3 + 4 and 4 + 3) where a 3 + 4 trial gave it 35 for the same 4-subsets enumerated, and the 7- and 8-sets
+    /// are found side by side, each find making the 4-subsets of the next trial fewer; the 5-sets come with the
+    /// 6-sets' trials at no extra cost. Searched one size at a time (3 + 3, 3 + 4, then 4 + 4, with probes 2 + 3),
+    /// planted K = 200 written with decimals took 24.8 s of counted work, 18.6 s of it on its 7-sets while the VMs
+    /// of the 8-sets were still among them; so, 9.6-10.1 s (seeds 1-3).</summary>
+    private static readonly Split[] Splits = [new(1, 1, 1, 1), new(1, 1, 2, 2), new(2, 2, 2, 2), new(2, 3, 2, 3), new(2, 4, 2, 4)];
 
     private readonly PlacementProblem _p;
     private readonly Resource _scarce;
@@ -68,9 +112,9 @@ internal sealed class ExactFillSearch
     private int[] _pairStart = [];
     private long[] _pair = [];
     private ulong _mask;
-    private readonly ulong[] _keys = new ulong[2 * (int)MaxStored], _values = new ulong[2 * (int)MaxStored];
+    private readonly ulong[] _table = new ulong[2 * TableSlots];
     private readonly ulong[] _filter = new ulong[(1 << FilterBits) / 64];
-    private int _stored;
+    private readonly Collected[] _collected = [.. Enumerable.Range(0, Chunks).Select(_ => new Collected())];
     private int _takenSinceIndex;
     private readonly int _threads;
 
@@ -106,13 +150,15 @@ internal sealed class ExactFillSearch
     /// one trial, so if the budget reaches that trial and a set of its size fills a host among the free VMs, a set
     /// is found (barring a 64-bit hash collision). Larger sets are found only with the odds of the trials run.</summary>
     /// <param name="threads">Threads the trials' looking-up side may use; the sets found do not depend on it.</param>
-    public static (List<int[]> Sets, ExactFillSearch? Search) Find(PlacementProblem p, double budget, int seed, Func<bool> stop, int threads = 1)
+    /// <param name="counted">Whether the budget of counted work ends the search (the deterministic mode), or only
+    /// <paramref name="stop"/> does (a wall-clock limit: on an idle machine the work gets done faster than counted).</param>
+    public static (List<int[]> Sets, ExactFillSearch? Search) Find(PlacementProblem p, double budget, int seed, Func<bool> stop, int threads = 1, bool counted = true)
     {
         if (p.VmCount > MaxVms || p.VmCount < 2) return ([], null);
         var scarce = ScarceResource(p, out var fillable);
         if (!fillable || DistinctRows(p, scarce) < MinRows) return ([], null);
         var search = new ExactFillSearch(p, scarce, seed, threads);
-        return (search.Run(budget, stop), search);
+        return (search.Run(budget, stop, counted), search);
     }
 
     private static ulong Gcd(ulong a, ulong b)
@@ -156,31 +202,35 @@ internal sealed class ExactFillSearch
 
     /// <summary>Rounds over the splits, smallest first, while some split still finds sets. A turn ends when the
     /// split has had <see cref="MinDryTrials"/> trials without a find (or two probes' worth) and its dry spell is
-    /// at least a probe and
-    /// <see cref="DryFactor"/> times its work per set found, or when it has taken <see cref="TurnShare"/> of the
-    /// budget left, so the larger splits get their turn while the VMs left make them cheaper. A split whose
-    /// modulus is 1 enumerates everything in one trial and is then done for good.</summary>
-    private List<int[]> Run(double budget, Func<bool> stop)
+    /// at least a probe and <see cref="DryFactor"/> times its work per set found, or when it has taken
+    /// <see cref="TurnShare"/> of the budget left, so the larger splits get their turn while the VMs left make them
+    /// cheaper. A split is done for good when its modulus is 1 (it enumerates everything in one trial), or when
+    /// its dry spell would have found a lone set of any of its sizes but with odds of <see cref="MissedLoneSet"/>:
+    /// taking VMs away never makes a new set. With <paramref name="counted"/> the budget of counted work ends the
+    /// search; otherwise only <paramref name="stop"/> (the wall clock) does, and the budget only paces the turns.</summary>
+    private List<int[]> Run(double budget, Func<bool> stop, bool counted)
     {
         var sets = new List<int[]>();
         var probe = (long)(budget * MinDryShare / SecondsPerOperation);
         var exhausted = new bool[Splits.Length];
         var budgetOperations = (long)(budget / SecondsPerOperation);
-        for (var finding = true; finding && Charged < budget && !stop();)
+        bool Out() => (counted && Charged >= budget) || stop();
+        for (var finding = true; finding && !Out();)
         {
             finding = false;
-            for (var i = 0; i < Splits.Length && Charged < budget && !stop(); i++)
+            for (var i = 0; i < Splits.Length && !Out(); i++)
             {
-                var (a, b) = Splits[i];
-                if (exhausted[i] || !Index(a, b)) continue;
+                var split = Splits[i];
+                if (exhausted[i] || !Index(split)) continue;
                 var started = Operations;
-                var cap = (long)((budgetOperations - Operations) * TurnShare);
+                var cap = (long)(Math.Max(budgetOperations - Operations, 2 * probe) * TurnShare);
                 var lastHit = Operations;
                 var hits = 0;
                 var dry = 0;
-                while (_items.Length - _takenSinceIndex >= a + b && Charged < budget && !stop() && Operations - started < cap)
+                var missed = 1.0;
+                while (_items.Length - _takenSinceIndex >= split.Smallest && !Out() && Operations - started < cap)
                 {
-                    var found = Trial(a, b);
+                    var found = Trial(split);
                     if (found.Count > 0)
                     {
                         sets.AddRange(found);
@@ -188,12 +238,14 @@ internal sealed class ExactFillSearch
                         lastHit = Operations;
                         finding = true;
                         dry = 0;
+                        missed = 1;
                         _takenSinceIndex += found.Sum(s => s.Length);
                         // Taken VMs only cost wasted enumeration until the index is rebuilt without them.
-                        if (_takenSinceIndex * ReindexFraction > _items.Length && !Index(a, b)) break;
+                        if (_takenSinceIndex * ReindexFraction > _items.Length && !Index(split)) break;
                         continue;
                     }
-                    if (_mask == 0) { exhausted[i] = true; break; }
+                    missed *= 1 - Math.Min(1, split.LeastSplits / (double)(_mask + 1));
+                    if (_mask == 0 || missed < MissedLoneSet) { exhausted[i] = true; break; }
                     var dryWork = Operations - lastHit;
                     if ((++dry >= MinDryTrials || dryWork > 2 * probe) && dryWork > Math.Max(probe, DryFactor * (lastHit - started) / Math.Max(1, hits))) break;
                 }
@@ -202,15 +254,14 @@ internal sealed class ExactFillSearch
         return sets;
     }
 
-    /// <summary>Buckets the VMs not yet in a set, and their pairs, by hash residue, for a split into a stored
-    /// a-subset and an enumerated b-subset.</summary>
-    private bool Index(int a, int b)
+    /// <summary>Buckets the VMs not yet in a set, and their pairs, by hash residue, for the split.</summary>
+    private bool Index(Split split)
     {
         _items = [.. Enumerable.Range(0, _p.VmCount).Where(v => !_taken[v])];
         _takenSinceIndex = 0;
         var n = _items.Length;
         var modulus = 1UL;
-        while (Subsets(n, a) / modulus > MaxStored || Subsets(n, b) / modulus > MaxEnumerated) modulus <<= 1;
+        while (Subsets(n, split.StoredFrom, split.StoredTo) / modulus > MaxStored || Subsets(n, split.LookedUpFrom, split.LookedUpTo) / modulus > MaxEnumerated) modulus <<= 1;
         if (modulus > MaxModulus) return false;
         _mask = modulus - 1;
         var m = (int)modulus;
@@ -237,6 +288,13 @@ internal sealed class ExactFillSearch
         return true;
     }
 
+    private static double Subsets(int n, int from, int to)
+    {
+        var count = 0.0;
+        for (var k = from; k <= to; k++) count += Subsets(n, k);
+        return count;
+    }
+
     private static double Subsets(int n, int k)
     {
         var count = 1.0;
@@ -244,33 +302,89 @@ internal sealed class ExactFillSearch
         return count;
     }
 
-    private List<int[]> Trial(int a, int b)
+    private List<int[]> Trial(Split split)
     {
         Trials++;
         var residue = (ulong)_random.NextInt64() & _mask;
-        Array.Clear(_keys);
-        Array.Clear(_filter);
-        _stored = 0;
-        var store = new Store(this);
-        Operations += Enumerate(a, residue, 0, _items.Length, ref store);
-        return LookUp(b, (_target - residue) & _mask);
+        Store(split.StoredFrom, split.StoredTo, residue);
+        return LookUp(split.LookedUpFrom, split.LookedUpTo, (_target - residue) & _mask);
     }
 
-    /// <summary>The looking-up side of a trial, which is nearly all of its work, split by the first member's
-    /// index over <see cref="_threads"/> threads. The table is only read meanwhile, and each chunk keeps its hits in
+    /// <summary>Chunks a side of a trial is enumerated in: enough that two to a few threads share them evenly; one
+    /// when there are few VMs. Never a function of the threads, since a chunk visits its subsets of 2 before those of
+    /// 3 and 4, so the order of the visits depends on the chunks.</summary>
+    private int ChunkCount => _items.Length < 2 * Chunks ? 1 : Chunks;
+
+    /// <summary>The stored side of a trial: its chunks are enumerated on every thread, each into a buffer per
+    /// partition of the table, then each partition is filled by one thread from its buffers in chunk order. A
+    /// partition's slots and filter bits are its own, so it holds what one thread storing the subsets in their
+    /// order would have stored, whatever the threads.</summary>
+    private void Store(int from, int to, ulong residue)
+    {
+        var chunks = ChunkCount;
+        var operations = new long[chunks];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var collect = new Collect(_collected[c]);
+            collect.Buffers.Clear();
+            operations[c] = Enumerate(from, to, residue, c, chunks, ref collect);
+        });
+        Operations += operations.Sum();
+        Parallel.For(0, Partitions, parallel, part =>
+        {
+            Array.Clear(_table, 2 * part * RegionSlots, 2 * RegionSlots);
+            Array.Clear(_filter, part * _filter.Length / Partitions, _filter.Length / Partitions);
+            var stored = 0;
+            for (var c = 0; c < chunks; c++)
+            {
+                var buffer = _collected[c].Of(part);
+                for (var e = 0; e < buffer.Count; e += 2)
+                    if (!Insert(part, buffer.Items[e], buffer.Items[e + 1], ref stored)) break;
+            }
+        });
+    }
+
+    /// <summary>Open addressing on the hash itself within the hash's partition (0 marks an empty slot; a subset
+    /// hashing to 0 is not stored). False once the partition is half full: the rest of its subsets are dropped.</summary>
+    private bool Insert(int part, ulong hash, ulong members, ref int stored)
+    {
+        if (hash == 0) return true;
+        var slot = Slot(part, hash);
+        while (_table[2 * slot] != 0 && _table[2 * slot] != hash) slot = Next(part, slot);
+        if (_table[2 * slot] != 0) return true;
+        if (++stored > RegionSlots / 2) return false;
+        _table[2 * slot] = hash;
+        _table[2 * slot + 1] = members;
+        _filter[FilterBit(hash) >> 6] |= 1UL << (int)(FilterBit(hash) & 63);
+        return true;
+    }
+
+    /// <summary>Slots of the table: twice the most subsets a trial stores. A slot is a hash and its members side by
+    /// side (one cache line per access), in <see cref="Partitions"/> regions chosen by the hash's top bits.</summary>
+    private const int TableSlots = 2 * (int)MaxStored, Partitions = 4, RegionSlots = TableSlots / Partitions;
+
+    private static int Partition(ulong hash) => (int)(hash >> 62);
+
+    /// <summary>A hash's first slot in its partition: bits 44 to 61, apart from the residue's (below 22), the
+    /// filter's (23 to 41) and the partition's (62 and 63).</summary>
+    private static int Slot(int part, ulong hash) => part * RegionSlots + ((int)(hash >> 44) & (RegionSlots - 1));
+
+    private static int Next(int part, int slot) => part * RegionSlots + ((slot + 1) & (RegionSlots - 1));
+
+    /// <summary>The looking-up side of a trial, split into chunks (<see cref="Enumerate{TVisitor}"/>) over
+    /// <see cref="_threads"/> threads. The table is only read meanwhile, and each chunk keeps its hits in
     /// order, so the candidates are checked and taken in the order one thread would meet them: the sets found and
     /// the operations counted do not depend on the number of threads, nor on how the threads were scheduled.</summary>
-    private List<int[]> LookUp(int size, ulong residue)
+    private List<int[]> LookUp(int from, int to, ulong residue)
     {
-        var n = _items.Length;
-        var chunks = _threads == 1 || n < 2 * LookUpChunks ? 1 : LookUpChunks;
+        var chunks = ChunkCount;
         var hits = new List<(ulong Stored, ulong Members)>[chunks];
         var operations = new long[chunks];
         void Chunk(int c)
         {
-            // Later first members have fewer partners: the bounds follow the pairs' count, not the index.
             var lookup = new Lookup(this);
-            operations[c] = Enumerate(size, residue, ChunkStart(n, chunks, c), ChunkStart(n, chunks, c + 1), ref lookup);
+            operations[c] = Enumerate(from, to, residue, c, chunks, ref lookup);
             hits[c] = lookup.Hits;
         }
         if (chunks == 1) Chunk(0);
@@ -287,27 +401,15 @@ internal sealed class ExactFillSearch
         return found;
     }
 
-    /// <summary>Chunks of the looking-up side per trial: enough that two to a few threads share them evenly.</summary>
-    private const int LookUpChunks = 64;
+    private const int Chunks = 64;
 
-    /// <summary>Where chunk c of the first members begins, so that every chunk holds about as many pairs
-    /// (first member x has n - 1 - x partners after it).</summary>
-    private static int ChunkStart(int n, int chunks, int c)
-    {
-        if (c >= chunks) return n;
-        // Pairs after the first x members: x (2n - x - 1) / 2; solve for the share c / chunks of all pairs.
-        var pairs = (double)n * (n - 1) / 2 * c / chunks;
-        var x = n - 0.5 - Math.Sqrt(Math.Max(0, (n - 0.5) * (n - 0.5) - 2 * pairs));
-        return Math.Clamp((int)Math.Round(x), 0, n);
-    }
+    /// <summary>Bits of the filter that answers most look-ups before the table: 2^21 bits (256 KiB) stay in a
+    /// core's cache where the table (16 MiB) does not, and at most 2^19 stored subsets set at most a quarter of them.</summary>
+    private const int FilterBits = 21;
 
-    /// <summary>Bits of the filter that answers most look-ups before the table: 2^20 bits (128 KiB) stay in a
-    /// core's cache where the table (8 MiB) does not, and at most 2^18 stored subsets set at most a quarter of them.</summary>
-    private const int FilterBits = 20;
-
-    /// <summary>The filter's bit for a key: bits above the residue's (the low bits, equal in every stored key) and
-    /// apart from the table slot's.</summary>
-    private static ulong FilterBit(ulong key) => (key >> 23) & ((1UL << FilterBits) - 1);
+    /// <summary>The filter's bit for a key: in its partition's quarter of the filter, from bits above the residue's
+    /// (the low bits, equal in every stored key) and apart from the table slot's.</summary>
+    private static ulong FilterBit(ulong key) => ((ulong)Partition(key) << (FilterBits - 2)) | ((key >> 23) & ((1UL << (FilterBits - 2)) - 1));
 
     private interface IVisitor
     {
@@ -315,21 +417,38 @@ internal sealed class ExactFillSearch
         void Visit(ulong hash, ulong members);
     }
 
-    /// <summary>Stores each visited subset in the table: open addressing on the hash itself (0 marks an empty
-    /// slot; a subset hashing to 0 is skipped).</summary>
-    private readonly struct Store(ExactFillSearch s) : IVisitor
+    /// <summary>The subsets a chunk of the stored side visited, by partition of the table.</summary>
+    private sealed class Collected
     {
-        public void Visit(ulong hash, ulong members)
+        private readonly Buffer[] _byPartition = [.. Enumerable.Range(0, Partitions).Select(_ => new Buffer())];
+
+        public Buffer Of(int part) => _byPartition[part];
+
+        public void Clear()
         {
-            if (hash == 0) return;
-            var keys = s._keys;
-            var slot = (int)(hash >> 40) & (keys.Length - 1);
-            while (keys[slot] != 0 && keys[slot] != hash) slot = (slot + 1) & (keys.Length - 1);
-            if (keys[slot] != 0 || ++s._stored > keys.Length / 2) return;
-            keys[slot] = hash;
-            s._values[slot] = members;
-            s._filter[FilterBit(hash) >> 6] |= 1UL << (int)(FilterBit(hash) & 63);
+            foreach (var b in _byPartition) b.Count = 0;
         }
+
+        public sealed class Buffer
+        {
+            public ulong[] Items = new ulong[256];
+            public int Count;
+
+            public void Add(ulong hash, ulong members)
+            {
+                if (Count + 2 > Items.Length) Array.Resize(ref Items, 2 * Items.Length);
+                Items[Count++] = hash;
+                Items[Count++] = members;
+            }
+        }
+    }
+
+    /// <summary>Collects each visited subset of the stored side, for <see cref="Store"/> to insert.</summary>
+    private readonly struct Collect(Collected buffers) : IVisitor
+    {
+        public Collected Buffers => buffers;
+
+        public void Visit(ulong hash, ulong members) => buffers.Of(Partition(hash)).Add(hash, members);
     }
 
     /// <summary>Looks up the stored subset that completes each visited one, keeping the pair as a candidate: the
@@ -342,36 +461,36 @@ internal sealed class ExactFillSearch
         {
             var key = s._target - hash;
             if (key == 0 || (s._filter[FilterBit(key) >> 6] & (1UL << (int)(FilterBit(key) & 63))) == 0) return;
-            var keys = s._keys;
-            for (var slot = (int)(key >> 40) & (keys.Length - 1); keys[slot] != 0; slot = (slot + 1) & (keys.Length - 1))
+            var table = s._table;
+            var part = Partition(key);
+            for (var slot = Slot(part, key); table[2 * slot] != 0; slot = Next(part, slot))
             {
-                if (keys[slot] != key) continue;
-                Hits.Add((s._values[slot], members));
+                if (table[2 * slot] != key) continue;
+                Hits.Add((table[2 * slot + 1], members));
                 return;
             }
         }
     }
 
-    /// <summary>Visits every size-<paramref name="size"/> subset of the free VMs (increasing index, 1 to 4 members
-    /// packed 16 bits each) whose hash has the given residue and whose first member is item <paramref name="from"/>
-    /// to <paramref name="to"/> - 1 (for sizes 1 and 2 only the whole range is split). Returns the operations it
-    /// counted: one per pair looked at, <see cref="VisitOperations"/> per subset visited.</summary>
-    private long Enumerate<TVisitor>(int size, ulong residue, int from, int to, ref TVisitor visitor) where TVisitor : struct, IVisitor
+    /// <summary>Visits every subset of <paramref name="smallest"/> to <paramref name="largest"/> free VMs (increasing
+    /// index, 1 to 4 members packed 16 bits each) whose hash has the given residue, in the share
+    /// <paramref name="chunk"/> of <paramref name="chunks"/>: by first member for sizes 2, by the residue of the first
+    /// pair for sizes 3 and 4 (size 1 is one chunk). Subsets of 3 and 4 are a pair from one residue's bucket joined
+    /// with a VM or a pair from the bucket that completes it, so both buckets are read in order: looked up pair by
+    /// pair, the buckets were a random read each, which took most of the time once the buckets were sparse. Sizes 3
+    /// and 4 are enumerated together, from the same pairs. Returns the operations it counted: one per pair looked
+    /// at, <see cref="VisitOperations"/> per subset visited.</summary>
+    private long Enumerate<TVisitor>(int smallest, int largest, ulong residue, int chunk, int chunks, ref TVisitor visitor) where TVisitor : struct, IVisitor
     {
         long operations = 0;
-        if (size == 1)
-        {
-            if (from > 0) return 0;
+        if (smallest == 1 && chunk == 0)
             for (var s = _singleStart[residue]; s < _singleStart[residue + 1]; s++)
             {
                 operations += VisitOperations;
                 visitor.Visit(_hash[_single[s]], Pack(_single[s]));
             }
-            return operations;
-        }
-        if (size == 2)
-        {
-            for (var x = from; x < to; x++)
+        if (smallest <= 2 && largest >= 2)
+            for (int x = Share(_items.Length, chunk, chunks), to = Share(_items.Length, chunk + 1, chunks); x < to; x++)
             {
                 var i = _items[x];
                 var need = (residue - _hash[i]) & _mask;
@@ -383,29 +502,28 @@ internal sealed class ExactFillSearch
                         visitor.Visit(_hash[i] + _hash[_single[s]], Pack(i, _single[s]));
                     }
             }
-            return operations;
-        }
-        var n = _items.Length;
-        for (var x = from; x < to; x++)
+        if (largest < 3) return operations;
+        var buckets = (int)_mask + 1;
+        for (int r = Share(buckets, chunk, chunks), last = Share(buckets, chunk + 1, chunks); r < last; r++)
         {
-            var i = _items[x];
-            if (_taken[i]) continue;
-            for (var y = x + 1; y < n; y++)
+            var need = (int)((residue - (ulong)r) & _mask);
+            for (var p = _pairStart[r]; p < _pairStart[r + 1]; p++)
             {
-                var j = _items[y];
+                var i = (int)(_pair[p] >> 32);
+                var j = (int)(uint)_pair[p];
+                if (_taken[i] || _taken[j]) continue;
                 var sum = _hash[i] + _hash[j];
-                var need = (residue - sum) & _mask;
                 operations++;
-                if (size == 3)
+                if (smallest <= 3)
                 {
-                    for (var s = _singleStart[need]; s < _singleStart[need + 1]; s++)
-                        if (_single[s] > j)
-                        {
-                            operations += VisitOperations;
-                            visitor.Visit(sum + _hash[_single[s]], Pack(i, j, _single[s]));
-                        }
+                    // Each bucket of VMs is in increasing order: from its end down to the first at or before j.
+                    for (var s = _singleStart[need + 1] - 1; s >= _singleStart[need] && _single[s] > j; s--)
+                    {
+                        operations += VisitOperations;
+                        visitor.Visit(sum + _hash[_single[s]], Pack(i, j, _single[s]));
+                    }
                 }
-                else
+                if (largest == 4)
                 {
                     for (var s = _pairStart[need]; s < _pairStart[need + 1]; s++)
                     {
@@ -419,6 +537,9 @@ internal sealed class ExactFillSearch
         }
         return operations;
     }
+
+    /// <summary>Where share c of <paramref name="count"/> things split into <paramref name="shares"/> begins.</summary>
+    private static int Share(int count, int c, int shares) => (int)((long)count * c / shares);
 
     private static ulong Pack(params ReadOnlySpan<int> members)
     {

@@ -35,8 +35,8 @@ public class ExactFillSearchTests
         // the deterministic mode may use every core. A budget that ends the search part-way shows the order matters.
         var p = PlacedDecimals(60, seed: 5);
 
-        var (one, searchOne) = ExactFillSearch.Find(p, budget: 0.4, seed: 3, stop: () => false, threads: 1);
-        var (four, searchFour) = ExactFillSearch.Find(p, budget: 0.4, seed: 3, stop: () => false, threads: 4);
+        var (one, searchOne) = ExactFillSearch.Find(p, budget: 0.1, seed: 3, stop: () => false, threads: 1);
+        var (four, searchFour) = ExactFillSearch.Find(p, budget: 0.1, seed: 3, stop: () => false, threads: 4);
 
         Assert.InRange(one.Count, 1, 59);
         Assert.Equal(one.Select(s => string.Join(',', s)), four.Select(s => string.Join(',', s)));
@@ -64,6 +64,22 @@ public class ExactFillSearchTests
         Assert.Equal(30, sets.Count);
         Assert.Equal(p.VmCount, sets.Sum(s => s.Length));
         AssertEachFillsExactly(p, sets);
+    }
+
+    [Fact]
+    public void Under_a_wall_clock_only_the_stop_signal_ends_the_search()
+    {
+        // A wall-clock limit stops the search through its stop signal; the counted budget, which overstates the
+        // time on an idle machine and understates it on a busy one, only paces the turns then.
+        var p = PlacedDecimals(30, seed: 4);
+
+        var (counted, _) = ExactFillSearch.Find(p, budget: 0.01, seed: 2, stop: () => false, threads: 1, counted: true);
+        var (wall, search) = ExactFillSearch.Find(p, budget: 0.01, seed: 2, stop: () => false, threads: 1, counted: false);
+
+        Assert.True(counted.Count < 30, $"{counted.Count} sets in 0.01 s of counted work");
+        Assert.Equal(30, wall.Count);
+        Assert.True(search!.Charged > 0.01);
+        AssertEachFillsExactly(p, wall);
     }
 
     [Fact]
