@@ -36,18 +36,27 @@ public sealed record LabEnvironment(
     /// wait of every QEMU thread on both ends; each migration is replayed at its migration thread's measured share
     /// (<see cref="LabMeasurement.MigrationCpuShare"/>). The resume and the sync cost per dirty GiB sit at their
     /// lower bounds: the fit finds no use for them.</summary>
-    public static readonly LabEnvironment Fitted = new(1.001, 1304, 0.001, 0.0123, 0.0005, 1.85, 0.05, 0.402, true);
+    public static readonly LabEnvironment Fitted = new(1.009, 1206, 0.001, 0.0189, 0.0005, 1.81, 0.05, 0.160, true);
 
     /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
     /// the four recordings (<see cref="LabRecording.AllPaths"/>); two of them predate the schedstat columns and take
     /// the share their setup-time implies.</summary>
-    public static readonly LabEnvironment CpuShareFitted = new(0.994, 743, 0.0769, 0.00104, 0.0005, 1.12, 0.05, 0.0712, true);
+    public static readonly LabEnvironment CpuShareFitted = new(0.994, 779, 0.0995, 0.0138, 0.0005, 1.51, 0.05, 0.0943, true);
 
     /// <summary>QEMU's setup-time on this machine, as CPU time of the migration thread per GiB of guest RAM: each
     /// row's setup_ms x its migration thread's CPU share / ram_total GiB, median of the 46 migrations of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv (quartiles 0.34-0.58; 0.39 over the fit scenarios alone). Measured, not fitted: the model's
     /// first sync alone (a few ms per GiB) left 0.3-2.2 s of every migration's measured setup unaccounted.</summary>
     public const double MeasuredSetupCpuSecondsPerGib = 0.42;
+
+    /// <summary>The share of a core the migration thread got over the VM's stop, whose final sync and copy are short
+    /// bursts of a thread mostly blocked on its socket: its CPU time over CPU time plus run-queue wait over the stop
+    /// (the stop_* columns), median of the 15 stops sampled in datasets/calibration/qemu-7.2-tcg-threads.csv
+    /// (quartiles 0.18-0.81; 0.16 over those migrations as a whole). A sync after the setup gets at least this.</summary>
+    public const double MeasuredSyncCpuShare = 0.45;
+
+    /// <summary>The share a sync after the setup gets: the larger of the migration's and the stops' measured share.</summary>
+    public double? SyncCpuShare(LabMeasurement m) => ScalesWithCpuShare ? Math.Max(CpuShare(m), MeasuredSyncCpuShare) : null;
 
     /// <summary>The transport: TCP on the namespace's loopback, shaped by tc tbf.</summary>
     public LinkProfile Link => new("lab-tcp", LinkEfficiency, null, 50e-6, InFlightMib);

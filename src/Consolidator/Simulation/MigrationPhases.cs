@@ -14,11 +14,17 @@ namespace Consolidator.Simulation;
 /// 1/share as long; the link's time does not change. The lab measures it per migration (the thread's CPU time
 /// over CPU time plus run-queue wait, Linux schedstat), so that runs on a busy and on a quiet machine are
 /// predicted with one set of constants.</param>
+/// <param name="SyncCpuShare">Share of a core a dirty-log sync after the setup gets (the syncs of the end game and the
+/// final one): a short burst of a thread that was blocked on its socket, which the scheduler serves sooner than the
+/// thread's work as a whole (the lab's stops). Null: <paramref name="CpuShare"/>.</param>
 public sealed record VmMigrationInputs(double MemoryMib, DirtyProfile Dirty, double DeviceStateMib, double ZeroMib = 0, double? WorkingSetMib = null,
-    double CpuShare = 1)
+    double CpuShare = 1, double? SyncCpuShare = null)
 {
     /// <summary>The CPU share as the models use it: within (0, 1], a thousandth at least.</summary>
     public double Cpu => CpuShare is > 0 and <= 1 ? Math.Max(1e-3, CpuShare) : 1;
+
+    /// <summary>The share a sync after the setup gets, as the models use it.</summary>
+    public double SyncCpu => SyncCpuShare is > 0 and <= 1 ? Math.Max(1e-3, SyncCpuShare.Value) : Cpu;
 
     /// <summary>Memory holding data: every page of it crosses whole in the first pass.</summary>
     public double DataMib => Math.Max(0, MemoryMib - Math.Clamp(ZeroMib, 0, MemoryMib));

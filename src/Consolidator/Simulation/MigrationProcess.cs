@@ -76,6 +76,7 @@ internal sealed class MigrationProcess
     private double _stuckRate = double.NaN;
     private double _lastShare = 1;
     private double _finalSync, _backlog, _queueCredit, _queuedAt;
+    private double _stillRunning = 1, _stopChance, _lastSyncAt, _stuckStopAt = double.PositiveInfinity;
 
     /// <param name="plannedWireMibPerSecond">The wire rate the migration was planned at.</param>
     public MigrationProcess(VmMigrationInputs vm, MigrationMethod method, SimulationOptions options, double plannedWireMibPerSecond)
@@ -97,7 +98,7 @@ internal sealed class MigrationProcess
         QemuDowntimeLimitSeconds = options.QemuDowntimeLimitSeconds
             ?? Math.Max(0.001, options.MaxDowntimeSeconds - options.ResumeSeconds - (double.IsFinite(queued) ? queued : 0) - SyncSeconds(0));
         Phase = Phase.Setup;
-        _timer = SyncSeconds(vm.MemoryMib) + (_o.Transport.SetupSecondsPerGib + _o.SetupCpuSecondsPerGib / vm.Cpu) * vm.MemoryMib / 1024;
+        _timer = SyncSeconds(vm.MemoryMib, vm.Cpu) + (_o.Transport.SetupSecondsPerGib + _o.SetupCpuSecondsPerGib / vm.Cpu) * vm.MemoryMib / 1024;
         Syncs = 1;
     }
 
@@ -157,8 +158,10 @@ internal sealed class MigrationProcess
     };
 
     /// <summary>One dirty-log sync that finds <paramref name="dirtyMib"/> dirty: a walk of the whole bitmap, plus
-    /// a cost per dirty page (under TCG, a TLB reset per page; nothing under KVM).</summary>
-    private double SyncSeconds(double dirtyMib) => (_o.SyncSecondsPerGib * _vm.MemoryMib + _o.SyncSecondsPerDirtyGib * dirtyMib) / 1024 / _vm.Cpu;
+    /// a cost per dirty page (under TCG, a TLB reset per page; nothing under KVM), at the CPU share of a sync after
+    /// the setup (<see cref="VmMigrationInputs.SyncCpu"/>) unless <paramref name="cpu"/> says otherwise.</summary>
+    private double SyncSeconds(double dirtyMib, double? cpu = null) =>
+        (_o.SyncSecondsPerGib * _vm.MemoryMib + _o.SyncSecondsPerDirtyGib * dirtyMib) / 1024 / (cpu ?? _vm.SyncCpu);
 
     private double CompressionWireCap => _o.Compress.PageRateCap * (1 + PageHeaderShare) / _o.Compress.Ratio;
 
@@ -201,7 +204,7 @@ internal sealed class MigrationProcess
                 var toTimeout = _timeoutAt - Elapsed;
                 var bitmap = _nz + _z;
                 var toEmpty = bitmap / v;
-                if (!double.IsNaN(_stuckRate)) return Math.Max(0, toTimeout);
+                if (!double.IsNaN(_stuckRate)) return Math.Max(0, Math.Min(toTimeout, _stuckStopAt - Elapsed));
                 if (!_rules.UsesDowntimeTarget) return Math.Max(0, Math.Min(toTimeout, toEmpty));
                 // QEMU checks once per iteration: the next sync comes when the bitmap is below the level and
                 // at least one iteration has passed since the last one, or when the bitmap is empty.
@@ -278,6 +281,7 @@ internal sealed class MigrationProcess
         if (!double.IsNaN(_stuckRate) && Math.Abs(wire - _stuckRate) > 0.01 * _stuckRate)
         {
             _stuckRate = double.NaN;
+            _stuckStopAt = double.PositiveInfinity;
             _notShrinking = 0;
             _lastAfterSync = double.PositiveInfinity;
             _sinceSync = _roundSeconds = 0;
@@ -300,6 +304,10 @@ internal sealed class MigrationProcess
                 return true;
             case Phase.Rounds when Elapsed >= _timeoutAt - SnapSeconds:
                 Suspend(wire);
+                return true;
+            case Phase.Rounds when !double.IsNaN(_stuckRate) && Elapsed >= _stuckStopAt - SnapSeconds:
+                // The cycle's checks each stop it with chance _stopChance: by now half of QEMU's runs have stopped.
+                StopInBand(wire, Dirtied(Math.Max(0, Elapsed - _lastSyncAt)));
                 return true;
             case Phase.Rounds when _rules.UsesDowntimeTarget && (_nz + _z <= Epsilon
                 || (_nz + _z <= Math.Max(0, Level(wire)) + Epsilon && _roundSeconds >= Iteration(wire) - SnapSeconds)):
@@ -397,20 +405,20 @@ internal sealed class MigrationProcess
         var pending = _nz + _z + dirtied;
         var threshold = Threshold(wire);
         Syncs++;
-        if (pending <= Epsilon || pending < threshold)
+        // This check stops the VM in QEMU when what the sync adds fits under the threshold from where the bitmap
+        // stood at the check: anywhere in the last iteration's worth of pages below it (its phase is uniform, and
+        // the iteration's wall time varies with the load). The chance is the share of that band the dirtied pages
+        // leave free; the model stops at the first check by which half of the runs would have stopped.
+        var band = Math.Min(threshold, Progress(Math.Min(wire, LiveCap)) * Iteration(wire));
+        _stopChance = band > Epsilon ? Math.Clamp((band - dirtied) / band, 0, 1) : 0;
+        var stops = pending <= Epsilon || pending < threshold;
+        if (!stops && _rules.UsesDowntimeTarget && Method != MigrationMethod.Hybrid)
         {
-            // QEMU stops the VM at the first check that finds the dirty pages below the threshold; where in
-            // the last iteration that check falls is a matter of phase, uniform between the check level and
-            // the threshold. The model takes the middle rather than what this sync happened to add, so that a
-            // faster link never lengthens the downtime and faster dirtying never shortens it (the property
-            // real runs show on average, not run by run).
-            var level = Math.Max(0, Level(wire));
-            var midpoint = Math.Min(_vm.MemoryMib, level + (threshold - level) / 2);
-            // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
-            var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
-            (_nz, _z) = (midpoint * f, midpoint * (1 - f));
-            Stop(converged: true, wire);
+            _stillRunning *= 1 - _stopChance;
+            stops = _stillRunning <= 0.5;
         }
+        if (stops)
+            StopInBand(wire, dirtied);
         else if (Method == MigrationMethod.Hybrid && Syncs > _o.HybridRounds)
         {
             _nz += dirtied;
@@ -424,14 +432,39 @@ internal sealed class MigrationProcess
         else
         {
             _nz += dirtied;
+            var cycle = Elapsed - _lastSyncAt;
+            _lastSyncAt = Elapsed;
             _sinceSync = 0;
             _roundSeconds = 0;
             Phase = Phase.Rounds;
             var after = _nz + _z;
             _notShrinking = after >= _lastAfterSync * (1 - 1e-6) ? _notShrinking + 1 : 0;
             _lastAfterSync = Math.Min(_lastAfterSync, after);
-            if (_notShrinking >= StuckSyncs && double.IsFinite(_timeoutAt)) _stuckRate = wire;
+            if (_notShrinking >= StuckSyncs && double.IsFinite(_timeoutAt))
+            {
+                _stuckRate = wire;
+                // The cycle repeats at this rate: each of its checks stops the VM with the same chance, so half of
+                // the runs have stopped after n more cycles; none ever does when the chance is nil.
+                var n = _stopChance > 0 ? Math.Ceiling(Math.Log(0.5 / _stillRunning) / Math.Log(1 - Math.Min(_stopChance, 1 - 1e-12))) : double.PositiveInfinity;
+                _stuckStopAt = Elapsed + Math.Max(1, n) * cycle;
+            }
         }
+    }
+
+    /// <summary>QEMU stops the VM at a check that finds the dirty pages below the threshold; where in the last
+    /// iteration that check falls is a matter of phase, uniform between the check level and the threshold. The
+    /// model takes the middle rather than what this sync happened to add, so that a faster link never lengthens
+    /// the downtime and faster dirtying never shortens it (the property real runs show on average, not run by run).</summary>
+    private void StopInBand(double wire, double dirtied)
+    {
+        var threshold = Threshold(wire);
+        var pending = _nz + _z + dirtied;
+        var level = Math.Max(0, Level(wire));
+        var midpoint = Math.Min(_vm.MemoryMib, level + (threshold - level) / 2);
+        // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
+        var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
+        (_nz, _z) = (midpoint * f, midpoint * (1 - f));
+        Stop(converged: true, wire);
     }
 
     private void EndXenIteration(double wire)

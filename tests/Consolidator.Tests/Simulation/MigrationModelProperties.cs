@@ -99,6 +99,36 @@ public class MigrationModelProperties
     }
 
     [Fact]
+    public void An_end_game_whose_checks_stop_with_small_odds_converges_after_the_median_check_instead_of_waiting_for_its_timeout()
+    {
+        // 100 MiB/s uncapped: a check's band is one 50 ms iteration, 5 MiB. A guest rewriting 512 MiB at 70 MiB/s
+        // dirties 3.5 MiB between two checks: more than half the band, so no single check has even odds (30 %), but
+        // two checks stop half of QEMU's runs. At 120 MiB/s (faster than the link) no check ever can.
+        var vm = new VmMigrationInputs(1024, DirtyProfile.OverWorkingSet(512, 70, 0), 1);
+        var r = LiveMigration.Run(vm, MigrationMethod.PreCopy, 100, Options);
+        var never = LiveMigration.Run(vm with { Dirty = DirtyProfile.OverWorkingSet(512, 120, 0) }, MigrationMethod.PreCopy, 100, Options);
+
+        Assert.True(r.Converged);
+        Assert.True(r.TotalSeconds < 60, $"{r.TotalSeconds} s");
+        Assert.InRange(r.DowntimeSeconds, 0.01, Options.MaxDowntimeSeconds);
+        Assert.False(never.Converged);
+        Assert.Equal(150, never.TimeoutSeconds!.Value, 6);
+    }
+
+    [Fact]
+    public void A_sync_at_a_larger_cpu_share_than_the_migrations_never_slows_it()
+    {
+        Gen.Select(Cases, Gen.Int[5, 100]).Sample((c, sharePercent) =>
+        {
+            var options = Options with { SyncSecondsPerGib = 0.02, SyncSecondsPerDirtyGib = 0.1 };
+            var idle = c.Vm with { CpuShare = sharePercent / 100.0, Dirty = new DirtyProfile(0, 2, 0) };
+            var a = LiveMigration.Run(idle, MigrationMethod.PreCopy, c.Wire, options);
+            var b = LiveMigration.Run(idle with { SyncCpuShare = Math.Min(1, 2 * idle.CpuShare) }, MigrationMethod.PreCopy, c.Wire, options);
+            Assert.True(b.TotalSeconds <= a.TotalSeconds * (1 + 1e-9), $"{b.TotalSeconds} s with the faster syncs, {a.TotalSeconds} s without");
+        }, iter: 200);
+    }
+
+    [Fact]
     public void An_idle_vm_of_mostly_zero_pages_stops_for_a_fraction_of_the_target()
     {
         // QEMU counts zero pages whole against the threshold but sends them as 9-byte markers: the final copy
