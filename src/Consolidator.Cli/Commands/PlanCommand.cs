@@ -75,7 +75,7 @@ internal static class PlanCommand
             [
                 OutputFile.Text("plan.json", w => w.Write(PlanJsonWriter.ToJson(plan, request))),
                 OutputFile.Text("plan.csv", w => PlanCsvWriter.Write(plan, w)),
-                OutputFile.Text("allocation.csv", w => AllocationCsvWriter.Write(plan.Allocation!, plan.Problem, w)),
+                new OutputFile("allocation.csv", s => AllocationCsvWriter.Write(plan.Allocation!, plan.Problem, s)),
             ];
             if (plan.Simulation is { } replay)
             {

@@ -65,24 +65,25 @@ public static class KeepInPlace
     /// and window taken alone (the smallest first, for each resource and window: a count no set can beat).</summary>
     public static int StayUpperBound(PlacementProblem p, int activeHosts)
     {
+        // Plain loops over one reused buffer: at 30,000 VMs on 7,500 hosts this is 1.4 million small sorts, and the
+        // summary that asks for it is written after the solve, in the part of `plan` that is never cut short.
         var onHost = VmsByHost(p);
         var most = new List<int>();
+        var demands = new long[Math.Max(1, onHost.Max(vms => vms.Count))];
         for (var h = 0; h < p.HostCount; h++)
         {
-            var vms = onHost[h].Where(v => p.Rules.Allows(v, h)).ToList();
+            var vms = onHost[h];
+            vms.RemoveAll(v => !p.Rules.Allows(v, h));
             if (vms.Count == 0) continue;
             var count = vms.Count;
             foreach (var r in Resources.All)
                 for (var w = 0; w < p.WindowCount && count > 0; w++)
                 {
+                    for (var i = 0; i < vms.Count; i++) demands[i] = p.BoundDemand(vms[i], r, w);
+                    Array.Sort(demands, 0, vms.Count);
                     long load = 0;
                     var n = 0;
-                    foreach (var d in vms.Select(v => (long)p.BoundDemand(v, r, w)).Order())
-                    {
-                        if (load + d > p.Usable(h, r)) break;
-                        load += d;
-                        n++;
-                    }
+                    for (; n < vms.Count && load + demands[n] <= p.Usable(h, r); n++) load += demands[n];
                     count = Math.Min(count, n);
                 }
             most.Add(count);
@@ -93,10 +94,14 @@ public static class KeepInPlace
     /// <summary>A lower bound on the migration part of any placement on <paramref name="activeHosts"/> hosts: at least
     /// (VMs running today - <see cref="StayUpperBound"/>) VMs move, and they cost no less than that many of the
     /// cheapest moves.</summary>
-    public static (int Moves, double CostWh) MigrationLowerBound(PlacementProblem p, int activeHosts)
+    public static (int Moves, double CostWh) MigrationLowerBound(PlacementProblem p, int activeHosts) =>
+        MigrationLowerBound(p, activeHosts, StayUpperBound(p, activeHosts));
+
+    /// <summary>As <see cref="MigrationLowerBound(PlacementProblem, int)"/> from a <see cref="StayUpperBound"/> already computed.</summary>
+    public static (int Moves, double CostWh) MigrationLowerBound(PlacementProblem p, int activeHosts, int stayUpperBound)
     {
         var running = Enumerable.Range(0, p.VmCount).Where(v => p.CurrentHost(v) >= 0).ToList();
-        var moves = Math.Max(0, running.Count - StayUpperBound(p, activeHosts));
+        var moves = Math.Max(0, running.Count - stayUpperBound);
         return (moves, running.Select(p.MigrationCostWh).Order().Take(moves).Sum());
     }
 

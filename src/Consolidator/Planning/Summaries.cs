@@ -56,7 +56,8 @@ internal static class Summaries
         if (peak is null && !baselines.Skipped.Contains(Baselines.PeakSizedFfdName))
             extraNotes = extraNotes.Add("peak-sized first-fit-decreasing cannot place every VM on this inventory");
 
-        var bound = KeepInPlace.MigrationLowerBound(p, solve.Placement.ActiveHostCount);
+        var keepable = KeepInPlace.StayUpperBound(p, solve.Placement.ActiveHostCount);
+        var bound = KeepInPlace.MigrationLowerBound(p, solve.Placement.ActiveHostCount, keepable);
         return new PlanSummary(
             Vms: p.VmCount,
             Hosts: p.HostCount,
@@ -83,7 +84,7 @@ internal static class Summaries
             Notes: extraNotes)
         {
             KeptInPlace = Enumerable.Range(0, p.VmCount).Count(v => p.CurrentHost(v) >= 0 && solve.Placement[v] == p.CurrentHost(v)),
-            KeepableUpperBound = KeepInPlace.StayUpperBound(p, solve.Placement.ActiveHostCount),
+            KeepableUpperBound = keepable,
             MigrationCostWh = Energy.MigrationCostWh(p, solve.Placement),
             MovesLowerBound = bound.Moves,
             MigrationCostLowerBoundWh = bound.CostWh,

@@ -44,6 +44,41 @@ public class AllocationPlannerProperties
         });
 
     [Fact]
+    public void Allocation_csv_is_the_same_bytes_whatever_the_blocks_it_is_rendered_in_and_whatever_the_entries_order()
+    {
+        Cases.Sample(c =>
+        {
+            var schedule = AllocationPlanner.Build(c.Problem, c.Placement, c.Profiles);
+            string Csv(AllocationSchedule s, int block)
+            {
+                using var bytes = new MemoryStream();
+                Consolidator.Reporting.AllocationCsvWriter.Write(s, c.Problem, bytes, block);
+                return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+            }
+            var whole = Csv(schedule, int.MaxValue);
+            var lines = whole.Split('\n');
+            Assert.Equal(schedule.Entries.Length + 2, lines.Length);
+            Assert.Equal(string.Join(",", Consolidator.Reporting.AllocationCsvWriter.Header), lines[0]);
+            var first = schedule.Entries.OrderBy(e => e.Host).ThenBy(e => e.Window).ThenBy(e => e.Vm).FirstOrDefault();
+            if (!schedule.Entries.IsEmpty)
+                Assert.StartsWith($"{c.Problem.Hosts[first.Host].Id},{c.Problem.Vms[first.Vm].Id},", lines[1]);
+            foreach (var block in new[] { 1, 2, 7 })
+                Assert.Equal(whole, Csv(schedule, block));
+            foreach (var e in schedule.Entries)
+                Assert.Equal((e.CapMillicores / 1000m).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), Consolidator.Reporting.AllocationCsvWriter.Cores(e.CapMillicores));
+            var shuffled = new AllocationSchedule(schedule.Windows, [.. schedule.Entries.Reverse()], schedule.Qos);
+            Assert.Equal(whole, Csv(shuffled, 3));
+        }, iter: 100);
+    }
+
+    [Fact]
+    public void Caps_are_written_as_cores_with_three_decimals_as_the_decimal_quotient_is()
+    {
+        foreach (var m in new[] { 0, 1, 9, 10, 999, 1000, 1001, 1500, 12_345, int.MaxValue, -1, -1500 })
+            Assert.Equal((m / 1000m).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), Consolidator.Reporting.AllocationCsvWriter.Cores(m));
+    }
+
+    [Fact]
     public void No_host_hands_out_more_than_its_cores_in_any_window_and_the_validator_agrees()
     {
         Cases.Sample(c =>
