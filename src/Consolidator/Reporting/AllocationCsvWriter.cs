@@ -18,6 +18,9 @@ public static class AllocationCsvWriter
     /// holds a few blocks rather than the whole file, and written in order.</summary>
     public const int BlockRows = 32_768;
 
+    /// <summary>UTF-8 without a byte order mark, as every output file.</summary>
+    private static readonly System.Text.Encoding Utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture };
 
     /// <summary>Writes the file as UTF-8 ("\n" line ends) to <paramref name="stream"/>.</summary>
@@ -67,7 +70,7 @@ public static class AllocationCsvWriter
     private static MemoryStream Render(Action<CsvWriter> write)
     {
         var bytes = new MemoryStream();
-        using var text = Output.OutputFile.NewWriter(bytes);
+        using var text = new StreamWriter(bytes, Utf8, bufferSize: 1 << 16, leaveOpen: true) { NewLine = "\n" };
         using (var csv = CsvWriter.Create(text, Options, leaveOpen: true)) write(csv);
         text.Flush();
         return bytes;
