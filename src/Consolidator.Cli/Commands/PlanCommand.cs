@@ -69,7 +69,8 @@ internal static class PlanCommand
             deadline.Mark("profiles", ProfileBuilder.IdleSeconds(data));
             progress.Say("solving placement with CP-SAT");
             var drawPlots = !r.GetValue(noPlots);
-            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(deadline.Paced(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots))));
+            // The output's reserve is read again at every question the planner asks: it grows with the pace.
+            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(() => deadline.Paced(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots))));
 
             List<OutputFile> files =
             [

@@ -66,7 +66,7 @@ public static class Planner
         if (budgeted) (solve, stayPut) = WithinBudget(problem, request with { Solver = budget.Solver(notes) }, solve, notes, progress);
         deadline.Mark("solve");
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
-        deadline.Mark("staging");
+        deadline.Mark("staging", budget.StagingIdleSeconds);
 
         for (var round = 1; round <= MaxRestagingRounds && !migrations.ReachesTarget; round++)
         {
@@ -113,7 +113,7 @@ public static class Planner
             () => stages = PlanValidator.CheckMigrationPlan(problem, target, migrations));
         var violations = placed.Concat(stages).Concat(PlanValidator.CheckAllocation(problem, landed, allocation!)).ToImmutableArray();
         if (!violations.IsEmpty) throw new PlanValidationException(violations);
-        deadline.Mark("validation");
+        deadline.Mark("validation", budget.ValidationIdleSeconds);
 
         var simulate = request.Simulation is not null && budget.AllowsReplay;
         if (request.Simulation is not null && !simulate)

@@ -12,8 +12,9 @@ public sealed class Deadline
 {
     private readonly double _start, _end;
     private readonly Timeline _line;
+    private readonly Func<double>? _reserve;
 
-    private Deadline(double start, double end, Timeline line) => (_start, _end, _line) = (start, end, line);
+    private Deadline(double start, double end, Timeline line, Func<double>? reserve = null) => (_start, _end, _line, _reserve) = (start, end, line, reserve);
 
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
     public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now));
@@ -32,7 +33,10 @@ public sealed class Deadline
     public bool IsWallClock => !double.IsPositiveInfinity(_end);
 
     /// <summary>Seconds left before the end (negative once it has passed); infinity when none is set.</summary>
-    public double Remaining => IsWallClock ? _end - _line.Clock.Now : double.PositiveInfinity;
+    public double Remaining => IsWallClock ? End - _line.Clock.Now : double.PositiveInfinity;
+
+    /// <summary>The end, less the reserve of <see cref="EarlierBy(Func{double})"/> as it reads now.</summary>
+    private double End => _end - (_reserve is null ? 0 : Math.Max(0, _reserve()));
 
     /// <summary>Seconds since the command started.</summary>
     public double Elapsed => _line.Clock.Now - _start;
@@ -46,7 +50,12 @@ public sealed class Deadline
     /// <summary>The same deadline <paramref name="seconds"/> sooner, for the phases before a reserved one (the
     /// planner's, before the CLI writes the output). It shares this deadline's clock, time line and pace.</summary>
     public Deadline EarlierBy(double seconds) =>
-        IsWallClock ? new Deadline(_start, _end - Math.Max(0, seconds), _line) : this;
+        IsWallClock ? new Deadline(_start, End - Math.Max(0, seconds), _line) : this;
+
+    /// <summary>The same deadline sooner by a reserve read again at every question (a paced estimate of the phases
+    /// behind, which grows when the machine slows down after the reserve was first set).</summary>
+    public Deadline EarlierBy(Func<double> seconds) =>
+        IsWallClock ? new Deadline(_start, End, _line, seconds) : this;
 
     /// <summary>Records that <paramref name="phase"/> ended now (it began at the previous mark).</summary>
     public void Mark(string phase) => _line.Mark(phase, 0);
@@ -56,9 +65,11 @@ public sealed class Deadline
     public void Mark(string phase, double idleSeconds) => _line.Mark(phase, Math.Max(0, idleSeconds));
 
     /// <summary>How many times longer than on the idle reference machine the phases marked with their idle length
-    /// took so far (all of them together, at least 1): a busy or slower machine makes every phase still to come
-    /// longer too, so reserves are the idle estimates times this. Always 1 without a wall-clock end, so that
-    /// nothing in the deterministic mode depends on it.</summary>
+    /// took so far (all of them together, or the latest of at least <see cref="LatestMinIdleSeconds"/> when that ran
+    /// slower still, at least 1): a busy or slower machine makes every phase still to come longer too, so reserves
+    /// are the idle estimates times this, and a machine that became busier since reading (other jobs started) takes
+    /// the cuttable phases' time away sooner. Always 1 without a wall-clock end, so that nothing in the deterministic
+    /// mode depends on it.</summary>
     public double Pace => IsWallClock ? _line.Pace : 1;
 
     /// <summary>An idle machine's estimate of a phase, scaled by <see cref="Pace"/>.</summary>
@@ -71,6 +82,10 @@ public sealed class Deadline
     /// start-up (JIT compilation) more than the machine's load.</summary>
     public const double PaceMinIdleSeconds = 1.0;
 
+    /// <summary>A phase counts on its own in the pace (<see cref="Pace"/>) from this many idle seconds: shorter ones
+    /// measure the compilation of their code more than the machine's load.</summary>
+    public const double LatestMinIdleSeconds = 0.25;
+
     /// <summary>The pace is never read as more than this (a phase stalled by something other than load, such as a
     /// cold disk, should not take every reserve).</summary>
     public const double MaxPace = 20;
@@ -79,7 +94,7 @@ public sealed class Deadline
     {
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
-        private double _last = start, _measured, _idle;
+        private double _last = start, _measured, _idle, _latest = 1;
 
         public Clock Clock => clock;
 
@@ -92,7 +107,7 @@ public sealed class Deadline
         {
             get
             {
-                lock (_gate) return _idle < PaceMinIdleSeconds ? 1 : Math.Clamp(_measured / _idle, 1, MaxPace);
+                lock (_gate) return _idle < PaceMinIdleSeconds ? 1 : Math.Clamp(Math.Max(_measured / _idle, _latest), 1, MaxPace);
             }
         }
 
@@ -103,6 +118,7 @@ public sealed class Deadline
                 var now = clock.Now;
                 _phases = _phases.Add((phase, now - _last));
                 if (idleSeconds > 0) (_measured, _idle) = (_measured + now - _last, _idle + idleSeconds);
+                if (idleSeconds >= LatestMinIdleSeconds) _latest = (now - _last) / idleSeconds;
                 _last = now;
             }
         }

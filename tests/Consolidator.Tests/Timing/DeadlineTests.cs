@@ -49,6 +49,34 @@ public class DeadlineTests
     }
 
     [Fact]
+    public void A_machine_that_slows_down_after_reading_raises_the_pace_and_the_reserve_that_follows_it()
+    {
+        var clock = new ManualClock();
+        var deadline = Deadline.After(60, clock: clock);
+        var planner = deadline.EarlierBy(() => deadline.Paced(4));
+
+        clock.Advance(10);
+        deadline.Mark("reading", 5);
+        Assert.Equal(2, deadline.Pace, 9);
+        Assert.Equal(60 - 10 - 8, planner.Remaining, 9);
+        // Staging, idle 0.5 s, took 3 s: the machine is six times slower than idle now, twice as slow as it was.
+        clock.Advance(3);
+        deadline.Mark("staging", 0.5);
+        Assert.Equal(6, deadline.Pace, 9);
+        Assert.Equal(60 - 13 - 24, planner.Remaining, 9);
+        // The machine recovers: the pace does not drop below all the paced phases together (14 s for 6.5 idle).
+        clock.Advance(1);
+        deadline.Mark("validation", 1);
+        Assert.Equal(14 / 6.5, deadline.Pace, 9);
+        // A phase too short to tell load from compilation does not count on its own.
+        clock.Advance(2);
+        deadline.Mark("summary", Deadline.LatestMinIdleSeconds / 2);
+        Assert.Equal(16 / (6.5 + Deadline.LatestMinIdleSeconds / 2), deadline.Pace, 9);
+        // A fixed reserve set on the planner's deadline comes off the end as it reads at that moment.
+        Assert.Equal(planner.Remaining - 1, planner.EarlierBy(1).Remaining, 9);
+    }
+
+    [Fact]
     public void Pace_stays_one_on_a_fast_machine_on_short_phases_and_without_a_wall_clock()
     {
         var clock = new ManualClock();
