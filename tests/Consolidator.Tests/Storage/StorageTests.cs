@@ -90,6 +90,24 @@ public class StorageTests
         Assert.Equal(3, whole.Target.ActiveHostCount);
     }
 
+    /// <summary>Above StoreTally.MaxEntries host x image counters placement counts disks whole and says why; at the
+    /// limit it still counts images once. 1,000 local hosts and 2,000 or 2,001 images in use (two VMs share one).</summary>
+    [Theory]
+    [InlineData(2000, true)]
+    [InlineData(2001, false)]
+    public void A_fleet_too_large_for_image_aware_counting_falls_back_to_whole_disks_and_says_so(int images, bool once)
+    {
+        ImmutableArray<Host> hosts = [.. Enumerable.Range(0, 1000).Select(h => Local($"h{h}", 100))];
+        ImmutableArray<Image> catalog = [.. Enumerable.Range(0, images).Select(i => new Image($"i{i}", 1))];
+        ImmutableArray<Vm> vms = [.. Enumerable.Range(0, images + 1).Select(v => Vm($"v{v}", 2, $"i{Math.Min(v, images - 1)}"))];
+        var p = new PlacementProblem(hosts, vms, WindowScheme.Slices(1), new PlacementOptions(),
+            (v, r, _) => r == Resource.Cpu ? 0.1 : 512, (_, _) => 0.1, images: catalog);
+
+        Assert.Equal(once, p.CountsImagesOnce);
+        if (once) Assert.Null(p.WholeDiskReason);
+        else Assert.Contains($"{1000L * images} host x image counters are more than {StoreTally.MaxEntries}", p.WholeDiskReason);
+    }
+
     /// <summary>Moving VMs send their private blocks and what their destination lacks today; the objective charges it
     /// at --disk-weight, so a VM goes where its image already is when hosts are otherwise alike.</summary>
     [Fact]
