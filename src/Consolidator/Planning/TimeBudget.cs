@@ -102,13 +102,14 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     public bool AllowsReplay => deadline.Allows(Replay);
 
     /// <summary>A note when the phases that are never cut short (reading, profiles, the fallback placement, staging,
-    /// validation) ran past the planner's deadline: the command then ends late, by about the overrun, and says so;
-    /// null when on time or without a wall-clock deadline.</summary>
+    /// validation) ran past the planner's deadline, which is the limit less a paced reserve for writing the output:
+    /// the command may then end late, by up to about the overrun (less when the output takes less than its reserve;
+    /// the time line at the end of `plan` tells), and says so; null when on time or without a wall-clock deadline.</summary>
     public string? OverrunNote()
     {
         if (!deadline.IsWallClock || deadline.Remaining >= 0) return null;
         return string.Format(CultureInfo.InvariantCulture,
-            "the time limit cannot be kept: the phases that are never cut short (reading, profiles, the fallback placement, staging, validation, output) ran {0:0.0} s past the planner's share of it, on a machine {1:0.0} times slower than idle ({2})",
+            "the time limit may be missed: the phases that are never cut short (reading, profiles, the fallback placement, staging, validation, output) ran {0:0.0} s past the planner's share of it (the limit less the reserve for writing the output), on a machine {1:0.0} times slower than idle ({2})",
             -deadline.Remaining, deadline.Pace,
             string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds))));
     }
