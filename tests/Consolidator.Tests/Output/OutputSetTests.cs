@@ -230,8 +230,11 @@ public class OutputSetTests
         var dir = Path.Combine(disk.Path, "out");
         OutputSet.Write(dir, OutputKind.Plan, Set("old", "plan.json"));
 
+        // big.png first: it cannot fit whatever the order the files are written in on several threads, and
+        // the first failure in the set's order is the one reported (plan.json may fail too, once big.png
+        // has filled the disk).
         var e = Assert.Throws<OutputException>(() => OutputSet.Write(dir, OutputKind.Plan,
-            [OutputFile.Text("plan.json", "new"), OutputFile.Bytes("big.png", new byte[1 << 20])]));
+            [OutputFile.Bytes("big.png", new byte[1 << 20]), OutputFile.Text("plan.json", "new")]));
 
         Assert.False(e.IsUsage, e.Message);
         Assert.True(e.Message.Contains(Path.Combine(dir, "big.png"), StringComparison.Ordinal), e.Message);
