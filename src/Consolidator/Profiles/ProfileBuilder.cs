@@ -88,13 +88,7 @@ public static class ProfileBuilder
             (hourMem[h] ??= new WindowSamples(options, MemoryFirstBucketMib)).Add(series.MemoryMib[s], t);
         }
 
-        var demandCpu = new double[n];
-        var demandMem = new double[n];
-        var meanCpu = new double[n];
-        var meanMem = new double[n];
-        var peakCpu = new double[n];
-        var stdDevCpu = new double[n];
-        var quantiles = new double[n][];
+        var f = new WindowFigures(n);
         var scale = 1 + options.Margin;
         for (var w = 0; w < n; w++)
         {
@@ -103,15 +97,15 @@ public static class ProfileBuilder
             var hour = hourOfDay is null ? -1 : windows.Windows[w].StartMinute / 60;
             var c = cpu[w] ?? (hour >= 0 ? hourCpu[hour] : null) ?? allCpu;
             var m = mem[w] ?? (hour >= 0 ? hourMem[hour] : null) ?? allMem;
-            demandCpu[w] = c.Percentile(options.Percentile) * scale;
-            demandMem[w] = m.Percentile(options.Percentile) * scale;
-            meanCpu[w] = c.Mean;
-            meanMem[w] = m.Mean;
-            peakCpu[w] = c.Percentile(100);
-            stdDevCpu[w] = c.StdDev;
-            quantiles[w] = c.Percentiles(VmProfile.QuantileLevels);
+            f.DemandCpu[w] = c.Percentile(options.Percentile) * scale;
+            f.DemandMem[w] = m.Percentile(options.Percentile) * scale;
+            f.MeanCpu[w] = c.Mean;
+            f.MeanMem[w] = m.Mean;
+            f.PeakCpu[w] = c.Percentile(100);
+            f.StdDevCpu[w] = c.StdDev;
+            f.Quantiles[w] = c.Percentiles(VmProfile.QuantileLevels);
         }
-        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu, CpuQuantiles = quantiles, CpuStdDev = stdDevCpu };
+        return f.Profile(vmId, Classify(series));
     }
 
     /// <summary>The profile when every sample weighs the same and every window has samples (a trace of a week or more):
@@ -148,13 +142,7 @@ public static class ProfileBuilder
             mem[at] = series.MemoryMib[s];
         }
 
-        var demandCpu = new double[n];
-        var demandMem = new double[n];
-        var meanCpu = new double[n];
-        var meanMem = new double[n];
-        var peakCpu = new double[n];
-        var stdDevCpu = new double[n];
-        var quantiles = new double[n][];
+        var f = new WindowFigures(n);
         var scale = 1 + options.Margin;
         for (var w = 0; w < n; w++)
         {
@@ -167,19 +155,19 @@ public static class ProfileBuilder
                 squaresCpu += v * v;
             }
             foreach (var v in m) sumMem += v;
-            meanCpu[w] = sumCpu / c.Length;
-            meanMem[w] = sumMem / m.Length;
-            stdDevCpu[w] = Math.Sqrt(Math.Max(0, squaresCpu / c.Length - meanCpu[w] * meanCpu[w]));
+            f.MeanCpu[w] = sumCpu / c.Length;
+            f.MeanMem[w] = sumMem / m.Length;
+            f.StdDevCpu[w] = Math.Sqrt(Math.Max(0, squaresCpu / c.Length - f.MeanCpu[w] * f.MeanCpu[w]));
             c.Sort();
             m.Sort();
-            demandCpu[w] = Percentile.OfSorted(c, options.Percentile) * scale;
-            demandMem[w] = Percentile.OfSorted(m, options.Percentile) * scale;
-            peakCpu[w] = Percentile.OfSorted(c, 100);
+            f.DemandCpu[w] = Percentile.OfSorted(c, options.Percentile) * scale;
+            f.DemandMem[w] = Percentile.OfSorted(m, options.Percentile) * scale;
+            f.PeakCpu[w] = Percentile.OfSorted(c, 100);
             var q = new double[VmProfile.QuantileLevels.Length];
             for (var k = 0; k < q.Length; k++) q[k] = Percentile.OfSorted(c, VmProfile.QuantileLevels[k]);
-            quantiles[w] = q;
+            f.Quantiles[w] = q;
         }
-        return new VmProfile(vmId, Classify(series), demandCpu, demandMem, meanCpu, meanMem) { PeakCpu = peakCpu, CpuQuantiles = quantiles, CpuStdDev = stdDevCpu };
+        return f.Profile(vmId, Classify(series));
     }
 
     /// <summary>Compares mean CPU in the day (07:00-19:00 UTC) with the night, independent of the window scheme.</summary>
@@ -255,5 +243,16 @@ public static class ProfileBuilder
             Array.Sort(sorted);
             return [.. levels.Select(p => Profiles.Percentile.OfSorted(sorted, p))];
         }
+    }
+
+    /// <summary>The per-window figures of one VM's profile, filled by the general and the exact path alike.</summary>
+    private sealed class WindowFigures(int n)
+    {
+        public readonly double[] DemandCpu = new double[n], DemandMem = new double[n], MeanCpu = new double[n],
+            MeanMem = new double[n], PeakCpu = new double[n], StdDevCpu = new double[n];
+        public readonly double[][] Quantiles = new double[n][];
+
+        public VmProfile Profile(string vmId, VmClass vmClass) =>
+            new(vmId, vmClass, DemandCpu, DemandMem, MeanCpu, MeanMem) { PeakCpu = PeakCpu, CpuQuantiles = Quantiles, CpuStdDev = StdDevCpu };
     }
 }
