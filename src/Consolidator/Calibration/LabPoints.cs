@@ -50,7 +50,7 @@ public static class LabPoints
             var vms = ms.Select(m => new VmMigrationInputs(
                 m.RamTotalMib, DirtyProfile.OverWorkingSet(m.WssMib, m.GuestDirtyMibPerSecond, 0), 0.25,
                 ZeroMib: m.ZeroPages * 4096.0 / 1048576, WorkingSetMib: m.WssMib, CpuShare: environment.CpuShare(m),
-                SyncCpuShare: environment.SyncCpuShare(m))).ToImmutableArray();
+                SyncCpuShare: environment.SyncCpuShare(m), DestinationCpuShare: environment.DestinationCpuShare(m))).ToImmutableArray();
             var method = first.Method switch
             {
                 "postcopy" => MigrationMethod.PostCopy,

@@ -17,9 +17,15 @@ namespace Consolidator.Simulation;
 /// <param name="SyncCpuShare">Share of a core a dirty-log sync after the setup gets (the syncs of the end game and the
 /// final one): a short burst of a thread that was blocked on its socket, which the scheduler serves sooner than the
 /// thread's work as a whole (the lab's stops). Null: <paramref name="CpuShare"/>.</param>
+/// <param name="DestinationCpuShare">Share of a core the destination's loading thread gets (QEMU 7.2 loads an incoming
+/// pre-copy stream in the main loop's coroutine): its load work (<see cref="SimulationOptions.DestinationLoadCpuSecondsPerGib"/>)
+/// takes 1/share as long. The lab measures it like <paramref name="CpuShare"/>.</param>
 public sealed record VmMigrationInputs(double MemoryMib, DirtyProfile Dirty, double DeviceStateMib, double ZeroMib = 0, double? WorkingSetMib = null,
-    double CpuShare = 1, double? SyncCpuShare = null)
+    double CpuShare = 1, double? SyncCpuShare = null, double DestinationCpuShare = 1)
 {
+    /// <summary>The destination's CPU share as the models use it: within (0, 1], a thousandth at least.</summary>
+    public double DestinationCpu => DestinationCpuShare is > 0 and <= 1 ? Math.Max(1e-3, DestinationCpuShare) : 1;
+
     /// <summary>The CPU share as the models use it: within (0, 1], a thousandth at least.</summary>
     public double Cpu => CpuShare is > 0 and <= 1 ? Math.Max(1e-3, CpuShare) : 1;
 

@@ -177,19 +177,23 @@ internal sealed class MigrationProcess
         var zero = o.Rules.SkipsZeroPages ? Math.Clamp(vm.ZeroMib, 0, vm.MemoryMib) : 0;
         var live = Math.Min(wire, Math.Min(o.StreamsCapMibPerSecond, o.MaxBandwidthMibPerSecond ?? double.PositiveInfinity));
         var pageRate = Math.Min(live * o.Compress.Ratio / (1 + PageHeaderShare), o.Compress.PageRateCap);
-        return SendSeconds(vm.MemoryMib - zero, zero, pageRate, vm.Cpu, o);
+        return SendSeconds(vm.MemoryMib - zero, zero, pageRate, vm, o, loads: true);
     }
 
     /// <summary>Seconds to clear <paramref name="dataMib"/> of data pages and <paramref name="zeroMib"/> of zero
     /// pages from the bitmap: the wire carries the data pages at <paramref name="pageRate"/>, and the migration
     /// thread does its CPU work (buffer_is_zero on every page, the send of each data page) at the CPU share
-    /// <paramref name="cpu"/> it gets. The two overlap while the socket buffer holds data
-    /// (<see cref="SimulationOptions.CpuWaitIdlesLink"/> false) or add up (true).</summary>
-    private static double SendSeconds(double dataMib, double zeroMib, double pageRate, double cpu, SimulationOptions o)
+    /// CPU share it gets. The two overlap while the socket buffer holds data
+    /// (<see cref="SimulationOptions.CpuWaitIdlesLink"/> false) or add up (true). In pre-copy
+    /// (<paramref name="loads"/>) the destination loads every page at its own CPU share meanwhile, behind the
+    /// sockets' buffers: the stream goes no faster than that load.</summary>
+    private static double SendSeconds(double dataMib, double zeroMib, double pageRate, VmMigrationInputs vm, SimulationOptions o, bool loads)
     {
         var wire = dataMib / pageRate;
-        var work = (zeroMib / o.ZeroScanMibPerSecond + dataMib * o.SendCpuSecondsPerGib / 1024) / cpu;
-        return o.CpuWaitIdlesLink ? wire + work : Math.Max(wire, work);
+        var work = (zeroMib / o.ZeroScanMibPerSecond + dataMib * o.SendCpuSecondsPerGib / 1024) / vm.Cpu;
+        var source = o.CpuWaitIdlesLink ? wire + work : Math.Max(wire, work);
+        var load = loads ? (dataMib + zeroMib) * o.DestinationLoadCpuSecondsPerGib / 1024 / vm.DestinationCpu : 0;
+        return Math.Max(source, load);
     }
 
     /// <summary>Seconds until this process next changes phase at wire rate <paramref name="wire"/> (MiB/s).</summary>
@@ -377,7 +381,7 @@ internal sealed class MigrationProcess
     {
         var f = NonZeroShare;
         var pageRate = Math.Min(wire * _o.Compress.Ratio / (1 + PageHeaderShare), _o.Compress.PageRateCap);
-        var seconds = SendSeconds(f, 1 - f, pageRate, _vm.Cpu, _o);
+        var seconds = SendSeconds(f, 1 - f, pageRate, _vm, _o, loads: Phase != Phase.PostCopy);
         return seconds > 0 ? 1 / seconds : double.PositiveInfinity;
     }
 
@@ -507,7 +511,7 @@ internal sealed class MigrationProcess
         _sinceSync = 0;
         // What the guest dirties are data pages: the steady state is set by the rate data pages cross at.
         var live = Math.Min(wire, LiveCap);
-        var v = 1 / SendSeconds(1, 0, Math.Min(live * _o.Compress.Ratio / (1 + PageHeaderShare), _o.Compress.PageRateCap), _vm.Cpu, _o);
+        var v = 1 / SendSeconds(1, 0, Math.Min(live * _o.Compress.Ratio / (1 + PageHeaderShare), _o.Compress.PageRateCap), _vm, _o, loads: true);
         var threshold = _rules.UsesDowntimeTarget ? Threshold(wire) : 0;
         // The cycle's steady state: a sync adds what was dirtied while the last batch was sent, one iteration
         // and the sync itself at least; a pre-copy that did not converge never got below the threshold.

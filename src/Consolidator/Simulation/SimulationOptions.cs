@@ -66,6 +66,12 @@ public enum SloDowntime
 /// starting the dirty log, the first sync over every page) per GiB of guest memory, on top of that first sync's
 /// <paramref name="SyncSecondsPerGib"/>; spent at the migration thread's CPU share before the first page leaves. 0 by
 /// default (no published point measures it); the lab measures it (QEMU's setup-time).</param>
+/// <param name="DestinationLoadCpuSecondsPerGib">CPU time the destination spends loading a GiB of pre-copy pages, zero
+/// or data (QEMU 7.2 ram_load_precopy: buffer_is_zero over the destination's page for a zero page, a copy for a data
+/// page, and the socket read), at the destination's CPU share (<see cref="VmMigrationInputs.DestinationCpuShare"/>).
+/// The load runs beside the source's work and the wire, buffered by the sockets, so a stream goes at the pace of the
+/// slower of the two ends. 0 by default (no published point measures it); the lab measures it. Post-copy loads
+/// through userfaultfd (UFFDIO_COPY and UFFDIO_ZEROPAGE), a different path this figure does not describe.</param>
 /// <param name="Mirroring">How local disks are copied before the memory phase (null: <see cref="BlockMirrorOptions.Default"/>).</param>
 public sealed record SimulationOptions(
     MethodSelection Method = MethodSelection.Auto,
@@ -91,7 +97,8 @@ public sealed record SimulationOptions(
     double SendCpuSecondsPerGib = 0,
     bool CpuWaitIdlesLink = false,
     BlockMirrorOptions? Mirroring = null,
-    double SetupCpuSecondsPerGib = 0)
+    double SetupCpuSecondsPerGib = 0,
+    double DestinationLoadCpuSecondsPerGib = 0)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -139,6 +146,8 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(SyncSecondsPerDirtyGib), SyncSecondsPerDirtyGib, "the sync cost per dirty GiB must be finite and >= 0");
         if (!(SetupCpuSecondsPerGib >= 0) || double.IsInfinity(SetupCpuSecondsPerGib))
             throw new ArgumentOutOfRangeException(nameof(SetupCpuSecondsPerGib), SetupCpuSecondsPerGib, "the setup CPU cost per GiB must be finite and >= 0");
+        if (!(DestinationLoadCpuSecondsPerGib >= 0) || double.IsInfinity(DestinationLoadCpuSecondsPerGib))
+            throw new ArgumentOutOfRangeException(nameof(DestinationLoadCpuSecondsPerGib), DestinationLoadCpuSecondsPerGib, "the destination's load CPU cost per GiB must be finite and >= 0");
         if (!(SendCpuSecondsPerGib >= 0) || double.IsInfinity(SendCpuSecondsPerGib))
             throw new ArgumentOutOfRangeException(nameof(SendCpuSecondsPerGib), SendCpuSecondsPerGib, "the send CPU cost per GiB must be finite and >= 0");
         if (QemuDowntimeLimitSeconds is { } q && (!(q > 0) || q > 2000))
