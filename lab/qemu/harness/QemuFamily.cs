@@ -87,7 +87,9 @@ public sealed class QemuFamily(BenchSettings settings) : IBenchFamily
         var earlier = File.Exists(path) ? LabCsv.Read(path) : [];
         var run = append ? earlier.Where(r => r.Scenario == scenario).Select(r => r.Run).DefaultIfEmpty(0).Max() + 1 : 1;
         var kept = append ? earlier : earlier.Where(r => r.Scenario != scenario);
-        OutputSet.WriteFile(path, OutputFile.Text(Path.GetFileName(path), w => LabCsv.Write(kept.Concat(rows.Select(r => r with { Run = run })), w)));
+        // The file was read as a lab CSV above (or is new): its first columns are the marker that lets it be replaced.
+        OutputSet.WriteFile(path, OutputFile.Text(Path.GetFileName(path), w => LabCsv.Write(kept.Concat(rows.Select(r => r with { Run = run })), w)),
+            string.Join(',', LabCsv.Header[..2]));
     }
 
     private static GuestImage EnsureGuest(GuestImage guest)

@@ -24,7 +24,7 @@ internal static class ExportCommand
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var target = ExportTargets.Parse(r.GetValue(to)!);
-            if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath);
+            if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath, ShellScript.Marker);
             var path = r.GetValue(planPath)!;
             if (target == ExportTarget.LibvirtAllocation) return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), stdout, stderr);
             var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
@@ -38,7 +38,7 @@ internal static class ExportCommand
             var script = ScriptExport.Write(plan, target, planName);
             if (r.GetValue(outFile) is { } file)
             {
-                OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script));
+                OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script), ShellScript.Marker);
                 stderr.WriteLine($"wrote {file}: {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s) for {ExportTargets.Name(target)} (a dry run until run with APPLY=1)");
             }
             else stdout.Write(script);
@@ -63,7 +63,7 @@ internal static class ExportCommand
         var script = AllocationScript.Write(windows, rows, planName);
         if (outFile is { } file)
         {
-            OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script));
+            OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script), ShellScript.Marker);
             stderr.WriteLine($"wrote {file}: {rows.Length} CPU cap(s) in {rows.Select(x => x.Window).Distinct().Count()} window(s) for libvirt (a dry run until run with APPLY=1)");
         }
         else stdout.Write(script);

@@ -35,9 +35,9 @@ internal static class ImagesCommand
                     throw new ArgumentOutOfRangeException("--parent", pair, $"--parent takes CHILD=PARENT, two different images scanned, one parent per child (images: {Quoted.Escape(string.Join(", ", ids.Keys), 200)}); got '{Quoted.Value(pair)}'");
             }
             var output = r.GetValue(outFile)!;
-            OutputSet.CheckFile(output);
+            OutputSet.CheckFile(output, ImageCatalog.HeaderLine);
             var scanned = ids.Select(kv => ImageScanner.Scan(kv.Key, kv.Value, kib)).ToList();
-            OutputSet.WriteFile(output, OutputFile.Text(Path.GetFileName(output), w => ImageCatalog.Write(w, scanned, parentOf)));
+            OutputSet.WriteFile(output, OutputFile.Text(Path.GetFileName(output), w => ImageCatalog.Write(w, scanned, parentOf)), ImageCatalog.HeaderLine);
             stdout.WriteLine($"scanned {scanned.Count} image(s) in {kib} KiB blocks: {scanned.Sum(i => i.Distinct.Count)} distinct blocks stored, "
                 + $"{scanned.SelectMany(i => i.Distinct).Distinct().Count()} across all images; wrote {output}");
             return ExitCodes.Ok;

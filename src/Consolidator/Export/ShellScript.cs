@@ -11,6 +11,9 @@ namespace Consolidator.Export;
 /// <see cref="UriHostProblem"/>. Script writers call these and never format a value into a script themselves.</summary>
 public static class ShellScript
 {
+    /// <summary>Text every script `export` writes holds in its header: a file at --out without it is not replaced.</summary>
+    public const string Marker = "# Written by `consolidator export";
+
     /// <summary>A bash word that is exactly <paramref name="value"/>: single-quoted, a quote inside written as
     /// '\'' . Nothing inside single quotes is expanded, so $(...), backticks, ; and globs stay text.</summary>
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

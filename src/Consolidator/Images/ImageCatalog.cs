@@ -16,6 +16,9 @@ public static class ImageCatalog
         "virtual_gib", "block_kib", "blocks", "distinct_blocks", "zero_blocks", "unique_blocks", "shared_blocks",
     ];
 
+    /// <summary>The header line as written: a file at --out that does not hold it is not replaced by a scan.</summary>
+    public static string HeaderLine => string.Join(',', Header);
+
     /// <param name="parents">Child image id -> parent image id, both among <paramref name="images"/>.</param>
     public static void Write(TextWriter writer, IReadOnlyList<ImageBlocks> images, IReadOnlyDictionary<string, string> parents)
     {

@@ -41,20 +41,24 @@ public static class OutputSet
     public static OutputStaging Begin(string dir, string kind, Action? onWait = null) => new(SetFolder.Of(dir), kind, onWait);
 
     /// <summary>Fails, as bad options, when <paramref name="path"/> cannot take a single file: a folder is in
-    /// the way, it would replace a file of an output set, or the place is not writable.</summary>
-    public static void CheckFile(string path)
+    /// the way, it would replace a file of an output set or a file the command did not write (see
+    /// <see cref="RefuseForeignFile"/>), or the place is not writable.</summary>
+    /// <param name="marker">Text every file the command writes holds near its start, as <see cref="WriteFile"/>'s.</param>
+    public static void CheckFile(string path, string marker)
     {
         var full = Full(path);
         if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
         var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
         if (Directory.Exists(folder)) RefuseSetFile(path, folder);
+        RefuseForeignFile(path, full, marker);
         Probe(NearestFolder(path, folder));
     }
 
     /// <summary>Writes one file whole: readers see the old content or the new, never part. Into the folder of
     /// an output set (a script beside its plan), the set's lock is held and its manifest lists the file, so
-    /// that the next run of the set replaces it with the rest.</summary>
-    public static void WriteFile(string path, OutputFile file)
+    /// that the next run of the set replaces it with the rest. A file already at <paramref name="path"/> is replaced
+    /// only when it is empty or an earlier output of the command (it holds <paramref name="marker"/>).</summary>
+    public static void WriteFile(string path, OutputFile file, string marker)
     {
         var full = Full(path);
         if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
@@ -66,6 +70,7 @@ public static class OutputSet
             var manifest = Path.Combine(folder, SetFolder.Manifest);
             using var hold = File.Exists(manifest) && SetFolder.LockOf(folder) is { } lockPath ? SetLock.Exclusive(lockPath, null) : null;
             RefuseSetFile(path, folder);
+            RefuseForeignFile(path, full, marker);
             RemoveDeadTemps(folder, name);
             var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
             try
@@ -115,6 +120,30 @@ public static class OutputSet
     {
         if (SetFolder.ReadManifest(Path.Combine(folder, SetFolder.Manifest)) is { } set && set.Files.Contains(Path.GetFileName(Full(path))))
             throw new OutputException(path, $"this is a file of the {set.Kind} output in {Quoted.Path(folder)}; write elsewhere", isUsage: true);
+    }
+
+    /// <summary>Bytes of an existing file searched for the command's marker: the scripts' and images.csv's first lines.</summary>
+    private const int MarkerWindow = 1 << 16;
+
+    /// <summary>A single-file output replaces only a file that is empty or holds <paramref name="marker"/> in its first
+    /// <see cref="MarkerWindow"/> bytes (an earlier output of the same command): as the folder of an output set, a
+    /// file the user named by mistake (their own script, a system file) is theirs and stays as it is.</summary>
+    private static void RefuseForeignFile(string path, string full, string marker)
+    {
+        if (!File.Exists(full)) return;
+        byte[] head;
+        try
+        {
+            using var existing = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            head = new byte[(int)Math.Min(MarkerWindow, existing.Length)];
+            existing.ReadExactly(head);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw new OutputException(path, $"a file is in the way and cannot be read to tell whether this command wrote it: {IoFailure.Reason(e)}", isUsage: true, e);
+        }
+        if (head.Length == 0 || System.Text.Encoding.UTF8.GetString(head).Contains(marker, StringComparison.Ordinal)) return;
+        throw new OutputException(path, $"a file that is not an earlier output of this command is in the way (it does not hold '{Quoted.Value(marker)}'); remove it or choose another name", isUsage: true);
     }
 
     /// <summary>The deepest folder of <paramref name="folder"/> and its parents that exists; a file there is an error.</summary>

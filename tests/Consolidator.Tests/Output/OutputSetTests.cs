@@ -196,10 +196,10 @@ public class OutputSetTests
         var dir = tmp.File("out");
         OutputSet.Write(dir, OutputKind.Plan, Set("one", "plan.json"));
 
-        OutputSet.WriteFile(Path.Combine(dir, "migrate.sh"), OutputFile.Text("migrate.sh", "echo 1\n"));
-        OutputSet.WriteFile(Path.Combine(dir, "migrate.sh"), OutputFile.Text("migrate.sh", "echo 2\n"));
+        OutputSet.WriteFile(Path.Combine(dir, "migrate.sh"), OutputFile.Text("migrate.sh", "# mine\necho 1\n"), "# mine");
+        OutputSet.WriteFile(Path.Combine(dir, "migrate.sh"), OutputFile.Text("migrate.sh", "# mine\necho 2\n"), "# mine");
 
-        Assert.Equal("echo 2\n", File.ReadAllText(Path.Combine(dir, "migrate.sh")));
+        Assert.Equal("# mine\necho 2\n", File.ReadAllText(Path.Combine(dir, "migrate.sh")));
         Assert.Equal([".consolidator-output", "migrate.sh", "plan.json"], Listing(dir));
         // The script belongs to the old plan: the next plan replaces the folder, script included.
         OutputSet.Write(dir, OutputKind.Plan, Set("two", "plan.json"));
@@ -213,8 +213,8 @@ public class OutputSetTests
         var dir = tmp.File("out");
         OutputSet.Write(dir, OutputKind.Plan, Set("one", "plan.json"));
 
-        var set = Assert.Throws<OutputException>(() => OutputSet.CheckFile(Path.Combine(dir, "plan.json")));
-        var folder = Assert.Throws<OutputException>(() => OutputSet.WriteFile(dir, OutputFile.Text("x", "y")));
+        var set = Assert.Throws<OutputException>(() => OutputSet.CheckFile(Path.Combine(dir, "plan.json"), "# mine"));
+        var folder = Assert.Throws<OutputException>(() => OutputSet.WriteFile(dir, OutputFile.Text("x", "y"), "# mine"));
 
         Assert.Contains("a file of the plan output", set.Message);
         Assert.Contains("a folder is in the way", folder.Message);
@@ -251,7 +251,7 @@ public class OutputSetTests
         if (disk is null) return; // needs root to mount a tmpfs; CI runs as root
 
         var e = Assert.Throws<OutputException>(() => OutputSet.Check(Path.Combine(disk.Path, "out"), OutputKind.Plan));
-        var file = Assert.Throws<OutputException>(() => OutputSet.CheckFile(Path.Combine(disk.Path, "migrate.sh")));
+        var file = Assert.Throws<OutputException>(() => OutputSet.CheckFile(Path.Combine(disk.Path, "migrate.sh"), "# mine"));
 
         Assert.True(e.IsUsage);
         Assert.Contains("Read-only file system", e.Message);
