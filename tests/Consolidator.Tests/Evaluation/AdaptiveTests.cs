@@ -116,6 +116,29 @@ public class AdaptiveTests
         Assert.Equal([(1, 0, 1)], moves);
     }
 
+    [Fact]
+    public void Under_a_plan_the_reactive_level_relieves_a_host_whose_observed_load_plus_its_largest_recent_rise_reaches_its_cores()
+    {
+        var net = new Consolidator.Evaluation.Reactive.ReactiveOptions().SafetyNet();
+        ImmutableArray<Host> hosts = [.. Enumerable.Range(0, 3).Select(h => new Host($"h{h}", 10, 65536, 100, 200))];
+        // Latest first: a VM that climbed by `step` per sample up to `last`, or stayed flat at it.
+        Observation Climbing(double last, double step) =>
+            new(last, last, 0, [.. Enumerable.Range(0, net.PeakSamples).Select(i => Math.Max(0, last - i * step))]);
+        var hostOf = new[] { 0, 0, 1 };
+        // Host 0 observed at 9 of 10 cores on a plateau: nothing rose, nothing moves (the plan foresaw it).
+        Assert.Empty(ReactiveStep.Decide(hosts, [Climbing(5, 0), Climbing(4, 0), Climbing(0.5, 0)], [100, 100, 100], hostOf, net));
+        // The same 9 cores after climbing 1.2 a step (0.6 per VM): 9 + 1.2 would pass 10 at the next sample, so a VM
+        // leaves now, before the overload is observed (either relieves it; the one with less memory), to the active
+        // host whose own load (flat) takes it.
+        var moves = ReactiveStep.Decide(hosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(0.5, 0)], [100, 200, 100], hostOf, net);
+        Assert.Equal([(0, 0, 1)], moves);
+        // A receiver that is climbing itself is held to the same test: host 1 just rose by 4.6 to 4.6 (not over
+        // 10 itself, 4.6 + 4.6), but 4.6 + 4.6 + 5 would be, so the VM goes to a host powered on instead.
+        hostOf = [0, 0, 1];
+        moves = ReactiveStep.Decide(hosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(4.6, 4.6)], [100, 200, 100], hostOf, net);
+        Assert.Equal([(0, 0, 2)], moves);
+    }
+
     /// <summary>Six VMs on six hosts over four days (hourly samples), CPU by VM, hour and day.</summary>
     private static Dataset FourDays(Func<int, int, int, double> cpu)
     {

@@ -14,12 +14,16 @@ namespace Consolidator.Evaluation.Reactive;
 /// <param name="StepSeconds">The control step: CloudSim's scheduling interval of 300 s, the traces' sampling.</param>
 /// <param name="Regression">Whether a host is also judged overloaded by its local-regression trend (Beloglazov
 /// and Buyya's LR with safety parameter 1.2), not only by what was observed.</param>
+/// <param name="Anticipate">Whether a host's threshold is tested on its observed load plus the largest one-step
+/// rise of its summed load over its recent samples (<see cref="PeakSamples"/>, read before the step only), not on
+/// the observed load alone: see <see cref="SafetyNet"/>.</param>
 public sealed record ReactiveOptions(
     double UpperThreshold = ReactiveOptions.Threshold,
     double LowerThreshold = ReactiveOptions.Underload,
     int PeakSamples = LrMmtState.RegressionLength,
     long StepSeconds = (long)LrMmtState.SchedulingSeconds,
-    bool Regression = true)
+    bool Regression = true,
+    bool Anticipate = false)
 {
     public const double Threshold = 0.8;
     public const double Underload = 0.4;
@@ -30,8 +34,16 @@ public sealed record ReactiveOptions(
     /// Buyya 2012), and refills up to the cores, not to 0.8; it never empties a host (lower threshold 0), which
     /// would undo the plan and bring back the moves that following a daily cycle costs. The trend test is off:
     /// a host climbing towards a peak its plan foresaw is expected, not a surprise (tried with it on, LR 1.2 on the
-    /// generated month: about 100 moves a day instead of about 25 and more energy than LR-MMT on most days).</summary>
-    public ReactiveOptions SafetyNet() => this with { UpperThreshold = 1, LowerThreshold = 0, Regression = false };
+    /// generated month: about 100 moves a day instead of about 25 and more energy than LR-MMT on most days).
+    /// The net anticipates by one step instead (<see cref="Anticipate"/>): a decision at t reads samples before t
+    /// while the load replayed from t on is the sample of t, so a net that waits to observe a host over its cores
+    /// acts one step after the overload, and that first step always counts in SLATAH (on the generated months
+    /// every plan day the net acted on had SLATAH above LR-MMT's 0). So a host is relieved when its observed load
+    /// plus the largest rise between consecutive samples in its own recent window would reach its cores: the most
+    /// it was seen to climb in one step, measured on that host's history and not a constant fitted to a month; a
+    /// host on a plateau (no rise) is judged on what was observed, as before. A receiving host is held to the same
+    /// test, so a relieved VM is not moved onto the next overload.</summary>
+    public ReactiveOptions SafetyNet() => this with { UpperThreshold = 1, LowerThreshold = 0, Regression = false, Anticipate = true };
 
     public void Validate()
     {

@@ -24,7 +24,7 @@ internal static class ReactiveStep
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
         int[] hostOf, ReactiveOptions options)
     {
-        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression);
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate);
         var moves = new List<(int Vm, int From, int To)>();
         var overloaded = Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ToList();
         // Hosts relieved or given a VM in this step are not emptied in it.
@@ -81,11 +81,13 @@ internal static class ReactiveStep
         private readonly int[] _hostOf;
         private readonly double _threshold;
         private readonly bool _regression;
+        private readonly bool _anticipate;
 
         public HostState(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf, double threshold,
-            bool regression)
+            bool regression, bool anticipate)
         {
             _regression = regression;
+            _anticipate = anticipate;
             _hosts = hosts;
             _seen = seen;
             _memory = memory;
@@ -104,7 +106,23 @@ internal static class ReactiveStep
         public double[] Peak { get; }
         public double[] Memory { get; }
 
-        public bool IsOverloaded(int h) => Load[h] > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
+        public bool IsOverloaded(int h) => Load[h] + Rise(h) > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
+
+        /// <summary>With <see cref="ReactiveOptions.Anticipate"/>, the largest rise between consecutive samples of
+        /// the host's summed load (its VMs as they are now) over the recent samples every one of them has; 0
+        /// otherwise, on a host with no VMs, and on a host that never rose. Reads what was observed only.</summary>
+        private double Rise(int h)
+        {
+            if (!_anticipate || Vms[h].Count == 0) return 0;
+            var n = Vms[h].Min(v => _seen[v].Recent?.Length ?? 0);
+            if (n < 2) return 0;
+            var y = new double[n];                                    // latest first, as Recent holds them
+            foreach (var v in Vms[h])
+                for (var i = 0; i < n; i++) y[i] += _seen[v].Recent![i];
+            var rise = 0.0;
+            for (var i = 0; i + 1 < n; i++) rise = Math.Max(rise, y[i] - y[i + 1]);
+            return rise;
+        }
 
         /// <summary>Beloglazov and Buyya's local regression on what was observed: a least-squares line through
         /// the host's summed utilisation over the last samples (oldest first, x = 1..n), extrapolated one step
@@ -132,13 +150,13 @@ internal static class ReactiveStep
 
         /// <summary>Whether the host's VMs at their recent peaks stay under the threshold: what a host must be to
         /// receive a VM, and what relieving a host restores.</summary>
-        public bool IsSafe(int h) => Peak[h] <= _threshold * _hosts[h].CpuCores;
+        public bool IsSafe(int h) => Peak[h] + Rise(h) <= _threshold * _hosts[h].CpuCores;
 
         /// <summary>The VM to move first off an overloaded host: the least memory among those that alone bring
         /// it under the threshold, else the busiest (fewest moves), least memory on ties.</summary>
         public int Fewest(int h)
         {
-            var excess = Peak[h] - _threshold * _hosts[h].CpuCores;
+            var excess = Peak[h] + Rise(h) - _threshold * _hosts[h].CpuCores;
             var enough = Vms[h].Where(v => _seen[v].Peak >= excess).ToList();
             return enough.Count > 0
                 ? enough.OrderBy(v => _memory[v]).ThenBy(v => v).First()
@@ -158,7 +176,7 @@ internal static class ReactiveStep
                 {
                     if (h == except || excluded?.Contains(h) == true || (Vms[h].Count > 0) != (pass == 0)) continue;
                     var host = _hosts[h];
-                    if (Peak[h] + peak > _threshold * host.CpuCores || Memory[h] + MemoryOf(vm) > host.MemoryMib) continue;
+                    if (Peak[h] + Rise(h) + peak > _threshold * host.CpuCores || Memory[h] + MemoryOf(vm) > host.MemoryMib) continue;
                     // An active host: the power the VM adds. A host to power on will be filled up to the
                     // threshold, so the one that draws least per core there (the most efficient model).
                     var watts = pass == 0
