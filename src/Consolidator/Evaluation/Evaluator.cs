@@ -98,6 +98,8 @@ public static class Evaluator
             policies.Add((Planned, statics));
 
             var rounds = new List<ReplanRound>();
+            // Whether the plan replayed yesterday (the last round before today's) was made on a calibrated forecast.
+            var yesterdayCalibrated = replanner?.LastCalibrated ?? false;
             if (replanner is not null)
             {
                 var (stays, migrations, done) = replanner.Run(fold);
@@ -174,8 +176,11 @@ public static class Evaluator
                     var switchJoules = Enumerable.Range(0, hostOf.Length).Where(k => target[k] >= 0 && target[k] != hostOf[k])
                         .Sum(k => Simulation.MigrationEnergy.DataModelJoules(memory[fold.Vms[k]]));
                     // Only an interval that ended before this one starts is evidence (no peeking).
+                    // Yesterday's plan is evidence about today's when both were made on a calibrated forecast; else today's
+                    // own forecast stands in for its energy (ModeChoice).
+                    var forecast = !yesterdayCalibrated && replanner.LastCalibrated ? replanner.LastForecastKWhPerDay : null;
                     var (mode, why) = yesterday is { } y && y.Span.To <= span.From
-                        ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchJoules / 3.6e6 / span.Days)
+                        ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchJoules / 3.6e6 / span.Days, forecast)
                         : Adaptive.ModeChoice.Choose(null, null);
                     adaptiveMode = mode;
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");

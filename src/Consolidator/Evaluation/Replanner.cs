@@ -35,6 +35,13 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     /// <summary>Where each dataset VM runs under the plans so far (host index, -1 nowhere).</summary>
     public IReadOnlyList<int> HostOf => _hostOf;
 
+    /// <summary>Whether the last round sized CPU on the forecast calibrated by a measured error (false for the first
+    /// round, which has no earlier plan to backtest, and for a round that fell back to --headroom).</summary>
+    public bool LastCalibrated { get; private set; }
+
+    /// <summary>What the last round's plan expects to draw over its interval (<see cref="Adaptive.PlanForecast"/>).</summary>
+    public double? LastForecastKWhPerDay { get; private set; }
+
     /// <summary>A change for one VM: from <see cref="Time"/> on, it runs on <see cref="Host"/> under <see cref="Caps"/>.</summary>
     private readonly record struct Change(long Time, int Host, double[]? Caps, WindowScheme? Windows, double[]? Shares);
 
@@ -96,10 +103,12 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
         var sized = profiles;
         var options = request.Plan;
         string? measured = null;
+        var calibrated = false;
         if (_last is { } last && Adaptive.ForecastCalibration.Measure([.. last.Planned.Select(v => data.Usage[v])], last.HostOf, last.Profiles, last.Time, t,
                 (long)LrMmtState.SchedulingSeconds) is { } calibration)
         {
             sized = Adaptive.ForecastCalibration.Scale(profiles, calibration.Factor);
+            calibrated = true;
             options = options with { Placement = options.Placement with { Headroom = 0 } };
             measured = FormattableString.Invariant(
                 $"CPU forecast x {calibration.Factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps");
@@ -116,6 +125,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             // and --headroom asked for (and the mode choice judges the plan by how it then fares).
             measured += FormattableString.Invariant($"; infeasible so, planned on the profiles with {request.Plan.Placement.Headroom:0.0%} headroom instead");
             sized = profiles;
+            calibrated = false;
             plan = Planner.Plan(dataset, profiles, request.Plan, progress, share);
         }
         var simulation = Simulator.Run(plan.Problem, plan.Target, plan.Migrations, dataset.Usage, request.EffectiveSimulation);
@@ -149,10 +159,14 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
         }
         _windows = profiles.Windows;
         _last = (t, [.. planned], [.. Enumerable.Range(0, planned.Count).Select(i => simulation.Final[i])], sized);
+        LastCalibrated = calibrated;
+        LastForecastKWhPerDay = Adaptive.PlanForecast.KWhPerDay(data.Hosts, sized, _last.Value.HostOf, t, t + request.Replan.IntervalSeconds,
+            (long)LrMmtState.SchedulingSeconds);
+        var forecast = FormattableString.Invariant($"the plan forecasts {LastForecastKWhPerDay:0.00} kWh/day until the next round (its profiles' mean CPU)");
         var s = plan.Summary;
         return new ReplanRound(t, planned.Count, profiles.Windows.Name, simulation.Final.ActiveHostCount, simulation.Summary.Completed,
             s.Stages, s.SolverStatus, s.Gap, downtime,
-            [.. profiles.Note is { } note ? [note] : Array.Empty<string>(), .. measured is null ? Array.Empty<string>() : [measured], .. s.Notes]);
+            [.. profiles.Note is { } note ? [note] : Array.Empty<string>(), .. measured is null ? Array.Empty<string>() : [measured], forecast, .. s.Notes]);
     }
 
     private static VmSeries Within(VmSeries s, Period p)

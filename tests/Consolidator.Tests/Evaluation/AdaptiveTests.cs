@@ -99,46 +99,81 @@ public class AdaptiveTests
         Assert.Equal(Mode.Plan, ModeChoice.Choose(Outcome(10, 0), Outcome(11, 0), Mode.Reactive, switchKWhPerDay: 0.5).Mode);
         Assert.Equal(Mode.Plan, ModeChoice.Choose(Outcome(11, 0), Outcome(11, 0), Mode.Plan, switchKWhPerDay: 5).Mode);
         Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(11, 0), Outcome(11, 0), Mode.Reactive).Mode);
+        // Yesterday's plan not calibrated: today's forecast stands in for its energy, its SLA figures still count.
+        Assert.Equal(Mode.Plan, ModeChoice.Choose(Outcome(20, 0), Outcome(11, 0), Mode.Reactive, 0.5, forecastKWhPerDay: 10).Mode);
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(5, 0), Outcome(11, 0), Mode.Reactive, 0.5, forecastKWhPerDay: 12).Mode);
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(20, Verdict.SlatahPerFold * 1.01), Outcome(11, 0), Mode.Reactive, 0.5, forecastKWhPerDay: 5).Mode);
+        Assert.Contains("forecasts 10.00 kWh/day", ModeChoice.Choose(Outcome(20, 0), Outcome(11, 0), Mode.Reactive, 0.5, forecastKWhPerDay: 10).Why);
     }
 
     [Fact]
-    public void Under_a_plan_the_reactive_level_only_relieves_hosts_over_their_cores_and_never_empties_one()
+    public void A_plans_forecast_is_its_hosts_power_at_the_mean_cpu_of_each_window_over_the_interval()
     {
-        var net = new Consolidator.Evaluation.Reactive.ReactiveOptions().SafetyNet();
-        ImmutableArray<Host> hosts = [.. Enumerable.Range(0, 3).Select(h => new Host($"h{h}", 10, 65536, 100, 200))];
-        Observation Seen(double cpu) => new(cpu, cpu, 0, [.. Enumerable.Repeat(cpu, net.PeakSamples)]);
-        // Host 0 at 9.5 of 10 cores (over 0.8, under its cores) and host 1 nearly idle: the plan foresaw both.
+        // Two 12-hour windows; two VMs on host 0 (means 2 + 3 and 6 + 4 cores of 10: 150 W, then 200 W), one not placed.
+        ImmutableArray<Host> hosts = [new Host("h0", 10, 65536, 100, 200), new Host("h1", 10, 65536, 100, 200)];
+        var profiles = new ProfileSet(WindowScheme.Slices(2), new ProfileOptions(),
+            [new VmProfile("a", VmClass.Flat, [9, 9], [1024, 1024], [2, 6], [1024, 1024]), new VmProfile("b", VmClass.Flat, [9, 9], [1024, 1024], [3, 4], [1024, 1024]),
+             new VmProfile("c", VmClass.Flat, [9, 9], [1024, 1024], [5, 5], [1024, 1024])]);
+        Assert.Equal((150 * 12 + 200 * 12) / 1000.0, PlanForecast.KWhPerDay(hosts, profiles, [0, 0, -1], T0, T0 + 86400, 300), 9);
+        // Over the second window only, per day of it; a second host adds its own.
+        Assert.Equal(200 * 24 / 1000.0, PlanForecast.KWhPerDay(hosts, profiles, [0, 0, -1], T0 + 43200, T0 + 86400, 300), 9);
+        Assert.Equal((200 + 150) * 24 / 1000.0, PlanForecast.KWhPerDay(hosts, profiles, [0, 0, 1], T0 + 43200, T0 + 86400, 300), 9);
+        Assert.Equal(0, PlanForecast.KWhPerDay(hosts, profiles, [0, 0, 1], T0, T0, 300));
+    }
+
+    /// <summary>The safety net of a plan on hosts 0 and 1 (host 2 is not the plan's).</summary>
+    private static readonly ReactiveOptions Net = new ReactiveOptions().SafetyNet(new HashSet<int> { 0, 1 });
+
+    private static readonly ImmutableArray<Host> TenCoreHosts = [.. Enumerable.Range(0, 3).Select(h => new Host($"h{h}", 10, 65536, 100, 200))];
+
+    /// <summary>Latest first: a VM that climbed by <paramref name="step"/> per sample up to <paramref name="last"/>,
+    /// or stayed flat at it.</summary>
+    private static Observation Climbing(double last, double step) =>
+        new(last, last, 0, [.. Enumerable.Range(0, Net.PeakSamples).Select(i => Math.Max(0, last - i * step))]);
+
+    [Fact]
+    public void Under_a_plan_the_reactive_level_only_relieves_hosts_over_their_cores_and_never_empties_a_host_of_the_plan()
+    {
+        // Host 0 at 9.5 of 10 cores (over 0.8, under its cores) and host 1 nearly idle (under 0.4, which the reactive
+        // level alone would empty): the plan foresaw both.
         var hostOf = new[] { 0, 0, 1 };
-        Assert.Empty(ReactiveStep.Decide(hosts, [Seen(5), Seen(4.5), Seen(0.5)], [100, 100, 100], hostOf, net));
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(4.5, 0), Climbing(0.5, 0)], [100, 100, 100], hostOf, Net));
         // Over its cores: one VM leaves (either relieves it; the one with less memory), to the active host that
         // takes it within its cores.
-        var moves = ReactiveStep.Decide(hosts, [Seen(6), Seen(4.5), Seen(0.5)], [200, 100, 100], hostOf, net);
+        var moves = ReactiveStep.Decide(TenCoreHosts, [Climbing(6, 0), Climbing(4.5, 0), Climbing(0.5, 0)], [200, 100, 100], hostOf, Net);
         Assert.Equal([(1, 0, 1)], moves);
     }
 
     [Fact]
     public void Under_a_plan_the_reactive_level_relieves_a_host_whose_observed_load_plus_its_largest_recent_rise_passes_its_cores()
     {
-        var net = new Consolidator.Evaluation.Reactive.ReactiveOptions().SafetyNet();
-        ImmutableArray<Host> hosts = [.. Enumerable.Range(0, 3).Select(h => new Host($"h{h}", 10, 65536, 100, 200))];
-        // Latest first: a VM that climbed by `step` per sample up to `last`, or stayed flat at it.
-        Observation Climbing(double last, double step) =>
-            new(last, last, 0, [.. Enumerable.Range(0, net.PeakSamples).Select(i => Math.Max(0, last - i * step))]);
         var hostOf = new[] { 0, 0, 1 };
         // Host 0 observed at 9 of 10 cores on a plateau: nothing rose, nothing moves (the plan foresaw it).
-        Assert.Empty(ReactiveStep.Decide(hosts, [Climbing(5, 0), Climbing(4, 0), Climbing(0.5, 0)], [100, 100, 100], hostOf, net));
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(4, 0), Climbing(0.5, 0)], [100, 100, 100], hostOf, Net));
         // The same 9 cores after climbing 1.2 a step (0.6 per VM): 9 + 1.2 would pass 10 at the next sample, so a VM
         // leaves now, before the overload is observed (either relieves it; the one with less memory), to the active
         // host whose own load (flat) takes it.
-        var moves = ReactiveStep.Decide(hosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(0.5, 0)], [100, 200, 100], hostOf, net);
+        var moves = ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(0.5, 0)], [100, 200, 100], hostOf, Net);
         Assert.Equal([(0, 0, 1)], moves);
         // A receiver that is climbing itself is held to the same test: host 1 just rose by 4.6 to 4.6 (not over
-        // 10 itself, 4.6 + 4.6), but 4.6 + 4.6 + 5 would be. An overload only anticipated powers no host on, so
-        // nothing moves; once host 0 is observed over its cores, the VM goes to a host powered on.
+        // 10 itself, 4.6 + 4.6), but 4.6 + 4.6 + 5 would be: the VM goes to a host powered on, before the overload.
         hostOf = [0, 0, 1];
-        Assert.Empty(ReactiveStep.Decide(hosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(4.6, 4.6)], [100, 200, 100], hostOf, net));
-        moves = ReactiveStep.Decide(hosts, [Climbing(5.5, 0.6), Climbing(4.6, 0.6), Climbing(4.6, 4.6)], [100, 200, 100], hostOf, net);
+        moves = ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(4.6, 4.6)], [100, 200, 100], hostOf, Net);
         Assert.Equal([(0, 0, 2)], moves);
+    }
+
+    [Fact]
+    public void A_host_the_safety_net_powered_on_is_emptied_as_soon_as_its_vms_fit_back_on_the_plans_hosts()
+    {
+        // VM 2 runs on host 2, which the net powered on. While host 0 and 1 are too busy to take its recent peak (9 + 2,
+        // 8.5 + 2 of 10 cores) it stays; a VM whose recent peak (6) is still high stays too (the hysteresis).
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, [Climbing(9, 0), Climbing(8.5, 0), Climbing(2, 0)], [100, 100, 100], [0, 1, 2], Net));
+        Observation burst = new(2, 6, 0, [2, 2, 6, 2, 2, 2, 2, 2, 2, 2]);
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(5, 0), burst], [100, 100, 100], [0, 1, 2], Net));
+        // Once host 0 can take it within its cores, it goes back and host 2 is off.
+        var hostOf = new[] { 0, 1, 2 };
+        Assert.Equal([(2, 2, 0)], ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(9, 0), Climbing(2, 0)], [100, 100, 100], hostOf, Net));
+        Assert.Equal([0, 1, 0], hostOf);
     }
 
     /// <summary>Six VMs on six hosts over four days (hourly samples), CPU by VM, hour and day.</summary>
@@ -167,6 +202,7 @@ public class AdaptiveTests
 
         var original = Choice(FourDays(Base), 1);
         Assert.Contains("yesterday", original);                      // fold 2 has fold 1's replays as evidence
+        Assert.Contains("today's forecasts", original);               // and the first calibrated plan's forecast
         Assert.Equal(original, Choice(FourDays((v, h, d) => d >= 2 ? Base(v, h, d) * 2.5 : Base(v, h, d)), 1));
         Assert.NotEqual(original, Choice(FourDays((v, h, d) => d == 1 ? Base(v, h, d) * 2.5 : Base(v, h, d)), 1));
     }

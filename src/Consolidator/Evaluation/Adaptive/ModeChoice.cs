@@ -23,14 +23,24 @@ public static class ModeChoice
     /// <param name="switchKWhPerDay">What moving from the placement in force to the plan's costs (the live-migration
     /// simulator's energy of those migrations, per day of the interval ahead): paid only to enter plan mode, since
     /// the reactive level starts from wherever the VMs are and its own moves are in its figures.</param>
+    /// <param name="forecastKWhPerDay">Given when the plan replayed on the last interval was not made on a calibrated
+    /// forecast (the first round, which had no earlier plan to backtest) while the plan of the interval ahead is:
+    /// yesterday's plan is then another predictor (sized with the fixed headroom, and carrying the one-off moves
+    /// from the operator's placement), so its energy says little about today's, and the only figure there is about
+    /// the calibrated plan is its own forecast (<see cref="PlanForecast"/>), which stands in for the plan's energy.
+    /// Its SLA figures are still yesterday's plan's, the evidence there is.</param>
     /// <returns>The mode and a sentence saying why, for the fold's notes.</returns>
-    public static (Mode Mode, string Why) Choose(PolicyOutcome? plan, PolicyOutcome? reactive, Mode inForce = Mode.Reactive, double switchKWhPerDay = 0)
+    public static (Mode Mode, string Why) Choose(PolicyOutcome? plan, PolicyOutcome? reactive, Mode inForce = Mode.Reactive, double switchKWhPerDay = 0,
+        double? forecastKWhPerDay = null)
     {
         if (plan is null || reactive is null)
             return (Mode.Reactive, "reactive level (no interval of history on which both levels were replayed yet)");
         var inv = CultureInfo.InvariantCulture;
+        var planKWh = forecastKWhPerDay ?? plan.EnergyKWhPerDay;
         var figures = string.Format(inv, "yesterday the plan drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
             plan.EnergyKWhPerDay, plan.Slatah, plan.ThrottledInteractive, reactive.EnergyKWhPerDay, reactive.Slatah);
+        if (forecastKWhPerDay is { } f)
+            figures += string.Format(inv, "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day", f);
         // The limits are the SLA the policy is held to (issue 13: SLATAH at most 0.5 % in a fold, interactive
         // throttling at most 0.1 % of demand): a plan that broke them yesterday is not trusted today.
         if (plan.Slatah > Verdict.SlatahPerFold || plan.ThrottledInteractive > Verdict.ThrottledInteractive)
@@ -38,7 +48,7 @@ public static class ModeChoice
         var entry = inForce == Mode.Plan ? 0 : switchKWhPerDay;
         if (entry > 0) figures += string.Format(inv, "; entering plan mode costs {0:0.00} kWh/day of migrations", entry);
         // Ties stay with the mode in force: a switch that gains nothing still costs moves.
-        var planWins = inForce == Mode.Plan ? plan.EnergyKWhPerDay <= reactive.EnergyKWhPerDay : plan.EnergyKWhPerDay + entry < reactive.EnergyKWhPerDay;
+        var planWins = inForce == Mode.Plan ? planKWh <= reactive.EnergyKWhPerDay : planKWh + entry < reactive.EnergyKWhPerDay;
         return planWins ? (Mode.Plan, "day-ahead plan: " + figures) : (Mode.Reactive, "reactive level: " + figures);
     }
 }

@@ -17,33 +17,41 @@ namespace Consolidator.Evaluation.Reactive;
 /// <param name="Anticipate">Whether a host's threshold is tested on its observed load plus the largest one-step
 /// rise of its summed load over its recent samples (<see cref="PeakSamples"/>, read before the step only), not on
 /// the observed load alone: see <see cref="SafetyNet"/>.</param>
+/// <param name="PlanHosts">Under a day-ahead plan, the hosts the plan uses: the level then empties only the other
+/// hosts (those it powered on itself), whatever their load (see <see cref="SafetyNet"/>); null: the reactive level
+/// alone, which empties any host under <see cref="LowerThreshold"/>.</param>
 public sealed record ReactiveOptions(
     double UpperThreshold = ReactiveOptions.Threshold,
     double LowerThreshold = ReactiveOptions.Underload,
     int PeakSamples = LrMmtState.RegressionLength,
     long StepSeconds = (long)LrMmtState.SchedulingSeconds,
     bool Regression = true,
-    bool Anticipate = false)
+    bool Anticipate = false,
+    IReadOnlySet<int>? PlanHosts = null)
 {
     public const double Threshold = 0.8;
     public const double Underload = 0.4;
 
     /// <summary>The reactive level as a safety net under a day-ahead plan: the plan has already sized each host
     /// on the forecast for its windows (with the headroom its measured error asks for), so the net acts only on
-    /// what the forecast missed, a host observed over its cores (the SLA event SLATAH counts, Beloglazov and
-    /// Buyya 2012), and refills up to the cores, not to 0.8; it never empties a host (lower threshold 0), which
-    /// would undo the plan and bring back the moves that following a daily cycle costs. The trend test is off:
-    /// a host climbing towards a peak its plan foresaw is expected, not a surprise (tried with it on, LR 1.2 on the
+    /// what the forecast missed, a host about to go over its cores (the SLA event SLATAH counts, Beloglazov and
+    /// Buyya 2012), and refills up to the cores, not to 0.8; it never empties one of the plan's hosts, which would
+    /// undo the plan and bring back the moves that following a daily cycle costs. The trend test is off: a host
+    /// climbing towards a peak its plan foresaw is expected, not a surprise (tried with it on, LR 1.2 on the
     /// generated month: about 100 moves a day instead of about 25 and more energy than LR-MMT on most days).
     /// The net anticipates by one step instead (<see cref="Anticipate"/>): a decision at t reads samples before t
     /// while the load replayed from t on is the sample of t, so a net that waits to observe a host over its cores
-    /// acts one step after the overload, and that first step always counts in SLATAH (on the generated months
-    /// every plan day the net acted on had SLATAH above LR-MMT's 0). So a host is relieved when its observed load
-    /// plus the largest rise between consecutive samples in its own recent window would reach its cores: the most
-    /// it was seen to climb in one step, measured on that host's history and not a constant fitted to a month; a
-    /// host on a plateau (no rise) is judged on what was observed, as before. A receiving host is held to the same
-    /// test, so a relieved VM is not moved onto the next overload.</summary>
-    public ReactiveOptions SafetyNet() => this with { UpperThreshold = 1, LowerThreshold = 0, Regression = false, Anticipate = true };
+    /// acts one step after the overload, and that first step always counts in SLATAH. So a host is relieved when
+    /// its observed load plus the largest rise between consecutive samples in its own recent window would reach
+    /// its cores: the most it was seen to climb in one step, measured on that host's history and not a constant
+    /// fitted to a month; a host on a plateau (no rise) is judged on what was observed. A receiving host is held
+    /// to the same test, so a relieved VM is not moved onto the next overload. When no host of the plan has room,
+    /// the net powers one on (<paramref name="planHosts"/> tells it which are the plan's), and empties such a host
+    /// again as soon as its VMs fit back on the others by the same test: a host the forecast did not ask for is
+    /// kept only while the load that called for it lasts (the VMs' recent peaks span the last
+    /// <see cref="PeakSamples"/> samples, which is the hysteresis), instead of for the rest of the interval.</summary>
+    public ReactiveOptions SafetyNet(IReadOnlySet<int> planHosts) =>
+        this with { UpperThreshold = 1, LowerThreshold = 0, Regression = false, Anticipate = true, PlanHosts = planHosts };
 
     public void Validate()
     {

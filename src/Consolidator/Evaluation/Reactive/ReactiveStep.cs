@@ -24,7 +24,7 @@ internal static class ReactiveStep
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
         int[] hostOf, ReactiveOptions options)
     {
-        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate);
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null);
         var moves = new List<(int Vm, int From, int To)>();
         var overloaded = Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ToList();
         // Hosts relieved or given a VM in this step are not emptied in it.
@@ -34,10 +34,7 @@ internal static class ReactiveStep
             {
                 var vm = s.Fewest(h);
                 if (seen[vm].Peak <= 0) break;
-                // Under a plan, an overload only anticipated (the host not yet observed over its cores) is a forecast:
-                // worth a move to an active host with room, not a host powered on for the rest of the interval
-                // (tried: on the generated month that cost more than the overloads it avoided).
-                var to = s.Target(vm, except: h, powerOn: !options.Anticipate || s.IsObservedOver(h), excluded: null);
+                var to = s.Target(vm, except: h, powerOn: true, excluded: null);
                 if (to < 0) break;
                 s.Move(vm, to);
                 moves.Add((vm, h, to));
@@ -50,7 +47,9 @@ internal static class ReactiveStep
         foreach (var h in Enumerable.Range(0, hosts.Length).Where(h => s.Vms[h].Count > 0)
                      .OrderBy(h => s.Vms[h].Count).ThenBy(h => s.Memory[h]).ThenBy(h => s.Load[h] / hosts[h].CpuCores).ThenBy(h => h).ToList())
         {
-            if (receivers.Contains(h) || s.Peak[h] >= options.LowerThreshold * hosts[h].CpuCores) continue;
+            // Under a plan only the hosts the net powered on are emptied, whatever their load (ReactiveOptions.SafetyNet).
+            if (receivers.Contains(h) || (options.PlanHosts is { } plan ? plan.Contains(h) : s.Peak[h] >= options.LowerThreshold * hosts[h].CpuCores))
+                continue;
             var excluded = new HashSet<int>(drained) { h };
             var round = new List<(int Vm, int To)>();
             foreach (var vm in s.Vms[h].OrderByDescending(v => seen[v].Peak).ThenBy(v => v).ToList())
@@ -85,10 +84,14 @@ internal static class ReactiveStep
         private readonly double _threshold;
         private readonly bool _regression;
         private readonly bool _anticipate;
+        private readonly bool _temporary;
 
+        /// <param name="temporary">Whether a host powered on is meant to be emptied again as soon as it can be (the
+        /// safety net's), rather than filled.</param>
         public HostState(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf, double threshold,
-            bool regression, bool anticipate)
+            bool regression, bool anticipate, bool temporary)
         {
+            _temporary = temporary;
             _regression = regression;
             _anticipate = anticipate;
             _hosts = hosts;
@@ -108,8 +111,6 @@ internal static class ReactiveStep
         public double[] Load { get; }
         public double[] Peak { get; }
         public double[] Memory { get; }
-
-        public bool IsObservedOver(int h) => Load[h] > _threshold * _hosts[h].CpuCores;
 
         public bool IsOverloaded(int h) => Load[h] + Rise(h) > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
 
@@ -183,9 +184,11 @@ internal static class ReactiveStep
                     var host = _hosts[h];
                     if (Peak[h] + Rise(h) + peak > _threshold * host.CpuCores || Memory[h] + MemoryOf(vm) > host.MemoryMib) continue;
                     // An active host: the power the VM adds. A host to power on will be filled up to the
-                    // threshold, so the one that draws least per core there (the most efficient model).
+                    // threshold, so the one that draws least per core there (the most efficient model); a host the
+                    // safety net powers on is emptied as soon as it can be, so the one that draws least carrying the VM.
                     var watts = pass == 0
                         ? host.WattsAt(Math.Min(host.CpuCores, Load[h] + cpu)) - host.WattsAt(Math.Min(host.CpuCores, Load[h]))
+                        : _temporary ? host.WattsAt(Math.Min(host.CpuCores, cpu))
                         : host.WattsAt(_threshold * host.CpuCores) / (_threshold * host.CpuCores);
                     if (watts < bestWatts)
                     {
