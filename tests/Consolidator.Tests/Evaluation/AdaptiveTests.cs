@@ -122,7 +122,7 @@ public class AdaptiveTests
     }
 
     /// <summary>The safety net of a plan on hosts 0 and 1 (host 2 is not the plan's).</summary>
-    private static readonly ReactiveOptions Net = new ReactiveOptions().SafetyNet(new HashSet<int> { 0, 1 });
+    private static readonly ReactiveOptions Net = new ReactiveOptions().SafetyNet([0, 0, 1]);
 
     private static readonly ImmutableArray<Host> TenCoreHosts = [.. Enumerable.Range(0, 3).Select(h => new Host($"h{h}", 10, 65536, 100, 200))];
 
@@ -174,6 +174,9 @@ public class AdaptiveTests
         var hostOf = new[] { 0, 1, 2 };
         Assert.Equal([(2, 2, 0)], ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(9, 0), Climbing(2, 0)], [100, 100, 100], hostOf, Net));
         Assert.Equal([0, 1, 0], hostOf);
+        // Where both could take it, it goes back to the host the plan gave it (host 1, which draws no less).
+        hostOf = [0, 1, 2];
+        Assert.Equal([(2, 2, 1)], ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(5, 0), Climbing(2, 0)], [100, 100, 100], hostOf, Net));
     }
 
     /// <summary>Six VMs on six hosts over four days (hourly samples), CPU by VM, hour and day.</summary>

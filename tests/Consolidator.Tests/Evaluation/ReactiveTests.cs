@@ -123,7 +123,7 @@ public class ReactiveTests
     [Fact]
     public void Decisions_up_to_t_do_not_change_when_the_samples_from_t_on_are_altered()
     {
-        foreach (var options in new[] { Options, Options.SafetyNet(new HashSet<int> { 0, 1 }) })
+        foreach (var options in new[] { Options, Options.SafetyNet([.. Enumerable.Range(0, 12).Select(v => v % 2)]) })
             DecisionsUpToTAreOutOfSample(options);
     }
 

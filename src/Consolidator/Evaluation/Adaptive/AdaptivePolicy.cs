@@ -33,7 +33,7 @@ public static class AdaptivePolicy
                     hostOf[v] = target[v];
                 }
             StaticReplay.AddMigrations(totals, test, moves);
-            options = options.SafetyNet(target.Where(h => h >= 0).ToHashSet());
+            options = options.SafetyNet(target);
         }
         ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost);
     }

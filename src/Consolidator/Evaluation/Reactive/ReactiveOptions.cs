@@ -20,6 +20,7 @@ namespace Consolidator.Evaluation.Reactive;
 /// <param name="PlanHosts">Under a day-ahead plan, the hosts the plan uses: the level then empties only the other
 /// hosts (those it powered on itself), whatever their load (see <see cref="SafetyNet"/>); null: the reactive level
 /// alone, which empties any host under <see cref="LowerThreshold"/>.</param>
+/// <param name="Home">Under a day-ahead plan, the plan's host per VM (-1: none): where a VM goes back first.</param>
 public sealed record ReactiveOptions(
     double UpperThreshold = ReactiveOptions.Threshold,
     double LowerThreshold = ReactiveOptions.Underload,
@@ -27,7 +28,8 @@ public sealed record ReactiveOptions(
     long StepSeconds = (long)LrMmtState.SchedulingSeconds,
     bool Regression = true,
     bool Anticipate = false,
-    IReadOnlySet<int>? PlanHosts = null)
+    IReadOnlySet<int>? PlanHosts = null,
+    IReadOnlyList<int>? Home = null)
 {
     public const double Threshold = 0.8;
     public const double Underload = 0.4;
@@ -49,9 +51,12 @@ public sealed record ReactiveOptions(
     /// the net powers one on (<paramref name="planHosts"/> tells it which are the plan's), and empties such a host
     /// again as soon as its VMs fit back on the others by the same test: a host the forecast did not ask for is
     /// kept only while the load that called for it lasts (the VMs' recent peaks span the last
-    /// <see cref="PeakSamples"/> samples, which is the hysteresis), instead of for the rest of the interval.</summary>
-    public ReactiveOptions SafetyNet(IReadOnlySet<int> planHosts) =>
-        this with { UpperThreshold = 1, LowerThreshold = 0, Regression = false, Anticipate = true, PlanHosts = planHosts };
+    /// <see cref="PeakSamples"/> samples, which is the hysteresis), instead of for the rest of the interval. A VM
+    /// goes back to the host the plan gave it when that host takes it, else where power rises least: a VM left
+    /// elsewhere moves again at the next round, to its plan's host.</summary>
+    /// <param name="home">The plan's host per VM (-1: the plan did not place it).</param>
+    public ReactiveOptions SafetyNet(IReadOnlyList<int> home) =>
+        this with { UpperThreshold = 1, LowerThreshold = 0, Regression = false, Anticipate = true, PlanHosts = home.Where(h => h >= 0).ToHashSet(), Home = home };
 
     public void Validate()
     {

@@ -54,7 +54,8 @@ internal static class ReactiveStep
             var round = new List<(int Vm, int To)>();
             foreach (var vm in s.Vms[h].OrderByDescending(v => seen[v].Peak).ThenBy(v => v).ToList())
             {
-                var to = s.Target(vm, except: h, powerOn: false, excluded);
+                var home = options.Home is { } homes && vm < homes.Count ? homes[vm] : -1;
+                var to = home >= 0 && home != h && !excluded.Contains(home) && s.Takes(home, vm) ? home : s.Target(vm, except: h, powerOn: false, excluded);
                 if (to < 0) break;
                 s.Move(vm, to);
                 round.Add((vm, to));
@@ -168,6 +169,11 @@ internal static class ReactiveStep
                 ? enough.OrderBy(v => _memory[v]).ThenBy(v => v).First()
                 : Vms[h].OrderByDescending(v => _seen[v].Peak).ThenBy(v => _memory[v]).ThenBy(v => v).First();
         }
+
+        /// <summary>Whether an active host takes the VM: its VMs' recent peaks with the VM's (and its largest recent
+        /// rise, when anticipating) within the threshold, and the memory.</summary>
+        public bool Takes(int h, int vm) => Vms[h].Count > 0 && Peak[h] + Rise(h) + _seen[vm].Peak <= _threshold * _hosts[h].CpuCores
+            && Memory[h] + MemoryOf(vm) <= _hosts[h].MemoryMib;
 
         /// <summary>Power-aware best fit: the active host whose power rises least and that keeps the VM's recent
         /// peak under the threshold with its own VMs' peaks, and has the memory; failing that (and if allowed),
