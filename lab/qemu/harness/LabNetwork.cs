@@ -22,7 +22,7 @@ internal sealed class LabNetwork : IDisposable
     /// <summary>Line rate of the shaped loopback; null: unshaped (memory speed).</summary>
     public double? LinkMbit { get; }
 
-    public static LabNetwork Create(double? linkMbit)
+    public static LabNetwork Create(double? linkMbit, bool tcpRestartAfterIdle = true)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"consolidator-lab-{Environment.ProcessId}-{Interlocked.Increment(ref _count)}");
         Run("ip", "netns", "add", name);
@@ -30,6 +30,8 @@ internal sealed class LabNetwork : IDisposable
         try
         {
             Run("ip", "-n", name, "link", "set", "lo", "up");
+            // Per namespace (netns_ipv4); 1 is the kernel's default.
+            Run("ip", "netns", "exec", name, "sysctl", "-q", "-w", $"net.ipv4.tcp_slow_start_after_idle={(tcpRestartAfterIdle ? 1 : 0)}");
             if (linkMbit is { } rate)
             {
                 // A 1500-byte MTU makes the loopback carry Ethernet-sized segments, as a NIC would; the bucket

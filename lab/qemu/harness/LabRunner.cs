@@ -25,7 +25,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
         var vms = new List<QemuVm>();
         try
         {
-            using var network = LabNetwork.Create(scenario.LinkMbit);
+            using var network = LabNetwork.Create(scenario.LinkMbit, scenario.TcpRestartAfterIdle);
             var n = scenario.Guests.Length;
             var load = HostLoad();
             progress?.Invoke($"{scenario.Id}: booting {n} guest(s)");

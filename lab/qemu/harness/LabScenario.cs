@@ -14,6 +14,10 @@ public sealed record LabGuest(int MemoryMib, double DirtyMibPerSecond, double Ws
 /// <param name="Capability">none, xbzrle, compress (multi-thread zlib, 2 threads, level 1) or multifd (2 channels).</param>
 /// <param name="SuspendAfterSeconds">Pause the guest after this long if it has not finished (libvirt's
 /// --timeout with the suspend action).</param>
+/// <param name="TcpRestartAfterIdle">Linux's net.ipv4.tcp_slow_start_after_idle in the scenario's namespace (the
+/// kernel's default, on): a stream idle for longer than its retransmission timeout restarts from its initial
+/// congestion window. Off in the scenario that checks what that restart costs a guest whose stream idles (an idle
+/// guest's zero pages send almost nothing) on a link shared with streams that keep its queue full.</param>
 /// <param name="Kind">The row kind: "migration" for RAM migrations; a later kind (a drive-mirror block
 /// migration) adds its own value and its own steps in <see cref="LabRunner"/>.</param>
 public sealed record LabScenario(
@@ -25,7 +29,8 @@ public sealed record LabScenario(
     int DowntimeLimitMs = 300,
     string Capability = "none",
     double? SuspendAfterSeconds = null,
-    string Kind = "migration")
+    string Kind = "migration",
+    bool TcpRestartAfterIdle = true)
 {
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{Method} of {string.Join(" + ", Guests.Select(g => $"{g.MemoryMib} MiB ({g.DirtyMibPerSecond:0.#} MiB/s over {g.WssMib:0} MiB)"))}" +
@@ -88,6 +93,8 @@ public sealed record LabScenario(
         One("xbzrle-r32-w64", "precopy", 512, 32, 64, 400, null, capability: "xbzrle"),
         One("compress-r8-w64", "precopy", 512, 8, 64, 400, null, capability: "compress"),
         One("pre-r16-w64-repeat", "precopy", 512, 16, 64, 400, null),
+        new("concurrent-3-no-idle-restart", "precopy", [new LabGuest(512, 4, 32), new LabGuest(512, 16, 64), new LabGuest(256, 0, 4)], 600, null,
+            TcpRestartAfterIdle: false),
         One("post-r16-w64-repeat", "postcopy", 512, 16, 64, 400, null),
         One("pre-r48-w256-m2048", "precopy", 2048, 48, 256, 800, null),
         One("post-r48-w256-m2048", "postcopy", 2048, 48, 256, 800, null),

@@ -44,20 +44,20 @@ public sealed record LabEnvironment(
     public static readonly LabEnvironment CpuShareFitted = new(0.994, 779, 0.0995, 0.0138, 0.0005, 1.51, 0.05, 0.0943, true);
 
     /// <summary>QEMU's setup-time on this machine, as CPU time of the migration thread per GiB of guest RAM: each
-    /// row's setup_ms x its migration thread's CPU share / ram_total GiB, median of the 46 migrations of
+    /// row's setup_ms x its migration thread's CPU share / ram_total GiB, median of the first 46 migrations (recorded before 20:00 UTC) of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv (quartiles 0.34-0.58; 0.39 over the fit scenarios alone). Measured, not fitted: the model's
     /// first sync alone (a few ms per GiB) left 0.3-2.2 s of every migration's measured setup unaccounted.</summary>
     public const double MeasuredSetupCpuSecondsPerGib = 0.42;
 
     /// <summary>The share of a core the migration thread got over the VM's stop, whose final sync and copy are short
     /// bursts of a thread mostly blocked on its socket: its CPU time over CPU time plus run-queue wait over the stop
-    /// (the stop_* columns), median of the 15 stops sampled in datasets/calibration/qemu-7.2-tcg-threads.csv
+    /// (the stop_* columns), median of the 15 stops sampled in the first 46 rows of datasets/calibration/qemu-7.2-tcg-threads.csv
     /// (quartiles 0.18-0.81; 0.16 over those migrations as a whole). A sync after the setup gets at least this.</summary>
     public const double MeasuredSyncCpuShare = 0.45;
 
     /// <summary>CPU time the destination spends loading a GiB of pre-copy pages, zero or data: least squares of the
     /// destination's other threads' CPU time (destination_other_cpu_s: the main loop, whose coroutine loads the stream)
-    /// on the MiB of zero pages and of data received, over the 39 pre-copy migrations of
+    /// on the MiB of zero pages and of data received, over the 39 pre-copy migrations among the first 46 rows of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv: 2.13 s per GiB of zero pages, 2.09 per GiB of data (median
     /// error 6 %), one figure for both. Measured, not fitted.</summary>
     public const double MeasuredDestinationLoadCpuSecondsPerGib = 2.1;

@@ -15,7 +15,8 @@ public class LabCalibrationTests(ITestOutputHelper output)
     /// <summary>Lab rows the model does not reproduce yet, and why (README, Calibration, Status).</summary>
     private static readonly ImmutableDictionary<string, string> KnownMisses = new Dictionary<string, string>
     {
-        ["concurrent-3 run 1 #3"] = "the idle guest finished in 3.35 s against 4.24 s predicted (its other runs: 5.62, 12.79 and 4.49 s, each predicted within 25 %)",
+        ["concurrent-3 run 1 #3"] = "the idle guest finished in 3.35 s against 4.24 s predicted (its other six runs: 5.62, 12.79, 4.49, 4.57, 4.34 and 4.14 s, each predicted within 25 %)",
+        ["concurrent-3-no-idle-restart run 2 #3"] = "the same idle guest, finished in 3.49 s against 4.39 s predicted (its other two runs: 5.02 and 5.01 s, within 25 %)",
     }.ToImmutableDictionary();
 
     private static readonly Lazy<ImmutableArray<CalibrationRow>> Rows = new(() =>
