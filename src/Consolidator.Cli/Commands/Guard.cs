@@ -44,13 +44,14 @@ internal static class Guard
         catch (InfeasiblePlacementException e)
         {
             stderr.WriteLine("infeasible: no placement satisfies the inventory and options:");
-            foreach (var reason in e.Reasons) stderr.WriteLine($"  - {reason}");
+            // Reasons quote names and ids of the input: escaped and bounded like every other message.
+            foreach (var reason in e.Reasons) stderr.WriteLine($"  - {Quoted.Escape(reason, 1000)}");
             return ExitCodes.Infeasible;
         }
         catch (PlanValidationException e)
         {
             stderr.WriteLine("error: the plan failed independent validation and was not written (this is a bug; please report it with the dataset):");
-            foreach (var v in e.Violations.Take(20)) stderr.WriteLine($"  - {v}");
+            foreach (var v in e.Violations.Take(20)) stderr.WriteLine($"  - {Quoted.Escape(v.ToString(), 1000)}");
             return ExitCodes.InvalidPlan;
         }
         catch (Exception e) when (IoFailure.IsIo(e))

@@ -65,11 +65,12 @@ internal static class ImportCommand
         o.WriteLine(string.Format(inv, "imported {0}: {1} VMs ({2} placed today) on {3} hosts, {4} usage rows",
             report.Format, report.Vms, report.PlacedVms, report.Hosts, report.Rows));
         o.WriteLine(string.Format(inv, "bad rows: {0}{1}", report.BadRowCount, report.BadRowCount > 0 ? " (skipped; --strict makes them fatal)" : ""));
-        foreach (var bad in report.BadRows) o.WriteLine($"  - {bad}");
+        // Notes and bad rows quote the sources (file names, label values): escaped so none reaches the terminal raw.
+        foreach (var bad in report.BadRows) o.WriteLine($"  - {Quoted.Escape(bad.ToString(), 1000)}");
         if (report.BadRowCount > report.BadRows.Length)
             o.WriteLine(string.Format(inv, "  ... and {0} more", report.BadRowCount - report.BadRows.Length));
-        foreach (var note in report.Notes) o.WriteLine($"note: {note}");
-        foreach (var assumption in report.Assumptions) o.WriteLine($"assumed: {assumption}");
+        foreach (var note in report.Notes) o.WriteLine($"note: {Quoted.Escape(note, 1000)}");
+        foreach (var assumption in report.Assumptions) o.WriteLine($"assumed: {Quoted.Escape(assumption, 1000)}");
         o.WriteLine($"wrote {Path.Combine(dir, DatasetWriter.HostsFile)}, {DatasetWriter.VmsFile} and {DatasetWriter.UsageFile}");
     }
 }

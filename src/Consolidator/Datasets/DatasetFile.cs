@@ -202,6 +202,7 @@ internal sealed class DatasetFile : IDisposable
     {
         var id = Text(column);
         if (id.Length == 0) throw Error(column, $"empty {_header[column]}", id);
+        if (Ids.Problem(id) is { } problem) throw Error(column, problem, id);
         return id;
     }
 

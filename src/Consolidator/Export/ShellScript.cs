@@ -31,14 +31,7 @@ public static class ShellScript
     {
         if (id.Length == 0) return "an id must not be empty";
         if (id[0] == '-') return "an id that starts with '-' would be read as an option by virsh and the openstack CLI; rename it";
-        for (var i = 0; i < id.Length; i++)
-        {
-            var c = id[i];
-            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; continue; }
-            if (char.IsControl(c) || char.IsSurrogate(c) || IsInvisible(c))
-                return string.Create(CultureInfo.InvariantCulture, $"an id must not hold control or invisible formatting characters (U+{(int)c:X4} at character {i + 1})");
-        }
-        return null;
+        return Ids.Problem(id);
     }
 
     /// <summary>Why <paramref name="host"/> cannot be the host of a qemu+ssh:// URI, or null. The URI is built
@@ -97,7 +90,4 @@ public static class ShellScript
         s.Append(CultureInfo.InvariantCulture, $"# --- stage {stage.Number}: {moves} live migration(s) ---\n");
         s.Append(CultureInfo.InvariantCulture, $"echo \"stage {stage.Number}\"\n");
     }
-
-    private static bool IsInvisible(char c) => CharUnicodeInfo.GetUnicodeCategory(c) is
-        UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

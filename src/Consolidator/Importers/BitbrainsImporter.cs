@@ -51,6 +51,8 @@ public static class BitbrainsImporter
             foreach (var file in SourceFolders.Files(folder, IsVmFile))
             {
                 var id = VmId(file);
+                if (Ids.Problem(id) is { } problem)
+                    throw new InputException(file, 0, null, 0, id, $"the file name is the VM's id: {problem}");
                 if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
                 list.Add(file);
             }

@@ -34,6 +34,8 @@ public static class PlanetLabImporter
                 var id = Path.GetFileName(file);
                 if (id.Trim().Length != id.Length)
                     throw new InputException(file, 0, null, 0, id, "a file name that starts or ends with whitespace cannot be a VM id (CSV readers trim it)");
+                if (Ids.Problem(id) is { } problem)
+                    throw new InputException(file, 0, null, 0, id, $"the file name is the VM's id: {problem}");
                 if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
                 list.Add((day, file));
             }

@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace Consolidator;
+
+/// <summary>What an id (of a host, VM, image or rule) may hold. Ids are printed in summaries on a terminal and written
+/// into generated scripts: a control character would end a line or reach the terminal as an escape sequence, and an
+/// invisible formatting character (a bidirectional override, a zero-width character) makes text read differently from
+/// what it is. Refused where ids enter (the dataset reader, the importers) and again by the script writers.</summary>
+public static class Ids
+{
+    /// <summary>Why <paramref name="id"/> cannot be an id, or null: a control, lone-surrogate, line or paragraph
+    /// separator or format character, located by its 1-based character position.</summary>
+    public static string? Problem(string id)
+    {
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; continue; }
+            if (char.IsControl(c) || char.IsSurrogate(c) || IsInvisible(c))
+                return string.Create(CultureInfo.InvariantCulture, $"an id must not hold control or invisible formatting characters (U+{(int)c:X4} at character {i + 1})");
+        }
+        return null;
+    }
+
+    private static bool IsInvisible(char c) => CharUnicodeInfo.GetUnicodeCategory(c) is
+        UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+}

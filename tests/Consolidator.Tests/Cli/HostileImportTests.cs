@@ -1,0 +1,46 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>Importers never write an id their own reader refuses: a VM file name with control or invisible characters
+/// is one located line naming the file and exit 2, nothing written.</summary>
+public class HostileImportTests
+{
+    private const string BitbrainsHeader =
+        "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%];\tMemory capacity provisioned [KB];\tMemory usage [KB];\tDisk read throughput [KB/s];\tDisk write throughput [KB/s];\tNetwork received throughput [KB/s];\tNetwork transmitted throughput [KB/s]";
+
+    [Fact]
+    public void A_bitbrains_file_whose_name_would_be_an_id_with_an_escape_sequence_is_refused()
+    {
+        using var tmp = new TempDirectory();
+        var folder = tmp.File("2013-7");
+        Directory.CreateDirectory(folder);
+        var rows = string.Concat(Enumerable.Range(0, 4).Select(i => $"{1372629804 + i * 300};\t2;\t5851.9989;\t87.78;\t1.5;\t8218624.0;\t1034592.8;\t0;\t21.7;\t0.2;\t1.4\n"));
+        File.WriteAllText(Path.Combine(folder, "1.csv"), BitbrainsHeader + "\n" + rows);
+        var hostile = Path.Combine(folder, "vm\u001b]0;pwned\u0007.csv");
+        File.WriteAllText(hostile, BitbrainsHeader + "\n" + rows);
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "bitbrains", folder, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "vm\\u001b]0;pwned\\u0007.csv", "the file name is the VM's id: an id must not hold control", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    [Fact]
+    public void A_planetlab_file_whose_name_holds_a_bidirectional_override_is_refused()
+    {
+        using var tmp = new TempDirectory();
+        var day = tmp.File("20110411");
+        Directory.CreateDirectory(day);
+        var lines = string.Concat(Enumerable.Repeat("10\n", 288));
+        File.WriteAllText(Path.Combine(day, "a"), lines);
+        File.WriteAllText(Path.Combine(day, "b\u202eexe.sh"), lines);
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "planetlab", day, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "b\\u202eexe.sh", "(U+202E at character 2)", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+}

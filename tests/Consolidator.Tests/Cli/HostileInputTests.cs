@@ -1,0 +1,46 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>The audit's hostile inputs through the real CLI: each is one located line on stderr (file, line,
+/// column), exit code 2, nothing on stdout, nothing written, no control character of the input on the terminal.</summary>
+public class HostileInputTests
+{
+    private const string Esc = "\u001b[2J";
+
+    private static string Vms(string row1, string header = "vm_id,vcpus,memory_mib,current_host", string others = "") =>
+        $"{header}\n{row1}\nvm2,4,8192,h1{others}\nvm3,8,16384,h2{others}\n";
+
+    /// <summary>name: file replaced, its text, where the error must point, what it must say.</summary>
+    public static TheoryData<string, string, string, string> DatasetCases => new()
+    {
+        // Ids with escape sequences reached the terminal raw in the summary (worst downtime, SLO violations).
+        { "vms.csv", Vms($"vm{Esc},2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "control or invisible formatting characters (U+001B at character 3)" },
+        { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1\u202e,16,65536,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 1 'host_id'", "(U+202E at character 3)" },
+        { "images.csv", "image_id,size_gib\nimg\u200b1,10\n", "images.csv:2, column 1 'image_id'", "(U+200B at character 4)" },
+        // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
+        { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DatasetCases))]
+    public void A_hostile_dataset_file_is_one_located_escaped_line_and_exit_2(string file, string text, string where, string what)
+    {
+        using var data = DatasetFixture.Create();
+        File.WriteAllText(data.PathOf(file), text);
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        CliRunner.AssertLocatedInputError(result, where, what, outDir);
+        AssertOneCleanLine(result.Err);
+    }
+
+    internal static void AssertOneCleanLine(string err)
+    {
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain(err.TrimEnd('\n'), c => char.IsControl(c) || c == '\u202e' || c == '\u200b');
+        Assert.DoesNotContain("   at ", err);
+    }
+}
