@@ -237,8 +237,16 @@ internal sealed class DatasetFile : IDisposable
     public double Sample(int column, double max) => AtMost(column, Number(column, positive: false), max);
 
     /// <summary>The value, or a located error when it exceeds <paramref name="max"/>.</summary>
-    public double AtMost(int column, double value, double max) => value <= max ? value
-        : throw Error(column, $"too large: at most {max.ToString("0.###", CultureInfo.InvariantCulture)} (the planner counts millicores and MiB in 32 bits)", Text(column));
+    public double AtMost(int column, double value, double max) =>
+        AtMost(column, value, max, "the planner counts millicores and MiB in 32 bits");
+
+    /// <summary>The value, or a located error when it exceeds <paramref name="max"/>, with the reason for the bound.</summary>
+    public double AtMost(int column, double value, double max, string why) => value <= max ? value
+        : throw Error(column, $"too large: at most {max.ToString("0.###", CultureInfo.InvariantCulture)} ({why})", Text(column));
+
+    /// <summary>The value, or a located error when it is below <paramref name="min"/>, with the reason for the bound.</summary>
+    public double AtLeast(int column, double value, double min, string why) => value >= min ? value
+        : throw Error(column, $"too small: at least {min.ToString("0.###", CultureInfo.InvariantCulture)} ({why})", Text(column));
 
     /// <summary>An ISO-8601 timestamp as Unix seconds (UTC); one without an offset is taken as UTC.</summary>
     public long UnixSeconds(int column)

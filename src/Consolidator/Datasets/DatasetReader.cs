@@ -167,7 +167,8 @@ public static class DatasetReader
             var host = file.Text(current);
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
-            var vm = new Vm(vmId, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores),
+            var vm = new Vm(vmId, file.AtLeast(vcpus, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores), MinVcpus,
+                    "one millicore: the planner and the host-level allocation count CPU in millicores"),
                 file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
                 host.Length > 0 ? host : null)
             {
@@ -202,6 +203,10 @@ public static class DatasetReader
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no VMs: the file has a header but no rows");
         return new VmTable(path, vms.ToImmutable(), lines.ToArray(), id, index);
     }
+
+    /// <summary>The smallest vcpus: one millicore, the unit the planner and the CPU caps count in (a VM of less would
+    /// be given a cap of 0 millicores, which no host can run).</summary>
+    public const double MinVcpus = 0.001;
 
     /// <summary>The optional qos column: interactive, batch, or empty (the class then follows from the trace).</summary>
     private static QosClass? Qos(DatasetFile file, int column)

@@ -14,6 +14,8 @@ public class HostileInputTests
     /// <summary>name: file replaced, its text, where the error must point, what it must say.</summary>
     public static TheoryData<string, string, string, string> DatasetCases => new()
     {
+        // A VM of less than a millicore got a CPU cap of 0 millicores: the validator refused the plan as a bug (exit 4).
+        { "vms.csv", Vms("vm1,0.0004,4096,h1"), "vms.csv:2, column 2 'vcpus'", "too small: at least 0.001" },
         // Ids with escape sequences reached the terminal raw in the summary (worst downtime, SLO violations).
         { "vms.csv", Vms($"vm{Esc},2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "control or invisible formatting characters (U+001B at character 3)" },
         { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },
