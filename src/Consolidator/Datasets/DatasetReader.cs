@@ -172,11 +172,11 @@ public static class DatasetReader
                 file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
                 host.Length > 0 ? host : null)
             {
-                DirtyRateMibPerSecond = file.OptionalNumber(dirty, positive: false),
+                DirtyRateMibPerSecond = DirtyRate(file, dirty),
                 Qos = Qos(file, qos),
                 WssMib = file.OptionalNumber(wss, positive: true),
-                HotDirtyMibPerSecond = file.OptionalNumber(hot, positive: false),
-                ColdDirtyMibPerSecond = file.OptionalNumber(cold, positive: false),
+                HotDirtyMibPerSecond = DirtyRate(file, hot),
+                ColdDirtyMibPerSecond = DirtyRate(file, cold),
                 DiskGib = disk >= 0 && file.OptionalNumber(disk, positive: false) is { } g ? file.AtMost(disk, g, PlacementProblem.MaxMib / 1024) : null,
                 ImageId = image >= 0 && file.Text(image).Length > 0 ? file.Text(image) : null,
             };
@@ -207,6 +207,18 @@ public static class DatasetReader
     /// <summary>The smallest vcpus: one millicore, the unit the planner and the CPU caps count in (a VM of less would
     /// be given a cap of 0 millicores, which no host can run).</summary>
     public const double MinVcpus = 0.001;
+
+    /// <summary>The largest dirty rate, MiB/s: no guest dirties memory faster than its host can write it. DDR5-6400
+    /// moves 51.2 GB/s per channel (JEDEC JESD79-5: 6400 MT/s x 8 bytes); a two-socket server of 2 x 12 channels
+    /// writes at most about 1.2 TB/s = 1.17e6 MiB/s. The bound is ten times that and keeps the simulator's sums of
+    /// rates, times and data finite (1e308 overflowed them to infinity, which no JSON can hold).</summary>
+    public const double MaxDirtyMibPerSecond = 1e7;
+
+    /// <summary>An optional dirty rate column (dirty_rate_mib_s, hot_dirty_mib_s, cold_dirty_mib_s).</summary>
+    private static double? DirtyRate(DatasetFile file, int column) =>
+        file.OptionalNumber(column, positive: false) is { } rate
+            ? file.AtMost(column, rate, MaxDirtyMibPerSecond, "ten times the memory bandwidth of the largest servers")
+            : null;
 
     /// <summary>The optional qos column: interactive, batch, or empty (the class then follows from the trace).</summary>
     private static QosClass? Qos(DatasetFile file, int column)

@@ -16,6 +16,10 @@ public class HostileInputTests
     {
         // A VM of less than a millicore got a CPU cap of 0 millicores: the validator refused the plan as a bug (exit 4).
         { "vms.csv", Vms("vm1,0.0004,4096,h1"), "vms.csv:2, column 2 'vcpus'", "too small: at least 0.001" },
+        // Dirty rates of 1e308 MiB/s overflowed the replay's sums to infinity: plan.json could not be written (exit 1).
+        { "vms.csv", Vms("vm1,2,4096,h1,1e308", "vm_id,vcpus,memory_mib,current_host,cold_dirty_mib_s", ","), "vms.csv:2, column 5 'cold_dirty_mib_s'", "too large: at most 10000000" },
+        { "vms.csv", Vms("vm1,2,4096,h1,1e300", "vm_id,vcpus,memory_mib,current_host,dirty_rate_mib_s", ","), "vms.csv:2, column 5 'dirty_rate_mib_s'", "too large" },
+        { "vms.csv", Vms("vm1,2,4096,h1,100,1e300", "vm_id,vcpus,memory_mib,current_host,wss_mib,hot_dirty_mib_s", ",,"), "vms.csv:2, column 6 'hot_dirty_mib_s'", "too large" },
         // Ids with escape sequences reached the terminal raw in the summary (worst downtime, SLO violations).
         { "vms.csv", Vms($"vm{Esc},2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "control or invisible formatting characters (U+001B at character 3)" },
         { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },
