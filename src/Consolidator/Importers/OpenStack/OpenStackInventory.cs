@@ -25,8 +25,8 @@ public static class OpenStackInventory
             var name = Text(path, row, index, "Hypervisor Hostname");
             if (row.TryGetProperty("State", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() != "up") continue;
             if (!seen.Add(name)) throw Error(path, index, "Hypervisor Hostname", name, "duplicate hypervisor");
-            var cores = Number(path, row, index, "vCPUs", "since compute API 2.88 the list has no vCPUs: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv");
-            var mib = Number(path, row, index, "Memory MB", "since compute API 2.88 the list has no memory: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv");
+            var cores = Number(path, row, index, "vCPUs", "since compute API 2.88 the list has no vCPUs: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", Packing.PlacementProblem.MaxCores);
+            var mib = Number(path, row, index, "Memory MB", "since compute API 2.88 the list has no memory: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", Packing.PlacementProblem.MaxMib);
             hosts.Add(new Host(name, cores, mib, AssumedPower.Power.IdleWatts, AssumedPower.Power.MaxWatts) { PowerTable = AssumedPower.Power });
         }
         if (hosts.Count == 0) throw new InputException(path, 0, null, 0, null, "no hypervisor in state 'up'");
@@ -72,11 +72,11 @@ public static class OpenStackInventory
         JsonDocument doc;
         try
         {
-            using var file = File.OpenRead(path);
+            // A folder, a missing file or one that cannot be read is an input error naming the file (a folder was
+            // "permission denied", exit code 1, without the path).
+            using var file = Datasets.InputFiles.OpenRead(path);
             doc = JsonDocument.Parse(file);
         }
-        catch (FileNotFoundException) { throw new InputException(path, 0, null, 0, null, "file not found"); }
-        catch (DirectoryNotFoundException) { throw new InputException(path, 0, null, 0, null, "file not found"); }
         catch (JsonException e) { throw new InputException(path, (int)(e.LineNumber + 1 ?? 0), null, (int)(e.BytePositionInLine + 1 ?? 0), null, "not JSON: " + e.Message.Split(". ")[0]); }
         using (doc)
         {
@@ -97,15 +97,22 @@ public static class OpenStackInventory
         if (!row.TryGetProperty(field, out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
             throw Error(path, index, field, null, $"no '{field}'");
         var text = value.ToString();
-        if (text.Trim().Length == 0 || text.Any(char.IsControl)) throw Error(path, index, field, text, "not a usable id");
+        // The dataset reader trims fields and refuses control and invisible characters: an id it would change or
+        // refuse is not written.
+        if (text.Trim().Length != text.Length || text.Length == 0) throw Error(path, index, field, text, "not a usable id (empty, or starts or ends with whitespace)");
+        if (Ids.Problem(text) is { } problem) throw Error(path, index, field, text, problem);
         return text;
     }
 
-    private static double Number(string path, JsonElement row, int index, string field, string whenMissing)
+    private static double Number(string path, JsonElement row, int index, string field, string whenMissing, double max)
     {
         if (!row.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) throw Error(path, index, field, null, whenMissing);
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var x) || !(x > 0))
+        // 1e400 reads as infinity: refused, as a value beyond the planner's 32-bit units is (the dataset reader would
+        // refuse the hosts.csv written from it).
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var x) || !(x > 0) || !double.IsFinite(x))
             throw Error(path, index, field, value.ToString(), "must be a positive number");
+        if (x > max)
+            throw Error(path, index, field, value.ToString(), string.Create(CultureInfo.InvariantCulture, $"too large: at most {max} (the planner counts millicores and MiB in 32 bits)"));
         return x;
     }
 

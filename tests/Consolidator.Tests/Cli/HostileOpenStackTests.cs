@@ -1,0 +1,52 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>An OpenStack inventory (`openstack hypervisor list --long -f json`) that the dataset reader would refuse
+/// once written (an id with control or invisible characters or bordering whitespace, a size of 1e400 or beyond the
+/// planner's 32-bit units), or that is a folder, is one located line and exit 2, before the server is asked.</summary>
+public class HostileOpenStackTests
+{
+    public static TheoryData<string, string> OpenStackHypervisors => new()
+    {
+        // vCPUs 1e400 read as infinity and went on to hosts.csv, which the dataset reader refuses.
+        { """[{"Hypervisor Hostname":"h1","vCPUs":1e400,"Memory MB":1000,"State":"up"}]""", "'vCPUs': must be a positive number" },
+        { """[{"Hypervisor Hostname":"h1","vCPUs":1e300,"Memory MB":1000,"State":"up"}]""", "'vCPUs': too large" },
+        { """[{"Hypervisor Hostname":"h1\u202e","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "(U+202E at character 3)" },
+        { """[{"Hypervisor Hostname":" h1","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "starts or ends with whitespace" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OpenStackHypervisors))]
+    public void An_openstack_inventory_the_dataset_reader_would_refuse_is_refused(string json, string what)
+    {
+        using var tmp = new TempDirectory();
+        var hypervisors = tmp.File("hypervisors.json");
+        File.WriteAllText(hypervisors, json);
+        File.WriteAllText(tmp.File("vms.csv"), "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,\n");
+        var outDir = tmp.File("out");
+
+        // The inventory is read before the server is asked: nothing listens on port 1.
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", "http://127.0.0.1:1", "--start", "2026-01-05T00:00:00Z",
+            "--end", "2026-01-05T01:00:00Z", "--openstack-hypervisors", hypervisors, "--vms", tmp.File("vms.csv"), "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "hypervisors.json", what, outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    [Fact]
+    public void An_openstack_inventory_that_is_a_folder_is_named_and_exit_2()
+    {
+        using var tmp = new TempDirectory();
+        var folder = tmp.File("hypervisors.json");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(tmp.File("vms.csv"), "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,\n");
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", "http://127.0.0.1:1", "--start", "2026-01-05T00:00:00Z",
+            "--end", "2026-01-05T01:00:00Z", "--openstack-hypervisors", folder, "--vms", tmp.File("vms.csv"), "--out", outDir);
+
+        // Was "error: permission denied", exit code 1, without the path.
+        CliRunner.AssertLocatedInputError(result, folder, "a folder, not a file", outDir);
+    }
+}
