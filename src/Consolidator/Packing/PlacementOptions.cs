@@ -29,6 +29,11 @@ public sealed record PlacementOptions(double Headroom = 0.10, double MigrationWe
     /// only: an operator who prices the copy's time and risk as a memory move sets --disk-weight to --migration-weight.</summary>
     public const double DataEnergyWhPerGiB = 0.512 * 1073.741824 / 3600;
 
+    /// <summary>The largest weight, Wh-equivalent per GiB: a terawatt-hour per GiB, beyond any price of a move, and
+    /// small enough that the objective's sums stay finite (1.7e308 made the summary's objective infinite, which
+    /// plan.json cannot hold).</summary>
+    public const double MaxWeightWhPerGiB = 1e12;
+
     public void Validate()
     {
         if (!(CpuAllocationRatio >= 0) || double.IsInfinity(CpuAllocationRatio))
@@ -37,9 +42,9 @@ public sealed record PlacementOptions(double Headroom = 0.10, double MigrationWe
             throw new ArgumentOutOfRangeException(nameof(RamAllocationRatio), RamAllocationRatio, "--ram-allocation-ratio must be a finite number >= 0 (0 = no limit)");
         if (!(Headroom >= 0 && Headroom < 1))
             throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "--headroom must be in [0, 1)");
-        if (!(MigrationWeightWhPerGiB >= 0) || double.IsInfinity(MigrationWeightWhPerGiB))
-            throw new ArgumentOutOfRangeException(nameof(MigrationWeightWhPerGiB), MigrationWeightWhPerGiB, "--migration-weight must be a finite number >= 0");
-        if (!(DiskWeightWhPerGiB >= 0) || double.IsInfinity(DiskWeightWhPerGiB))
-            throw new ArgumentOutOfRangeException(nameof(DiskWeightWhPerGiB), DiskWeightWhPerGiB, "--disk-weight must be a finite number >= 0");
+        if (!(MigrationWeightWhPerGiB >= 0 && MigrationWeightWhPerGiB <= MaxWeightWhPerGiB))
+            throw new ArgumentOutOfRangeException(nameof(MigrationWeightWhPerGiB), MigrationWeightWhPerGiB, "--migration-weight must be a number from 0 to 1e12");
+        if (!(DiskWeightWhPerGiB >= 0 && DiskWeightWhPerGiB <= MaxWeightWhPerGiB))
+            throw new ArgumentOutOfRangeException(nameof(DiskWeightWhPerGiB), DiskWeightWhPerGiB, "--disk-weight must be a number from 0 to 1e12");
     }
 }

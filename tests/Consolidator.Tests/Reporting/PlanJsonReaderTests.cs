@@ -158,7 +158,7 @@ public class PlanJsonReaderTests
     [Theory]
     [InlineData("\"headroom\": 0.2", "\"headroom\": 1.5", "headroom", "must be in [0, 1)", "1.5")]
     [InlineData("\"headroom\": 0.2", "\"headroom\": -0.1", "headroom", "must be in [0, 1)", "-0.1")]
-    [InlineData("\"migration_weight_wh_per_gib\": 5", "\"migration_weight_wh_per_gib\": -5", "migration_weight_wh_per_gib", "must be a finite number >= 0", "-5")]
+    [InlineData("\"migration_weight_wh_per_gib\": 5", "\"migration_weight_wh_per_gib\": -5", "migration_weight_wh_per_gib", "must be a number from 0 to 1e12", "-5")]
     [InlineData("\"percentile\": 90", "\"percentile\": 101", "percentile", "must be in (0, 100]", "101")]
     [InlineData("\"percentile\": 90", "\"percentile\": 0", "percentile", "must be in (0, 100]", "0")]
     [InlineData("\"margin\": 0", "\"margin\": 11", "margin", "must be a fraction from 0 to 10 (0.15 = 15 %)", "11")]

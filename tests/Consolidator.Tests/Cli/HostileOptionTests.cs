@@ -1,0 +1,29 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>Options at the edge of what a double holds: each is one line naming the option (not a .NET parameter),
+/// exit code 2, nothing written; never an unexpected exception (exit 1) after the work.</summary>
+public class HostileOptionTests
+{
+    public static TheoryData<string[], string> PlanOptions => new()
+    {
+        // 1.7e308 made the objective infinite: plan.json could not be written, "unexpected ArgumentException", exit 1.
+        { ["--disk-weight", "1.7e308"], "--disk-weight must be a number from 0 to 1e12" },
+        { ["--migration-weight", "1.7e308"], "--migration-weight must be a number from 0 to 1e12" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlanOptions))]
+    public void A_plan_option_out_of_range_names_the_option(string[] option, string what)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run(["plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots", .. option]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {what}\n", result.Err.Replace("\r\n", "\n"));
+        Assert.False(Directory.Exists(outDir));
+    }
+}
