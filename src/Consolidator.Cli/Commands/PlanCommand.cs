@@ -50,8 +50,7 @@ internal static class PlanCommand
                 solver.Read(r),
                 r.GetValue(perHost),
                 r.GetValue(noSimulate) ? null : simulation.Read(r));
-            request.Placement.Validate();
-            request.Solver.Validate();
+            request.Validate();
             var windows = profile.Windows(r);
             var profileOptions = profile.Read(r);
             var dir = r.GetValue(outDir) ?? Path.Combine("out", DatasetReader.NameOf(r.GetValue(dataset)!));

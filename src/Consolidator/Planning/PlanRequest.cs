@@ -16,6 +16,8 @@ public sealed record PlanRequest(PlacementOptions Placement, SolverOptions Solve
     {
         Placement.Validate();
         Solver.Validate();
+        if (MaxMigrationsPerHostPerStage < 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxMigrationsPerHostPerStage), MaxMigrationsPerHostPerStage, "--max-migrations-per-host must be 0 (no cap) or more");
         if (MaxMigrations is < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxMigrations), MaxMigrations, "--max-migrations-per-round must be 0 or more");
     }

@@ -11,6 +11,8 @@ public class HostileOptionTests
         // 1.7e308 made the objective infinite: plan.json could not be written, "unexpected ArgumentException", exit 1.
         { ["--disk-weight", "1.7e308"], "--disk-weight must be a number from 0 to 1e12" },
         { ["--migration-weight", "1.7e308"], "--migration-weight must be a number from 0 to 1e12" },
+        // Named a .NET parameter: "maxMigrationsPerHostPerStage ('-1') must be a non-negative value."
+        { ["--max-migrations-per-host", "-1"], "--max-migrations-per-host must be 0 (no cap) or more" },
     };
 
     [Theory]
