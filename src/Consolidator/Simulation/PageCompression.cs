@@ -22,12 +22,17 @@ public sealed record PageCompression(double Ratio, double ThroughputMibPerSecond
     /// <summary>Core-seconds spent compressing <paramref name="pageMib"/> of page data.</summary>
     public double CpuSeconds(double pageMib) => IsOn && double.IsFinite(ThroughputMibPerSecond) ? pageMib / ThroughputMibPerSecond : 0;
 
+    public const double MaxRatio = 1000, MinThroughputMibPerSecond = 1;
+
     public void Validate()
     {
-        if (!(Ratio >= 1) || double.IsInfinity(Ratio))
-            throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, "--compression-ratio must be a finite number >= 1 (1 = off)");
-        if (!(ThroughputMibPerSecond > 0))
-            throw new ArgumentOutOfRangeException(nameof(ThroughputMibPerSecond), ThroughputMibPerSecond, "--compression-mib-s must be > 0");
+        // Sanity bounds, not measurements: past them the model's rounds never end (a ratio of 1e300 with 1e-300 MiB/s
+        // was "the migration model did not finish", exit code 1). QEMU sends zero pages before compressing, so page data
+        // compresses far less than 1000:1; a core compresses much more than 1 MiB/s with any of QEMU's codecs.
+        if (!(Ratio >= 1 && Ratio <= MaxRatio))
+            throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, "--compression-ratio must be a number from 1 (off) to 1000");
+        if (!(ThroughputMibPerSecond >= MinThroughputMibPerSecond))
+            throw new ArgumentOutOfRangeException(nameof(ThroughputMibPerSecond), ThroughputMibPerSecond, "--compression-mib-s must be at least 1");
         if (Threads < 1 || Threads > 256)
             throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "--compression-threads must be between 1 and 256");
     }

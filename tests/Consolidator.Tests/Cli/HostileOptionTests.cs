@@ -13,6 +13,9 @@ public class HostileOptionTests
         { ["--migration-weight", "1.7e308"], "--migration-weight must be a number from 0 to 1e12" },
         // Named a .NET parameter: "maxMigrationsPerHostPerStage ('-1') must be a non-negative value."
         { ["--max-migrations-per-host", "-1"], "--max-migrations-per-host must be 0 (no cap) or more" },
+        // Both at once: "the migration model did not finish; this is a bug" (exit 1).
+        { ["--compression-ratio", "1e300"], "--compression-ratio must be a number from 1 (off) to 1000" },
+        { ["--compression-mib-s", "1e-300", "--compression-ratio", "2"], "--compression-mib-s must be at least 1" },
     };
 
     [Theory]
