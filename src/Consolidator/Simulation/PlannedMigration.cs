@@ -34,7 +34,7 @@ internal static class ReplayPlan
                 var decision = MethodChoice.Choose(vms[m.Vm], wire, options);
                 if (!(decision.Predicted.TotalSeconds <= SimulationOptions.LongestMigrationSeconds))
                     throw new ArgumentOutOfRangeException("nic_gbps", string.Format(CultureInfo.InvariantCulture,
-                        "the live migration of {0} from {1} to {2} would take {3:0.#} years at {4:G3} MiB/s of its NICs; a NIC rate this low is an input error (check nic_gbps and --nic-gbps)",
+                        "the live migration of {0} from {1} to {2} would take {3:G3} years at {4:G3} MiB/s of its NICs; a NIC rate this low is an input error (check nic_gbps and --nic-gbps)",
                         p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, decision.Predicted.TotalSeconds / SimulationOptions.LongestMigrationSeconds, wire));
                 planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailAfter(decision.Predicted.TotalSeconds), wire));
             }

@@ -31,4 +31,20 @@ public class HostileOptionTests
         Assert.Equal($"error: {what}\n", result.Err.Replace("\r\n", "\n"));
         Assert.False(Directory.Exists(outDir));
     }
+
+    [Fact]
+    public void A_migration_too_long_to_be_real_is_one_short_line()
+    {
+        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        // On NICs of 1e-300 Gbit/s the migration would take ~1e290 years, once printed with its 290 digits.
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots",
+            "--nic-gbps", "1e-300");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("years at", result.Err);
+        Assert.True(result.Err.Length < 400, result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
 }
