@@ -28,19 +28,36 @@ public sealed partial record Period(long From, long To)
         var days = DayNumbers().Match(t);
         if (days.Success)
         {
-            var first = int.Parse(days.Groups[1].Value, CultureInfo.InvariantCulture);
-            var last = days.Groups[2].Success ? int.Parse(days.Groups[2].Value, CultureInfo.InvariantCulture) : first;
+            // Up to 99,999 days (273 years) from the first sample: a larger number overflowed int.Parse (exit code 1).
+            if (!int.TryParse(days.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+                || !int.TryParse(days.Groups[2].Success ? days.Groups[2].ValueSpan : days.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+                || last > MaxDay)
+                throw new FormatException($"'{Quoted.Value(text)}': day numbers go from 1 to {MaxDay}");
             if (first < 1 || last < first)
                 throw new FormatException($"'{Quoted.Value(text)}': days are numbered from 1 (the day of the first sample) and FROM must not be after TO");
-            return new Period(origin + (first - 1) * DaySeconds, origin + last * DaySeconds);
+            return Within(new Period(origin + (first - 1) * DaySeconds, origin + last * DaySeconds), text);
         }
         var parts = t.Split("..");
         if (parts.Length != 2)
             throw new FormatException($"'{Quoted.Value(text)}' is not a period: use day numbers (1..3), dates (2011-04-11..2011-04-12) or timestamps (2013-06-30T22:03:24Z..2013-07-01T22:03:24Z)");
         var period = new Period(Point(parts[0], text, end: false), Point(parts[1], text, end: true));
         if (period.To <= period.From) throw new FormatException($"'{Quoted.Value(text)}': the period ends before it starts");
+        return Within(period, text);
+    }
+
+    /// <summary>The largest day number of the --train / --test forms.</summary>
+    public const int MaxDay = 99_999;
+
+    /// <summary>The period, when a timestamp can show both its ends (a period ending after 9999-12-31 could not be
+    /// printed: "Valid values are between -62135596800 and 253402300799", exit code 2 without the option).</summary>
+    private static Period Within(Period period, string text)
+    {
+        if (period.From < MinSeconds || period.To > MaxSeconds)
+            throw new FormatException($"'{Quoted.Value(text)}': the period must lie between 0001-01-01 and 9999-12-31 (UTC)");
         return period;
     }
+
+    private static readonly long MinSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds(), MaxSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     /// <summary>The train/test pairs of a rolling evaluation: the given pair, then both shifted a day at a
     /// time while the test period still starts before <paramref name="dataEnd"/>.</summary>
@@ -63,6 +80,7 @@ public sealed partial record Period(long From, long To)
         throw new FormatException($"'{Quoted.Value(text)}' in '{Quoted.Value(whole)}' is neither a date (yyyy-MM-dd) nor a timestamp (e.g. 2013-06-30T22:03:24Z)");
     }
 
-    [GeneratedRegex(@"^(\d+)(?:\.\.(\d+))?$")]
+    // ECMAScript: \d is 0-9 only (not every Unicode digit, which int.Parse then refused with .NET's own message).
+    [GeneratedRegex(@"^(\d+)(?:\.\.(\d+))?$", RegexOptions.ECMAScript)]
     private static partial Regex DayNumbers();
 }

@@ -1,0 +1,26 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>`evaluate --train/--test` at the edges of what a period can be: one line naming the period, exit code 2
+/// (a day number past int overflowed: "unexpected OverflowException", exit code 1; a period ending after 9999-12-31
+/// gave .NET's "Valid values are between ..." without naming the option).</summary>
+public class HostileEvaluateTests
+{
+    [Theory]
+    [InlineData("99999999999", "day numbers go from 1 to 99999")]
+    [InlineData("1..99999999999999999999", "day numbers go from 1 to 99999")]
+    [InlineData("9999-12-30..9999-12-31", "the period must lie between 0001-01-01 and 9999-12-31")]
+    [InlineData("\u0664", "is not a period")]
+    public void A_test_period_beyond_any_calendar_is_one_line_and_exit_2(string period, string what)
+    {
+        using var data = DatasetFixture.Create();
+
+        var result = CliRunner.Run("evaluate", data.Directory, "--train", "1", "--test", period, "--deterministic", "--time-limit", "2");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(what, result.Err);
+        Assert.Equal("", result.Out);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+}
