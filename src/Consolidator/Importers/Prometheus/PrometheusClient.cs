@@ -41,7 +41,7 @@ public sealed class PrometheusClient : IDisposable
                 var key = Key(s.Metric);
                 if (!bySeries.TryGetValue(key, out var entry))
                     bySeries[key] = entry = (s.Metric.ToImmutableDictionary(StringComparer.Ordinal), []);
-                foreach (var point in s.Values ?? []) entry.Points.Add(Point(point, query));
+                foreach (var point in s.Values ?? []) entry.Points.Add(Point(point, Where("api/v1/query_range", query)));
             }
         }
         return [.. bySeries.Values.Select(e => new PrometheusSeries(e.Labels, [.. e.Points.OrderBy(p => p.Item1)]))];
@@ -52,7 +52,7 @@ public sealed class PrometheusClient : IDisposable
     {
         var data = Ask("api/v1/query", query, [("time", Seconds(time.ToUnixTimeSeconds()))]);
         return [.. data.Result.Where(s => s.Value is not null)
-            .Select(s => new PrometheusSeries(s.Metric.ToImmutableDictionary(StringComparer.Ordinal), [Point(s.Value!.Value, query)]))];
+            .Select(s => new PrometheusSeries(s.Metric.ToImmutableDictionary(StringComparer.Ordinal), [Point(s.Value!.Value, Where("api/v1/query", query))]))];
     }
 
     public void Dispose() => _http.Dispose();
@@ -60,7 +60,7 @@ public sealed class PrometheusClient : IDisposable
     private ApiData Ask(string path, string query, (string, string)[] parameters)
     {
         var url = new Uri(_base, path);
-        var where = $"{url} (query '{query}')";
+        var where = Where(path, query);
         HttpResponseMessage response;
         string body;
         try
@@ -77,6 +77,16 @@ public sealed class PrometheusClient : IDisposable
         {
             throw new InputException(where, 0, null, 0, null, $"no answer from the Prometheus server within {_http.Timeout.TotalSeconds:0} s");
         }
+        return Parse(body, response.StatusCode, where);
+    }
+
+    private string Where(string path, string query) => $"{new Uri(_base, path)} (query '{query}')";
+
+    /// <summary>The answer's data, or an <see cref="InputException"/> naming <paramref name="where"/>: a body that is not
+    /// the API's JSON, an error the server reports, or JSON of the API's shape with a part missing (a null result or
+    /// series labels, as a broken proxy may send, were a NullReferenceException, exit code 1).</summary>
+    internal static ApiData Parse(string body, HttpStatusCode status, string where)
+    {
         ApiResponse? answer;
         try
         {
@@ -85,32 +95,43 @@ public sealed class PrometheusClient : IDisposable
         catch (JsonException e)
         {
             throw new InputException(where, (int)(e.LineNumber + 1 ?? 0), null, 0, null,
-                $"HTTP {(int)response.StatusCode}: the answer is not the Prometheus API's JSON ({e.Message.Split('.')[0]})");
+                $"HTTP {(int)status}: the answer is not the Prometheus API's JSON ({e.Message.Split('.')[0]})");
         }
         if (answer is null || answer.Status != "success" || answer.Data is null)
         {
-            var reason = answer?.Error is { } error ? $"{answer.ErrorType}: {error}" : $"HTTP {(int)response.StatusCode} {response.StatusCode}";
+            var reason = answer?.Error is { } error ? $"{answer.ErrorType}: {error}" : $"HTTP {(int)status} {status}";
             throw new InputException(where, 0, null, 0, null, $"the Prometheus server refused the query: {reason}");
         }
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InputException(where, 0, null, 0, null, $"HTTP {(int)response.StatusCode} {response.StatusCode}");
+        if (status != HttpStatusCode.OK)
+            throw new InputException(where, 0, null, 0, null, $"HTTP {(int)status} {status}");
+        if (answer.Data.Result is null)
+            throw new InputException(where, 0, null, 0, null, "the answer is not the Prometheus API's JSON (data.result is missing)");
+        for (var i = 0; i < answer.Data.Result.Count; i++)
+            if (answer.Data.Result[i]?.Metric is null || answer.Data.Result[i].Metric.Values.Any(v => v is null))
+                throw new InputException(where, 0, null, 0, null, $"the answer is not the Prometheus API's JSON (series {i + 1} has no labels)");
         return answer.Data;
     }
 
-    private static (long, double) Point(JsonElement point, string query)
+    /// <summary>One point, [unix seconds, "value"], or an <see cref="InputException"/> naming <paramref name="where"/>.</summary>
+    internal static (long, double) Point(JsonElement point, string where)
     {
-        if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() != 2 || point[1].ValueKind != JsonValueKind.String)
-            throw new InputException(query, 0, null, 0, null, "a point of the answer is not [time, \"value\"]");
-        var time = point[0].GetDouble();
+        if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() != 2 || point[0].ValueKind != JsonValueKind.Number
+            || point[1].ValueKind != JsonValueKind.String || !point[0].TryGetDouble(out var time) || !double.IsFinite(time))
+            throw new InputException(where, 0, null, 0, point.GetRawText(), "a point of the answer is not [time, \"value\"]");
         var text = point[1].GetString()!;
-        var value = text switch
+        double value;
+        switch (text)
         {
-            "NaN" => double.NaN,
-            "+Inf" => double.PositiveInfinity,
-            "-Inf" => double.NegativeInfinity,
-            _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
-        };
-        return ((long)Math.Floor(time), value);
+            case "NaN": value = double.NaN; break;
+            case "+Inf": value = double.PositiveInfinity; break;
+            case "-Inf": value = double.NegativeInfinity; break;
+            default:
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+                    throw new InputException(where, 0, null, 0, text, "a point's value is not a number (the API writes values as decimal text, NaN or +Inf/-Inf)");
+                break;
+        }
+        // A time beyond what a long counts in seconds is no sample time: saturated far outside any period asked for.
+        return (time >= long.MaxValue ? long.MaxValue : time <= long.MinValue ? long.MinValue : (long)Math.Floor(time), value);
     }
 
     private static string Seconds(long unixSeconds) => unixSeconds.ToString(CultureInfo.InvariantCulture);
