@@ -73,6 +73,7 @@ public static class PlanJsonReader
         var blocked = (plan.Blocked ?? []).Select((b, i) => new BlockedMove(ids.Vm(b.VmId, $"$.blocked[{i}].vm_id"),
             b.FromHost is null ? -1 : ids.Host(b.FromHost, $"$.blocked[{i}].from_host"), ids.Host(b.ToHost, $"$.blocked[{i}].to_host"),
             doc.Need(b.Reason, $"$.blocked[{i}].reason"))).ToImmutableArray();
+        CheckReplay(doc, ids, target, stages, blocked);
         return new PlanFile(windows, profileOptions, placementOptions, target, new MigrationPlan(stages, blocked));
     }
 
@@ -115,6 +116,38 @@ public static class PlanJsonReader
                 kind switch { "relay" => MigrationKind.Relay, "place" => MigrationKind.Place, _ => MigrationKind.Move });
         }).ToImmutableArray();
         return new Stage(i + 1, moves);
+    }
+
+    /// <summary>The stages replay from the dataset's placement: each migration starts where its VM is at that point
+    /// (a "place" only a VM that runs nowhere) and ends elsewhere, a VM moves at most once per stage, and after the last
+    /// stage every VM is on its target unless the plan reports its move blocked. The validator's structural checks,
+    /// located in the file: a plan edited by hand or made from another placement was replayed as written before (a
+    /// migration twice in a stage counted twice; one from the wrong host was simulated from that host).</summary>
+    private static void CheckReplay(JsonInput doc, Ids ids, Placement target, ImmutableArray<Stage> stages, ImmutableArray<BlockedMove> blocked)
+    {
+        var at = ids.Dataset.Vms.Select(v => v.CurrentHost is { } h ? ids.Host(h, "$") : -1).ToArray();
+        for (var i = 0; i < stages.Length; i++)
+        {
+            var moving = new HashSet<int>();
+            var moves = stages[i].Migrations;
+            for (var j = 0; j < moves.Length; j++)
+            {
+                var (m, move) = (moves[j], $"$.stages[{i}].migrations[{j}]");
+                if (!moving.Add(m.Vm))
+                    throw doc.Error(move + ".vm_id", "the VM already migrates in this stage: a VM moves at most once per stage");
+                if (m.From != at[m.Vm])
+                    throw doc.Error(move + ".from_host", at[m.Vm] < 0
+                        ? "the VM runs nowhere at this point (not in the dataset's placement nor placed by an earlier stage): its first start is a \"place\""
+                        : $"the VM is on {Quoted.Value(ids.Dataset.Hosts[at[m.Vm]].Id)} at this point (the dataset's current_host and the earlier stages)");
+                if (m.To == at[m.Vm]) throw doc.Error(move + ".to_host", "the VM is already on this host");
+            }
+            foreach (var m in moves) at[m.Vm] = m.To;
+        }
+        var reported = blocked.Select(b => b.Vm).ToHashSet();
+        for (var v = 0; v < at.Length; v++)
+            if (at[v] != target[v] && !reported.Contains(v))
+                throw doc.Error("$.stages", $"after the last stage VM {Quoted.Value(ids.Dataset.Vms[v].Id)} is on "
+                    + (at[v] < 0 ? "no host" : Quoted.Value(ids.Dataset.Hosts[at[v]].Id)) + $", not on its target {Quoted.Value(ids.Dataset.Hosts[target[v]].Id)} of $.placement, and no blocked move says why");
     }
 
     /// <summary>A migration's kind as plan.json spells it ("move", "relay" or "place").</summary>

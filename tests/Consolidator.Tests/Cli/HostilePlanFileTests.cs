@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>`simulate` reads a plan.json as the instance it replays: stages that cannot be replayed from the dataset's
+/// placement (a migration from the wrong host, twice in a stage, to where the VM is, or stages that leave a VM off its
+/// target) are one located line naming the field, exit code 2, nothing written. Before, they were simulated as written.</summary>
+public class HostilePlanFileTests
+{
+    private static void Mutate(JsonNode plan, string how)
+    {
+        var stages = plan["stages"]!.AsArray();
+        var first = stages[0]!["migrations"]!.AsArray();
+        var move = first[0]!;
+        switch (how)
+        {
+            case "wrong-source": move["from_host"] = move["to_host"]!.GetValue<string>(); break;
+            case "twice": first.Add(move.DeepClone()); break;
+            case "dropped": first.RemoveAt(0); break;
+        }
+    }
+
+    [Theory]
+    [InlineData("wrong-source", "from_host", "the VM is on")]
+    [InlineData("twice", "vm_id", "a VM moves at most once per stage")]
+    [InlineData("dropped", "stages", "not on its target")]
+    public void Stages_that_do_not_replay_from_the_datasets_placement_are_refused(string how, string field, string what)
+    {
+        // All three VMs on h2 today; the plan moves some to h1 (cheaper), so its first stage has a migration.
+        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planDir, "plan.json")))!;
+        Assert.NotEmpty(plan["stages"]!.AsArray());
+        Mutate(plan, how);
+        var edited = Path.Combine(data.Directory, "..", "edited.json");
+        File.WriteAllText(edited, plan.ToJsonString());
+        var outDir = Path.Combine(data.Directory, "..", "sim");
+
+        var result = CliRunner.Run("simulate", data.Directory, edited, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, $"'{field}'", what, outDir);
+        Assert.Contains("edited.json", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+}
