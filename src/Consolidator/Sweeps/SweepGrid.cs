@@ -33,6 +33,10 @@ public sealed record SweepGrid(
         return points.MoveToImmutable();
     }
 
+    /// <summary>The most points a sweep plans: each is a whole plan and replay (a 3,000 x 3,000 grid took 6.7 GB
+    /// before its first point and ran past its --time-limit of 10 s until killed at 300 s).</summary>
+    public const int MaxPoints = 10_000;
+
     /// <summary>Rejects empty lists, duplicates and values the planner would reject, before any point runs.</summary>
     public void Validate()
     {
@@ -41,6 +45,11 @@ public sealed record SweepGrid(
         Check(Headrooms, "--headroom");
         Check(MigrationWeights, "--migration-weight");
         Check(Methods, "--method");
+        // Counted in doubles: five lists of 1,000 values overflow an int.
+        var points = (double)Windows.Length * Percentiles.Length * Headrooms.Length * MigrationWeights.Length * Methods.Length;
+        if (points > MaxPoints)
+            throw new FormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the lists make a sweep of {points:N0} points, more than {MaxPoints}: shorten --windows, --percentile, --headroom, --migration-weight or --method"));
         foreach (var w in Windows) WindowScheme.Parse(w);
         foreach (var p in Percentiles)
             if (!(p > 0 && p <= 100)) throw new FormatException($"--percentile values must be in (0, 100], not {p}");
