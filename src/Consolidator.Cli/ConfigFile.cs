@@ -60,12 +60,21 @@ internal static class ConfigFile
         return end < 0 ? [.. args, .. extra] : [.. args[..end], .. extra, .. args[end..]];
     }
 
+    private const int MaxChars = 1 << 20;
+
     public static IReadOnlyList<Setting> Read(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Bounded: a config file is a few lines, and /dev/zero named by mistake was read until memory ran out.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+            using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[MaxChars + 1];
+            var length = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (length > MaxChars)
+                throw new InputException(path, 0, null, 0, null, "more than 1 MiB: not a config file (a device or an endless pipe?)");
+            text = new string(buffer, 0, length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -4,12 +4,28 @@ namespace Consolidator.Datasets;
 /// and says what is wrong in the user's terms: missing, a folder, a symbolic link to nothing, unreadable.</summary>
 public static class InputFiles
 {
-    public static byte[] ReadAllBytes(string path)
+    /// <summary>The most a whole-file input (plan.json, simulation.json, a config file) may hold: a plan of 100,000
+    /// VMs is tens of MiB. A device or an endless pipe named by mistake (/dev/zero) was read until the process ran out
+    /// of memory ("unexpected OutOfMemoryException", exit code 1) or for ever.</summary>
+    public const int MaxWholeFileBytes = 256 << 20;
+
+    public static byte[] ReadAllBytes(string path, int maxBytes = MaxWholeFileBytes)
     {
         Require(path);
         try
         {
-            return File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var bytes = new MemoryStream();
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (bytes.Length + read > maxBytes)
+                    throw new InputException(path, 0, null, 0, null,
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"more than {maxBytes >> 20} MiB: not a file this command reads (a device or an endless pipe?)"));
+                bytes.Write(buffer, 0, read);
+            }
+            return bytes.ToArray();
         }
         catch (Exception e) when (IoFailure.IsIo(e))
         {
