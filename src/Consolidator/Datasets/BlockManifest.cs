@@ -23,18 +23,36 @@ public sealed class BlockManifest
 
     public const string Header = "block_kib";
 
+    /// <summary>The longest line a manifest holds (a hash and some spaces); /dev/zero named as a manifest was one line
+    /// read until it passed 2 GB (".NET's minimumLength ('-2147483648') must be a non-negative value", no file named).</summary>
+    private const int MaxLineChars = 256;
+
+    /// <summary>The next line, at most <see cref="MaxLineChars"/> characters, or null at the end.</summary>
+    private static string? Line(StreamReader reader, string path, int number)
+    {
+        var line = new System.Text.StringBuilder();
+        for (var c = reader.Read(); c >= 0; c = reader.Read())
+        {
+            if (c == '\n') return line.ToString().TrimEnd('\r');
+            if (line.Length == MaxLineChars)
+                throw new InputException(path, number, null, 0, line.ToString(), $"a line of more than {MaxLineChars} characters: not a block manifest");
+            line.Append((char)c);
+        }
+        return line.Length > 0 ? line.ToString() : null;
+    }
+
     public static BlockManifest Read(string path)
     {
         using var reader = new StreamReader(InputFiles.OpenRead(path));
         var lineNumber = 1;
         try
         {
-            var first = reader.ReadLine() ?? "";
+            var first = Line(reader, path, lineNumber) ?? "";
             var parts = first.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length != 2 || parts[0] != Header || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) || kib < 1)
                 throw new InputException(path, 1, null, 0, first, $"a block manifest starts with '{Header} N' (N KiB per block, N >= 1)");
             var hashes = new List<string>();
-            for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+            for (var line = Line(reader, path, lineNumber + 1); line is not null; line = Line(reader, path, lineNumber + 1))
             {
                 lineNumber++;
                 var hash = line.Trim();
