@@ -14,6 +14,12 @@ namespace Consolidator.Generation;
 public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7, int SampleMinutes = 15, double WeekendFactor = 0.75,
     int Images = 0, bool LocalDisks = false)
 {
+    /// <summary>Bounds of what is generated: --vms 2,000,000,000 or --days 100,000 ran for minutes towards memory or a disk
+    /// they could not have (the bench's largest fleet is 100,000 VMs, a week of 15-minute samples: 67 million rows).</summary>
+    public const int MaxVms = 1_000_000;
+
+    public const double MaxUsageRows = 1e9;
+
     public void Validate()
     {
         if (!(WeekendFactor >= 0 && WeekendFactor <= 10))
@@ -23,6 +29,11 @@ public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7
         if (Days < 1) throw new ArgumentOutOfRangeException(nameof(Days), Days, "--days must be at least 1");
         if (SampleMinutes < 1 || SampleMinutes > Window.MinutesPerDay)
             throw new ArgumentOutOfRangeException(nameof(SampleMinutes), SampleMinutes, "--sample-minutes must be in [1, 1440]");
+        if (Vms > MaxVms) throw new ArgumentOutOfRangeException(nameof(Vms), Vms, "--vms must be at most 1,000,000");
+        var rows = (double)Vms * Days * Math.Ceiling((double)Window.MinutesPerDay / SampleMinutes);
+        if (rows > MaxUsageRows)
+            throw new ArgumentOutOfRangeException(nameof(Days), Days, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--vms x --days x samples per day makes {rows:N0} usage rows, more than 1,000,000,000 (about 50 GB of usage.csv)"));
     }
 }
 

@@ -1,0 +1,25 @@
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Cli;
+
+/// <summary>`generate` sizes beyond any dataset the planner reads are refused at once, naming the option (--vms
+/// 2,000,000,000 or --days 100,000 ran for minutes towards memory or a disk they could not have).</summary>
+public class HostileGenerateTests
+{
+    [Theory]
+    [InlineData("--vms", "2000000000", "--vms must be at most 1,000,000")]
+    [InlineData("--days", "100000", "makes 1,152,000,000 usage rows, more than 1,000,000,000")]
+    public void An_enormous_dataset_is_refused_before_any_work(string option, string value, string what)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("generate", "--out", outDir, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.Err);
+        Assert.Contains(what, result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+}
