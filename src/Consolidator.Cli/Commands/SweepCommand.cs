@@ -62,8 +62,10 @@ internal static class SweepCommand
             ]);
             progress.Done();
             var feasible = results.Count(x => x.Figures is not null);
+            var outOfTime = results.Count(x => x.OutOfTime);
+            var unstarted = outOfTime == 0 ? "" : $"{outOfTime} not planned within --time-limit {solving.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s, ";
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"points: {results.Length} ({feasible} feasible, {results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
+                $"points: {results.Length} ({feasible} feasible, {unstarted}{results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
             stdout.WriteLine(figures.Length == 0
                 ? $"wrote {Path.Combine(dir, "sweep.csv")} and {Path.Combine(dir, "sweep.html")}"
                 : $"wrote {Path.Combine(dir, "sweep.csv")}, {Path.Combine(dir, "sweep.html")} and {Path.Combine(dir, "pareto.png")} (and .svg)");

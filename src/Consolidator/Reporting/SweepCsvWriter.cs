@@ -25,7 +25,7 @@ public static class SweepCsvWriter
             var f = r.Figures;
             csv.WriteRecord(
                 Int(p.Index), p.Windows, N(p.Percentile), N(p.Headroom), N(p.MigrationWeight), MigrationMethods.Name(p.Method),
-                f is null ? "infeasible" : "ok",
+                f is not null ? "ok" : r.OutOfTime ? "out-of-time" : "infeasible",
                 f is null ? "" : N(f.EnergyKWhPerDay), f is null ? "" : Int(f.ActiveHosts), f is null ? "" : Int(f.Migrations),
                 f is null ? "" : N(f.DataMovedGiB), f is null ? "" : N(f.MigrationSeconds), f is null ? "" : N(f.WorstDowntimeMs),
                 f is null ? "" : N(f.P99DowntimeMs), f is null ? "" : N(f.OverloadHostHours), f is null ? "" : Int(f.SloViolations),

@@ -20,5 +20,6 @@ public sealed record SweepFigures(
     double? DiskCopiedGiB = null,
     double? DiskDedupSavedGiB = null);
 
-/// <summary>A point and its figures, or why it has none (an infeasible combination of options).</summary>
-public sealed record SweepPointResult(SweepPoint Point, SweepFigures? Figures, string? Failure, bool Pareto = false);
+/// <summary>A point and its figures, or why it has none: an infeasible combination of options, or
+/// (<paramref name="OutOfTime"/>) a plan the sweep's time limit left unstarted.</summary>
+public sealed record SweepPointResult(SweepPoint Point, SweepFigures? Figures, string? Failure, bool Pareto = false, bool OutOfTime = false);
