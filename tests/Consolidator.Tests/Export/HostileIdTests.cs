@@ -27,8 +27,12 @@ public class HostileIdTests
     private const string Fakes = """
         #!/bin/bash
         # Records its argv (NUL after each argument, RS after the call) and plays the part of openstack's
-        # server show: ACTIVE on the host a server was last sent to.
-        { printf '%s\0' "${0##*/}" "$@"; printf '\036'; } >> "$FAKE_LOG"
+        # server show: ACTIVE on the host a server was last sent to. The migrations of a stage run at once, so
+        # the record is made whole in a file of its own and appended by one write (printf's several writes
+        # straight into the log interleaved with another call's: seen once under load).
+        record=$(mktemp "$FAKE_STATE/record.XXXXXX")
+        { printf '%s\0' "${0##*/}" "$@"; printf '\036'; } > "$record"
+        cat "$record" >> "$FAKE_LOG"; rm -f "$record"
         key() { printf '%s' "$1" | sha256sum | cut -c1-16; }
         if [ "$1" = --os-compute-api-version ]; then shift 2; fi
         if [ "${0##*/}" = openstack ] && [ "$1" = server ]; then
@@ -174,9 +178,10 @@ public class HostileIdTests
         Assert.True(run.Code == 0, run.Err);
         Assert.Empty(Pwned(tmp));
         var migrations = run.Calls.Where(c => c.Length > 4 && c[4] == "migrate").ToList();
+        // The migrations of a stage start at once: their order in the log is the scheduler's.
         Assert.Equal(
-            moves.Select(m => string.Join(" | ", new[] { "openstack", "--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", m.To, m.Vm })),
-            migrations.Select(c => string.Join(" | ", c)));
+            moves.Select(m => string.Join(" | ", new[] { "openstack", "--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", m.To, m.Vm })).Order(),
+            migrations.Select(c => string.Join(" | ", c)).Order());
         // Each server was then polled by its own id until it was ACTIVE on its host.
         foreach (var m in moves)
             Assert.Contains(run.Calls, c => c.SequenceEqual(["openstack", "server", "show", m.Vm, "-f", "value", "-c", "status"]));
