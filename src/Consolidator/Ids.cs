@@ -8,20 +8,18 @@ namespace Consolidator;
 /// what it is. Refused where ids enter (the dataset reader, the importers) and again by the script writers.</summary>
 public static class Ids
 {
-    /// <summary>Why <paramref name="id"/> cannot be an id, or null: a control, lone-surrogate, line or paragraph
-    /// separator or format character, located by its 1-based character position.</summary>
-    public static string? Problem(string id)
+    /// <summary>Why <paramref name="id"/> cannot be an id, or null: a character an error message would escape
+    /// (<see cref="Quoted"/>'s rule: control, lone surrogate, line or paragraph separator, format), located by its
+    /// 1-based character position. <paramref name="what"/> names the value in the reason ("a rule name").</summary>
+    public static string? Problem(string id, string what = "an id")
     {
         for (var i = 0; i < id.Length; i++)
         {
             var c = id[i];
             if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; continue; }
-            if (char.IsControl(c) || char.IsSurrogate(c) || IsInvisible(c))
-                return string.Create(CultureInfo.InvariantCulture, $"an id must not hold control or invisible formatting characters (U+{(int)c:X4} at character {i + 1})");
+            if (Quoted.NeedsEscape(c))
+                return string.Create(CultureInfo.InvariantCulture, $"{what} must not hold control or invisible formatting characters (U+{(int)c:X4} at character {i + 1})");
         }
         return null;
     }
-
-    private static bool IsInvisible(char c) => CharUnicodeInfo.GetUnicodeCategory(c) is
-        UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

@@ -52,7 +52,7 @@ public static class Quoted
     /// <summary>C0 and C1 controls, DEL, lone surrogates, the line and paragraph separators, and the format
     /// characters that reorder or hide text on a terminal (bidirectional overrides and isolates, zero-width
     /// characters, the byte order mark).</summary>
-    private static bool NeedsEscape(char c) =>
+    internal static bool NeedsEscape(char c) =>
         char.IsControl(c) || char.IsSurrogate(c) ||
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

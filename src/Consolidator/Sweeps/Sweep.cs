@@ -41,40 +41,36 @@ public static class Sweep
         var (done, started) = (0, 0);
         Parallel.ForEach(plans, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, group =>
         {
-            if (deadline.Remaining <= 0)
-            {
-                foreach (var point in group)
-                {
-                    results.Add(new SweepPointResult(point, null, OutOfTime, OutOfTime: true));
-                    pointsDone?.Report(Interlocked.Increment(ref done));
-                }
-                return;
-            }
-            var key = group.Key;
-            var profileSet = profiles.GetOrAdd((key.Windows, key.Percentile),
-                k => new Lazy<ProfileSet>(() => ProfileBuilder.Build(dataset, WindowScheme.Parse(k.Item1), k.Item2))).Value;
-            var request = new PlanRequest(new PlacementOptions(key.Headroom, key.MigrationWeight),
-                new SolverOptions(options.TimeLimitSeconds / plans.Count, options.Seed, Workers: 1, options.Deterministic), options.MaxMigrationsPerHostPerStage);
-            var left = plans.Count - Interlocked.Increment(ref started) + 1;
-            var share = deadline.Remaining * Math.Min(left, options.Parallelism) / left;
-            PlanOutcome? plan = null;
-            string? failure = null;
-            try
-            {
-                plan = Planner.Plan(dataset, profileSet, request, deadline: deadline.EarlierBy(deadline.Remaining - 0.8 * share));
-            }
-            catch (InfeasiblePlacementException e)
-            {
-                // The first reason says why; the full list belongs to `plan`, a row of sweep.csv stays readable.
-                failure = "infeasible: " + e.Reasons.FirstOrDefault() + (e.Reasons.Length > 1 ? $" (and {e.Reasons.Length - 1} more reason(s))" : "");
-            }
+            var outOfTime = deadline.Remaining <= 0;
+            var (plan, failure) = outOfTime ? (null, OutOfTime) : PlanOne(dataset, group.Key, profiles, options, plans.Count, ref started, deadline);
             foreach (var point in group)
             {
-                results.Add(plan is null ? new SweepPointResult(point, null, failure) : Replay(dataset, plan, point, options));
+                results.Add(plan is null ? new SweepPointResult(point, null, failure, OutOfTime: outOfTime) : Replay(dataset, plan, point, options));
                 pointsDone?.Report(Interlocked.Increment(ref done));
             }
         });
         return [.. ParetoFront.MarkSweep([.. results.OrderBy(r => r.Point.Index)])];
+    }
+
+    /// <summary>The placement of one group of points (they differ only in the replay's method), or why there is none.</summary>
+    private static (PlanOutcome? Plan, string? Failure) PlanOne(Dataset dataset, (string Windows, double Percentile, double Headroom, double MigrationWeight) key,
+        ConcurrentDictionary<(string, double), Lazy<ProfileSet>> profiles, SweepOptions options, int planCount, ref int started, Deadline deadline)
+    {
+        var profileSet = profiles.GetOrAdd((key.Windows, key.Percentile),
+            k => new Lazy<ProfileSet>(() => ProfileBuilder.Build(dataset, WindowScheme.Parse(k.Item1), k.Item2))).Value;
+        var request = new PlanRequest(new PlacementOptions(key.Headroom, key.MigrationWeight),
+            new SolverOptions(options.TimeLimitSeconds / planCount, options.Seed, Workers: 1, options.Deterministic), options.MaxMigrationsPerHostPerStage);
+        var left = planCount - Interlocked.Increment(ref started) + 1;
+        var share = deadline.Remaining * Math.Min(left, options.Parallelism) / left;
+        try
+        {
+            return (Planner.Plan(dataset, profileSet, request, deadline: deadline.EarlierBy(deadline.Remaining - 0.8 * share)), null);
+        }
+        catch (InfeasiblePlacementException e)
+        {
+            // The first reason says why; the full list belongs to `plan`, a row of sweep.csv stays readable.
+            return (null, "infeasible: " + e.Reasons.FirstOrDefault() + (e.Reasons.Length > 1 ? $" (and {e.Reasons.Length - 1} more reason(s))" : ""));
+        }
     }
 
     private static SweepPointResult Replay(Dataset dataset, PlanOutcome plan, SweepPoint point, SweepOptions options)
