@@ -93,6 +93,9 @@ public sealed record LabScenario(
         One("xbzrle-r32-w64", "precopy", 512, 32, 64, 400, null, capability: "xbzrle"),
         One("compress-r8-w64", "precopy", 512, 8, 64, 400, null, capability: "compress"),
         One("pre-r16-w64-repeat", "precopy", 512, 16, 64, 400, null),
+        // A limit below d100's, where QEMU's figure is mostly the final copy less the room the syncs around the stop
+        // leave in the socket queue: recorded after the model took that room into account, to check it.
+        One("pre-r16-w64-d50", "precopy", 512, 16, 64, 400, null, downtime: 50),
         new("concurrent-3-no-idle-restart", "precopy", [new LabGuest(512, 4, 32), new LabGuest(512, 16, 64), new LabGuest(256, 0, 4)], 600, null,
             TcpRestartAfterIdle: false),
         One("post-r16-w64-repeat", "postcopy", 512, 16, 64, 400, null),

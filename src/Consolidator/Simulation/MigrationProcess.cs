@@ -76,6 +76,7 @@ internal sealed class MigrationProcess
     private double _stuckRate = double.NaN;
     private double _lastShare = 1;
     private double _finalSync, _backlog, _queueCredit, _queuedAt;
+    private double _syncSeconds, _checkSyncSeconds;
     private double _stillRunning = 1, _stopChance, _lastSyncAt, _stuckStopAt = double.PositiveInfinity;
 
     /// <param name="plannedWireMibPerSecond">The wire rate the migration was planned at.</param>
@@ -316,7 +317,7 @@ internal sealed class MigrationProcess
             case Phase.Rounds when _rules.UsesDowntimeTarget && (_nz + _z <= Epsilon
                 || (_nz + _z <= Math.Max(0, Level(wire)) + Epsilon && _roundSeconds >= Iteration(wire) - SnapSeconds)):
                 Phase = Phase.Sync;
-                _timer = SyncSeconds(Dirtied(_sinceSync));
+                _timer = _syncSeconds = SyncSeconds(Dirtied(_sinceSync));
                 return true;
             case Phase.Rounds when !_rules.UsesDowntimeTarget && _nz + _z <= Epsilon:
                 EndXenIteration(wire);
@@ -422,7 +423,11 @@ internal sealed class MigrationProcess
             stops = _stillRunning <= 0.5;
         }
         if (stops)
+        {
+            // The sync just run was the check's own (ram_save_pending), before the stop began.
+            _checkSyncSeconds = _syncSeconds;
             StopInBand(wire, dirtied);
+        }
         else if (Method == MigrationMethod.Hybrid && Syncs > _o.HybridRounds)
         {
             _nz += dirtied;
@@ -559,6 +564,12 @@ internal sealed class MigrationProcess
     /// when the link set the pace, empty under a max-bandwidth below it) must reach the destination first, so
     /// it lengthens the pause; QEMU's own downtime figure ends when its last byte is queued, so it leaves out
     /// whatever still fitted in an empty queue, and the destination's activation.</summary>
+    /// <remarks>QEMU 7.2 writes nothing during the two syncs around the stop: ram_save_pending's (ram.c 3447-3465,
+    /// the check's own, before migration_completion stamps downtime_start, migration.c 3324) and ram_save_complete's
+    /// (ram.c 3405, after it). The link keeps draining the full queue meanwhile, so the final copy's first bytes go
+    /// into the room those syncs made, and qemu_fflush (qemu-file.c 291-315) returns once the socket has taken the
+    /// last one: QEMU's figure is the final sync plus the copy less that room's worth of link time. The pause itself
+    /// (<see cref="DowntimeSeconds"/>) still waits for the whole queue and the copy to cross, as before.</remarks>
     private void Pause(double wire, double toSendMib)
     {
         _pausedAt = Elapsed;
@@ -566,8 +577,13 @@ internal sealed class MigrationProcess
         var queue = _o.Transport.InFlightMib;
         var saturated = LiveCap >= wire * (1 - 1e-9);
         var rate = Math.Min(wire, FinalCap);
-        _backlog = saturated && Method != MigrationMethod.PostCopy ? queue : 0;
-        _queueCredit = saturated && Method != MigrationMethod.PostCopy ? queue / rate : Math.Min(queue, toSendMib) * (1 + PageHeaderShare) / rate;
+        var full = saturated && Method != MigrationMethod.PostCopy;
+        // Only a stream the link held back has its queue full; under a max-bandwidth below the link QEMU's own
+        // rate limit left it as the replay found it (the room is then counted below, as before).
+        var linkBound = _o.MaxBandwidthMibPerSecond is not { } cap || cap > wire * (1 + 1e-9);
+        var room = full && linkBound && _rules.UsesDowntimeTarget ? Math.Min(queue / rate, _checkSyncSeconds + _finalSync) : 0;
+        _backlog = full ? queue : 0;
+        _queueCredit = full ? queue / rate + room : Math.Min(queue, toSendMib) * (1 + PageHeaderShare) / rate;
     }
 
     private void BeginPull(double wire)
