@@ -423,11 +423,7 @@ internal sealed class MigrationProcess
             stops = _stillRunning <= 0.5;
         }
         if (stops)
-        {
-            // The sync just run was the check's own (ram_save_pending), before the stop began.
-            _checkSyncSeconds = _syncSeconds;
             StopInBand(wire, dirtied);
-        }
         else if (Method == MigrationMethod.Hybrid && Syncs > _o.HybridRounds)
         {
             _nz += dirtied;
@@ -473,6 +469,8 @@ internal sealed class MigrationProcess
         // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
         var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
         (_nz, _z) = (midpoint * f, midpoint * (1 - f));
+        // Every check syncs first (ram_save_pending), before the stop begins: the last sync stands for it.
+        _checkSyncSeconds = _syncSeconds;
         Stop(converged: true, wire);
     }
 
