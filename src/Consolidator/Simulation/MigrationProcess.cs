@@ -564,7 +564,7 @@ internal sealed class MigrationProcess
     /// whatever still fitted in an empty queue, and the destination's activation.</summary>
     /// <remarks>QEMU 7.2 writes nothing during the two syncs around the stop: ram_save_pending's (ram.c 3447-3465,
     /// the check's own, before migration_completion stamps downtime_start, migration.c 3324) and ram_save_complete's
-    /// (ram.c 3405, after it). The link keeps draining the full queue meanwhile, so the final copy's first bytes go
+    /// (ram.c 3404, after it). The link keeps draining the full queue meanwhile, so the final copy's first bytes go
     /// into the room those syncs made, and qemu_fflush (qemu-file.c 291-315) returns once the socket has taken the
     /// last one: QEMU's figure is the final sync plus the copy less that room's worth of link time. The pause itself
     /// (<see cref="DowntimeSeconds"/>) still waits for the whole queue and the copy to cross, as before.</remarks>
