@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Consolidator.Datasets;
 using Tomlyn.Parsing;
 using Tomlyn.Syntax;
 
@@ -64,6 +65,8 @@ internal static class ConfigFile
 
     public static IReadOnlyList<Setting> Read(string path)
     {
+        // A named pipe would wait for a writer for ever; a device is no config file (the bound below is for the rest).
+        if (FileKinds.Problem(path) is { } problem) throw new InputException(path, 0, null, 0, null, problem);
         string text;
         try
         {

@@ -33,9 +33,9 @@ public static class InputFiles
         }
     }
 
-    public static FileStream OpenRead(string path)
+    public static FileStream OpenRead(string path, bool blockDevice = false)
     {
-        Require(path);
+        Require(path, blockDevice);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -46,10 +46,14 @@ public static class InputFiles
         }
     }
 
-    /// <summary>Fails unless <paramref name="path"/> names an existing regular file (or a link to one).</summary>
-    public static void Require(string path)
+    /// <summary>Fails unless <paramref name="path"/> names an existing regular file (or a link to one), or /dev/null
+    /// (an empty file). A named pipe, a socket or a device is refused before it is opened: opening a named pipe waits
+    /// for a writer, for ever if there is none. A block device (a disk) passes where <paramref name="blockDevice"/>
+    /// says so (disk images). No command reads a stream: where one is wanted, save it to a file first.</summary>
+    public static void Require(string path, bool blockDevice = false)
     {
         if (Directory.Exists(path)) throw new InputException(path, 0, null, 0, null, "a folder, not a file");
+        if (FileKinds.Problem(path, blockDevice) is { } problem) throw new InputException(path, 0, null, 0, null, problem);
         // File.Exists is true for a link whatever it points to: follow it.
         var info = new FileInfo(path);
         if (info.LinkTarget is { } target && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })

@@ -75,7 +75,7 @@ public static class VbpReader
         {
             try
             {
-                return new Lines(path, new StreamReader(path));
+                return new Lines(path, new StreamReader(InputFiles.OpenRead(path)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

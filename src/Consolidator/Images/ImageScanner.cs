@@ -20,7 +20,8 @@ public static class ImageScanner
 
     public static ImageBlocks Scan(string id, string path, int blockKib)
     {
-        InputFiles.Require(path);
+        // A disk image may be a disk (an LVM volume, say): a block device reads as its contents.
+        InputFiles.Require(path, blockDevice: true);
         var format = Format(path);
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
@@ -55,7 +56,7 @@ public static class ImageScanner
             }
         }
         Span<byte> magic = stackalloc byte[4];
-        using var stream = InputFiles.OpenRead(path);
+        using var stream = InputFiles.OpenRead(path, blockDevice: true);
         return stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw";
     }
 
@@ -83,7 +84,7 @@ public static class ImageScanner
         long zeros = 0, bytes = 0;
         try
         {
-            using var stream = InputFiles.OpenRead(raw);
+            using var stream = InputFiles.OpenRead(raw, blockDevice: true);
             while (true)
             {
                 var n = stream.ReadAtLeast(buffer, size, throwOnEndOfStream: false);

@@ -60,14 +60,14 @@ public sealed class BitbrainsTraceImporter : TraceImporter
         if (first is null) return false;
         try
         {
-            using var file = File.OpenRead(first);
+            using var file = InputFiles.OpenRead(first);
             using var reader = new StreamReader(first.EndsWith(BitbrainsImporter.GzipExtension, StringComparison.OrdinalIgnoreCase)
                 ? new ICSharpCode.SharpZipLib.GZip.GZipInputStream(file) : file);
             return reader.ReadLine()?.StartsWith("Timestamp [ms]", StringComparison.Ordinal) == true;
         }
-        catch (Exception e) when (IoFailure.IsIo(e) || e is ICSharpCode.SharpZipLib.SharpZipBaseException)
+        catch (Exception e) when (IoFailure.IsIo(e) || e is ICSharpCode.SharpZipLib.SharpZipBaseException or InputException)
         {
-            return false; // unreadable (a dangling link, say): not recognised; importing it names the file
+            return false; // unreadable (a dangling link or a named pipe, say): not recognised; importing it names the file
         }
     }
 

@@ -1,3 +1,5 @@
+using Consolidator.Datasets;
+
 namespace Consolidator.Output;
 
 /// <summary>The one way the tool writes files. A command's output is a <em>set</em>: the files of one
@@ -131,6 +133,10 @@ public static class OutputSet
     private static void RefuseForeignFile(string path, string full, string marker)
     {
         if (!File.Exists(full)) return;
+        // Checked before the open, which would wait for ever on a pipe; and a device (/dev/null) would be replaced by
+        // the rename as root, a regular file where the system's device was.
+        if (FileKinds.Of(full) is not (FileKind.Regular or FileKind.Unknown) and var kind)
+            throw new OutputException(path, $"{FileKinds.Name(kind)} is in the way, not a regular file: an output is written whole and renamed over what is there, which would replace it; give a file's path", isUsage: true);
         byte[] head;
         try
         {
