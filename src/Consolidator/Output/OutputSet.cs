@@ -1,5 +1,3 @@
-using Consolidator.Datasets;
-
 namespace Consolidator.Output;
 
 /// <summary>The one way the tool writes files. A command's output is a <em>set</em>: the files of one

@@ -25,8 +25,9 @@ public class HostileInputTests
         { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1\u202e,16,65536,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 1 'host_id'", "(U+202E at character 3)" },
         { "images.csv", "image_id,size_gib\nimg\u200b1,10\n", "images.csv:2, column 1 'image_id'", "(U+200B at character 4)" },
-        // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')".
-        { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "/dev/zero:1", "a line of more than 256 characters: not a block manifest" },
+        // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
+        // a bounded line; now refused before it is opened.
+        { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
         { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
     };

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Consolidator.Datasets;
+namespace Consolidator;
 
 /// <summary>What a path names once its links are followed, as the kernel tells it (statx(2)): .NET has no public
 /// way to tell a regular file from a named pipe, a socket or a device (File.Exists is true for all of them), and
