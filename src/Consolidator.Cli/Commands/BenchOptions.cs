@@ -76,7 +76,7 @@ internal sealed class BenchOptions
     }
 
     private static ImmutableArray<T> List<T>(string? text, string option, Func<string, string, T> parse) =>
-        text is null ? [] : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => parse(x, option))];
+        text is null ? [] : [.. OptionLists.Items(text, option).Select(x => parse(x, option))];
 
     private static int Whole(string text, string option) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)

@@ -31,10 +31,10 @@ internal sealed class ScriptingOptions(params string[] findings)
     /// <summary>The findings asked for, checked before any work: an unknown name is bad input.</summary>
     public IReadOnlySet<string> FailOn(ParseResult r)
     {
-        var names = (r.GetValue(_failOn) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var names = r.GetValue(_failOn) is { } list ? OptionLists.Items(list, "--fail-on") : [];
         foreach (var n in names)
             if (!findings.Contains(n))
-                throw new FormatException($"--fail-on: '{n}' is not a finding; use {string.Join(", ", findings)}");
+                throw new FormatException($"--fail-on: '{Quoted.Value(n)}' is not a finding; use {string.Join(", ", findings)}");
         return names.ToHashSet(StringComparer.Ordinal);
     }
 

@@ -35,8 +35,8 @@ internal static class SweepCommand
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var grid = new SweepGrid(
-                Strings(r.GetValue(windows)!), Numbers(r.GetValue(percentile)!, "--percentile"), Numbers(r.GetValue(headroom)!, "--headroom"),
-                Numbers(r.GetValue(weight)!, "--migration-weight"), [.. Strings(r.GetValue(method)!).Select(MigrationMethods.Parse)]);
+                OptionLists.Items(r.GetValue(windows)!, "--windows"), Numbers(r.GetValue(percentile)!, "--percentile"), Numbers(r.GetValue(headroom)!, "--headroom"),
+                Numbers(r.GetValue(weight)!, "--migration-weight"), [.. OptionLists.Items(r.GetValue(method)!, "--method").Select(MigrationMethods.Parse)]);
             grid.Validate();
             var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
             var solving = solver.Read(r);
@@ -74,10 +74,7 @@ internal static class SweepCommand
         return cmd;
     }
 
-    private static ImmutableArray<string> Strings(string list) =>
-        [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-
     private static ImmutableArray<double> Numbers(string list, string option) =>
-        [.. Strings(list).Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+        [.. OptionLists.Items(list, option).Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
             ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{Quoted.Value(x)}' in '{Quoted.Value(list)}'"))];
 }
