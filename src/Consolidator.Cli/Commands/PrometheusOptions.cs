@@ -23,10 +23,15 @@ internal sealed class PrometheusOptions
     private readonly Option<string?> _vms = new("--vms") { Description = "prometheus: a vms.csv (native format) as the VM inventory" };
     private readonly Option<string?> _hypervisors = new("--openstack-hypervisors") { Description = "prometheus: hosts from `openstack hypervisor list --long -f json`" };
     private readonly Option<string?> _servers = new("--openstack-servers") { Description = "prometheus: VMs from `openstack server list --long --all-projects -f json`" };
+    private readonly Option<double> _timeout = new("--timeout")
+    {
+        Description = $"prometheus: wall-clock seconds for all the server's answers together; each answer may hold at most {PrometheusClient.MaxAnswerBytes >> 20} MiB",
+        DefaultValueFactory = _ => PrometheusImport.DefaultTimeoutSeconds,
+    };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _url, _start, _end, _step, _cpu, _memory, _vcpus, _maxMemory, _vmLabel, _vms, _hypervisors, _servers })
+        foreach (var o in new Option[] { _url, _start, _end, _step, _cpu, _memory, _vcpus, _maxMemory, _vmLabel, _vms, _hypervisors, _servers, _timeout })
             command.Add(o);
     }
 
@@ -34,9 +39,12 @@ internal sealed class PrometheusOptions
     {
         var url = Required(r, _url);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-            throw new FormatException($"--url: '{url}' is not an absolute address such as http://prometheus:9090");
+            throw new FormatException($"--url: '{Quoted.Value(url)}' is not an absolute address such as http://prometheus:9090");
         return new PrometheusImport(uri, Time(r, _start), Time(r, _end), Step(r.GetValue(_step)!),
-            new PrometheusMetrics(r.GetValue(_cpu)!, r.GetValue(_memory)!, r.GetValue(_vcpus)!, r.GetValue(_maxMemory)!, r.GetValue(_vmLabel)!));
+            new PrometheusMetrics(r.GetValue(_cpu)!, r.GetValue(_memory)!, r.GetValue(_vcpus)!, r.GetValue(_maxMemory)!, r.GetValue(_vmLabel)!))
+        {
+            TimeoutSeconds = r.GetValue(_timeout),
+        };
     }
 
     /// <summary>Hosts from --hosts (hosts.csv) or --openstack-hypervisors; VMs from --vms (vms.csv) or

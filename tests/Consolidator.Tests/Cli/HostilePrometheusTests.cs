@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Consolidator.Datasets;
+using Consolidator.Importers;
+using Consolidator.Importers.Prometheus;
 using Consolidator.Tests.Support;
 
 namespace Consolidator.Tests.Cli;
@@ -21,7 +24,7 @@ public sealed class HostilePrometheusTests
         return port;
     }
 
-    private static CliRunner.Result ImportAgainst(string body, TempDirectory tmp, string outDir)
+    private static CliRunner.Result ImportAgainst(string body, TempDirectory tmp, string outDir, params string[] extra)
     {
         var port = FreePort();
         using var server = new HttpListener();
@@ -43,8 +46,8 @@ public sealed class HostilePrometheusTests
         });
         File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
         File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
-        var result = CliRunner.Run("import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
-            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir);
+        var result = CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
+            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
         server.Stop();
         serving.Wait(TimeSpan.FromSeconds(10));
         return result;
@@ -70,4 +73,169 @@ public sealed class HostilePrometheusTests
         CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')", what, outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+
+    /// <summary>A loopback server that hands each connection to <paramref name="serve"/> (raw HTTP/1.1, so that it can
+    /// send what no well-behaved server does), and an import against it with <paramref name="extra"/> options.</summary>
+    private static CliRunner.Result ImportAgainstRaw(Action<NetworkStream> serve, TempDirectory tmp, string outDir, params string[] extra)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(() =>
+        {
+            while (true)
+            {
+                TcpClient client;
+                try { client = listener.AcceptTcpClient(); }
+                catch (SocketException) { return; }
+                catch (ObjectDisposedException) { return; }
+                _ = Task.Run(() =>
+                {
+                    using (client)
+                    {
+                        try { serve(client.GetStream()); }
+                        catch (IOException) { } // the importer gave up and closed the connection
+                    }
+                });
+            }
+        });
+        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
+        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
+        var result = CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
+            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
+        listener.Stop();
+        serving.Wait(TimeSpan.FromSeconds(10));
+        return result;
+    }
+
+    private static void ReadRequestHead(NetworkStream stream)
+    {
+        var seen = new List<byte>();
+        while (seen.Count < 4 || !seen.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            var b = stream.ReadByte();
+            if (b < 0) return;
+            seen.Add((byte)b);
+        }
+    }
+
+    /// <summary>An answer that says it holds 300 MiB was read into memory up to .NET's 2 GiB buffer before any error;
+    /// now refused on its Content-Length, the URL and the bound named.</summary>
+    [Fact]
+    public void An_answer_larger_than_the_bound_is_refused_naming_the_url_and_the_bound()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = ImportAgainstRaw(stream =>
+        {
+            ReadRequestHead(stream);
+            stream.Write(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {300L << 20}\r\n\r\n"));
+            stream.Write("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["u8);
+        }, tmp, outDir);
+
+        CliRunner.AssertLocatedInputError(result, "/api/v1/query_range (query 'libvirt_domain_info_cpu_time_seconds_total')",
+            "the answer holds more than 256 MiB, the most the importer takes in one answer", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    /// <summary>A server that takes the request and never answers, and one that sends its headers and then a byte of the
+    /// body now and then for ever: each ends the import when --timeout is spent (before, two minutes per answer; a
+    /// dripping body each time again). Neither server ever completes, so the outcome does not depend on the machine's speed.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_server_that_never_finishes_its_answer_ends_the_import_at_the_timeout(bool drip)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = ImportAgainstRaw(stream =>
+        {
+            ReadRequestHead(stream);
+            if (drip) stream.Write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"u8);
+            while (true)
+            {
+                if (drip) stream.Write("1\r\n \r\n"u8);
+                Thread.Sleep(50);
+                if (!drip && stream.Socket.Poll(0, SelectMode.SelectRead) && stream.Socket.Available == 0) return; // closed by the importer
+            }
+        }, tmp, outDir, "--timeout", "1");
+
+        CliRunner.AssertLocatedInputError(result, "/api/v1/query_range (query 'libvirt_domain_info_cpu_time_seconds_total')",
+            "no whole answer from the Prometheus server within the import's --timeout of 1 s", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("NaN")]
+    [InlineData("1e300")]
+    public void A_timeout_out_of_range_is_refused(string timeout)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = ImportAgainst("{}", tmp, outDir, "--timeout", timeout);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--timeout must be a number of seconds above 0 and at most a day", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>The bound holds on a body sent in chunks with no length given: counted as it is read, given up as soon as
+    /// it passes (a small bound here, the same code as the 256 MiB one).</summary>
+    [Fact]
+    public void A_chunked_answer_is_counted_as_it_is_read_and_given_up_at_the_bound()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var served = Task.Run(() =>
+        {
+            using var client = listener.AcceptTcpClient();
+            var stream = client.GetStream();
+            ReadRequestHead(stream);
+            stream.Write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"u8);
+            var chunk = Encoding.ASCII.GetBytes("4000\r\n" + new string(' ', 0x4000) + "\r\n");
+            try
+            {
+                for (var i = 0; i < 64; i++) stream.Write(chunk); // 1 MiB, then the end
+                stream.Write("0\r\n\r\n"u8);
+            }
+            catch (IOException) { } // the importer gave up at the bound
+        });
+        var hosts = DatasetReader.ReadHosts(WriteAndName(tmp, "hosts.csv", DatasetFixture.Hosts));
+        var vms = DatasetReader.ReadVms(WriteAndName(tmp, "vms.csv", DatasetFixture.Vms), hosts);
+        var inventory = new ImportInventory(hosts, [.. vms.Select(v => new InventoryVm(v.Id, v.CurrentHost, v.Vcpus, v.MemoryMib))], [], []);
+        var source = new PrometheusImport(new Uri($"http://127.0.0.1:{port}"),
+            DateTimeOffset.Parse("2026-01-05T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse("2026-01-05T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5),
+            new PrometheusMetrics())
+        { MaxAnswerBytes = 64 << 10 };
+
+        var error = Assert.Throws<InputException>(() => PrometheusImporter.Import(source, inventory, outDir));
+        Stop(listener, served);
+
+        Assert.Contains($"http://127.0.0.1:{port}/api/v1/query_range", error.Message);
+        Assert.Contains("the answer holds more than 64 KiB", error.Message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    private static void Stop(TcpListener listener, Task serving)
+    {
+        listener.Stop();
+        serving.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private static string WriteAndName(TempDirectory tmp, string name, string text)
+    {
+        File.WriteAllText(tmp.File(name), text);
+        return tmp.File(name);
+    }
 }
+

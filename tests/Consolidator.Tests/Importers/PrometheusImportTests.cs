@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Consolidator.Datasets;
 using Consolidator.Generation;
+using Consolidator.Importers;
+using Consolidator.Importers.Prometheus;
 using Consolidator.Tests.Cli;
 using Consolidator.Tests.Support;
 
@@ -95,6 +97,38 @@ public class PrometheusImportTests
         Assert.Equal(new Consolidator.Inventory.Vm(ids[0], 4, 8192, "compute-01.example.org"), data.Vms[0]);
         Assert.All(data.Usage, s => Assert.Equal([1.5f, 1.5f, 1.5f, 1.5f], s.CpuCores));
         Assert.All(data.Usage, s => Assert.Equal([2048f, 2048f, 2048f, 2048f], s.MemoryMib));
+    }
+
+    /// <summary>The bound on one answer against a real server: the importer asks for as many steps at a time as keep an
+    /// answer for the inventory's VMs within half the bound, so that a smaller bound gives more, smaller queries and the
+    /// same samples; an answer that still passes the bound (here one step of 50 series under 4 KiB) is refused, naming
+    /// the URL and the bound, and nothing is written.</summary>
+    [SkippableFact]
+    public void Against_a_real_server_the_answer_bound_is_kept_in_smaller_pieces_and_named_when_an_answer_passes_it()
+    {
+        Skip.If(PrometheusServer.Missing is not null, PrometheusServer.Missing);
+        using var tmp = new TempDirectory();
+        var csv = tmp.File("csv");
+        DatasetWriter.Write(DatasetGenerator.Generate(new GeneratorOptions(Seed: 3, Vms: 50, Days: 1, SampleMinutes: Step / 60)), csv);
+        var (metrics, first, last) = LibvirtMetrics(File.ReadAllLines(Path.Combine(csv, "usage.csv")));
+        using var server = PrometheusServer.Start(metrics);
+        var hosts = DatasetReader.ReadHosts(Path.Combine(csv, "hosts.csv"));
+        var inventory = new ImportInventory(hosts,
+            [.. DatasetReader.ReadVms(Path.Combine(csv, "vms.csv"), hosts).Select(v => new InventoryVm(v.Id, v.CurrentHost, v.Vcpus, v.MemoryMib))], [], []);
+        var source = new PrometheusImport(server.Url, DateTimeOffset.FromUnixTimeSeconds(first), DateTimeOffset.FromUnixTimeSeconds(last),
+            TimeSpan.FromSeconds(Step), new PrometheusMetrics());
+
+        PrometheusImporter.Import(source, inventory, tmp.File("whole"));
+        Assert.Equal(13, PrometheusImporter.StepsPerPiece(50, 64 << 10));
+        PrometheusImporter.Import(source with { MaxAnswerBytes = 64 << 10 }, inventory, tmp.File("pieces"));
+        var error = Assert.Throws<InputException>(() => PrometheusImporter.Import(source with { MaxAnswerBytes = 4 << 10 }, inventory, tmp.File("small")));
+
+        Assert.Equal(1 + 50 * 96, File.ReadAllLines(Path.Combine(tmp.File("whole"), "usage.csv")).Length);
+        // The same rows (written piece by piece, so in another order).
+        Assert.Equal(File.ReadAllLines(Path.Combine(tmp.File("whole"), "usage.csv")).Order(), File.ReadAllLines(Path.Combine(tmp.File("pieces"), "usage.csv")).Order());
+        Assert.Contains($"{server.Url}api/v1/query_range (query '{PrometheusMetrics.DefaultCpuSeconds}')", error.Message);
+        Assert.Contains("the answer holds more than 4 KiB, the most the importer takes in one answer", error.Message);
+        Assert.False(Directory.Exists(tmp.File("small")));
     }
 
     [Fact]

@@ -7,23 +7,38 @@ namespace Consolidator.Importers.Prometheus;
 
 /// <summary>Reads series from a Prometheus server over its HTTP API (<c>/api/v1/query_range</c> and
 /// <c>/api/v1/query</c>, form-encoded POST so that long queries fit). Any failure (no answer, an HTTP error, an
-/// error the server reports, a body that is not the API's JSON) is an <see cref="InputException"/> that names
-/// the URL and the query.</summary>
+/// error the server reports, a body that is not the API's JSON, an answer over <see cref="MaxAnswerBytes"/>, the
+/// time limit passed) is an <see cref="InputException"/> that names the URL and the query.</summary>
 public sealed class PrometheusClient : IDisposable
 {
     /// <summary>Prometheus refuses a range query of more than 11,000 points per series; a long period is asked
     /// for in pieces of at most this many steps.</summary>
     public const int MaxStepsPerQuery = 10_000;
 
+    /// <summary>The most one answer may hold: as a plan.json (<see cref="Datasets.InputFiles.MaxWholeFileBytes"/>).
+    /// The importer asks for pieces that fit it with room to spare (<see cref="PrometheusImporter.StepsPerPiece"/>);
+    /// an answer larger than that holds series the inventory does not have, and .NET's own bound (2 GiB, the
+    /// buffer's) was reached only after the memory was spent.</summary>
+    public const int MaxAnswerBytes = Datasets.InputFiles.MaxWholeFileBytes;
+
     private readonly HttpClient _http;
     private readonly Uri _base;
+    private readonly TimeSpan _timeLimit;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly int _maxAnswerBytes;
 
-    public PrometheusClient(Uri url, TimeSpan timeout)
+    /// <param name="timeLimit">Wall-clock time for every answer of this client together, from its creation: a server
+    /// that never answers, or sends its answer a byte at a time, ends the import when it is spent.</param>
+    /// <param name="maxAnswerBytes">The most one answer may hold.</param>
+    public PrometheusClient(Uri url, TimeSpan timeLimit, int maxAnswerBytes = MaxAnswerBytes)
     {
         if (url.Scheme is not ("http" or "https"))
             throw new InputException(url.ToString(), 0, null, 0, null, "--url must be an http:// or https:// address of a Prometheus server");
         _base = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
-        _http = new HttpClient { Timeout = timeout };
+        _timeLimit = timeLimit;
+        _maxAnswerBytes = maxAnswerBytes;
+        // Each request gets what is left of the time limit as its own cancellation, body included.
+        _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>The query evaluated at start, start + step, ..., end (both ends included), in pieces of at most
@@ -61,31 +76,69 @@ public sealed class PrometheusClient : IDisposable
     {
         var url = new Uri(_base, path);
         var where = Where(path, query);
-        HttpResponseMessage response;
-        string body;
+        var left = _timeLimit - System.Diagnostics.Stopwatch.GetElapsedTime(_started);
+        if (left <= TimeSpan.Zero) throw OutOfTime(where);
+        using var cancel = new CancellationTokenSource(left);
+        HttpStatusCode status;
+        byte[] body;
         try
         {
-            using var form = new FormUrlEncodedContent([new("query", query), .. parameters.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2))]);
-            response = _http.PostAsync(url, form).GetAwaiter().GetResult();
-            body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new FormUrlEncodedContent([new("query", query), .. parameters.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2))]),
+            };
+            // Headers first (PostAsync would buffer the whole body): the body is read here, counted, and given up at the bound.
+            using var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
+            status = response.StatusCode;
+            if (response.Content.Headers.ContentLength > _maxAnswerBytes) throw TooLarge(where);
+            body = ReadBounded(response.Content.ReadAsStream(cancel.Token), where, cancel.Token);
         }
         catch (HttpRequestException e)
         {
             throw new InputException(where, 0, null, 0, null, $"no answer from the Prometheus server: {e.Message}");
         }
-        catch (TaskCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || e is IOException && cancel.IsCancellationRequested)
         {
-            throw new InputException(where, 0, null, 0, null, $"no answer from the Prometheus server within {_http.Timeout.TotalSeconds:0} s");
+            throw OutOfTime(where);
         }
-        return Parse(body, response.StatusCode, where);
+        catch (IOException e)
+        {
+            throw new InputException(where, 0, null, 0, null, $"the answer broke off: {e.Message}");
+        }
+        return Parse(body, status, where);
     }
+
+    private byte[] ReadBounded(Stream stream, string where, CancellationToken cancel)
+    {
+        using var bytes = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = stream.ReadAsync(buffer, cancel).AsTask().GetAwaiter().GetResult()) > 0)
+        {
+            if (bytes.Length + read > _maxAnswerBytes) throw TooLarge(where);
+            bytes.Write(buffer, 0, read);
+        }
+        return bytes.ToArray();
+    }
+
+    private InputException TooLarge(string where) =>
+        new(where, 0, null, 0, null, $"the answer holds more than {Size(_maxAnswerBytes)}, the most the importer takes in one answer: "
+            + "narrow --cpu-metric and --memory-metric with a label selector to the inventory's VMs");
+
+    private InputException OutOfTime(string where) =>
+        new(where, 0, null, 0, null, string.Create(CultureInfo.InvariantCulture,
+            $"no whole answer from the Prometheus server within the import's --timeout of {_timeLimit.TotalSeconds:0.###} s"));
+
+    private static string Size(int bytes) =>
+        (bytes % (1 << 20) == 0 ? bytes >> 20 : bytes % (1 << 10) == 0 ? bytes >> 10 : bytes).ToString(CultureInfo.InvariantCulture)
+        + (bytes % (1 << 20) == 0 ? " MiB" : bytes % (1 << 10) == 0 ? " KiB" : " bytes");
 
     private string Where(string path, string query) => $"{new Uri(_base, path)} (query '{query}')";
 
     /// <summary>The answer's data, or an <see cref="InputException"/> naming <paramref name="where"/>: a body that is not
     /// the API's JSON, an error the server reports, or JSON of the API's shape with a part missing (a null result or
     /// series labels, as a broken proxy may send, were a NullReferenceException, exit code 1).</summary>
-    internal static ApiData Parse(string body, HttpStatusCode status, string where)
+    internal static ApiData Parse(byte[] body, HttpStatusCode status, string where)
     {
         ApiResponse? answer;
         try

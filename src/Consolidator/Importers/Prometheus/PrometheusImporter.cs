@@ -12,8 +12,18 @@ namespace Consolidator.Importers.Prometheus;
 /// nothing, like the other importers.</summary>
 public static class PrometheusImporter
 {
-    /// <summary>Steps asked for in one range query: bounds the memory an answer takes.</summary>
-    public const int StepsPerPiece = 1000;
+    /// <summary>The most steps asked for in one range query.</summary>
+    public const int MaxStepsPerPiece = 1000;
+
+    /// <summary>Bytes one point of a series takes in the API's JSON, at most: <c>[1767571200.123,"1234567.123456789"],</c>
+    /// is 37; values with more digits are rare, and the labels of each series add a few hundred bytes per answer.</summary>
+    public const int BytesPerPoint = 48;
+
+    /// <summary>Steps per range query for <paramref name="vms"/> VMs: as many as keep the answer for the inventory's
+    /// series within half of <paramref name="maxAnswerBytes"/> (the other half for labels and series the selector
+    /// lets through), at most <see cref="MaxStepsPerPiece"/>. 30,000 VMs: 93 steps per query under 256 MiB.</summary>
+    public static int StepsPerPiece(int vms, int maxAnswerBytes) =>
+        (int)Math.Clamp(maxAnswerBytes / 2 / BytesPerPoint / Math.Max(1L, vms), 1, MaxStepsPerPiece);
 
     /// <summary>libvirt counts a domain's CPU time in nanoseconds (virDomainInfo.cpuTime), so the cores used
     /// over a step are known to 1e-9 s / step; digits past the ninth decimal are the float noise of the
@@ -34,11 +44,12 @@ public static class PrometheusImporter
         var lastCounter = new (long Time, double Value)?[inventory.Vms.Length];
         var ignored = new SortedSet<string>(StringComparer.Ordinal);
 
-        using var client = new PrometheusClient(source.Url, source.Timeout);
+        using var client = new PrometheusClient(source.Url, TimeSpan.FromSeconds(source.TimeoutSeconds), source.MaxAnswerBytes);
         using var stream = DatasetWriter.Open(outDir);
-        for (var from = source.Start; from <= source.End; from = from.AddSeconds(step * StepsPerPiece))
+        var piece = StepsPerPiece(inventory.Vms.Length, source.MaxAnswerBytes);
+        for (var from = source.Start; from <= source.End; from = from.AddSeconds(step * piece))
         {
-            var to = Min(source.End, from.AddSeconds(step * (StepsPerPiece - 1)));
+            var to = Min(source.End, from.AddSeconds(step * (piece - 1)));
             // The counter from one step earlier, so that the first point of the piece has an increase.
             var cpu = ByVm(client.Range(metrics.CpuSeconds, from.AddSeconds(-step), to, source.Step), metrics, ids, ignored);
             var memory = ByVm(client.Range(metrics.MemoryBytes, from, to, source.Step), metrics, ids, ignored);
