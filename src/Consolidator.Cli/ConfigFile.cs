@@ -34,6 +34,7 @@ internal static class ConfigFile
         if (parsed.GetResult(root.Options.First(o => o.Name == OptionName)) is not { } configResult
             || configResult.Tokens.Count == 0) return args;
         var path = configResult.Tokens[^1].Value;
+        if (path.Length == 0) return args; // refused with the other empty values when the arguments are parsed
         var command = parsed.CommandResult.Command;
         var extra = new List<string>();
         foreach (var s in Read(path))

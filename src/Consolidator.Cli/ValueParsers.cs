@@ -6,15 +6,20 @@ namespace Consolidator.Cli;
 
 /// <summary>Numbers and switches on the command line, read in the invariant culture, with errors in the user's
 /// words (System.CommandLine's own say "as expected type 'System.Double'"). Given to every option of the tree
-/// that has no parser of its own, so that a command declares its options plainly.</summary>
+/// that has no parser of its own, so that a command declares its options plainly. Text options and arguments (paths,
+/// lists, names) refuse an empty value: no option takes one, and as a path it was .NET's "The value cannot be an empty
+/// string" (exit code 1, "a bug"; --config "" a stack trace and exit code 134).</summary>
 internal static class ValueParsers
 {
     private delegate bool TryParse<T>(string text, out T value);
 
     public static void ApplyTo(Command command)
     {
+        foreach (var argument in command.Arguments)
+            if (argument is Argument<string> or Argument<string[]>) argument.Validators.Add(NotEmpty);
         foreach (var option in command.Options)
         {
+            if (option is Option<string> or Option<string[]>) option.Validators.Add(NotEmpty);
             switch (option)
             {
                 case Option<double> o when o.CustomParser is null:
@@ -45,6 +50,12 @@ internal static class ValueParsers
         if (parse(text, out var value)) return value;
         result.AddError($"{Name(result)}: '{Short(text)}' is not {expected}");
         return default!;
+    }
+
+    private static void NotEmpty(SymbolResult result)
+    {
+        if (result.Tokens.Any(t => t.Value.Length == 0))
+            result.AddError($"{(result is OptionResult o ? o.IdentifierToken?.Value ?? o.Option.Name : ((ArgumentResult)result).Argument.Name)}: an empty value (an unset shell variable?)");
     }
 
     private static bool Number(string text, out double value) =>

@@ -47,4 +47,36 @@ public class HostileOptionTests
         Assert.True(result.Err.Length < 400, result.Err);
         Assert.False(Directory.Exists(outDir));
     }
+
+    /// <summary>An empty path or text, as an unset shell variable gives: "The value cannot be an empty string. (Parameter
+    /// 'path')" as an unexpected exception (exit code 1, "a bug") from every command that reads a path, and from
+    /// --config "" a .NET stack trace and exit code 134. Now a parse error naming the option or argument, exit 2.</summary>
+    [Theory]
+    [InlineData("DATASET_DIR", "plan", "")]
+    [InlineData("DATASET_DIR", "sweep", "")]
+    [InlineData("DATASET_DIR", "evaluate", "", "--train", "1", "--test", "2")]
+    [InlineData("PLAN_JSON", "simulate", "{dataset}", "", "--out", "{out}")]
+    [InlineData("PLAN_JSON", "export", "", "--to", "libvirt")]
+    [InlineData("images", "images", "scan", "", "--out", "{out}")]
+    [InlineData("--lab", "calibrate", "--lab", "")]
+    [InlineData("--block-mirror", "calibrate", "--block-mirror", "")]
+    [InlineData("--config", "plan", "{dataset}", "--config", "")]
+    [InlineData("--simulation", "export", "{dataset}/plan.json", "--to", "libvirt", "--simulation", "")]
+    [InlineData("--hosts", "import", "--format", "prometheus", "--url", "http://127.0.0.1:9", "--start", "2026-01-05", "--end", "2026-01-06", "--hosts", "", "--vms", "{dataset}/vms.csv", "--out", "{out}")]
+    [InlineData("SRC", "import", "--format", "planetlab", "", "--out", "{out}")]
+    [InlineData("--shared", "bench", "--family", "shared", "--shared", "", "--out", "{out}")]
+    [InlineData("--out", "generate", "--out", "")]
+    public void An_empty_value_is_refused_by_name(string name, params string[] args)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run([.. args.Select(a => a.Replace("{dataset}", data.Directory).Replace("{out}", outDir))]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"{name}: an empty value (an unset shell variable?)", result.Err);
+        Assert.DoesNotContain("   at ", result.Err);
+        Assert.DoesNotContain("unexpected", result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
 }
