@@ -39,7 +39,7 @@ internal static class CalibrateCommand
             }
             var shares = r.GetValue(cpuShare);
             string[] paths = r.GetValue(lab) is { Length: > 0 } given ? given : shares ? [.. LabRecording.AllPaths] : [.. LabRecording.DefaultPaths];
-            var recordings = paths.Select(LabRecording.Read).ToArray();
+            var recordings = LabRecording.ReadAll(paths);
             var environment = shares ? LabEnvironment.CpuShareFitted : LabEnvironment.Fitted;
             if (r.GetValue(fit))
             {

@@ -22,8 +22,27 @@ public sealed partial record LabRecording(string Name, ImmutableArray<LabMeasure
     ];
 
     /// <exception cref="InputException">The file is missing or a row is malformed.</exception>
-    public static LabRecording Read(string path) =>
-        new(Prefix().Replace(Path.GetFileNameWithoutExtension(path), ""), LabCsv.Read(path));
+    public static LabRecording Read(string path) => new(NameOf(path), LabCsv.Read(path));
+
+    private static string NameOf(string path) => Prefix().Replace(Path.GetFileNameWithoutExtension(path), "");
+
+    /// <summary>Several recordings, each under its own name: a file given twice (or two files of one name) counted every
+    /// point twice (calibrate --lab X --lab ./X: "118 of 126" for X's 59 of 63).</summary>
+    /// <exception cref="InputException">A file is missing or malformed, or its name is a recording's already read.</exception>
+    public static ImmutableArray<LabRecording> ReadAll(IReadOnlyList<string> paths)
+    {
+        var read = ImmutableArray.CreateBuilder<LabRecording>(paths.Count);
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var name = NameOf(path);
+            if (!first.TryAdd(name, path))
+                throw new InputException(path, 0, null, 0, null,
+                    $"a second recording named '{Quoted.Value(name)}' (the first: {Quoted.Path(first[name])}); give each recording once, each file under its own name");
+            read.Add(Read(path));
+        }
+        return read.MoveToImmutable();
+    }
 
     [GeneratedRegex(@"^qemu-(\d+(\.\d+)*-)?")]
     private static partial Regex Prefix();

@@ -46,4 +46,20 @@ public class CalibrateCommandTests
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(r.Out.Replace("\r\n", "\n", StringComparison.Ordinal), block);
     }
+
+    /// <summary>A recording given twice (here once through ./) counted each of its points twice ("118 of 126" for the
+    /// default recording's 59 of 63), as two files of one name would; refused, naming the second path, exit 2.</summary>
+    [Fact]
+    public void A_recording_given_twice_is_refused()
+    {
+        var path = Path.Combine(RepoPaths.Root, LabRecording.DefaultPaths.Single());
+        var again = Path.Combine(Path.GetDirectoryName(path)!, ".", Path.GetFileName(path));
+
+        var r = CliRunner.Run("calibrate", "--lab", path, "--lab", again);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Contains($"{again}: a second recording named 'tcg-threads'", r.Err);
+    }
 }
