@@ -76,7 +76,7 @@ internal static class ConfigFile
             var buffer = new char[MaxChars + 1];
             var length = reader.ReadBlock(buffer, 0, buffer.Length);
             if (length > MaxChars)
-                throw new InputException(path, 0, null, 0, null, "more than 1 MiB: not a config file (a device or an endless pipe?)");
+                throw new InputException(path, 0, null, 0, null, "more than 1 MiB: larger than any config file");
             text = new string(buffer, 0, length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -5,7 +5,7 @@ namespace Consolidator.Datasets;
 public static class InputFiles
 {
     /// <summary>The most a whole-file input (plan.json, simulation.json, a config file) may hold: a plan of 100,000
-    /// VMs is tens of MiB. A device or an endless pipe named by mistake (/dev/zero) was read until the process ran out
+    /// VMs is tens of MiB. A device named by mistake (/dev/zero) was read until the process ran out
     /// of memory ("unexpected OutOfMemoryException", exit code 1) or for ever.</summary>
     public const int MaxWholeFileBytes = 256 << 20;
 
@@ -22,7 +22,7 @@ public static class InputFiles
             {
                 if (bytes.Length + read > maxBytes)
                     throw new InputException(path, 0, null, 0, null,
-                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"more than {maxBytes >> 20} MiB: not a file this command reads (a device or an endless pipe?)"));
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"more than {maxBytes >> 20} MiB: larger than any file this command reads"));
                 bytes.Write(buffer, 0, read);
             }
             return bytes.ToArray();
