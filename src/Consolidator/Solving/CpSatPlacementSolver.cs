@@ -26,7 +26,10 @@ public static class CpSatPlacementSolver
 
     /// <summary>Above this many VMs the host-by-host fill is not run: on generated fleets of 15,000 to 30,000 VMs
     /// it took its quarter of the limit and ended worse than the first-fit warm start (issue 17), and once out of
-    /// time its fallback visits every remaining VM for every host.</summary>
+    /// time its fallback visits every remaining VM for every host. Below, it stops as soon as it cannot beat the warm
+    /// start (<see cref="HostByHostFill.Pack"/>). Where it earns hosts: on datasets/default (120 VMs, 30 hosts of
+    /// three models) at the sweep's 1.7 s of counted work per plan it finds 5 hosts where the warm starts have 6, which
+    /// the whole model and the neighbourhood search only reach with 3 s (bench --family ablation; README, ablation).</summary>
     public const int HostFillMaxVms = 5_000;
 
     /// <summary>Most of the time limit the exact-fill search may take (it stops sooner when it stops finding). Where it
@@ -96,6 +99,7 @@ public static class CpSatPlacementSolver
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, hostBound));
         double fillSpent = 0;
         var fills = p.VmCount <= HostFillMaxVms && options.Runs(SolverPhases.HostFill);
+        var abandoned = false;
         // The fill's share, or what the phases before left of the limit when that is less.
         double FillBudget() => Math.Min(options.TimeLimitSeconds * HostFillShare, Math.Max(0, options.TimeLimitSeconds - clock.Spent));
         // Around exact sets the other VMs are placed greedily (the fill with no time: the largest VMs that fit, host by
@@ -110,7 +114,8 @@ public static class CpSatPlacementSolver
         var aroundSets = filled is not null;
         if (filled is null && fills)
         {
-            filled = HostByHostFill.Pack(p, stayPut, perHost, FillBudget(), options.Seed, workers, clock.Counted, out fillSpent);
+            filled = HostByHostFill.Pack(p, stayPut, perHost, FillBudget(), options.Seed, workers, clock.Counted,
+                incumbent is null ? long.MaxValue : Objective.Units(p, incumbent), out fillSpent, out abandoned);
             clock.Charge(fillSpent);
         }
         if (filled is not null && (incumbent is null || Objective.Units(p, filled) < Objective.Units(p, incumbent)))
@@ -123,7 +128,7 @@ public static class CpSatPlacementSolver
         notes.Add(aroundSets
             ? $"each exact set on a host of its own, the other VMs placed greedily around them (largest first, host by host): {used}"
             : string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
-                p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : !options.Runs(SolverPhases.HostFill) ? "switched off" : !fills ? $"skipped above {HostFillMaxVms} VMs" : filled is null ? "ran out of hosts" : used));
+                p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : !options.Runs(SolverPhases.HostFill) ? "switched off" : !fills ? $"skipped above {HostFillMaxVms} VMs" : abandoned ? "stopped once its hosts cost as much as the warm start" : filled is null ? "ran out of hosts" : used));
 
         if (counting is not null && incumbent is not null && options.Runs(SolverPhases.ConsistentSearch))
         {

@@ -18,9 +18,13 @@ internal static class HostByHostFill
     /// <param name="spent">Counted work done (CP-SAT's deterministic time), in seconds.</param>
     /// <returns>A placement of every VM, or null when the inventory runs out first.</returns>
     /// <param name="budget">Total solver time; when it is spent, the remaining VMs go first-fit onto the hosts left.</param>
-    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, bool counted, out double spent)
+    /// <param name="toBeat">The objective (units) of the start the fill competes with: once the hosts it has switched on
+    /// and the VMs it has placed cost at least this much, its placement cannot win and it stops (<paramref name="abandoned"/>).</param>
+    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, bool counted,
+        long toBeat, out double spent, out bool abandoned)
     {
         spent = 0;
+        abandoned = false;
         // Spread, gather, caps and failover couple VMs across hosts; the knapsacks do not model them.
         if (p.Rules.Couples) return null;
         var hostOf = Enumerable.Repeat(-1, p.VmCount).ToArray();
@@ -28,7 +32,7 @@ internal static class HostByHostFill
         // Hosts that keep VMs are on anyway: fill them first.
         var withStayers = hostOf.Where(h => h >= 0).ToHashSet();
         var hosts = ByCost(p, Enumerable.Range(0, p.HostCount)).OrderByDescending(withStayers.Contains);
-        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, counted, out spent);
+        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, counted, toBeat, out spent, out abandoned);
     }
 
     /// <summary>LNS repair: empties <paramref name="hosts"/> and fills them again, one by one, with the VMs
@@ -38,7 +42,7 @@ internal static class HostByHostFill
         spent = 0;
         if (p.Rules.Couples) return null;
         var hostOf = basis.HostOf.Select(h => hosts.Contains(h) ? -1 : h).ToArray();
-        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, counted, out spent);
+        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, counted, long.MaxValue, out spent, out _);
     }
 
     /// <summary>Cheapest capacity first (idle watts per usable core), larger hosts first among equals.</summary>
@@ -47,22 +51,38 @@ internal static class HostByHostFill
         .ThenByDescending(h => p.Usable(h, Resource.Cpu) + p.Usable(h, Resource.Memory) / 1024)
         .ThenBy(h => h);
 
-    /// <summary>Places every VM whose entry in <paramref name="hostOf"/> is -1 on the hosts, in their order.</summary>
-    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, bool counted, out double spent)
+    /// <summary>Places every VM whose entry in <paramref name="hostOf"/> is -1 on the hosts, in their order. Stops
+    /// (null, <paramref name="abandoned"/>) once what is placed costs at least <paramref name="toBeat"/>: each host
+    /// switched on, each VM's dynamic energy and each move is a term of the final objective that later hosts only add
+    /// to, so the placement could not beat the start it is compared with. On Bitbrains (413 VMs, 37 hosts, 10 s) the
+    /// fill ended at 21 hosts where the warm start had 13.</summary>
+    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, bool counted,
+        long toBeat, out double spent, out bool abandoned)
     {
         var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers, new WorkClock(counted));
-        for (var v = 0; v < p.VmCount; v++) if (hostOf[v] >= 0) run.Loads.Add(v, hostOf[v]);
+        abandoned = false;
+        long cost = 0;
+        var on = new HashSet<int>();
+        void Place(int v, int h)
+        {
+            if (on.Add(h)) cost += Objective.IdleUnits(p, h);
+            cost += Objective.DynamicUnits(p, v, h);
+            if (p.CurrentHost(v) >= 0 && p.CurrentHost(v) != h) cost += Objective.MigrationUnits(p, v) + Objective.DiskUnits(p, v, h);
+        }
+        for (var v = 0; v < p.VmCount; v++)
+            if (hostOf[v] >= 0) { run.Loads.Add(v, hostOf[v]); Place(v, hostOf[v]); }
         var remaining = new SortedSet<int>(Enumerable.Range(0, p.VmCount).Where(v => hostOf[v] < 0));
         foreach (var h in hosts)
         {
             if (remaining.Count == 0) break;
+            if (cost >= toBeat) { abandoned = true; break; }
             var fitting = remaining.Where(v => p.Rules.Allows(v, h) && run.Loads.Fits(v, h)).ToList();
             if (fitting.Count == 0) continue;
             var chosen = run.Spent < budget ? run.Fill(h, fitting, budget - run.Spent) : FirstFitOnto(run.Loads, h, fitting);
-            foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); }
+            foreach (var v in chosen) { run.Loads.Add(v, h); hostOf[v] = h; remaining.Remove(v); Place(v, h); }
         }
         spent = run.Charged;
-        return remaining.Count == 0 ? new Placement([.. hostOf]) : null;
+        return remaining.Count == 0 && !abandoned ? new Placement([.. hostOf]) : null;
     }
 
     /// <summary>Out of time: the largest VMs that still fit, one after another.</summary>
