@@ -336,14 +336,30 @@ internal sealed class ExactFillSearch
             Array.Clear(_table, 2 * part * RegionSlots, 2 * RegionSlots);
             Array.Clear(_filter, part * _filter.Length / Partitions, _filter.Length / Partitions);
             var stored = 0;
+            ulong touched = 0;
             for (var c = 0; c < chunks; c++)
             {
                 var buffer = _collected[c].Of(part);
-                for (var e = 0; e < buffer.Count; e += 2)
-                    if (!Insert(part, buffer.Items[e], buffer.Items[e + 1], ref stored)) break;
+                var items = buffer.Items;
+                var full = false;
+                for (var e = 0; e < buffer.Count && !full; e += 2 * InsertBatch)
+                {
+                    // The batch's first slots are read before any is written, with no branch between the reads, so
+                    // that they are fetched together; the inserts then find them in the cache.
+                    var end = Math.Min(buffer.Count, e + 2 * InsertBatch);
+                    for (var b = e; b < end; b += 2) touched += _table[2 * Slot(part, items[b])];
+                    for (var b = e; b < end && !full; b += 2) full = !Insert(part, items[b], items[b + 1], ref stored);
+                }
             }
+            _touched[part] = touched;
         });
     }
+
+    /// <summary>Subsets whose slots are read ahead together before they are inserted.</summary>
+    private const int InsertBatch = 32;
+
+    /// <summary>Where the reads ahead go, so that the compiler keeps them.</summary>
+    private readonly ulong[] _touched = new ulong[Partitions];
 
     /// <summary>Open addressing on the hash itself within the hash's partition (0 marks an empty slot; a subset
     /// hashing to 0 is not stored). False once the partition is half full: the rest of its subsets are dropped.</summary>
@@ -385,6 +401,7 @@ internal sealed class ExactFillSearch
         {
             var lookup = new Lookup(this);
             operations[c] = Enumerate(from, to, residue, c, chunks, ref lookup);
+            lookup.Flush();
             hits[c] = lookup.Hits;
         }
         if (chunks == 1) Chunk(0);
@@ -452,23 +469,51 @@ internal sealed class ExactFillSearch
     }
 
     /// <summary>Looks up the stored subset that completes each visited one, keeping the pair as a candidate: the
-    /// hash only proposes it, <see cref="LookUp"/> checks it.</summary>
-    private readonly struct Lookup(ExactFillSearch s) : IVisitor
+    /// hash only proposes it, <see cref="LookUp"/> checks it. Visits are looked up a batch at a time, the filter first
+    /// for the whole batch without a branch, so that the processor has the batch's filter reads in flight together
+    /// instead of one after each mispredicted branch (the filter misses the core's cache on this shared machine); the
+    /// hits come out in the order of the visits, as one at a time.</summary>
+    private struct Lookup(ExactFillSearch s) : IVisitor
     {
+        private const int Batch = 64;
+        private readonly ulong[] _keys = new ulong[Batch], _members = new ulong[Batch];
+        private int _count;
+
         public List<(ulong Stored, ulong Members)> Hits { get; } = [];
 
         public void Visit(ulong hash, ulong members)
         {
-            var key = s._target - hash;
-            if (key == 0 || (s._filter[FilterBit(key) >> 6] & (1UL << (int)(FilterBit(key) & 63))) == 0) return;
-            var table = s._table;
-            var part = Partition(key);
-            for (var slot = Slot(part, key); table[2 * slot] != 0; slot = Next(part, slot))
+            _keys[_count] = s._target - hash;
+            _members[_count] = members;
+            if (++_count == Batch) Flush();
+        }
+
+        /// <summary>Looks up the visits batched so far.</summary>
+        public void Flush()
+        {
+            var filter = s._filter;
+            var keys = _keys;
+            ulong passed = 0;
+            for (var i = 0; i < _count; i++)
             {
-                if (table[2 * slot] != key) continue;
-                Hits.Add((table[2 * slot + 1], members));
-                return;
+                var bit = FilterBit(keys[i]);
+                passed |= ((filter[bit >> 6] >> (int)(bit & 63)) & 1UL) << i;
             }
+            var table = s._table;
+            for (; passed != 0; passed &= passed - 1)
+            {
+                var i = System.Numerics.BitOperations.TrailingZeroCount(passed);
+                var key = keys[i];
+                if (key == 0) continue;
+                var part = Partition(key);
+                for (var slot = Slot(part, key); table[2 * slot] != 0; slot = Next(part, slot))
+                {
+                    if (table[2 * slot] != key) continue;
+                    Hits.Add((table[2 * slot + 1], _members[i]));
+                    break;
+                }
+            }
+            _count = 0;
         }
     }
 
