@@ -56,8 +56,21 @@ public static class InputFiles
         if (FileKinds.Problem(path, blockDevice) is { } problem) throw new InputException(path, 0, null, 0, null, problem);
         // File.Exists is true for a link whatever it points to: follow it.
         var info = new FileInfo(path);
-        if (info.LinkTarget is { } target && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
-            throw new InputException(path, 0, null, 0, null, $"a symbolic link to {Quoted.Path(target)}, which does not exist");
+        if (info.LinkTarget is { } target)
+        {
+            FileSystemInfo? final;
+            try
+            {
+                final = info.ResolveLinkTarget(returnFinalTarget: true);
+            }
+            catch (IOException e)
+            {
+                // A loop of links (ELOOP): an I/O failure (exit code 1) before, though it is the input that is wrong.
+                throw new InputException(path, 0, null, 0, null, $"a symbolic link that cannot be followed to a file: {IoFailure.Reason(e)}");
+            }
+            if (final is not { Exists: true })
+                throw new InputException(path, 0, null, 0, null, $"a symbolic link to {Quoted.Path(target)}, which does not exist");
+        }
         if (!File.Exists(path)) throw new InputException(path, 0, null, 0, null, "file not found");
     }
 

@@ -92,6 +92,19 @@ public sealed class HostileFileKindTests
         AssertRefused(CliRunner.Run("plan", data.Directory, "--out", outDir), data.PathOf("usage.csv"), "the file is empty", outDir);
     }
 
+    /// <summary>A link that points at itself (ELOOP) was an I/O failure, exit code 1: it is the input that is wrong.</summary>
+    [Fact]
+    public void A_loop_of_links_as_a_dataset_file_is_bad_input()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var data = DatasetFixture.Create();
+        File.Delete(data.PathOf("usage.csv"));
+        File.CreateSymbolicLink(data.PathOf("usage.csv"), "usage.csv");
+        var outDir = Path.Combine(data.Directory, "out");
+
+        AssertRefused(CliRunner.Run("plan", data.Directory, "--out", outDir), data.PathOf("usage.csv"), "a symbolic link that cannot be followed to a file", outDir);
+    }
+
     [Fact]
     public void A_pipe_as_an_image_manifest_is_refused_on_the_images_csv_row_that_names_it()
     {
