@@ -38,13 +38,17 @@ internal static class ImportCommand
             if (r.GetValue(format) == "prometheus")
             {
                 if (r.GetValue(sources) is { Length: > 0 } extra)
-                    throw new FormatException($"--format prometheus reads no source folders (got '{extra[0]}'): give --url");
+                    throw new FormatException($"--format prometheus reads no source folders (got '{Quoted.Value(extra[0])}'): give --url");
+                if (new Option[] { strict, hostCount, placement }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } traceOnly)
+                    throw new FormatException($"{traceOnly.Name} is an option of --format planetlab and bitbrains; --format prometheus takes the hosts and the placement from its inventory");
                 var imported = PrometheusImporter.Import(prometheus.Source(r), prometheus.Inventory(r, r.GetValue(hosts)), r.GetValue(outDir)!);
                 Write(imported, r.GetValue(outDir)!, stdout);
                 return ExitCodes.Ok;
             }
             if (r.GetValue(sources) is not { Length: > 0 })
                 throw new FormatException($"--format {r.GetValue(format)} needs at least one source folder (SRC)");
+            if (prometheus.Given(r) is { } prometheusOnly)
+                throw new FormatException($"{prometheusOnly} is an option of --format prometheus, not of --format {r.GetValue(format)}");
             var inventory = r.GetValue(hosts) is { } path ? DatasetReader.ReadHosts(path) : (System.Collections.Immutable.ImmutableArray<Inventory.Host>?)null;
             var options = new ImportOptions(r.GetValue(strict), inventory, r.GetValue(hostCount),
                 r.GetValue(placement) == "none" ? CurrentPlacementRule.None : CurrentPlacementRule.FirstFit);

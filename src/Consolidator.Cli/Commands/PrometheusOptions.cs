@@ -29,11 +29,16 @@ internal sealed class PrometheusOptions
         DefaultValueFactory = _ => PrometheusImport.DefaultTimeoutSeconds,
     };
 
+    private Option[] All => [_url, _start, _end, _step, _cpu, _memory, _vcpus, _maxMemory, _vmLabel, _vms, _hypervisors, _servers, _timeout];
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _url, _start, _end, _step, _cpu, _memory, _vcpus, _maxMemory, _vmLabel, _vms, _hypervisors, _servers, _timeout })
-            command.Add(o);
+        foreach (var o in All) command.Add(o);
     }
+
+    /// <summary>The first of these options given on the command line, or null: with another format they were ignored
+    /// without a word (--vms with planetlab, say).</summary>
+    public string? Given(ParseResult r) => All.FirstOrDefault(o => r.GetResult(o) is { Implicit: false })?.Name;
 
     public PrometheusImport Source(ParseResult r)
     {

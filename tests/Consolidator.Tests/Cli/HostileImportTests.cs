@@ -43,4 +43,31 @@ public class HostileImportTests
         CliRunner.AssertLocatedInputError(result, "b\\u202eexe.sh", "(U+202E at character 2)", outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+
+    /// <summary>An option of one import format given with another was ignored without a word: --vms, --url or --timeout
+    /// with planetlab, --strict or --host-count with prometheus. Refused by name, exit 2, nothing written.</summary>
+    [Theory]
+    [InlineData("planetlab", "--vms", "vms.csv", "--vms is an option of --format prometheus, not of --format planetlab")]
+    [InlineData("planetlab", "--timeout", "5", "--timeout is an option of --format prometheus, not of --format planetlab")]
+    [InlineData("bitbrains", "--url", "http://127.0.0.1:9", "--url is an option of --format prometheus, not of --format bitbrains")]
+    [InlineData("prometheus", "--strict", "true", "--strict is an option of --format planetlab and bitbrains")]
+    [InlineData("prometheus", "--host-count", "3", "--host-count is an option of --format planetlab and bitbrains")]
+    public void An_option_of_another_format_is_refused(string format, string option, string value, string what)
+    {
+        using var tmp = new TempDirectory();
+        var day = tmp.File("20110411");
+        Directory.CreateDirectory(day);
+        File.WriteAllText(Path.Combine(day, "a"), string.Concat(Enumerable.Repeat("10\n", 288)));
+        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
+        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
+        var outDir = tmp.File("out");
+        string[] source = format == "prometheus"
+            ? ["--url", "http://127.0.0.1:9", "--start", "2026-01-05", "--end", "2026-01-06", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv")]
+            : [day];
+
+        var result = CliRunner.Run(["import", "--format", format, .. source, option, value.Replace("vms.csv", tmp.File("vms.csv")), "--out", outDir]);
+
+        CliRunner.AssertLocatedInputError(result, option, what, outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
 }
