@@ -179,8 +179,14 @@ public static class Evaluator
                     // Yesterday's plan is evidence about today's when both were made on a calibrated forecast; else today's
                     // own forecast stands in for its energy (ModeChoice).
                     var forecast = !yesterdayCalibrated && replanner.LastCalibrated ? replanner.LastForecastKWhPerDay : null;
+                    var switchKWhPerDay = switchJoules / 3.6e6 / span.Days;
                     var (mode, why) = yesterday is { } y && y.Span.To <= span.From
-                        ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchJoules / 3.6e6 / span.Days, forecast)
+                        ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchKWhPerDay, forecast)
+                        // The first round has no earlier test interval: both candidates are backtested on the training
+                        // period, so that a month the plan suits enters it directly from the operator's placement.
+                        : yesterday is null && rounds.Count > 0 && replanner.LastForecastKWhPerDay is { } firstForecast
+                            && Adaptive.TrainingBacktest.Run(data, fold, floor, hostOf, target, request.ReactiveOptions, Cost) is var (p, r)
+                        ? Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true)
                         : Adaptive.ModeChoice.Choose(null, null);
                     adaptiveMode = mode;
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");

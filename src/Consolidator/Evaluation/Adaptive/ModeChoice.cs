@@ -29,18 +29,21 @@ public static class ModeChoice
     /// from the operator's placement), so its energy says little about today's, and the only figure there is about
     /// the calibrated plan is its own forecast (<see cref="PlanForecast"/>), which stands in for the plan's energy.
     /// Its SLA figures are still yesterday's plan's, the evidence there is.</param>
+    /// <param name="onTraining">The outcomes were replayed on the training period (the first round, which has no
+    /// earlier test interval: <see cref="TrainingBacktest"/>), the plan in sample; <paramref name="forecastKWhPerDay"/>
+    /// is then the forecast of the plan the round made, and stands in for its energy as on the first calibrated round.</param>
     /// <returns>The mode and a sentence saying why, for the fold's notes.</returns>
     public static (Mode Mode, string Why) Choose(PolicyOutcome? plan, PolicyOutcome? reactive, Mode inForce = Mode.Reactive, double switchKWhPerDay = 0,
-        double? forecastKWhPerDay = null)
+        double? forecastKWhPerDay = null, bool onTraining = false)
     {
         if (plan is null || reactive is null)
             return (Mode.Reactive, "reactive level (no interval of history on which both levels were replayed yet)");
         var inv = CultureInfo.InvariantCulture;
         var planKWh = forecastKWhPerDay ?? plan.EnergyKWhPerDay;
-        var figures = string.Format(inv, "yesterday the plan drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
+        var figures = (onTraining ? "on the training period (a backtest; the plan in sample)" : "yesterday") + string.Format(inv, " the plan drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
             plan.EnergyKWhPerDay, plan.Slatah, plan.ThrottledInteractive, reactive.EnergyKWhPerDay, reactive.Slatah);
         if (forecastKWhPerDay is { } f)
-            figures += string.Format(inv, "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day", f);
+            figures += string.Format(inv, onTraining ? "; the plan forecasts {0:0.00} kWh/day for the day ahead" : "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day", f);
         // The limits are the SLA the policy is held to (issue 13: SLATAH at most 0.5 % in a fold, interactive
         // throttling at most 0.1 % of demand): a plan that broke them yesterday is not trusted today.
         if (plan.Slatah > Verdict.SlatahPerFold || plan.ThrottledInteractive > Verdict.ThrottledInteractive)
