@@ -183,8 +183,9 @@ public static class Evaluator
                     var (mode, why) = yesterday is { } y && y.Span.To <= span.From
                         ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchKWhPerDay, forecast)
                         // The first round has no earlier test interval: both candidates are backtested on the training
-                        // period, so that a month the plan suits enters it directly from the operator's placement.
-                        : yesterday is null && rounds.Count > 0 && replanner.LastForecastKWhPerDay is { } firstForecast
+                        // period, so that a month the plan suits enters it directly from the operator's placement. Only
+                        // when the fold's one round is at its start: a later round's plan has read samples of the fold.
+                        : yesterday is null && rounds is [{ } only] && only.Time == span.From && replanner.LastForecastKWhPerDay is { } firstForecast
                             && Adaptive.TrainingBacktest.Run(data, fold, floor, hostOf, target, request.ReactiveOptions, Cost) is var (p, r)
                         ? Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true)
                         : Adaptive.ModeChoice.Choose(null, null);
