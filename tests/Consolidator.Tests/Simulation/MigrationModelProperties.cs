@@ -224,7 +224,7 @@ public class MigrationModelProperties
         Cases.Sample((vm, wire) =>
         {
             var r = LiveMigration.Run(vm, MigrationMethod.PostCopy, wire, o);
-            var perMib = (1 + MigrationProcess.PageHeaderShare) / Math.Min(wire, o.StreamsCapMibPerSecond);
+            var perMib = (1 + PageStream.PageHeaderShare) / Math.Min(wire, o.StreamsCapMibPerSecond);
             // Relative tolerances: rounding to a number of decimals fails at a rounding boundary (53.8329375).
             Assert.Equal(vm.DataMib + vm.DeviceStateMib, r.PageMib, 1e-9 * (vm.DataMib + 1));
             Assert.Equal(vm.DeviceStateMib * perMib + o.ResumeSeconds, r.DowntimeSeconds, 1e-9);
@@ -245,8 +245,8 @@ public class MigrationModelProperties
         var small = LiveMigration.Run(hotOnly, MigrationMethod.PostCopy, 1000, o);
         var large = LiveMigration.Run(bigWorkingSet, MigrationMethod.PostCopy, 1000, o);
 
-        var perFault = link.FaultRoundTripSeconds + (link.InFlightMib + MigrationProcess.PageMib) / 1000;
-        Assert.Equal(o.FaultShare * 512 / MigrationProcess.PageMib * perFault, large.FaultStallSeconds, 6);
+        var perFault = link.FaultRoundTripSeconds + (link.InFlightMib + PageStream.PageMib) / 1000;
+        Assert.Equal(o.FaultShare * 512 / PageStream.PageMib * perFault, large.FaultStallSeconds, 6);
         Assert.True(large.FaultStallSeconds > 10 * small.FaultStallSeconds);
         Assert.Equal(large.DowntimeSeconds + large.FaultStallSeconds, large.SloDowntimeSeconds(SloDowntime.StopAndStalls), 9);
         Assert.Equal(large.DowntimeSeconds, large.SloDowntimeSeconds(SloDowntime.Stop), 9);

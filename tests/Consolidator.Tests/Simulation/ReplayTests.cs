@@ -10,7 +10,7 @@ public class ReplayTests
     private static readonly SimulationOptions PostCopyOnly = new(Method: MethodSelection.PostCopy, MaxConcurrentPerHost: 0, SyncSecondsPerGib: 0);
 
     /// <summary>Wire MiB per MiB of pages: each 4 KiB page travels with an 8-byte header.</summary>
-    private const double H = 1 + MigrationProcess.PageHeaderShare;
+    private const double H = 1 + PageStream.PageHeaderShare;
 
     [Fact]
     public void Two_migrations_leaving_one_host_share_its_nic_and_each_take_twice_as_long()

@@ -1,0 +1,133 @@
+namespace Consolidator.Simulation;
+
+/// <remarks>
+/// QEMU's stop rule (<see cref="PreCopyStopRules.UsesDowntimeTarget"/>; QEMU 7.2 migration/migration.c
+/// migration_iteration_run, migration/ram.c ram_save_pending): QEMU measures its bandwidth as wire bytes per
+/// ~100 ms window and sets threshold = bandwidth x downtime-limit, compared with the dirty pages still in the bitmap
+/// counted whole (zero pages too). Once those fall below it, every iteration syncs the dirty log, adding what the
+/// guest dirtied since the last sync, and stops the VM if the total is still below it. An iteration lasts one
+/// 100 ms window under max-bandwidth (BUFFER_DELAY) or 50 ms otherwise (MAX_WAIT), so the check finds the bitmap on
+/// average half an iteration below the threshold: the VM stops when what the guest dirtied since the last sync fits
+/// in that slack.
+/// </remarks>
+internal sealed partial class MigrationProcess
+{
+    /// <summary>migration.c BUFFER_DELAY (100 ms): a rate-limited iteration fills one window.</summary>
+    private const double CappedIterationSeconds = 0.1;
+
+    /// <summary>ram.c MAX_WAIT (50 ms): an iteration that is not rate-limited returns after this long.</summary>
+    private const double UncappedIterationSeconds = 0.05;
+
+    /// <summary>Syncs in a row that left the bitmap no smaller: the pre-copy cycle is stuck (dirtying keeps
+    /// pace with sending) and will stay so at this rate until the timeout.</summary>
+    private const int StuckSyncs = 8;
+
+    private double _lastAfterSync = double.PositiveInfinity;
+    private int _notShrinking;
+    private double _stuckRate = double.NaN;
+    private double _syncSeconds;
+    private double _stillRunning = 1, _stopChance, _lastSyncAt, _stuckStopAt = double.PositiveInfinity;
+
+    /// <summary>A stuck cycle holds only at the rate it was found stuck at; at another rate it may converge.</summary>
+    private void LeaveStuckCycleAtAnotherRate(double wire)
+    {
+        if (double.IsNaN(_stuckRate) || !(Math.Abs(wire - _stuckRate) > 0.01 * _stuckRate)) return;
+        _stuckRate = double.NaN;
+        _stuckStopAt = double.PositiveInfinity;
+        _notShrinking = 0;
+        _lastAfterSync = double.PositiveInfinity;
+        _sinceSync = _roundSeconds = 0;
+    }
+
+    private void QemuSync(double wire)
+    {
+        var dirtied = Dirtied(_sinceSync);
+        var pending = _nz + _z + dirtied;
+        var threshold = Threshold(wire);
+        Syncs++;
+        // This check stops the VM in QEMU when what the sync adds fits under the threshold from where the bitmap
+        // stood at the check: anywhere in the last iteration's worth of pages below it (its phase is uniform, and
+        // the iteration's wall time varies with the load). The chance is the share of that band the dirtied pages
+        // leave free; the model stops at the first check by which half of the runs would have stopped.
+        var band = Math.Min(threshold, Progress(Math.Min(wire, LiveCap)) * Iteration(wire));
+        _stopChance = band > Epsilon ? Math.Clamp((band - dirtied) / band, 0, 1) : 0;
+        var stops = pending <= Epsilon || pending < threshold;
+        if (!stops && Method != MigrationMethod.Hybrid)
+        {
+            _stillRunning *= 1 - _stopChance;
+            stops = _stillRunning <= 0.5;
+        }
+        if (stops)
+            StopInBand(wire, dirtied);
+        else if (Method == MigrationMethod.Hybrid && Syncs > _o.HybridRounds)
+        {
+            _nz += dirtied;
+            Switchover(wire);
+        }
+        else if (Syncs >= MaxSyncs)
+        {
+            _nz += dirtied;
+            Stop(converged: false, wire);
+        }
+        else
+        {
+            _nz += dirtied;
+            var cycle = Elapsed - _lastSyncAt;
+            _lastSyncAt = Elapsed;
+            _sinceSync = 0;
+            _roundSeconds = 0;
+            Phase = Phase.Rounds;
+            var after = _nz + _z;
+            _notShrinking = after >= _lastAfterSync * (1 - 1e-6) ? _notShrinking + 1 : 0;
+            _lastAfterSync = Math.Min(_lastAfterSync, after);
+            if (_notShrinking >= StuckSyncs && double.IsFinite(_timeoutAt))
+            {
+                _stuckRate = wire;
+                // The cycle repeats at this rate: each of its checks stops the VM with the same chance, so half of
+                // the runs have stopped after n more cycles; none ever does when the chance is nil.
+                var n = _stopChance > 0 ? Math.Ceiling(Math.Log(0.5 / _stillRunning) / Math.Log(1 - Math.Min(_stopChance, 1 - 1e-12))) : double.PositiveInfinity;
+                _stuckStopAt = Elapsed + Math.Max(1, n) * cycle;
+            }
+        }
+    }
+
+    /// <summary>QEMU stops the VM at a check that finds the dirty pages below the threshold; where in the last
+    /// iteration that check falls is a matter of phase, uniform between the check level and the threshold. The
+    /// model takes the middle rather than what this sync happened to add, so that a faster link never lengthens
+    /// the downtime and faster dirtying never shortens it (the property real runs show on average, not run by run).</summary>
+    private void StopInBand(double wire, double dirtied)
+    {
+        var threshold = Threshold(wire);
+        var pending = _nz + _z + dirtied;
+        var level = Math.Max(0, Level(wire));
+        var midpoint = Math.Min(_vm.MemoryMib, level + (threshold - level) / 2);
+        // Its make-up is that of what is pending: the bitmap's mix plus the freshly dirtied data pages.
+        var f = pending > Epsilon ? (_nz + dirtied) / pending : 1;
+        (_nz, _z) = (midpoint * f, midpoint * (1 - f));
+        // Every check syncs first (ram_save_pending), before the stop begins: the last sync stands for it.
+        _checkSyncSeconds = _syncSeconds;
+        Stop(converged: true, wire);
+    }
+
+    /// <summary>QEMU threshold at wire rate <paramref name="wire"/>: the wire bytes per second QEMU measures
+    /// for the current mix of pages, times the downtime limit, in MiB of pages.</summary>
+    private double Threshold(double wire)
+    {
+        var live = Math.Min(wire, LiveCap);
+        var (f, v) = (NonZeroShare, Progress(live));
+        var wirePerMib = _stream.WireMib(f, 1 - f);
+        var bandwidth = double.IsInfinity(v) ? live : v * wirePerMib;
+        return bandwidth * QemuDowntimeLimitSeconds;
+    }
+
+    /// <summary>The bitmap size at which QEMU's check, on average, first finds it below the threshold.</summary>
+    private double Level(double wire)
+    {
+        var v = Progress(Math.Min(wire, LiveCap));
+        return Threshold(wire) - (double.IsInfinity(v) ? 0 : v * Iteration(wire) / 2);
+    }
+
+    /// <summary>One iteration of QEMU's loop: a 100 ms window when max-bandwidth binds, else 50 ms.</summary>
+    private double Iteration(double wire) =>
+        _o.MaxBandwidthMibPerSecond is { } cap && cap <= wire ? CappedIterationSeconds : UncappedIterationSeconds;
+}
