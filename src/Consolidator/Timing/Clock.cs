@@ -13,8 +13,14 @@ public abstract class Clock
     /// <summary>Seconds since a fixed, arbitrary origin; never decreases.</summary>
     public abstract double Now { get; }
 
+    /// <summary>Seconds of processor time this process has used on all its threads since it started, or NaN when the
+    /// clock does not know it (then the deadline's pace reads only the phases' wall-clock lengths).</summary>
+    public virtual double ProcessorSeconds => double.NaN;
+
     private sealed class WallClock : Clock
     {
         public override double Now => (double)Stopwatch.GetTimestamp() / Stopwatch.Frequency;
+
+        public override double ProcessorSeconds => Environment.CpuUsage.TotalTime.TotalSeconds;
     }
 }

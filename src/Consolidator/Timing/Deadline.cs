@@ -17,16 +17,17 @@ public sealed class Deadline
     private Deadline(double start, double end, Timeline line, Func<double>? reserve = null) => (_start, _end, _line, _reserve) = (start, end, line, reserve);
 
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
-    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now));
+    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN));
 
     /// <summary>Ends <paramref name="seconds"/> after <paramref name="alreadySpent"/> seconds that passed before this
-    /// call (the process's start-up, for the CLI), read on <paramref name="clock"/> (the wall clock by default).</summary>
+    /// call (the process's start-up, for the CLI: the processor time is then counted from zero, the process's start),
+    /// read on <paramref name="clock"/> (the wall clock by default).</summary>
     public static Deadline After(double seconds, double alreadySpent = 0, Clock? clock = null)
     {
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "--time-limit must be a positive number of seconds");
         clock ??= Clock.Wall;
         var start = clock.Now - Math.Max(0, alreadySpent);
-        return new Deadline(start, start + seconds, new Timeline(clock, start));
+        return new Deadline(start, start + seconds, new Timeline(clock, start, alreadySpent > 0 ? 0 : clock.ProcessorSeconds));
     }
 
     /// <summary>True when a wall-clock end is set (false in the deterministic mode).</summary>
@@ -66,7 +67,9 @@ public sealed class Deadline
 
     /// <summary>How many times longer than on the idle reference machine the phases marked with their idle length
     /// took so far (all of them together, or the latest of at least <see cref="LatestMinIdleSeconds"/> when that ran
-    /// slower still, at least 1): a busy or slower machine makes every phase still to come longer too, so reserves
+    /// slower still), or wall-clock time over the processor time the process got in them when that is more (the
+    /// machine's load read directly: a phase whose idle estimate is too short to tell the load from the runtime's
+    /// start-up still shows the share of a core it was given; at least 1): a busy or slower machine makes every phase still to come longer too, so reserves
     /// are the idle estimates times this, and a machine that became busier since reading (other jobs started) takes
     /// the cuttable phases' time away sooner. Always 1 without a wall-clock end, so that nothing in the deterministic
     /// mode depends on it.</summary>
@@ -90,11 +93,18 @@ public sealed class Deadline
     /// cold disk, should not take every reserve).</summary>
     public const double MaxPace = 20;
 
-    private sealed class Timeline(Clock clock, double start)
+    /// <summary>The processor share counts in the pace once the marked phases took this many wall-clock seconds:
+    /// shorter spans are a few of the scheduler's time slices (4 ms each at Linux's default CONFIG_HZ=250), too few to
+    /// read a share from. A phase on several threads shows more processor time than wall-clock time, so its share
+    /// can only understate the load, never overstate it.</summary>
+    public const double ShareMinSeconds = 0.5;
+
+    private sealed class Timeline(Clock clock, double start, double processorStart)
     {
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
         private double _last = start, _measured, _idle, _latest = 1;
+        private double _lastProcessor = processorStart, _sharedWall, _processor;
 
         public Clock Clock => clock;
 
@@ -107,7 +117,12 @@ public sealed class Deadline
         {
             get
             {
-                lock (_gate) return _idle < PaceMinIdleSeconds ? 1 : Math.Clamp(Math.Max(_measured / _idle, _latest), 1, MaxPace);
+                lock (_gate)
+                {
+                    var phases = _idle < PaceMinIdleSeconds ? 1 : Math.Max(_measured / _idle, _latest);
+                    var share = _sharedWall >= ShareMinSeconds && _processor > 0 ? _sharedWall / _processor : 1;
+                    return Math.Clamp(Math.Max(phases, share), 1, MaxPace);
+                }
             }
         }
 
@@ -119,7 +134,10 @@ public sealed class Deadline
                 _phases = _phases.Add((phase, now - _last));
                 if (idleSeconds > 0) (_measured, _idle) = (_measured + now - _last, _idle + idleSeconds);
                 if (idleSeconds >= LatestMinIdleSeconds) _latest = (now - _last) / idleSeconds;
-                _last = now;
+                var processor = clock.ProcessorSeconds;
+                if (idleSeconds > 0 && !double.IsNaN(processor) && !double.IsNaN(_lastProcessor))
+                    (_sharedWall, _processor) = (_sharedWall + now - _last, _processor + processor - _lastProcessor);
+                (_last, _lastProcessor) = (now, processor);
             }
         }
     }

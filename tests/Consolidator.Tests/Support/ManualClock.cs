@@ -24,4 +24,9 @@ public sealed class ManualClock(double stepPerRead = 0) : Clock
     }
 
     public void Advance(double seconds) => _now += seconds;
+
+    /// <summary>The process's processor seconds this clock reports (unknown, NaN, unless a test sets it).</summary>
+    public double Processor { get; set; } = double.NaN;
+
+    public override double ProcessorSeconds => Processor;
 }

@@ -101,4 +101,50 @@ public class DeadlineTests
         Assert.Equal(1, none.Pace);
         Assert.Equal(double.PositiveInfinity, none.Remaining);
     }
+    [Fact]
+    public void A_reserve_grows_with_the_share_of_a_core_the_process_got_even_when_the_phases_are_short()
+    {
+        // Planted K = 200 under a yes per core (README, issue 17): reading and profiles are idle estimates of a
+        // tenth of a second, too short for the phases' pace, but they ran at a fifth of a core: the output's reserve
+        // must be five times its idle estimate, not the idle estimate.
+        var clock = new ManualClock { Processor = 0.3 };
+        var deadline = Deadline.After(60, alreadySpent: 0.5, clock);
+        var planner = deadline.EarlierBy(() => deadline.Paced(0.66));
+        clock.Advance(1.8);
+        clock.Processor = 0.5;
+        deadline.Mark("reading", 0.1);
+        clock.Advance(0.4);
+        clock.Processor = 0.6;
+        deadline.Mark("profiles", 0.05);
+
+        Assert.Equal(2.7 / 0.6, deadline.Pace, 9);
+        Assert.Equal(60 - 2.7 - 0.66 * 2.7 / 0.6, planner.Remaining, 9);
+        clock.Advance(1);
+        clock.Processor = 0.7;
+        deadline.Mark("baselines");
+        Assert.Equal(2.7 / 0.6, deadline.Pace, 9);
+    }
+
+    [Fact]
+    public void The_share_of_a_core_leaves_the_pace_at_one_on_a_quiet_machine_on_several_threads_and_on_brief_spans()
+    {
+        var clock = new ManualClock { Processor = 0 };
+        var quiet = Deadline.After(60, clock: clock);
+        clock.Advance(0.8);
+        clock.Processor = 1.3;
+        quiet.Mark("reading", 0.1);
+        Assert.Equal(1, quiet.Pace);
+
+        var brief = Deadline.After(60, clock: clock);
+        clock.Advance(Deadline.ShareMinSeconds * 0.9);
+        clock.Processor += 0.01;
+        brief.Mark("reading", 0.1);
+        Assert.Equal(1, brief.Pace);
+
+        var unknown = new ManualClock();
+        var blind = Deadline.After(60, clock: unknown);
+        unknown.Advance(3);
+        blind.Mark("reading", 0.1);
+        Assert.Equal(1, blind.Pace);
+    }
 }
