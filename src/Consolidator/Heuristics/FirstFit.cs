@@ -44,7 +44,8 @@ public static class FirstFit
             foreach (var v in stayPut.Order())
             {
                 var h = p.CurrentHost(v);
-                if (h < 0 || !loads.Fits(v, h)) return null;
+                // Kept VMs that break a rule among themselves (two of a gather group on two hosts) leave no valid packing.
+                if (h < 0 || !loads.Fits(v, h) || !rules.CanPlace(v, h)) return null;
                 loads.Add(v, h);
                 rules.Place(v, h);
                 hostOf[v] = h;

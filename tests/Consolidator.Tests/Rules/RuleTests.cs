@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Consolidator.Heuristics;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Planning;
@@ -55,6 +56,22 @@ public class RuleTests
         Assert.Single(HostsOf(Plan(Fleet(rule)), "vm0", "vm4").Distinct());
         BrokenPlacementIsCaught(Fleet(rule), [0, 0, 0, 0, 1, 1], "gather");
         Assert.Contains("gather rule 'too-big'", Explain(Fleet(new Gather("too-big", L("vm0", "vm1", "vm2", "vm3", "vm4")))));
+    }
+
+    /// <summary>A gather group with a member kept in place (a move that could not be staged) packs the rest onto
+    /// that member's host; first fit placed them where it liked (the random-rule property found it: seed 768457).</summary>
+    [Fact]
+    public void Gather_with_a_member_kept_in_place_joins_its_host()
+    {
+        var d = Fleet(new Gather("app-and-cache", L("vm0", "vm4")));
+        var problem = PlacementProblem.From(d, ProfileBuilder.Build(d, WindowScheme.Slices(4), 100), new PlacementOptions(0, 0));
+        // vm1 kept on h0 opens h0 first; vm4 kept on h1 holds the group.
+        var placement = FirstFit.Pack(problem, Sizing.Temporal, Fit.First, new HashSet<int> { 1, 4 });
+        Assert.NotNull(placement);
+        Assert.Equal(1, placement[0]);
+        Assert.Empty(RuleCheckers.Check(problem, placement));
+        // Two members kept on two hosts: no packing keeps the rule.
+        Assert.Null(FirstFit.Pack(problem, Sizing.Temporal, Fit.First, new HashSet<int> { 0, 4 }));
     }
 
     [Fact]
