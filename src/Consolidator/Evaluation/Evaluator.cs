@@ -166,7 +166,11 @@ public static class Evaluator
 
             if (replanner is not null && request.Reactive)
             {
-                if (fold.Vms.All(v => adaptive[v] >= 0))
+                // The policy follows one plan through the whole test interval: a round inside it (--replan under the
+                // interval) has read samples of the interval, so its plan cannot stand for the interval's start.
+                if (rounds.Any(r => r.Time > span.From))
+                    notes.Add($"{Adaptive.AdaptivePolicy.Name}: not run, since a re-plan round falls inside the test interval and its plan has read samples of it (use --replan daily or longer)");
+                else if (fold.Vms.All(v => adaptive[v] >= 0))
                 {
                     var hostOf = fold.Vms.Select(v => adaptive[v]).ToArray();
                     int[] target = [.. fold.Vms.Select(v => replanner.HostOf[v])];
@@ -183,9 +187,9 @@ public static class Evaluator
                     var (mode, why) = yesterday is { } y && y.Span.To <= span.From
                         ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchKWhPerDay, forecast)
                         // The first round has no earlier test interval: both candidates are backtested on the training
-                        // period, so that a month the plan suits enters it directly from the operator's placement. Only
-                        // when the fold's one round is at its start: a later round's plan has read samples of the fold.
-                        : yesterday is null && rounds is [{ } only] && only.Time == span.From && replanner.LastForecastKWhPerDay is { } firstForecast
+                        // period, so that a month the plan suits enters it directly from the operator's placement (when
+                        // the fold has its round at its start: rounds inside it were refused above).
+                        : yesterday is null && rounds.Count == 1 && replanner.LastForecastKWhPerDay is { } firstForecast
                             && Adaptive.TrainingBacktest.Run(data, fold, floor, hostOf, target, request.ReactiveOptions, Cost) is var (p, r)
                         ? Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true)
                         : Adaptive.ModeChoice.Choose(null, null);
