@@ -44,10 +44,7 @@ public sealed class HostilePrometheusTests
                 context.Response.Close();
             }
         });
-        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
-        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
-        var result = CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
-            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
+        var result = Import(port, tmp, outDir, extra);
         server.Stop();
         serving.Wait(TimeSpan.FromSeconds(10));
         return result;
@@ -99,13 +96,19 @@ public sealed class HostilePrometheusTests
                 });
             }
         });
-        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
-        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
-        var result = CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
-            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
+        var result = Import(port, tmp, outDir, extra);
         listener.Stop();
         serving.Wait(TimeSpan.FromSeconds(10));
         return result;
+    }
+
+    /// <summary>The fixture's inventory imported for one hour from the server on <paramref name="port"/>.</summary>
+    private static CliRunner.Result Import(int port, TempDirectory tmp, string outDir, string[] extra)
+    {
+        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
+        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
+        return CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
+            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
     }
 
     private static void ReadRequestHead(NetworkStream stream)
