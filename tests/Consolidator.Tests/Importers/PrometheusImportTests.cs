@@ -21,10 +21,7 @@ public class PrometheusImportTests
     {
         Skip.If(PrometheusServer.Missing is not null, PrometheusServer.Missing);
         using var tmp = new TempDirectory();
-        var csv = tmp.File("csv");
-        DatasetWriter.Write(DatasetGenerator.Generate(new GeneratorOptions(Seed: 7, Vms: 50, Days: 7, SampleMinutes: Step / 60)), csv);
-        var (metrics, first, last) = LibvirtMetrics(File.ReadAllLines(Path.Combine(csv, "usage.csv")));
-        using var server = PrometheusServer.Start(metrics);
+        using var server = ServeGenerated(tmp, seed: 7, days: 7, out var csv, out var first, out var last);
 
         var imported = tmp.File("imported");
         var import = CliRunner.Run("import", "--format", "prometheus", "--url", server.Url.ToString(),
@@ -108,10 +105,7 @@ public class PrometheusImportTests
     {
         Skip.If(PrometheusServer.Missing is not null, PrometheusServer.Missing);
         using var tmp = new TempDirectory();
-        var csv = tmp.File("csv");
-        DatasetWriter.Write(DatasetGenerator.Generate(new GeneratorOptions(Seed: 3, Vms: 50, Days: 1, SampleMinutes: Step / 60)), csv);
-        var (metrics, first, last) = LibvirtMetrics(File.ReadAllLines(Path.Combine(csv, "usage.csv")));
-        using var server = PrometheusServer.Start(metrics);
+        using var server = ServeGenerated(tmp, seed: 3, days: 1, out var csv, out var first, out var last);
         var hosts = DatasetReader.ReadHosts(Path.Combine(csv, "hosts.csv"));
         var inventory = new ImportInventory(hosts,
             [.. DatasetReader.ReadVms(Path.Combine(csv, "vms.csv"), hosts).Select(v => new InventoryVm(v.Id, v.CurrentHost, v.Vcpus, v.MemoryMib))], [], []);
@@ -151,6 +145,16 @@ public class PrometheusImportTests
     /// <summary>OpenMetrics text a libvirt exporter's scrapes would have stored for the dataset's usage.csv:
     /// per VM, the CPU-seconds counter (0 one step before the first sample, then growing by cores x step) and
     /// the memory gauge in bytes. Values come from the CSV's decimal text, as an operator's backfill would.</summary>
+    /// <summary>A generated dataset of 50 VMs in tmp/csv, its usage served by a real Prometheus as libvirt's metrics
+    /// from <paramref name="first"/> to <paramref name="last"/> (Unix seconds).</summary>
+    private static PrometheusServer ServeGenerated(TempDirectory tmp, int seed, int days, out string csv, out long first, out long last)
+    {
+        csv = tmp.File("csv");
+        DatasetWriter.Write(DatasetGenerator.Generate(new GeneratorOptions(Seed: seed, Vms: 50, Days: days, SampleMinutes: Step / 60)), csv);
+        (var metrics, first, last) = LibvirtMetrics(File.ReadAllLines(Path.Combine(csv, "usage.csv")));
+        return PrometheusServer.Start(metrics);
+    }
+
     private static (string Text, long First, long Last) LibvirtMetrics(string[] usageLines)
     {
         var rows = usageLines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
