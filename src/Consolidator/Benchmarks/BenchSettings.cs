@@ -66,8 +66,8 @@ public sealed record BenchSettings
 
     public void Validate()
     {
-        if (TimeLimitSeconds is { } t && (!(t > 0) || double.IsInfinity(t)))
-            throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, "--time-limit must be a positive number of seconds");
+        if (TimeLimitSeconds is { } t && !SolverOptions.InRange(t))
+            throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, SolverOptions.TimeLimitRange);
         if (LabRepeat < 0) throw new ArgumentOutOfRangeException(nameof(LabRepeat), LabRepeat, "--lab-repeat must be 0 or more");
         if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
         if (Deterministic && Workers > 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");

@@ -15,10 +15,19 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
 
     public int EffectiveWorkers => Deterministic ? 1 : Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>The longest time limit, in seconds (11.6 days): a wall-clock limit becomes a .NET timer, which holds
+    /// at most 2^32 - 2 ms (49.7 days); `--time-limit 1e15` was an unexpected OverflowException after the solve
+    /// (exit code 1, "a bug") and 1e7 a bare "Specified argument was out of the range of valid values".</summary>
+    public const double MaxTimeLimitSeconds = 1e6;
+
+    public const string TimeLimitRange = "--time-limit must be a positive number of seconds, at most 1000000 (11.6 days)";
+
+    public static bool InRange(double timeLimitSeconds) => timeLimitSeconds is > 0 and <= MaxTimeLimitSeconds;
+
     public void Validate()
     {
-        if (!(TimeLimitSeconds > 0) || double.IsInfinity(TimeLimitSeconds))
-            throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), TimeLimitSeconds, "--time-limit must be a positive number of seconds");
+        if (!InRange(TimeLimitSeconds))
+            throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), TimeLimitSeconds, TimeLimitRange);
         if (Workers < 0)
             throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
         // Several CP-SAT workers race each other, so which answer wins depends on the machine's load.

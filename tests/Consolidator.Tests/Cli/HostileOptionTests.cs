@@ -18,6 +18,28 @@ public class HostileOptionTests
         { ["--compression-mib-s", "1e-300", "--compression-ratio", "2"], "--compression-mib-s must be at least 1" },
     };
 
+    /// <summary>A time limit beyond what a .NET timer holds: 1e15 was "unexpected OverflowException: TimeSpan overflowed"
+    /// after the solve (exit code 1, "a bug"), 1e7 a bare "Specified argument was out of the range of valid values"; both
+    /// modes refuse it before any work.</summary>
+    [Theory]
+    [InlineData("plan", "1e15", false)]
+    [InlineData("plan", "1e7", false)]
+    [InlineData("plan", "1e15", true)]
+    [InlineData("sweep", "1e15", false)]
+    [InlineData("bench", "1e15", false)]
+    public void A_time_limit_beyond_a_timer_is_one_line(string command, string limit, bool deterministic)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+        string[] args = command == "bench" ? ["bench", "--family", "planted", "--planted-hosts", "2"] : [command, data.Directory, "--no-plots"];
+
+        var result = CliRunner.Run([.. args, "--out", outDir, "--time-limit", limit, .. deterministic ? new[] { "--deterministic" } : []]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --time-limit must be a positive number of seconds, at most 1000000 (11.6 days)\n", result.Err.Replace("\r\n", "\n"));
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [MemberData(nameof(PlanOptions))]
     public void A_plan_option_out_of_range_names_the_option(string[] option, string what)
