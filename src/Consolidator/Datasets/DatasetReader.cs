@@ -85,8 +85,11 @@ public static class DatasetReader
             var hostId = file.Id(id);
             if (!lines.TryAdd(hostId, file.Line))
                 throw file.Error(id, $"duplicate host_id (first on line {lines[hostId]})", hostId);
-            var host = new Host(hostId, file.AtMost(cpu, file.Number(cpu, positive: true), PlacementProblem.MaxCores),
-                file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
+            var host = new Host(hostId,
+                file.AtLeast(cpu, file.AtMost(cpu, file.Number(cpu, positive: true), PlacementProblem.MaxCores), MinVcpus,
+                    "one millicore: a host's capacity is counted in whole millicores, rounded down"),
+                file.AtLeast(memory, file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib), 1,
+                    "one MiB: a host's capacity is counted in whole MiB, rounded down"),
                 file.Number(idle, positive: false), file.Number(max, positive: false))
             {
                 NicGbps = file.OptionalNumber(nic, positive: true),

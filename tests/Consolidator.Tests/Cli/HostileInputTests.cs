@@ -20,6 +20,10 @@ public class HostileInputTests
         { "vms.csv", Vms("vm1,2,4096,h1,1e308", "vm_id,vcpus,memory_mib,current_host,cold_dirty_mib_s", ","), "vms.csv:2, column 5 'cold_dirty_mib_s'", "too large: at most 10000000" },
         { "vms.csv", Vms("vm1,2,4096,h1,1e300", "vm_id,vcpus,memory_mib,current_host,dirty_rate_mib_s", ","), "vms.csv:2, column 5 'dirty_rate_mib_s'", "too large" },
         { "vms.csv", Vms("vm1,2,4096,h1,100,1e300", "vm_id,vcpus,memory_mib,current_host,wss_mib,hot_dirty_mib_s", ",,"), "vms.csv:2, column 6 'hot_dirty_mib_s'", "too large" },
+        // A host of less than a millicore or a MiB had a capacity of 0 once rounded down: the utilisation plot divided by
+        // it ("unexpected ArgumentException: max must be a real number", exit 1).
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,0.0004,65536,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 2 'cpu_cores'", "too small: at least 0.001" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,0.4,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 3 'memory_mib'", "too small: at least 1 " },
         // Ids with escape sequences reached the terminal raw in the summary (worst downtime, SLO violations).
         { "vms.csv", Vms($"vm{Esc},2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "control or invisible formatting characters (U+001B at character 3)" },
         { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },

@@ -12,6 +12,9 @@ public class HostileOpenStackTests
         // vCPUs 1e400 read as infinity and went on to hosts.csv, which the dataset reader refuses.
         { """[{"Hypervisor Hostname":"h1","vCPUs":1e400,"Memory MB":1000,"State":"up"}]""", "'vCPUs': must be a positive number" },
         { """[{"Hypervisor Hostname":"h1","vCPUs":1e300,"Memory MB":1000,"State":"up"}]""", "'vCPUs': too large" },
+        // Below the planner's unit: imported, then hosts.csv refused by every command that reads it.
+        { """[{"Hypervisor Hostname":"h1","vCPUs":0.0004,"Memory MB":1000,"State":"up"}]""", "'vCPUs': too small: at least 0.001" },
+        { """[{"Hypervisor Hostname":"h1","vCPUs":4,"Memory MB":0.4,"State":"up"}]""", "'Memory MB': too small: at least 1" },
         { """[{"Hypervisor Hostname":"h1\u202e","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "(U+202E at character 3)" },
         { """[{"Hypervisor Hostname":" h1","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "starts or ends with whitespace" },
     };

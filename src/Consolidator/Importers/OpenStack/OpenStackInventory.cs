@@ -25,8 +25,8 @@ public static class OpenStackInventory
             var name = Text(path, row, index, "Hypervisor Hostname");
             if (row.TryGetProperty("State", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() != "up") continue;
             if (!seen.Add(name)) throw Error(path, index, "Hypervisor Hostname", name, "duplicate hypervisor");
-            var cores = Number(path, row, index, "vCPUs", "since compute API 2.88 the list has no vCPUs: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", Packing.PlacementProblem.MaxCores);
-            var mib = Number(path, row, index, "Memory MB", "since compute API 2.88 the list has no memory: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", Packing.PlacementProblem.MaxMib);
+            var cores = Number(path, row, index, "vCPUs", "since compute API 2.88 the list has no vCPUs: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", Datasets.DatasetReader.MinVcpus, Packing.PlacementProblem.MaxCores);
+            var mib = Number(path, row, index, "Memory MB", "since compute API 2.88 the list has no memory: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", 1, Packing.PlacementProblem.MaxMib);
             hosts.Add(new Host(name, cores, mib, AssumedPower.Power.IdleWatts, AssumedPower.Power.MaxWatts) { PowerTable = AssumedPower.Power });
         }
         if (hosts.Count == 0) throw new InputException(path, 0, null, 0, null, "no hypervisor in state 'up'");
@@ -104,7 +104,7 @@ public static class OpenStackInventory
         return text;
     }
 
-    private static double Number(string path, JsonElement row, int index, string field, string whenMissing, double max)
+    private static double Number(string path, JsonElement row, int index, string field, string whenMissing, double min, double max)
     {
         if (!row.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) throw Error(path, index, field, null, whenMissing);
         // 1e400 reads as infinity: refused, as a value beyond the planner's 32-bit units is (the dataset reader would
@@ -113,6 +113,9 @@ public static class OpenStackInventory
             throw Error(path, index, field, value.ToString(), "must be a positive number");
         if (x > max)
             throw Error(path, index, field, value.ToString(), string.Create(CultureInfo.InvariantCulture, $"too large: at most {max} (the planner counts millicores and MiB in 32 bits)"));
+        // Less than the planner's unit (a millicore, a MiB) is a capacity of 0 once rounded down: hosts.csv refuses it.
+        if (x < min)
+            throw Error(path, index, field, value.ToString(), string.Create(CultureInfo.InvariantCulture, $"too small: at least {min} (the planner counts millicores and MiB)"));
         return x;
     }
 
