@@ -90,7 +90,7 @@ public static class DatasetReader
                     "one millicore: a host's capacity is counted in whole millicores, rounded down"),
                 file.AtLeast(memory, file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib), 1,
                     "one MiB: a host's capacity is counted in whole MiB, rounded down"),
-                file.Number(idle, positive: false), file.Number(max, positive: false))
+                Watts(file, idle), Watts(file, max))
             {
                 NicGbps = file.OptionalNumber(nic, positive: true),
             };
@@ -206,6 +206,16 @@ public static class DatasetReader
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no VMs: the file has a header but no rows");
         return new VmTable(path, vms.ToImmutable(), lines.ToArray(), id, index);
     }
+
+    /// <summary>The largest idle_watts or max_watts: a megawatt, a thousand times a two-socket server's few hundred
+    /// watts (<c>datasets/default</c>: 110-480 W), so a cluster written as one host still fits. It keeps the objective's
+    /// 64-bit tenths of a Wh per day finite (1 MW x 24 h x 10 = 2.4e8 per host): max_watts 1e300 overflowed it to
+    /// -9.2e17 Wh/day, printed "cp-sat optimal", and the energy line ran to 300 digits.</summary>
+    public const double MaxWatts = 1e6;
+
+    private static double Watts(DatasetFile file, int column) =>
+        file.AtMost(column, file.Number(column, positive: false), MaxWatts,
+            "a megawatt: the objective counts tenths of a Wh per day in 64 bits");
 
     /// <summary>The smallest vcpus: one millicore, the unit the planner and the CPU caps count in (a VM of less would
     /// be given a cap of 0 millicores, which no host can run).</summary>

@@ -24,6 +24,9 @@ public class HostileInputTests
         // it ("unexpected ArgumentException: max must be a real number", exit 1).
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,0.0004,65536,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 2 'cpu_cores'", "too small: at least 0.001" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,0.4,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 3 'memory_mib'", "too small: at least 1 " },
+        // max_watts 1e300 overflowed the objective's 64-bit units: "cp-sat optimal objective -922337203685469000.0 Wh/day".
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,1e300\nh2,32,131072,120,400\n", "hosts.csv:2, column 5 'max_watts'", "too large: at most 1000000" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,2e6,2e6\nh2,32,131072,120,400\n", "hosts.csv:2, column 4 'idle_watts'", "too large: at most 1000000" },
         // Ids with escape sequences reached the terminal raw in the summary (worst downtime, SLO violations).
         { "vms.csv", Vms($"vm{Esc},2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "control or invisible formatting characters (U+001B at character 3)" },
         { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },
