@@ -31,24 +31,36 @@ public sealed record WeeklyPattern(WindowScheme Scheme, int Days, double HourlyE
             return new(WindowScheme.Hourly(), (int)spanDays, 0, 0, null,
                 string.Format(CultureInfo.InvariantCulture, "hourly: the history spans {0:0.#} day(s), less than a week, so a weekly pattern cannot be seen", spanDays));
         var firstDay = (long)Math.Floor(first / 86400.0);
-        var days = (int)((long)Math.Floor(last / 86400.0) - firstDay + 1);
+        var days = (int)Math.Min(int.MaxValue, (long)Math.Floor(last / 86400.0) - firstDay + 1);
+        // The arrays hold only the days that have samples: one sample dated 9999 beside a week of 2026 made the span
+        // 2.9 million days, and arrays of that length per VM took 23 s and 2 GB for a 12-VM dataset. A day without
+        // samples is never whole, so leaving it out changes no error.
+        var (dayNumbers, dayIndex) = SampledDays(history);
+        var n = dayNumbers.Length;
 
         // mean CPU per VM, day and hour; NaN where the VM was not sampled in that hour
         double hourlyError = 0, kindError = 0, weekdayError = 0;
-        var weeks = days >= 2 * Week.Days;
+        // Two weeks of sampled days, not of span: a stray sample years away must not ask for a same-weekday history
+        // no day has (every day was then left unscored, and the errors of 0 chose the weekly scheme).
+        var weeks = n >= 2 * Week.Days;
+        var scored = 0;
         foreach (var series in history.Usage)
         {
-            var sums = new double[days * 24];
-            var counts = new int[days * 24];
+            var sums = new double[n * 24];
+            var counts = new int[n * 24];
+            long lastDay = long.MinValue;
+            var d0 = 0;
             for (var s = 0; s < series.Count; s++)
             {
-                var k = (int)((long)Math.Floor(series.UnixSeconds[s] / 86400.0) - firstDay) * 24 + (int)(((series.UnixSeconds[s] % 86400) + 86400) % 86400 / 3600);
+                var day = (long)Math.Floor(series.UnixSeconds[s] / 86400.0);
+                if (day != lastDay) d0 = dayIndex[lastDay = day];
+                var k = d0 * 24 + (int)(((series.UnixSeconds[s] % 86400) + 86400) % 86400 / 3600);
                 sums[k] += series.CpuCores[s];
                 counts[k]++;
             }
-            var mean = new double[days * 24];
-            var whole = new bool[days];
-            for (var d = 0; d < days; d++)
+            var mean = new double[n * 24];
+            var whole = new bool[n];
+            for (var d = 0; d < n; d++)
             {
                 var covered = 0;
                 for (var h = 0; h < 24; h++)
@@ -59,8 +71,8 @@ public sealed record WeeklyPattern(WindowScheme Scheme, int Days, double HourlyE
                 }
                 whole[d] = covered >= MinHoursPerDay;
             }
-            var dayOfWeek = Enumerable.Range(0, days).Select(d => Week.DayOf((firstDay + d) * 86400)).ToArray();
-            for (var d = 0; d < days; d++)
+            var dayOfWeek = dayNumbers.Select(day => Week.DayOf(day * 86400)).ToArray();
+            for (var d = 0; d < n; d++)
             {
                 if (!whole[d]) continue;
                 var weekend = dayOfWeek[d] >= 5;
@@ -70,7 +82,7 @@ public sealed record WeeklyPattern(WindowScheme Scheme, int Days, double HourlyE
                     if (double.IsNaN(x)) continue;
                     double all = 0, kind = 0, same = 0;
                     int nAll = 0, nKind = 0, nSame = 0;
-                    for (var o = 0; o < days; o++)
+                    for (var o = 0; o < n; o++)
                     {
                         if (o == d || !whole[o] || double.IsNaN(mean[o * 24 + h])) continue;
                         var y = mean[o * 24 + h];
@@ -80,6 +92,7 @@ public sealed record WeeklyPattern(WindowScheme Scheme, int Days, double HourlyE
                     }
                     // A day is scored only where every model has something to predict it with.
                     if (nAll == 0 || nKind == 0 || (weeks && nSame == 0)) continue;
+                    scored++;
                     hourlyError += Math.Abs(x - all / nAll);
                     kindError += Math.Abs(x - kind / nKind);
                     if (weeks) weekdayError += Math.Abs(x - same / nSame);
@@ -87,6 +100,9 @@ public sealed record WeeklyPattern(WindowScheme Scheme, int Days, double HourlyE
             }
         }
 
+        if (scored == 0)
+            return new(WindowScheme.Hourly(), days, 0, 0, null,
+                "hourly: no whole day of the history can be predicted from other whole days, so a weekly pattern cannot be seen");
         string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
         var errors = $"leave-one-day-out error {F(hourlyError)} core-hours predicting each hour from all days, {F(kindError)} from days of the same kind"
             + (weeks ? $", {F(weekdayError)} from the same day of other weeks" : "");
@@ -97,6 +113,25 @@ public sealed record WeeklyPattern(WindowScheme Scheme, int Days, double HourlyE
             return new(WindowScheme.WeekdayWeekend(), days, hourlyError, kindError, weeks ? weekdayError : null, $"weekday-weekend (2 x 24): {errors}");
         return new(WindowScheme.Hourly(), days, hourlyError, kindError, weeks ? weekdayError : null,
             $"hourly: no weekly pattern ({errors}; a weekly scheme needs {RequiredGain:0%} less)");
+    }
+
+    /// <summary>The UTC day numbers (days since 1970-01-01) on which any VM has a sample, in order, and each one's index.</summary>
+    private static (long[] Days, Dictionary<long, int> Index) SampledDays(Dataset data)
+    {
+        var set = new HashSet<long>();
+        foreach (var series in data.Usage)
+        {
+            var previous = long.MinValue;
+            for (var s = 0; s < series.Count; s++)
+            {
+                var day = (long)Math.Floor(series.UnixSeconds[s] / 86400.0);
+                if (day != previous) set.Add(previous = day);
+            }
+        }
+        var days = set.Order().ToArray();
+        var index = new Dictionary<long, int>(days.Length);
+        for (var i = 0; i < days.Length; i++) index[days[i]] = i;
+        return (days, index);
     }
 
     private static (long First, long Last) Span(Dataset data)
