@@ -28,9 +28,10 @@ public static class Cli
         root.Options.Add(new Option<string>(ConfigFile.OptionName) { Description = "A TOML (or .json) file of options: top-level keys for every command, [plan], [simulate], ... for one; the command line wins", Recursive = true });
         root.HelpName = "consolidator";
         ValueParsers.ApplyTo(root);
+        IReadOnlyDictionary<Option, ConfigFile.Setting> fromFile;
         try
         {
-            args = ConfigFile.Merge(root, args);
+            args = ConfigFile.Merge(root, args, out fromFile);
         }
         catch (InputException e)
         {
@@ -41,6 +42,13 @@ public static class Cli
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (parsed.Action is ParseErrorAction parseError)
         {
+            // A value the config file gave: its error names the file, line and column (the option is not on the command line).
+            foreach (var error in parsed.Errors)
+                if (OptionOf(error.SymbolResult) is { } option && fromFile.TryGetValue(option, out var setting))
+                {
+                    using (var safe = new SafeLines(stderr)) safe.WriteLine($"error: {setting.Where}: {error.Message}");
+                    return ExitCodes.BadInput;
+                }
             // System.CommandLine's own report: every error and its "did you mean" (which it writes to its output:
             // here stderr, so that stdout stays empty on an error); the usage is one command away.
             parseError.ShowHelp = false;
@@ -51,6 +59,13 @@ public static class Cli
         }
         return parsed.Invoke(invocation);
     }
+
+    private static Option? OptionOf(System.CommandLine.Parsing.SymbolResult? result) => result switch
+    {
+        System.CommandLine.Parsing.OptionResult o => o.Option,
+        System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option,
+        _ => null,
+    };
 
     /// <summary>The command the user meant, for the hint: "consolidator plan".</summary>
     private static string Usage(ParseResult parsed)

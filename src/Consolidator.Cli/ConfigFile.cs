@@ -27,16 +27,21 @@ internal static class ConfigFile
     public sealed record Setting(string? Command, string Key, string[] Values, string Where);
 
     /// <summary>The arguments with every setting of the file that applies to the command being run and that the
-    /// command line does not give itself; unchanged without <c>--config</c>.</summary>
-    public static string[] Merge(RootCommand root, string[] args)
+    /// command line does not give itself; unchanged without <c>--config</c>. <paramref name="fromFile"/> says where
+    /// in the file each option added came from, so that an error in its value names the file, line and column. A
+    /// command's table wins over a top-level key (both were passed on: "expects a single argument but 2 were
+    /// provided"); a key given twice in one place is an error (TOML's parser says so; JSON's reader keeps both).</summary>
+    public static string[] Merge(RootCommand root, string[] args, out IReadOnlyDictionary<Option, Setting> fromFile)
     {
+        fromFile = new Dictionary<Option, Setting>();
         var parsed = root.Parse(args);
         if (parsed.GetResult(root.Options.First(o => o.Name == OptionName)) is not { } configResult
             || configResult.Tokens.Count == 0) return args;
         var path = configResult.Tokens[^1].Value;
         if (path.Length == 0) return args; // refused with the other empty values when the arguments are parsed
         var command = parsed.CommandResult.Command;
-        var extra = new List<string>();
+        var chosen = new Dictionary<Option, Setting>();
+        var order = new List<Option>();
         foreach (var s in Read(path))
         {
             if (s.Command is not null && root.Subcommands.All(c => c.Name != s.Command))
@@ -53,9 +58,24 @@ internal static class ConfigFile
                     : $"'consolidator {s.Command}' has no option {name}");
             }
             if (parsed.GetResult(option) is { Implicit: false }) continue; // the command line wins
-            extra.Add(name);
-            extra.AddRange(s.Values);
+            if (option.ValueType == typeof(bool) && !bool.TryParse(s.Values[0], out _))
+                throw new InputException(s.Where, 0, null, 0, s.Values[0], $"{name} takes true or false");
+            if (chosen.TryGetValue(option, out var earlier))
+            {
+                if ((earlier.Command is null) == (s.Command is null))
+                    throw new InputException(s.Where, 0, null, 0, s.Key, $"{name} is set twice (first at {earlier.Where})");
+                if (s.Command is null) continue; // the command's table, read before, wins
+            }
+            else order.Add(option);
+            chosen[option] = s;
         }
+        var extra = new List<string>();
+        foreach (var option in order)
+        {
+            extra.Add(option.Name);
+            extra.AddRange(chosen[option].Values);
+        }
+        fromFile = chosen;
         if (extra.Count == 0) return args;
         var end = Array.IndexOf(args, "--");
         return end < 0 ? [.. args, .. extra] : [.. args[..end], .. extra, .. args[end..]];

@@ -51,6 +51,44 @@ public class ConfigFileTests
         Assert.False(Directory.Exists(tmp.File("out")));
     }
 
+    /// <summary>A value of the wrong kind was System.CommandLine's three lines with no file in them ("--headroom: 'x' is
+    /// not a number", a blank line, the usage hint), a switch given "yes" six ("'yes' was not matched. Did you mean
+    /// one of the following? -h ..."), and a key twice in JSON "Option '--headroom' expects a single argument but 2
+    /// were provided": now one line naming the file, line and column.</summary>
+    [Theory]
+    [InlineData("c.toml", "headroom = \"x\"\n", "c.toml:1:1: --headroom: 'x' is not a number")]
+    [InlineData("c.toml", "[plan]\nheadroom = [1, 2]\n", "c.toml:2:1: --headroom: '1,2' is not a number")]
+    [InlineData("c.toml", "workers = 99999999999\n", "c.toml:1:1: --workers: '99999999999' is not a whole number")]
+    [InlineData("c.toml", "deterministic = \"yes\"\n", "c.toml:1:1: --deterministic takes true or false (value 'yes')")]
+    [InlineData("c.json", "{\"headroom\": 0.1,\n \"headroom\": 0.2}", "c.json:2:2: --headroom is set twice (first at {dir}/c.json:1:2) (value 'headroom')")]
+    public void A_value_of_the_wrong_kind_is_one_line_naming_the_file(string name, string text, string message)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File(name), text);
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", tmp.File("out"), "--config", tmp.File(name));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {tmp.Path}/{message.Replace("{dir}", tmp.Path)}\n", result.Err.Replace("\r\n", "\n"));
+        Assert.False(Directory.Exists(tmp.File("out")));
+    }
+
+    /// <summary>A key at the top and in the command's table: both were passed on ("expects a single argument but 2 were
+    /// provided", exit 2); the table, the more specific, wins.</summary>
+    [Fact]
+    public void A_commands_table_wins_over_a_top_level_key()
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File("c.toml"), "headroom = 0.1\n[plan]\nheadroom = 0.3\n");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", tmp.File("a"), "--config", tmp.File("c.toml"), "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Equal("0.3", PlanJsonField(tmp.File("a"), "headroom"));
+    }
+
     [Fact]
     public void A_missing_config_file_is_named()
     {
