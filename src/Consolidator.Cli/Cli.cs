@@ -49,15 +49,35 @@ public static class Cli
                     using (var safe = new SafeLines(stderr)) safe.WriteLine($"error: {setting.Where}: {error.Message}");
                     return ExitCodes.BadInput;
                 }
-            // System.CommandLine's own report: every error and its "did you mean" (which it writes to its output:
-            // here stderr, so that stdout stays empty on an error); the usage is one command away.
+            // One line, as every other bad input: the errors, System.CommandLine's "did you mean" (which its report
+            // gives on lines of their own, read back here) and the usage one command away. Its report was 3 to 6 lines.
             parseError.ShowHelp = false;
-            using (var safe = new SafeLines(stderr))
-                parsed.Invoke(new InvocationConfiguration { Output = safe, Error = safe });
-            stderr.WriteLine($"Run '{Usage(parsed)} --help' for usage.");
+            var report = new StringWriter();
+            parsed.Invoke(new InvocationConfiguration { Output = report, Error = report });
+            var suggestions = Suggestions(report.ToString());
+            var line = string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')).Distinct())
+                + (suggestions.Count > 0 ? $" (did you mean {string.Join(" or ", suggestions)}?)" : "");
+            using (var safe = new SafeLines(stderr)) safe.WriteLine($"error: {line}; run '{Usage(parsed)} --help' for usage");
             return ExitCodes.BadInput;
         }
         return parsed.Invoke(invocation);
+    }
+
+    /// <summary>The names System.CommandLine's report lists under "'X' was not matched. Did you mean one of the
+    /// following?", up to the blank line after them.</summary>
+    private static List<string> Suggestions(string report)
+    {
+        var names = new List<string>();
+        var listing = false;
+        foreach (var raw in report.Split('\n'))
+        {
+            var text = raw.TrimEnd('\r');
+            if (text.EndsWith("Did you mean one of the following?", StringComparison.Ordinal)) listing = true;
+            else if (text.Length == 0) listing = false;
+            // The help option is offered for any short token ("yes", "0.2"); the line ends with the usage anyway.
+            else if (listing && text.Trim() is var name && name is not ("-h" or "-?" or "--help") && !names.Contains(name)) names.Add(name);
+        }
+        return names;
     }
 
     private static Option? OptionOf(System.CommandLine.Parsing.SymbolResult? result) => result switch

@@ -96,7 +96,7 @@ public class HostileOptionTests
         var result = CliRunner.Run([.. args.Select(a => a.Replace("{dataset}", data.Directory).Replace("{out}", outDir))]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith($"{name}: an empty value (an unset shell variable?)", result.Err);
+        Assert.StartsWith($"error: {name}: an empty value (an unset shell variable?)", result.Err);
         Assert.DoesNotContain("   at ", result.Err);
         Assert.DoesNotContain("unexpected", result.Err);
         Assert.False(Directory.Exists(outDir));
