@@ -62,6 +62,18 @@ public sealed record LabEnvironment(
     /// error 6 %), one figure for both. Measured, not fitted.</summary>
     public const double MeasuredDestinationLoadCpuSecondsPerGib = 2.1;
 
+    /// <summary>The lab guest's end-of-pass run of data beyond its struct page array (16 MiB per GiB, see
+    /// <see cref="SimulationOptions.EndOfPassDataMibPerGib"/>): the kernel's other early top-down allocations. Measured,
+    /// not fitted: lab/qemu/stop-probe.py's pmemsave of the top 64 MiB of an idle guest just before its migration
+    /// (2026-12-06 00:45-00:50 UTC) found a run of 7.45 MiB at 256 MiB (3.45 beyond 4 MiB of struct pages) and
+    /// 18.7 MiB at 1024 MiB (2.7 beyond 16), the same in every boot; their mean, 3.1, gives 11.1 MiB at 512 MiB, where
+    /// the run measured 11.07.</summary>
+    public const double MeasuredEndOfPassDataMib = 3.1;
+
+    /// <summary>The struct page array at the top of the lab guest's RAM: Linux x86-64 keeps a 64-byte struct page per
+    /// 4 KiB page (16 MiB per GiB) in its virtual memmap, allocated top-down by memblock at boot.</summary>
+    public const double StructPagesMibPerGib = 16;
+
     /// <summary>The share of a core the destination's loading threads got: their CPU time over CPU time plus run-queue
     /// wait over the migration, where measured; else a core.</summary>
     public double DestinationCpuShare(LabMeasurement m) =>
@@ -91,6 +103,8 @@ public sealed record LabEnvironment(
         CpuWaitIdlesLink: ScalesWithCpuShare,
         SetupCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredSetupCpuSecondsPerGib : 0,
         DestinationLoadCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredDestinationLoadCpuSecondsPerGib : 0,
+        EndOfPassDataMibPerGib: StructPagesMibPerGib,
+        EndOfPassDataMib: MeasuredEndOfPassDataMib,
         PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
 
     /// <summary>The share of a core the migration thread got: measured (schedstat) where the recording has it;

@@ -17,6 +17,7 @@ internal sealed partial class MigrationProcess
 
     private void Switchover(double wire)
     {
+        _tail = 0;
         _pullNz = _nz;
         _pullZ = _z;
         PendingAtStopMib = _nz + _z;

@@ -29,7 +29,8 @@ internal sealed partial class MigrationProcess
         var v = Progress(Math.Min(wire, LiveCap));
         var toTimeout = _timeoutAt - Elapsed;
         var bitmap = _nz + _z;
-        var toEmpty = bitmap / v;
+        // The end-of-pass run of data crosses at its own rate: a phase change at its start.
+        var toEmpty = (_tail > Epsilon && MixMib > Epsilon ? MixMib : bitmap) / v;
         if (!double.IsNaN(_stuckRate)) return Math.Max(0, Math.Min(toTimeout, _stuckStopAt - Elapsed));
         if (!_rules.UsesDowntimeTarget) return Math.Max(0, Math.Min(toTimeout, toEmpty));
         // QEMU checks once per iteration: the next sync comes when the bitmap is below the level and
@@ -88,6 +89,7 @@ internal sealed partial class MigrationProcess
     private void Suspend(double wire)
     {
         var (unsentData, unsentZero, firstPass) = (_nz, _z, Syncs <= 1);
+        _tail = 0;
         _sinceSync = 0;
         // What the guest dirties are data pages: the steady state is set by the rate data pages cross at.
         var live = Math.Min(wire, LiveCap);

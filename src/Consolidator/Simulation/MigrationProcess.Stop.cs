@@ -69,6 +69,7 @@ internal sealed partial class MigrationProcess
     private void Stop(bool converged, double wire)
     {
         Forced = !converged;
+        _tail = 0;
         if (_rules.HoldsWritableWorkingSet) _nz = Math.Max(_nz, Math.Min(_vm.Dirty.HotSetMib, _vm.MemoryMib));
         PendingAtStopMib = _nz + _z;
         _nz += _vm.DeviceStateMib;

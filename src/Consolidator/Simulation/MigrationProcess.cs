@@ -26,6 +26,14 @@ internal sealed partial class MigrationProcess
     /// <summary>The dirty bitmap still to send: data pages and zero pages, MiB.</summary>
     private double _nz, _z;
 
+    /// <summary>Data pages at the end of the first pass still unsent, MiB (part of <see cref="_nz"/>): the top of a
+    /// Linux guest's RAM (<see cref="SimulationOptions.EndOfPassDataMibPerGib"/>). The rest of the bitmap is sent
+    /// first at its own mix; 0 once the first sync after the setup mixes what the guest dirtied into the pass.</summary>
+    private double _tail;
+
+    /// <summary>The end-of-pass run of data as the pass began it, MiB.</summary>
+    private readonly double _run;
+
     /// <summary>Time the guest has dirtied memory since the last dirty-log sync.</summary>
     private double _sinceSync;
 
@@ -44,6 +52,9 @@ internal sealed partial class MigrationProcess
         Method = method;
         _z = _rules.SkipsZeroPages ? Math.Clamp(vm.ZeroMib, 0, vm.MemoryMib) : 0;
         _nz = vm.MemoryMib - _z;
+        _tail = method != MigrationMethod.PostCopy && _rules.UsesDowntimeTarget
+            ? Math.Min(_nz, vm.MemoryMib * options.EndOfPassDataMibPerGib / 1024 + options.EndOfPassDataMib) : 0;
+        _run = _tail;
         TimeoutSeconds = method == MigrationMethod.PostCopy ? null
             : options.PreCopyTimeoutSeconds ?? (_rules.TimeoutSecondsPerGib is { } k ? k * vm.MemoryMib / 1024 : null);
         _timeoutAt = TimeoutSeconds ?? double.PositiveInfinity;
@@ -191,26 +202,41 @@ internal sealed partial class MigrationProcess
         }
     }
 
-    /// <summary>Data share of the pages in the bitmap; of the last ones sent when it is empty (QEMU's
-    /// bandwidth estimate reflects the pages of its last window).</summary>
-    private double NonZeroShare => _nz + _z > Epsilon ? _nz / (_nz + _z) : _lastShare;
+    /// <summary>Data share of the pages the pass sends next: the bitmap's mix, or the end-of-pass run of data once the
+    /// rest is sent; of the last ones sent when it is empty (QEMU's bandwidth estimate reflects the pages of its last
+    /// window).</summary>
+    private double NonZeroShare => MixMib > Epsilon ? Math.Max(0, _nz - _tail) / MixMib : _nz > Epsilon ? 1 : _lastShare;
+
+    /// <summary>Data share of the whole bitmap, what QEMU's ~100 ms windows average over (the threshold's bandwidth);
+    /// of the last pages sent when it is empty.</summary>
+    private double BitmapShare => _nz + _z > Epsilon ? _nz / (_nz + _z) : _lastShare;
+
+    /// <summary>The bitmap's pages before the end-of-pass run of data.</summary>
+    private double MixMib => Math.Max(0, _nz - _tail) + _z;
 
     /// <summary>MiB of bitmap (pages counted whole) cleared per second at this wire rate, for the current mix of
     /// data and zero pages (<see cref="PageStream.SendSeconds"/>): pages leave in address order, data pages at the
     /// wire rate, zero pages at the rate the migration thread checks them.</summary>
     private double Progress(double wire) => _stream.Progress(wire, NonZeroShare, loads: Phase != Phase.PostCopy);
 
+    /// <summary>Pre-copy's progress for pages whose data share is <paramref name="dataShare"/>.</summary>
+    private double Progress(double wire, double dataShare) => _stream.Progress(wire, dataShare, loads: true);
+
     /// <summary>Sends for <paramref name="seconds"/> from the bitmap; returns the MiB of bitmap cleared.</summary>
     private double Send(double seconds, double wire)
     {
         var bitmap = _nz + _z;
         if (bitmap <= 0) return 0;
-        var cleared = Math.Min(bitmap, seconds * Progress(wire));
+        // One share at a time: the mix, then the end-of-pass run (RoundsDelay stops at the boundary).
+        var inRun = _tail > Epsilon && MixMib <= Epsilon;
+        var cleared = Math.Min(_tail > Epsilon && !inRun ? MixMib : bitmap, seconds * Progress(wire));
         var f = NonZeroShare;
         _lastShare = f;
         var (nz, z) = (cleared * f, cleared * (1 - f));
         _nz = Math.Max(0, _nz - nz);
         _z = Math.Max(0, _z - z);
+        if (inRun) _tail = Math.Max(0, _tail - nz);
+        _tail = Math.Min(_tail, _nz);
         MovedMib += nz;
         WireMib += _stream.WireMib(nz, z);
         return cleared;

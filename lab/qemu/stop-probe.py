@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""What a QEMU pre-copy stop is made of: one real migration of the lab's guest, traced on both ends.
+
+Usage (root, from the repository root, guest built by lab/qemu/build-guest.sh):
+  python3 lab/qemu/stop-probe.py MEMORY_MIB [--rate R] [--wss W] [--link MBIT] [--limit MS] [--settle S] [--json OUT]
+
+Runs the lab's setting (lab/qemu/harness: a private network namespace whose loopback is shaped by tc tbf, TCG, one
+vCPU, -m 8 KiB under the MiB, unlimited max-bandwidth) with QEMU 7.2's own trace points written to a log
+(-trace ..., -msg timestamp=on): each threshold update (migrate_transferred: bytes of the window, its length, the
+bandwidth and threshold it sets, migration.c migration_update_counters), each pending check (migrate_pending),
+each dirty-log sync (migration_bitmap_sync_start/end), the stop (migration_completion_vm_stop), the final copy
+(savevm_section_start/end of "ram"), every device's state (vmstate_save) and, on the destination, the load's end
+(process_incoming_migration_co_end). Also polls query-migrate every 10 ms for remaining/transferred and reads its
+final figures (downtime, downtime-bytes, precopy-bytes). Prints the stop's parts in ms and MiB; writes them as
+JSON with --json. Standard library only.
+"""
+import argparse, json, os, re, shutil, socket, subprocess, sys, tempfile, time
+
+MIB = 1048576.0
+SRC_EVENTS = ["migrate_transferred", "migrate_pending", "migration_bitmap_sync_start", "migration_bitmap_sync_end",
+              "migration_thread_low_pending", "migration_completion_vm_stop", "savevm_state_complete_precopy",
+              "savevm_section_start", "savevm_section_end", "vmstate_save", "migration_thread_after_loop",
+              "migrate_set_state", "vm_state_notify", "runstate_set", "vm_stop_flush_all", "savevm_state_setup",
+              "migration_thread_setup_complete"]
+DST_EVENTS = ["qemu_loadvm_state_section", "qemu_loadvm_state_section_startfull", "ram_load_complete",
+              "process_incoming_migration_co_end", "vmstate_load", "qemu_loadvm_state_post_main", "migrate_set_state"]
+
+
+class Qmp:
+    def __init__(self, path, patience=30):
+        deadline = time.time() + patience
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX)
+                self.s.connect(path)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        self.f = self.s.makefile("rw")
+        self.f.readline()
+        self.cmd("qmp_capabilities")
+
+    def cmd(self, name, args=None):
+        self.f.write(json.dumps({"execute": name, **({"arguments": args} if args else {})}) + "\n")
+        self.f.flush()
+        while True:
+            r = json.loads(self.f.readline())
+            if "error" in r:
+                raise RuntimeError(f"{name}: {r['error']['desc']}")
+            if "return" in r:
+                return r["return"]
+
+
+def run(*args):
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def qemu(ns, work, name, guest, mem, rate, wss, incoming, events):
+    trace = [a for e in events for a in ("-trace", f"enable={e}")]
+    args = ["ip", "netns", "exec", ns, "qemu-system-x86_64", "-name", f"{name},debug-threads=on",
+            "-machine", "pc,accel=tcg", "-cpu", "qemu64", "-smp", "1", "-m", f"{mem * 1024 - 8}K",
+            "-nodefaults", "-no-user-config", "-display", "none", "-vga", "none", "-no-reboot",
+            "-kernel", f"{guest}/vmlinuz", "-initrd", f"{guest}/initramfs.gz",
+            "-append", f"console=ttyS0 quiet panic=-1 no_timer_check lab.rate={rate} lab.wss={wss}",
+            "-serial", f"file:{work}/{name}.serial", "-qmp", f"unix:{work}/{name}.qmp,server=on,wait=off",
+            "-D", f"{work}/{name}.trace", "-msg", "timestamp=on", *trace]
+    if incoming:
+        args += ["-incoming", "defer"]
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return p, Qmp(f"{work}/{name}.qmp")
+
+
+LINE = re.compile(r"^(\d+)@(\d+\.\d+):(\w+) ?(.*)$")
+
+
+def events(path):
+    out = []
+    for line in open(path, errors="replace"):
+        m = LINE.match(line.strip())
+        if m:
+            out.append((int(m.group(1)), float(m.group(2)), m.group(3), m.group(4)))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("memory", type=int)
+    ap.add_argument("--rate", type=float, default=0)
+    ap.add_argument("--wss", type=float, default=4)
+    ap.add_argument("--link", type=float, default=400)
+    ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--settle", type=float, default=3)
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    guest = "out/lab/qemu"
+    if not os.path.exists(f"{guest}/vmlinuz"):
+        sys.exit("stop-probe: no guest in out/lab/qemu (bash lab/qemu/build-guest.sh)")
+    work = tempfile.mkdtemp(prefix="cl-stop-")
+    ns = f"consolidator-stop-{os.getpid()}"
+    procs = []
+    try:
+        run("ip", "netns", "add", ns)
+        run("ip", "-n", ns, "link", "set", "lo", "up")
+        run("ip", "-n", ns, "link", "set", "lo", "mtu", "1500")
+        burst = max(65536, a.link * 1e6 / 8 * 0.002)
+        run("tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "tbf", "rate", f"{a.link:g}mbit",
+            "burst", str(round(burst)), "latency", "100ms")
+        load = open("/proc/loadavg").read().split()[0]
+        src, sq = qemu(ns, work, "src", guest, a.memory, a.rate, a.wss, False, SRC_EVENTS)
+        procs.append(src)
+        deadline = time.time() + 300
+        while "dirtier t_ms" not in open(f"{work}/src.serial", errors="replace").read():
+            if time.time() > deadline:
+                sys.exit("stop-probe: the guest did not report in 300 s")
+            time.sleep(0.2)
+        time.sleep(a.settle)
+        layout = top_layout(sq, work, a.memory)
+        dst, dq = qemu(ns, work, "dst", guest, a.memory, a.rate, a.wss, True, DST_EVENTS)
+        procs.append(dst)
+        sq.cmd("migrate-set-parameters", {"max-bandwidth": (2 ** 63 - 1) // 8, "downtime-limit": a.limit})
+        dq.cmd("migrate-incoming", {"uri": "tcp:127.0.0.1:4444"})
+        polls = []
+        t0 = time.time()
+        sq.cmd("migrate", {"uri": "tcp:127.0.0.1:4444"})
+        while True:
+            info = sq.cmd("query-migrate")
+            polls.append((time.time(), info))
+            if info.get("status") == "completed" and info.get("total-time", 0) > 0:
+                break
+            if info.get("status") in ("failed", "cancelled") or time.time() - t0 > 240:
+                sys.exit(f"stop-probe: migration {info.get('status')}")
+            time.sleep(0.01)
+        time.sleep(1)
+        final = polls[-1][1]
+        sq.cmd("quit")
+        dq.cmd("quit")
+        for p in procs:
+            p.wait(10)
+        s_ev, d_ev = events(f"{work}/src.trace"), events(f"{work}/dst.trace")
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump({"args": vars(a), "load": load, "final": final,
+                           "polls": [(t, p.get("ram", {})) for t, p in polls], "src": s_ev, "dst": d_ev,
+                           "layout": layout}, f)
+        report(a, load, final, polls, s_ev, d_ev, layout)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def top_layout(q, work, memory, span=64):
+    """Data (non-zero) pages per MiB in the top SPAN MiB of the guest's RAM, read with pmemsave just before the
+    migration, and the run of data the pass ends with (from the top down, through MiB at least half data)."""
+    span = min(span, memory)
+    size = memory * 1048576 - 8192
+    q.cmd("pmemsave", {"val": size - span * 1048576, "size": span * 1048576, "filename": f"{work}/top"})
+    data = open(f"{work}/top", "rb").read()
+    zero = bytes(4096)
+    per = [sum(data[i + j:i + j + 4096] != zero for j in range(0, 1048576, 4096)) / 256
+           for i in range(0, len(data), 1048576)]
+    run = 0.0
+    for mib in reversed(per):
+        if mib < 0.5:
+            break
+        run += mib
+    os.remove(f"{work}/top")
+    return {"top_mib_data": per, "end_run_mib": run}
+
+
+def report(a, load, final, polls, s_ev, d_ev, layout):
+    """The stop's parts, in ms from QEMU's downtime start (the BQL taken in migration_completion, just before the
+    run state leaves "running"), and the last threshold windows before it."""
+    ram = final["ram"]
+    print(f"guest {a.memory} MiB, rate {a.rate} MiB/s over {a.wss} MiB, link {a.link:g} Mbit/s, limit {a.limit} ms, load {load}")
+    print(f"  top {len(layout['top_mib_data'])} MiB of RAM: {sum(layout['top_mib_data']):.1f} MiB of data; the pass ends in "
+          f"{layout['end_run_mib']:.1f} MiB of data")
+    print(f"  QEMU: total {final['total-time']} ms, downtime {final['downtime']} ms, setup {final['setup-time']} ms, "
+          f"syncs {ram['dirty-sync-count']}, normal {ram['normal']}, zero {ram['duplicate']}, "
+          f"transferred {ram['transferred'] / MIB:.2f} MiB, downtime-bytes {ram.get('downtime-bytes', 0) / MIB:.3f} MiB")
+    ev = [(t, e, x) for _, t, e, x in s_ev]
+    leave = next((t for t, e, x in ev if e == "runstate_set" and "new_state 7" in x), None)
+    if leave is None:
+        print("  no stop traced")
+        return
+    def first(name, after, cond=lambda x: True):
+        return next((t for t, e, x in ev if e == name and t >= after and cond(x)), None)
+    def last(name, before, cond=lambda x: True):
+        return next((t for t, e, x in reversed(ev) if e == name and t <= before and cond(x)), None)
+    check_start = last("migration_bitmap_sync_start", leave)
+    check_end = last("migration_bitmap_sync_end", leave)
+    pending = next((x for t, e, x in reversed(ev) if e == "migrate_pending" and t <= leave), "")
+    stopped = first("migration_completion_vm_stop", leave)
+    fin_start = first("migration_bitmap_sync_start", leave)
+    fin_end = first("migration_bitmap_sync_end", leave)
+    ram_end = first("savevm_section_end", leave, lambda x: x.startswith("ram,"))
+    dev_end = last("savevm_section_end", first("migrate_set_state", leave, lambda x: "completed" in x) or ev[-1][0])
+    done = first("migrate_set_state", leave, lambda x: "completed" in x)
+    dst_end = next((t for _, t, e, x in d_ev if e == "process_incoming_migration_co_end"), None)
+    ms = lambda t: f"{1000 * (t - leave):.2f}" if t is not None else "-"
+    print(f"  check: sync {ms(check_start)} to {ms(check_end)} ({pending}); the VM stops: vCPUs and drain to {ms(stopped)}; "
+          f"final sync to {ms(fin_end)} (from {ms(fin_start)}); RAM copy to {ms(ram_end)}; device state to {ms(dev_end)}; "
+          f"completed at {ms(done)}; destination loaded at {ms(dst_end)}")
+    print("  last threshold windows (ms from the stop: bytes over window ms -> threshold):")
+    for t, e, x in ev:
+        if e == "migrate_transferred" and leave - 0.6 <= t <= leave:
+            m = re.match(r"transferred (\d+) time_spent (\d+) bandwidth (\d+) max_size (\d+)", x)
+            if m:
+                print(f"    {ms(t)}: {int(m.group(1)) / MIB:.2f} MiB over {m.group(2)} ms -> {int(m.group(4)) / MIB:.2f} MiB")
+    for t, e, x in ev:
+        if e == "migrate_pending" and leave - 0.6 <= t <= leave:
+            print(f"    {ms(t)}: {x}")
+
+
+if __name__ == "__main__":
+    main()
