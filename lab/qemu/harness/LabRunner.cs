@@ -93,7 +93,8 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                     S(cpu.Destination.Of(IsVcpu).RunSeconds), S(cpu.Destination.Of(IsVcpu).WaitSeconds),
                     S(cpu.Destination.Of(c => !IsVcpu(c)).RunSeconds), S(cpu.Destination.Of(c => !IsVcpu(c)).WaitSeconds),
                     1, Ms(stop.Migration?.WindowMs / 1000), Ms(stop.Migration?.RunSeconds), Ms(stop.Migration?.WaitSeconds),
-                    Ms(stop.Vcpu?.RunSeconds), Ms(stop.Vcpu?.WaitSeconds), Ms(stop.Other?.RunSeconds), Ms(stop.Other?.WaitSeconds)));
+                    Ms(stop.Vcpu?.RunSeconds), Ms(stop.Vcpu?.WaitSeconds), Ms(stop.Other?.RunSeconds), Ms(stop.Other?.WaitSeconds),
+                    Num(ram?["downtime-bytes"]) is { } bytes ? Math.Round(bytes / Mib, 3) : null));
             }
             return rows.ToImmutable();
         }

@@ -60,6 +60,8 @@ namespace Consolidator.Calibration;
 /// <param name="StopVcpuWaitMs">Its run-queue wait.</param>
 /// <param name="StopOtherCpuMs">CPU time of the source's other threads (main loop, RCU) over the stretch.</param>
 /// <param name="StopOtherWaitMs">Their run-queue wait.</param>
+/// <param name="DowntimeMib">What the source sent while the VM was stopped (query-migrate's ram.downtime-bytes, QEMU 7.1
+/// and later: the pages of the final copy; the device state is not counted); null in recordings made before.</param>
 public sealed record LabMeasurement(
     string Scenario,
     int Migration,
@@ -109,7 +111,8 @@ public sealed record LabMeasurement(
     double? StopVcpuCpuMs = null,
     double? StopVcpuWaitMs = null,
     double? StopOtherCpuMs = null,
-    double? StopOtherWaitMs = null)
+    double? StopOtherWaitMs = null,
+    double? DowntimeMib = null)
 {
     /// <summary>The share of a core the migration thread got while it wanted one: its CPU time over its CPU
     /// time plus its run-queue wait (Linux schedstat). 1 on an idle machine; on 2 cores shared with other
