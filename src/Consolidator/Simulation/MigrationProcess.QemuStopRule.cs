@@ -128,8 +128,8 @@ internal sealed partial class MigrationProcess
     /// <remarks>Measured with lab/qemu/stop-probe.py (QEMU 7.2's trace points and query-migrate's downtime-bytes; idle
     /// guests of 256, 512 and 1024 MiB at 400 Mbit/s, 2026-12-06 00:43-00:50 UTC, load 4.5-10): every stop was a first
     /// check that found the pass in its end-of-pass run and copied 0.8-12.9 MiB of it at the link's rate; everything
-    /// else took under 9 ms (the check's and the final dirty-log sync 1.0-8.4 ms each, stopping the vCPU under 0.6 ms,
-    /// the device state 1.5-2.3 ms).</remarks>
+    /// else was small (the check's and the final dirty-log sync 0.9-7.8 ms each, one check's sync 22.8 ms; stopping the
+    /// vCPU under 0.6 ms; the device state 1.5-5.5 ms).</remarks>
     private void StopInFirstPass(double wire, double dirtied, double threshold, double pending)
     {
         var mix = MixMib;
