@@ -30,7 +30,55 @@ public static class ExportPlanReader
             }).ToImmutableArray();
             return new ExportStage(number, moves);
         }).ToImmutableArray();
+        CheckReplay(doc, plan, stages);
         return new ExportPlan(stages);
+    }
+
+    /// <summary>The stages replay from the plan's own placement (each VM's current_host): each migration starts where its
+    /// VM is at that point, ends elsewhere, a VM moves at most once per stage, and the last stage leaves every VM on its
+    /// host_id unless a blocked move says why; as `simulate` checks against the dataset. A plan edited by hand was
+    /// exported as written: a VM migrated twice at once in one stage, from a host it was not on, or to its own host.</summary>
+    private static void CheckReplay(JsonInput doc, PlanJson plan, ImmutableArray<ExportStage> stages)
+    {
+        // Without a placement (a plan written by hand for the script alone; every plan the planner writes lists each VM)
+        // the stages are checked among themselves.
+        var placement = plan.Placement ?? [];
+        var known = placement.Count > 0;
+        var at = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var target = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < placement.Count; i++)
+        {
+            var vm = doc.Need(placement[i].VmId, $"$.placement[{i}].vm_id");
+            if (!at.TryAdd(vm, placement[i].CurrentHost)) throw doc.Error($"$.placement[{i}].vm_id", "the VM is placed twice");
+            target[vm] = doc.Need(placement[i].HostId, $"$.placement[{i}].host_id");
+        }
+        for (var i = 0; i < stages.Length; i++)
+        {
+            var moving = new HashSet<string>(StringComparer.Ordinal);
+            var moves = stages[i].Migrations;
+            for (var j = 0; j < moves.Length; j++)
+            {
+                var (m, move) = (moves[j], $"$.stages[{i}].migrations[{j}]");
+                if (!at.TryGetValue(m.VmId, out var now))
+                {
+                    if (known) throw doc.Error(move + ".vm_id", "the VM is not in $.placement: a plan lists every VM it moves");
+                    now = m.FromHost;
+                }
+                if (!moving.Add(m.VmId))
+                    throw doc.Error(move + ".vm_id", "the VM already migrates in this stage: a VM moves at most once per stage");
+                if (m.FromHost != now)
+                    throw doc.Error(move + ".from_host", now is null
+                        ? "the VM runs nowhere at this point (no current_host in $.placement nor placed by an earlier stage): its first start is a \"place\""
+                        : $"the VM is on {Quoted.Value(now)} at this point ($.placement's current_host and the earlier stages)");
+                if (m.ToHost == now) throw doc.Error(move + ".to_host", "the VM is already on this host");
+            }
+            foreach (var m in moves) at[m.VmId] = m.ToHost;
+        }
+        var reported = (plan.Blocked ?? []).Select(b => b.VmId).ToHashSet(StringComparer.Ordinal);
+        foreach (var (vm, host) in at)
+            if (known && host != target[vm] && !reported.Contains(vm))
+                throw doc.Error("$.stages", $"after the last stage VM {Quoted.Value(vm)} is on " + (host is null ? "no host" : Quoted.Value(host))
+                    + $", not on its host_id {Quoted.Value(target[vm]!)} of $.placement, and no blocked move says why");
     }
 
     /// <summary>What the replay assumed, per migration (method, libvirt timeout, QEMU's downtime-limit, which

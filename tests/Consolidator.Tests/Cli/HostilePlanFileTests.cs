@@ -18,6 +18,39 @@ public class HostilePlanFileTests
             case "wrong-source": move["from_host"] = move["to_host"]!.GetValue<string>(); break;
             case "twice": first.Add(move.DeepClone()); break;
             case "dropped": first.RemoveAt(0); break;
+            case "home": move["to_host"] = move["from_host"]!.GetValue<string>(); break;
+        }
+    }
+
+    /// <summary>`export` has no dataset but the plan's own placement (current_host, host_id): the same edits were written
+    /// into the script as they stood (two migrations of one VM at once, a migration from a host it is not on, to its
+    /// own host).</summary>
+    [Theory]
+    [InlineData("wrong-source", "from_host", "the VM is on")]
+    [InlineData("twice", "vm_id", "a VM moves at most once per stage")]
+    [InlineData("dropped", "stages", "not on its host_id")]
+    [InlineData("home", "to_host", "the VM is already on this host")]
+    public void Export_refuses_stages_that_do_not_replay_from_the_plans_placement(string how, string field, string what)
+    {
+        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planDir, "plan.json")))!;
+        Mutate(plan, how);
+        var edited = Path.Combine(data.Directory, "..", "edited.json");
+        File.WriteAllText(edited, plan.ToJsonString());
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        foreach (var target in new[] { "libvirt", "openstack" })
+        {
+            var result = CliRunner.Run("export", edited, "--to", target, "--out", script);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"'{field}'", result.Err);
+            Assert.Contains(what, result.Err);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+            Assert.False(File.Exists(script));
         }
     }
 
