@@ -191,13 +191,15 @@ public static class Evaluator
                         // the fold has its round at its start: rounds inside it were refused above).
                         : yesterday is null && rounds.Count == 1 && replanner.LastForecastKWhPerDay is { } firstForecast
                             && Adaptive.TrainingBacktest.Run(data, fold, floor, hostOf, target, request.ReactiveOptions, Cost) is var (p, r)
-                        ? Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true)
+                        ? Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true,
+                            entryMoves: Enumerable.Range(0, hostOf.Length).Count(k => target[k] >= 0 && target[k] != hostOf[k]),
+                            backtestDays: Adaptive.TrainingBacktest.Span(fold, request.ReactiveOptions).Days)
                         : Adaptive.ModeChoice.Choose(null, null);
                     adaptiveMode = mode;
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");
                     var totals = new ReplayTotals();
                     Adaptive.AdaptivePolicy.Run(totals, mode, target, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])],
-                        [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span, request.ReactiveOptions, Cost);
+                        [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span, request.ReactiveOptions, Cost, replanner.Windows);
                     for (var k = 0; k < fold.Vms.Length; k++) adaptive[fold.Vms[k]] = hostOf[k];
                     policies.Add((Adaptive.AdaptivePolicy.Name, totals));
                 }

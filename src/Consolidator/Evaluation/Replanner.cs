@@ -32,6 +32,9 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     /// them on, so that the next round can backtest it (<see cref="Adaptive.ForecastCalibration"/>).</summary>
     private (long Time, int[] Planned, int[] HostOf, ProfileSet Profiles)? _last;
 
+    /// <summary>The last round's windows (null before the first round).</summary>
+    public WindowScheme? Windows => _windows;
+
     /// <summary>Where each dataset VM runs under the plans so far (host index, -1 nowhere).</summary>
     public IReadOnlyList<int> HostOf => _hostOf;
 

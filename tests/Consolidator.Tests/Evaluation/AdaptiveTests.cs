@@ -81,8 +81,27 @@ public class AdaptiveTests
         Assert.True(changedInside > 0, "altering the interval never changed the estimate: the test could not catch a reader of the wrong samples");
     }
 
-    private static PolicyOutcome Outcome(double kwh, double slatah, double throttled = 0) =>
-        new("x", 1, kwh, slatah, 0, slatah, 0, 0, 0, 0, 0, 0, 0, 0) { ThrottledInteractive = throttled };
+    private static PolicyOutcome Outcome(double kwh, double slatah, double throttled = 0, int migrations = 0) =>
+        new("x", 1, kwh, slatah, 0, slatah, 0, 0, 0, 0, 0, 0, 0, migrations) { ThrottledInteractive = throttled };
+
+    [Fact]
+    public void On_the_training_period_candidates_closer_than_the_forecasts_error_there_are_told_apart_by_their_moves()
+    {
+        // The plan forecasts 10 kWh/day and drew 9 on the training period (its forecast errs by 1); entering it costs
+        // 0.5: 10.5 against the reactive level's 10.2 is within that error, so the fewer moves win: the plan's 40 to
+        // enter it against the reactive level's 120 on a backtest of half a day (240 a day).
+        var (mode, why) = ModeChoice.Choose(Outcome(9, 0), Outcome(10.2, 0, migrations: 120), Mode.Reactive, 0.5, 10, onTraining: true, entryMoves: 40, backtestDays: 0.5);
+        Assert.Equal(Mode.Plan, mode);
+        Assert.Contains("within the forecast's error", why);
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(9, 0), Outcome(10.2, 0, migrations: 120), Mode.Reactive, 0.5, 10, onTraining: true, entryMoves: 300, backtestDays: 0.5).Mode);
+        // Within it the other way (the plan cheaper by less than its error), the fewer moves win too.
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(9, 0), Outcome(10.8, 0, migrations: 10), Mode.Reactive, 0.5, 10, onTraining: true, entryMoves: 40).Mode);
+        // A forecast that erred by nothing there leaves the energies to decide, and so does a gap larger than the error.
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(10, 0), Outcome(10.2, 0, migrations: 120), Mode.Reactive, 0.5, 10, onTraining: true, entryMoves: 40).Mode);
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(9.8, 0), Outcome(10.2, 0, migrations: 120), Mode.Reactive, 0.5, 10, onTraining: true, entryMoves: 40).Mode);
+        // The SLA still comes first.
+        Assert.Equal(Mode.Reactive, ModeChoice.Choose(Outcome(9, Verdict.SlatahPerFold * 1.01), Outcome(10.2, 0, migrations: 120), Mode.Reactive, 0.5, 10, onTraining: true, entryMoves: 40).Mode);
+    }
 
     [Fact]
     public void The_plan_is_followed_only_when_it_kept_the_sla_and_drew_less_on_the_last_interval()
@@ -160,6 +179,22 @@ public class AdaptiveTests
         hostOf = [0, 0, 1];
         moves = ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(4.6, 4.6)], [100, 200, 100], hostOf, Net);
         Assert.Equal([(0, 0, 2)], moves);
+    }
+
+    [Fact]
+    public void Under_a_plan_the_reactive_level_relieves_a_host_whose_vms_rose_more_at_this_hour_on_earlier_days_than_recently()
+    {
+        // Host 0 at 9 of 10 cores on a plateau: nothing rose in the last samples. Yesterday at this hour its two VMs
+        // rose by 0.6 each together (1.2, to 10.2): a VM leaves now. Rises of the VMs on different steps (0.6 then
+        // 0.6) are not one rise of the host, and a fall is none.
+        var hostOf = new[] { 0, 0, 1 };
+        Observation Flat(double cpu, params double[] seasonal) => Climbing(cpu, 0) with { Seasonal = seasonal };
+        var moves = ReactiveStep.Decide(TenCoreHosts, [Flat(5, 0, 0.6, -1), Flat(4, 0, 0.6, 0), Flat(0.5, 0, 0, 0)], [100, 200, 100], hostOf, Net);
+        Assert.Equal([(0, 0, 1)], moves);
+        hostOf = [0, 0, 1];
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, [Flat(5, 0.6, 0, -1), Flat(4, 0, 0.6, -1), Flat(0.5, 0, 0, 0)], [100, 200, 100], hostOf, Net));
+        // A day with no sample for one VM (NaN) is not a rise of the host.
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, [Flat(5, 0, double.NaN), Flat(4, 0, 1.5), Flat(0.5, 0, 0)], [100, 200, 100], hostOf, Net));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Consolidator.Evaluation;
 using Consolidator.Evaluation.Reactive;
 using Consolidator.Inventory;
+using Consolidator.Profiles;
 using Consolidator.Traces;
 using CsCheck;
 
@@ -124,10 +125,22 @@ public class ReactiveTests
     public void Decisions_up_to_t_do_not_change_when_the_samples_from_t_on_are_altered()
     {
         foreach (var options in new[] { Options, Options.SafetyNet([.. Enumerable.Range(0, 12).Select(v => v % 2)]) })
-            DecisionsUpToTAreOutOfSample(options);
+            DecisionsUpToTAreOutOfSample(options, historyDays: 0);
     }
 
-    private static void DecisionsUpToTAreOutOfSample(ReactiveOptions options)
+    /// <summary>The same rule for the safety net's rises at the same time of day on earlier days (two days of
+    /// history here, so the same-hour windows of days 1 and 2 are read, and those of the test day itself would be
+    /// if the window reached t). Shown able to fail: a window that ends a step past the same instant of the day
+    /// before reads nothing stamped at or after t, but one shifted a day later does, and fails it.</summary>
+    [Fact]
+    public void The_safety_nets_same_hour_rises_of_earlier_days_read_only_samples_before_t()
+    {
+        var net = Options.SafetyNet([.. Enumerable.Range(0, 12).Select(v => v % 2)]);
+        Assert.Equal(ReactiveOptions.Week, net.SeasonalDays);
+        DecisionsUpToTAreOutOfSample(net, historyDays: 2);
+    }
+
+    private static void DecisionsUpToTAreOutOfSample(ReactiveOptions options, int historyDays)
     {
         var changedLater = 0;
         var gen = Gen.Select(Gen.Int[2, 5], Gen.Int[2, 12], Gen.Int[0, int.MaxValue], Gen.Int[12, 280]);
@@ -135,8 +148,8 @@ public class ReactiveTests
         {
             var random = new Random(seed);
             var hosts = Hosts(hostCount);
-            var start = T0 - 300L * 20;                 // 20 samples of history before the day
-            var samples = 20 + 288;
+            var start = T0 - 300L * 20 - historyDays * 86400L;   // 20 samples (and whole days) of history before the day
+            var samples = 20 + 288 * (1 + historyDays);
             var span = new Period(T0, T0 + 86400);
             var cut = T0 + 300L * cutStep;              // a step and a sample's stamp: the decision at t may not read it
             double[][] cpu = [.. Enumerable.Range(0, vmCount).Select(_ => Enumerable.Range(0, samples).Select(_ => random.NextDouble() * 4).ToArray())];
@@ -166,5 +179,49 @@ public class ReactiveTests
         Assert.Equal([3, 1], o.Recent!);
         Assert.Equal(8, Observation.Before(s, 701, 10, 8).Cpu);          // capped at the vCPUs
         Assert.Equal(8, Observation.Before(s, 701, 1, 8).Peak);
+    }
+
+    [Fact]
+    public void The_same_hour_rises_of_earlier_days_are_read_around_each_earlier_day_at_the_same_instant()
+    {
+        // Three days of 5-minute samples whose CPU is the sample's index (capped at 1,000 vCPUs): every rise is 1,
+        // except where the trace has not started (NaN) and the cap.
+        const int perDay = 288;
+        var start = T0;
+        var s = new VmSeries([.. Enumerable.Range(0, 3 * perDay).Select(k => start + 300L * k)], [.. Enumerable.Range(0, 3 * perDay).Select(k => (double)k)],
+            [.. Enumerable.Repeat(1.0, 3 * perDay)]);
+        var t = start + 2 * 86400L + 300L * 5;                    // day 2, the sixth step
+        var rises = Observation.Rises(s, t, vcpus: 1000, days: [1, 2, 3], halfWidth: 2, stepSeconds: 300);
+        Assert.Equal(15, rises.Length);
+        Assert.All(rises[..10], r => Assert.Equal(1, r));          // a day and two days before, five offsets each
+        Assert.All(rises[10..], r => Assert.True(double.IsNaN(r)));  // three days before: no trace yet
+        // Capped at the VM's vCPUs: a VM whose samples are over them rose by nothing.
+        Assert.All(Observation.Rises(s, t, vcpus: 100, days: [1], halfWidth: 2, stepSeconds: 300), r => Assert.Equal(0, r));
+        // Offsets either side of the same instant: the rise into the sample stamped t - 1 day + j steps.
+        var bumped = new VmSeries(s.UnixSeconds, [.. s.CpuCores.Select((c, k) => k == perDay + 5 + 1 ? c + 10 : c)], s.MemoryMib);
+        Assert.Equal([1, 1, 1, 11, -9], Observation.Rises(bumped, t, 1000, [1], 2, 300));
+    }
+
+    [Fact]
+    public void Each_earlier_day_gives_the_net_the_rises_around_the_instant_ahead_and_stays_before_t()
+    {
+        var net = Options.SafetyNet([0]);
+        Assert.Equal(2, net.SeasonalHalfWidth);                      // the 5 samples around the instant ahead
+        net.Validate();
+        Assert.Throws<ArgumentOutOfRangeException>(() => (net with { StepSeconds = 86400 / 3 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => Observation.Rises(new VmSeries([0], [1], [1]), 86400, 1, [0], 1, 300));
+    }
+
+    [Fact]
+    public void The_net_reads_the_earlier_days_of_the_plans_kind_of_day()
+    {
+        // 2023-11-14 was a Tuesday: with weekday and weekend windows its earlier weekdays are the 5 of the last 7 days;
+        // hourly windows take all 7, and a Saturday has 2.
+        var tuesday = T0 + 9 * 3600;
+        Assert.Equal(DayOfWeek.Tuesday, DateTimeOffset.FromUnixTimeSeconds(tuesday).DayOfWeek);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], Options.SafetyNet([0], WindowScheme.Hourly()).SeasonalDaysAt(tuesday));
+        Assert.Equal([1, 4, 5, 6, 7], Options.SafetyNet([0], WindowScheme.WeekdayWeekend()).SeasonalDaysAt(tuesday));
+        Assert.Equal([6, 7], Options.SafetyNet([0], WindowScheme.WeekdayWeekend()).SeasonalDaysAt(tuesday + 4 * 86400));
+        Assert.Empty(Options.SeasonalDaysAt(tuesday));
     }
 }

@@ -19,9 +19,10 @@ public static class AdaptivePolicy
 
     /// <param name="target">In plan mode, the plan's host per VM (-1: the plan did not place it; it stays).</param>
     /// <param name="hostOf">The placement in force, updated to where the interval leaves each VM.</param>
+    /// <param name="windows">The plan's windows, which tell the safety net which earlier days are of today's kind.</param>
     public static void Run(ReplayTotals totals, Mode mode, IReadOnlyList<int>? target, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series,
         IReadOnlyList<double> vcpus, IReadOnlyList<double> memory, IReadOnlyList<Timeline> test, IReadOnlyList<QosClass> qos, int[] hostOf,
-        Period span, ReactiveOptions options, Func<int, int, int, double, TimedMigration> cost)
+        Period span, ReactiveOptions options, Func<int, int, int, double, TimedMigration> cost, Profiles.WindowScheme? windows = null)
     {
         if (mode == Mode.Plan && target is not null)
         {
@@ -33,7 +34,7 @@ public static class AdaptivePolicy
                     hostOf[v] = target[v];
                 }
             StaticReplay.AddMigrations(totals, test, moves);
-            options = options.SafetyNet(target);
+            options = options.SafetyNet(target, windows);
         }
         ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost);
     }

@@ -32,9 +32,13 @@ public static class ModeChoice
     /// <param name="onTraining">The outcomes were replayed on the training period (the first round, which has no
     /// earlier test interval: <see cref="TrainingBacktest"/>), the plan in sample; <paramref name="forecastKWhPerDay"/>
     /// is then the forecast of the plan the round made, and stands in for its energy as on the first calibrated round.</param>
+    /// <param name="entryMoves">On the training period, the moves entering plan mode takes (the VMs the plan puts
+    /// elsewhere), against which the reactive level's moves on it are weighed when the two are too close to call.</param>
+    /// <param name="backtestDays">On the training period, how many days the backtest covered (the reactive level's
+    /// moves are counted per day of it).</param>
     /// <returns>The mode and a sentence saying why, for the fold's notes.</returns>
     public static (Mode Mode, string Why) Choose(PolicyOutcome? plan, PolicyOutcome? reactive, Mode inForce = Mode.Reactive, double switchKWhPerDay = 0,
-        double? forecastKWhPerDay = null, bool onTraining = false)
+        double? forecastKWhPerDay = null, bool onTraining = false, int entryMoves = 0, double backtestDays = 1)
     {
         if (plan is null || reactive is null)
             return (Mode.Reactive, "reactive level (no interval of history on which both levels were replayed yet)");
@@ -52,6 +56,22 @@ public static class ModeChoice
         if (entry > 0) figures += string.Format(inv, "; entering plan mode costs {0:0.00} kWh/day of migrations", entry);
         // Ties stay with the mode in force: a switch that gains nothing still costs moves.
         var planWins = inForce == Mode.Plan ? planKWh <= reactive.EnergyKWhPerDay : planKWh + entry < reactive.EnergyKWhPerDay;
+        if (onTraining && forecastKWhPerDay is { } forecast && backtestDays > 0)
+        {
+            // The first round's plan is judged by its forecast, whose error the training period measures (the plan
+            // replayed there against what it forecasts for a day; in sample, so the least it errs): when the energies
+            // differ by no more than that, the figures cannot tell the candidates apart, and the one that migrates
+            // less is the lower risk (each move is downtime and a stage that may fail; migrations are judged too).
+            // The plan's moves are the one-off entry; the reactive level's are what it made per day of the backtest.
+            var error = Math.Abs(plan.EnergyKWhPerDay - forecast);
+            var reactiveMoves = reactive.Migrations / backtestDays;
+            if (Math.Abs(planKWh + entry - reactive.EnergyKWhPerDay) <= error)
+            {
+                figures += string.Format(inv, "; the difference is within the forecast's error on the training period ({0:0.00} kWh/day), so the one that migrates less: the plan's {1} moves to enter it against the reactive level's {2:0} a day",
+                    error, entryMoves, reactiveMoves);
+                planWins = entryMoves < reactiveMoves;
+            }
+        }
         return planWins ? (Mode.Plan, "day-ahead plan: " + figures) : (Mode.Reactive, "reactive level: " + figures);
     }
 }

@@ -33,11 +33,22 @@ public static class ReactivePolicy
         options.Validate();
         var n = series.Count;
         var seen = new Observation[n];
+        var rises = new double[]?[n];
         var moves = new List<ReactiveMove>();
         var migrations = new List<TimedMigration>();
         for (var t = span.From; t < span.To; t += options.StepSeconds)
         {
-            for (var v = 0; v < n; v++) seen[v] = Observation.Before(series[v], t, options.PeakSamples, vcpus[v]);
+            var days = options.Anticipate ? options.SeasonalDaysAt(t) : [];
+            var width = days.Length * (2 * options.SeasonalHalfWidth + 1);
+            for (var v = 0; v < n; v++)
+            {
+                seen[v] = Observation.Before(series[v], t, options.PeakSamples, vcpus[v]);
+                if (days.Length == 0) continue;
+                // One buffer per VM, rewritten each step: the step's decisions are made before the next is read.
+                if (rises[v]?.Length != width) rises[v] = new double[width];
+                Observation.Rises(series[v], t, vcpus[v], days, options.SeasonalHalfWidth, options.StepSeconds, rises[v]!);
+                seen[v] = seen[v] with { Seasonal = rises[v] };
+            }
             foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options))
             {
                 moves.Add(new ReactiveMove(t, vm, from, to));

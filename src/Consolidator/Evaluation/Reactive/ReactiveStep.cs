@@ -101,12 +101,16 @@ internal static class ReactiveStep
             _hostOf = hostOf;
             _threshold = threshold;
             Vms = [.. hosts.Select(_ => new List<int>())];
+            _rise = [.. hosts.Select(_ => double.NaN)];
             Load = new double[hosts.Length];
             Peak = new double[hosts.Length];
             Memory = new double[hosts.Length];
             for (var v = 0; v < hostOf.Length; v++)
                 if (hostOf[v] >= 0) Add(v, hostOf[v]);
         }
+
+        /// <summary>Each host's <see cref="Rise"/>, NaN until computed for its VMs as they are.</summary>
+        private readonly double[] _rise;
 
         public List<int>[] Vms { get; }
         public double[] Load { get; }
@@ -116,19 +120,33 @@ internal static class ReactiveStep
         public bool IsOverloaded(int h) => Load[h] + Rise(h) > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
 
         /// <summary>With <see cref="ReactiveOptions.Anticipate"/>, the largest rise between consecutive samples of
-        /// the host's summed load (its VMs as they are now) over the recent samples every one of them has; 0
-        /// otherwise, on a host with no VMs, and on a host that never rose. Reads what was observed only.</summary>
+        /// the host's summed load (its VMs as they are now) over the recent samples every one of them has and, with
+        /// <see cref="ReactiveOptions.SeasonalDays"/>, over the same time of day on earlier days
+        /// (<see cref="Observation.Seasonal"/>: the rises the same VMs made together then); 0 otherwise, on a host
+        /// with no VMs, and on a host that never rose. Reads what was observed only. Kept until the host's VMs change.</summary>
         private double Rise(int h)
         {
             if (!_anticipate || Vms[h].Count == 0) return 0;
-            var n = Vms[h].Min(v => _seen[v].Recent?.Length ?? 0);
-            if (n < 2) return 0;
-            var y = new double[n];                                    // latest first, as Recent holds them
-            foreach (var v in Vms[h])
-                for (var i = 0; i < n; i++) y[i] += _seen[v].Recent![i];
+            if (!double.IsNaN(_rise[h])) return _rise[h];
             var rise = 0.0;
-            for (var i = 0; i + 1 < n; i++) rise = Math.Max(rise, y[i] - y[i + 1]);
-            return rise;
+            var n = Vms[h].Min(v => _seen[v].Recent?.Length ?? 0);
+            if (n >= 2)
+            {
+                var y = new double[n];                                // latest first, as Recent holds them
+                foreach (var v in Vms[h])
+                    for (var i = 0; i < n; i++) y[i] += _seen[v].Recent![i];
+                for (var i = 0; i + 1 < n; i++) rise = Math.Max(rise, y[i] - y[i + 1]);
+            }
+            if (Vms[h].All(v => _seen[v].Seasonal is not null))
+            {
+                // A day and offset where some VM had no sample yet gives NaN, which no comparison takes.
+                var sum = new double[Vms[h].Min(v => _seen[v].Seasonal!.Length)];
+                foreach (var v in Vms[h])
+                    for (var i = 0; i < sum.Length; i++) sum[i] += _seen[v].Seasonal![i];
+                foreach (var r in sum)
+                    if (r > rise) rise = r;
+            }
+            return _rise[h] = rise;
         }
 
         /// <summary>Beloglazov and Buyya's local regression on what was observed: a least-squares line through
@@ -218,6 +236,7 @@ internal static class ReactiveStep
         {
             _hostOf[vm] = h;
             Vms[h].Add(vm);
+            _rise[h] = double.NaN;
             Load[h] += _seen[vm].Cpu;
             Peak[h] += _seen[vm].Peak;
             Memory[h] += MemoryOf(vm);
@@ -226,6 +245,7 @@ internal static class ReactiveStep
         private void Remove(int vm, int h)
         {
             Vms[h].Remove(vm);
+            _rise[h] = double.NaN;
             Load[h] -= _seen[vm].Cpu;
             Peak[h] -= _seen[vm].Peak;
             Memory[h] -= MemoryOf(vm);
