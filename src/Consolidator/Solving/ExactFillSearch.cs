@@ -28,10 +28,12 @@ internal sealed class ExactFillSearch
 
     /// <summary>Subsets the stored side of a trial may hold, and the other side may enumerate: the residue modulus
     /// is the smallest power of two that respects both. A smaller modulus costs fewer trials per set found, and
-    /// fewer pairs looked at per subset visited: on planted K = 200 (decimals, seeds 1-3, counted mode) 2^18 stored
-    /// took 11.8-16.8 s of counted work and 2^19 10.7-11.6 s for about 1.9 s of CPU per counted second either way;
-    /// 2^20 took 9.0-10.3 s but more CPU (its table leaves the cache).</summary>
-    private const double MaxStored = 1 << 19, MaxEnumerated = 1 << 24;
+    /// fewer pairs and buckets read per subset visited. With the cache-friendly join (<see cref="SubsetJoin"/>), on
+    /// planted K = 200 written with decimals, seeds 1-7 and 9, one thread, counted mode (2026-12-06, load 12-22):
+    /// 2^19 took 8.1-8.9 s of counted work (seeds 1-4), 2^20 6.0-8.8 s (7.1 on average) at 0.85-0.98 s of CPU
+    /// per counted second, 2^21 7.6-8.3 s (seeds 1-3) at 1.14-1.25 (its filters leave the core's cache). The
+    /// other side's limit only binds for the splits of 1 and 2 VMs, and bounds what the join keeps of it.</summary>
+    private const double MaxStored = 1 << 20, MaxEnumerated = 1 << 21;
 
     /// <summary>Largest residue modulus, which sizes the bucket offsets: a split that needs more is skipped.</summary>
     private const ulong MaxModulus = 1 << 22;
@@ -50,6 +52,14 @@ internal sealed class ExactFillSearch
     /// <summary>A split's turn ends when its dry spell reaches this many times its work per set found.</summary>
     private const int DryFactor = 8;
 
+    /// <summary>Sets a turn must have found before its own pace alone (<see cref="DryFactor"/> times its work per set)
+    /// may end it, without the probe's floor. With the floor always, the sets of 6 kept their split going for a
+    /// set every probe (planted K = 200, seed 1: 71 sets in 1.3 s of counted work, then 1.2 s for three more, which
+    /// the next split finds alongside its own); with no floor once a set is found, two lucky early finds ended the
+    /// turn of the 7s and 8s after 16 trials, and each such end cost a dry turn of the split before (seed 6: 12.5 s
+    /// of counted work against 7.0 s with this rule).</summary>
+    private const int MinHitsToPace = 8;
+
     /// <summary>Trials a split gets without a find before its turn may end, unless they cost two probes.</summary>
     private const int MinDryTrials = 4;
 
@@ -62,7 +72,8 @@ internal sealed class ExactFillSearch
     /// <summary>The index is rebuilt once one in this many of its VMs has gone into sets.</summary>
     private const int ReindexFraction = 10;
 
-    /// <summary>Operations one visited subset counts for: a hash-table access outside the cache dominates.</summary>
+    /// <summary>Operations one visited subset counts for: it is written down or tested against a filter
+    /// (<see cref="SubsetJoin"/>), where a pair or bucket read is one.</summary>
     private const int VisitOperations = 4;
 
     /// <summary>A trial's stored side holds the subsets of sizes <see cref="StoredFrom"/> to <see cref="StoredTo"/>
@@ -110,11 +121,14 @@ internal sealed class ExactFillSearch
     private int[] _items = [];
     private int[] _singleStart = [], _single = [];
     private int[] _pairStart = [];
-    private long[] _pair = [];
+
+    /// <summary>The free VMs' pairs by residue, packed as <see cref="Pack(int, int)"/>: in <see cref="_pair"/> each
+    /// bucket runs from the largest first member down (the side a pair or a VM is completed from, read until its
+    /// members no longer come after the ones it completes), in <see cref="_pairBySecond"/> from the smallest second
+    /// member up (the side that leads a subset of 4, read until no pair of the other bucket can follow it).</summary>
+    private uint[] _pair = [], _pairBySecond = [];
     private ulong _mask;
-    private readonly ulong[] _table = new ulong[2 * TableSlots];
-    private readonly ulong[] _filter = new ulong[(1 << FilterBits) / 64];
-    private readonly Collected[] _collected = [.. Enumerable.Range(0, Chunks).Select(_ => new Collected())];
+    private readonly SubsetJoin _join;
     private int _takenSinceIndex;
     private readonly int _threads;
 
@@ -126,6 +140,7 @@ internal sealed class ExactFillSearch
     {
         _p = p;
         _threads = Math.Max(1, threads);
+        _join = new SubsetJoin(Chunks, _threads);
         _scarce = scarce;
         _random = new Random(seed);
         var factors = new ulong[p.WindowCount];
@@ -247,7 +262,7 @@ internal sealed class ExactFillSearch
                     missed *= 1 - Math.Min(1, split.LeastSplits / (double)(_mask + 1));
                     if (_mask == 0 || missed < MissedLoneSet) { exhausted[i] = true; break; }
                     var dryWork = Operations - lastHit;
-                    if ((++dry >= MinDryTrials || dryWork > 2 * probe) && dryWork > Math.Max(probe, DryFactor * (lastHit - started) / Math.Max(1, hits))) break;
+                    if ((++dry >= MinDryTrials || dryWork > 2 * probe) && dryWork > Math.Max(hits < MinHitsToPace ? probe : 0, DryFactor * (lastHit - started) / Math.Max(1, hits))) break;
                 }
             }
         }
@@ -273,17 +288,20 @@ internal sealed class ExactFillSearch
         foreach (var v in _items) _single[fill[(int)(_hash[v] & _mask)]++] = v;
 
         _pairStart = new int[m + 1];
+        var hashes = new ulong[n];
+        for (var x = 0; x < n; x++) hashes[x] = _hash[_items[x]];
         for (var x = 0; x < n; x++)
-            for (var y = x + 1; y < n; y++) _pairStart[(int)((_hash[_items[x]] + _hash[_items[y]]) & _mask) + 1]++;
+            for (var y = x + 1; y < n; y++) _pairStart[(int)((hashes[x] + hashes[y]) & _mask) + 1]++;
         for (var r = 0; r < m; r++) _pairStart[r + 1] += _pairStart[r];
-        _pair = new long[(long)n * (n - 1) / 2];
+        _pair = new uint[(long)n * (n - 1) / 2];
+        _pairBySecond = new uint[_pair.Length];
+        // Filled in the order each bucket keeps, so that no bucket needs sorting: _items is in increasing order.
         fill = (int[])_pairStart.Clone();
-        for (var x = 0; x < n; x++)
-            for (var y = x + 1; y < n; y++)
-                _pair[fill[(int)((_hash[_items[x]] + _hash[_items[y]]) & _mask)]++] = ((long)_items[x] << 32) | (uint)_items[y];
-        // Each bucket from its largest first member down, so the enumeration stops at the first pair that does not
-        // come after the two members it extends: five in six of a bucket's pairs did not, and were each read.
-        for (var r = 0; r < m; r++) Array.Sort(_pair, _pairStart[r], _pairStart[r + 1] - _pairStart[r], Comparer<long>.Create((l, u) => u.CompareTo(l)));
+        for (var x = n - 1; x >= 0; x--)
+            for (var y = n - 1; y > x; y--) _pair[fill[(int)((hashes[x] + hashes[y]) & _mask)]++] = Pack(_items[x], _items[y]);
+        fill = (int[])_pairStart.Clone();
+        for (var y = 1; y < n; y++)
+            for (var x = 0; x < y; x++) _pairBySecond[fill[(int)((hashes[x] + hashes[y]) & _mask)]++] = Pack(_items[x], _items[y]);
         Operations += 2L * n * n;
         return true;
     }
@@ -302,12 +320,30 @@ internal sealed class ExactFillSearch
         return count;
     }
 
+    /// <summary>One trial: the stored side's subsets with residue c, then the other side's with the residue that
+    /// completes c, each enumerated in chunks over <see cref="_threads"/> threads and joined by
+    /// <see cref="SubsetJoin"/>; the candidates are checked and taken in the join's order, which does not depend on
+    /// the threads, nor does the work counted.</summary>
     private List<int[]> Trial(Split split)
     {
         Trials++;
         var residue = (ulong)_random.NextInt64() & _mask;
-        Store(split.StoredFrom, split.StoredTo, residue);
-        return LookUp(split.LookedUpFrom, split.LookedUpTo, (_target - residue) & _mask);
+        var chunks = ChunkCount;
+        _join.Begin();
+        Collect(chunks, c =>
+        {
+            var store = new Storing(_join.Stored(c));
+            return Enumerate(split.StoredFrom, split.StoredTo, residue, c, chunks, ref store);
+        });
+        _join.Store(chunks);
+        Collect(chunks, c =>
+        {
+            var probe = new Probing(_join.Probe(c), _target);
+            var operations = Enumerate(split.LookedUpFrom, split.LookedUpTo, (_target - residue) & _mask, c, chunks, ref probe);
+            probe.Flush();
+            return operations;
+        });
+        return Take(_join.Join(chunks));
     }
 
     /// <summary>Chunks a side of a trial is enumerated in: enough that two to a few threads share them evenly; one
@@ -315,100 +351,21 @@ internal sealed class ExactFillSearch
     /// 3 and 4, so the order of the visits depends on the chunks.</summary>
     private int ChunkCount => _items.Length < 2 * Chunks ? 1 : Chunks;
 
-    /// <summary>The stored side of a trial: its chunks are enumerated on every thread, each into a buffer per
-    /// partition of the table, then each partition is filled by one thread from its buffers in chunk order. A
-    /// partition's slots and filter bits are its own, so it holds what one thread storing the subsets in their
-    /// order would have stored, whatever the threads.</summary>
-    private void Store(int from, int to, ulong residue)
+    /// <summary>Enumerates one side of a trial, chunk by chunk (<paramref name="chunk"/> returns the work it counted).</summary>
+    private void Collect(int chunks, Func<int, long> chunk)
     {
-        var chunks = ChunkCount;
         var operations = new long[chunks];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
-        Parallel.For(0, chunks, parallel, c =>
-        {
-            var collect = new Collect(_collected[c]);
-            collect.Buffers.Clear();
-            operations[c] = Enumerate(from, to, residue, c, chunks, ref collect);
-        });
+        if (chunks == 1) operations[0] = chunk(0);
+        else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, c => operations[c] = chunk(c));
         Operations += operations.Sum();
-        Parallel.For(0, Partitions, parallel, part =>
-        {
-            Array.Clear(_table, 2 * part * RegionSlots, 2 * RegionSlots);
-            Array.Clear(_filter, part * _filter.Length / Partitions, _filter.Length / Partitions);
-            var stored = 0;
-            ulong touched = 0;
-            for (var c = 0; c < chunks; c++)
-            {
-                var buffer = _collected[c].Of(part);
-                var items = buffer.Items;
-                var full = false;
-                for (var e = 0; e < buffer.Count && !full; e += 2 * InsertBatch)
-                {
-                    // The batch's first slots are read before any is written, with no branch between the reads, so
-                    // that they are fetched together; the inserts then find them in the cache.
-                    var end = Math.Min(buffer.Count, e + 2 * InsertBatch);
-                    for (var b = e; b < end; b += 2) touched += _table[2 * Slot(part, items[b])];
-                    for (var b = e; b < end && !full; b += 2) full = !Insert(part, items[b], items[b + 1], ref stored);
-                }
-            }
-            _touched[part] = touched;
-        });
     }
 
-    /// <summary>Subsets whose slots are read ahead together before they are inserted.</summary>
-    private const int InsertBatch = 32;
-
-    /// <summary>Where the reads ahead go, so that the compiler keeps them.</summary>
-    private readonly ulong[] _touched = new ulong[Partitions];
-
-    /// <summary>Open addressing on the hash itself within the hash's partition (0 marks an empty slot; a subset
-    /// hashing to 0 is not stored). False once the partition is half full: the rest of its subsets are dropped.</summary>
-    private bool Insert(int part, ulong hash, ulong members, ref int stored)
+    /// <summary>Takes each candidate, in order, whose VMs are all free and which fills a host: the hash only
+    /// proposes it.</summary>
+    private List<int[]> Take(List<(ulong Stored, ulong Members)> hits)
     {
-        if (hash == 0) return true;
-        var slot = Slot(part, hash);
-        while (_table[2 * slot] != 0 && _table[2 * slot] != hash) slot = Next(part, slot);
-        if (_table[2 * slot] != 0) return true;
-        if (++stored > RegionSlots / 2) return false;
-        _table[2 * slot] = hash;
-        _table[2 * slot + 1] = members;
-        _filter[FilterBit(hash) >> 6] |= 1UL << (int)(FilterBit(hash) & 63);
-        return true;
-    }
-
-    /// <summary>Slots of the table: twice the most subsets a trial stores. A slot is a hash and its members side by
-    /// side (one cache line per access), in <see cref="Partitions"/> regions chosen by the hash's top bits.</summary>
-    private const int TableSlots = 2 * (int)MaxStored, Partitions = 4, RegionSlots = TableSlots / Partitions;
-
-    private static int Partition(ulong hash) => (int)(hash >> 62);
-
-    /// <summary>A hash's first slot in its partition: bits 44 to 61, apart from the residue's (below 22), the
-    /// filter's (23 to 41) and the partition's (62 and 63).</summary>
-    private static int Slot(int part, ulong hash) => part * RegionSlots + ((int)(hash >> 44) & (RegionSlots - 1));
-
-    private static int Next(int part, int slot) => part * RegionSlots + ((slot + 1) & (RegionSlots - 1));
-
-    /// <summary>The looking-up side of a trial, split into chunks (<see cref="Enumerate{TVisitor}"/>) over
-    /// <see cref="_threads"/> threads. The table is only read meanwhile, and each chunk keeps its hits in
-    /// order, so the candidates are checked and taken in the order one thread would meet them: the sets found and
-    /// the operations counted do not depend on the number of threads, nor on how the threads were scheduled.</summary>
-    private List<int[]> LookUp(int from, int to, ulong residue)
-    {
-        var chunks = ChunkCount;
-        var hits = new List<(ulong Stored, ulong Members)>[chunks];
-        var operations = new long[chunks];
-        void Chunk(int c)
-        {
-            var lookup = new Lookup(this);
-            operations[c] = Enumerate(from, to, residue, c, chunks, ref lookup);
-            lookup.Flush();
-            hits[c] = lookup.Hits;
-        }
-        if (chunks == 1) Chunk(0);
-        else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, Chunk);
-        Operations += operations.Sum();
         var found = new List<int[]>();
-        foreach (var (stored, members) in hits.SelectMany(h => h))
+        foreach (var (stored, members) in hits)
         {
             var set = Unpack(stored).Concat(Unpack(members)).ToArray();
             if (set.Any(v => _taken[v]) || set.Distinct().Count() != set.Length || !Fills(set)) continue;
@@ -420,163 +377,107 @@ internal sealed class ExactFillSearch
 
     private const int Chunks = 64;
 
-    /// <summary>Bits of the filter that answers most look-ups before the table: 2^21 bits (256 KiB) stay in a
-    /// core's cache where the table (16 MiB) does not, and at most 2^19 stored subsets set at most a quarter of them.</summary>
-    private const int FilterBits = 21;
-
-    /// <summary>The filter's bit for a key: in its partition's quarter of the filter, from bits above the residue's
-    /// (the low bits, equal in every stored key) and apart from the table slot's.</summary>
-    private static ulong FilterBit(ulong key) => ((ulong)Partition(key) << (FilterBits - 2)) | ((key >> 23) & ((1UL << (FilterBits - 2)) - 1));
-
     private interface IVisitor
     {
-        /// <summary>Stores the subset, or probes for a stored one that completes it to the capacity.</summary>
         void Visit(ulong hash, ulong members);
     }
 
-    /// <summary>The subsets a chunk of the stored side visited, by partition of the table.</summary>
-    private sealed class Collected
+    /// <summary>Writes each visited subset into a chunk of the join's stored side, under its hash.</summary>
+    private readonly struct Storing(SubsetJoin.Chunk chunk) : IVisitor
     {
-        private readonly Buffer[] _byPartition = [.. Enumerable.Range(0, Partitions).Select(_ => new Buffer())];
-
-        public Buffer Of(int part) => _byPartition[part];
-
-        public void Clear()
-        {
-            foreach (var b in _byPartition) b.Count = 0;
-        }
-
-        public sealed class Buffer
-        {
-            public ulong[] Items = new ulong[256];
-            public int Count;
-
-            public void Add(ulong hash, ulong members)
-            {
-                if (Count + 2 > Items.Length) Array.Resize(ref Items, 2 * Items.Length);
-                Items[Count++] = hash;
-                Items[Count++] = members;
-            }
-        }
+        public void Visit(ulong hash, ulong members) => chunk.Add(hash, members);
     }
 
-    /// <summary>Collects each visited subset of the stored side, for <see cref="Store"/> to insert.</summary>
-    private readonly struct Collect(Collected buffers) : IVisitor
+    /// <summary>Offers each visited subset to a chunk of the join's probing side, under the hash that completes it.</summary>
+    private readonly struct Probing(SubsetJoin.Probing chunk, ulong target) : IVisitor
     {
-        public Collected Buffers => buffers;
+        public void Visit(ulong hash, ulong members) => chunk.Add(target - hash, members);
 
-        public void Visit(ulong hash, ulong members) => buffers.Of(Partition(hash)).Add(hash, members);
-    }
-
-    /// <summary>Looks up the stored subset that completes each visited one, keeping the pair as a candidate: the
-    /// hash only proposes it, <see cref="LookUp"/> checks it. Visits are looked up a batch at a time, the filter first
-    /// for the whole batch without a branch, so that the processor has the batch's filter reads in flight together
-    /// instead of one after each mispredicted branch (the filter misses the core's cache on this shared machine); the
-    /// hits come out in the order of the visits, as one at a time.</summary>
-    private struct Lookup(ExactFillSearch s) : IVisitor
-    {
-        private const int Batch = 64;
-        private readonly ulong[] _keys = new ulong[Batch], _members = new ulong[Batch];
-        private int _count;
-
-        public List<(ulong Stored, ulong Members)> Hits { get; } = [];
-
-        public void Visit(ulong hash, ulong members)
-        {
-            _keys[_count] = s._target - hash;
-            _members[_count] = members;
-            if (++_count == Batch) Flush();
-        }
-
-        /// <summary>Looks up the visits batched so far.</summary>
-        public void Flush()
-        {
-            var filter = s._filter;
-            var keys = _keys;
-            ulong passed = 0;
-            for (var i = 0; i < _count; i++)
-            {
-                var bit = FilterBit(keys[i]);
-                passed |= ((filter[bit >> 6] >> (int)(bit & 63)) & 1UL) << i;
-            }
-            var table = s._table;
-            for (; passed != 0; passed &= passed - 1)
-            {
-                var i = System.Numerics.BitOperations.TrailingZeroCount(passed);
-                var key = keys[i];
-                if (key == 0) continue;
-                var part = Partition(key);
-                for (var slot = Slot(part, key); table[2 * slot] != 0; slot = Next(part, slot))
-                {
-                    if (table[2 * slot] != key) continue;
-                    Hits.Add((table[2 * slot + 1], _members[i]));
-                    break;
-                }
-            }
-            _count = 0;
-        }
+        public void Flush() => chunk.Flush();
     }
 
     /// <summary>Visits every subset of <paramref name="smallest"/> to <paramref name="largest"/> free VMs (increasing
     /// index, 1 to 4 members packed 16 bits each) whose hash has the given residue, in the share
-    /// <paramref name="chunk"/> of <paramref name="chunks"/>: by first member for sizes 2, by the residue of the first
-    /// pair for sizes 3 and 4 (size 1 is one chunk). Subsets of 3 and 4 are a pair from one residue's bucket joined
-    /// with a VM or a pair from the bucket that completes it, so both buckets are read in order: looked up pair by
-    /// pair, the buckets were a random read each, which took most of the time once the buckets were sparse. Sizes 3
-    /// and 4 are enumerated together, from the same pairs. Returns the operations it counted: one per pair looked
-    /// at, <see cref="VisitOperations"/> per subset visited.</summary>
+    /// <paramref name="chunk"/> of <paramref name="chunks"/>: subsets of 2 and 3 by first member, subsets of 4 by the
+    /// residue of their first pair (size 1 is one chunk). A subset of 2 or 3 is its first member joined with a VM or
+    /// a pair from the bucket that completes it, read from its largest first member down to the first that does not
+    /// come after the member it extends. A subset of 4 is a pair from one residue's bucket joined with a pair from the
+    /// bucket that completes it; the first bucket is read from its smallest second member up, and only until that
+    /// member reaches the largest first member of the other bucket, past which no pair there can follow: read pair by
+    /// pair, every pair was read in every trial although four in ten had no pair to join (planted K = 200 written with
+    /// decimals), and the subsets of 3 came out of the pairs too. Returns the operations it counted: one per VM, pair
+    /// or bucket read, <see cref="VisitOperations"/> per subset visited. A VM in a set found since the index was
+    /// built leads nothing and is skipped where it would complete a subset.</summary>
     private long Enumerate<TVisitor>(int smallest, int largest, ulong residue, int chunk, int chunks, ref TVisitor visitor) where TVisitor : struct, IVisitor
     {
         long operations = 0;
+        // Locals, so that the loops read the arrays once instead of after every visit.
+        var taken = _taken;
+        var hash = _hash;
+        var items = _items;
+        var mask = _mask;
+        int[] singleStart = _singleStart, single = _single, pairStart = _pairStart;
+        uint[] pairs = _pair, bySecond = _pairBySecond;
         if (smallest == 1 && chunk == 0)
-            for (var s = _singleStart[residue]; s < _singleStart[residue + 1]; s++)
+            for (var s = singleStart[residue]; s < singleStart[residue + 1]; s++)
             {
+                if (taken[single[s]]) continue;
                 operations += VisitOperations;
-                visitor.Visit(_hash[_single[s]], Pack(_single[s]));
+                visitor.Visit(hash[single[s]], (ulong)(single[s] + 1));
             }
-        if (smallest <= 2 && largest >= 2)
-            for (int x = Share(_items.Length, chunk, chunks), to = Share(_items.Length, chunk + 1, chunks); x < to; x++)
+        if (smallest <= 3 && largest >= 2)
+            for (int x = Share(items.Length, chunk, chunks), to = Share(items.Length, chunk + 1, chunks); x < to; x++)
             {
-                var i = _items[x];
-                var need = (residue - _hash[i]) & _mask;
+                var i = items[x];
+                if (taken[i]) continue;
+                var need = (int)((residue - hash[i]) & mask);
                 operations++;
-                for (var s = _singleStart[need]; s < _singleStart[need + 1]; s++)
-                    if (_single[s] > i)
+                if (smallest <= 2)
+                    for (var s = singleStart[need + 1] - 1; s >= singleStart[need] && single[s] > i; s--)
                     {
+                        if (taken[single[s]]) continue;
                         operations += VisitOperations;
-                        visitor.Visit(_hash[i] + _hash[_single[s]], Pack(i, _single[s]));
+                        visitor.Visit(hash[i] + hash[single[s]], Pack(i, single[s]));
+                    }
+                if (largest >= 3)
+                    for (var s = pairStart[need]; s < pairStart[need + 1]; s++)
+                    {
+                        var pair = pairs[s];
+                        var j = First(pair);
+                        if (j <= i) break;
+                        var k = Second(pair);
+                        if (taken[j] || taken[k]) continue;
+                        operations += VisitOperations;
+                        visitor.Visit(hash[i] + hash[j] + hash[k], ((ulong)(i + 1) << 32) | pair);
                     }
             }
-        if (largest < 3) return operations;
-        var buckets = (int)_mask + 1;
+        if (largest < 4) return operations;
+        var buckets = (int)mask + 1;
         for (int r = Share(buckets, chunk, chunks), last = Share(buckets, chunk + 1, chunks); r < last; r++)
         {
-            var need = (int)((residue - (ulong)r) & _mask);
-            for (var p = _pairStart[r]; p < _pairStart[r + 1]; p++)
+            var need = (int)((residue - (ulong)r) & mask);
+            int top = pairStart[need], end = pairStart[need + 1];
+            operations++;
+            if (top == end) continue;
+            var largestFirst = First(pairs[top]);
+            for (var p = pairStart[r]; p < pairStart[r + 1]; p++)
             {
-                var i = (int)(_pair[p] >> 32);
-                var j = (int)(uint)_pair[p];
-                if (_taken[i] || _taken[j]) continue;
-                var sum = _hash[i] + _hash[j];
+                var lead = bySecond[p];
+                var j = Second(lead);
+                if (j >= largestFirst) break;
+                var i = First(lead);
                 operations++;
-                if (smallest <= 3)
+                if (taken[i] || taken[j]) continue;
+                var sum = hash[i] + hash[j];
+                for (var s = top; s < end; s++)
                 {
-                    // Each bucket of VMs is in increasing order: from its end down to the first at or before j.
-                    for (var s = _singleStart[need + 1] - 1; s >= _singleStart[need] && _single[s] > j; s--)
-                    {
-                        operations += VisitOperations;
-                        visitor.Visit(sum + _hash[_single[s]], Pack(i, j, _single[s]));
-                    }
-                }
-                if (largest == 4)
-                {
-                    for (var s = _pairStart[need]; s < _pairStart[need + 1]; s++)
-                    {
-                        var k = (int)(_pair[s] >> 32);
-                        if (k <= j) break;
-                        operations += VisitOperations;
-                        visitor.Visit(sum + _hash[k] + _hash[(int)(uint)_pair[s]], Pack(i, j, k, (int)(uint)_pair[s]));
-                    }
+                    var pair = pairs[s];
+                    var k = First(pair);
+                    if (k <= j) break;
+                    var l = Second(pair);
+                    if (taken[k] || taken[l]) continue;
+                    operations += VisitOperations;
+                    visitor.Visit(sum + hash[k] + hash[l], ((ulong)lead << 32) | pair);
                 }
             }
         }
@@ -586,12 +487,13 @@ internal sealed class ExactFillSearch
     /// <summary>Where share c of <paramref name="count"/> things split into <paramref name="shares"/> begins.</summary>
     private static int Share(int count, int c, int shares) => (int)((long)count * c / shares);
 
-    private static ulong Pack(params ReadOnlySpan<int> members)
-    {
-        ulong packed = 0;
-        foreach (var v in members) packed = (packed << 16) | (uint)(v + 1);
-        return packed;
-    }
+    /// <summary>Two members packed as a subset is (16 bits each, the first above): a subset of 3 or 4 is a member or
+    /// a pair above such a pair.</summary>
+    private static uint Pack(int first, int second) => ((uint)(first + 1) << 16) | (uint)(second + 1);
+
+    private static int First(uint pair) => (int)(pair >> 16) - 1;
+
+    private static int Second(uint pair) => (int)(pair & 0xFFFF) - 1;
 
     private static IEnumerable<int> Unpack(ulong packed)
     {
