@@ -29,7 +29,9 @@ public static class ImagesReader
             var imageId = file.Id(id);
             if (!lines.TryAdd(imageId, file.Line))
                 throw file.Error(id, $"duplicate image_id (first on line {lines[imageId]})", imageId);
-            var gib = file.AtMost(size, file.Number(size, positive: true), PlacementProblem.MaxMib / 1024);
+            // 0 is a blank image: `images scan` of a new or all-zero disk stores no block, and wrote a size_gib of 0 that
+            // this reader then refused ("must be greater than zero").
+            var gib = file.AtMost(size, file.Number(size, positive: false), PlacementProblem.MaxMib / 1024);
             var parentId = parent >= 0 && file.Text(parent).Length > 0 ? file.Text(parent) : null;
             if (parentId == imageId) throw file.Error(parent, "an image cannot be its own parent", parentId);
             var share = file.OptionalNumber(shared, positive: false);

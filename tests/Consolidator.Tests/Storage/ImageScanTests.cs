@@ -100,6 +100,25 @@ public class ImageScanTests
         Assert.False(File.Exists(dir.File("images.csv")));
     }
 
+    /// <summary>A blank disk (a new image, all zeros) stores no block: the scan wrote size_gib 0, which every command
+    /// reading the dataset then refused ("size_gib: must be greater than zero", exit 2).</summary>
+    [Fact]
+    public void A_blank_images_scan_is_a_dataset_the_planner_reads()
+    {
+        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host,image_id,disk_gib\nvm1,2,4096,h1,blank,10\nvm2,4,8192,h1,blank,\nvm3,8,16384,h2,blank,5\n");
+        var blank = Path.Combine(data.Directory, "..", "blank.raw");
+        File.WriteAllBytes(blank, new byte[4 * Block]);
+        var scan = CliRunner.Run("images", "scan", blank, "--out", data.PathOf("images.csv"));
+        Assert.True(scan.ExitCode == 0, scan.Err);
+        Assert.Contains("\nblank,0,", File.ReadAllText(data.PathOf("images.csv")));
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.True(File.Exists(Path.Combine(outDir, "plan.json")));
+    }
+
     [Fact]
     public void A_missing_image_is_a_located_error()
     {
