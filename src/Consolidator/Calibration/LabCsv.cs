@@ -56,9 +56,13 @@ public static class LabCsv
             double? Opt(int k) => file.OptionalNumber(c[k], positive: false);
             long Whole(int k) => (long)file.Number(c[k], positive: false);
             double? O(int k) => file.OptionalNumber(optional[k], positive: false);
+            // The figures the replay runs on, bounded here so that a bad one is named by line and column: a link of 0 was
+            // "error: bandwidth must be a positive number of MiB/s", 1e-300 "would take 2e295 years ... check nic_gbps",
+            // a downtime-limit of 1e300 ms "QEMU's downtime-limit must be between 0 and 2000 s", none saying where.
+            double? Rate(int k) => file.OptionalNumber(c[k], positive: true) is { } x ? file.AtLeast(c[k], x, 1, MinRateWhy) : null;
             rows.Add(new LabMeasurement(
-                file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), file.Id(c[3]), file.Id(c[4]), Num(5), Num(6), Opt(7),
-                Opt(8), Num(9), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
+                file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), file.Id(c[3]), file.Id(c[4]), Num(5), Num(6), Rate(7),
+                Rate(8), file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
                 file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
                 O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),
@@ -66,6 +70,11 @@ public static class LabCsv
         }
         return rows.ToImmutable();
     }
+
+    /// <summary>Why a link (Mbit/s) or bandwidth cap (MiB/s) below 1 is refused: the lab's links run at 200-1000 Mbit/s
+    /// and its caps at 24-48 MiB/s (datasets/calibration); a rate below 1 is a unit mistake, and the replay of a
+    /// migration at 1e-300 would take 1e295 years.</summary>
+    private const string MinRateWhy = "a lab link runs at hundreds of Mbit/s and a cap at tens of MiB/s: a rate below 1 is a unit mistake";
 
     private static string N(double? x) => x?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
 

@@ -53,6 +53,30 @@ public class HostileInputTests
         AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>A lab row whose link, cap or downtime-limit the replay cannot run on: each was one unlocated line from the
+    /// simulator ("bandwidth must be a positive number of MiB/s", "would take 2.13E+295 years ... check nic_gbps and
+    /// --nic-gbps", "QEMU's downtime-limit must be between 0 and 2000 s"); now the file, line and column.</summary>
+    [Theory]
+    [InlineData("0", "", "300", "column 8 'link_mbit'", "must be greater than zero")]
+    [InlineData("1e-300", "", "300", "column 8 'link_mbit'", "too small: at least 1")]
+    [InlineData("400", "1e-300", "300", "column 9 'max_bandwidth_mib_s'", "too small: at least 1")]
+    [InlineData("400", "", "1e300", "column 10 'downtime_limit_ms'", "too large: at most 2000000")]
+    public void A_lab_row_the_replay_cannot_run_is_located(string link, string cap, string limit, string where, string what)
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "qemu-7.2-bad.csv");
+        File.WriteAllText(path, string.Join(',', Consolidator.Calibration.LabCsv.Header[..41]) + "\n" +
+            $"s,1,1,precopy,none,256,256.5,{link},{cap},{limit},,0,4,0,0,completed,2557,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,\n");
+
+        var result = CliRunner.Run("calibrate", "--lab", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains($"qemu-7.2-bad.csv:2, {where}", result.Err);
+        Assert.Contains(what, result.Err);
+        AssertOneCleanLine(result.Err);
+    }
+
     internal static void AssertOneCleanLine(string err)
     {
         Assert.Single(err.TrimEnd('\n').Split('\n'));
