@@ -206,9 +206,9 @@ public class ReactiveTests
     public void Each_earlier_day_gives_the_net_the_rises_around_the_instant_ahead_and_stays_before_t()
     {
         var net = Options.SafetyNet([0]);
-        Assert.Equal(2, net.SeasonalHalfWidth);                      // the 5 samples around the instant ahead
+        Assert.Equal(5, net.SeasonalHalfWidth);                      // 11 samples, as long a span as the 10 recent ones
         net.Validate();
-        Assert.Throws<ArgumentOutOfRangeException>(() => (net with { StepSeconds = 86400 / 3 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (net with { StepSeconds = 86400 / 6 }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => Observation.Rises(new VmSeries([0], [1], [1]), 86400, 1, [0], 1, 300));
     }
 

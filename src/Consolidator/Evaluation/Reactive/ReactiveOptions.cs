@@ -45,17 +45,17 @@ public sealed record ReactiveOptions(
     /// and weekends rise differently, issue 13).</summary>
     public const int Week = 7;
 
-    /// <summary>How many control steps either side of the same time of day each earlier day contributes: 2, the rises
-    /// into the 5 samples around the instant ahead. With the 9 recent rises that is 34 rises on a weekday with a week of
-    /// history (5 earlier weekdays), 19 on a weekend day (2): the next of n exchangeable rises exceeds the largest of
-    /// them with probability 1 / (n + 1) (order statistics), about 3 % and 5 % at a host on the edge of the test,
-    /// against 10 % with the recent rises alone. Not derived: the trade-off measured on the generated month (the design
-    /// month, `--seed 7`), where every rise the net takes more relieves hosts further from their cores, and each such
-    /// relief is a VM moved out and back (two migrations): half the recent window either side (11 rises a day, 64 on a
-    /// weekday) removed every overload there but took the migrations from 6.9 % to 9.8 % of LR-MMT's; a window wide
-    /// enough for SLATAH's 0.5 % at every edge (14 steps with a week of days, every day of the week) lost three
-    /// weekend days on energy and took them to 15 %.</summary>
-    public int SeasonalHalfWidth => 2;
+    /// <summary>How many control steps either side of the same time of day each earlier day contributes: half the
+    /// recent window (<see cref="PeakSamples"/>, CloudSim's 10 values), so that on each earlier day the net reads a
+    /// span as long as the one it reads today, centred on the instant ahead (11 samples, 11 rises). With the 9 recent
+    /// rises that is 64 rises on a weekday with a week of history (5 earlier weekdays), 31 on a weekend day (2): the
+    /// next of n exchangeable rises exceeds the largest of them with probability 1 / (n + 1) (order statistics), 1.5 %
+    /// and 3 % at a host on the edge of the test, against 10 % with the recent rises alone. Measured on the generated
+    /// month (`--seed 7`, the design month; one run each, load 13-21): this window, 28 of 29 days, SLATAH 0 in every
+    /// fold, 9.8 % of LR-MMT's migrations; 2 steps either side, 27 days (one overloaded step) and 10.3 %; a window
+    /// wide enough for SLATAH's 0.5 % at every edge (14 steps with a week of days, every day of the week) lost three
+    /// weekend days on energy and 15.0 %. The old net (recent rises only): 25-28 days over four runs, 6.4-9.0 %.</summary>
+    public int SeasonalHalfWidth => PeakSamples / 2;
 
     /// <summary>The earlier days (1 = the day before) whose rises at the same time of day the net reads at t: of the
     /// last <see cref="SeasonalDays"/>, those whose same instant falls in the plan's window of t
