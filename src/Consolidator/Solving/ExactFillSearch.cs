@@ -383,7 +383,7 @@ internal sealed class ExactFillSearch
     }
 
     /// <summary>Writes each visited subset into a chunk of the join's stored side, under its hash.</summary>
-    private readonly struct Storing(SubsetJoin.Chunk chunk) : IVisitor
+    private readonly struct Storing(SubsetJoin.StoredChunk chunk) : IVisitor
     {
         public void Visit(ulong hash, ulong members) => chunk.Add(hash, members);
     }

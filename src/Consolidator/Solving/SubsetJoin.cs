@@ -23,41 +23,43 @@ internal sealed class SubsetJoin(int chunks, int threads)
     /// cache side by side instead of one after each mispredicted branch.</summary>
     private const int Batch = 64;
 
-    private readonly Chunk[] _stored = [.. Enumerable.Range(0, chunks).Select(_ => new Chunk())];
+    /// <summary>Regions of the stored filter, each marked by one thread from its own part of every chunk: a fixed
+    /// number, so that the order the stored subsets are kept in does not depend on the threads.</summary>
+    private const int Regions = 4;
+
+    private readonly StoredChunk[] _stored = [.. Enumerable.Range(0, chunks).Select(_ => new StoredChunk())];
     private readonly Chunk[] _probing = [.. Enumerable.Range(0, chunks).Select(_ => new Chunk())];
     private readonly ulong[] _storedBits = new ulong[(1 << FilterBits) / 64], _probingBits = new ulong[(1 << FilterBits) / 64];
     private readonly ParallelOptions _parallel = new() { MaxDegreeOfParallelism = Math.Max(1, threads) };
-    private readonly int _regions = Math.Max(1, threads);
 
     /// <summary>Empties both sides for a new trial.</summary>
     public void Begin()
     {
-        foreach (var c in _stored) c.Count = 0;
+        foreach (var c in _stored) c.Clear();
         foreach (var c in _probing) c.Count = 0;
         Array.Clear(_storedBits);
         Array.Clear(_probingBits);
     }
 
     /// <summary>Where chunk <paramref name="c"/> of the stored side writes its subsets.</summary>
-    public Chunk Stored(int c) => _stored[c];
+    public StoredChunk Stored(int c) => _stored[c];
 
     /// <summary>Where chunk <paramref name="c"/> of the probing side keeps the subsets that pass the stored filter.</summary>
     public Probing Probe(int c) => new(_probing[c], _storedBits);
 
     /// <summary>Marks the stored side's keys in its filter, once the first <paramref name="used"/> chunks hold it:
-    /// each thread takes a region of the filter and reads every chunk, so no two threads write one word.</summary>
-    public void Store(int used) => Parallel.For(0, _regions, _parallel, region =>
+    /// each region of the filter by one thread, from that region's part of every chunk.</summary>
+    public void Store(int used) => Parallel.For(0, Regions, _parallel, region =>
     {
-        var words = _storedBits.Length;
-        int first = (int)((long)words * region / _regions), last = (int)((long)words * (region + 1) / _regions);
+        var bits = _storedBits;
         for (var c = 0; c < used; c++)
         {
-            var chunk = _stored[c];
-            for (var e = 0; e < chunk.Count; e++)
+            var part = _stored[c].Region(region);
+            var keys = part.Keys;
+            for (var e = 0; e < part.Count; e++)
             {
-                var bit = Bit(chunk.Keys[e]);
-                var word = (int)(bit >> 6);
-                if (word >= first && word < last) _storedBits[word] |= 1UL << (int)(bit & 63);
+                var bit = Bit(keys[e]);
+                bits[bit >> 6] |= 1UL << (int)(bit & 63);
             }
         }
     });
@@ -82,12 +84,16 @@ internal sealed class SubsetJoin(int chunks, int threads)
         var survivors = new List<(ulong Key, ulong Members)>[used];
         Parallel.For(0, used, _parallel, c =>
         {
-            var chunk = _stored[c];
             var found = new List<(ulong, ulong)>();
-            for (var e = 0; e < chunk.Count; e++)
+            var bits = _probingBits;
+            for (var region = 0; region < Regions; region++)
             {
-                var bit = Bit(chunk.Keys[e]);
-                if ((_probingBits[bit >> 6] & (1UL << (int)(bit & 63))) != 0) found.Add((chunk.Keys[e], chunk.Members[e]));
+                var part = _stored[c].Region(region);
+                for (var e = 0; e < part.Count; e++)
+                {
+                    var bit = Bit(part.Keys[e]);
+                    if ((bits[bit >> 6] & (1UL << (int)(bit & 63))) != 0) found.Add((part.Keys[e], part.Members[e]));
+                }
             }
             survivors[c] = found;
         });
@@ -106,19 +112,21 @@ internal sealed class SubsetJoin(int chunks, int threads)
             members[++stored] = m;
             index[slot] = stored;
         }
-        var hits = new List<(ulong, ulong)>();
-        for (var c = 0; c < used; c++)
+        var hits = new List<(ulong, ulong)>[used];
+        Parallel.For(0, used, _parallel, c =>
         {
             var chunk = _probing[c];
+            var found = new List<(ulong, ulong)>();
             for (var e = 0; e < chunk.Count; e++)
                 for (var slot = Slot(chunk.Keys[e], mask); index[slot] != 0; slot = (slot + 1) & mask)
                 {
                     if (keys[slot] != chunk.Keys[e]) continue;
-                    hits.Add((members[index[slot]], chunk.Members[e]));
+                    found.Add((members[index[slot]], chunk.Members[e]));
                     break;
                 }
-        }
-        return hits;
+            hits[c] = found;
+        });
+        return [.. hits.SelectMany(h => h)];
     }
 
     /// <summary>A key's filter bit: bits 24 to 45, above the residue's (the low bits, equal in every key of a side).</summary>
@@ -146,6 +154,22 @@ internal sealed class SubsetJoin(int chunks, int threads)
             Array.Resize(ref Keys, 2 * Count);
             Array.Resize(ref Members, 2 * Count);
         }
+    }
+
+    /// <summary>The subsets one chunk of the stored side wrote, by region of the filter, each in the order it met them.</summary>
+    public sealed class StoredChunk
+    {
+        private readonly Chunk[] _regions = [.. Enumerable.Range(0, Regions).Select(_ => new Chunk())];
+
+        public Chunk Region(int region) => _regions[region];
+
+        public void Clear()
+        {
+            foreach (var r in _regions) r.Count = 0;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Add(ulong key, ulong members) => _regions[(int)(Bit(key) >> (FilterBits - 2))].Add(key, members);
     }
 
     /// <summary>A chunk of the probing side: its subsets are tested against the stored filter a batch at a time,
