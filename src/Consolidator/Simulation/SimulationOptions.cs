@@ -143,8 +143,10 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(HybridRounds), HybridRounds, "--hybrid-rounds must be at least 1");
         if (!(DeviceStateMib >= 0) || !(ResumeSeconds >= 0) || double.IsInfinity(DeviceStateMib) || double.IsInfinity(ResumeSeconds))
             throw new ArgumentOutOfRangeException(nameof(DeviceStateMib), DeviceStateMib, "device state and resume time must be finite and >= 0");
-        if (MaxBandwidthMibPerSecond is { } cap && (!(cap > 0) || double.IsInfinity(cap)))
-            throw new ArgumentOutOfRangeException(nameof(MaxBandwidthMibPerSecond), cap, "--max-bandwidth must be a positive number of MiB/s");
+        // At least 1 MiB/s, libvirt's unit for it (`virsh migrate --bandwidth`, whole MiB/s): 1e-300 was taken, every
+        // migration went post-copy and the summary printed a 300-digit pre-copy timeout.
+        if (MaxBandwidthMibPerSecond is { } cap && (!(cap >= 1) || double.IsInfinity(cap)))
+            throw new ArgumentOutOfRangeException(nameof(MaxBandwidthMibPerSecond), cap, "--max-bandwidth must be at least 1 MiB/s");
         if (Streams < 1 || Streams > 256)
             throw new ArgumentOutOfRangeException(nameof(Streams), Streams, "--streams must be between 1 and 256");
         if (!(ZeroScanMibPerSecond > 0) || double.IsInfinity(ZeroScanMibPerSecond))

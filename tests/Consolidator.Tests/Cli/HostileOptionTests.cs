@@ -16,6 +16,8 @@ public class HostileOptionTests
         // Both at once: "the migration model did not finish; this is a bug" (exit 1).
         { ["--compression-ratio", "1e300"], "--compression-ratio must be a number from 1 (off) to 1000" },
         { ["--compression-mib-s", "1e-300", "--compression-ratio", "2"], "--compression-mib-s must be at least 1" },
+        // Every migration went post-copy and the summary printed "the timeout would suspend the VM for 2533...(300 digits) ms".
+        { ["--max-bandwidth", "1e-300"], "--max-bandwidth must be at least 1 MiB/s" },
     };
 
     /// <summary>A time limit beyond what a .NET timer holds: 1e15 was "unexpected OverflowException: TimeSpan overflowed"
