@@ -48,8 +48,9 @@ public sealed record EvaluationRequest(
 
     public void Validate()
     {
-        if (!(MigrationBandwidthMbps > 0) || double.IsInfinity(MigrationBandwidthMbps))
-            throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be a positive number of Mbit/s");
+        // At least 1 Mbit/s: 1e-300 reached the simulator, whose error blamed nic_gbps and --nic-gbps ("would take 7.17E+297 years").
+        if (!(MigrationBandwidthMbps >= 1) || double.IsInfinity(MigrationBandwidthMbps))
+            throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be at least 1 Mbit/s");
         if (Train.To > Test.From)
             throw new ArgumentOutOfRangeException(nameof(Train), Train.ToString(), $"the training period ({Train}) must end before the test period ({Test}) starts: a plan judged on the samples it was built from proves nothing");
         if (HistorySeconds is <= 0)

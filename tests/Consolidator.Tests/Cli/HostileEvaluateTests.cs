@@ -23,4 +23,19 @@ public class HostileEvaluateTests
         Assert.Equal("", result.Out);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+
+    /// <summary>A bandwidth of 1e-300 Mbit/s reached the simulator, whose error named the wrong options ("check nic_gbps
+    /// and --nic-gbps").</summary>
+    [Fact]
+    public void A_bandwidth_below_a_megabit_names_the_option()
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("evaluate", data.Directory, "--train", "1", "--test", "2", "--bandwidth", "1e-300", "--deterministic", "--time-limit", "2", "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --bandwidth must be at least 1 Mbit/s\n", result.Err.Replace("\r\n", "\n"));
+        Assert.False(Directory.Exists(outDir));
+    }
 }
