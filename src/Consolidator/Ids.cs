@@ -19,6 +19,10 @@ public static class Ids
             if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; continue; }
             if (Quoted.NeedsEscape(c))
                 return string.Create(CultureInfo.InvariantCulture, $"{what} must not hold control or invisible formatting characters (U+{(int)c:X4} at character {i + 1})");
+            // The replacement character is what the reader decodes a byte that is not UTF-8 to (a Latin-1 'é'): the id
+            // became 'h-sm\uFFFDll-01' in the plan and in the scripts, a host no hypervisor knows.
+            if (c == '\uFFFD')
+                return string.Create(CultureInfo.InvariantCulture, $"{what} must not hold U+FFFD (at character {i + 1}): a byte that is not UTF-8, or the replacement character itself; save the file as UTF-8");
         }
         return null;
     }

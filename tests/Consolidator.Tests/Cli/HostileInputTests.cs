@@ -77,6 +77,21 @@ public class HostileInputTests
         AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>A host id written in Latin-1 ('h-sm\xe9ll-01'): decoded to U+FFFD and planned, exported and printed as
+    /// 'h-sm\uFFFDll-01', a host no hypervisor knows (exit 0).</summary>
+    [Fact]
+    public void An_id_that_is_not_utf8_is_located()
+    {
+        using var data = DatasetFixture.Create();
+        File.WriteAllBytes(data.PathOf("hosts.csv"), [.. "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh2"u8, 0xE9, .. ",32,131072,120,400\n"u8]);
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        CliRunner.AssertLocatedInputError(result, "hosts.csv:3, column 1 'host_id'", "must not hold U+FFFD (at character 3)", outDir);
+        AssertOneCleanLine(result.Err);
+    }
+
     internal static void AssertOneCleanLine(string err)
     {
         Assert.Single(err.TrimEnd('\n').Split('\n'));
