@@ -15,21 +15,35 @@ namespace Consolidator.Tests.Cli;
 /// loopback HttpListener answering every request with one body.</summary>
 public sealed class HostilePrometheusTests
 {
-    private static int FreePort()
+    /// <summary>An HttpListener on a free loopback port. HttpListener cannot bind port 0, so a port is probed and then
+    /// bound; another process may take it in between ("Address already in use", seen once under a busy suite), so a
+    /// taken port is given up for another probe.</summary>
+    private static (HttpListener Server, int Port) StartOnFreePort()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        for (var attempt = 1; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var server = new HttpListener();
+            server.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                server.Start();
+                return (server, port);
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                server.Close();
+            }
+        }
     }
 
     private static CliRunner.Result ImportAgainst(string body, TempDirectory tmp, string outDir, params string[] extra)
     {
-        var port = FreePort();
-        using var server = new HttpListener();
-        server.Prefixes.Add($"http://127.0.0.1:{port}/");
-        server.Start();
+        var (listening, port) = StartOnFreePort();
+        using var server = listening;
         var serving = Task.Run(() =>
         {
             while (server.IsListening)
