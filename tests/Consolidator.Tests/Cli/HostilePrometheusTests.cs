@@ -52,6 +52,7 @@ public sealed class HostilePrometheusTests
                 try { context = server.GetContext(); }
                 catch (HttpListenerException) { return; }
                 catch (ObjectDisposedException) { return; }
+                catch (InvalidOperationException) { return; } // stopped between IsListening and GetContext
                 var bytes = Encoding.UTF8.GetBytes(body);
                 context.Response.ContentType = "application/json";
                 context.Response.OutputStream.Write(bytes);
@@ -100,6 +101,7 @@ public sealed class HostilePrometheusTests
                 try { client = listener.AcceptTcpClient(); }
                 catch (SocketException) { return; }
                 catch (ObjectDisposedException) { return; }
+                catch (InvalidOperationException) { return; } // stopped before AcceptTcpClient was reached
                 _ = Task.Run(() =>
                 {
                     using (client)
