@@ -43,7 +43,7 @@ public static class LabCsv
                 N(m.StopMigrationWaitMs), N(m.StopVcpuCpuMs), N(m.StopVcpuWaitMs), N(m.StopOtherCpuMs), N(m.StopOtherWaitMs), N(m.DowntimeMib));
     }
 
-    /// <exception cref="InputException">The file is missing or a row is malformed (file, line and column named).</exception>
+    /// <exception cref="InputException">The file is missing, holds no rows or a row is malformed (file, line and column named).</exception>
     public static ImmutableArray<LabMeasurement> Read(string path)
     {
         using var file = DatasetFile.Open(path, Header[..Required]);
@@ -68,6 +68,9 @@ public static class LabCsv
                 O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),
                 optional[11] >= 0 && file.Text(optional[11]).Length > 0 ? file.Integer(optional[11], 1) : 1, O(12), O(13), O(14), O(15), O(16), O(17), O(18), O(19)));
         }
+        // A header alone replayed nothing and printed the published points as if the lab had been judged.
+        if (rows.Count == 0)
+            throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no migrations: the file has a header but no rows");
         return rows.ToImmutable();
     }
 

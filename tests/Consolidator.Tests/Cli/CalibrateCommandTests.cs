@@ -38,6 +38,24 @@ public class CalibrateCommandTests
         Assert.Contains("lots", r.Err);
     }
 
+    /// <summary>A lab file with its header and no rows exited 0 with the published points only, as if the lab had been
+    /// judged (found by the acceptance pass); now one located line, exit 2.</summary>
+    [Fact]
+    public void A_lab_file_with_no_rows_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "qemu-7.2-empty.csv");
+        File.WriteAllText(path, string.Join(',', LabCsv.Header[..41]) + "\n");
+
+        var r = CliRunner.Run("calibrate", "--lab", path);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Contains("qemu-7.2-empty.csv:2", r.Err);
+        Assert.Contains("no migrations", r.Err);
+    }
+
     [Fact]
     public void The_readme_calibration_table_is_the_output_of_calibrate()
     {
