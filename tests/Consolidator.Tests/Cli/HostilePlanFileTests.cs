@@ -22,6 +22,24 @@ public class HostilePlanFileTests
         }
     }
 
+    /// <summary>All three VMs on h2 today; the plan moves some to h1 (cheaper), so its first stage has a migration.</summary>
+    private static DatasetFixture ThreeVmsOnH2() =>
+        DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
+
+    /// <summary>The fixture planned, the plan edited by <see cref="Mutate"/> and written beside it; its path.</summary>
+    private static string PlanEditedAs(DatasetFixture data, string how)
+    {
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planDir, "plan.json")))!;
+        Assert.NotEmpty(plan["stages"]!.AsArray());
+        Mutate(plan, how);
+        var edited = Path.Combine(data.Directory, "..", "edited.json");
+        File.WriteAllText(edited, plan.ToJsonString());
+        return edited;
+    }
+
     /// <summary>`export` has no dataset but the plan's own placement (current_host, host_id): the same edits were written
     /// into the script as they stood (two migrations of one VM at once, a migration from a host it is not on, to its
     /// own host).</summary>
@@ -32,14 +50,8 @@ public class HostilePlanFileTests
     [InlineData("home", "to_host", "the VM is already on this host")]
     public void Export_refuses_stages_that_do_not_replay_from_the_plans_placement(string how, string field, string what)
     {
-        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
-        var planDir = Path.Combine(data.Directory, "..", "plan");
-        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
-        Assert.True(made.ExitCode == 0, made.Err);
-        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planDir, "plan.json")))!;
-        Mutate(plan, how);
-        var edited = Path.Combine(data.Directory, "..", "edited.json");
-        File.WriteAllText(edited, plan.ToJsonString());
+        using var data = ThreeVmsOnH2();
+        var edited = PlanEditedAs(data, how);
         var script = Path.Combine(data.Directory, "..", "migrate.sh");
 
         foreach (var target in new[] { "libvirt", "openstack" })
@@ -60,16 +72,8 @@ public class HostilePlanFileTests
     [InlineData("dropped", "stages", "not on its target")]
     public void Stages_that_do_not_replay_from_the_datasets_placement_are_refused(string how, string field, string what)
     {
-        // All three VMs on h2 today; the plan moves some to h1 (cheaper), so its first stage has a migration.
-        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
-        var planDir = Path.Combine(data.Directory, "..", "plan");
-        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
-        Assert.True(made.ExitCode == 0, made.Err);
-        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planDir, "plan.json")))!;
-        Assert.NotEmpty(plan["stages"]!.AsArray());
-        Mutate(plan, how);
-        var edited = Path.Combine(data.Directory, "..", "edited.json");
-        File.WriteAllText(edited, plan.ToJsonString());
+        using var data = ThreeVmsOnH2();
+        var edited = PlanEditedAs(data, how);
         var outDir = Path.Combine(data.Directory, "..", "sim");
 
         var result = CliRunner.Run("simulate", data.Directory, edited, "--out", outDir);
