@@ -70,7 +70,10 @@ public class BlockMirrorTests(ITestOutputHelper output)
                     steps.Advance(step / 2, rate);
                     steps.Advance(step / 2, rate);
                 }
-                Assert.Equal(whole.CopiedMib, steps.CopiedMib, 6);
+                // Relative, not absolute decimals: halving a step sums the same closed form in another order, and
+                // hundreds of MiB leave rounding in the ninth decimal (seed ef_3RVlC2d87: 575.8327884992 vs ...5016).
+                Assert.True(Math.Abs(whole.CopiedMib - steps.CopiedMib) <= 1e-9 * Math.Max(1, whole.CopiedMib),
+                    $"{whole.CopiedMib:R} vs {steps.CopiedMib:R}");
                 Assert.Equal(whole.IsDone, steps.IsDone);
                 // Copying only ever shortens what is left; more rate never makes the copy end later.
                 var slow = Mirror(bulk, 2048, write, 1000);
