@@ -60,6 +60,7 @@ public static class Cli
             using (var safe = new SafeLines(stderr)) safe.WriteLine($"error: {line}; run '{Usage(parsed)} --help' for usage");
             return ExitCodes.BadInput;
         }
+        ConfigFile.Remember(parsed, fromFile);
         return parsed.Invoke(invocation);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Tomlyn.Parsing;
@@ -79,6 +80,34 @@ internal static class ConfigFile
         if (extra.Count == 0) return args;
         var end = Array.IndexOf(args, "--");
         return end < 0 ? [.. args, .. extra] : [.. args[..end], .. extra, .. args[end..]];
+    }
+
+    private static readonly ConditionalWeakTable<ParseResult, IReadOnlyDictionary<Option, Setting>> Origins = new();
+
+    /// <summary>Keeps, for the command about to run, which options the file gave, so that <see cref="Locate"/> can
+    /// name the file when the command's own check refuses one of their values.</summary>
+    public static void Remember(ParseResult parsed, IReadOnlyDictionary<Option, Setting> fromFile)
+    {
+        if (fromFile.Count > 0) Origins.AddOrUpdate(parsed, fromFile);
+    }
+
+    /// <summary>An option's own check speaks to the command line ("--headroom must be in [0, 1)"); when the file set
+    /// that option, the message is prefixed with the file, line and column of the key, and the value is quoted
+    /// unless the message quotes it already. Other messages come back unchanged.</summary>
+    public static string Locate(ParseResult parsed, string message)
+    {
+        if (!message.StartsWith("--", StringComparison.Ordinal) || !Origins.TryGetValue(parsed, out var fromFile)) return message;
+        var end = 2;
+        while (end < message.Length && (char.IsAsciiLetterOrDigit(message[end]) || message[end] == '-')) end++;
+        var name = message[..end];
+        foreach (var (option, setting) in fromFile)
+        {
+            if (option.Name != name && !option.Aliases.Contains(name)) continue;
+            var value = string.Join(' ', setting.Values);
+            var quoted = message.Contains(value, StringComparison.Ordinal) ? "" : $" (value '{Quoted.Value(value)}')";
+            return $"{setting.Where}: {message}{quoted}";
+        }
+        return message;
     }
 
     private const int MaxChars = 1 << 20;

@@ -32,13 +32,13 @@ internal static class Guard
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName is not null && !IoFailure.IsIo(e))
         {
-            stderr.WriteLine($"error: {Quoted.Escape(OwnMessage(e), 1000)}");
+            stderr.WriteLine($"error: {Quoted.Escape(ConfigFile.Locate(r, OwnMessage(e)), 1000)}");
             Trace(r, stderr, e);
             return ExitCodes.BadInput;
         }
         catch (FormatException e)
         {
-            stderr.WriteLine($"error: {Quoted.Escape(e.Message, 1000)}");
+            stderr.WriteLine($"error: {Quoted.Escape(ConfigFile.Locate(r, e.Message), 1000)}");
             return ExitCodes.BadInput;
         }
         catch (InfeasiblePlacementException e)

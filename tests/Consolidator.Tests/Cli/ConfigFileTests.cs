@@ -74,6 +74,38 @@ public class ConfigFileTests
         Assert.False(Directory.Exists(tmp.File("out")));
     }
 
+    /// <summary>A value of the right kind but out of range, or not one of the words the option takes, was refused
+    /// by the option's own check ("--headroom must be in [0, 1)") with no file in the line, as if the command line
+    /// had given it: now the line names the file, line and column of the key, as a wrong-kind value does.</summary>
+    [Theory]
+    [InlineData("plan", "c.toml", "headroom = 1.5\n", "c.toml:1:1: --headroom must be in [0, 1) (value '1.5')")]
+    [InlineData("plan", "c.toml", "workers = 1\n[plan]\ntime-limit = -3\n", "c.toml:3:1: --time-limit must be a positive number of seconds")]
+    [InlineData("plan", "c.toml", "[plan]\nwindows = \"fortnightly\"\n", "c.toml:2:1: --windows must be")]
+    [InlineData("plan", "c.json", "{\"plan\": {\"workers\": 1,\n  \"method\": \"teleport\"}}", "c.json:2:3: --method must be 'precopy'")]
+    [InlineData("simulate", "c.toml", "nic-gbps = -1\n", "c.toml:1:1: --nic-gbps")]
+    public void A_value_out_of_range_in_the_file_names_the_file(string command, string name, string text, string message)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File(name), text);
+        string[] args = command == "plan"
+            ? ["plan", data.Directory, "--out", tmp.File("out"), "--config", tmp.File(name)]
+            : ["simulate", data.Directory, tmp.File("plan.json"), "--out", tmp.File("out"), "--config", tmp.File(name)];
+        if (command == "simulate")
+        {
+            var planned = CliRunner.Run("plan", data.Directory, "--out", tmp.File("p"), "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+            Assert.True(planned.ExitCode == 0, planned.Err);
+            File.Copy(Path.Combine(tmp.File("p"), "plan.json"), tmp.File("plan.json"));
+        }
+
+        var result = CliRunner.Run(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {tmp.Path}/{message}", result.Err);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(tmp.File("out")));
+    }
+
     /// <summary>A key at the top and in the command's table: both were passed on ("expects a single argument but 2 were
     /// provided", exit 2); the table, the more specific, wins.</summary>
     [Fact]
