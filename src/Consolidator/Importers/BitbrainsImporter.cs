@@ -22,9 +22,14 @@ public static class BitbrainsImporter
     /// KiB, as the memory columns are), which block migration copies again while it runs.</summary>
     public const string DiskWriteColumn = "Disk write throughput [KB/s]";
 
-    /// <summary>Epoch values at or above this are milliseconds (year 5138 in seconds, 1973 in milliseconds):
-    /// the published files hold seconds in a column labelled [ms].</summary>
+    /// <summary>Epoch values below this are seconds (year 5138 in seconds, 1973 in milliseconds): the published
+    /// files hold seconds in a column labelled [ms].</summary>
     public const double MillisecondThreshold = 1e11;
+
+    /// <summary>Epoch values from this on are milliseconds (2001-09-09). Between the two thresholds a value is neither
+    /// a time a VM trace holds in seconds (years 5138 to 33658) nor in milliseconds (1973 to 2001): a bad row, where
+    /// reading it as milliseconds turned 253402300799 (9999-12-31 in seconds) into 1978 without a word.</summary>
+    public const double MillisecondsFrom = 1e12;
 
     private static readonly CsvReaderOptions Options = CsvReaderOptions.Default with
     {
@@ -201,7 +206,7 @@ public static class BitbrainsImporter
     private static ImmutableArray<string> Assumptions(ImportOptions options, int hostCount)
     {
         var list = ImmutableArray.CreateBuilder<string>();
-        list.Add("timestamps: Unix epoch (UTC); values below 1e11 in 'Timestamp [ms]' are seconds, as the published files hold");
+        list.Add("timestamps: Unix epoch (UTC); values below 1e11 in 'Timestamp [ms]' are seconds, as the published files hold, values from 1e12 milliseconds, values between them bad rows");
         list.Add("CPU: cores = CPU usage [%] / 100 x CPU cores; memory: MiB = KB / 1024; vcpus and memory_mib = the most provisioned in any row");
         list.Add("rows with zero cores or zero memory provisioned: the VM is not running; no sample is written");
         list.Add("disk writes: disk_write_kib_s = 'Disk write throughput [KB/s]' (KB read as KiB), when the files have the column");

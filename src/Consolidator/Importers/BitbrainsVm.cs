@@ -25,7 +25,13 @@ internal readonly record struct BitbrainsRow(long UnixSeconds, double Cores, dou
             if (!Number(csv, c.DiskWrite, c, path, line, log, out var kb)) return null;
             diskWrite = kb;
         }
-        if (time >= BitbrainsImporter.MillisecondThreshold)
+        if (time >= BitbrainsImporter.MillisecondThreshold && time < BitbrainsImporter.MillisecondsFrom)
+        {
+            log.Bad(path, line, c.Header[c.Timestamp], c.Timestamp + 1, Encoding.UTF8.GetString(csv.GetSpan(c.Timestamp)),
+                "a timestamp neither in seconds (below 1e11, year 5138) nor in milliseconds (from 1e12, 2001-09-09)");
+            return null;
+        }
+        if (time >= BitbrainsImporter.MillisecondsFrom)
         {
             time /= 1000;
             log.Count("{0} timestamp(s) in milliseconds, converted to seconds");

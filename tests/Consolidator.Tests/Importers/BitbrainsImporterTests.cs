@@ -102,6 +102,31 @@ public class BitbrainsImporterTests
         Assert.False(Directory.Exists(root.File("strict")));
     }
 
+    /// <summary>Seconds are below 1e11 (year 5138) and milliseconds from 1e12 (2001-09-09) on; a value between them is
+    /// neither a time a VM trace holds in seconds nor one in milliseconds. 253402300799 (9999-12-31T23:59:59 in seconds)
+    /// was read as milliseconds, 1978-01-12, and written as the VM's first sample with no bad row.</summary>
+    [Theory]
+    [InlineData(253402300799L)]
+    [InlineData(100_000_000_000L)]
+    [InlineData(999_999_999_999L)]
+    public void A_timestamp_neither_seconds_nor_milliseconds_is_a_bad_row(long timestamp)
+    {
+        using var root = new TempDirectory();
+        string[] rows = [Row(timestamp, 2, 10, "8388608", 1048576), .. Steady(3)];
+        var folder = Folder(root, ("7.csv", rows));
+        var file = Path.Combine(folder, "7.csv");
+
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+
+        Assert.Equal(1, report.BadRowCount);
+        Assert.Equal((file, 2), (report.BadRows[0].File, report.BadRows[0].Line));
+        Assert.Contains($"'{timestamp}'", report.BadRows[0].Problem);
+        Assert.Equal([T0, T0 + 300, T0 + 600], DatasetReader.Read(root.File("out")).Usage[0].UnixSeconds);
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("strict"), new ImportOptions(Strict: true)));
+        Assert.Equal((file, 2, "Timestamp [ms]", 1, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture)), (e.File, e.Line, e.Column, e.ColumnNumber, e.Value));
+        Assert.False(Directory.Exists(root.File("strict")));
+    }
+
     [Fact]
     public void A_repeated_timestamp_keeps_the_first_row_of_that_instant_and_is_counted_not_bad()
     {
