@@ -37,13 +37,14 @@ public static class ExportPlanReader
     /// <summary>The stages replay from the plan's own placement (each VM's current_host): each migration starts where its
     /// VM is at that point, ends elsewhere, a VM moves at most once per stage, and the last stage leaves every VM on its
     /// host_id unless a blocked move says why; as `simulate` checks against the dataset. A plan edited by hand was
-    /// exported as written: a VM migrated twice at once in one stage, from a host it was not on, or to its own host.</summary>
+    /// exported as written: a VM migrated twice at once in one stage, from a host it was not on, or to its own host.
+    /// The placement must list every VM the stages move (every plan the planner writes lists each VM): an emptied or
+    /// removed one left the stages checked only among themselves.</summary>
     private static void CheckReplay(JsonInput doc, PlanJson plan, ImmutableArray<ExportStage> stages)
     {
-        // Without a placement (a plan written by hand for the script alone; every plan the planner writes lists each VM)
-        // the stages are checked among themselves.
-        var placement = plan.Placement ?? [];
-        var known = placement.Count > 0;
+        var placement = doc.Need(plan.Placement, "$.placement");
+        if (placement.Count == 0 && stages.Any(s => s.Migrations.Length > 0))
+            throw doc.Error("$.placement", "the placement lists no VM, but the stages move some: a plan lists every VM it moves, with its current_host and host_id");
         var at = new Dictionary<string, string?>(StringComparer.Ordinal);
         var target = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < placement.Count; i++)
@@ -60,10 +61,7 @@ public static class ExportPlanReader
             {
                 var (m, move) = (moves[j], $"$.stages[{i}].migrations[{j}]");
                 if (!at.TryGetValue(m.VmId, out var now))
-                {
-                    if (known) throw doc.Error(move + ".vm_id", "the VM is not in $.placement: a plan lists every VM it moves");
-                    now = m.FromHost;
-                }
+                    throw doc.Error(move + ".vm_id", "the VM is not in $.placement: a plan lists every VM it moves");
                 if (!moving.Add(m.VmId))
                     throw doc.Error(move + ".vm_id", "the VM already migrates in this stage: a VM moves at most once per stage");
                 if (m.FromHost != now)
@@ -76,7 +74,7 @@ public static class ExportPlanReader
         }
         var reported = (plan.Blocked ?? []).Select(b => b.VmId).ToHashSet(StringComparer.Ordinal);
         foreach (var (vm, host) in at)
-            if (known && host != target[vm] && !reported.Contains(vm))
+            if (host != target[vm] && !reported.Contains(vm))
                 throw doc.Error("$.stages", $"after the last stage VM {Quoted.Value(vm)} is on " + (host is null ? "no host" : Quoted.Value(host))
                     + $", not on its host_id {Quoted.Value(target[vm]!)} of $.placement, and no blocked move says why");
     }

@@ -19,6 +19,8 @@ public class HostilePlanFileTests
             case "twice": first.Add(move.DeepClone()); break;
             case "dropped": first.RemoveAt(0); break;
             case "home": move["to_host"] = move["from_host"]!.GetValue<string>(); break;
+            case "placement-emptied": plan["placement"] = new JsonArray(); break;
+            case "placement-removed": plan.AsObject().Remove("placement"); break;
         }
     }
 
@@ -60,6 +62,30 @@ public class HostilePlanFileTests
 
             Assert.Equal(2, result.ExitCode);
             Assert.Contains($"'{field}'", result.Err);
+            Assert.Contains(what, result.Err);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+            Assert.False(File.Exists(script));
+        }
+    }
+
+    /// <summary>A plan.json whose placement lists no VM (emptied or removed by hand) gave `export` nothing to replay
+    /// the stages from: they were checked only among themselves and scripted (exit 0), so a migration from a host the
+    /// VM is not on went into the script. The placement must list every VM the stages move.</summary>
+    [Theory]
+    [InlineData("placement-emptied", "lists no VM")]
+    [InlineData("placement-removed", "required field \"placement\" is missing")]
+    public void Export_refuses_a_plan_whose_placement_does_not_list_the_VMs_it_moves(string how, string what)
+    {
+        using var data = ThreeVmsOnH2();
+        var edited = PlanEditedAs(data, how);
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        foreach (var target in new[] { "libvirt", "openstack" })
+        {
+            var result = CliRunner.Run("export", edited, "--to", target, "--out", script);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("edited.json:1, column", result.Err);
             Assert.Contains(what, result.Err);
             HostileInputTests.AssertOneCleanLine(result.Err);
             Assert.False(File.Exists(script));

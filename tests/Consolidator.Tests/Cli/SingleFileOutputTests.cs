@@ -9,7 +9,7 @@ namespace Consolidator.Tests.Cli;
 public class SingleFileOutputTests
 {
     private const string PlanJson = """
-        { "schema": "consolidator.plan/1", "options": { "windows": "hourly" }, "placement": [],
+        { "schema": "consolidator.plan/1", "options": { "windows": "hourly" }, "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
           "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move", "memory_mib": 4096 } ] } ],
           "blocked": [] }
         """;

@@ -12,7 +12,12 @@ public class ExportCommandTests
           "schema": "consolidator.plan/1",
           "options": { "windows": "hourly" },
           "summary": { "migrations": 4 },
-          "placement": [],
+          "placement": [
+            { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" },
+            { "vm_id": "db-1", "host_id": "h1", "current_host": "h3" },
+            { "vm_id": "new-1", "host_id": "h2", "current_host": null },
+            { "vm_id": "batch-1", "host_id": "h1", "current_host": "h3" }
+          ],
           "stages": [
             { "stage": 1, "migrations": [
               { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move", "memory_mib": 4096 },

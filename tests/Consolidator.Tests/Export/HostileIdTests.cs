@@ -49,6 +49,7 @@ public class HostileIdTests
         JsonSerializer.Serialize(new
         {
             schema = "consolidator.plan/1",
+            placement = moves.Select(m => new { vm_id = m.Vm, host_id = m.To, current_host = m.From }).ToArray(),
             stages = new[]
             {
                 new { stage = 1, migrations = moves.Select(m => new { vm_id = m.Vm, from_host = m.From, to_host = m.To, kind = "move" }).ToArray() },
