@@ -34,6 +34,18 @@ internal static class ImagesCommand
                 if (parts.Length != 2 || !ids.ContainsKey(parts[0]) || !ids.ContainsKey(parts[1]) || parts[0] == parts[1] || !parentOf.TryAdd(parts[0], parts[1]))
                     throw new ArgumentOutOfRangeException("--parent", pair, $"--parent takes CHILD=PARENT, two different images scanned, one parent per child (images: {Quoted.Escape(string.Join(", ", ids.Keys), 200)}); got '{Quoted.Value(pair)}'");
             }
+            // images.csv refuses a cycle of parents wherever it is read: the scan does not write one.
+            foreach (var start in parentOf.Keys)
+            {
+                var seen = new List<string> { start };
+                // At most one step per child: a chain longer than that has met a cycle, found from one of its images.
+                for (var p = parentOf[start]; seen.Count <= parentOf.Count && (parentOf.ContainsKey(p) || p == start); p = parentOf[p])
+                {
+                    seen.Add(p);
+                    if (p == start)
+                        throw new ArgumentOutOfRangeException("--parent", start, $"--parent: the parents form a cycle ({Quoted.Escape(string.Join(" over ", seen), 200)}): an image cannot be layered over itself");
+                }
+            }
             var output = r.GetValue(outFile)!;
             OutputSet.CheckFile(output, ImageCatalog.HeaderLine);
             var scanned = ids.Select(kv => ImageScanner.Scan(kv.Key, kv.Value, kib)).ToList();

@@ -100,6 +100,32 @@ public class ImageScanTests
         Assert.False(File.Exists(dir.File("images.csv")));
     }
 
+    /// <summary>Parents that form a cycle (a over b over a) were written as given: an images.csv every command reading
+    /// the dataset refuses ("the parents form a cycle"). Refused by the scan, before any image is read.</summary>
+    [Theory]
+    [InlineData("a=b", "b=a")]
+    [InlineData("a=b", "b=c", "c=a")]
+    [InlineData("a=b", "b=c", "c=b")]
+    public void Parents_that_form_a_cycle_exit_2_and_write_nothing(params string[] pairs)
+    {
+        using var dir = new TempDirectory();
+        string[] args = ["images", "scan"];
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            File.WriteAllBytes(dir.File(name + ".raw"), new byte[Block]);
+            args = [.. args, dir.File(name + ".raw")];
+        }
+        foreach (var pair in pairs) args = [.. args, "--parent", pair];
+
+        var result = CliRunner.Run([.. args, "--out", dir.File("images.csv")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--parent", result.Err);
+        Assert.Contains("cycle", result.Err);
+        Assert.Single(result.Err.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
     /// <summary>A blank disk (a new image, all zeros) stores no block: the scan wrote size_gib 0, which every command
     /// reading the dataset then refused ("size_gib: must be greater than zero", exit 2).</summary>
     [Fact]
