@@ -61,7 +61,8 @@ public static class LabCsv
             // a downtime-limit of 1e300 ms "QEMU's downtime-limit must be between 0 and 2000 s", none saying where.
             double? Rate(int k) => file.OptionalNumber(c[k], positive: true) is { } x ? file.AtLeast(c[k], x, 1, MinRateWhy) : null;
             rows.Add(new LabMeasurement(
-                file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), file.Id(c[3]), file.Id(c[4]), Num(5), Num(6), Rate(7),
+                file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), OneOf(file, c[3], Methods), OneOf(file, c[4], Capabilities), Num(5),
+                file.AtMost(c[6], file.Number(c[6], positive: true), Packing.PlacementProblem.MaxMib), Rate(7),
                 Rate(8), file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
                 file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
@@ -78,6 +79,17 @@ public static class LabCsv
     /// and its caps at 24-48 MiB/s (datasets/calibration); a rate below 1 is a unit mistake, and the replay of a
     /// migration at 1e-300 would take 1e295 years.</summary>
     private const string MinRateWhy = "a lab link runs at hundreds of Mbit/s and a cap at tens of MiB/s: a rate below 1 is a unit mistake";
+
+    /// <summary>The words the replay tells apart (<see cref="LabPoints"/>, <see cref="LabEnvironment"/>): any other was
+    /// replayed as pre-copy without a capability, a row judged as a migration it was not.</summary>
+    private static readonly string[] Methods = ["precopy", "postcopy", "hybrid"], Capabilities = ["none", "xbzrle", "compress", "multifd"];
+
+    private static string OneOf(DatasetFile file, int column, string[] words)
+    {
+        var text = file.Id(column);
+        return words.Contains(text, StringComparer.Ordinal) ? text
+            : throw file.Error(column, $"must be {string.Join(", ", words[..^1])} or {words[^1]}", text);
+    }
 
     private static string N(double? x) => x?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
 

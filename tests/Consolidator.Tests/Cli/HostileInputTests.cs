@@ -77,6 +77,30 @@ public class HostileInputTests
         AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>A lab row whose method or capability is no word the replay knows was replayed as pre-copy without
+    /// capability (a "teleport" row judged as if it were a pre-copy one); a guest of 1e300 MiB was .NET's
+    /// OverflowException ("a bug", exit 1) and one of 0 MiB a 0-second migration judged against the measured one.</summary>
+    [Theory]
+    [InlineData("teleport", "none", "256.5", "column 4 'method'", "precopy, postcopy or hybrid")]
+    [InlineData("precopy", "bogus", "256.5", "column 5 'capability'", "none, xbzrle, compress or multifd")]
+    [InlineData("precopy", "none", "1e300", "column 7 'ram_total_mib'", "too large")]
+    [InlineData("precopy", "none", "0", "column 7 'ram_total_mib'", "must be greater than zero")]
+    public void A_lab_row_of_an_unknown_kind_or_size_is_located(string method, string capability, string ram, string where, string what)
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "qemu-7.2-bad.csv");
+        File.WriteAllText(path, string.Join(',', Consolidator.Calibration.LabCsv.Header[..41]) + "\n" +
+            $"s,1,1,{method},{capability},256,{ram},400,,300,,0,4,0,0,completed,2557,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,\n");
+
+        var result = CliRunner.Run("calibrate", "--lab", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains($"qemu-7.2-bad.csv:2, {where}", result.Err);
+        Assert.Contains(what, result.Err);
+        AssertOneCleanLine(result.Err);
+    }
+
     /// <summary>A host id written in Latin-1 ('h-sm\xe9ll-01'): decoded to U+FFFD and planned, exported and printed as
     /// 'h-sm\uFFFDll-01', a host no hypervisor knows (exit 0).</summary>
     [Fact]
