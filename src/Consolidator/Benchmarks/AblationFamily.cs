@@ -56,7 +56,9 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
         {
             var limit = new PlantedFamily(settings).TimeLimit(k);
             var name = "K=" + k.ToString(CultureInfo.InvariantCulture);
-            Add(cases, name, $"planted instance written with decimals, optimum {k} hosts, ~{7 * k} VMs", limit, CountingPhases, () =>
+            // Above the exact-fill search's VM limit the overload search runs in the consistent search's place.
+            var phases = 7 * k > ExactFillSearch.MaxVms ? [.. CountingPhases.Select(f => f == SolverPhases.ConsistentSearch ? SolverPhases.OverloadSearch : f)] : CountingPhases;
+            Add(cases, name, $"planted instance written with decimals, optimum {k} hosts, ~{7 * k} VMs", limit, phases, () =>
             {
                 var planted = PlantedInstance.Generate(k, settings.Seed, decimals: true);
                 var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0, CpuAllocationRatio: 0, RamAllocationRatio: 0), limit);

@@ -130,12 +130,18 @@ public static class CpSatPlacementSolver
             : string.Format(CultureInfo.InvariantCulture, "host-by-host CP-SAT fill: {0}",
                 p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : !options.Runs(SolverPhases.HostFill) ? "switched off" : !fills ? $"skipped above {HostFillMaxVms} VMs" : abandoned ? "stopped once its hosts cost as much as the warm start" : filled is null ? "ran out of hosts" : used));
 
-        if (counting is not null && incumbent is not null && options.Runs(SolverPhases.ConsistentSearch))
+        // Above the exact-fill search's limit the overload search takes the consistent search's turn: planted K = 2,000
+        // written with decimals (13,977 VMs), seed 1, 300 s: see the README's planted section for both.
+        var overloadSearch = p.VmCount > ExactFillSearch.MaxVms && options.Runs(SolverPhases.OverloadSearch);
+        if (counting is not null && incumbent is not null && (overloadSearch || options.Runs(SolverPhases.ConsistentSearch)))
         {
             var before = incumbent;
             var share = (long)p.VmCount * incumbent.ActiveHostCount <= BinCountMaxBooleans ? ConsistentSearchShare : FleetConsistentSearchShare;
-            incumbent = Consistent(p, incumbent, hostBound, (options.TimeLimitSeconds - clock.Spent) * share, options.Seed, clock, notes,
-                better => progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
+            Action<Placement> report = better => progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
+            var budget = (options.TimeLimitSeconds - clock.Spent) * share;
+            incumbent = overloadSearch
+                ? Overload(p, incumbent, hostBound, budget, options.Seed, clock, notes, report)
+                : Consistent(p, incumbent, hostBound, budget, options.Seed, clock, notes, report);
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
             // The host count meets the volume bound: nothing is left to prove.
             if (incumbent.ActiveHostCount <= hostBound)
@@ -266,6 +272,19 @@ public static class CpSatPlacementSolver
         clock.Charge(search.Charged);
         notes.Add(string.Format(CultureInfo.InvariantCulture, "consistent neighbourhood search: {0} tabu moves and {1} restarts in {2}, {3} -> {4} hosts",
             search.TabuMoves, search.Restarts, Took(clock, started, search.Charged), before, best.ActiveHostCount));
+        return best;
+    }
+
+    private static Placement Overload(PlacementProblem p, Placement incumbent, int hostBound, double budget, int seed,
+        WorkClock clock, ImmutableArray<string>.Builder notes, Action<Placement> report)
+    {
+        var started = clock.WallSeconds;
+        var before = incumbent.ActiveHostCount;
+        var search = new OverloadSearch(p, incumbent, seed);
+        var best = search.Run(incumbent, hostBound, budget, clock.StopAfter(budget), report);
+        clock.Charge(search.Charged);
+        notes.Add(string.Format(CultureInfo.InvariantCulture, "overload search: {0} moves and {1} weight raises in {2}, {3} -> {4} hosts",
+            search.Moves, search.WeightRaises, Took(clock, started, search.Charged), before, best.ActiveHostCount));
         return best;
     }
 

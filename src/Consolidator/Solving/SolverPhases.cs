@@ -32,7 +32,11 @@ public enum SolverPhases
     /// <summary>VMs brought back to their current hosts at no cost in the objective (<see cref="Homecoming"/>).</summary>
     Homecoming = 128,
 
-    All = ExactFill | HostFill | WholeModel | ConsistentSearch | BinCountDescent | NeighbourhoodSearch | KeepInPlaceStarts | Homecoming,
+    /// <summary>Fixed-host-count repair by weighted overload (<see cref="OverloadSearch"/>; host counting above
+    /// the exact-fill search's VM limit, in place of the consistent search).</summary>
+    OverloadSearch = 256,
+
+    All = ExactFill | HostFill | WholeModel | ConsistentSearch | BinCountDescent | NeighbourhoodSearch | KeepInPlaceStarts | Homecoming | OverloadSearch,
 }
 
 /// <summary>How the bench and the notes spell a phase.</summary>
@@ -48,6 +52,7 @@ public static class SolverPhaseNames
         SolverPhases.NeighbourhoodSearch => "neighbourhood-search",
         SolverPhases.KeepInPlaceStarts => "keep-in-place-starts",
         SolverPhases.Homecoming => "homecoming",
+        SolverPhases.OverloadSearch => "overload-search",
         _ => phase.ToString(),
     };
 }
