@@ -29,7 +29,7 @@ internal sealed class OverloadSearch
     private const int RowBlock = 8;
 
     private readonly int _rows;          // padded: the kept rows, then rows of zero demand and capacity
-    private readonly int[] _demand;      // [v, row]: only the rows some host could overfill
+    private readonly int[] _demand;      // [v, row]: only the rows some host could overfill, one of each set of equal rows
     private readonly int[] _capacity;    // [row]
     private readonly int[] _maxWeight;   // [row]: a weight times a change of one move's overload stays an int
     private readonly double[] _volume;   // [v]: share of one host, summed over the rows
@@ -65,7 +65,7 @@ internal sealed class OverloadSearch
                 // A row whose total demand fits one host can never overfill any host.
                 long total = 0;
                 for (var v = 0; v < p.VmCount; v++) total += p.Demand(v, r, w);
-                if (total <= p.Usable(0, r)) continue;
+                if (total <= p.Usable(0, r) || kept.Any(k => k.R == r && SameRow(p, k.W, w, r))) continue;
                 kept.Add((r, w));
                 largest = Math.Max(largest, total);
             }
@@ -99,6 +99,16 @@ internal sealed class OverloadSearch
         for (var b = 0; b < _host.Length; b++) { binOfHost[_host[b]] = b; _open.Add(b); }
         if (!_fitsInts) return;
         for (var v = 0; v < p.VmCount; v++) Add(v, binOfHost[start[v]]);
+    }
+
+    /// <summary>Whether every VM demands the same of <paramref name="r"/> in windows <paramref name="a"/> and
+    /// <paramref name="b"/> (memory that does not change over the day): such rows overfill a host together, so one is
+    /// read for both.</summary>
+    private static bool SameRow(PlacementProblem p, int a, int b, Resource r)
+    {
+        for (var v = 0; v < p.VmCount; v++)
+            if (p.Demand(v, r, a) != p.Demand(v, r, b)) return false;
+        return true;
     }
 
     /// <param name="lowerBound">Hosts no placement can do with fewer than: reaching it ends the search.</param>
