@@ -33,7 +33,8 @@ internal static class GenerateCommand
         {
             var dir = r.GetValue(outDir)!;
             OutputSet.Check(dir, OutputKind.Dataset);
-            if (r.GetValue(planted) is > 0 and var k)
+            // 0 (the default) is no planted instance; a negative count is refused by the generator, not read as 0.
+            if (r.GetValue(planted) is not 0 and var k)
             {
                 var instance = PlantedInstance.Generate(k, r.GetValue(seed), decimals: r.GetValue(decimals));
                 DatasetWriter.Write(instance.Dataset, dir);

@@ -75,6 +75,11 @@ public sealed record BenchSettings
             throw new ArgumentOutOfRangeException(nameof(PlantedHosts), string.Join(",", PlantedHosts), "--planted-hosts must list whole numbers of at least 1");
         if (GeneratedVms.Any(n => n < 1))
             throw new ArgumentOutOfRangeException(nameof(GeneratedVms), string.Join(",", GeneratedVms), "--generated-vms must list whole numbers of at least 1");
+        // Each instance's own limit, checked before any child starts (a child's refusal was a failed row, exit 1).
+        if (PlantedHosts.Any(k => k > Generation.PlantedInstance.MaxHosts))
+            throw new ArgumentOutOfRangeException(nameof(PlantedHosts), string.Join(",", PlantedHosts), "--planted-hosts must list whole numbers of at most 125,000");
+        if (GeneratedVms.Any(n => n > Generation.GeneratorOptions.MaxVms))
+            throw new ArgumentOutOfRangeException(nameof(GeneratedVms), string.Join(",", GeneratedVms), "--generated-vms must list whole numbers of at most 1,000,000");
         if (VectorPackingMaxItems is < 1)
             throw new ArgumentOutOfRangeException(nameof(VectorPackingMaxItems), VectorPackingMaxItems, "--vbp-max-items must be at least 1");
         if (LabSet is not (null or "smoke" or "standard" or "full"))

@@ -33,6 +33,10 @@ public static class PlantedInstance
     /// <summary>Smallest share of a host's CPU a VM gets in any hour: 3/8 core, just over 1 % of 32 cores.</summary>
     public const double MinShareCores = 0.375;
 
+    /// <summary>The most planted hosts: at 8 VMs a host, the 1,000,000 VMs of <see cref="GeneratorOptions.MaxVms"/>.
+    /// 99,999,999 ran for minutes towards memory it could not have, with nothing on the screen.</summary>
+    public const int MaxHosts = GeneratorOptions.MaxVms / 8;
+
     private static readonly int[] MemoryChoices = [1024, 2048, 4096, 8192, 16384];
 
     /// <param name="decimals">CPU demands in whole millicores (<see cref="DecimalCpuStep"/>) instead of eighths of a core.</param>
@@ -41,7 +45,9 @@ public static class PlantedInstance
         var step = decimals ? DecimalCpuStep : CpuStep;
         var capacitySteps = (int)Math.Round(HostCores / step);
         var minShare = (int)Math.Round(MinShareCores / step);
-        if (hosts < 1) throw new ArgumentOutOfRangeException(nameof(hosts), hosts, "at least one host");
+        if (hosts < 1) throw new ArgumentOutOfRangeException(nameof(hosts), hosts, "--planted-hosts must be at least 1");
+        if (hosts > MaxHosts)
+            throw new ArgumentOutOfRangeException(nameof(hosts), hosts, "--planted-hosts must be at most 125,000 (up to 8 VMs a host: the 1,000,000 VMs `generate --vms` allows)");
         if (minVmsPerHost < 1 || maxVmsPerHost < minVmsPerHost || maxVmsPerHost * minShare > capacitySteps)
             throw new ArgumentOutOfRangeException(nameof(maxVmsPerHost), maxVmsPerHost,
                 $"need 1 <= min <= max <= {capacitySteps / minShare} VMs per host (min {minVmsPerHost})");

@@ -58,6 +58,8 @@ public sealed class BenchCommandTests
     [InlineData("--family", "planted,nope", "--family must name some of")]
     [InlineData("--planted-hosts", "20,x", "--planted-hosts takes comma-separated whole numbers, not 'x'")]
     [InlineData("--planted-hosts", "0", "--planted-hosts must list whole numbers of at least 1")]
+    [InlineData("--planted-hosts", "20,99999999", "--planted-hosts must list whole numbers of at most 125,000")]
+    [InlineData("--generated-vms", "2000000000", "--generated-vms must list whole numbers of at most 1,000,000")]
     [InlineData("--vbp-max-items", "0", "--vbp-max-items must be at least 1")]
     [InlineData("--time-limit", "-1", "--time-limit must be a positive number of seconds")]
     public void Bad_options_exit_2_and_write_nothing(string option, string value, string message)

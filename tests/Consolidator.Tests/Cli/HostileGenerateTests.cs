@@ -3,12 +3,15 @@ using Consolidator.Tests.Support;
 namespace Consolidator.Tests.Cli;
 
 /// <summary>`generate` sizes beyond any dataset the planner reads are refused at once, naming the option (--vms
-/// 2,000,000,000 or --days 100,000 ran for minutes towards memory or a disk they could not have).</summary>
+/// 2,000,000,000 or --days 100,000 ran for minutes towards memory or a disk they could not have; --planted-hosts
+/// 99,999,999 ran as long with nothing on the screen, and --planted-hosts -5 wrote the realistic data centre instead).</summary>
 public class HostileGenerateTests
 {
     [Theory]
     [InlineData("--vms", "2000000000", "--vms must be at most 1,000,000")]
     [InlineData("--days", "100000", "makes 1,152,000,000 usage rows, more than 1,000,000,000")]
+    [InlineData("--planted-hosts", "99999999", "--planted-hosts must be at most 125,000")]
+    [InlineData("--planted-hosts", "-5", "--planted-hosts must be at least 1")]
     public void An_enormous_dataset_is_refused_before_any_work(string option, string value, string what)
     {
         using var tmp = new TempDirectory();
