@@ -123,8 +123,9 @@ public sealed class HostilePrometheusTests
     {
         File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
         File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
-        return CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", "--start", "2026-01-05T00:00:00Z",
-            "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
+        string[] period = extra.Contains("--start") ? [] : ["--start", "2026-01-05T00:00:00Z", "--end", "2026-01-05T01:00:00Z"];
+        return CliRunner.Run(["import", "--format", "prometheus", "--url", $"http://127.0.0.1:{port}", .. period,
+            "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir, .. extra]);
     }
 
     private static void ReadRequestHead(NetworkStream stream)
@@ -200,6 +201,26 @@ public sealed class HostilePrometheusTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--timeout must be a number of seconds above 0 and at most a day", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>A period at the ends of the calendar: the CPU counter is read one step before --start, and the pieces of
+    /// the period were stepped past --end in DateTimeOffset arithmetic, so year 1 and year 9999 were .NET's "The added or
+    /// subtracted value results in an un-representable DateTime." with no option named.</summary>
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z", "--start must be at least one --step after 0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T00:00:00Z", "9999-12-31T23:00:00Z", "no usable samples for any VM of the inventory")]
+    public void A_period_at_the_ends_of_the_calendar_is_the_importers_own_error(string start, string end, string what)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = ImportAgainst("""{"status":"success","data":{"resultType":"matrix","result":[]}}""", tmp, outDir,
+            "--start", start, "--end", end, "--step", "1h");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(what, result.Err);
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(Directory.Exists(outDir));
     }

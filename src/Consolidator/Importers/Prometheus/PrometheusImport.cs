@@ -21,6 +21,9 @@ public sealed record PrometheusImport(Uri Url, DateTimeOffset Start, DateTimeOff
     {
         if (Step < TimeSpan.FromSeconds(1) || Step.Ticks % TimeSpan.TicksPerSecond != 0)
             throw new ArgumentOutOfRangeException(nameof(Step), Step, "--step must be a whole number of seconds, at least 1 s");
+        // The CPU counter is read one step before Start, so that the first sample has an increase.
+        if (Start - DateTimeOffset.MinValue < Step)
+            throw new ArgumentOutOfRangeException(nameof(Start), Start, "--start must be at least one --step after 0001-01-01T00:00:00Z: the CPU counter is read one step before it");
         if (End <= Start)
             throw new ArgumentOutOfRangeException(nameof(End), End, $"--end must come after --start ({Start:yyyy-MM-dd'T'HH:mm:ss'Z'})");
         if (!(TimeoutSeconds > 0 && TimeoutSeconds <= MaxTimeoutSeconds))

@@ -47,9 +47,12 @@ public static class PrometheusImporter
         using var client = new PrometheusClient(source.Url, TimeSpan.FromSeconds(source.TimeoutSeconds), source.MaxAnswerBytes);
         using var stream = DatasetWriter.Open(outDir);
         var piece = StepsPerPiece(inventory.Vms.Length, source.MaxAnswerBytes);
-        for (var from = source.Start; from <= source.End; from = from.AddSeconds(step * piece))
+        // Pieces stepped in Unix seconds: stepping a DateTimeOffset past --end overflowed near 9999-12-31.
+        var (start, end) = (source.Start.ToUnixTimeSeconds(), source.End.ToUnixTimeSeconds());
+        for (var fromSeconds = start; fromSeconds <= end; fromSeconds += step * piece)
         {
-            var to = Min(source.End, from.AddSeconds(step * (piece - 1)));
+            var from = DateTimeOffset.FromUnixTimeSeconds(fromSeconds);
+            var to = DateTimeOffset.FromUnixTimeSeconds(Math.Min(end, fromSeconds + step * (piece - 1)));
             // The counter from one step earlier, so that the first point of the piece has an increase.
             var cpu = ByVm(client.Range(metrics.CpuSeconds, from.AddSeconds(-step), to, source.Step), metrics, ids, ignored);
             var memory = ByVm(client.Range(metrics.MemoryBytes, from, to, source.Step), metrics, ids, ignored);
@@ -154,7 +157,6 @@ public static class PrometheusImporter
         $"a series belongs to the VM whose id is its '{s.Metrics.VmLabel}' label",
     ];
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
