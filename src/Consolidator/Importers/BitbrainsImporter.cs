@@ -52,15 +52,26 @@ public static class BitbrainsImporter
         if (sources.Count == 0) throw new ArgumentOutOfRangeException(nameof(sources), "give at least one Bitbrains folder");
         var log = new ImportLog(options.Strict);
         var vmFiles = new SortedDictionary<string, List<string>>(SourceFolders.NameOrder);
+        // A folder read twice (given twice, or as a month and inside its parent) or a VM's file beside its gzip copy read
+        // every row of the VM twice: the second copy was a bad row per row. Refused, as PlanetLab refuses a day twice.
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var folder in sources.SelectMany(Folders))
+        {
+            var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+            if (!folders.TryAdd(full, folder))
+                throw new InputException(folder, 0, null, 0, null, $"the folder is given twice (also as {Quoted.Path(folders[full])}): its VMs' rows would be read twice");
+            var here = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in SourceFolders.Files(folder, IsVmFile))
             {
                 var id = VmId(file);
                 if (Ids.Problem(id) is { } problem)
                     throw new InputException(file, 0, null, 0, id, $"the file name is the VM's id: {problem}");
+                if (!here.TryAdd(id, file))
+                    throw new InputException(file, 0, null, 0, null, $"VM '{Quoted.Value(id)}' has two files in this folder (also {Quoted.Path(Path.GetFileName(here[id]))}): its rows would be read twice; keep one");
                 if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
                 list.Add(file);
             }
+        }
         if (vmFiles.Count == 0)
             throw new InputException(sources[0], 0, null, 0, null, "no VM files found (expected <id>.csv or <id>.csv.gz files with the GWA-T-12 header)");
 

@@ -66,6 +66,7 @@ internal sealed class BitbrainsVm(string id)
     private long? _lastTime;
     private BitbrainsRow _lastRow;
     private int _lastLine;
+    private string _lastPath = "";
     private double? _firstCores;
     private bool _coresChanged, _cpuAbove100, _memoryAboveProvisioned;
 
@@ -109,7 +110,7 @@ internal sealed class BitbrainsVm(string id)
             if (row.UnixSeconds < last)
             {
                 log.Bad(path, line, BitbrainsImporter.TimestampColumn, 1, row.UnixSeconds.ToString(CultureInfo.InvariantCulture),
-                    $"timestamp is before the previous row's ({last} on line {_lastLine}): an out-of-order row");
+                    $"timestamp is before the previous row's ({last} on line {_lastLine}{(path == _lastPath ? "" : " of " + Quoted.Path(_lastPath))}): an out-of-order row");
                 return;
             }
             // Bins of 10 s absorb the trace's 299-301 s jitter.
@@ -118,6 +119,7 @@ internal sealed class BitbrainsVm(string id)
         }
         _lastTime = row.UnixSeconds;
         _lastLine = line;
+        _lastPath = path;
         _lastRow = row;
 
         if (row.Cores == 0 || row.MemoryProvisionedKb == 0)

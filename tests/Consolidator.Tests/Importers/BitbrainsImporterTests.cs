@@ -145,6 +145,54 @@ public class BitbrainsImporterTests
         Assert.All(usage.CpuCores, c => Assert.Equal(0.2f, c, 5));
     }
 
+    /// <summary>The same folder given twice (or reached twice, as a month and inside its parent), or a VM's file beside its
+    /// gzip copy, read every row of the VM twice: the second copy was hundreds of out-of-order bad rows per VM and exit 0,
+    /// where PlanetLab refuses a day given twice. Refused, naming both.</summary>
+    [Theory]
+    [InlineData("folder-twice")]
+    [InlineData("folder-and-parent")]
+    [InlineData("csv-and-gz")]
+    public void A_vm_read_twice_is_refused_naming_both(string how)
+    {
+        using var root = new TempDirectory();
+        var folder = Folder(root, ("1.csv", Steady(3)), ("2.csv", Steady(3)));
+        string[] sources = how switch
+        {
+            "folder-twice" => [folder, folder + Path.DirectorySeparatorChar],
+            "folder-and-parent" => [folder, root.Path],
+            _ => [folder],
+        };
+        if (how == "csv-and-gz")
+        {
+            using var output = File.Create(Path.Combine(folder, "2.csv.gz"));
+            using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal);
+            gzip.Write(File.ReadAllBytes(Path.Combine(folder, "2.csv")));
+        }
+
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import(sources, root.File("out"), new ImportOptions()));
+
+        Assert.Contains(how == "csv-and-gz" ? "2.csv" : "2013-7", e.Message);
+        Assert.Contains(how == "csv-and-gz" ? "VM '2' has two files" : "given twice", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
+    /// <summary>Month folders of one VM in the wrong order: the row before a month's first was the last of another file,
+    /// and the bad row said "(... on line 577)", a line of the file it names, not of the other one.</summary>
+    [Fact]
+    public void An_out_of_order_row_names_the_file_of_the_row_before_it()
+    {
+        using var root = new TempDirectory();
+        var june = Path.Combine(root.Path, "2013-6");
+        var july = Folder(root, ("1.csv", Steady(3)));
+        Directory.CreateDirectory(june);
+        File.WriteAllText(Path.Combine(june, "1.csv"), Header + "\n" + Row(T0 + 3000, 2, 10, "8388608", 1048576) + "\n");
+
+        var report = BitbrainsImporter.Import([june, july], root.File("out"), new ImportOptions());
+
+        Assert.Equal(3, report.BadRowCount);
+        Assert.Contains($"on line 2 of {Path.Combine(june, "1.csv")}", report.BadRows[0].Problem);
+    }
+
     [Fact]
     public void Gzip_files_import_as_their_plain_content_does_without_unpacking()
     {
