@@ -7,7 +7,10 @@ namespace Consolidator.Profiles;
 public sealed record WindowChoice(WindowScheme? Fixed)
 {
     public const string AutoName = "auto";
-    public const string Forms = "'auto', 'hourly', 'day-night', 'weekly' (7 x 24), 'weekday-weekend' (2 x 24) or a number of equal slices of the day that divides 1440";
+    public const string Forms = "'auto', " + FixedForms;
+
+    /// <summary>The fixed schemes alone, for the commands that cannot choose from the data.</summary>
+    public const string FixedForms = "'hourly', 'day-night', 'weekly' (7 x 24), 'weekday-weekend' (2 x 24) or a number of equal slices of the day that divides 1440";
 
     public static readonly WindowChoice Auto = new((WindowScheme?)null);
 

@@ -54,7 +54,7 @@ public sealed record WindowScheme(string Name, ImmutableArray<Window> Windows)
     /// <summary>Parses a fixed scheme: "hourly", "day-night", "weekly", "weekday-weekend" or a number of equal
     /// slices of the day.</summary>
     public static WindowScheme Parse(string text) => WindowChoice.Parse(text).Fixed
-        ?? throw new FormatException($"--windows: '{Quoted.Value(text)}' chooses a scheme from the data; a fixed scheme is needed here ({WindowChoice.Forms})");
+        ?? throw new FormatException($"--windows: '{Quoted.Value(text)}' chooses a scheme from the data; a fixed scheme is needed here ({WindowChoice.FixedForms})");
 
     private readonly int[] _windowOfMinute = MapMinutes(Windows);
 

@@ -56,4 +56,23 @@ public class HostileSweepTests
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(Directory.Exists(outDir), "nothing may be written on bad input");
     }
+
+    /// <summary>--parallel -1 ran as the default (one plan per core) without a word, where 0 is the documented default;
+    /// --windows auto, which a sweep cannot take, was refused with a list of the fixed schemes that began with 'auto'.</summary>
+    [Theory]
+    [InlineData("--parallel", "-1", "--parallel must be 0 (one plan per core) or more")]
+    [InlineData("--windows", "auto", "a fixed scheme is needed here ('hourly', 'day-night'")]
+    public void A_sweep_option_it_cannot_take_is_refused_in_its_own_words(string option, string value, string what)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("sweep", data.Directory, "--out", outDir, "--time-limit", "1", "--deterministic", "--no-plots",
+            "--percentile", "95", "--headroom", "0.1", "--migration-weight", "0", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(what, result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir), "nothing may be written on bad input");
+    }
 }
