@@ -14,7 +14,7 @@ each dirty-log sync (migration_bitmap_sync_start/end), the stop (migration_compl
 final figures (downtime, downtime-bytes, precopy-bytes). Prints the stop's parts in ms and MiB; writes them as
 JSON with --json. Standard library only.
 """
-import argparse, json, os, re, shutil, socket, subprocess, sys, tempfile, time
+import argparse, json, os, re, shutil, socket, subprocess, sys, tempfile, threading, time
 
 MIB = 1048576.0
 SRC_EVENTS = ["migrate_transferred", "migrate_pending", "migration_bitmap_sync_start", "migration_bitmap_sync_end",
@@ -57,9 +57,9 @@ def run(*args):
     subprocess.run(args, check=True, capture_output=True)
 
 
-def qemu(ns, work, name, guest, mem, rate, wss, incoming, events):
+def qemu(ns, work, name, guest, mem, rate, wss, incoming, events, nice=0):
     trace = [a for e in events for a in ("-trace", f"enable={e}")]
-    args = ["ip", "netns", "exec", ns, "qemu-system-x86_64", "-name", f"{name},debug-threads=on",
+    args = ["ip", "netns", "exec", ns, "nice", "-n", str(nice), "qemu-system-x86_64", "-name", f"{name},debug-threads=on",
             "-machine", "pc,accel=tcg", "-cpu", "qemu64", "-smp", "1", "-m", f"{mem * 1024 - 8}K",
             "-nodefaults", "-no-user-config", "-display", "none", "-vga", "none", "-no-reboot",
             "-kernel", f"{guest}/vmlinuz", "-initrd", f"{guest}/initramfs.gz",
@@ -93,6 +93,8 @@ def main():
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--settle", type=float, default=3)
     ap.add_argument("--json")
+    ap.add_argument("--src-nice", type=int, default=0, help="nice value of the source QEMU (to starve it under load)")
+    ap.add_argument("--dst-nice", type=int, default=0, help="nice value of the destination QEMU (to starve it under load)")
     a = ap.parse_args()
     guest = "out/lab/qemu"
     if not os.path.exists(f"{guest}/vmlinuz"):
@@ -108,7 +110,7 @@ def main():
         run("tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "tbf", "rate", f"{a.link:g}mbit",
             "burst", str(round(burst)), "latency", "100ms")
         load = open("/proc/loadavg").read().split()[0]
-        src, sq = qemu(ns, work, "src", guest, a.memory, a.rate, a.wss, False, SRC_EVENTS)
+        src, sq = qemu(ns, work, "src", guest, a.memory, a.rate, a.wss, False, SRC_EVENTS, a.src_nice)
         procs.append(src)
         deadline = time.time() + 300
         while "dirtier t_ms" not in open(f"{work}/src.serial", errors="replace").read():
@@ -117,11 +119,15 @@ def main():
             time.sleep(0.2)
         time.sleep(a.settle)
         layout = top_layout(sq, work, a.memory)
-        dst, dq = qemu(ns, work, "dst", guest, a.memory, a.rate, a.wss, True, DST_EVENTS)
+        dst, dq = qemu(ns, work, "dst", guest, a.memory, a.rate, a.wss, True, DST_EVENTS, a.dst_nice)
         procs.append(dst)
         sq.cmd("migrate-set-parameters", {"max-bandwidth": (2 ** 63 - 1) // 8, "downtime-limit": a.limit})
         dq.cmd("migrate-incoming", {"uri": "tcp:127.0.0.1:4444"})
         polls = []
+        net_before = tcp_counters(ns)
+        queues, done = [], threading.Event()
+        watcher = threading.Thread(target=watch_queues, args=(ns, queues, done), daemon=True)
+        watcher.start()
         t0 = time.time()
         sq.cmd("migrate", {"uri": "tcp:127.0.0.1:4444"})
         while True:
@@ -133,6 +139,9 @@ def main():
                 sys.exit(f"stop-probe: migration {info.get('status')}")
             time.sleep(0.01)
         time.sleep(1)
+        done.set()
+        watcher.join(5)
+        net = {k: v - net_before.get(k, 0) for k, v in tcp_counters(ns).items()}
         final = polls[-1][1]
         sq.cmd("quit")
         dq.cmd("quit")
@@ -143,14 +152,55 @@ def main():
             with open(a.json, "w") as f:
                 json.dump({"args": vars(a), "load": load, "final": final,
                            "polls": [(t, p.get("ram", {})) for t, p in polls], "src": s_ev, "dst": d_ev,
-                           "layout": layout}, f)
-        report(a, load, final, polls, s_ev, d_ev, layout)
+                           "layout": layout, "tcp": net, "queues": queues}, f)
+        report(a, load, final, polls, s_ev, d_ev, layout, queues)
+        print("  loopback during the migration: " + ", ".join(f"{k} {v}" for k, v in sorted(net.items())))
     finally:
         for p in procs:
             if p.poll() is None:
                 p.kill()
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def watch_queues(ns, out, done, port=4444):
+    """The migration socket's queues every ~20 ms (ss: the source's Send-Q, bytes written and not yet acknowledged, and
+    the destination's Recv-Q, bytes received and not yet read by its loader): how far the source runs ahead of the
+    destination's load. A zero page is 9 bytes of stream (ram.c save_zero_page), so 1 MB queued is ~450 MiB of RAM."""
+    while not done.is_set():
+        t = time.time()
+        text = subprocess.run(["ip", "netns", "exec", ns, "ss", "-tnH"], capture_output=True, text=True).stdout
+        send = recv = 0
+        for line in text.splitlines():
+            f = line.split()
+            if len(f) >= 5 and f[0] == "ESTAB":
+                if f[4].endswith(f":{port}"):
+                    send += int(f[2])
+                elif f[3].endswith(f":{port}"):
+                    recv += int(f[1])
+        out.append((t, send, recv))
+        time.sleep(0.02)
+
+
+TCP_KEYS = {"Tcp": ["RetransSegs"], "TcpExt": ["TCPTimeouts", "TCPLossProbes", "TCPLostRetransmit", "TCPSlowStartRetrans"]}
+
+
+def tcp_counters(ns):
+    """The namespace's TCP retransmission counters (/proc/net/snmp, /proc/net/netstat: the kernel's MIB, per network
+    namespace) and the tc qdisc's dropped packets: a stop that waits on a retransmission timeout shows here."""
+    out = {}
+    for path in ("/proc/net/snmp", "/proc/net/netstat"):
+        text = subprocess.run(["ip", "netns", "exec", ns, "cat", path], capture_output=True, text=True).stdout.splitlines()
+        for names, values in zip(text[0::2], text[1::2]):
+            group, keys = names.split(":", 1)
+            vals = values.split(":", 1)[1].split()
+            for k, v in zip(keys.split(), vals):
+                if k in TCP_KEYS.get(group, []):
+                    out[k] = int(v)
+    qd = subprocess.run(["tc", "-n", ns, "-s", "qdisc", "show", "dev", "lo"], capture_output=True, text=True).stdout
+    m = re.search(r"dropped (\d+)", qd)
+    out["qdisc_dropped"] = int(m.group(1)) if m else 0
+    return out
 
 
 def top_layout(q, work, memory, span=64):
@@ -172,7 +222,7 @@ def top_layout(q, work, memory, span=64):
     return {"top_mib_data": per, "end_run_mib": run}
 
 
-def report(a, load, final, polls, s_ev, d_ev, layout):
+def report(a, load, final, polls, s_ev, d_ev, layout, queues=()):
     """The stop's parts, in ms from QEMU's downtime start (the BQL taken in migration_completion, just before the
     run state leaves "running"), and the last threshold windows before it."""
     ram = final["ram"]
@@ -200,11 +250,18 @@ def report(a, load, final, polls, s_ev, d_ev, layout):
     ram_end = first("savevm_section_end", leave, lambda x: x.startswith("ram,"))
     dev_end = last("savevm_section_end", first("migrate_set_state", leave, lambda x: "completed" in x) or ev[-1][0])
     done = first("migrate_set_state", leave, lambda x: "completed" in x)
+    # QEMU's downtime ends in migration_iteration_finish, once the migration thread has the BQL again: it then sets
+    # the run state to postmigrate (5) in the same critical section.
+    ended = first("runstate_set", leave, lambda x: "new_state 5" in x)
     dst_end = next((t for _, t, e, x in d_ev if e == "process_incoming_migration_co_end"), None)
     ms = lambda t: f"{1000 * (t - leave):.2f}" if t is not None else "-"
     print(f"  check: sync {ms(check_start)} to {ms(check_end)} ({pending}); the VM stops: vCPUs and drain to {ms(stopped)}; "
           f"final sync to {ms(fin_end)} (from {ms(fin_start)}); RAM copy to {ms(ram_end)}; device state to {ms(dev_end)}; "
-          f"completed at {ms(done)}; destination loaded at {ms(dst_end)}")
+          f"completed at {ms(done)}; BQL again, downtime ends, at {ms(ended)}; destination loaded at {ms(dst_end)}")
+    near = [(t, sq, rq) for t, sq, rq in queues if leave - 0.3 <= t <= (ended or leave) + 0.1]
+    if near:
+        print("  socket queues around the stop (ms from the stop: source Send-Q / destination Recv-Q, KiB): " +
+              ", ".join(f"{ms(t)}: {sq / 1024:.0f}/{rq / 1024:.0f}" for t, sq, rq in near[::max(1, len(near) // 12)]))
     print("  last threshold windows (ms from the stop: bytes over window ms -> threshold):")
     for t, e, x in ev:
         if e == "migrate_transferred" and leave - 0.6 <= t <= leave:

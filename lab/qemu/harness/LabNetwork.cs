@@ -65,16 +65,38 @@ internal sealed class LabNetwork : IDisposable
         }
     }
 
-    public static void Run(string program, params string[] args)
+    /// <summary>The namespace's TCP retransmission timeouts (TcpExt TCPTimeouts) and retransmitted segments (Tcp
+    /// RetransSegs): the kernel keeps its MIB counters per network namespace, so these count the lab's streams only.</summary>
+    public (long Timeouts, long Retransmits) TcpCounters()
+    {
+        var counters = new Dictionary<string, long>();
+        foreach (var file in new[] { "/proc/net/snmp", "/proc/net/netstat" })
+        {
+            var lines = Output("ip", "netns", "exec", Name, "cat", file).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i + 1 < lines.Length; i += 2)
+            {
+                var names = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var values = lines[i + 1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                for (var k = 1; k < Math.Min(names.Length, values.Length); k++)
+                    if (long.TryParse(values[k], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) counters[names[0] + names[k]] = v;
+            }
+        }
+        return (counters.GetValueOrDefault("TcpExt:TCPTimeouts"), counters.GetValueOrDefault("Tcp:RetransSegs"));
+    }
+
+    public static void Run(string program, params string[] args) => Output(program, args);
+
+    private static string Output(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
         using var p = Process.Start(start) ?? throw new LabException($"could not start {program}");
         var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
+        var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0)
             throw new LabException($"{program} {string.Join(' ', args)} failed ({p.ExitCode}): {err.Result.Trim()}");
+        return output;
     }
 
     private static string F(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);

@@ -45,6 +45,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
             var before = sources.Select(s => s.LastReport()).ToArray();
 
             progress?.Invoke($"{scenario.Id}: migrating");
+            var tcpBefore = network.TcpCounters();
             var clocks = sources.Zip(targets, (s, t) => new MigrationClocks(s.Threads(), t.Threads())).ToArray();
             foreach (var c in clocks) c.Start();
             var clock = Stopwatch.StartNew();
@@ -54,6 +55,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 if (scenario.Method == "postcopy") sources[i].Qmp.Execute("migrate-start-postcopy");
             }
             var follow = Follow(scenario, sources, clocks, clock);
+            var tcpAfter = network.TcpCounters();
             // A guest suspended before the end stays paused on the destination; resume it, as libvirt does after a
             // --timeout suspend, once the destination has loaded it.
             for (var i = 0; i < n; i++)
@@ -94,7 +96,8 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                     S(cpu.Destination.Of(c => !IsVcpu(c)).RunSeconds), S(cpu.Destination.Of(c => !IsVcpu(c)).WaitSeconds),
                     1, Ms(stop.Migration?.WindowMs / 1000), Ms(stop.Migration?.RunSeconds), Ms(stop.Migration?.WaitSeconds),
                     Ms(stop.Vcpu?.RunSeconds), Ms(stop.Vcpu?.WaitSeconds), Ms(stop.Other?.RunSeconds), Ms(stop.Other?.WaitSeconds),
-                    Num(ram?["downtime-bytes"]) is { } bytes ? Math.Round(bytes / Mib, 3) : null));
+                    Num(ram?["downtime-bytes"]) is { } bytes ? Math.Round(bytes / Mib, 3) : null,
+                    tcpAfter.Timeouts - tcpBefore.Timeouts, tcpAfter.Retransmits - tcpBefore.Retransmits));
             }
             return rows.ToImmutable();
         }
@@ -244,7 +247,15 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 // (migration_calculate_complete): a query in between reads both as 0 (seen in the CI smoke on a
                 // loaded machine). Wait for the figures.
                 if (status == "completed" && !(Num(info["total-time"]) > 0)) continue;
-                if (status is "completed" or "failed" or "cancelled") { final[i] = info; continue; }
+                if (status is "completed" or "failed" or "cancelled")
+                {
+                    // One more sample once the end is known: query-migrate runs in the main loop under the BQL, which the
+                    // migration thread holds through the stop, so the query sent during the stop returns only after it and
+                    // the sample before it covers none of the stop (pre-idle-1024 run 2: a 56 ms window over a 2337 ms stop).
+                    clocks[i].Sample(clock.Elapsed.TotalMilliseconds);
+                    final[i] = info;
+                    continue;
+                }
                 var elapsedMs = Num(info["total-time"]) ?? clock.Elapsed.TotalMilliseconds;
                 if (s.Method == "postcopy" && status == "postcopy-active" && switched[i] is null) switched[i] = elapsedMs;
                 if (s.Method == "hybrid" && status == "active" && switched[i] is null && Num(info["ram"]?["dirty-sync-count"]) >= 2)

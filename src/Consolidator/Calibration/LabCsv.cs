@@ -19,7 +19,7 @@ public static class LabCsv
         "source_vcpu_cpu_s", "source_vcpu_wait_s", "source_other_cpu_s", "source_other_wait_s",
         "destination_vcpu_cpu_s", "destination_vcpu_wait_s", "destination_other_cpu_s", "destination_other_wait_s",
         "run", "stop_window_ms", "stop_migration_cpu_ms", "stop_migration_wait_ms", "stop_vcpu_cpu_ms", "stop_vcpu_wait_ms",
-        "stop_other_cpu_ms", "stop_other_wait_ms", "downtime_mib",
+        "stop_other_cpu_ms", "stop_other_wait_ms", "downtime_mib", "tcp_timeouts", "tcp_retransmits",
     ];
 
     /// <summary>Columns every recording has; the later ones were added to the lab over time and may be absent.</summary>
@@ -40,7 +40,8 @@ public static class LabCsv
                 N(m.MigrationWaitSeconds), N(m.SourceVcpuCpuSeconds), N(m.SourceVcpuWaitSeconds), N(m.SourceOtherCpuSeconds),
                 N(m.SourceOtherWaitSeconds), N(m.DestinationVcpuCpuSeconds), N(m.DestinationVcpuWaitSeconds),
                 N(m.DestinationOtherCpuSeconds), N(m.DestinationOtherWaitSeconds), I(m.Run), N(m.StopWindowMs), N(m.StopMigrationCpuMs),
-                N(m.StopMigrationWaitMs), N(m.StopVcpuCpuMs), N(m.StopVcpuWaitMs), N(m.StopOtherCpuMs), N(m.StopOtherWaitMs), N(m.DowntimeMib));
+                N(m.StopMigrationWaitMs), N(m.StopVcpuCpuMs), N(m.StopVcpuWaitMs), N(m.StopOtherCpuMs), N(m.StopOtherWaitMs), N(m.DowntimeMib),
+                m.TcpTimeouts is { } t ? I(t) : "", m.TcpRetransmits is { } r ? I(r) : "");
     }
 
     /// <exception cref="InputException">The file is missing, holds no rows or a row is malformed (file, line and column named).</exception>
@@ -67,8 +68,10 @@ public static class LabCsv
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
                 file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
                 O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),
-                optional[11] >= 0 && file.Text(optional[11]).Length > 0 ? file.Integer(optional[11], 1) : 1, O(12), O(13), O(14), O(15), O(16), O(17), O(18), O(19)));
+                optional[11] >= 0 && file.Text(optional[11]).Length > 0 ? file.Integer(optional[11], 1) : 1, O(12), O(13), O(14), O(15), O(16), O(17), O(18), O(19),
+                Count(optional[20]), Count(optional[21])));
         }
+        long? Count(int column) => column >= 0 && file.Text(column).Length > 0 ? file.Integer(column, 0) : null;
         // A header alone replayed nothing and printed the published points as if the lab had been judged.
         if (rows.Count == 0)
             throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no migrations: the file has a header but no rows");

@@ -62,6 +62,10 @@ namespace Consolidator.Calibration;
 /// <param name="StopOtherWaitMs">Their run-queue wait.</param>
 /// <param name="DowntimeMib">What the source sent while the VM was stopped (query-migrate's ram.downtime-bytes, QEMU 7.1
 /// and later: the pages of the final copy; the device state is not counted); null in recordings made before.</param>
+/// <param name="TcpTimeouts">TCP retransmission timeouts in the scenario's network namespace over its migrations (the
+/// kernel's TcpExt TCPTimeouts, per namespace, so shared by the migrations of one run): a stop that waits on the link
+/// after a loss waits at least the 200 ms minimum timeout; null in recordings made before.</param>
+/// <param name="TcpRetransmits">Segments retransmitted there over the same time (Tcp RetransSegs).</param>
 public sealed record LabMeasurement(
     string Scenario,
     int Migration,
@@ -112,7 +116,9 @@ public sealed record LabMeasurement(
     double? StopVcpuWaitMs = null,
     double? StopOtherCpuMs = null,
     double? StopOtherWaitMs = null,
-    double? DowntimeMib = null)
+    double? DowntimeMib = null,
+    long? TcpTimeouts = null,
+    long? TcpRetransmits = null)
 {
     /// <summary>The share of a core the migration thread got while it wanted one: its CPU time over its CPU
     /// time plus its run-queue wait (Linux schedstat). 1 on an idle machine; on 2 cores shared with other
