@@ -12,7 +12,7 @@ internal static class CalibrateCommand
     {
         var lab = new Option<string[]>("--lab")
         {
-            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: datasets/calibration/qemu-7.2-tcg-threads.csv, with --cpu-share every recording there)",
+            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: the two recordings the acceptance judges, datasets/calibration/qemu-7.2-tcg-threads.csv and -tcg-rerun.csv; with --cpu-share every recording there; the lab constants were fitted with --fit --lab datasets/calibration/qemu-7.2-tcg-threads.csv)",
             AllowMultipleArgumentsPerToken = false,
         };
         var fit = new Option<bool>("--fit") { Description = "Refit the lab's constants on the fit points and print them (the table then uses them)" };
@@ -50,6 +50,11 @@ internal static class CalibrateCommand
             var table = CalibrationCheck.Compare([.. PublishedPoints.All, .. LabPoints.From(recordings, environment)]);
             CalibrationTable.WriteMarkdown(table, stdout);
             stdout.WriteLine();
+            if (CalibrationSettings.Of(table) is { Length: > 0 } settings)
+            {
+                CalibrationTable.WriteSettingsMarkdown(settings, stdout);
+                stdout.WriteLine();
+            }
             foreach (var line in CalibrationTable.Summary(table)) stdout.WriteLine(line);
             return ExitCodes.Ok;
         }));

@@ -16,15 +16,11 @@ public sealed record CalibrationRow(
     bool TotalFits,
     bool DowntimeFits,
     bool DataFits,
-    bool ConvergenceFits,
-    bool DowntimeFitsOwnRun = true)
+    bool ConvergenceFits)
 {
-    /// <summary>Every figure that was measured is within tolerance (true for a point with a written reason).</summary>
+    /// <summary>Every figure that was measured is within tolerance of this measurement's own figures (true for a point
+    /// with a written reason).</summary>
     public bool Fits => Point.NotReproducible is not null || (TotalFits && DowntimeFits && DataFits && ConvergenceFits);
-
-    /// <summary>As <see cref="Fits"/>, with the downtime judged against this run's own figure even where the
-    /// setting was run more than once.</summary>
-    public bool FitsOwnRun => Fits && DowntimeFitsOwnRun;
 
     public string Id => Point.Vms.Length > 1 ? $"{Point.Id} #{Migration}" : Point.Id;
 }
@@ -49,7 +45,7 @@ public static class CalibrationCheck
         {
             var (m, p) = (point.Measured[i], predicted[i]);
             double? totalRatio = null, downRatio = null, dataRatio = null;
-            bool totalFits = true, downFits = true, dataFits = true, downOwn = true;
+            bool totalFits = true, downFits = true, dataFits = true;
             if (m.TotalLowSeconds is { } low && m.TotalHighSeconds is { } high)
             {
                 totalRatio = Ratio(p.TotalSeconds, low, high);
@@ -59,10 +55,7 @@ public static class CalibrationCheck
             {
                 // Measured downtimes are QEMU's own figures, taken on the source.
                 downRatio = d > 0 ? p.QemuDowntimeSeconds / d : null;
-                // Where the setting was run more than once, against the spread of its runs: QEMU's stop check falls
-                // at a random phase of its last iteration, which the model takes at its middle.
-                downOwn = t.DowntimeFits(p.QemuDowntimeSeconds, d);
-                downFits = m.DowntimeRuns is { } runs ? t.DowntimeFits(p.QemuDowntimeSeconds, runs) : downOwn;
+                downFits = t.DowntimeFits(p.QemuDowntimeSeconds, d);
             }
             if (m.DataMib is { } data)
             {
@@ -70,7 +63,7 @@ public static class CalibrationCheck
                 dataFits = t.TimeOrDataFits(p.WireMib, data, data);
             }
             var convergenceFits = m.Converges is not { } c || c == p.Converged;
-            yield return new CalibrationRow(point, i + 1, m, p, totalRatio, downRatio, dataRatio, totalFits, downFits, dataFits, convergenceFits, downOwn);
+            yield return new CalibrationRow(point, i + 1, m, p, totalRatio, downRatio, dataRatio, totalFits, downFits, dataFits, convergenceFits);
         }
     }
 

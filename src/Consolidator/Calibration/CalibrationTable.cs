@@ -13,8 +13,7 @@ public static class CalibrationTable
         foreach (var r in rows)
         {
             var m = r.Measured;
-            var runs = m.DowntimeRuns is { } s ? F($" ({s.Runs} runs: {s.Low * 1000:0}-{s.High * 1000:0} ms)") : "";
-            var measured = $"{Range(m.TotalLowSeconds, m.TotalHighSeconds, "s")} / {Ms(m.DowntimeSeconds)}{runs} / {Mib(m.DataMib)}" +
+            var measured = $"{Range(m.TotalLowSeconds, m.TotalHighSeconds, "s")} / {Ms(m.DowntimeSeconds)} / {Mib(m.DataMib)}" +
                 (m.Converges is { } c ? (c ? ", converges" : ", does not converge") : "");
             if (r.Point.NotReproducible is { } why)
             {
@@ -31,19 +30,53 @@ public static class CalibrationTable
         }
     }
 
-    /// <summary>One line per role: points, within tolerance, worst ratios.</summary>
+    /// <summary>The lab's settings judged by the median of their runs: the measured median with the runs' lowest and
+    /// highest, the median of the runs' predictions, the ratio of the two and the verdict, and how many runs are within
+    /// tolerance of their own figures.</summary>
+    public static void WriteSettingsMarkdown(ImmutableArray<CalibrationSetting> settings, TextWriter w)
+    {
+        w.WriteLine("| setting | role | runs | measured median (lowest-highest) total / downtime / data | simulated median | ratio (sim/meas) | median within tolerance | runs within tolerance |");
+        w.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var s in settings)
+        {
+            var measured = F($"{Spread(s.MeasuredTotal, 1, "0.##")} s / ") +
+                (s.MeasuredDowntime is { } d ? F($"{Spread(d, 1000, "0")} ms") : "-") + F($" / {Spread(s.MeasuredData, 1, "0")} MiB");
+            var simulated = F($"{s.PredictedTotal:0.##} s / ") + (s.PredictedDowntime is { } p ? F($"{p * 1000:0} ms") : "-") + F($" / {s.PredictedData:0} MiB");
+            var ratio = $"{Ratio(s.TotalRatio)} / {Ratio(s.DowntimeRatio)} / {Ratio(s.DataRatio)}";
+            var verdict = !s.Judged ? F($"not judged: {s.Runs.Length} run{(s.Runs.Length == 1 ? "" : "s")} (at least {CalibrationSetting.MinimumRuns})")
+                : s.Fits ? "yes" : "**no**";
+            w.WriteLine(F($"| {Cell(s.Id)} | {Role(s.Role)} | {s.Runs.Length} | {measured} | {simulated} | {ratio} | {verdict} | {s.RunsFitting} of {s.Runs.Length} |"));
+        }
+    }
+
+    /// <summary>One line per role: points, within tolerance, worst ratios; then the lab's settings by their medians.</summary>
     public static IEnumerable<string> Summary(ImmutableArray<CalibrationRow> rows)
     {
+        static double Worst(IEnumerable<double?> xs) => xs.Where(x => x is > 0).Select(x => Math.Abs(Math.Log(x!.Value))).DefaultIfEmpty(0).Max();
         foreach (var g in rows.Where(r => r.Point.NotReproducible is null).GroupBy(r => r.Point.Role).OrderBy(g => g.Key))
         {
-            static double Worst(IEnumerable<double?> xs) => xs.Where(x => x is > 0).Select(x => Math.Abs(Math.Log(x!.Value))).DefaultIfEmpty(0).Max();
-            var own = g.Any(r => r.Measured.DowntimeRuns is not null) ? F($" ({g.Count(r => r.FitsOwnRun)} with each downtime judged against its own run alone)") : "";
-            yield return F($"{Role(g.Key)}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance{own}; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
+            var what = g.Any(r => r.Point.SettingId is not null) ? " runs, each against its own figures" : "";
+            yield return F($"{Role(g.Key)}{what}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
                 $"downtime x{Math.Exp(Worst(g.Select(r => r.DowntimeRatio))):0.00}, data x{Math.Exp(Worst(g.Select(r => r.DataRatio))):0.00}");
         }
+        var settings = CalibrationSettings.Of(rows);
+        foreach (var g in settings.Where(s => s.Judged).GroupBy(s => s.Role).OrderBy(g => g.Key))
+        {
+            var runs = g.Select(s => s.Runs.Length).ToArray();
+            yield return F($"{Role(g.Key)} settings, each by the median of its {runs.Min()}-{runs.Max()} runs: {g.Count(s => s.Fits)} of {g.Count()} within tolerance; ") + F(
+                $"worst ratio total x{Math.Exp(Worst(g.Select(s => (double?)s.TotalRatio))):0.00}, downtime x{Math.Exp(Worst(g.Select(s => s.DowntimeRatio))):0.00}, ") + F(
+                $"data x{Math.Exp(Worst(g.Select(s => (double?)s.DataRatio))):0.00}");
+        }
+        if (settings.Count(s => !s.Judged) is var fewer and > 0)
+            yield return F($"lab settings of fewer than {CalibrationSetting.MinimumRuns} runs in their recording, shown and not judged: {fewer}");
         var skipped = rows.Count(r => r.Point.NotReproducible is not null);
         if (skipped > 0) yield return $"not replayed (reason given): {skipped}";
     }
+
+    private static string Spread(RunSpread s, double scale, string format) =>
+        s.High > s.Low
+            ? $"{(s.Median * scale).ToString(format, CultureInfo.InvariantCulture)} ({(s.Low * scale).ToString(format, CultureInfo.InvariantCulture)}-{(s.High * scale).ToString(format, CultureInfo.InvariantCulture)})"
+            : (s.Median * scale).ToString(format, CultureInfo.InvariantCulture);
 
     private static string Role(PointRole role) => role switch
     {

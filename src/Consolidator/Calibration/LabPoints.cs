@@ -36,12 +36,11 @@ public static class LabPoints
         From(recording.Rows, environment, idSuffix);
 
     /// <summary>One point per run of a scenario (a run's migrations ran together); a scenario run more than once is
-    /// named with its run, and each of its downtimes carries the spread of that migration's downtime over the runs.</summary>
+    /// named with its run, and every run names its scenario as its setting, whose runs are judged together by their
+    /// median (<see cref="CalibrationSettings"/>).</summary>
     public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment, string idSuffix = "")
     {
         var all = rows.ToArray();
-        var spread = all.GroupBy(r => (r.Scenario, r.Migration)).Where(g => g.Count() > 1)
-            .ToDictionary(g => g.Key, g => new RunSpread(g.Count(), g.Min(r => r.DowntimeMs) / 1000, g.Max(r => r.DowntimeMs) / 1000));
         var repeated = all.GroupBy(r => r.Scenario).Where(g => g.Select(r => r.Run).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
         return [.. all.GroupBy(r => (r.Scenario, r.Run)).Select(g =>
         {
@@ -62,9 +61,9 @@ public static class LabPoints
             var id = first.Scenario + (repeated.Contains(first.Scenario) ? string.Create(CultureInfo.InvariantCulture, $" run {first.Run}") : "") + idSuffix;
             return new ReferencePoint(id, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
                 vms, method, link, environment.Options(first),
-                [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib) with
-                    { DowntimeRuns = spread.GetValueOrDefault((m.Scenario, m.Migration)) })],
-                Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason);
+                [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
+                Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason,
+                SettingId: first.Scenario + idSuffix);
         })];
     }
 

@@ -7,16 +7,10 @@ namespace Consolidator.Calibration;
 /// <param name="TotalLowSeconds">Total time, or the low end of a published range.</param>
 /// <param name="TotalHighSeconds">The high end of the range (the same as the low end for one value).</param>
 /// <param name="Converges">Whether pre-copy reached its stop condition (null: not stated).</param>
-/// <param name="DowntimeRuns">The downtimes of every recorded run of the same setting (this one included), when it
-/// was run more than once: the spread between real runs the downtime is judged against (null: one run).</param>
-public sealed record Measured(double? TotalLowSeconds, double? TotalHighSeconds, double? DowntimeSeconds, double? DataMib, bool? Converges = null,
-    RunSpread? DowntimeRuns = null)
+public sealed record Measured(double? TotalLowSeconds, double? TotalHighSeconds, double? DowntimeSeconds, double? DataMib, bool? Converges = null)
 {
     public static Measured Of(double? total, double? downtime, double? data, bool? converges = null) => new(total, total, downtime, data, converges);
 }
-
-/// <summary>The lowest and highest of a figure over <paramref name="Runs"/> recorded runs of one setting.</summary>
-public sealed record RunSpread(int Runs, double Low, double High);
 
 /// <summary>How close a prediction must come: within <see cref="TimeAndData"/> on total time and data
 /// (a relative band for the lab, a factor for published points), downtime within a factor
@@ -33,12 +27,6 @@ public sealed record Tolerance(string Name, double TimeAndData, bool Relative, d
     public bool TimeOrDataFits(double predicted, double low, double high) => Relative
         ? predicted >= low * (1 - TimeAndData) && predicted <= high * (1 + TimeAndData)
         : predicted >= low / TimeAndData && predicted <= high * TimeAndData;
-
-    /// <summary>Is <paramref name="predicted"/> within the tolerance of some downtime between the lowest and the highest
-    /// that repeated runs of the setting measured? The band is the runs' own spread, widened by the tolerance at
-    /// each end and no more.</summary>
-    public bool DowntimeFits(double predicted, RunSpread runs) =>
-        predicted >= runs.Low && predicted <= runs.High || DowntimeFits(predicted, runs.Low) || DowntimeFits(predicted, runs.High);
 
     public bool DowntimeFits(double predicted, double measured) =>
         Math.Abs(predicted - measured) <= DowntimeFloorSeconds
@@ -68,6 +56,9 @@ public enum PointRole
 /// <param name="Measured">One per VM.</param>
 /// <param name="NotReproducible">Why the simulator cannot replay the setting (null: it can).</param>
 /// <param name="DowntimeNotReproducible">Why the measured downtime is not judged though the rest is (null: it is).</param>
+/// <param name="SettingId">The setting this point is one run of (a lab scenario, with its recording's name when several are
+/// read): the runs of one setting are judged together by their median (<see cref="CalibrationSettings"/>); null for a
+/// published point, which is one measurement.</param>
 public sealed record ReferencePoint(
     string Id,
     string Source,
@@ -80,7 +71,8 @@ public sealed record ReferencePoint(
     Tolerance Tolerance,
     PointRole Role,
     string? NotReproducible = null,
-    string? DowntimeNotReproducible = null)
+    string? DowntimeNotReproducible = null,
+    string? SettingId = null)
 {
     public override string ToString() => Id;
 }

@@ -18,7 +18,10 @@ public class CalibrateCommandTests
         // Repeated in tcg-threads, so each of its runs is named.
         Assert.Contains("| pre-idle-256 run 2 [tcg-threads] | lab, fit |", r.Out);
         Assert.Contains("| concurrent-3 [tcg-busy] #3 |", r.Out);
-        Assert.Matches(@"lab, held out: \d+ of \d+ within tolerance", r.Out);
+        Assert.Matches(@"lab, held out runs, each against its own figures: \d+ of \d+ within tolerance", r.Out);
+        // Each recording's settings are judged by their own runs' median, named with the recording.
+        Assert.Contains("| concurrent-3 [tcg-threads] #3 | lab, held out | 7 |", r.Out);
+        Assert.Matches(@"lab, held out settings, each by the median of its \d+-\d+ runs: \d+ of \d+ within tolerance", r.Out);
     }
 
     [Fact]
@@ -61,7 +64,7 @@ public class CalibrateCommandTests
     {
         var block = RepoPaths.ReadmeBlock("<!-- calibration-table:begin (output of `consolidator calibrate`) -->", "<!-- calibration-table:end -->");
 
-        var r = CliRunner.Run("calibrate", "--lab", Path.Combine(RepoPaths.Root, LabRecording.DefaultPaths.Single()));
+        var r = CliRunner.Run(["calibrate", .. LabRecording.DefaultPaths.SelectMany(p => new[] { "--lab", Path.Combine(RepoPaths.Root, p) })]);
 
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(r.Out.Replace("\r\n", "\n", StringComparison.Ordinal), block);
@@ -72,7 +75,7 @@ public class CalibrateCommandTests
     [Fact]
     public void A_recording_given_twice_is_refused()
     {
-        var path = Path.Combine(RepoPaths.Root, LabRecording.DefaultPaths.Single());
+        var path = Path.Combine(RepoPaths.Root, LabRecording.RerunPath);
         var again = Path.Combine(Path.GetDirectoryName(path)!, ".", Path.GetFileName(path));
 
         var r = CliRunner.Run("calibrate", "--lab", path, "--lab", again);
@@ -80,6 +83,6 @@ public class CalibrateCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("", r.Out);
         Assert.Single(r.Err.Trim().Split('\n'));
-        Assert.Contains($"{again}: a second recording named 'tcg-threads'", r.Err);
+        Assert.Contains($"{again}: a second recording named 'tcg-rerun'", r.Err);
     }
 }

@@ -5,45 +5,82 @@ using Xunit.Abstractions;
 
 namespace Consolidator.Tests.Simulation;
 
-/// <summary>Issue 14's lab acceptance: the simulator, with the lab's fitted constants, against every real QEMU
-/// migration in datasets/calibration/qemu-7.2-tcg-threads.csv (total time and bytes within 25 %, downtime within 50 % or
-/// 50 ms). A row leaving its tolerance fails, unless it is one of the known misses below, each with the reason
-/// the README's calibration status gives; a known miss that comes within tolerance fails too, so that the list
-/// only shrinks.</summary>
+/// <summary>Issue 14's lab acceptance: the simulator, with the lab's fitted constants, against the real QEMU migrations
+/// of the judged recordings (LabRecording.DefaultPaths: total time and bytes within 25 %, downtime within 50 % or 50 ms).
+/// Repeated runs of one setting on this shared 2-core machine differ by more than the tolerance, so a setting is judged
+/// by the median of its runs (at least three, in one recording) against the median of their predictions, and a setting
+/// whose median leaves its tolerance fails. Every run is still shown with its own ratio (calibrate's tables).</summary>
 public class LabCalibrationTests(ITestOutputHelper output)
 {
-    /// <summary>Lab rows the model does not reproduce yet, and why (README, Calibration, Status).</summary>
+    /// <summary>Judged settings whose median the model does not reproduce yet, and why (README, Calibration, Status). A
+    /// known miss that comes within tolerance fails too, so that the list only shrinks; any other setting whose median
+    /// leaves its tolerance fails.</summary>
     private static readonly ImmutableDictionary<string, string> KnownMisses = new Dictionary<string, string>
     {
-        ["pre-idle-1024 run 2"] = "QEMU reported a 2337 ms stop for an idle 1 GiB guest that sent 6.9 MiB while stopped (about 150 ms at the link's rate; its other runs: 76 and 205 ms, the model 286 ms), and the migration took 7.16 s against 9.8 s predicted at its migration thread's measured CPU share (0.37, load 19); what held the stop is not known (the source's threads sampled over it ran under 15 ms)",
+        ["pre-r4-w32 [tcg-rerun]"] = Faster,
+        ["pre-r32-w64 [tcg-rerun]"] = Faster,
+        ["pre-r16-w64-l800 [tcg-rerun]"] = Faster,
     }.ToImmutableDictionary();
 
-    private static readonly Lazy<ImmutableArray<CalibrationRow>> Rows = new(() =>
-        CalibrationCheck.Compare(LabPoints.From(
-            [.. LabRecording.DefaultPaths.Select(f => LabRecording.Read(Path.Combine(RepoPaths.Root, f)))], LabEnvironment.Fitted)));
+    private const string Faster = "the rerun's machine did the same migration work in about half the CPU time of the machine the lab's CPU " +
+        "constants were fitted on (source and destination CPU seconds per MiB of the same settings), which the model's inputs (the CPU " +
+        "shares) do not carry: it puts these held-out settings' CPU-bound time 28-36 % long";
 
-    public static TheoryData<string> LabRowIds => new(Rows.Value.Select(r => r.Id));
+    private static readonly Lazy<ImmutableArray<LabRecording>> Recordings = new(() =>
+        [.. LabRecording.DefaultPaths.Select(f => LabRecording.Read(Path.Combine(RepoPaths.Root, f)))]);
+
+    private static readonly Lazy<ImmutableArray<CalibrationRow>> Rows = new(() =>
+        CalibrationCheck.Compare(LabPoints.From(Recordings.Value, LabEnvironment.Fitted)));
+
+    private static readonly Lazy<ImmutableArray<CalibrationSetting>> Settings = new(() => CalibrationSettings.Of(Rows.Value));
+
+    public static TheoryData<string> JudgedSettingIds => new(Settings.Value.Where(s => s.Judged).Select(s => s.Id));
 
     [Theory]
-    [MemberData(nameof(LabRowIds))]
-    public void A_lab_migration_is_predicted_within_tolerance_or_is_a_known_miss(string id)
+    [MemberData(nameof(JudgedSettingIds))]
+    public void A_lab_setting_is_predicted_within_tolerance_by_the_median_of_its_runs(string id)
     {
-        var r = Rows.Value.Single(x => x.Id == id);
-        output.WriteLine($"{r.Id} ({r.Point.Role}): total x{r.TotalRatio:0.00}, downtime x{r.DowntimeRatio:0.00}, data x{r.DataRatio:0.00}");
+        var s = Settings.Value.Single(x => x.Id == id);
+        foreach (var r in s.Runs)
+            output.WriteLine($"{r.Id}: total x{r.TotalRatio:0.00}, downtime x{r.DowntimeRatio:0.00}, data x{r.DataRatio:0.00}{(r.Fits ? "" : " (outside, against its own figures)")}");
         if (KnownMisses.TryGetValue(id, out var reason))
-            Assert.False(r.Fits, $"{id} is within tolerance now: remove it from the known misses (was: {reason})");
-        else
-            Assert.True(r.Fits, $"{id} leaves its tolerance: total x{r.TotalRatio:0.00}, downtime x{r.DowntimeRatio:0.00}, data x{r.DataRatio:0.00}");
+        {
+            Assert.False(s.Fits, $"{id} is within tolerance now: remove it from the known misses (was: {reason})");
+            return;
+        }
+        Assert.True(s.Fits, $"{id} ({s.Runs.Length} runs): median total x{s.TotalRatio:0.00}, downtime x{s.DowntimeRatio:0.00}, data x{s.DataRatio:0.00}" +
+            $" (measured median {s.MeasuredTotal.Median:0.##} s / {s.MeasuredDowntime?.Median * 1000:0} ms / {s.MeasuredData.Median:0} MiB)");
+    }
+
+    /// <summary>Every scenario the judged recordings hold was run at least three times on one machine, so that it is
+    /// judged by a median somewhere: a setting the first recording ran once was re-measured whole in the rerun.</summary>
+    [Fact]
+    public void Every_lab_setting_is_judged_on_at_least_three_runs_of_one_recording()
+    {
+        var scenarios = Recordings.Value.SelectMany(r => r.Rows).Select(m => m.Scenario).ToHashSet();
+        var judged = Recordings.Value.SelectMany(r => r.Rows.GroupBy(m => m.Scenario)
+            .Where(g => g.Select(m => m.Run).Distinct().Count() >= CalibrationSetting.MinimumRuns).Select(g => g.Key)).ToHashSet();
+        Assert.Empty(scenarios.Except(judged).Order());
+        Assert.All(Settings.Value.Where(s => s.Judged), s => Assert.True(s.Runs.Length >= CalibrationSetting.MinimumRuns));
     }
 
     [Fact]
-    public void The_lab_has_at_least_twenty_migrations_of_every_kind_and_few_known_misses()
+    public void Known_misses_are_judged_settings_and_few()
+    {
+        var judged = Settings.Value.Where(s => s.Judged).ToArray();
+        Assert.All(KnownMisses.Keys, id => Assert.Contains(judged, s => s.Id == id));
+        Assert.True(KnownMisses.Count * 4 <= judged.Length, $"{KnownMisses.Count} known misses of {judged.Length} judged settings");
+        Assert.All(judged.Where(s => s.Role == PointRole.Fit), s => Assert.True(s.Fits, $"fit setting {s.Id} leaves its tolerance"));
+    }
+
+    [Fact]
+    public void The_lab_has_at_least_twenty_migrations_of_every_kind()
     {
         var rows = Rows.Value;
         Assert.True(rows.Length >= 20, $"{rows.Length} lab migrations");
-        Assert.All(KnownMisses.Keys, id => Assert.Contains(rows, r => r.Id == id));
-        Assert.True(KnownMisses.Count * 4 <= rows.Length, $"{KnownMisses.Count} known misses of {rows.Length}");
-        Assert.All(rows.Where(r => r.Point.Role == PointRole.Fit && !KnownMisses.ContainsKey(r.Id)),
-            r => Assert.True(r.Fits, $"fit point {r.Id} leaves its tolerance"));
+        foreach (var kind in new[] { "precopy", "postcopy", "hybrid" })
+            Assert.Contains(rows, r => r.Point.Setting.StartsWith(kind, StringComparison.Ordinal));
+        Assert.Contains(Settings.Value, s => s.Judged && s.Id.Contains('#', StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.NotNull(r.Predicted));
     }
 }
