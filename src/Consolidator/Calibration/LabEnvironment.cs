@@ -39,8 +39,8 @@ public sealed record LabEnvironment(
     public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true);
 
     /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
-    /// the four recordings (<see cref="LabRecording.AllPaths"/>); two of them predate the schedstat columns and take
-    /// the share their setup-time implies.</summary>
+    /// the four recordings made before the rerun (the first four of <see cref="LabRecording.AllPaths"/>); two of them
+    /// predate the schedstat columns and take the share their setup-time implies.</summary>
     public static readonly LabEnvironment CpuShareFitted = new(0.994, 779, 0.0995, 0.0138, 0.0005, 1.51, 0.05, 0.0943, true);
 
     /// <summary>QEMU's setup-time on this machine, as CPU time of the migration thread per GiB of guest RAM: each
