@@ -12,7 +12,7 @@ internal static class CalibrateCommand
     {
         var lab = new Option<string[]>("--lab")
         {
-            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: the two recordings the acceptance judges, datasets/calibration/qemu-7.2-tcg-threads.csv and -tcg-rerun.csv; with --cpu-share every recording there; the lab constants were fitted with --fit --lab datasets/calibration/qemu-7.2-tcg-threads.csv)",
+            Description = "The lab's measurements (CSV written by bench --family qemu); repeat for several recordings (default: the two recordings the acceptance judges, datasets/calibration/qemu-7.2-tcg-threads.csv and -tcg-rerun.csv; with --cpu-share every recording there; the lab constants were fitted on the fit scenarios of the first)",
             AllowMultipleArgumentsPerToken = false,
         };
         var fit = new Option<bool>("--fit") { Description = "Refit the lab's constants on the fit points and print them (the table then uses them)" };
