@@ -54,6 +54,14 @@ internal static class Guard
             foreach (var v in e.Violations.Take(20)) stderr.WriteLine($"  - {Quoted.Escape(v.ToString(), 1000)}");
             return ExitCodes.InvalidPlan;
         }
+        catch (IOException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(Console).Assembly)
+        {
+            // Thrown by the console's own stream: the standard output the summary, a script or --json goes to (stdout
+            // redirected to a full disk, say). Its message named no path ("No space left on device").
+            stderr.WriteLine($"error: standard output: cannot write: {Quoted.Escape(IoFailure.Reason(e), 400)}");
+            Trace(r, stderr, e);
+            return ExitCodes.Failure;
+        }
         catch (Exception e) when (IoFailure.IsIo(e))
         {
             stderr.WriteLine($"error: {Quoted.Escape(e is IOException ? e.Message : IoFailure.Reason(e), 400)}");

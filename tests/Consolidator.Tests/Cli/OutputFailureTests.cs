@@ -137,6 +137,31 @@ public class OutputFailureTests
         Assert.Empty(Directory.GetFileSystemEntries(tmp.Path));
     }
 
+    /// <summary>Standard output on a full disk (`> /dev/full`): the script `export` prints, or the summary, could not be
+    /// written, and the one line said "error: No space left on device", naming nothing.</summary>
+    [Fact]
+    public void A_full_standard_output_is_named()
+    {
+        if (!File.Exists("/bin/bash") || !File.Exists("/dev/full")) return;
+        using var tmp = new TempDirectory();
+        var plan = tmp.File("plan.json");
+        File.WriteAllText(plan, """
+            { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
+              "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
+            """);
+        var start = new ProcessStartInfo("/bin/bash", ["-c", "exec \"$0\" \"$@\" > /dev/full", ChildCli.Dotnet, ChildCli.Dll, "export", plan, "--to", "libvirt"])
+        {
+            RedirectStandardError = true,
+        };
+        using var child = Process.Start(start)!;
+        var err = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+
+        Assert.Equal(ExitCodes.Failure, child.ExitCode);
+        OneLineNoTrace(err);
+        Assert.Contains("error: standard output: cannot write: No space left on device", err);
+    }
+
     [Fact]
     public void A_dangling_symbolic_link_in_an_import_folder_is_named()
     {
