@@ -25,6 +25,7 @@ public static class ImageScanner
         var format = Format(path);
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
+        CheckBackingChain(qemuImg, path);
         var scratch = Directory.CreateTempSubdirectory("consolidator-scan-");
         try
         {
@@ -35,6 +36,44 @@ public static class ImageScanner
         finally
         {
             scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The most images a backing chain may hold here: a chain that loops (a over b over a) is not seen by
+    /// <c>qemu-img info</c> of one image, and is cut off at this depth.</summary>
+    private const int MaxChain = 64;
+
+    /// <summary>Every backing file <c>qemu-img convert</c> will open, checked as any input is before it runs: a pipe there
+    /// made convert wait for a writer, for ever, and an address (nbd://, json:) made it open a network or a driver.
+    /// <c>qemu-img info</c> opens an image without its backing file, so walking the chain with it cannot block.</summary>
+    private static void CheckBackingChain(string qemuImg, string path)
+    {
+        var image = System.IO.Path.GetFullPath(path);
+        for (var depth = 0; Backing(qemuImg, path, image) is { } backing; depth++)
+        {
+            if (backing.StartsWith("json:", StringComparison.Ordinal) || backing.Contains("://", StringComparison.Ordinal))
+                throw new InputException(path, 0, null, 0, backing, "its backing file is not a local file (qemu-img would open it as an address); scan an image converted without it");
+            if (Directory.Exists(backing)) throw new InputException(path, 0, null, 0, backing, "its backing file is a folder");
+            if (FileKinds.Problem(backing, blockDevice: true) is { } problem)
+                throw new InputException(path, 0, null, 0, backing, $"its backing file is {problem}");
+            if (depth >= MaxChain) throw new InputException(path, 0, null, 0, null, $"a backing chain of more than {MaxChain} images (a loop?)");
+            image = backing;
+        }
+    }
+
+    /// <summary>The backing file of <paramref name="image"/> as qemu-img resolves it (full-backing-filename), or null.</summary>
+    private static string? Backing(string qemuImg, string path, string image)
+    {
+        var json = Run(qemuImg, path, ["info", "--output=json", image]);
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.TryGetProperty("full-backing-filename", out var full) ? full.GetString()
+                : doc.RootElement.TryGetProperty("backing-filename", out var name) ? name.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            throw new InputException(path, 0, null, 0, null, "qemu-img info gave no JSON for it");
         }
     }
 

@@ -69,6 +69,26 @@ public class ImageScanTests
         Assert.Equal(4.0 * Block / (1 << 30), images[1].UniqueGib);
     }
 
+    /// <summary>A qcow2 whose backing file is a pipe: `qemu-img convert` opened the pipe and waited for a writer, for ever
+    /// (the scan checks the image it is given, and qemu-img info does not open backing files). The chain is walked and
+    /// each backing file checked as any input is, before convert runs; the watchdog fails the old behaviour.</summary>
+    [SkippableFact]
+    public void A_backing_file_that_is_a_pipe_is_refused_before_qemu_img_opens_it()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        HostileFileKindTests.MakeFifo(dir.File("base.fifo"));
+        QemuImg("create", "-q", "-f", "qcow2", "-b", dir.File("base.fifo"), "-F", "raw", "-u", dir.File("child.qcow2"), "1M");
+
+        var result = HostileFileKindTests.RunBeside([dir.File("base.fifo")], "images", "scan", dir.File("child.qcow2"), "--out", dir.File("images.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("child.qcow2: its backing file is a pipe (FIFO)", result.Err);
+        Assert.Contains("base.fifo", result.Err);
+        Assert.Single(result.Err.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
     [SkippableFact]
     public void A_corrupt_qcow2_is_a_located_error_and_nothing_is_written()
     {
