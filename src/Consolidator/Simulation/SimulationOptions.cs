@@ -133,8 +133,10 @@ public sealed record SimulationOptions(
 
     public void Validate()
     {
-        if (!(MaxDowntimeSeconds > 0) || double.IsInfinity(MaxDowntimeSeconds))
-            throw new ArgumentOutOfRangeException(nameof(MaxDowntimeSeconds), MaxDowntimeSeconds, "--max-downtime must be a positive number of milliseconds");
+        // It is also QEMU's downtime-limit, which QEMU 7.2 takes up to 2000 s (migration.c, MAX_MIGRATE_DOWNTIME_SECONDS):
+        // 1e300 ms was replayed, printed as a 301-digit SLO and written where export refuses it.
+        if (!(MaxDowntimeSeconds > 0) || MaxDowntimeSeconds > 2000)
+            throw new ArgumentOutOfRangeException(nameof(MaxDowntimeSeconds), MaxDowntimeSeconds, "--max-downtime must be a positive number of milliseconds, at most 2000000 (QEMU's downtime-limit, which it sets, is at most 2000 s)");
         if (!(DefaultNicGbps > 0) || double.IsInfinity(DefaultNicGbps))
             throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a positive number");
         if (MaxConcurrentPerHost < 0)

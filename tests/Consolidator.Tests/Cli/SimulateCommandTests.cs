@@ -106,6 +106,9 @@ public class SimulateCommandTests
     [InlineData("--fail-link", "1.5", "--fail-link must be a probability")]
     [InlineData("--method", "teleport", "--method must be")]
     [InlineData("--max-downtime", "0", "--max-downtime must be")]
+    // 1e300 ms was replayed as QEMU's downtime-limit, printed as a 301-digit SLO, and written to simulation.json, which
+    // export then refused ("qemu_downtime_limit_ms: must be between 1 and 2000000 ms").
+    [InlineData("--max-downtime", "1e300", "--max-downtime must be a positive number of milliseconds, at most 2000000")]
     [InlineData("--link", "carrier-pigeon", "--link must be")]
     public void A_bad_option_exits_2_and_writes_nothing(string option, string value, string message)
     {
