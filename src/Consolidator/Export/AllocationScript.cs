@@ -116,7 +116,10 @@ public static class AllocationScript
             var label = file.Text(window);
             if (!byLabel.TryGetValue(label, out var w))
                 throw file.Error(window, $"not a window of the plan's '{windows.Name}' scheme", label);
-            var cores = file.Number(cap, positive: true);
+            // The script counts whole millicores: below one the cap rounded to 0 (held to libvirt's smallest quota), and
+            // above the planner's largest value it was clamped to int.MaxValue millicores, no cap at all.
+            var cores = file.AtMost(cap, file.AtLeast(cap, file.Number(cap, positive: true), 0.001, "the script caps in whole millicores"),
+                Packing.PlacementProblem.MaxCores);
             var count = file.Integer(shares, 2);
             if (count > 262144) throw file.Error(shares, "libvirt's cpu_shares goes up to 262144", file.Text(shares));
             var cls = Inventory.QosClasses.TryParse(file.Text(qos)) ?? throw file.Error(qos, "qos must be 'interactive' or 'batch'", file.Text(qos));

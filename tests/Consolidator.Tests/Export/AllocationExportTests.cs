@@ -77,6 +77,10 @@ public class AllocationExportTests
     [InlineData("h1,-rf,day,1,1024,batch", "-rf", "allocation.csv:2, column 2 'vm'")]
     [InlineData("h1,web-1,dusk,1,1024,batch", "dusk", "allocation.csv:2, column 3 'window'")]
     [InlineData("h1,web-1,day,-1,1024,batch", "-1", "allocation.csv:2, column 4 'cap_cores'")]
+    // Below a millicore the cap rounded to 0 and the batch VM was held to libvirt's smallest quota; above 2,000,000 cores
+    // it was clamped to 2147483647 millicores, no cap at all: both scripted with exit 0.
+    [InlineData("h1,web-1,day,1e-300,1024,batch", "1e-300", "allocation.csv:2, column 4 'cap_cores': too small")]
+    [InlineData("h1,web-1,day,1e300,1024,batch", "1e300", "allocation.csv:2, column 4 'cap_cores': too large")]
     [InlineData("h1,web-1,day,1,1,batch", "1", "allocation.csv:2, column 5 'shares'")]
     [InlineData("h1,web-1,day,1,1024,gold", "gold", "allocation.csv:2, column 6 'qos'")]
     public void A_hostile_or_bad_row_exits_2_naming_file_line_and_column_and_writes_nothing(string row, string _, string where)
