@@ -49,7 +49,10 @@ internal static class ConfigFile
                 throw new InputException(s.Where, 0, null, 0, s.Command, $"[{s.Command}] is not a command of consolidator ({string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))})");
             var name = "--" + s.Key.TrimStart('-');
             if (s.Command is not null && s.Command != command.Name) continue;
-            var option = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
+            if (name == OptionName) throw new InputException(s.Where, 0, null, 0, null, $"{OptionName} cannot be set in a config file: give it on the command line");
+            // The root's own options (--verbose) belong to every command.
+            var option = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name))
+                ?? root.Options.FirstOrDefault(o => o.Recursive && o.Name == name);
             if (option is null)
             {
                 var anywhere = root.Subcommands.Any(c => c.Options.Any(o => o.Name == name));

@@ -121,6 +121,24 @@ public class ConfigFileTests
         Assert.Equal("0.3", PlanJsonField(tmp.File("a"), "headroom"));
     }
 
+    /// <summary>--verbose is an option of every command (it is the root's), yet `verbose = true` in the file was "no command
+    /// of consolidator has this option"; `config = ...` was the same untrue line.</summary>
+    [Theory]
+    [InlineData("verbose = true\n", null)]
+    [InlineData("[plan]\nverbose = true\n", null)]
+    [InlineData("config = \"other.toml\"\n", "c.toml:1:1: --config cannot be set in a config file")]
+    public void The_options_of_every_command_are_read_from_the_file(string text, string? error)
+    {
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File("c.toml"), text);
+
+        var result = CliRunner.Run("plan", tmp.File("no-such-dataset"), "--out", tmp.File("out"), "--config", tmp.File("c.toml"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain("no command of consolidator has this option", result.Err);
+        Assert.Contains(error is null ? "no-such-dataset" : $"{tmp.Path}/{error}", result.Err);
+    }
+
     [Fact]
     public void A_missing_config_file_is_named()
     {
