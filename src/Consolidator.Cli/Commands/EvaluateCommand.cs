@@ -64,7 +64,7 @@ internal static class EvaluateCommand
             // How long reading took against an idle machine paces the reserves of the phases after it.
             deadline.Mark("reading", DatasetReader.IdleSeconds(data));
             var (first, _) = TrainTestSplit.Span(data);
-            var request = new EvaluationRequest(Period.Parse(r.GetValue(train)!, first), Period.Parse(r.GetValue(test)!, first), windows, profileOptions, plan,
+            var request = new EvaluationRequest(PeriodOf(r, train, first), PeriodOf(r, test, first), windows, profileOptions, plan,
                 r.GetValue(bandwidth), r.GetValue(lrMmt))
             {
                 Roll = r.GetValue(roll),
@@ -104,5 +104,19 @@ internal static class EvaluateCommand
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var days) || !(days > 0) || !double.IsFinite(days))
             throw new FormatException($"--history must be a positive number of days such as 14 or 14d, not '{(text.Length <= 40 ? text : text[..40] + "...")}'");
         return (long)Math.Round(days * Period.DaySeconds);
+    }
+
+    /// <summary>The period an option gives, its errors named by the option: with --train and --test on one line, "'0': days
+    /// are numbered from 1" did not say which of the two was wrong.</summary>
+    private static Period PeriodOf(ParseResult r, Option<string> option, long first)
+    {
+        try
+        {
+            return Period.Parse(r.GetValue(option)!, first);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{option.Name}: {e.Message}", e);
+        }
     }
 }

@@ -128,6 +128,9 @@ public class ImportEvaluateCommandTests
     [Theory]
     [InlineData("--train", "1..2", "--test", "2", "must end before")]
     [InlineData("--train", "soon", "--test", "2", "is not a period")]
+    // The option was not named: with both periods on the line, '2..1' or '0' did not say which was wrong.
+    [InlineData("--train", "2..1", "--test", "3", "error: --train: '2..1': days are numbered from 1")]
+    [InlineData("--train", "1", "--test", "0", "error: --test: '0': days are numbered from 1")]
     public void Evaluate_rejects_bad_periods_with_exit_code_2(string o1, string v1, string o2, string v2, string problem)
     {
         using var tmp = new TempDirectory();
