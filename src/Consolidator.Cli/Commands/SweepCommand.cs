@@ -65,8 +65,10 @@ internal static class SweepCommand
             var feasible = results.Count(x => x.Figures is not null);
             var outOfTime = results.Count(x => x.OutOfTime);
             var unstarted = outOfTime == 0 ? "" : $"{outOfTime} not planned within --time-limit {solving.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s, ";
+            var front = results.Where(x => x.Pareto).Select(x => x.Point.Index).ToArray();
+            var frontList = front.Length == 0 ? "" : ": " + string.Join(" ", front);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"points: {results.Length} ({feasible} feasible, {unstarted}{results.Count(x => x.Pareto)} Pareto-optimal: {string.Join(" ", results.Where(x => x.Pareto).Select(x => x.Point.Index))})"));
+                $"points: {results.Length} ({feasible} feasible, {unstarted}{front.Length} Pareto-optimal{frontList})"));
             stdout.WriteLine(figures.Length == 0
                 ? $"wrote {Path.Combine(dir, "sweep.csv")} and {Path.Combine(dir, "sweep.html")}"
                 : $"wrote {Path.Combine(dir, "sweep.csv")}, {Path.Combine(dir, "sweep.html")} and {Path.Combine(dir, "pareto.png")} (and .svg)");

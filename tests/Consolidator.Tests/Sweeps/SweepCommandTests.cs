@@ -47,6 +47,21 @@ public class SweepCommandTests
         Assert.Contains("more reason(s))", infeasible);
     }
 
+    [Fact]
+    public void A_sweep_with_no_feasible_point_says_so_without_an_empty_list()
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "16", "--days", "1").ExitCode);
+        var outDir = Path.Combine(tmp.Path, "sweep");
+
+        var result = CliRunner.Run("sweep", data, "--out", outDir, "--headroom", "0.95", "--percentile", "95",
+            "--migration-weight", "10", "--time-limit", "0.5", "--deterministic", "--no-plots");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("points: 1 (0 feasible, 0 Pareto-optimal)", result.Out.Split('\n')[0].TrimEnd('\r'));
+    }
+
     [Theory]
     [InlineData("--percentile", "90,abc", "--percentile must be a comma list of numbers")]
     [InlineData("--headroom", "0.1,0.10", "--headroom lists a value twice")]
