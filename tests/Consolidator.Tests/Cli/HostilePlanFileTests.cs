@@ -50,23 +50,8 @@ public class HostilePlanFileTests
     [InlineData("twice", "vm_id", "a VM moves at most once per stage")]
     [InlineData("dropped", "stages", "not on its host_id")]
     [InlineData("home", "to_host", "the VM is already on this host")]
-    public void Export_refuses_stages_that_do_not_replay_from_the_plans_placement(string how, string field, string what)
-    {
-        using var data = ThreeVmsOnH2();
-        var edited = PlanEditedAs(data, how);
-        var script = Path.Combine(data.Directory, "..", "migrate.sh");
-
-        foreach (var target in new[] { "libvirt", "openstack" })
-        {
-            var result = CliRunner.Run("export", edited, "--to", target, "--out", script);
-
-            Assert.Equal(2, result.ExitCode);
-            Assert.Contains($"'{field}'", result.Err);
-            Assert.Contains(what, result.Err);
-            HostileInputTests.AssertOneCleanLine(result.Err);
-            Assert.False(File.Exists(script));
-        }
-    }
+    public void Export_refuses_stages_that_do_not_replay_from_the_plans_placement(string how, string field, string what) =>
+        AssertExportRefuses(how, $"'{field}'", what);
 
     /// <summary>A plan.json whose placement lists no VM (emptied or removed by hand) gave `export` nothing to replay
     /// the stages from: they were checked only among themselves and scripted (exit 0), so a migration from a host the
@@ -74,7 +59,12 @@ public class HostilePlanFileTests
     [Theory]
     [InlineData("placement-emptied", "lists no VM")]
     [InlineData("placement-removed", "required field \"placement\" is missing")]
-    public void Export_refuses_a_plan_whose_placement_does_not_list_the_VMs_it_moves(string how, string what)
+    public void Export_refuses_a_plan_whose_placement_does_not_list_the_VMs_it_moves(string how, string what) =>
+        AssertExportRefuses(how, "edited.json:1, column", what);
+
+    /// <summary>Both exports of the plan edited as <paramref name="how"/> say: exit 2, one clean line holding
+    /// <paramref name="where"/> and <paramref name="what"/>, no script written.</summary>
+    private static void AssertExportRefuses(string how, string where, string what)
     {
         using var data = ThreeVmsOnH2();
         var edited = PlanEditedAs(data, how);
@@ -85,7 +75,7 @@ public class HostilePlanFileTests
             var result = CliRunner.Run("export", edited, "--to", target, "--out", script);
 
             Assert.Equal(2, result.ExitCode);
-            Assert.Contains("edited.json:1, column", result.Err);
+            Assert.Contains(where, result.Err);
             Assert.Contains(what, result.Err);
             HostileInputTests.AssertOneCleanLine(result.Err);
             Assert.False(File.Exists(script));
