@@ -12,7 +12,7 @@ namespace Consolidator.Cli.Commands;
 internal sealed class PrometheusOptions
 {
     private readonly Option<string?> _url = new("--url") { Description = "prometheus: the server's address, e.g. http://prometheus:9090" };
-    private readonly Option<string?> _start = new("--start") { Description = "prometheus: first sample, ISO-8601 (e.g. 2026-01-05T00:00:00Z)" };
+    private readonly Option<string?> _start = new("--start") { Description = "prometheus: first sample, ISO-8601: 2026-01-05T00:00:00Z, 2026-01-05T01:00+01:00 or 2026-01-05 (UTC without an offset)" };
     private readonly Option<string?> _end = new("--end") { Description = "prometheus: last sample, ISO-8601" };
     private readonly Option<string> _step = new("--step") { Description = "prometheus: time between samples: 300, 300s, 5m, 1h", DefaultValueFactory = _ => "5m" };
     private readonly Option<string> _cpu = new("--cpu-metric") { Description = "prometheus: counter of CPU seconds per VM (a selector may follow)", DefaultValueFactory = _ => PrometheusMetrics.DefaultCpuSeconds };
@@ -82,8 +82,8 @@ internal sealed class PrometheusOptions
     private static DateTimeOffset Time(ParseResult r, Option<string?> option)
     {
         var text = Required(r, option);
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
-            throw new FormatException($"{option.Name}: '{Quoted.Value(text)}' is not an ISO-8601 time such as 2026-01-05T00:00:00Z");
+        if (!IsoTime.TryParse(text, out var t))
+            throw new FormatException($"{option.Name}: '{Quoted.Value(text)}' is not an ISO-8601 time such as 2026-01-05T00:00:00Z or 2026-01-05 (yyyy-MM-dd[THH:mm[:ss[.fff]]][Z|+HH:mm], UTC when no offset is given)");
         return t;
     }
 

@@ -75,7 +75,7 @@ public sealed partial record Period(long From, long To)
             var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
             return end ? start + DaySeconds : start;
         }
-        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        if (IsoTime.TryParse(s, out var time))
             return time.ToUnixTimeSeconds();
         throw new FormatException($"'{Quoted.Value(text)}' in '{Quoted.Value(whole)}' is neither a date (yyyy-MM-dd) nor a timestamp (e.g. 2013-06-30T22:03:24Z)");
     }

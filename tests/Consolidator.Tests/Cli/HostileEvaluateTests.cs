@@ -12,6 +12,12 @@ public class HostileEvaluateTests
     [InlineData("1..99999999999999999999", "day numbers go from 1 to 99999")]
     [InlineData("9999-12-30..9999-12-31", "the period must lie between 0001-01-01 and 9999-12-31")]
     [InlineData("\u0664", "is not a period")]
+    // .NET's own date parser took these: "12:00" as noon of the day the command runs (the same command judged another
+    // period tomorrow), "1/2/2011" as January 2 (or May 1?), "Jan 2 2011" and an RFC 1123 date.
+    [InlineData("2011-01-01T12:00Z..12:00", "'12:00' in '2011-01-01T12:00Z..12:00' is neither a date")]
+    [InlineData("1/2/2011..2011-01-03", "'1/2/2011' in")]
+    [InlineData("Jan 2 2011..2011-01-03", "'Jan 2 2011' in")]
+    [InlineData("2011-01-02..Mon, 03 Jan 2011 00:00:00 GMT", "'Mon, 03 Jan 2011 00:00:00 GMT' in")]
     public void A_test_period_beyond_any_calendar_is_one_line_and_exit_2(string period, string what)
     {
         using var data = DatasetFixture.Create();

@@ -70,4 +70,29 @@ public class HostileImportTests
         CliRunner.AssertLocatedInputError(result, option, what, outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+    /// <summary>--start and --end went through .NET's own date parser, which also took "12:00" (noon of the day the
+    /// command runs: the same command read other samples tomorrow), "1/5/2026" (January 5 or May 1?), "Jan 5 2026" and
+    /// an RFC 1123 date; the README promises ISO-8601. Refused by name before any query, exit 2, nothing written.</summary>
+    [Theory]
+    [InlineData("--start", "12:00")]
+    [InlineData("--start", "1/5/2026")]
+    [InlineData("--end", "Jan 6 2026")]
+    [InlineData("--end", "Tue, 06 Jan 2026 00:00:00 GMT")]
+    [InlineData("--start", "2026-01-05 00:00")]
+    [InlineData("--start", "2026-02-30")]
+    public void A_prometheus_time_that_is_not_iso_8601_is_refused(string option, string value)
+    {
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
+        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
+        var outDir = tmp.File("out");
+        var start = option == "--start" ? value : "2026-01-04";
+        var end = option == "--end" ? value : "2026-01-07";
+
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", "http://127.0.0.1:9", "--start", start, "--end", end,
+            "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, $"{option}: '{value}'", "is not an ISO-8601 time such as 2026-01-05T00:00:00Z", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
 }
