@@ -95,4 +95,21 @@ public class HostileImportTests
         CliRunner.AssertLocatedInputError(result, $"{option}: '{value}'", "is not an ISO-8601 time such as 2026-01-05T00:00:00Z", outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+    /// <summary>Nine thousand years at a one-second step (about 3e11 samples per VM, 3e8 pairs of range queries) was
+    /// accepted and ran until --timeout; now refused before any query, the options and the count named.</summary>
+    [Fact]
+    public void A_prometheus_period_of_more_samples_than_an_import_reads_is_refused_before_any_query()
+    {
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
+        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", "http://127.0.0.1:9", "--start", "0002-01-01", "--end", "9999-12-31",
+            "--step", "1s", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "--start 0002-01-01T00:00:00Z, --end 9999-12-31T00:00:00Z and --step 1s make 315,506,275,201 samples per VM",
+            "an import reads at most 10,000,000", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
 }
