@@ -8,11 +8,18 @@ namespace Consolidator;
 /// what it is. Refused where ids enter (the dataset reader, the importers) and again by the script writers.</summary>
 public static class Ids
 {
-    /// <summary>Why <paramref name="id"/> cannot be an id, or null: a character an error message would escape
+    /// <summary>The most characters (Unicode scalar values) an id may hold: OpenStack's limit on server, hypervisor and
+    /// image names (Nova's and Glance's API schemas), and what a file name holds on Linux (255 bytes, so an ASCII id can
+    /// name a libvirt domain's config file). A 3 MB id was planned, printed and written into scripts as it stood.</summary>
+    public const int MaxLength = 255;
+
+    /// <summary>Why <paramref name="id"/> cannot be an id, or null: longer than <see cref="MaxLength"/>, or a character an error message would escape
     /// (<see cref="Quoted"/>'s rule: control, lone surrogate, line or paragraph separator, format), located by its
     /// 1-based character position. <paramref name="what"/> names the value in the reason ("a rule name").</summary>
     public static string? Problem(string id, string what = "an id")
     {
+        if (id.Length > MaxLength && id.EnumerateRunes().Count() is var length and > MaxLength)
+            return string.Create(CultureInfo.InvariantCulture, $"{what} must be at most {MaxLength} characters (this one has {length})");
         for (var i = 0; i < id.Length; i++)
         {
             var c = id[i];

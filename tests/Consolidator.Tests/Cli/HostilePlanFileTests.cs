@@ -21,6 +21,7 @@ public class HostilePlanFileTests
             case "home": move["to_host"] = move["from_host"]!.GetValue<string>(); break;
             case "placement-emptied": plan["placement"] = new JsonArray(); break;
             case "placement-removed": plan.AsObject().Remove("placement"); break;
+            case "long-host": move["to_host"] = new string('h', 300_000); break;
         }
     }
 
@@ -61,6 +62,11 @@ public class HostilePlanFileTests
     [InlineData("placement-removed", "required field \"placement\" is missing")]
     public void Export_refuses_a_plan_whose_placement_does_not_list_the_VMs_it_moves(string how, string what) =>
         AssertExportRefuses(how, "edited.json:1, column", what);
+
+    /// <summary>A host id of 300,000 characters was written into both scripts as it stood (and into virsh's URI).</summary>
+    [Fact]
+    public void Export_refuses_an_id_longer_than_any_manager_takes() =>
+        AssertExportRefuses("long-host", "'to_host'", "an id must be at most 255 characters (this one has 300000)");
 
     /// <summary>Both exports of the plan edited as <paramref name="how"/> say: exit 2, one clean line holding
     /// <paramref name="where"/> and <paramref name="what"/>, no script written.</summary>
