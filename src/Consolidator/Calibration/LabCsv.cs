@@ -61,10 +61,17 @@ public static class LabCsv
             // "error: bandwidth must be a positive number of MiB/s", 1e-300 "would take 2e295 years ... check nic_gbps",
             // a downtime-limit of 1e300 ms "QEMU's downtime-limit must be between 0 and 2000 s", none saying where.
             double? Rate(int k) => file.OptionalNumber(c[k], positive: true) is { } x ? file.AtLeast(c[k], x, 1, MinRateWhy) : null;
+            var (scenario, migration, concurrent) = (file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1));
+            var (method, capability) = (OneOf(file, c[3], Methods), OneOf(file, c[4], Capabilities));
+            // A guest larger than QEMU's ram.total, or a working set larger than the guest, was replayed and judged (the
+            // setting printed as a "1E+300 MiB" guest). zero_pages is not bounded by the memory: QEMU's ram.duplicate
+            // counts every zero page sent, in every pass (a page zeroed again after it was sent is counted again).
+            var ram = file.AtMost(c[6], file.Number(c[6], positive: true), Packing.PlacementProblem.MaxMib);
+            var memory = file.AtMost(c[5], file.Number(c[5], positive: true), ram, "the guest's memory is part of QEMU's ram_total_mib");
+            var wss = file.AtMost(c[12], Num(12), memory, "the guest program writes within the guest's memory_mib");
             rows.Add(new LabMeasurement(
-                file.Id(c[0]), file.Integer(c[1], 1), file.Integer(c[2], 1), OneOf(file, c[3], Methods), OneOf(file, c[4], Capabilities), Num(5),
-                file.AtMost(c[6], file.Number(c[6], positive: true), Packing.PlacementProblem.MaxMib), Rate(7),
-                Rate(8), file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), Opt(10), Num(11), Num(12), Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
+                scenario, migration, concurrent, method, capability, memory, ram, Rate(7),
+                Rate(8), file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), Opt(10), Num(11), wss, Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
                 file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
                 O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),

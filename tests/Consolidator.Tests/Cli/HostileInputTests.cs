@@ -75,10 +75,22 @@ public class HostileInputTests
     public void A_lab_row_of_an_unknown_kind_or_size_is_located(string method, string capability, string ram, string where, string what) =>
         AssertLabRowLocated(LabRow(method, capability, ram), where, what);
 
+    /// <summary>A guest of more memory than QEMU's ram.total (which holds it and the firmware), or of none, and a working
+    /// set larger than the guest: each was replayed and judged (exit 0), the setting printed as a "1E+300 MiB" guest.
+    /// zero_pages above the memory is not refused: QEMU's ram.duplicate counts every zero page sent, in every pass.</summary>
+    [Theory]
+    [InlineData("0", "4", "column 6 'memory_mib'", "must be greater than zero")]
+    [InlineData("1e300", "4", "column 6 'memory_mib'", "too large: at most 256.5 (the guest's memory is part of QEMU's ram_total_mib)")]
+    [InlineData("257", "4", "column 6 'memory_mib'", "too large: at most 256.5")]
+    [InlineData("256", "256.5", "column 13 'wss_mib'", "too large: at most 256 (the guest program writes within the guest's memory_mib)")]
+    [InlineData("256", "1e300", "column 13 'wss_mib'", "too large: at most 256")]
+    public void A_lab_row_of_a_guest_larger_than_its_vm_is_located(string memory, string wss, string where, string what) =>
+        AssertLabRowLocated(LabRow(memory: memory, wss: wss), where, what);
+
     /// <summary>One lab measurement row (41 columns) of a 256 MiB pre-copy run, with the columns the cases vary.</summary>
     private static string LabRow(string method = "precopy", string capability = "none", string ram = "256.5",
-        string link = "400", string cap = "", string limit = "300") =>
-        $"s,1,1,{method},{capability},256,{ram},{link},{cap},{limit},,0,4,0,0,completed,2557,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,";
+        string link = "400", string cap = "", string limit = "300", string memory = "256", string wss = "4") =>
+        $"s,1,1,{method},{capability},{memory},{ram},{link},{cap},{limit},,0,{wss},0,0,completed,2557,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,";
 
     /// <summary>calibrate --lab of a file holding the header and this row: exit 2, nothing on stdout, one clean line
     /// naming the file, line 2 and the column.</summary>
