@@ -56,6 +56,7 @@ internal static class CalibrateCommand
                 stdout.WriteLine();
             }
             foreach (var line in CalibrationTable.Summary(table)) stdout.WriteLine(line);
+            foreach (var recording in recordings) stdout.WriteLine(LabMachine.Measure(recording.Rows, environment).Describe(recording.Name));
             return ExitCodes.Ok;
         }));
         return cmd;

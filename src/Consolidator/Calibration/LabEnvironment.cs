@@ -20,6 +20,10 @@ namespace Consolidator.Calibration;
 /// and its CPU work adds to the wire's time (<see cref="SimulationOptions.CpuWaitIdlesLink"/>), so that one set of
 /// constants could stand for a busy and a quiet machine. False: the constants hold the load of the run they were
 /// fitted on (every share 1, CPU work overlapping the wire, no send cost).</param>
+/// <param name="ReferenceSourceCpuRatio">The source's measured migration-thread CPU over <see cref="ModelSourceCpuSeconds"/>,
+/// summed over the fit pre-copy rows of the recordings these constants were fitted on that carry the figure: the
+/// ratio a machine's own is taken relative to (<see cref="LabMachine.SourceCpuFactor"/>), so that those recordings replay
+/// at factor 1. A test recomputes it.</param>
 public sealed record LabEnvironment(
     double LinkEfficiency,
     double ZeroScanMibPerSecond,
@@ -29,19 +33,20 @@ public sealed record LabEnvironment(
     double InFlightMib,
     double FaultShare,
     double SendCpuSecondsPerGib = 0,
-    bool ScalesWithCpuShare = false)
+    bool ScalesWithCpuShare = false,
+    double ReferenceSourceCpuRatio = 1)
 {
     /// <summary>The CPU-share model fitted by `consolidator calibrate --fit` on the fit points of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv, whose every migration carries the CPU time and run-queue
     /// wait of every QEMU thread on both ends; each migration is replayed at its migration thread's measured share
     /// (<see cref="LabMeasurement.MigrationCpuShare"/>). The resume and the sync cost per dirty GiB sit at their
     /// lower bounds: the fit finds no use for them.</summary>
-    public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true);
+    public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true, 1.0049);
 
     /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
     /// the four recordings made before the rerun (the first four of <see cref="LabRecording.AllPaths"/>); two of them
     /// predate the schedstat columns and take the share their setup-time implies.</summary>
-    public static readonly LabEnvironment CpuShareFitted = new(0.994, 779, 0.0995, 0.0138, 0.0005, 1.51, 0.05, 0.0943, true);
+    public static readonly LabEnvironment CpuShareFitted = new(0.994, 779, 0.0995, 0.0138, 0.0005, 1.51, 0.05, 0.0943, true, 0.7198);
 
     /// <summary>QEMU's setup-time on this machine, as CPU time of the migration thread per GiB of guest RAM: each
     /// row's setup_ms x its migration thread's CPU share / ram_total GiB, median of the first 46 migrations (recorded before 20:00 UTC) of
@@ -54,13 +59,6 @@ public sealed record LabEnvironment(
     /// (the stop_* columns), median of the 15 stops sampled in the first 46 rows of datasets/calibration/qemu-7.2-tcg-threads.csv
     /// (quartiles 0.18-0.81; 0.16 over those migrations as a whole). A sync after the setup gets at least this.</summary>
     public const double MeasuredSyncCpuShare = 0.45;
-
-    /// <summary>CPU time the destination spends loading a GiB of pre-copy pages, zero or data: least squares of the
-    /// destination's other threads' CPU time (destination_other_cpu_s: the main loop, whose coroutine loads the stream)
-    /// on the MiB of zero pages and of data received, over the 39 pre-copy migrations among the first 46 rows of
-    /// datasets/calibration/qemu-7.2-tcg-threads.csv: 2.13 s per GiB of zero pages, 2.09 per GiB of data (median
-    /// error 6 %), one figure for both. Measured, not fitted.</summary>
-    public const double MeasuredDestinationLoadCpuSecondsPerGib = 2.1;
 
     /// <summary>The lab guest's end-of-pass run of data beyond its struct page array (16 MiB per GiB, see
     /// <see cref="SimulationOptions.EndOfPassDataMibPerGib"/>): the kernel's other early top-down allocations. Measured,
@@ -81,42 +79,61 @@ public sealed record LabEnvironment(
             ? run / (run + wait) : 1;
 
     /// <summary>The share a sync after the setup gets: the larger of the migration's and the stops' measured share.</summary>
-    public double? SyncCpuShare(LabMeasurement m) => ScalesWithCpuShare ? Math.Max(CpuShare(m), MeasuredSyncCpuShare) : null;
+    public double? SyncCpuShare(LabMeasurement m, LabMachine machine) => ScalesWithCpuShare ? Math.Max(CpuShare(m, machine), MeasuredSyncCpuShare) : null;
 
     /// <summary>The transport: TCP on the namespace's loopback, shaped by tc tbf.</summary>
     public LinkProfile Link => new("lab-tcp", LinkEfficiency, null, 50e-6, InFlightMib);
 
-    /// <summary>The simulator's options for one lab migration.</summary>
-    public SimulationOptions Options(LabMeasurement m) => new(
-        MaxDowntimeSeconds: m.DowntimeLimitMs / 1000,
-        QemuDowntimeLimitSeconds: m.DowntimeLimitMs / 1000,
-        Link: Link,
-        MaxBandwidthMibPerSecond: m.MaxBandwidthMibPerSecond,
-        Streams: m.Capability == "multifd" ? 2 : 1,
-        DeviceStateMib: 0.25,
-        ResumeSeconds: ResumeSeconds,
-        ZeroScanMibPerSecond: ZeroScanMibPerSecond,
-        SyncSecondsPerGib: SyncSecondsPerGib,
-        SyncSecondsPerDirtyGib: SyncSecondsPerDirtyGib,
-        FaultShare: FaultShare,
-        SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib : 0,
-        CpuWaitIdlesLink: ScalesWithCpuShare,
-        SetupCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredSetupCpuSecondsPerGib : 0,
-        DestinationLoadCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredDestinationLoadCpuSecondsPerGib : 0,
-        EndOfPassDataMibPerGib: StructPagesMibPerGib,
-        EndOfPassDataMib: MeasuredEndOfPassDataMib,
-        PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
+    /// <summary>The simulator's options for one lab migration on <paramref name="machine"/>: the environment's CPU
+    /// constants scaled by the machine's source factor, and its destination's measured costs.</summary>
+    public SimulationOptions Options(LabMeasurement m, LabMachine machine)
+    {
+        var k = ScalesWithCpuShare ? machine.SourceCpuFactor : 1;
+        return new(
+            MaxDowntimeSeconds: m.DowntimeLimitMs / 1000,
+            QemuDowntimeLimitSeconds: m.DowntimeLimitMs / 1000,
+            Link: Link,
+            MaxBandwidthMibPerSecond: m.MaxBandwidthMibPerSecond,
+            Streams: m.Capability == "multifd" ? 2 : 1,
+            DeviceStateMib: 0.25,
+            ResumeSeconds: ResumeSeconds,
+            ZeroScanMibPerSecond: ZeroScanMibPerSecond / k,
+            SyncSecondsPerGib: SyncSecondsPerGib * k,
+            SyncSecondsPerDirtyGib: SyncSecondsPerDirtyGib * k,
+            FaultShare: FaultShare,
+            SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib * k : 0,
+            CpuWaitIdlesLink: ScalesWithCpuShare,
+            SetupCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredSetupCpuSecondsPerGib * k : 0,
+            DestinationLoadCpuSecondsPerGib: ScalesWithCpuShare ? machine.DestinationDataCpuSecondsPerGib : 0,
+            DestinationZeroLoadCpuSecondsPerGib: ScalesWithCpuShare ? machine.DestinationZeroCpuSecondsPerGib : 0,
+            EndOfPassDataMibPerGib: StructPagesMibPerGib,
+            EndOfPassDataMib: MeasuredEndOfPassDataMib,
+            PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
+    }
 
     /// <summary>The share of a core the migration thread got: measured (schedstat) where the recording has it;
     /// in the recordings made before, inferred from QEMU's setup-time, CPU work alone (ram_save_setup and its first
     /// dirty-log sync over every page), as this environment's cost of the setup on a core of its own over the
     /// measured time.</summary>
-    public double CpuShare(LabMeasurement m)
+    public double CpuShare(LabMeasurement m, LabMachine machine)
     {
         if (!ScalesWithCpuShare) return 1;
         if (m.MigrationCpuShare is { } measured) return measured;
-        var fullCore = (SyncSecondsPerGib + SyncSecondsPerDirtyGib + MeasuredSetupCpuSecondsPerGib) * m.RamTotalMib / 1024;
+        var fullCore = machine.SourceCpuFactor * (SyncSecondsPerGib + SyncSecondsPerDirtyGib + MeasuredSetupCpuSecondsPerGib) * m.RamTotalMib / 1024;
         return m.SetupMs > 0 ? Math.Clamp(fullCore / (m.SetupMs / 1000), 0.01, 1) : 1;
+    }
+
+    /// <summary>The migration thread's CPU seconds the model accounts for in a pre-copy migration, at a core of its own:
+    /// the setup (its work and first sync over every page), the later syncs' walks of the bitmap and their pages found
+    /// dirty (the data re-sent), the zero-page checks and the sends of data pages, from the row's own counts.</summary>
+    public double ModelSourceCpuSeconds(LabMeasurement m)
+    {
+        var ram = m.RamTotalMib / 1024;
+        var (zero, data) = (m.ZeroPages * 4096.0 / (1 << 20), m.NormalPages * 4096.0 / (1 << 30));
+        var resent = Math.Max(0, data - (ram - zero / 1024));
+        return (SyncSecondsPerGib + SyncSecondsPerDirtyGib + MeasuredSetupCpuSecondsPerGib) * ram
+            + Math.Max(0, m.DirtySyncs - 1) * SyncSecondsPerGib * ram + resent * SyncSecondsPerDirtyGib
+            + zero / ZeroScanMibPerSecond + data * SendCpuSecondsPerGib;
     }
 
     public double[] ToVector() => [LinkEfficiency, ZeroScanMibPerSecond, SyncSecondsPerDirtyGib, SyncSecondsPerGib, ResumeSeconds, InFlightMib, FaultShare, SendCpuSecondsPerGib];

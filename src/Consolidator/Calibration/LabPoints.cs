@@ -41,6 +41,7 @@ public static class LabPoints
     public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment, string idSuffix = "")
     {
         var all = rows.ToArray();
+        var machine = LabMachine.Measure(all, environment);
         var repeated = all.GroupBy(r => r.Scenario).Where(g => g.Select(r => r.Run).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
         return [.. all.GroupBy(r => (r.Scenario, r.Run)).Select(g =>
         {
@@ -48,8 +49,8 @@ public static class LabPoints
             var first = ms[0];
             var vms = ms.Select(m => new VmMigrationInputs(
                 m.RamTotalMib, DirtyProfile.OverWorkingSet(m.WssMib, m.GuestDirtyMibPerSecond, 0), 0.25,
-                ZeroMib: m.ZeroPages * 4096.0 / 1048576, WorkingSetMib: m.WssMib, CpuShare: environment.CpuShare(m),
-                SyncCpuShare: environment.SyncCpuShare(m), DestinationCpuShare: environment.DestinationCpuShare(m))).ToImmutableArray();
+                ZeroMib: m.ZeroPages * 4096.0 / 1048576, WorkingSetMib: m.WssMib, CpuShare: environment.CpuShare(m, machine),
+                SyncCpuShare: environment.SyncCpuShare(m, machine), DestinationCpuShare: environment.DestinationCpuShare(m))).ToImmutableArray();
             var method = first.Method switch
             {
                 "postcopy" => MigrationMethod.PostCopy,
@@ -60,7 +61,7 @@ public static class LabPoints
             var reason = ms.Select(NotModelled).FirstOrDefault(r => r is not null);
             var id = first.Scenario + (repeated.Contains(first.Scenario) ? string.Create(CultureInfo.InvariantCulture, $" run {first.Run}") : "") + idSuffix;
             return new ReferencePoint(id, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
-                vms, method, link, environment.Options(first),
+                vms, method, link, environment.Options(first, machine),
                 [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
                 Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason,
                 SettingId: first.Scenario + idSuffix);

@@ -1,7 +1,9 @@
 namespace Consolidator.Simulation;
 
 /// <summary>One migration alone on a link of constant bandwidth: what the models predict for it.</summary>
-/// <param name="TotalSeconds">From the start (setup included) to the last page on the destination.</param>
+/// <param name="TotalSeconds">From the start (setup included) to the last page sent and the destination's activation
+/// due (QEMU's total-time, taken on the source); a destination that loads slower than the stream finishes
+/// <paramref name="LoadLagSeconds"/> later.</param>
 /// <param name="DowntimeSeconds">How long the VM was stopped.</param>
 /// <param name="PageMib">Page and state data moved, before compression (zero pages excluded).</param>
 /// <param name="WireMib">Data on the wire: after compression, with page headers and zero-page markers.</param>
@@ -14,6 +16,9 @@ namespace Consolidator.Simulation;
 /// <param name="TimeoutSeconds">The libvirt timeout (suspend action) the migration was planned with; null: none.</param>
 /// <param name="QemuDowntimeSeconds">The downtime QEMU would report (measured on the source: until the last byte
 /// is queued, without the destination's activation).</param>
+/// <param name="LoadLagSeconds">Time the destination still loaded the stream after the source had sent its last byte
+/// and the resume was due (it ran behind through the sockets' buffers): part of <paramref name="DowntimeSeconds"/>,
+/// not of <paramref name="TotalSeconds"/> nor <paramref name="QemuDowntimeSeconds"/>, which QEMU takes on the source.</param>
 public sealed record MigrationOutcome(
     MigrationMethod Method,
     double TotalSeconds,
@@ -26,7 +31,8 @@ public sealed record MigrationOutcome(
     double DegradedSeconds,
     double FaultStallSeconds,
     double? TimeoutSeconds = null,
-    double QemuDowntimeSeconds = 0)
+    double QemuDowntimeSeconds = 0,
+    double LoadLagSeconds = 0)
 {
     /// <summary>The pause the SLO judges under <paramref name="slo"/>.</summary>
     public double SloDowntimeSeconds(SloDowntime slo) => DowntimeSeconds + (slo == SloDowntime.StopAndStalls ? FaultStallSeconds : 0);
@@ -63,5 +69,6 @@ public static class LiveMigration
         p.DegradedSeconds,
         p.FaultStallSeconds,
         p.TimeoutSeconds,
-        p.QemuDowntimeSeconds);
+        p.QemuDowntimeSeconds,
+        p.LoadLagSeconds);
 }

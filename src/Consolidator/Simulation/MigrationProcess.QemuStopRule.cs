@@ -147,6 +147,8 @@ internal sealed partial class MigrationProcess
         var (sentNz, sentZ) = (Math.Max(0, _nz + dirtied - nz), Math.Max(0, _z - z));
         MovedMib += sentNz;
         WireMib += _stream.WireMib(sentNz, sentZ);
+        _loaderIdle = 0;
+        Queue(sentNz, sentZ);
         (_nz, _z) = (nz, z);
     }
 

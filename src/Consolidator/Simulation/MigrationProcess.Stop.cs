@@ -56,7 +56,8 @@ internal sealed partial class MigrationProcess
                 _queuedAt = Elapsed - _queueCredit;
                 return true;
             case Phase.Resume when _timer <= SnapSeconds:
-                DowntimeSeconds = Elapsed - _pausedAt;
+                FinishLoading();
+                DowntimeSeconds = Elapsed - _pausedAt + LoadLagSeconds;
                 QemuDowntimeSeconds = Math.Max(0, _queuedAt - _pausedAt) + _finalSync;
                 if (_pulls) BeginPull(wire);
                 else Phase = Phase.Done;

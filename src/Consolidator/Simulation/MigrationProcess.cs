@@ -134,8 +134,9 @@ internal sealed partial class MigrationProcess
     public double NextDelay(double wire) => Phase switch
     {
         Phase.Setup or Phase.Sync or Phase.Resume or Phase.PostCopyPaused => Math.Max(0, _timer),
-        Phase.Rounds => RoundsDelay(wire),
-        Phase.StopAndCopy or Phase.Switchover => StoppedDelay(wire),
+        Phase.Rounds => Math.Min(RoundsDelay(wire), LoadingDelay(wire)),
+        Phase.StopAndCopy => Math.Min(StoppedDelay(wire), LoadingDelay(wire)),
+        Phase.Switchover => StoppedDelay(wire),
         Phase.PostCopy => (_nz + _z) / Progress(Math.Min(wire, FinalCap)),
         _ => double.PositiveInfinity,
     };
@@ -145,6 +146,7 @@ internal sealed partial class MigrationProcess
     {
         if (!(seconds > 0) || IsDone) return;
         Elapsed += seconds;
+        Load(seconds);
         switch (Phase)
         {
             case Phase.Setup or Phase.Sync:
@@ -217,10 +219,10 @@ internal sealed partial class MigrationProcess
     /// <summary>MiB of bitmap (pages counted whole) cleared per second at this wire rate, for the current mix of
     /// data and zero pages (<see cref="PageStream.SendSeconds"/>): pages leave in address order, data pages at the
     /// wire rate, zero pages at the rate the migration thread checks them.</summary>
-    private double Progress(double wire) => _stream.Progress(wire, NonZeroShare, loads: Phase != Phase.PostCopy);
+    private double Progress(double wire) => Phase == Phase.PostCopy ? _stream.Progress(wire, NonZeroShare, loads: false) : Pace(wire, NonZeroShare);
 
     /// <summary>Pre-copy's progress for pages whose data share is <paramref name="dataShare"/>.</summary>
-    private double Progress(double wire, double dataShare) => _stream.Progress(wire, dataShare, loads: true);
+    private double Progress(double wire, double dataShare) => Pace(wire, dataShare);
 
     /// <summary>Sends for <paramref name="seconds"/> from the bitmap; returns the MiB of bitmap cleared.</summary>
     private double Send(double seconds, double wire)
@@ -239,6 +241,7 @@ internal sealed partial class MigrationProcess
         _tail = Math.Min(_tail, _nz);
         MovedMib += nz;
         WireMib += _stream.WireMib(nz, z);
+        if (Phase is Phase.Rounds or Phase.StopAndCopy) Queue(nz, z);
         return cleared;
     }
 

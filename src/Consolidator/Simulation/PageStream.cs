@@ -39,26 +39,35 @@ internal sealed class PageStream(VmMigrationInputs vm, SimulationOptions o)
     public double WireMib(double dataMib, double zeroMib) => dataMib * (1 + PageHeaderShare) / o.Compress.Ratio + zeroMib * ZeroPageWireShare;
 
     /// <summary>Seconds to clear <paramref name="dataMib"/> of data pages and <paramref name="zeroMib"/> of zero
-    /// pages from the bitmap: the wire carries the data pages at <paramref name="pageRate"/>, and the migration
-    /// thread does its CPU work (buffer_is_zero on every page, the send of each data page) at the CPU share
-    /// it gets. The two overlap while the socket buffer holds data
-    /// (<see cref="SimulationOptions.CpuWaitIdlesLink"/> false) or add up (true). In pre-copy
-    /// (<paramref name="loads"/>) the destination loads every page at its own CPU share meanwhile, behind the
-    /// sockets' buffers: the stream goes no faster than that load.</summary>
-    public double SendSeconds(double dataMib, double zeroMib, double pageRate, bool loads)
+    /// pages from the bitmap over the long run: the wire carries the data pages at <paramref name="pageRate"/>, and the
+    /// migration thread does its CPU work (buffer_is_zero on every page, the send of each data page) at the CPU share
+    /// it gets. The two overlap while the socket buffer holds data (<see cref="SimulationOptions.CpuWaitIdlesLink"/>
+    /// false) or add up (true). In pre-copy (<paramref name="loads"/>) the destination loads every page at its own CPU
+    /// share behind the sockets' buffers, so over a long run the stream goes no faster than that load; over a short
+    /// one the source runs ahead of it (MigrationProcess.Loading.cs).</summary>
+    public double SendSeconds(double dataMib, double zeroMib, double pageRate, bool loads) =>
+        Math.Max(SourceSeconds(dataMib, zeroMib, pageRate), loads ? LoadSeconds(dataMib, zeroMib) : 0);
+
+    /// <summary>The source's part of <see cref="SendSeconds"/>: the wire and the migration thread's CPU work.</summary>
+    public double SourceSeconds(double dataMib, double zeroMib, double pageRate)
     {
         var wire = dataMib / pageRate;
         var work = (zeroMib / o.ZeroScanMibPerSecond + dataMib * o.SendCpuSecondsPerGib / 1024) / vm.Cpu;
-        var source = o.CpuWaitIdlesLink ? wire + work : Math.Max(wire, work);
-        var load = loads ? (dataMib + zeroMib) * o.DestinationLoadCpuSecondsPerGib / 1024 / vm.DestinationCpu : 0;
-        return Math.Max(source, load);
+        return o.CpuWaitIdlesLink ? wire + work : Math.Max(wire, work);
     }
+
+    /// <summary>Seconds the destination takes to load these pages at its CPU share (QEMU 7.2 ram_load_precopy).</summary>
+    public double LoadSeconds(double dataMib, double zeroMib) =>
+        (dataMib * o.DestinationLoadCpuSecondsPerGib + zeroMib * o.DestinationZeroLoad) / 1024 / vm.DestinationCpu;
+
+    /// <summary>The destination loads pages at a cost: its pace can hold the stream back.</summary>
+    public bool Loads => o.DestinationLoadCpuSecondsPerGib > 0 || o.DestinationZeroLoad > 0;
 
     /// <summary>MiB of bitmap (pages counted whole) cleared per second at this wire rate, for a mix whose data share
     /// is <paramref name="dataShare"/> (<see cref="SendSeconds"/>).</summary>
     public double Progress(double wire, double dataShare, bool loads)
     {
-        var seconds = SendSeconds(dataShare, 1 - dataShare, PageRate(wire), loads);
+        var seconds = loads ? SendSeconds(dataShare, 1 - dataShare, PageRate(wire), true) : SourceSeconds(dataShare, 1 - dataShare, PageRate(wire));
         return seconds > 0 ? 1 / seconds : double.PositiveInfinity;
     }
 }

@@ -66,12 +66,21 @@ public enum SloDowntime
 /// starting the dirty log, the first sync over every page) per GiB of guest memory, on top of that first sync's
 /// <paramref name="SyncSecondsPerGib"/>; spent at the migration thread's CPU share before the first page leaves. 0 by
 /// default (no published point measures it); the lab measures it (QEMU's setup-time).</param>
-/// <param name="DestinationLoadCpuSecondsPerGib">CPU time the destination spends loading a GiB of pre-copy pages, zero
-/// or data (QEMU 7.2 ram_load_precopy: buffer_is_zero over the destination's page for a zero page, a copy for a data
-/// page, and the socket read), at the destination's CPU share (<see cref="VmMigrationInputs.DestinationCpuShare"/>).
-/// The load runs beside the source's work and the wire, buffered by the sockets, so a stream goes at the pace of the
-/// slower of the two ends. 0 by default (no published point measures it); the lab measures it. Post-copy loads
-/// through userfaultfd (UFFDIO_COPY and UFFDIO_ZEROPAGE), a different path this figure does not describe.</param>
+/// <param name="DestinationLoadCpuSecondsPerGib">CPU time the destination spends loading a GiB of pre-copy data pages
+/// (QEMU 7.2 ram_load_precopy, RAM_SAVE_FLAG_PAGE: the socket read and the 4 KiB copy out of the stream's buffer), at the
+/// destination's CPU share (<see cref="VmMigrationInputs.DestinationCpuShare"/>). The load runs behind the source's work
+/// and the wire, through the sockets' buffers (<paramref name="ReceiveBufferMib"/>). 0 by default (no published point
+/// measures it); the lab measures it per machine. Post-copy loads through userfaultfd (UFFDIO_COPY and UFFDIO_ZEROPAGE),
+/// a different path this figure does not describe.</param>
+/// <param name="DestinationZeroLoadCpuSecondsPerGib">The same per GiB of zero pages (RAM_SAVE_FLAG_ZERO: an 8-byte
+/// header and one byte on the wire, then ram_handle_compressed's buffer_is_zero over the destination's own page, a
+/// memset only if that page is not zero); null: <paramref name="DestinationLoadCpuSecondsPerGib"/>.</param>
+/// <param name="ReceiveBufferMib">Wire MiB the stream can hold between the source's writes and the destination's
+/// loading (the receiving socket's buffer, and behind it the link's queue and the sending socket's): the source runs
+/// ahead of a slower loader until they are full, and QEMU's figures, taken on the source, end when its last byte is
+/// written, while the VM resumes only once the destination has loaded everything. A zero page costs 9 wire bytes, so
+/// the buffer holds the markers of ~455 times its size in zero pages. 16 MiB: lab/qemu/stop-probe.py saw a starved
+/// destination's receive queue at 11-23 MB on the lab's machine (Linux tcp_rmem max 32 MiB there).</param>
 /// <param name="EndOfPassDataMibPerGib">Data pages at the very end of the first pre-copy pass, per GiB of guest memory:
 /// QEMU walks RAM in address order, and a Linux guest's top pages hold its struct page array (64 bytes per 4 KiB page,
 /// 16 MiB per GiB, which the boot allocator, memblock, places top-down), so even an idle guest's pass ends in a run of
@@ -109,7 +118,9 @@ public sealed record SimulationOptions(
     double SetupCpuSecondsPerGib = 0,
     double DestinationLoadCpuSecondsPerGib = 0,
     double EndOfPassDataMibPerGib = 0,
-    double EndOfPassDataMib = 0)
+    double EndOfPassDataMib = 0,
+    double? DestinationZeroLoadCpuSecondsPerGib = null,
+    double ReceiveBufferMib = 16)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -122,6 +133,9 @@ public sealed record SimulationOptions(
     /// minus the resume).</summary>
     public double QemuDowntimeLimit => QemuDowntimeLimitSeconds ?? Math.Max(0.001, MaxDowntimeSeconds - ResumeSeconds);
     public LinkProfile Transport => Link ?? LinkProfile.Tcp;
+
+    /// <summary>The destination's CPU time per GiB of zero pages loaded.</summary>
+    public double DestinationZeroLoad => DestinationZeroLoadCpuSecondsPerGib ?? DestinationLoadCpuSecondsPerGib;
     public PageCompression Compress => Compression ?? PageCompression.None;
     public FaultOptions FaultPlan => Faults ?? FaultOptions.None;
 
@@ -163,6 +177,10 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(SetupCpuSecondsPerGib), SetupCpuSecondsPerGib, "the setup CPU cost per GiB must be finite and >= 0");
         if (!(DestinationLoadCpuSecondsPerGib >= 0) || double.IsInfinity(DestinationLoadCpuSecondsPerGib))
             throw new ArgumentOutOfRangeException(nameof(DestinationLoadCpuSecondsPerGib), DestinationLoadCpuSecondsPerGib, "the destination's load CPU cost per GiB must be finite and >= 0");
+        if (DestinationZeroLoadCpuSecondsPerGib is { } zeroLoad && (!(zeroLoad >= 0) || double.IsInfinity(zeroLoad)))
+            throw new ArgumentOutOfRangeException(nameof(DestinationZeroLoadCpuSecondsPerGib), zeroLoad, "the destination's zero-page load CPU cost per GiB must be finite and >= 0");
+        if (!(ReceiveBufferMib >= 0) || double.IsInfinity(ReceiveBufferMib))
+            throw new ArgumentOutOfRangeException(nameof(ReceiveBufferMib), ReceiveBufferMib, "the receive buffer must be finite and >= 0 MiB");
         if (!(EndOfPassDataMibPerGib >= 0 && EndOfPassDataMibPerGib <= 1024) || !(EndOfPassDataMib >= 0) || double.IsInfinity(EndOfPassDataMib))
             throw new ArgumentOutOfRangeException(nameof(EndOfPassDataMibPerGib), EndOfPassDataMibPerGib, "the end-of-pass data must be finite and >= 0, at most all of the memory");
         if (!(SendCpuSecondsPerGib >= 0) || double.IsInfinity(SendCpuSecondsPerGib))

@@ -53,7 +53,8 @@ public class MigrationModelProperties
     public void A_slower_destination_never_shortens_a_pre_copy_and_its_load_bounds_the_first_pass()
     {
         // The destination loads every page of the stream at its own CPU share (QEMU 7.2 ram_load_precopy, measured in
-        // the lab at 2.1 s per GiB under TCG): the stream goes no faster than that load, whichever end is slower.
+        // the lab at 1.9-2.1 s per GiB of data under TCG): the stream goes no faster than that load, whichever end is
+        // slower, but for what the sockets' buffers hold.
         Gen.Select(Cases, Gen.Int[5, 100], Gen.Int[101, 400], Gen.Bool).Sample((c, sharePercent, slowerPercent, adds) =>
         {
             var options = Options with { DestinationLoadCpuSecondsPerGib = 2.1, ZeroScanMibPerSecond = 1000, CpuWaitIdlesLink = adds };
@@ -61,10 +62,13 @@ public class MigrationModelProperties
             var slower = vm with { DestinationCpuShare = vm.DestinationCpuShare * 100 / slowerPercent };
             var fast = LiveMigration.Run(vm, MigrationMethod.PreCopy, c.Wire, options);
             var slow = LiveMigration.Run(slower, MigrationMethod.PreCopy, c.Wire, options);
-            Assert.True(slow.TotalSeconds >= fast.TotalSeconds * (1 - 1e-9),
-                $"{fast.TotalSeconds} s at destination share {vm.DestinationCpuShare} but {slow.TotalSeconds} s at {slower.DestinationCpuShare}");
+            Assert.True(slow.TotalSeconds + slow.LoadLagSeconds >= (fast.TotalSeconds + fast.LoadLagSeconds) * (1 - 1e-9),
+                $"{fast.TotalSeconds} + {fast.LoadLagSeconds} s at destination share {vm.DestinationCpuShare} but {slow.TotalSeconds} + {slow.LoadLagSeconds} s at {slower.DestinationCpuShare}; {fast.Rounds} / {slow.Rounds} syncs, converged {fast.Converged} / {slow.Converged}");
+            // The source runs ahead of the loading by the sockets' buffers at most: the destination is done no sooner.
             var load = vm.MemoryMib * options.DestinationLoadCpuSecondsPerGib / 1024 / slower.DestinationCpuShare;
-            Assert.True(slow.TotalSeconds >= load * (1 - 1e-9), $"{slow.TotalSeconds} s, but loading {vm.MemoryMib} MiB takes {load} s");
+            Assert.True(slow.TotalSeconds + slow.LoadLagSeconds >= load * (1 - 1e-9),
+                $"{slow.TotalSeconds} s and {slow.LoadLagSeconds} s of loading after, but loading {vm.MemoryMib} MiB takes {load} s");
+            Assert.True(slow.DowntimeSeconds >= slow.LoadLagSeconds, $"{slow.DowntimeSeconds} s stopped, {slow.LoadLagSeconds} s of loading after the source");
             var unbound = LiveMigration.Run(vm, MigrationMethod.PreCopy, c.Wire, options with { DestinationLoadCpuSecondsPerGib = 0 });
             Assert.True(fast.TotalSeconds >= unbound.TotalSeconds * (1 - 1e-9), $"{fast.TotalSeconds} s with the load, {unbound.TotalSeconds} s without");
         }, iter: 300);

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Consolidator.Calibration;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Lab;
+
+/// <summary>Issue 14: each lab recording is replayed with the CPU costs of the machine it was made on, measured on its own
+/// rows marked fit and never on its held-out rows, which judge them.</summary>
+public class LabMachineTests
+{
+    private static ImmutableArray<LabMeasurement> Rows(string path) => LabCsv.Read(Path.Combine(RepoPaths.Root, path));
+
+    [Fact]
+    public void The_reference_machine_is_what_the_recording_the_constants_were_fitted_on_measures()
+    {
+        var measured = LabMachine.Measure(Rows(LabRecording.ThreadsPath), LabEnvironment.Fitted);
+
+        Assert.Equal(1, measured.SourceCpuFactor, 3);
+        Assert.Equal(LabMachine.Reference.DestinationZeroCpuSecondsPerGib, measured.DestinationZeroCpuSecondsPerGib, 3);
+        Assert.Equal(LabMachine.Reference.DestinationDataCpuSecondsPerGib, measured.DestinationDataCpuSecondsPerGib, 3);
+    }
+
+    [Fact]
+    public void The_cpu_share_constants_replay_the_recordings_they_were_fitted_on_at_factor_one()
+    {
+        var rows = LabRecording.AllPaths.Take(4).SelectMany(p => Rows(p));
+
+        Assert.Equal(1, LabMachine.Measure(rows, LabEnvironment.CpuShareFitted).SourceCpuFactor, 3);
+    }
+
+    [Fact]
+    public void A_machine_is_measured_on_the_fit_rows_alone()
+    {
+        var rows = Rows(LabRecording.RerunPath);
+        var machine = LabMachine.Measure(rows, LabEnvironment.Fitted);
+        LabMeasurement Busier(LabMeasurement m) => m with { MigrationCpuSeconds = m.MigrationCpuSeconds * 10, DestinationOtherCpuSeconds = m.DestinationOtherCpuSeconds * 10 };
+
+        var heldOutChanged = rows.Select(m => LabPoints.FitScenarios.Contains(m.Scenario) ? m : Busier(m));
+        var fitChanged = rows.Select(m => LabPoints.FitScenarios.Contains(m.Scenario) ? Busier(m) : m);
+
+        Assert.Equal(machine, LabMachine.Measure(heldOutChanged, LabEnvironment.Fitted));
+        var busier = LabMachine.Measure(fitChanged, LabEnvironment.Fitted);
+        Assert.Equal(machine.SourceCpuFactor * 10, busier.SourceCpuFactor, 6);
+        Assert.Equal(machine.DestinationZeroCpuSecondsPerGib * 10, busier.DestinationZeroCpuSecondsPerGib, 6);
+    }
+
+    [Fact]
+    public void The_reruns_machine_needs_less_cpu_per_mib_than_the_reference()
+    {
+        var machine = LabMachine.Measure(Rows(LabRecording.RerunPath), LabEnvironment.Fitted);
+
+        Assert.InRange(machine.SourceCpuFactor, 0.4, 0.85);
+        Assert.InRange(machine.DestinationZeroCpuSecondsPerGib, 0.05, 0.6);
+        Assert.InRange(machine.DestinationDataCpuSecondsPerGib, 1.2, 2.6);
+    }
+
+    [Fact]
+    public void A_recording_without_cpu_figures_takes_the_reference_machine()
+    {
+        var machine = LabMachine.Measure(Rows("datasets/calibration/qemu-7.2-tcg.csv"), LabEnvironment.Fitted);
+
+        Assert.Equal((LabMachine.Reference.SourceCpuFactor, LabMachine.Reference.DestinationZeroCpuSecondsPerGib, LabMachine.Reference.DestinationDataCpuSecondsPerGib),
+            (machine.SourceCpuFactor, machine.DestinationZeroCpuSecondsPerGib, machine.DestinationDataCpuSecondsPerGib));
+    }
+}
