@@ -140,7 +140,22 @@ internal static class ConfigFile
 
     private static List<Setting> FromToml(string path, string text)
     {
-        var doc = SyntaxParser.Parse(text, path, true);
+        DocumentSyntax doc;
+        try
+        {
+            doc = SyntaxParser.Parse(text, path, true);
+        }
+        catch (Tomlyn.TomlException e)
+        {
+            // Tomlyn reports most mistakes as diagnostics but throws on nesting past its depth bound ("Change
+            // TomlSerializerOptions.MaxDepth", a stack trace and exit code 134 before): no config value nests at all.
+            var tooDeep = e.Message.Contains("maximum depth", StringComparison.Ordinal);
+            var at = e.Line is { } line ? $"{path}:{line}:{e.Column ?? 1}"
+                : tooDeep && Deeper(text, MaxTomlDepth) is { } p ? Where(path, p) : path;
+            throw new InputException(at, 0, null, 0, null, "not TOML: " + (tooDeep
+                ? $"arrays or tables nested more than {MaxTomlDepth} deep; a value is a string, a number, true or false, or an array of them"
+                : e.Message));
+        }
         if (doc.HasErrors)
         {
             var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
@@ -156,6 +171,38 @@ internal static class ConfigFile
             foreach (var kv in table.Items) settings.Add(Toml(path, name, kv));
         }
         return settings;
+    }
+
+    /// <summary>Tomlyn's bound on nesting (TomlSerializerOptions.MaxDepth's default).</summary>
+    private const int MaxTomlDepth = 64;
+
+    /// <summary>Where the first bracket or brace that opens level <paramref name="max"/> + 1 is, outside strings and
+    /// comments, or null: Tomlyn's exception for nesting too deep has no position.</summary>
+    private static TextPosition? Deeper(string text, int max)
+    {
+        var (depth, line, column) = (0, 0, 0);
+        char? quote = null;
+        var comment = false;
+        for (var i = 0; i < text.Length; i++, column++)
+        {
+            var c = text[i];
+            if (c == '\n') { (line, column, comment) = (line + 1, -1, false); continue; }
+            if (comment) continue;
+            if (quote is { } q)
+            {
+                if (c == '\\' && q == '"') { i++; column++; }
+                else if (c == q) quote = null;
+                continue;
+            }
+            switch (c)
+            {
+                case '"' or '\'': quote = c; break;
+                case '#': comment = true; break;
+                case '[' or '{' when ++depth > max: return new TextPosition(i, line, column);
+                case ']' or '}': depth--; break;
+            }
+        }
+        return null;
     }
 
     private static Setting Toml(string path, string? command, KeyValueSyntax kv)

@@ -51,6 +51,31 @@ public class ConfigFileTests
         Assert.False(Directory.Exists(tmp.File("out")));
     }
 
+    /// <summary>Arrays or inline tables nested 65 deep and more (a file within the 1 MiB bound holds 100,000 levels and more) were Tomlyn's
+    /// unhandled TomlException ("The maximum depth of 64 has been exceeded. Change TomlSerializerOptions.MaxDepth"):
+    /// a stack trace and exit code 134 before any command ran. Now one line naming the file, line and column.</summary>
+    [Theory]
+    [InlineData("c.toml", "headroom = {0}0.1{1}\n", "[", "]", "c.toml:1:76: not TOML: arrays or tables nested more than 64 deep")]
+    [InlineData("c.toml", "[plan]\nheadroom = {0}1{1}\n", "{a = ", "}", "c.toml:2:332: not TOML: arrays or tables nested more than 64 deep")]
+    [InlineData("c.json", "{{\"headroom\": {0}1{1}}}", "[", "]", "c.json:1:")]
+    public void Values_nested_deeper_than_any_config_are_located(string name, string shape, string open, string close, string where)
+    {
+        using var tmp = new TempDirectory();
+        foreach (var depth in new[] { 65, 100_000 })
+        {
+            File.WriteAllText(tmp.File(name), string.Format(System.Globalization.CultureInfo.InvariantCulture, shape,
+                string.Concat(Enumerable.Repeat(open, depth)), string.Concat(Enumerable.Repeat(close, depth))));
+
+            var result = CliRunner.Run("plan", tmp.File("no-dataset"), "--out", tmp.File("out"), "--config", tmp.File(name));
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"error: {tmp.File(name)}:", result.Err);
+            Assert.Contains(where.Replace(name, tmp.File(name)), result.Err);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+            Assert.False(Directory.Exists(tmp.File("out")));
+        }
+    }
+
     /// <summary>A value of the wrong kind was System.CommandLine's three lines with no file in them ("--headroom: 'x' is
     /// not a number", a blank line, the usage hint), a switch given "yes" six ("'yes' was not matched. Did you mean
     /// one of the following? -h ..."), and a key twice in JSON "Option '--headroom' expects a single argument but 2
