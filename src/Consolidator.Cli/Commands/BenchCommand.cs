@@ -74,7 +74,7 @@ internal static class BenchCommand
             else
             {
                 BenchText.Write(report, stdout, TerminalTable.For(stdout));
-                stdout.WriteLine($"wrote {Path.Combine(dir, CsvFile)}, {Path.Combine(dir, VectorPackingCsvFile)} and {Path.Combine(dir, JsonFile)}");
+                stdout.WriteLine($"wrote {Outputs.Shown(Path.Combine(dir, CsvFile))}, {Outputs.Shown(Path.Combine(dir, VectorPackingCsvFile))} and {Outputs.Shown(Path.Combine(dir, JsonFile))}");
             }
             if (!report.Clean)
                 stderr.WriteLine("error: some instances failed or used fewer hosts than a known optimum or bound (see the table)");

@@ -89,7 +89,7 @@ internal static class EvaluateCommand
                 Outputs.Write(stderr, dir, OutputKind.Evaluation,
                     [OutputFile.Text("evaluation.json", w => w.Write(EvaluationJsonWriter.ToJson(run))), OutputFile.Bytes(name + ".png", png)]);
                 progress.Done();
-                if (!json) stdout.WriteLine($"wrote {Path.Combine(dir, "evaluation.json")} and {Path.Combine(dir, name)}.png");
+                if (!json) stdout.WriteLine($"wrote {Outputs.Shown(Path.Combine(dir, "evaluation.json"))} and {Outputs.Shown(Path.Combine(dir, name))}.png");
             }
             if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(run));
             return ExitCodes.Ok;

@@ -39,7 +39,7 @@ internal static class ExportCommand
             if (r.GetValue(outFile) is { } file)
             {
                 OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script), ShellScript.Marker);
-                stderr.WriteLine($"wrote {file}: {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s) for {ExportTargets.Name(target)} (a dry run until run with APPLY=1)");
+                stderr.WriteLine($"wrote {Outputs.Shown(file)}: {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s) for {ExportTargets.Name(target)} (a dry run until run with APPLY=1)");
             }
             else stdout.Write(script);
             return ExitCodes.Ok;
@@ -64,7 +64,7 @@ internal static class ExportCommand
         if (outFile is { } file)
         {
             OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script), ShellScript.Marker);
-            stderr.WriteLine($"wrote {file}: {rows.Length} CPU cap(s) in {rows.Select(x => x.Window).Distinct().Count()} window(s) for libvirt (a dry run until run with APPLY=1)");
+            stderr.WriteLine($"wrote {Outputs.Shown(file)}: {rows.Length} CPU cap(s) in {rows.Select(x => x.Window).Distinct().Count()} window(s) for libvirt (a dry run until run with APPLY=1)");
         }
         else stdout.Write(script);
         return ExitCodes.Ok;

@@ -38,7 +38,7 @@ internal static class GenerateCommand
             {
                 var instance = PlantedInstance.Generate(k, r.GetValue(seed), decimals: r.GetValue(decimals));
                 DatasetWriter.Write(instance.Dataset, dir);
-                stdout.WriteLine($"wrote planted instance: {instance.Dataset.Vms.Length} VMs on an optimum of {instance.OptimalHosts} hosts to {dir}");
+                stdout.WriteLine($"wrote planted instance: {instance.Dataset.Vms.Length} VMs on an optimum of {instance.OptimalHosts} hosts to {Outputs.Shown(dir)}");
             }
             else
             {
@@ -46,7 +46,7 @@ internal static class GenerateCommand
                 var dataset = DatasetGenerator.Generate(options);
                 DatasetWriter.Write(dataset, dir);
                 stdout.WriteLine($"wrote {dataset.Vms.Length} VMs, {dataset.Hosts.Length} hosts, {dataset.Usage.Sum(u => u.Count)} usage rows"
-                    + (dataset.Images.IsEmpty ? "" : $", {dataset.Images.Length} images") + $" to {dir}");
+                    + (dataset.Images.IsEmpty ? "" : $", {dataset.Images.Length} images") + $" to {Outputs.Shown(dir)}");
             }
             return ExitCodes.Ok;
         }));

@@ -75,6 +75,6 @@ internal static class ImportCommand
             o.WriteLine(string.Format(inv, "  ... and {0} more", report.BadRowCount - report.BadRows.Length));
         foreach (var note in report.Notes) o.WriteLine($"note: {Quoted.Escape(note, 1000)}");
         foreach (var assumption in report.Assumptions) o.WriteLine($"assumed: {Quoted.Escape(assumption, 1000)}");
-        o.WriteLine($"wrote {Path.Combine(dir, DatasetWriter.HostsFile)}, {DatasetWriter.VmsFile} and {DatasetWriter.UsageFile}");
+        o.WriteLine($"wrote {Outputs.Shown(Path.Combine(dir, DatasetWriter.HostsFile))}, {DatasetWriter.VmsFile} and {DatasetWriter.UsageFile}");
     }
 }

@@ -88,7 +88,7 @@ internal static class PlanCommand
             var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
                 request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
             files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures, footer))));
-            var named = files.Select(f => Path.Combine(dir, f.Name)).ToList();
+            var named = files.Select(f => Outputs.Shown(Path.Combine(dir, f.Name))).ToList();
             progress.Say("writing the output");
             Outputs.Write(stderr, dir, OutputKind.Plan, [.. files, .. Outputs.Figures(figures)]);
             progress.Done();

@@ -45,7 +45,7 @@ internal static class SimulateCommand
             else
             {
                 SimulationText.Write(result, problem, stdout);
-                stdout.WriteLine($"wrote {Path.Combine(dir, "simulation.json")} and {Path.Combine(dir, "simulation.csv")}");
+                stdout.WriteLine($"wrote {Outputs.Shown(Path.Combine(dir, "simulation.json"))} and {Outputs.Shown(Path.Combine(dir, "simulation.csv"))}");
             }
             return ScriptingOptions.Verdict(failOn, result.Summary, null, stderr);
         }));

@@ -70,8 +70,8 @@ internal static class SweepCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"points: {results.Length} ({feasible} feasible, {unstarted}{front.Length} Pareto-optimal{frontList})"));
             stdout.WriteLine(figures.Length == 0
-                ? $"wrote {Path.Combine(dir, "sweep.csv")} and {Path.Combine(dir, "sweep.html")}"
-                : $"wrote {Path.Combine(dir, "sweep.csv")}, {Path.Combine(dir, "sweep.html")} and {Path.Combine(dir, "pareto.png")} (and .svg)");
+                ? $"wrote {Outputs.Shown(Path.Combine(dir, "sweep.csv"))} and {Outputs.Shown(Path.Combine(dir, "sweep.html"))}"
+                : $"wrote {Outputs.Shown(Path.Combine(dir, "sweep.csv"))}, {Outputs.Shown(Path.Combine(dir, "sweep.html"))} and {Outputs.Shown(Path.Combine(dir, "pareto.png"))} (and .svg)");
             return ExitCodes.Ok;
         }));
         return cmd;
