@@ -74,6 +74,24 @@ public static class FileKinds
         _ => null,
     };
 
+    /// <summary>What <see cref="IsBrokenLink"/> finds, in a message's words.</summary>
+    public const string BrokenLinkWords = "a symbolic link that leads nowhere (a loop of links, or to a path that does not exist)";
+
+    /// <summary>Whether <paramref name="path"/> is a symbolic link that cannot be followed to anything: a loop of links
+    /// (following it fails with ELOOP) or a link to a path that does not exist. File.Exists is true for it, so messages
+    /// called it "a file".</summary>
+    public static bool IsBrokenLink(string path)
+    {
+        try
+        {
+            if (new FileInfo(path).LinkTarget is null) return false;
+            var final = File.ResolveLinkTarget(path, returnFinalTarget: true);
+            return final is null || !(File.Exists(final.FullName) || Directory.Exists(final.FullName));
+        }
+        catch (IOException) { return true; } // "Too many levels of symbolic links"
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
     /// <summary>The kind in a message's words: "a pipe (FIFO)", "a socket", ...</summary>
     public static string Name(FileKind kind) => kind switch
     {

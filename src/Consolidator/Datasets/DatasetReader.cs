@@ -43,7 +43,8 @@ public static class DatasetReader
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
-            throw new InputException(directory, 0, null, 0, null, File.Exists(directory) ? "a file, not a dataset folder" : "dataset folder not found");
+            throw new InputException(directory, 0, null, 0, null, 
+                FileKinds.IsBrokenLink(directory) ? FileKinds.BrokenLinkWords : File.Exists(directory) ? "a file, not a dataset folder" : "dataset folder not found");
 
         var hosts = ReadHosts(Path.Combine(directory, HostsFile));
         var imagesPath = Path.Combine(directory, ImagesReader.File);

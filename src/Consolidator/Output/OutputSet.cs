@@ -156,7 +156,8 @@ public static class OutputSet
         for (var d = folder; d is not null; d = Path.GetDirectoryName(d))
         {
             if (Directory.Exists(d)) return d;
-            if (File.Exists(d)) throw new OutputException(asked, $"cannot create its folder: {Quoted.Path(d)} is a file", isUsage: true);
+            if (File.Exists(d))
+                throw new OutputException(asked, $"cannot create its folder: {Quoted.Path(d)} is {(FileKinds.IsBrokenLink(d) ? FileKinds.BrokenLinkWords : "a file")}", isUsage: true);
         }
         throw new OutputException(asked, "no folder of this path exists", isUsage: true);
     }

@@ -36,9 +36,11 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
         var info = new DirectoryInfo(full);
         if (info.LinkTarget is not null)
         {
+            // A loop of links threw .NET's IOException from the resolution (exit code 1, "Too many levels of symbolic links").
+            if (FileKinds.IsBrokenLink(full)) throw new OutputException(dir, FileKinds.BrokenLinkWords, isUsage: true);
             var final = info.ResolveLinkTarget(returnFinalTarget: true);
             if (final is null || !final.Exists)
-                throw new OutputException(dir, "a symbolic link to a folder that does not exist", isUsage: true);
+                throw new OutputException(dir, "a symbolic link to a file: the output must be a folder", isUsage: true);
             full = System.IO.Path.TrimEndingDirectorySeparator(final.FullName);
         }
         var parent = System.IO.Path.GetDirectoryName(full);

@@ -41,4 +41,37 @@ public sealed class HostileOutputPathTests
         Assert.True(made.ExitCode == 0, made.Err);
         return Path.Combine(tmp.File("plan"), "plan.json");
     }
+    /// <summary>A symbolic link that leads nowhere (a loop of two links, or a link to nothing) named as --out, or as a
+    /// folder above it, or as the dataset: the loop was .NET's "Too many levels of symbolic links in '...'" with exit
+    /// code 1 (an I/O failure), and the others "... is a file" or "a file, not a dataset folder", which it is not.
+    /// Now one line naming the link for what it is, exit code 2, nothing written.</summary>
+    [Theory]
+    [InlineData("loop", "")]
+    [InlineData("loop", "/sub")]
+    [InlineData("dangling", "/sub")]
+    public void A_link_that_leads_nowhere_is_named_as_one(string link, string below)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.CreateSymbolicLink(tmp.File("loop"), tmp.File("loop2"));
+        File.CreateSymbolicLink(tmp.File("loop2"), tmp.File("loop"));
+        File.CreateSymbolicLink(tmp.File("dangling"), tmp.File("nothing"));
+        var outPath = tmp.File(link) + below;
+
+        foreach (var args in new[]
+        {
+            new[] { "plan", data.Directory, "--out", outPath, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate" },
+            ["plan", tmp.File(link), "--out", tmp.File("out"), "--deterministic", "--time-limit", "2"],
+        })
+        {
+            var result = CliRunner.Run(args);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("a symbolic link that leads nowhere (a loop of links, or to a path that does not exist)", result.Err);
+            Assert.Contains(tmp.File(link), result.Err);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+            Assert.False(Directory.Exists(tmp.File("out")));
+            Assert.False(Directory.Exists(tmp.File("nothing")));
+        }
+    }
 }
