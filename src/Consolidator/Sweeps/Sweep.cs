@@ -34,6 +34,9 @@ public static class Sweep
         deadline ??= Deadline.None;
         grid.Validate();
         if (options.Parallelism < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Parallelism, "--parallel must be at least 1");
+        // Checked here once: in each plan's staging it was an AggregateException of every plan (exit code 1).
+        if (options.MaxMigrationsPerHostPerStage < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxMigrationsPerHostPerStage, "--max-migrations-per-host must be 0 (no cap) or more");
         var points = grid.Points();
         var plans = points.GroupBy(p => (p.Windows, p.Percentile, p.Headroom, p.MigrationWeight)).ToList();
         var profiles = new ConcurrentDictionary<(string, double), Lazy<ProfileSet>>();
