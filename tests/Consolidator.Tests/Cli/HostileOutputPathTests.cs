@@ -14,6 +14,7 @@ public sealed class HostileOutputPathTests
     [InlineData("generate")]
     [InlineData("plan")]
     [InlineData("export")]
+    [InlineData("images")]
     public void A_written_path_is_printed_escaped(string command)
     {
         using var data = DatasetFixture.Create();
@@ -23,7 +24,8 @@ public sealed class HostileOutputPathTests
         {
             "generate" => ["generate", "--vms", "4", "--days", "1", "--out", outPath],
             "plan" => ["plan", data.Directory, "--out", outPath, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate"],
-            _ => ["export", PlanOf(data, tmp), "--to", "libvirt", "--out", outPath],
+            "export" => ["export", PlanOf(data, tmp), "--to", "libvirt", "--out", outPath],
+            _ => ["images", "scan", ImageIn(tmp), "--out", outPath],
         };
 
         var result = CliRunner.Run(args);
@@ -33,6 +35,12 @@ public sealed class HostileOutputPathTests
         Assert.Contains("ev\\u001b[2Jil\\nx", printed);
         Assert.DoesNotContain(printed, c => char.IsControl(c) && c is not '\n' and not '\r');
         Assert.Single(printed.Split('\n'), line => line.Contains("ev\\u001b[2Jil\\nx", StringComparison.Ordinal)); // one "wrote" line
+    }
+
+    private static string ImageIn(TempDirectory tmp)
+    {
+        File.WriteAllBytes(tmp.File("disk.raw"), [.. Enumerable.Range(0, 1 << 16).Select(i => (byte)(i * 7))]);
+        return tmp.File("disk.raw");
     }
 
     private static string PlanOf(DatasetFixture data, TempDirectory tmp)
