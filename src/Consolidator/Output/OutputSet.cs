@@ -46,10 +46,10 @@ public static class OutputSet
     /// <param name="marker">Text every file the command writes holds near its start, as <see cref="WriteFile"/>'s.</param>
     public static void CheckFile(string path, string marker)
     {
-        var full = Full(path);
+        var full = FileTarget(path);
         if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
         var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
-        if (Directory.Exists(folder)) RefuseSetFile(path, folder);
+        if (Directory.Exists(folder)) RefuseSetFile(path, full);
         RefuseForeignFile(path, full, marker);
         Probe(NearestFolder(path, folder));
     }
@@ -60,7 +60,7 @@ public static class OutputSet
     /// only when it is empty or an earlier output of the command (it holds <paramref name="marker"/>).</summary>
     public static void WriteFile(string path, OutputFile file, string marker)
     {
-        var full = Full(path);
+        var full = FileTarget(path);
         if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
         var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
         var name = Path.GetFileName(full);
@@ -69,7 +69,7 @@ public static class OutputSet
             Directory.CreateDirectory(folder);
             var manifest = Path.Combine(folder, SetFolder.Manifest);
             using var hold = File.Exists(manifest) && SetFolder.LockOf(folder) is { } lockPath ? SetLock.Exclusive(lockPath, null) : null;
-            RefuseSetFile(path, folder);
+            RefuseSetFile(path, full);
             RefuseForeignFile(path, full, marker);
             RemoveDeadTemps(folder, name);
             var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -116,9 +116,23 @@ public static class OutputSet
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
     }
 
-    private static void RefuseSetFile(string path, string folder)
+    /// <summary>The file a single-file output at <paramref name="path"/> replaces: its full path, or, for a symbolic link,
+    /// the file the link leads to, as a link to a folder stands for the folder (<see cref="SetFolder"/>). Renamed over,
+    /// the link itself was replaced: `export --out /dev/stdout`, stdout redirected to a file, replaced the system's
+    /// /dev/stdout link with a regular file (as root). A link that leads nowhere is refused.</summary>
+    private static string FileTarget(string path)
     {
-        if (SetFolder.ReadManifest(Path.Combine(folder, SetFolder.Manifest)) is { } set && set.Files.Contains(Path.GetFileName(Full(path))))
+        var full = Full(path);
+        if (new FileInfo(full).LinkTarget is null) return full;
+        if (FileKinds.IsBrokenLink(full)) throw new OutputException(path, FileKinds.BrokenLinkWords, isUsage: true);
+        return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } final ? Path.TrimEndingDirectorySeparator(final.FullName) : full;
+    }
+
+    /// <summary>Refuses <paramref name="full"/> (the file replaced, see <see cref="FileTarget"/>) when it is a file of an output set.</summary>
+    private static void RefuseSetFile(string path, string full)
+    {
+        var folder = Path.GetDirectoryName(full)!;
+        if (SetFolder.ReadManifest(Path.Combine(folder, SetFolder.Manifest)) is { } set && set.Files.Contains(Path.GetFileName(full)))
             throw new OutputException(path, $"this is a file of the {set.Kind} output in {Quoted.Path(folder)}; write elsewhere", isUsage: true);
     }
 

@@ -82,4 +82,61 @@ public sealed class HostileOutputPathTests
             Assert.False(Directory.Exists(tmp.File("nothing")));
         }
     }
+    /// <summary>A single-file output named by a symbolic link: the new file was renamed over the link, replacing the link
+    /// and leaving the file it led to as it was. `export --out /dev/stdout` with stdout redirected to a file (the link
+    /// /dev/stdout -> /proc/self/fd/1 leads to it) so replaced the system's /dev/stdout with a regular file (as root).
+    /// Now the link stands for the file it leads to, as a link to a folder does for an output set.</summary>
+    [Fact]
+    public void A_script_written_through_a_symbolic_link_replaces_the_file_it_leads_to()
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        Directory.CreateDirectory(tmp.File("real"));
+        File.WriteAllText(tmp.File("real/migrate.sh"), "");
+        File.CreateSymbolicLink(tmp.File("migrate.sh"), tmp.File("real/migrate.sh"));
+
+        var result = CliRunner.Run("export", PlanOf(data, tmp), "--to", "libvirt", "--out", tmp.File("migrate.sh"));
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Equal(tmp.File("real/migrate.sh"), new FileInfo(tmp.File("migrate.sh")).LinkTarget);
+        Assert.Contains(Consolidator.Export.ShellScript.Marker, File.ReadAllText(tmp.File("real/migrate.sh")));
+    }
+
+    /// <summary>A link that leads nowhere named as a single file's --out: a dangling link was replaced by the script
+    /// (exit 0), a loop of links refused as "a file ... cannot be read". Named for what it is, exit 2, nothing written.</summary>
+    [Theory]
+    [InlineData("dangling")]
+    [InlineData("loop")]
+    public void A_script_through_a_link_that_leads_nowhere_is_refused(string link)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.CreateSymbolicLink(tmp.File("loop"), tmp.File("loop2"));
+        File.CreateSymbolicLink(tmp.File("loop2"), tmp.File("loop"));
+        File.CreateSymbolicLink(tmp.File("dangling"), tmp.File("nothing"));
+        var plan = PlanOf(data, tmp);
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", tmp.File(link));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(FileKinds.BrokenLinkWords, result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.NotNull(new FileInfo(tmp.File(link)).LinkTarget);
+        Assert.False(File.Exists(tmp.File("nothing")));
+    }
+    /// <summary>A link to a file of an output set (plan.csv) is that file: refused as the file itself is.</summary>
+    [Fact]
+    public void A_link_to_a_file_of_an_output_set_is_refused_as_that_file()
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        var plan = PlanOf(data, tmp);
+        File.CreateSymbolicLink(tmp.File("script.sh"), Path.Combine(tmp.File("plan"), "plan.csv"));
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", tmp.File("script.sh"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("this is a file of the plan output", result.Err);
+        Assert.NotNull(new FileInfo(tmp.File("script.sh")).LinkTarget);
+    }
 }
