@@ -17,7 +17,8 @@ public sealed partial record LabRecording(string Name, ImmutableArray<LabMeasure
 
     /// <summary>The settings the first recording ran once, re-measured whole (three runs each) on the machine of
     /// 2026-12-06, with the TCP retransmission counters, then three runs each of the idle and short-downtime settings
-    /// the first recording had repeated (pre-idle-256, pre-idle-512, pre-r16-w64-d50, pre-r16-w64-d100).</summary>
+    /// the first recording had repeated (pre-idle-256, pre-idle-512, pre-r16-w64-d50, pre-r16-w64-d100) and of its
+    /// concurrent ones (concurrent-2, concurrent-3, concurrent-3-no-idle-restart).</summary>
     public const string RerunPath = "datasets/calibration/qemu-7.2-tcg-rerun.csv";
 
     /// <summary>The first recording with the CPU time and run-queue wait of every QEMU thread on both ends, which the
