@@ -55,6 +55,9 @@ internal static class EvaluateCommand
             var profileOptions = profile.Read(r);
             var schedule = r.GetValue(replan) is { } text ? ReplanSchedule.Parse(text) : null;
             var historySeconds = r.GetValue(history) is { } h ? ParseDays(h) : (long?)null;
+            // Only the re-planned policy reads them: without --replan they were ignored without a word.
+            if (schedule is null && new Option[] { history, budget }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } alone)
+                throw new FormatException($"{alone.Name} applies to the re-planned policy: give --replan (daily, weekly or Nh) with it");
             if (r.GetValue(outDir) is { } target) OutputSet.Check(target, OutputKind.Evaluation);
 
             var deadline = solver.Deadline(r);

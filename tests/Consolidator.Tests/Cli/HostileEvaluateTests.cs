@@ -30,6 +30,24 @@ public class HostileEvaluateTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>--history and --max-migrations-per-round shape the re-planned policy only: without --replan they were
+    /// ignored without a word (exit 0), the report read as if the budget had held.</summary>
+    [Theory]
+    [InlineData("--history", "3")]
+    [InlineData("--max-migrations-per-round", "5")]
+    public void An_option_of_the_replanned_policy_without_replan_is_refused(string option, string value)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("evaluate", data.Directory, "--train", "1", "--test", "2", option, value, "--deterministic", "--time-limit", "2", "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{option} applies to the re-planned policy: give --replan (daily, weekly or Nh) with it", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     /// <summary>A bandwidth of 1e-300 Mbit/s reached the simulator, whose error named the wrong options ("check nic_gbps
     /// and --nic-gbps").</summary>
     [Fact]
