@@ -218,12 +218,14 @@ public static class Planner
         {
             return CpSatPlacementSolver.Solve(problem, request.Solver, warm, new HashSet<int>(), progress);
         }
-        catch (InfeasiblePlacementException e) when (!problem.Rules.IsEmpty)
+        catch (InfeasiblePlacementException) when (!problem.Rules.IsEmpty)
         {
             var core = RuleConflicts.Core(problem, request.Solver.Seed);
             if (core is not { IsEmpty: false } rules) throw;
+            // The solver's own reason is not repeated: it blamed the capacity rows ("a bin-packing conflict") of a model
+            // that held the rules too, where the core shows the placement feasible without any one of them.
             throw new InfeasiblePlacementException(
-                [$"these rules cannot all hold together: {string.Join(", ", rules.Select(RuleConflicts.Name))} (CP-SAT proves the placement infeasible with all of them and feasible without any one of them)", .. e.Reasons]);
+                [$"these rules cannot all hold together: {string.Join(", ", rules.Select(RuleConflicts.Name))} (CP-SAT proves the placement infeasible with all of them and feasible without any one of them)"]);
         }
     }
 

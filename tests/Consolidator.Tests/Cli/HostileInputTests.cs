@@ -158,6 +158,24 @@ public class HostileInputTests
         Assert.Contains(id, File.ReadAllText(Path.Combine(outDir, "plan.csv")));
     }
 
+    /// <summary>Three VMs, two hosts, at most one VM per host: the rule is the whole cause (the VMs fit the hosts without
+    /// it), yet the explanation went on to blame capacity: "CP-SAT proved that no placement satisfies every capacity
+    /// row ... (a bin-packing conflict)", the solver's words for a model that held the rules too.</summary>
+    [Fact]
+    public void Rules_in_conflict_are_the_explanation_and_capacity_is_not_blamed()
+    {
+        using var data = DatasetFixture.Create();
+        File.WriteAllText(data.PathOf("constraints.csv"), "rule,name,vms,hosts,limit\nmax-vms,one-each,,h1;h2,1\n");
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5", "--no-plots");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("these rules cannot all hold together: max-vms rule 'one-each'", result.Err);
+        Assert.DoesNotContain("capacity row", result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     internal static void AssertOneCleanLine(string err)
     {
         Assert.Single(err.TrimEnd('\n').Split('\n'));
