@@ -146,6 +146,20 @@ public sealed class BenchFamiliesTests
                       "K=20 -bin-count-descent", "K=20 -neighbourhood-search"],
             cases.Where(c => c.Group == "K=20").Select(c => c.Instance));
         Assert.Equal([10.0, 60.0], cases.Where(c => c.Group is "K=20" or "K=200").Select(c => c.SolverSeconds).Distinct());
+        // At K = 200 (~1,400 VMs) the whole model and the bin-count descent are too large to run: no rows.
+        Assert.Equal(["K=200", "K=200 -exact-fill", "K=200 -host-fill", "K=200 -consistent-search", "K=200 -neighbourhood-search"],
+            cases.Where(c => c.Group == "K=200").Select(c => c.Instance));
+    }
+
+    [Fact]
+    public void At_fleet_scale_the_planted_ablation_has_rows_only_for_the_phases_that_run()
+    {
+        var settings = new BenchSettings { PlantedHosts = [2000], GeneratedVms = [1] };
+        var cases = new AblationFamily(settings, DatasetImporters.All).Cases().Cases;
+
+        // ~14,000 VMs: no exact-fill search, host fill, whole model or bin-count descent; the overload search runs.
+        Assert.Equal(["K=2000", "K=2000 -overload-search", "K=2000 -neighbourhood-search"],
+            cases.Where(c => c.Group == "K=2000").Select(c => c.Instance));
     }
 
     [Fact]
