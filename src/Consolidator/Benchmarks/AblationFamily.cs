@@ -68,8 +68,8 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
 
     /// <summary>The host-counting phases that can run on a planted instance of <paramref name="k"/> hosts (6 k to 8 k
     /// VMs, 3 k hosts in the inventory): a phase that the solver skips at every such size gets no row, as it would
-    /// repeat the first (at K = 2,000 four of the six rows did, 300 s each). Above the exact-fill search's VM limit
-    /// the overload search runs in the consistent search's place.</summary>
+    /// repeat the first (at K = 2,000 five of the six rows would, 300 s each). Above the exact-fill search's VM
+    /// limit the overload search runs in the consistent search's place.</summary>
     public static ImmutableArray<SolverPhases> PlantedPhases(int k)
     {
         long fewestVms = 6L * k, inventory = 3L * k;
@@ -82,6 +82,8 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
                 SolverPhases.WholeModel => fewestVms * inventory <= CpSatPlacementSolver.WholeModelMaxBooleans,
                 // Its model has a Boolean per VM and host of the incumbent, which has at least k hosts.
                 SolverPhases.BinCountDescent => fewestVms * k <= CpSatPlacementSolver.BinCountMaxBooleans,
+                // After the overload search the neighbourhood search does not run (CpSatPlacementSolver).
+                SolverPhases.NeighbourhoodSearch => !overload,
                 _ => true,
             })
             .Select(f => overload && f == SolverPhases.ConsistentSearch ? SolverPhases.OverloadSearch : f)];

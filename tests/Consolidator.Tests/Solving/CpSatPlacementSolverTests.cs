@@ -12,6 +12,23 @@ public class CpSatPlacementSolverTests
         PlacementProblem.From(d, ProfileBuilder.Build(d, WindowScheme.Hourly(), percentile), new PlacementOptions(headroom, weight));
 
     [Fact]
+    public void Above_the_exact_fill_limit_the_overload_search_takes_the_time_and_no_neighbourhood_search_follows()
+    {
+        var planted = Consolidator.Generation.PlantedInstance.Generate(600, 1, decimals: true);
+        var p = Problem(planted.Dataset);
+        Assert.True(p.VmCount > ExactFillSearch.MaxVms);
+        var warm = Heuristics.FirstFit.Pack(p, Heuristics.Sizing.Temporal, Heuristics.Fit.First)!;
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(1, 1, 1, Deterministic: true), warm);
+
+        Assert.Contains(result.Notes, n => n.StartsWith("overload search:", StringComparison.Ordinal));
+        Assert.Contains("large-neighbourhood search: not run after the overload search, which took its time", result.Notes);
+        Assert.DoesNotContain(result.Notes, n => n.StartsWith("large-neighbourhood search: ", StringComparison.Ordinal) && n.Contains("re-solved"));
+        Assert.True(result.Placement.ActiveHostCount < warm.ActiveHostCount);
+        Assert.Empty(Consolidator.Validation.PlanValidator.CheckPlacement(p, result.Placement));
+    }
+
+    [Fact]
     public void Day_and_night_vms_share_one_host_when_their_peaks_do_not_overlap()
     {
         // Each VM needs 12 of 16 cores at its peak: peak-sized, they need two hosts; by window, one.
