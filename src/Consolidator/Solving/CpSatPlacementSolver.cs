@@ -178,7 +178,8 @@ public static class CpSatPlacementSolver
         }
         else if (options.Runs(SolverPhases.WholeModel))
         {
-            notes.Add($"{Booleans(p)} placement Booleans are too many for one model (at most {WholeModelMaxBooleans}); large-neighbourhood search from the warm start");
+            notes.Add($"{Booleans(p)} placement Booleans are too many for one model (at most {WholeModelMaxBooleans})"
+                + (counting is not null && overloadSearch ? "" : "; large-neighbourhood search from the warm start"));
         }
 
         if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= BinCountMaxBooleans

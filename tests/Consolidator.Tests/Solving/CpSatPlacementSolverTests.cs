@@ -23,7 +23,7 @@ public class CpSatPlacementSolverTests
 
         Assert.Contains(result.Notes, n => n.StartsWith("overload search:", StringComparison.Ordinal));
         Assert.Contains("large-neighbourhood search: not run after the overload search, which took its time", result.Notes);
-        Assert.DoesNotContain(result.Notes, n => n.StartsWith("large-neighbourhood search: ", StringComparison.Ordinal) && n.Contains("re-solved"));
+        Assert.DoesNotContain(result.Notes, n => n.Contains("large-neighbourhood search", StringComparison.Ordinal) && !n.Contains("not run", StringComparison.Ordinal));
         Assert.True(result.Placement.ActiveHostCount < warm.ActiveHostCount);
         Assert.Empty(Consolidator.Validation.PlanValidator.CheckPlacement(p, result.Placement));
     }
