@@ -198,9 +198,10 @@ public static class Evaluator
                     adaptiveMode = mode;
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");
                     var totals = new ReplayTotals();
-                    Adaptive.AdaptivePolicy.Run(totals, mode, target, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])],
+                    var moved = Adaptive.AdaptivePolicy.Run(totals, mode, target, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])],
                         [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span, request.ReactiveOptions, Cost, replanner.Windows);
                     for (var k = 0; k < fold.Vms.Length; k++) adaptive[fold.Vms[k]] = hostOf[k];
+                    notes.Add($"moves of the {Adaptive.AdaptivePolicy.Name} policy: {moved}");
                     policies.Add((Adaptive.AdaptivePolicy.Name, totals));
                 }
                 else notes.Add("the adaptive two-level policy starts from the current placement, which some VMs lack; not run");

@@ -273,6 +273,14 @@ public class AdaptiveTests
         // Each VM the plan puts elsewhere moves once at the round; the safety net may add moves, not remove them.
         var adaptive = fold.Policies.Single(o => o.Policy == AdaptivePolicy.Name);
         Assert.True(round.Migrations > 0 && adaptive.Migrations >= round.Migrations, $"{adaptive.Migrations} < {round.Migrations}");
+        // The fold says which of its moves were the round's and which the net's, and why the net made them.
+        var moves = fold.Notes.Single(n => n.StartsWith("moves of the " + AdaptivePolicy.Name, StringComparison.Ordinal));
+        var counts = System.Text.RegularExpressions.Regex.Match(moves,
+            @"^moves of the two-level adaptive policy: (\d+) move\(s\) to the plan's hosts at the round, (\d+) by the safety net \((\d+) relieving the plan's hosts, (\d+) emptying hosts it powered on\)$");
+        Assert.True(counts.Success, moves);
+        int Count(int i) => int.Parse(counts.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(adaptive.Migrations, Count(1) + Count(2));
+        Assert.Equal(Count(2), Count(3) + Count(4));
 
         // Re-planned twice a day, the fold's second round has read the first half of the day: the policy, which follows
         // one plan from the day's start, is not run rather than judged on a plan made on samples of the day it replays.

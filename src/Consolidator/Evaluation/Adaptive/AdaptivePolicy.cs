@@ -20,13 +20,14 @@ public static class AdaptivePolicy
     /// <param name="target">In plan mode, the plan's host per VM (-1: the plan did not place it; it stays).</param>
     /// <param name="hostOf">The placement in force, updated to where the interval leaves each VM.</param>
     /// <param name="windows">The plan's windows, which tell the safety net which earlier days are of today's kind.</param>
-    public static void Run(ReplayTotals totals, Mode mode, IReadOnlyList<int>? target, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series,
+    /// <returns>A sentence for the fold's notes: the moves at the round and the reactive level's (the net's).</returns>
+    public static string Run(ReplayTotals totals, Mode mode, IReadOnlyList<int>? target, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series,
         IReadOnlyList<double> vcpus, IReadOnlyList<double> memory, IReadOnlyList<Timeline> test, IReadOnlyList<QosClass> qos, int[] hostOf,
         Period span, ReactiveOptions options, Func<int, int, int, double, TimedMigration> cost, Profiles.WindowScheme? windows = null)
     {
+        var moves = new List<TimedMigration>();
         if (mode == Mode.Plan && target is not null)
         {
-            var moves = new List<TimedMigration>();
             for (var v = 0; v < hostOf.Length; v++)
                 if (target[v] >= 0 && target[v] != hostOf[v])
                 {
@@ -36,6 +37,10 @@ public static class AdaptivePolicy
             StaticReplay.AddMigrations(totals, test, moves);
             options = options.SafetyNet(target, windows);
         }
-        ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost);
+        var reactive = ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost);
+        if (options.PlanHosts is not { } plan) return $"{reactive.Count} move(s) by the reactive level";
+        // Under a plan: a move off one of the plan's hosts relieves it; one off a host the net powered on empties it.
+        var relief = reactive.Count(m => plan.Contains(m.From));
+        return $"{moves.Count} move(s) to the plan's hosts at the round, {reactive.Count} by the safety net ({relief} relieving the plan's hosts, {reactive.Count - relief} emptying hosts it powered on)";
     }
 }
