@@ -40,6 +40,7 @@ public static class BitbrainsImporter
         TrackLineNumbers = true,
         FormatProvider = CultureInfo.InvariantCulture,
         MalformedData = CsvMalformedDataHandling.Throw,
+        MaxRecordSize = Datasets.DatasetFile.MaxRecordBytes,
     };
 
     /// <summary>Imports every <c>*.csv</c> and <c>*.csv.gz</c> of <paramref name="sources"/> (each a folder of VM
@@ -180,7 +181,7 @@ public static class BitbrainsImporter
         }
         catch (CsvFormatException e)
         {
-            throw new InputException(path, (int)e.LineNumber, null, 0, null, e.Message);
+            throw new InputException(path, (int)e.LineNumber, null, 0, null, Datasets.DatasetFile.Reason(e));
         }
         int Column(string name)
         {
@@ -201,7 +202,7 @@ public static class BitbrainsImporter
             }
             catch (CsvFormatException e)
             {
-                throw new InputException(path, (int)e.LineNumber, null, 0, null, e.Message);
+                throw new InputException(path, (int)e.LineNumber, null, 0, null, Datasets.DatasetFile.Reason(e));
             }
             var line = (int)Math.Min(csv.LineNumber, int.MaxValue);
             if (csv.FieldCount < header.Length)

@@ -83,12 +83,23 @@ public static class PlanetLabImporter
         return model.Create(string.Create(CultureInfo.InvariantCulture, $"{model.Name}-{i:000}"));
     }
 
+    /// <summary>The largest VM-day file read: its lines were read whole, and a file of one line that never ends (a disk
+    /// image under a VM's name) took 7.3 GB of memory for 1.5 GB, then was an OutOfMemoryException (exit code 1).</summary>
+    public const long MaxDayFileBytes = 64 << 10;
+
     /// <summary>Streams one VM-day file; returns the samples written.</summary>
     private static long ReadDay(string file, string vmId, DateOnly day, double cores, double ramMb, DatasetStream stream, ImportLog log)
     {
         long written = 0;
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-        using var reader = new StreamReader(InputFiles.OpenRead(file), detectEncodingFromByteOrderMarks: true);
+        var input = InputFiles.OpenRead(file);
+        if (input.Length > MaxDayFileBytes)
+        {
+            input.Dispose();
+            throw new InputException(file, 0, null, 0, null,
+                $"more than {MaxDayFileBytes >> 10} KiB: a PlanetLab VM-day file holds {SamplesPerDay} lines of one CPU percentage each (about 1 KiB)");
+        }
+        using var reader = new StreamReader(input, detectEncodingFromByteOrderMarks: true);
         var line = 0;
         while (reader.ReadLine() is { } text)
         {

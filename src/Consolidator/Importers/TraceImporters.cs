@@ -63,7 +63,9 @@ public sealed class BitbrainsTraceImporter : TraceImporter
             using var file = InputFiles.OpenRead(first);
             using var reader = new StreamReader(first.EndsWith(BitbrainsImporter.GzipExtension, StringComparison.OrdinalIgnoreCase)
                 ? new ICSharpCode.SharpZipLib.GZip.GZipInputStream(file) : file);
-            return reader.ReadLine()?.StartsWith("Timestamp [ms]", StringComparison.Ordinal) == true;
+            // The start of the first line only: ReadLine read a line that never ends whole (OutOfMemoryException).
+            var head = new char[32];
+            return new string(head, 0, reader.ReadBlock(head, 0, head.Length)).StartsWith("Timestamp [ms]", StringComparison.Ordinal);
         }
         catch (Exception e) when (IoFailure.IsIo(e) || e is ICSharpCode.SharpZipLib.SharpZipBaseException or InputException)
         {
