@@ -68,7 +68,7 @@ public static class CpSatPlacementSolver
     // it ended at 2,310 hosts with 30 s of counted work against 2,313 for 25.5 s and the neighbourhood search's 4.5 s
     // (no improvement), 2,281 against 2,284 with 120 s; its de-planted twin (docs/deplanted-twin.py) with 60 s, 2,291
     // against 2,293; in the 300 s wall-clock ablation the neighbourhood search gained nothing in its 45 s
-    // (docs/ablation-k2000.sh on main 5f4af3a; README, ablation).
+    // (docs/ablation-k2000.sh on main afe91dd; README, ablation).
 
     /// <summary>Share of the time limit kept for bringing VMs home once the packing is decided (<see cref="Homecoming"/>),
     /// when some VM runs somewhere today.</summary>
