@@ -277,5 +277,47 @@ public sealed class HostilePrometheusTests
         File.WriteAllText(tmp.File(name), text);
         return tmp.File(name);
     }
-}
+    /// <summary>A server behind HTTP basic authentication, the credentials in --url as user:password@: they were not
+    /// sent (the server's 401 ended the import) and the error quoted the URL with the password in it. Now they are sent
+    /// as the Authorization header, and no message shows the password.</summary>
+    [Fact]
+    public async Task Credentials_in_the_url_are_sent_and_never_printed()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        File.WriteAllText(tmp.File("hosts.csv"), DatasetFixture.Hosts);
+        File.WriteAllText(tmp.File("vms.csv"), DatasetFixture.Vms);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var heads = new List<string>();
+        var serving = Task.Run(() =>
+        {
+            try
+            {
+                using var client = listener.AcceptTcpClient();
+                var stream = client.GetStream();
+                var head = new List<byte>();
+                while (head.Count < 4 || !head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+                {
+                    var b = stream.ReadByte();
+                    if (b < 0) break;
+                    head.Add((byte)b);
+                }
+                lock (heads) heads.Add(Encoding.ASCII.GetString([.. head]));
+                stream.Write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno"u8);
+            }
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or InvalidOperationException) { }
+        });
 
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", $"http://ops%40corp:s3cr%3At@127.0.0.1:{port}/prom",
+            "--start", "2026-01-05T00:00:00Z", "--end", "2026-01-05T01:00:00Z", "--hosts", tmp.File("hosts.csv"), "--vms", tmp.File("vms.csv"), "--out", outDir);
+        listener.Stop();
+        await serving.WaitAsync(TimeSpan.FromSeconds(10));
+
+        CliRunner.AssertLocatedInputError(result, $"http://127.0.0.1:{port}/prom/api/v1/query_range", "HTTP 401", outDir);
+        Assert.DoesNotContain("s3cr", result.Err);
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("ops@corp:s3cr:t"));
+        Assert.Contains($"Authorization: Basic {basic}", Assert.Single(heads));
+    }
+}

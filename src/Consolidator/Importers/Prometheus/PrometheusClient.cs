@@ -33,12 +33,18 @@ public sealed class PrometheusClient : IDisposable
     public PrometheusClient(Uri url, TimeSpan timeLimit, int maxAnswerBytes = MaxAnswerBytes)
     {
         if (url.Scheme is not ("http" or "https"))
-            throw new InputException(url.ToString(), 0, null, 0, null, "--url must be an http:// or https:// address of a Prometheus server");
-        _base = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+            throw new InputException(Shown(url), 0, null, 0, null, "--url must be an http:// or https:// address of a Prometheus server");
+        var shown = new Uri(Shown(url));
+        _base = shown.AbsoluteUri.EndsWith('/') ? shown : new Uri(shown.AbsoluteUri + "/");
         _timeLimit = timeLimit;
         _maxAnswerBytes = maxAnswerBytes;
         // Each request gets what is left of the time limit as its own cancellation, body included.
         _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // user:password@ in --url (a server behind a proxy's basic authentication): .NET does not send it by itself, and
+        // the 401 that followed was reported with the password in the URL.
+        if (url.UserInfo.Length > 0)
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(url.UserInfo))));
     }
 
     /// <summary>The query evaluated at start, start + step, ..., end (both ends included), in pieces of at most
@@ -132,6 +138,10 @@ public sealed class PrometheusClient : IDisposable
     private static string Size(int bytes) =>
         (bytes % (1 << 20) == 0 ? bytes >> 20 : bytes % (1 << 10) == 0 ? bytes >> 10 : bytes).ToString(CultureInfo.InvariantCulture)
         + (bytes % (1 << 20) == 0 ? " MiB" : bytes % (1 << 10) == 0 ? " KiB" : " bytes");
+
+    /// <summary><paramref name="url"/> as messages show it: without a user name and password.</summary>
+    public static string Shown(Uri url) =>
+        url.UserInfo.Length == 0 ? url.ToString() : new UriBuilder(url) { UserName = "", Password = "" }.Uri.ToString();
 
     private string Where(string path, string query) => $"{new Uri(_base, path)} (query '{query}')";
 

@@ -103,7 +103,7 @@ public static class PrometheusImporter
             vms.Add(new Vm(entry.Id, size.Vcpus, size.MemoryMib, entry.CurrentHost));
         }
         if (vms.Count == 0)
-            throw new InputException(source.Url.ToString(), 0, null, 0, null,
+            throw new InputException(PrometheusClient.Shown(source.Url), 0, null, 0, null,
                 $"no usable samples for any VM of the inventory between {Stamp(source.Start)} and {Stamp(source.End)} (metrics {metrics.CpuSeconds} and {metrics.MemoryBytes}, label '{metrics.VmLabel}')");
         stream.Complete(inventory.Hosts, vms);
 
