@@ -34,6 +34,9 @@ public sealed class PrometheusClient : IDisposable
     {
         if (url.Scheme is not ("http" or "https"))
             throw new InputException(Shown(url), 0, null, 0, null, "--url must be an http:// or https:// address of a Prometheus server");
+        // The API's paths are added to --url, which dropped a query or fragment without a word (a proxy's ?token=...).
+        if (url.Query.Length > 0 || url.Fragment.Length > 0)
+            throw new InputException(Shown(url), 0, null, 0, null, "--url must not hold a query ('?...') or a fragment ('#...'): the importer adds the API's own paths and parameters");
         var shown = new Uri(Shown(url));
         _base = shown.AbsoluteUri.EndsWith('/') ? shown : new Uri(shown.AbsoluteUri + "/");
         _timeLimit = timeLimit;
