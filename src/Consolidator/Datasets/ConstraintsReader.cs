@@ -34,7 +34,7 @@ public static class ConstraintsReader
                 var ids = file.Text(column).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToImmutableArray();
                 if (required && ids.IsEmpty) throw file.Error(column, $"this rule needs a ';'-separated list of {what} ids", file.Text(column));
                 foreach (var id in ids.Where(id => !known.Contains(id)))
-                    throw file.Error(column, $"unknown {what} id '{id}'", file.Text(column));
+                    throw file.Error(column, $"unknown {what} id '{Quoted.Value(id)}'", file.Text(column));
                 return ids;
             }
             void NoLimit()

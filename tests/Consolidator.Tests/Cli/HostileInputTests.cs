@@ -176,6 +176,22 @@ public class HostileInputTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>An unknown id in a rule's list was quoted whole inside the message (a 3,000-character id filled the
+    /// 1,000 characters a message may hold): now quoted short, as every other value.</summary>
+    [Fact]
+    public void An_unknown_id_in_a_rule_is_quoted_short()
+    {
+        using var data = DatasetFixture.Create();
+        File.WriteAllText(data.PathOf("constraints.csv"), $"rule,name,vms,hosts,limit\nspread,s,vm1;{new string('v', 3000)},,\n");
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        CliRunner.AssertLocatedInputError(result, "constraints.csv:2, column 3 'vms'", "unknown VM id 'vvvv", outDir);
+        AssertOneCleanLine(result.Err);
+        Assert.True(result.Err.Length < 600, $"{result.Err.Length} characters of error");
+    }
+
     internal static void AssertOneCleanLine(string err)
     {
         Assert.Single(err.TrimEnd('\n').Split('\n'));
