@@ -30,15 +30,26 @@ internal sealed partial class MigrationProcess
 
     private bool BufferFull => _queuedWire >= _o.ReceiveBufferMib - Epsilon;
 
+    /// <summary>The buffers as the interval being advanced found them at its start (null between intervals).</summary>
+    private (bool Full, double? HeadFreed)? _heldAtStart;
+
+    /// <summary>Whether the buffers are full, and the wire MiB per second the loading of the destination's oldest run
+    /// frees (null: it holds nothing).</summary>
+    private (bool Full, double? HeadFreed) Buffers() =>
+        (BufferFull, _loading.Count > 0 ? _loading[0].Load > 0 ? _loading[0].Wire / _loading[0].Load : double.PositiveInfinity : null);
+
     /// <summary>Bitmap MiB per second the pre-copy stream clears for pages of data share <paramref name="dataShare"/>:
-    /// the source's own pace until the buffers are full, then the pace at which the destination's loading frees them.</summary>
+    /// the source's own pace until the buffers are full, then the pace at which the destination's loading frees them.
+    /// Within an interval it is the pace its length was chosen at (<see cref="NextDelay"/>): the loading frees the
+    /// buffers through the interval, not all at its start.</summary>
     private double Pace(double wire, double dataShare)
     {
         var source = _stream.Progress(wire, dataShare, loads: false);
-        if (!_stream.Loads || !BufferFull) return source;
+        var (full, headFreed) = _heldAtStart ?? Buffers();
+        if (!_stream.Loads || !full) return source;
         var wirePerMib = _stream.WireMib(dataShare, 1 - dataShare);
         double freed;
-        if (_loading.Count > 0) freed = _loading[0].Load > 0 ? _loading[0].Wire / _loading[0].Load : double.PositiveInfinity;
+        if (headFreed is { } head) freed = head;
         else
         {
             // No buffer at all: every page waits for its load.
@@ -54,7 +65,8 @@ internal sealed partial class MigrationProcess
         if (!_stream.Loads || Phase is not (Phase.Rounds or Phase.StopAndCopy)) return double.PositiveInfinity;
         var f = NonZeroShare;
         var head = _loading.Count > 0 ? _loading[0].Load : double.PositiveInfinity;
-        if (BufferFull) return head;
+        // Full, and what arrives is loaded at the rate of what is freed: the pace holds past the head's end.
+        if (BufferFull) return _loading.Count == 1 && LoadsLike(_loading[0], f) ? double.PositiveInfinity : head;
         var pace = Pace(Math.Min(wire, Phase == Phase.Rounds ? LiveCap : FinalCap), f);
         var wirePerMib = _stream.WireMib(f, 1 - f);
         double drained;
@@ -68,6 +80,13 @@ internal sealed partial class MigrationProcess
         var growth = wirePerMib * pace - drained;
         var toFull = growth > 0 && double.IsFinite(pace) ? (_o.ReceiveBufferMib - _queuedWire) / growth : double.PositiveInfinity;
         return Math.Max(0, Math.Min(head, toFull));
+    }
+
+    /// <summary>Pages of data share <paramref name="dataShare"/> cost the destination as much per wire MiB as <paramref name="run"/>.</summary>
+    private bool LoadsLike((double Load, double Wire) run, double dataShare)
+    {
+        var (load, wire) = (_stream.LoadSeconds(dataShare, 1 - dataShare), _stream.WireMib(dataShare, 1 - dataShare));
+        return Math.Abs(run.Wire * load - wire * run.Load) <= 1e-9 * wire * run.Load;
     }
 
     /// <summary>The destination loads for <paramref name="seconds"/>, oldest run first; what it could not use (it ran

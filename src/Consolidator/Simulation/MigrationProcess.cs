@@ -146,7 +146,14 @@ internal sealed partial class MigrationProcess
     {
         if (!(seconds > 0) || IsDone) return;
         Elapsed += seconds;
+        _heldAtStart = Buffers();
         Load(seconds);
+        AdvancePhase(seconds, wire);
+        _heldAtStart = null;
+    }
+
+    private void AdvancePhase(double seconds, double wire)
+    {
         switch (Phase)
         {
             case Phase.Setup or Phase.Sync:
