@@ -113,6 +113,7 @@ public static class OutputSet
     private static string Full(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new OutputException(path ?? "", "an output needs a name", isUsage: true);
+        if (path == StandardStream) throw new OutputException(path, StandardStreamWords, isUsage: true);
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
     }
 
@@ -129,6 +130,12 @@ public static class OutputSet
     }
 
     /// <summary>Refuses <paramref name="full"/> (the file replaced, see <see cref="FileTarget"/>) when it is a file of an output set.</summary>
+    /// <summary>"-", which many tools read as standard output: a file named "-" was written in the current folder and
+    /// nothing reached the pipe (`export ... --out - | less`, exit 0).</summary>
+    internal const string StandardStream = "-";
+
+    internal const string StandardStreamWords = "'-' is no standard output here: leave --out out to print a script on standard output, or name a file";
+
     private static void RefuseSetFile(string path, string full)
     {
         var folder = Path.GetDirectoryName(full)!;

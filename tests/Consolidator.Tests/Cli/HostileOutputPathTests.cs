@@ -139,4 +139,25 @@ public sealed class HostileOutputPathTests
         Assert.Contains("this is a file of the plan output", result.Err);
         Assert.NotNull(new FileInfo(tmp.File("script.sh")).LinkTarget);
     }
+    /// <summary>"--out -", standard output in many tools: a file or folder named "-" was written in the current folder
+    /// and nothing reached the pipe (exit 0). Refused by name.</summary>
+    [Theory]
+    [InlineData("export")]
+    [InlineData("generate")]
+    public void A_dash_as_out_is_refused(string command)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        string[] args = command == "export"
+            ? ["export", PlanOf(data, tmp), "--to", "libvirt", "--out", "-"]
+            : ["generate", "--vms", "4", "--days", "1", "--out", "-"];
+
+        var existed = Path.Exists("-");
+
+        var result = CliRunner.Run(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'-' is no standard output here", result.Err);
+        Assert.Equal(existed, Path.Exists("-"));
+    }
 }
