@@ -84,7 +84,12 @@ internal static class PlanCommand
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
             progress.Say("drawing the plots");
-            var figures = drawPlots && deadline.Allows(deadline.Paced(OutputSeconds(data.Vms.Length, profiles.Windows.Count, true))) ? PlanPlots.All(plan, data) : [];
+            // Each figure is drawn only while it and the rest of the output still fit: a pace read too low (reading
+            // and profiles too short to tell the load) must not carry the command past its limit.
+            var (vms, slices) = (data.Vms.Length, profiles.Windows.Count);
+            var figures = drawPlots && deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, true)))
+                ? PlanPlots.All(plan, data, stop: () => !deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, false) + PlotSeconds(vms) / MostPlots)))
+                : [];
             var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
                 request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
             files.Add(OutputFile.Text("report.html", w => w.Write(PlanReport.ToHtml(plan, figures, footer))));
@@ -117,5 +122,15 @@ internal static class PlanCommand
     /// of which allocation.csv (a row per VM and window, 1.44 million rows, 90 MB) about 1 s; at load 23 to 25 (pace
     /// 2.1 to 2.8) 9.0 to 11.3 s. (The 37 to 47 s once measured here were the report's host table, quadratic in the fleet: see
     /// HostChanges.)</summary>
-    private static double OutputSeconds(int vms, int windows, bool plots) => 0.5 + vms * (plots ? 1e-4 : 0.7e-4) + (double)vms * windows * 0.8e-6;
+    private static double OutputSeconds(int vms, int windows, bool plots) =>
+        0.5 + vms * 0.7e-4 + (double)vms * windows * 0.8e-6 + (plots ? PlotSeconds(vms) : 0);
+
+    /// <summary>Idle seconds of drawing the plots: a fixed part, the six figures' rendering to PNG and SVG whatever the
+    /// fleet's size (0.33 to 0.37 s of processor time on `generate --vms 200`, where the rest of the output took 0.30
+    /// to 0.37 s; reserved as 0.02 s before, a plan at --time-limit 3 on that fleet ended at 3.1 to 3.9 s at load 9 to
+    /// 14), and 0.9 s at 30,000 VMs (the measurements above).</summary>
+    private static double PlotSeconds(int vms) => 0.4 + vms * 0.3e-4;
+
+    /// <summary>Figures of a plan (<see cref="PlanPlots.All"/>, with a replay): a figure's share of <see cref="PlotSeconds"/>.</summary>
+    private const int MostPlots = 6;
 }

@@ -12,21 +12,30 @@ namespace Consolidator.Plots;
 /// VM's profile against its raw samples.</summary>
 public static class PlanPlots
 {
-    public static IReadOnlyList<Figure> All(PlanOutcome plan, Dataset dataset)
+    /// <param name="stop">Asked before each figure: true once the time limit leaves too little for another and the rest
+    /// of the output. The plots are then left out whole (none is returned), as they are when they do not fit from the
+    /// start: drawing them is the one part of the output that can give way to the limit.</param>
+    public static IReadOnlyList<Figure> All(PlanOutcome plan, Dataset dataset, Func<bool>? stop = null)
     {
         var p = plan.Problem;
-        List<Figure> figures =
+        List<Func<Figure>> draw =
         [
-            Utilisation(p, p.CurrentPlacement(), "utilisation-before", "Utilisation per host (percentile demand over capacity), current placement"),
-            Utilisation(p, plan.Target, "utilisation-after", "Utilisation per host (percentile demand over capacity), planned placement"),
-            Power(p, plan.Target),
+            () => Utilisation(p, p.CurrentPlacement(), "utilisation-before", "Utilisation per host (percentile demand over capacity), current placement"),
+            () => Utilisation(p, plan.Target, "utilisation-after", "Utilisation per host (percentile demand over capacity), planned placement"),
+            () => Power(p, plan.Target),
         ];
         if (plan.Simulation is { } replay)
         {
-            figures.Add(MigrationPlots.Gantt(p, replay));
-            figures.Add(MigrationPlots.Downtime(replay));
+            draw.Add(() => MigrationPlots.Gantt(p, replay));
+            draw.Add(() => MigrationPlots.Downtime(replay));
         }
-        figures.Add(ProfilePlots.VmProfile(plan, dataset, ProfilePlots.MostVariable(plan)));
+        draw.Add(() => ProfilePlots.VmProfile(plan, dataset, ProfilePlots.MostVariable(plan)));
+        var figures = new List<Figure>(draw.Count);
+        foreach (var figure in draw)
+        {
+            if (stop?.Invoke() == true) return [];
+            figures.Add(figure());
+        }
         return figures;
     }
 
