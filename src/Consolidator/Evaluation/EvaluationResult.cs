@@ -51,6 +51,10 @@ public sealed record EvaluationRequest(
         // At least 1 Mbit/s: 1e-300 reached the simulator, whose error blamed nic_gbps and --nic-gbps ("would take 7.17E+297 years").
         if (!(MigrationBandwidthMbps >= 1) || double.IsInfinity(MigrationBandwidthMbps))
             throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be at least 1 Mbit/s");
+        // At most 1 Tbit/s, above the fastest Ethernet IEEE has standardised (800 Gbit/s, IEEE 802.3df-2024): 1e300 ran
+        // with exit code 0, every migration taking no time, and the report read as a measurement.
+        if (MigrationBandwidthMbps > 1e6)
+            throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be at most 1000000 Mbit/s (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (Train.To > Test.From)
             throw new ArgumentOutOfRangeException(nameof(Train), Train.ToString(), $"the training period ({Train}) must end before the test period ({Test}) starts: a plan judged on the samples it was built from proves nothing");
         if (HistorySeconds is <= 0)

@@ -62,4 +62,24 @@ public class HostileEvaluateTests
         Assert.Equal("error: --bandwidth must be at least 1 Mbit/s\n", result.Err.Replace("\r\n", "\n"));
         Assert.False(Directory.Exists(outDir));
     }
+
+    /// <summary>1e300 Mbit/s ran with exit code 0: every migration took no time and the report read as measured.</summary>
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("1000001")]
+    public void A_bandwidth_beyond_any_nic_names_the_option(string mbps)
+    {
+        using var tmp = new TempDirectory();
+        var data = tmp.File("data");
+        var outDir = tmp.File("out");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "16", "--days", "2").ExitCode);
+
+        var result = CliRunner.Run("evaluate", data, "--train", "1", "--test", "2", "--bandwidth", mbps, "--deterministic", "--time-limit", "2", "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: --bandwidth must be at most 1000000 Mbit/s", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.Equal("", result.Out);
+        Assert.False(Directory.Exists(outDir));
+    }
 }
