@@ -64,7 +64,8 @@ internal static class SweepCommand
             progress.Done();
             var feasible = results.Count(x => x.Figures is not null);
             var outOfTime = results.Count(x => x.OutOfTime);
-            var unstarted = outOfTime == 0 ? "" : $"{outOfTime} not planned within --time-limit {solving.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s, ";
+            // As plan's time line prints its limit ("of 0.0 s"); the shortest round trip printed a tiny limit as "1E-07 s".
+            var unstarted = outOfTime == 0 ? "" : string.Format(CultureInfo.InvariantCulture, "{0} not planned within --time-limit {1:0.0} s, ", outOfTime, solving.TimeLimitSeconds);
             var front = results.Where(x => x.Pareto).Select(x => x.Point.Index).ToArray();
             var frontList = front.Length == 0 ? "" : ": " + string.Join(" ", front);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
