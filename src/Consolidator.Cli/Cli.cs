@@ -39,6 +39,11 @@ public static class Cli
             return ExitCodes.BadInput;
         }
         var parsed = root.Parse(args);
+        // System.CommandLine lets help win over every parse error: `consolidator report --help` printed the root help
+        // with exit code 0, as if `report` existed. A word nothing takes is an error, help or not: parsed again
+        // without the help option, its error report is the one the same line without --help gets.
+        if (parsed.Action is not ParseErrorAction && parsed.UnmatchedTokens.Count > 0)
+            parsed = root.Parse(args.Where(a => a is not ("--help" or "-h" or "-?")).ToArray());
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (parsed.Action is ParseErrorAction parseError)
         {

@@ -52,6 +52,21 @@ public class CommandLineTests
         Assert.EndsWith("; run 'consolidator --help' for usage\n", result.Err.Replace("\r\n", "\n"));
     }
 
+    /// <summary>An unknown command with --help printed the root help and exit code 0, as if `report` existed; a word
+    /// after a command's --help was ignored the same way. Now the error the same line gets without --help.</summary>
+    [Theory]
+    [InlineData("report --help", "Required command was not provided; Unrecognized command or argument 'report' (did you mean export or import?)", "run 'consolidator --help' for usage")]
+    [InlineData("-h plna", "Required command was not provided; Unrecognized command or argument 'plna' (did you mean plan?)", "run 'consolidator --help' for usage")]
+    [InlineData("plan x --help y", "Unrecognized command or argument 'y'", "run 'consolidator plan --help' for usage")]
+    public void An_unknown_word_beside_help_is_an_error_not_help(string line, string error, string usage)
+    {
+        var result = CliRunner.Run(line.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {error}; {usage}\n", result.Err.Replace("\r\n", "\n"));
+        Assert.Equal("", result.Out);
+    }
+
     [Theory]
     [InlineData("--headroom", "abc", "--headroom: 'abc' is not a number")]
     [InlineData("--workers", "1.5", "--workers: '1.5' is not a whole number")]
