@@ -129,13 +129,13 @@ public static class OutputSet
         return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } final ? Path.TrimEndingDirectorySeparator(final.FullName) : full;
     }
 
-    /// <summary>Refuses <paramref name="full"/> (the file replaced, see <see cref="FileTarget"/>) when it is a file of an output set.</summary>
     /// <summary>"-", which many tools read as standard output: a file named "-" was written in the current folder and
     /// nothing reached the pipe (`export ... --out - | less`, exit 0).</summary>
     internal const string StandardStream = "-";
 
     internal const string StandardStreamWords = "'-' is no standard output here: leave --out out to print a script on standard output, or name a file";
 
+    /// <summary>Refuses <paramref name="full"/> (the file replaced, see <see cref="FileTarget"/>) when it is a file of an output set.</summary>
     private static void RefuseSetFile(string path, string full)
     {
         var folder = Path.GetDirectoryName(full)!;
