@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Reruns the examples whose output README.md shows and rewrites those blocks, so that every figure there comes
-# from a command in the repository. A block is the fenced code block right after a marker line:
+# Reruns the examples whose output README.md and the evidence documents under docs/ show and rewrites those blocks,
+# so that every figure there comes from a command in the repository. A block is the fenced code block right after a
+# marker line:
 #
 #     <!-- refresh NAME: COMMAND -->
 #     <!-- refresh NAME slow: COMMAND -->      (long runs, such as benchmarks: only with --slow)
 #
-# COMMAND runs with bash from the repository root, in README order; its stdout becomes the block (stderr goes
+# COMMAND runs with bash from the repository root, in file order; its stdout becomes the block (stderr goes
 # to the terminal, so progress and errors stay visible). `consolidator` in COMMAND is the CLI built here in
 # Release (what `dotnet run --project src/Consolidator.Cli -c Release --` runs). A COMMAND may chain (&&), pipe
 # and run its own set-up; keep each block self-contained so that --only can run it alone. Use --deterministic
@@ -14,13 +15,13 @@
 # Usage: docs/refresh.sh [--check] [--slow] [--only NAME]... [--no-build] [FILE]
 #   --check     compare instead of rewriting: print a diff for every block that differs, exit 1 if one does
 #   --slow      also the blocks marked slow
-#   --only NAME only the named block(s) (repeatable); the others are kept as they are
+#   --only NAME only the named block(s) (repeatable), in whichever file holds them; the others are kept as they are
 #   --no-build  use the Release build as it is (the script's own tests)
-#   FILE        the markdown file (default README.md)
+#   FILE        one markdown file; without it README.md, then every docs/*.md holding a marker, in name order
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-check=0 slow=0 build=1 only=() file=README.md
+check=0 slow=0 build=1 only=() files=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check=1 ;;
@@ -29,13 +30,18 @@ while [ $# -gt 0 ]; do
     --only) only+=("$2"); shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "refresh: unknown option $1 (see --help)" >&2; exit 2 ;;
-    *) file=$1 ;;
+    *) files=("$1") ;;
   esac
   shift
 done
-[ -f "$file" ] || { echo "refresh: $file not found" >&2; exit 2; }
-
 marker='^<!-- refresh ([A-Za-z0-9_.-]+)( slow)?: (.*) -->$'
+if [ ${#files[@]} = 0 ]; then
+  files=(README.md)
+  while IFS= read -r f; do
+    [ -f "$f" ] && grep -Eq "$marker" "$f" && files+=("$f")
+  done < <(printf '%s\n' docs/*.md | LC_ALL=C sort)
+fi
+for file in "${files[@]}"; do [ -f "$file" ] || { echo "refresh: $file not found" >&2; exit 2; }; done
 
 selected() { # NAME IS_SLOW
   if [ ${#only[@]} -gt 0 ]; then
@@ -46,7 +52,7 @@ selected() { # NAME IS_SLOW
 
 # Every --only name must exist, so that a typo (or a renamed block) cannot make a check pass by checking nothing.
 for n in ${only[@]+"${only[@]}"}; do
-  grep -Eq "^<!-- refresh $n( slow)?: " "$file" || { echo "refresh: no block named $n in $file" >&2; exit 2; }
+  grep -Eq "^<!-- refresh $n( slow)?: " "${files[@]}" || { echo "refresh: no block named $n in ${files[*]}" >&2; exit 2; }
 done
 
 CONSOLIDATOR_DLL=$(pwd)/src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll
@@ -59,59 +65,68 @@ consolidator() { dotnet "$CONSOLIDATOR_DLL" "$@"; }
 export CONSOLIDATOR_DLL
 export -f consolidator
 
-result=$(mktemp) old=$(mktemp) new=$(mktemp)
-trap 'rm -f "$result" "$old" "$new"' EXIT
-differ=0 ran=0 state=text name="" command="" run=0 lineno=0
+results=$(mktemp -d) old=$(mktemp) new=$(mktemp)
+trap 'rm -rf "$results" "$old" "$new"' EXIT
+differ=0 ran=0 changed_files=()
 
-while IFS= read -r line || [ -n "$line" ]; do
-  lineno=$((lineno + 1))
-  case $state in
-    code) # a fenced block without a marker (markers shown as examples inside one are not markers)
-      printf '%s\n' "$line" >> "$result"
-      [[ $line != '```'* ]] || state=text ;;
-    text)
-      printf '%s\n' "$line" >> "$result"
-      if [[ $line == '```'* ]]; then state=code; continue; fi
-      if [[ $line =~ $marker ]]; then
-        name=${BASH_REMATCH[1]} command=${BASH_REMATCH[3]} state=fence run=0
-        if selected "$name" "${BASH_REMATCH[2]}"; then run=1; fi
-      fi ;;
-    fence)
-      [[ $line == '```'* ]] || { echo "refresh: $file:$lineno: the marker of block $name must be followed by a fenced code block" >&2; exit 2; }
-      printf '%s\n' "$line" >> "$result"
-      : > "$old"
-      state=block ;;
-    block)
-      if [[ $line != '```' ]]; then printf '%s\n' "$line" >> "$old"; continue; fi
-      if [ "$run" = 1 ]; then
-        echo "refresh: $name: $command" >&2
-        ran=$((ran + 1))
-        if ! bash -c "set -eo pipefail; $command" > "$new"; then
-          echo "refresh: $file:$lineno: the command of block $name failed" >&2; exit 1
-        fi
-        # A block ends with its last line of output; blank lines at the end are not kept.
-        printf '%s\n' "$(cat "$new")" > "$new"
-        if ! cmp -s "$old" "$new"; then
-          differ=$((differ + 1))
-          if [ "$check" = 1 ]; then
-            echo "refresh: block $name differs from a fresh run (- README, + fresh run):" >&2
-            diff -u --label "README ($name)" --label "fresh run" "$old" "$new" >&2 || true
+# Writes FILE with its selected blocks rerun to RESULT; counts into ran and differ. No file is rewritten until every
+# file's blocks have run, so a failing command leaves them all as they were.
+refresh_file() { # FILE RESULT
+  local file=$1 result=$2 line state=text name="" command="" run=0 lineno=0 differ_before=$differ
+  : > "$result"
+  while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    case $state in
+      code) # a fenced block without a marker (markers shown as examples inside one are not markers)
+        printf '%s\n' "$line" >> "$result"
+        [[ $line != '```'* ]] || state=text ;;
+      text)
+        printf '%s\n' "$line" >> "$result"
+        if [[ $line == '```'* ]]; then state=code; continue; fi
+        if [[ $line =~ $marker ]]; then
+          name=${BASH_REMATCH[1]} command=${BASH_REMATCH[3]} state=fence run=0
+          if selected "$name" "${BASH_REMATCH[2]}"; then run=1; fi
+        fi ;;
+      fence)
+        [[ $line == '```'* ]] || { echo "refresh: $file:$lineno: the marker of block $name must be followed by a fenced code block" >&2; exit 2; }
+        printf '%s\n' "$line" >> "$result"
+        : > "$old"
+        state=block ;;
+      block)
+        if [[ $line != '```' ]]; then printf '%s\n' "$line" >> "$old"; continue; fi
+        if [ "$run" = 1 ]; then
+          echo "refresh: $name: $command" >&2
+          ran=$((ran + 1))
+          if ! bash -c "set -eo pipefail; $command" > "$new"; then
+            echo "refresh: $file:$lineno: the command of block $name failed" >&2; exit 1
           fi
+          # A block ends with its last line of output; blank lines at the end are not kept.
+          printf '%s\n' "$(cat "$new")" > "$new"
+          if ! cmp -s "$old" "$new"; then
+            differ=$((differ + 1))
+            if [ "$check" = 1 ]; then
+              echo "refresh: block $name differs from a fresh run (- $file, + fresh run):" >&2
+              diff -u --label "$file ($name)" --label "fresh run" "$old" "$new" >&2 || true
+            fi
+          fi
+          cat "$new" >> "$result"
+        else
+          cat "$old" >> "$result"
         fi
-        cat "$new" >> "$result"
-      else
-        cat "$old" >> "$result"
-      fi
-      printf '%s\n' "$line" >> "$result"
-      state=text ;;
-  esac
-done < "$file"
-[ "$state" = text ] || { echo "refresh: $file ends inside a fenced block ($state${name:+, after block $name})" >&2; exit 2; }
+        printf '%s\n' "$line" >> "$result"
+        state=text ;;
+    esac
+  done < "$file"
+  [ "$state" = text ] || { echo "refresh: $file ends inside a fenced block ($state${name:+, after block $name})" >&2; exit 2; }
+  [ "$differ" = "$differ_before" ] || changed_files+=("$file")
+}
+
+for i in "${!files[@]}"; do refresh_file "${files[$i]}" "$results/$i"; done
 
 if [ "$check" = 1 ]; then
-  if [ "$differ" -gt 0 ]; then echo "refresh: $differ of $ran block(s) differ; run docs/refresh.sh to update $file" >&2; exit 1; fi
-  echo "refresh: $ran block(s) checked, all equal to a fresh run" >&2
+  if [ "$differ" -gt 0 ]; then echo "refresh: $differ of $ran block(s) differ; run docs/refresh.sh to update ${changed_files[*]}" >&2; exit 1; fi
+  echo "refresh: $ran block(s) checked in ${files[*]}, all equal to a fresh run" >&2
 else
-  cat "$result" > "$file"
-  echo "refresh: $ran block(s) rerun, $differ changed" >&2
+  for i in "${!files[@]}"; do cat "$results/$i" > "${files[$i]}"; done
+  echo "refresh: $ran block(s) rerun, $differ changed${changed_files[*]:+ (${changed_files[*]})}" >&2
 fi

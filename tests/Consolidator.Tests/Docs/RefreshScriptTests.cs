@@ -11,10 +11,12 @@ public class RefreshScriptTests
 {
     private static string Script => Path.Combine(RepoPaths.Root, "docs", "refresh.sh");
 
-    private static (int Code, string Err) Refresh(params string[] args)
+    private static (int Code, string Err) Refresh(params string[] args) => RefreshWith(Script, args);
+
+    private static (int Code, string Err) RefreshWith(string script, params string[] args)
     {
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Script, "--no-build" }.Concat(args)) start.ArgumentList.Add(a);
+        foreach (var a in new[] { script, "--no-build" }.Concat(args)) start.ArgumentList.Add(a);
         using var p = Process.Start(start)!;
         var err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();
@@ -89,6 +91,44 @@ public class RefreshScriptTests
         Assert.Equal(1, run.Code);
         Assert.Contains("block broken failed", run.Err);
         Assert.Contains("old", File.ReadAllText(page));
+    }
+
+    /// <summary>Without a FILE the script takes README.md and then every docs/*.md holding a marker, so that a block
+    /// moved into an evidence document is still rerun, checked and found by --only; no file is rewritten when a
+    /// command fails in any of them.</summary>
+    [Fact]
+    public void Without_a_file_it_takes_the_readme_and_every_document_under_docs_with_a_marker()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        Directory.CreateDirectory(tmp.File("docs"));
+        var script = tmp.File(Path.Combine("docs", "refresh.sh"));
+        File.Copy(Script, script);
+        File.WriteAllText(tmp.File("README.md"), "# Readme\n\n<!-- refresh greeting: echo hello -->\n```\nstale\n```\n");
+        var evidence = tmp.File(Path.Combine("docs", "evidence.md"));
+        File.WriteAllText(evidence, "# Evidence\n\n<!-- refresh figure: echo 42 -->\n```\nstale\n```\n");
+        var plain = tmp.File(Path.Combine("docs", "plain.md"));
+        File.WriteAllText(plain, "# No markers\n");
+
+        var check = RefreshWith(script, "--check", "--only", "figure");
+        Assert.Equal(1, check.Code);
+        Assert.Contains("+42", check.Err);
+        Assert.Contains("docs/evidence.md", check.Err);
+
+        var broken = tmp.File(Path.Combine("docs", "zz-broken.md"));
+        File.WriteAllText(broken, "<!-- refresh broken: false -->\n```\nold\n```\n");
+        Assert.Equal(1, RefreshWith(script).Code);
+        Assert.Contains("stale", File.ReadAllText(tmp.File("README.md")));
+        Assert.Contains("stale", File.ReadAllText(evidence));
+        File.Delete(broken);
+
+        var run = RefreshWith(script);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("```\nhello\n```", File.ReadAllText(tmp.File("README.md")));
+        Assert.Contains("```\n42\n```", File.ReadAllText(evidence));
+        Assert.Equal("# No markers\n", File.ReadAllText(plain));
+        Assert.Equal(0, RefreshWith(script, "--check").Code);
+        Assert.Equal(2, RefreshWith(script, "--check", "--only", "no-such-block").Code);
     }
 
     /// <summary>CI checks the quick-start block by running its marker's command: that command must be the
