@@ -4,7 +4,7 @@
 # `bench --family ablation --planted-hosts 2000`, each run alone by `bench-one` in a process of its own, one after
 # the other). Wall clock, not --deterministic: the acceptance limit is 300 s of wall clock, and 300 s of counted work
 # takes 20 minutes or more on a loaded machine. So the rows depend on the load, printed with each. About 17 minutes.
-# README block: <!-- refresh ablation-k2000 slow: bash docs/ablation-k2000.sh -->
+# docs/solver.md block: <!-- refresh ablation-k2000 slow: bash docs/ablation-k2000.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! declare -F consolidator > /dev/null; then

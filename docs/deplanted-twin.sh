@@ -5,7 +5,7 @@
 # command one after the other. Per instance: active hosts, the lower bound the plan prints, hosts over the bound, and
 # how full the hosts are. If both land at the same ratio, the solver gains nothing from the planted structure.
 # Usage: bash docs/deplanted-twin.sh [K] [LIMIT] [plan options...]   (default 2000 300: two 300 s plans, ~11 minutes)
-# README block: <!-- refresh deplanted-twin slow: bash docs/deplanted-twin.sh 2000 10 --deterministic -->
+# docs/solver.md block: <!-- refresh deplanted-twin slow: bash docs/deplanted-twin.sh 2000 10 --deterministic -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! declare -F consolidator > /dev/null; then

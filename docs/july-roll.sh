@@ -5,9 +5,9 @@
 # docs/july-roll.png and prints the per-fold figures of the two-level policy and LR-MMT (docs/july-roll.awk), the
 # overall table, the verdict and the wall-clock time of the roll.
 # Usage: docs/july-roll.sh [SHARED_DIR] (default $CONSOLIDATOR_SHARED, else ../shared: a worktree outside the
-# main checkout's folder can point at the shared folder without changing the README's block). Without the month it says so and exits 1, so that
-# docs/refresh.sh stops instead of blanking the README's block.
-# README block: <!-- refresh july-roll slow: bash docs/july-roll.sh -->
+# main checkout's folder can point at the shared folder without changing the block in docs/two-level.md). Without the month it says so and exits 1, so that
+# docs/refresh.sh stops instead of blanking that block.
+# docs/two-level.md block: <!-- refresh july-roll slow: bash docs/july-roll.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${1:-${CONSOLIDATOR_SHARED:-../shared}}

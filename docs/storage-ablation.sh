@@ -5,7 +5,7 @@
 # as memory moves (--disk-weight 10 instead of the default 0.15 Wh/GiB, the energy of sending the data). Prints one
 # table row per way from the plan summaries (hosts, energy, moves, storage held, disk data the plan's moves copy and
 # the part deduplication spares, solver status and gap), then the load average.
-# README block: <!-- refresh storage-ablation slow: bash docs/storage-ablation.sh -->
+# docs/storage.md block: <!-- refresh storage-ablation slow: bash docs/storage-ablation.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! declare -F consolidator > /dev/null; then

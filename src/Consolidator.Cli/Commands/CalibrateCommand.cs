@@ -5,7 +5,7 @@ using Consolidator.Calibration;
 namespace Consolidator.Cli.Commands;
 
 /// <summary>`consolidator calibrate`: the simulator against every reference point (published measurements and
-/// the lab's real QEMU migrations), as the README's table; with --fit, the lab's constants refitted.</summary>
+/// the lab's real QEMU migrations), as docs/simulator.md's table; with --fit, the lab's constants refitted.</summary>
 internal static class CalibrateCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Consolidator.Benchmarks;
 
-/// <summary>The machine a benchmark ran on, as the README's tables cite it.</summary>
+/// <summary>The machine a benchmark ran on, as the README's and docs/'s tables cite it.</summary>
 public sealed record BenchMachine(int Cores, string Os, string Runtime, string? Cpu, double MemoryGib)
 {
     /// <param name="cpuinfo">The text of /proc/cpuinfo when the platform has one (the caller reads it), else null.</param>

@@ -74,7 +74,7 @@ public static class BlockMirrorLab
         return new BlockMirrorRow(m, r.Seconds, r.CopiedMib, r.DedupSavedMib);
     }
 
-    /// <summary>The table the README shows (Markdown), then a summary line.</summary>
+    /// <summary>The table docs/simulator.md shows (Markdown), then a summary line.</summary>
     public static void WriteMarkdown(ImmutableArray<BlockMirrorRow> rows, TextWriter w)
     {
         w.WriteLine("| point | disk / base at destination | speed, guest writes | measured ready / copied | simulated ready / copied (dedup saved) | ratio time / data | within 25 % | load |");

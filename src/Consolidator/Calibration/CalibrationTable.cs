@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Consolidator.Calibration;
 
-/// <summary>The calibration table as Markdown (the README's) and as a short summary line.</summary>
+/// <summary>The calibration table as Markdown (docs/simulator.md's) and as a short summary line.</summary>
 public static class CalibrationTable
 {
     public static void WriteMarkdown(ImmutableArray<CalibrationRow> rows, TextWriter w)

@@ -16,7 +16,7 @@ namespace Consolidator.Profiles;
 public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHours = null, double Margin = 0,
     DemandSizing Sizing = DemandSizing.Percentile, double MultiplexVms = ProfileOptions.DefaultMultiplexVms)
 {
-    /// <summary>A conservative host population: hosts in this project's runs hold tens of VMs (README, "A month
+    /// <summary>A conservative host population: hosts in this project's runs hold tens of VMs (docs/two-level.md, "A month
     /// out of sample"), and the sizes only grow safer as a host holds more.</summary>
     public const double DefaultMultiplexVms = 8;
 

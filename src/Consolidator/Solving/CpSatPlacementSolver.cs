@@ -29,7 +29,7 @@ public static class CpSatPlacementSolver
     /// time its fallback visits every remaining VM for every host. Below, it stops as soon as it cannot beat the warm
     /// start (<see cref="HostByHostFill.Pack"/>). Where it earns hosts: on datasets/default (120 VMs, 30 hosts of
     /// three models) at the sweep's 1.7 s of counted work per plan it finds 5 hosts where the warm starts have 6, which
-    /// the whole model and the neighbourhood search only reach with 3 s (bench --family ablation; README, ablation).</summary>
+    /// the whole model and the neighbourhood search only reach with 3 s (bench --family ablation; docs/solver.md, ablation).</summary>
     public const int HostFillMaxVms = 5_000;
 
     /// <summary>Most of the time limit the exact-fill search may take (it stops sooner when it stops finding). Where it
@@ -68,7 +68,7 @@ public static class CpSatPlacementSolver
     // it ended at 2,310 hosts with 30 s of counted work against 2,313 for 25.5 s and the neighbourhood search's 4.5 s
     // (no improvement), 2,281 against 2,284 with 120 s; its de-planted twin (docs/deplanted-twin.py) with 60 s, 2,291
     // against 2,293; in the 300 s wall-clock ablation the neighbourhood search gained nothing in its 45 s
-    // (docs/ablation-k2000.sh on main afe91dd; README, ablation).
+    // (docs/ablation-k2000.sh on main afe91dd; docs/solver.md, ablation).
 
     /// <summary>Share of the time limit kept for bringing VMs home once the packing is decided (<see cref="Homecoming"/>),
     /// when some VM runs somewhere today.</summary>
@@ -138,7 +138,7 @@ public static class CpSatPlacementSolver
                 p.Rules.Couples ? "skipped (spread, gather, max-vms and failover rules couple hosts)" : !options.Runs(SolverPhases.HostFill) ? "switched off" : !fills ? $"skipped above {HostFillMaxVms} VMs" : abandoned ? "stopped once its hosts cost as much as the warm start" : filled is null ? "ran out of hosts" : used));
 
         // Above the exact-fill search's limit the overload search takes the consistent search's turn: planted K = 2,000
-        // written with decimals (13,977 VMs), seed 1, 300 s: see the README's planted section for both.
+        // written with decimals (13,977 VMs), seed 1, 300 s: see docs/solver.md's planted section for both.
         var overloadSearch = p.VmCount > ExactFillSearch.MaxVms && options.Runs(SolverPhases.OverloadSearch);
         if (counting is not null && incumbent is not null && (overloadSearch || options.Runs(SolverPhases.ConsistentSearch)))
         {

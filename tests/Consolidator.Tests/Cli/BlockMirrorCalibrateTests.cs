@@ -3,14 +3,14 @@ using Consolidator.Tests.Support;
 
 namespace Consolidator.Tests.Cli;
 
-/// <summary>`calibrate --block-mirror`: the README's block-migration table is its output, and a bad recording is
+/// <summary>`calibrate --block-mirror`: the block-migration table of docs/simulator.md is its output, and a bad recording is
 /// one located error.</summary>
 public class BlockMirrorCalibrateTests
 {
     [Fact]
-    public void The_readme_block_migration_table_is_the_output_of_calibrate_block_mirror()
+    public void The_block_migration_table_in_docs_simulator_is_the_output_of_calibrate_block_mirror()
     {
-        var block = RepoPaths.ReadmeBlock("<!-- block-mirror-table:begin (output of `consolidator calibrate --block-mirror`) -->", "<!-- block-mirror-table:end -->");
+        var block = RepoPaths.DocumentBlock("docs/simulator.md", "<!-- block-mirror-table:begin (output of `consolidator calibrate --block-mirror`) -->", "<!-- block-mirror-table:end -->");
 
         var r = CliRunner.Run("calibrate", "--block-mirror", Path.Combine(RepoPaths.Root, BlockMirrorLab.DefaultPath));
 

@@ -60,9 +60,9 @@ public class CalibrateCommandTests
     }
 
     [Fact]
-    public void The_readme_calibration_table_is_the_output_of_calibrate()
+    public void The_calibration_table_in_docs_simulator_is_the_output_of_calibrate()
     {
-        var block = RepoPaths.ReadmeBlock("<!-- calibration-table:begin (output of `consolidator calibrate`) -->", "<!-- calibration-table:end -->");
+        var block = RepoPaths.DocumentBlock("docs/simulator.md", "<!-- calibration-table:begin (output of `consolidator calibrate`) -->", "<!-- calibration-table:end -->");
 
         var r = CliRunner.Run(["calibrate", .. LabRecording.DefaultPaths.SelectMany(p => new[] { "--lab", Path.Combine(RepoPaths.Root, p) })]);
 

@@ -12,7 +12,7 @@ namespace Consolidator.Tests.Simulation;
 /// whose median leaves its tolerance fails. Every run is still shown with its own ratio (calibrate's tables).</summary>
 public class LabCalibrationTests(ITestOutputHelper output)
 {
-    /// <summary>Judged settings whose median the model does not reproduce yet, and why (README, Calibration, Status). A
+    /// <summary>Judged settings whose median the model does not reproduce yet, and why (docs/simulator.md, Calibration, Status). A
     /// known miss that comes within tolerance fails too, so that the list only shrinks; any other setting whose median
     /// leaves its tolerance fails.</summary>
     private static readonly ImmutableDictionary<string, string> KnownMisses = ImmutableDictionary<string, string>.Empty;

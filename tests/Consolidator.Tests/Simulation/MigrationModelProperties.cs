@@ -14,7 +14,7 @@ public class MigrationModelProperties
                     (double)wire));
 
     /// <summary>The same without zero pages: with them, the data share of the final copy depends on how many
-    /// syncs the end game took, which is not monotone in the dirty rate (a known limit, see the README).</summary>
+    /// syncs the end game took, which is not monotone in the dirty rate (a known limit, see docs/simulator.md).</summary>
     private static readonly Gen<(VmMigrationInputs Vm, double Wire)> DataOnly = Cases.Select(c => (c.Vm with { ZeroMib = 0 }, c.Wire));
 
     private static readonly SimulationOptions Options = new();

@@ -8,14 +8,15 @@ public static class RepoPaths
     /// <summary>../shared beside the checkout, or null when this machine does not have it.</summary>
     public static string? Shared => Directory.Exists(Path.Combine(Root, "..", "shared")) ? Path.GetFullPath(Path.Combine(Root, "..", "shared")) : null;
 
-    /// <summary>The README's text between the line <paramref name="begin"/> (a marker comment) and
-    /// <paramref name="end"/>, with Unix line ends: a table the README says is a command's output.</summary>
-    public static string ReadmeBlock(string begin, string end)
+    /// <summary>The text of the document <paramref name="document"/> (a path from the checkout, such as
+    /// docs/simulator.md) between the line <paramref name="begin"/> (a marker comment) and <paramref name="end"/>, with
+    /// Unix line ends: a table the document says is a command's output.</summary>
+    public static string DocumentBlock(string document, string begin, string end)
     {
-        var readme = File.ReadAllText(Path.Combine(Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var start = readme.IndexOf(begin + "\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README.md has no block {begin}");
-        return readme[(start + begin.Length + 1)..readme.IndexOf(end, start, StringComparison.Ordinal)];
+        var text = File.ReadAllText(Path.Combine(Root, document)).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = text.IndexOf(begin + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{document} has no block {begin}");
+        return text[(start + begin.Length + 1)..text.IndexOf(end, start, StringComparison.Ordinal)];
     }
 
     private static string FindRoot()

@@ -104,7 +104,7 @@ public class DeadlineTests
     [Fact]
     public void A_reserve_grows_with_the_share_of_a_core_the_process_got_even_when_the_phases_are_short()
     {
-        // Planted K = 200 under a yes per core (README, issue 17): reading and profiles are idle estimates of a
+        // Planted K = 200 under a yes per core (docs/solver.md, issue 17): reading and profiles are idle estimates of a
         // tenth of a second, too short for the phases' pace, but they ran at a fifth of a core: the output's reserve
         // must be five times its idle estimate, not the idle estimate.
         var clock = new ManualClock { Processor = 0.3 };
