@@ -2,7 +2,7 @@
 # The month judged out of sample (issue 13): imports Bitbrains Rnd, July 2013, from ../shared (gzip, read as it
 # streams), then rolls a day-ahead evaluation over it: trained on day 1, tested on day 2, shifted a day at a time
 # (29 folds), re-planned daily on a sliding 7-day history, every policy replayed; copies the plot to
-# docs/july-roll.png and prints the per-fold figures of the two-level policy and LR-MMT (docs/july-roll.awk), the
+# docs/july-roll.png (through docs/refresh.sh's refresh_copy when it runs as a block, so that --check writes nothing) and prints the per-fold figures of the two-level policy and LR-MMT (docs/july-roll.awk), the
 # overall table, the verdict and the wall-clock time of the roll.
 # Usage: docs/july-roll.sh [SHARED_DIR] (default $CONSOLIDATOR_SHARED, else ../shared: a worktree outside the
 # main checkout's folder can point at the shared folder without changing the block in docs/two-level.md). Without the month it says so and exits 1, so that
@@ -22,7 +22,7 @@ command=(evaluate out/bitbrains-july --train 1 --test 2 --roll --replan daily --
 start=$(date +%s)
 consolidator "${command[@]}" > out/july-roll.txt
 seconds=$(( $(date +%s) - start ))
-cp out/july-roll/evaluation.png docs/july-roll.png
+if declare -F refresh_copy > /dev/null; then refresh_copy out/july-roll/evaluation.png docs/july-roll.png; else cp out/july-roll/evaluation.png docs/july-roll.png; fi
 echo "\$ consolidator ${command[*]}"
 awk -f docs/july-roll.awk out/july-roll.txt
 echo

@@ -10,7 +10,10 @@
 # to the terminal, so progress and errors stay visible). `consolidator` in COMMAND is the CLI built here in
 # Release (what `dotnet run --project src/Consolidator.Cli -c Release --` runs). A COMMAND may chain (&&), pipe
 # and run its own set-up; keep each block self-contained so that --only can run it alone. Use --deterministic
-# so that the block is the same on any machine under any load.
+# so that the block is the same on any machine under any load. A block that also updates a file in the
+# repository (a plot) writes it with `refresh_copy SRC DEST`, never with cp: the copy is made only when the
+# blocks are rewritten, after every command has succeeded; with --check nothing is written into the repository
+# (REFRESH_CHECK=1 is exported then, for a command that must know).
 #
 # Usage: docs/refresh.sh [--check] [--slow] [--only NAME]... [--no-build] [FILE]
 #   --check     compare instead of rewriting: print a diff for every block that differs, exit 1 if one does
@@ -67,6 +70,21 @@ export -f consolidator
 
 results=$(mktemp -d) old=$(mktemp) new=$(mktemp)
 trap 'rm -rf "$results" "$old" "$new"' EXIT
+
+# refresh_copy SRC DEST, for a block's command: stages SRC, to be copied to DEST (relative to the repository root)
+# with the rewritten blocks; in check mode only checks that SRC exists.
+REFRESH_STAGE=$results/copies
+mkdir "$REFRESH_STAGE"
+if [ "$check" = 1 ]; then export REFRESH_CHECK=1; else unset REFRESH_CHECK; fi
+refresh_copy() {
+  [ $# = 2 ] || { echo "refresh_copy: usage: refresh_copy SRC DEST" >&2; return 2; }
+  [ -f "$1" ] || { echo "refresh_copy: $1 not found" >&2; return 1; }
+  [ -n "${REFRESH_CHECK:-}" ] && return 0
+  local n; n=$(find "$REFRESH_STAGE" -maxdepth 1 -name '*.file' | wc -l)
+  cp -- "$1" "$REFRESH_STAGE/$n.file" && printf '%s\0' "$2" > "$REFRESH_STAGE/$n.dest"
+}
+export REFRESH_STAGE
+export -f refresh_copy
 differ=0 ran=0 changed_files=()
 
 # Writes FILE with its selected blocks rerun to RESULT; counts into ran and differ. No file is rewritten until every
@@ -128,5 +146,11 @@ if [ "$check" = 1 ]; then
   echo "refresh: $ran block(s) checked in ${files[*]}, all equal to a fresh run" >&2
 else
   for i in "${!files[@]}"; do cat "$results/$i" > "${files[$i]}"; done
+  n=0 # in the order the blocks staged them, so that a later copy to the same file wins
+  while [ -f "$REFRESH_STAGE/$n.dest" ]; do
+    IFS= read -r -d '' target < "$REFRESH_STAGE/$n.dest" || true
+    cp -- "$REFRESH_STAGE/$n.file" "$target"
+    n=$((n + 1))
+  done
   echo "refresh: $ran block(s) rerun, $differ changed${changed_files[*]:+ (${changed_files[*]})}" >&2
 fi

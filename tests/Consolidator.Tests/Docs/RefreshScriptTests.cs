@@ -131,6 +131,41 @@ public class RefreshScriptTests
         Assert.Equal(2, RefreshWith(script, "--check", "--only", "no-such-block").Code);
     }
 
+    /// <summary>A block that updates a file of the repository (the sweep's plot) does it through refresh_copy: with
+    /// --check nothing is written (REFRESH_CHECK=1 is exported), and when rewriting the copy is made only after
+    /// every block has succeeded, with the rewritten pages.</summary>
+    [Fact]
+    public void Refresh_copy_writes_only_when_rewriting_and_only_after_every_block_succeeded()
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var plot = tmp.File("plot.png");
+        var copied = tmp.File("copied.png");
+        File.WriteAllText(plot, "fresh plot");
+        var page = tmp.File("page.md");
+        var copying = $"<!-- refresh plot: refresh_copy '{plot}' '{copied}' && echo \"check=${{REFRESH_CHECK:-0}}\" -->\n```\nstale\n```\n";
+        File.WriteAllText(page, copying);
+
+        var check = Refresh("--check", page);
+        Assert.Equal(1, check.Code);
+        Assert.Contains("+check=1", check.Err);
+        Assert.False(File.Exists(copied), "--check copied the file");
+        Assert.Equal(copying, File.ReadAllText(page));
+
+        File.WriteAllText(page, copying + "<!-- refresh broken: false -->\n```\nold\n```\n");
+        Assert.Equal(1, Refresh(page).Code);
+        Assert.False(File.Exists(copied), "a failed refresh copied the file");
+
+        File.WriteAllText(page, copying);
+        var run = Refresh(page);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Equal("fresh plot", File.ReadAllText(copied));
+        Assert.Contains("```\ncheck=0\n```", File.ReadAllText(page));
+
+        File.Delete(plot);
+        Assert.Equal(1, Refresh(page).Code);
+    }
+
     /// <summary>CI checks the quick-start block by running its marker's command: that command must be the
     /// README's first command, so that what CI checks is what a new user runs.</summary>
     [Fact]
