@@ -93,7 +93,8 @@ public static class DatasetReader
                     "one MiB: a host's capacity is counted in whole MiB, rounded down"),
                 Watts(file, idle), Watts(file, max))
             {
-                NicGbps = file.OptionalNumber(nic, positive: true),
+                NicGbps = file.OptionalNumber(nic, positive: true) is { } gbps
+                    ? file.AtMost(nic, gbps, Host.MaxNicGbps, "1 Tbit/s, above the fastest Ethernet, 800 Gbit/s") : null,
             };
             host = WithStorage(file, host, storage, disk);
             if (host.MaxWatts < host.IdleWatts)

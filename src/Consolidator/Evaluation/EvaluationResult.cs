@@ -53,7 +53,7 @@ public sealed record EvaluationRequest(
             throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be at least 1 Mbit/s");
         // At most 1 Tbit/s, above the fastest Ethernet IEEE has standardised (800 Gbit/s, IEEE 802.3df-2024): 1e300 ran
         // with exit code 0, every migration taking no time, and the report read as a measurement.
-        if (MigrationBandwidthMbps > 1e6)
+        if (MigrationBandwidthMbps > Inventory.Host.MaxNicGbps * 1000)
             throw new ArgumentOutOfRangeException(nameof(MigrationBandwidthMbps), MigrationBandwidthMbps, "--bandwidth must be at most 1000000 Mbit/s (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (Train.To > Test.From)
             throw new ArgumentOutOfRangeException(nameof(Train), Train.ToString(), $"the training period ({Train}) must end before the test period ({Test}) starts: a plan judged on the samples it was built from proves nothing");

@@ -25,6 +25,11 @@ public sealed record Host(string Id, double CpuCores, double MemoryMib, double I
     /// <c>nic_gbps</c>); null when the inventory does not say, and the simulator's default applies.</summary>
     public double? NicGbps { get; init; }
 
+    /// <summary>The fastest NIC rate taken, in Gbit/s (hosts.csv's nic_gbps, --nic-gbps; --max-bandwidth and
+    /// evaluate's --bandwidth alike): 1 Tbit/s, above the fastest Ethernet IEEE has standardised (800 Gbit/s, IEEE
+    /// 802.3df-2024). 1e300 ran with exit code 0, every migration taking no time.</summary>
+    public const double MaxNicGbps = 1000;
+
     /// <summary>Where the disks of the host's VMs live (hosts.csv column <c>storage</c>): on shared storage
     /// (a SAN or Ceph pool every host reaches: a migration moves memory only) or on the host's own disks.</summary>
     public StorageKind Storage { get; init; } = StorageKind.Shared;

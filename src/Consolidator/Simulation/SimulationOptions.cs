@@ -1,3 +1,5 @@
+using Consolidator.Inventory;
+
 namespace Consolidator.Simulation;
 
 /// <summary>Which pause the downtime SLO judges.</summary>
@@ -145,14 +147,17 @@ public sealed record SimulationOptions(
     /// <summary>The most wire MiB/s one migration can carry, whatever its NIC share: its streams' limit.</summary>
     public double StreamsCapMibPerSecond => Transport.StreamCapMibPerSecond * Streams;
 
+    /// <summary>The largest --max-bandwidth taken: <see cref="Host.MaxNicGbps"/> in MiB/s, rounded down.</summary>
+    public const double MaxBandwidthCapMibPerSecond = 119209;
+
     public void Validate()
     {
         // It is also QEMU's downtime-limit, which QEMU 7.2 takes up to 2000 s (migration.c, MAX_MIGRATE_DOWNTIME_SECONDS):
         // 1e300 ms was replayed, printed as a 301-digit SLO and written where export refuses it.
         if (!(MaxDowntimeSeconds > 0) || MaxDowntimeSeconds > 2000)
             throw new ArgumentOutOfRangeException(nameof(MaxDowntimeSeconds), MaxDowntimeSeconds, "--max-downtime must be a positive number of milliseconds, at most 2000000 (QEMU's downtime-limit, which it sets, is at most 2000 s)");
-        if (!(DefaultNicGbps > 0) || double.IsInfinity(DefaultNicGbps))
-            throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a positive number");
+        if (!(DefaultNicGbps > 0) || DefaultNicGbps > Host.MaxNicGbps)
+            throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (MaxConcurrentPerHost < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentPerHost), MaxConcurrentPerHost, "--max-concurrent-per-host must be 0 (no limit) or more");
         if (HybridRounds < 1)
@@ -161,8 +166,8 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(DeviceStateMib), DeviceStateMib, "device state and resume time must be finite and >= 0");
         // At least 1 MiB/s, libvirt's unit for it (`virsh migrate --bandwidth`, whole MiB/s): 1e-300 was taken, every
         // migration went post-copy and the summary printed a 300-digit pre-copy timeout.
-        if (MaxBandwidthMibPerSecond is { } cap && (!(cap >= 1) || double.IsInfinity(cap)))
-            throw new ArgumentOutOfRangeException(nameof(MaxBandwidthMibPerSecond), cap, "--max-bandwidth must be at least 1 MiB/s");
+        if (MaxBandwidthMibPerSecond is { } cap && (!(cap >= 1) || cap > MaxBandwidthCapMibPerSecond))
+            throw new ArgumentOutOfRangeException(nameof(MaxBandwidthMibPerSecond), cap, "--max-bandwidth must be at least 1 MiB/s, at most 119209 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (Streams < 1 || Streams > 256)
             throw new ArgumentOutOfRangeException(nameof(Streams), Streams, "--streams must be between 1 and 256");
         if (!(ZeroScanMibPerSecond > 0) || double.IsInfinity(ZeroScanMibPerSecond))

@@ -17,7 +17,11 @@ public class HostileOptionTests
         { ["--compression-ratio", "1e300"], "--compression-ratio must be a number from 1 (off) to 1000" },
         { ["--compression-mib-s", "1e-300", "--compression-ratio", "2"], "--compression-mib-s must be at least 1" },
         // Every migration went post-copy and the summary printed "the timeout would suspend the VM for 2533...(300 digits) ms".
-        { ["--max-bandwidth", "1e-300"], "--max-bandwidth must be at least 1 MiB/s" },
+        { ["--max-bandwidth", "1e-300"], "--max-bandwidth must be at least 1 MiB/s, at most 119209 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        // 1e300 ran with exit code 0: the live phase's cap printed with its 301 digits, a NIC faster than any built.
+        { ["--max-bandwidth", "1e300"], "--max-bandwidth must be at least 1 MiB/s, at most 119209 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        { ["--nic-gbps", "1e300"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        { ["--nic-gbps", "1001"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
     };
 
     /// <summary>A time limit beyond what a .NET timer holds: 1e15 was "unexpected OverflowException: TimeSpan overflowed"

@@ -33,6 +33,8 @@ public class OptionalColumnTests
     [Theory]
     [InlineData("hosts.csv", "h1,16,65536,100,250,25", "h1,16,65536,100,250,0", "hosts.csv:2, column 6 'nic_gbps'", "must be greater than zero")]
     [InlineData("hosts.csv", "h1,16,65536,100,250,25", "h1,16,65536,100,250,fast", "hosts.csv:2, column 6 'nic_gbps'", "'fast'")]
+    // 1e300 Gbit/s was taken (exit code 0): every migration took no time.
+    [InlineData("hosts.csv", "h1,16,65536,100,250,25", "h1,16,65536,100,250,1e300", "hosts.csv:2, column 6 'nic_gbps'", "too large: at most 1000 (1 Tbit/s")]
     [InlineData("vms.csv", "vm1,2,4096,h1,12.5", "vm1,2,4096,h1,-3", "vms.csv:2, column 5 'dirty_rate_mib_s'", "'-3'")]
     public void A_bad_value_is_located(string file, string good, string bad, string where, string what)
     {
