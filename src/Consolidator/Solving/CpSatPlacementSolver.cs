@@ -219,7 +219,10 @@ public static class CpSatPlacementSolver
         }
         if (incumbent is null)
             throw new InfeasiblePlacementException(
-                [$"CP-SAT found no placement within {options.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture)} s and the first-fit heuristic found none either; try a longer --time-limit"]);
+                // The limit as given, printed as plan's time line prints it; "1E-07 s" read as a typo, and in the
+                // deterministic mode the seconds are counted work.
+                [string.Format(CultureInfo.InvariantCulture, "CP-SAT found no placement within {0:0.0} s{1} and the first-fit heuristic found none either; try a longer --time-limit",
+                    total, options.Deterministic ? " of counted work" : "")]);
 
         var improved = incumbent;
         if (counting is not null && overloadSearch)

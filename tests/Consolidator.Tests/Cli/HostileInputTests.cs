@@ -192,6 +192,27 @@ public class HostileInputTests
         Assert.True(result.Err.Length < 600, $"{result.Err.Length} characters of error");
     }
 
+    /// <summary>Six VMs that fill two hosts exactly only one way (4+3+3 each), which first-fit-decreasing misses: at a
+    /// tiny counted-work limit CP-SAT finds nothing either, and its message printed the limit as "9.499999999999999E-08 s"
+    /// (the limit less the homecoming's share, in .NET's round-trip format); now the limit as given, as plan's time
+    /// line prints it, in counted work.</summary>
+    [Fact]
+    public void No_placement_within_a_tiny_limit_prints_the_limit_plainly()
+    {
+        using var data = DatasetFixture.Create(
+            hosts: "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,10,65536,100,200\nh2,10,65536,100,200\n",
+            vms: "vm_id,vcpus,memory_mib,current_host\nv1,4,1024,h1\nv2,4,1024,h1\nv3,3,1024,h2\nv4,3,1024,h2\nv5,3,1024,h2\nv6,3,1024,h2\n",
+            usage: "timestamp,vm_id,cpu_cores,memory_mib\n" + string.Concat(new[] { 4, 4, 3, 3, 3, 3 }.Select((c, i) => $"2026-01-05T00:00:00Z,v{i + 1},{c},1024\n")));
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "1e-7", "--no-plots", "--headroom", "0");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("CP-SAT found no placement within 0.0 s of counted work and the first-fit heuristic found none either", result.Err);
+        Assert.DoesNotContain("E-0", result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     internal static void AssertOneCleanLine(string err)
     {
         Assert.Single(err.TrimEnd('\n').Split('\n'));
