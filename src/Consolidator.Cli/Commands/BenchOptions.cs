@@ -13,7 +13,7 @@ internal sealed class BenchOptions
     private readonly Option<bool> _full = new("--full") { Description = "Run every family at the issue's sizes and limits (planted K up to 4000 at 300 s, every vector packing instance of up to 200 items); takes hours" };
     private readonly Option<string> _families = new("--family") { Description = $"Comma-separated families to run: {string.Join(", ", BenchFamilies.Names)}, fleet, qemu (default: all but ablation and fleet)" };
     private readonly Option<string> _shared = new("--shared") { Description = "The shared data folder holding datasets/ (skipped with a message when missing)", DefaultValueFactory = _ => Path.Combine("..", "shared") };
-    private readonly Option<double?> _timeLimit = new("--time-limit") { Description = "Seconds for every instance (wall-clock for profiles and plan; with --deterministic, counted solver work), instead of each family's own limit" };
+    private readonly Option<double?> _timeLimit = new("--time-limit") { Description = "Seconds for every instance (wall-clock, at least 1, for profiles and plan; with --deterministic, counted solver work), instead of each family's own limit" };
     private readonly Option<int> _seed = new("--seed") { Description = "Random seed of the generators and of CP-SAT", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _workers = new("--workers") { Description = "CP-SAT workers; 0 = one per core", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _deterministic = new("--deterministic") { Description = "Bound every instance by counted solver work instead of wall-clock seconds: the rows repeat on any machine under any load (all but the seconds)" };

@@ -13,7 +13,7 @@ internal sealed class SolverOptionsBinder(double defaultLimit, string wholeComma
 {
     private readonly Option<double> _timeLimit = new("--time-limit")
     {
-        Description = $"Wall-clock seconds for {wholeCommand} (reading, profiles, solve, staging, validation, replay, output); with --deterministic, seconds of counted solver work per solve",
+        Description = $"Wall-clock seconds (at least 1) for {wholeCommand} (reading, profiles, solve, staging, validation, replay, output); with --deterministic, seconds of counted solver work per solve",
         DefaultValueFactory = _ => defaultLimit,
     };
     private readonly Option<int> _seed = new("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
@@ -28,8 +28,12 @@ internal sealed class SolverOptionsBinder(double defaultLimit, string wholeComma
         foreach (var option in new Option[] { _timeLimit, _seed, _workers, _deterministic }) command.Options.Add(option);
     }
 
-    public SolverOptions Read(ParseResult r) =>
-        new(r.GetValue(_timeLimit), r.GetValue(_seed), r.GetValue(_workers), r.GetValue(_deterministic));
+    public SolverOptions Read(ParseResult r)
+    {
+        var options = new SolverOptions(r.GetValue(_timeLimit), r.GetValue(_seed), r.GetValue(_workers), r.GetValue(_deterministic));
+        SolverOptions.ValidateCommandLimit(options.TimeLimitSeconds, options.Deterministic);
+        return options;
+    }
 
     /// <summary>The command's deadline: none in the deterministic mode; otherwise the time limit counted from the
     /// process's start, so that the runtime's own start-up is inside it.</summary>

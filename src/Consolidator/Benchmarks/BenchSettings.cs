@@ -68,6 +68,7 @@ public sealed record BenchSettings
     {
         if (TimeLimitSeconds is { } t && !SolverOptions.InRange(t))
             throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, SolverOptions.TimeLimitRange);
+        if (TimeLimitSeconds is { } limit) SolverOptions.ValidateCommandLimit(limit, Deterministic);
         if (LabRepeat < 0) throw new ArgumentOutOfRangeException(nameof(LabRepeat), LabRepeat, "--lab-repeat must be 0 or more");
         if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
         if (Deterministic && Workers > 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");

@@ -46,6 +46,37 @@ public class HostileOptionTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>A wall-clock limit no run can keep: `plan --time-limit 1e-7` wrote a plan with exit code 0 and "time: 1.2 s
+    /// of 0.0 s", `sweep` one with every point "not planned"; now refused before any work by every command, alike.
+    /// Under --deterministic the limit is counted work, kept at any size.</summary>
+    [Theory]
+    [InlineData("plan", "1e-7")]
+    [InlineData("plan", "0.99")]
+    [InlineData("sweep", "1e-7")]
+    [InlineData("evaluate", "1e-7")]
+    [InlineData("bench", "1e-7")]
+    public void A_wall_clock_limit_shorter_than_any_run_is_one_line(string command, string limit)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+        var days = Path.Combine(data.Directory, "..", "two-days");
+        if (command == "evaluate")
+            Assert.Equal(0, CliRunner.Run("generate", "--out", days, "--seed", "5", "--vms", "16", "--days", "2").ExitCode);
+        string[] args = command switch
+        {
+            "bench" => ["bench", "--family", "planted", "--planted-hosts", "2"],
+            "evaluate" => ["evaluate", days, "--train", "1", "--test", "2"],
+            _ => [command, data.Directory, "--no-plots"],
+        };
+
+        var result = CliRunner.Run([.. args, "--out", outDir, "--time-limit", limit]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --time-limit must be at least 1 s: the process's start, reading and writing take about that (with --deterministic it is counted solver work, and any positive number is kept)\n", result.Err.Replace("\r\n", "\n"));
+        Assert.Equal("", result.Out);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [MemberData(nameof(PlanOptions))]
     public void A_plan_option_out_of_range_names_the_option(string[] option, string what)
