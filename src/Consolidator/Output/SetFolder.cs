@@ -71,6 +71,11 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
     public static string ManifestText(string kind, IEnumerable<string> files) =>
         string.Join("\n", [ManifestHeader, $"kind {kind}", .. files.Select(f => $"file {f}")]) + "\n";
 
+    /// <summary>The largest manifest read, as the dataset readers bound a record (<see cref="Datasets.DatasetFile.MaxRecordBytes"/>):
+    /// a sweep's 10,000 points name far fewer bytes of files. A manifest of one line that never ends (a sparse file
+    /// under its name) was read whole into one string, and then called not written by consolidator.</summary>
+    public const int MaxManifestBytes = 16 << 20;
+
     /// <summary>The kind, the set's own files, and the extras written into it later (a script exported beside
     /// its plan), or null when there is no manifest.</summary>
     public static (string Kind, HashSet<string> Files, HashSet<string> Extras)? ReadManifest(string path)
@@ -78,7 +83,13 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
         if (!File.Exists(path)) return null;
         string? kind = null;
         HashSet<string> files = new(StringComparer.Ordinal), extras = new(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(path))
+        // A pipe or device under its name would block or never end; neither is a manifest.
+        if (FileKinds.Problem(path) is { } problem) throw new OutputException(path, problem, isUsage: true);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length > MaxManifestBytes)
+            throw new OutputException(path, $"more than {MaxManifestBytes >> 20} MiB: larger than any manifest consolidator writes; move it away or choose another folder", isUsage: true);
+        using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+        while (reader.ReadLine() is { } line)
         {
             if (line.StartsWith("kind ", StringComparison.Ordinal)) kind = line[5..];
             else if (line.StartsWith("file ", StringComparison.Ordinal)) files.Add(line[5..]);

@@ -59,4 +59,22 @@ public sealed class HostileHugeLineTests
         CliRunner.AssertLocatedInputError(result, "vms.csv:1: ", "a line longer than 16 MiB, more than any row holds", outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+
+    /// <summary>An output folder whose manifest is one endless line (sparse): it was read whole into one string and the
+    /// folder then called "not written by consolidator (it has no .consolidator-output)"; now bounded and named.</summary>
+    [Fact]
+    public void An_output_manifest_of_one_endless_line_is_refused()
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+        Directory.CreateDirectory(outDir);
+        Sparse(Path.Combine(outDir, ".consolidator-output"));
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(".consolidator-output: more than 16 MiB", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.Equal([".consolidator-output"], Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName));
+    }
 }
