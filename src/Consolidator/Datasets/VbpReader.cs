@@ -83,9 +83,34 @@ public static class VbpReader
             }
         }
 
+        /// <summary>The longest line read: d + 1 whole numbers, d at most 1440 (one window a minute), each at most 11
+        /// characters, are 17 KiB; 1 MiB leaves room for any spacing. A file of one line that never ends (a sparse or
+        /// binary file named as an instance) was read whole into one string.</summary>
+        public const int MaxLineChars = 1 << 20;
+
+        /// <summary>The next line without its end, or null at the end of the file; a located error past <see cref="MaxLineChars"/>.</summary>
+        private string? ReadLine()
+        {
+            var line = new System.Text.StringBuilder();
+            for (var c = _reader.Read(); c >= 0; c = _reader.Read())
+            {
+                if (c == '\n') return line.ToString();
+                // As StreamReader.ReadLine: a CR alone or before an LF ends the line too.
+                if (c == '\r')
+                {
+                    if (_reader.Peek() == '\n') _reader.Read();
+                    return line.ToString();
+                }
+                if (line.Length == MaxLineChars)
+                    throw new InputException(path, _line + 1, null, 0, null, $"a line longer than {MaxLineChars >> 20} MiB, more than any instance's line holds (a binary file, or a line that never ends?)");
+                line.Append((char)c);
+            }
+            return line.Length > 0 ? line.ToString() : null;
+        }
+
         public (int Line, string[] Fields) Next(string what)
         {
-            while (_reader.ReadLine() is { } text)
+            while (ReadLine() is { } text)
             {
                 _line++;
                 var fields = text.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
@@ -114,7 +139,7 @@ public static class VbpReader
 
         public void ExpectEnd(int itemLines)
         {
-            while (_reader.ReadLine() is { } text)
+            while (ReadLine() is { } text)
             {
                 _line++;
                 if (text.AsSpan().Trim(Blanks).IsEmpty) continue;

@@ -122,6 +122,31 @@ public sealed class VbpReaderTests : IDisposable
         Assert.Contains(problem, e.Problem);
     }
 
+    /// <summary>A file of one line that never ends (sparse, 64 MiB of zeros) was read whole into one string; now refused at
+    /// the line's 1 MiB, located.</summary>
+    [Fact]
+    public void A_line_that_never_ends_is_refused()
+    {
+        var path = _dir.File("endless.vbp");
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            file.Write("3\n"u8);
+            file.SetLength(64L << 20);
+        }
+
+        var e = Assert.Throws<InputException>(() => VbpReader.Read(path));
+
+        Assert.Equal(2, e.Line);
+        Assert.Contains("a line longer than 1 MiB", e.Problem);
+    }
+
+    [Fact]
+    public void Old_mac_line_ends_still_read()
+    {
+        var instance = VbpReader.Read(Write("3\r10 10 10\r1\r1 2 3 2\r"));
+        Assert.Equal(2, instance.Items.Length);
+    }
+
     [Fact]
     public void A_missing_file_is_named()
     {
