@@ -57,6 +57,22 @@ public class HostileSweepTests
         Assert.False(Directory.Exists(outDir), "nothing may be written on bad input");
     }
 
+    /// <summary>An unknown --lab-scenarios name was checked only once the lab's guest was found: on a machine without it
+    /// (or not root) bench wrote its tables with a skip note and exit code 0, the typo unsaid. Now the names first.</summary>
+    [Fact]
+    public void An_unknown_lab_scenario_is_refused_before_the_guest_is_looked_for()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("bench", "--family", "qemu", "--lab-set", "smoke", "--lab-scenarios", "smoke-precopy,no-such\u001b[2J", "--lab-guest", tmp.File("no-guest"), "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--lab-scenarios names no scenario of the set: 'no-such\\u001b[2J'", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir), "nothing may be written on bad input");
+    }
+
     /// <summary>--parallel -1 ran as the default (one plan per core) without a word, where 0 is the documented default;
     /// --windows auto, which a sweep cannot take, was refused with a list of the fixed schemes that began with 'auto';
     /// --max-migrations-per-host -1 was an AggregateException of every plan's staging (exit 1).</summary>
