@@ -94,9 +94,11 @@ public sealed class PlacementProblem
         }
     }
 
-    /// <summary>What a host may give out under an allocation ratio (0 = no limit, then as much as the units hold).</summary>
+    /// <summary>What a host may give out under an allocation ratio (0 = no limit, then as much as the units hold): at most
+    /// what the units hold, which no demand reaches; `--cpu-allocation-ratio 1e6` on a 64-core host was 6.4e10
+    /// millicores, an unexpected OverflowException (exit code 1, "a bug").</summary>
     private static (double Capacity, double Usable) Allocatable(double physical, double ratio) =>
-        ratio > 0 ? (physical * ratio, physical * ratio) : (int.MaxValue, int.MaxValue);
+        ratio > 0 ? (Math.Min(physical * ratio, int.MaxValue), Math.Min(physical * ratio, int.MaxValue)) : (int.MaxValue, int.MaxValue);
 
     /// <summary>A value in model units (already scaled: millicores or MiB) as a whole number: the nearest one when
     /// the value is within a relative 1e-9 of it, which is what a decimal with no more places than the unit

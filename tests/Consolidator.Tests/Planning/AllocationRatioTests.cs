@@ -73,4 +73,22 @@ public class AllocationRatioTests
         Assert.Equal(0, CliRunner.Run("plan", tmp.File("data"), "--out", tmp.File("out"), "--deterministic", "--time-limit", "1",
             "--cpu-allocation-ratio", "16").ExitCode);
     }
+
+    /// <summary>A ratio whose allocation passes what the model's 32-bit units hold (64 cores x 1e6 = 6.4e10 millicores) was
+    /// an unexpected OverflowException (exit code 1, "a bug"); it now binds nothing, as no demand reaches it.</summary>
+    [Theory]
+    [InlineData("--cpu-allocation-ratio", "1e6")]
+    [InlineData("--cpu-allocation-ratio", "1e300")]
+    [InlineData("--ram-allocation-ratio", "1e300")]
+    public void A_ratio_beyond_the_units_plans_as_no_limit(string option, string ratio)
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "1", "--no-plots", option, ratio);
+
+        Assert.Equal("", result.Err);
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(Path.Combine(outDir, "plan.json")));
+    }
 }
