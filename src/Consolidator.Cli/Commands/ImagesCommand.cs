@@ -25,8 +25,15 @@ internal static class ImagesCommand
             var files = r.GetValue(paths)!;
             var ids = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var f in files)
-                if (!ids.TryAdd(ImageCatalog.IdOf(f), f))
+            {
+                // The image is named by its file: a name images.csv's reader refuses was written, and every plan of the
+                // dataset then failed on it (a newline in a file name, an empty name from '.raw').
+                var id = ImageCatalog.IdOf(f);
+                if ((id.Length == 0 ? "an image id (the file's name less its extension) must not be empty" : Ids.Problem(id, "an image id (the file's name less its extension)")) is { } why)
+                    throw new ArgumentOutOfRangeException("images", f, $"{Quoted.Path(f)}: {why}; link the image under another name and scan the link");
+                if (!ids.TryAdd(id, f))
                     throw new ArgumentOutOfRangeException("images", f, $"two images would both be called '{Quoted.Value(ImageCatalog.IdOf(f))}': {Quoted.Path(ids[ImageCatalog.IdOf(f)])} and {Quoted.Path(f)}; rename one");
+            }
             var parentOf = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in r.GetValue(parents) ?? [])
             {

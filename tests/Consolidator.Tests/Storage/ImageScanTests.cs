@@ -174,4 +174,26 @@ public class ImageScanTests
         Assert.Contains("none.raw: file not found", result.Err);
         Assert.False(File.Exists(dir.File("images.csv")));
     }
+
+    /// <summary>An image is named by its file: a name with a newline was written into images.csv, whose reader then
+    /// refused it in every plan of the dataset ("an id must not hold control ... characters"); an image called '.raw'
+    /// became an empty id. Now refused by the scan, nothing written. Raw files only: no qemu-img needed.</summary>
+    [Theory]
+    [InlineData("a\nb.raw", "U+000A")]
+    [InlineData(".raw", "must not be empty")]
+    public void A_file_name_no_reader_takes_as_an_id_is_refused(string name, string why)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("ok.raw"), new byte[Block]);
+        File.WriteAllBytes(dir.File(name), new byte[Block]);
+        var outFile = dir.File("images.csv");
+
+        var result = CliRunner.Run("images", "scan", dir.File("ok.raw"), dir.File(name), "--out", outFile);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("an image id (the file's name less its extension)", result.Err);
+        Assert.Contains(why, result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(File.Exists(outFile));
+    }
 }
