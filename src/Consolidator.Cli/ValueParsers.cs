@@ -58,6 +58,20 @@ internal static class ValueParsers
             result.AddError($"{(result is OptionResult o ? o.IdentifierToken?.Value ?? o.Option.Name : ((ArgumentResult)result).Argument.Name)}: an empty value (an unset shell variable?)");
     }
 
+    /// <summary>A text option that takes one of <paramref name="values"/>, refused in one line in the words of the other
+    /// options ("--to must be 'libvirt', ..."): System.CommandLine's AcceptOnlyFromAmong wrote "Argument 'x' not
+    /// recognized. Must be one of:" and then a line per value. The values still show in the help, as it showed them.</summary>
+    public static void OneOf(Option<string> option, params string[] values)
+    {
+        option.CompletionSources.Add(values);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0 || result.Tokens[^1].Value is not { Length: > 0 } text || values.Contains(text)) return;
+            var list = string.Join(", ", values[..^1].Select(v => $"'{v}'")) + $" or '{values[^1]}'";
+            result.AddError($"{option.Name} must be {list}, not '{Short(text)}'");
+        });
+    }
+
     private static bool Number(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 

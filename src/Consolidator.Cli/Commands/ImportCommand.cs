@@ -12,7 +12,7 @@ internal static class ImportCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var format = new Option<string>("--format") { Description = "Source format: planetlab, bitbrains or prometheus", Required = true };
-        format.AcceptOnlyFromAmong("planetlab", "bitbrains", "prometheus");
+        ValueParsers.OneOf(format, "planetlab", "bitbrains", "prometheus");
         var sources = new Argument<string[]>("SRC")
         {
             Description = "Source folders: PlanetLab day folders (yyyyMMdd) or their parent; Bitbrains folders of <id>.csv files or their parent (none for prometheus)",
@@ -23,7 +23,7 @@ internal static class ImportCommand
         var hosts = new Option<string?>("--hosts") { Description = "A hosts.csv (native format, optional power_table column) to use as the inventory instead of the format's assumed hosts" };
         var hostCount = new Option<int?>("--host-count") { Description = "Number of assumed hosts (PlanetLab default 800 as in CloudSim; Bitbrains default: as many as the current placement needs)" };
         var placement = new Option<string>("--placement") { Description = "Current placement: first-fit (each VM on the first host with room for its allocation) or none", DefaultValueFactory = _ => "first-fit" };
-        placement.AcceptOnlyFromAmong("first-fit", "none");
+        ValueParsers.OneOf(placement, "first-fit", "none");
 
         var prometheus = new PrometheusOptions();
 

@@ -130,4 +130,27 @@ public class HostileImportTests
         CliRunner.AssertLocatedInputError(result, "http://127.0.0.1:9/", "--url must not hold a query ('?...') or a fragment ('#...')", outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+
+    /// <summary>A --format or --placement nothing takes was System.CommandLine's "Argument 'x' not recognized. Must be one
+    /// of:" and a line per value (four lines, the value's newline printed raw); now one line in the other options' words.</summary>
+    [Theory]
+    [InlineData("--format", "nosuch", "error: --format must be 'planetlab', 'bitbrains' or 'prometheus', not 'nosuch'")]
+    [InlineData("--placement", "x\ny", "error: --placement must be 'first-fit' or 'none', not 'x\\u000ay'")]
+    public void A_value_no_choice_matches_is_one_line(string option, string value, string what)
+    {
+        using var tmp = new TempDirectory();
+        var day = tmp.File("20110411");
+        Directory.CreateDirectory(day);
+        File.WriteAllText(Path.Combine(day, "a"), string.Concat(Enumerable.Repeat("10\n", 288)));
+        var outDir = tmp.File("out");
+        var options = new Dictionary<string, string> { ["--format"] = "planetlab", ["--placement"] = "first-fit" };
+        options[option] = value;
+
+        var result = CliRunner.Run(["import", day, "--out", outDir, .. options.SelectMany(o => new[] { o.Key, o.Value })]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(what, result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
 }
