@@ -70,7 +70,7 @@ public sealed record BenchSettings
             throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, SolverOptions.TimeLimitRange);
         if (TimeLimitSeconds is { } limit) SolverOptions.ValidateCommandLimit(limit, Deterministic);
         if (LabRepeat < 0) throw new ArgumentOutOfRangeException(nameof(LabRepeat), LabRepeat, "--lab-repeat must be 0 or more");
-        if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
+        if (Workers is < 0 or > SolverOptions.MaxWorkers) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, SolverOptions.WorkersRange);
         if (Deterministic && Workers > 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");
         if (PlantedHosts.Any(k => k < 1))
             throw new ArgumentOutOfRangeException(nameof(PlantedHosts), string.Join(",", PlantedHosts), "--planted-hosts must list whole numbers of at least 1");

@@ -20,6 +20,13 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
     /// (exit code 1, "a bug") and 1e7 a bare "Specified argument was out of the range of valid values".</summary>
     public const double MaxTimeLimitSeconds = 1e6;
 
+    /// <summary>The most CP-SAT workers: CP-SAT refuses more (ortools/sat/parameters_validation.cc, kMaxReasonableParallelism
+    /// = 10,000). `--workers 100000` reached the solver, whose whole model came back ModelInvalid and the plan was the
+    /// heuristic's, with exit code 0.</summary>
+    public const int MaxWorkers = 10_000;
+
+    public const string WorkersRange = "--workers must be from 0 (all cores) to 10000 (CP-SAT takes no more)";
+
     public const string TimeLimitRange = "--time-limit must be a positive number of seconds, at most 1000000 (11.6 days)";
 
     public static bool InRange(double timeLimitSeconds) => timeLimitSeconds is > 0 and <= MaxTimeLimitSeconds;
@@ -44,8 +51,8 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
     {
         if (!InRange(TimeLimitSeconds))
             throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), TimeLimitSeconds, TimeLimitRange);
-        if (Workers < 0)
-            throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--workers must be 0 (all cores) or more");
+        if (Workers is < 0 or > MaxWorkers)
+            throw new ArgumentOutOfRangeException(nameof(Workers), Workers, WorkersRange);
         // Several CP-SAT workers race each other, so which answer wins depends on the machine's load.
         if (Deterministic && Workers > 1)
             throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");

@@ -20,6 +20,8 @@ public class HostileOptionTests
         { ["--max-bandwidth", "1e-300"], "--max-bandwidth must be at least 1 MiB/s, at most 119209 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         // 1e300 ran with exit code 0: the live phase's cap printed with its 301 digits, a NIC faster than any built.
         { ["--max-bandwidth", "1e300"], "--max-bandwidth must be at least 1 MiB/s, at most 119209 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        // CP-SAT refuses more than 10,000 workers: its whole model came back ModelInvalid, and the plan was the heuristic's (exit 0).
+        { ["--workers", "100000"], "--workers must be from 0 (all cores) to 10000 (CP-SAT takes no more)" },
         { ["--nic-gbps", "1e300"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         { ["--nic-gbps", "1001"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
     };
