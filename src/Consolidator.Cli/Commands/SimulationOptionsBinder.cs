@@ -39,6 +39,11 @@ internal sealed class SimulationOptionsBinder(bool withMethod = true)
 
     public SimulationOptions Read(ParseResult r)
     {
+        // libvirt's --timeout counts whole seconds, and export rounds the replay's up: 0.3 s was replayed as 0.3 s and
+        // exported as --timeout 1, and 1e-300 s written as 0 into simulation.json, which export then refused. Not in
+        // SimulationOptions: the lab's harness suspends a guest to the millisecond, and its recordings replay so.
+        if (r.GetValue(_precopyTimeout) is { } timeout && !(timeout >= 1))
+            throw new ArgumentOutOfRangeException("--precopy-timeout", timeout, "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year");
         var ratio = r.GetValue(_compressionRatio);
         var options = new SimulationOptions(
             Method: withMethod ? MigrationMethods.Parse(r.GetValue(_method)!) : MethodSelection.Auto,

@@ -22,6 +22,9 @@ public class HostileOptionTests
         { ["--max-bandwidth", "1e300"], "--max-bandwidth must be at least 1 MiB/s, at most 119209 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         // CP-SAT refuses more than 10,000 workers: its whole model came back ModelInvalid, and the plan was the heuristic's (exit 0).
         { ["--workers", "100000"], "--workers must be from 0 (all cores) to 10000 (CP-SAT takes no more)" },
+        // Replayed with a 0.3 s timeout and exported as --timeout 1; at 1e-300 simulation.json held 0, which export refused.
+        { ["--precopy-timeout", "0.3"], "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year" },
+        { ["--precopy-timeout", "1e-300"], "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year" },
         { ["--nic-gbps", "1e300"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         { ["--nic-gbps", "1001"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
     };
