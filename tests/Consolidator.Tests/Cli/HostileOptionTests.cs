@@ -25,6 +25,9 @@ public class HostileOptionTests
         // Replayed with a 0.3 s timeout and exported as --timeout 1; at 1e-300 simulation.json held 0, which export refused.
         { ["--precopy-timeout", "0.3"], "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year" },
         { ["--precopy-timeout", "1e-300"], "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year" },
+        // Ran with exit code 0, written into simulation.json as 1E+300.
+        { ["--fail-at", "1e300"], "--fail-at must be a time >= 0 in seconds, at most a year" },
+        { ["--checkpoint-interval", "1e300"], "--checkpoint-interval must be a positive number of seconds, at most a year" },
         { ["--nic-gbps", "1e300"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         { ["--nic-gbps", "1001"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
     };
