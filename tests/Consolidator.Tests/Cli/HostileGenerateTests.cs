@@ -25,4 +25,24 @@ public class HostileGenerateTests
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(Directory.Exists(outDir));
     }
+
+    /// <summary>The options of the mode not chosen were ignored without a word: `--decimals` alone wrote eighths of a core,
+    /// `--planted-hosts 2 --images 3` no images, both with exit code 0.</summary>
+    [Theory]
+    [InlineData(new[] { "--decimals", "--days", "1" }, "--decimals applies to a planted instance: give --planted-hosts with it")]
+    [InlineData(new[] { "--planted-hosts", "2", "--images", "3" }, "--images is an option of the realistic data centre; a planted instance (--planted-hosts) has its own")]
+    [InlineData(new[] { "--planted-hosts", "2", "--vms", "50" }, "--vms is an option of the realistic data centre")]
+    [InlineData(new[] { "--planted-hosts", "2", "--local-disks" }, "--local-disks is an option of the realistic data centre")]
+    public void An_option_of_the_other_mode_is_refused(string[] options, string what)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run(["generate", "--out", outDir, .. options]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {what}", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
 }
