@@ -61,6 +61,10 @@ internal static class ConfigFile
                     ? "no command of consolidator has this option"
                     : $"'consolidator {s.Command}' has no option {name}");
             }
+            // --help takes no value: `help = true` was passed on as "--help true", and the error ("Unrecognized command or
+            // argument 'true'") named neither the file nor the key.
+            if (option.Arity.MaximumNumberOfValues == 0)
+                throw new InputException(s.Where, 0, null, 0, null, $"{name} cannot be set in a config file: give it on the command line");
             if (parsed.GetResult(option) is { Implicit: false }) continue; // the command line wins
             if (option.ValueType == typeof(bool) && !bool.TryParse(s.Values[0], out _))
                 throw new InputException(s.Where, 0, null, 0, s.Values[0], $"{name} takes true or false");

@@ -152,6 +152,9 @@ public class ConfigFileTests
     [InlineData("verbose = true\n", null)]
     [InlineData("[plan]\nverbose = true\n", null)]
     [InlineData("config = \"other.toml\"\n", "c.toml:1:1: --config cannot be set in a config file")]
+    // Passed on as "--help true": "Unrecognized command or argument 'true'", neither the file nor the key named.
+    [InlineData("help = true\n", "c.toml:1:1: --help cannot be set in a config file")]
+    [InlineData("[plan]\nhelp = false\n", "c.toml:2:1: --help cannot be set in a config file")]
     public void The_options_of_every_command_are_read_from_the_file(string text, string? error)
     {
         using var tmp = new TempDirectory();
