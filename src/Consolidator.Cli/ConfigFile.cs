@@ -123,6 +123,9 @@ internal static class ConfigFile
     {
         // A named pipe would wait for a writer for ever; a device is no config file (the bound below is for the rest).
         if (FileKinds.Problem(path) is { } problem) throw new InputException(path, 0, null, 0, null, problem);
+        // A folder read as "cannot read the config file (Access to the path ... is denied.)", which sends a root user
+        // looking for permissions.
+        if (Directory.Exists(path)) throw new InputException(path, 0, null, 0, null, "a folder, not a config file");
         string text;
         try
         {

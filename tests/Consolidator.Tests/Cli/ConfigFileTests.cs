@@ -167,6 +167,18 @@ public class ConfigFileTests
         Assert.Contains(error is null ? "no-such-dataset" : $"{tmp.Path}/{error}", result.Err);
     }
 
+    /// <summary>A folder given as --config read "cannot read the config file (Access to the path ... is denied.)".</summary>
+    [Fact]
+    public void A_folder_given_as_the_config_file_is_called_a_folder()
+    {
+        using var tmp = new TempDirectory();
+
+        var result = CliRunner.Run("plan", "x", "--config", tmp.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {tmp.Path}: a folder, not a config file\n", result.Err.Replace("\r\n", "\n"));
+    }
+
     [Fact]
     public void A_missing_config_file_is_named()
     {
