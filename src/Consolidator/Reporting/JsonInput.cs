@@ -10,8 +10,15 @@ namespace Consolidator.Reporting;
 /// A problem is named by its JSON path ("$.stages[2].migrations[0].kind"): the serializer's
 /// <see cref="JsonException.Path"/> for a value of the wrong kind, the reader's own for a check made after
 /// reading; the path is then found in the bytes to give the line, the column and the value as written.</summary>
-internal sealed partial class JsonInput(byte[] utf8, string path)
+internal sealed partial class JsonInput(byte[] bytes, string path)
 {
+    // Without a byte-order mark, as Windows editors save UTF-8: a plan.json edited in Notepad was "not valid JSON at
+    // column 1: '0xEF' is an invalid start of a value", where every CSV and config reader takes the mark; RFC 8259
+    // (section 8.1) lets a parser ignore it.
+    private readonly byte[] utf8 = bytes.AsSpan().StartsWith(ByteOrderMark) ? bytes[ByteOrderMark.Length..] : bytes;
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private static readonly JsonReaderOptions Reading = new() { CommentHandling = JsonCommentHandling.Skip };
 
     public T Read<T>(JsonTypeInfo<T> type, string what) where T : class

@@ -27,6 +27,22 @@ public class PlanJsonReaderTests
 
     private static PlanFile Parse(string json, Dataset data) => PlanJsonReader.Parse(Encoding.UTF8.GetBytes(json), "out/plan.json", data);
 
+    /// <summary>Saved by a Windows editor, with a UTF-8 byte-order mark: "not valid JSON at column 1: '0xEF' is an invalid
+    /// start of a value", where the CSV and config readers take the mark. Read as without it, errors on the same lines.</summary>
+    [Fact]
+    public void A_byte_order_mark_is_read_past()
+    {
+        var (data, plan, json) = Planned();
+        byte[] Marked(string text) => [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)];
+
+        var file = PlanJsonReader.Parse(Marked(json), "out/plan.json", data);
+        var e = Assert.Throws<InputException>(() => PlanJsonReader.Parse(Marked(json.Replace("\"move\"", "\"evil\"")), "out/plan.json", data));
+
+        Assert.Equal(plan.Migrations.Stages.Length, file.Migrations.Stages.Length);
+        Assert.Equal("kind", e.Column);
+        Assert.Equal(json[..json.IndexOf("\"move\"", StringComparison.Ordinal)].Count(c => c == '\n') + 1, e.Line);
+    }
+
     [Fact]
     public void Reads_back_what_the_writer_wrote()
     {
