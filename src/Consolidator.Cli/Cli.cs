@@ -66,7 +66,17 @@ public static class Cli
             return ExitCodes.BadInput;
         }
         ConfigFile.Remember(parsed, fromFile);
-        return parsed.Invoke(invocation);
+        try
+        {
+            return parsed.Invoke(invocation);
+        }
+        catch (Exception e) when (Guard.FromConsole(e))
+        {
+            // The help and the version, which no command's guard wraps: `--help > /dev/full` was an unhandled exception,
+            // a stack trace and exit code 134.
+            stderr.WriteLine(Guard.StandardOutputFailure(e));
+            return ExitCodes.Failure;
+        }
     }
 
     /// <summary>The names System.CommandLine's report lists under "'X' was not matched. Did you mean one of the

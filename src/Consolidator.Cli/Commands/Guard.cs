@@ -54,11 +54,9 @@ internal static class Guard
             foreach (var v in e.Violations.Take(20)) stderr.WriteLine($"  - {Quoted.Escape(v.ToString(), 1000)}");
             return ExitCodes.InvalidPlan;
         }
-        catch (IOException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(Console).Assembly)
+        catch (Exception e) when (FromConsole(e))
         {
-            // Thrown by the console's own stream: the standard output the summary, a script or --json goes to (stdout
-            // redirected to a full disk, say). Its message named no path ("No space left on device").
-            stderr.WriteLine($"error: standard output: cannot write: {Quoted.Escape(IoFailure.Reason(e), 400)}");
+            stderr.WriteLine(StandardOutputFailure(e));
             Trace(r, stderr, e);
             return ExitCodes.Failure;
         }
@@ -75,6 +73,15 @@ internal static class Guard
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>Thrown by the console's own stream: the standard output the summary, a script, --json or the help goes to
+    /// (redirected to a full disk, or closed). Its message named no path ("No space left on device"); a closed stdout
+    /// is .NET's UnauthorizedAccessException, which read "error: permission denied".</summary>
+    internal static bool FromConsole(Exception e) =>
+        e is IOException or UnauthorizedAccessException && e.TargetSite?.DeclaringType?.Assembly == typeof(Console).Assembly;
+
+    internal static string StandardOutputFailure(Exception e) =>
+        $"error: standard output: cannot write: {Quoted.Escape(e is UnauthorizedAccessException { InnerException: IOException inner } ? inner.Message : IoFailure.Reason(e), 400)}";
 
     private static void Trace(ParseResult r, TextWriter stderr, Exception e)
     {

@@ -162,6 +162,31 @@ public class OutputFailureTests
         Assert.Contains("error: standard output: cannot write: No space left on device", err);
     }
 
+    /// <summary>The help on a full disk was an unhandled IOException, a stack trace and exit code 134; a closed standard
+    /// output (`>&-`) the same for the help, and "error: permission denied" (naming nothing) for a command's summary.</summary>
+    [Theory]
+    [InlineData("> /dev/full", "No space left on device", "--help")]
+    [InlineData("> /dev/full", "No space left on device", "plan", "--help")]
+    [InlineData("> /dev/full", "No space left on device", "--version")]
+    [InlineData(">&-", "Bad file descriptor", "--help")]
+    [InlineData(">&-", "Bad file descriptor", "generate", "--out", "{out}", "--vms", "2", "--days", "1")]
+    public void Help_and_summaries_to_a_standard_output_that_fails_are_one_line(string redirect, string reason, params string[] args)
+    {
+        if (!File.Exists("/bin/bash") || !File.Exists("/dev/full")) return;
+        using var tmp = new TempDirectory();
+        var start = new ProcessStartInfo("/bin/bash", ["-c", $"exec \"$0\" \"$@\" {redirect}", ChildCli.Dotnet, ChildCli.Dll, .. args.Select(a => a.Replace("{out}", tmp.File("out")))])
+        {
+            RedirectStandardError = true,
+        };
+        using var child = Process.Start(start)!;
+        var err = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+
+        Assert.Equal(ExitCodes.Failure, child.ExitCode);
+        OneLineNoTrace(err);
+        Assert.Contains($"error: standard output: cannot write: {reason}", err);
+    }
+
     [Fact]
     public void A_dangling_symbolic_link_in_an_import_folder_is_named()
     {
