@@ -140,6 +140,9 @@ public static class CpSatPlacementSolver
         // Above the exact-fill search's limit the overload search takes the consistent search's turn: planted K = 2,000
         // written with decimals (13,977 VMs), seed 1, 300 s: see docs/solver.md's planted section for both.
         var overloadSearch = p.VmCount > ExactFillSearch.MaxVms && options.Runs(SolverPhases.OverloadSearch);
+        // Where the overload search runs (identical hosts counted) the large-neighbourhood search is not run after it:
+        // it gained nothing there (see the README's planted section).
+        var overloadSearchTakesLnsTime = counting is not null && overloadSearch;
         if (counting is not null && incumbent is not null && (overloadSearch || options.Runs(SolverPhases.ConsistentSearch)))
         {
             var before = incumbent;
@@ -179,7 +182,7 @@ public static class CpSatPlacementSolver
         else if (options.Runs(SolverPhases.WholeModel))
         {
             notes.Add($"{Booleans(p)} placement Booleans are too many for one model (at most {WholeModelMaxBooleans})"
-                + (counting is not null && overloadSearch ? "" : "; large-neighbourhood search from the warm start"));
+                + (overloadSearchTakesLnsTime ? "" : "; large-neighbourhood search from the warm start"));
         }
 
         if (counting is not null && incumbent is not null && (long)p.VmCount * incumbent.ActiveHostCount <= BinCountMaxBooleans
@@ -225,7 +228,7 @@ public static class CpSatPlacementSolver
                     total, options.Deterministic ? " of counted work" : "")]);
 
         var improved = incumbent;
-        if (counting is not null && overloadSearch)
+        if (overloadSearchTakesLnsTime)
             notes.Add("large-neighbourhood search: not run after the overload search, which took its time");
         else if (options.Runs(SolverPhases.NeighbourhoodSearch))
         {
