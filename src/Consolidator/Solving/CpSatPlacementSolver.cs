@@ -102,6 +102,10 @@ public static class CpSatPlacementSolver
 
         var counting = HostCounting.Detect(p, stayPut);
         var hostBound = LowerBounds.Hosts(p);
+        // Where the objective counts identical hosts no placement costs less than the volume bound's hosts, so a plan
+        // that reaches them is optimal whichever phase found it (with the consistent search switched off, planted
+        // K = 200 reached 200 hosts and was labelled feasible, the neighbourhood search running out the clock).
+        if (counting is not null) bound = Math.Max(bound, counting.Units(hostBound));
         var exactSets = counting is null || !options.Runs(SolverPhases.ExactFill) ? [] : ExactSets(p, options, clock, notes);
         var perHost = Math.Min(MaxSecondsPerHostFill, options.TimeLimitSeconds * HostFillShare / Math.Max(1, hostBound));
         double fillSpent = 0;
@@ -155,7 +159,7 @@ public static class CpSatPlacementSolver
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
             // The host count meets the volume bound: nothing is left to prove.
             if (incumbent.ActiveHostCount <= hostBound)
-                return Result(p, incumbent, SolveStatus.Optimal, Math.Max(bound, counting.Units(hostBound)), clock, notes, stayPut, total, options);
+                return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
         }
         if (Booleans(p) <= WholeModelMaxBooleans && options.Runs(SolverPhases.WholeModel))
         {
@@ -192,7 +196,6 @@ public static class CpSatPlacementSolver
             // energy. A first short descent settles the easy cases (often proving the count optimal); large-
             // neighbourhood search then brings the count down where one question is too hard; a second descent
             // takes the rest of the time.
-            bound = Math.Max(bound, counting.Units(hostBound));
             var report = (Placement better) => progress?.Report(new SolverProgress(clock.WallSeconds, Objective.Units(p, better) / Objective.UnitsPerWh, bound / Objective.UnitsPerWh));
             var search = new LargeNeighbourhoodSearch(p, options, stayPut);
             foreach (var phase in new[] { DescentPhase.First, DescentPhase.Search, DescentPhase.Last })
