@@ -237,7 +237,7 @@ public static class CpSatPlacementSolver
         {
             var lns = new LargeNeighbourhoodSearch(p, options, stayPut);
             improved = lns.Improve(incumbent, options.TimeLimitSeconds - clock.Spent, (_, units) =>
-                progress?.Report(new SolverProgress(clock.WallSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)));
+                progress?.Report(new SolverProgress(clock.WallSeconds, units / Objective.UnitsPerWh, bound / Objective.UnitsPerWh)), (long)bound);
             clock.Charge(lns.Spent);
             notes.Add(lns.Summary);
             fromSolver |= lns.Improvements > 0;

@@ -160,4 +160,20 @@ public class CpSatPlacementSolverTests
         Assert.All(byHost, host => Assert.Single(host.Select(v => planted.PlantedHostOfVm[v]).Distinct()));
         Assert.Contains(result.Notes, n => n.Contains("placed greedily around them", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_plan_at_the_volume_bound_ends_the_neighbourhood_search_after_it()
+    {
+        // With the consistent search switched off, the sets meet the volume bound and the neighbourhood search that
+        // follows has nothing to find: it stops at the bound instead of spending the rest of the limit (counted work).
+        var planted = Consolidator.Generation.PlantedInstance.Generate(40, 11, decimals: true);
+        var p = Problem(planted.Dataset);
+        var phases = SolverPhases.ExactFill | SolverPhases.NeighbourhoodSearch;
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1, Deterministic: true) { Phases = phases }, warmStart: null);
+
+        Assert.Equal(40, result.Placement.ActiveHostCount);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+        Assert.True(result.CountedSeconds < 5, $"counted {result.CountedSeconds} s of the 10 s limit");
+    }
 }
