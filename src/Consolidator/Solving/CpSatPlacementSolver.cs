@@ -161,6 +161,9 @@ public static class CpSatPlacementSolver
             if (incumbent.ActiveHostCount <= hostBound)
                 return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
         }
+        // Where the search above did not run (switched off) the start may already meet the volume bound.
+        if (counting is not null && incumbent is not null && incumbent.ActiveHostCount <= hostBound)
+            return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
         if (Booleans(p) <= WholeModelMaxBooleans && options.Runs(SolverPhases.WholeModel))
         {
             var model = new PlacementModel(p, [.. Enumerable.Range(0, p.VmCount)], [.. Enumerable.Range(0, p.HostCount)], stayPut);

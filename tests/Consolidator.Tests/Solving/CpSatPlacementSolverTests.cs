@@ -162,10 +162,10 @@ public class CpSatPlacementSolverTests
     }
 
     [Fact]
-    public void A_plan_at_the_volume_bound_ends_the_neighbourhood_search_after_it()
+    public void A_plan_at_the_volume_bound_spends_no_more_of_the_limit()
     {
-        // With the consistent search switched off, the sets meet the volume bound and the neighbourhood search that
-        // follows has nothing to find: it stops at the bound instead of spending the rest of the limit (counted work).
+        // With the consistent search switched off, the sets meet the volume bound and no phase after them has
+        // anything to find: none spends the rest of the limit (counted work; the neighbourhood search ran it out).
         var planted = Consolidator.Generation.PlantedInstance.Generate(40, 11, decimals: true);
         var p = Problem(planted.Dataset);
         var phases = SolverPhases.ExactFill | SolverPhases.NeighbourhoodSearch;
@@ -175,5 +175,21 @@ public class CpSatPlacementSolverTests
         Assert.Equal(40, result.Placement.ActiveHostCount);
         Assert.Equal(SolveStatus.Optimal, result.Status);
         Assert.True(result.CountedSeconds < 5, $"counted {result.CountedSeconds} s of the 10 s limit");
+    }
+
+    [Fact]
+    public void A_start_at_the_volume_bound_is_optimal_before_the_whole_model()
+    {
+        // With the consistent search switched off, the exact sets already meet the volume bound: the whole CP-SAT
+        // model (small enough to run here) has nothing to prove and is not built.
+        var planted = Consolidator.Generation.PlantedInstance.Generate(20, 1, decimals: true);
+        var p = Problem(planted.Dataset);
+        var phases = SolverPhases.ExactFill | SolverPhases.WholeModel;
+
+        var result = CpSatPlacementSolver.Solve(p, new SolverOptions(10, 1, 1, Deterministic: true) { Phases = phases }, warmStart: null);
+
+        Assert.Equal(20, result.Placement.ActiveHostCount);
+        Assert.Equal(SolveStatus.Optimal, result.Status);
+        Assert.DoesNotContain(result.Notes, n => n.StartsWith("whole CP-SAT model", StringComparison.Ordinal));
     }
 }
