@@ -45,6 +45,9 @@ internal sealed class ProfileOptionsBinder
 
     public ProfileOptions Read(ParseResult r)
     {
+        // Read only by the multiplexed sizing: with the default it was ignored without a word.
+        if (r.GetResult(_multiplexVms) is { Implicit: false } && SizingNames.Parse(r.GetValue(_sizing)!) != DemandSizing.Multiplexed)
+            throw new FormatException("--multiplex-vms applies to --sizing multiplexed: give --sizing multiplexed with it");
         var options = new ProfileOptions(r.GetValue(_percentile), ProfileOptions.ParseHalfLife(r.GetValue(_halfLife)!), r.GetValue(_margin),
             SizingNames.Parse(r.GetValue(_sizing)!), r.GetValue(_multiplexVms));
         options.Validate();
