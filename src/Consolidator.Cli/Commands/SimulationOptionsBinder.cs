@@ -45,6 +45,9 @@ internal sealed class SimulationOptionsBinder(bool withMethod = true)
         if (r.GetValue(_precopyTimeout) is { } timeout && !(timeout >= 1))
             throw new ArgumentOutOfRangeException("--precopy-timeout", timeout, "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year");
         var ratio = r.GetValue(_compressionRatio);
+        // Read only when pages are compressed: without a ratio above 1 they were ignored without a word.
+        if (ratio == 1 && new Option[] { _compressionRate, _compressionThreads }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } alone)
+            throw new FormatException($"{alone.Name} applies to compressed migrations: give --compression-ratio above 1 with it");
         var options = new SimulationOptions(
             Method: withMethod ? MigrationMethods.Parse(r.GetValue(_method)!) : MethodSelection.Auto,
             MaxDowntimeSeconds: r.GetValue(_maxDowntime) / 1000,

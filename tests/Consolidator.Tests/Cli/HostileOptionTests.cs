@@ -28,8 +28,10 @@ public class HostileOptionTests
         // Ran with exit code 0, written into simulation.json as 1E+300.
         { ["--fail-at", "1e300"], "--fail-at must be a time >= 0 in seconds, at most a year" },
         { ["--checkpoint-interval", "1e300"], "--checkpoint-interval must be a positive number of seconds, at most a year" },
-        // Read only by the multiplexed sizing: ignored without a word, exit code 0.
+        // Read only by the multiplexed sizing, or with compression: ignored without a word, exit code 0.
         { ["--multiplex-vms", "5"], "--multiplex-vms applies to --sizing multiplexed: give --sizing multiplexed with it" },
+        { ["--compression-threads", "4"], "--compression-threads applies to compressed migrations: give --compression-ratio above 1 with it" },
+        { ["--compression-mib-s", "900"], "--compression-mib-s applies to compressed migrations: give --compression-ratio above 1 with it" },
         { ["--nic-gbps", "1e300"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         { ["--nic-gbps", "1001"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
     };
