@@ -31,7 +31,24 @@ public static class ExportPlanReader
             return new ExportStage(number, moves);
         }).ToImmutableArray();
         CheckReplay(doc, plan, stages);
+        if (simulationUtf8 is not null) CheckSimulation(stages, methods, planPath, simulationPath ?? "simulation.json");
         return new ExportPlan(stages);
+    }
+
+    /// <summary>The simulation replays this plan: the same live migrations (every one but a first placement), stage by
+    /// stage. One written for another plan (`--simulation` given by hand) was used where its VM and stage matched and
+    /// every other migration exported as plain pre-copy, without a word, exit code 0.</summary>
+    private static void CheckSimulation(ImmutableArray<ExportStage> stages,
+        Dictionary<(int Stage, string Vm), (string Method, double? TimeoutSeconds, double? DowntimeLimitMs)> replayed, string planPath, string simulationPath)
+    {
+        var live = stages.SelectMany(s => s.Migrations.Where(m => m.Kind != "place").Select(m => (s.Number, m.VmId))).ToHashSet();
+        string? problem = null;
+        if (live.FirstOrDefault(k => !replayed.ContainsKey(k)) is (var stage, { } vm))
+            problem = $"it has no migration of VM '{Quoted.Value(vm)}' in stage {stage}, which the plan migrates";
+        else if (replayed.Keys.FirstOrDefault(k => !live.Contains(k)) is (var extraStage, { } extraVm))
+            problem = $"it replays a migration of VM '{Quoted.Value(extraVm)}' in stage {extraStage}, which the plan does not hold";
+        if (problem is not null)
+            throw new InputException(simulationPath, 0, null, 0, null, $"not the replay of {Quoted.Path(planPath)}: {problem} (written for another plan? run `simulate` on this one)");
     }
 
     /// <summary>The stages replay from the plan's own placement (each VM's current_host): each migration starts where its

@@ -81,6 +81,28 @@ public class ExportCommandTests
         Assert.Equal(4, result.Out.Split('\n').Count(l => l.StartsWith("step_bg virsh", StringComparison.Ordinal)));
     }
 
+    /// <summary>A simulation.json of another plan, given with --simulation, was used where a VM and stage matched and
+    /// pre-copy elsewhere, with exit code 0; now refused, naming the first migration it lacks or has in excess.</summary>
+    [Theory]
+    [InlineData("\"batch-1\", \"stage\": 2", "\"batch-1\", \"stage\": 1", "it has no migration of VM 'batch-1' in stage 2, which the plan migrates")]
+    [InlineData("\"batch-1\", \"stage\": 2, \"method\": \"postcopy\" }", "\"batch-1\", \"stage\": 2, \"method\": \"postcopy\" }, { \"vm_id\": \"other\", \"stage\": 2, \"method\": \"precopy\" }",
+        "it replays a migration of VM 'other' in stage 2, which the plan does not hold")]
+    public void A_simulation_of_another_plan_is_refused(string from, string to, string what)
+    {
+        using var tmp = new TempDirectory();
+        var plan = SmallPlan(tmp, withSimulation: false);
+        var simulation = tmp.File("other-simulation.json");
+        Assert.Contains(from, SimulationJson);
+        File.WriteAllText(simulation, SimulationJson.Replace(from, to));
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--simulation", simulation);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains($"{simulation}: not the replay of {plan}: {what}", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     [Fact]
     public void The_dry_run_script_runs_in_bash_and_runs_nothing()
     {
