@@ -50,6 +50,8 @@ public static class Evaluator
         var reactive = (int[])current.Clone();
         var adaptive = (int[])current.Clone();
         var adaptiveMode = Adaptive.Mode.Reactive;
+        // The regret of the adaptive policy's mode in force (ModeChoice.Switch), carried from round to round.
+        var regretKWh = 0.0;
         // The previous fold's replays of the two candidates of the adaptive policy: its evidence for the next.
         (Period Span, PolicyOutcome? Plan, PolicyOutcome? Reactive)? yesterday = null;
         var vcpus = data.Vms.Select(vm => vm.Vcpus).ToArray();
@@ -184,17 +186,30 @@ public static class Evaluator
                     // own forecast stands in for its energy (ModeChoice).
                     var forecast = !yesterdayCalibrated && replanner.LastCalibrated ? replanner.LastForecastKWhPerDay : null;
                     var switchKWhPerDay = switchJoules / 3.6e6 / span.Days;
-                    var (mode, why) = yesterday is { } y && y.Span.To <= span.From
-                        ? Adaptive.ModeChoice.Choose(y.Plan, y.Reactive, adaptiveMode, switchKWhPerDay, forecast)
-                        // The first round has no earlier test interval: both candidates are backtested on the training
-                        // period, so that a month the plan suits enters it directly from the operator's placement (when
-                        // the fold has its round at its start: rounds inside it were refused above).
-                        : yesterday is null && rounds.Count == 1 && replanner.LastForecastKWhPerDay is { } firstForecast
-                            && Adaptive.TrainingBacktest.Run(data, fold, floor, hostOf, target, request.ReactiveOptions, Cost) is var (p, r)
-                        ? Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true,
+                    // The round trip between the modes (ModeChoice.Switch): the moves between the placement in force and
+                    // the other mode's, once each way, at the price the planner puts on a move (--migration-weight, Wh per
+                    // GiB of memory): a switch is a reshuffle of the fleet, so it is priced as the planner prices one. In
+                    // plan mode the other placement is where the reactive level, run alone, has the VMs now.
+                    var weightWhPerGiB = request.Plan.Placement.MigrationWeightWhPerGiB;
+                    var roundTripKWh = 2 * weightWhPerGiB / 1000 / 1024 * Enumerable.Range(0, hostOf.Length)
+                        .Where(k => adaptiveMode == Adaptive.Mode.Plan
+                            ? reactive[fold.Vms[k]] >= 0 && reactive[fold.Vms[k]] != hostOf[k]
+                            : target[k] >= 0 && target[k] != hostOf[k])
+                        .Sum(k => memory[fold.Vms[k]]);
+                    Adaptive.Mode mode;
+                    string why;
+                    if (yesterday is { } y && y.Span.To <= span.From)
+                        (mode, why, regretKWh) = Adaptive.ModeChoice.Switch(y.Plan, y.Reactive, adaptiveMode, regretKWh, roundTripKWh, y.Span.Days, forecast);
+                    // The first round has no earlier test interval: both candidates are backtested on the training
+                    // period, so that a month the plan suits enters it directly from the operator's placement (when
+                    // the fold has its round at its start: rounds inside it were refused above).
+                    else if (yesterday is null && rounds.Count == 1 && replanner.LastForecastKWhPerDay is { } firstForecast
+                        && Adaptive.TrainingBacktest.Run(data, fold, floor, hostOf, target, request.ReactiveOptions, Cost) is var (p, r))
+                        (mode, why) = Adaptive.ModeChoice.Choose(p, r, adaptiveMode, switchKWhPerDay, firstForecast, onTraining: true,
                             entryMoves: Enumerable.Range(0, hostOf.Length).Count(k => target[k] >= 0 && target[k] != hostOf[k]),
-                            backtestDays: Adaptive.TrainingBacktest.Span(fold, request.ReactiveOptions).Days)
-                        : Adaptive.ModeChoice.Choose(null, null);
+                            backtestDays: Adaptive.TrainingBacktest.Span(fold, request.ReactiveOptions).Days);
+                    else (mode, why) = Adaptive.ModeChoice.Choose(null, null);
+                    if (mode != adaptiveMode) regretKWh = 0;
                     adaptiveMode = mode;
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");
                     var totals = new ReplayTotals();
@@ -208,7 +223,10 @@ public static class Evaluator
             }
 
             var outcomes = policies.Select(p => p.Totals.Outcome(p.Name, span)).ToImmutableArray();
-            yesterday = (span, outcomes.FirstOrDefault(o => o.Policy == TwoLevel), outcomes.FirstOrDefault(o => o.Policy == Reactive.ReactivePolicy.Name));
+            // In plan mode the evidence about the plan is what following it gave (its safety net and moves included),
+            // the mode being kept or left; otherwise the re-planned plan replayed beside the policy (ModeChoice.Switch).
+            var followed = adaptiveMode == Adaptive.Mode.Plan ? outcomes.FirstOrDefault(o => o.Policy == Adaptive.AdaptivePolicy.Name) : null;
+            yesterday = (span, followed ?? outcomes.FirstOrDefault(o => o.Policy == TwoLevel), outcomes.FirstOrDefault(o => o.Policy == Reactive.ReactivePolicy.Name));
             for (var i = 0; i < policies.Count; i++)
             {
                 if (!overall.TryGetValue(policies[i].Name, out var o)) overall[policies[i].Name] = o = (overall.Count, new ReplayTotals());

@@ -126,6 +126,44 @@ public class AdaptiveTests
     }
 
     [Fact]
+    public void After_the_first_round_the_mode_switches_only_when_its_regret_exceeds_the_moves_of_going_and_of_coming_back()
+    {
+        // In plan mode, a switch and the way back cost D = 5 kWh-equivalent. The reactive level is 3 kWh/day cheaper
+        // for a day (a weekend day on the generated month): following yesterday's leader would leave the plan, pay the
+        // moves, and pay them again to come back the day after. Here the plan is kept, carrying a regret of 3.
+        var (mode, why, regret) = ModeChoice.Switch(Outcome(176.7, 0), Outcome(173.7, 0), Mode.Plan, 0, 5, 1);
+        Assert.Equal(Mode.Plan, mode);
+        Assert.Equal(3, regret, 9);
+        Assert.Contains("to switch and come back", why);
+        // A day the plan draws less pays the regret back, never below 0.
+        (mode, _, regret) = ModeChoice.Switch(Outcome(172, 0), Outcome(186, 0), Mode.Plan, regret, 5, 1);
+        Assert.Equal((Mode.Plan, 0.0), (mode, regret));
+        // Two such days in a row (3 + 3 > 5) do leave the plan, and the regret starts again from 0.
+        (mode, _, regret) = ModeChoice.Switch(Outcome(176.7, 0), Outcome(173.7, 0), Mode.Plan, 0, 5, 1);
+        (mode, _, regret) = ModeChoice.Switch(Outcome(176.7, 0), Outcome(173.7, 0), mode, regret, 5, 1);
+        Assert.Equal((Mode.Reactive, 0.0), (mode, regret));
+        // The regret counts kWh, not kWh/day: half a day of 3 kWh/day is 1.5.
+        Assert.Equal(1.5, ModeChoice.Switch(Outcome(176.7, 0), Outcome(173.7, 0), Mode.Plan, 0, 5, 0.5).RegretKWh, 9);
+        // Entering works alike from the reactive level: 10 kWh/day cheaper against D = 15 enters on the second day.
+        (mode, _, regret) = ModeChoice.Switch(Outcome(40, 0), Outcome(50, 0), Mode.Reactive, 0, 15, 1);
+        Assert.Equal((Mode.Reactive, 10.0), (mode, regret));
+        Assert.Equal(Mode.Plan, ModeChoice.Switch(Outcome(40, 0), Outcome(50, 0), Mode.Reactive, regret, 15, 1).Mode);
+        // Ties stay with the mode in force.
+        Assert.Equal(Mode.Plan, ModeChoice.Switch(Outcome(175, 0), Outcome(170, 0), Mode.Plan, 0, 5, 1).Mode);
+    }
+
+    [Fact]
+    public void After_the_first_round_a_plan_that_broke_the_sla_is_left_at_once_whatever_the_switch_costs()
+    {
+        var (mode, _, regret) = ModeChoice.Switch(Outcome(150, Verdict.SlatahPerFold * 1.01), Outcome(180, 0), Mode.Plan, 2, 1000, 1);
+        Assert.Equal((Mode.Reactive, 0.0), (mode, regret));
+        Assert.Equal(Mode.Reactive, ModeChoice.Switch(Outcome(150, 0, Verdict.ThrottledInteractive * 1.01), Outcome(180, 0), Mode.Reactive, 500, 0, 1).Mode);
+        Assert.Equal(Mode.Reactive, ModeChoice.Switch(null, Outcome(180, 0), Mode.Plan, 0, 0, 1).Mode);
+        // Yesterday's plan not calibrated: today's forecast stands in for its energy (as in Choose).
+        Assert.Equal(Mode.Plan, ModeChoice.Switch(Outcome(200, 0), Outcome(180, 0), Mode.Reactive, 0, 5, 1, forecastKWhPerDay: 170).Mode);
+    }
+
+    [Fact]
     public void A_plans_forecast_is_its_hosts_power_at_the_mean_cpu_of_each_window_over_the_interval()
     {
         // Two 12-hour windows; two VMs on host 0 (means 2 + 3 and 6 + 4 cores of 10: 150 W, then 200 W), one not placed.
@@ -212,6 +250,22 @@ public class AdaptiveTests
         // Where both could take it, it goes back to the host the plan gave it (host 1, which draws no less).
         hostOf = [0, 1, 2];
         Assert.Equal([(2, 2, 1)], ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(5, 0), Climbing(2, 0)], [100, 100, 100], hostOf, Net));
+    }
+
+    [Fact]
+    public void A_host_the_safety_net_powered_on_is_emptied_onto_the_plans_hosts_only_never_onto_another_it_powered_on()
+    {
+        // A plan on hosts 0 and 1, both busy (9 of 10 cores); the net powered on hosts 2 and 3 for VMs 2 and 3 (2 cores
+        // each). Either would take the other's VM, which saves a host, but the VMs are there because the plan's hosts
+        // have no room, and a move between the two is one more the next round has to undo: nothing moves.
+        var net = new ReactiveOptions().SafetyNet([0, 1, 0, 1]);
+        var hosts = ImmutableArray.CreateRange(Enumerable.Range(0, 4).Select(h => new Host($"h{h}", 10, 65536, 100, 200)));
+        var hostOf = new[] { 0, 1, 2, 3 };
+        Assert.Empty(ReactiveStep.Decide(hosts, [Climbing(9, 0), Climbing(9, 0), Climbing(2, 0), Climbing(2, 0)], [100, 100, 100, 100], hostOf, net));
+        Assert.Equal([0, 1, 2, 3], hostOf);
+        // Once host 0 has room for VM 2 (6.5 + 2 of 10 cores), it goes home and host 2 is off; VM 3 stays where it is,
+        // host 0 having no room for it too.
+        Assert.Equal([(2, 2, 0)], ReactiveStep.Decide(hosts, [Climbing(6.5, 0), Climbing(9, 0), Climbing(2, 0), Climbing(2, 0)], [100, 100, 100, 100], hostOf, net));
     }
 
     /// <summary>Six VMs on six hosts over four days (hourly samples), CPU by VM, hour and day.</summary>

@@ -74,4 +74,59 @@ public static class ModeChoice
         }
         return planWins ? (Mode.Plan, "day-ahead plan: " + figures) : (Mode.Reactive, "reactive level: " + figures);
     }
+
+    /// <summary>The choice at every round after the first: yesterday's figures (<see cref="Choose"/>'s evidence) decide
+    /// through a switching cost paid both ways. A switch of mode costs moves twice: those of going (entering the plan
+    /// moves every VM the plan puts elsewhere; leaving it lets the reactive level consolidate from the plan's
+    /// placement) and those of coming back the first time the other mode is cheaper again. Judged on one interval
+    /// with only the entry charged, as before, two modes a day's noise apart traded places (on the generated month
+    /// `--seed 7`, a reactive day cost 470 moves to leave the plan and 260 to re-enter it the next day, against about 70
+    /// a day following it). So this is the two-state metrical task system with the round trip D as the distance
+    /// between the states, solved by its work-function rule (Borodin, Linial and Saks, J. ACM 39(4), 1992; the
+    /// two-state case is the ski-rental break-even of Karlin, Manasse, Rudolph and Sleator, Algorithmica 3, 1988;
+    /// recalled, not re-read here): the mode in force accumulates its regret, what it drew more than the other mode
+    /// over the intervals seen (an interval on which it drew less pays regret back, never below 0), and the policy
+    /// switches when the regret exceeds D. Whatever the days bring, such a rule pays at most about three times what
+    /// the best sequence of modes chosen in hindsight would have paid, moves included, while a rule that follows each
+    /// day's leader can pay D every day. D is not tuned: it is the price the planner puts on those moves
+    /// (<c>--migration-weight</c>, Wh-equivalent per GiB of each VM's memory: the operator's price of the work and risk of
+    /// a move, which the plan's own objective trades against energy), since a switch is a reshuffle of the fleet and
+    /// a plan is priced so. The daily figures compared stay what each mode drew, its moves' energy included, as
+    /// before. The SLA is a limit, not a cost: a plan that broke it
+    /// yesterday is left at once and not entered, whatever the regret.</summary>
+    /// <param name="plan">Yesterday's evidence about the plan: in plan mode, what following it gave (the plan with its
+    /// safety net, moves included: the mode being kept or left); in reactive mode the re-planned plan with the host
+    /// level, replayed beside the policy.</param>
+    /// <param name="reactive">The reactive level on the same interval.</param>
+    /// <param name="inForce">The mode of the interval that just ended.</param>
+    /// <param name="regretKWh">The regret of the mode in force carried from the last round (0 after a switch).</param>
+    /// <param name="roundTripKWh">D: the moves between the placement in force and the other mode's, once each way, at the
+    /// planner's price of a move (kWh-equivalent).</param>
+    /// <param name="days">How long yesterday's interval was.</param>
+    /// <param name="forecastKWhPerDay">As in <see cref="Choose"/>: stands in for the plan's energy when yesterday's plan
+    /// was not made on a calibrated forecast and today's is.</param>
+    /// <returns>The mode, why, and the regret to carry to the next round.</returns>
+    public static (Mode Mode, string Why, double RegretKWh) Switch(PolicyOutcome? plan, PolicyOutcome? reactive, Mode inForce, double regretKWh,
+        double roundTripKWh, double days, double? forecastKWhPerDay = null)
+    {
+        if (plan is null || reactive is null)
+            return (Mode.Reactive, "reactive level (no interval of history on which both levels were replayed yet)", 0);
+        var inv = CultureInfo.InvariantCulture;
+        var planKWh = forecastKWhPerDay ?? plan.EnergyKWhPerDay;
+        var figures = "yesterday" + (plan.Policy == AdaptivePolicy.Name ? " the plan, followed with its safety net," : " the plan")
+            + string.Format(inv, " drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
+                plan.EnergyKWhPerDay, plan.Slatah, plan.ThrottledInteractive, reactive.EnergyKWhPerDay, reactive.Slatah);
+        if (forecastKWhPerDay is { } f) figures += string.Format(inv, "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day", f);
+        if (plan.Slatah > Verdict.SlatahPerFold || plan.ThrottledInteractive > Verdict.ThrottledInteractive)
+            return (Mode.Reactive, "reactive level: " + figures + " (the plan broke the SLA)", 0);
+        var excess = (inForce == Mode.Plan ? planKWh - reactive.EnergyKWhPerDay : reactive.EnergyKWhPerDay - planKWh) * days;
+        var regret = Math.Max(0, regretKWh + excess);
+        var other = inForce == Mode.Plan ? Mode.Reactive : Mode.Plan;
+        figures += string.Format(inv, "; the {0} in force has drawn {1:0.00} kWh more than the other mode since it last drew less, against {2:0.00} kWh-equivalent of migrations to switch and come back (at --migration-weight)",
+            inForce == Mode.Plan ? "plan" : "reactive level", regret, roundTripKWh);
+        // Ties stay with the mode in force: a switch that gains nothing still costs moves.
+        return regret > roundTripKWh
+            ? (other, (other == Mode.Plan ? "day-ahead plan: " : "reactive level: ") + figures, 0)
+            : (inForce, (inForce == Mode.Plan ? "day-ahead plan: " : "reactive level: ") + figures, regret);
+    }
 }

@@ -51,6 +51,11 @@ internal static class ReactiveStep
             if (receivers.Contains(h) || (options.PlanHosts is { } plan ? plan.Contains(h) : s.Peak[h] >= options.LowerThreshold * hosts[h].CpuCores))
                 continue;
             var excluded = new HashSet<int>(drained) { h };
+            // Under a plan, a host the net powered on is emptied back onto the plan's hosts only, never onto another
+            // host it powered on (ReactiveOptions.SafetyNet): its VMs are there because the plan's hosts had no room,
+            // and until they have, the load that called for the host lasts; moving it to another such host trades one
+            // host of the overflow for another and is a migration the next round still has to undo.
+            if (options.PlanHosts is { } planned) excluded.UnionWith(Enumerable.Range(0, hosts.Length).Where(x => !planned.Contains(x)));
             var round = new List<(int Vm, int To)>();
             foreach (var vm in s.Vms[h].OrderByDescending(v => seen[v].Peak).ThenBy(v => v).ToList())
             {
