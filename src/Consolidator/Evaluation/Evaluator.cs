@@ -214,7 +214,8 @@ public static class Evaluator
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");
                     var totals = new ReplayTotals();
                     var moved = Adaptive.AdaptivePolicy.Run(totals, mode, target, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])],
-                        [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span, request.ReactiveOptions, Cost, replanner.Windows);
+                        [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span,
+                        request.ReactiveOptions with { MoveWeightWhPerGiB = request.Plan.Placement.MigrationWeightWhPerGiB }, Cost, replanner.Windows);
                     for (var k = 0; k < fold.Vms.Length; k++) adaptive[fold.Vms[k]] = hostOf[k];
                     notes.Add($"moves of the {Adaptive.AdaptivePolicy.Name} policy: {moved}");
                     policies.Add((Adaptive.AdaptivePolicy.Name, totals));

@@ -268,6 +268,29 @@ public class AdaptiveTests
         Assert.Equal([(2, 2, 0)], ReactiveStep.Decide(hosts, [Climbing(6.5, 0), Climbing(9, 0), Climbing(2, 0), Climbing(2, 0)], [100, 100, 100, 100], hostOf, net));
     }
 
+    [Fact]
+    public void A_host_the_safety_net_powered_on_pays_its_idle_rent_up_to_the_price_of_the_moves_that_do_not_go_home_before_it_is_emptied()
+    {
+        // VM 2 (1 GiB) runs on host 2, which the net powered on (idle 100 W: 8.33 Wh a 300 s step); its own host, 0, is
+        // still busy, host 1 of the plan has room. Moving it there is one more move than the round's (which brings it
+        // home): at 20 Wh per GiB it is worth 20 Wh, so host 2 stays on two steps (16.7 Wh) and is emptied on the third.
+        var net = new ReactiveOptions().SafetyNet([0, 1, 0]) with { MoveWeightWhPerGiB = 20 };
+        var rent = new double[3];
+        Observation[] seen = [Climbing(9, 0), Climbing(5, 0), Climbing(2, 0)];
+        var hostOf = new[] { 0, 1, 2 };
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, seen, [1024, 1024, 1024], hostOf, net, rent));
+        Assert.Empty(ReactiveStep.Decide(TenCoreHosts, seen, [1024, 1024, 1024], hostOf, net, rent));
+        Assert.Equal(2 * 100 * 300 / 3600.0, rent[2], 9);
+        Assert.Equal([(2, 2, 1)], ReactiveStep.Decide(TenCoreHosts, seen, [1024, 1024, 1024], hostOf, net, rent));
+        Assert.Equal(0, rent[2]);
+        // Going home costs no extra move: at once, whatever the rent.
+        hostOf = [0, 1, 2];
+        Assert.Equal([(2, 2, 0)], ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0), Climbing(5, 0), Climbing(2, 0)], [1024, 1024, 1024], hostOf, net, new double[3]));
+        // Without a price (or without the rent carried), as before: at once.
+        hostOf = [0, 1, 2];
+        Assert.Equal([(2, 2, 1)], ReactiveStep.Decide(TenCoreHosts, seen, [1024, 1024, 1024], hostOf, net with { MoveWeightWhPerGiB = 0 }, new double[3]));
+    }
+
     /// <summary>Six VMs on six hosts over four days (hourly samples), CPU by VM, hour and day.</summary>
     private static Dataset FourDays(Func<int, int, int, double> cpu)
     {

@@ -26,6 +26,9 @@ namespace Consolidator.Evaluation.Reactive;
 /// the recent ones only. See <see cref="SafetyNet"/>.</param>
 /// <param name="DayKinds">Under a day-ahead plan, the plan's windows: of those days only the ones whose same instant
 /// falls in the same window as now count (<see cref="SeasonalDaysAt"/>); null: every one.</param>
+/// <param name="MoveWeightWhPerGiB">Under a day-ahead plan, the price of a move the net weighs against a host's idle
+/// power before it empties a host it powered on onto hosts other than its VMs' own (the planner's
+/// <c>--migration-weight</c>, Wh-equivalent per GiB of memory; 0: empty at once, as before). See <see cref="SafetyNet"/>.</param>
 public sealed record ReactiveOptions(
     double UpperThreshold = ReactiveOptions.Threshold,
     double LowerThreshold = ReactiveOptions.Underload,
@@ -36,7 +39,8 @@ public sealed record ReactiveOptions(
     IReadOnlySet<int>? PlanHosts = null,
     IReadOnlyList<int>? Home = null,
     int SeasonalDays = 0,
-    Profiles.WindowScheme? DayKinds = null)
+    Profiles.WindowScheme? DayKinds = null,
+    double MoveWeightWhPerGiB = 0)
 {
     public const double Threshold = 0.8;
     public const double Underload = 0.4;
@@ -83,7 +87,17 @@ public sealed record ReactiveOptions(
     /// kept only while the load that called for it lasts (the VMs' recent peaks span the last
     /// <see cref="PeakSamples"/> samples, which is the hysteresis), instead of for the rest of the interval. A VM
     /// goes back to the host the plan gave it when that host takes it, else where power rises least: a VM left
-    /// elsewhere moves again at the next round, to its plan's host.</summary>
+    /// elsewhere moves again at the next round, to its plan's host. So a move home is one the round would make
+    /// anyway, and a move elsewhere is one more: a host whose VMs fit back on the plan's hosts but not all on their
+    /// own is emptied only once the idle energy it has drawn since they could leave reaches the price of those extra
+    /// moves (<see cref="MoveWeightWhPerGiB"/>, the planner's price of a move), and at once when they all go home. This
+    /// is rent or buy (the ski-rental break-even of Karlin, Manasse, Rudolph and Sleator, Algorithmica 3, 1988;
+    /// recalled, not re-read here): not knowing when the VMs' own hosts will take them back, paying the host's rent
+    /// until it equals the price of leaving costs at most twice what knowing would have; the VMs' own hosts usually
+    /// free within that time as the load that overflowed them passes, and then the moves are the round's own. Only the
+    /// plan's hosts receive them: a host the net powered on is never emptied onto another it powered on (its VMs are
+    /// there because the plan's hosts had no room; moving them to another such host trades one host of the overflow
+    /// for another, one more move the round still has to undo).</summary>
     /// <param name="home">The plan's host per VM (-1: the plan did not place it).</param>
     /// <param name="windows">The plan's windows (which earlier days are of the same kind); null: every day is.</param>
     public ReactiveOptions SafetyNet(IReadOnlyList<int> home, Profiles.WindowScheme? windows = null) =>
@@ -99,6 +113,7 @@ public sealed record ReactiveOptions(
         if (!(LowerThreshold >= 0 && LowerThreshold < UpperThreshold)) throw new ArgumentOutOfRangeException(nameof(LowerThreshold), LowerThreshold, "the lower threshold must be in [0, upper threshold)");
         if (PeakSamples < 1) throw new ArgumentOutOfRangeException(nameof(PeakSamples), PeakSamples, "at least one sample");
         if (StepSeconds < 1) throw new ArgumentOutOfRangeException(nameof(StepSeconds), StepSeconds, "at least one second");
+        if (!(MoveWeightWhPerGiB >= 0)) throw new ArgumentOutOfRangeException(nameof(MoveWeightWhPerGiB), MoveWeightWhPerGiB, "a move's price must be at least 0");
         if (SeasonalDays < 0) throw new ArgumentOutOfRangeException(nameof(SeasonalDays), SeasonalDays, "at least zero days");
         // The earlier days' rises must end before the step they anticipate: no sample of the step or after it.
         if (SeasonalDays > 0 && (SeasonalHalfWidth + 1) * StepSeconds >= Period.DaySeconds)

@@ -36,6 +36,7 @@ public static class ReactivePolicy
         var rises = new double[]?[n];
         var moves = new List<ReactiveMove>();
         var migrations = new List<TimedMigration>();
+        var rentWh = new double[hosts.Length];
         for (var t = span.From; t < span.To; t += options.StepSeconds)
         {
             var days = options.Anticipate ? options.SeasonalDaysAt(t) : [];
@@ -49,7 +50,7 @@ public static class ReactivePolicy
                 Observation.Rises(series[v], t, vcpus[v], days, options.SeasonalHalfWidth, options.StepSeconds, rises[v]!);
                 seen[v] = seen[v] with { Seasonal = rises[v] };
             }
-            foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options))
+            foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options, rentWh))
             {
                 moves.Add(new ReactiveMove(t, vm, from, to));
                 if (cost is not null) migrations.Add(cost(vm, from, to, t));

@@ -20,9 +20,12 @@ namespace Consolidator.Evaluation.Reactive;
 internal static class ReactiveStep
 {
     /// <param name="hostOf">Host index per VM (-1: not running), updated with the moves.</param>
+    /// <param name="rentWh">Under a plan with <see cref="ReactiveOptions.MoveWeightWhPerGiB"/>, per host, the idle energy a
+    /// host the net powered on has drawn while its VMs could have left it for hosts other than their own, carried from
+    /// step to step (<see cref="ReactiveOptions.SafetyNet"/>); null: such a host is emptied at once.</param>
     /// <returns>The moves, in order: (VM, from, to).</returns>
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
-        int[] hostOf, ReactiveOptions options)
+        int[] hostOf, ReactiveOptions options, double[]? rentWh = null)
     {
         var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null);
         var moves = new List<(int Vm, int From, int To)>();
@@ -65,11 +68,24 @@ internal static class ReactiveStep
                 s.Move(vm, to);
                 round.Add((vm, to));
             }
+            // Rent or buy (ReactiveOptions.SafetyNet): moves to the VMs' own hosts are the round's; the others are
+            // bought once the host's idle energy since they could leave has paid their price.
+            var priceWh = options.MoveWeightWhPerGiB / 1024 * round.Where(m => options.Home is not { } hm || m.Vm >= hm.Count || hm[m.Vm] != m.To).Sum(m => memory[m.Vm]);
+            if (s.Vms[h].Count == 0 && options.PlanHosts is not null && rentWh is not null && priceWh > 0)
+            {
+                rentWh[h] += hosts[h].WattsAt(0) * options.StepSeconds / 3600.0;
+                if (rentWh[h] < priceWh)
+                {
+                    foreach (var (vm, _) in round) s.Move(vm, h);
+                    continue;
+                }
+            }
             if (s.Vms[h].Count > 0)
             {
                 foreach (var (vm, _) in round) s.Move(vm, h);
                 continue;
             }
+            if (rentWh is not null) rentWh[h] = 0;
             drained.Add(h);
             foreach (var (vm, to) in round)
             {
