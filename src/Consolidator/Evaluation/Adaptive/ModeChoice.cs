@@ -14,7 +14,9 @@ public enum Mode { Reactive, Plan }
 /// mode takes (a switch must pay for itself, or tied modes would trade places every day); otherwise, and when there is no such interval yet, the reactive level runs, since it needs no forecast.
 /// Following the leader of the last interval is the simplest expert-selection rule; a month whose hour of day
 /// predicts load (smooth daily cycles) favours the plan, one whose load jumps from day to day the reactive
-/// level, and the rule sees which from the data rather than from a constant fitted to either.</summary>
+/// level, and the rule sees which from the data rather than from a constant fitted to either. <see cref="Choose"/>
+/// judges one interval (the first round's, on the training period); from the second round on <see cref="Switch"/>
+/// weighs the same figures against the moves of a switch both ways.</summary>
 public static class ModeChoice
 {
     /// <param name="plan">The day-ahead plan (with the host level) on the last interval, null if not replayed.</param>
