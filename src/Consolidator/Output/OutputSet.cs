@@ -124,6 +124,7 @@ public static class OutputSet
     private static string FileTarget(string path)
     {
         var full = Full(path);
+        SetFolder.CheckNameLength(path, Path.GetFileName(full), "a file name");
         if (new FileInfo(full).LinkTarget is null) return full;
         if (FileKinds.IsBrokenLink(full)) throw new OutputException(path, FileKinds.BrokenLinkWords, isUsage: true);
         return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } final ? Path.TrimEndingDirectorySeparator(final.FullName) : full;

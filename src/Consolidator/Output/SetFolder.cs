@@ -49,7 +49,20 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
         var cwd = System.IO.Path.TrimEndingDirectorySeparator(Environment.CurrentDirectory);
         if (cwd == full || cwd.StartsWith(full + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new OutputException(dir, "the current folder, or a folder that holds it, cannot be an output folder: a run replaces its output folder whole", isUsage: true);
-        return new SetFolder(full, parent, System.IO.Path.GetFileName(full));
+        var name = System.IO.Path.GetFileName(full);
+        CheckNameLength(dir, name, "a folder name");
+        return new SetFolder(full, parent, name);
+    }
+
+    /// <summary>The longest name an output takes, in bytes: it is written beside itself under a longer one first
+    /// ('.NAME.new-PID-GUID' for a set, '.NAME.PID.GUID.tmp' for a file: at most 46 bytes more), and a file name holds
+    /// at most 255 bytes (Linux's NAME_MAX). A 250-byte name was "the path is too long", exit code 1, as an I/O failure.</summary>
+    public const int MaxNameBytes = 255 - 46;
+
+    public static void CheckNameLength(string path, string name, string what)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+            throw new OutputException(path, $"{what} of at most {MaxNameBytes} bytes: the output is written beside it under a name up to 46 bytes longer, and a file name holds at most 255", isUsage: true);
     }
 
     /// <summary>Why an existing folder may not take a set of <paramref name="kind"/>, or null when it may.</summary>

@@ -160,4 +160,34 @@ public sealed class HostileOutputPathTests
         Assert.Contains("'-' is no standard output here", result.Err);
         Assert.Equal(existed, Path.Exists("-"));
     }
+
+    /// <summary>A name too long for the temporary sibling the output is first written as (a file name holds 255 bytes):
+    /// a 250-byte folder or script name was "the path is too long", exit code 1, as an I/O failure; now refused before
+    /// any work, exit 2. A 209-byte folder name is still written.</summary>
+    [Theory]
+    [InlineData("plan", 210)]
+    [InlineData("export", 210)]
+    [InlineData("plan", 209)]
+    public void An_output_name_too_long_for_its_temporary_sibling_is_refused_first(string command, int bytes)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        var plan = command == "export" ? PlanOf(data, tmp) : null;
+        var outPath = tmp.File(new string('o', bytes));
+
+        var result = command == "export"
+            ? CliRunner.Run("export", plan!, "--to", "libvirt", "--out", outPath)
+            : CliRunner.Run("plan", data.Directory, "--out", outPath, "--deterministic", "--time-limit", "1", "--no-plots");
+
+        if (bytes <= 209)
+        {
+            Assert.True(result.ExitCode == 0, result.Err);
+            Assert.True(File.Exists(Path.Combine(outPath, "plan.json")));
+            return;
+        }
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"name of at most 209 bytes", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Path.Exists(outPath));
+    }
 }
