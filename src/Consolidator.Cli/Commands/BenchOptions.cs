@@ -53,6 +53,10 @@ internal sealed class BenchOptions
         LabRepeat = r.GetValue(_labRepeat),
     };
 
+    /// <summary>The first QEMU lab option given on the command line or in a config file, or null.</summary>
+    public string? GivenLabOption(ParseResult r) =>
+        new Option[] { _labSet, _labScenarios, _labGuest, _labCsv, _labRepeat }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false })?.Name;
+
     /// <summary>The arguments that make a child's <see cref="Settings"/> equal to <paramref name="s"/>.</summary>
     public static IEnumerable<string> ToArgs(BenchSettings s)
     {

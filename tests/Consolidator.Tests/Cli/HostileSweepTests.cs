@@ -73,6 +73,23 @@ public class HostileSweepTests
         Assert.False(Directory.Exists(outDir), "nothing may be written on bad input");
     }
 
+    /// <summary>A QEMU lab option with --family naming only other families was ignored without a word, exit code 0.</summary>
+    [Theory]
+    [InlineData("--lab-set", "smoke")]
+    [InlineData("--lab-repeat", "2")]
+    public void A_lab_option_without_the_lab_family_is_refused(string option, string value)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("bench", "--family", "planted", "--planted-hosts", "1", "--deterministic", "--time-limit", "1", "--out", outDir, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {option} is an option of the QEMU lab: add qemu to --family, or leave --family out", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     /// <summary>--parallel -1 ran as the default (one plan per core) without a word, where 0 is the documented default;
     /// --windows auto, which a sweep cannot take, was refused with a list of the fixed schemes that began with 'auto';
     /// --max-migrations-per-host -1 was an AggregateException of every plan's staging (exit 1).</summary>
