@@ -8,9 +8,17 @@ namespace Consolidator.Datasets;
 /// with both lines, since which of the two is right cannot be told.</summary>
 internal sealed class SeriesBuilder
 {
+    /// <summary>Samples a chunk holds once a series outgrows its first arrays. A series grows chunk by chunk rather than
+    /// by doubling, so that its spare room is at most one chunk: doubled arrays ended a 10,000-sample series in 16,384
+    /// slots, and with the copy to size at the end of the read the heap held 63 bytes per 24-byte sample.</summary>
+    internal const int ChunkSamples = 1024;
+
+    private readonly List<(long[] Times, double[] Cpu, double[] Memory)> _full = [];
     private long[] _times = new long[16];
     private double[] _cpu = new double[16];
     private double[] _memory = new double[16];
+    private int _inChunk;
+    private long _last;
     private bool _inOrder = true;
 
     private long _zeroAt = long.MinValue;
@@ -52,19 +60,35 @@ internal sealed class SeriesBuilder
 
     public void Add(long unixSeconds, double cpuCores, double memoryMib)
     {
-        if (Count == _times.Length)
+        if (_inChunk == _times.Length)
         {
-            var capacity = Count * 2;
-            Array.Resize(ref _times, capacity);
-            Array.Resize(ref _cpu, capacity);
-            Array.Resize(ref _memory, capacity);
+            if (_full.Count == 0 && _times.Length < ChunkSamples)
+            {
+                var capacity = Math.Min(_times.Length * 2, ChunkSamples);
+                Array.Resize(ref _times, capacity);
+                Array.Resize(ref _cpu, capacity);
+                Array.Resize(ref _memory, capacity);
+            }
+            else
+            {
+                _full.Add((_times, _cpu, _memory));
+                _times = new long[ChunkSamples];
+                _cpu = new double[ChunkSamples];
+                _memory = new double[ChunkSamples];
+                _inChunk = 0;
+            }
         }
-        if (Count > 0 && unixSeconds < _times[Count - 1]) _inOrder = false;
-        _times[Count] = unixSeconds;
-        _cpu[Count] = cpuCores;
-        _memory[Count] = memoryMib;
+        if (Count > 0 && unixSeconds < _last) _inOrder = false;
+        _last = unixSeconds;
+        _times[_inChunk] = unixSeconds;
+        _cpu[_inChunk] = cpuCores;
+        _memory[_inChunk] = memoryMib;
+        _inChunk++;
         Count++;
     }
+
+    /// <summary>Slots the builder holds for samples, used or not.</summary>
+    internal long Capacity => _times.Length + _full.Sum(c => (long)c.Times.Length);
 
     /// <summary>The series (once: the builder's arrays may become the series'); or null, with <paramref name="conflict"/> set to the file-order positions (0-based,
     /// among this VM's samples) of the first two samples of one instant whose values differ.</summary>
@@ -106,9 +130,9 @@ internal sealed class SeriesBuilder
     private (long[] Times, double[] Cpu, double[] Memory, int[]? Order) Sorted()
     {
         var n = Count;
-        if (_inOrder) return _times.Length == n ? (_times, _cpu, _memory, null) : (_times[..n], _cpu[..n], _memory[..n], null);
+        var (times, cpu, memory) = Joined();
+        if (_inOrder) return (times, cpu, memory, null);
 
-        var times = _times[..n];
         var order = new int[n];
         for (var i = 0; i < n; i++) order[i] = i;
         Array.Sort(times, order);
@@ -120,13 +144,36 @@ internal sealed class SeriesBuilder
             if (end - start > 1) Array.Sort(order, start, end - start);
             start = end;
         }
-        var cpu = new double[n];
-        var memory = new double[n];
+        var sortedCpu = new double[n];
+        var sortedMemory = new double[n];
         for (var i = 0; i < n; i++)
         {
-            cpu[i] = _cpu[order[i]];
-            memory[i] = _memory[order[i]];
+            sortedCpu[i] = cpu[order[i]];
+            sortedMemory[i] = memory[order[i]];
         }
-        return (times, cpu, memory, order);
+        return (times, sortedCpu, sortedMemory, order);
+    }
+
+    /// <summary>The samples in file order in arrays of their count: the builder's own when they are exactly full
+    /// (a series read into the room reserved for it), else one copy.</summary>
+    private (long[] Times, double[] Cpu, double[] Memory) Joined()
+    {
+        if (_full.Count == 0 && _inChunk == _times.Length) return (_times, _cpu, _memory);
+        var n = Count;
+        var times = new long[n];
+        var cpu = new double[n];
+        var memory = new double[n];
+        var at = 0;
+        foreach (var chunk in _full)
+        {
+            chunk.Times.CopyTo(times, at);
+            chunk.Cpu.CopyTo(cpu, at);
+            chunk.Memory.CopyTo(memory, at);
+            at += chunk.Times.Length;
+        }
+        Array.Copy(_times, 0, times, at, _inChunk);
+        Array.Copy(_cpu, 0, cpu, at, _inChunk);
+        Array.Copy(_memory, 0, memory, at, _inChunk);
+        return (times, cpu, memory);
     }
 }
