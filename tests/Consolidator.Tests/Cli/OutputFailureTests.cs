@@ -11,6 +11,20 @@ namespace Consolidator.Tests.Cli;
 /// what failed, no stack trace, and nothing written; an unexpected exception is one line too.</summary>
 public class OutputFailureTests
 {
+    /// <summary>The CLI in a child process whose standard output bash redirects as <paramref name="redirect"/> says
+    /// (`> /dev/full`, `>&-`): its exit code and what it wrote to standard error.</summary>
+    private static (int ExitCode, string Err) RunWithStandardOutput(string redirect, string[] args)
+    {
+        var start = new ProcessStartInfo("/bin/bash", ["-c", $"exec \"$0\" \"$@\" {redirect}", ChildCli.Dotnet, ChildCli.Dll, .. args])
+        {
+            RedirectStandardError = true,
+        };
+        using var child = Process.Start(start)!;
+        var err = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        return (child.ExitCode, err);
+    }
+
     private static void OneLineNoTrace(string err)
     {
         Assert.Single(err.TrimEnd('\n').Split('\n'));
@@ -149,15 +163,9 @@ public class OutputFailureTests
             { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
               "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
             """);
-        var start = new ProcessStartInfo("/bin/bash", ["-c", "exec \"$0\" \"$@\" > /dev/full", ChildCli.Dotnet, ChildCli.Dll, "export", plan, "--to", "libvirt"])
-        {
-            RedirectStandardError = true,
-        };
-        using var child = Process.Start(start)!;
-        var err = child.StandardError.ReadToEnd();
-        child.WaitForExit();
+        var (exitCode, err) = RunWithStandardOutput("> /dev/full", ["export", plan, "--to", "libvirt"]);
 
-        Assert.Equal(ExitCodes.Failure, child.ExitCode);
+        Assert.Equal(ExitCodes.Failure, exitCode);
         OneLineNoTrace(err);
         Assert.Contains("error: standard output: cannot write: No space left on device", err);
     }
@@ -174,15 +182,9 @@ public class OutputFailureTests
     {
         if (!File.Exists("/bin/bash") || !File.Exists("/dev/full")) return;
         using var tmp = new TempDirectory();
-        var start = new ProcessStartInfo("/bin/bash", ["-c", $"exec \"$0\" \"$@\" {redirect}", ChildCli.Dotnet, ChildCli.Dll, .. args.Select(a => a.Replace("{out}", tmp.File("out")))])
-        {
-            RedirectStandardError = true,
-        };
-        using var child = Process.Start(start)!;
-        var err = child.StandardError.ReadToEnd();
-        child.WaitForExit();
+        var (exitCode, err) = RunWithStandardOutput(redirect, [.. args.Select(a => a.Replace("{out}", tmp.File("out")))]);
 
-        Assert.Equal(ExitCodes.Failure, child.ExitCode);
+        Assert.Equal(ExitCodes.Failure, exitCode);
         OneLineNoTrace(err);
         Assert.Contains($"error: standard output: cannot write: {reason}", err);
     }
