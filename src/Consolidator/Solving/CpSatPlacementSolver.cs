@@ -145,7 +145,7 @@ public static class CpSatPlacementSolver
         // written with decimals (13,977 VMs), seed 1, 300 s: see docs/solver.md's planted section for both.
         var overloadSearch = p.VmCount > ExactFillSearch.MaxVms && options.Runs(SolverPhases.OverloadSearch);
         // Where the overload search runs (identical hosts counted) the large-neighbourhood search is not run after it:
-        // it gained nothing there (see the README's planted section).
+        // it gained nothing there (see docs/solver.md's planted section).
         var overloadSearchTakesLnsTime = counting is not null && overloadSearch;
         if (counting is not null && incumbent is not null && (overloadSearch || options.Runs(SolverPhases.ConsistentSearch)))
         {
@@ -157,11 +157,9 @@ public static class CpSatPlacementSolver
                 ? Overload(p, incumbent, hostBound, budget, options.Seed, clock, notes, report)
                 : Consistent(p, incumbent, hostBound, budget, options.Seed, clock, notes, report);
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
-            // The host count meets the volume bound: nothing is left to prove.
-            if (incumbent.ActiveHostCount <= hostBound)
-                return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
         }
-        // Where the search above did not run (switched off) the start may already meet the volume bound.
+        // The host count meets the volume bound, reached by the search above or, where it was switched off, by the
+        // start: nothing is left to prove.
         if (counting is not null && incumbent is not null && incumbent.ActiveHostCount <= hostBound)
             return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
         if (Booleans(p) <= WholeModelMaxBooleans && options.Runs(SolverPhases.WholeModel))
