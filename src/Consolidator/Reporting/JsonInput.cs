@@ -23,13 +23,14 @@ internal sealed partial class JsonInput(byte[] bytes, string path)
 
     public T Read<T>(JsonTypeInfo<T> type, string what) where T : class
     {
+        if (Syntax(what) is { } malformed) throw malformed;
         try
         {
             return JsonSerializer.Deserialize(utf8, type) ?? throw Error("$", $"expected a {what} object");
         }
         catch (JsonException e)
         {
-            throw Syntax(what) ?? Error(e.Path ?? "$", $"expected {Expected(type, e.Path ?? "$")}");
+            throw Error(e.Path ?? "$", $"expected {Expected(type, e.Path ?? "$")}");
         }
     }
 
@@ -74,15 +75,29 @@ internal sealed partial class JsonInput(byte[] bytes, string path)
         }
     }
 
-    /// <summary>Null when the bytes are JSON; else the reader's complaint at its line and column.</summary>
+    /// <summary>Null when the bytes are JSON with each member named once per object; else the reader's complaint
+    /// at its line and column, or the second member of a name.</summary>
     private InputException? Syntax(string what)
     {
         if (utf8.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
             return new InputException(path, 1, null, 0, null, $"the file is empty; expected a {what} object");
         var reader = new Utf8JsonReader(utf8, Reading);
+        var objects = new Stack<Dictionary<string, long>>();
         try
         {
-            while (reader.Read()) { }
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject: objects.Push([]); break;
+                    case JsonTokenType.EndObject: objects.Pop(); break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!objects.Peek().TryAdd(name, reader.TokenStartIndex))
+                            return Duplicate(name, objects.Peek()[name], reader.TokenStartIndex);
+                        break;
+                }
+            }
             return null;
         }
         catch (JsonException e)
@@ -93,8 +108,18 @@ internal sealed partial class JsonInput(byte[] bytes, string path)
         }
     }
 
+    // RFC 8259 (section 4) leaves a repeated name's meaning to the reader: the serializer kept the last one silently,
+    // so a hand-merged plan.json with two "headroom" or "to_host" members was read as whichever came second.
+    private InputException Duplicate(string name, long first, long second)
+    {
+        var (firstLine, firstColumn) = Position(first);
+        var (line, column) = Position(second);
+        return new InputException(path, line, name, column, null,
+            $"\"{Quoted.Value(name)}\" appears twice in one object (first at line {firstLine}, column {firstColumn}); which one counts would be a guess");
+    }
+
     /// <summary>The deepest value on the path that the file holds: its byte offset and its text as an error
-    /// quotes it. Of two members of one name the last counts, as it does for the serializer.</summary>
+    /// quotes it.</summary>
     private (long Offset, string? Value) Find(IReadOnlyList<object> segments)
     {
         var reader = new Utf8JsonReader(utf8, Reading);

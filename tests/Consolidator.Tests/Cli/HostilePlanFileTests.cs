@@ -104,4 +104,32 @@ public class HostilePlanFileTests
         Assert.Contains("edited.json", result.Err);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+    /// <summary>A plan.json with one member written twice (a hand merge: "headroom" 0.1 then 0.5) was read as the
+    /// second, silently, by both `export` and `simulate`. Now the second is located, the first named, exit 2.</summary>
+    [Fact]
+    public void A_member_written_twice_in_one_object_is_refused_where_the_second_stands()
+    {
+        using var data = ThreeVmsOnH2();
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var lines = File.ReadAllLines(Path.Combine(planDir, "plan.json")).ToList();
+        var first = lines.FindIndex(l => l.TrimStart().StartsWith("\"headroom\":", StringComparison.Ordinal));
+        Assert.True(first > 0, "the plan.json names its headroom");
+        lines.Insert(first + 1, "    \"headroom\": 0.5,");
+        var edited = Path.Combine(data.Directory, "..", "edited.json");
+        File.WriteAllLines(edited, lines);
+        var where = $"edited.json:{first + 2}, column 5 'headroom'";
+        var what = $"appears twice in one object (first at line {first + 1}, column 5)";
+
+        var outDir = Path.Combine(data.Directory, "..", "sim");
+        CliRunner.AssertLocatedInputError(CliRunner.Run("simulate", data.Directory, edited, "--out", outDir), where, what, outDir);
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+        var exported = CliRunner.Run("export", edited, "--to", "libvirt", "--out", script);
+        Assert.Equal(2, exported.ExitCode);
+        Assert.Contains(where, exported.Err);
+        Assert.Contains(what, exported.Err);
+        HostileInputTests.AssertOneCleanLine(exported.Err);
+        Assert.False(File.Exists(script));
+    }
 }
