@@ -257,13 +257,16 @@ internal sealed class DatasetFile : IDisposable
     /// <summary>An ISO-8601 timestamp as Unix seconds (UTC); one without an offset is taken as UTC.</summary>
     public long UnixSeconds(int column)
     {
-        if (TryParseUtcSeconds(_csv.GetSpan(column), out var seconds)) return seconds;
-        var chars = Chars(column);
-        if (chars.IsEmpty) throw Error(column, "missing timestamp", "");
-        if (!DateTimeOffset.TryParseExact(chars, TimestampFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
-            throw Error(column, "not an ISO-8601 timestamp (expected e.g. 2026-01-05T00:15:00Z)", chars.ToString());
-        return time.ToUnixTimeSeconds();
+        if (!TryParseUtcSeconds(_csv.GetSpan(column), out var seconds))
+        {
+            var chars = Chars(column);
+            if (chars.IsEmpty) throw Error(column, "missing timestamp", "");
+            if (!DateTimeOffset.TryParseExact(chars, TimestampFormats, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+                throw Error(column, "not an ISO-8601 timestamp (expected e.g. 2026-01-05T00:15:00Z)", chars.ToString());
+            seconds = time.ToUnixTimeSeconds();
+        }
+        return SampleTime.Holds(seconds) ? seconds : throw Error(column, SampleTime.Problem, Text(column));
     }
 
     /// <summary>The common form, yyyy-MM-ddTHH:mm:ssZ, read digit by digit: a usage file holds millions of them

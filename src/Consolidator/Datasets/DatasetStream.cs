@@ -39,19 +39,17 @@ public sealed class DatasetStream : IDisposable
 
     /// <summary>Why a sample cannot be written, or null: what the dataset reader would refuse once the value
     /// is written as a float (a source value of 1e41 would come out as "Infinity"; one past the planner's
-    /// 32-bit units as "too large"), and a time its timestamps cannot spell (years 1 to 9999). An importer asks
+    /// 32-bit units as "too large"), and a time it refuses (<see cref="SampleTime"/>). An importer asks
     /// before <see cref="WriteUsage"/> and reports the row with its file and line.</summary>
     /// <returns>The native column at fault (timestamp, cpu_cores or memory_mib) and the problem.</returns>
     public static (string Column, string Problem)? SampleProblem(long unixSeconds, double cpuCores, double memoryMib)
     {
-        if (unixSeconds < MinUnixSeconds || unixSeconds > MaxUnixSeconds)
-            return ("timestamp", "a time outside the years 1 to 9999, which the dataset format cannot hold");
+        if (!SampleTime.Holds(unixSeconds))
+            return ("timestamp", $"a time outside {SampleTime.Range}, which the dataset reader refuses");
         if (ValueProblem(cpuCores, PlacementProblem.MaxCores) is { } cpu) return ("cpu_cores", cpu);
         if (ValueProblem(memoryMib, PlacementProblem.MaxMib) is { } memory) return ("memory_mib", memory);
         return null;
     }
-
-    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds(), MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private static string? ValueProblem(double value, double max)
     {

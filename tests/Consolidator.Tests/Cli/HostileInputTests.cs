@@ -35,6 +35,12 @@ public class HostileInputTests
         // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
         // a bounded line; now refused before it is opened.
         { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },
+        // A lone placeholder sample (0001-01-01, 9999-12-31) among real ones stretched the history to thousands of years
+        // without a word: windows chosen from the span, a half-life weighing every real sample as nothing.
+        { "usage.csv", DatasetFixture.Usage + "0001-01-01T00:00:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "a usage sample must be dated from 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z" },
+        { "usage.csv", DatasetFixture.Usage + "9999-12-31T23:59:59+00:00,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "(value '9999-12-31T23:59:59+00:00')" },
+        { "usage.csv", DatasetFixture.Usage + "1969-12-31T23:59:59Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "is a placeholder, not a measurement" },
+        { "usage.csv", DatasetFixture.Usage + "2100-01-01T00:00:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "(value '2100-01-01T00:00:00Z')" },
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
         { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
     };
