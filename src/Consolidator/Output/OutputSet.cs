@@ -120,14 +120,19 @@ public static class OutputSet
     /// <summary>The file a single-file output at <paramref name="path"/> replaces: its full path, or, for a symbolic link,
     /// the file the link leads to, as a link to a folder stands for the folder (<see cref="SetFolder"/>). Renamed over,
     /// the link itself was replaced: `export --out /dev/stdout`, stdout redirected to a file, replaced the system's
-    /// /dev/stdout link with a regular file (as root). A link that leads nowhere is refused.</summary>
+    /// /dev/stdout link with a regular file (as root). A link that leads nowhere is refused. The name checked for length is
+    /// the target's, which the temporary sibling is named after: a short link to a 250-byte name failed after the work
+    /// ("the path is too long"), and a long link to a short name was refused for nothing.</summary>
     private static string FileTarget(string path)
     {
         var full = Full(path);
+        if (new FileInfo(full).LinkTarget is not null)
+        {
+            if (FileKinds.IsBrokenLink(full)) throw new OutputException(path, FileKinds.BrokenLinkWords, isUsage: true);
+            if (File.ResolveLinkTarget(full, returnFinalTarget: true) is { } final) full = Path.TrimEndingDirectorySeparator(final.FullName);
+        }
         SetFolder.CheckNameLength(path, Path.GetFileName(full), "a file name");
-        if (new FileInfo(full).LinkTarget is null) return full;
-        if (FileKinds.IsBrokenLink(full)) throw new OutputException(path, FileKinds.BrokenLinkWords, isUsage: true);
-        return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } final ? Path.TrimEndingDirectorySeparator(final.FullName) : full;
+        return full;
     }
 
     /// <summary>"-", which many tools read as standard output: a file named "-" was written in the current folder and

@@ -190,4 +190,35 @@ public sealed class HostileOutputPathTests
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(Path.Exists(outPath));
     }
+    /// <summary>`export --out` through a symbolic link writes beside the file the link leads to, under that file's name:
+    /// the length checked was the link's. A short link to a 250-byte name passed the check and failed after the work
+    /// ("the path is too long", exit code 1); a 250-byte link to a short name was refused for nothing.</summary>
+    [Theory]
+    [InlineData(4, 250)]
+    [InlineData(250, 4)]
+    public void A_script_through_a_link_is_judged_by_the_name_it_leads_to(int linkBytes, int targetBytes)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        var plan = PlanOf(data, tmp);
+        var target = tmp.File(new string('t', targetBytes));
+        File.WriteAllText(target, "");
+        var link = tmp.File(new string('l', linkBytes));
+        File.CreateSymbolicLink(link, target);
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", link);
+
+        if (targetBytes <= SetFolderMaxNameBytes)
+        {
+            Assert.True(result.ExitCode == 0, result.Err);
+            Assert.Contains("virsh", File.ReadAllText(target));
+            return;
+        }
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("name of at most 209 bytes", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.Equal("", File.ReadAllText(target));
+    }
+
+    private const int SetFolderMaxNameBytes = 209;
 }
