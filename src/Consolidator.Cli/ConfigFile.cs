@@ -39,7 +39,9 @@ internal static class ConfigFile
         if (parsed.GetResult(root.Options.First(o => o.Name == OptionName)) is not { } configResult
             || configResult.Tokens.Count == 0) return args;
         var path = configResult.Tokens[^1].Value;
-        if (path.Length == 0) return args; // refused with the other empty values when the arguments are parsed
+        // An empty value, or an option in place of the path (`--config --deterministic`), is refused with the others
+        // when the arguments are parsed.
+        if (path.Length == 0 || parsed.Errors.Any(e => e.SymbolResult == configResult)) return args;
         var command = parsed.CommandResult.Command;
         var chosen = new Dictionary<Option, Setting>();
         var order = new List<Option>();

@@ -20,6 +20,7 @@ internal static class ValueParsers
         foreach (var option in command.Options)
         {
             if (option is Option<string> or Option<string[]>) option.Validators.Add(NotEmpty);
+            if (option.Arity.MaximumNumberOfValues > 0) option.Validators.Add(NotAnOption);
             switch (option)
             {
                 case Option<double> o when o.CustomParser is null:
@@ -56,6 +57,32 @@ internal static class ValueParsers
     {
         if (result.Tokens.Any(t => t.Value.Length == 0))
             result.AddError($"{(result is OptionResult o ? o.IdentifierToken?.Value ?? o.Option.Name : ((ArgumentResult)result).Argument.Name)}: an empty value (an unset shell variable?)");
+    }
+
+    /// <summary>An option's value that is another option: System.CommandLine takes whatever follows an option that needs
+    /// a value, so `plan d --out --no-plots` wrote the plan into a folder named "--no-plots", `--out --help` into
+    /// "--help" (exit 0), where the user had left the value out. A value that starts with "--" or is another option's
+    /// name is refused; a path that starts with '-' can be written "./-name".</summary>
+    private static void NotAnOption(OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            var text = token.Value;
+            if (!text.StartsWith('-') || !(text.StartsWith("--", StringComparison.Ordinal) || IsOptionName(result, text))) continue;
+            var name = result.IdentifierToken?.Value ?? result.Option.Name;
+            result.AddError($"{name} needs a value, and '{Short(text)}' is an option (a path that starts with '-' can be written './{Short(text)}')");
+            return;
+        }
+    }
+
+    /// <summary>True when <paramref name="text"/> names an option of the command being parsed or a recursive option of
+    /// a command above it (-h, -?).</summary>
+    private static bool IsOptionName(OptionResult result, string text)
+    {
+        for (var (parent, own) = (result.Parent, true); parent is not null; parent = parent.Parent, own = false)
+            if (parent is CommandResult c && c.Command.Options.Any(o => (own || o.Recursive) && (o.Name == text || o.Aliases.Contains(text))))
+                return true;
+        return false;
     }
 
     /// <summary>A text option that takes one of <paramref name="values"/>, refused in one line in the words of the other

@@ -150,4 +150,28 @@ public class HostileOptionTests
         Assert.DoesNotContain("unexpected", result.Err);
         Assert.False(Directory.Exists(outDir));
     }
+    /// <summary>An option that needs a value, followed by another option where the value was left out: System.CommandLine
+    /// took the option as the value, so `plan DIR --out --no-plots` wrote the plan into a folder named "--no-plots" in
+    /// the current folder, and `--out --help` into "--help", exit 0. Now one line naming both, exit 2, nothing written.</summary>
+    [Theory]
+    [InlineData("plan", "--out", "--no-plots")]
+    [InlineData("plan", "--out", "--help")]
+    [InlineData("plan", "--out", "-h")]
+    [InlineData("plan", "--config", "--deterministic")]
+    [InlineData("export", "--out", "--version")]
+    public void An_option_in_place_of_a_value_is_refused(string command, string option, string next)
+    {
+        using var data = DatasetFixture.Create();
+        using var cwd = new TempDirectory();
+        string[] args = command == "export"
+            ? ["export", Path.Combine(data.Directory, "plan.json"), "--to", "libvirt", option, next]
+            : ["plan", data.Directory, option, next, "--time-limit", "1"];
+
+        var (code, stdout, stderr) = ChildCli.RunIn(cwd.Path, args);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {option} needs a value, and '{next}' is an option (a path that starts with '-' can be written './{next}')", stderr);
+        Assert.Equal("", stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cwd.Path));
+    }
 }
