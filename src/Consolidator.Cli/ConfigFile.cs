@@ -67,6 +67,10 @@ internal static class ConfigFile
             // argument 'true'") named neither the file nor the key.
             if (option.Arity.MaximumNumberOfValues == 0)
                 throw new InputException(s.Where, 0, null, 0, null, $"{name} cannot be set in a config file: give it on the command line");
+            // `fail-on = []` or `out = ""` was passed on as an empty value and refused in the words for a shell ("an
+            // empty value (an unset shell variable?)"); in a file, the key is what to change or remove.
+            if (s.Values.Any(v => v.Length == 0))
+                throw new InputException(s.Where, 0, null, 0, null, $"{Quoted.Value(s.Key)} is empty (\"\" or []): no option takes an empty value; give one, or remove the key to keep the default");
             if (parsed.GetResult(option) is { Implicit: false }) continue; // the command line wins
             if (option.ValueType == typeof(bool) && !bool.TryParse(s.Values[0], out _))
                 throw new InputException(s.Where, 0, null, 0, s.Values[0], $"{name} takes true or false");
@@ -219,10 +223,20 @@ internal static class ConfigFile
         var where = Where(path, kv.Span.Start);
         string[] values = kv.Value switch
         {
-            ArraySyntax a => [string.Join(',', a.Items.Select(i => Scalar(i.Value, where)))],
+            ArraySyntax a => [Listed(a.Items.Select(i => Scalar(i.Value, where)).ToList(), Key(kv.Key!), where)],
             var v => [Scalar(v, where)],
         };
         return new Setting(command, Key(kv.Key!), values, where);
+    }
+
+    /// <summary>An array's items as the command line lists them, "a,b"; an empty item is named by its place in the array
+    /// (the command line's words, "a doubled, leading or trailing comma?", are of no help for ["slo", ""]).</summary>
+    private static string Listed(List<string> items, string key, string where)
+    {
+        var empty = items.IndexOf("");
+        if (empty >= 0 && items.Count > 1)
+            throw new InputException(where, 0, null, 0, null, $"item {empty + 1} of {Quoted.Value(key)}'s array is empty (\"\")");
+        return string.Join(',', items);
     }
 
     private static string Scalar(ValueSyntax? value, string where) => value switch
@@ -266,7 +280,7 @@ internal static class ConfigFile
                     command = key;
                     continue;
                 }
-                string[] values = reader.TokenType == JsonTokenType.StartArray ? [string.Join(',', Items(ref reader, path, bytes))] : [JsonScalar(ref reader, path, bytes)];
+                string[] values = reader.TokenType == JsonTokenType.StartArray ? [Listed(Items(ref reader, path, bytes), key, where)] : [JsonScalar(ref reader, path, bytes)];
                 settings.Add(new Setting(command, key, values, where));
             }
         }

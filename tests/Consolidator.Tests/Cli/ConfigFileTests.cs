@@ -38,6 +38,13 @@ public class ConfigFileTests
     [InlineData("c.toml", "headroom = 0.3\n[plan]\nworkers = 1.5\n", "--workers: '1.5' is not a whole number")]
     [InlineData("c.json", "{\"plan\": {\"workers\": 1,\n  \"hedroom\": 0.2}}", "c.json:2:3: 'consolidator plan' has no option --hedroom")]
     [InlineData("c.json", "{\"plan\": {\"workers\": }}", "c.json:1:22: not JSON")]
+    // An empty value was refused in the words for a shell: "--fail-on: an empty value (an unset shell variable?)".
+    [InlineData("c.toml", "[plan]\nfail-on = []\n", "c.toml:2:1: fail-on is empty (\"\" or []): no option takes an empty value")]
+    [InlineData("c.json", "{\"percentile\": []}", "c.json:1:2: percentile is empty")]
+    [InlineData("c.toml", "headroom = \"\"\n", "c.toml:1:1: headroom is empty")]
+    // "--fail-on: item 2 of 'slo,' is empty (a doubled, leading or trailing comma?)": no comma was written.
+    [InlineData("c.toml", "fail-on = [\"slo\", \"\"]\n", "c.toml:1:1: item 2 of fail-on's array is empty")]
+    [InlineData("c.json", "{\"fail-on\": [\"\", \"slo\"]}", "c.json:1:2: item 1 of fail-on's array is empty")]
     public void A_mistake_in_the_file_is_located_and_exits_2(string name, string text, string message)
     {
         using var data = DatasetFixture.Create();
