@@ -95,6 +95,9 @@ internal sealed class DatasetFile : IDisposable
             if (header.Length == 0)
                 throw new InputException(path, 1, null, 0, null,
                     $"the file is empty; expected a header line with the columns {string.Join(", ", requiredColumns)}");
+            if (separator == ',' && header.Length == 1 && requiredColumns.Length > 1 && OtherSeparator(header[0]) is { } other)
+                throw new InputException(path, file.HeaderLine, null, 0, header[0],
+                    $"the header is one field and holds {other.Name}s: the file looks {other.Name}-separated{other.Why}; separate fields with commas{other.Numbers}");
             foreach (var name in requiredColumns) file.Column(name);
             return file;
         }
@@ -104,6 +107,14 @@ internal sealed class DatasetFile : IDisposable
             throw;
         }
     }
+
+    /// <summary>The separator a one-field header seems to use instead of the comma: a spreadsheet in a locale whose decimal
+    /// separator is the comma saves "CSV" with semicolons (and decimal commas), and a copy from a table has tabs. The
+    /// error was "required column 'host_id' is missing; the header has: host_id;cpu_cores;...", which did not say why.</summary>
+    private static (string Name, string Why, string Numbers)? OtherSeparator(string header) =>
+        header.Contains(';') ? ("semicolon", " (as a spreadsheet saves CSV where the decimal separator is a comma)", " and write numbers with a decimal point")
+        : header.Contains('\t') ? ("tab", "", "")
+        : null;
 
     /// <summary>The 0-based index of a required column, matched case-insensitively. From then on errors in
     /// that column name it as asked (vm_id), however the header spells it (VM_ID).</summary>

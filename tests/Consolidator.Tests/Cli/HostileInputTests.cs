@@ -41,6 +41,11 @@ public class HostileInputTests
         { "usage.csv", DatasetFixture.Usage + "9999-12-31T23:59:59+00:00,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "(value '9999-12-31T23:59:59+00:00')" },
         { "usage.csv", DatasetFixture.Usage + "1969-12-31T23:59:59Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "is a placeholder, not a measurement" },
         { "usage.csv", DatasetFixture.Usage + "2100-01-01T00:00:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "(value '2100-01-01T00:00:00Z')" },
+        // A spreadsheet with decimal commas saves semicolons: "required column 'host_id' is missing; the header has:
+        // host_id;cpu_cores;...", which did not say why.
+        { "hosts.csv", "host_id;cpu_cores;memory_mib;idle_watts;max_watts\nh1;16;65536;100;250\nh2;32;131072;120;400\n", "hosts.csv:1: ", "the header is one field and holds semicolons: the file looks semicolon-separated (as a spreadsheet saves CSV where the decimal separator is a comma); separate fields with commas and write numbers with a decimal point (value 'host_id;cpu_cores;" },
+        { "usage.csv", "timestamp;vm_id;cpu_cores;memory_mib\n2026-01-05T00:00:00Z;vm1;0,5;2048\n", "usage.csv:1: ", "the file looks semicolon-separated" },
+        { "vms.csv", "vm_id\tvcpus\tmemory_mib\tcurrent_host\nvm1\t2\t4096\th1\n", "vms.csv:1: ", "holds tabs: the file looks tab-separated; separate fields with commas (value 'vm_id\\tvcpus" },
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
         { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
     };
