@@ -111,4 +111,20 @@ public class HostileSweepTests
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(Directory.Exists(outDir), "nothing may be written on bad input");
     }
+    /// <summary>The limit in the summary's "not planned within --time-limit" is printed as plan's time line prints it
+    /// ({0:0.0} s, 48dd813): the round-trip format printed "1E-07 s" when tiny limits were taken, and would print
+    /// 1.0000001. The sweep's end is 1 s plus 5 % before the command's, already past at a limit of 1 s, so no point
+    /// starts on any machine.</summary>
+    [Fact]
+    public void The_limit_no_point_started_within_is_printed_as_plan_prints_it()
+    {
+        using var data = DatasetFixture.Create();
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("sweep", data.Directory, "--out", outDir, "--time-limit", "1.0000001", "--no-plots",
+            "--percentile", "95,99", "--headroom", "0.1", "--migration-weight", "0");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Contains("points: 2 (0 feasible, 2 not planned within --time-limit 1.0 s, 0 Pareto-optimal)", result.Out);
+    }
 }
