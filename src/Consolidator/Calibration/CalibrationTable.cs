@@ -24,7 +24,7 @@ public static class CalibrationTable
             var simulated = F($"{p.TotalSeconds:0.##} s / {p.QemuDowntimeSeconds * 1000:0} ms / {p.WireMib:0} MiB") +
                 (m.Converges is not null ? (p.Converged ? ", converges" : ", does not converge") : "");
             var ratio = $"{Ratio(r.TotalRatio)} / {Ratio(r.DowntimeRatio)} / {Ratio(r.DataRatio)}";
-            var verdict = r.Fits ? "yes" : "**no**";
+            var verdict = r.Fits ? "yes" : r.Point.KnownMiss is { } miss ? $"**no** (known: {Cell(miss)})" : "**no**";
             if (r.Point.DowntimeNotReproducible is { } why2) verdict += $" (downtime not judged: {Cell(why2)})";
             w.WriteLine($"| {Cell(r.Id)} | {Role(r.Point.Role)} | {measured} | {simulated} | {ratio} | {verdict} |");
         }
@@ -56,7 +56,8 @@ public static class CalibrationTable
         foreach (var g in rows.Where(r => r.Point.NotReproducible is null).GroupBy(r => r.Point.Role).OrderBy(g => g.Key))
         {
             var what = g.Any(r => r.Point.SettingId is not null) ? " runs, each against its own figures" : "";
-            yield return F($"{Role(g.Key)}{what}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
+            var known = g.Count(r => !r.Fits && r.Point.KnownMiss is not null) is var k and > 0 ? F($" ({k} known miss{(k == 1 ? "" : "es")}, reason in the table)") : "";
+            yield return F($"{Role(g.Key)}{what}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance{known}; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
                 $"downtime x{Math.Exp(Worst(g.Select(r => r.DowntimeRatio))):0.00}, data x{Math.Exp(Worst(g.Select(r => r.DataRatio))):0.00}");
         }
         var settings = CalibrationSettings.Of(rows);

@@ -19,8 +19,18 @@ public static class PublishedPoints
 
     private static ReferencePoint Point(string id, string source, string setting, VmMigrationInputs vm, double link, Measured measured,
         SimulationOptions? options = null, MigrationMethod method = MigrationMethod.PreCopy, PointRole role = PointRole.Published, string? reason = null,
-        string? downtimeReason = null) =>
-        new(id, source, setting, [vm], method, link, options ?? Qemu, [measured], Tolerance.Published, role, reason, downtimeReason);
+        string? downtimeReason = null, string? knownMiss = null) =>
+        new(id, source, setting, [vm], method, link, options ?? Qemu, [measured], Tolerance.Published, role, reason, downtimeReason, KnownMiss: knownMiss);
+
+    /// <summary>KubeVirt's downtime ramp at VEP 291's defaults, as its benchmark ran it.</summary>
+    private static readonly SimulationOptions Ramped = Qemu with { DowntimeRamp = DowntimeRamp.KubeVirtDefault };
+
+    /// <summary>Why V1b and V3 with the ramp miss: the end game their runs show is a plateau of their guest's writable working
+    /// set, which VEP 291 does not state.</summary>
+    private const string Plateau = "VEP 291 states only the mean dirty rate, and its runs' end game plateaued (V1: 69 dirty-log syncs in a 45 s "
+        + "convergence phase, ~70 MiB re-dirtied per pass), a writable working set that only a raised limit clears; a rate in the default "
+        + "shape (BtrPlace's stress profile) shrinks pass by pass to the stop whatever the limit, so the ramp changes nothing there; a guest "
+        + "given its working set (vms.csv wss_mib, hot_dirty_mib_s) plateaus, and the ramp converges it (DowntimeRampTests)";
 
     private const string Qemu92Downtime = "QEMU 9.2 measured it; the model follows 7.2, whose loop stops an idle guest's last pass at about its data share of the limit (here ~0.84 x 300 ms); 9.2's multifd zero-page detection changes that switchover";
 
@@ -45,13 +55,16 @@ public static class PublishedPoints
     [
         Point("V1 KubeVirt 8 GiB, 650 Mbit/s dirty", KubeVirt + "1", "8 GiB idle OpenShift worker, 1 Gbit/s, dirty 650 Mbit/s, 300 ms; mean of 10 runs",
             Vm(8192, DirtyProfile.FromRate(650 * MbitToMibPerSecond)), Tcp(1), new Measured(112.4, 112.4, 0.451, 11862, true)),
-        Point("V1b KubeVirt, downtime ramp", KubeVirt + "1b", "as V1 with max_downtime ramped 150 -> 1050 ms",
-            Vm(8192, DirtyProfile.FromRate(650 * MbitToMibPerSecond)), Tcp(1), new Measured(92.2, 92.2, 0.611, 9694),
-            reason: "KubeVirt raises downtime-limit step by step during the migration; the simulator holds one limit per migration"),
+        Point("V1b KubeVirt, downtime ramp", KubeVirt + "1b", "as V1 with VEP 291's ramp (150 ms, then from iteration 3 +150 ms every 10 s up to 1050 ms); mean of 10 runs",
+            Vm(8192, DirtyProfile.FromRate(650 * MbitToMibPerSecond)), Tcp(1), new Measured(92.2, 92.2, 0.611, 9694), Ramped, knownMiss: Plateau),
         Point("V2 KubeVirt idle VM", KubeVirt + "2", "idle CentOS Stream 10 VM, 300 ms limit", Vm(2048, DirtyProfile.Idle), Tcp(1), Measured.Of(null, 0.244, null),
             reason: "the VM's memory size, memory in use and link rate are not stated"),
+        Point("V2 KubeVirt idle VM, downtime ramp", KubeVirt + "2", "as above with VEP 291's ramp (150 ms until iteration 3)", Vm(2048, DirtyProfile.Idle), Tcp(1),
+            Measured.Of(null, 0.129, null), Ramped, reason: "the VM's memory size, memory in use and link rate are not stated"),
         Point("V3 KubeVirt 900 Mbit/s dirty", KubeVirt + "3", "8 GiB, 1 Gbit/s, dirty 900 Mbit/s, 300 ms",
             Vm(8192, DirtyProfile.FromRate(900 * MbitToMibPerSecond)), Tcp(1), Measured.Of(null, null, null, converges: false)),
+        Point("V3 KubeVirt 900 Mbit/s dirty, downtime ramp", KubeVirt + "3", "as V3 with VEP 291's ramp: converges at ~1 s of downtime",
+            Vm(8192, DirtyProfile.FromRate(900 * MbitToMibPerSecond)), Tcp(1), Measured.Of(null, 1.0, null, converges: true), Ramped, knownMiss: Plateau),
         Point("V4 POWER8 hugepages", "balamuruhans.github.io 2019-08-13 converge-migration-for-hugepage-backed-VM, migration.md V4",
             "8 GiB, 866.83 Mbit/s measured, 39,044 pages/s dirty, 300 ms", Vm(8388864 / 1024.0, DirtyProfile.FromRate(39044 * 4096.0 / (1 << 20))),
             866.83 * MbitToMibPerSecond, Measured.Of(null, null, null, converges: false)),

@@ -56,6 +56,9 @@ public enum PointRole
 /// <param name="Measured">One per VM.</param>
 /// <param name="NotReproducible">Why the simulator cannot replay the setting (null: it can).</param>
 /// <param name="DowntimeNotReproducible">Why the measured downtime is not judged though the rest is (null: it is).</param>
+/// <param name="KnownMiss">Why a replayed point leaves its tolerance: what the setting depends on that its source does not
+/// state and the simulator's inputs for it therefore lack (null: it must fit). Shown beside the prediction, never fitted
+/// away; a known miss that comes within tolerance fails the calibration test, so the reason cannot outlive the miss.</param>
 /// <param name="SettingId">The setting this point is one run of (a lab scenario, with its recording's name when several are
 /// read): the runs of one setting are judged together by their median (<see cref="CalibrationSettings"/>); null for a
 /// published point, which is one measurement.</param>
@@ -72,7 +75,8 @@ public sealed record ReferencePoint(
     PointRole Role,
     string? NotReproducible = null,
     string? DowntimeNotReproducible = null,
-    string? SettingId = null)
+    string? SettingId = null,
+    string? KnownMiss = null)
 {
     public override string ToString() => Id;
 }

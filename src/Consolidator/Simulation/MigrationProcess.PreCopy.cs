@@ -27,7 +27,8 @@ internal sealed partial class MigrationProcess
     private double RoundsDelay(double wire)
     {
         var v = Progress(Math.Min(wire, LiveCap));
-        var toTimeout = _timeoutAt - Elapsed;
+        // A step of KubeVirt's downtime ramp moves the threshold: a phase change.
+        var toTimeout = Math.Min(_timeoutAt - Elapsed, ToNextLimitStep);
         var bitmap = _nz + _z;
         // The end-of-pass run of data crosses at its own rate: a phase change at its start.
         var toEmpty = (_tail > Epsilon && MixMib > Epsilon ? MixMib : bitmap) / v;
@@ -64,7 +65,7 @@ internal sealed partial class MigrationProcess
                 return true;
             case Phase.Rounds when !double.IsNaN(_stuckRate) && Elapsed >= _stuckStopAt - SnapSeconds:
                 // The cycle's checks each stop it with chance _stopChance: by now half of QEMU's runs have stopped.
-                StopInBand(wire, Dirtied(Math.Max(0, Elapsed - _lastSyncAt)));
+                StopInBand(wire, NewlyDirtied(Math.Max(0, Elapsed - _lastSyncAt)).Added);
                 return true;
             case Phase.Rounds when _rules.UsesDowntimeTarget && (_nz + _z <= Epsilon
                 || (_nz + _z <= Math.Max(0, Level(wire)) + Epsilon && _roundSeconds >= Iteration(wire) - SnapSeconds)):

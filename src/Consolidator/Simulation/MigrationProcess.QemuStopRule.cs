@@ -28,10 +28,32 @@ internal sealed partial class MigrationProcess
     private double _syncSeconds;
     private double _stillRunning = 1, _stopChance, _lastSyncAt, _stuckStopAt = double.PositiveInfinity;
 
-    /// <summary>A stuck cycle holds only at the rate it was found stuck at; at another rate it may converge.</summary>
+    private double _stuckLimit = double.NaN;
+
+    /// <summary>Pages of the guest's hot set that are dirty in the bitmap, MiB: all of it after the setup (every page is
+    /// dirty), leaving with the data pages sent, back with each sync.</summary>
+    private double _hotDirty;
+
+    /// <summary>What a dirty-log sync adds to the bitmap: the pages the guest dirtied since the last sync that are not dirty
+    /// in it already (QEMU 7.2 migration_bitmap_sync counts only the bits it newly sets, ram.c
+    /// ramblock_sync_dirty_bitmap), and of them the hot set's. Where the guest rewrote its hot set and part of it is still
+    /// waiting in the bitmap, the two overlap by at least what does not fit in the hot set (exact once the whole set was
+    /// rewritten; none while the rewritten pages and the waiting ones fit side by side, as a guest cycling over its working
+    /// set leaves them). A guest rewriting a small hot set faster than a pass thus keeps it dirty in the bitmap, the
+    /// writable working set of Clark et al. (NSDI 2005), instead of adding it again at every check.</summary>
+    private (double Added, double Hot) NewlyDirtied(double seconds)
+    {
+        var d = _vm.Dirty;
+        var hot = Math.Min(d.HotSetMib, d.HotRateMibPerSecond * seconds);
+        var overlap = Math.Max(0, hot + _hotDirty - d.HotSetMib);
+        return (Math.Max(0, Dirtied(seconds) - overlap), hot);
+    }
+
+    /// <summary>A stuck cycle holds only at the rate and the downtime-limit it was found stuck at; at another rate or
+    /// after a step of KubeVirt's downtime ramp it may converge.</summary>
     private void LeaveStuckCycleAtAnotherRate(double wire)
     {
-        if (double.IsNaN(_stuckRate) || !(Math.Abs(wire - _stuckRate) > 0.01 * _stuckRate)) return;
+        if (double.IsNaN(_stuckRate) || (!(Math.Abs(wire - _stuckRate) > 0.01 * _stuckRate) && QemuDowntimeLimitSeconds == _stuckLimit)) return;
         _stuckRate = double.NaN;
         _stuckStopAt = double.PositiveInfinity;
         _notShrinking = 0;
@@ -41,10 +63,13 @@ internal sealed partial class MigrationProcess
 
     private void QemuSync(double wire)
     {
-        var dirtied = Dirtied(_sinceSync);
+        var (dirtied, hot) = NewlyDirtied(_sinceSync);
+        _hotDirty = Math.Min(_vm.Dirty.HotSetMib, _hotDirty + hot);
         var pending = _nz + _z + dirtied;
-        var threshold = Threshold(wire);
         Syncs++;
+        // KubeVirt's ramp starts counting once QEMU's iteration count reaches its start (virt-launcher reads it each pass).
+        if (_o.DowntimeRamp is { } ramp && double.IsNaN(_rampStartedAt) && Syncs >= ramp.StartAfterIteration) _rampStartedAt = Elapsed;
+        var threshold = Threshold(wire);
         // This check stops the VM in QEMU when what the sync adds fits under the threshold from where the bitmap
         // stood at the check: anywhere in the last iteration's worth of pages below it (its phase is uniform, and
         // the iteration's wall time varies with the load). The chance is the share of that band the dirtied pages
@@ -88,6 +113,7 @@ internal sealed partial class MigrationProcess
             if (_notShrinking >= StuckSyncs && double.IsFinite(_timeoutAt))
             {
                 _stuckRate = wire;
+                _stuckLimit = QemuDowntimeLimitSeconds;
                 // The cycle repeats at this rate: each of its checks stops the VM with the same chance, so half of
                 // the runs have stopped after n more cycles; none ever does when the chance is nil.
                 var n = _stopChance > 0 ? Math.Ceiling(Math.Log(0.5 / _stillRunning) / Math.Log(1 - Math.Min(_stopChance, 1 - 1e-12))) : double.PositiveInfinity;

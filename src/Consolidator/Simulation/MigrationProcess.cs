@@ -55,6 +55,7 @@ internal sealed partial class MigrationProcess
         _tail = method != MigrationMethod.PostCopy && _rules.UsesDowntimeTarget
             ? Math.Min(_nz, vm.MemoryMib * options.EndOfPassDataMibPerGib / 1024 + options.EndOfPassDataMib) : 0;
         _run = _tail;
+        _hotDirty = Math.Min(vm.Dirty.HotSetMib, _nz);
         TimeoutSeconds = method == MigrationMethod.PostCopy ? null
             : options.PreCopyTimeoutSeconds ?? (_rules.TimeoutSecondsPerGib is { } k ? k * vm.MemoryMib / 1024 : null);
         _timeoutAt = TimeoutSeconds ?? double.PositiveInfinity;
@@ -63,7 +64,7 @@ internal sealed partial class MigrationProcess
         // limit leaves room for both as for the resume.
         var queued = method != MigrationMethod.PostCopy && LiveCap >= plannedWireMibPerSecond * (1 - 1e-9)
             ? _o.Transport.InFlightMib / Math.Min(plannedWireMibPerSecond, FinalCap) : 0;
-        QemuDowntimeLimitSeconds = options.QemuDowntimeLimitSeconds
+        _fixedLimit = options.QemuDowntimeLimitSeconds
             ?? Math.Max(0.001, options.MaxDowntimeSeconds - options.ResumeSeconds - (double.IsFinite(queued) ? queued : 0) - _stream.SyncSeconds(0));
         // Setup marks every page dirty and syncs the dirty log once (QEMU's dirty-sync-count 1).
         Phase = Phase.Setup;
@@ -74,9 +75,19 @@ internal sealed partial class MigrationProcess
     public MigrationMethod Method { get; }
     public Phase Phase { get; private set; }
 
-    /// <summary>QEMU's downtime-limit for this migration: the options' value, else the SLO less the resume and
-    /// the time the link needs for the queue the stop finds full (what the export sets per migration).</summary>
-    public double QemuDowntimeLimitSeconds { get; }
+    private readonly double _fixedLimit;
+
+    /// <summary>When KubeVirt's downtime ramp began (QEMU's iteration count reached its start); NaN before.</summary>
+    private double _rampStartedAt = double.NaN;
+
+    /// <summary>QEMU's downtime-limit for this migration now: the options' value, else the SLO less the resume and
+    /// the time the link needs for the queue the stop finds full (what the export sets per migration); under a
+    /// <see cref="DowntimeRamp"/>, the ramp's step in force.</summary>
+    public double QemuDowntimeLimitSeconds => _o.DowntimeRamp is { } ramp ? ramp.LimitAt(Elapsed - _rampStartedAt) : _fixedLimit;
+
+    /// <summary>Seconds until the ramp next raises the limit (infinity without a ramp, before it began, or at its ceiling).</summary>
+    private double ToNextLimitStep => _o.DowntimeRamp is { } ramp && !double.IsNaN(_rampStartedAt)
+        ? ramp.NextStepAt(Elapsed - _rampStartedAt) - (Elapsed - _rampStartedAt) : double.PositiveInfinity;
 
     /// <summary>Dirty-log syncs (QEMU's dirty-sync-count, 1 after setup) or, under Xen, iterations begun.</summary>
     public int Syncs { get; private set; }
@@ -242,6 +253,8 @@ internal sealed partial class MigrationProcess
         var f = NonZeroShare;
         _lastShare = f;
         var (nz, z) = (cleared * f, cleared * (1 - f));
+        // The hot set's dirty pages leave with the data pages, in proportion (they lie among them).
+        _hotDirty = _nz > Epsilon ? _hotDirty * Math.Max(0, _nz - nz) / _nz : 0;
         _nz = Math.Max(0, _nz - nz);
         _z = Math.Max(0, _z - z);
         if (inRun) _tail = Math.Max(0, _tail - nz);

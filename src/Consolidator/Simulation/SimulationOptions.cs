@@ -92,6 +92,8 @@ public enum SloDowntime
 /// to it.</param>
 /// <param name="EndOfPassDataMib">The rest of that run, the same at any memory size: the kernel's other early top-down
 /// allocations; 0 by default (no published point measures it), the lab measures its kernel's.</param>
+/// <param name="DowntimeRamp">KubeVirt's dynamic downtime tuning (VEP 291): QEMU's downtime-limit starts low and rises
+/// in steps as the migration iterates; null: one limit for the whole migration.</param>
 /// <param name="Mirroring">How local disks are copied before the memory phase (null: <see cref="BlockMirrorOptions.Default"/>).</param>
 public sealed record SimulationOptions(
     MethodSelection Method = MethodSelection.Auto,
@@ -122,7 +124,8 @@ public sealed record SimulationOptions(
     double EndOfPassDataMibPerGib = 0,
     double EndOfPassDataMib = 0,
     double? DestinationZeroLoadCpuSecondsPerGib = null,
-    double ReceiveBufferMib = 16)
+    double ReceiveBufferMib = 16,
+    DowntimeRamp? DowntimeRamp = null)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>
@@ -194,6 +197,7 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(QemuDowntimeLimitSeconds), q, "QEMU's downtime-limit must be between 0 and 2000 s");
         if (PreCopyTimeoutSeconds is { } t && (!(t > 0) || t > LongestMigrationSeconds))
             throw new ArgumentOutOfRangeException(nameof(PreCopyTimeoutSeconds), t, "--precopy-timeout must be a positive number of seconds up to a year");
+        DowntimeRamp?.Validate();
         Compress.Validate();
         FaultPlan.Validate();
         Mirror.Validate();

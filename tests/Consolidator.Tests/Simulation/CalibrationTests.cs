@@ -22,6 +22,13 @@ public class CalibrationTests(ITestOutputHelper output)
                 $"predicted {r.Predicted?.TotalSeconds:0.##} s / {r.Predicted?.DowntimeSeconds * 1000:0} ms / {r.Predicted?.WireMib:0} MiB");
 
         if (point.NotReproducible is { } reason) Assert.False(string.IsNullOrWhiteSpace(reason));
+        if (point.KnownMiss is { } miss)
+        {
+            // A known miss is shown with its reason only while it misses: once the model reproduces it, the reason goes.
+            Assert.False(string.IsNullOrWhiteSpace(miss));
+            Assert.True(rows.Any(r => !r.Fits), $"{point.Id} is listed as a known miss but is within tolerance: remove its reason");
+            return;
+        }
         Assert.All(rows, r => Assert.True(r.Fits, $"{r.Id} leaves its tolerance: total x{r.TotalRatio}, downtime x{r.DowntimeRatio}, data x{r.DataRatio}, convergence {r.ConvergenceFits}"));
     }
 
