@@ -21,6 +21,10 @@ public class LabTests
         Assert.Equal(["precopy", "postcopy"], LabScenario.Smoke.Take(2).Select(s => s.Method));
         Assert.Contains(LabScenario.Smoke, s => s.Guests.Length >= 2);
         Assert.Contains(LabScenario.Smoke, s => s.SuspendAfterSeconds is not null);
+        // The smoke measures its own machine: enough fit pre-copy rows, of more than one mix of zero and data pages.
+        var fit = LabScenario.Smoke.Where(s => LabPoints.FitScenarios.Contains(s.Id) && s.Method == "precopy" && s.Capability == "none").ToArray();
+        Assert.True(fit.Length >= LabMachine.MinimumRows, $"{fit.Length} fit scenarios in the smoke");
+        Assert.True(fit.Select(s => s.Guests[0].DirtyMibPerSecond > 0).Distinct().Count() == 2, "an idle and a dirtying fit guest");
     }
 
     [Fact]
