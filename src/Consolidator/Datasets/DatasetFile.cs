@@ -74,6 +74,8 @@ internal sealed class DatasetFile : IDisposable
         CsvReader csv;
         try
         {
+            if (Gzip(path))
+                throw new InputException(path, 1, null, 0, null, "gzip-compressed data, not CSV text: decompress it first (gunzip)");
             csv = CsvReader.FromFile(path, Options with { Separator = separator });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -95,6 +97,9 @@ internal sealed class DatasetFile : IDisposable
             if (header.Length == 0)
                 throw new InputException(path, 1, null, 0, null,
                     $"the file is empty; expected a header line with the columns {string.Join(", ", requiredColumns)}");
+            if (header.Any(h => h.Contains('\0')))
+                throw new InputException(path, file.HeaderLine, null, 0, null,
+                    "the header holds NUL characters: the file looks UTF-16 without a byte-order mark, or binary; save it as UTF-8 text");
             if (separator == ',' && header.Length == 1 && requiredColumns.Length > 1 && OtherSeparator(header[0]) is { } other)
                 throw new InputException(path, file.HeaderLine, null, 0, header[0],
                     $"the header is one field and holds {other.Name}s: the file looks {other.Name}-separated{other.Why}; separate fields with commas{other.Numbers}");
@@ -106,6 +111,16 @@ internal sealed class DatasetFile : IDisposable
             csv.Dispose();
             throw;
         }
+    }
+
+    /// <summary>True when the file starts with gzip's magic bytes: a usage.csv.gz saved under the .csv name was "required
+    /// column 'timestamp' is missing; the header has: \u001f�\u0008...", the compressed bytes quoted as column names (or
+    /// a malformed field, wherever a quote byte fell).</summary>
+    private static bool Gzip(string path)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        return stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 
     /// <summary>The separator a one-field header seems to use instead of the comma: a spreadsheet in a locale whose decimal

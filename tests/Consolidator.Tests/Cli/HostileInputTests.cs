@@ -46,6 +46,8 @@ public class HostileInputTests
         { "hosts.csv", "host_id;cpu_cores;memory_mib;idle_watts;max_watts\nh1;16;65536;100;250\nh2;32;131072;120;400\n", "hosts.csv:1: ", "the header is one field and holds semicolons: the file looks semicolon-separated (as a spreadsheet saves CSV where the decimal separator is a comma); separate fields with commas and write numbers with a decimal point (value 'host_id;cpu_cores;" },
         { "usage.csv", "timestamp;vm_id;cpu_cores;memory_mib\n2026-01-05T00:00:00Z;vm1;0,5;2048\n", "usage.csv:1: ", "the file looks semicolon-separated" },
         { "vms.csv", "vm_id\tvcpus\tmemory_mib\tcurrent_host\nvm1\t2\t4096\th1\n", "vms.csv:1: ", "holds tabs: the file looks tab-separated; separate fields with commas (value 'vm_id\\tvcpus" },
+        // A header of bytes that are no text was quoted as column names: "the header has: v\u0000m\u0000_\u0000i\u0000d...".
+        { "vms.csv", "v\0m\0_\0i\0d\0,\0v\0c\0p\0u\0s\0\n\0", "vms.csv:1: ", "the header holds NUL characters: the file looks UTF-16 without a byte-order mark, or binary; save it as UTF-8 text" },
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
         { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
     };
@@ -222,6 +224,23 @@ public class HostileInputTests
         Assert.Contains("CP-SAT found no placement within 0.0 s of counted work and the first-fit heuristic found none either", result.Err);
         Assert.DoesNotContain("E-0", result.Err);
         Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>A usage.csv.gz saved under the .csv name was "required column 'timestamp' is missing; the header has:
+    /// \u001f�\u0008...", the compressed bytes quoted as column names.</summary>
+    [Fact]
+    public void A_compressed_file_under_the_csv_name_says_so()
+    {
+        using var data = DatasetFixture.Create();
+        using (var file = File.Create(data.PathOf("usage.csv")))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal))
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(DatasetFixture.Usage));
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        CliRunner.AssertLocatedInputError(result, "usage.csv:1: ", "gzip-compressed data, not CSV text: decompress it first (gunzip)", outDir);
+        AssertOneCleanLine(result.Err);
     }
 
     internal static void AssertOneCleanLine(string err)
