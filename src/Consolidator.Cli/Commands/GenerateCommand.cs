@@ -34,16 +34,17 @@ internal static class GenerateCommand
             var dir = r.GetValue(outDir)!;
             // Each mode reads its own options; the other's were ignored without a word (`--decimals` alone wrote eighths of
             // a core, `--planted-hosts 2 --images 3` no images).
-            var plantedGiven = r.GetValue(planted) is not 0;
+            // Given as 0, it was the realistic data centre without a word (as -5 was before); only its absence is.
+            var plantedGiven = r.GetResult(planted) is { Implicit: false };
             if (!plantedGiven && r.GetResult(decimals) is { Implicit: false })
                 throw new FormatException("--decimals applies to a planted instance: give --planted-hosts with it");
             if (plantedGiven && new Option[] { vms, days, step, weekend, images, localDisks }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } realistic)
                 throw new FormatException($"{realistic.Name} is an option of the realistic data centre; a planted instance (--planted-hosts) has its own VMs, days, hosts and no images");
             OutputSet.Check(dir, OutputKind.Dataset);
-            // 0 (the default) is no planted instance; a negative count is refused by the generator, not read as 0.
-            if (r.GetValue(planted) is not 0 and var k)
+            // Absent is no planted instance; 0 or a negative count is refused by the generator.
+            if (plantedGiven)
             {
-                var instance = PlantedInstance.Generate(k, r.GetValue(seed), decimals: r.GetValue(decimals));
+                var instance = PlantedInstance.Generate(r.GetValue(planted), r.GetValue(seed), decimals: r.GetValue(decimals));
                 DatasetWriter.Write(instance.Dataset, dir);
                 stdout.WriteLine($"wrote planted instance: {instance.Dataset.Vms.Length} VMs on an optimum of {instance.OptimalHosts} hosts to {Outputs.Shown(dir)}");
             }
