@@ -10,6 +10,8 @@ public static class SampleTime
 {
     public const long MinUnixSeconds = 0;
 
+    public const int LastYear = 2099;
+
     /// <summary>2099-12-31T23:59:59Z.</summary>
     public const long MaxUnixSeconds = 4_102_444_799;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Consolidator.Datasets;
 using Consolidator.Inventory;
 using Consolidator.Profiles;
 using Consolidator.Randomness;
@@ -18,6 +19,9 @@ public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7
     /// they could not have (the bench's largest fleet is 100,000 VMs, a week of 15-minute samples: 67 million rows).</summary>
     public const int MaxVms = 1_000_000;
 
+    /// <summary>Whole days from <see cref="DatasetGenerator.Start"/> to the end of the last year a sample may carry.</summary>
+    public static readonly int MaxDays = (int)((SampleTime.MaxUnixSeconds + 1 - DatasetGenerator.Start.ToUnixTimeSeconds()) / 86_400);
+
     public const double MaxUsageRows = 1e9;
 
     public void Validate()
@@ -34,6 +38,11 @@ public sealed record GeneratorOptions(int Seed = 42, int Vms = 120, int Days = 7
         if (rows > MaxUsageRows)
             throw new ArgumentOutOfRangeException(nameof(Days), Days, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"--vms x --days x samples per day makes {rows:N0} usage rows, more than 1,000,000,000 (about 50 GB of usage.csv)"));
+        // Samples past 2099 are refused by the dataset reader (SampleTime): --days 30,000 (345 million rows, within the
+        // bound on rows) wrote a usage.csv that no command could read.
+        if (Days > MaxDays)
+            throw new ArgumentOutOfRangeException(nameof(Days), Days, string.Create(CultureInfo.InvariantCulture,
+                $"--days must be at most {MaxDays:N0}: the samples start on {DatasetGenerator.Start:yyyy-MM-dd} and a usage.csv holds none after {SampleTime.LastYear}"));
     }
 }
 

@@ -14,6 +14,8 @@ public class HostileGenerateTests
     [InlineData("--planted-hosts", "-5", "--planted-hosts must be at least 1")]
     // Given as 0, the realistic data centre of 120 VMs was written, exit 0.
     [InlineData("--planted-hosts", "0", "--planted-hosts must be at least 1")]
+    // 345 million rows, within the bound, but dated up to 2108: a usage.csv the reader refuses (samples after 2099).
+    [InlineData("--days", "30000", "--days must be at most 27,024: the samples start on 2026-01-05 and a usage.csv holds none after 2099")]
     public void An_enormous_dataset_is_refused_before_any_work(string option, string value, string what)
     {
         using var tmp = new TempDirectory();
