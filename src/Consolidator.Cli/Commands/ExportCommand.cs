@@ -10,7 +10,7 @@ internal static class ExportCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var planPath = new Argument<string>("PLAN_JSON") { Description = "plan.json written by `consolidator plan`" };
-        var to = new Option<string>("--to") { Description = "libvirt (virsh migrate) or openstack (openstack server migrate)", Required = true };
+        var to = new Option<string>("--to") { Description = "libvirt (virsh migrate), openstack (openstack server migrate) or libvirt-allocation (the host level's CPU caps per window, from allocation.csv)", Required = true };
         var simulation = new Option<string?>("--simulation")
         {
             Description = "simulation.json with the method chosen per migration (default: simulation.json beside the plan, if there is one; otherwise every migration is pre-copy)",
@@ -24,6 +24,12 @@ internal static class ExportCommand
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var target = ExportTargets.Parse(r.GetValue(to)!);
+            // Each target reads its own second file; the other's was ignored without a word (`--to openstack --allocation
+            // a.csv`, `--to libvirt-allocation --simulation s.json`: exit 0, the file never read).
+            if (target == ExportTarget.LibvirtAllocation && r.GetResult(simulation) is { Implicit: false })
+                throw new FormatException("--simulation applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
+            if (target != ExportTarget.LibvirtAllocation && r.GetResult(allocation) is { Implicit: false })
+                throw new FormatException($"--allocation applies to --to libvirt-allocation; --to {r.GetValue(to)} writes the migrations");
             if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath, ShellScript.Marker);
             var path = r.GetValue(planPath)!;
             if (target == ExportTarget.LibvirtAllocation) return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), stdout, stderr);

@@ -174,4 +174,26 @@ public class HostileOptionTests
         Assert.Equal("", stdout);
         Assert.Empty(Directory.EnumerateFileSystemEntries(cwd.Path));
     }
+    /// <summary>`export` reads simulation.json for the migration scripts and allocation.csv for the allocation schedule;
+    /// the other target's file was ignored without a word (exit 0, the file never read, a typo in its path unseen).</summary>
+    [Theory]
+    [InlineData("openstack", "--allocation", "allocation.csv", "--allocation applies to --to libvirt-allocation; --to openstack writes the migrations")]
+    [InlineData("libvirt", "--allocation", "allocation.csv", "--allocation applies to --to libvirt-allocation; --to libvirt writes the migrations")]
+    [InlineData("libvirt-allocation", "--simulation", "simulation.json", "--simulation applies to the migration scripts (--to libvirt or openstack)")]
+    public void An_export_option_of_another_target_is_refused(string target, string option, string file, string what)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        var planDir = tmp.File("plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var script = tmp.File("script.sh");
+
+        var result = CliRunner.Run("export", Path.Combine(planDir, "plan.json"), "--to", target, option, Path.Combine(planDir, file), "--out", script);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {what}", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(File.Exists(script));
+    }
 }
