@@ -62,6 +62,9 @@ public static class PlanetLabImporter
             if (rows > 0) kept.Add((ids[v], cores, types[v].RamMb, dayStart(vmFiles[ids[v]].Min(f => f.Day)), dayStart(vmFiles[ids[v]].Max(f => f.Day)) + 86399));
             else log.Note($"VM '{ids[v]}' left out: none of its lines is a usable sample");
         }
+        // As for Bitbrains: a dataset of no VM was written (exit 0), which every command then refused ("no VMs").
+        if (kept.Count == 0)
+            throw new InputException(sources[0], 0, null, 0, null, string.Create(CultureInfo.InvariantCulture, $"no usable samples in any file ({log.BadRowCount:N0} bad rows)"));
         var allocations = kept.Select(k => new AllocationFirstFit.Stay(k.Vcpus, k.MemoryMib, k.First, k.Last)).ToArray();
         var placed = options.Placement == CurrentPlacementRule.FirstFit ? AllocationFirstFit.Place(hosts, allocations) : new string?[kept.Count];
         var vms = kept.Select((k, v) => new Vm(k.Id, k.Vcpus, k.MemoryMib, placed[v])).ToArray();
@@ -151,6 +154,11 @@ public static class PlanetLabImporter
                 if (!TryDay(folder, out var day))
                     throw new InputException(folder, 0, null, 0, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
                         "a PlanetLab day folder must be named after its day, yyyyMMdd (e.g. 20110411): the files hold no timestamps");
+                // Every line of the day would be a bad row ("a time outside ..." quoting its CPU value), and the import empty.
+                var dayStart = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+                if (!SampleTime.Holds(dayStart) || !SampleTime.Holds(dayStart + 86_399))
+                    throw new InputException(folder, 0, null, 0, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
+                        $"the day folder's date is outside {SampleTime.Range}, the times a usage sample may carry");
                 var seen = days.FindIndex(d => d.Day == day);
                 if (seen >= 0)
                     throw new InputException(folder, 0, null, 0, null, $"day {day:yyyy-MM-dd} is given twice (also {days[seen].Folder})");

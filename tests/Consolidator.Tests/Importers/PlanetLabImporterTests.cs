@@ -166,6 +166,33 @@ public class PlanetLabImporterTests
         Assert.Contains(problem, e.Message);
     }
 
+    /// <summary>A day folder dated before 1970 or after 2099: every line was a bad row ("a time outside ...", quoting the
+    /// CPU value as the time) and the import wrote a dataset of no VM, exit 0. Now the folder is refused, nothing written.</summary>
+    [Theory]
+    [InlineData("19000101")]
+    [InlineData("21000101")]
+    public void A_day_folder_outside_the_sample_years_is_refused(string name)
+    {
+        using var root = new TempDirectory();
+        var d = Day(root, name, ("vm", FullDay(1)));
+        var e = Assert.Throws<InputException>(() => PlanetLabImporter.Import([d], root.File("out"), new ImportOptions()));
+        Assert.Equal((d, name), (e.File, e.Value));
+        Assert.Contains("the day folder's date is outside 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
+    /// <summary>Every line of every file bad: a dataset of no VM was written (exit 0) that every command refused ("no
+    /// VMs: the file has a header but no rows"); Bitbrains said "no usable samples in any file" already.</summary>
+    [Fact]
+    public void No_usable_line_in_any_file_is_an_error_and_writes_nothing()
+    {
+        using var root = new TempDirectory();
+        var d = Day(root, "20110411", ("a", ["abc", "-5"]), ("b", ["x"]));
+        var e = Assert.Throws<InputException>(() => PlanetLabImporter.Import([d], root.File("out"), new ImportOptions()));
+        Assert.Contains("no usable samples in any file (3 bad rows)", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
     [Fact]
     public void The_same_day_twice_is_an_error()
     {
