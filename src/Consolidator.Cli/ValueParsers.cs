@@ -16,10 +16,18 @@ internal static class ValueParsers
     public static void ApplyTo(Command command)
     {
         foreach (var argument in command.Arguments)
-            if (argument is Argument<string> or Argument<string[]>) argument.Validators.Add(NotEmpty);
+            if (argument is Argument<string> or Argument<string[]>)
+            {
+                argument.Validators.Add(NotEmpty);
+                argument.Validators.Add(Utf8);
+            }
         foreach (var option in command.Options)
         {
-            if (option is Option<string> or Option<string[]>) option.Validators.Add(NotEmpty);
+            if (option is Option<string> or Option<string[]>)
+            {
+                option.Validators.Add(NotEmpty);
+                option.Validators.Add(Utf8);
+            }
             if (option.Arity.MaximumNumberOfValues > 0) option.Validators.Add(NotAnOption);
             switch (option)
             {
@@ -57,6 +65,21 @@ internal static class ValueParsers
     {
         if (result.Tokens.Any(t => t.Value.Length == 0))
             result.AddError($"{(result is OptionResult o ? o.IdentifierToken?.Value ?? o.Option.Name : ((ArgumentResult)result).Argument.Name)}: an empty value (an unset shell variable?)");
+    }
+
+    /// <summary>A value holding U+FFFD, which is what .NET reads a byte that is not UTF-8 as: `--out $'r\xe9sultat'` (a
+    /// Latin-1 name) wrote into a folder named "r\xef\xbf\xbdsultat", another than the one asked for, exit 0, and such a
+    /// dataset folder was "not found" though it is there.</summary>
+    private static void Utf8(SymbolResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            var at = token.Value.IndexOf('\uFFFD');
+            if (at < 0) continue;
+            var name = result is OptionResult o ? o.IdentifierToken?.Value ?? o.Option.Name : ((ArgumentResult)result).Argument.Name;
+            result.AddError($"{name}: '{Short(token.Value)}' holds U+FFFD (at character {at + 1}), what a byte that is not UTF-8 reads as: such a name cannot be given as it is (rename it, or link to it under a UTF-8 name)");
+            return;
+        }
     }
 
     /// <summary>An option's value that is another option: System.CommandLine takes whatever follows an option that needs

@@ -196,4 +196,25 @@ public class HostileOptionTests
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(File.Exists(script));
     }
+    /// <summary>A name that is not UTF-8 (a Latin-1 "résultat" typed as $'r\xe9sultat') reaches .NET with U+FFFD in place
+    /// of the byte: `--out` wrote into a folder named with U+FFFD's own bytes, another folder than the one asked for,
+    /// exit 0; a dataset folder so named was "dataset folder not found". Now a parse error naming the option.</summary>
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("DATASET_DIR")]
+    public void A_name_that_is_not_utf8_is_refused_by_name(string which)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File(which == "--out" ? "r\uFFFDsultat" : "out");
+        var dataset = which == "DATASET_DIR" ? data.Directory + "\uFFFD" : data.Directory;
+
+        var result = CliRunner.Run("plan", dataset, "--out", outDir, "--deterministic", "--time-limit", "1", "--no-plots");
+
+        var named = which == "DATASET_DIR" ? dataset : outDir;
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {which}: '", result.Err);
+        Assert.Contains($"holds U+FFFD (at character {named.IndexOf('\uFFFD') + 1}), what a byte that is not UTF-8 reads as", result.Err);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp.Path));
+    }
 }
