@@ -121,6 +121,24 @@ public sealed class BenchFamiliesTests
         Assert.Equal(["classA_20_3_0", "classA_120_3_0", "classA_250_3_0", "classB_120_3_0", "classB_250_3_0"], chosen.Select(e => e.Name));
     }
 
+    /// <summary>One of the two options alone keeps the other's quick default: `--vbp-per-size 1` (its documented default)
+    /// took every size up to 200 items, and `--vbp-max-items 120` every index; both ran the full set's hours.</summary>
+    [Fact]
+    public void Vector_packing_options_given_alone_keep_the_others_quick_default()
+    {
+        var entries = (from g in new[] { "classA", "classB" }
+                       from n in new[] { 20, 120, 250 }
+                       from i in Enumerable.Range(0, 3)
+                       where !(g == "classB" && n == 20)
+                       select new VectorPackingEntry("Bench", g, $"{g}_{n}_3_{i}", n, 3, i, "unused", null)).ToArray();
+
+        var perSizeAlone = new VectorPackingFamily(new BenchSettings { VectorPackingPerSize = 2 }).Select(entries);
+        var maxItemsAlone = new VectorPackingFamily(new BenchSettings { VectorPackingMaxItems = 120 }).Select(entries);
+
+        Assert.Equal(["classA_20_3_0", "classA_20_3_1", "classB_120_3_0", "classB_120_3_1"], perSizeAlone.Select(e => e.Name));
+        Assert.Equal(["classA_20_3_0", "classA_120_3_0", "classB_120_3_0"], maxItemsAlone.Select(e => e.Name));
+    }
+
     [Fact]
     public void Unknown_family_names_are_refused_and_known_ones_filter()
     {
