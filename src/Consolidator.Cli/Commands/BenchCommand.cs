@@ -37,6 +37,8 @@ internal static class BenchCommand
             // Read by the qemu family alone: with --family naming only others they were ignored without a word.
             if (!settings.Families.IsEmpty && !settings.Families.Contains(QemuFamily.FamilyName) && options.GivenLabOption(r) is { } lab)
                 throw new FormatException($"{lab} is an option of the QEMU lab: add qemu to --family, or leave --family out");
+            if (!settings.Families.IsEmpty && options.UnreadFamilyOption(r, settings.Families) is { } unread)
+                throw new FormatException($"{unread.Option} is an option of the {string.Join(" or ", unread.ReadBy)} family: add one to --family, or leave --family out");
             OutputSet.Check(dir, OutputKind.Bench);
             // The lab's children record their migrations in a scratch file unless --lab-csv names one; the
             // scratch file joins this run's output set as qemu-lab.csv.

@@ -53,6 +53,22 @@ internal sealed class BenchOptions
         LabRepeat = r.GetValue(_labRepeat),
     };
 
+    /// <summary>The first option of the planted, generated or vector packing instances given (on the command line or in a
+    /// config file) while <paramref name="families"/> names none of the families that read it, with those families; or
+    /// null. `--family throughput --generated-vms 5` ran the ingest family alone and ignored the VM counts without a word.</summary>
+    public (string Option, string[] ReadBy)? UnreadFamilyOption(ParseResult r, ImmutableArray<string> families)
+    {
+        foreach (var (option, readBy) in new (Option, string[])[]
+        {
+            (_planted, [PlantedFamily.FamilyName, AblationFamily.FamilyName]),
+            (_generated, [GeneratedFamily.FamilyName, AblationFamily.FamilyName, FleetFamily.FamilyName]),
+            (_vbpMaxItems, [VectorPackingFamily.FamilyName]),
+            (_vbpPerSize, [VectorPackingFamily.FamilyName]),
+        })
+            if (r.GetResult(option) is { Implicit: false } && !readBy.Any(families.Contains)) return (option.Name, readBy);
+        return null;
+    }
+
     /// <summary>The first QEMU lab option given on the command line or in a config file, or null.</summary>
     public string? GivenLabOption(ParseResult r) =>
         new Option[] { _labSet, _labScenarios, _labGuest, _labCsv, _labRepeat }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false })?.Name;

@@ -90,6 +90,26 @@ public class HostileSweepTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>An option of the planted, generated or vector packing instances with --family naming none of the families
+    /// that read it was ignored without a word, exit code 0 (`--family throughput --generated-vms 5` ran the ingest alone).</summary>
+    [Theory]
+    [InlineData("throughput", "--generated-vms", "5", "--generated-vms is an option of the generated or ablation or fleet family")]
+    [InlineData("generated", "--planted-hosts", "2", "--planted-hosts is an option of the planted or ablation family")]
+    [InlineData("planted", "--vbp-per-size", "2", "--vbp-per-size is an option of the vector-packing family")]
+    [InlineData("planted", "--vbp-max-items", "20", "--vbp-max-items is an option of the vector-packing family")]
+    public void An_option_of_a_family_not_run_is_refused(string family, string option, string value, string what)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("bench", "--family", family, "--deterministic", "--time-limit", "1", "--out", outDir, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {what}: add one to --family, or leave --family out", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     /// <summary>--parallel -1 ran as the default (one plan per core) without a word, where 0 is the documented default;
     /// --windows auto, which a sweep cannot take, was refused with a list of the fixed schemes that began with 'auto';
     /// --max-migrations-per-host -1 was an AggregateException of every plan's staging (exit 1).</summary>
