@@ -24,8 +24,8 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
     {
         if (!(Percentile > 0 && Percentile <= 100))
             throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "--percentile must be in (0, 100]");
-        if (HalfLifeHours is { } h && !(h > 0 && double.IsFinite(h)))
-            throw new ArgumentOutOfRangeException(nameof(HalfLifeHours), h, "--half-life must be a positive duration (e.g. 24h, 7d) or 'none'");
+        if (HalfLifeHours is { } h && !(h >= MinHalfLifeHours && h <= MaxHalfLifeHours))
+            throw new ArgumentOutOfRangeException(nameof(HalfLifeHours), h, HalfLifeRange);
         if (!(Margin >= 0 && Margin <= 10))
             throw new ArgumentOutOfRangeException(nameof(Margin), Margin, "--margin must be a fraction from 0 to 10 (0.15 = 15 %)");
         if (!(MultiplexVms >= 1 && MultiplexVms <= 1e6))
@@ -36,6 +36,12 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
 
     public double HalfLifeSeconds => HalfLifeHours is { } h ? h * 3600 : double.PositiveInfinity;
 
+    /// <summary>The half-lives taken: from a minute (finer than any sampling interval; 1e-300 h was printed as "half-life 0
+    /// h") to ten years (longer weighs a history as 'none' does; 1e300 d was printed with 300 digits).</summary>
+    public const double MinHalfLifeHours = 1.0 / 60, MaxHalfLifeHours = 87_600;
+
+    private const string HalfLifeRange = "--half-life must be 'none' or from 1 minute (0.0167h) to 10 years (87600h, 3650d)";
+
     /// <summary>Parses --half-life: "none", or a number with a unit (h or d), e.g. 24h, 7d, 1.5d.</summary>
     public static double? ParseHalfLife(string text)
     {
@@ -45,7 +51,9 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
         var factor = unit switch { 'h' => 1.0, 'd' => 24.0, _ => double.NaN };
         if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n > 0) || !double.IsFinite(n))
             throw new FormatException($"--half-life must be 'none' or a positive number of hours or days such as 24h or 7d, not '{Quoted.Value(text)}'");
-        return n * factor;
+        return n * factor is var hours and >= MinHalfLifeHours and <= MaxHalfLifeHours
+            ? hours
+            : throw new FormatException($"{HalfLifeRange}, not '{Quoted.Value(text)}'");
     }
 
     public override string ToString() => string.Format(CultureInfo.InvariantCulture, "p{0:0.##}{1}{2}{3}", Percentile,

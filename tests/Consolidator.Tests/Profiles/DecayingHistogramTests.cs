@@ -100,4 +100,21 @@ public class DecayingHistogramTests
     [InlineData("h")]
     public void A_bad_half_life_names_the_option(string text) =>
         Assert.Contains("--half-life", Assert.Throws<FormatException>(() => ProfileOptions.ParseHalfLife(text)).Message);
+
+    /// <summary>1e300d was taken and printed in the summary with 300 digits ("half-life 2400000...0 h"), 1e-300h as
+    /// "half-life 0 h"; the bounds are a minute and ten years.</summary>
+    [Theory]
+    [InlineData("1e300d")]
+    [InlineData("87601h")]
+    [InlineData("1e-300h")]
+    [InlineData("0.01h")]
+    public void A_half_life_beyond_a_minute_to_ten_years_is_refused(string text) =>
+        Assert.Equal($"--half-life must be 'none' or from 1 minute (0.0167h) to 10 years (87600h, 3650d), not '{text}'",
+            Assert.Throws<FormatException>(() => ProfileOptions.ParseHalfLife(text)).Message);
+
+    [Theory]
+    [InlineData("3650d", 87_600.0)]
+    [InlineData("0.0167h", 0.0167)]
+    public void The_half_lives_at_the_bounds_are_taken(string text, double hours) =>
+        Assert.Equal(hours, ProfileOptions.ParseHalfLife(text));
 }
