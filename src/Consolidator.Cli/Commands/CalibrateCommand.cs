@@ -33,6 +33,9 @@ internal static class CalibrateCommand
         {
             if (r.GetResult(blockMirror) is not null)
             {
+                // The lab table's options were ignored without a word: `--block-mirror --fit` printed no fit, exit 0.
+                if (new Option[] { lab, fit, cpuShare }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } other)
+                    throw new FormatException($"{other.Name} is an option of the lab table; --block-mirror prints the block-migration table instead");
                 var jobs = BlockMirrorLab.Read(r.GetValue(blockMirror) ?? BlockMirrorLab.DefaultPath);
                 BlockMirrorLab.WriteMarkdown([.. jobs.Select(BlockMirrorLab.Predict)], stdout);
                 return ExitCodes.Ok;

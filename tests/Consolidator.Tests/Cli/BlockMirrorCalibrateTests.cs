@@ -34,4 +34,19 @@ public class BlockMirrorCalibrateTests
         Assert.Contains("qemu-7.2-drive-mirror.csv", r.Err);
         Assert.Contains("-32", r.Err);
     }
+    /// <summary>The lab table's options with --block-mirror were ignored without a word (`--block-mirror --fit` printed the
+    /// block table and no fit, exit 0).</summary>
+    [Theory]
+    [InlineData("--fit")]
+    [InlineData("--cpu-share")]
+    [InlineData("--lab", "datasets/calibration/qemu-7.2-tcg-threads.csv")]
+    public void An_option_of_the_lab_table_with_block_mirror_is_refused(params string[] option)
+    {
+        var r = CliRunner.Run(["calibrate", "--block-mirror", Path.Combine(RepoPaths.Root, BlockMirrorLab.DefaultPath), .. option]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.StartsWith($"error: {option[0]} is an option of the lab table; --block-mirror prints the block-migration table instead", r.Err);
+        HostileInputTests.AssertOneCleanLine(r.Err);
+    }
 }
