@@ -132,4 +132,35 @@ public class HostilePlanFileTests
         HostileInputTests.AssertOneCleanLine(exported.Err);
         Assert.False(File.Exists(script));
     }
+    /// <summary>A plan.json saved by Notepad as "Unicode" (UTF-16 with its byte-order mark), as UTF-16 without one, or
+    /// compressed: each was "not valid JSON at column 1: '0xFF' is an invalid start of a value" (or '0x00', '0x1F'),
+    /// which did not say why. Now what the file is, at line 1, exit 2, no script.</summary>
+    [Theory]
+    [InlineData("utf-16", "UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8")]
+    [InlineData("utf-16le", "NUL bytes near the start: the file looks UTF-16 without a byte-order mark, or binary")]
+    [InlineData("gzip", "gzip-compressed data: decompress it first (gunzip)")]
+    public void A_plan_json_that_is_not_utf8_says_what_it_is(string encoding, string what)
+    {
+        using var data = ThreeVmsOnH2();
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var text = File.ReadAllText(Path.Combine(planDir, "plan.json"));
+        var edited = Path.Combine(data.Directory, "..", "edited.json");
+        if (encoding == "gzip")
+        {
+            using var file = File.Create(edited);
+            using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal);
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+        else File.WriteAllText(edited, text, encoding == "utf-16" ? new System.Text.UnicodeEncoding(false, true) : new System.Text.UnicodeEncoding(false, false));
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        var result = CliRunner.Run("export", edited, "--to", "libvirt", "--out", script);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"edited.json:1: {what}", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(File.Exists(script));
+    }
 }
