@@ -148,6 +148,10 @@ internal static class ConfigFile
         {
             throw new InputException(path, 0, null, 0, null, e is FileNotFoundException or DirectoryNotFoundException ? "config file not found" : $"cannot read the config file ({e.Message})");
         }
+        // UTF-16 without a byte-order mark reads as every other character NUL: "not TOML: Expecting `=` after a key instead
+        // of \u0" (a mark is read as the encoding it names).
+        if (text.Contains('\0'))
+            throw new InputException(path, 0, null, 0, null, "NUL characters: the file looks UTF-16 without a byte-order mark, or binary; save it as UTF-8 text");
         return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? FromJson(path, text) : FromToml(path, text);
     }
 

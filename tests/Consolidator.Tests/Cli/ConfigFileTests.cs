@@ -194,4 +194,21 @@ public class ConfigFileTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("/no/such/consolidator.toml: config file not found", result.Err);
     }
+    /// <summary>A config saved as UTF-16 without a byte-order mark was "not TOML: Expecting `=` after a key instead of
+    /// \u0"; with a mark it is read as the encoding the mark names.</summary>
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 0)]
+    public void A_config_in_utf16_is_read_with_its_mark_and_named_without(bool mark, int exitCode)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        File.WriteAllText(tmp.File("c.toml"), "headroom = 0.3\n", new System.Text.UnicodeEncoding(false, mark));
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", tmp.File("out"), "--config", tmp.File("c.toml"), "--deterministic", "--time-limit", "1", "--no-plots", "--no-simulate");
+
+        Assert.True(result.ExitCode == exitCode, result.Err);
+        if (mark) Assert.Equal("0.3", PlanJsonField(tmp.File("out"), "headroom"));
+        else Assert.StartsWith($"error: {tmp.File("c.toml")}: NUL characters: the file looks UTF-16 without a byte-order mark, or binary; save it as UTF-8 text", result.Err);
+    }
 }
