@@ -81,7 +81,7 @@ internal sealed partial class JsonInput(byte[] bytes, string path)
     {
         if (utf8.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
             return new InputException(path, 1, null, 0, null, $"the file is empty; expected a {what} object");
-        if (NotUtf8(utf8) is { } encoding)
+        if (TextBytes.NotUtf8(utf8) is { } encoding)
             return new InputException(path, 1, null, 0, null, $"{encoding}; expected a {what} object in UTF-8");
         var reader = new Utf8JsonReader(utf8, Reading);
         var objects = new Stack<Dictionary<string, long>>();
@@ -109,16 +109,6 @@ internal sealed partial class JsonInput(byte[] bytes, string path)
             return new InputException(path, (int)(e.LineNumber ?? 0) + 1, null, 0, null, $"not valid JSON at column {(e.BytePositionInLine ?? 0) + 1}: {sentence}");
         }
     }
-
-    /// <summary>What a file that is no UTF-8 text seems to be, or null. A plan.json saved by Notepad as "Unicode" (UTF-16
-    /// with its byte-order mark) or compressed was "not valid JSON at column 1: '0xFF' is an invalid start of a value".</summary>
-    private static string? NotUtf8(ReadOnlySpan<byte> bytes) => bytes switch
-    {
-        [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] => "UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8",
-        [0x1F, 0x8B, ..] => "gzip-compressed data: decompress it first (gunzip)",
-        _ when bytes[..Math.Min(bytes.Length, 64)].Contains((byte)0) => "NUL bytes near the start: the file looks UTF-16 without a byte-order mark, or binary; save it as UTF-8",
-        _ => null,
-    };
 
     // RFC 8259 (section 4) leaves a repeated name's meaning to the reader: the serializer kept the last one silently,
     // so a hand-merged plan.json with two "headroom" or "to_host" members was read as whichever came second.

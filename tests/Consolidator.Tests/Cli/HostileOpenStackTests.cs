@@ -52,4 +52,25 @@ public class HostileOpenStackTests
         // Was "error: permission denied", exit code 1, without the path.
         CliRunner.AssertLocatedInputError(result, folder, "a folder, not a file", outDir);
     }
+    /// <summary>`openstack hypervisor list --long -f json > hypervisors.json` in Windows PowerShell 5 writes UTF-16 with a
+    /// byte-order mark: it was "not JSON: '0xFF' is an invalid start of a value". A UTF-8 mark is still taken (the
+    /// inventory is read and the server asked: nothing listens on port 1).</summary>
+    [Theory]
+    [InlineData("utf-16", "hypervisors.json:1: UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8")]
+    [InlineData("utf-8-bom", "no answer from the Prometheus server")]
+    public void An_openstack_inventory_in_utf16_says_so(string encoding, string what)
+    {
+        using var tmp = new TempDirectory();
+        var hypervisors = tmp.File("hypervisors.json");
+        File.WriteAllText(hypervisors, """[{"Hypervisor Hostname":"h1","vCPUs":4,"Memory MB":8192,"State":"up"}]""",
+            encoding == "utf-16" ? new System.Text.UnicodeEncoding(false, true) : new System.Text.UTF8Encoding(true));
+        File.WriteAllText(tmp.File("vms.csv"), "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,\n");
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "prometheus", "--url", "http://127.0.0.1:1", "--start", "2026-01-05T00:00:00Z",
+            "--end", "2026-01-05T01:00:00Z", "--openstack-hypervisors", hypervisors, "--vms", tmp.File("vms.csv"), "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, encoding == "utf-16" ? hypervisors : "127.0.0.1:1", what, outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
 }

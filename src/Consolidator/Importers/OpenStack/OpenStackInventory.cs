@@ -74,8 +74,10 @@ public static class OpenStackInventory
         {
             // A folder, a missing file or one that cannot be read is an input error naming the file (a folder was
             // "permission denied", exit code 1, without the path).
-            using var file = Datasets.InputFiles.OpenRead(path);
-            doc = JsonDocument.Parse(file);
+            var bytes = Datasets.InputFiles.ReadAllBytes(path);
+            if (TextBytes.NotUtf8(bytes) is { } encoding)
+                throw new InputException(path, 1, null, 0, null, $"{encoding}; expected the JSON array `openstack ... -f json` prints");
+            doc = JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0));
         }
         catch (JsonException e) { throw new InputException(path, (int)(e.LineNumber + 1 ?? 0), null, (int)(e.BytePositionInLine + 1 ?? 0), null, "not JSON: " + e.Message.Split(". ")[0]); }
         using (doc)
