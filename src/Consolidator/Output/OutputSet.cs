@@ -107,7 +107,13 @@ public static class OutputSet
     /// folder has no lock file (not written as a set).</summary>
     public static IDisposable? ReadLock(string dir)
     {
-        return SetFolder.LockOf(Full(dir)) is { } lockPath ? SetLock.Shared(lockPath) : null;
+        // Through a symbolic link, the lock is the folder's it leads to, as a writer takes it (SetFolder.Of): the link's
+        // own '.LINK.lock' does not exist, so a plan and a simulation read through a link were read with no lock at all.
+        var full = Full(dir);
+        if (new DirectoryInfo(full).LinkTarget is not null && !FileKinds.IsBrokenLink(full)
+            && Directory.ResolveLinkTarget(full, returnFinalTarget: true) is { Exists: true } final)
+            full = Path.TrimEndingDirectorySeparator(final.FullName);
+        return SetFolder.LockOf(full) is { } lockPath ? SetLock.Shared(lockPath) : null;
     }
 
     private static string Full(string path)

@@ -221,4 +221,21 @@ public sealed class HostileOutputPathTests
     }
 
     private const int SetFolderMaxNameBytes = 209;
+    /// <summary>A plan folder read through a symbolic link (`export link/plan.json`, `simulate DATA link/plan.json`) is
+    /// held by the lock of the folder the link leads to, the one a run replacing that folder takes; the link's own lock
+    /// file does not exist, so the plan and its simulation were read with no lock at all.</summary>
+    [Fact]
+    public void A_set_read_through_a_link_holds_the_lock_of_the_folder_it_leads_to()
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+        var plan = PlanOf(data, tmp);
+        var link = tmp.File("link");
+        Directory.CreateSymbolicLink(link, Path.GetDirectoryName(plan)!);
+
+        using var held = Consolidator.Output.OutputSet.ReadLock(link);
+
+        Assert.NotNull(held);
+        Assert.False(File.Exists(tmp.File(".link.lock")));
+    }
 }
