@@ -45,6 +45,11 @@ internal static class ReactiveStep
             }
 
         var drained = new HashSet<int>();
+        // Under a plan, a host the net powered on is emptied back onto the plan's hosts only, never onto another
+        // host it powered on (ReactiveOptions.SafetyNet): its VMs are there because the plan's hosts had no room,
+        // and until they have, the load that called for the host lasts; moving it to another such host trades one
+        // host of the overflow for another and is a migration the next round still has to undo.
+        int[] netHosts = options.PlanHosts is { } planned ? [.. Enumerable.Range(0, hosts.Length).Where(x => !planned.Contains(x))] : [];
         // The host that costs least to empty goes first (fewest VMs, then least memory to copy, as MMT weighs a
         // migration): every host emptied saves the same idle power, whichever it is.
         foreach (var h in Enumerable.Range(0, hosts.Length).Where(h => s.Vms[h].Count > 0)
@@ -54,11 +59,7 @@ internal static class ReactiveStep
             if (receivers.Contains(h) || (options.PlanHosts is { } plan ? plan.Contains(h) : s.Peak[h] >= options.LowerThreshold * hosts[h].CpuCores))
                 continue;
             var excluded = new HashSet<int>(drained) { h };
-            // Under a plan, a host the net powered on is emptied back onto the plan's hosts only, never onto another
-            // host it powered on (ReactiveOptions.SafetyNet): its VMs are there because the plan's hosts had no room,
-            // and until they have, the load that called for the host lasts; moving it to another such host trades one
-            // host of the overflow for another and is a migration the next round still has to undo.
-            if (options.PlanHosts is { } planned) excluded.UnionWith(Enumerable.Range(0, hosts.Length).Where(x => !planned.Contains(x)));
+            excluded.UnionWith(netHosts);
             var round = new List<(int Vm, int To)>();
             foreach (var vm in s.Vms[h].OrderByDescending(v => seen[v].Peak).ThenBy(v => v).ToList())
             {
@@ -70,8 +71,7 @@ internal static class ReactiveStep
             }
             // Rent or buy (ReactiveOptions.SafetyNet): moves to the VMs' own hosts are the round's; the others are
             // bought once the host's idle energy since they could leave has paid their price.
-            var priceWh = options.MoveWeightWhPerGiB / 1024 * round.Where(m => options.Home is not { } hm || m.Vm >= hm.Count || hm[m.Vm] != m.To).Sum(m => memory[m.Vm]);
-            if (s.Vms[h].Count == 0 && options.PlanHosts is not null && rentWh is not null && priceWh > 0)
+            if (s.Vms[h].Count == 0 && options.PlanHosts is not null && rentWh is not null && ExtraMovesWh(round) is var priceWh and > 0)
             {
                 rentWh[h] += hosts[h].WattsAt(0) * options.StepSeconds / 3600.0;
                 if (rentWh[h] < priceWh)
@@ -94,6 +94,10 @@ internal static class ReactiveStep
             }
         }
         return moves;
+
+        // The price of a host's moves that the next round would not make anyway (to a host other than the VM's own).
+        double ExtraMovesWh(List<(int Vm, int To)> round) =>
+            options.MoveWeightWhPerGiB / 1024 * round.Where(m => options.Home is not { } hm || m.Vm >= hm.Count || hm[m.Vm] != m.To).Sum(m => memory[m.Vm]);
     }
 
     /// <summary>The hosts as the step sees them: VMs, observed load, recent-peak load, memory.</summary>
