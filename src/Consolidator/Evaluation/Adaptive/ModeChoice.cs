@@ -46,14 +46,9 @@ public static class ModeChoice
             return (Mode.Reactive, "reactive level (no interval of history on which both levels were replayed yet)");
         var inv = CultureInfo.InvariantCulture;
         var planKWh = forecastKWhPerDay ?? plan.EnergyKWhPerDay;
-        var figures = (onTraining ? "on the training period (a backtest; the plan in sample)" : "yesterday") + string.Format(inv, " the plan drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
-            plan.EnergyKWhPerDay, plan.Slatah, plan.ThrottledInteractive, reactive.EnergyKWhPerDay, reactive.Slatah);
-        if (forecastKWhPerDay is { } f)
-            figures += string.Format(inv, onTraining ? "; the plan forecasts {0:0.00} kWh/day for the day ahead" : "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day", f);
-        // The limits are the SLA the policy is held to (issue 13: SLATAH at most 0.5 % in a fold, interactive
-        // throttling at most 0.1 % of demand): a plan that broke them yesterday is not trusted today.
-        if (plan.Slatah > Verdict.SlatahPerFold || plan.ThrottledInteractive > Verdict.ThrottledInteractive)
-            return (Mode.Reactive, "reactive level: " + figures + " (the plan broke the SLA)");
+        var figures = Figures((onTraining ? "on the training period (a backtest; the plan in sample)" : "yesterday") + " the plan", plan, reactive,
+            forecastKWhPerDay, onTraining ? "; the plan forecasts {0:0.00} kWh/day for the day ahead" : UncalibratedForecast);
+        if (BrokeSla(plan)) return (Mode.Reactive, "reactive level: " + figures + " (the plan broke the SLA)");
         var entry = inForce == Mode.Plan ? 0 : switchKWhPerDay;
         if (entry > 0) figures += string.Format(inv, "; entering plan mode costs {0:0.00} kWh/day of migrations", entry);
         // Ties stay with the mode in force: a switch that gains nothing still costs moves.
@@ -115,12 +110,9 @@ public static class ModeChoice
             return (Mode.Reactive, "reactive level (no interval of history on which both levels were replayed yet)", 0);
         var inv = CultureInfo.InvariantCulture;
         var planKWh = forecastKWhPerDay ?? plan.EnergyKWhPerDay;
-        var figures = "yesterday" + (plan.Policy == AdaptivePolicy.Name ? " the plan, followed with its safety net," : " the plan")
-            + string.Format(inv, " drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
-                plan.EnergyKWhPerDay, plan.Slatah, plan.ThrottledInteractive, reactive.EnergyKWhPerDay, reactive.Slatah);
-        if (forecastKWhPerDay is { } f) figures += string.Format(inv, "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day", f);
-        if (plan.Slatah > Verdict.SlatahPerFold || plan.ThrottledInteractive > Verdict.ThrottledInteractive)
-            return (Mode.Reactive, "reactive level: " + figures + " (the plan broke the SLA)", 0);
+        var figures = Figures("yesterday" + (plan.Policy == AdaptivePolicy.Name ? " the plan, followed with its safety net," : " the plan"), plan, reactive,
+            forecastKWhPerDay, UncalibratedForecast);
+        if (BrokeSla(plan)) return (Mode.Reactive, "reactive level: " + figures + " (the plan broke the SLA)", 0);
         var excess = (inForce == Mode.Plan ? planKWh - reactive.EnergyKWhPerDay : reactive.EnergyKWhPerDay - planKWh) * days;
         var regret = Math.Max(0, regretKWh + excess);
         var other = inForce == Mode.Plan ? Mode.Reactive : Mode.Plan;
@@ -131,4 +123,20 @@ public static class ModeChoice
             ? (other, (other == Mode.Plan ? "day-ahead plan: " : "reactive level: ") + figures, 0)
             : (inForce, (inForce == Mode.Plan ? "day-ahead plan: " : "reactive level: ") + figures, regret);
     }
+    /// <summary>How a plan's forecast is said when yesterday's plan was not calibrated and today's is.</summary>
+    private const string UncalibratedForecast = "; yesterday's plan was not calibrated, today's forecasts {0:0.00} kWh/day";
+
+    /// <summary>The evidence both choices state: what the plan (<paramref name="lead"/> names it and when) and the reactive
+    /// level drew and at what SLA figures, then the forecast standing in for the plan's energy, when there is one.</summary>
+    private static string Figures(string lead, PolicyOutcome plan, PolicyOutcome reactive, double? forecastKWhPerDay, string forecastFormat)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var figures = lead + string.Format(inv, " drew {0:0.00} kWh/day at SLATAH {1:0.000%}, interactive throttled {2:0.000%}; the reactive level {3:0.00} kWh/day at SLATAH {4:0.000%}",
+            plan.EnergyKWhPerDay, plan.Slatah, plan.ThrottledInteractive, reactive.EnergyKWhPerDay, reactive.Slatah);
+        return forecastKWhPerDay is { } f ? figures + string.Format(inv, forecastFormat, f) : figures;
+    }
+
+    /// <summary>Whether the plan broke the SLA the policy is held to (issue 13: SLATAH at most 0.5 % in a fold, interactive
+    /// throttling at most 0.1 % of demand): a plan that broke it yesterday is not trusted today.</summary>
+    private static bool BrokeSla(PolicyOutcome plan) => plan.Slatah > Verdict.SlatahPerFold || plan.ThrottledInteractive > Verdict.ThrottledInteractive;
 }
