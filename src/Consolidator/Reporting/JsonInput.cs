@@ -34,6 +34,9 @@ internal sealed partial class JsonInput(byte[] bytes, string path)
         }
     }
 
+    /// <summary>Null when the bytes are UTF-8 JSON with each member named once per object; else the problem, located.</summary>
+    public InputException? Problem(string what) => Syntax(what);
+
     /// <summary>The value at <paramref name="jsonPath"/> is wrong (or, if it is missing, the object that
     /// should hold it).</summary>
     public InputException Error(string jsonPath, string problem)

@@ -70,16 +70,24 @@ public static class OpenStackInventory
     private static IEnumerable<(JsonElement Row, int Index)> Rows(string path)
     {
         JsonDocument doc;
+        // A folder, a missing file or one that cannot be read is an input error naming the file (a folder was
+        // "permission denied", exit code 1, without the path).
+        var bytes = Datasets.InputFiles.ReadAllBytes(path);
         try
         {
-            // A folder, a missing file or one that cannot be read is an input error naming the file (a folder was
-            // "permission denied", exit code 1, without the path).
-            var bytes = Datasets.InputFiles.ReadAllBytes(path);
             if (TextBytes.NotUtf8(bytes) is { } encoding)
                 throw new InputException(path, 1, null, 0, null, $"{encoding}; expected the JSON array `openstack ... -f json` prints");
-            doc = JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0));
+            // A server or hypervisor with one field twice (a hand-merged file: two "Status" or "Host") was read as the
+            // last one without a word; the openstack client never writes one.
+            doc = JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0),
+                new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
-        catch (JsonException e) { throw new InputException(path, (int)(e.LineNumber + 1 ?? 0), null, (int)(e.BytePositionInLine + 1 ?? 0), null, "not JSON: " + e.Message.Split(". ")[0]); }
+        catch (JsonException e)
+        {
+            // The reader's duplicate-member error has no position: the plan.json reader's check finds the second one.
+            if (e.LineNumber is null && new Reporting.JsonInput(bytes, path).Problem("JSON array") is { } located) throw located;
+            throw new InputException(path, (int)(e.LineNumber + 1 ?? 0), null, (int)(e.BytePositionInLine + 1 ?? 0), null, "not JSON: " + e.Message.Split(". ")[0]);
+        }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Array)
