@@ -24,7 +24,7 @@ internal static class SimulationText
         o.WriteLine(string.Format(inv, "worst downtime: {0:0} ms{1} stopped, mean {2:0} ms; SLO {3:0} ms: {5} (it judges {4})",
             s.WorstDowntimeSeconds * 1000, worst, s.MeanDowntimeSeconds * 1000, s.MaxDowntimeSeconds * 1000,
             s.Slo == SloDowntime.Stop ? "the stop only" : $"the stop plus post-copy fault stalls, worst {s.WorstSloDowntimeSeconds * 1000:0} ms",
-            s.SloViolations == 0 ? "met by every migration" : $"{s.SloViolations} violation(s)"));
+            SloVerdict(s)));
         o.WriteLine(string.Format(inv, "data moved: {0:0.0} GiB; migration energy {1:0.0} Wh (power model {2:0.0} Wh)",
             s.DataMovedGiB, s.MigrationEnergyWh, s.MigrationEnergyPowerModelWh));
         if (s.Disks is { } d)
@@ -40,6 +40,21 @@ internal static class SimulationText
         if (s.Recovered > 0) o.WriteLine(string.Format(inv, "post-copy recovery: {0} migration(s) resumed by migrate-recover after a link failure", s.Recovered));
         WriteViolations(r, p, o);
         WriteFailures(r, p, o);
+    }
+
+    /// <summary>Only a migration that reached its destination met the SLO: an aborted, rolled-back, lost or
+    /// skipped one is counted apart, never as having met it (a run whose every link failed said "met by every
+    /// migration").</summary>
+    private static string SloVerdict(SimulationSummary s)
+    {
+        var arrived = s.Completed + s.Recovered;
+        var unfinished = s.Migrations - arrived;
+        var apart = unfinished == 0 ? "" : string.Format(CultureInfo.InvariantCulture,
+            "{0} did not complete ({1} aborted, {2} rolled back to their source, {3} lost, {4} skipped)",
+            unfinished, s.Aborted, s.Restored, s.Lost, s.Skipped);
+        if (s.SloViolations > 0) return unfinished == 0 ? $"{s.SloViolations} violation(s)" : $"{s.SloViolations} violation(s); {apart}";
+        if (unfinished == 0) return "met by every migration";
+        return arrived == 0 ? $"no migration completed to be judged: {apart}" : $"met by the {arrived} that completed; {apart}";
     }
 
     private static void WriteViolations(SimulationResult r, PlacementProblem p, TextWriter o)

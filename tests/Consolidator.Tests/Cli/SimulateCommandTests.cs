@@ -88,6 +88,36 @@ public class SimulateCommandTests
     }
 
     [Fact]
+    public void A_run_whose_every_link_fails_says_they_were_aborted_and_never_that_the_slo_was_met()
+    {
+        using var tmp = new TempDirectory();
+        var (data, planJson, _) = Planned(tmp, "--no-simulate");
+
+        // Every link failing aborted every migration, and the summary said "SLO 300 ms: met by every migration".
+        var simulated = CliRunner.Run("simulate", data, planJson, "--out", Path.Combine(tmp.Path, "sim"), "--fail-link", "1", "--method", "precopy");
+        var planned = CliRunner.Run("plan", data, "--out", Path.Combine(tmp.Path, "plan2"), "--deterministic", "--time-limit", "2",
+            "--fail-link", "1", "--method", "precopy");
+
+        foreach (var run in new[] { simulated, planned })
+        {
+            Assert.Equal(0, run.ExitCode);
+            Assert.DoesNotContain("met by every migration", run.Out);
+            // The failure moment is drawn over the predicted duration, so a migration quicker than predicted may still complete.
+            var slo = System.Text.RegularExpressions.Regex.Match(run.Out,
+                @"SLO 300 ms: (no migration completed to be judged|met by the \d+ that completed); (\d+) did not complete \((\d+) aborted, 0 rolled back to their source, 0 lost, (\d+) skipped\)");
+            Assert.True(slo.Success, run.Out);
+            var aborted = int.Parse(slo.Groups[3].Value);
+            Assert.True(aborted > 0);
+            Assert.Equal(aborted + int.Parse(slo.Groups[4].Value), int.Parse(slo.Groups[2].Value));
+            Assert.Contains($"FAILURES: {aborted} aborted,", run.Out);
+        }
+        // The plan's report said "Every migration meets the downtime SLO." too.
+        var report = File.ReadAllText(Path.Combine(tmp.Path, "plan2", "report.html"));
+        Assert.DoesNotContain("Every migration meets the downtime SLO", report);
+        Assert.Matches(@"\d+ of \d+ migration\(s\) completed, within the downtime SLO; the others did not complete", report);
+    }
+
+    [Fact]
     public void The_same_plan_and_seed_give_the_same_simulation_bytes()
     {
         using var tmp = new TempDirectory();
