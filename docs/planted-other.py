@@ -2,11 +2,13 @@
 """Planted instances from a generator other than the tool's own (issue 17's acceptance is checked on planted
 instances "written with ordinary decimals" by someone else's generator: this is one, built differently on purpose).
 
-  planted-other.py --hosts K --out DIR [--seed 1] [--shape flat-mem|hourly|hourly-mem] [--decimals 1|2|3]
+  planted-other.py --hosts K --out DIR [--seed 1] [--shape flat|flat-mem|hourly|hourly-mem] [--decimals 1|2|3]
                    [--host 40x384|64x512|CORESxGIB] [--samples-per-hour 1|12] [--days 1..3] [--vms-per-host 6-8]
                    [--spares 2] [--memory-step 1]
 
 K identical hosts (cores x GiB), and for each a group of 6-8 VMs that fills it exactly:
+  flat        CPU constant over the day, adding up to exactly the host's cores; memory small, never binding (at most
+              half the host): one binding dimension, a host's cores split into 6-8 constant shares.
   flat-mem    CPU constant over the day and memory used constant, both adding up to exactly the host's cores and
               MiB: two binding dimensions (plan with --windows 1, or hourly: the rows are then all alike).
   hourly      an hourly CPU profile per VM, smooth (each VM peaks by day, by night or not at all, its level jittered
@@ -68,7 +70,7 @@ def main():
     ap.add_argument('--hosts', type=int, required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--shape', choices=['flat-mem', 'hourly', 'hourly-mem'], default='hourly')
+    ap.add_argument('--shape', choices=['flat', 'flat-mem', 'hourly', 'hourly-mem'], default='hourly')
     ap.add_argument('--decimals', type=int, choices=[1, 2, 3], default=2)
     ap.add_argument('--host', default='40x384')
     ap.add_argument('--samples-per-hour', type=int, choices=[1, 12], default=1)
@@ -94,7 +96,7 @@ def main():
     vms = []  # (planted host, [24 CPU units], memory MiB)
     for h in planted_hosts:
         n = rng.randint(lo, hi)
-        if a.shape == 'flat-mem':
+        if a.shape in ('flat', 'flat-mem'):
             shares = largest_remainder(cap, [rng.uniform(0.2, 1.0) for _ in range(n)], least)
             cpu = [[s] * 24 for s in shares]
         else:
