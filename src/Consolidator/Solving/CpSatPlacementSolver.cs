@@ -58,6 +58,10 @@ public static class CpSatPlacementSolver
     /// optima quickly through its LP bound, where the descent's questions are slower.</summary>
     public const double CountingFullModelShare = 0.3;
 
+    /// <summary>Bin completion's share of the time left, and its most seconds: on the one-dimensional planted K = 20
+    /// (docs/planted-other.py --shape flat) it needs a few tens of thousands of nodes (a prototype's count).</summary>
+    public const double BinCompletionShare = 0.2, BinCompletionMaxSeconds = 5;
+
     /// <summary>When the objective counts identical hosts, consistent neighbourhood search gets this share of what
     /// the fill left, before any CP-SAT model; on fleets too large for the bin-count descent it gets the larger
     /// share, as it gains more there than CP-SAT's neighbourhoods do.</summary>
@@ -157,6 +161,25 @@ public static class CpSatPlacementSolver
                 ? Overload(p, incumbent, hostBound, budget, options.Seed, clock, notes, report)
                 : Consistent(p, incumbent, hostBound, budget, options.Seed, clock, notes, report);
             fromSolver |= incumbent.ActiveHostCount < before.ActiveHostCount;
+        }
+        // Identical hosts counted, and some row's total demand exactly the bound's hosts: every host of a placement on
+        // that many is exactly full there, which bin completion searches for directly (one-dimensional exact sums are
+        // too plentiful for the searches above, which take the first they find).
+        if (counting is not null && incumbent is not null && incumbent.ActiveHostCount > hostBound
+            && (long)p.VmCount * incumbent.ActiveHostCount <= BinCountMaxBooleans && options.Runs(SolverPhases.BinCountDescent))
+        {
+            var budget = Math.Min(BinCompletionMaxSeconds, (options.TimeLimitSeconds - clock.Spent) * BinCompletionShare);
+            var hosts = incumbent.HostOf.Where(h => h >= 0).Distinct().Order().ToArray();
+            var (completed, nodes) = BinCompletion.Find(p, hostBound, hosts, (long)(budget / BinCompletion.SecondsPerNode), clock.StopAfter(budget));
+            clock.Charge(nodes * BinCompletion.SecondsPerNode);
+            if (nodes > 0)
+                notes.Add(string.Format(CultureInfo.InvariantCulture, "bin completion (a row's demand is exactly {0} hosts' capacity): {1} nodes, {2}",
+                    hostBound, nodes, completed is null ? "none found" : $"{incumbent.ActiveHostCount} -> {hostBound} hosts"));
+            if (completed is not null)
+            {
+                incumbent = completed;
+                fromSolver = true;
+            }
         }
         // The host count meets the volume bound, reached by the search above or, where it was switched off, by the
         // start: nothing is left to prove.
