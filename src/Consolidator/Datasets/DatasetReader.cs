@@ -80,12 +80,16 @@ public static class DatasetReader
             table = file.OptionalColumn(PowerTableColumn), storage = file.OptionalColumn(StorageKinds.Column),
             disk = file.OptionalColumn(DiskColumn);
         var hosts = ImmutableArray.CreateBuilder<Host>();
-        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Host names are case-insensitive (DNS, RFC 4343): "H1" and "h1" are one machine to libvirt's qemu+ssh URIs and
+        // to OpenStack's hypervisor_hostname, so the exports would address it twice.
+        var first = new Dictionary<string, (string Id, int Line)>(StringComparer.OrdinalIgnoreCase);
         while (file.Read())
         {
             var hostId = file.Id(id);
-            if (!lines.TryAdd(hostId, file.Line))
-                throw file.Error(id, $"duplicate host_id (first on line {lines[hostId]})", hostId);
+            if (first.TryGetValue(hostId, out var earlier))
+                throw file.Error(id, earlier.Id == hostId ? $"duplicate host_id (first on line {earlier.Line})"
+                    : $"host_id differs only in case from '{Quoted.Value(earlier.Id)}' on line {earlier.Line}: host names are case-insensitive, so both would name one machine", hostId);
+            first.Add(hostId, (hostId, file.Line));
             var host = new Host(hostId,
                 file.AtLeast(cpu, file.AtMost(cpu, file.Number(cpu, positive: true), PlacementProblem.MaxCores), MinVcpus,
                     "one millicore: a host's capacity is counted in whole millicores, rounded down"),

@@ -17,6 +17,8 @@ public class HostileOpenStackTests
         { """[{"Hypervisor Hostname":"h1","vCPUs":4,"Memory MB":0.4,"State":"up"}]""", "'Memory MB': too small: at least 1" },
         { """[{"Hypervisor Hostname":"h1\u202e","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "(U+202E at character 3)" },
         { """[{"Hypervisor Hostname":" h1","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "starts or ends with whitespace" },
+        // Host names are case-insensitive: both were imported, and the exports would address one machine twice.
+        { """[{"Hypervisor Hostname":"compute-1","vCPUs":4,"Memory MB":1000,"State":"up"},{"Hypervisor Hostname":"COMPUTE-1","vCPUs":4,"Memory MB":1000,"State":"up"}]""", "differs only in case from hypervisor 'compute-1'" },
         // A field twice (a hand merge) was read as the last one without a word: here a host that is down, imported as up.
         { "[{\"Hypervisor Hostname\":\"h1\",\"vCPUs\":4,\"Memory MB\":1000,\"State\":\"down\",\n  \"State\":\"up\"}]", "hypervisors.json:2, column 3 'State': \"State\" appears twice in one object (first at line 1, column 57)" },
     };

@@ -156,6 +156,17 @@ public class DatasetReaderErrorTests
     }
 
     [Fact]
+    public void Host_ids_that_differ_only_in_case_are_refused_as_one_machine_named_twice()
+    {
+        // "H1" and "h1" were accepted; a host name is case-insensitive, so libvirt and OpenStack see one machine.
+        using var data = Create("hosts.csv", HostsHeader + "H1,16,65536,100,250\nh2,16,65536,100,250\nh1,8,1024,10,20\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("hosts.csv"), 4, "host_id", 1, "h1");
+        Assert.Contains("differs only in case from 'H1' on line 2", e.Problem);
+        Assert.Contains(e.Problem, e.Message);
+    }
+
+    [Fact]
     public void Duplicate_vm_id()
     {
         using var data = Create("vms.csv", "current_host,vm_id,vcpus,memory_mib\nh1,vm1,2,4096\nh1,vm2,2,4096\nh2,vm2,2,4096\n");

@@ -19,12 +19,16 @@ public static class OpenStackInventory
     public static ImmutableArray<Host> ReadHypervisors(string path)
     {
         var hosts = ImmutableArray.CreateBuilder<Host>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Host names are case-insensitive (DNS): hosts.csv refuses two that differ only in case, and so does this.
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (row, index) in Rows(path))
         {
             var name = Text(path, row, index, "Hypervisor Hostname");
             if (row.TryGetProperty("State", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() != "up") continue;
-            if (!seen.Add(name)) throw Error(path, index, "Hypervisor Hostname", name, "duplicate hypervisor");
+            if (seen.TryGetValue(name, out var earlier))
+                throw Error(path, index, "Hypervisor Hostname", name, earlier == name ? "duplicate hypervisor"
+                    : $"differs only in case from hypervisor '{Quoted.Value(earlier)}': host names are case-insensitive, so both would name one machine");
+            seen.Add(name, name);
             var cores = Number(path, row, index, "vCPUs", "since compute API 2.88 the list has no vCPUs: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", Datasets.DatasetReader.MinVcpus, Packing.PlacementProblem.MaxCores);
             var mib = Number(path, row, index, "Memory MB", "since compute API 2.88 the list has no memory: run it with --os-compute-api-version 2.87, or give --hosts hosts.csv", 1, Packing.PlacementProblem.MaxMib);
             hosts.Add(new Host(name, cores, mib, AssumedPower.Power.IdleWatts, AssumedPower.Power.MaxWatts) { PowerTable = AssumedPower.Power });
