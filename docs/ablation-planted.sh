@@ -12,10 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: bash docs/ablation-planted.sh K PHASE... (none, or a phase to switch off)" >&2; exit 2; }
 k=$1; shift
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 seed=${SEED:-1}
 echo "| phase switched off | active hosts | / K | energy / bound | peak MiB | wall s | load (start -> end) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"

@@ -10,10 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bash docs/ablation-rows.sh CASE... (e.g. 'vms=1000' 'vms=1000 -homecoming')" >&2; exit 2; }
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 echo "| instance | phase switched off | active hosts | energy / bound | kept (share of at most) | peak MiB | wall s | load (start -> end) |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for case in "$@"; do

@@ -8,10 +8,7 @@
 # docs/solver.md block: <!-- refresh deplanted-twin slow: bash docs/deplanted-twin.sh 2000 10 --deterministic -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 k=${1:-2000} limit=${2:-300}
 shift $(( $# < 2 ? $# : 2 ))
 dir=out/deplanted-K$k

@@ -13,10 +13,7 @@ cd "$(dirname "$0")/.."
 shared=${1:-${CONSOLIDATOR_SHARED:-../shared}}
 month=$shared/datasets/bitbrains-rnd-month/2013-7
 if [ ! -d "$month" ]; then echo "july-roll: $month not found (the month lives in ../shared, outside the repository; pass its folder: docs/july-roll.sh SHARED_DIR)" >&2; exit 1; fi
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 consolidator import --format bitbrains "$month" --out out/bitbrains-july > /dev/null
 command=(evaluate out/bitbrains-july --train 1 --test 2 --roll --replan daily --history 7 --time-limit 600 --out out/july-roll)
 start=$(date +%s)

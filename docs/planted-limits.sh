@@ -10,11 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { echo "usage: bash docs/planted-limits.sh K LIMIT SEED..." >&2; exit 2; }
 k=$1 limit=$2; shift 2
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-  export -f consolidator
-fi
+. docs/consolidator.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "| K | seed | VMs | active hosts | / K | solver | wall s (limit $limit) | peak MiB | load (start -> end) |"

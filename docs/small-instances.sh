@@ -8,10 +8,7 @@
 # docs/solver.md block: <!-- refresh small-instances: bash docs/small-instances.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 planted=(plan out/planted-k20-seed7 --out out/planted-k20-seed7-plan --percentile 100 --headroom 0 --migration-weight 0
   --windows hourly --cpu-allocation-ratio 0 --ram-allocation-ratio 0 --time-limit 20 --deterministic --no-simulate --no-plots)
 quick=(plan datasets/default --out out/default --deterministic)

@@ -8,10 +8,7 @@
 # docs/storage.md block: <!-- refresh storage-ablation slow: bash docs/storage-ablation.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 consolidator generate --out out/storage --vms 120 --images 6 --local-disks > /dev/null
 echo "| placement counts | active hosts | energy (kWh/day) | migrations | local storage after (GiB) | disk copied (GiB) | not sent: dedup (GiB) | objective (Wh/day) | solver |"
 echo "|---|---|---|---|---|---|---|---|---|"

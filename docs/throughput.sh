@@ -7,10 +7,7 @@
 # docs/importers.md block: <!-- refresh throughput slow: bash docs/throughput.sh -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! declare -F consolidator > /dev/null; then
-  dotnet build src/Consolidator.Cli -c Release -v quiet -nologo >&2
-  consolidator() { dotnet src/Consolidator.Cli/bin/Release/net10.0/Consolidator.Cli.dll "$@"; }
-fi
+. docs/consolidator.sh
 before=$(cut -d' ' -f1 /proc/loadavg)
 consolidator bench --full --family throughput --out out/bench-throughput | sed -n 1p
 after=$(cut -d' ' -f1 /proc/loadavg)
