@@ -251,6 +251,7 @@ public static class DatasetReader
     {
         var series = new SeriesBuilder[vms.Vms.Length];
         for (var i = 0; i < series.Length; i++) series[i] = new SeriesBuilder();
+        var history = new HistoryDays();
 
         using (var file = DatasetFile.Open(path, "timestamp", "vm_id", "cpu_cores", "memory_mib"))
         {
@@ -287,12 +288,14 @@ public static class DatasetReader
                     reserved += longest;
                 }
                 builder.Add(row.At, row.Cpu, row.Memory);
+                history.Add(row.At);
                 if (row.Zero is { } z) builder.NoteZeroFraction(row.At, z);
                 if (row.DiskWrite is { } kib) builder.NoteDiskWrite(kib);
                 longest = Math.Max(longest, builder.Count);
                 rows++;
             }
         }
+        if (history.AnyFar()) throw FarSample(path, history);
 
         for (var i = 0; i < series.Length; i++)
         {
@@ -318,6 +321,20 @@ public static class DatasetReader
 
     /// <summary>One usage.csv row as parsed: the VM's index, the time, and the values.</summary>
     private readonly record struct UsageRow(int Vm, long At, double Cpu, double Memory, double? Zero, double? DiskWrite);
+
+    /// <summary>The first row (in file order) dated far from the rest of the history, located by reading the file again
+    /// (only on this error).</summary>
+    private static InputException FarSample(string path, HistoryDays history)
+    {
+        using var file = DatasetFile.Open(path, "timestamp");
+        var time = file.Column("timestamp");
+        while (file.Read())
+        {
+            var at = file.UnixSeconds(time);
+            if (history.IsFar(at)) return file.Error(time, history.Problem(at), file.Text(time));
+        }
+        throw new InvalidOperationException($"{path} changed while it was read");
+    }
 
     /// <summary>Two samples of one VM at one instant with different values, located by reading the file again
     /// (only on this error, so that a valid read keeps no line numbers). Repeats with the same values are

@@ -41,6 +41,10 @@ public class HostileInputTests
         { "usage.csv", DatasetFixture.Usage + "9999-12-31T23:59:59+00:00,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "(value '9999-12-31T23:59:59+00:00')" },
         { "usage.csv", DatasetFixture.Usage + "1969-12-31T23:59:59Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "is a placeholder, not a measurement" },
         { "usage.csv", DatasetFixture.Usage + "2100-01-01T00:00:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "(value '2100-01-01T00:00:00Z')" },
+        // A typo in the year inside that range (2062 for 2026) stretched the history to 36 years without a word ("in 315570 h
+        // of trace"); the row lies further from the rest than their own span and a week.
+        { "usage.csv", DatasetFixture.Usage + "2062-01-05T00:45:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "13,149 days (36.0 years) after the rest of the history (9 of 10 rows lie from 2026-01-05 to 2026-01-05): a typo in the date?" },
+        { "usage.csv", DatasetFixture.Usage.Replace("2026-01-05T00:15:00Z,vm2", "2016-01-05T00:15:00Z,vm2"), "usage.csv:6, column 1 'timestamp'", "3,653 days (10.0 years) before the rest of the history" },
         // A spreadsheet with decimal commas saves semicolons: "required column 'host_id' is missing; the header has:
         // host_id;cpu_cores;...", which did not say why.
         { "hosts.csv", "host_id;cpu_cores;memory_mib;idle_watts;max_watts\nh1;16;65536;100;250\nh2;32;131072;120;400\n", "hosts.csv:1: ", "the header is one field and holds semicolons: the file looks semicolon-separated (as a spreadsheet saves CSV where the decimal separator is a comma); separate fields with commas and write numbers with a decimal point (value 'host_id;cpu_cores;" },
