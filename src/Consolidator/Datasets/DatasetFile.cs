@@ -268,6 +268,22 @@ internal sealed class DatasetFile : IDisposable
     /// or <see cref="Packing.PlacementProblem.MaxMib"/>).</param>
     public double Sample(int column, double max) => AtMost(column, Number(column, positive: false), max);
 
+    /// <summary>The value, or a located error when its text is finer than the planner's unit (10^-decimals of the
+    /// column's: 3 for millicores of cores, 0 for MiB) yet within the billionth of a unit by which
+    /// <see cref="Packing.PlacementProblem.ToUnits"/> takes a value for the whole unit (a decimal's binary error lies
+    /// there): 0.5000000001 cores was 500 millicores, so two such VMs filled a 1-core host with no headroom, printed
+    /// "cp-sat optimal" and validated, over its capacity as written. Values further from a whole unit are rounded up
+    /// (demands) or down (capacities), as the README says; a text that is a whole number of units is exact.</summary>
+    public double Whole(int column, double value, int decimals, string unit)
+    {
+        var scale = decimals == 3 ? 1000.0 : Math.Pow(10, decimals);
+        var scaled = value * scale;
+        var nearest = Packing.PlacementProblem.ToUnits(scaled, up: false);
+        if (nearest != Packing.PlacementProblem.ToUnits(scaled, up: true) || UnitText.Whole(_csv.GetSpan(column), decimals)) return value;
+        var read = (nearest / scale).ToString(CultureInfo.InvariantCulture);
+        throw Error(column, $"finer than a {unit}, yet so close to {read} that the planner (which counts whole {unit}s, rounding other demands up and capacities down) would read it as {read}: write it to the {unit}", Text(column));
+    }
+
     /// <summary>The value, or a located error when it exceeds <paramref name="max"/>.</summary>
     public double AtMost(int column, double value, double max) =>
         AtMost(column, value, max, "the planner counts millicores and MiB in 32 bits");

@@ -39,6 +39,8 @@ public static class DatasetReader
     /// <summary>Optional vms.csv column: the image the VM's disk was cloned from (an image_id of images.csv).</summary>
     public const string ImageColumn = "image_id";
 
+    private const string Millicore = "millicore";
+
     public static Dataset Read(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -91,10 +93,10 @@ public static class DatasetReader
                     : $"host_id differs only in case from '{Quoted.Value(earlier.Id)}' on line {earlier.Line}: host names are case-insensitive, so both would name one machine", hostId);
             first.Add(hostId, (hostId, file.Line));
             var host = new Host(hostId,
-                file.AtLeast(cpu, file.AtMost(cpu, file.Number(cpu, positive: true), PlacementProblem.MaxCores), MinVcpus,
-                    "one millicore: a host's capacity is counted in whole millicores, rounded down"),
-                file.AtLeast(memory, file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib), 1,
-                    "one MiB: a host's capacity is counted in whole MiB, rounded down"),
+                file.Whole(cpu, file.AtLeast(cpu, file.AtMost(cpu, file.Number(cpu, positive: true), PlacementProblem.MaxCores), MinVcpus,
+                    "one millicore: a host's capacity is counted in whole millicores, rounded down"), 3, Millicore),
+                file.Whole(memory, file.AtLeast(memory, file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib), 1,
+                    "one MiB: a host's capacity is counted in whole MiB, rounded down"), 0, "MiB"),
                 Watts(file, idle), Watts(file, max))
             {
                 NicGbps = file.OptionalNumber(nic, positive: true) is { } gbps
@@ -176,9 +178,9 @@ public static class DatasetReader
             var host = file.Text(current);
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty", host);
-            var vm = new Vm(vmId, file.AtLeast(vcpus, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores), MinVcpus,
-                    "one millicore: the planner and the host-level allocation count CPU in millicores"),
-                file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib),
+            var vm = new Vm(vmId, file.Whole(vcpus, file.AtLeast(vcpus, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores), MinVcpus,
+                    "one millicore: the planner and the host-level allocation count CPU in millicores"), 3, Millicore),
+                file.Whole(memory, file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib), 0, "MiB"),
                 host.Length > 0 ? host : null)
             {
                 DirtyRateMibPerSecond = DirtyRate(file, dirty),
@@ -274,7 +276,7 @@ public static class DatasetReader
                 if (!lookup.TryGetValue(vmId, out var vm))
                     throw f.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}", vmId.ToString());
                 var at = f.UnixSeconds(time);
-                double c = f.Sample(cpu, PlacementProblem.MaxCores), m = f.Sample(memory, PlacementProblem.MaxMib);
+                double c = f.Whole(cpu, f.Sample(cpu, PlacementProblem.MaxCores), 3, Millicore), m = f.Whole(memory, f.Sample(memory, PlacementProblem.MaxMib), 0, "MiB");
                 var z = zero >= 0 ? f.OptionalNumber(zero, positive: false) : null;
                 if (z > 1) throw f.Error(zero, "zero_fraction must be between 0 and 1", f.Text(zero));
                 return new UsageRow(vm, at, c, m, z, diskWrite >= 0 ? f.OptionalNumber(diskWrite, positive: false) : null);

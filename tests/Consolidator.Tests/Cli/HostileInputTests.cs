@@ -45,6 +45,14 @@ public class HostileInputTests
         // of trace"); the row lies further from the rest than their own span and a week.
         { "usage.csv", DatasetFixture.Usage + "2062-01-05T00:45:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "13,149 days (36.0 years) after the rest of the history (9 of 10 rows lie from 2026-01-05 to 2026-01-05): a typo in the date?" },
         { "usage.csv", DatasetFixture.Usage.Replace("2026-01-05T00:15:00Z,vm2", "2016-01-05T00:15:00Z,vm2"), "usage.csv:6, column 1 'timestamp'", "3,653 days (10.0 years) before the rest of the history" },
+        // A value finer than the planner's unit, yet within the billionth of one by which it takes a value for the whole unit:
+        // two VMs of 0.5000000001 cores filled a 1-core host with no headroom, "cp-sat optimal", validated, over it as written.
+        { "usage.csv", DatasetFixture.Usage.Replace("vm1,0.5,2048", "vm1,0.5000000001,2048"), "usage.csv:2, column 3 'cpu_cores'", "finer than a millicore, yet so close to 0.5 that the planner (which counts whole millicores, rounding other demands up and capacities down) would read it as 0.5: write it to the millicore (value '0.5000000001')" },
+        { "usage.csv", DatasetFixture.Usage.Replace("vm3,6,12000", "vm3,6.00000000000000000000000001,12000"), "usage.csv:10, column 3 'cpu_cores'", "so close to 6 that" },
+        { "usage.csv", DatasetFixture.Usage.Replace("vm2,0,4000", "vm2,1e-400,4000"), "usage.csv:9, column 3 'cpu_cores'", "so close to 0 that" },
+        { "usage.csv", DatasetFixture.Usage.Replace("vm1,0.5,2048", "vm1,0.5,2047.9999999999"), "usage.csv:2, column 4 'memory_mib'", "finer than a MiB, yet so close to 2048 that" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,15.9999999999999,65536,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 2 'cpu_cores'", "so close to 16 that" },
+        { "vms.csv", Vms("vm1,2,4096.0000000001,h1"), "vms.csv:2, column 3 'memory_mib'", "finer than a MiB, yet so close to 4096 that" },
         // A spreadsheet with decimal commas saves semicolons: "required column 'host_id' is missing; the header has:
         // host_id;cpu_cores;...", which did not say why.
         { "hosts.csv", "host_id;cpu_cores;memory_mib;idle_watts;max_watts\nh1;16;65536;100;250\nh2;32;131072;120;400\n", "hosts.csv:1: ", "the header is one field and holds semicolons: the file looks semicolon-separated (as a spreadsheet saves CSV where the decimal separator is a comma); separate fields with commas and write numbers with a decimal point (value 'host_id;cpu_cores;" },
