@@ -40,6 +40,16 @@ internal static class SimulationText
         if (s.Recovered > 0) o.WriteLine(string.Format(inv, "post-copy recovery: {0} migration(s) resumed by migrate-recover after a link failure", s.Recovered));
         WriteViolations(r, p, o);
         WriteFailures(r, p, o);
+        WriteIdleScriptedFailure(r, o);
+    }
+
+    /// <summary>A scripted failure at or after the moment the last migration ended hit nothing: said, not left to be
+    /// inferred from a run without failures.</summary>
+    private static void WriteIdleScriptedFailure(SimulationResult r, TextWriter o)
+    {
+        if (r.Options.FaultPlan.FailAtSeconds is not { } t || t < r.Summary.TotalSeconds) return;
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "--fail-at {0:0.###} s: no migration was in progress then ({1}); it failed nothing",
+            t, r.Summary.Migrations == 0 ? "the plan has no live migration" : $"the last ended at {r.Summary.TotalSeconds:0.###} s"));
     }
 
     /// <summary>Only a migration that reached its destination met the SLO: an aborted, rolled-back, lost or

@@ -1,9 +1,15 @@
 namespace Consolidator.Simulation;
 
 /// <summary>Link failures to inject into the replay.</summary>
-/// <param name="LinkFailureProbability">Chance that the link of one migration fails while it runs (0: never).</param>
-/// <param name="FailAtSeconds">A scripted failure: every migration in progress at this time (seconds
-/// after the plan starts; one starting at that very moment is not yet in progress) loses its link; null: none.</param>
+/// <param name="LinkFailureProbability">Chance that the link of one migration fails while it copies (0: never; 1: every
+/// migration's). The moment is a share of its copy (from its start, a block copy included, to its last byte), drawn
+/// uniformly; the copy's length is what the models estimate at the bandwidth the migration has, re-estimated whenever
+/// that changes, so a migration that keeps its bandwidth fails exactly there, and one whose copy ends sooner than its
+/// last estimate said fails at its last byte.</param>
+/// <param name="FailAtSeconds">A scripted failure: every migration in progress at this time (seconds after the plan
+/// starts: started at or before it and not yet through its last byte; one starting at that moment included, so 0
+/// fails the first stage's migrations in their setup) loses its link, once: a migration started because of it (the
+/// slot it freed, the next stage) starts after it; null: none.</param>
 /// <param name="CheckpointIntervalSeconds">How often running VMs are checkpointed (null: never). A post-copy
 /// VM whose link fails after it resumed on the destination is lost without a checkpoint; with one, it is
 /// restored on its source with the state since the last checkpoint lost.</param>

@@ -17,7 +17,7 @@ namespace Consolidator.Simulation;
 internal sealed partial class MigrationProcess
 {
     /// <summary>The runs the destination still has to load, oldest first: its CPU seconds (at its share) and wire MiB.</summary>
-    private readonly List<(double Load, double Wire)> _loading = [];
+    private List<(double Load, double Wire)> _loading = [];
 
     private double _queuedWire;
 

@@ -63,8 +63,7 @@ internal sealed partial class MigrationProcess
     /// (null: no recovery, the VM is lost).</param>
     public FailureEffect Fail(double? recoverySeconds)
     {
-        if (IsDone) return FailureEffect.None;
-        if (Phase == Phase.Resume && !_pulls) return FailureEffect.None;
+        if (CopyDone) return FailureEffect.None;
         if (InPostCopy && recoverySeconds is { } pause)
         {
             // QEMU postcopy-paused: the VM keeps running on the destination and blocks on missing pages; what

@@ -125,6 +125,33 @@ internal sealed partial class MigrationProcess
     /// letting go of the share for it would only churn the allocation).</summary>
     public bool Transfers => Phase is Phase.Rounds or Phase.Sync or Phase.StopAndCopy or Phase.Switchover or Phase.PostCopy;
     public bool IsDone => Phase == Phase.Done;
+
+    /// <summary>The migration no longer needs its link: done, or resuming after a final copy with nothing left to pull
+    /// (a link failure then changes nothing).</summary>
+    public bool CopyDone => IsDone || (Phase == Phase.Resume && !_pulls);
+
+    /// <summary>Seconds until <see cref="CopyDone"/> if the wire rate stayed <paramref name="wire"/> MiB/s from now on:
+    /// the same models run ahead on a copy of this state (what <see cref="LiveMigration.Run"/> does from the start).</summary>
+    public double CopySecondsLeft(double wire)
+    {
+        if (CopyDone) return 0;
+        var ahead = Copy();
+        for (var step = 0; !ahead.CopyDone; step++)
+        {
+            if (step > 1_000_000) throw new InvalidOperationException("the migration model did not finish; this is a bug");
+            ahead.Advance(ahead.NextDelay(wire), wire);
+            ahead.Step(wire);
+        }
+        return ahead.Elapsed - Elapsed;
+    }
+
+    /// <summary>An independent copy of this state (every field is a value but the loading queue).</summary>
+    public MigrationProcess Copy()
+    {
+        var copy = (MigrationProcess)MemberwiseClone();
+        copy._loading = [.. _loading];
+        return copy;
+    }
     public bool InPostCopy => Phase is Phase.PostCopy or Phase.PostCopyPaused;
     public bool IsPaused => !double.IsNaN(_pausedAt) && Phase is Phase.StopAndCopy or Phase.Switchover or Phase.Resume;
 

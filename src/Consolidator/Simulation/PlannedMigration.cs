@@ -7,9 +7,9 @@ using Consolidator.Staging;
 namespace Consolidator.Simulation;
 
 /// <summary>A live migration of the plan, ready to replay: its method and, when fault injection picked it,
-/// how long after its start its link fails.</summary>
+/// the share of its copy after which its link fails.</summary>
 /// <param name="PlannedWireMibPerSecond">The wire rate the method was chosen at; it also sets the libvirt timeout.</param>
-internal sealed record PlannedMigration(int Index, int Stage, Migration Move, MethodDecision Decision, double? FailAfterSeconds, double PlannedWireMibPerSecond);
+internal sealed record PlannedMigration(int Index, int Stage, Migration Move, MethodDecision Decision, double? FailShare, double PlannedWireMibPerSecond);
 
 internal static class ReplayPlan
 {
@@ -36,7 +36,7 @@ internal static class ReplayPlan
                     throw new ArgumentOutOfRangeException("nic_gbps", string.Format(CultureInfo.InvariantCulture,
                         "the live migration of {0} from {1} to {2} would take {3:G3} years at {4:G3} MiB/s of its NICs; a NIC rate this low is an input error (check nic_gbps and --nic-gbps)",
                         p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, decision.Predicted.TotalSeconds / SimulationOptions.LongestMigrationSeconds, wire));
-                planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailAfter(decision.Predicted.TotalSeconds), wire));
+                planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailShare(), wire));
             }
         }
         return planned.ToImmutable();
@@ -48,7 +48,8 @@ internal static class ReplayPlan
 
 /// <summary>Seeded link failures. Each migration draws twice from SplitMix64 in plan order, whether or not
 /// it fails, so one migration's draw never shifts another's: whether its link fails (probability
-/// --fail-link), and when, uniformly over the duration the models predict for it alone.</summary>
+/// --fail-link), and when, as a share in [0, 1) of its copy (the replay turns it into a moment: see
+/// Replay.EstimateFailure).</summary>
 internal sealed class FaultInjection
 {
     private readonly SplitMix64 _random;
@@ -62,11 +63,11 @@ internal sealed class FaultInjection
 
     public static FaultInjection Draw(FaultOptions options) => new(options);
 
-    /// <summary>Seconds after its start at which the next migration's link fails, or null.</summary>
-    public double? FailAfter(double predictedSeconds)
+    /// <summary>The share of the next migration's copy after which its link fails, or null.</summary>
+    public double? FailShare()
     {
         var fails = _random.NextDouble() < _probability;
         var when = _random.NextDouble();
-        return fails ? when * predictedSeconds : null;
+        return fails ? when : null;
     }
 }

@@ -15,6 +15,32 @@ internal sealed partial class Replay
         _version[i]++;
         var delay = Copying(i)?.NextDelay(_rate[i]) ?? _process[i]!.NextDelay(_rate[i]);
         if (double.IsFinite(delay)) _events.Enqueue((i, _version[i]), (_now + Math.Max(0, delay), ProcessEvent, i));
+        if (_drawn[i].Pending) EstimateFailure(i);
+    }
+
+    /// <summary>Migration i's drawn link failure strikes when the share of its copy behind it reaches the drawn
+    /// share, the copy's whole length estimated by its models at the rate it has now (its last rate while it does
+    /// not send, its planned rate before it first sends): exactly uniform over the copy when that rate holds to the
+    /// end, re-estimated whenever it changes. A block copy counts as part of the copy.</summary>
+    private void EstimateFailure(int i)
+    {
+        var d = _drawn[i];
+        var rate = _rate[i] > 0 ? _rate[i] : d.Rate;
+        var copying = Copying(i);
+        if (d.Version > 0 && rate == d.Rate && (copying is not null) == d.InBlockCopy) return;
+        var left = (copying?.NextDelay(rate) ?? 0) + _process[i]!.CopySecondsLeft(rate);
+        var when = Math.Max(_now, _start[i] + d.Share * (_now - _start[i] + left));
+        _drawn[i] = d with { Rate = rate, InBlockCopy = copying is not null, Version = d.Version + 1 };
+        _events.Enqueue((i, d.Version + 1), (when, DrawnFailureEvent, i));
+    }
+
+    /// <summary>A link failure drawn for a migration (--fail-link) that has not struck yet.</summary>
+    /// <param name="Share">Share of the copy after which it strikes, in [0, 1).</param>
+    /// <param name="Rate">The wire rate its moment was last estimated at.</param>
+    /// <param name="Version">Its scheduled event's version (0: not scheduled yet).</param>
+    private readonly record struct DrawnFailure(double Share, double Rate, bool InBlockCopy = false, int Version = 0)
+    {
+        public bool Pending => Rate > 0;
     }
 
     private void JoinTransfer(int i)

@@ -49,6 +49,7 @@ internal sealed partial class Replay
     private readonly double[] _start;
     private readonly int[] _version;
     private readonly VmMigrationResult?[] _results;
+    private readonly DrawnFailure[] _drawn;
     private readonly PriorityQueue<(int Migration, int Version), (double Time, int Kind, int Migration)> _events = new();
     private double _now;
     private double _peak;
@@ -82,6 +83,7 @@ internal sealed partial class Replay
         _start = new double[n];
         _version = new int[n];
         _results = new VmMigrationResult?[n];
+        _drawn = new DrawnFailure[n];
         InitDisks(diskWriteMibPerSecond);
     }
 
@@ -106,11 +108,17 @@ internal sealed partial class Replay
             {
                 cancel.ThrowIfCancellationRequested();
                 // Events of migrations that ended or were rescheduled are dropped without moving the clock.
-                var live = at.Kind == FailureEvent ? _results[e.Migration] is null : e.Version == _version[e.Migration];
+                var live = at.Kind switch
+                {
+                    ScriptedFailureEvent => _results[e.Migration] is null && !_scriptedStruck,
+                    DrawnFailureEvent => _results[e.Migration] is null && _drawn[e.Migration].Pending && e.Version == _drawn[e.Migration].Version,
+                    _ => e.Version == _version[e.Migration],
+                };
                 if (!live) continue;
                 _now = Math.Max(_now, at.Time);
-                if (at.Kind == FailureEvent) OnLinkFailure(e.Migration);
-                else OnProcessEvent(e.Migration);
+                if (at.Kind == ProcessEvent) OnProcessEvent(e.Migration);
+                else if (at.Kind == ScriptedFailureEvent) StrikeScriptedFailure();
+                else OnLinkFailure(e.Migration);
             }
             for (var i = first; i < next; i++)
                 if (_results[i] is null) Skip(i, _room.Overflow(_planned[i].Move.Vm, _planned[i].Move.To) ?? "no room on the destination during the stage");
@@ -119,8 +127,11 @@ internal sealed partial class Replay
         return new ReplayOutcome([.. _results.Select(r => r!)], stages.ToImmutable(), [.. _at], _peak);
     }
 
+    // At one moment a migration's own events come first: one whose copy ends when the scripted failure strikes
+    // was no longer in progress then.
     private const int ProcessEvent = 0;
-    private const int FailureEvent = 1;
+    private const int ScriptedFailureEvent = 1;
+    private const int DrawnFailureEvent = 2;
 
     /// <summary>First placements start VMs that ran nowhere; they take no time and move no memory.</summary>
     private int StartPlacements(Stage stage)
@@ -157,16 +168,12 @@ internal sealed partial class Replay
         _room.Add(v, m.To);
         _process[i] = new MigrationProcess(_vms[v], _planned[i].Decision.Method, _o, _planned[i].PlannedWireMibPerSecond);
         _start[i] = _last[i] = _now;
-        ScheduleFailure(i);
+        // A migration starting at the scripted moment is in progress then too: a link down at second 0 fails
+        // the first stage's migrations in their setup. Each running migration carries the event, so that a stage
+        // that ends sooner drops it without moving the clock.
+        if (_o.FaultPlan.FailAtSeconds is { } t && t >= _now && !_scriptedStruck) _events.Enqueue((i, 0), (t, ScriptedFailureEvent, i));
+        if (_planned[i].FailShare is { } share) _drawn[i] = new DrawnFailure(share, _planned[i].PlannedWireMibPerSecond);
         if (!StartBlockCopy(i)) Schedule(i);
-    }
-
-    private void ScheduleFailure(int i)
-    {
-        var when = double.PositiveInfinity;
-        if (_planned[i].FailAfterSeconds is { } after) when = _now + after;
-        if (_o.FaultPlan.FailAtSeconds is { } t && t > _now) when = Math.Min(when, t);
-        if (double.IsFinite(when)) _events.Enqueue((i, 0), (when, FailureEvent, i));
     }
 
     private void OnProcessEvent(int i)
@@ -178,6 +185,18 @@ internal sealed partial class Replay
         }
         var process = _process[i]!;
         Sync(i);
+        if (_drawn[i].Pending)
+        {
+            // A drawn failure falls within the copy: if the copy would end now, sooner than its estimated length
+            // said, the link fails at its last byte instead of never.
+            var ahead = process.Copy();
+            ahead.Step(_rate[i]);
+            if (ahead.CopyDone)
+            {
+                OnLinkFailure(i);
+                return;
+            }
+        }
         var wasTransferring = _transferring[i];
         var capBefore = process.WireCap;
         process.Step(_rate[i]);
@@ -191,6 +210,8 @@ internal sealed partial class Replay
     private void OnLinkFailure(int i)
     {
         if (_process[i] is not { } process) return;
+        // One failure per migration: a scripted one before the drawn one takes its place.
+        _drawn[i] = default;
         Sync(i);
         if (Copying(i) is not null)
         {
@@ -222,6 +243,17 @@ internal sealed partial class Replay
     }
 
     private readonly Dictionary<int, double> _failedAt = [];
+
+    private bool _scriptedStruck;
+
+    /// <summary>The scripted failure strikes once, every migration in progress at that moment at once; those that
+    /// start because of it (a slot it freed, the next stage at the same second) start after it.</summary>
+    private void StrikeScriptedFailure()
+    {
+        _scriptedStruck = true;
+        var running = Enumerable.Range(0, _planned.Length).Where(j => _process[j] is not null && _results[j] is null).ToArray();
+        foreach (var j in running) OnLinkFailure(j);
+    }
 
     private string? RecoveryNote(int i) => _failedAt.TryGetValue(i, out var at)
         ? string.Format(CultureInfo.InvariantCulture,

@@ -102,19 +102,39 @@ public class SimulateCommandTests
         {
             Assert.Equal(0, run.ExitCode);
             Assert.DoesNotContain("met by every migration", run.Out);
-            // The failure moment is drawn over the predicted duration, so a migration quicker than predicted may still complete.
+            // The failure moment was drawn over the predicted duration, so migrations quicker than predicted completed.
             var slo = System.Text.RegularExpressions.Regex.Match(run.Out,
-                @"SLO 300 ms: (no migration completed to be judged|met by the \d+ that completed); (\d+) did not complete \((\d+) aborted, 0 rolled back to their source, 0 lost, (\d+) skipped\)");
+                @"SLO 300 ms: no migration completed to be judged: (\d+) did not complete \((\d+) aborted, 0 rolled back to their source, 0 lost, (\d+) skipped\)");
             Assert.True(slo.Success, run.Out);
-            var aborted = int.Parse(slo.Groups[3].Value);
+            var aborted = int.Parse(slo.Groups[2].Value);
             Assert.True(aborted > 0);
-            Assert.Equal(aborted + int.Parse(slo.Groups[4].Value), int.Parse(slo.Groups[2].Value));
+            Assert.Equal(aborted + int.Parse(slo.Groups[3].Value), int.Parse(slo.Groups[1].Value));
             Assert.Contains($"FAILURES: {aborted} aborted,", run.Out);
         }
         // The plan's report said "Every migration meets the downtime SLO." too.
         var report = File.ReadAllText(Path.Combine(tmp.Path, "plan2", "report.html"));
         Assert.DoesNotContain("Every migration meets the downtime SLO", report);
         Assert.Matches(@"\d+ of \d+ migration\(s\) completed, within the downtime SLO; the others did not complete", report);
+    }
+
+    [Fact]
+    public void A_scripted_failure_at_second_0_fails_the_first_stage_and_one_after_the_end_says_it_failed_nothing()
+    {
+        using var tmp = new TempDirectory();
+        var (data, planJson, _) = Planned(tmp, "--no-simulate");
+
+        // --fail-at 0 failed nothing: a migration starting at the scripted moment was not yet "in progress"; now it fails
+        // the first stage (and only it: the later stages start after the failure).
+        var atStart = CliRunner.Run("simulate", data, planJson, "--out", Path.Combine(tmp.Path, "a"), "--fail-at", "0");
+        var afterEnd = CliRunner.Run("simulate", data, planJson, "--out", Path.Combine(tmp.Path, "b"), "--fail-at", "1000000");
+
+        Assert.Equal(0, atStart.ExitCode);
+        Assert.Contains("link failed at 0 s during setup; the VM keeps running on its source", atStart.Out);
+        Assert.Matches(@"FAILURES: [1-9]\d* aborted", atStart.Out);
+        Assert.DoesNotContain("--fail-at", atStart.Out);
+        Assert.Equal(0, afterEnd.ExitCode);
+        Assert.DoesNotContain("FAILURES", afterEnd.Out);
+        Assert.Matches(@"--fail-at 1000000 s: no migration was in progress then \(the last ended at [\d.]+ s\); it failed nothing", afterEnd.Out);
     }
 
     [Fact]
