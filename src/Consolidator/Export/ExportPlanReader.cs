@@ -17,6 +17,7 @@ public static class ExportPlanReader
         var ids = new Ids(doc, target);
         var stages = doc.Need(plan.Stages, "$.stages").Select((stage, i) =>
         {
+            PlanJsonReader.CheckNumber(doc, stage, i);
             var number = i + 1;
             var moves = doc.Need(stage.Migrations, $"$.stages[{i}].migrations").Select((m, j) =>
             {

@@ -104,8 +104,7 @@ public static class PlanJsonReader
     private static Stage ReadStage(JsonInput doc, Ids ids, PlanStageJson stage, int i)
     {
         var at = $"$.stages[{i}]";
-        if (doc.Need(stage.Stage, at + ".stage") != i + 1)
-            throw doc.Error(at + ".stage", $"stages must be numbered 1, 2, 3, ... in order; expected {i + 1}");
+        CheckNumber(doc, stage, i);
         var moves = doc.Need(stage.Migrations, at + ".migrations").Select((m, j) =>
         {
             var move = $"{at}.migrations[{j}]";
@@ -116,6 +115,15 @@ public static class PlanJsonReader
                 kind switch { "relay" => MigrationKind.Relay, "place" => MigrationKind.Place, _ => MigrationKind.Move });
         }).ToImmutableArray();
         return new Stage(i + 1, moves);
+    }
+
+    /// <summary>The i-th stage (0-based) must be numbered i + 1: the stages run in the order written and the simulation's
+    /// methods are matched by stage number, so stages renumbered by hand (2 before 1, or -1) would run in another order
+    /// than the numbers say. Also the export reader's check.</summary>
+    internal static void CheckNumber(JsonInput doc, PlanStageJson stage, int i)
+    {
+        if (doc.Need(stage.Stage, $"$.stages[{i}].stage") != i + 1)
+            throw doc.Error($"$.stages[{i}].stage", $"stages must be numbered 1, 2, 3, ... in order; expected {i + 1}");
     }
 
     /// <summary>The stages replay from the dataset's placement: each migration starts where its VM is at that point

@@ -143,6 +143,28 @@ public class ExportCommandTests
         Assert.False(File.Exists(script));
     }
 
+    /// <summary>The script runs the stages in the order written and takes each migration's method from the simulation by
+    /// stage number; stages renumbered by hand (2 before 1, or -1) were exported in file order without a word, while
+    /// `simulate` refused the same plan.</summary>
+    [Theory]
+    [InlineData("{ \"stage\": 1, \"migrations\"", "{ \"stage\": 2, \"migrations\"", "expected 1")]
+    [InlineData("{ \"stage\": 1, \"migrations\"", "{ \"stage\": -1, \"migrations\"", "expected 1")]
+    [InlineData("{ \"stage\": 2, \"migrations\"", "{ \"stage\": 3, \"migrations\"", "expected 2")]
+    public void Stages_numbered_out_of_order_are_refused(string stage, string renumbered, string expected)
+    {
+        using var tmp = new TempDirectory();
+        var plan = SmallPlan(tmp, withSimulation: false);
+        File.WriteAllText(plan, PlanJson.Replace(stage, renumbered));
+        var script = tmp.File("out.sh");
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", script);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{plan}:", result.Err);
+        Assert.Contains($"'stage': stages must be numbered 1, 2, 3, ... in order; {expected}", result.Err);
+        Assert.False(File.Exists(script));
+    }
+
     [Theory]
     [InlineData("\"options\": { \"qemu_downtime_limit_ms\": -5 }, \"migrations\": []", "qemu_downtime_limit_ms")]
     [InlineData("\"migrations\": [ { \"vm_id\": \"web-1\", \"stage\": 1, \"method\": \"precopy\", \"timeout_s\": \"soon\" } ]", "timeout_s")]
