@@ -17,6 +17,11 @@ public sealed class DatasetStream : IDisposable
     private readonly bool _diskWrites;
     private bool _completed;
 
+    /// <summary>The rows' days, and the first row of each day with where it came from, so that <see cref="Complete"/> can
+    /// refuse a sample dated far from the others (the reader would refuse the dataset) and name it in the source.</summary>
+    private readonly HistoryDays _history = new();
+    private readonly List<(string Vm, long At, SampleSource? Source)> _firstOfDay = [];
+
     internal DatasetStream(OutputStaging set, CsvWriterOptions options, bool diskWrites = false)
     {
         _set = set;
@@ -62,7 +67,8 @@ public sealed class DatasetStream : IDisposable
 
     /// <param name="diskWriteKibPerSecond">The disk write throughput, written when the stream has the column (an
     /// empty field when unknown or not a non-negative finite number).</param>
-    public void WriteUsage(long unixSeconds, string vmId, double cpuCores, double memoryMib, double? diskWriteKibPerSecond = null)
+    /// <param name="source">Where the sample was read (file, line, column), named if it is dated far from the others.</param>
+    public void WriteUsage(long unixSeconds, string vmId, double cpuCores, double memoryMib, double? diskWriteKibPerSecond = null, SampleSource? source = null)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         // Importers check first; writing a value the reader refuses would be a bug, never a file.
@@ -82,12 +88,21 @@ public sealed class DatasetStream : IDisposable
             throw UsageFailure(e);
         }
         Rows++;
+        if (_history.Add(unixSeconds)) _firstOfDay.Add((vmId, unixSeconds, source));
     }
 
     /// <summary>Writes hosts.csv and vms.csv and puts all three files in the folder.</summary>
     public void Complete(IReadOnlyList<Host> hosts, IReadOnlyList<Vm> vms)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        if (_history.AnyFar())
+        {
+            // The first such row written: the reader would refuse the dataset at it (a typo in a source's timestamp).
+            var (vm, at, source) = _firstOfDay.First(r => _history.IsFar(r.At));
+            var problem = $"the sample of VM '{Quoted.Value(vm)}' at {DatasetWriter.Timestamp(at)} lies {_history.Problem(at)}; nothing written";
+            throw source is { } s ? new InputException(s.Path, s.Line, s.Column, s.ColumnNumber, s.Value, problem)
+                : new InputException(_set.Folder, 0, null, 0, null, problem);
+        }
         try
         {
             _usage.Dispose();
@@ -121,3 +136,6 @@ public sealed class DatasetStream : IDisposable
         _completed = true;
     }
 }
+
+/// <summary>Where an imported sample was read: the source file, the line, and the field its time came from.</summary>
+public readonly record struct SampleSource(string Path, int Line, string? Column, int ColumnNumber, string? Value);

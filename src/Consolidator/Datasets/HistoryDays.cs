@@ -21,11 +21,12 @@ internal sealed class HistoryDays
     private long _total;
     private (long First, long Last)? _body;
 
-    public void Add(long unixSeconds)
+    /// <summary>Counts a row; true when it is the first of its day (a streaming writer remembers where that one came from).</summary>
+    public bool Add(long unixSeconds)
     {
-        _rows[unixSeconds / SecondsPerDay]++;
         _total++;
         _body = null;
+        return _rows[unixSeconds / SecondsPerDay]++ == 0;
     }
 
     /// <summary>True when some row lies far from the body; <see cref="IsFar"/> then tells which.</summary>

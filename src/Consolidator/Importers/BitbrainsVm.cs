@@ -142,7 +142,8 @@ internal sealed class BitbrainsVm(string id)
         }
         MaxCores = Math.Max(MaxCores, row.Cores);
         MaxMemoryKb = Math.Max(MaxMemoryKb, row.MemoryProvisionedKb);
-        stream.WriteUsage(row.UnixSeconds, Id, cpu, memory, row.DiskWriteKbPerSecond);
+        stream.WriteUsage(row.UnixSeconds, Id, cpu, memory, row.DiskWriteKbPerSecond,
+            new Datasets.SampleSource(path, line, BitbrainsImporter.TimestampColumn, 1, null));
         FirstSample = Math.Min(FirstSample, row.UnixSeconds);
         LastSample = Math.Max(LastSample, row.UnixSeconds);
         Rows++;

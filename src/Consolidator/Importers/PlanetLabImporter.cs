@@ -134,7 +134,7 @@ public static class PlanetLabImporter
                 continue;
             }
             if (percent > 100) log.Count("{0} sample(s) above 100 % CPU kept as measured");
-            stream.WriteUsage(start + (line - 1) * (long)StepSeconds, vmId, percent / 100 * cores, ramMb);
+            stream.WriteUsage(start + (line - 1) * (long)StepSeconds, vmId, percent / 100 * cores, ramMb, source: new SampleSource(file, line, null, 0, null));
             written++;
         }
         if (line < SamplesPerDay) log.Count("{0} missing sample(s) at the end of short day files", SamplesPerDay - line);

@@ -216,6 +216,22 @@ public class BitbrainsImporterTests
         Assert.Equal(2, Directory.GetFiles(packed).Length);
     }
 
+    /// <summary>A typo in a timestamp that is still a time (2049 in a 2013 trace) was imported, and every command then
+    /// refused the dataset at a line of its usage.csv: the import now refuses it at the source's file and line.</summary>
+    [Fact]
+    public void A_sample_dated_far_from_the_others_is_refused_at_its_source_line_and_nothing_is_written()
+    {
+        using var root = new TempDirectory();
+        const long Typo = 2_500_000_000; // 2049-03-22
+        var folder = Folder(root, ("7.csv", [.. Steady(300), Row(Typo, 2, 10, "8388608", 1048576)]), ("8.csv", Steady(300)));
+
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions()));
+
+        Assert.Equal((Path.Combine(folder, "7.csv"), 302, "Timestamp [ms]", 1), (e.File, e.Line, e.Column, e.ColumnNumber));
+        Assert.Contains("the sample of VM '7' at 2049-03-22T04:26:40Z lies 13,048 days (35.7 years) after the rest of the history (600 of 601 rows lie from 2013-06-30 to 2013-07-01)", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
     [Fact]
     public void A_corrupt_gzip_file_is_an_error_naming_it_and_nothing_is_written()
     {
