@@ -57,6 +57,8 @@ internal static class SimulationText
     /// migration").</summary>
     private static string SloVerdict(SimulationSummary s)
     {
+        // With nothing to move "met by every migration" was vacuously true.
+        if (s.Migrations == 0) return "no live migration to judge";
         var arrived = s.Completed + s.Recovered;
         var unfinished = s.Migrations - arrived;
         var apart = unfinished == 0 ? "" : string.Format(CultureInfo.InvariantCulture,

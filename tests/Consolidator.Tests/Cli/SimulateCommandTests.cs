@@ -138,6 +138,28 @@ public class SimulateCommandTests
     }
 
     [Fact]
+    public void A_plan_without_live_migrations_has_no_slo_verdict_and_a_scripted_failure_says_it_hit_nothing()
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "hosts.csv"), "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,300\n");
+        File.WriteAllText(Path.Combine(data, "vms.csv"), "vm_id,vcpus,memory_mib,current_host\nv1,2,4096,h1\n");
+        File.WriteAllText(Path.Combine(data, "usage.csv"), "timestamp,vm_id,cpu_cores,memory_mib\n2026-01-05T00:00:00Z,v1,1,2000\n2026-01-05T01:00:00Z,v1,1,2000\n");
+        var plan = Path.Combine(tmp.Path, "plan");
+        Assert.Equal(0, CliRunner.Run("plan", data, "--out", plan, "--deterministic", "--time-limit", "2", "--no-simulate").ExitCode);
+
+        var run = CliRunner.Run("simulate", data, Path.Combine(plan, "plan.json"), "--out", Path.Combine(tmp.Path, "sim"), "--fail-at", "5");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("for 0 live migration(s)", run.Out);
+        // It said "SLO 300 ms: met by every migration".
+        Assert.Contains("SLO 300 ms: no live migration to judge", run.Out);
+        Assert.DoesNotContain("met by", run.Out);
+        Assert.Contains("--fail-at 5 s: no migration was in progress then (the plan has no live migration); it failed nothing", run.Out);
+    }
+
+    [Fact]
     public void The_same_plan_and_seed_give_the_same_simulation_bytes()
     {
         using var tmp = new TempDirectory();
