@@ -27,6 +27,9 @@ public sealed record FaultOptions(
 {
     public static readonly FaultOptions None = new();
 
+    /// <summary>The shortest checkpoint interval: a millisecond, the resolution simulation.json records.</summary>
+    public const double MinCheckpointIntervalSeconds = 0.001;
+
     public bool Any => LinkFailureProbability > 0 || FailAtSeconds is not null;
 
     public void Validate()
@@ -36,8 +39,10 @@ public sealed record FaultOptions(
         // At most a year, as --postcopy-recovery: 1e300 ran with exit code 0 and was written into simulation.json as 1E+300.
         if (FailAtSeconds is { } t && (!(t >= 0) || t > SimulationOptions.LongestMigrationSeconds))
             throw new ArgumentOutOfRangeException(nameof(FailAtSeconds), t, "--fail-at must be a time >= 0 in seconds, at most a year");
-        if (CheckpointIntervalSeconds is { } c && (!(c > 0) || c > SimulationOptions.LongestMigrationSeconds))
-            throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalSeconds), c, "--checkpoint-interval must be a positive number of seconds, at most a year");
+        // At least a millisecond: 1e-300 ran and simulation.json recorded the interval (to the millisecond) as 0, which
+        // this check refuses; continuous checkpointing (Remus, Cully et al., NSDI 2008) runs at tens of milliseconds.
+        if (CheckpointIntervalSeconds is { } c && (!(c >= MinCheckpointIntervalSeconds) || c > SimulationOptions.LongestMigrationSeconds))
+            throw new ArgumentOutOfRangeException(nameof(CheckpointIntervalSeconds), c, "--checkpoint-interval must be a number of seconds from 0.001 (a millisecond) up to a year");
         if (RecoverySeconds is { } r && (!(r >= 0) || r > SimulationOptions.LongestMigrationSeconds))
             throw new ArgumentOutOfRangeException(nameof(RecoverySeconds), r, "--postcopy-recovery must be a number of seconds between 0 and a year");
     }

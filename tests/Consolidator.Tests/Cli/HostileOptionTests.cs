@@ -27,7 +27,9 @@ public class HostileOptionTests
         { ["--precopy-timeout", "1e-300"], "--precopy-timeout must be a number of seconds from 1 (libvirt's --timeout counts whole seconds) up to a year" },
         // Ran with exit code 0, written into simulation.json as 1E+300.
         { ["--fail-at", "1e300"], "--fail-at must be a time >= 0 in seconds, at most a year" },
-        { ["--checkpoint-interval", "1e300"], "--checkpoint-interval must be a positive number of seconds, at most a year" },
+        { ["--checkpoint-interval", "1e300"], "--checkpoint-interval must be a number of seconds from 0.001 (a millisecond) up to a year" },
+        // Ran with exit code 0 and simulation.json recorded the interval as 0, an interval this check refuses.
+        { ["--checkpoint-interval", "1e-300"], "--checkpoint-interval must be a number of seconds from 0.001 (a millisecond) up to a year" },
         // Read only by the multiplexed sizing, or with compression: ignored without a word, exit code 0.
         { ["--multiplex-vms", "5"], "--multiplex-vms applies to --sizing multiplexed: give --sizing multiplexed with it" },
         { ["--compression-threads", "4"], "--compression-threads applies to compressed migrations: give --compression-ratio above 1 with it" },
