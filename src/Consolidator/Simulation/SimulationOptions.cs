@@ -157,8 +157,9 @@ public sealed record SimulationOptions(
     {
         // It is also QEMU's downtime-limit, which QEMU 7.2 takes up to 2000 s (migration.c, MAX_MIGRATE_DOWNTIME_SECONDS):
         // 1e300 ms was replayed, printed as a 301-digit SLO and written where export refuses it.
-        if (!(MaxDowntimeSeconds > 0) || MaxDowntimeSeconds > 2000)
-            throw new ArgumentOutOfRangeException(nameof(MaxDowntimeSeconds), MaxDowntimeSeconds, "--max-downtime must be a positive number of milliseconds, at most 2000000 (QEMU's downtime-limit, which it sets, is at most 2000 s)");
+        // From a millisecond: 1e-9 ran as "SLO 0 ms" and simulation.json recorded max_downtime_ms 0, which this refuses.
+        if (!(MaxDowntimeSeconds >= 0.001) || MaxDowntimeSeconds > 2000)
+            throw new ArgumentOutOfRangeException(nameof(MaxDowntimeSeconds), MaxDowntimeSeconds, "--max-downtime must be a number of milliseconds from 1 to 2000000 (QEMU's downtime-limit, which it sets, counts milliseconds up to 2000 s)");
         if (!(DefaultNicGbps > 0) || DefaultNicGbps > Host.MaxNicGbps)
             throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (MaxConcurrentPerHost < 0)

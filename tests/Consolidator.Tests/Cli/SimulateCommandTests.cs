@@ -180,7 +180,9 @@ public class SimulateCommandTests
     [InlineData("--max-downtime", "0", "--max-downtime must be")]
     // 1e300 ms was replayed as QEMU's downtime-limit, printed as a 301-digit SLO, and written to simulation.json, which
     // export then refused ("qemu_downtime_limit_ms: must be between 1 and 2000000 ms").
-    [InlineData("--max-downtime", "1e300", "--max-downtime must be a positive number of milliseconds, at most 2000000")]
+    [InlineData("--max-downtime", "1e300", "--max-downtime must be a number of milliseconds from 1 to 2000000")]
+    // 1e-9 ms ran (exit 0) as "SLO 0 ms" and simulation.json recorded max_downtime_ms 0, which this check refuses.
+    [InlineData("--max-downtime", "1e-9", "--max-downtime must be a number of milliseconds from 1 to 2000000")]
     [InlineData("--link", "carrier-pigeon", "--link must be")]
     public void A_bad_option_exits_2_and_writes_nothing(string option, string value, string message)
     {
