@@ -71,7 +71,7 @@ public static class LabCsv
             var wss = file.AtMost(c[12], Num(12), memory, "the guest program writes within the guest's memory_mib");
             rows.Add(new LabMeasurement(
                 scenario, migration, concurrent, method, capability, memory, ram, Rate(7),
-                Rate(8), file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), Opt(10), Num(11), wss, Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
+                Rate(8), file.AtLeast(c[9], file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), 1, "QEMU's downtime-limit counts milliseconds"), Opt(10), Num(11), wss, Num(13), Opt(14), file.Id(c[15]), Num(16), Num(17), Num(18), Opt(19),
                 Num(20), Whole(21), Whole(22), Whole(23), Whole(24), Opt(25),
                 file.Text(c[26]) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
                 O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),

@@ -86,6 +86,8 @@ public class HostileInputTests
     [InlineData("1e-300", "", "300", "column 8 'link_mbit'", "too small: at least 1")]
     [InlineData("400", "1e-300", "300", "column 9 'max_bandwidth_mib_s'", "too small: at least 1")]
     [InlineData("400", "", "1e300", "column 10 'downtime_limit_ms'", "too large: at most 2000000")]
+    // Once the simulator refused a limit under a millisecond (fcbd634), 0.5 ms was refused naming --max-downtime.
+    [InlineData("400", "", "0.5", "column 10 'downtime_limit_ms'", "too small: at least 1 (QEMU's downtime-limit counts milliseconds)")]
     public void A_lab_row_the_replay_cannot_run_is_located(string link, string cap, string limit, string where, string what) =>
         AssertLabRowLocated(LabRow(link: link, cap: cap, limit: limit), where, what);
 
