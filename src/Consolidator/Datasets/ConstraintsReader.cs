@@ -41,6 +41,13 @@ public static class ConstraintsReader
             {
                 if (file.Text(limitCol).Trim().Length > 0) throw file.Error(limitCol, "only max-vms rules take a limit", file.Text(limitCol));
             }
+            // A list the rule does not read was ignored without a word: "max-vms,web,web-1;web-2,h1,2" (meant: at most two of
+            // these VMs per host) capped every VM on h1 at two; "spread,db,db-1;db-2,h1;h2," (meant: over these hosts) spread
+            // them anywhere.
+            void NoList(int column, string why)
+            {
+                if (file.Text(column).Trim().Length > 0) throw file.Error(column, why, file.Text(column));
+            }
             var text = file.Text(kind).Trim().ToLowerInvariant();
             Rule rule;
             switch (text)
@@ -48,6 +55,7 @@ public static class ConstraintsReader
                 case "spread" or "gather":
                     var group = Ids(vmCol, knownVms, "VM", required: true);
                     if (group.Length < 2) throw file.Error(vmCol, $"a {text} rule needs at least two VMs", file.Text(vmCol));
+                    NoList(hostCol, $"a {text} rule takes no hosts: it keeps its VMs {(text == "spread" ? "on distinct hosts" : "on one host")} wherever that is (add a pin rule to keep them on some hosts)");
                     NoLimit();
                     rule = text == "spread" ? new Spread(ruleName, group) : new Gather(ruleName, group);
                     break;
@@ -58,16 +66,19 @@ public static class ConstraintsReader
                     rule = text == "pin" ? new Pin(ruleName, who, where) : new Ban(ruleName, who, where);
                     break;
                 case "drain":
+                    NoList(vmCol, "a drain rule takes no VMs: it empties its hosts of every VM (add a ban rule to keep some VMs off some hosts)");
                     rule = new Drain(ruleName, Ids(hostCol, knownHosts, "host", required: true));
                     NoLimit();
                     break;
                 case "max-vms":
                     if (!int.TryParse(file.Text(limitCol).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1)
                         throw file.Error(limitCol, "max-vms needs a whole number of VMs >= 1 in 'limit'", file.Text(limitCol));
+                    NoList(vmCol, "a max-vms rule takes no VMs: its limit counts every VM on each of its hosts");
                     rule = new MaxVmsPerHost(ruleName, Ids(hostCol, knownHosts, "host", required: false), limit);
                     break;
                 case "failover":
                     NoLimit();
+                    NoList(vmCol, "a failover rule takes no VMs: its reserve covers every VM on its hosts");
                     var cluster = Ids(hostCol, knownHosts, "host", required: false);
                     if (cluster.Length == 1) throw file.Error(hostCol, "a failover cluster needs at least two hosts", file.Text(hostCol));
                     rule = new FailoverReserve(ruleName, cluster);

@@ -46,6 +46,12 @@ public class ConstraintsReaderTests
     [InlineData("affinity,a,vm1;vm2,,", "rule", 1, "unknown rule")]
     [InlineData("gather,a,vm1,,", "vms", 3, "at least two VMs")]
     [InlineData("drain,a,,h1,3", "limit", 5, "only max-vms rules take a limit")]
+    // A list the rule does not read was ignored without a word (hostile pass).
+    [InlineData("max-vms,a,vm1;vm2,h1,2", "vms", 3, "a max-vms rule takes no VMs: its limit counts every VM on each of its hosts")]
+    [InlineData("spread,a,vm1;vm2,h1;h2,", "hosts", 4, "a spread rule takes no hosts: it keeps its VMs on distinct hosts wherever that is (add a pin rule to keep them on some hosts)")]
+    [InlineData("gather,a,vm1;vm2,h1,", "hosts", 4, "a gather rule takes no hosts")]
+    [InlineData("drain,a,vm1,h1,", "vms", 3, "a drain rule takes no VMs")]
+    [InlineData("failover,a,vm1,,", "vms", 3, "a failover rule takes no VMs")]
     public void Bad_rules_are_located(string row, string column, int columnNumber, string problem)
     {
         using var data = With("rule,name,vms,hosts,limit\n" + row + "\n");
