@@ -100,7 +100,8 @@ public static class DatasetReader
                 Watts(file, idle), Watts(file, max))
             {
                 NicGbps = file.OptionalNumber(nic, positive: true) is { } gbps
-                    ? file.AtMost(nic, gbps, Host.MaxNicGbps, "1 Tbit/s, above the fastest Ethernet, 800 Gbit/s") : null,
+                    ? file.AtLeast(nic, file.AtMost(nic, gbps, Host.MaxNicGbps, "1 Tbit/s, above the fastest Ethernet, 800 Gbit/s"), Host.MinNicGbps,
+                        "1 Mbit/s: nic_gbps is in Gbit/s, and the slowest Ethernet runs at 10 Mbit/s") : null,
             };
             host = WithStorage(file, host, storage, disk);
             if (host.MaxWatts < host.IdleWatts)

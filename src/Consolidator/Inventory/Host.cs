@@ -30,6 +30,11 @@ public sealed record Host(string Id, double CpuCores, double MemoryMib, double I
     /// 802.3df-2024). 1e300 ran with exit code 0, every migration taking no time.</summary>
     public const double MaxNicGbps = 1000;
 
+    /// <summary>The slowest NIC rate taken, in Gbit/s (hosts.csv's nic_gbps, --nic-gbps): 1 Mbit/s, the floor evaluate's
+    /// --bandwidth has too; a tenth of the slowest Ethernet (10BASE-T), so a smaller figure is a unit mistake. 1e-9
+    /// reached the simulator, whose error named the VM and its hosts but not the file, line and column.</summary>
+    public const double MinNicGbps = 0.001;
+
     /// <summary>Where the disks of the host's VMs live (hosts.csv column <c>storage</c>): on shared storage
     /// (a SAN or Ceph pool every host reaches: a migration moves memory only) or on the host's own disks.</summary>
     public StorageKind Storage { get; init; } = StorageKind.Shared;

@@ -160,8 +160,8 @@ public sealed record SimulationOptions(
         // From a millisecond: 1e-9 ran as "SLO 0 ms" and simulation.json recorded max_downtime_ms 0, which this refuses.
         if (!(MaxDowntimeSeconds >= 0.001) || MaxDowntimeSeconds > 2000)
             throw new ArgumentOutOfRangeException(nameof(MaxDowntimeSeconds), MaxDowntimeSeconds, "--max-downtime must be a number of milliseconds from 1 to 2000000 (QEMU's downtime-limit, which it sets, counts milliseconds up to 2000 s)");
-        if (!(DefaultNicGbps > 0) || DefaultNicGbps > Host.MaxNicGbps)
-            throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
+        if (!(DefaultNicGbps >= Host.MinNicGbps) || DefaultNicGbps > Host.MaxNicGbps)
+            throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (MaxConcurrentPerHost < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentPerHost), MaxConcurrentPerHost, "--max-concurrent-per-host must be 0 (no limit) or more");
         if (HybridRounds < 1)

@@ -34,8 +34,10 @@ public class HostileOptionTests
         { ["--multiplex-vms", "5"], "--multiplex-vms applies to --sizing multiplexed: give --sizing multiplexed with it" },
         { ["--compression-threads", "4"], "--compression-threads applies to compressed migrations: give --compression-ratio above 1 with it" },
         { ["--compression-mib-s", "900"], "--compression-mib-s applies to compressed migrations: give --compression-ratio above 1 with it" },
-        { ["--nic-gbps", "1e300"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
-        { ["--nic-gbps", "1001"], "--nic-gbps must be a positive number, at most 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        { ["--nic-gbps", "1e300"], "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        { ["--nic-gbps", "1001"], "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        // Reached the simulator: "would take 1.63E+03 years at 5.54E-08 MiB/s of its NICs".
+        { ["--nic-gbps", "1e-9"], "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
     };
 
     /// <summary>A time limit beyond what a .NET timer holds: 1e15 was "unexpected OverflowException: TimeSpan overflowed"
@@ -102,22 +104,6 @@ public class HostileOptionTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal($"error: {what}\n", result.Err.Replace("\r\n", "\n"));
-        Assert.False(Directory.Exists(outDir));
-    }
-
-    [Fact]
-    public void A_migration_too_long_to_be_real_is_one_short_line()
-    {
-        using var data = DatasetFixture.Create(vms: "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h2\nvm2,4,8192,h2\nvm3,8,16384,h2\n");
-        var outDir = Path.Combine(data.Directory, "..", "out");
-
-        // On NICs of 1e-300 Gbit/s the migration would take ~1e290 years, once printed with its 290 digits.
-        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots",
-            "--nic-gbps", "1e-300");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("years at", result.Err);
-        Assert.True(result.Err.Length < 400, result.Err);
         Assert.False(Directory.Exists(outDir));
     }
 

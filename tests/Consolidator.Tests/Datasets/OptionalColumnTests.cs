@@ -35,6 +35,8 @@ public class OptionalColumnTests
     [InlineData("hosts.csv", "h1,16,65536,100,250,25", "h1,16,65536,100,250,fast", "hosts.csv:2, column 6 'nic_gbps'", "'fast'")]
     // 1e300 Gbit/s was taken (exit code 0): every migration took no time.
     [InlineData("hosts.csv", "h1,16,65536,100,250,25", "h1,16,65536,100,250,1e300", "hosts.csv:2, column 6 'nic_gbps'", "too large: at most 1000 (1 Tbit/s")]
+    // Reached the simulator, whose "would take 1.25E+03 years" error named the VM and hosts but not the file's line.
+    [InlineData("hosts.csv", "h1,16,65536,100,250,25", "h1,16,65536,100,250,1e-9", "hosts.csv:2, column 6 'nic_gbps'", "too small: at least 0.001 (1 Mbit/s: nic_gbps is in Gbit/s")]
     [InlineData("vms.csv", "vm1,2,4096,h1,12.5", "vm1,2,4096,h1,-3", "vms.csv:2, column 5 'dirty_rate_mib_s'", "'-3'")]
     public void A_bad_value_is_located(string file, string good, string bad, string where, string what)
     {

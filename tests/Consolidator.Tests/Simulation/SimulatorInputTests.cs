@@ -33,6 +33,20 @@ public class SimulatorInputTests
     }
 
     [Fact]
+    public void A_migration_too_long_to_be_real_is_one_short_line_naming_the_vm_and_its_hosts()
+    {
+        // An 11 TiB guest on 1 Mbit/s NICs, the slowest the inputs take: over three years, once printed with its digits.
+        var p = SmallClusters.Problem([(64, 2e7, Host.MinNicGbps), (64, 2e7, Host.MinNicGbps)], [(2, 1.2e7, 1)]);
+        var plan = SmallClusters.Plan([new Consolidator.Staging.Migration(0, 1, 0, Consolidator.Staging.MigrationKind.Move)]);
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SmallClusters.Run(p, plan, new SimulationOptions(Method: MethodSelection.PostCopy)));
+
+        Assert.StartsWith("the live migration of vm0 from h1 to h0 would take 3.", e.Message);
+        Assert.Contains(" years at 0.", e.Message);
+        Assert.True(e.Message.Length < 300, e.Message);
+    }
+
+    [Fact]
     public void The_default_shape_splits_a_rate_like_the_measured_stress_50K_profile()
     {
         var p = DirtyProfile.FromRate(50.6);
