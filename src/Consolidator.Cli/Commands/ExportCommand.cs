@@ -62,8 +62,9 @@ internal static class ExportCommand
         System.Collections.Immutable.ImmutableArray<AllocationRow> rows;
         using (OutputSet.ReadLock(folder))
         {
-            windows = ExportPlanReader.Windows(InputFiles.ReadAllBytes(planPath), planPath);
-            rows = AllocationScript.Read(csv, windows);
+            var plan = InputFiles.ReadAllBytes(planPath);
+            windows = ExportPlanReader.Windows(plan, planPath);
+            rows = AllocationScript.Read(csv, windows, ExportPlanReader.HostOf(plan, planPath));
         }
         var planName = Path.Combine(Path.GetFileName(folder), Path.GetFileName(planPath));
         var script = AllocationScript.Write(windows, rows, planName);

@@ -102,10 +102,14 @@ public static class AllocationScript
         return s.ToString();
     }
 
-    /// <summary>Reads allocation.csv (host, vm, window, cap_cores, shares, qos) against the plan's window scheme;
-    /// every problem is an <see cref="InputException"/> with file, line, column and value.</summary>
-    public static ImmutableArray<AllocationRow> Read(string path, WindowScheme windows)
+    /// <summary>Reads allocation.csv (host, vm, window, cap_cores, shares, qos) against the plan's window scheme and
+    /// placement (<paramref name="hostOf"/>: each VM's host); every problem is an <see cref="InputException"/> with
+    /// file, line, column and value. A row for a VM the plan does not hold, on another host than the plan's, or a
+    /// second row for one VM and window was written into the script without a word: a schedinfo on a host the VM is
+    /// not on, or two caps of which the later silently won.</summary>
+    public static ImmutableArray<AllocationRow> Read(string path, WindowScheme windows, IReadOnlyDictionary<string, string> hostOf)
     {
+        var seen = new Dictionary<(string Vm, int Window), int>();
         var byLabel = windows.Windows.ToDictionary(w => w.Label, w => w.Index, StringComparer.Ordinal);
         using var file = DatasetFile.Open(path, "host", "vm", "window", "cap_cores", "shares", "qos");
         int host = file.Column("host"), vm = file.Column("vm"), window = file.Column("window"), cap = file.Column("cap_cores"), shares = file.Column("shares"),
@@ -123,7 +127,14 @@ public static class AllocationScript
             var count = file.Integer(shares, 2);
             if (count > 262144) throw file.Error(shares, "libvirt's cpu_shares goes up to 262144", file.Text(shares));
             var cls = Inventory.QosClasses.TryParse(file.Text(qos)) ?? throw file.Error(qos, "qos must be 'interactive' or 'batch'", file.Text(qos));
-            rows.Add(new AllocationRow(PlainId(file, host), PlainId(file, vm), w, (int)Math.Min(int.MaxValue, Math.Round(cores * 1000)), count, cls == Inventory.QosClass.Batch));
+            var (hostId, vmId) = (PlainId(file, host), PlainId(file, vm));
+            if (!hostOf.TryGetValue(vmId, out var planned))
+                throw file.Error(vm, "not a VM of the plan's placement: was the allocation written for another plan?", vmId);
+            if (planned != hostId)
+                throw file.Error(host, $"the plan leaves VM '{Quoted.Value(vmId)}' on '{Quoted.Value(planned)}'", hostId);
+            if (!seen.TryAdd((vmId, w), file.Line))
+                throw file.Error(window, $"a second row for VM '{Quoted.Value(vmId)}' in this window (first on line {seen[(vmId, w)]}): which cap applies cannot be told", label);
+            rows.Add(new AllocationRow(hostId, vmId, w, (int)Math.Min(int.MaxValue, Math.Round(cores * 1000)), count, cls == Inventory.QosClass.Batch));
         }
         return rows.ToImmutable();
     }

@@ -138,6 +138,29 @@ public static class ExportPlanReader
         }
     }
 
+    /// <summary>The host each VM of the plan ends on (vm_id to host id), for the host-level schedule, whose caps apply
+    /// there: its current_host moved by the stages, or its host_id when it runs nowhere after them (as the planner
+    /// sizes the allocation: a blocked move leaves its VM home).</summary>
+    public static IReadOnlyDictionary<string, string> HostOf(byte[] planUtf8, string planPath)
+    {
+        var doc = new JsonInput(planUtf8, planPath);
+        var plan = PlanJsonReader.Read(doc);
+        var target = new Dictionary<string, string>(StringComparer.Ordinal);
+        var at = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var list = doc.Need(plan.Placement, "$.placement");
+        for (var i = 0; i < list.Count; i++)
+        {
+            var vm = doc.Need(list[i].VmId, $"$.placement[{i}].vm_id");
+            if (!target.TryAdd(vm, doc.Need(list[i].HostId, $"$.placement[{i}].host_id")))
+                throw doc.Error($"$.placement[{i}].vm_id", "the VM is placed twice");
+            at[vm] = list[i].CurrentHost;
+        }
+        foreach (var stage in doc.Need(plan.Stages, "$.stages"))
+            foreach (var m in stage.Migrations ?? [])
+                if (m.VmId is { } vm && m.ToHost is { } to) at[vm] = to;
+        return target.ToDictionary(t => t.Key, t => at.GetValueOrDefault(t.Key) ?? t.Value, StringComparer.Ordinal);
+    }
+
     private sealed class Ids(JsonInput doc, ExportTarget target)
     {
         /// <summary>An id that goes into the script as one quoted argument; see <see cref="ShellScript.IdProblem"/>.</summary>

@@ -9,7 +9,11 @@ namespace Consolidator.Tests.Export;
 /// APPLY=1, it applies the window the time falls in, and hostile ids never reach it.</summary>
 public class AllocationExportTests
 {
-    private const string PlanJson = """{ "schema": "consolidator.plan/1", "options": { "windows": "day-night" }, "stages": [] }""";
+    private const string PlanJson = """
+        { "schema": "consolidator.plan/1", "options": { "windows": "day-night" },
+          "placement": [ { "vm_id": "web-1", "host_id": "h1", "current_host": "h1" }, { "vm_id": "batch-1", "host_id": "h1", "current_host": "h1" } ],
+          "stages": [] }
+        """;
 
     private const string Allocation = """
         host,vm,window,cap_cores,shares,qos
@@ -51,6 +55,27 @@ public class AllocationExportTests
         Assert.Equal(File.ReadAllText(Golden), result.Out);
     }
 
+    /// <summary>The caps apply where the VM ends: its current host moved by the stages, so a VM whose move is blocked is
+    /// capped at home, as the planner sizes it; the target of the blocked move is refused.</summary>
+    [Fact]
+    public void A_vm_whose_move_is_blocked_is_capped_on_its_current_host()
+    {
+        using var tmp = new TempDirectory();
+        var plan = SmallPlan(tmp, "host,vm,window,cap_cores,shares,qos\nh1,web-1,day,1,1024,interactive\nh3,batch-1,day,1,1024,batch\n");
+        File.WriteAllText(plan, """
+            { "schema": "consolidator.plan/1", "options": { "windows": "day-night" },
+              "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" }, { "vm_id": "batch-1", "host_id": "h3", "current_host": "h1" } ],
+              "stages": [ { "stage": 1, "migrations": [ { "vm_id": "batch-1", "from_host": "h1", "to_host": "h3", "kind": "move" } ] } ],
+              "blocked": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "reason": "no room" } ] }
+            """);
+        Assert.Equal(0, CliRunner.Run("export", plan, "--to", "libvirt-allocation").ExitCode);
+
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(plan)!, "allocation.csv"), "host,vm,window,cap_cores,shares,qos\nh2,web-1,day,1,1024,interactive\n");
+        var result = CliRunner.Run("export", plan, "--to", "libvirt-allocation");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("allocation.csv:2, column 1 'host': the plan leaves VM 'web-1' on 'h1' (value 'h2')", result.Err);
+    }
+
     [Fact]
     public void A_dry_run_prints_a_windows_schedinfo_commands_and_picks_the_current_window_by_itself()
     {
@@ -83,6 +108,11 @@ public class AllocationExportTests
     [InlineData("h1,web-1,day,1e300,1024,batch", "1e300", "allocation.csv:2, column 4 'cap_cores': too large")]
     [InlineData("h1,web-1,day,1,1,batch", "1", "allocation.csv:2, column 5 'shares'")]
     [InlineData("h1,web-1,day,1,1024,gold", "gold", "allocation.csv:2, column 6 'qos'")]
+    // A row for a VM the plan does not hold, on another host than the plan's, or twice for one window was scripted
+    // with exit 0: a schedinfo on a host the VM is not on, or two caps of which the later won (hostile pass).
+    [InlineData("h1,web-9,day,1,1024,batch", "web-9", "allocation.csv:2, column 2 'vm': not a VM of the plan's placement")]
+    [InlineData("h2,web-1,day,1,1024,batch", "h2", "allocation.csv:2, column 1 'host': the plan leaves VM 'web-1' on 'h1'")]
+    [InlineData("h1,web-1,day,1,1024,batch\nh1,web-1,day,2,1024,batch", "day", "allocation.csv:3, column 3 'window': a second row for VM 'web-1' in this window (first on line 2)")]
     public void A_hostile_or_bad_row_exits_2_naming_file_line_and_column_and_writes_nothing(string row, string _, string where)
     {
         using var tmp = new TempDirectory();

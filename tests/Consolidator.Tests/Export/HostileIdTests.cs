@@ -133,7 +133,7 @@ public class HostileIdTests
         if (!File.Exists("/bin/bash")) return;
         using var tmp = new TempDirectory();
         var plan = WritePlan(tmp, []);
-        File.WriteAllText(plan, """{ "schema": "consolidator.plan/1", "options": { "windows": "day-night" }, "stages": [] }""");
+        File.WriteAllText(plan, """{ "schema": "consolidator.plan/1", "options": { "windows": "day-night" }, "placement": [ { "vm_id": "web-1", "host_id": "h1" } ], "stages": [] }""");
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(plan)!, "allocation.csv"),
             "host,vm,window,cap_cores,shares,qos\nh1,web-1,day,3.500,14336,interactive\nh1,web-1,night,1.000,4096,interactive\n");
         var script = tmp.File("schedule.sh");
