@@ -58,7 +58,7 @@ public static class CalibrationTable
             var what = g.Any(r => r.Point.SettingId is not null) ? " runs, each against its own figures" : "";
             var known = g.Count(r => !r.Fits && r.Point.KnownMiss is not null) is var k and > 0 ? F($" ({k} known miss{(k == 1 ? "" : "es")}, reason in the table)") : "";
             yield return F($"{Role(g.Key)}{what}: {g.Count(r => r.Fits)} of {g.Count()} within tolerance{known}; worst ratio total x{Math.Exp(Worst(g.Select(r => r.TotalRatio))):0.00}, ") + F(
-                $"downtime x{Math.Exp(Worst(g.Select(r => r.DowntimeRatio))):0.00}, data x{Math.Exp(Worst(g.Select(r => r.DataRatio))):0.00}");
+                $"downtime x{Math.Exp(Worst(g.Select(r => r.DowntimeRatio))):0.00}, data x{Math.Exp(Worst(g.Select(r => r.DataRatio))):0.00}") + Closest(g);
         }
         var settings = CalibrationSettings.Of(rows);
         foreach (var g in settings.Where(s => s.Judged).GroupBy(s => s.Role).OrderBy(g => g.Key))
@@ -72,6 +72,22 @@ public static class CalibrationTable
             yield return F($"lab settings of fewer than {CalibrationSetting.MinimumRuns} runs in their recording, shown and not judged: {fewer}");
         var skipped = rows.Count(r => r.Point.NotReproducible is not null);
         if (skipped > 0) yield return $"not replayed (reason given): {skipped}";
+    }
+
+    /// <summary>Of the points within a factor tolerance, the figure nearest its limit (its ratio's logarithm over the
+    /// limit's), so that the margin the "within" hides is stated: ratios of a range are over its nearest end.</summary>
+    private static string Closest(IEnumerable<CalibrationRow> rows)
+    {
+        var near = rows.Where(r => r.Fits && r.Predicted is not null && !r.Point.Tolerance.Relative)
+            .SelectMany(r => new[] { (r, "total", r.TotalRatio, r.Point.Tolerance.TimeAndData), (r, "downtime", r.DowntimeRatio, r.Point.Tolerance.DowntimeFactor),
+                (r, "data", r.DataRatio, r.Point.Tolerance.TimeAndData) })
+            .Where(x => x.Item3 is > 0)
+            .Select(x => (Row: x.r, What: x.Item2, Ratio: x.Item3!.Value, Limit: x.Item4, Share: Math.Abs(Math.Log(x.Item3!.Value)) / Math.Log(x.Item4)))
+            .OrderByDescending(x => x.Share).ThenBy(x => x.Row.Id, StringComparer.Ordinal).FirstOrDefault();
+        if (near.Row is null) return "";
+        var range = near.What == "total" && near.Row.Measured.TotalHighSeconds > near.Row.Measured.TotalLowSeconds
+            ? F($", over the {(near.Ratio > 1 ? "high" : "low")} end of the measured {near.Row.Measured.TotalLowSeconds:0.##}-{near.Row.Measured.TotalHighSeconds:0.##} s") : "";
+        return F($"; closest to its limit of those within: {near.Row.Id}, {near.What} x{near.Ratio:0.00} (limit x{(near.Ratio > 1 ? near.Limit : 1 / near.Limit):0.##}{range})");
     }
 
     private static string Spread(RunSpread s, double scale, string format) =>

@@ -33,6 +33,26 @@ public class CalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_published_summary_names_the_figure_nearest_its_limit_among_those_within()
+    {
+        var rows = CalibrationCheck.Compare(PublishedPoints.All.Where(p => p.Role == PointRole.Published));
+        double Share(double? ratio, double limit) => ratio is > 0 ? Math.Abs(Math.Log(ratio.Value)) / Math.Log(limit) : 0;
+        var within = rows.Where(r => r.Fits && r.Predicted is not null).ToArray();
+        var t = Tolerance.Published;
+        var nearest = within.MaxBy(r => new[] { Share(r.TotalRatio, t.TimeAndData), Share(r.DowntimeRatio, t.DowntimeFactor), Share(r.DataRatio, t.TimeAndData) }.Max())!;
+
+        var line = CalibrationTable.Summary(rows).First(l => l.StartsWith("published:", StringComparison.Ordinal));
+
+        // "10 of 12 within tolerance" hid how little room the nearest point has.
+        Assert.Contains($"; closest to its limit of those within: {nearest.Id}, ", line);
+        // The named figure is within its limit (a range's ratio is over its nearest end).
+        var m = System.Text.RegularExpressions.Regex.Match(line, @"closest to its limit of those within: .+, (?:total|downtime|data) x([\d.]+) \(limit x([\d.]+)");
+        Assert.True(m.Success, line);
+        var (ratio, limit) = (double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(Math.Abs(Math.Log(ratio)), 0, Math.Abs(Math.Log(limit)));
+    }
+
+    [Fact]
     public void Most_published_points_are_replayed_not_excused()
     {
         var replayed = PublishedPoints.All.Count(p => p.NotReproducible is null);
