@@ -38,10 +38,10 @@ internal static class ValueParsers
                     o.CustomParser = r => Parse<double?>(r, Nullable<double>(Number), "a number", o.DefaultValueFactory);
                     break;
                 case Option<int> o when o.CustomParser is null:
-                    o.CustomParser = r => Parse<int>(r, Whole, "a whole number", o.DefaultValueFactory);
+                    o.CustomParser = r => Parse<int>(r, Whole, "a whole number", o.DefaultValueFactory, WholeRange);
                     break;
                 case Option<int?> o when o.CustomParser is null:
-                    o.CustomParser = r => Parse<int?>(r, Nullable<int>(Whole), "a whole number", o.DefaultValueFactory);
+                    o.CustomParser = r => Parse<int?>(r, Nullable<int>(Whole), "a whole number", o.DefaultValueFactory, WholeRange);
                     break;
                 case Option<bool> o when o.CustomParser is null:
                     // A switch given alone means true.
@@ -52,14 +52,21 @@ internal static class ValueParsers
         foreach (var sub in command.Subcommands) ApplyTo(sub);
     }
 
-    private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, Func<ArgumentResult, T>? fallback)
+    private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, Func<ArgumentResult, T>? fallback, Func<string, string?>? why = null)
     {
         if (result.Tokens.Count == 0) return fallback is not null ? fallback(result) : default!;
         var text = result.Tokens[^1].Value;
         if (parse(text, out var value)) return value;
-        result.AddError($"{Name(result)}: '{Short(text)}' is not {expected}");
+        result.AddError($"{Name(result)}: '{Short(text)}' {why?.Invoke(text) ?? $"is not {expected}"}");
         return default!;
     }
+
+    /// <summary>Why a whole number is refused when it is one, past what the option holds: `--seed 99999999999` was "is not
+    /// a whole number".</summary>
+    private static string? WholeRange(string text) =>
+        System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big)
+            ? big.Sign > 0 ? $"is too large: at most {int.MaxValue.ToString(CultureInfo.InvariantCulture)}" : $"is too small: at least {int.MinValue.ToString(CultureInfo.InvariantCulture)}"
+            : null;
 
     private static void NotEmpty(SymbolResult result)
     {

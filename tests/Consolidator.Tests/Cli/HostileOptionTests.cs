@@ -93,6 +93,23 @@ public class HostileOptionTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>A whole number past what an option holds was "is not a whole number", which it is.</summary>
+    [Theory]
+    [InlineData("--seed", "99999999999", "--seed: '99999999999' is too large: at most 2147483647")]
+    [InlineData("--seed", "-99999999999", "--seed: '-99999999999' is too small: at least -2147483648")]
+    [InlineData("--vms", "1e3", "--vms: '1e3' is not a whole number")]
+    public void A_whole_number_out_of_range_says_so(string option, string value, string what)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("generate", "--out", outDir, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {what}; run 'consolidator generate --help' for usage", result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [MemberData(nameof(PlanOptions))]
     public void A_plan_option_out_of_range_names_the_option(string[] option, string what)
