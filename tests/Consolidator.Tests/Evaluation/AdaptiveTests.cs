@@ -353,7 +353,7 @@ public class AdaptiveTests
         // The fold says which of its moves were the round's and which the net's, and why the net made them.
         var moves = fold.Notes.Single(n => n.StartsWith("moves of the " + AdaptivePolicy.Name, StringComparison.Ordinal));
         var counts = System.Text.RegularExpressions.Regex.Match(moves,
-            @"^moves of the two-level adaptive policy: (\d+) move\(s\) to the plan's hosts at the round, (\d+) by the safety net \((\d+) relieving the plan's hosts, (\d+) emptying hosts it powered on\)$");
+            @"^moves of the two-level adaptive policy: (\d+) move\(s\) to the plan's hosts at the round, (\d+) by the safety net \((\d+) relieving the plan's hosts, (\d+) emptying hosts it powered on\); (\d+) VM\(s\) kept off their plan's host at the round, which the net would have relieved at once$");
         Assert.True(counts.Success, moves);
         int Count(int i) => int.Parse(counts.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(adaptive.Migrations, Count(1) + Count(2));

@@ -167,6 +167,35 @@ public class ReactiveTests
         Assert.True(changedLater > 0, $"altering the later samples never changed a later decision ({options}): the test could not catch peeking");
     }
 
+    /// <summary>At the round, a VM the net had moved off its plan's host stays where it is when its plan's host, with
+    /// it, would fail the net's test at once: the round's move and the net's relief right after it would be two
+    /// migrations for nothing. Shown able to fail: the old round moved it home (1) and the net moved it off again (2);
+    /// when its host has room, it goes home at the round as before.</summary>
+    [Fact]
+    public void The_round_keeps_a_vm_off_its_plans_host_when_the_net_would_relieve_that_host_at_once()
+    {
+        const int samples = 20 + 288;
+        var start = T0 - 300L * 20;
+        var span = new Period(T0, T0 + 86400);
+        int Moves(double resident, out int[] hostOf)
+        {
+            // VM 0 (4 cores, 512 MiB) sits on host 2, which the net powered on; the plan puts it with VM 1 on host 0.
+            VmSeries[] series = [Series(Enumerable.Repeat(4.0, samples), start, samples), Series(Enumerable.Repeat(resident, samples), start, samples)];
+            var totals = new ReplayTotals();
+            hostOf = [2, 0];
+            Consolidator.Evaluation.Adaptive.AdaptivePolicy.Run(totals, Consolidator.Evaluation.Adaptive.Mode.Plan, [0, 0], Hosts(3), series, [8.0, 8.0],
+                [512.0, 1024.0], [.. series.Select(x => Timeline.Of(x, span, 0))], [QosClass.Interactive, QosClass.Interactive], hostOf, span, Options,
+                (k, a, b, t) => new TimedMigration(k, t, 1));
+            return totals.Migrations;
+        }
+        // 7 + 4 cores on 10: host 0 would be over at once; VM 0 stays on host 2 and nothing moves.
+        Assert.Equal(0, Moves(7, out var kept));
+        Assert.Equal([2, 0], kept);
+        // 5 + 4 fit: VM 0 goes home at the round, once.
+        Assert.Equal(1, Moves(5, out var home));
+        Assert.Equal([0, 0], home);
+    }
+
     [Fact]
     public void An_observation_reads_only_samples_stamped_before_t()
     {

@@ -39,17 +39,7 @@ public static class ReactivePolicy
         var rentWh = new double[hosts.Length];
         for (var t = span.From; t < span.To; t += options.StepSeconds)
         {
-            var days = options.Anticipate ? options.SeasonalDaysAt(t) : [];
-            var width = days.Length * (2 * options.SeasonalHalfWidth + 1);
-            for (var v = 0; v < n; v++)
-            {
-                seen[v] = Observation.Before(series[v], t, options.PeakSamples, vcpus[v]);
-                if (days.Length == 0) continue;
-                // One buffer per VM, rewritten each step: the step's decisions are made before the next is read.
-                if (rises[v]?.Length != width) rises[v] = new double[width];
-                Observation.Rises(series[v], t, vcpus[v], days, options.SeasonalHalfWidth, options.StepSeconds, rises[v]!);
-                seen[v] = seen[v] with { Seasonal = rises[v] };
-            }
+            Observe(series, vcpus, t, options, seen, rises);
             foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options, rentWh))
             {
                 moves.Add(new ReactiveMove(t, vm, from, to));
@@ -62,6 +52,24 @@ public static class ReactivePolicy
         }
         if (totals is not null && test is not null) StaticReplay.AddMigrations(totals, test, migrations);
         return moves;
+    }
+
+    /// <summary>What the level sees of every VM at <paramref name="t"/> (samples stamped before it only): the last sample,
+    /// the recent ones and, when anticipating, the same-hour rises of the earlier days it reads.</summary>
+    /// <param name="rises">One buffer per VM, rewritten at each call: a step's decisions are made before the next is read.</param>
+    internal static void Observe(IReadOnlyList<VmSeries> series, IReadOnlyList<double> vcpus, long t, ReactiveOptions options, Observation[] seen,
+        double[]?[] rises)
+    {
+        var days = options.Anticipate ? options.SeasonalDaysAt(t) : [];
+        var width = days.Length * (2 * options.SeasonalHalfWidth + 1);
+        for (var v = 0; v < series.Count; v++)
+        {
+            seen[v] = Observation.Before(series[v], t, options.PeakSamples, vcpus[v]);
+            if (days.Length == 0) continue;
+            if (rises[v]?.Length != width) rises[v] = new double[width];
+            Observation.Rises(series[v], t, vcpus[v], days, options.SeasonalHalfWidth, options.StepSeconds, rises[v]!);
+            seen[v] = seen[v] with { Seasonal = rises[v] };
+        }
     }
 
     /// <summary>The fair scheduler's weight of a VM by its QoS class.</summary>

@@ -100,6 +100,33 @@ internal static class ReactiveStep
             options.MoveWeightWhPerGiB / 1024 * round.Where(m => options.Home is not { } hm || m.Vm >= hm.Count || hm[m.Vm] != m.To).Sum(m => memory[m.Vm]);
     }
 
+    /// <summary>The round's moves the safety net would undo at its first step (<see cref="ReactiveOptions.SafetyNet"/>):
+    /// with every VM at its plan's host, a host of the plan the net would relieve at once (its observed load plus its
+    /// largest rise past its cores) gives back, fewest first as the net would shed them, the VMs that came to it at the
+    /// round from a host the plan does not use (a host the net powered on for the last plan); each stays where it was,
+    /// until the net's emptying rule brings it home. The round's move and the net's relief right after it would be two
+    /// migrations for a VM that ends the step where it started. Reads what was observed only.</summary>
+    /// <param name="hostOf">The placement after the round's moves (each VM at its plan's host), updated with the VMs kept back.</param>
+    /// <param name="before">Where each VM ran before the round.</param>
+    /// <returns>The VMs kept where they were.</returns>
+    public static List<int> KeptBack(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf,
+        IReadOnlyList<int> before, ReactiveOptions options)
+    {
+        var kept = new List<int>();
+        if (options.PlanHosts is not { } plan) return kept;
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: true);
+        foreach (var h in Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ThenBy(h => h).ToList())
+            while (!s.IsSafe(h))
+            {
+                var arrived = s.Vms[h].Where(v => before[v] >= 0 && before[v] != h && !plan.Contains(before[v])).ToList();
+                if (arrived.Count == 0 || s.Vms[h].Count <= 1) break;
+                var vm = s.Fewest(h, arrived);
+                s.Move(vm, before[vm]);
+                kept.Add(vm);
+            }
+        return kept;
+    }
+
     /// <summary>The hosts as the step sees them: VMs, observed load, recent-peak load, memory.</summary>
     private sealed class HostState
     {
@@ -204,13 +231,16 @@ internal static class ReactiveStep
 
         /// <summary>The VM to move first off an overloaded host: the least memory among those that alone bring
         /// it under the threshold, else the busiest (fewest moves), least memory on ties.</summary>
-        public int Fewest(int h)
+        public int Fewest(int h) => Fewest(h, Vms[h]);
+
+        /// <summary>As <see cref="Fewest(int)"/>, among <paramref name="among"/> (VMs on the host) only.</summary>
+        public int Fewest(int h, IReadOnlyList<int> among)
         {
             var excess = Peak[h] + Rise(h) - _threshold * _hosts[h].CpuCores;
-            var enough = Vms[h].Where(v => _seen[v].Peak >= excess).ToList();
+            var enough = among.Where(v => _seen[v].Peak >= excess).ToList();
             return enough.Count > 0
                 ? enough.OrderBy(v => _memory[v]).ThenBy(v => v).First()
-                : Vms[h].OrderByDescending(v => _seen[v].Peak).ThenBy(v => _memory[v]).ThenBy(v => v).First();
+                : among.OrderByDescending(v => _seen[v].Peak).ThenBy(v => _memory[v]).ThenBy(v => v).First();
         }
 
         /// <summary>Whether an active host takes the VM: its VMs' recent peaks with the VM's (and its largest recent
