@@ -117,6 +117,10 @@ public static class PlanReport
         {
             LimitMs = N(replay.Options.MaxDowntimeSeconds * 1000, "0"),
             replay.Summary.Migrations,
+            // "All N stop their VM within the SLO" needs N > 0 arrivals; otherwise say why there is nothing to judge.
+            Nothing = replay.Summary.Migrations == 0 ? new { Text = "The plan has no live migration: no VM stops, and the SLO has nothing to judge.", Bad = false }
+                : replay.Summary.Completed + replay.Summary.Recovered == 0 ? new { Text = $"None of the {replay.Summary.Migrations} migration(s) completed, so no stop can be judged against the SLO.", Bad = true }
+                : null,
             Worst = replay.Summary.WorstDowntimeVm is { } wv ? $"{p.Vms[wv].Id}'s, {N(replay.Summary.WorstDowntimeSeconds * 1000, "0")} ms" : null,
             Over = over.Count == 0 ? null : new
             {
@@ -145,9 +149,12 @@ public static class PlanReport
         var o = r.OverCapacity;
         yield return (N(o.HostHoursAfter, "0.0") + " host-hour(s) over physical capacity on the raw trace after consolidation (" + N(o.HostHoursBefore, "0.0")
             + " before) in " + N(o.TraceHours, "0") + " h of trace.", o.HostHoursAfter > 0);
-        // Only a migration that reached its destination met the SLO; the failed ones are listed below.
+        // Only a migration that reached its destination met the SLO; the failed ones are listed below. With no
+        // live migration, or none arriving, "meets the SLO" would be vacuous: say what happened instead.
         var arrived = r.Completed + r.Recovered;
         yield return (r.SloViolations > 0 ? $"{r.SloViolations} migration(s) stop their VM longer than the SLO."
+            : r.Migrations == 0 ? "The plan has no live migration: there is no downtime for the SLO to judge."
+            : arrived == 0 ? $"None of the {r.Migrations} migration(s) completed: no VM reached its destination, so the downtime SLO judges none."
             : arrived == r.Migrations ? "Every migration meets the downtime SLO."
             : $"{arrived} of {r.Migrations} migration(s) completed, within the downtime SLO; the others did not complete.",
             r.SloViolations > 0 || arrived < r.Migrations);

@@ -61,6 +61,46 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void A_plan_without_live_migrations_claims_no_slo_in_its_report()
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "hosts.csv"), "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,300\n");
+        File.WriteAllText(Path.Combine(data, "vms.csv"), "vm_id,vcpus,memory_mib,current_host\nv1,2,4096,h1\n");
+        File.WriteAllText(Path.Combine(data, "usage.csv"), "timestamp,vm_id,cpu_cores,memory_mib\n2026-01-05T00:00:00Z,v1,1,2000\n2026-01-05T01:00:00Z,v1,1,2000\n");
+        var outDir = Path.Combine(tmp.Path, "plan");
+        Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--deterministic", "--time-limit", "2").ExitCode);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+
+        Assert.Contains("<p>0 live migration(s)", html);
+        // It said "Every migration meets the downtime SLO." and "All 0 migration(s) stop their VM within the SLO."
+        Assert.Contains("<li class=\"ok\">The plan has no live migration: there is no downtime for the SLO to judge.</li>", html);
+        Assert.Contains("<p class=\"ok\">The plan has no live migration: no VM stops, and the SLO has nothing to judge.</p>", html);
+        Assert.DoesNotContain("meets the downtime SLO", html);
+        Assert.DoesNotContain("within the SLO", html);
+    }
+
+    [Fact]
+    public void When_every_link_fails_the_report_says_none_completed_and_claims_no_slo()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = Path.Combine(tmp.Path, "plan");
+        Assert.Equal(0, CliRunner.Run("plan", Generated(tmp), "--out", outDir, "--deterministic", "--time-limit", "1", "--fail-link", "1").ExitCode);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        var migrations = int.Parse(Regex.Match(html, @"<p>(\d+) live migration\(s\)").Groups[1].Value);
+
+        Assert.True(migrations > 0, "the generated data centre is wasteful: the plan migrates");
+        // It said "0 of N migration(s) completed, within the downtime SLO" and "All N migration(s) stop their VM within the SLO."
+        Assert.Contains($"<li class=\"risk\">None of the {migrations} migration(s) completed: no VM reached its destination, so the downtime SLO judges none.</li>", html);
+        Assert.Contains($"<p class=\"risk\">None of the {migrations} migration(s) completed, so no stop can be judged against the SLO.</p>", html);
+        Assert.DoesNotContain("within the downtime SLO", html);
+        Assert.DoesNotContain("within the SLO", html);
+    }
+
+    [Fact]
     public void Plan_report_and_plots_repeat_byte_for_byte()
     {
         using var tmp = new TempDirectory();
