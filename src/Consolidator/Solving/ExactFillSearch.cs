@@ -66,6 +66,10 @@ internal sealed class ExactFillSearch
     /// <summary>Odds below which a dry spell is taken to prove that no set of the split's sizes is left.</summary>
     private const double MissedLoneSet = 0.01;
 
+    /// <summary>Rounds in a row with no find that end the search once a set has been found; the dry spell a turn
+    /// must reach doubles with each, so the last is four probes a split (hourly-mem K = 200, docs/solver.md).</summary>
+    private const int MaxEmptyRounds = 3;
+
     /// <summary>Most of the budget left that one turn may take.</summary>
     private const double TurnShare = 0.5;
 
@@ -215,10 +219,11 @@ internal sealed class ExactFillSearch
         return best;
     }
 
-    /// <summary>Rounds over the splits, smallest first, while some split still finds sets. A turn ends when the
-    /// split has had <see cref="MinDryTrials"/> trials without a find (or two probes' worth) and its dry spell is
-    /// at least a probe and <see cref="DryFactor"/> times its work per set found, or when it has taken
-    /// <see cref="TurnShare"/> of the budget left, so the larger splits get their turn while the VMs left make them
+    /// <summary>Rounds over the splits, smallest first, until <see cref="MaxEmptyRounds"/> rounds in a row find
+    /// nothing (one, if no set was ever found), the dry spell a turn needs doubling with each. A turn ends when the
+    /// split has had <see cref="MinDryTrials"/> trials without a find (or two floors' worth) and its dry spell is
+    /// at least the floor (a probe, doubled for each empty round before) and <see cref="DryFactor"/> times its work
+    /// per set found, or when it has taken <see cref="TurnShare"/> of the budget left, so the larger splits get their turn while the VMs left make them
     /// cheaper. A split is done for good when its modulus is 1 (it enumerates everything in one trial), or when
     /// its dry spell would have found a lone set of any of its sizes but with odds of <see cref="MissedLoneSet"/>:
     /// taking VMs away never makes a new set. With <paramref name="counted"/> the budget of counted work ends the
@@ -230,9 +235,15 @@ internal sealed class ExactFillSearch
         var exhausted = new bool[Splits.Length];
         var budgetOperations = (long)(budget / SecondsPerOperation);
         bool Out() => (counted && Charged >= budget) || stop();
-        for (var finding = true; finding && !Out();)
+        // A round with no find is luck of the residues drawn as much as proof that nothing is left (hourly-mem
+        // K = 200, docs/solver.md: the largest sets' split came back dry for a whole turn with about 130 sets left,
+        // and its third turn at another budget found them all). So once some set has been found, an empty round
+        // only doubles the dry spell each turn must reach, and the search ends after MaxEmptyRounds of them in a
+        // row; where no set was found at all, one empty round still ends it, leaving the time to the later phases.
+        for (var emptyRounds = 0; emptyRounds < (sets.Count > 0 ? MaxEmptyRounds : 1) && !Out();)
         {
-            finding = false;
+            var finding = false;
+            var dryFloor = probe << emptyRounds;
             for (var i = 0; i < Splits.Length && !Out(); i++)
             {
                 var split = Splits[i];
@@ -262,9 +273,10 @@ internal sealed class ExactFillSearch
                     missed *= 1 - Math.Min(1, split.LeastSplits / (double)(_mask + 1));
                     if (_mask == 0 || missed < MissedLoneSet) { exhausted[i] = true; break; }
                     var dryWork = Operations - lastHit;
-                    if ((++dry >= MinDryTrials || dryWork > 2 * probe) && dryWork > Math.Max(hits < MinHitsToPace ? probe : 0, DryFactor * (lastHit - started) / Math.Max(1, hits))) break;
+                    if ((++dry >= MinDryTrials || dryWork > 2 * dryFloor) && dryWork > Math.Max(hits < MinHitsToPace ? dryFloor : 0, DryFactor * (lastHit - started) / Math.Max(1, hits))) break;
                 }
             }
+            emptyRounds = finding ? 0 : emptyRounds + 1;
         }
         return sets;
     }
