@@ -64,11 +64,7 @@ public class HtmlReportTests
     public void A_plan_without_live_migrations_claims_no_slo_in_its_report()
     {
         using var tmp = new TempDirectory();
-        var data = Path.Combine(tmp.Path, "data");
-        Directory.CreateDirectory(data);
-        File.WriteAllText(Path.Combine(data, "hosts.csv"), "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,300\n");
-        File.WriteAllText(Path.Combine(data, "vms.csv"), "vm_id,vcpus,memory_mib,current_host\nv1,2,4096,h1\n");
-        File.WriteAllText(Path.Combine(data, "usage.csv"), "timestamp,vm_id,cpu_cores,memory_mib\n2026-01-05T00:00:00Z,v1,1,2000\n2026-01-05T01:00:00Z,v1,1,2000\n");
+        var data = TestInstances.WriteOneVmAtHome(Path.Combine(tmp.Path, "data"));
         var outDir = Path.Combine(tmp.Path, "plan");
         Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--deterministic", "--time-limit", "2").ExitCode);
 

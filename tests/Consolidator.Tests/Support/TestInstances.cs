@@ -33,4 +33,15 @@ public static class TestInstances
 
     public static Host Host(string id, double cores = 16, double memMib = 65536, double idle = 100, double max = 300) =>
         new(id, cores, memMib, idle, max);
+
+    /// <summary>Writes a dataset folder of one host and one VM already on it, two hourly samples: a plan with no live
+    /// migration.</summary>
+    public static string WriteOneVmAtHome(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "hosts.csv"), "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,300\n");
+        File.WriteAllText(Path.Combine(folder, "vms.csv"), "vm_id,vcpus,memory_mib,current_host\nv1,2,4096,h1\n");
+        File.WriteAllText(Path.Combine(folder, "usage.csv"), "timestamp,vm_id,cpu_cores,memory_mib\n2026-01-05T00:00:00Z,v1,1,2000\n2026-01-05T01:00:00Z,v1,1,2000\n");
+        return folder;
+    }
 }
