@@ -25,6 +25,9 @@ public sealed partial record Period(long From, long To)
     public static Period Parse(string text, long origin)
     {
         var t = text.Trim();
+        // Spaces around the dots (" 1 .. 3") are allowed as the date forms allow them.
+        if (t.Split("..") is [var a, var b] && DayNumbers().IsMatch(a.Trim()) && DayNumbers().IsMatch(b.Trim()))
+            t = a.Trim() + ".." + b.Trim();
         var days = DayNumbers().Match(t);
         if (days.Success)
         {
@@ -38,6 +41,11 @@ public sealed partial record Period(long From, long To)
             return Within(new Period(origin + (first - 1) * DaySeconds, origin + last * DaySeconds), text);
         }
         var parts = t.Split("..");
+        // One side a day number and the other not ("1..1.5"): the message named the day number as the bad half,
+        // since the text fell through to the date form; name the half that is not a day number instead.
+        if (parts.Length == 2 && Array.FindIndex(parts, p => DayNumbers().IsMatch(p.Trim())) is var whole and >= 0
+            && parts[1 - whole] is var other && !DayNumbers().IsMatch(other.Trim()))
+            throw new FormatException($"'{Quoted.Value(other)}' in '{Quoted.Value(text)}' is not a day number (a whole number from 1 to {MaxDay}); give day numbers, dates or timestamps on both sides");
         if (parts.Length != 2)
             throw new FormatException($"'{Quoted.Value(text)}' is not a period: use day numbers (1..3), dates (2011-04-11..2011-04-12) or timestamps (2013-06-30T22:03:24Z..2013-07-01T22:03:24Z)");
         var period = new Period(Point(parts[0], text, end: false), Point(parts[1], text, end: true));

@@ -11,6 +11,7 @@ public class PeriodTests
     {
         Assert.Equal(new Period(Origin, Origin + 86400), Period.Parse("1", Origin));
         Assert.Equal(new Period(Origin + 86400, Origin + 3 * 86400), Period.Parse("2..3", Origin));
+        Assert.Equal(new Period(Origin + 86400, Origin + 3 * 86400), Period.Parse(" 2 .. 3 ", Origin));
     }
 
     [Fact]
@@ -29,6 +30,9 @@ public class PeriodTests
     [InlineData("yesterday", "is not a period")]
     [InlineData("2011-04-12..2011-04-11", "ends before it starts")]
     [InlineData("2011-04-11..soon", "'soon'")]
+    [InlineData("1..1.5", "'1.5' in '1..1.5' is not a day number")]
+    [InlineData("1.5..3", "'1.5' in '1.5..3' is not a day number")]
+    [InlineData("2..2011-04-12", "'2011-04-12' in '2..2011-04-12' is not a day number")]
     public void Bad_periods_say_what_is_wrong(string text, string problem)
     {
         var e = Assert.Throws<FormatException>(() => Period.Parse(text, Origin));
