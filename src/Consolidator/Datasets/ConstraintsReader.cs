@@ -31,7 +31,20 @@ public static class ConstraintsReader
                 throw file.Error(name, $"duplicate rule name (first on line {names[ruleName]})", ruleName);
             ImmutableArray<string> Ids(int column, HashSet<string> known, string what, bool required)
             {
-                var ids = file.Text(column).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToImmutableArray();
+                var items = file.Text(column).Split(';', StringSplitOptions.TrimEntries);
+                // One trailing ';' is a harmless habit; an empty item anywhere else ("web-1;;web-2") is where an id was
+                // lost (a cell cleared, a name deleted by hand) and was skipped without a word, as was an id listed twice
+                // (often a copy of the line above where the next id was meant).
+                if (items.Length > 1 && items[^1].Length == 0) items = items[..^1];
+                var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var i = 0; i < items.Length && items is not [""]; i++)
+                {
+                    if (items[i].Length == 0)
+                        throw file.Error(column, $"item {i + 1} of this ';'-separated list is empty (a doubled ';' or one at the start)", file.Text(column));
+                    if (!seen.TryAdd(items[i], i + 1))
+                        throw file.Error(column, $"{what} id '{Quoted.Value(items[i])}' is listed twice (items {seen[items[i]]} and {i + 1})", file.Text(column));
+                }
+                var ids = seen.Keys.ToImmutableArray();
                 if (required && ids.IsEmpty) throw file.Error(column, $"this rule needs a ';'-separated list of {what} ids", file.Text(column));
                 foreach (var id in ids.Where(id => !known.Contains(id)))
                     throw file.Error(column, $"unknown {what} id '{Quoted.Value(id)}'", file.Text(column));

@@ -36,6 +36,15 @@ public class ConstraintsReaderTests
     }
 
     [Fact]
+    public void One_trailing_separator_is_allowed()
+    {
+        using var data = With("rule,name,vms,hosts,limit\nspread,a,vm1;vm2;,,\nfailover,b,,h1; h2 ;,\n");
+        var rules = DatasetReader.Read(data.Directory).Rules;
+        Assert.Equal(new[] { "vm1", "vm2" }, ((Spread)rules[0]).Vms.ToArray());
+        Assert.Equal(2, ((FailoverReserve)rules[1]).Hosts.Length);
+    }
+
+    [Fact]
     public void A_dataset_without_constraints_has_no_rules() =>
         Assert.Empty(DatasetReader.Read(DatasetFixture.Create().Directory).Rules);
 
@@ -52,6 +61,11 @@ public class ConstraintsReaderTests
     [InlineData("gather,a,vm1;vm2,h1,", "hosts", 4, "a gather rule takes no hosts")]
     [InlineData("drain,a,vm1,h1,", "vms", 3, "a drain rule takes no VMs")]
     [InlineData("failover,a,vm1,,", "vms", 3, "a failover rule takes no VMs")]
+    // An empty item (a lost id) and an id listed twice were skipped without a word (hostile pass).
+    [InlineData("spread,a,vm1;;vm2,,", "vms", 3, "item 2 of this ';'-separated list is empty")]
+    [InlineData("spread,a,;vm1;vm2,,", "vms", 3, "item 1 of this ';'-separated list is empty")]
+    [InlineData("pin,a,vm1,h1;;,", "hosts", 4, "item 2 of this ';'-separated list is empty")]
+    [InlineData("spread,a,vm1;vm2;vm1,,", "vms", 3, "VM id 'vm1' is listed twice (items 1 and 3)")]
     public void Bad_rules_are_located(string row, string column, int columnNumber, string problem)
     {
         using var data = With("rule,name,vms,hosts,limit\n" + row + "\n");
