@@ -68,6 +68,11 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
     /// <summary>Why an existing folder may not take a set of <paramref name="kind"/>, or null when it may.</summary>
     public string? Refusal(string kind)
     {
+        // A set is put in place by renaming a sibling over the folder, which a mount point refuses (EBUSY): `--out /mnt/results`,
+        // an empty volume's root, ran the whole plan and then failed with "cannot put the output folder in place: Device or
+        // resource busy", exit code 1.
+        if (IsMountPoint(Full))
+            return $"a mount point: a run puts its output in place whole by renaming a folder over this one, which a mount point cannot take; write into a folder inside it (e.g. {Quoted.Path(System.IO.Path.Combine(Full, "out"))})";
         var entries = Directory.EnumerateFileSystemEntries(Full).Select(e => System.IO.Path.GetFileName(e)!).ToList();
         if (entries.Count == 0) return null;
         var manifest = ReadManifest(System.IO.Path.Combine(Full, Manifest));
@@ -80,6 +85,28 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
         var named = string.Join(", ", foreign.Take(3).Select(Quoted.Value)) + (foreign.Count > 3 ? $" and {foreign.Count - 3} more" : "");
         return $"the folder holds files consolidator did not write ({named}); move them away or choose another folder";
     }
+
+    /// <summary>Whether <paramref name="full"/> (a full path, links resolved) is where a file system is mounted, as
+    /// /proc/self/mountinfo lists it (its fifth field, with space, tab, newline and backslash written as octal escapes).
+    /// False where there is no such file (not Linux).</summary>
+    internal static bool IsMountPoint(string full)
+    {
+        const string mountInfo = "/proc/self/mountinfo";
+        if (!OperatingSystem.IsLinux() || !File.Exists(mountInfo)) return false;
+        try
+        {
+            foreach (var line in File.ReadLines(mountInfo))
+                if (line.Split(' ') is { Length: > 4 } fields && Unescape(fields[4]) == full) return true;
+        }
+        catch (Exception e) when (IoFailure.IsIo(e)) { }
+        return false;
+    }
+
+    private static string Unescape(string field) =>
+        OctalEscape().Replace(field, m => ((char)Convert.ToInt32(m.Value[1..], 8)).ToString());
+
+    [GeneratedRegex(@"\\[0-7]{3}")]
+    private static partial Regex OctalEscape();
 
     public static string ManifestText(string kind, IEnumerable<string> files) =>
         string.Join("\n", [ManifestHeader, $"kind {kind}", .. files.Select(f => $"file {f}")]) + "\n";

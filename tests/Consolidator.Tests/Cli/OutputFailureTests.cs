@@ -111,6 +111,28 @@ public class OutputFailureTests
     }
 
     [Fact]
+    public void Plan_into_a_mount_point_is_refused_before_any_work_and_a_folder_inside_it_takes_the_plan()
+    {
+        using var tmp = new TempDirectory();
+        using var volume = Mounts.TryTmpfs(tmp.File("volume"), kib: 4096);
+        if (volume is null) return; // needs root to mount a tmpfs; CI runs as root
+        using var data = DatasetFixture.Create();
+
+        // A set is renamed into place, which a mount point refuses (EBUSY): the plan ran whole, then failed with exit code 1.
+        var result = CliRunner.Run("plan", data.Directory, "--out", volume.Path, "--deterministic", "--time-limit", "1");
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        OneLineNoTrace(result.Err);
+        Assert.Contains("a mount point", result.Err);
+        Assert.Contains($"write into a folder inside it (e.g. {volume.Path}/out)", result.Err);
+        Assert.Equal("", result.Out);
+        Assert.Empty(Directory.GetFileSystemEntries(volume.Path));
+        var inside = CliRunner.Run("plan", data.Directory, "--out", Path.Combine(volume.Path, "out"), "--deterministic", "--time-limit", "1");
+        Assert.Equal(0, inside.ExitCode);
+        Assert.True(File.Exists(Path.Combine(volume.Path, "out", "plan.json")));
+    }
+
+    [Fact]
     public void Plan_on_a_full_disk_exits_1_naming_the_file_and_writes_nothing()
     {
         using var tmp = new TempDirectory();
