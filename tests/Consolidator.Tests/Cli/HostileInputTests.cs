@@ -114,10 +114,21 @@ public class HostileInputTests
     public void A_lab_row_of_a_guest_larger_than_its_vm_is_located(string memory, string wss, string where, string what) =>
         AssertLabRowLocated(LabRow(memory: memory, wss: wss), where, what);
 
+    /// <summary>A completed migration's stop or setup longer than its total_ms was replayed and judged (a 99999999 ms
+    /// stop in a 2.6 s migration: downtime ratio 0.00, "worst ratio x1199926"); guest_alive other than true or false was
+    /// read as false.</summary>
+    [Theory]
+    [InlineData("2557", "99999999", "194", "true", "column 18 'downtime_ms'", "too large: at most 2557 (the stop is part of the migration's total_ms)")]
+    [InlineData("10", "5", "194", "true", "column 19 'setup_ms'", "too large: at most 10 (the setup is part of the migration's total_ms)")]
+    [InlineData("2557", "60", "194", "maybe", "column 27 'guest_alive'", "must be true or false")]
+    public void A_lab_row_whose_parts_exceed_its_whole_is_located(string total, string downtime, string setup, string alive, string where, string what) =>
+        AssertLabRowLocated(LabRow(total: total, downtime: downtime, setup: setup, alive: alive), where, what);
+
     /// <summary>One lab measurement row (41 columns) of a 256 MiB pre-copy run, with the columns the cases vary.</summary>
     private static string LabRow(string method = "precopy", string capability = "none", string ram = "256.5",
-        string link = "400", string cap = "", string limit = "300", string memory = "256", string wss = "4") =>
-        $"s,1,1,{method},{capability},{memory},{ram},{link},{cap},{limit},,0,{wss},0,0,completed,2557,60,194,,80.655,20508,45266,3,0,,true,7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,";
+        string link = "400", string cap = "", string limit = "300", string memory = "256", string wss = "4",
+        string total = "2557", string downtime = "60", string setup = "194", string alive = "true") =>
+        $"s,1,1,{method},{capability},{memory},{ram},{link},{cap},{limit},,0,{wss},0,0,completed,{total},{downtime},{setup},,80.655,20508,45266,3,0,,{alive},7.2.22,m,2026-12-05T06:03:34Z,11.5,0.2,0.6,,,,,,,,";
 
     /// <summary>calibrate --lab of a file holding the header and this row: exit 2, nothing on stdout, one clean line
     /// naming the file, line 2 and the column.</summary>
