@@ -1,3 +1,4 @@
+using Consolidator.Packing;
 using Consolidator.Planning;
 using Consolidator.Plots;
 using Consolidator.Simulation;
@@ -105,7 +106,8 @@ public static class PlanReport
             }));
     }
 
-    /// <summary>The downtime SLO: only the migrations over it (the 15 longest), or the longest stop when none is.</summary>
+    /// <summary>The downtime SLO: one sentence on how many migrations completed and how many of those stop their VM
+    /// within it, then only the migrations over it (the 15 longest).</summary>
     private static object Slo(PlanOutcome plan, SimulationResult replay)
     {
         var p = plan.Problem;
@@ -113,19 +115,14 @@ public static class PlanReport
         double Judged(VmMigrationResult m) => m.SloDowntimeSeconds(replay.Options.Slo);
         var over = replay.Migrations.Where(m => m.Started && SimulationJsonWriter.SloViolation(m, replay.Options))
             .OrderByDescending(Judged).ThenBy(m => m.Index).ToList();
+        var (text, bad) = SloSentence(p, replay, over.Count);
         return new
         {
             LimitMs = N(replay.Options.MaxDowntimeSeconds * 1000, "0"),
-            replay.Summary.Migrations,
-            // "All N stop their VM within the SLO" needs N > 0 arrivals; otherwise say why there is nothing to judge.
-            Nothing = replay.Summary.Migrations == 0 ? new { Text = "The plan has no live migration: no VM stops, and the SLO has nothing to judge.", Bad = false }
-                : replay.Summary.Completed + replay.Summary.Recovered == 0 ? new { Text = $"None of the {replay.Summary.Migrations} migration(s) completed, so no stop can be judged against the SLO.", Bad = true }
-                : null,
-            Worst = replay.Summary.WorstDowntimeVm is { } wv ? $"{p.Vms[wv].Id}'s, {N(replay.Summary.WorstDowntimeSeconds * 1000, "0")} ms" : null,
+            Text = text,
+            Bad = bad,
             Over = over.Count == 0 ? null : new
             {
-                over.Count,
-                Capped = over.Count > 15,
                 Table = HtmlTable.Of(["VM", "from", "to", "stage", "method", replay.Options.Slo == SloDowntime.Stop ? "downtime (ms)" : "stop + stalls (ms)", "status"],
                     over.Take(15).Select(m => new[]
                 {
@@ -134,6 +131,28 @@ public static class PlanReport
                 }), _ => true),
             },
         };
+    }
+
+    /// <summary>The SLO section's sentence for every mix of outcomes: no live migration, none completed, all
+    /// completed, some completed; with or without migrations over the SLO. Only a migration that reached its
+    /// destination is judged within the SLO: "All N stop within the SLO" was printed when only some completed.</summary>
+    internal static (string Text, bool Bad) SloSentence(PlacementProblem problem, SimulationResult replay, int over)
+    {
+        var s = replay.Summary;
+        var n = s.Migrations;
+        var arrived = replay.Migrations.Count(m => m.Arrived);
+        var within = replay.Migrations.Count(m => m.Arrived && !SimulationJsonWriter.SloViolation(m, replay.Options));
+        var longer = over == 0 ? "" : $"; {over} stop their VM longer than the SLO{(over > 15 ? "; the 15 longest:" : ":")}";
+        var worst = over == 0 && s.WorstDowntimeVm is { } wv
+            ? $" The longest stop is {problem.Vms[wv].Id}'s, {N(s.WorstDowntimeSeconds * 1000, "0")} ms." : "";
+        if (n == 0) return ("The plan has no live migration: no VM stops, and the SLO has nothing to judge.", false);
+        if (arrived == 0)
+            return (over == 0 ? $"None of the {n} migration(s) completed, so no stop can be judged against the SLO."
+                : $"None of the {n} migration(s) completed{longer}", true);
+        if (arrived == n)
+            return (over == 0 ? $"All {n} migration(s) completed and stop their VM within the SLO.{worst}"
+                : $"All {n} migration(s) completed and {within} of them stop their VM within the SLO{longer}", over > 0);
+        return ($"{arrived} of {n} migration(s) completed and {within} of those stop their VM within the SLO; {n - arrived} did not complete{(over == 0 ? "." + worst : longer)}", true);
     }
 
     private static IEnumerable<(string Text, bool Bad)> Risks(PlanOutcome plan, SimulationResult? replay)

@@ -96,6 +96,37 @@ public class HtmlReportTests
         Assert.DoesNotContain("within the SLO", html);
     }
 
+    /// <summary>The SLO section's sentence for each mix of outcomes, its counts read from simulation.json ({0} live
+    /// migrations, {1} completed, {2} of those within the SLO, {3} not completed, {4} over the SLO). With only some
+    /// completed it said "All N migration(s) stop their VM within the SLO." (--fail-link 0.5), or counted those over
+    /// the SLO out of all N without saying how many completed.</summary>
+    [Theory]
+    [InlineData("--fail-link 0.5", "<p class=\"risk\">{1} of {0} migration(s) completed and {2} of those stop their VM within the SLO; {3} did not complete. The longest stop is ")]
+    [InlineData("--fail-link 0.5 --max-downtime 5", "<p class=\"risk\">{1} of {0} migration(s) completed and {2} of those stop their VM within the SLO; {3} did not complete; {4} stop their VM longer than the SLO:</p>")]
+    [InlineData("", "<p class=\"ok\">All {0} migration(s) completed and stop their VM within the SLO. The longest stop is ")]
+    [InlineData("--max-downtime 5", "<p class=\"risk\">All {0} migration(s) completed and {2} of them stop their VM within the SLO; {4} stop their VM longer than the SLO:</p>")]
+    public void The_slo_section_says_how_many_migrations_completed_and_how_many_of_those_stop_within_the_slo(string options, string expected)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = Path.Combine(tmp.Path, "plan");
+        string[] args = ["plan", Generated(tmp), "--out", outDir, "--deterministic", "--time-limit", "1", .. options.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        Assert.Equal(0, CliRunner.Run(args).ExitCode);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        using var sim = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "simulation.json")));
+        var migrations = sim.RootElement.GetProperty("migrations").EnumerateArray().ToList();
+        bool Arrived(System.Text.Json.JsonElement m) => m.GetProperty("status").GetString() is "completed" or "recovered";
+        bool Over(System.Text.Json.JsonElement m) => m.GetProperty("slo_violation").GetBoolean();
+        var (n, arrived) = (migrations.Count, migrations.Count(Arrived));
+        var (within, over) = (migrations.Count(m => Arrived(m) && !Over(m)), migrations.Count(Over));
+
+        Assert.True(n > 0, "the generated data centre is wasteful: the plan migrates");
+        Assert.True(options.Contains("--fail-link") ? arrived > 0 && arrived < n : arrived == n, $"{arrived} of {n} completed");
+        Assert.True(options.Contains("--max-downtime") ? over > 0 : over == 0, $"{over} over the SLO");
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, n, arrived, within, n - arrived, over), html);
+        if (arrived < n) Assert.DoesNotContain($"All {n} migration(s)", html);
+    }
+
     [Fact]
     public void Plan_report_and_plots_repeat_byte_for_byte()
     {
