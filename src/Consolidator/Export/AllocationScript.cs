@@ -128,6 +128,7 @@ public static class AllocationScript
             if (count > 262144) throw file.Error(shares, "libvirt's cpu_shares goes up to 262144", file.Text(shares));
             var cls = Inventory.QosClasses.TryParse(file.Text(qos)) ?? throw file.Error(qos, "qos must be 'interactive' or 'batch'", file.Text(qos));
             var (hostId, vmId) = (PlainId(file, host), PlainId(file, vm));
+            if (ShellScript.VirshDomainProblem(vmId) is { } notAName) throw file.Error(vm, notAName, vmId);
             if (!hostOf.TryGetValue(vmId, out var planned))
                 throw file.Error(vm, "not a VM of the plan's placement: was the allocation written for another plan?", vmId);
             if (planned != hostId)

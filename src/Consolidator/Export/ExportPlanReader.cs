@@ -25,7 +25,7 @@ public static class ExportPlanReader
                 var kind = PlanJsonReader.Kind(doc, m.Kind, at);
                 PlanJsonReader.MoveFrom(doc, kind == "place", m.FromHost, at);
                 var from = m.FromHost is null ? null : ids.Host(m.FromHost, at + ".from_host");
-                var vm = ids.Id(m.VmId, at + ".vm_id");
+                var vm = ids.Vm(m.VmId, at + ".vm_id");
                 var (method, timeout, limit) = methods.GetValueOrDefault((number, vm), ("precopy", null, null));
                 return new ExportMigration(vm, from, ids.Host(m.ToHost, at + ".to_host"), kind, method, limit, timeout);
             }).ToImmutableArray();
@@ -168,6 +168,14 @@ public static class ExportPlanReader
         {
             var text = doc.Need(id, at);
             if (ShellScript.IdProblem(text) is { } problem) throw doc.Error(at, problem);
+            return text;
+        }
+
+        /// <summary>A VM id; for libvirt it must also be a name virsh looks up as a name (<see cref="ShellScript.VirshDomainProblem"/>).</summary>
+        public string Vm(string? id, string at)
+        {
+            var text = Id(id, at);
+            if (target == ExportTarget.Libvirt && ShellScript.VirshDomainProblem(text) is { } problem) throw doc.Error(at, problem);
             return text;
         }
 

@@ -9,7 +9,7 @@ namespace Consolidator.Export;
 /// <see cref="IdProblem"/> (refused when a manager's CLI would read them as an option or when they hold
 /// characters that change how the script reads) and, where an id becomes part of a libvirt URI, by
 /// <see cref="UriHostProblem"/>. Script writers call these and never format a value into a script themselves.</summary>
-public static class ShellScript
+public static partial class ShellScript
 {
     /// <summary>Text every script `export` writes holds in its header: a file at --out without it is not replaced.</summary>
     public const string Marker = "# Written by `consolidator export";
@@ -33,6 +33,20 @@ public static class ShellScript
         if (id[0] == '-') return "an id that starts with '-' would be read as an option by virsh and the openstack CLI; rename it";
         return Ids.Problem(id);
     }
+
+    /// <summary>Why virsh would not take <paramref name="vm"/> as a domain's name, or null. virsh looks a domain up by
+    /// numeric ID first, then by UUID, then by name (libvirt tools/virsh-util.c, virshLookupDomainInternal: an argument
+    /// that virStrToLong_i reads whole as a number >= 0 is an ID, leading spaces and '+' allowed), so `virsh migrate '7'`
+    /// migrates whichever running domain has ID 7, not the one named 7: a plan of Bitbrains VMs (named 1, 2, ... after
+    /// their trace files) exported to libvirt moved other guests. A UUID as the id is what virsh looks up by UUID, as
+    /// meant.</summary>
+    public static string? VirshDomainProblem(string vm) =>
+        VirshNumber().IsMatch(vm)
+            ? "virsh reads an id that is a whole number as a running domain's numeric ID, before any name, so the script would migrate whichever domain has that ID; give the VM its libvirt name or UUID"
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^ *\\+?[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex VirshNumber();
 
     /// <summary>Why <paramref name="host"/> cannot be the host of a qemu+ssh:// URI, or null. The URI is built
     /// from the id, so characters that end or restructure its host part (/, ?, #, whitespace, %) are refused.</summary>

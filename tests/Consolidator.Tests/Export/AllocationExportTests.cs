@@ -100,6 +100,8 @@ public class AllocationExportTests
     [Theory]
     [InlineData("h1,$(reboot),day,1,1024,batch", "vms", "allocation.csv:2, column 2 'vm'")]
     [InlineData("h1,-rf,day,1,1024,batch", "-rf", "allocation.csv:2, column 2 'vm'")]
+    // virsh looks a domain up by numeric ID before its name: `virsh schedinfo 7` capped the domain with ID 7 (hostile pass).
+    [InlineData("h1,7,day,1,1024,batch", "7", "allocation.csv:2, column 2 'vm': virsh reads an id that is a whole number as a running domain's numeric ID")]
     [InlineData("h1,web-1,dusk,1,1024,batch", "dusk", "allocation.csv:2, column 3 'window'")]
     [InlineData("h1,web-1,day,-1,1024,batch", "-1", "allocation.csv:2, column 4 'cap_cores'")]
     // Below a millicore the cap rounded to 0 and the batch VM was held to libvirt's smallest quota; above 2,000,000 cores

@@ -199,7 +199,24 @@ public class HostileIdTests
         { "openstack", "vm_id", "", "must not be empty" },
         { "libvirt", "to_host", "h2/system?x=", "must be a host name" },
         { "libvirt", "to_host", "compute 1", "must be a host name" },
+        // virsh looks a domain up by numeric ID before its name: `virsh migrate '7'` moved the domain with ID 7.
+        { "libvirt", "vm_id", "7", "virsh reads an id that is a whole number as a running domain's numeric ID" },
+        { "libvirt", "vm_id", " +0042", "virsh reads an id that is a whole number" },
     };
+
+    /// <summary>The openstack CLI looks a server up by its UUID, then its name: a name of digits is a name there.</summary>
+    [Fact]
+    public void A_numeric_vm_id_is_a_name_to_openstack_and_exported()
+    {
+        using var tmp = new TempDirectory();
+        var plan = tmp.File("plan.json");
+        File.WriteAllText(plan, PlanJson([new Move("7", "h1", "h2")]));
+
+        var result = CliRunner.Run("export", plan, "--to", "openstack", "--out", tmp.File("migrate.sh"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--host 'h2' '7'", File.ReadAllText(tmp.File("migrate.sh")));
+    }
 
     [Theory]
     [MemberData(nameof(Refused))]
