@@ -31,6 +31,74 @@ public static class Ids
             if (c == '\uFFFD')
                 return string.Create(CultureInfo.InvariantCulture, $"{what} must not hold U+FFFD (at character {i + 1}): a byte that is not UTF-8, or the replacement character itself; save the file as UTF-8");
         }
+        return Ascii(id) ? null : LookAlike(id, what);
+    }
+
+    private static bool Ascii(string id)
+    {
+        foreach (var c in id) if (c >= 0x80) return false;
+        return true;
+    }
+
+    /// <summary>Why a non-ASCII id would read as another, or null. Ids are compared, planned and written into scripts
+    /// byte for byte, as virsh and Nova compare names, so the tool never rewrites one; instead what would mislead a reader
+    /// is refused, by Unicode's rules for identifiers (UTS #39, as browsers show IDN host names and as ENS names are
+    /// checked; ENSNormalize holds the data):
+    /// <list type="bullet">
+    /// <item>not in NFC: "cafe" + U+0301 and "café" are one name on screen and two ids (a file name copied from macOS is
+    /// decomposed);</item>
+    /// <item>a word (the letters and digits between ASCII punctuation) that mixes scripts which share glyphs, Latin with
+    /// Cyrillic or Greek: "vm-1а" with a Cyrillic 'а' planned and scripted as a VM other than "vm-1a";</item>
+    /// <item>a word written wholly in letters of one script that all look like another's: Cyrillic "рос" reads as Latin
+    /// "poc".</item></list>
+    /// Words in one script ("сервер", "名前") are ids like any other. Control and invisible characters are refused
+    /// before (<see cref="Problem"/>).</summary>
+    private static string? LookAlike(string id, string what)
+    {
+        var nfc = ADRaffy.ENSNormalize.ENSNormalize.NF.NFC(id);
+        if (nfc != id)
+        {
+            // The stretch that differs: a letter and the mark written apart from it, or marks in another order.
+            int at = 0, end = 0;
+            while (at < id.Length && at < nfc.Length && id[at] == nfc[at]) at++;
+            while (end < id.Length - at && end < nfc.Length - at && id[^(end + 1)] == nfc[^(end + 1)]) end++;
+            var codes = string.Join(" ", id[at..(id.Length - end)].Select(c => string.Create(CultureInfo.InvariantCulture, $"U+{(int)c:X4}")).Take(4));
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what} must be in Unicode NFC (composed form): from character {at + 1} ({codes}) it is written decomposed, which looks the same as the composed id but is a different name to virsh, OpenStack and this tool; save the file in NFC");
+        }
+        var start = 0;
+        for (var i = 0; i <= id.Length; i++)
+        {
+            if (i < id.Length && (id[i] >= 0x80 || char.IsAsciiLetterOrDigit(id[i]))) continue;
+            if (i > start && WordProblem(id, start, i - start, what) is { } problem) return problem;
+            start = i + 1;
+        }
         return null;
+    }
+
+    private static string? WordProblem(string id, int start, int length, string what)
+    {
+        var word = id.Substring(start, length);
+        if (Ascii(word)) return null;
+        try
+        {
+            ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Normalize(word);
+            return null;
+        }
+        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.IllegalMixtureException mixed)
+        {
+            var at = word.IndexOf(char.ConvertFromUtf32(mixed.Codepoint), StringComparison.Ordinal);
+            var where = at < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" at character {start + at + 1}");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what} must not mix {mixed.Group.Name} letters with {mixed.OtherGroup?.Name ?? "another script's"} in one word ('{Quoted.Value(word)}': U+{mixed.Codepoint:X4}{where}): such letters look alike, so the id reads as another");
+        }
+        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.ConfusableException confused)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}): it reads as a {confused.OtherGroup.Name} id it is not");
+        }
+        // ENS's other rules (disallowed characters, label forms) are for its own names, not for ids.
+        catch (ADRaffy.ENSNormalize.NormException) { return null; }
+        catch (ADRaffy.ENSNormalize.InvalidLabelException) { return null; }
     }
 }

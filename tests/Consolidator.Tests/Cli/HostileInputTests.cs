@@ -32,6 +32,12 @@ public class HostileInputTests
         { "vms.csv", Vms("\"vm\n1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+000A at character 3)" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1\u202e,16,65536,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 1 'host_id'", "(U+202E at character 3)" },
         { "images.csv", "image_id,size_gib\nimg\u200b1,10\n", "images.csv:2, column 1 'image_id'", "(U+200B at character 4)" },
+        // Look-alike ids were distinct ids, each planned and scripted: "vm-1а" (Cyrillic а) beside "vm-1a", "vm1" in
+        // decomposed form, a host "рс-1" in Cyrillic letters reading as Latin "pc-1".
+        { "vms.csv", Vms("vm\u04301,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must not mix Latin letters with Cyrillic in one word ('vm\u04301': U+0430 at character 3)" },
+        { "vms.csv", Vms("cafe\u0301-1,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must be in Unicode NFC (composed form): from character 4 (U+0065 U+0301) it is written decomposed" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\n\u0440\u0441-1,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "an id must not hold a word written in Cyrillic letters that all look like Latin ones ('\u0440\u0441' at character 1)" },
+        { "constraints.csv", "rule,name,vms,hosts,limit\nspread,\u03bf\u03bf,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold a word written in Greek letters that all look like Latin ones" },
         // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
         // a bounded line; now refused before it is opened.
         { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },
@@ -63,6 +69,25 @@ public class HostileInputTests
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
         { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
     };
+
+    /// <summary>Ids in one script, or in scripts that share no glyphs with Latin, are ids like any other.</summary>
+    [Theory]
+    [InlineData("сервер-01")]
+    [InlineData("vm-сервер")]
+    [InlineData("名前-1")]
+    [InlineData("ünïcödé-vm")]
+    [InlineData("vm-日本")]
+    public void Ids_in_one_script_are_planned(string id)
+    {
+        using var data = DatasetFixture.Create();
+        File.WriteAllText(data.PathOf("vms.csv"), Vms($"{id},2,4096,h1"));
+        File.WriteAllText(data.PathOf("usage.csv"), DatasetFixture.Usage.Replace(",vm1,", $",{id},"));
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+    }
 
     [Theory]
     [MemberData(nameof(DatasetCases))]
