@@ -10,6 +10,7 @@
 # to 15 on these instances), so "none" would prove nothing; the planted groups have 6-8 VMs. C (gcc -O2), single
 # thread, CPU seconds (clock()), so the rows depend on the machine and the load: said beside them.
 # Usage: bash docs/planted-cover.sh MAX_NODES "GENERATOR OPTIONS" SEED...
+# With SETS_DIR set, each seed's sets are also written to $SETS_DIR/sets-SEED.txt (docs/planted-cover-mip.sh).
 #   e.g. bash docs/planted-cover.sh 100000000 "--shape flat-mem --decimals 2 --host 40x384" 1 2 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +77,12 @@ int main(int argc, char **argv) {
   double enumSeconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
   long bySize[9] = {0}, planted = 0;
   for (long s = 0; s < nsets; s++) { bySize[sets[s][0]]++; int same = 1; for (int i = 2; i <= sets[s][0]; i++) same &= group[sets[s][i]] == group[sets[s][1]]; planted += same; }
+  if (argc > 2) { /* the sets, for docs/planted-cover-mip.sh: "VMs sets", then per set its size and its VMs */
+    FILE *f = fopen(argv[2], "w"); if (!f) return 3;
+    fprintf(f, "%d %ld\n", n, nsets);
+    for (long s = 0; s < nsets; s++) { fprintf(f, "%d", sets[s][0]); for (int k = 1; k <= sets[s][0]; k++) fprintf(f, " %d", sets[s][k]); fprintf(f, "\n"); }
+    if (fclose(f)) return 3;
+  }
   long cells = n + 1 + 8 * nsets; L = malloc(4 * cells); R = malloc(4 * cells); U = malloc(4 * cells); D = malloc(4 * cells); Col = malloc(4 * cells); Row = malloc(4 * cells); len = calloc(n + 1, 4);
   for (int i = 0; i <= n; i++) { L[i] = i - 1; R[i] = i + 1; U[i] = D[i] = Col[i] = i; } L[0] = n; R[n] = 0; L[n] = n - 1;
   long next = n + 1;
@@ -112,7 +119,9 @@ for v in order:
     print(int(cpu[v] * scale), mem[v], groups.index(planted[v]))
 PY
   start=$(cut -d' ' -f1 /proc/loadavg)
-  read -r vms parts sets s6 s7 s8 planted enum found hosts nodes updates cover < <("$work/cover" "$cap" < "$work/vms.txt")
+  dump=()
+  [ -z "${SETS_DIR:-}" ] || dump=("$SETS_DIR/sets-$seed.txt")
+  read -r vms parts sets s6 s7 s8 planted enum found hosts nodes updates cover < <("$work/cover" "$cap" "${dump[@]}" < "$work/vms.txt")
   end=$(cut -d' ' -f1 /proc/loadavg)
   echo "| $options | $seed | $vms | $parts | $sets ($s6 / $s7 / $s8) | $planted | $enum | $found | $hosts | $nodes | $updates | $cover | $start -> $end |"
   rm -rf "$work/in"
