@@ -45,6 +45,6 @@ internal sealed class SolverOptionsBinder(double defaultLimit, string wholeComma
         using var self = Process.GetCurrentProcess();
         var startedAgo = (DateTime.Now - self.StartTime).TotalSeconds;
         // In-process callers (the tests) started long ago: count only a plausible start-up.
-        return Timing.Deadline.After(options.TimeLimitSeconds, startedAgo is > 0 and < 5 ? startedAgo : 0);
+        return Timing.Deadline.After(options.TimeLimitSeconds, startedAgo is > 0 and < 5 ? startedAgo : 0, SchedulerClock.Instance);
     }
 }

@@ -70,24 +70,32 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     }
 
     /// <summary>Wall-clock seconds left for the solver after the reserves for the phases behind it.</summary>
-    private double SolverSeconds
-    {
-        get
-        {
-            var afterTail = deadline.Remaining - Tail;
-            return afterTail - Replay >= SolverShareFirst * afterTail ? afterTail - Replay : afterTail;
-        }
-    }
+    private double SolverSeconds => SolverSecondsWith(ReplayFits);
 
-    /// <summary>The solver's options for a solve starting now.</summary>
+    /// <summary>The replay keeps its reserve while the solver still gets <see cref="SolverShareFirst"/> of what is
+    /// left after the mandatory tail.</summary>
+    private bool ReplayFits => deadline.Remaining - Tail - Replay >= SolverShareFirst * (deadline.Remaining - Tail);
+
+    private double SolverSecondsWith(bool replay) => deadline.Remaining - Tail - (replay ? Replay : 0);
+
+    /// <summary>The solver's options for a solve starting now: its share of the time as the reserves read now, and
+    /// how much sooner they say it must end as the solve goes on (<see cref="SolverOptions.WallLateness"/>): the
+    /// reserves are paced, and a machine that gets busier during the solve makes the phases after it longer
+    /// (<see cref="Deadline.Pace"/>).</summary>
     public SolverOptions Solver(ImmutableArray<string>.Builder notes)
     {
         if (!deadline.IsWallClock) return request.Solver;
-        var left = SolverSeconds;
+        var replay = ReplayFits;
+        var left = SolverSecondsWith(replay);
         if (left < MinSolverSeconds)
             notes.Add(string.Format(CultureInfo.InvariantCulture,
                 "the time limit was nearly spent before the solve ({0:0.0} s in); the solver got {1:0.0} s", deadline.Elapsed, MinSolverSeconds));
-        return request.Solver with { TimeLimitSeconds = Math.Max(MinSolverSeconds, left) };
+        var end = deadline.Elapsed + left;
+        return request.Solver with
+        {
+            TimeLimitSeconds = Math.Max(MinSolverSeconds, left),
+            WallLateness = () => Math.Max(0, end - deadline.Elapsed - SolverSecondsWith(replay)),
+        };
     }
 
     /// <summary>True when the solver would get less than <see cref="MinSolverSeconds"/>: the planner then keeps the

@@ -13,6 +13,12 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
 
     public bool Runs(SolverPhases phase) => (Phases & phase) == phase;
 
+    /// <summary>Seconds by which the caller's wall-clock end for this solve has come closer since the solve began,
+    /// beyond the time that passed (the machine got busier, so the phases after the solve need longer): the solver
+    /// counts them as spent, so that its phases end sooner. Null: the limit alone. Never read in the deterministic
+    /// mode.</summary>
+    public Func<double>? WallLateness { get; init; }
+
     public int EffectiveWorkers => Deterministic ? 1 : Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>The longest time limit, in seconds (11.6 days): a wall-clock limit becomes a .NET timer, which holds

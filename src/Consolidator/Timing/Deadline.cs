@@ -17,7 +17,7 @@ public sealed class Deadline
     private Deadline(double start, double end, Timeline line, Func<double>? reserve = null) => (_start, _end, _line, _reserve) = (start, end, line, reserve);
 
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
-    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN));
+    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN, (double.NaN, double.NaN)));
 
     /// <summary>Ends <paramref name="seconds"/> after <paramref name="alreadySpent"/> seconds that passed before this
     /// call (the process's start-up, for the CLI: the processor time is then counted from zero, the process's start),
@@ -27,7 +27,7 @@ public sealed class Deadline
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "--time-limit must be a positive number of seconds");
         clock ??= Clock.Wall;
         var start = clock.Now - Math.Max(0, alreadySpent);
-        return new Deadline(start, start + seconds, new Timeline(clock, start, alreadySpent > 0 ? 0 : clock.ProcessorSeconds));
+        return new Deadline(start, start + seconds, new Timeline(clock, start, alreadySpent > 0 ? 0 : clock.ProcessorSeconds, clock.ThreadSeconds));
     }
 
     /// <summary>True when a wall-clock end is set (false in the deterministic mode).</summary>
@@ -69,7 +69,15 @@ public sealed class Deadline
     /// took so far (all of them together, or the latest of at least <see cref="LatestMinIdleSeconds"/> when that ran
     /// slower still), or wall-clock time over the processor time the process got in them when that is more (the
     /// machine's load read directly: a phase whose idle estimate is too short to tell the load from the runtime's
-    /// start-up still shows the share of a core it was given; at least 1): a busy or slower machine makes every phase still to come longer too, so reserves
+    /// start-up still shows the share of a core it was given; at least 1), or how long the process's runnable threads
+    /// waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
+    /// <see cref="RunQueueSmoothingSeconds"/>) when that is more:
+    /// marks come only between phases, and a machine that got busy during the solve made the output that followed
+    /// it take 4.7 s of a 1.2 s reserve paced at reading (planted-other flat-mem K = 20, seed 2, `--time-limit 30` with
+    /// six busy loops started 4 s in: the command ended at 32.8 s). With several of its own threads ready to run (the
+    /// solver's workers) the wait reads up to that many times what one thread would meet: a bound from above, which
+    /// costs the solver time on a busy machine, never the limit.
+    /// A busy or slower machine makes every phase still to come longer too, so reserves
     /// are the idle estimates times this, and a machine that became busier since reading (other jobs started) takes
     /// the cuttable phases' time away sooner. Always 1 without a wall-clock end, so that nothing in the deterministic
     /// mode depends on it.</summary>
@@ -80,6 +88,10 @@ public sealed class Deadline
 
     /// <summary>Each marked phase and its wall-clock seconds, in order.</summary>
     public ImmutableArray<(string Phase, double Seconds)> Phases => _line.Phases;
+
+    /// <summary>The least processor time between two readings of the threads' wait that tells the load: less, and
+    /// the process was mostly blocked (the wait of a few time slices says nothing).</summary>
+    public const double RunQueueMinRunningSeconds = 0.01;
 
     /// <summary>Below this many idle seconds of marked phases the pace stays 1: short phases measure the runtime's
     /// start-up (JIT compilation) more than the machine's load.</summary>
@@ -99,12 +111,20 @@ public sealed class Deadline
     /// can only understate the load, never overstate it.</summary>
     public const double ShareMinSeconds = 0.5;
 
-    private sealed class Timeline(Clock clock, double start, double processorStart)
+    /// <summary>The threads' run and wait are read at most this often (each read lists the process's threads).</summary>
+    public const double RunQueueSampleSeconds = 0.1;
+
+    /// <summary>Time constant of the moving average of run plus wait over run: a few of the scheduler's balancing
+    /// periods, so that a burst of other work (a compiler starting) does not read as a lasting load.</summary>
+    public const double RunQueueSmoothingSeconds = 2;
+
+    private sealed class Timeline(Clock clock, double start, double processorStart, (double Running, double Waiting) threadsStart)
     {
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
         private double _last = start, _measured, _idle, _latest = 1;
         private double _lastProcessor = processorStart, _sharedWall, _processor;
+        private double _queue = 1, _queueRead = start, _running = threadsStart.Running, _waiting = threadsStart.Waiting;
 
         public Clock Clock => clock;
 
@@ -121,9 +141,26 @@ public sealed class Deadline
                 {
                     var phases = _idle < PaceMinIdleSeconds ? 1 : Math.Max(_measured / _idle, _latest);
                     var share = _sharedWall >= ShareMinSeconds && _processor > 0 ? _sharedWall / _processor : 1;
-                    return Math.Clamp(Math.Max(phases, share), 1, MaxPace);
+                    return Math.Clamp(Math.Max(Math.Max(phases, share), RunQueue()), 1, MaxPace);
                 }
             }
+        }
+
+        /// <summary>The moving average of run plus wait over run of the process's threads, read again when
+        /// <see cref="RunQueueSampleSeconds"/> have passed (each reading weighs by the time since the one before); 1 on
+        /// a clock that does not know them.</summary>
+        private double RunQueue()
+        {
+            if (double.IsNaN(_running)) return 1;
+            var now = clock.Now;
+            if (now - _queueRead < RunQueueSampleSeconds) return _queue;
+            var (running, waiting) = clock.ThreadSeconds;
+            if (double.IsNaN(running)) return _queue;
+            var ran = running - _running;
+            if (ran >= RunQueueMinRunningSeconds)
+                _queue += (1 - Math.Exp(-(now - _queueRead) / RunQueueSmoothingSeconds)) * ((ran + Math.Max(0, waiting - _waiting)) / ran - _queue);
+            (_queueRead, _running, _waiting) = (now, running, waiting);
+            return _queue;
         }
 
         public void Mark(string phase, double idleSeconds)

@@ -73,6 +73,36 @@ public class TimeBudgetTests
         Assert.Null(budget.OverrunNote());
     }
 
+    /// <summary>The solver's limit was fixed at its start from the pace read at reading: six busy loops started 4 s
+    /// into a 30 s plan (planted-other flat-mem K = 20) made the output take 4.7 s of its 1.2 s reserve, and the
+    /// command ended at 32.8 s. Now the solver is told how much sooner the paced reserves say it must end.</summary>
+    [Fact]
+    public void The_solver_ends_sooner_when_the_machine_gets_busier_during_the_solve()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(60, clock: clock);
+        clock.Advance(4, running: 4, waiting: 0);
+        deadline.Mark("reading", 4); // an idle machine's time
+        const double output = 0.5;
+        var budget = new TimeBudget(p, Request, deadline.EarlierBy(() => deadline.Paced(output)));
+        var idleTail = TimeBudget.FixedSeconds + TimeBudget.TailSecondsPerVm * p.VmCount;
+
+        var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
+        Assert.Equal(56 - output - idleTail, solver.TimeLimitSeconds, 9);
+        var late = Assert.IsType<Func<double>>(solver.WallLateness);
+        clock.Advance(10, running: 20, waiting: 0);
+        Assert.Equal(0, late(), 9); // as busy as at reading (two solver threads, never waiting): the end stays
+
+        // Nine times slower: on a processor a ninth of the time the solver's threads were ready to run.
+        clock.Advance(10, running: 2, waiting: 16);
+        var pace = deadline.Pace;
+        Assert.True(pace > 8.9, $"pace {pace}");
+        // The output's and the tail's reserves grew with the pace: the solver's end came that much closer.
+        Assert.Equal((pace - 1) * (output + idleTail), late(), 9);
+        Assert.Null(new TimeBudget(p, Request, Deadline.None).Solver(ImmutableArray.CreateBuilder<string>()).WallLateness);
+    }
+
     [Fact]
     public void With_the_limit_spent_before_the_plan_the_baselines_are_skipped_the_tail_validated_and_the_summary_says_so()
     {

@@ -29,4 +29,18 @@ public sealed class ManualClock(double stepPerRead = 0) : Clock
     public double Processor { get; set; } = double.NaN;
 
     public override double ProcessorSeconds => Processor;
+
+    /// <summary>The process's threads' seconds on a processor and waiting for one that this clock reports (unknown,
+    /// NaN, unless a test sets them).</summary>
+    public (double Running, double Waiting) Threads { get; set; } = (double.NaN, double.NaN);
+
+    public override (double Running, double Waiting) ThreadSeconds => Threads;
+
+    /// <summary>Moves the clock by <paramref name="seconds"/> in which the process's threads ran
+    /// <paramref name="running"/> seconds and waited <paramref name="waiting"/> for a processor.</summary>
+    public void Advance(double seconds, double running, double waiting)
+    {
+        Advance(seconds);
+        Threads = (Threads.Running + running, Threads.Waiting + waiting);
+    }
 }

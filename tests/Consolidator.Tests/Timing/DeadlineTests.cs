@@ -26,6 +26,35 @@ public class DeadlineTests
         Assert.Equal(3, deadline.Remaining, 9);
     }
 
+    /// <summary>Marks come only between phases: a machine that got busy during the solve was not seen until the
+    /// output, whose reserve was still paced at reading (a 30 s plan ended at 32.8 s). Now the wait of the
+    /// process's runnable threads for a processor paces it between marks too.</summary>
+    [Fact]
+    public void A_machine_that_gets_busier_between_marks_raises_the_pace_through_the_threads_wait()
+    {
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(60, clock: clock);
+        var planner = deadline.EarlierBy(() => deadline.Paced(2));
+        clock.Advance(4, running: 4, waiting: 0);
+        deadline.Mark("reading", 4);
+        Assert.Equal(1, deadline.Pace, 9);
+        Assert.Equal(54, planner.Remaining, 9);
+
+        // Ready to run for 2 s, on a processor for 0.5 s of them: four times slower.
+        clock.Advance(2, running: 0.5, waiting: 1.5);
+        var busier = 1 + (1 - Math.Exp(-2 / Deadline.RunQueueSmoothingSeconds)) * 3;
+        Assert.Equal(busier, deadline.Pace, 9);
+        Assert.Equal(54 - 2 * busier, planner.Remaining, 9);
+        // Read again sooner than RunQueueSampleSeconds: the same average.
+        clock.Advance(Deadline.RunQueueSampleSeconds / 2, running: 0.004, waiting: 0.4);
+        Assert.Equal(busier, deadline.Pace, 9);
+        // A process blocked (next to no processor time) tells nothing: the average stays.
+        clock.Advance(1, running: 0.001, waiting: 0.1);
+        Assert.Equal(busier, deadline.Pace, 9);
+        // Never in the deterministic mode.
+        Assert.Equal(1, Deadline.None.Pace);
+    }
+
     [Fact]
     public void Pace_is_measured_time_over_idle_time_of_the_marked_phases_at_least_one()
     {
