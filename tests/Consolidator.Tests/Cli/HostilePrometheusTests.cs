@@ -71,7 +71,42 @@ public sealed class HostilePrometheusTests
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":null,"values":[]}]}}""", "series 1 has no labels" },
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[["abc","1"]]}]}}""", "a point of the answer is not [time, \"value\"]" },
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571200,"lots"]]}]}}""", "a point's value is not a number" },
+        // A point off the period's steps was written as a sample (points dated 2032 for a 2026 period became usage rows); one
+        // series sent twice was .NET's "An item with the same key has already been added" (exit code 1).
+        { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1967571200,"1"]]}]}}""",
+            "the answer holds a point at 2032-05-07T19:33:20Z, which is not a step of the period asked for (2026-01-04T23:55:00Z to 2026-01-05T01:00:00Z every 300 s)" },
+        { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571201,"1"]]}]}}""", "which is not a step of the period asked for" },
+        { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571200,"1"]]},{"metric":{"domain":"vm1"},"values":[[1767571200,"1"]]}]}}""",
+            "the answer holds two points at 2026-01-05T00:00:00Z for one series (a series sent twice): domain=\"vm1\"" },
+        // .NET's own words, cut at the first '.' of a type name: "could not be converted to Consolidator".
+        { "404 page not found", "HTTP 200: the answer is not the Prometheus API's JSON (JSON of another shape than the API's object)" },
     };
+
+    [Fact]
+    public void An_error_page_asks_whether_the_url_is_the_servers_own_address()
+    {
+        var e = Assert.Throws<InputException>(() => PrometheusClient.Parse(Encoding.UTF8.GetBytes("404 page not found"), HttpStatusCode.NotFound, "http://p/x/api/v1/query_range"));
+        Assert.Contains("HTTP 404: the answer is not the Prometheus API's JSON (JSON of another shape than the API's object): is --url the Prometheus server's own address", e.Message);
+        Assert.DoesNotContain("Consolidator", e.Message);
+    }
+
+    /// <summary>A redirect .NET cannot follow was its bare "Invalid URI: The hostname could not be parsed.", naming neither
+    /// the server nor the query.</summary>
+    [Fact]
+    public void A_redirect_that_cannot_be_followed_names_the_query()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = ImportAgainstRaw(stream =>
+        {
+            ReadRequestHead(stream);
+            stream.Write("HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n"u8);
+        }, tmp, outDir);
+
+        CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')", "it redirected to an address that cannot be followed", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
 
     [Theory]
     [MemberData(nameof(Answers))]

@@ -60,14 +60,29 @@ public sealed class PrometheusClient : IDisposable
         {
             var to = Math.Min(end.ToUnixTimeSeconds(), from + stepSeconds * (MaxStepsPerQuery - 1));
             var data = Ask("api/v1/query_range", query, [("start", Seconds(from)), ("end", Seconds(to)), ("step", Seconds(stepSeconds))]);
+            var where = Where("api/v1/query_range", query);
             foreach (var s in data.Result)
             {
                 var key = Key(s.Metric);
                 if (!bySeries.TryGetValue(key, out var entry))
                     bySeries[key] = entry = (s.Metric.ToImmutableDictionary(StringComparer.Ordinal), []);
-                foreach (var point in s.Values ?? []) entry.Points.Add(Point(point, Where("api/v1/query_range", query)));
+                foreach (var point in s.Values ?? [])
+                {
+                    // Prometheus answers a range query only at start, start + step, ..., end. A point elsewhere (a broken proxy,
+                    // a hostile server) was written as a sample: points dated 2032 for a 2026 period became the dataset's usage,
+                    // and one series sent twice was .NET's "An item with the same key has already been added" (exit code 1).
+                    var (time, value) = Point(point, where);
+                    if (time < from || time > to || (time - from) % stepSeconds != 0)
+                        throw new InputException(where, 0, null, 0, point.GetRawText(),
+                            $"the answer holds a point at {Stamp(time)}, which is not a step of the period asked for ({Stamp(from)} to {Stamp(to)} every {stepSeconds} s)");
+                    entry.Points.Add((time, value));
+                }
             }
         }
+        foreach (var (labels, points) in bySeries.Values)
+            if (points.GroupBy(p => p.Item1).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new InputException(Where("api/v1/query_range", query), 0, null, 0, null,
+                    $"the answer holds two points at {Stamp(twice.Key)} for one series (a series sent twice): {Quoted.Value(string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")))}");
         return [.. bySeries.Values.Select(e => new PrometheusSeries(e.Labels, [.. e.Points.OrderBy(p => p.Item1)]))];
     }
 
@@ -105,6 +120,12 @@ public sealed class PrometheusClient : IDisposable
         catch (HttpRequestException e)
         {
             throw new InputException(where, 0, null, 0, null, $"no answer from the Prometheus server: {e.Message}");
+        }
+        // A redirect to an address .NET cannot follow (Location: file:///etc/passwd) was .NET's bare "Invalid URI: The
+        // hostname could not be parsed.", naming neither the server nor the query.
+        catch (UriFormatException e)
+        {
+            throw new InputException(where, 0, null, 0, null, $"no answer from the Prometheus server: it redirected to an address that cannot be followed ({e.Message.TrimEnd('.')})");
         }
         catch (Exception e) when (e is OperationCanceledException || e is IOException && cancel.IsCancellationRequested)
         {
@@ -160,8 +181,15 @@ public sealed class PrometheusClient : IDisposable
         }
         catch (JsonException e)
         {
+            // .NET's message names its own types ("could not be converted to Consolidator.Importers...", cut at the first
+            // '.' to "converted to Consolidator"): only a syntax error's own words are kept. A page that is not JSON with
+            // an error status is most often --url naming a path the server does not serve (its 404 page).
+            var what = e.Message.Contains("could not be converted", StringComparison.Ordinal)
+                ? "JSON of another shape than the API's object"
+                : e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.');
+            var hint = (int)status is >= 200 and < 300 ? "" : ": is --url the Prometheus server's own address (e.g. http://prometheus:9090)?";
             throw new InputException(where, (int)(e.LineNumber + 1 ?? 0), null, 0, null,
-                $"HTTP {(int)status}: the answer is not the Prometheus API's JSON ({e.Message.Split('.')[0]})");
+                $"HTTP {(int)status}: the answer is not the Prometheus API's JSON ({what}){hint}");
         }
         if (answer is null || answer.Status != "success" || answer.Data is null)
         {
@@ -204,4 +232,9 @@ public sealed class PrometheusClient : IDisposable
 
     private static string Key(Dictionary<string, string> labels) =>
         string.Join('\u0001', labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "\u0002" + kv.Value));
+
+    private static string Stamp(long unixSeconds) =>
+        unixSeconds is >= -62135596800 and <= 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : unixSeconds.ToString(CultureInfo.InvariantCulture) + " s";
 }
