@@ -37,6 +37,16 @@ public static class RuleConflicts
         foreach (var g in p.Rules.GatherGroups)
             if (!Enumerable.Range(0, p.HostCount).Any(h => g.Members.All(v => p.Rules.Allows(v, h)) && Holds(p, g.Members, [h])))
                 reasons.Add($"{Name(g.Rule)}: no single host is allowed for all of {Ids(p, g.Members)} and has room for them together");
+        // A cap of VMs per host holds at most limit x hosts VMs; the VMs that can run only on its hosts must be no more.
+        // 30 VMs under "max-vms,m,,,1" on 8 hosts was blamed on the capacities ("a bin-packing conflict") though each fits.
+        foreach (var (rule, capped, limit) in p.Rules.Caps)
+        {
+            var inside = capped.ToHashSet();
+            var only = inside.Count == p.HostCount ? p.VmCount
+                : Enumerable.Range(0, p.VmCount).Count(v => Enumerable.Range(0, p.HostCount).Where(h => p.CanHost(v, h)).All(inside.Contains));
+            if (only > (long)limit * capped.Length)
+                reasons.Add($"{Name(rule)} allows at most {limit} VM(s) on each of its {capped.Length} host(s), {(long)limit * capped.Length} in all, but {only} VM(s) can run only on them");
+        }
         var vmIndex = p.Vms.Select((x, i) => (x.Id, i)).ToDictionary(t => t.Id, t => t.i, StringComparer.Ordinal);
         var hostIndex = p.Hosts.Select((x, i) => (x.Id, i)).ToDictionary(t => t.Id, t => t.i, StringComparer.Ordinal);
         foreach (var rule in p.Rules.Rules.OfType<Pin>())

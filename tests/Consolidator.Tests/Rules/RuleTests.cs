@@ -112,8 +112,29 @@ public class RuleTests
         Assert.All(plan.Target.HostOf.GroupBy(h => h), g => Assert.True(g.Count() <= 2));
         Assert.Equal(3, plan.Summary.ActiveHostsAfter);
         BrokenPlacementIsCaught(Fleet(rule), [0, 0, 0, 1, 1, 2], "max-vms");
-        // Only CP-SAT sees this one: six VMs, four hosts, one VM each. The core names the rule.
-        Assert.Contains("these rules cannot all hold together: max-vms rule 'one-each'", Explain(Fleet(new MaxVmsPerHost("one-each", [], 1))));
+        // Six VMs, four hosts, one VM each: counted before any solve.
+        Assert.Contains("max-vms rule 'one-each' allows at most 1 VM(s) on each of its 4 host(s), 4 in all, but 6 VM(s) can run only on them",
+            Explain(Fleet(new MaxVmsPerHost("one-each", [], 1))));
+        // Capped hosts only: the VMs banned from the others count against them.
+        Assert.Contains("max-vms rule 'two' allows at most 2 VM(s) on each of its 2 host(s), 4 in all, but 6 VM(s) can run only on them",
+            Explain(Fleet(new MaxVmsPerHost("two", L("h0", "h1"), 2), new Ban("off", L("vm0", "vm1", "vm2", "vm3", "vm4", "vm5"), L("h2", "h3")))));
+    }
+
+    /// <summary>30 VMs under one VM per host on 8 hosts: the core's search named no rule and the capacities were blamed
+    /// ("the VMs cannot be split across the hosts (a bin-packing conflict)"), though each VM fits and the rule alone is why.</summary>
+    [Fact]
+    public void A_vm_cap_that_cannot_hold_the_fleet_is_named_through_the_cli()
+    {
+        using var tmp = new TempDirectory();
+        var data = tmp.File("data");
+        Assert.Equal(0, Consolidator.Tests.Cli.CliRunner.Run("generate", "--out", data, "--vms", "30", "--days", "2").ExitCode);
+        File.WriteAllText(Path.Combine(data, "constraints.csv"), "rule,name,vms,hosts,limit\nmax-vms,m,,,1\n");
+
+        var result = Consolidator.Tests.Cli.CliRunner.Run("plan", data, "--out", tmp.File("out"), "--deterministic", "--time-limit", "3", "--no-plots");
+
+        Assert.Equal(Consolidator.Cli.ExitCodes.Infeasible, result.ExitCode);
+        Assert.Contains("max-vms rule 'm' allows at most 1 VM(s) on each of its 8 host(s), 8 in all, but 30 VM(s) can run only on them", result.Err);
+        Assert.DoesNotContain("bin-packing conflict", result.Err);
     }
 
     [Fact]
