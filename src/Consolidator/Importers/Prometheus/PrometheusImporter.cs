@@ -111,20 +111,32 @@ public static class PrometheusImporter
             stream.Rows, log.BadRowCount, log.Listed, log.Notes, [.. inventory.Assumptions, .. Assumptions(source)]);
     }
 
-    /// <summary>The series of each inventory VM (by its label), or null; two series for one VM are an error
-    /// (summing them could count a VM twice, e.g. scraped by two jobs).</summary>
+    /// <summary>The series of each inventory VM (by its label), or null. A VM that moved hosts in the period (a live
+    /// migration, as these plans make) has a series from each host's exporter, differing in their instance label: the
+    /// import failed ("two series for one VM"), and its advice, a selector that keeps one, dropped the VM's history on the
+    /// other host. Series of one VM that share no point in time are now joined in time order (the CPU counter restarts on
+    /// the new host: that step is no sample, as at a restart). Two with a point at one time are an error: both cannot be
+    /// the VM (scraped by two jobs, summing would count it twice; or two domains of one name). An instant query's
+    /// series (a size's largest value over the period) give the largest.</summary>
     private static PrometheusSeries?[] ByVm(IReadOnlyList<PrometheusSeries> series, PrometheusMetrics metrics,
-        Dictionary<string, int> ids, SortedSet<string> ignored)
+        Dictionary<string, int> ids, SortedSet<string> ignored, bool instant = false)
     {
         var byVm = new PrometheusSeries?[ids.Count];
         foreach (var s in series)
         {
             if (!s.Labels.TryGetValue(metrics.VmLabel, out var id)) continue;
             if (!ids.TryGetValue(id, out var v)) { ignored.Add(id); continue; }
-            if (byVm[v] is { } first)
+            if (byVm[v] is not { } first) { byVm[v] = s; continue; }
+            if (instant)
+            {
+                if (s.Points[0].Value > first.Points[0].Value || !double.IsFinite(first.Points[0].Value)) byVm[v] = s;
+                continue;
+            }
+            var times = first.Points.Select(p => p.UnixSeconds).ToHashSet();
+            if (s.Points.Where(p => times.Contains(p.UnixSeconds)).Select(p => (long?)p.UnixSeconds).FirstOrDefault() is { } shared)
                 throw new InputException(id, 0, null, 0, null,
-                    $"two series for one VM ({Labels(first)} and {Labels(s)}): give a metric with a label selector that keeps one, e.g. --cpu-metric '{Bare(metrics.CpuSeconds)}{{job=\"libvirt\"}}'");
-            byVm[v] = s;
+                    $"two series for one VM with a point at one time, {Stamp(DateTimeOffset.FromUnixTimeSeconds(shared))} ({Labels(first)} and {Labels(s)}): give a metric with a label selector that keeps one, e.g. --cpu-metric '{Bare(metrics.CpuSeconds)}{{job=\"libvirt\"}}' (series of a VM that moved hosts, one after the other, are joined)");
+            byVm[v] = first with { Points = [.. first.Points.Concat(s.Points).OrderBy(p => p.UnixSeconds)] };
         }
         return byVm;
     }
@@ -138,8 +150,8 @@ public static class PrometheusImporter
         if (sizes.All(s => s is not null)) return sizes;
         var period = $"{(long)(source.End - source.Start).TotalSeconds + (long)source.Step.TotalSeconds}s";
         var ignored = new SortedSet<string>(StringComparer.Ordinal);
-        var vcpus = ByVm(client.Instant($"max_over_time({source.Metrics.Vcpus}[{period}])", source.End), source.Metrics, ids, ignored);
-        var memory = ByVm(client.Instant($"max_over_time({source.Metrics.MaxMemoryBytes}[{period}])", source.End), source.Metrics, ids, ignored);
+        var vcpus = ByVm(client.Instant($"max_over_time({source.Metrics.Vcpus}[{period}])", source.End), source.Metrics, ids, ignored, instant: true);
+        var memory = ByVm(client.Instant($"max_over_time({source.Metrics.MaxMemoryBytes}[{period}])", source.End), source.Metrics, ids, ignored, instant: true);
         for (var v = 0; v < sizes.Length; v++)
         {
             if (sizes[v] is not null) continue;
