@@ -50,15 +50,41 @@ public static class BlockMirrorLab
         using var file = DatasetFile.Open(path, Header);
         var c = Header.Select(file.Column).ToArray();
         var rows = ImmutableArray.CreateBuilder<BlockMirrorMeasurement>();
+        var points = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Each was replayed and judged as read: a sync or a yes/no of another word as "full" or "no" ("sync top" with the
+        // base absent replayed as a full copy), a base larger than its disk printed as "256 MiB over a 9999 MiB base",
+        // copied_mib 1e300 as a 301-digit number, a ready_ms of 0 as a time ratio of "Infinity", a granularity QEMU refuses.
         while (file.Read())
         {
             double Num(int k) => file.Number(c[k], positive: false);
+            var point = file.Id(c[0]);
+            if (!points.TryAdd(point, file.Line)) throw file.Error(c[0], $"duplicate point (first on line {points[point]})", point);
+            var disk = file.AtMost(c[1], file.Number(c[1], positive: true), Packing.PlacementProblem.MaxMib);
+            var baseMib = file.AtMost(c[2], Num(2), disk, "a base image is part of the disk layered over it");
+            var atDestination = YesNo(file, c[3]);
+            var sync = OneOf(file, c[4], ["full", "top"]);
+            if ((sync == "top") != atDestination || (atDestination && baseMib == 0))
+                throw file.Error(c[4], "sync top is the copy of a disk whose base is already at the destination (base_mib above 0, base_at_destination true); sync full copies the whole disk", sync);
+            var granularity = file.Number(c[8], positive: true);
+            // QEMU's drive-mirror granularity: a power of two from 512 bytes to 64 MiB (qapi/block-core.json).
+            if (granularity < 0.5 || granularity > 65536 || Math.Log2(granularity) % 1 != 0)
+                throw file.Error(c[8], "QEMU's mirror granularity is a power of two from 0.5 KiB (512 bytes) to 65536 KiB (64 MiB)", file.Text(c[8]));
             var status = file.Id(c[9]);
-            rows.Add(new BlockMirrorMeasurement(file.Id(c[0]), file.Number(c[1], positive: true), Num(2), file.Text(c[3]) == "true", file.Id(c[4]),
-                file.Number(c[5], positive: true), Num(6), file.Number(c[7], positive: true), file.Number(c[8], positive: true), status,
-                Num(10), status == "ready" ? Num(11) : double.NaN, file.Text(c[12]) == "true", file.OptionalNumber(c[13], positive: false)));
+            var ready = status == "ready";
+            rows.Add(new BlockMirrorMeasurement(point, disk, baseMib, atDestination, sync,
+                file.Number(c[5], positive: true), Num(6), file.Number(c[7], positive: true), granularity, status,
+                ready ? file.Number(c[10], positive: true) : Num(10), ready ? file.AtMost(c[11], Num(11), Packing.PlacementProblem.MaxMib) : double.NaN,
+                YesNo(file, c[12]), file.OptionalNumber(c[13], positive: false)));
         }
         return rows.ToImmutable();
+    }
+
+    private static bool YesNo(DatasetFile file, int column) => OneOf(file, column, ["true", "false"]) == "true";
+
+    private static string OneOf(DatasetFile file, int column, string[] words)
+    {
+        var text = file.Text(column);
+        return words.Contains(text, StringComparer.Ordinal) ? text : throw file.Error(column, $"must be {string.Join(" or ", words)}", text);
     }
 
     /// <summary>The model's prediction for one job: the disk's bulk is what the destination lacks (the overlay when
@@ -86,7 +112,9 @@ public static class BlockMirrorLab
             var writes = m.WriteKibPerSecond > 0 ? F($"{m.WriteKibPerSecond:0} KiB/s of {m.WriteKib:0} KiB writes") : "none";
             var measured = m.Status == "ready" ? F($"{m.ReadyMs / 1000:0.00} s / {m.CopiedMib:0.0} MiB") : $"{m.Status}";
             var verdict = r.Fits ? "yes" : m.TargetIdentical ? "**no**" : "**no** (target differs)";
-            w.WriteLine(F($"| {m.Point} | {disk} | {m.SpeedMibPerSecond:0} MiB/s, {writes} | {measured} | {r.PredictedSeconds:0.00} s / {r.PredictedCopiedMib:0.0} MiB ({r.PredictedDedupSavedMib:0} MiB) | {r.TimeRatio:0.00} / {r.DataRatio:0.00} | {verdict} | {m.HostLoad:0.#} |"));
+            // A job that never got ready has no time or bytes to compare ("0.96 / NaN").
+            var ratio = m.Status == "ready" ? F($"{r.TimeRatio:0.00} / {r.DataRatio:0.00}") : "-";
+            w.WriteLine(F($"| {m.Point} | {disk} | {m.SpeedMibPerSecond:0} MiB/s, {writes} | {measured} | {r.PredictedSeconds:0.00} s / {r.PredictedCopiedMib:0.0} MiB ({r.PredictedDedupSavedMib:0} MiB) | {ratio} | {verdict} | {m.HostLoad:0.#} |"));
         }
         w.WriteLine();
         var worst = rows.Where(r => r.Measured.Status == "ready").Select(r => Math.Max(Math.Abs(Math.Log(r.TimeRatio)), Math.Abs(Math.Log(r.DataRatio)))).DefaultIfEmpty(0).Max();
