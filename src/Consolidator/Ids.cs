@@ -34,6 +34,11 @@ public static class Ids
         return Ascii(id) ? null : LookAlike(id, what);
     }
 
+    /// <summary>What to add to "unknown ..." for <paramref name="id"/>: why it may read as a known id it is not (a
+    /// look-alike or decomposed id refused where ids are defined, met here where one is referred to), or "".</summary>
+    public static string UnknownHint(string id) =>
+        Ascii(id) || Problem(id) is not { } why ? "" : $" (it may look like one: {why})";
+
     private static bool Ascii(string id)
     {
         foreach (var c in id) if (c >= 0x80) return false;

@@ -47,7 +47,7 @@ public static class ConstraintsReader
                 var ids = seen.Keys.ToImmutableArray();
                 if (required && ids.IsEmpty) throw file.Error(column, $"this rule needs a ';'-separated list of {what} ids", file.Text(column));
                 foreach (var id in ids.Where(id => !known.Contains(id)))
-                    throw file.Error(column, $"unknown {what} id '{Quoted.Value(id)}'", file.Text(column));
+                    throw file.Error(column, $"unknown {what} id '{Quoted.Value(id)}'{Consolidator.Ids.UnknownHint(id)}", file.Text(column));
                 return ids;
             }
             void NoLimit()

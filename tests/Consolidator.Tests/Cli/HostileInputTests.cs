@@ -38,6 +38,10 @@ public class HostileInputTests
         { "vms.csv", Vms("cafe\u0301-1,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must be in Unicode NFC (composed form): from character 4 (U+0065 U+0301) it is written decomposed" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\n\u0440\u0441-1,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "an id must not hold a word written in Cyrillic letters that all look like Latin ones ('\u0440\u0441' at character 1)" },
         { "constraints.csv", "rule,name,vms,hosts,limit\nspread,\u03bf\u03bf,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold a word written in Greek letters that all look like Latin ones" },
+        // Referred to where the id is not defined, a look-alike was only "unknown", though it reads as a known id.
+        { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,vm\u04301,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (it may look like one: an id must not mix Latin letters with Cyrillic" },
+        { "vms.csv", Vms("vm1,2,4096,h\u04301"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (it may look like one: an id must not mix" },
+        { "constraints.csv", "rule,name,vms,hosts,limit\nspread,s,vm1;vm\u04302,,\n", "constraints.csv:2, column 3 'vms'", "(it may look like one: an id must not mix Latin letters with Cyrillic" },
         // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
         // a bounded line; now refused before it is opened.
         { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },
