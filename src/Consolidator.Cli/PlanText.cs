@@ -63,7 +63,7 @@ internal static class PlanText
         o.WriteLine(string.Format(CultureInfo.InvariantCulture, "time: {0:0.0} s{1} ({2}){3}", deadline.Elapsed,
             deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, " of {0:0.0} s", deadline.Limit) : "",
             string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds))),
-            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, "; pace {0:0.0} x an idle machine's time (reading, profiles, staging and validation; the latest when slower; or their wall-clock over processor time, or the threads' run plus wait for a processor over run, when more)", deadline.Pace) : ""));
+            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, "; pace {0:0.0} x an idle machine's time (reading, profiles, staging and validation; the latest when slower; or their wall-clock over processor time, or the command thread's run plus wait for a processor over run, when more)", deadline.Pace) : ""));
 
     private static string Show(int? hosts) => hosts?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 }

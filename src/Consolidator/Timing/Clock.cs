@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Consolidator.Timing;
 
 /// <summary>Where a <see cref="Deadline"/> reads the time, and how busy the machine is: the machine's monotonic clock
-/// (<see cref="Wall"/>; the CLI's adds the process's threads' wait for a processor, which the library, reading no
+/// (<see cref="Wall"/>; the CLI's adds its main thread's wait for a processor, which the library, reading no
 /// files, does not), or in tests a clock they move by hand, so that what the planner leaves out when time runs short
 /// is checked without depending on how fast the machine is.</summary>
 public abstract class Clock
@@ -18,11 +18,11 @@ public abstract class Clock
     /// clock does not know it (then the deadline's pace reads only the phases' wall-clock lengths).</summary>
     public virtual double ProcessorSeconds => double.NaN;
 
-    /// <summary>Seconds this process's threads have spent on a processor and waiting for one while ready to run
-    /// (the kernel's run delay), all threads together since an arbitrary origin; NaN when the clock does not know
-    /// (then the pace reads only the marked phases). How long the runnable work waited for its share is the load
-    /// the process meets, in its own scheduling group: the load average counts threads of other sessions that the
-    /// kernel's group scheduling (autogroup) keeps from taking this process's share.</summary>
+    /// <summary>Seconds the thread that runs the command has spent on a processor and waiting for one while ready to
+    /// run (the kernel's run delay) since an arbitrary origin; NaN when the clock does not know (then the pace reads
+    /// only the marked phases). How long it waited for its share is the load the phases after the solve will meet,
+    /// in the process's own scheduling group: the load average counts threads of other sessions that the kernel's
+    /// group scheduling (autogroup) keeps from taking this process's share.</summary>
     public virtual (double Running, double Waiting) ThreadSeconds => (double.NaN, double.NaN);
 
     private sealed class WallClock : Clock

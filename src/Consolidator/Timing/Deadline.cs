@@ -69,14 +69,12 @@ public sealed class Deadline
     /// took so far (all of them together, or the latest of at least <see cref="LatestMinIdleSeconds"/> when that ran
     /// slower still), or wall-clock time over the processor time the process got in them when that is more (the
     /// machine's load read directly: a phase whose idle estimate is too short to tell the load from the runtime's
-    /// start-up still shows the share of a core it was given; at least 1), or how long the process's runnable threads
-    /// waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
+    /// start-up still shows the share of a core it was given; at least 1), or how long the command's thread, ready to
+    /// run, waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
     /// <see cref="RunQueueSmoothingSeconds"/>) when that is more:
     /// marks come only between phases, and a machine that got busy during the solve made the output that followed
     /// it take 4.7 s of a 1.2 s reserve paced at reading (planted-other flat-mem K = 20, seed 2, `--time-limit 30` with
-    /// six busy loops started 4 s in: the command ended at 32.8 s). With several of its own threads ready to run (the
-    /// solver's workers) the wait reads up to that many times what one thread would meet: a bound from above, which
-    /// costs the solver time on a busy machine, never the limit.
+    /// six busy loops started 4 s in: the command ended at 32.8 s).
     /// A busy or slower machine makes every phase still to come longer too, so reserves
     /// are the idle estimates times this, and a machine that became busier since reading (other jobs started) takes
     /// the cuttable phases' time away sooner. Always 1 without a wall-clock end, so that nothing in the deterministic
@@ -111,7 +109,7 @@ public sealed class Deadline
     /// can only understate the load, never overstate it.</summary>
     public const double ShareMinSeconds = 0.5;
 
-    /// <summary>The threads' run and wait are read at most this often (each read lists the process's threads).</summary>
+    /// <summary>The command thread's run and wait are read at most this often.</summary>
     public const double RunQueueSampleSeconds = 0.1;
 
     /// <summary>Time constant of the moving average of run plus wait over run: a few of the scheduler's balancing
@@ -146,7 +144,7 @@ public sealed class Deadline
             }
         }
 
-        /// <summary>The moving average of run plus wait over run of the process's threads, read again when
+        /// <summary>The moving average of run plus wait over run of the command's thread, read again when
         /// <see cref="RunQueueSampleSeconds"/> have passed (each reading weighs by the time since the one before); 1 on
         /// a clock that does not know them.</summary>
         private double RunQueue()
