@@ -50,7 +50,11 @@ public sealed record SweepGrid(
         if (points > MaxPoints)
             throw new FormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"the lists make a sweep of {points:N0} points, more than {MaxPoints}: shorten --windows, --percentile, --headroom, --migration-weight or --method"));
-        foreach (var w in Windows) WindowScheme.Parse(w);
+        // Spellings of one scheme ("hourly,HOURLY") planned every point twice, each reported as its own Pareto-optimal point.
+        var schemes = Windows.Select(w => WindowScheme.Parse(w).Name).ToList();
+        for (var i = 0; i < schemes.Count; i++)
+            if (schemes.IndexOf(schemes[i]) is var first && first < i)
+                throw new FormatException($"--windows: item {i + 1} ('{Quoted.Value(Windows[i])}') is the scheme of item {first + 1} ('{Quoted.Value(Windows[first])}') again");
         foreach (var p in Percentiles)
             if (!(p > 0 && p <= 100)) throw new FormatException($"--percentile values must be in (0, 100], not {p}");
         foreach (var h in Headrooms) new Packing.PlacementOptions(h, 0).Validate();

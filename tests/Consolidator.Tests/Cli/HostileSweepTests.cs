@@ -30,6 +30,8 @@ public class HostileSweepTests
     [InlineData("sweep", "--windows", "hourly, ,day-night", "--windows: item 2 of 'hourly, ,day-night' is empty")]
     [InlineData("sweep", "--method", "auto,,precopy", "--method: item 2 of 'auto,,precopy' is empty")]
     [InlineData("sweep", "--windows", "hourly,hourly", "--windows: item 2 of 'hourly,hourly' repeats item 1")]
+    // Two spellings of one scheme planned each point twice, both "Pareto-optimal" (hostile pass).
+    [InlineData("sweep", "--windows", "hourly,HOURLY", "--windows: item 2 ('HOURLY') is the scheme of item 1 ('hourly') again")]
     [InlineData("sweep", "--percentile", " ", "--percentile: the list is empty")]
     [InlineData("plan", "--fail-on", "slo,,overload", "--fail-on: item 2 of 'slo,,overload' is empty")]
     [InlineData("plan", "--fail-on", "slo,slo", "--fail-on: item 2 of 'slo,slo' repeats item 1")]
