@@ -22,9 +22,7 @@ public class BlockMirrorCalibrateTests
     public void A_malformed_drive_mirror_row_is_one_located_error_and_exit_2()
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "qemu-7.2-drive-mirror.csv");
-        File.WriteAllText(path, "point,disk_mib,base_mib,base_at_destination,sync,speed_mib_s,write_kib_s,write_kib,granularity_kib,status,ready_ms,copied_mib,target_identical,host_load\n" +
-            "p,512,0,false,full,-32,0,64,64,ready,16000,512,true,1.5\n");
+        var path = WriteLab(dir, "p,512,0,false,full,-32,0,64,64,ready,16000,512,true,1.5\n");
 
         var r = CliRunner.Run("calibrate", "--block-mirror", path);
 
@@ -50,8 +48,7 @@ public class BlockMirrorCalibrateTests
     public void A_drive_mirror_row_the_replay_would_misread_is_located(string rows, string what)
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "qemu-7.2-drive-mirror.csv");
-        File.WriteAllText(path, "point,disk_mib,base_mib,base_at_destination,sync,speed_mib_s,write_kib_s,write_kib,granularity_kib,status,ready_ms,copied_mib,target_identical,host_load\n" + rows + "\n");
+        var path = WriteLab(dir, rows + "\n");
 
         var r = CliRunner.Run("calibrate", "--block-mirror", path);
 
@@ -65,9 +62,7 @@ public class BlockMirrorCalibrateTests
     public void A_job_that_never_got_ready_shows_no_ratio()
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "qemu-7.2-drive-mirror.csv");
-        File.WriteAllText(path, "point,disk_mib,base_mib,base_at_destination,sync,speed_mib_s,write_kib_s,write_kib,granularity_kib,status,ready_ms,copied_mib,target_identical,host_load\n" +
-            "p,512,0,false,full,32,0,64,64,aborted,16000,,true,1.5\n");
+        var path = WriteLab(dir, "p,512,0,false,full,32,0,64,64,aborted,16000,,true,1.5\n");
 
         var r = CliRunner.Run("calibrate", "--block-mirror", path);
 
@@ -90,5 +85,13 @@ public class BlockMirrorCalibrateTests
         Assert.Equal("", r.Out);
         Assert.StartsWith($"error: {option[0]} is an option of the lab table; --block-mirror prints the block-migration table instead", r.Err);
         HostileInputTests.AssertOneCleanLine(r.Err);
+    }
+
+    /// <summary>A drive-mirror lab file in <paramref name="dir"/>: the lab's header, then <paramref name="rows"/>.</summary>
+    private static string WriteLab(TempDirectory dir, string rows)
+    {
+        var path = Path.Combine(dir.Path, "qemu-7.2-drive-mirror.csv");
+        File.WriteAllText(path, "point,disk_mib,base_mib,base_at_destination,sync,speed_mib_s,write_kib_s,write_kib,granularity_kib,status,ready_ms,copied_mib,target_identical,host_load\n" + rows);
+        return path;
     }
 }
