@@ -37,6 +37,7 @@ public class HostileIdTests
         if [ "$1" = --os-compute-api-version ]; then shift 2; fi
         if [ "${0##*/}" = openstack ] && [ "$1" = server ]; then
           case "$2" in
+            list) cat "$FAKE_STATE/servers" ;;  # server list --all-projects --limit -1 -f value -c ID -c Name
             migrate) printf '%s' "$5" > "$FAKE_STATE/$(key "$6")" ;;  # server migrate --live-migration --host HOST SERVER
             show) if [ "$7" = status ]; then echo ACTIVE; else cat "$FAKE_STATE/$(key "$3")"; echo; fi ;;
           esac
@@ -66,13 +67,17 @@ public class HostileIdTests
         return plan;
     }
 
-    private static (int Code, string Out, string Err, List<string[]> Calls) RunScript(TempDirectory tmp, string script, bool apply)
+    /// <summary>Runs the script with the fakes on PATH; <paramref name="servers"/> is what the fake `openstack server
+    /// list -f value -c ID -c Name` prints (ID, a space, the name).</summary>
+    private static (int Code, string Out, string Err, List<string[]> Calls) RunScript(TempDirectory tmp, string script, bool apply,
+        IEnumerable<(string Id, string Name)>? servers = null)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the scripts are bash");
         var bin = tmp.File("fake-bin");
         var work = tmp.File("work");
         var state = tmp.File("fake-state");
         foreach (var d in new[] { bin, work, state }) Directory.CreateDirectory(d);
+        File.WriteAllText(Path.Combine(state, "servers"), string.Concat((servers ?? []).Select(x => $"{x.Id} {x.Name}\n")), new UTF8Encoding(false));
         foreach (var name in new[] { "virsh", "openstack" })
         {
             File.WriteAllText(Path.Combine(bin, name), Fakes.Replace("\r\n", "\n") + "\n");
@@ -173,19 +178,57 @@ public class HostileIdTests
         var script = tmp.File("migrate.sh");
         var moves = Moves("openstack").ToList();
         Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--out", script).ExitCode);
+        // The cloud's servers: each VM of the plan by name, with an ID of its own, and one more whose name would
+        // run a command if the listing were ever evaluated.
+        var servers = moves.Select((m, i) => (Id: Uuid(i + 1), Name: m.Vm)).Append((Uuid(99), "x]$(touch pwned-list)'")).ToList();
 
-        var run = RunScript(tmp, script, apply: true);
+        var run = RunScript(tmp, script, apply: true, servers);
 
         Assert.True(run.Code == 0, run.Err);
         Assert.Empty(Pwned(tmp));
         var migrations = run.Calls.Where(c => c.Length > 4 && c[4] == "migrate").ToList();
-        // The migrations of a stage start at once: their order in the log is the scheduler's.
+        // The migrations of a stage start at once: their order in the log is the scheduler's. Each server is
+        // addressed by the ID its exact name resolved to.
         Assert.Equal(
-            moves.Select(m => string.Join(" | ", new[] { "openstack", "--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", m.To, m.Vm })).Order(),
+            moves.Select((m, i) => string.Join(" | ", new[] { "openstack", "--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", m.To, Uuid(i + 1) })).Order(),
             migrations.Select(c => string.Join(" | ", c)).Order());
-        // Each server was then polled by its own id until it was ACTIVE on its host.
-        foreach (var m in moves)
-            Assert.Contains(run.Calls, c => c.SequenceEqual(["openstack", "server", "show", m.Vm, "-f", "value", "-c", "status"]));
+        // Each server was then polled by its ID until it was ACTIVE on its host.
+        foreach (var i in Enumerable.Range(1, moves.Count))
+            Assert.Contains(run.Calls, c => c.SequenceEqual(["openstack", "server", "show", Uuid(i), "-f", "value", "-c", "status"]));
+    }
+
+    private static string Uuid(int i) => $"{i:x8}-0000-4000-8000-{i:x12}";
+
+    /// <summary>The openstack CLI looks a server up by ID before name: `server migrate NAME` moved another server whose
+    /// ID is NAME (a VM named like another server's UUID), and a name two servers share is not one server. The script
+    /// now resolves every reference to exactly one server first, and stops before any migration when it cannot.</summary>
+    [Theory]
+    [InlineData("uuid-of-another")]
+    [InlineData("shared-name")]
+    [InlineData("no-such-server")]
+    public void A_server_reference_that_is_not_exactly_one_server_stops_the_script_before_any_migration(string cloud)
+    {
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var script = tmp.File("migrate.sh");
+        // The operator's CSV named this VM by a UUID-like string; in the cloud it is server 2, while server 1 has
+        // that string as its ID.
+        var vm = Uuid(1);
+        var moves = new[] { new Move("web-1", "h1", "h2"), new Move(vm, "h1", "h2") };
+        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--out", script).ExitCode);
+        (string, string)[] servers = cloud switch
+        {
+            "uuid-of-another" => [(Uuid(1), "db-1"), (Uuid(2), vm), (Uuid(3), "web-1")],
+            "shared-name" => [(Uuid(2), vm), (Uuid(3), "web-1"), (Uuid(4), "web-1")],
+            _ => [(Uuid(3), "web-1")],
+        };
+
+        var run = RunScript(tmp, script, apply: true, servers);
+
+        Assert.Equal(1, run.Code);
+        Assert.DoesNotContain(run.Calls, c => c.Contains("migrate"));
+        Assert.Contains(cloud == "no-such-server" ? $"no server has the ID or name {vm}" : "of 2 servers", run.Err);
+        Assert.Contains("stopping before any migration", run.Err);
     }
 
     public static TheoryData<string, string, string, string> Refused => new()
@@ -215,7 +258,8 @@ public class HostileIdTests
         var result = CliRunner.Run("export", plan, "--to", "openstack", "--out", tmp.File("migrate.sh"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("--host 'h2' '7'", File.ReadAllText(tmp.File("migrate.sh")));
+        Assert.Contains("refs=(\n  '7'\n)", File.ReadAllText(tmp.File("migrate.sh")));
+        Assert.Contains("--host 'h2' \"${ids[0]}\"", File.ReadAllText(tmp.File("migrate.sh")));
     }
 
     [Theory]

@@ -47,27 +47,62 @@ wait_for_host() {
 }
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-3600}
 
+# Replaces every ${refs[i]} by the ID of the one server whose ID or name is exactly it (ids[i]), from one
+# list of every server of every project; a reference that matches no server or several stops the script
+# here, before any migration.
+resolve_servers() {
+  if [ "$APPLY" != 1 ]; then echo "(with APPLY=1: each server found by its exact ID or name first; none may match several)"; return 0; fi
+  if [ "${#refs[@]}" = 0 ]; then return 0; fi
+  local -A found=()
+  local list line id name i ref uuid='^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$'
+  list=$(openstack server list --all-projects --limit -1 -f value -c ID -c Name)
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    id=${line%% *}; name=${line#"$id"}; name=${name# }
+    if ! [[ $id =~ $uuid ]]; then echo "error: openstack server list gave a line that does not start with a server ID; stopping before any migration" >&2; exit 1; fi
+    found["id:${id,,}"]+=" $id"
+    found["name:$name"]+=" $id"
+  done <<<"$list"
+  for i in "${!refs[@]}"; do
+    ref=${refs[$i]}
+    # Checked UUIDs (hex digits and -): split into words unquoted, deduplicated (a server named its own ID).
+    local -a matches=($(printf '%s\n' ${found["id:${ref,,}"]-} ${found["name:$ref"]-} | sort -u))
+    if [ "${#matches[@]}" = 1 ]; then ids[$i]=${matches[0]}; continue; fi
+    if [ "${#matches[@]}" = 0 ]; then printf 'error: no server has the ID or name %q; stopping before any migration\n' "$ref" >&2
+    else printf 'error: %q is the ID or name of %s servers (%s); stopping before any migration\n' "$ref" "${#matches[@]}" "${matches[*]}" >&2; fi
+    exit 1
+  done
+}
+
+refs=(
+  'web-1'
+  'db-1'
+  'batch-1'
+)
+ids=(${refs[@]+"${refs[@]}"})
+resolve_servers
+
 # The replay assumed QEMU's downtime-limit 264 ms (the smallest of its migrations): nova.conf [libvirt] live_migration_downtime = 264
 
 # --- stage 1: 2 live migration(s) ---
 echo "stage 1"
 # move web-1: h1 -> h2 (precopy)
-step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h2' 'web-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h2' "${ids[0]}"
 # relay db-1: h3 -> h4 (precopy)
-step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h4' 'db-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h4' "${ids[1]}"
 # new-1 runs nowhere yet: create or start it on h2 (not a migration)
-wait_for_host 'web-1' 'h2'
-wait_for_host 'db-1' 'h4'
+wait_for_host "${ids[0]}" 'h2'
+wait_for_host "${ids[1]}" 'h4'
 end_stage
 
 # --- stage 2: 2 live migration(s) ---
 echo "stage 2"
 # move db-1: h4 -> h1 (hybrid; the plan chose post-copy: needs live_migration_permit_post_copy = true)
-step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h1' 'db-1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h1' "${ids[1]}"
 # move batch-1: h3 -> h1 (postcopy; the plan chose post-copy: needs live_migration_permit_post_copy = true)
-step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h1' 'batch-1'
-wait_for_host 'db-1' 'h1'
-wait_for_host 'batch-1' 'h1'
+step openstack --os-compute-api-version 2.30 server migrate --live-migration --host 'h1' "${ids[2]}"
+wait_for_host "${ids[1]}" 'h1'
+wait_for_host "${ids[2]}" 'h1'
 end_stage
 
 echo "done: 4 live migration(s) in 2 stage(s)"
