@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Consolidator.Cli.Commands;
+using Consolidator.Timing;
 
 namespace Consolidator.Cli;
 
@@ -8,17 +9,21 @@ namespace Consolidator.Cli;
 /// work lives in the library.</summary>
 public static class Cli
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="start">When the command started, on the clock its wall-clock limit reads: the process's start
+    /// (Program.cs), so that the runtime's start-up counts however long it took; null: this call, on the scheduler's
+    /// clock (a command run in-process, as the tests run several at once in one process).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CommandStart? start = null)
     {
+        start ??= CommandStart.Now(SchedulerClock.Instance);
         var root = new RootCommand("Consolidator: plan VM consolidation from workload traces, solved with OR-Tools CP-SAT and validated before it is written.")
         {
-            PlanCommand.Create(stdout, stderr),
+            PlanCommand.Create(stdout, stderr, start),
             GenerateCommand.Create(stdout, stderr),
             SimulateCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
-            SweepCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr, start),
             ImportCommand.Create(stdout, stderr),
-            EvaluateCommand.Create(stdout, stderr),
+            EvaluateCommand.Create(stdout, stderr, start),
             BenchCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
             ImagesCommand.Create(stdout, stderr),

@@ -7,12 +7,13 @@ using Consolidator.Packing;
 using Consolidator.Planning;
 using Consolidator.Plots;
 using Consolidator.Reporting;
+using Consolidator.Timing;
 
 namespace Consolidator.Cli.Commands;
 
 internal static class EvaluateCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CommandStart start)
     {
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
         var train = new Option<string>("--train") { Description = "Training period: days from the first sample (1..3), UTC dates (2011-04-11..2011-04-11) or timestamps (start..end, end excluded)", Required = true };
@@ -30,7 +31,7 @@ internal static class EvaluateCommand
         var cpuRatio = new Option<double>("--cpu-allocation-ratio") { Description = "vCPUs a host may give out per physical core, as OpenStack Nova's placement counts them (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaCpuAllocationRatio };
         var ramRatio = new Option<double>("--ram-allocation-ratio") { Description = "Allocated memory (vms.csv memory_mib) a host may give out per MiB it has, as Nova counts it (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaRamAllocationRatio };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates, in planning and in the replay", DefaultValueFactory = _ => true };
-        var solver = new SolverOptionsBinder(30, "the whole command, every fold and re-plan included");
+        var solver = new SolverOptionsBinder(start, 30, "the whole command, every fold and re-plan included");
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
         var profile = new ProfileOptionsBinder();
 

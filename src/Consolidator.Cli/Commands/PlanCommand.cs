@@ -7,12 +7,13 @@ using Consolidator.Plots;
 using Consolidator.Profiles;
 using Consolidator.Reporting;
 using Consolidator.Solving;
+using Consolidator.Timing;
 
 namespace Consolidator.Cli.Commands;
 
 internal static class PlanCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CommandStart start)
     {
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
         var outDir = new Option<string>("--out") { Description = "Folder to write plan.json, plan.csv and the simulation into (created if missing; default out/<dataset folder name>)" };
@@ -23,7 +24,7 @@ internal static class PlanCommand
         var cpuRatio = new Option<double>("--cpu-allocation-ratio") { Description = "vCPUs a host may give out per physical core, as OpenStack Nova's placement counts them (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaCpuAllocationRatio };
         var ramRatio = new Option<double>("--ram-allocation-ratio") { Description = "Allocated memory (vms.csv memory_mib) a host may give out per MiB it has, as Nova counts it (0 = no limit)", DefaultValueFactory = _ => PlacementOptions.NovaRamAllocationRatio };
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates (true) or only the measured memory (false)", DefaultValueFactory = _ => true };
-        var solver = new SolverOptionsBinder(30);
+        var solver = new SolverOptionsBinder(start, 30);
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage, in or out (0 = no cap)", DefaultValueFactory = _ => 2 };
         var noSimulate = new Option<bool>("--no-simulate") { Description = "Do not replay the plan through the live-migration simulator" };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots (PNG and SVG) beside plan.json" };

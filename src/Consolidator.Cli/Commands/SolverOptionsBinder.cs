@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Consolidator.Solving;
 using Consolidator.Timing;
 
@@ -9,7 +8,8 @@ namespace Consolidator.Cli.Commands;
 /// `--time-limit` is wall-clock seconds for the whole command, start-up included; `--deterministic` makes it
 /// counted work per solve (one CP-SAT worker, no wall clock read anywhere), so a run gives the same bytes on any
 /// machine under any load.</summary>
-internal sealed class SolverOptionsBinder(double defaultLimit, string wholeCommand = "the whole command")
+/// <param name="start">The command's start (the process's, from Program.cs; the call's when run in-process).</param>
+internal sealed class SolverOptionsBinder(CommandStart start, double defaultLimit, string wholeCommand = "the whole command")
 {
     private readonly Option<double> _timeLimit = new("--time-limit")
     {
@@ -36,15 +36,11 @@ internal sealed class SolverOptionsBinder(double defaultLimit, string wholeComma
     }
 
     /// <summary>The command's deadline: none in the deterministic mode; otherwise the time limit counted from the
-    /// process's start, so that the runtime's own start-up is inside it.</summary>
+    /// command's start (the process's, so that the runtime's own start-up is inside it, however long it took).</summary>
     public Deadline Deadline(ParseResult r)
     {
         var options = Read(r);
         options.Validate();
-        if (options.Deterministic) return Timing.Deadline.None;
-        using var self = Process.GetCurrentProcess();
-        var startedAgo = (DateTime.Now - self.StartTime).TotalSeconds;
-        // In-process callers (the tests) started long ago: count only a plausible start-up.
-        return Timing.Deadline.After(options.TimeLimitSeconds, startedAgo is > 0 and < 5 ? startedAgo : 0, SchedulerClock.Instance);
+        return options.Deterministic ? Timing.Deadline.None : Timing.Deadline.After(options.TimeLimitSeconds, start);
     }
 }

@@ -7,12 +7,13 @@ using Consolidator.Plots;
 using Consolidator.Reporting;
 using Consolidator.Simulation;
 using Consolidator.Sweeps;
+using Consolidator.Timing;
 
 namespace Consolidator.Cli.Commands;
 
 internal static class SweepCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CommandStart start)
     {
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
         var outDir = new Option<string>("--out") { Description = "Folder to write sweep.csv, the plots and sweep.html into (default out/<dataset folder name>-sweep)" };
@@ -21,7 +22,7 @@ internal static class SweepCommand
         var headroom = new Option<string>("--headroom") { Description = "Comma list of headrooms", DefaultValueFactory = _ => "0,0.1,0.2" };
         var weight = new Option<string>("--migration-weight") { Description = "Comma list of migration weights (Wh-equivalent per GiB)", DefaultValueFactory = _ => "0,10" };
         var method = new Option<string>("--method") { Description = "Comma list of migration methods: precopy, postcopy, hybrid, auto", DefaultValueFactory = _ => "auto" };
-        var solver = new SolverOptionsBinder(40, "the whole sweep (with --deterministic: per plan)");
+        var solver = new SolverOptionsBinder(start, 40, "the whole sweep (with --deterministic: per plan)");
         var parallel = new Option<int>("--parallel") { Description = "Points planned at once (0 = one per core)", DefaultValueFactory = _ => 0 };
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots or the HTML report" };

@@ -24,10 +24,15 @@ public sealed class Deadline
     /// read on <paramref name="clock"/> (the wall clock by default).</summary>
     public static Deadline After(double seconds, double alreadySpent = 0, Clock? clock = null)
     {
-        if (!(seconds > 0) || double.IsInfinity(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "--time-limit must be a positive number of seconds");
         clock ??= Clock.Wall;
-        var start = clock.Now - Math.Max(0, alreadySpent);
-        return new Deadline(start, start + seconds, new Timeline(clock, start, alreadySpent > 0 ? 0 : clock.ProcessorSeconds, clock.ThreadSeconds));
+        return After(seconds, new CommandStart(clock, clock.Now - Math.Max(0, alreadySpent), alreadySpent > 0 ? 0 : clock.ProcessorSeconds));
+    }
+
+    /// <summary>Ends <paramref name="seconds"/> after <paramref name="start"/>, read on its clock.</summary>
+    public static Deadline After(double seconds, CommandStart start)
+    {
+        if (!(seconds > 0) || double.IsInfinity(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "--time-limit must be a positive number of seconds");
+        return new Deadline(start.At, start.At + seconds, new Timeline(start.Clock, start.At, start.ProcessorSecondsAt, start.Clock.ThreadSeconds));
     }
 
     /// <summary>True when a wall-clock end is set (false in the deterministic mode).</summary>

@@ -1,3 +1,5 @@
+using Consolidator.Timing;
+
 namespace Consolidator.Tests.Cli;
 
 /// <summary>Runs the `consolidator` command in-process and captures what it prints.</summary>
@@ -5,11 +7,14 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Out, string Err);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(null, args);
+
+    /// <param name="start">When the command started, on the clock its limit reads (null: the call, on the machine's).</param>
+    public static Result Run(CommandStart? start, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = Consolidator.Cli.Cli.Run(args, stdout, stderr);
+        var code = Consolidator.Cli.Cli.Run(args, stdout, stderr, start);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 

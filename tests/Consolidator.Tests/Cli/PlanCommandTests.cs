@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Consolidator.Tests.Support;
+using Consolidator.Timing;
 
 namespace Consolidator.Tests.Cli;
 
@@ -75,5 +76,25 @@ public class PlanCommandTests
         Assert.Contains("of 3.0 s (reading", line);
         foreach (var phase in new[] { "profiles", "baselines", "solve", "staging", "validation", "output" })
             Assert.Contains(phase + " ", line);
+    }
+    /// <summary>The limit counts from the command's start however long the start-up took: the CLI guessed it (a
+    /// start-up of 5 s or more was read as an in-process caller and not counted). The start comes from the caller
+    /// now, on a clock the test holds still: every phase takes no time on it, and the 8 s start-up alone spends a
+    /// 6 s limit.</summary>
+    [Fact]
+    public void The_limit_counts_from_the_command_start_however_long_the_start_up_took()
+    {
+        using var tmp = new TempDirectory();
+        var data = Generate(tmp.Path, vms: 24);
+        var clock = new ManualClock();
+        var start = CommandStart.ProcessStartedAgo(clock, 8);
+
+        var result = CliRunner.Run(start, "plan", data, "--out", Path.Combine(tmp.Path, "out"), "--time-limit", "6");
+
+        Assert.Equal(0, result.ExitCode);
+        var line = Assert.Single(result.Out.Split('\n'), l => l.StartsWith("time: ", StringComparison.Ordinal));
+        Assert.StartsWith("time: 8.0 s of 6.0 s (reading 8.0 s, ", line);
+        Assert.Contains("CP-SAT did not run: the time limit was spent before the solve (8.0 s in)", result.Out);
+        Assert.Contains("plots: not drawn, too little of the time limit was left", result.Out);
     }
 }
