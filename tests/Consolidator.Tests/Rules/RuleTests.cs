@@ -120,6 +120,41 @@ public class RuleTests
             Explain(Fleet(new MaxVmsPerHost("two", L("h0", "h1"), 2), new Ban("off", L("vm0", "vm1", "vm2", "vm3", "vm4", "vm5"), L("h2", "h3")))));
     }
 
+    /// <summary>A cap that conflicts only with the capacities: eight 4-core VMs, three 16-core hosts, one VM at most on
+    /// h0 and on h1 (2 + the 4 that fit h2 = 6 < 8). Every VM may run on h2, so the counting check passes; without the
+    /// cap the fleet fits. Counted before any solve: the other hosts must take six VMs, 24 cores, and h2 has 16.</summary>
+    [Fact]
+    public void A_cap_that_conflicts_only_with_the_capacities_is_named()
+    {
+        var d = TestInstances.Make(
+            Enumerable.Range(0, 3).Select(i => TestInstances.Host($"h{i}", idle: 100 + i)),
+            Enumerable.Range(0, 8).Select(i => new Vm($"vm{i}", 4, 8192, $"h{i % 3}")),
+            (_, _) => (4, 4096)) with { Rules = [new MaxVmsPerHost("sparse", L("h0", "h1"), 1)] };
+
+        Assert.Contains("max-vms rule 'sparse' allows at most 1 VM(s) on each of its 2 host(s), so at least 6 VM(s) must run on the other 1 host(s); " +
+            "the 6 smallest need 24 cores cpu in window", Explain(d));
+        // Without the cap the same fleet has a plan.
+        Assert.NotNull(Plan(d with { Rules = [] }));
+    }
+
+    /// <summary>60 VMs, one VM at most on each host but the last: CP-SAT's core ran out of time and the explanation said
+    /// only "CP-SAT found no placement ... try a longer --time-limit", naming neither the rule nor the resource.</summary>
+    [Fact]
+    public void A_cap_that_pushes_the_fleet_onto_too_few_hosts_is_named_through_the_cli()
+    {
+        using var tmp = new TempDirectory();
+        var data = tmp.File("data");
+        Assert.Equal(0, Consolidator.Tests.Cli.CliRunner.Run("generate", "--out", data, "--vms", "60", "--days", "1").ExitCode);
+        var hosts = File.ReadAllLines(Path.Combine(data, "hosts.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        File.WriteAllText(Path.Combine(data, "constraints.csv"), $"rule,name,vms,hosts,limit\nmax-vms,m,,{string.Join(';', hosts.SkipLast(1))},1\n");
+
+        var result = Consolidator.Tests.Cli.CliRunner.Run("plan", data, "--out", tmp.File("out"), "--deterministic", "--time-limit", "3", "--no-plots");
+
+        Assert.Equal(Consolidator.Cli.ExitCodes.Infeasible, result.ExitCode);
+        Assert.Contains($"max-vms rule 'm' allows at most 1 VM(s) on each of its {hosts.Count - 1} host(s), so at least {60 - (hosts.Count - 1)} VM(s) must run on the other 1 host(s)", result.Err);
+        Assert.False(Directory.Exists(tmp.File("out")));
+    }
+
     /// <summary>30 VMs under one VM per host on 8 hosts: the core's search named no rule and the capacities were blamed
     /// ("the VMs cannot be split across the hosts (a bin-packing conflict)"), though each VM fits and the rule alone is why.</summary>
     [Fact]
