@@ -95,6 +95,7 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
         {
             TimeLimitSeconds = Math.Max(MinSolverSeconds, left),
             WallLateness = () => Math.Max(0, end - deadline.Elapsed - SolverSecondsWith(replay)),
+            WallClock = deadline.Clock,
         };
     }
 

@@ -89,7 +89,7 @@ public static class CpSatPlacementSolver
     {
         options.Validate();
         stayPut ??= new HashSet<int>();
-        var clock = new WorkClock(options.Deterministic, options.WallLateness);
+        var clock = WorkClock.For(options);
         var total = options.TimeLimitSeconds;
         if (options.Runs(SolverPhases.Homecoming) && Enumerable.Range(0, p.VmCount).Any(v => p.CurrentHost(v) >= 0) && !p.Rules.Couples)
             options = options with { TimeLimitSeconds = total * (1 - HomecomingShare) };
@@ -191,8 +191,10 @@ public static class CpSatPlacementSolver
             if (incumbent is not null) model.Hint(incumbent);
             var basis = incumbent ?? new Placement([.. Enumerable.Repeat(-1, p.VmCount)]);
             var wholeLimit = Math.Min(options.TimeLimitSeconds * (counting is null ? FullModelShare : CountingFullModelShare), Math.Max(0.01, options.TimeLimitSeconds - clock.Spent));
+            // CP-SAT's own limit is fixed as it starts; the watchdog stops it sooner when the command's end comes closer.
+            var aheadBefore = clock.Ahead;
             var outcome = SubSolve.Run(model, basis, wholeLimit, options.Seed, workers, clock.Counted,
-                new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh));
+                new ProgressCallback(progress, clock, bound / Objective.UnitsPerWh), clock.StopAfter(wholeLimit));
             clock.Charge(outcome.DeterministicSeconds);
             if (outcome.Status == CpSolverStatus.Infeasible)
                 throw new InfeasiblePlacementException(
@@ -205,7 +207,10 @@ public static class CpSatPlacementSolver
                 if (outcome.Status == CpSolverStatus.Optimal)
                     return Result(p, incumbent, SolveStatus.Optimal, bound, clock, notes, stayPut, total, options);
             }
-            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", clock.Spent, outcome.Status));
+            notes.Add(string.Format(CultureInfo.InvariantCulture, "whole CP-SAT model for {0:0.#} s: {1}", clock.Spent, outcome.Status)
+                + (outcome.Stopped && clock.Ahead - aheadBefore > SolveWatchdog.PollSeconds
+                    ? string.Format(CultureInfo.InvariantCulture, ", stopped before its own limit: the command's end came {0:0.#} s sooner during it than the time that passed (the machine got busier)", clock.Ahead - aheadBefore)
+                    : ""));
         }
         else if (options.Runs(SolverPhases.WholeModel))
         {

@@ -40,7 +40,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
         var best = start;
         var bestUnits = Objective.Units(p, best);
         var size = Math.Min(4, p.HostCount);
-        var clock = new WorkClock(options.Deterministic, options.WallLateness);
+        var clock = WorkClock.For(options);
         var workers = options.EffectiveWorkers;
 
         // Counted, the budget is CP-SAT's deterministic time, which does not see the time spent building each

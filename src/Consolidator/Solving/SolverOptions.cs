@@ -1,3 +1,5 @@
+using Consolidator.Timing;
+
 namespace Consolidator.Solving;
 
 /// <param name="TimeLimitSeconds">In the default mode, wall-clock seconds from the start of the solve. In the
@@ -18,6 +20,11 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
     /// counts them as spent, so that its phases end sooner. Null: the limit alone. Never read in the deterministic
     /// mode.</summary>
     public Func<double>? WallLateness { get; init; }
+
+    /// <summary>The caller's clock (the command deadline's): where it ran ahead of the solver's own stopwatch (a
+    /// test's clock moved by hand) the solver counts its time, so that a running solve stops at the command's end as
+    /// that clock sees it. Null: the stopwatch alone. Never read in the deterministic mode.</summary>
+    public Clock? WallClock { get; init; }
 
     public int EffectiveWorkers => Deterministic ? 1 : Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount);
 

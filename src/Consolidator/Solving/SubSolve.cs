@@ -7,19 +7,22 @@ namespace Consolidator.Solving;
 /// <summary>One CP-SAT run on a <see cref="PlacementModel"/>: parameters, time accounting and reading back.</summary>
 internal static class SubSolve
 {
-    public sealed record Outcome(CpSolverStatus Status, Placement? Placement, double ObjectiveUnits, double BoundUnits, double DeterministicSeconds);
+    /// <param name="Stopped">The stop signal ended the solve (not CP-SAT's own limit).</param>
+    public sealed record Outcome(CpSolverStatus Status, Placement? Placement, double ObjectiveUnits, double BoundUnits, double DeterministicSeconds, bool Stopped = false);
 
     /// <param name="limitSeconds">Deterministic time when <paramref name="counted"/> (repeatable), wall-clock otherwise.</param>
+    /// <param name="stop">Stops the running solve when it says so (<see cref="SolveWatchdog"/>); never asked when
+    /// <paramref name="counted"/>.</param>
     public static Outcome Run(PlacementModel model, Placement basis, double limitSeconds, int seed, int workers, bool counted,
-        CpSolverSolutionCallback? callback = null)
+        CpSolverSolutionCallback? callback = null, Func<bool>? stop = null)
     {
         var solver = new CpSolver { StringParameters = Parameters(limitSeconds, seed, workers, counted) };
-        var status = callback is null ? solver.Solve(model.Model) : solver.Solve(model.Model, callback);
+        var status = SolveWatchdog.Solve(solver, model.Model, callback, counted ? null : stop, out var stopped);
         var det = solver.Response?.DeterministicTime ?? limitSeconds;
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-            return new Outcome(status, null, double.NaN, solver.BestObjectiveBound / model.Scale, det);
+            return new Outcome(status, null, double.NaN, solver.BestObjectiveBound / model.Scale, det, stopped);
         return new Outcome(status, model.Read(basis, x => solver.BooleanValue(x)),
-            solver.ObjectiveValue / model.Scale, solver.BestObjectiveBound / model.Scale, det);
+            solver.ObjectiveValue / model.Scale, solver.BestObjectiveBound / model.Scale, det, stopped);
     }
 
     /// <summary>Counted: one worker and only a deterministic time limit, so the same input gives the same plan on

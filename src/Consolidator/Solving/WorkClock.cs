@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Consolidator.Timing;
 
 namespace Consolidator.Solving;
 
@@ -6,10 +7,17 @@ namespace Consolidator.Solving;
 /// work the phase charges, CP-SAT's deterministic time and the searches' own operation counts, and nothing
 /// else, so the wall clock never changes an outcome. Otherwise: wall-clock seconds since the clock started, plus
 /// how late the caller says the solve is running (<see cref="SolverOptions.WallLateness"/>: its end came closer as
-/// the machine got busier).</summary>
-internal sealed class WorkClock(bool counted, Func<double>? lateness = null)
+/// the machine got busier). The wall-clock seconds are the stopwatch's, or the caller's clock's
+/// (<see cref="SolverOptions.WallClock"/>) when it ran ahead (a test's clock moved by hand).</summary>
+internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clock? caller = null)
 {
     private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly Clock? _caller = counted ? null : caller;
+    private readonly double _callerStart = counted || caller is null ? 0 : caller.Now;
+
+    /// <summary>The clock of a solve with <paramref name="options"/>: counted in the deterministic mode, otherwise the
+    /// wall clock with the caller's lateness and clock.</summary>
+    public static WorkClock For(SolverOptions options) => new(options.Deterministic, options.WallLateness, options.WallClock);
     private double _late, _lateRead = double.NegativeInfinity;
 
     /// <summary>The lateness when this clock started: a phase's own clock (the neighbourhood search's) counts only
@@ -24,10 +32,16 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null)
     /// <summary>Counted work charged so far, in seconds (kept in both modes, for the notes).</summary>
     public double Charged { get; private set; }
 
-    /// <summary>Budget used so far: counted work, or wall-clock seconds plus the lateness since this clock started.</summary>
-    public double Spent => counted ? Charged : _wall.Elapsed.TotalSeconds + Late();
+    /// <summary>Budget used so far: counted work, or wall-clock seconds (<see cref="WallSeconds"/>) plus the lateness
+    /// since this clock started.</summary>
+    public double Spent => counted ? Charged : WallSeconds + Late();
 
-    public double WallSeconds => _wall.Elapsed.TotalSeconds;
+    /// <summary>Seconds since this clock started: its stopwatch's, or the caller's clock's when that ran ahead.</summary>
+    public double WallSeconds => Math.Max(_wall.Elapsed.TotalSeconds, _caller is null ? 0 : _caller.Now - _callerStart);
+
+    /// <summary>Seconds by which the budget used ran ahead of this clock's own stopwatch: the caller's lateness and
+    /// its clock's lead (0 in the counted mode).</summary>
+    public double Ahead => counted ? 0 : Spent - _wall.Elapsed.TotalSeconds;
 
     public void Charge(double seconds) => Charged += seconds;
 

@@ -35,6 +35,9 @@ public sealed class Deadline
         return new Deadline(start.At, start.At + seconds, new Timeline(start.Clock, start.At, start.ProcessorSecondsAt, start.Clock.ThreadSeconds));
     }
 
+    /// <summary>The clock this deadline reads.</summary>
+    public Clock Clock => _line.Clock;
+
     /// <summary>True when a wall-clock end is set (false in the deterministic mode).</summary>
     public bool IsWallClock => !double.IsPositiveInfinity(_end);
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Consolidator.Generation;
 using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Planning;
@@ -147,5 +148,44 @@ public class TimeBudgetTests
         Assert.NotNull(plan.Summary.PeakSizedFfdHosts);
         Assert.NotNull(plan.Summary.TemporalBfdHosts);
         Assert.DoesNotContain(plan.Summary.Notes, n => n.Contains("not computed") || n.Contains("may be missed") || n.Contains("nearly spent"));
+    }
+    /// <summary>A whole-model CP-SAT solve already running did not react when the command's end came closer: its own
+    /// limit was fixed as it started. Now a watchdog stops it at the end as the command's clock reads it. Here that
+    /// clock stands still for the planner and jumps an hour once the solve is under way; the solve stops then, instead
+    /// of running on to its share of the 60 s limit or its proof.</summary>
+    [Fact]
+    public void A_running_whole_model_solve_stops_when_the_command_clock_passes_its_end()
+    {
+        var data = DatasetGenerator.Generate(new GeneratorOptions(Seed: 3, Vms: 150, Days: 1, SampleMinutes: 60));
+        var profiles = ProfileBuilder.Build(data, WindowScheme.Hourly(), 95);
+        var clock = new JumpsOnceReadElsewhere(3600);
+        var deadline = Deadline.After(60, clock: clock);
+        var request = new PlanRequest(new PlacementOptions(0.1, 10), new SolverOptions(60, 1, 2) { Phases = SolverPhases.WholeModel });
+
+        var plan = Planner.Plan(data, profiles, request, deadline: deadline);
+
+        Assert.True(clock.Jumped);
+        Assert.Contains(plan.Summary.Notes, n => n.StartsWith("whole CP-SAT model for ", StringComparison.Ordinal) && n.Contains("stopped before its own limit"));
+        Assert.NotEqual(SolveStatus.Optimal, plan.Summary.SolverStatus);
+        Assert.Empty(PlanValidator.CheckPlacement(plan.Problem, plan.Target));
+    }
+
+    /// <summary>Stands still on the thread that made it (the planner's, before and after the solve) and jumps once the
+    /// first time another thread reads it: only the solve's watchdog, or CP-SAT's solution callback, while CP-SAT runs.</summary>
+    private sealed class JumpsOnceReadElsewhere(double seconds) : Clock
+    {
+        private readonly int _owner = Environment.CurrentManagedThreadId;
+        private int _jumped;
+
+        public bool Jumped => Volatile.Read(ref _jumped) == 1;
+
+        public override double Now
+        {
+            get
+            {
+                if (Environment.CurrentManagedThreadId != _owner) Interlocked.Exchange(ref _jumped, 1);
+                return 1000 + (Jumped ? seconds : 0);
+            }
+        }
     }
 }
