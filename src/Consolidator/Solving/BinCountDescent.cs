@@ -1,6 +1,7 @@
 using System.Globalization;
 using Consolidator.Inventory;
 using Consolidator.Packing;
+using Consolidator.Timing;
 using Google.OrTools.Sat;
 
 namespace Consolidator.Solving;
@@ -11,7 +12,10 @@ namespace Consolidator.Solving;
 /// incumbent is optimal), CP-SAT proves a count infeasible (one more is optimal) or the time runs out. A
 /// feasibility question with strong symmetry breaking is far easier for CP-SAT than minimising over all
 /// hosts, whose LP bound is weak for bin packing.</summary>
-internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers, bool counted)
+/// <param name="lateness">The caller's lateness (<see cref="SolverOptions.WallLateness"/>) and</param>
+/// <param name="caller">its clock (<see cref="SolverOptions.WallClock"/>): a question already running stops when they
+/// say the budget is spent. Never read when <paramref name="counted"/>.</param>
+internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers, bool counted, Func<double>? lateness = null, Clock? caller = null)
 {
     /// <summary>Below this many seconds left, no further question is posed.</summary>
     private const double MinAttemptSeconds = 0.05;
@@ -27,7 +31,7 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers,
     /// <param name="onImprove">Called with each placement on fewer hosts.</param>
     public Outcome Run(Placement incumbent, int lowerBound, double budget, Action<Placement>? onImprove = null)
     {
-        var clock = new WorkClock(counted);
+        var clock = new WorkClock(counted, lateness, caller);
         var windows = PlacementModel.FindNonDominatedWindows(p, Enumerable.Range(0, p.VmCount).ToArray());
         var clique = new ConflictClique(p, windows);
         var most = BinCountModel.MaxVmsPerHost(p, windows);
@@ -47,7 +51,8 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers,
             var model = new BinCountModel(p, clique, windows, bins);
             model.Hint(binOf);
             var solver = new CpSolver { StringParameters = SubSolve.Parameters(left, seed, workers, counted) + BinCountModel.Parameters };
-            var status = solver.Solve(model.Model);
+            // CP-SAT's limit is fixed as the question starts; the watchdog stops it when the command's end comes closer.
+            var status = SolveWatchdog.Solve(solver, model.Model, null, counted ? null : () => clock.Spent >= budget, out _);
             clock.Charge(solver.Response?.DeterministicTime ?? left);
             spent = clock.Spent;
             steps++;
