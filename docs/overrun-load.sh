@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The wall-clock limit when the machine gets busy mid-solve: docs/solver.md's rows that once ended past their limit
+# (planted-other flat-mem K = 20 seed 2 at 30 s, hourly-mem K = 200 seed 3 at 60 s) and a Bitbrains month (500 VMs)
+# at 30 s, each run with LOOPS busy loops started DELAY seconds into it and stopped at its end. Prints per run the
+# command's wall clock (GNU time), the plan's own time line total, the hosts, the solver's status, whether a running
+# CP-SAT solve was stopped before its own limit (the watchdog), and the load average at its start and end (the loops'
+# own load shows only slowly in it: read the wall clock against the limit).
+# Usage: bash docs/overrun-load.sh ROW RUNS [LOOPS [DELAY]]   ROW: k20 | k200 | month
+#   e.g. bash docs/overrun-load.sh k20 3 6 4
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo 'usage: bash docs/overrun-load.sh k20|k200|month RUNS [LOOPS [DELAY]]' >&2; exit 2; }
+row=$1 runs=$2 loops=${3:-6} delay=${4:-4}
+shared=${CONSOLIDATOR_SHARED:-../shared}
+. docs/consolidator.sh
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+planted="--percentile 100 --headroom 0 --migration-weight 0 --cpu-allocation-ratio 0 --ram-allocation-ratio 0 --no-simulate --no-plots"
+case $row in
+  k20) limit=30
+    python3 docs/planted-other.py --hosts 20 --seed 2 --shape flat-mem --decimals 1 --host 64x512 --samples-per-hour 12 --days 2 --out "$work/in" 2> /dev/null
+    args="$planted --windows 1" ;;
+  k200) limit=60
+    python3 docs/planted-other.py --hosts 200 --seed 3 --shape hourly-mem --decimals 1 --host 64x512 --out "$work/in" 2> /dev/null
+    args="$planted --windows hourly" ;;
+  month) limit=30
+    consolidator import --format bitbrains "$shared/datasets/bitbrains-rnd-month/2013-7" --out "$work/in" > /dev/null
+    args="" ;;
+  *) echo "unknown row $row (k20, k200 or month)" >&2; exit 2 ;;
+esac
+# Job control: the loops run in a process group of their own, stopped by its id.
+set -m
+echo "| row | run | limit s | wall s (GNU time) | plan's time line | hosts | solver | solve stopped by the watchdog | load (start -> end) |"
+echo "| --- | ---: | ---: | ---: | --- | ---: | --- | --- | --- |"
+for run in $(seq "$runs"); do
+  ( sleep "$delay"; for _ in $(seq "$loops"); do ( while :; do :; done ) & done; wait ) &
+  busy=$!
+  start=$(cut -d' ' -f1 /proc/loadavg)
+  # shellcheck disable=SC2086
+  /usr/bin/time -f '%e' -o "$work/time" bash -c 'consolidator "$@"' _ plan "$work/in" --out "$work/plan" \
+    --time-limit "$limit" $args > "$work/summary" || true
+  end=$(cut -d' ' -f1 /proc/loadavg)
+  kill -- -"$busy" 2> /dev/null || true
+  wait "$busy" 2> /dev/null || true
+  wall=$(tail -1 "$work/time")
+  line=$(awk '/^time: / { print $2, $3, $4, $5, $6; exit }' "$work/summary")
+  hosts=$(awk '/^active hosts:/ { print $5; exit }' "$work/summary")
+  status=$(awk '/^solver:/ { print $2, $3; exit }' "$work/summary")
+  stopped=$(grep -c "stopped before its own limit" "$work/summary" || true)
+  echo "| $row | $run | $limit | $wall | $line | $hosts | $status | $([ "$stopped" -gt 0 ] && echo yes || echo no) | $start -> $end |"
+  rm -rf "$work/plan"
+  sleep 5
+done
