@@ -51,7 +51,17 @@ public static class OutputSet
         var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
         if (Directory.Exists(folder)) RefuseSetFile(path, full);
         RefuseForeignFile(path, full, marker);
+        RefuseMountPoint(path, full);
         Probe(NearestFolder(path, folder));
+    }
+
+    /// <summary>A file is replaced by renaming a sibling over it, which a file bind-mounted there refuses (EBUSY):
+    /// `export --out` onto a bind-mounted file (a container's /etc/hosts, a volume mounted as one file) did the work and
+    /// then failed "cannot write: Device or resource busy", exit 1. Writing into it in place would not be whole.</summary>
+    private static void RefuseMountPoint(string path, string full)
+    {
+        if (File.Exists(full) && SetFolder.IsMountPoint(full))
+            throw new OutputException(path, "a mount point (a file mounted here): an output is written whole and renamed over what is there, which a mount point cannot take; write to another path and copy it there", isUsage: true);
     }
 
     /// <summary>Writes one file whole: readers see the old content or the new, never part. Into the folder of
@@ -71,6 +81,7 @@ public static class OutputSet
             using var hold = File.Exists(manifest) && SetFolder.LockOf(folder) is { } lockPath ? SetLock.Exclusive(lockPath, null) : null;
             RefuseSetFile(path, full);
             RefuseForeignFile(path, full, marker);
+            RefuseMountPoint(path, full);
             RemoveDeadTemps(folder, name);
             var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
             try

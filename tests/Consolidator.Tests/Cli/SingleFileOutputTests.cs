@@ -41,6 +41,26 @@ public class SingleFileOutputTests
         Assert.Equal(precious, File.ReadAllText(target));
     }
 
+    /// <summary>A file bind-mounted at --out (empty, so the command may replace it) cannot be renamed over (EBUSY): the
+    /// export ran, then failed "cannot write: Device or resource busy", exit 1. Refused before the work, exit 2.</summary>
+    [Fact]
+    public void Export_onto_a_bind_mounted_file_is_refused_before_the_work()
+    {
+        using var tmp = new TempDirectory();
+        var source = tmp.File("source.sh");
+        File.WriteAllText(source, "");
+        using var mount = Mounts.TryBindFile(source, tmp.File("mounted.sh"));
+        if (mount is null) return; // needs root to mount; CI runs as root
+
+        var result = CliRunner.Run("export", Plan(tmp), "--to", "libvirt", "--out", mount.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{mount.Path}: a mount point (a file mounted here)", result.Err);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.Equal("", result.Out);
+        Assert.Equal("", File.ReadAllText(source));
+    }
+
     [Fact]
     public void Export_replaces_its_own_earlier_script_and_an_empty_file()
     {

@@ -18,10 +18,23 @@ internal sealed class Mounts : IDisposable
         return Run("/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", path) == 0 ? new Mounts(path) : null;
     }
 
+    /// <summary>The file <paramref name="source"/> bind-mounted on <paramref name="path"/> (created empty), as a container
+    /// gets its /etc/hosts; null without root.</summary>
+    public static Mounts? TryBindFile(string source, string path)
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/bin/mount")) return null;
+        File.WriteAllText(path, "");
+        return Run("/bin/mount", "--bind", source, path) == 0 ? new Mounts(path) : null;
+    }
+
     public void Dispose()
     {
         Run("/bin/umount", "-l", Path);
-        try { Directory.Delete(Path); }
+        try
+        {
+            if (Directory.Exists(Path)) Directory.Delete(Path);
+            else File.Delete(Path);
+        }
         catch (IOException) { }
     }
 
