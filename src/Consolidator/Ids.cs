@@ -37,7 +37,50 @@ public static class Ids
     /// <summary>What to add to "unknown ..." for <paramref name="id"/>: why it may read as a known id it is not (a
     /// look-alike or decomposed id refused where ids are defined, met here where one is referred to), or "".</summary>
     public static string UnknownHint(string id) =>
-        Ascii(id) || Problem(id) is not { } why ? "" : $" (it may look like one: {why})";
+        Ascii(id) || (Problem(id) ?? WholeScriptLookAlike(id)) is not { } why ? "" : $" (it may look like one: {why})";
+
+    /// <summary>A word of <paramref name="id"/> written wholly in letters of one script that all look like Latin ones
+    /// (Cyrillic "рос" reads as Latin "poc"; UTS #39's whole-script confusables), and why; or null. Not refused on its
+    /// own: "рос" is a Cyrillic word, and a Cyrillic fleet names its VMs in Cyrillic. It misleads only among Latin ids,
+    /// where the reader takes it for one (Chrome shows such an IDN host as punycode only under a Latin-script domain, for
+    /// the same reason): the dataset reader refuses it when the same column holds ids with Latin letters.</summary>
+    public static string? WholeScriptLookAlike(string id, string what = "an id")
+    {
+        if (Ascii(id) || Problem(id, what) is not null) return null;
+        var start = 0;
+        for (var i = 0; i <= id.Length; i++)
+        {
+            if (i < id.Length && (id[i] >= 0x80 || char.IsAsciiLetterOrDigit(id[i]))) continue;
+            if (i > start && Confusable(id, start, i - start, what) is { } reason) return reason;
+            start = i + 1;
+        }
+        return null;
+    }
+
+    /// <summary>True when <paramref name="id"/> holds a Latin letter (ASCII: the look-alikes' other script).</summary>
+    public static bool HasLatinLetter(string id)
+    {
+        foreach (var c in id) if (char.IsAsciiLetter(c)) return true;
+        return false;
+    }
+
+    private static string? Confusable(string id, int start, int length, string what)
+    {
+        var word = id.Substring(start, length);
+        if (Ascii(word)) return null;
+        try
+        {
+            ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Normalize(word);
+            return null;
+        }
+        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.ConfusableException confused && confused.OtherGroup.Name == "Latin")
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}) among ids with Latin letters: it reads as a {confused.OtherGroup.Name} id it is not");
+        }
+        catch (ADRaffy.ENSNormalize.NormException) { return null; }
+        catch (ADRaffy.ENSNormalize.InvalidLabelException) { return null; }
+    }
 
     private static bool Ascii(string id)
     {
@@ -54,10 +97,9 @@ public static class Ids
     /// decomposed);</item>
     /// <item>a word (the letters and digits between ASCII punctuation) that mixes scripts which share glyphs, Latin with
     /// Cyrillic or Greek: "vm-1а" with a Cyrillic 'а' planned and scripted as a VM other than "vm-1a";</item>
-    /// <item>a word written wholly in letters of one script that all look like another's: Cyrillic "рос" reads as Latin
-    /// "poc".</item></list>
-    /// Words in one script ("сервер", "名前") are ids like any other. Control and invisible characters are refused
-    /// before (<see cref="Problem"/>).</summary>
+    /// <item>a word written wholly in letters of one script that all look like another's non-Latin script's.</item></list>
+    /// Words in one script ("сервер", "名前", and "рос", whose letters all look Latin: see <see cref="WholeScriptLookAlike"/>)
+    /// are ids like any other. Control and invisible characters are refused before (<see cref="Problem"/>).</summary>
     private static string? LookAlike(string id, string what)
     {
         var nfc = ADRaffy.ENSNormalize.ENSNormalize.NF.NFC(id);
@@ -97,7 +139,8 @@ public static class Ids
             return string.Create(CultureInfo.InvariantCulture,
                 $"{what} must not mix {mixed.Group.Name} letters with {mixed.OtherGroup?.Name ?? "another script's"} in one word ('{Quoted.Value(word)}': U+{mixed.Codepoint:X4}{where}): such letters look alike, so the id reads as another");
         }
-        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.ConfusableException confused)
+        // Looking Latin is judged among the other ids (WholeScriptLookAlike): a Cyrillic fleet is not refused for "рос".
+        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.ConfusableException confused && confused.OtherGroup.Name != "Latin")
         {
             return string.Create(CultureInfo.InvariantCulture,
                 $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}): it reads as a {confused.OtherGroup.Name} id it is not");

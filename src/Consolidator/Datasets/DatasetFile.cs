@@ -235,7 +235,25 @@ internal sealed class DatasetFile : IDisposable
         var id = Text(column);
         if (id.Length == 0) throw Error(column, $"empty {_header[column]}", id);
         if (Ids.Problem(id) is { } problem) throw Error(column, problem, id);
+        LookAlikeAmongLatin(column, id, "an id");
         return id;
+    }
+
+    /// <summary>Per column: the first id whose word is written in letters that all look Latin (Cyrillic "рс-1"), and
+    /// whether an id with Latin letters was met. Both in one column is the spoof ("рс-1" among "h1", "pc-2"): refused at
+    /// the look-alike's line. Either alone is a fleet named in one script.</summary>
+    private readonly Dictionary<int, InputException> _lookAlike = [];
+    private readonly HashSet<int> _latin = [];
+
+    /// <summary>Refuses <paramref name="id"/>, or an earlier id of the column, when the column would then hold a whole-script
+    /// look-alike of Latin beside ids with Latin letters (<see cref="Ids.WholeScriptLookAlike"/>).</summary>
+    public void LookAlikeAmongLatin(int column, string id, string what)
+    {
+        if (Ids.HasLatinLetter(id) && _latin.Add(column) && _lookAlike.TryGetValue(column, out var earlier)) throw earlier;
+        if (_lookAlike.ContainsKey(column) || Ids.WholeScriptLookAlike(id, what) is not { } reason) return;
+        var error = Error(column, reason, id);
+        if (_latin.Contains(column)) throw error;
+        _lookAlike[column] = error;
     }
 
     /// <summary>A finite, non-negative number; when <paramref name="positive"/>, also greater than zero.</summary>

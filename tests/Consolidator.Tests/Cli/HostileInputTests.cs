@@ -36,8 +36,11 @@ public class HostileInputTests
         // decomposed form, a host "рс-1" in Cyrillic letters reading as Latin "pc-1".
         { "vms.csv", Vms("vm\u04301,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must not mix Latin letters with Cyrillic in one word ('vm\u04301': U+0430 at character 3)" },
         { "vms.csv", Vms("cafe\u0301-1,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must be in Unicode NFC (composed form): from character 4 (U+0065 U+0301) it is written decomposed" },
-        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\n\u0440\u0441-1,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "an id must not hold a word written in Cyrillic letters that all look like Latin ones ('\u0440\u0441' at character 1)" },
-        { "constraints.csv", "rule,name,vms,hosts,limit\nspread,\u03bf\u03bf,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold a word written in Greek letters that all look like Latin ones" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\n\u0440\u0441-1,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "an id must not hold a word written in Cyrillic letters that all look like Latin ones ('\u0440\u0441' at character 1) among ids with Latin letters" },
+        // The look-alike first, the Latin ids after it: refused at the look-alike's line.
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\n\u0440\u0441-1,32,131072,120,400\nh1,16,65536,100,250\n", "hosts.csv:2, column 1 'host_id'", "('\u0440\u0441' at character 1) among ids with Latin letters" },
+        { "vms.csv", Vms("vm-\u0440\u043e\u0441,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "Cyrillic letters that all look like Latin ones ('\u0440\u043e\u0441' at character 4)" },
+        { "constraints.csv", "rule,name,vms,hosts,limit\nspread,apart,vm1;vm2,,\nspread,\u03bf\u03bf,vm1;vm2,,\n", "constraints.csv:3, column 2 'name'", "a rule name must not hold a word written in Greek letters that all look like Latin ones" },
         // Referred to where the id is not defined, a look-alike was only "unknown", though it reads as a known id.
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,vm\u04301,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (it may look like one: an id must not mix Latin letters with Cyrillic" },
         { "vms.csv", Vms("vm1,2,4096,h\u04301"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (it may look like one: an id must not mix" },
@@ -73,6 +76,31 @@ public class HostileInputTests
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
         { "constraints.csv", $"rule,name,vms,hosts,limit\nspread,a{Esc}b,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold control or invisible formatting characters" },
     };
+
+    /// <summary>A Cyrillic fleet: words whose letters all look Latin ("рос", "сор") are Cyrillic VM names among Cyrillic
+    /// ones. They were refused as look-alikes wherever they stood, so such a fleet could not be planned; among Latin
+    /// ids they still are (the cases above).</summary>
+    [Fact]
+    public void A_cyrillic_fleet_with_words_that_look_latin_is_planned()
+    {
+        using var data = DatasetFixture.Create();
+        var names = new[] { ("vm1", "рос"), ("vm2", "сор-01"), ("vm3", "сервер-03") };
+        var vms = "vm_id,vcpus,memory_mib,current_host\nvm1,2,4096,h1\nvm2,4,8192,h1\nvm3,8,16384,h2\n";
+        var usage = DatasetFixture.Usage;
+        foreach (var (latin, cyrillic) in names)
+        {
+            vms = vms.Replace($"{latin},", $"{cyrillic},");
+            usage = usage.Replace($",{latin},", $",{cyrillic},");
+        }
+        File.WriteAllText(data.PathOf("vms.csv"), vms);
+        File.WriteAllText(data.PathOf("usage.csv"), usage);
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "2", "--no-plots");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Contains("\nрос,", File.ReadAllText(Path.Combine(outDir, "plan.csv")));
+    }
 
     /// <summary>Ids in one script, or in scripts that share no glyphs with Latin, are ids like any other.</summary>
     [Theory]
