@@ -129,8 +129,14 @@ internal static class ValueParsers
         });
     }
 
-    private static bool Number(string text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    /// <summary>A number in the invariant culture; "-0" is read as 0 (adding +0 turns IEEE negative zero positive): it
+    /// was kept as -0 and written so, "headroom": -0 in plan.json and a headroom of -0 in sweep.csv and sweep.html.</summary>
+    internal static bool Number(string text, out double value)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
+        value += 0.0;
+        return true;
+    }
 
     private static bool Whole(string text, out int value) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);

@@ -80,6 +80,6 @@ internal static class SweepCommand
     }
 
     private static ImmutableArray<double> Numbers(string list, string option) =>
-        [.. OptionLists.Items(list, option).Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+        [.. OptionLists.Items(list, option).Select(x => ValueParsers.Number(x, out var v) && double.IsFinite(v)
             ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{Quoted.Value(x)}' in '{Quoted.Value(list)}'"))];
 }

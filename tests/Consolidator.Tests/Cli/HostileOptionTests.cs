@@ -6,6 +6,26 @@ namespace Consolidator.Tests.Cli;
 /// exit code 2, nothing written; never an unexpected exception (exit 1) after the work.</summary>
 public class HostileOptionTests
 {
+    /// <summary>"-0" was kept as IEEE negative zero and written as given: "headroom": -0 in plan.json, a headroom of -0 in
+    /// sweep.csv. Read as 0.</summary>
+    [Fact]
+    public void Negative_zero_is_zero_in_what_plan_and_sweep_write()
+    {
+        using var data = DatasetFixture.Create();
+        var planDir = Path.Combine(data.Directory, "..", "plan-out");
+        var sweepDir = Path.Combine(data.Directory, "..", "sweep-out");
+
+        var plan = CliRunner.Run("plan", data.Directory, "--out", planDir, "--headroom", "-0", "--migration-weight", "-0", "--deterministic", "--time-limit", "1", "--no-plots");
+        var sweep = CliRunner.Run("sweep", data.Directory, "--out", sweepDir, "--headroom", "-0", "--percentile", "95", "--migration-weight", "-0", "--deterministic", "--time-limit", "1", "--no-plots");
+
+        Assert.True(plan.ExitCode == 0, plan.Err);
+        Assert.True(sweep.ExitCode == 0, sweep.Err);
+        var json = File.ReadAllText(Path.Combine(planDir, "plan.json"));
+        Assert.Contains("\"headroom\": 0,", json);
+        Assert.DoesNotContain("-0,", json);
+        Assert.StartsWith("1,hourly,95,0,0,", File.ReadAllLines(Path.Combine(sweepDir, "sweep.csv"))[1]);
+    }
+
     public static TheoryData<string[], string> PlanOptions => new()
     {
         // 1.7e308 made the objective infinite: plan.json could not be written, "unexpected ArgumentException", exit 1.
