@@ -156,7 +156,11 @@ public static class OutputSet
     /// nothing reached the pipe (`export ... --out - | less`, exit 0).</summary>
     internal const string StandardStream = "-";
 
-    internal const string StandardStreamWords = "'-' is no standard output here: leave --out out to print a script on standard output, or name a file";
+    internal const string StandardStreamWords = "'-' is no standard output here: name a file (export prints its script on standard output when --out is left out)";
+
+    /// <summary>The same for an output set, a folder of files: the file's words told `generate --out -` to "leave --out
+    /// out to print a script on standard output", though generate's --out is required and writes no script.</summary>
+    internal const string StandardStreamSetWords = "'-' is no standard output here: this output is a folder of files; name a folder";
 
     /// <summary>Refuses <paramref name="full"/> (the file replaced, see <see cref="FileTarget"/>) when it is a file of an output set.</summary>
     private static void RefuseSetFile(string path, string full)

@@ -31,7 +31,7 @@ internal sealed partial record SetFolder(string Full, string Parent, string Name
     public static SetFolder Of(string dir)
     {
         if (string.IsNullOrWhiteSpace(dir)) throw new OutputException(dir ?? "", "an output folder needs a name", isUsage: true);
-        if (dir == OutputSet.StandardStream) throw new OutputException(dir, OutputSet.StandardStreamWords, isUsage: true);
+        if (dir == OutputSet.StandardStream) throw new OutputException(dir, OutputSet.StandardStreamSetWords, isUsage: true);
         var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(dir));
         // A symbolic link to a folder stands for that folder: the set replaces the folder, not the link.
         var info = new DirectoryInfo(full);
