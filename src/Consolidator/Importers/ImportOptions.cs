@@ -25,10 +25,18 @@ public sealed record ImportOptions(
     int? HostCount = null,
     CurrentPlacementRule Placement = CurrentPlacementRule.FirstFit)
 {
+    /// <summary>The most assumed hosts: one for each of the most VMs a generated dataset holds (`generate --vms`, at most
+    /// 1,000,000). `--host-count 2000000000` built two billion host records and
+    /// ran out of memory (no answer in 60 s) before any file was read.</summary>
+    public const int MaxHostCount = 1_000_000;
+
     public void Validate()
     {
         if (HostCount is < 1)
             throw new ArgumentOutOfRangeException(nameof(HostCount), HostCount, "--host-count must be at least 1");
+        if (HostCount > MaxHostCount)
+            throw new ArgumentOutOfRangeException(nameof(HostCount), HostCount, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--host-count must be at most {MaxHostCount:N0} (a host for each of the most VMs a dataset holds)"));
         if (Hosts is { IsEmpty: true })
             throw new ArgumentOutOfRangeException(nameof(Hosts), "the hosts file has no hosts");
         if (Hosts is not null && HostCount is not null)

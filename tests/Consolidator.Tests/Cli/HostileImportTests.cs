@@ -44,6 +44,23 @@ public class HostileImportTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>`--host-count 2000000000` built two billion host records before any file was read: no answer in 60 s,
+    /// memory exhausted. Refused by name, exit 2, nothing written.</summary>
+    [Fact]
+    public void A_host_count_beyond_any_dataset_is_refused_before_any_work()
+    {
+        using var tmp = new TempDirectory();
+        var day = tmp.File("20110411");
+        Directory.CreateDirectory(day);
+        File.WriteAllText(Path.Combine(day, "a"), string.Concat(Enumerable.Repeat("10\n", 288)));
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "planetlab", day, "--host-count", "2000000000", "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "--host-count", "--host-count must be at most 1,000,000", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     /// <summary>An option of one import format given with another was ignored without a word: --vms, --url or --timeout
     /// with planetlab, --strict or --host-count with prometheus. Refused by name, exit 2, nothing written.</summary>
     [Theory]
