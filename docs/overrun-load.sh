@@ -4,9 +4,11 @@
 # at 30 s, each run with LOOPS busy loops started DELAY seconds into it and stopped at its end. Prints per run the
 # command's wall clock (GNU time), the plan's own time line total, the hosts, the solver's status, whether a running
 # CP-SAT solve was stopped before its own limit (the watchdog), and the load average at its start and end (the loops'
-# own load shows only slowly in it: read the wall clock against the limit).
+# own load shows only slowly in it: read the wall clock against the limit). The plan's time line gives the solve's
+# seconds, the seconds of the phases after it (staging, validation, replay, output) and the pace the reserves for them
+# were scaled by at the end (the reserves read it during the solve).
 # Usage: bash docs/overrun-load.sh ROW RUNS [LOOPS [DELAY]]   ROW: k20 | k200 | month
-#   e.g. bash docs/overrun-load.sh k20 3 6 4
+#   e.g. bash docs/overrun-load.sh k20 3 6 4   (OVERRUN_KEEP=DIR keeps each run's summary there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo 'usage: bash docs/overrun-load.sh k20|k200|month RUNS [LOOPS [DELAY]]' >&2; exit 2; }
@@ -30,8 +32,8 @@ case $row in
 esac
 # Job control: the loops run in a process group of their own, stopped by its id.
 set -m
-echo "| row | run | limit s | wall s (GNU time) | plan's time line | hosts | solver | solve stopped by the watchdog | load (start -> end) |"
-echo "| --- | ---: | ---: | ---: | --- | ---: | --- | --- | --- |"
+echo "| row | run | limit s | wall s (GNU time) | plan's time line | solve s | after the solve s | pace at the end | hosts | solver | solve stopped by the watchdog | load (start -> end) |"
+echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | --- |"
 for run in $(seq "$runs"); do
   ( sleep "$delay"; for _ in $(seq "$loops"); do ( while :; do :; done ) & done; wait ) &
   busy=$!
@@ -44,10 +46,15 @@ for run in $(seq "$runs"); do
   wait "$busy" 2> /dev/null || true
   wall=$(tail -1 "$work/time")
   line=$(awk '/^time: / { print $2, $3, $4, $5, $6; exit }' "$work/summary")
+  # The phases from "solve" on, in the time line's "phase N s" list; the pace after "; pace".
+  solve=$(grep -m1 '^time: ' "$work/summary" | grep -o 'solve [0-9.]* s' | head -1 | awk '{ print $2 }')
+  after=$(grep -m1 '^time: ' "$work/summary" | sed 's/.*solve [0-9.]* s, //; s/); pace.*//' | grep -o '[0-9.]* s' | awk '{ t += $1 } END { printf "%.1f", t }')
+  pace=$(grep -m1 '^time: ' "$work/summary" | grep -o 'pace [0-9.]*' | awk '{ print $2 }')
   hosts=$(awk '/^active hosts:/ { print $5; exit }' "$work/summary")
   status=$(awk '/^solver:/ { print $2, $3; exit }' "$work/summary")
   stopped=$(grep -c "stopped before its own limit" "$work/summary" || true)
-  echo "| $row | $run | $limit | $wall | $line | $hosts | $status | $([ "$stopped" -gt 0 ] && echo yes || echo no) | $start -> $end |"
+  echo "| $row | $run | $limit | $wall | $line | $solve | $after | $pace | $hosts | $status | $([ "$stopped" -gt 0 ] && echo yes || echo no) | $start -> $end |"
+  [ -z "${OVERRUN_KEEP:-}" ] || cp "$work/summary" "$OVERRUN_KEEP/$row-$run.txt"
   rm -rf "$work/plan"
   sleep 5
 done

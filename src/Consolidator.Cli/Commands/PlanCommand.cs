@@ -118,13 +118,16 @@ internal static class PlanCommand
     }
 
     /// <summary>Seconds the output is expected to take on an idle machine (the summary's text, plan, report, and the
-    /// plots when drawn), with some room; the deadline scales it by the pace reading and profiles ran at. Measured
-    /// with `plan` on `generate --vms 30000`, 48 windows (2 idle cores, load 1.4 to 4.8): 4.2 to 5.6 s with the plots,
-    /// of which allocation.csv (a row per VM and window, 1.44 million rows, 90 MB) about 1 s; at load 23 to 25 (pace
-    /// 2.1 to 2.8) 9.0 to 11.3 s. (The 37 to 47 s once measured here were the report's host table, quadratic in the fleet: see
-    /// HostChanges.)</summary>
+    /// plots when drawn); the deadline scales it by the pace (the room for the estimates' error is the planner's
+    /// TimeBudget.MarginSeconds, which the pace does not scale). Measured with `plan` on `generate --vms 30000`, 48
+    /// windows (2 idle cores, load 1.4 to 4.8): 4.2 to 5.6 s with the plots, of which allocation.csv (a row per VM and
+    /// window, 1.44 million rows, 90 MB) about 1 s; at load 23 to 25 (pace 2.1 to 2.8) 9.0 to 11.3 s. (The 37 to 47 s
+    /// once measured here were the report's host table, quadratic in the fleet: see HostChanges.) The fixed part, 0.35 s
+    /// of work (0.5 s when it held room too): without plots, planted-other K = 20 (140 VMs, 1 window) took 3.2 to 4.4 s
+    /// at pace 10.6 to 14.7 and K = 200 (1,397 VMs, 24 windows) 3.5 to 5.6 s at pace 11.4 to 16.9, 0.30 to 0.38 s of an
+    /// idle machine's time whatever the size (docs/overrun-load.sh, six busy loops, load 8-18).</summary>
     private static double OutputSeconds(int vms, int windows, bool plots) =>
-        0.5 + vms * 0.7e-4 + (double)vms * windows * 0.8e-6 + (plots ? PlotSeconds(vms) : 0);
+        0.35 + vms * 0.7e-4 + (double)vms * windows * 0.8e-6 + (plots ? PlotSeconds(vms) : 0);
 
     /// <summary>Idle seconds of drawing the plots: a fixed part, the six figures' rendering to PNG and SVG whatever the
     /// fleet's size (0.33 to 0.37 s of processor time on `generate --vms 200`, where the rest of the output took 0.30

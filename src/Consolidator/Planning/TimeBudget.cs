@@ -20,7 +20,25 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// 0.5 s, allocation and validation 2.1 to 3.4 s, summary about 1 s; the replay 5.4 s. The pace scales them on a
     /// busy machine: at load 23 to 25 (pace 2.1 to 2.8) staging and validation took 5.2 to 5.4 s, about twice their
     /// idle time, as reading did.</summary>
-    public const double TailSecondsPerVm = 1.2e-4, ReplaySecondsPerVm = 2e-4, FixedSeconds = 0.5;
+    public const double TailSecondsPerVm = 1.2e-4, ReplaySecondsPerVm = 2e-4;
+
+    /// <summary>Idle-machine seconds of the tail's fixed part: work, scaled by the pace. Staging and validation of
+    /// planted-other K = 20 (140 VMs) took 0.3 to 0.5 s at pace 10.7 to 14.7 (0.03 s an idle machine's time), of
+    /// K = 200 (1,397 VMs) 1.5 to 2.0 s at pace 13.6 to 16.9 (0.11 s, the per-VM part's; docs/overrun-load.sh, six
+    /// busy loops, load 11-18). It was 0.5 s, room more than work, and scaled by a pace of 17 it kept 8 s from the
+    /// solver; the room is now <see cref="MarginSeconds"/>, which the pace does not scale.</summary>
+    public const double TailFixedSeconds = 0.05;
+
+    /// <summary>Idle-machine seconds of the replay's fixed part (not measured apart from the per-VM part).</summary>
+    public const double ReplayFixedSeconds = 0.5;
+
+    /// <summary>Seconds kept for the estimates' error, not scaled by the pace: the reserves are paced estimates of work,
+    /// and the pace already says how much longer the work takes. A margin that grew with the pace took the solver's
+    /// time twice over on a busy machine: the reserves (then with 1 s of room in their fixed parts, this one's and the
+    /// output's, both paced) were about three times what the phases after the solve took (hourly-mem K = 200 at
+    /// 60 s, six busy loops: 21.8 s reserved at pace 16.9, 7.6 s taken, the command done at 42.3 s), and their growth
+    /// with the pace during the solve was charged to it as lateness (<see cref="SolverOptions.WallLateness"/>).</summary>
+    public const double MarginSeconds = 1.0;
 
     /// <summary>Idle-machine seconds per VM of staging and of validation (the CPU allocation and the checks, run
     /// together), parts of <see cref="TailSecondsPerVm"/> (0.3 s and 2.1 s at 30,000 VMs, the measurements above):
@@ -49,10 +67,10 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     public const double WarmStartShare = 0.25;
 
     /// <summary>Seconds the mandatory tail (staging, allocation, validation, summary) is expected to take from now:
-    /// the idle estimate times the pace so far.</summary>
-    public double Tail => deadline.Paced(FixedSeconds + TailSecondsPerVm * p.VmCount);
+    /// the idle estimate times the pace so far, and the command's margin (<see cref="MarginSeconds"/>, unpaced).</summary>
+    public double Tail => deadline.Paced(TailFixedSeconds + TailSecondsPerVm * p.VmCount) + MarginSeconds;
 
-    private double Replay => request.Simulation is null ? 0 : deadline.Paced(FixedSeconds + ReplaySecondsPerVm * p.VmCount);
+    private double Replay => request.Simulation is null ? 0 : deadline.Paced(ReplayFixedSeconds + ReplaySecondsPerVm * p.VmCount);
 
     /// <summary>True once the comparison baselines have had <see cref="BaselineShare"/> of what the solver would get
     /// when they start (at once when the mandatory tail alone no longer fits); never without a wall-clock deadline.</summary>

@@ -55,7 +55,11 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
         return () => Spent - started >= budget;
     }
 
-    /// <summary>The caller's lateness, never falling (a phase's budget once spent stays spent).</summary>
+    /// <summary>The caller's lateness, never falling (a phase's budget once spent stays spent). Held at its highest it
+    /// charges the solve with the pace's peak: hourly-mem K = 200 at 60 s with six busy loops ended at 51.5 and 53.2 s,
+    /// the solve stopped as if at pace 14 to 17 where the output then ran at 7 to 12. Read as it is now, the same row
+    /// ended at 51.9 and 59.5 s: the pace fell late in the solve and rose again in the output (docs/overrun-load.sh,
+    /// docs/solver.md). The peak is kept for that safety.</summary>
     private double Late()
     {
         if (lateness is null) return 0;
