@@ -134,7 +134,7 @@ public class TimeBudgetTests
         // The solver's end comes closer by the work's growth alone: the output's and the tail's paced estimates.
         Assert.InRange(late(), (pace - 1) * output, (pace - 1) * (output + 0.1));
         // The whole reserve behind the solve, at that pace: the work paced, plus room that stayed what it was.
-        Assert.InRange(budget.Tail + deadline.Paced(output), pace * output, pace * (output + 0.1) + 1.0);
+        Assert.InRange(budget.Tail + deadline.Paced(output), pace * output, pace * (output + 0.1) + TimeBudget.MarginSeconds);
     }
 
     [Fact]
