@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Where the two-level adaptive policy's moves go, from a trace of one roll (docs/two-level.md, "Traced, then tried").
+
+The trace comes from the CLI with docs/two-level-trace.patch applied (a log of every move of the adaptive policy in
+plan mode, written where CONSOLIDATOR_TRACE_NET names; not part of the product), e.g. from the repository root:
+
+  git apply docs/two-level-trace.patch && dotnet build src/Consolidator.Cli -c Release
+  consolidator generate --out out/gen-s67 --seed 67 --vms 500 --days 30 --sample-minutes 5 > /dev/null
+  CONSOLIDATOR_TRACE_NET=trace-67.txt consolidator evaluate out/gen-s67 --train 1 --test 2 --roll --replan daily \\
+      --history 7 --deterministic --time-limit 5 > /dev/null
+  git apply -R docs/two-level-trace.patch
+  python3 docs/two-level-trace.py trace-67.txt
+
+Lines: 'P day hosts' the plan's hosts of the day, 'R day vm from to target' a move at the round, 'N day t vm from to
+target mode' a move by the safety net (day and t in Unix seconds, vm and hosts as indices). A relief is a net move
+off one of the day's plan hosts, the others empty hosts the net powered on."""
+import collections
+import sys
+
+RAMPS = (22, 23, 0, 1, 8, 9, 10, 11)
+
+for path in sys.argv[1:]:
+    plans, rounds, net = {}, collections.defaultdict(list), collections.defaultdict(list)
+    for line in open(path):
+        p = line.split()
+        if p[0] == 'P':
+            plans[int(p[1])] = set(map(int, p[2].split(','))) if len(p) > 2 else set()
+        elif p[0] == 'R':
+            rounds[int(p[1])].append(tuple(map(int, p[2:6])))
+        elif p[0] == 'N':
+            net[int(p[1])].append(tuple(map(int, p[2:7])))
+    days = sorted(set(plans) | set(net))
+    seen = set()
+    relief = empty = home = repeated = sent = back = later_rounds = 0
+    hours = collections.Counter()
+    for d in days:
+        plan, moves = plans.get(d, set()), net.get(d, [])
+        if d != days[0]:
+            later_rounds += len(rounds.get(d, []))
+        arrived = {(v, to) for v, _, to, _ in rounds.get(d, [])}
+        today = set()
+        for t, v, frm, to, target in moves:
+            if frm in plan:
+                relief += 1
+                hours[(t - d) // 3600] += 1
+                repeated += (v, frm) in seen
+                sent += (v, frm) in arrived
+                back += any(v2 == v and t2 > t and to2 == tg2 for t2, v2, _, to2, tg2 in moves)
+                today.add((v, frm))
+            else:
+                empty += 1
+                home += to == target
+        seen |= today
+    at_ramps = sum(c for h, c in hours.items() if h in RAMPS)
+    print(f"{path}: moves at the rounds after the first day {later_rounds}; by the net {relief + empty}: {relief} reliefs of the "
+          f"plan's hosts ({repeated} of a VM relieved off the same host on an earlier day, {sent} of a VM the round had moved "
+          f"there that day, {back} brought home by the net the same day), {empty} emptying hosts it powered on ({home} home); "
+          f"reliefs in hours 22-01 and 08-11: {at_ramps} ({100 * at_ramps / max(1, relief):.0f} %)")
