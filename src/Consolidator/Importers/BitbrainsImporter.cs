@@ -183,6 +183,11 @@ public static class BitbrainsImporter
         {
             throw new InputException(path, (int)e.LineNumber, null, 0, null, Datasets.DatasetFile.Reason(e));
         }
+        // An empty file (a copy cut short, a VM whose monitor never wrote) was "required column 'Timestamp [ms]' is
+        // missing; the header has:  (fields must be separated by ';')", blaming a separator the file does not hold.
+        if (header is [] or [""] && csv.LineNumber <= 1)
+            throw new InputException(path, 1, null, 0, null,
+                $"the file is empty; expected a header line with the columns {TimestampColumn}; {CoresColumn}; {CpuPercentColumn}; {MemoryProvisionedColumn}; {MemoryUsageColumn} (separated by ';')");
         int Column(string name)
         {
             var i = Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));

@@ -9,6 +9,25 @@ public class HostileImportTests
     private const string BitbrainsHeader =
         "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%];\tMemory capacity provisioned [KB];\tMemory usage [KB];\tDisk read throughput [KB/s];\tDisk write throughput [KB/s];\tNetwork received throughput [KB/s];\tNetwork transmitted throughput [KB/s]";
 
+    /// <summary>An empty VM file was "required column 'Timestamp [ms]' is missing; the header has:  (fields must be
+    /// separated by ';')": a separator problem the file does not have. Named as empty, exit 2, nothing written.</summary>
+    [Fact]
+    public void An_empty_bitbrains_file_is_named_as_empty()
+    {
+        using var tmp = new TempDirectory();
+        var folder = tmp.File("2013-7");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "1.csv"), BitbrainsHeader + "\n1372629804;\t2;\t5851.9989;\t87.78;\t1.5;\t8218624.0;\t1034592.8;\t0;\t21.7;\t0.2;\t1.4\n");
+        File.WriteAllText(Path.Combine(folder, "2.csv"), "");
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "bitbrains", folder, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "2.csv:1", "the file is empty; expected a header line with the columns Timestamp [ms]; CPU cores;", outDir);
+        Assert.DoesNotContain("is missing", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     [Fact]
     public void A_bitbrains_file_whose_name_would_be_an_id_with_an_escape_sequence_is_refused()
     {
