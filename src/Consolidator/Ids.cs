@@ -47,13 +47,8 @@ public static class Ids
     public static string? WholeScriptLookAlike(string id, string what = "an id")
     {
         if (Ascii(id) || Problem(id, what) is not null) return null;
-        var start = 0;
-        for (var i = 0; i <= id.Length; i++)
-        {
-            if (i < id.Length && (id[i] >= 0x80 || char.IsAsciiLetterOrDigit(id[i]))) continue;
-            if (i > start && Confusable(id, start, i - start, what) is { } reason) return reason;
-            start = i + 1;
-        }
+        foreach (var (start, length) in Words(id))
+            if (Confusable(id, start, length, what) is { } reason) return reason;
         return null;
     }
 
@@ -67,19 +62,40 @@ public static class Ids
     private static string? Confusable(string id, int start, int length, string what)
     {
         var word = id.Substring(start, length);
+        return ScriptError(word) is ADRaffy.ENSNormalize.ConfusableException confused && confused.OtherGroup.Name == "Latin"
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}) among ids with Latin letters: it reads as a {confused.OtherGroup.Name} id it is not")
+            : null;
+    }
+
+    /// <summary>The letters and digits between ASCII punctuation, as (start, length): the unit UTS #39's script rules
+    /// judge, so that "web-сервер" is two words, one Latin and one Cyrillic, not a mixture.</summary>
+    private static IEnumerable<(int Start, int Length)> Words(string id)
+    {
+        var start = 0;
+        for (var i = 0; i <= id.Length; i++)
+        {
+            if (i < id.Length && (id[i] >= 0x80 || char.IsAsciiLetterOrDigit(id[i]))) continue;
+            if (i > start) yield return (start, i - start);
+            start = i + 1;
+        }
+    }
+
+    /// <summary>Why ENSIP-15 (UTS #39's script rules, as ENSNormalize holds them) refuses a non-ASCII word, or null.
+    /// ENS's other rules (disallowed characters, label forms) are for its own names, not for ids: not reported.</summary>
+    private static object? ScriptError(string word)
+    {
         if (Ascii(word)) return null;
         try
         {
             ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Normalize(word);
             return null;
         }
-        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.ConfusableException confused && confused.OtherGroup.Name == "Latin")
+        catch (ADRaffy.ENSNormalize.InvalidLabelException e)
         {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}) among ids with Latin letters: it reads as a {confused.OtherGroup.Name} id it is not");
+            return e.Error;
         }
         catch (ADRaffy.ENSNormalize.NormException) { return null; }
-        catch (ADRaffy.ENSNormalize.InvalidLabelException) { return null; }
     }
 
     private static bool Ascii(string id)
@@ -113,40 +129,27 @@ public static class Ids
             return string.Create(CultureInfo.InvariantCulture,
                 $"{what} must be in Unicode NFC (composed form): from character {at + 1} ({codes}) it is written decomposed, which looks the same as the composed id but is a different name to virsh, OpenStack and this tool; save the file in NFC");
         }
-        var start = 0;
-        for (var i = 0; i <= id.Length; i++)
-        {
-            if (i < id.Length && (id[i] >= 0x80 || char.IsAsciiLetterOrDigit(id[i]))) continue;
-            if (i > start && WordProblem(id, start, i - start, what) is { } problem) return problem;
-            start = i + 1;
-        }
+        foreach (var (start, length) in Words(id))
+            if (WordProblem(id, start, length, what) is { } problem) return problem;
         return null;
     }
 
     private static string? WordProblem(string id, int start, int length, string what)
     {
         var word = id.Substring(start, length);
-        if (Ascii(word)) return null;
-        try
+        switch (ScriptError(word))
         {
-            ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Normalize(word);
-            return null;
+            case ADRaffy.ENSNormalize.IllegalMixtureException mixed:
+                var at = word.IndexOf(char.ConvertFromUtf32(mixed.Codepoint), StringComparison.Ordinal);
+                var where = at < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" at character {start + at + 1}");
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{what} must not mix {mixed.Group.Name} letters with {mixed.OtherGroup?.Name ?? "another script's"} in one word ('{Quoted.Value(word)}': U+{mixed.Codepoint:X4}{where}): such letters look alike, so the id reads as another");
+            // Looking Latin is judged among the other ids (WholeScriptLookAlike): a Cyrillic fleet is not refused for "рос".
+            case ADRaffy.ENSNormalize.ConfusableException confused when confused.OtherGroup.Name != "Latin":
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}): it reads as a {confused.OtherGroup.Name} id it is not");
+            default:
+                return null;
         }
-        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.IllegalMixtureException mixed)
-        {
-            var at = word.IndexOf(char.ConvertFromUtf32(mixed.Codepoint), StringComparison.Ordinal);
-            var where = at < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" at character {start + at + 1}");
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{what} must not mix {mixed.Group.Name} letters with {mixed.OtherGroup?.Name ?? "another script's"} in one word ('{Quoted.Value(word)}': U+{mixed.Codepoint:X4}{where}): such letters look alike, so the id reads as another");
-        }
-        // Looking Latin is judged among the other ids (WholeScriptLookAlike): a Cyrillic fleet is not refused for "рос".
-        catch (ADRaffy.ENSNormalize.InvalidLabelException e) when (e.Error is ADRaffy.ENSNormalize.ConfusableException confused && confused.OtherGroup.Name != "Latin")
-        {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{what} must not hold a word written in {confused.Group.Name} letters that all look like {confused.OtherGroup.Name} ones ('{Quoted.Value(word)}' at character {start + 1}): it reads as a {confused.OtherGroup.Name} id it is not");
-        }
-        // ENS's other rules (disallowed characters, label forms) are for its own names, not for ids.
-        catch (ADRaffy.ENSNormalize.NormException) { return null; }
-        catch (ADRaffy.ENSNormalize.InvalidLabelException) { return null; }
     }
 }
