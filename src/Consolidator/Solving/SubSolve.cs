@@ -27,13 +27,16 @@ internal static class SubSolve
 
     /// <summary>Counted: one worker and only a deterministic time limit, so the same input gives the same plan on
     /// any machine under any load (no wall-clock limit at all: one would let a busy machine change the answer).
-    /// Otherwise a wall-clock limit.</summary>
+    /// Otherwise a wall-clock limit. Never CP-SAT's own SIGINT handler (<c>catch_sigint_signal</c>, on by default in
+    /// sat_parameters.proto): it turns Ctrl-C into "stop this search", so the command went on and wrote its plan (exit
+    /// 0) when the user asked it to stop; without it the process ends by the signal (130) with nothing written.</summary>
     public static string Parameters(double limitSeconds, int seed, int workers, bool counted)
     {
         var inv = CultureInfo.InvariantCulture;
         var limit = Math.Max(0, limitSeconds);
-        return counted
+        return (counted
             ? string.Format(inv, "num_workers:1 random_seed:{0} max_deterministic_time:{1:0.###}", seed, limit)
-            : string.Format(inv, "num_workers:{0} random_seed:{1} max_time_in_seconds:{2:0.###}", workers, seed, limit);
+            : string.Format(inv, "num_workers:{0} random_seed:{1} max_time_in_seconds:{2:0.###}", workers, seed, limit))
+            + " catch_sigint_signal:false";
     }
 }
