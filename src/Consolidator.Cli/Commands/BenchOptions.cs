@@ -29,6 +29,13 @@ internal sealed class BenchOptions
 
     public void AddTo(Command command)
     {
+        // A missing folder is skipped with a message (CI and a fresh checkout have no ../shared), but a file named
+        // there is a mistake: 'bench --shared /etc/passwd' said "not found or empty" and exited 0.
+        _shared.Validators.Add(result =>
+        {
+            if (!result.Implicit && result.GetValueOrDefault<string>() is { Length: > 0 } path && File.Exists(path))
+                result.AddError($"--shared: '{Quoted.Value(path)}' is a file; name the shared data folder (the one holding datasets/)");
+        });
         foreach (var option in new Option[] { _full, _families, _shared, _timeLimit, _seed, _workers, _deterministic, _planted, _generated, _vbpMaxItems, _vbpPerSize, _labSet, _labScenarios, _labGuest, _labCsv, _labRepeat })
             command.Options.Add(option);
     }

@@ -74,6 +74,26 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void A_file_named_as_the_shared_folder_is_refused_where_a_missing_folder_is_skipped()
+    {
+        using var dir = new TempDirectory();
+        var file = Path.Combine(dir.Path, "passwd");
+        File.WriteAllText(file, "root:x:0:0\n");
+        var outDir = Path.Combine(dir.Path, "out");
+
+        var result = CliRunner.Run("bench", "--family", "shared", "--shared", file, "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: --shared: '", result.Err);
+        Assert.Contains("is a file; name the shared data folder", result.Err);
+        Assert.False(Directory.Exists(outDir));
+        // A folder that is not there is still skipped with a message: a fresh checkout has no ../shared.
+        var missing = CliRunner.Run("bench", "--family", "shared", "--shared", Path.Combine(dir.Path, "none"), "--time-limit", "1", "--deterministic", "--out", outDir);
+        Assert.True(missing.ExitCode == 0, missing.Err);
+        Assert.Contains("not found or empty", missing.Out + missing.Err);
+    }
+
+    [Fact]
     public void Bench_one_refuses_a_case_the_settings_do_not_list()
     {
         var result = CliRunner.Run("bench-one", "--case", "planted/K=7", "--planted-hosts", "3");
