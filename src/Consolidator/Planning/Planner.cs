@@ -118,7 +118,7 @@ public static class Planner
         var simulate = request.Simulation is not null && budget.AllowsReplay;
         if (request.Simulation is not null && !simulate)
             notes.Add("not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
-        var replay = simulate ? Replay(problem, solve.Placement, migrations, dataset, request.Simulation!, deadline, notes) : null;
+        var replay = simulate ? Replay(problem, solve.Placement, migrations, dataset, request.Simulation!, budget.ReplaySeconds, deadline, notes) : null;
         if (budget.OverrunNote() is { } overrun) notes.Add(overrun);
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
         if (replay is null) return new PlanOutcome(problem, profiles, solve, migrations, summary) { Allocation = allocation };
@@ -143,13 +143,14 @@ public static class Planner
         return solve with { Status = Solving.SolveStatus.Feasible };
     }
 
-    /// <summary>The replay through the live-migration simulator, stopped at the deadline (null then, with a note):
+    /// <summary>The replay through the live-migration simulator, stopped after <paramref name="seconds"/> on a
+    /// wall clock (the deadline less the margin, TimeBudget.ReplaySeconds; never in the deterministic mode), null then, with a note:
     /// its reserve is estimated from the instance's size, and a replay that overran it made the command miss its
     /// time limit (85.9 s for 30 s reserved at 30,000 VMs).</summary>
     private static SimulationResult? Replay(PlacementProblem problem, Placement placement, MigrationPlan migrations, Dataset dataset,
-        SimulationOptions options, Deadline deadline, ImmutableArray<string>.Builder notes)
+        SimulationOptions options, double seconds, Deadline deadline, ImmutableArray<string>.Builder notes)
     {
-        using var stop = deadline.IsWallClock ? new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0, deadline.Remaining))) : new CancellationTokenSource();
+        using var stop = deadline.IsWallClock ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
         try
         {
             return Simulator.Run(problem, placement, migrations, dataset.Usage, options, stop.Token);

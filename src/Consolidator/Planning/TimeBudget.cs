@@ -128,7 +128,13 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// the solve, at least a second.</summary>
     public bool AllowsAnotherSolve => deadline.Allows(Tail + Replay + Math.Max(1, 2 * Tail));
 
-    public bool AllowsReplay => deadline.Allows(Replay);
+    public bool AllowsReplay => deadline.Allows(Replay + MarginSeconds);
+
+    /// <summary>Seconds the replay may run from now: up to the planner's deadline less <see cref="MarginSeconds"/>.
+    /// Stopped at the deadline itself, a replay that overran its estimate took the margin kept for the output's error
+    /// and the process's exit: a Bitbrains month at 30 s under six busy loops replayed for 9.4 s against about 2.7 s
+    /// reserved and the command ended at 30.05 s (docs/overrun-load.sh month, 2026-12-06).</summary>
+    public double ReplaySeconds => Math.Max(0, deadline.Remaining - MarginSeconds);
 
     /// <summary>A note when the phases that are never cut short (reading, profiles, the fallback placement, staging,
     /// validation) ran past the planner's deadline, which is the limit less a paced reserve for writing the output:

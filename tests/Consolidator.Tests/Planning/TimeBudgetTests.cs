@@ -137,6 +137,24 @@ public class TimeBudgetTests
         Assert.InRange(budget.Tail + deadline.Paced(output), pace * output, pace * (output + 0.1) + TimeBudget.MarginSeconds);
     }
 
+    /// <summary>The replay stops where the margin for the estimates' error begins, not at the planner's deadline: a
+    /// replay that overran its estimate took the margin and a month plan ended at 30.05 s of 30.</summary>
+    [Fact]
+    public void The_replay_leaves_the_margin_to_the_output()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(30, clock: clock);
+        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline);
+        clock.Advance(25, running: 25, waiting: 0);
+
+        Assert.Equal(5 - TimeBudget.MarginSeconds, budget.ReplaySeconds, 9);
+        Assert.True(budget.AllowsReplay);
+        clock.Advance(5 - TimeBudget.MarginSeconds, running: 1, waiting: 0);
+        Assert.Equal(0, budget.ReplaySeconds, 9);
+        Assert.False(budget.AllowsReplay);
+    }
+
     [Fact]
     public void With_the_limit_spent_before_the_plan_the_baselines_are_skipped_the_tail_validated_and_the_summary_says_so()
     {
