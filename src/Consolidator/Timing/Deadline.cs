@@ -19,14 +19,9 @@ public sealed class Deadline
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
     public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN, (double.NaN, double.NaN)));
 
-    /// <summary>Ends <paramref name="seconds"/> after <paramref name="alreadySpent"/> seconds that passed before this
-    /// call (the process's start-up, for the CLI: the processor time is then counted from zero, the process's start),
-    /// read on <paramref name="clock"/> (the wall clock by default).</summary>
-    public static Deadline After(double seconds, double alreadySpent = 0, Clock? clock = null)
-    {
-        clock ??= Clock.Wall;
-        return After(seconds, new CommandStart(clock, clock.Now - Math.Max(0, alreadySpent), alreadySpent > 0 ? 0 : clock.ProcessorSeconds));
-    }
+    /// <summary>Ends <paramref name="seconds"/> after now, read on <paramref name="clock"/> (the wall clock by default).
+    /// A start before this call (the process's own, for the CLI) is a <see cref="CommandStart"/>.</summary>
+    public static Deadline After(double seconds, Clock? clock = null) => After(seconds, CommandStart.Now(clock ?? Clock.Wall));
 
     /// <summary>Ends <paramref name="seconds"/> after <paramref name="start"/>, read on its clock.</summary>
     public static Deadline After(double seconds, CommandStart start)

@@ -10,7 +10,7 @@ public class DeadlineTests
     public void Counts_from_the_start_including_what_passed_before_it()
     {
         var clock = new ManualClock();
-        var deadline = Deadline.After(60, alreadySpent: 2, clock);
+        var deadline = Deadline.After(60, CommandStart.ProcessStartedAgo(clock, 2));
         clock.Advance(10);
 
         Assert.Equal(12, deadline.Elapsed, 9);
@@ -137,7 +137,7 @@ public class DeadlineTests
         // tenth of a second, too short for the phases' pace, but they ran at a fifth of a core: the output's reserve
         // must be five times its idle estimate, not the idle estimate.
         var clock = new ManualClock { Processor = 0.3 };
-        var deadline = Deadline.After(60, alreadySpent: 0.5, clock);
+        var deadline = Deadline.After(60, CommandStart.ProcessStartedAgo(clock, 0.5));
         var planner = deadline.EarlierBy(() => deadline.Paced(0.66));
         clock.Advance(1.8);
         clock.Processor = 0.5;
