@@ -124,8 +124,14 @@ public static class BitbrainsImporter
     private static IEnumerable<string> Folders(string source)
     {
         SourceFolders.RequireFolder(source);
-        if (SourceFolders.Files(source, IsVmFile).Length > 0) return [source];
-        return SourceFolders.Folders(source);
+        var subfolders = SourceFolders.Folders(source);
+        if (SourceFolders.Files(source, IsVmFile).Length == 0) return subfolders;
+        // VM files beside folders of VM files (a stray file copied into the months' parent): the months were skipped
+        // without a word and the import held the stray VMs alone.
+        if (subfolders.FirstOrDefault(f => SourceFolders.Files(f, IsVmFile).Length > 0) is { } month)
+            throw new InputException(source, 0, null, 0, null,
+                $"holds VM files and also folders of VM files ('{Quoted.Path(Path.GetFileName(month))}'): give the folders one by one, or move the files into one of them");
+        return [source];
     }
 
     private static void ReadFile(string path, BitbrainsVm vm, DatasetStream stream, ImportLog log)

@@ -149,6 +149,11 @@ public static class PlanetLabImporter
         {
             SourceFolders.RequireFolder(source);
             var dayFolders = SourceFolders.Folders(source).Where(f => TryDay(f, out _)).ToArray();
+            // A day folder holding day folders (a day unpacked into itself): its own VM files were skipped without a
+            // word. A parent's other files (PROVENANCE.md) are not VM files, as its name is not a day.
+            if (dayFolders.Length > 0 && TryDay(source, out _) && SourceFolders.FirstFile(source) is { } stray)
+                throw new InputException(source, 0, null, 0, null,
+                    $"holds VM files ('{Quoted.Path(Path.GetFileName(stray))}') and also day folders ('{Quoted.Path(Path.GetFileName(dayFolders[0]))}'): give the day folders one by one, or move the files into their day");
             foreach (var folder in dayFolders.Length > 0 ? dayFolders : [source])
             {
                 if (!TryDay(folder, out var day))

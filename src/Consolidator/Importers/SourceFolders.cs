@@ -14,8 +14,21 @@ internal static class SourceFolders
             throw new InputException(path, 0, null, 0, null, File.Exists(path) ? "expected a folder, found a file" : "folder not found");
     }
 
-    public static string[] Files(string folder, Func<string, bool>? accept = null) =>
-        [.. Directory.EnumerateFiles(folder).Where(f => Visible(f) && (accept?.Invoke(f) ?? true)).Order(PathOrder)];
+    /// <summary>The files of <paramref name="folder"/> that <paramref name="accept"/> takes (all, without it). A folder
+    /// (or a link to one) that it would take is an error, not skipped: a folder named <c>4.csv</c> among Bitbrains' VM
+    /// files, or a day folder unpacked into itself, left that VM or those VMs out of the import without a word.</summary>
+    public static string[] Files(string folder, Func<string, bool>? accept = null)
+    {
+        var taken = (string path) => Visible(path) && (accept?.Invoke(path) ?? true);
+        if (Directory.EnumerateDirectories(folder).Where(taken).Order(PathOrder).FirstOrDefault() is { } inner)
+            throw new InputException(inner, 0, null, 0, null, accept is null
+                ? "a folder among the trace files: each file here is one VM, and a folder's files would be left out; move it out"
+                : "named like a trace file but a folder: its VM would be left out; move it out or rename it");
+        return [.. Directory.EnumerateFiles(folder).Where(taken).Order(PathOrder)];
+    }
+
+    /// <summary>The first visible file of <paramref name="folder"/> in name order, or null.</summary>
+    public static string? FirstFile(string folder) => Directory.EnumerateFiles(folder).Where(Visible).Order(PathOrder).FirstOrDefault();
 
     public static string[] Folders(string folder) =>
         [.. Directory.EnumerateDirectories(folder).Where(Visible).Order(PathOrder)];

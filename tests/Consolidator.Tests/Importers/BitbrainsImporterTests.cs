@@ -255,6 +255,30 @@ public class BitbrainsImporterTests
     }
 
     [Fact]
+    public void A_folder_named_like_a_vm_file_is_an_error_not_a_vm_left_out()
+    {
+        using var root = new TempDirectory();
+        var folder = Folder(root, ("1.csv", Steady(3)), ("2.csv", Steady(3)));
+        Directory.CreateDirectory(Path.Combine(folder, "4.csv"));
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions()));
+        Assert.Equal(Path.Combine(folder, "4.csv"), e.File);
+        Assert.Contains("named like a trace file but a folder", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
+    [Fact]
+    public void Vm_files_beside_folders_of_vm_files_are_refused_not_the_folders_skipped()
+    {
+        using var root = new TempDirectory();
+        Folder(root, ("1.csv", Steady(3)), ("2.csv", Steady(3)));                 // root/2013-7/1.csv, 2.csv
+        File.WriteAllText(root.File("9.csv"), Header + "\n" + string.Concat(Steady(3).Select(r => r + "\n")));
+        var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([root.Path], root.File("out"), new ImportOptions()));
+        Assert.Equal(root.Path, e.File);
+        Assert.Contains("holds VM files and also folders of VM files ('2013-7')", e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
+    [Fact]
     public void A_missing_column_names_the_file_and_the_column()
     {
         using var root = new TempDirectory();

@@ -50,6 +50,20 @@ public class PlanetLabImporterTests
         Assert.Contains(report.Notes, n => n.Contains("1 VM id(s) contain a space"));
     }
 
+    [Theory]
+    [InlineData("extra", "a folder among the trace files")]
+    [InlineData("20110411", "holds VM files ('a') and also day folders ('20110411')")]    // a day unpacked into itself
+    public void A_folder_inside_a_day_folder_is_an_error_not_its_vms_left_out(string inner, string expected)
+    {
+        using var root = new TempDirectory();
+        var d = Day(root, "20110411", ("a", FullDay(10)));
+        Directory.CreateDirectory(Path.Combine(d, inner));
+        File.WriteAllText(Path.Combine(d, inner, "b"), string.Concat(FullDay(20).Select(l => l + "\n")));
+        var e = Assert.Throws<InputException>(() => PlanetLabImporter.Import([d], root.File("out"), new ImportOptions()));
+        Assert.Contains(expected, e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
     [Fact]
     public void Current_placement_is_allocation_first_fit_on_the_hosts_in_order()
     {
