@@ -39,7 +39,7 @@ public static class Planner
         var notes = ImmutableArray.CreateBuilder<string>();
         if (problem.WholeDiskReason is { } whole) notes.Add(whole);
         var stayPut = new HashSet<int>();
-        var budget = new TimeBudget(problem, request, deadline);
+        var budget = new TimeBudget(problem, request, deadline, dataset.Usage.IsDefault ? 0 : dataset.Usage.Sum(series => (long)series.Count));
         // The heuristic baselines without pinned VMs serve twice: as warm starts and in the summary; those kept
         // only for comparison run while their share of the time lasts.
         var baselines = Baselines.Of(problem, budget.BaselineStop());

@@ -12,15 +12,16 @@ namespace Consolidator.Planning;
 /// machine and scaled by the pace the mandatory phases so far ran at (<see cref="Deadline.Pace"/>). Without a
 /// wall-clock deadline (the deterministic mode) nothing is left out and the solver keeps its own limit, read as
 /// counted work.</summary>
-internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadline deadline)
+/// <param name="usageSamples">The usage samples the replay walks (every VM's series): its over-capacity measure sorts
+/// each host's samples, before and after the plan.</param>
+internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadline deadline, long usageSamples)
 {
     /// <summary>Idle-machine seconds per VM of the mandatory tail (staging, the CPU allocation, validation and the
-    /// summary's bounds), and of a replay through the simulator, each with a fixed part. Measured with `plan` on
-    /// `generate --vms 30000` (30,000 VMs, 27,000 migrations) on 2 idle cores (load 1.4 to 4.8): staging 0.2 to
-    /// 0.5 s, allocation and validation 2.1 to 3.4 s, summary about 1 s; the replay 5.4 s. The pace scales them on a
-    /// busy machine: at load 23 to 25 (pace 2.1 to 2.8) staging and validation took 5.2 to 5.4 s, about twice their
-    /// idle time, as reading did.</summary>
-    public const double TailSecondsPerVm = 1.2e-4, ReplaySecondsPerVm = 2e-4;
+    /// summary's bounds), with a fixed part. Measured with `plan` on `generate --vms 30000` (30,000 VMs, 27,000
+    /// migrations) on 2 idle cores (load 1.4 to 4.8): staging 0.2 to 0.5 s, allocation and validation 2.1 to 3.4 s,
+    /// summary about 1 s. The pace scales them on a busy machine: at load 23 to 25 (pace 2.1 to 2.8) staging and
+    /// validation took 5.2 to 5.4 s, about twice their idle time, as reading did.</summary>
+    public const double TailSecondsPerVm = 1.2e-4;
 
     /// <summary>Idle-machine seconds of the tail's fixed part: work, scaled by the pace. Staging and validation of
     /// planted-other K = 20 (140 VMs) took 0.3 to 0.5 s at pace 10.7 to 14.7 (0.03 s an idle machine's time), of
@@ -29,8 +30,21 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// solver; the room is now <see cref="MarginSeconds"/>, which the pace does not scale.</summary>
     public const double TailFixedSeconds = 0.05;
 
-    /// <summary>Idle-machine seconds of the replay's fixed part (not measured apart from the per-VM part).</summary>
-    public const double ReplayFixedSeconds = 0.5;
+    /// <summary>Idle-machine seconds of a replay through the simulator: a fixed part, per VM (its moves), and per usage
+    /// sample (the over-capacity measure, before and after the plan, sorts every host's samples). Once only per VM
+    /// (0.5 s and 2e-4 s, the 30,000-VM measurement's), which a month of 5-minute samples ran over: the Bitbrains month
+    /// (500 VMs, 3.66 M samples) replayed for 9.4 s under six busy loops against 2.7 s reserved, and was stopped.
+    /// Measured by docs/replay-cost.sh (the replay's first run in a process, as in `plan`; the process's processor
+    /// seconds, as the replay runs on one thread; load 16-21, 2026-12-06): 0.33 s at 3,000 VMs of one day's hourly
+    /// samples (72,000), 1.47 s at 20,000 VMs (480,000 samples), 4.62 s at 20,000 VMs of a week's 15-minute samples
+    /// (13.4 M), 1.13 s at 3,000 VMs (2.0 M), 1.57 s on the Bitbrains month. The per-sample cost is the month's,
+    /// the highest seen (its hosts hold the most samples each, and the sorts are longest): from the two 20,000-VM
+    /// fleets alone it would be 2.4e-7, which reads the month as 1.0 s. The other fleets' estimates are 0.41, 1.59,
+    /// 6.8, 1.19 and 1.70 s: at most 1.5 times what they took.</summary>
+    public const double ReplayFixedSeconds = 0.2, ReplaySecondsPerVm = 6e-5, ReplaySecondsPerSample = 4e-7;
+
+    /// <summary>Idle-machine seconds of the replay (<see cref="ReplayFixedSeconds"/> and the parts per VM and per sample).</summary>
+    public double ReplayIdleSeconds => ReplayFixedSeconds + ReplaySecondsPerVm * p.VmCount + ReplaySecondsPerSample * usageSamples;
 
     /// <summary>Seconds kept for the estimates' error, not scaled by the pace: the reserves are paced estimates of work,
     /// and the pace already says how much longer the work takes. A margin that grew with the pace took the solver's
@@ -72,7 +86,7 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// the idle estimate times the pace so far, and the command's margin (<see cref="MarginSeconds"/>, unpaced).</summary>
     public double Tail => deadline.Paced(TailFixedSeconds + TailSecondsPerVm * p.VmCount) + MarginSeconds;
 
-    private double Replay => request.Simulation is null ? 0 : deadline.Paced(ReplayFixedSeconds + ReplaySecondsPerVm * p.VmCount);
+    private double Replay => request.Simulation is null ? 0 : deadline.Paced(ReplayIdleSeconds);
 
     /// <summary>True once the comparison baselines have had <see cref="BaselineShare"/> of what the solver would get
     /// when they start (at once when the mandatory tail alone no longer fits); never without a wall-clock deadline.</summary>

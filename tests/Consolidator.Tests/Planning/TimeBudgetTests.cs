@@ -67,7 +67,7 @@ public class TimeBudgetTests
         clock.Advance(12);
         deadline.Mark("reading", 4); // three times an idle machine's time
 
-        var budget = new TimeBudget(p, Request, deadline);
+        var budget = new TimeBudget(p, Request, deadline, 0);
         var idleTail = TimeBudget.TailFixedSeconds + TimeBudget.TailSecondsPerVm * p.VmCount;
         Assert.Equal(3 * idleTail + TimeBudget.MarginSeconds, budget.Tail, 9);
         Assert.Equal(48 - 3 * idleTail - TimeBudget.MarginSeconds, budget.Solver(ImmutableArray.CreateBuilder<string>()).TimeLimitSeconds, 9);
@@ -86,7 +86,7 @@ public class TimeBudgetTests
         clock.Advance(4, running: 4, waiting: 0);
         deadline.Mark("reading", 4); // an idle machine's time
         const double output = 0.5;
-        var budget = new TimeBudget(p, Request, deadline.EarlierBy(() => deadline.Paced(output)));
+        var budget = new TimeBudget(p, Request, deadline.EarlierBy(() => deadline.Paced(output)), 0);
         var idleTail = TimeBudget.TailFixedSeconds + TimeBudget.TailSecondsPerVm * p.VmCount;
 
         var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
@@ -101,7 +101,7 @@ public class TimeBudgetTests
         Assert.True(pace > 8.9, $"pace {pace}");
         // The output's and the tail's reserves grew with the pace: the solver's end came that much closer.
         Assert.Equal((pace - 1) * (output + idleTail), late(), 9);
-        Assert.Null(new TimeBudget(p, Request, Deadline.None).Solver(ImmutableArray.CreateBuilder<string>()).WallLateness);
+        Assert.Null(new TimeBudget(p, Request, Deadline.None, 0).Solver(ImmutableArray.CreateBuilder<string>()).WallLateness);
     }
 
     /// <summary>The reserves are paced estimates of work; the room for their error is not work and the pace must not
@@ -120,7 +120,7 @@ public class TimeBudgetTests
         // The output of a small plan without plots: 0.30 to 0.35 s of an idle machine's time, measured on K = 20 and
         // K = 200 (140 and 1,397 VMs) at pace 10.7 to 16.9.
         const double output = 0.35;
-        var budget = new TimeBudget(p, Request, deadline.EarlierBy(() => deadline.Paced(output)));
+        var budget = new TimeBudget(p, Request, deadline.EarlierBy(() => deadline.Paced(output)), 0);
         var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
         var late = Assert.IsType<Func<double>>(solver.WallLateness);
         var before = budget.Tail;
@@ -145,7 +145,7 @@ public class TimeBudgetTests
         var p = Problem(Fleet());
         var clock = new ManualClock { Threads = (0, 0) };
         var deadline = Deadline.After(30, clock: clock);
-        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline);
+        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline, 0);
         clock.Advance(25, running: 25, waiting: 0);
 
         Assert.Equal(5 - TimeBudget.MarginSeconds, budget.ReplaySeconds, 9);
@@ -153,6 +153,37 @@ public class TimeBudgetTests
         clock.Advance(5 - TimeBudget.MarginSeconds, running: 1, waiting: 0);
         Assert.Equal(0, budget.ReplaySeconds, 9);
         Assert.False(budget.AllowsReplay);
+    }
+
+    /// <summary>The replay's reserve was per VM alone (0.5 s and 2e-4 s a VM): a Bitbrains month (500 VMs, 3.66 M
+    /// five-minute samples) was reserved 0.6 s of an idle machine's time and its replay took 1.57 s
+    /// (docs/replay-cost.sh), 9.4 s under six busy loops against 2.7 s reserved, and was stopped. The reserve now
+    /// counts the samples the replay walks; here twelve VMs with the month's sample count, at pace 1 and pace 3.</summary>
+    [Fact]
+    public void The_replay_reserve_counts_the_usage_samples_it_walks()
+    {
+        var p = Problem(Fleet());
+        const long monthSamples = 3_664_709;
+        var request = Request with { Simulation = new Consolidator.Simulation.SimulationOptions() };
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(30, clock: clock);
+        clock.Advance(6, running: 6, waiting: 0);
+        deadline.Mark("reading", 6); // an idle machine's time
+
+        double Reserved(long samples)
+        {
+            var budget = new TimeBudget(p, request, deadline, samples);
+            return deadline.Remaining - budget.Tail - budget.Solver(ImmutableArray.CreateBuilder<string>()).TimeLimitSeconds;
+        }
+
+        // The month's replay took 1.57 s with 500 VMs' moves; twelve VMs' share of that is a few hundredths.
+        Assert.True(Reserved(monthSamples) >= 1.5, $"reserved {Reserved(monthSamples)} s");
+        Assert.Equal(TimeBudget.ReplaySecondsPerSample * monthSamples, Reserved(monthSamples) - Reserved(0), 9);
+
+        clock.Advance(3, running: 1, waiting: 2); // three times slower since reading
+        var pace = deadline.Pace;
+        Assert.True(pace > 1.5, $"pace {pace}");
+        Assert.Equal(pace * TimeBudget.ReplaySecondsPerSample * monthSamples, Reserved(monthSamples) - Reserved(0), 9);
     }
 
     [Fact]
