@@ -297,6 +297,9 @@ public static class DatasetReader
                 longest = Math.Max(longest, builder.Count);
                 rows++;
             }
+            // Blamed on the first VM in vms.csv ("VM has no usage rows"), as though that VM alone lacked samples.
+            if (rows == 0)
+                throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no samples: the file has a header but no rows");
         }
         if (history.AnyFar()) throw FarSample(path, history);
 

@@ -196,6 +196,7 @@ public class DatasetReaderErrorTests
     [Theory]
     [InlineData("hosts.csv", HostsHeader, "no hosts")]
     [InlineData("vms.csv", VmsHeader, "no VMs")]
+    [InlineData("usage.csv", UsageHeader, "no samples")]          // was blamed on vms.csv's first VM
     public void Header_without_rows(string name, string text, string problem)
     {
         using var data = Create(name, text);
