@@ -59,6 +59,44 @@ public static class Ids
         return false;
     }
 
+    /// <summary>How <paramref name="id"/> reads: each letter that UTS #39's whole-script confusable sets (ENSIP-15's
+    /// "wholes", as ENSNormalize holds them) put beside a Latin letter replaced by that letter, an upper-case one through
+    /// its lower case ("рс-1" reads "pc-1"); every other character kept. Two different ids that read the same are
+    /// confused by whoever reads the plan or a script, whatever they name (a VM and a host).</summary>
+    public static string Reading(string id)
+    {
+        if (Ascii(id)) return id;
+        var chars = id.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var lower = char.ToLowerInvariant(chars[i]);
+            if (lower >= 0x80 && LatinLookAlikes.Value.TryGetValue(lower, out var latin))
+                chars[i] = lower == chars[i] ? latin : char.ToUpperInvariant(latin);
+        }
+        return new string(chars);
+    }
+
+    /// <summary>Why <paramref name="id"/> (a <paramref name="what"/>) would be confused with <paramref name="other"/> (a
+    /// <paramref name="otherWhat"/> of the file <paramref name="otherFile"/>), or null: different ids that read the same.</summary>
+    public static string? ReadsAs(string id, string what, string other, string otherWhat, string otherFile) =>
+        id != other && Reading(id) == Reading(other)
+            ? $"{what} reads the same as {otherWhat} '{Quoted.Value(other)}' of {otherFile} but is a different id (letters of another script that look Latin): the plan, its reports and the migration scripts would show both alike; rename one"
+            : null;
+
+    /// <summary>Each non-Latin letter of a whole-script confusable set that holds exactly one ASCII letter, to that letter.</summary>
+    private static readonly Lazy<Dictionary<char, char>> LatinLookAlikes = new(() =>
+    {
+        var map = new Dictionary<char, char>();
+        foreach (var whole in ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Wholes)
+        {
+            var ascii = whole.Valid.Concat(whole.Confused).Where(c => c < 0x80 && char.IsAsciiLetter((char)c)).Distinct().ToArray();
+            if (ascii.Length != 1) continue;
+            foreach (var c in whole.Valid.Concat(whole.Confused))
+                if (c is >= 0x80 and <= char.MaxValue) map.TryAdd((char)c, (char)ascii[0]);
+        }
+        return map;
+    });
+
     private static string? Confusable(string id, int start, int length, string what)
     {
         var word = id.Substring(start, length);

@@ -156,6 +156,17 @@ public static class DatasetReader
     public static ImmutableArray<Vm> ReadVms(string path, IReadOnlyList<Host> hosts) => ReadVms(path, [.. hosts], null).Vms;
 
     /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
+    /// <summary>The ids of hosts and images by how they read (<see cref="Ids.Reading"/>), against which a VM's id is
+    /// compared: the per-column check sees look-alikes only within hosts.csv's or vms.csv's own ids.</summary>
+    private static Dictionary<string, (string Id, string What, string File)> ReadingsOf(params IEnumerable<(string Id, string What, string File)>?[] kinds)
+    {
+        var readings = new Dictionary<string, (string Id, string What, string File)>(StringComparer.Ordinal);
+        foreach (var kind in kinds)
+            foreach (var (id, what, file) in kind ?? [])
+                readings.TryAdd(Ids.Reading(id), (id, what, file));
+        return readings;
+    }
+
     private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);
 
     private static VmTable ReadVms(string path, ImmutableArray<Host> hosts, ImmutableArray<Image>? images)
@@ -168,6 +179,7 @@ public static class DatasetReader
             disk = file.OptionalColumn(DiskColumn), image = file.OptionalColumn(ImageColumn);
         var imageSizes = images?.ToDictionary(i => i.Id, i => i.SizeGib, StringComparer.Ordinal);
         var known = hosts.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        var others = ReadingsOf(hosts.Select(h => (h.Id, "host", HostsFile)), images?.Select(i => (i.Id, "image", ImagesReader.File)));
         var vms = ImmutableArray.CreateBuilder<Vm>();
         var lines = new List<int>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -176,6 +188,8 @@ public static class DatasetReader
             var vmId = file.Id(id);
             if (!index.TryAdd(vmId, vms.Count))
                 throw file.Error(id, $"duplicate vm_id (first on line {lines[index[vmId]]})", vmId);
+            if (others.TryGetValue(Ids.Reading(vmId), out var other) && Ids.ReadsAs(vmId, "the VM", other.Id, other.What, other.File) is { } alike)
+                throw file.Error(id, alike, vmId);
             var host = file.Text(current);
             if (host.Length > 0 && !known.Contains(host))
                 throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty{Ids.UnknownHint(host)}", host);

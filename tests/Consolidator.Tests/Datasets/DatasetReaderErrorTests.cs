@@ -205,6 +205,30 @@ public class DatasetReaderErrorTests
         Assert.Contains(problem, e.Problem);
     }
 
+    /// <summary>A VM whose id reads as a host's ("сор-1" in Cyrillic letters, host "cop-1" in Latin): each column held
+    /// ids of one script, so neither was refused, and the plan and the scripts showed a VM and a host alike.</summary>
+    [Theory]
+    [InlineData("\u0441\u043e\u0440-", "cop-")]     // Cyrillic VMs, Latin hosts
+    [InlineData("cop-", "\u0441\u043e\u0440-")]     // Latin VMs, Cyrillic hosts
+    [InlineData("\u0421\u041e\u0420-", "COP-")]     // upper case
+    public void A_vm_id_that_reads_as_a_host_id_is_refused_naming_the_host(string vmStem, string hostStem)
+    {
+        using var data = Fleet(vmStem, hostStem);
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf("vms.csv"), 2, "vm_id", 1, vmStem + "1");
+        Assert.StartsWith($"the VM reads the same as host '{hostStem}1' of hosts.csv but is a different id", e.Problem);
+    }
+
+    [Fact]
+    public void A_cyrillic_vm_fleet_on_latin_hosts_that_read_differently_is_read() =>
+        Assert.Equal("\u0441\u043e\u0440-1", DatasetReader.Read(Fleet("\u0441\u043e\u0440-", "h").Directory).Vms[0].Id);
+
+    /// <summary>VMs stem1..stem3 on hosts stem1 and stem2.</summary>
+    private static DatasetFixture Fleet(string vmStem, string hostStem) => DatasetFixture.Create(
+        hosts: DatasetFixture.Hosts.Replace("h1,", hostStem + "1,").Replace("h2,", hostStem + "2,"),
+        vms: DatasetFixture.Vms.Replace(",h1", "," + hostStem + "1").Replace(",h2", "," + hostStem + "2").Replace("\nvm", "\n" + vmStem),
+        usage: DatasetFixture.Usage.Replace("Z,vm", "Z," + vmStem));
+
     [Fact]
     public void Unclosed_quote_is_reported_on_its_line()
     {
