@@ -5,7 +5,7 @@ using Consolidator.Evaluation;
 
 namespace Consolidator.Reporting;
 
-/// <summary>Writes evaluation.json (schema "consolidator.evaluation/2", documented in the README): one entry per
+/// <summary>Writes evaluation.json (schema "consolidator.evaluation/2", documented in docs/reference.md): one entry per
 /// fold with its re-planning rounds and every policy's test-period figures, then every policy over all folds and the
 /// verdict against LR-MMT (<see cref="Verdict"/>),
 /// through System.Text.Json's source-generated serializer. No wall-clock times or paths. Figures are rounded to

@@ -4,7 +4,7 @@ using Consolidator.Profiles;
 
 namespace Consolidator.Reporting;
 
-/// <summary>Writes plan.json (schema "consolidator.plan/1", documented in the README) as <see cref="PlanJson"/>
+/// <summary>Writes plan.json (schema "consolidator.plan/1", documented in docs/reference.md) as <see cref="PlanJson"/>
 /// records through the source-generated serializer. Holds nothing that varies between identical runs (no
 /// wall-clock times, no absolute paths), so one worker gives identical bytes.</summary>
 public static class PlanJsonWriter

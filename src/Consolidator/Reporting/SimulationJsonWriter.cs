@@ -3,7 +3,7 @@ using Consolidator.Simulation;
 
 namespace Consolidator.Reporting;
 
-/// <summary>Writes simulation.json (schema "consolidator.simulation/1", documented in the README) and the
+/// <summary>Writes simulation.json (schema "consolidator.simulation/1", documented in docs/reference.md) and the
 /// "simulation" objects of plan.json, as <see cref="SimulationJson"/> records through the source-generated
 /// serializer. Deterministic: no wall-clock times, no paths; figures rounded to 3 decimals, which hides float
 /// noise and is below every figure's precision.</summary>
