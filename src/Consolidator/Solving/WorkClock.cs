@@ -20,12 +20,26 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
     public static WorkClock For(SolverOptions options) => new(options.Deterministic, options.WallLateness, options.WallClock);
     private double _late, _lateRead = double.NegativeInfinity;
 
+    /// <summary>The lateness readings of the last <see cref="LatenessHoldSeconds"/> that a later one has not passed
+    /// (each lower than the one before it): the first is the highest of the window.</summary>
+    private readonly LinkedList<(double At, double Late)> _peaks = new();
+    private readonly Lock _gate = new();
+
     /// <summary>The lateness when this clock started: a phase's own clock (the neighbourhood search's) counts only
     /// what came after, as its budget was already cut by what came before.</summary>
     private readonly double _lateAtStart = counted || lateness is null ? 0 : Math.Max(0, lateness());
 
     /// <summary>The lateness is asked at most this often: the searches read the clock at every node.</summary>
-    private const double LatenessReadSeconds = 0.02;
+    public const double LatenessReadSeconds = 0.02;
+
+    /// <summary>How long a peak of the caller's lateness is held. Read as it is now, the lateness let a solve run on
+    /// when the pace fell late in it and the output then met it rising again (hourly-mem K = 200 at 60 s, six busy
+    /// loops: 59.5 s of 60); held at its peak for the whole solve, a burst early in a run cost the rest of it (the
+    /// same row ended at 51.5 and 53.2 s, stopped as if at pace 14 to 17 where the output ran at 7 to 12;
+    /// docs/overrun-load.sh, docs/solver.md). 10 s: five time constants of the pace's own moving average of the
+    /// command thread's wait (<see cref="Timing.Deadline.RunQueueSmoothingSeconds"/>, 2 s), after which a burst that
+    /// ended weighs under 1 % in it, while a load that lasts still shows in the readings the window holds.</summary>
+    public const double LatenessHoldSeconds = 10;
 
     public bool Counted => counted;
 
@@ -55,17 +69,26 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
         return () => Spent - started >= budget;
     }
 
-    /// <summary>The caller's lateness, never falling (a phase's budget once spent stays spent). Held at its highest it
-    /// charges the solve with the pace's peak: hourly-mem K = 200 at 60 s with six busy loops ended at 51.5 and 53.2 s,
-    /// the solve stopped as if at pace 14 to 17 where the output then ran at 7 to 12. Read as it is now, the same row
-    /// ended at 51.9 and 59.5 s: the pace fell late in the solve and rose again in the output (docs/overrun-load.sh,
-    /// docs/solver.md). The peak is kept for that safety.</summary>
+    /// <summary>The caller's lateness, the highest read in the last <see cref="LatenessHoldSeconds"/> of this clock's
+    /// time (<see cref="WallSeconds"/>): a peak is held while the load that raised it may still be there, then let
+    /// go, so that a phase's budget spent by a burst comes back once the burst is over. Never less than the lateness
+    /// as read now, so the solve never ends later than the caller's end as it reads now.</summary>
     private double Late()
     {
         if (lateness is null) return 0;
-        var now = _wall.Elapsed.TotalSeconds;
-        if (now - _lateRead < LatenessReadSeconds) return _late;
-        _lateRead = now;
-        return _late = Math.Max(_late, lateness() - _lateAtStart);
+        var now = WallSeconds;
+        if (now - Volatile.Read(ref _lateRead) < LatenessReadSeconds) return Volatile.Read(ref _late);
+        // The searches' threads and the solve's watchdog read this clock at once.
+        lock (_gate)
+        {
+            if (now - _lateRead < LatenessReadSeconds) return _late;
+            var late = lateness() - _lateAtStart;
+            while (_peaks.Count > 0 && _peaks.Last!.Value.Late <= late) _peaks.RemoveLast();
+            _peaks.AddLast((now, late));
+            while (_peaks.First!.Value.At < now - LatenessHoldSeconds) _peaks.RemoveFirst();
+            _late = Math.Max(0, _peaks.First.Value.Late);
+            Volatile.Write(ref _lateRead, now);
+            return _late;
+        }
     }
 }

@@ -1,40 +1,62 @@
 using Consolidator.Solving;
+using Consolidator.Tests.Support;
 
 namespace Consolidator.Tests.Solving;
 
 /// <summary>How a wall-clock solve counts the caller's lateness (<see cref="SolverOptions.WallLateness"/>). The
-/// caller's lateness is moved by hand; the clock asks it again only once 20 ms have passed on its stopwatch, which a
-/// sleep guarantees whatever the machine's speed. The budget used runs ahead of the stopwatch by the lateness less
-/// the time between the clock's two readings of its stopwatch (never more), hence the ranges.</summary>
+/// caller's clock and lateness are moved by hand: the clock's time is the caller's wherever it ran ahead of its own
+/// stopwatch, and the test moves it by 1,000 s first, which the stopwatch could reach only if the test stalled that
+/// long; the lateness is asked again once 20 ms of that time have passed.</summary>
 public class WorkClockTests
 {
     /// <summary>Read as it is now, the lateness let the solve run on when the pace fell late in it, and the output
-    /// that followed met the pace rising again (hourly-mem K = 200 at 60 s, six busy loops: 59.5 s).</summary>
+    /// that followed met the pace rising again (hourly-mem K = 200 at 60 s, six busy loops: 59.5 s). Held at its peak
+    /// for the rest of the solve, a burst early in a run cost all of it: now the peak is held for a window.</summary>
     [Fact]
-    public void The_lateness_holds_at_its_highest()
+    public void The_lateness_holds_its_highest_for_a_window_then_lets_go()
     {
         var late = 0.0;
-        var clock = new WorkClock(counted: false, lateness: () => late);
-        Assert.InRange(clock.Ahead, -1, 1e-9);
+        var caller = new ManualClock();
+        var clock = new WorkClock(counted: false, lateness: () => late, caller: caller);
+        caller.Advance(1000);
+        Assert.Equal(1000, clock.Spent, 9);
 
         late = 8;
-        Thread.Sleep(30);
-        Assert.InRange(clock.Ahead, 7, 8 + 1e-9);
+        caller.Advance(1);
+        Assert.Equal(1001 + 8, clock.Spent, 9);
 
+        // The burst is over: the peak is held while the window lasts.
         late = 3;
-        Thread.Sleep(30);
-        Assert.InRange(clock.Ahead, 7, 8 + 1e-9);
+        caller.Advance(1);
+        Assert.Equal(1002 + 8, clock.Spent, 9);
+        caller.Advance(WorkClock.LatenessHoldSeconds - 2);
+        Assert.Equal(1000 + WorkClock.LatenessHoldSeconds + 8, clock.Spent, 9);
+
+        // Past the window the lateness is what it reads now, never less.
+        caller.Advance(1.5);
+        Assert.Equal(1001.5 + WorkClock.LatenessHoldSeconds + 3, clock.Spent, 9);
+        late = 5;
+        caller.Advance(1);
+        Assert.Equal(1002.5 + WorkClock.LatenessHoldSeconds + 5, clock.Spent, 9);
+        // A new peak is held for its own window.
+        late = 1;
+        caller.Advance(WorkClock.LatenessHoldSeconds - 1);
+        Assert.Equal(1001.5 + 2 * WorkClock.LatenessHoldSeconds + 5, clock.Spent, 9);
+        caller.Advance(2);
+        Assert.Equal(1003.5 + 2 * WorkClock.LatenessHoldSeconds + 1, clock.Spent, 9);
     }
 
     [Fact]
     public void A_phase_clock_counts_only_the_lateness_after_its_start_and_the_counted_mode_none()
     {
         var late = 4.0;
-        var clock = new WorkClock(counted: false, lateness: () => late);
-        Assert.InRange(clock.Ahead, -1, 1e-9);
+        var caller = new ManualClock();
+        var clock = new WorkClock(counted: false, lateness: () => late, caller: caller);
+        caller.Advance(1000);
+        Assert.Equal(1000, clock.Spent, 9);
         late = 6;
-        Thread.Sleep(30);
-        Assert.InRange(clock.Ahead, 1, 2 + 1e-9);
-        Assert.Equal(0, new WorkClock(counted: true, lateness: () => late).Ahead);
+        caller.Advance(1);
+        Assert.Equal(1001 + 2, clock.Spent, 9);
+        Assert.Equal(0, new WorkClock(counted: true, lateness: () => late, caller: caller).Ahead);
     }
 }
