@@ -124,12 +124,12 @@ public static class CpSatPlacementSolver
         // fill 241 hosts and no time left, 241; greedy 241, then the consistent search 222. At --time-limit 9: 220 either
         // way; where the search finds every set nothing is left to place.
         var filled = exactSets.Count > 0
-            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, 0, options.Seed, workers, clock.Counted, out _)
+            ? HostByHostFill.Refill(p, AroundSets(p, exactSets, out var rest), rest, perHost, 0, options.Seed, workers, WorkClock.For(options), out _)
             : null;
         var aroundSets = filled is not null;
         if (filled is null && fills)
         {
-            filled = HostByHostFill.Pack(p, stayPut, perHost, FillBudget(), options.Seed, workers, clock.Counted,
+            filled = HostByHostFill.Pack(p, stayPut, perHost, FillBudget(), options.Seed, workers, WorkClock.For(options),
                 incumbent is null ? long.MaxValue : Objective.Units(p, incumbent), out fillSpent, out abandoned);
             clock.Charge(fillSpent);
         }

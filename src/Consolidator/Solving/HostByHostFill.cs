@@ -14,13 +14,16 @@ internal static class HostByHostFill
     private const int MaxCandidates = 80, MaxExactCandidates = 300, ExactFillAnchors = 4;
     private const double ExactFillSeconds = 0.2;
 
-    /// <param name="secondsPerHost">Limit of each knapsack (counted work when <paramref name="counted"/>, else wall-clock).</param>
+    /// <param name="secondsPerHost">Limit of each knapsack (counted work when <paramref name="clock"/> counts, else
+    /// wall-clock).</param>
+    /// <param name="clock">The fill's own clock (<see cref="WorkClock.For"/>): counted, or the wall clock with the caller's
+    /// lateness, which also stops a knapsack already running (<see cref="SolveWatchdog"/>).</param>
     /// <param name="spent">Counted work done (CP-SAT's deterministic time), in seconds.</param>
     /// <returns>A placement of every VM, or null when the inventory runs out first.</returns>
     /// <param name="budget">Total solver time; when it is spent, the remaining VMs go first-fit onto the hosts left.</param>
     /// <param name="toBeat">The objective (units) of the start the fill competes with: once the hosts it has switched on
     /// and the VMs it has placed cost at least this much, its placement cannot win and it stops (<paramref name="abandoned"/>).</param>
-    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, bool counted,
+    public static Placement? Pack(PlacementProblem p, IReadOnlySet<int> stayPut, double secondsPerHost, double budget, int seed, int workers, WorkClock clock,
         long toBeat, out double spent, out bool abandoned)
     {
         spent = 0;
@@ -32,17 +35,17 @@ internal static class HostByHostFill
         // Hosts that keep VMs are on anyway: fill them first.
         var withStayers = hostOf.Where(h => h >= 0).ToHashSet();
         var hosts = ByCost(p, Enumerable.Range(0, p.HostCount)).OrderByDescending(withStayers.Contains);
-        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, counted, toBeat, out spent, out abandoned);
+        return Fill(p, hostOf, hosts, secondsPerHost, budget, seed, workers, clock, toBeat, out spent, out abandoned);
     }
 
     /// <summary>LNS repair: empties <paramref name="hosts"/> and fills them again, one by one, with the VMs
     /// they held; everything else stays as in <paramref name="basis"/>. Null when the VMs do not all fit.</summary>
-    public static Placement? Refill(PlacementProblem p, Placement basis, IReadOnlyCollection<int> hosts, double secondsPerHost, double budget, int seed, int workers, bool counted, out double spent)
+    public static Placement? Refill(PlacementProblem p, Placement basis, IReadOnlyCollection<int> hosts, double secondsPerHost, double budget, int seed, int workers, WorkClock clock, out double spent)
     {
         spent = 0;
         if (p.Rules.Couples) return null;
         var hostOf = basis.HostOf.Select(h => hosts.Contains(h) ? -1 : h).ToArray();
-        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, counted, long.MaxValue, out spent, out _);
+        return Fill(p, hostOf, ByCost(p, hosts), secondsPerHost, budget, seed, workers, clock, long.MaxValue, out spent, out _);
     }
 
     /// <summary>Cheapest capacity first (idle watts per usable core), larger hosts first among equals.</summary>
@@ -56,10 +59,10 @@ internal static class HostByHostFill
     /// switched on, each VM's dynamic energy and each move is a term of the final objective that later hosts only add
     /// to, so the placement could not beat the start it is compared with. On Bitbrains (413 VMs, 37 hosts, 10 s) the
     /// fill ended at 21 hosts where the warm start had 13.</summary>
-    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, bool counted,
+    private static Placement? Fill(PlacementProblem p, int[] hostOf, IEnumerable<int> hosts, double secondsPerHost, double budget, int seed, int workers, WorkClock clock,
         long toBeat, out double spent, out bool abandoned)
     {
-        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers, new WorkClock(counted));
+        var run = new Run(p, new HostLoads(p, Sizing.Temporal), ScarceResource(p), secondsPerHost, seed, workers, clock);
         abandoned = false;
         long cost = 0;
         var on = new HashSet<int>();
@@ -155,7 +158,8 @@ internal static class HostByHostFill
                 HintGreedy(h, candidates, model, x);
             }
             var solver = new CpSolver { StringParameters = SubSolve.Parameters(limit, seed, workers, clock.Counted) };
-            var status = solver.Solve(model);
+            // Under the watchdog: CP-SAT's own limit is fixed at its start, and the command's end may come closer during it.
+            var status = SolveWatchdog.Solve(solver, model, null, clock.Counted ? null : clock.StopAfter(limit), out _);
             // Charged at least a hundredth of a second, for the model building deterministic time does not see.
             clock.Charge(Math.Max(solver.Response?.DeterministicTime ?? limit, 0.01));
             return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible

@@ -76,7 +76,7 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             {
                 var pool = LeastFilled(best, rng);
                 var refill = HostByHostFill.Refill(p, best, pool, RefillSecondsPerHost, Math.Min(RefillBudget, budget - clock.Spent),
-                    (int)(rng.NextULong() & 0x7fffffff), workers, options.Deterministic, out var used);
+                    (int)(rng.NextULong() & 0x7fffffff), workers, WorkClock.For(options), out var used);
                 Neighbourhoods++;
                 clock.Charge(Math.Max(used, MinChargeSeconds));
                 if (refill is not null)
@@ -96,7 +96,8 @@ internal sealed class LargeNeighbourhoodSearch(PlacementProblem p, SolverOptions
             var model = new PlacementModel(p, vms, hosts, stayPut, Ranks(best, hosts), basis: best);
             model.Hint(best);
             var limit = Math.Min(SubLimitSeconds, budget - clock.Spent);
-            var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers, options.Deterministic);
+            // Under the watchdog: CP-SAT's own limit is fixed at its start, and the command's end may come closer during it.
+            var outcome = SubSolve.Run(model, best, limit, (int)(rng.NextULong() & 0x7fffffff), workers, options.Deterministic, stop: clock.StopAfter(limit));
             Neighbourhoods++;
             clock.Charge(Math.Max(outcome.DeterministicSeconds, MinChargeSeconds));
 

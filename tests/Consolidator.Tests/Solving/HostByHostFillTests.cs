@@ -12,7 +12,7 @@ public class HostByHostFillTests
         ProfileBuilder.Build(d, WindowScheme.Hourly(), 95), new PlacementOptions());
 
     private static Placement? Fill(PlacementProblem p, long toBeat, out bool abandoned) =>
-        HostByHostFill.Pack(p, new HashSet<int>(), secondsPerHost: 0.05, budget: 1, seed: 1, workers: 1, counted: true, toBeat, out _, out abandoned);
+        HostByHostFill.Pack(p, new HashSet<int>(), secondsPerHost: 0.05, budget: 1, seed: 1, workers: 1, clock: new WorkClock(counted: true), toBeat, out _, out abandoned);
 
     [Theory]
     [InlineData(3)]
