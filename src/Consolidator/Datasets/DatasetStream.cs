@@ -56,6 +56,23 @@ public sealed class DatasetStream : IDisposable
         return null;
     }
 
+    /// <summary>Why a VM of <paramref name="vcpus"/> and <paramref name="memoryMib"/> cannot be written, or null: a size
+    /// the dataset reader refuses in vms.csv (vcpus from a millicore to <see cref="PlacementProblem.MaxCores"/>, memory
+    /// above zero to <see cref="PlacementProblem.MaxMib"/>). An importer asks before it keeps a size from its source: a
+    /// vCPU gauge of 1e12 or a provisioned memory of 1e30 KB was written, exit 0, and every command then refused the
+    /// dataset at vms.csv, a file the user never wrote.</summary>
+    /// <returns>The native column at fault (vcpus or memory_mib) and the problem.</returns>
+    public static (string Column, string Problem)? SizeProblem(double vcpus, double memoryMib)
+    {
+        if (!(vcpus >= DatasetReader.MinVcpus) || !(vcpus <= PlacementProblem.MaxCores))
+            return ("vcpus", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"a VM's vcpus must be from {DatasetReader.MinVcpus} to {PlacementProblem.MaxCores} (the planner counts millicores in 32 bits)"));
+        if (!(memoryMib > 0) || !(memoryMib <= PlacementProblem.MaxMib))
+            return ("memory_mib", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"a VM's memory must be above 0 and at most {PlacementProblem.MaxMib} MiB (the planner counts MiB in 32 bits)"));
+        return null;
+    }
+
     private static string? ValueProblem(double value, double max)
     {
         var written = (double)(float)value;
@@ -112,6 +129,10 @@ public sealed class DatasetStream : IDisposable
         {
             throw UsageFailure(e);
         }
+        // Importers check first (SizeProblem); a VM the reader refuses would be a bug, never a file.
+        foreach (var vm in vms)
+            if (SizeProblem(vm.Vcpus, vm.MemoryMib) is { } size)
+                throw new ArgumentOutOfRangeException(size.Column, $"{vm.Id}: {size.Problem}");
         _set.Add(OutputFile.Text(DatasetWriter.HostsFile, w => DatasetWriter.WriteHosts(w, hosts)));
         _set.Add(OutputFile.Text(DatasetWriter.VmsFile, w => DatasetWriter.WriteVms(w, vms)));
         _set.Commit();

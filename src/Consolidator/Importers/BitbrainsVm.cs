@@ -96,6 +96,12 @@ internal sealed class BitbrainsVm(string id)
             log.Bad(path, line, column, number, null, problem.Problem);
             return;
         }
+        if (row.Cores != 0 && row.MemoryProvisionedKb != 0 && Datasets.DatasetStream.SizeProblem(row.Cores, row.MemoryProvisionedKb / 1024) is { } size)
+        {
+            // The VM's size is the most provisioned in any row: one such row made a vms.csv the reader refuses.
+            log.Bad(path, line, size.Column == "vcpus" ? BitbrainsImporter.CoresColumn : BitbrainsImporter.MemoryProvisionedColumn, 0, null, size.Problem);
+            return;
+        }
         if (_lastTime is { } last)
         {
             if (row.UnixSeconds == last)

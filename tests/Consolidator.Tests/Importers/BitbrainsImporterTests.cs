@@ -278,6 +278,20 @@ public class BitbrainsImporterTests
         Assert.False(Directory.Exists(root.File("out")));
     }
 
+    /// <summary>The VM's size is the most provisioned in any row: one row of 1e30 KB made a vms.csv of 9.8E+26 MiB, exit 0,
+    /// which every command then refused. Now that row is a bad row in its own column and the rest is imported.</summary>
+    [Fact]
+    public void A_provisioned_size_no_dataset_holds_is_a_bad_row_in_its_column()
+    {
+        using var root = new TempDirectory();
+        var folder = Folder(root, ("1.csv", [.. Steady(2), Row(T0 + 600, 2, 10, "1e30", 1024), Row(T0 + 900, 1e12, 10, "8388608", 1024)]));
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+        Assert.Equal(2, report.BadRowCount);
+        var data = DatasetReader.Read(root.File("out"));
+        Assert.Equal((2.0, 8192.0), (data.Vms[0].Vcpus, data.Vms[0].MemoryMib));
+        Assert.Equal(2, data.Usage[0].Count);
+    }
+
     [Fact]
     public void A_missing_column_names_the_file_and_the_column()
     {
