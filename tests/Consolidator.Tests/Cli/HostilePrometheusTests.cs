@@ -301,6 +301,46 @@ public sealed class HostilePrometheusTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>A vCPU gauge of 1e12 (an exporter's bug, or a hostile server) was written to vms.csv, exit 0, and every
+    /// command then refused the dataset at vms.csv ("too large"), a file the user never wrote. The VM is now left out,
+    /// named with its size; the others are imported.</summary>
+    [Fact]
+    public async Task A_vm_size_from_the_metrics_no_dataset_holds_leaves_the_vm_out_naming_it()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        const string points = "\"values\":[[1767571200,\"1073741824\"],[1767571500,\"1073741824\"]],\"value\":[1767574800,\"1e12\"]";
+        var series = string.Join(",", new[] { "vm1", "vm2" }.Select(vm => "{\"metric\":{\"domain\":\"" + vm + "\"}," + points + "}"));
+        var body = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" + series + "]}}";
+        var (listening, port) = StartOnFreePort();
+        using var server = listening;
+        var serving = Task.Run(() =>
+        {
+            while (true)
+            {
+                HttpListenerContext context;
+                try { context = server.GetContext(); }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+                context.Response.ContentType = "application/json";
+                context.Response.OutputStream.Write(Encoding.UTF8.GetBytes(body));
+                context.Response.Close();
+            }
+        });
+        var hosts = DatasetReader.ReadHosts(WriteAndName(tmp, "hosts.csv", DatasetFixture.Hosts));
+        var inventory = new ImportInventory(hosts, [new InventoryVm("vm1", "h1"), new InventoryVm("vm2", "h1", 2, 4096)], [], []);
+        var source = new PrometheusImport(new Uri($"http://127.0.0.1:{port}"),
+            DateTimeOffset.Parse("2026-01-05T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse("2026-01-05T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5),
+            new PrometheusMetrics());
+
+        var report = PrometheusImporter.Import(source, inventory, outDir);
+        server.Stop();
+        await serving.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains(report.Notes, n => n.StartsWith("VM 'vm1' left out: its size from libvirt_domain_info_virtual_cpus / libvirt_domain_info_maximum_memory_bytes (1E+12 vCPUs, 953674 MiB) is not one a dataset holds: a VM's vcpus must be from 0.001 to 2000000", StringComparison.Ordinal));
+        Assert.Equal(["vm2"], DatasetReader.Read(outDir).Vms.Select(v => v.Id));
+    }
+
     private static void Stop(TcpListener listener, Task serving)
     {
         listener.Stop();

@@ -46,6 +46,10 @@ public static class PrometheusImporter
 
         using var client = new PrometheusClient(source.Url, TimeSpan.FromSeconds(source.TimeoutSeconds), source.MaxAnswerBytes);
         using var stream = DatasetWriter.Open(outDir);
+        // Sizes first: a VM left out for its size had its samples in usage.csv already, beside a vms.csv without it,
+        // a dataset the reader refused ("unknown VM") though the import said it was written.
+        var sizes = Sizes(client, source, inventory, ids, log);
+        var sized = sizes.Select(s => s is { } size && DatasetStream.SizeProblem(size.Vcpus, size.MemoryMib) is null).ToArray();
         var piece = StepsPerPiece(inventory.Vms.Length, source.MaxAnswerBytes);
         // Pieces stepped in Unix seconds: stepping a DateTimeOffset past --end overflowed near 9999-12-31.
         var (start, end) = (source.Start.ToUnixTimeSeconds(), source.End.ToUnixTimeSeconds());
@@ -58,6 +62,7 @@ public static class PrometheusImporter
             var memory = ByVm(client.Range(metrics.MemoryBytes, from, to, source.Step), metrics, ids, ignored);
             for (var v = 0; v < inventory.Vms.Length; v++)
             {
+                if (!sized[v]) continue;
                 var mem = memory[v]?.Points.ToDictionary(p => p.UnixSeconds, p => p.Value) ?? [];
                 foreach (var (t, counter) in cpu[v]?.Points ?? [])
                 {
@@ -93,13 +98,18 @@ public static class PrometheusImporter
         if (ignored.Count > 0)
             log.Note($"{ignored.Count} series for VMs not in the inventory ignored, e.g. {string.Join(", ", ignored.Take(5))}");
 
-        var sizes = Sizes(client, source, inventory, ids, log);
         var vms = new List<Vm>();
         for (var v = 0; v < inventory.Vms.Length; v++)
         {
             var entry = inventory.Vms[v];
-            if (rows[v] == 0) { log.Note($"VM '{entry.Id}' left out: no sample in the period ({metrics.CpuSeconds}, {metrics.MemoryBytes})"); continue; }
+            if (sized[v] && rows[v] == 0) { log.Note($"VM '{entry.Id}' left out: no sample in the period ({metrics.CpuSeconds}, {metrics.MemoryBytes})"); continue; }
             if (sizes[v] is not { } size) { log.Note($"VM '{entry.Id}' left out: neither the inventory nor {metrics.Vcpus} / {metrics.MaxMemoryBytes} give its size"); continue; }
+            if (DatasetStream.SizeProblem(size.Vcpus, size.MemoryMib) is { } problem)
+            {
+                log.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"VM '{entry.Id}' left out: its size from {metrics.Vcpus} / {metrics.MaxMemoryBytes} ({size.Vcpus:G6} vCPUs, {size.MemoryMib:G6} MiB) is not one a dataset holds: {problem.Problem}"));
+                continue;
+            }
             vms.Add(new Vm(entry.Id, size.Vcpus, size.MemoryMib, entry.CurrentHost));
         }
         if (vms.Count == 0)
@@ -157,7 +167,8 @@ public static class PrometheusImporter
             if (sizes[v] is not null) continue;
             var c = inventory.Vms[v].Vcpus ?? vcpus[v]?.Points[0].Value;
             var m = inventory.Vms[v].MemoryMib ?? memory[v]?.Points[0].Value / BytesPerMib;
-            if (c is > 0 && m is > 0 && double.IsFinite(c.Value) && double.IsFinite(m.Value)) sizes[v] = (c.Value, m.Value);
+            // Kept as the gauges say, even where no dataset can hold it (NaN, 1e12 vCPUs): the VM is then left out, naming it.
+            if (c is { } cores && m is { } mib) sizes[v] = (cores, mib);
         }
         log.Count("{0} VM size(s) taken from the metrics (largest vCPUs and allocated memory in the period)", sizes.Count(s => s is not null) - inventory.Vms.Count(v => v is { Vcpus: not null, MemoryMib: not null }));
         return sizes;
