@@ -32,6 +32,8 @@ internal sealed class ImportLog(bool strict)
 
     public ImmutableArray<BadRow> Listed => [.. _listed];
 
-    public ImmutableArray<string> Notes =>
-        [.. _counts.Select(kv => string.Format(CultureInfo.InvariantCulture, kv.Key, kv.Value)), .. _notes];
+    public ImmutableArray<string> Notes => [.. Counted, .. _notes];
+
+    /// <summary>The counted quirks alone, e.g. for an error that nothing was usable: what made it so.</summary>
+    public IEnumerable<string> Counted => _counts.Select(kv => string.Format(CultureInfo.InvariantCulture, kv.Key, kv.Value));
 }

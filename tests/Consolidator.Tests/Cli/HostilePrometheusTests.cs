@@ -240,6 +240,22 @@ public sealed class HostilePrometheusTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>Series there but no point usable (NaN and +Inf, as Prometheus writes a broken exporter's values): the error
+    /// said only "no usable samples for any VM", as though the series were missing; now it says what was skipped.</summary>
+    [Fact]
+    public void No_usable_point_says_why_the_points_were_skipped()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        var body = """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571200,"NaN"],[1767571500,"+Inf"]]}]}}""";
+
+        var result = ImportAgainst(body, tmp, outDir);
+
+        CliRunner.AssertLocatedInputError(result, $"http://127.0.0.1:", "no usable samples for any VM of the inventory", outDir);
+        Assert.Contains("label 'domain'): 1 point(s) where the CPU counter fell or is not a number (a VM or exporter restart): no sample; 1 point(s) without the CPU counter one step earlier", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     /// <summary>A period at the ends of the calendar: the CPU counter is read one step before --start, and the pieces of
     /// the period were stepped past --end in DateTimeOffset arithmetic, so year 1 and year 9999 were .NET's "The added or
     /// subtracted value results in an un-representable DateTime." with no option named.</summary>

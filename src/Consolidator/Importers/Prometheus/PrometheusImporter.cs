@@ -114,7 +114,9 @@ public static class PrometheusImporter
         }
         if (vms.Count == 0)
             throw new InputException(PrometheusClient.Shown(source.Url), 0, null, 0, null,
-                $"no usable samples for any VM of the inventory between {Stamp(source.Start)} and {Stamp(source.End)} (metrics {metrics.CpuSeconds} and {metrics.MemoryBytes}, label '{metrics.VmLabel}')");
+                $"no usable samples for any VM of the inventory between {Stamp(source.Start)} and {Stamp(source.End)} (metrics {metrics.CpuSeconds} and {metrics.MemoryBytes}, label '{metrics.VmLabel}')"
+                // Why, when the series were there: every point NaN, +Inf, a falling counter or a negative gauge said only "no usable samples".
+                + (log.Counted.Any() ? $": {string.Join("; ", log.Counted)}" : ""));
         stream.Complete(inventory.Hosts, vms);
 
         return new ImportReport("prometheus", vms.Count, inventory.Hosts.Length, vms.Count(v => v.CurrentHost is not null),
