@@ -33,6 +33,7 @@ internal static class SimulateCommand
             var plan = PlanFileReader.Read(r.GetValue(planPath)!, data);
             var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Profile);
             var problem = PlacementProblem.From(data, profiles, plan.Placement);
+            Validation.PlanValidator.RefuseInvalid(r.GetValue(planPath)!, problem, plan.Target, plan.Migrations);
             var result = Simulator.Run(problem, plan.Target, plan.Migrations, data.Usage, options);
 
             Outputs.Write(stderr, dir, OutputKind.Simulation,

@@ -1,5 +1,6 @@
 using Consolidator.Inventory;
 using Consolidator.Packing;
+using Consolidator.Staging;
 
 namespace Consolidator.Validation;
 
@@ -43,6 +44,21 @@ public static partial class PlanValidator
         violations.AddRange(StorageChecker.CheckPlacement(p, target, vmsOn));
         if (violations.Count == 0) violations.AddRange(RuleCheckers.Check(p, target));
         return violations;
+    }
+
+    /// <summary>A plan read from <paramref name="path"/> (plan.json), checked as the planner checks the plans it writes: an
+    /// <see cref="InputException"/> naming the file, the first broken rule (e.g. stage.capacity, with the stage, host,
+    /// resource and window) and how many others, or nothing. A plan edited by hand whose first stage overloaded a host
+    /// (a VM moved onto it before another left) was replayed as written, exit 0, "2 did not complete (2 skipped)", with no
+    /// word of the rule it broke.</summary>
+    public static void RefuseInvalid(string path, PlacementProblem p, Placement target, MigrationPlan plan)
+    {
+        var violations = CheckPlacement(p, target).Concat(CheckMigrationPlan(p, target, plan)).ToList();
+        if (violations.Count == 0) return;
+        const int Shown = 3;
+        var more = violations.Count > Shown ? $"; and {violations.Count - Shown} other violation{(violations.Count > Shown + 1 ? "s" : "")}" : "";
+        throw new InputException(path, 0, null, 0, null,
+            $"the validator refuses this plan for this dataset (edited by hand, or made for other data): {string.Join("; ", violations.Take(Shown))}{more}");
     }
 
     /// <summary>The window where host h is furthest over the limit for resource r, and in how many windows it

@@ -104,6 +104,44 @@ public class HostilePlanFileTests
         Assert.Contains("edited.json", result.Err);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
+    /// <summary>A plan edited by hand so that its first stage parks a1 on B (a relay) before b1 has left it: B's 16 GiB
+    /// would carry 18 GiB while the migration runs. Every stage replays from the dataset's placement, so the reader took
+    /// it, and `simulate` replayed it as written (exit 0, "2 did not complete (2 skipped)") with no word of the broken
+    /// rule. Now the independent validator's checks run on a plan read from a file as on a plan made: exit 2, the rule,
+    /// stage, host, resource and window named, nothing written.</summary>
+    [Fact]
+    public void A_stage_that_overloads_a_host_is_refused_naming_the_validators_rule()
+    {
+        var usage = new System.Text.StringBuilder("timestamp,vm_id,cpu_cores,memory_mib\n");
+        for (var h = 0; h < 24; h++)
+            foreach (var (vm, mib) in new[] { ("a1", 6000), ("a2", 6000), ("b1", 12000), ("c1", 4000) })
+                usage.Append(System.Globalization.CultureInfo.InvariantCulture, $"2026-01-05T{h:00}:00:00Z,{vm},1,{mib}\n");
+        using var data = DatasetFixture.Create(
+            hosts: "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nA,16,16384,100,250\nB,16,16384,100,250\nC,32,65536,150,400\n",
+            vms: "vm_id,vcpus,memory_mib,current_host\na1,2,6144,A\na2,2,6144,A\nb1,2,12288,B\nc1,2,4096,C\n",
+            usage: usage.ToString());
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "5", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planDir, "plan.json")))!;
+        Assert.All(plan["placement"]!.AsArray(), p => Assert.Equal("C", p!["host_id"]!.GetValue<string>()));
+        static JsonObject Move(string vm, string from, string to, string kind) =>
+            new() { ["vm_id"] = vm, ["from_host"] = from, ["to_host"] = to, ["kind"] = kind };
+        plan["stages"] = new JsonArray(
+            new JsonObject { ["stage"] = 1, ["migrations"] = new JsonArray(Move("a1", "A", "B", "relay")) },
+            new JsonObject { ["stage"] = 2, ["migrations"] = new JsonArray(Move("a1", "B", "C", "move"), Move("a2", "A", "C", "move"), Move("b1", "B", "C", "move")) });
+        var edited = Path.Combine(data.Directory, "..", "edited.json");
+        File.WriteAllText(edited, plan.ToJsonString());
+        var outDir = Path.Combine(data.Directory, "..", "sim");
+
+        var result = CliRunner.Run("simulate", data.Directory, edited, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "edited.json: the validator refuses this plan",
+            "stage.capacity: stage 1: B memory in window 00:00-01:00 carries 18432 MiB while migrations run, over its physical capacity 16384 MiB", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.Equal(0, CliRunner.Run("simulate", data.Directory, Path.Combine(planDir, "plan.json"), "--out", outDir).ExitCode);
+    }
+
     /// <summary>A plan.json with one member written twice (a hand merge: "headroom" 0.1 then 0.5) was read as the
     /// second, silently, by both `export` and `simulate`. Now the second is located, the first named, exit 2.</summary>
     [Fact]
