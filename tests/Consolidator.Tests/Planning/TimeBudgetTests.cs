@@ -186,6 +186,36 @@ public class TimeBudgetTests
         Assert.Equal(pace * TimeBudget.ReplaySecondsPerSample * monthSamples, Reserved(monthSamples) - Reserved(0), 9);
     }
 
+    /// <summary>Whether the replay keeps its reserve was decided once, at the solve's start: a pace read high there (the
+    /// Bitbrains month at load 18: 5.5 at the solve's start, 2.3 at its end) left the replay out, the solver ran on into
+    /// its room and the replay no longer fitted at its turn. Here the pace is ten times an idle machine's at the start
+    /// (the replay's estimate, 20 M samples, far beyond the solver's half) and falls to about 1 during the solve: the
+    /// solve's end comes closer by the replay's reserve, less what the tail's gave back.</summary>
+    [Fact]
+    public void The_solve_leaves_room_for_the_replay_once_the_pace_falls_enough_for_it_to_fit()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(30, clock: clock);
+        clock.Advance(4, running: 0.4, waiting: 3.6);
+        deadline.Mark("reading", 0.4);
+        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline, 20_000_000);
+        Assert.True(deadline.Pace > 8, $"pace {deadline.Pace}");
+        var tail = budget.Tail;
+
+        var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
+        // The replay does not fit: the solver has everything after the tail.
+        Assert.Equal(deadline.Remaining - tail, solver.TimeLimitSeconds, 9);
+        var late = Assert.IsType<Func<double>>(solver.WallLateness);
+        Assert.Equal(0, late(), 9);
+
+        clock.Advance(10, running: 10, waiting: 0);
+        Assert.True(deadline.Pace < 1.1, $"pace {deadline.Pace}");
+        var replay = deadline.Paced(budget.ReplayIdleSeconds);
+        Assert.True(replay <= (1 - TimeBudget.SolverShareFirst) * (solver.TimeLimitSeconds), $"replay {replay}");
+        Assert.Equal(budget.Tail - tail + replay, late(), 9);
+    }
+
     [Fact]
     public void With_the_limit_spent_before_the_plan_the_baselines_are_skipped_the_tail_validated_and_the_summary_says_so()
     {
