@@ -108,6 +108,25 @@ public sealed class HostilePrometheusTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>A redirect loop: .NET gives up after 50 and hands back the last 302, which was read as the API's JSON
+    /// ("HTTP 302: the answer is not the Prometheus API's JSON (The input does not contain any JSON tokens. ...)").</summary>
+    [Fact]
+    public void A_redirect_loop_is_named_as_a_redirect()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+
+        var result = ImportAgainstRaw(stream =>
+        {
+            ReadRequestHead(stream);
+            stream.Write("HTTP/1.1 302 Found\r\nLocation: /api/v1/query_range\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8);
+        }, tmp, outDir);
+
+        CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')",
+            "HTTP 302: the server redirected to '/api/v1/query_range' and the redirect was not followed (a redirect loop", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     [Theory]
     [MemberData(nameof(Answers))]
     public void A_malformed_answer_is_one_line_naming_the_query_and_exit_2(string body, string what)

@@ -114,6 +114,12 @@ public sealed class PrometheusClient : IDisposable
             // Headers first (PostAsync would buffer the whole body): the body is read here, counted, and given up at the bound.
             using var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
             status = response.StatusCode;
+            // .NET follows redirects itself (HttpClientHandler.MaxAutomaticRedirections, 50); one it hands back was not
+            // followed (a loop, or https to http):
+            // it was "HTTP 302: the answer is not the Prometheus API's JSON (The input does not contain any JSON tokens...)".
+            if ((int)status is >= 300 and < 400)
+                throw new InputException(where, 0, null, 0, null,
+                    $"HTTP {(int)status}: the server redirected{(response.Headers.Location is { } to ? $" to '{Quoted.Value(to.ToString())}'" : "")} and the redirect was not followed (a redirect loop, more than 50 in a row, or from https to http): give --url the address that answers");
             if (response.Content.Headers.ContentLength > _maxAnswerBytes) throw TooLarge(where);
             body = ReadBounded(response.Content.ReadAsStream(cancel.Token), where, cancel.Token);
         }
