@@ -2,6 +2,11 @@ using System.CommandLine;
 using Consolidator.Datasets;
 using Consolidator.Export;
 using Consolidator.Output;
+using Consolidator.Packing;
+using Consolidator.Profiles;
+using Consolidator.Reporting;
+using Consolidator.Traces;
+using Consolidator.Validation;
 
 namespace Consolidator.Cli.Commands;
 
@@ -17,9 +22,13 @@ internal static class ExportCommand
         };
         var outFile = new Option<string?>("--out") { Description = "File to write the script to (default: stdout)" };
         var allocation = new Option<string?>("--allocation") { Description = "With --to libvirt-allocation: the allocation.csv to export (default: the one beside the plan)" };
+        var dataset = new Option<string?>("--dataset")
+        {
+            Description = "DATASET_DIR the plan was made for: the plan is checked by the validator as `simulate` checks it (capacity in every stage, placement rules) and refused, nothing written, if it breaks one. Without it the plan is not checked, and the script's header and stderr say so",
+        };
         var cmd = new Command("export", "Write a plan as a reviewed dry-run script of live migrations for libvirt or OpenStack, stage by stage with a wait between stages.")
         {
-            planPath, to, simulation, outFile, allocation,
+            planPath, to, simulation, outFile, allocation, dataset,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
@@ -30,27 +39,48 @@ internal static class ExportCommand
                 throw new FormatException("--simulation applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
             if (target != ExportTarget.LibvirtAllocation && r.GetResult(allocation) is { Implicit: false })
                 throw new FormatException($"--allocation applies to --to libvirt-allocation; --to {r.GetValue(to)} writes the migrations");
+            if (target == ExportTarget.LibvirtAllocation && r.GetValue(dataset) is not null)
+                throw new FormatException("--dataset applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
             if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath, ShellScript.Marker);
             var path = r.GetValue(planPath)!;
             if (target == ExportTarget.LibvirtAllocation) return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), stdout, stderr);
             var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
             var explicitSimulation = r.GetValue(simulation) is not null;
+            var data = r.GetValue(dataset) is { } dataDir ? DatasetReader.Read(dataDir) : null;
             ExportPlan plan;
+            PlanFile? checkedPlan = null;
             // Held while both files are read, so a plan run replacing the folder cannot hand over one of each.
             using (OutputSet.ReadLock(Path.GetDirectoryName(Path.GetFullPath(path))!))
-                plan = ExportPlanReader.Parse(InputFiles.ReadAllBytes(path), path,
+            {
+                var bytes = InputFiles.ReadAllBytes(path);
+                if (data is not null) checkedPlan = PlanJsonReader.Parse(bytes, path, data);
+                plan = ExportPlanReader.Parse(bytes, path,
                     explicitSimulation || File.Exists(simPath) ? InputFiles.ReadAllBytes(simPath) : null, simPath, target);
+            }
+            // The script is the plan acted on: checked as `simulate` checks a plan read from a file (exit 2, the first
+            // broken rules named, nothing written), or said plainly to be unchecked.
+            if (checkedPlan is not null) Refuse(path, data!, checkedPlan);
             var planName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFileName(path));
-            var script = ScriptExport.Write(plan, target, planName);
+            var script = ScriptExport.Write(plan, target, planName, validated: checkedPlan is not null);
             if (r.GetValue(outFile) is { } file)
             {
                 OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script), ShellScript.Marker);
                 stderr.WriteLine($"wrote {Outputs.Shown(file)}: {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s) for {ExportTargets.Name(target)} (a dry run until run with APPLY=1)");
             }
             else stdout.Write(script);
+            // Said once the script is out, so an error that writes nothing stays the one line on stderr.
+            if (checkedPlan is null) stderr.WriteLine($"warning: {Outputs.Shown(path)}: {ScriptExport.NotChecked}");
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>The validator's checks of a plan read from a file, as `simulate` runs them.</summary>
+    private static void Refuse(string path, Dataset data, PlanFile plan)
+    {
+        var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Profile);
+        var problem = PlacementProblem.From(data, profiles, plan.Placement);
+        PlanValidator.RefuseInvalid(path, problem, plan.Target, plan.Migrations);
     }
 
     /// <summary>The host level's schedule: allocation.csv read against the plan's window scheme.</summary>

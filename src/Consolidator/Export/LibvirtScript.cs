@@ -11,10 +11,10 @@ namespace Consolidator.Export;
 /// and post-copy where the replay chose it.</summary>
 internal static class LibvirtScript
 {
-    public static string Write(ExportPlan plan, string planName)
+    public static string Write(ExportPlan plan, string planName, bool validated)
     {
         var s = new StringBuilder();
-        Preamble(s, $"Consolidation plan {planName} for libvirt (virsh): {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s).");
+        Preamble(s, $"Consolidation plan {planName} for libvirt (virsh): {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s).", validated);
         foreach (var stage in plan.Stages)
         {
             StageHeader(s, stage);

@@ -14,10 +14,10 @@ namespace Consolidator.Export;
 /// before any migration, and the commands then address servers by ID only.</summary>
 internal static class OpenStackScript
 {
-    public static string Write(ExportPlan plan, string planName)
+    public static string Write(ExportPlan plan, string planName, bool validated)
     {
         var s = new StringBuilder();
-        Preamble(s, $"Consolidation plan {planName} for OpenStack (openstack CLI): {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s).");
+        Preamble(s, $"Consolidation plan {planName} for OpenStack (openstack CLI): {plan.MigrationCount} live migration(s) in {plan.Stages.Length} stage(s).", validated);
         s.Append("""
             # Polls a server until it is ACTIVE on the expected compute host (every 5 s, at most WAIT_TIMEOUT s).
             wait_for_host() {

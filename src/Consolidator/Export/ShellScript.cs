@@ -57,10 +57,11 @@ public static partial class ShellScript
 
     /// <summary>The bash functions every script starts with: <c>step</c> and <c>step_bg</c> print a command in
     /// shell-quoted form (so the dry run shows exactly the arguments) and run it only with APPLY=1.</summary>
-    public static void Preamble(StringBuilder s, string title)
+    public static void Preamble(StringBuilder s, string title, bool validated)
     {
         s.Append("#!/usr/bin/env bash\n");
         s.Append("# ").Append(Comment(title)).Append('\n');
+        if (!validated) s.Append("# ").Append(ScriptExport.NotChecked).Append(".\n");
         s.Append("""
             # Written by `consolidator export`. DRY RUN by default: it prints every command and runs none.
             # Review it, then run it with APPLY=1 to migrate. A stage starts only when every migration of the

@@ -104,19 +104,16 @@ public class HostilePlanFileTests
         Assert.Contains("edited.json", result.Err);
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
-    /// <summary>A plan edited by hand so that its first stage parks a1 on B (a relay) before b1 has left it: B's 16 GiB
-    /// would carry 18 GiB while the migration runs. Every stage replays from the dataset's placement, so the reader took
-    /// it, and `simulate` replayed it as written (exit 0, "2 did not complete (2 skipped)") with no word of the broken
-    /// rule. Now the independent validator's checks run on a plan read from a file as on a plan made: exit 2, the rule,
-    /// stage, host, resource and window named, nothing written.</summary>
-    [Fact]
-    public void A_stage_that_overloads_a_host_is_refused_naming_the_validators_rule()
+
+    /// <summary>A dataset whose plan moves every VM to C, its plan.json as `plan` wrote it, and that plan edited by hand so
+    /// that its first stage parks a1 on B before b1 has left it (B's 16 GiB carrying 18 GiB while the migration runs).</summary>
+    private static (DatasetFixture Data, string Plan, string Edited) OverloadingEdit()
     {
         var usage = new System.Text.StringBuilder("timestamp,vm_id,cpu_cores,memory_mib\n");
         for (var h = 0; h < 24; h++)
             foreach (var (vm, mib) in new[] { ("a1", 6000), ("a2", 6000), ("b1", 12000), ("c1", 4000) })
                 usage.Append(System.Globalization.CultureInfo.InvariantCulture, $"2026-01-05T{h:00}:00:00Z,{vm},1,{mib}\n");
-        using var data = DatasetFixture.Create(
+        var data = DatasetFixture.Create(
             hosts: "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nA,16,16384,100,250\nB,16,16384,100,250\nC,32,65536,150,400\n",
             vms: "vm_id,vcpus,memory_mib,current_host\na1,2,6144,A\na2,2,6144,A\nb1,2,12288,B\nc1,2,4096,C\n",
             usage: usage.ToString());
@@ -132,14 +129,74 @@ public class HostilePlanFileTests
             new JsonObject { ["stage"] = 2, ["migrations"] = new JsonArray(Move("a1", "B", "C", "move"), Move("a2", "A", "C", "move"), Move("b1", "B", "C", "move")) });
         var edited = Path.Combine(data.Directory, "..", "edited.json");
         File.WriteAllText(edited, plan.ToJsonString());
+        return (data, Path.Combine(planDir, "plan.json"), edited);
+    }
+
+    private const string Overload =
+        "stage.capacity: stage 1: B memory in window 00:00-01:00 carries 18432 MiB while migrations run, over its physical capacity 16384 MiB";
+
+    /// <summary>A plan edited by hand so that its first stage parks a1 on B (a relay) before b1 has left it: B's 16 GiB
+    /// would carry 18 GiB while the migration runs. Every stage replays from the dataset's placement, so the reader took
+    /// it, and `simulate` replayed it as written (exit 0, "2 did not complete (2 skipped)") with no word of the broken
+    /// rule. Now the independent validator's checks run on a plan read from a file as on a plan made: exit 2, the rule,
+    /// stage, host, resource and window named, nothing written.</summary>
+    [Fact]
+    public void A_stage_that_overloads_a_host_is_refused_naming_the_validators_rule()
+    {
+        var (fixture, planJson, edited) = OverloadingEdit();
+        using var data = fixture;
         var outDir = Path.Combine(data.Directory, "..", "sim");
 
         var result = CliRunner.Run("simulate", data.Directory, edited, "--out", outDir);
 
         CliRunner.AssertLocatedInputError(result, "edited.json: the validator refuses this plan",
-            "stage.capacity: stage 1: B memory in window 00:00-01:00 carries 18432 MiB while migrations run, over its physical capacity 16384 MiB", outDir);
+            Overload, outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
-        Assert.Equal(0, CliRunner.Run("simulate", data.Directory, Path.Combine(planDir, "plan.json"), "--out", outDir).ExitCode);
+        Assert.Equal(0, CliRunner.Run("simulate", data.Directory, planJson, "--out", outDir).ExitCode);
+    }
+
+    /// <summary>`export` read no dataset, so it wrote a script that migrates VMs from the same hand-edited plan `simulate`
+    /// refuses: exit 0, a stage that overloads B, acted on with APPLY=1. With --dataset the plan is checked as `simulate`
+    /// checks it: exit 2, the same rule named, no script written.</summary>
+    [Theory]
+    [InlineData("libvirt")]
+    [InlineData("openstack")]
+    public void Export_with_the_dataset_refuses_a_stage_that_overloads_a_host(string target)
+    {
+        var (fixture, _, edited) = OverloadingEdit();
+        using var data = fixture;
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        var result = CliRunner.Run("export", edited, "--to", target, "--dataset", data.Directory, "--out", script);
+
+        CliRunner.AssertLocatedInputError(result, "edited.json: the validator refuses this plan", Overload, script);
+        Assert.False(File.Exists(script), "no script may be written for a plan the validator refuses");
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    /// <summary>A plan the validator accepts exports with --dataset exactly as it did before the option: the same script,
+    /// byte for byte, as the unchecked export less its one NOT CHECKED header line, and no warning.</summary>
+    [Theory]
+    [InlineData("libvirt")]
+    [InlineData("openstack")]
+    public void Export_with_the_dataset_writes_a_valid_plan_unchanged(string target)
+    {
+        var (fixture, planJson, _) = OverloadingEdit();
+        using var data = fixture;
+
+        var checkedExport = CliRunner.Run("export", planJson, "--to", target, "--dataset", data.Directory);
+        var plain = CliRunner.Run("export", planJson, "--to", target);
+
+        Assert.True(checkedExport.ExitCode == 0, checkedExport.Err);
+        Assert.Equal("", checkedExport.Err);
+        Assert.DoesNotContain("NOT CHECKED", checkedExport.Out);
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Contains("NOT CHECKED against a dataset", plain.Err);
+        var lines = plain.Out.Split('\n').ToList();
+        Assert.StartsWith("# NOT CHECKED against a dataset: exported without --dataset", lines[2], StringComparison.Ordinal);
+        lines.RemoveAt(2);
+        Assert.Equal(string.Join('\n', lines), checkedExport.Out);
+        Assert.Contains("'b1'", checkedExport.Out);
     }
 
     /// <summary>A plan.json with one member written twice (a hand merge: "headroom" 0.1 then 0.5) was read as the
