@@ -2,11 +2,7 @@ using System.CommandLine;
 using Consolidator.Datasets;
 using Consolidator.Export;
 using Consolidator.Output;
-using Consolidator.Packing;
-using Consolidator.Profiles;
 using Consolidator.Reporting;
-using Consolidator.Traces;
-using Consolidator.Validation;
 
 namespace Consolidator.Cli.Commands;
 
@@ -59,7 +55,7 @@ internal static class ExportCommand
             }
             // The script is the plan acted on: checked as `simulate` checks a plan read from a file (exit 2, the first
             // broken rules named, nothing written), or said plainly to be unchecked.
-            if (checkedPlan is not null) Refuse(path, data!, checkedPlan);
+            if (checkedPlan is not null) SimulateCommand.CheckedProblem(path, data!, checkedPlan);
             var planName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFileName(path));
             var script = ScriptExport.Write(plan, target, planName, validated: checkedPlan is not null);
             if (r.GetValue(outFile) is { } file)
@@ -73,14 +69,6 @@ internal static class ExportCommand
             return ExitCodes.Ok;
         }));
         return cmd;
-    }
-
-    /// <summary>The validator's checks of a plan read from a file, as `simulate` runs them.</summary>
-    private static void Refuse(string path, Dataset data, PlanFile plan)
-    {
-        var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Profile);
-        var problem = PlacementProblem.From(data, profiles, plan.Placement);
-        PlanValidator.RefuseInvalid(path, problem, plan.Target, plan.Migrations);
     }
 
     /// <summary>The host level's schedule: allocation.csv read against the plan's window scheme.</summary>

@@ -5,11 +5,23 @@ using Consolidator.Packing;
 using Consolidator.Profiles;
 using Consolidator.Reporting;
 using Consolidator.Simulation;
+using Consolidator.Traces;
 
 namespace Consolidator.Cli.Commands;
 
 internal static class SimulateCommand
 {
+    /// <summary>The placement problem of a plan read from <paramref name="path"/>, after the validator's checks of it as the
+    /// planner checks the plans it writes (<see cref="Validation.PlanValidator.RefuseInvalid"/>): `simulate` and
+    /// `export --dataset` act on a plan only once it passes.</summary>
+    public static PlacementProblem CheckedProblem(string path, Dataset data, PlanFile plan)
+    {
+        var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Profile);
+        var problem = PlacementProblem.From(data, profiles, plan.Placement);
+        Validation.PlanValidator.RefuseInvalid(path, problem, plan.Target, plan.Migrations);
+        return problem;
+    }
+
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv the plan was made for" };
@@ -31,9 +43,7 @@ internal static class SimulateCommand
             OutputSet.Check(dir, OutputKind.Simulation);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             var plan = PlanFileReader.Read(r.GetValue(planPath)!, data);
-            var profiles = ProfileBuilder.Build(data, plan.Windows, plan.Profile);
-            var problem = PlacementProblem.From(data, profiles, plan.Placement);
-            Validation.PlanValidator.RefuseInvalid(r.GetValue(planPath)!, problem, plan.Target, plan.Migrations);
+            var problem = CheckedProblem(r.GetValue(planPath)!, data, plan);
             var result = Simulator.Run(problem, plan.Target, plan.Migrations, data.Usage, options);
 
             Outputs.Write(stderr, dir, OutputKind.Simulation,

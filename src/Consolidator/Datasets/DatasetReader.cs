@@ -155,7 +155,6 @@ public static class DatasetReader
     /// <summary>Reads one vms.csv on its own against its hosts, e.g. an inventory for an importer.</summary>
     public static ImmutableArray<Vm> ReadVms(string path, IReadOnlyList<Host> hosts) => ReadVms(path, [.. hosts], null).Vms;
 
-    /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
     /// <summary>The ids of hosts and images by how they read (<see cref="Ids.Reading"/>), against which a VM's id is
     /// compared: the per-column check sees look-alikes only within hosts.csv's or vms.csv's own ids.</summary>
     private static Dictionary<string, (string Id, string What, string File)> ReadingsOf(params IEnumerable<(string Id, string What, string File)>?[] kinds)
@@ -167,6 +166,7 @@ public static class DatasetReader
         return readings;
     }
 
+    /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
     private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);
 
     private static VmTable ReadVms(string path, ImmutableArray<Host> hosts, ImmutableArray<Image>? images)
