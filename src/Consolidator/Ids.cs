@@ -13,11 +13,19 @@ public static class Ids
     /// name a libvirt domain's config file). A 3 MB id was planned, printed and written into scripts as it stood.</summary>
     public const int MaxLength = 255;
 
-    /// <summary>Why <paramref name="id"/> cannot be an id, or null: longer than <see cref="MaxLength"/>, or a character an error message would escape
+    /// <summary>What a rule name is called in reasons: a rule's name is printed, never passed to a manager's CLI, so it
+    /// may start with '-'.</summary>
+    public const string RuleName = "a rule name";
+
+    /// <summary>Why <paramref name="id"/> cannot be an id, or null: starts with '-' (not for a <see cref="RuleName"/>), longer than <see cref="MaxLength"/>, or a character an error message would escape
     /// (<see cref="Quoted"/>'s rule: control, lone surrogate, line or paragraph separator, format), located by its
     /// 1-based character position. <paramref name="what"/> names the value in the reason ("a rule name").</summary>
     public static string? Problem(string id, string what = "an id")
     {
+        // Refused where the id enters, not only by `export`: "--undefinesource" was read, planned and simulated, and only
+        // the export of a finished plan refused it, pointing at simulation.json instead of the file that defined it.
+        if (id.StartsWith('-') && what != RuleName)
+            return $"{what} must not start with '-': virsh and the openstack CLI, which the migration scripts call with ids as arguments, would read it as an option; rename it";
         if (id.Length > MaxLength && id.EnumerateRunes().Count() is var length and > MaxLength)
             return string.Create(CultureInfo.InvariantCulture, $"{what} must be at most {MaxLength} characters (this one has {length})");
         for (var i = 0; i < id.Length; i++)

@@ -26,7 +26,7 @@ public static class ConstraintsReader
             var ruleName = file.Text(name).Trim();
             if (ruleName.Length == 0) ruleName = $"line {file.Line}";
             // Names are printed in explanations: the same characters as in ids are refused.
-            if (Consolidator.Ids.Problem(ruleName, "a rule name") is { } problem) throw file.Error(name, problem, ruleName);
+            if (Consolidator.Ids.Problem(ruleName, Consolidator.Ids.RuleName) is { } problem) throw file.Error(name, problem, ruleName);
             file.LookAlikeAmongLatin(name, ruleName, "a rule name");
             if (!names.TryAdd(ruleName, file.Line))
                 throw file.Error(name, $"duplicate rule name (first on line {names[ruleName]})", ruleName);

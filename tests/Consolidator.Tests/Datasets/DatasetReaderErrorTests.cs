@@ -229,6 +229,25 @@ public class DatasetReaderErrorTests
         vms: DatasetFixture.Vms.Replace(",h1", "," + hostStem + "1").Replace(",h2", "," + hostStem + "2").Replace("\nvm", "\n" + vmStem),
         usage: DatasetFixture.Usage.Replace("Z,vm", "Z," + vmStem));
 
+    /// <summary>An id starting with '-' ("--undefinesource", a VM named as virsh's option) was read, planned and simulated;
+    /// only `export` refused it, pointing at simulation.json. Refused where it is defined, at its line and column.</summary>
+    [Theory]
+    [InlineData("vms.csv", "vm1,", "--undefinesource,", 2, "vm_id", "--undefinesource")]
+    [InlineData("hosts.csv", "h2,", "-h2,", 3, "host_id", "-h2")]
+    public void An_id_starting_with_a_dash_is_refused_where_it_is_defined(string name, string from, string to, int line, string column, string id)
+    {
+        using var data = name == "vms.csv"
+            ? DatasetFixture.Create(vms: DatasetFixture.Vms.Replace(from, to), usage: DatasetFixture.Usage.Replace("," + from, "," + to))
+            : DatasetFixture.Create(hosts: DatasetFixture.Hosts.Replace(from, to), vms: DatasetFixture.Vms.Replace(",h2", ",-h2"));
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        AssertLocated(e, data.PathOf(name), line, column, 1, id);
+        Assert.StartsWith("an id must not start with '-'", e.Problem);
+    }
+
+    [Fact]
+    public void A_rule_name_may_start_with_a_dash() =>
+        Assert.Null(Consolidator.Ids.Problem("-spread-web", Consolidator.Ids.RuleName));
+
     [Fact]
     public void Unclosed_quote_is_reported_on_its_line()
     {

@@ -113,6 +113,7 @@ public class StorageInputTests
         { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,20,web,1"), "images.csv:2, column 3 'parent'", "cycle" },
         { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,20,,5"), "images.csv:2, column 4 'shared_gib'", "'5'" },
         { "images.csv", "image_id,size_gib\n", "images.csv:2", "no images" },
+        { "images.csv", Images.Replace("ubuntu,20,,", "-ubuntu,20,,"), "images.csv:2, column 1 'image_id'", "must not start with '-'" },
         { "images.csv", "image_id,parent\nubuntu,\n", "images.csv:1", "size_gib" },
         { "images.csv", "image_id,size_gib,manifest\nubuntu,20,missing.blocks\nweb,24,\n", "images.csv:2, column 3 'manifest'", "not found" },
         { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,30,fedora"), "vms.csv:2, column 6 'image_id'", "'fedora'" },
