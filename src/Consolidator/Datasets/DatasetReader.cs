@@ -50,7 +50,7 @@ public static class DatasetReader
 
         var hosts = ReadHosts(Path.Combine(directory, HostsFile));
         var imagesPath = Path.Combine(directory, ImagesReader.File);
-        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(imagesPath) : default(ImmutableArray<Image>?);
+        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(imagesPath, hosts) : default(ImmutableArray<Image>?);
         var vms = ReadVms(Path.Combine(directory, VmsFile), hosts, images);
         var usage = ReadUsage(Path.Combine(directory, UsageFile), vms);
         var name = NameOf(directory);

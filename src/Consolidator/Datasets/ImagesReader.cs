@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Consolidator.Inventory;
 using Consolidator.Packing;
 using Consolidator.Storage;
 
@@ -15,8 +16,13 @@ public static class ImagesReader
     public const string File = "images.csv";
     public const string IdColumn = "image_id", SizeColumn = "size_gib", ParentColumn = "parent", SharedColumn = "shared_gib", ManifestColumn = "manifest";
 
-    public static ImmutableArray<Image> Read(string path)
+    /// <param name="hosts">The dataset's hosts, when read with them: an image id that reads the same as a host id
+    /// (Cyrillic "сор-1" beside host "cop-1") is refused at its line, as a VM's is (the per-column check sees only
+    /// images.csv's own ids, so a Cyrillic image set beside Latin hosts passed).</param>
+    public static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts = null)
     {
+        var hostReadings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var h in hosts ?? []) hostReadings.TryAdd(Ids.Reading(h.Id), h.Id);
         using var file = DatasetFile.Open(path, IdColumn, SizeColumn);
         int id = file.Column(IdColumn), size = file.Column(SizeColumn), parent = file.OptionalColumn(ParentColumn),
             shared = file.OptionalColumn(SharedColumn), manifest = file.OptionalColumn(ManifestColumn);
@@ -27,6 +33,9 @@ public static class ImagesReader
         while (file.Read())
         {
             var imageId = file.Id(id);
+            if (hostReadings.TryGetValue(Ids.Reading(imageId), out var host)
+                && Ids.ReadsAs(imageId, "the image", host, "host", DatasetReader.HostsFile) is { } alike)
+                throw file.Error(id, alike, imageId);
             if (!lines.TryAdd(imageId, file.Line))
                 throw file.Error(id, $"duplicate image_id (first on line {lines[imageId]})", imageId);
             // 0 is a blank image: `images scan` of a new or all-zero disk stores no block, and wrote a size_gib of 0 that

@@ -102,6 +102,18 @@ public class StorageInputTests
         Assert.Equal(1, d.Images[1].SharedWithParentGib);
     }
 
+    /// <summary>An image whose id reads as a host's (Cyrillic "сор-1" beside host "cop-1"): images.csv held ids of one
+    /// script, so its own column check passed, and only VM ids were compared with hosts and images.</summary>
+    [Fact]
+    public void An_image_id_that_reads_as_a_host_id_is_refused_naming_the_host()
+    {
+        using var data = Create(hosts: Hosts.Replace("h2,", "cop-1,"), vms: Vms.Replace("h1,30,ubuntu", "h1,30,").Replace("h1,,web", "h1,,").Replace(",h2,", ",cop-1,"),
+            images: "image_id,size_gib\n\u0441\u043e\u0440-1,5\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        Assert.Equal((data.PathOf("images.csv"), 2, "image_id", "\u0441\u043e\u0440-1"), (e.File, e.Line, e.Column, e.Value));
+        Assert.StartsWith("the image reads the same as host 'cop-1' of hosts.csv but is a different id", e.Problem);
+    }
+
     public static TheoryData<string, string, string, string> BadInputs => new()
     {
         // file, its text, then what the message must contain: "file:line, column" and the value.
