@@ -20,11 +20,15 @@ internal static class ExportCommand
         var allocation = new Option<string?>("--allocation") { Description = "With --to libvirt-allocation: the allocation.csv to export (default: the one beside the plan)" };
         var dataset = new Option<string?>("--dataset")
         {
-            Description = "DATASET_DIR the plan was made for: the plan is checked by the validator as `simulate` checks it (capacity in every stage, placement rules) and refused, nothing written, if it breaks one. Without it the plan is not checked, and the script's header and stderr say so",
+            Description = "DATASET_DIR the plan was made from, where it is now (default: the folder plan.json records). The plan is checked by the validator as `simulate` checks it (capacity in every stage, placement rules) and refused, nothing written, if it breaks one, or if the dataset's files are not the ones it was planned from",
+        };
+        var noCheck = new Option<bool>("--unchecked")
+        {
+            Description = "Write the script without checking the plan against its dataset (for a plan whose dataset is gone); the script's header and stderr say it was not checked",
         };
         var cmd = new Command("export", "Write a plan as a reviewed dry-run script of live migrations for libvirt or OpenStack, stage by stage with a wait between stages.")
         {
-            planPath, to, simulation, outFile, allocation, dataset,
+            planPath, to, simulation, outFile, allocation, dataset, noCheck,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
@@ -35,26 +39,34 @@ internal static class ExportCommand
                 throw new FormatException("--simulation applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
             if (target != ExportTarget.LibvirtAllocation && r.GetResult(allocation) is { Implicit: false })
                 throw new FormatException($"--allocation applies to --to libvirt-allocation; --to {r.GetValue(to)} writes the migrations");
-            if (target == ExportTarget.LibvirtAllocation && r.GetValue(dataset) is not null)
-                throw new FormatException("--dataset applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
+            if (target == ExportTarget.LibvirtAllocation && (r.GetValue(dataset) is not null || r.GetValue(noCheck)))
+                throw new FormatException($"{(r.GetValue(noCheck) ? "--unchecked" : "--dataset")} applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
+            var unchecked_ = r.GetValue(noCheck);
+            if (unchecked_ && r.GetValue(dataset) is not null)
+                throw new FormatException("--unchecked writes the script without checking the plan, --dataset names the dataset to check it against: give one or the other");
             if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath, ShellScript.Marker);
             var path = r.GetValue(planPath)!;
             if (target == ExportTarget.LibvirtAllocation) return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), stdout, stderr);
             var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
             var explicitSimulation = r.GetValue(simulation) is not null;
-            var data = r.GetValue(dataset) is { } dataDir ? DatasetReader.Read(dataDir) : null;
             ExportPlan plan;
+            Traces.Dataset? data = null;
             PlanFile? checkedPlan = null;
-            // Held while both files are read, so a plan run replacing the folder cannot hand over one of each.
+            // Held while the files are read, so a plan run replacing the folder cannot hand over one of each.
             using (OutputSet.ReadLock(Path.GetDirectoryName(Path.GetFullPath(path))!))
             {
                 var bytes = InputFiles.ReadAllBytes(path);
-                if (data is not null) checkedPlan = PlanJsonReader.Parse(bytes, path, data);
                 plan = ExportPlanReader.Parse(bytes, path,
                     explicitSimulation || File.Exists(simPath) ? InputFiles.ReadAllBytes(simPath) : null, simPath, target);
+                // The dataset the plan records (or the one named), refused when gone or changed since the plan was made.
+                if (!unchecked_)
+                {
+                    data = PlanDataset.Read(bytes, path, r.GetValue(dataset));
+                    checkedPlan = PlanJsonReader.Parse(bytes, path, data);
+                }
             }
             // The script is the plan acted on: checked as `simulate` checks a plan read from a file (exit 2, the first
-            // broken rules named, nothing written), or said plainly to be unchecked.
+            // broken rules named, nothing written), or, only when asked with --unchecked, said plainly to be unchecked.
             if (checkedPlan is not null) SimulateCommand.CheckedProblem(path, data!, checkedPlan);
             var planName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFileName(path));
             var script = ScriptExport.Write(plan, target, planName, validated: checkedPlan is not null);

@@ -60,7 +60,9 @@ internal static class PlanCommand
 
             using var progress = new TerminalProgress(stderr, deadline);
             progress.Say("reading dataset");
-            var data = DatasetReader.Read(r.GetValue(dataset)!);
+            // With its fingerprint, recorded in plan.json: `export` checks the plan against this dataset, as it was read.
+            var data = DatasetReader.Read(r.GetValue(dataset)!, fingerprint: true);
+            var source = PlanJsonWriter.Source(r.GetValue(dataset)!, dir, data);
             // Reading and profiles cannot be cut short; how long they took against an idle machine paces the
             // reserves of every phase after them.
             deadline.Mark("reading", DatasetReader.IdleSeconds(data));
@@ -74,7 +76,7 @@ internal static class PlanCommand
 
             List<OutputFile> files =
             [
-                OutputFile.Text("plan.json", w => w.Write(PlanJsonWriter.ToJson(plan, request))),
+                OutputFile.Text("plan.json", w => w.Write(PlanJsonWriter.ToJson(plan, request, source))),
                 OutputFile.Text("plan.csv", w => PlanCsvWriter.Write(plan, w)),
                 new OutputFile("allocation.csv", s => AllocationCsvWriter.Write(plan.Allocation!, plan.Problem, s)),
             ];
@@ -100,7 +102,7 @@ internal static class PlanCommand
             progress.Done();
             if (scripting.Json(r))
             {
-                stdout.WriteLine(PlanJsonWriter.ToJson(plan, request));
+                stdout.WriteLine(PlanJsonWriter.ToJson(plan, request, source));
                 return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr);
             }
             PlanText.Write(plan, stdout, request.Solver.Deterministic);

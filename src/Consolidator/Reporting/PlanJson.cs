@@ -6,8 +6,14 @@ namespace Consolidator.Reporting;
 // (ReportJsonContext), so the property names below are the file's field names. What a reader needs is
 // nullable so that it can say which field is missing; PlanJsonReader and the export reader check the rest.
 
-internal sealed record PlanJson(string? Schema, PlanOptionsJson? Options, PlanSummaryJson? Summary,
+internal sealed record PlanJson(string? Schema,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PlanDatasetJson? Dataset,
+    PlanOptionsJson? Options, PlanSummaryJson? Summary,
     IReadOnlyList<PlacementJson>? Placement, IReadOnlyList<PlanStageJson>? Stages, IReadOnlyList<BlockedJson>? Blocked);
+
+/// <summary>The dataset a plan was made from: its folder relative to the plan's own folder (so the two can move
+/// together, and the bytes do not depend on where they sit), and <see cref="Traces.Dataset.Fingerprint"/>.</summary>
+public sealed record PlanDatasetJson(string? Path, string? Fingerprint);
 
 internal sealed record PlanOptionsJson(
     string? Windows, string? WindowsChoice, double? Percentile, double? HalfLifeHours, double? Margin,

@@ -11,17 +11,25 @@ public static class PlanJsonWriter
 {
     public const string Schema = "consolidator.plan/1";
 
-    public static string ToJson(PlanOutcome plan, PlanRequest request)
+    /// <param name="dataset">The dataset the plan was made from (<see cref="Source"/>), recorded so that `export`
+    /// checks the plan against it; null leaves the field out.</param>
+    public static string ToJson(PlanOutcome plan, PlanRequest request, PlanDatasetJson? dataset = null)
     {
         var p = plan.Problem;
         string? Host(int h) => h >= 0 ? p.Hosts[h].Id : null;
-        return ReportJson.Serialize(new PlanJson(Schema, Options(plan, request), Summary(plan),
+        return ReportJson.Serialize(new PlanJson(Schema, dataset, Options(plan, request), Summary(plan),
             [.. Enumerable.Range(0, p.VmCount).Select(v => new PlacementJson(p.Vms[v].Id, p.Hosts[plan.Target[v]].Id, p.Vms[v].CurrentHost, Names.Of(plan.Profiles.Vms[v].Class)))],
             [.. plan.Migrations.Stages.Select(s => new PlanStageJson(s.Number,
                 [.. s.Migrations.Select(m => new PlanMigrationJson(p.Vms[m.Vm].Id, Host(m.From), Host(m.To), Names.Of(m.Kind), R(p.Vms[m.Vm].MemoryMib)))]))],
             [.. plan.Migrations.Blocked.Select(b => new BlockedJson(p.Vms[b.Vm].Id, Host(b.From), Host(b.To), b.Reason))]),
             ReportJsonContext.Default.PlanJson);
     }
+
+    /// <summary>The record of <paramref name="data"/> (read with its fingerprint) from <paramref name="datasetDir"/>, for a
+    /// plan.json in <paramref name="planDir"/>: the dataset's folder relative to the plan's, with '/' between folders.</summary>
+    public static PlanDatasetJson Source(string datasetDir, string planDir, Traces.Dataset data) =>
+        new(Path.GetRelativePath(Path.GetFullPath(planDir), Path.GetFullPath(datasetDir)).Replace(Path.DirectorySeparatorChar, '/'),
+            data.Fingerprint ?? throw new ArgumentException("read the dataset with its fingerprint", nameof(data)));
 
     private static PlanOptionsJson Options(PlanOutcome plan, PlanRequest request)
     {

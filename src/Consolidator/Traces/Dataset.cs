@@ -15,6 +15,11 @@ public sealed record Dataset(string Name, ImmutableArray<Host> Hosts, ImmutableA
     /// <summary>The disk images of the optional images.csv; every VM's image_id is one of them.</summary>
     public ImmutableArray<Image> Images { get; init; } = [];
 
+    /// <summary>"sha256:" and the hex digest of the files the dataset was read from, when the reader was asked for it
+    /// (<see cref="Datasets.DatasetReader.Read(string, bool)"/>): plan.json records it, so that `export` can tell
+    /// the dataset it checks a plan against is the one the plan was made from. Null otherwise.</summary>
+    public string? Fingerprint { get; init; }
+
     public int HostIndex(string id)
     {
         for (var i = 0; i < Hosts.Length; i++)

@@ -174,6 +174,88 @@ public class HostilePlanFileTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>`export` without --dataset wrote the overloading plan as a script (exit 0; only a header line and a stderr
+    /// warning said it was unchecked). plan.json now records the dataset it was made from (its folder relative to the
+    /// plan's and a fingerprint of its files), and export checks the plan against it by default: exit 2, the validator's
+    /// rule named, nothing written.</summary>
+    [Theory]
+    [InlineData("libvirt")]
+    [InlineData("openstack")]
+    public void Export_checks_a_plan_against_the_dataset_it_records(string target)
+    {
+        var (fixture, planJson, edited) = OverloadingEdit();
+        using var data = fixture;
+        var besidePlan = Path.Combine(Path.GetDirectoryName(planJson)!, "edited.json");
+        File.Copy(edited, besidePlan);
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        var result = CliRunner.Run("export", besidePlan, "--to", target, "--out", script);
+
+        CliRunner.AssertLocatedInputError(result, "edited.json: the validator refuses this plan", Overload, script);
+        Assert.False(File.Exists(script), "no script may be written for a plan the validator refuses");
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    /// <summary>The dataset edited after the plan was made (one usage value), or moved away: a plan checked against other
+    /// demand than it was sized for, or against none, is refused at plan.json's dataset field, nothing written; --dataset
+    /// names where it is now, and --unchecked writes the script with its NOT CHECKED line.</summary>
+    [Fact]
+    public void Export_refuses_a_dataset_changed_or_gone_since_the_plan()
+    {
+        var (fixture, planJson, _) = OverloadingEdit();
+        using var data = fixture;
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+        var moved = data.Directory + "-moved";
+        var usage = data.PathOf("usage.csv");
+
+        File.WriteAllText(usage, File.ReadAllText(usage).Replace("Z,a1,1,6000", "Z,a1,1,6001"));
+        var changed = CliRunner.Run("export", planJson, "--to", "libvirt", "--out", script);
+        Directory.Move(data.Directory, moved);
+        var gone = CliRunner.Run("export", planJson, "--to", "libvirt", "--out", script);
+        var named = CliRunner.Run("export", planJson, "--to", "libvirt", "--dataset", moved, "--out", script);
+
+        CliRunner.AssertLocatedInputError(changed, "plan.json:5, column", "'fingerprint': '" + Path.GetFullPath(data.Directory) + "' is not", script);
+        Assert.Contains("is not the dataset the plan was made from: its files changed since", changed.Err);
+        CliRunner.AssertLocatedInputError(gone, "plan.json:4, column 13 'path'", "the dataset the plan was made from is not at", script);
+        Assert.Contains("(value '../tiny')", gone.Err);
+        CliRunner.AssertLocatedInputError(named, "plan.json:5, column", "is not the dataset the plan was made from", script);
+        Assert.All(new[] { changed, gone, named }, r => HostileInputTests.AssertOneCleanLine(r.Err));
+        Assert.False(File.Exists(script));
+
+        File.WriteAllText(Path.Combine(moved, "usage.csv"), File.ReadAllText(Path.Combine(moved, "usage.csv")).Replace("Z,a1,1,6001", "Z,a1,1,6000"));
+        var restored = CliRunner.Run("export", planJson, "--to", "libvirt", "--dataset", moved, "--out", script);
+        Assert.True(restored.ExitCode == 0, restored.Err);
+        Assert.DoesNotContain("NOT CHECKED", File.ReadAllText(script));
+        var unchecked_ = CliRunner.Run("export", planJson, "--to", "libvirt", "--unchecked");
+        Assert.Equal(0, unchecked_.ExitCode);
+        Assert.Contains("# NOT CHECKED against a dataset: exported with --unchecked", unchecked_.Out);
+        Assert.StartsWith($"warning: {planJson}: NOT CHECKED", unchecked_.Err);
+    }
+
+    /// <summary>A plan.json that records no dataset (written by hand, or by an older version) cannot be checked unless the
+    /// dataset is named; it is refused at its first line rather than written unchecked. --unchecked with --dataset is a
+    /// contradiction, refused.</summary>
+    [Fact]
+    public void Export_of_a_plan_that_records_no_dataset_needs_the_dataset_or_unchecked()
+    {
+        var (fixture, planJson, _) = OverloadingEdit();
+        using var data = fixture;
+        var plan = JsonNode.Parse(File.ReadAllText(planJson))!.AsObject();
+        Assert.True(plan.Remove("dataset"), "plan.json records its dataset");
+        var old = Path.Combine(Path.GetDirectoryName(planJson)!, "old.json");
+        File.WriteAllText(old, plan.ToJsonString());
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        var refused = CliRunner.Run("export", old, "--to", "openstack", "--out", script);
+        var both = CliRunner.Run("export", planJson, "--to", "openstack", "--unchecked", "--dataset", data.Directory, "--out", script);
+
+        CliRunner.AssertLocatedInputError(refused, "old.json:1, column", "the plan does not record the dataset it was made from", script);
+        Assert.Contains("give --dataset DATASET_DIR", refused.Err);
+        CliRunner.AssertLocatedInputError(both, "--unchecked", "give one or the other", script);
+        Assert.False(File.Exists(script));
+        Assert.Equal(0, CliRunner.Run("export", old, "--to", "openstack", "--dataset", data.Directory, "--out", script).ExitCode);
+    }
+
     /// <summary>A plan the validator accepts exports with --dataset exactly as it did before the option: the same script,
     /// byte for byte, as the unchecked export less its one NOT CHECKED header line, and no warning.</summary>
     [Theory]
@@ -185,15 +267,17 @@ public class HostilePlanFileTests
         using var data = fixture;
 
         var checkedExport = CliRunner.Run("export", planJson, "--to", target, "--dataset", data.Directory);
-        var plain = CliRunner.Run("export", planJson, "--to", target);
+        var byDefault = CliRunner.Run("export", planJson, "--to", target);
+        var plain = CliRunner.Run("export", planJson, "--to", target, "--unchecked");
 
         Assert.True(checkedExport.ExitCode == 0, checkedExport.Err);
         Assert.Equal("", checkedExport.Err);
         Assert.DoesNotContain("NOT CHECKED", checkedExport.Out);
+        Assert.Equal((0, "", checkedExport.Out), (byDefault.ExitCode, byDefault.Err, byDefault.Out));
         Assert.Equal(0, plain.ExitCode);
         Assert.Contains("NOT CHECKED against a dataset", plain.Err);
         var lines = plain.Out.Split('\n').ToList();
-        Assert.StartsWith("# NOT CHECKED against a dataset: exported without --dataset", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("# NOT CHECKED against a dataset: exported with --unchecked", lines[2], StringComparison.Ordinal);
         lines.RemoveAt(2);
         Assert.Equal(string.Join('\n', lines), checkedExport.Out);
         Assert.Contains("'b1'", checkedExport.Out);

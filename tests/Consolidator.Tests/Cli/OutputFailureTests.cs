@@ -87,7 +87,7 @@ public class OutputFailureTests
     public void Export_refuses_a_folder_as_its_script()
     {
         using var tmp = new TempDirectory();
-        var result = CliRunner.Run("export", tmp.File("plan.json"), "--to", "libvirt", "--out", tmp.Path);
+        var result = CliRunner.Run("export", tmp.File("plan.json"), "--to", "libvirt", "--unchecked", "--out", tmp.Path);
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         OneLineNoTrace(result.Err);
@@ -185,7 +185,7 @@ public class OutputFailureTests
             { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
               "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
             """);
-        var (exitCode, err) = RunWithStandardOutput("> /dev/full", ["export", plan, "--to", "libvirt"]);
+        var (exitCode, err) = RunWithStandardOutput("> /dev/full", ["export", plan, "--to", "libvirt", "--unchecked"]);
 
         Assert.Equal(ExitCodes.Failure, exitCode);
         OneLineNoTrace(err);

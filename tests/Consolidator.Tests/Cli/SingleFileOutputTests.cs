@@ -32,7 +32,7 @@ public class SingleFileOutputTests
         var target = tmp.File("precious");
         File.WriteAllText(target, precious);
 
-        var result = CliRunner.Run("export", Plan(tmp), "--to", "libvirt", "--out", target);
+        var result = CliRunner.Run("export", Plan(tmp), "--to", "libvirt", "--unchecked", "--out", target);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(target, result.Err);
@@ -52,7 +52,7 @@ public class SingleFileOutputTests
         using var mount = Mounts.TryBindFile(source, tmp.File("mounted.sh"));
         if (mount is null) return; // needs root to mount; CI runs as root
 
-        var result = CliRunner.Run("export", Plan(tmp), "--to", "libvirt", "--out", mount.Path);
+        var result = CliRunner.Run("export", Plan(tmp), "--to", "libvirt", "--unchecked", "--out", mount.Path);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{mount.Path}: a mount point (a file mounted here)", result.Err);
@@ -70,9 +70,9 @@ public class SingleFileOutputTests
         var empty = tmp.File("empty.sh");
         File.WriteAllText(empty, "");
 
-        Assert.Equal(0, CliRunner.Run("export", plan, "--to", "libvirt", "--out", script).ExitCode);
-        var again = CliRunner.Run("export", plan, "--to", "openstack", "--out", script);
-        var intoEmpty = CliRunner.Run("export", plan, "--to", "libvirt", "--out", empty);
+        Assert.Equal(0, CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--out", script).ExitCode);
+        var again = CliRunner.Run("export", plan, "--to", "openstack", "--unchecked", "--out", script);
+        var intoEmpty = CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--out", empty);
 
         Assert.True(again.ExitCode == 0, again.Err);
         Assert.Contains("openstack", File.ReadAllText(script));

@@ -64,11 +64,12 @@ public class ExportCommandTests
     {
         using var tmp = new TempDirectory();
         var plan = SmallPlan(tmp);
-        var result = CliRunner.Run("export", plan, "--to", to);
+        var result = CliRunner.Run("export", plan, "--to", to, "--unchecked");
 
         Assert.Equal(0, result.ExitCode);
-        // No --dataset: the plan was not checked, and both the script's header (in the golden file) and stderr say so.
-        Assert.Equal($"warning: {plan}: NOT CHECKED against a dataset: exported without --dataset, so the validator did not check this plan's capacity or placement rules (a plan.json edited by hand may overload a host); export with --dataset DATASET_DIR to check it\n", result.Err);
+        // A plan written by hand, with no dataset: exported --unchecked, and both the script's header (in the golden file)
+        // and stderr say so.
+        Assert.Equal($"warning: {plan}: NOT CHECKED against a dataset: exported with --unchecked, so the validator did not check this plan's capacity or placement rules (a plan.json edited by hand may overload a host); export without --unchecked to check it\n", result.Err);
         Assert.Equal(File.ReadAllText(Golden(golden)), result.Out);
     }
 
@@ -76,7 +77,7 @@ public class ExportCommandTests
     public void Without_a_simulation_every_migration_is_pre_copy()
     {
         using var tmp = new TempDirectory();
-        var result = CliRunner.Run("export", SmallPlan(tmp, withSimulation: false), "--to", "libvirt");
+        var result = CliRunner.Run("export", SmallPlan(tmp, withSimulation: false), "--to", "libvirt", "--unchecked");
 
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("--postcopy", result.Out);
@@ -97,7 +98,7 @@ public class ExportCommandTests
         Assert.Contains(from, SimulationJson);
         File.WriteAllText(simulation, SimulationJson.Replace(from, to));
 
-        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--simulation", simulation);
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--simulation", simulation);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.Out);
@@ -111,7 +112,7 @@ public class ExportCommandTests
         if (!File.Exists("/bin/bash")) return;
         using var tmp = new TempDirectory();
         var script = tmp.File("migrate.sh");
-        Assert.Equal(0, CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt", "--out", script).ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt", "--unchecked", "--out", script).ExitCode);
 
         using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/bash", [script])
         {
@@ -137,7 +138,7 @@ public class ExportCommandTests
         File.WriteAllText(plan, json);
         var script = tmp.File("out.sh");
 
-        var result = CliRunner.Run("export", plan, "--to", "openstack", "--out", script);
+        var result = CliRunner.Run("export", plan, "--to", "openstack", "--unchecked", "--out", script);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{plan}:1, column", result.Err);
@@ -159,7 +160,7 @@ public class ExportCommandTests
         File.WriteAllText(plan, PlanJson.Replace(stage, renumbered));
         var script = tmp.File("out.sh");
 
-        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", script);
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--out", script);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{plan}:", result.Err);
@@ -178,7 +179,7 @@ public class ExportCommandTests
         File.WriteAllText(simulation, "{ \"schema\": \"consolidator.simulation/1\", " + body + " }");
         var script = tmp.File("out.sh");
 
-        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--out", script);
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--out", script);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"'{field}'", result.Err);

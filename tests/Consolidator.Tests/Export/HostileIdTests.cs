@@ -119,7 +119,7 @@ public class HostileIdTests
         if (!File.Exists("/bin/bash")) return;
         using var tmp = new TempDirectory();
         var script = tmp.File("migrate.sh");
-        var export = CliRunner.Run("export", WritePlan(tmp, Moves(to)), "--to", to, "--out", script);
+        var export = CliRunner.Run("export", WritePlan(tmp, Moves(to)), "--to", to, "--unchecked", "--out", script);
         Assert.True(export.ExitCode == 0, export.Err);
 
         var run = RunScript(tmp, script, apply: false);
@@ -160,7 +160,7 @@ public class HostileIdTests
         using var tmp = new TempDirectory();
         var script = tmp.File("migrate.sh");
         var moves = Moves("libvirt").ToList();
-        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "libvirt", "--out", script).ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "libvirt", "--unchecked", "--out", script).ExitCode);
 
         var run = RunScript(tmp, script, apply: true);
 
@@ -177,7 +177,7 @@ public class HostileIdTests
         using var tmp = new TempDirectory();
         var script = tmp.File("migrate.sh");
         var moves = Moves("openstack").ToList();
-        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--out", script).ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--unchecked", "--out", script).ExitCode);
         // The cloud's servers: each VM of the plan by name, with an ID of its own, and one more whose name would
         // run a command if the listing were ever evaluated.
         var servers = moves.Select((m, i) => (Id: Uuid(i + 1), Name: m.Vm)).Append((Uuid(99), "x]$(touch pwned-list)'")).ToList();
@@ -215,7 +215,7 @@ public class HostileIdTests
         // that string as its ID.
         var vm = Uuid(1);
         var moves = new[] { new Move("web-1", "h1", "h2"), new Move(vm, "h1", "h2") };
-        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--out", script).ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", WritePlan(tmp, moves), "--to", "openstack", "--unchecked", "--out", script).ExitCode);
         (string, string)[] servers = cloud switch
         {
             "uuid-of-another" => [(Uuid(1), "db-1"), (Uuid(2), vm), (Uuid(3), "web-1")],
@@ -255,7 +255,7 @@ public class HostileIdTests
         var plan = tmp.File("plan.json");
         File.WriteAllText(plan, PlanJson([new Move("7", "h1", "h2")]));
 
-        var result = CliRunner.Run("export", plan, "--to", "openstack", "--out", tmp.File("migrate.sh"));
+        var result = CliRunner.Run("export", plan, "--to", "openstack", "--unchecked", "--out", tmp.File("migrate.sh"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("refs=(\n  '7'\n)", File.ReadAllText(tmp.File("migrate.sh")));

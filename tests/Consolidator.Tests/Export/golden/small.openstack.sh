@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Consolidation plan small/plan.json for OpenStack (openstack CLI): 4 live migration(s) in 2 stage(s).
-# NOT CHECKED against a dataset: exported without --dataset, so the validator did not check this plan's capacity or placement rules (a plan.json edited by hand may overload a host); export with --dataset DATASET_DIR to check it.
+# NOT CHECKED against a dataset: exported with --unchecked, so the validator did not check this plan's capacity or placement rules (a plan.json edited by hand may overload a host); export without --unchecked to check it.
 # Written by `consolidator export`. DRY RUN by default: it prints every command and runs none.
 # Review it, then run it with APPLY=1 to migrate. A stage starts only when every migration of the
 # previous stage has succeeded; the first failure stops the script. Every value from the plan is

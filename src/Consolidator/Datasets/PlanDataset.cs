@@ -1,0 +1,36 @@
+using Consolidator.Reporting;
+using Consolidator.Traces;
+
+namespace Consolidator.Datasets;
+
+/// <summary>Reads the dataset a plan.json was made from, for `export`'s check of the plan: where its <c>dataset</c> field
+/// says (a folder relative to the plan's), or where the user says it is now, and only when its files are still the ones
+/// planned from (<see cref="Dataset.Fingerprint"/>). A plan checked against a dataset that changed since would be checked
+/// against demand it was not sized for; one that cannot be found is not checked at all. Either is refused, located in
+/// plan.json, and the user chooses: plan again, name the folder, or write the script unchecked.</summary>
+public static class PlanDataset
+{
+    /// <param name="datasetDir">The folder the user named (export --dataset), or null: the one the plan records.</param>
+    public static Dataset Read(byte[] planUtf8, string planPath, string? datasetDir)
+    {
+        var doc = new JsonInput(planUtf8, planPath);
+        var recorded = PlanJsonReader.Read(doc).Dataset;
+        var dir = datasetDir;
+        if (dir is null)
+        {
+            if (recorded is null)
+                throw doc.Error("$.dataset", "the plan does not record the dataset it was made from (written by hand, or before plans recorded it): "
+                    + "give --dataset DATASET_DIR to check it against that dataset, or --unchecked to write the script unchecked");
+            var relative = doc.Need(recorded.Path, "$.dataset.path");
+            dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(planPath))!, relative));
+            if (!Directory.Exists(dir))
+                throw doc.Error("$.dataset.path", $"the dataset the plan was made from is not at '{Quoted.Path(dir)}' any more: "
+                    + "give --dataset DATASET_DIR where it is now, or --unchecked to write the script unchecked");
+        }
+        var data = DatasetReader.Read(dir, fingerprint: true);
+        if (recorded?.Fingerprint is { } planned && planned != data.Fingerprint)
+            throw doc.Error("$.dataset.fingerprint", $"'{Quoted.Path(dir)}' is not the dataset the plan was made from: its files changed since, "
+                + "or it is another one; plan again on it, or give --unchecked to write the script unchecked");
+        return data;
+    }
+}
