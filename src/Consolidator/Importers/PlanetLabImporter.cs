@@ -29,9 +29,14 @@ public static class PlanetLabImporter
         var days = Days(sources);
         var vmFiles = new SortedDictionary<string, List<(DateOnly Day, string File)>>(SourceFolders.NameOrder);
         foreach (var (day, folder) in days)
+        {
+            var here = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in SourceFolders.Files(folder))
             {
-                var id = Path.GetFileName(file);
+                var id = VmId(file);
+                // A VM's file beside its gzip copy would read the day twice: every line of the second a bad row.
+                if (!here.TryAdd(id, file))
+                    throw new InputException(file, 0, null, 0, null, $"VM '{Quoted.Value(id)}' has two files in this day folder (also {Quoted.Path(Path.GetFileName(here[id]))}): its day would be read twice; keep one");
                 if (id.Trim().Length != id.Length)
                     throw new InputException(file, 0, null, 0, id, "a file name that starts or ends with whitespace cannot be a VM id (CSV readers trim it)");
                 if (Ids.Problem(id) is { } problem)
@@ -39,6 +44,7 @@ public static class PlanetLabImporter
                 if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
                 list.Add((day, file));
             }
+        }
         if (vmFiles.Count == 0)
             throw new InputException(sources[0], 0, null, 0, null, "no VM trace files found (expected one file per VM in a yyyyMMdd day folder)");
 
@@ -90,19 +96,72 @@ public static class PlanetLabImporter
     /// image under a VM's name) took 7.3 GB of memory for 1.5 GB, then was an OutOfMemoryException (exit code 1).</summary>
     public const long MaxDayFileBytes = 64 << 10;
 
+    /// <summary>A gzip-compressed VM-day file (<c>&lt;vm&gt;.gz</c>, as the traces are often stored): its VM is the name
+    /// less <c>.gz</c>. Such files were read as text, every line of compressed bytes a bad row, and the VM "name.gz"
+    /// left out.</summary>
+    public const string GzipExtension = ".gz";
+
+    /// <summary>The VM id: the file name, less <see cref="GzipExtension"/>.</summary>
+    public static string VmId(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.EndsWith(GzipExtension, StringComparison.OrdinalIgnoreCase) && name.Length > GzipExtension.Length ? name[..^GzipExtension.Length] : name;
+    }
+
+    /// <summary>The text of one VM-day file, decompressed when it is gzip (by its name, or by its first bytes: a gzip file
+    /// renamed); at most <see cref="MaxDayFileBytes"/> either way, so a small compressed file that expands without end
+    /// is refused, not read into memory. SharpZipLib checks the CRC and length of the gzip trailer, so a truncated file is
+    /// an error (as for Bitbrains).</summary>
+    private static Stream OpenDay(string file)
+    {
+        var input = InputFiles.OpenRead(file);
+        var tooLarge = $"more than {MaxDayFileBytes >> 10} KiB: a PlanetLab VM-day file holds {SamplesPerDay} lines of one CPU percentage each (about 1 KiB)";
+        try
+        {
+            if (input.Length > MaxDayFileBytes) throw new InputException(file, 0, null, 0, null, tooLarge);
+            Span<byte> magic = stackalloc byte[2];
+            var gzip = Path.GetFileName(file).EndsWith(GzipExtension, StringComparison.OrdinalIgnoreCase)
+                || (input.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B);
+            input.Position = 0;
+            if (!gzip) return input;
+            var text = new MemoryStream();
+            try
+            {
+                using var unpacked = new ICSharpCode.SharpZipLib.GZip.GZipInputStream(input) { IsStreamOwner = false };
+                var buffer = new byte[16 << 10];
+                int read;
+                while ((read = unpacked.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    if (text.Length + read > MaxDayFileBytes) throw new InputException(file, 0, null, 0, null, tooLarge + ", once decompressed");
+                    text.Write(buffer, 0, read);
+                }
+            }
+            catch (Exception e) when (e is ICSharpCode.SharpZipLib.SharpZipBaseException or EndOfStreamException or InvalidDataException)
+            {
+                throw new InputException(file, 0, null, 0, null, $"not a whole gzip file (truncated or corrupt): {e.Message}");
+            }
+            input.Dispose();
+            text.Position = 0;
+            return text;
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            input.Dispose();
+            throw InputFiles.Failure(file, e);
+        }
+        catch
+        {
+            input.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Streams one VM-day file; returns the samples written.</summary>
     private static long ReadDay(string file, string vmId, DateOnly day, double cores, double ramMb, DatasetStream stream, ImportLog log)
     {
         long written = 0;
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-        var input = InputFiles.OpenRead(file);
-        if (input.Length > MaxDayFileBytes)
-        {
-            input.Dispose();
-            throw new InputException(file, 0, null, 0, null,
-                $"more than {MaxDayFileBytes >> 10} KiB: a PlanetLab VM-day file holds {SamplesPerDay} lines of one CPU percentage each (about 1 KiB)");
-        }
-        using var reader = new StreamReader(input, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(OpenDay(file), detectEncodingFromByteOrderMarks: true);
         var line = 0;
         while (reader.ReadLine() is { } text)
         {

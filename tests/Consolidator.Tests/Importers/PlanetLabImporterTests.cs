@@ -207,6 +207,60 @@ public class PlanetLabImporterTests
         Assert.False(Directory.Exists(root.File("out")));
     }
 
+    private static void Gzip(string path, string text)
+    {
+        using var file = File.Create(path);
+        using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal);
+        gzip.Write(System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>A day file gzip-compressed as `vm.gz` (or gzip under its plain name) was read as text: 288 lines of
+    /// compressed bytes, every one a bad row, and the VM "vm.gz" left out with exit code 0. Now decompressed, as Bitbrains'
+    /// .csv.gz files are: the same samples as the plain file, the VM named without .gz.</summary>
+    [Fact]
+    public void A_gzip_day_file_is_read_as_its_text()
+    {
+        using var root = new TempDirectory();
+        var d1 = Day(root, "20110411", ("plain", FullDay(10)));
+        var d2 = Day(root, "20110412");
+        var text = string.Concat(FullDay(30).Select(l => l + "\n"));
+        Gzip(Path.Combine(d1, "zipped.gz"), text);
+        Gzip(Path.Combine(d2, "plain.gz"), text);
+        Gzip(Path.Combine(d2, "renamed"), text);
+        var outDir = root.File("out");
+
+        var report = PlanetLabImporter.Import([d1, d2], outDir, new ImportOptions());
+        var data = DatasetReader.Read(outDir);
+
+        Assert.Equal(0, report.BadRowCount);
+        Assert.Equal(["plain", "renamed", "zipped"], data.Vms.Select(v => v.Id));
+        Assert.Equal(2 * 288, data.Usage[0].Count);
+        Assert.Equal(0.3 * 2.5, data.Usage[0].CpuCores[288], 5);
+        Assert.All(data.Usage.Skip(1), u => Assert.Equal(288, u.Count));
+    }
+
+    /// <summary>A truncated gzip file, a small one that expands past a day file's size, and a VM's file beside its gzip
+    /// copy in one day (its day read twice) are refused, naming the file, and nothing is written.</summary>
+    [Theory]
+    [InlineData("truncated", "not a whole gzip file")]
+    [InlineData("bomb", "once decompressed")]
+    [InlineData("both", "has two files in this day folder")]
+    public void A_bad_gzip_day_file_is_refused(string how, string problem)
+    {
+        using var root = new TempDirectory();
+        var d = Day(root, "20110411", ("other", FullDay(1)));
+        var zipped = Path.Combine(d, "vm.gz");
+        Gzip(zipped, how == "bomb" ? new string('1', 1 << 20) : string.Concat(FullDay(5).Select(l => l + "\n")));
+        if (how == "truncated") File.WriteAllBytes(zipped, File.ReadAllBytes(zipped)[..^6]);
+        if (how == "both") File.WriteAllText(Path.Combine(d, "vm"), "5\n");
+
+        var e = Assert.Throws<InputException>(() => PlanetLabImporter.Import([d], root.File("out"), new ImportOptions()));
+
+        Assert.Contains(problem, e.Message);
+        Assert.Contains(Path.Combine(d, "vm"), e.Message);
+        Assert.False(Directory.Exists(root.File("out")));
+    }
+
     [Fact]
     public void The_same_day_twice_is_an_error()
     {
