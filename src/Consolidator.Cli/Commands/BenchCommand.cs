@@ -40,6 +40,10 @@ internal static class BenchCommand
             if (!settings.Families.IsEmpty && options.UnreadFamilyOption(r, settings.Families) is { } unread)
                 throw new FormatException($"{unread.Option} is an option of the {string.Join(" or ", unread.ReadBy)} family: add one to --family, or leave --family out");
             OutputSet.Check(dir, OutputKind.Bench);
+            // The lab writes --lab-csv as it goes; inside --out it joined the set, and the bench's own output, written
+            // whole when it ends, replaced the set without it: the hour's measurements (or --lab-repeat's runs) were lost.
+            if (settings.LabCsv is { } csv && Inside(csv, dir))
+                throw new FormatException($"--lab-csv '{Quoted.Path(csv)}' is inside --out '{Quoted.Path(dir)}', which the bench replaces whole when it ends, so the lab's rows would be lost: name a file outside it, or leave --lab-csv out (the rows then go to {LabCsvFile} in --out)");
             // The lab's children record their migrations in a scratch file unless --lab-csv names one; the
             // scratch file joins this run's output set as qemu-lab.csv.
             var labScratch = settings.LabCsv is null ? Path.Combine(Path.GetTempPath(), $"consolidator-lab-{Environment.ProcessId}.csv") : null;
@@ -149,4 +153,11 @@ internal static class BenchCommand
         BenchFamilies.Standard(settings, DatasetImporters.All, new FleetFamily(settings), new QemuFamily(settings));
 
     private static string? CpuInfo() => File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : null;
+
+    /// <summary>Whether <paramref name="path"/> is in the folder <paramref name="folder"/> or below it.</summary>
+    private static bool Inside(string path, string folder)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal);
+    }
 }

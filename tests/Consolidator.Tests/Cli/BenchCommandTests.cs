@@ -54,6 +54,24 @@ public sealed class BenchCommandTests
         Assert.Contains("infeasible", File.ReadAllText(Path.Combine(dir.Path, "bench.csv")));
     }
 
+    /// <summary>--lab-csv inside --out: the lab wrote it into the bench's output set as it went, and the bench's own
+    /// output, written whole at the end, replaced the set without it (the measurements of every scenario, or the runs
+    /// --lab-repeat appends, lost). Refused before any scenario runs, nothing written.</summary>
+    [Theory]
+    [InlineData("qemu-lab.csv")]
+    [InlineData("sub/lab.csv")]
+    public void A_lab_csv_inside_the_bench_output_is_refused_before_the_lab_runs(string inside)
+    {
+        using var dir = new TempDirectory();
+        var outDir = Path.Combine(dir.Path, "out");
+        var result = CliRunner.Run("bench", "--family", "qemu", "--lab-csv", Path.Combine(outDir, inside), "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: --lab-csv '{Path.Combine(outDir, inside)}' is inside --out '{outDir}', which the bench replaces whole", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [InlineData("--family", "planted,nope", "--family must name some of")]
     [InlineData("--planted-hosts", "20,x", "--planted-hosts takes comma-separated whole numbers, not 'x'")]
