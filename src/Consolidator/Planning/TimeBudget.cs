@@ -118,7 +118,19 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// (<see cref="Deadline.Pace"/>). Whether the replay keeps its reserve is asked again as the solve goes on: decided
     /// once at its start, a pace read high there (5.5 at the Bitbrains month's solve, 2.3 at its end, load 18) left the
     /// replay out, the solver ran on into its room, and at its turn the replay no longer fitted (its estimate 3.9 s, 5.3 s
-    /// left with the margin); the command ended at 24.2 s of 30 without it.</summary>
+    /// left with the margin); the command ended at 24.2 s of 30 without it.
+    /// The lateness is negative when the reserves shrank (the pace fell during the solve): that time is handed back to
+    /// the solver. Floored at 0, it never was, and the Bitbrains month ended 4 to 11 s early of its 30 s (25.65, 21.97,
+    /// 25.64 s; a quiet run at load 6-8 left the solver 9.0 s of reserves, a pace of about 2.9 at its start, 1.9 at
+    /// its end, and ended 5.3 s early; docs/overrun-load.sh month, docs/solver.md). The rule, safe by construction: the solver's end is the
+    /// deadline less the reserves as they read now (the tail's, the output's and, while it keeps it, the replay's, each
+    /// paced, and the unpaced <see cref="MarginSeconds"/>), so what is handed back is only the fall of the paced
+    /// estimates; the pace never reads below 1 (<see cref="Deadline.Pace"/>), so the reserves never fall below an idle
+    /// machine's estimates of the phases after the solve plus the margin. Two guards: the time handed back never
+    /// includes the replay's reserve when the replay had it at the solve's start (that term reads the reserves with the
+    /// replay decided as then), so a replay left out mid-solve for a burst does not give its room to the solver; and the
+    /// solver's clock holds the highest lateness of the last <see cref="WorkClock.LatenessHoldSeconds"/>, so a fall of
+    /// the pace counts only once it has lasted that long.</summary>
     public SolverOptions Solver(ImmutableArray<string>.Builder notes)
     {
         if (!deadline.IsWallClock) return request.Solver;
@@ -132,13 +144,17 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
             notes.Add(string.Format(CultureInfo.InvariantCulture,
                 "the time limit was nearly spent before the solve ({0:0.0} s in); the solver got {1:0.0} s", deadline.Elapsed, MinSolverSeconds));
         var end = deadline.Elapsed + left;
+        // Seconds by which the solver's end as the reserves read now (with or without the replay's) came closer than
+        // the end fixed at its start: negative when they shrank.
+        double LateWith(bool withReplay) => end - deadline.Elapsed - SolverSecondsWith(withReplay);
         return request.Solver with
         {
             TimeLimitSeconds = Math.Max(MinSolverSeconds, left),
-            WallLateness = () => Math.Max(0, end - deadline.Elapsed - SolverSecondsWith(Replay <= (1 - SolverShareFirst) * shared)),
+            WallLateness = () => Math.Max(LateWith(Replay <= (1 - SolverShareFirst) * shared), Math.Min(0, LateWith(replay))),
             WallClock = deadline.Clock,
         };
     }
+
 
     /// <summary>True when the solver would get less than <see cref="MinSolverSeconds"/>: the planner then keeps the
     /// warm start instead of setting up a search (3.5 s of a 0.2 s solve at 30,000 VMs on a busy machine). Never

@@ -17,8 +17,9 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
 
     /// <summary>Seconds by which the caller's wall-clock end for this solve has come closer since the solve began,
     /// beyond the time that passed (the machine got busier, so the phases after the solve need longer): the solver
-    /// counts them as spent, so that its phases end sooner. Null: the limit alone. Never read in the deterministic
-    /// mode.</summary>
+    /// counts them as spent, so that its phases end sooner. Negative when the end moved away (the phases after the
+    /// solve need less, the machine got quieter): the solver's phases then run on by as much. Null: the limit alone.
+    /// Never read in the deterministic mode.</summary>
     public Func<double>? WallLateness { get; init; }
 
     /// <summary>The caller's clock (the command deadline's): where it ran ahead of the solver's own stopwatch (a

@@ -7,7 +7,7 @@ namespace Consolidator.Solving;
 /// work the phase charges, CP-SAT's deterministic time and the searches' own operation counts, and nothing
 /// else, so the wall clock never changes an outcome. Otherwise: wall-clock seconds since the clock started, plus
 /// how late the caller says the solve is running (<see cref="SolverOptions.WallLateness"/>: its end came closer as
-/// the machine got busier). The wall-clock seconds are the stopwatch's, or the caller's clock's
+/// the machine got busier, or moved away, negative, as it got quieter). The wall-clock seconds are the stopwatch's, or the caller's clock's
 /// (<see cref="SolverOptions.WallClock"/>) when it ran ahead (a test's clock moved by hand).</summary>
 internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clock? caller = null)
 {
@@ -26,8 +26,8 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
     private readonly Lock _gate = new();
 
     /// <summary>The lateness when this clock started: a phase's own clock (the neighbourhood search's) counts only
-    /// what came after, as its budget was already cut by what came before.</summary>
-    private readonly double _lateAtStart = counted || lateness is null ? 0 : Math.Max(0, lateness());
+    /// what came after, as its budget was already cut (or, when negative, lengthened) by what came before.</summary>
+    private readonly double _lateAtStart = counted || lateness is null ? 0 : lateness();
 
     /// <summary>The lateness is asked at most this often: the searches read the clock at every node.</summary>
     public const double LatenessReadSeconds = 0.02;
@@ -72,7 +72,9 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
     /// <summary>The caller's lateness, the highest read in the last <see cref="LatenessHoldSeconds"/> of this clock's
     /// time (<see cref="WallSeconds"/>): a peak is held while the load that raised it may still be there, then let
     /// go, so that a phase's budget spent by a burst comes back once the burst is over. Never less than the lateness
-    /// as read now, so the solve never ends later than the caller's end as it reads now.</summary>
+    /// as read now, so the solve never ends later than the caller's end as it reads now. Negative when the caller's
+    /// end moved away (its reserves shrank as the pace fell; the rule is TimeBudget.Solver's): that time is the
+    /// solve's once the whole window reads it. Floored at 0, it never was, and runs ended 4 to 11 s early of 30.</summary>
     private double Late()
     {
         if (lateness is null) return 0;
@@ -86,7 +88,7 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
             while (_peaks.Count > 0 && _peaks.Last!.Value.Late <= late) _peaks.RemoveLast();
             _peaks.AddLast((now, late));
             while (_peaks.First!.Value.At < now - LatenessHoldSeconds) _peaks.RemoveFirst();
-            _late = Math.Max(0, _peaks.First.Value.Late);
+            _late = _peaks.First.Value.Late;
             Volatile.Write(ref _lateRead, now);
             return _late;
         }

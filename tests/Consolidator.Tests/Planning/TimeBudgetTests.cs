@@ -216,6 +216,70 @@ public class TimeBudgetTests
         Assert.Equal(budget.Tail - tail + replay, late(), 9);
     }
 
+    /// <summary>The lateness was floored at 0: when the pace fell during the solve, the time the paced reserves gave
+    /// back was never the solver's, and the Bitbrains month ended 4 to 11 s early of 30 (docs/overrun-load.sh). Here
+    /// the pace is about ten at the solve's start (the command thread waited nine tenths of the time) and falls to
+    /// about 1: the solver's end moves away by what the tail's and the output's reserves shrank by, and no further
+    /// (the reserves at pace 1, an idle machine's estimates, and the unpaced margin still fit).</summary>
+    [Fact]
+    public void Time_the_falling_pace_gives_back_is_the_solvers_down_to_an_idle_machines_reserves()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(30, clock: clock);
+        clock.Advance(4, running: 0.4, waiting: 3.6);
+        deadline.Mark("reading", 0.4);
+        const double output = 0.5;
+        var planner = deadline.EarlierBy(() => deadline.Paced(output));
+        var budget = new TimeBudget(p, Request, planner, 0);
+        var start = deadline.Pace;
+        Assert.True(start > 8, $"pace {start}");
+        var tail = budget.Tail;
+        var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
+        var late = Assert.IsType<Func<double>>(solver.WallLateness);
+        Assert.Equal(0, late(), 9);
+
+        clock.Advance(10, running: 10, waiting: 0);
+        var now = deadline.Pace;
+        Assert.True(now < 1.1, $"pace {now}");
+        // Handed back: the paced reserves' fall (the tail's and the output's), not the unpaced margin.
+        Assert.Equal(-(tail - budget.Tail) - (start - now) * output, late(), 9);
+        Assert.True(late() < -(start - 1.1) * output, $"lateness {late()}");
+        // Where the solver now ends, the tail, the output and the margin as they read now still fit, and they are at
+        // least an idle machine's estimates.
+        var solverEnd = 4 + solver.TimeLimitSeconds - late();
+        var idleTail = TimeBudget.TailFixedSeconds + TimeBudget.TailSecondsPerVm * p.VmCount;
+        Assert.Equal(30 - solverEnd, budget.Tail + deadline.Paced(output), 9);
+        Assert.True(30 - solverEnd >= idleTail + output + TimeBudget.MarginSeconds - 1e-9, $"{30 - solverEnd} s left after the solve");
+    }
+
+    /// <summary>The time handed back never includes the replay's reserve when the replay had it at the solve's start:
+    /// left out mid-solve (the pace rose, its estimate no longer fits its half), its room is not the solver's, even
+    /// where the tail's growth is less than the replay's reserve.</summary>
+    [Fact]
+    public void A_replay_left_out_mid_solve_does_not_hand_its_room_to_the_solver()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(30, clock: clock);
+        clock.Advance(4, running: 4, waiting: 0);
+        deadline.Mark("reading", 4);
+        // A replay estimate of about 8 s idle: it fits half of what the solver and it share at pace 1, not at pace 3.
+        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline, 20_000_000);
+        var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
+        var replayAtStart = deadline.Paced(budget.ReplayIdleSeconds);
+        Assert.Equal(deadline.Remaining - budget.Tail - replayAtStart, solver.TimeLimitSeconds, 9);
+        var late = Assert.IsType<Func<double>>(solver.WallLateness);
+
+        clock.Advance(2, running: 0.5, waiting: 1.5);
+        Assert.True(deadline.Pace > 1.5, $"pace {deadline.Pace}");
+        Assert.True(deadline.Paced(budget.ReplayIdleSeconds) > (1 - TimeBudget.SolverShareFirst) * (deadline.Remaining - budget.Tail),
+            "the replay no longer fits its half");
+        // With the replay's reserve gone the solver's end would move away; it holds where the reserves with the replay
+        // put it (later still would be the replay's room).
+        Assert.Equal(0, late(), 9);
+    }
+
     [Fact]
     public void With_the_limit_spent_before_the_plan_the_baselines_are_skipped_the_tail_validated_and_the_summary_says_so()
     {

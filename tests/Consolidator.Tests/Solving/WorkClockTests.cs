@@ -46,6 +46,34 @@ public class WorkClockTests
         Assert.Equal(1003.5 + 2 * WorkClock.LatenessHoldSeconds + 1, clock.Spent, 9);
     }
 
+    /// <summary>Floored at 0, the lateness never gave back what the caller's reserves shrank by when the pace fell:
+    /// runs ended 4 to 11 s early of 30. Now a negative lateness is the solve's, once the window holding the peak has
+    /// passed; a phase's own clock started at it does not count it twice.</summary>
+    [Fact]
+    public void A_negative_lateness_lengthens_the_solve_once_the_window_has_passed()
+    {
+        var late = 0.0;
+        var caller = new ManualClock();
+        var clock = new WorkClock(counted: false, lateness: () => late, caller: caller);
+        caller.Advance(1000);
+        Assert.Equal(1000, clock.Spent, 9);
+
+        late = -3;
+        caller.Advance(1);
+        // The peak (0) is held for the window.
+        Assert.Equal(1001, clock.Spent, 9);
+        caller.Advance(WorkClock.LatenessHoldSeconds);
+        Assert.Equal(1001 + WorkClock.LatenessHoldSeconds - 3, clock.Spent, 9);
+
+        // A phase's clock started now: its budget was already lengthened by the 3 s.
+        var phase = new WorkClock(counted: false, lateness: () => late, caller: caller);
+        caller.Advance(1);
+        Assert.Equal(1, phase.Spent, 9);
+        late = -4;
+        caller.Advance(WorkClock.LatenessHoldSeconds + 1);
+        Assert.Equal(WorkClock.LatenessHoldSeconds + 2 - 1, phase.Spent, 9);
+    }
+
     [Fact]
     public void A_phase_clock_counts_only_the_lateness_after_its_start_and_the_counted_mode_none()
     {
