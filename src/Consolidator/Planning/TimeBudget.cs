@@ -129,28 +129,39 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// machine's estimates of the phases after the solve plus the margin. Two guards: the time handed back never
     /// includes the replay's reserve when the replay had it at the solve's start (that term reads the reserves with the
     /// replay decided as then), so a replay left out mid-solve for a burst does not give its room to the solver; and the
-    /// solver's clock holds the highest lateness of the last <see cref="WorkClock.LatenessHoldSeconds"/>, so a fall of
-    /// the pace counts only once it has lasted that long.</summary>
+    /// solver's clock holds the highest lateness of the last <see cref="WorkClock.LatenessHoldSeconds"/> of the phases
+    /// that are never cut short (the tail's and the output's reserves, <see cref="SolverOptions.WallLateness"/>), so a
+    /// fall of the pace counts for them only once it has lasted that long. The replay's part
+    /// (<see cref="SolverOptions.CutShortLateness"/>) is read as it is now, never held: the replay is asked again at its
+    /// turn whether it fits and stopped at <see cref="ReplaySeconds"/>, so a pace that rises again after the solve
+    /// shortens or leaves out the replay, never the limit. Held with the rest, the replay's reserve taken back when the
+    /// falling pace let it fit again was held for 10 s at its size then, while it shrank with the pace: the Bitbrains
+    /// month at load 13-18 (traced, not kept) read pace 5.7 at the solve's start (the replay left out), 4.5 a second
+    /// later (the replay back in: 6.6 s), 2.3 five seconds after (its reserve 3.9 s), and the solve ended as if at 6.6 s;
+    /// the command ended at 21.1 s of 30.</summary>
     public SolverOptions Solver(ImmutableArray<string>.Builder notes)
     {
         if (!deadline.IsWallClock) return request.Solver;
         var replay = ReplayFits;
-        var left = SolverSecondsWith(replay);
+        var replayReserve = replay ? Replay : 0;
         // What the solver and the replay share, as read now: the replay keeps its reserve while its paced estimate is
         // at most its part of this, asked again as the solve goes on (the pace read at the solve's start may be a
         // burst's, or the start-up's).
         var shared = deadline.Remaining - Tail;
+        var left = shared - replayReserve;
         if (left < MinSolverSeconds)
             notes.Add(string.Format(CultureInfo.InvariantCulture,
                 "the time limit was nearly spent before the solve ({0:0.0} s in); the solver got {1:0.0} s", deadline.Elapsed, MinSolverSeconds));
         var end = deadline.Elapsed + left;
-        // Seconds by which the solver's end as the reserves read now (with or without the replay's) came closer than
-        // the end fixed at its start: negative when they shrank.
-        double LateWith(bool withReplay) => end - deadline.Elapsed - SolverSecondsWith(withReplay);
+        // The replay's part: its reserve as it reads now, while it keeps one, against the reserve it had at the start;
+        // never less than as the replay was decided then while that is below it (its room is not handed back).
+        double ReplayLate(bool keeps) => (keeps ? Replay : 0) - replayReserve;
         return request.Solver with
         {
             TimeLimitSeconds = Math.Max(MinSolverSeconds, left),
-            WallLateness = () => Math.Max(LateWith(Replay <= (1 - SolverShareFirst) * shared), Math.Min(0, LateWith(replay))),
+            // The tail's and the output's part: how much their paced reserves grew (or, negative, shrank) since the start.
+            WallLateness = () => end - deadline.Elapsed - (deadline.Remaining - Tail) + replayReserve,
+            CutShortLateness = () => Math.Max(ReplayLate(Replay <= (1 - SolverShareFirst) * shared), Math.Min(0, ReplayLate(replay))),
             WallClock = deadline.Clock,
         };
     }

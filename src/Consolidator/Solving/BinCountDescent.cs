@@ -15,7 +15,8 @@ namespace Consolidator.Solving;
 /// <param name="lateness">The caller's lateness (<see cref="SolverOptions.WallLateness"/>) and</param>
 /// <param name="caller">its clock (<see cref="SolverOptions.WallClock"/>): a question already running stops when they
 /// say the budget is spent. Never read when <paramref name="counted"/>.</param>
-internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers, bool counted, Func<double>? lateness = null, Clock? caller = null)
+/// <param name="cutShort">The part of the lateness never held (<see cref="SolverOptions.CutShortLateness"/>).</param>
+internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers, bool counted, Func<double>? lateness = null, Clock? caller = null, Func<double>? cutShort = null)
 {
     /// <summary>Below this many seconds left, no further question is posed.</summary>
     private const double MinAttemptSeconds = 0.05;
@@ -31,7 +32,7 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers,
     /// <param name="onImprove">Called with each placement on fewer hosts.</param>
     public Outcome Run(Placement incumbent, int lowerBound, double budget, Action<Placement>? onImprove = null)
     {
-        var clock = new WorkClock(counted, lateness, caller);
+        var clock = new WorkClock(counted, lateness, caller, cutShort);
         var windows = PlacementModel.FindNonDominatedWindows(p, Enumerable.Range(0, p.VmCount).ToArray());
         var clique = new ConflictClique(p, windows);
         var most = BinCountModel.MaxVmsPerHost(p, windows);

@@ -22,6 +22,12 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
     /// Never read in the deterministic mode.</summary>
     public Func<double>? WallLateness { get; init; }
 
+    /// <summary>The part of the lateness that belongs to phases after the solve that are cut short or left out at their
+    /// turn when they no longer fit (the replay): counted as it reads now, never held at a peak as
+    /// <see cref="WallLateness"/> is (WorkClock.LatenessHoldSeconds). Null: none. Never read in the deterministic
+    /// mode.</summary>
+    public Func<double>? CutShortLateness { get; init; }
+
     /// <summary>The caller's clock (the command deadline's): where it ran ahead of the solver's own stopwatch (a
     /// test's clock moved by hand) the solver counts its time, so that a running solve stops at the command's end as
     /// that clock sees it. Null: the stopwatch alone. Never read in the deterministic mode.</summary>

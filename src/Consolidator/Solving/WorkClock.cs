@@ -9,7 +9,9 @@ namespace Consolidator.Solving;
 /// how late the caller says the solve is running (<see cref="SolverOptions.WallLateness"/>: its end came closer as
 /// the machine got busier, or moved away, negative, as it got quieter). The wall-clock seconds are the stopwatch's, or the caller's clock's
 /// (<see cref="SolverOptions.WallClock"/>) when it ran ahead (a test's clock moved by hand).</summary>
-internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clock? caller = null)
+/// <param name="cutShort">The part of the caller's lateness that is never held at a peak
+/// (<see cref="SolverOptions.CutShortLateness"/>).</param>
+internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clock? caller = null, Func<double>? cutShort = null)
 {
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly Clock? _caller = counted ? null : caller;
@@ -17,7 +19,7 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
 
     /// <summary>The clock of a solve with <paramref name="options"/>: counted in the deterministic mode, otherwise the
     /// wall clock with the caller's lateness and clock.</summary>
-    public static WorkClock For(SolverOptions options) => new(options.Deterministic, options.WallLateness, options.WallClock);
+    public static WorkClock For(SolverOptions options) => new(options.Deterministic, options.WallLateness, options.WallClock, options.CutShortLateness);
     private double _late, _lateRead = double.NegativeInfinity;
 
     /// <summary>The lateness readings of the last <see cref="LatenessHoldSeconds"/> that a later one has not passed
@@ -27,7 +29,8 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
 
     /// <summary>The lateness when this clock started: a phase's own clock (the neighbourhood search's) counts only
     /// what came after, as its budget was already cut (or, when negative, lengthened) by what came before.</summary>
-    private readonly double _lateAtStart = counted || lateness is null ? 0 : lateness();
+    private readonly double _lateAtStart = counted || lateness is null ? 0 : lateness(),
+        _cutShortAtStart = counted || cutShort is null ? 0 : cutShort();
 
     /// <summary>The lateness is asked at most this often: the searches read the clock at every node.</summary>
     public const double LatenessReadSeconds = 0.02;
@@ -74,21 +77,22 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
     /// go, so that a phase's budget spent by a burst comes back once the burst is over. Never less than the lateness
     /// as read now, so the solve never ends later than the caller's end as it reads now. Negative when the caller's
     /// end moved away (its reserves shrank as the pace fell; the rule is TimeBudget.Solver's): that time is the
-    /// solve's once the whole window reads it. Floored at 0, it never was, and runs ended 4 to 11 s early of 30.</summary>
+    /// solve's once the whole window reads it. Floored at 0, it never was, and runs ended 4 to 11 s early of 30. Plus
+    /// the part of phases cut short at their turn (the replay's), as it reads now.</summary>
     private double Late()
     {
-        if (lateness is null) return 0;
+        if (lateness is null && cutShort is null) return 0;
         var now = WallSeconds;
         if (now - Volatile.Read(ref _lateRead) < LatenessReadSeconds) return Volatile.Read(ref _late);
         // The searches' threads and the solve's watchdog read this clock at once.
         lock (_gate)
         {
             if (now - _lateRead < LatenessReadSeconds) return _late;
-            var late = lateness() - _lateAtStart;
+            var late = lateness is null ? 0 : lateness() - _lateAtStart;
             while (_peaks.Count > 0 && _peaks.Last!.Value.Late <= late) _peaks.RemoveLast();
             _peaks.AddLast((now, late));
             while (_peaks.First!.Value.At < now - LatenessHoldSeconds) _peaks.RemoveFirst();
-            _late = _peaks.First.Value.Late;
+            _late = _peaks.First.Value.Late + (cutShort is null ? 0 : cutShort() - _cutShortAtStart);
             Volatile.Write(ref _lateRead, now);
             return _late;
         }
