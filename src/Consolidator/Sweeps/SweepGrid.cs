@@ -64,6 +64,10 @@ public sealed record SweepGrid(
     private static void Check<T>(ImmutableArray<T> values, string option)
     {
         if (values.IsDefaultOrEmpty) throw new FormatException($"{option} needs at least one value");
-        if (values.Distinct().Count() != values.Length) throw new FormatException($"{option} lists a value twice");
+        // Named by position and value: "lists a value twice" left the user to find which of "0.1,0.2,0.10" it meant.
+        for (var i = 1; i < values.Length; i++)
+            if (values.IndexOf(values[i]) is var first && first < i)
+                throw new FormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{option}: items {first + 1} and {i + 1} are the same value ({Quoted.Value(Convert.ToString(values[i], System.Globalization.CultureInfo.InvariantCulture))}): each point would be planned twice"));
     }
 }

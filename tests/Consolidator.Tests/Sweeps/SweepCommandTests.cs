@@ -64,7 +64,8 @@ public class SweepCommandTests
 
     [Theory]
     [InlineData("--percentile", "90,abc", "--percentile must be a comma list of numbers")]
-    [InlineData("--headroom", "0.1,0.10", "--headroom lists a value twice")]
+    [InlineData("--headroom", "0.2,0.1,0.10", "--headroom: items 2 and 3 are the same value (0.1)")]
+    [InlineData("--percentile", "95,100,100.0", "--percentile: items 2 and 3 are the same value (100)")]
     [InlineData("--method", "auto,fast", "--method must be")]
     [InlineData("--windows", "hourly,7", "")]
     public void A_bad_grid_is_bad_input_and_writes_nothing(string option, string value, string message)
