@@ -31,7 +31,7 @@ internal static class PlanCommand
         var simulation = new SimulationOptionsBinder();
         var profile = new ProfileOptionsBinder();
 
-        var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, simulate the migrations, and write plan.json, plan.csv, simulation.json and simulation.csv.")
+        var cmd = new Command("plan", "Profile the traces, solve the placement with CP-SAT, stage the migrations, validate, simulate the migrations, and write plan.json, plan.csv, allocation.csv, simulation.json, simulation.csv, report.html and the plots into one output folder.")
         {
             dataset, outDir, headroom, weight, diskWeight, wholeDisks, memoryFloor, cpuRatio, ramRatio, perHost, noSimulate, noPlots,
         };

@@ -42,6 +42,26 @@ public class PlanCommandTests
     }
 
     [Fact]
+    public void Plan_help_names_every_file_a_plan_writes_but_the_plots()
+    {
+        using var tmp = new TempDirectory();
+        var data = Generate(tmp.Path, vms: 10);
+        var outDir = Path.Combine(tmp.Path, "out");
+        Assert.Equal(0, CliRunner.Run("plan", data, "--out", outDir, "--deterministic", "--time-limit", "1").ExitCode);
+
+        var help = CliRunner.Run("plan", "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        var written = Directory.GetFiles(outDir).Select(Path.GetFileName)
+            .Where(name => !name!.StartsWith('.') // the output set's marker (OutputSet), not an output
+                && !name.EndsWith(".png", StringComparison.Ordinal) && !name.EndsWith(".svg", StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains("allocation.csv", written);
+        Assert.All(written, name => Assert.Contains(name!, help.Out));
+        Assert.Contains("plots", help.Out);
+    }
+
+    [Fact]
     public void Deterministic_mode_gives_identical_bytes_run_after_run_and_prints_no_wall_clock()
     {
         using var tmp = new TempDirectory();
