@@ -24,7 +24,7 @@ internal static class ExportCommand
         };
         var noCheck = new Option<bool>("--unchecked")
         {
-            Description = "Write the script without checking the plan against its dataset (for a plan whose dataset is gone); the script's header and stderr say it was not checked",
+            Description = "Write the script without checking the plan (or, with libvirt-allocation, the caps) against its dataset, for a plan whose dataset is gone; the script's header and stderr say it was not checked",
         };
         var cmd = new Command("export", "Write a plan as a reviewed dry-run script of live migrations for libvirt or OpenStack, stage by stage with a wait between stages.")
         {
@@ -39,14 +39,13 @@ internal static class ExportCommand
                 throw new FormatException("--simulation applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
             if (target != ExportTarget.LibvirtAllocation && r.GetResult(allocation) is { Implicit: false })
                 throw new FormatException($"--allocation applies to --to libvirt-allocation; --to {r.GetValue(to)} writes the migrations");
-            if (target == ExportTarget.LibvirtAllocation && (r.GetValue(dataset) is not null || r.GetValue(noCheck)))
-                throw new FormatException($"{(r.GetValue(noCheck) ? "--unchecked" : "--dataset")} applies to the migration scripts (--to libvirt or openstack); the allocation schedule migrates nothing");
             var unchecked_ = r.GetValue(noCheck);
             if (unchecked_ && r.GetValue(dataset) is not null)
                 throw new FormatException("--unchecked writes the script without checking the plan, --dataset names the dataset to check it against: give one or the other");
             if (r.GetValue(outFile) is { } outPath) OutputSet.CheckFile(outPath, ShellScript.Marker);
             var path = r.GetValue(planPath)!;
-            if (target == ExportTarget.LibvirtAllocation) return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), stdout, stderr);
+            if (target == ExportTarget.LibvirtAllocation)
+                return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), unchecked_ ? null : new DatasetChoice(r.GetValue(dataset)), stdout, stderr);
             var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
             var explicitSimulation = r.GetValue(simulation) is not null;
             ExportPlan plan;
@@ -83,27 +82,46 @@ internal static class ExportCommand
         return cmd;
     }
 
-    /// <summary>The host level's schedule: allocation.csv read against the plan's window scheme.</summary>
-    private static int AllocationExport(string planPath, string? allocationPath, string? outFile, TextWriter stdout, TextWriter stderr)
+    /// <summary>The dataset to check against: the one named by --dataset, or (null) the one plan.json records.</summary>
+    private sealed record DatasetChoice(string? Named);
+
+    /// <summary>The host level's schedule: allocation.csv read against the plan's window scheme, and (unless
+    /// <paramref name="check"/> is null: --unchecked) checked by the validator's allocation rules against the plan and its
+    /// dataset, as the planner checked the schedule it wrote: a cap above a VM's vCPUs, caps summing above a host's CPU.</summary>
+    private static int AllocationExport(string planPath, string? allocationPath, string? outFile, DatasetChoice? check, TextWriter stdout, TextWriter stderr)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
         var csv = allocationPath ?? Path.Combine(folder, "allocation.csv");
         Profiles.WindowScheme windows;
         System.Collections.Immutable.ImmutableArray<AllocationRow> rows;
+        Traces.Dataset? data = null;
+        PlanFile? checkedPlan = null;
         using (OutputSet.ReadLock(folder))
         {
             var plan = InputFiles.ReadAllBytes(planPath);
             windows = ExportPlanReader.Windows(plan, planPath);
             rows = AllocationScript.Read(csv, windows, ExportPlanReader.HostOf(plan, planPath));
+            if (check is not null)
+            {
+                data = PlanDataset.Read(plan, planPath, check.Named);
+                checkedPlan = PlanJsonReader.Parse(plan, planPath, data);
+            }
+        }
+        if (checkedPlan is not null)
+        {
+            var problem = SimulateCommand.CheckedProblem(planPath, data!, checkedPlan);
+            Validation.PlanValidator.RefuseInvalidAllocation(csv, problem,
+                Validation.PlanValidator.Landed(problem, checkedPlan.Target, checkedPlan.Migrations), AllocationScript.Schedule(rows, problem));
         }
         var planName = Path.Combine(Path.GetFileName(folder), Path.GetFileName(planPath));
-        var script = AllocationScript.Write(windows, rows, planName);
+        var script = AllocationScript.Write(windows, rows, planName, validated: checkedPlan is not null);
         if (outFile is { } file)
         {
             OutputSet.WriteFile(file, OutputFile.Text(Path.GetFileName(file), script), ShellScript.Marker);
             stderr.WriteLine($"wrote {Outputs.Shown(file)}: {rows.Length} CPU cap(s) in {rows.Select(x => x.Window).Distinct().Count()} window(s) for libvirt (a dry run until run with APPLY=1)");
         }
         else stdout.Write(script);
+        if (checkedPlan is null) stderr.WriteLine($"warning: {Outputs.Shown(csv)}: {AllocationScript.NotChecked}");
         return ExitCodes.Ok;
     }
 }

@@ -25,7 +25,28 @@ public static class AllocationScript
     /// <summary>libvirt's smallest vcpu_quota, in microseconds.</summary>
     public const int MinQuotaMicroseconds = 1000;
 
-    public static string Write(WindowScheme windows, IReadOnlyList<AllocationRow> rows, string planName)
+    /// <summary>The rows as the host level's schedule of <paramref name="p"/> (ids to indices, a VM with no row interactive),
+    /// for the validator's allocation check.</summary>
+    public static Allocation.AllocationSchedule Schedule(IReadOnlyList<AllocationRow> rows, Packing.PlacementProblem p)
+    {
+        var vms = Enumerable.Range(0, p.VmCount).ToDictionary(v => p.Vms[v].Id, StringComparer.Ordinal);
+        var hosts = Enumerable.Range(0, p.HostCount).ToDictionary(h => p.Hosts[h].Id, StringComparer.Ordinal);
+        var qos = new Inventory.QosClass[p.VmCount];
+        var entries = rows.Select(r => new Allocation.CpuAllocation(hosts.GetValueOrDefault(r.Host, -1), vms.GetValueOrDefault(r.Vm, -1), r.Window, r.CapMillicores, r.Shares))
+            .Where(e => e.Vm >= 0) // unreachable: Read refuses a VM the plan does not hold
+            .OrderBy(e => e.Host).ThenBy(e => e.Window).ThenBy(e => e.Vm).ToImmutableArray();
+        foreach (var r in rows)
+            if (r.Batch && vms.TryGetValue(r.Vm, out var v)) qos[v] = Inventory.QosClass.Batch;
+        return new Allocation.AllocationSchedule(p.Windows, entries, [.. qos]);
+    }
+
+    /// <summary>The header line of a schedule the validator did not see; also what `export` says on stderr.</summary>
+    public const string NotChecked =
+        "NOT CHECKED against a dataset: exported with --unchecked, so the validator did not check these caps against the plan's hosts (an allocation.csv edited by hand may hand out more CPU than a host has); export without --unchecked to check them";
+
+    /// <param name="validated">Whether the validator checked the caps against the plan and its dataset; when not, the
+    /// header says so.</param>
+    public static string Write(WindowScheme windows, IReadOnlyList<AllocationRow> rows, string planName, bool validated)
     {
         var s = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -99,6 +120,8 @@ public static class AllocationScript
             echo "applied window $WINDOW"
 
             """.Replace("\r\n", "\n").Replace("$(( WINDOWS - 1 ))", windows.Count - 1 + ""));
+        // The warning is the header's third line, as in the migration scripts.
+        if (!validated) s.Insert(s.ToString().IndexOf('\n', s.ToString().IndexOf('\n') + 1) + 1, "# " + NotChecked + ".\n");
         return s.ToString();
     }
 

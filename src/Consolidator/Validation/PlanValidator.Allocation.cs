@@ -9,6 +9,30 @@ namespace Consolidator.Validation;
 /// millicores than it has in any window).</summary>
 public static partial class PlanValidator
 {
+    /// <summary>Where each VM ends, which the host level's caps are for (as the planner sizes them): its current host
+    /// moved by the stages, or its target when it runs nowhere after them (a blocked move leaves its VM home).</summary>
+    public static Placement Landed(PlacementProblem p, Placement target, Staging.MigrationPlan plan)
+    {
+        var final = p.CurrentPlacement().HostOf.ToArray();
+        foreach (var stage in plan.Stages)
+            foreach (var m in stage.Migrations) final[m.Vm] = m.To;
+        return new Placement([.. final.Select((h, v) => h >= 0 ? h : target[v])]);
+    }
+
+    /// <summary>Fails with an <see cref="InputException"/> naming <paramref name="path"/> (an allocation.csv) and the
+    /// first three broken allocation rules when <see cref="CheckAllocation"/> finds any, as <see cref="RefuseInvalid"/>
+    /// does for a plan: the schedule is acted on (`export --to libvirt-allocation`), and one edited by hand could hand
+    /// out more CPU than a host has.</summary>
+    public static void RefuseInvalidAllocation(string path, PlacementProblem p, Placement landed, AllocationSchedule schedule)
+    {
+        var violations = CheckAllocation(p, landed, schedule);
+        if (violations.Count == 0) return;
+        const int Shown = 3;
+        var more = violations.Count > Shown ? $"; and {violations.Count - Shown} other violation{(violations.Count > Shown + 1 ? "s" : "")}" : "";
+        throw new InputException(path, 0, null, 0, null,
+            $"the validator refuses this allocation for its plan and dataset (edited by hand, or written for another plan): {string.Join("; ", violations.Take(Shown))}{more}");
+    }
+
     public static IReadOnlyList<Violation> CheckAllocation(PlacementProblem p, Placement placement, AllocationSchedule schedule)
     {
         var violations = new List<Violation>();

@@ -50,7 +50,7 @@ public class AllocationExportTests
     public void The_schedule_of_a_small_plan_matches_the_golden_script()
     {
         using var tmp = new TempDirectory();
-        var result = CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt-allocation");
+        var result = CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt-allocation", "--unchecked");
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(File.ReadAllText(Golden), result.Out);
     }
@@ -68,12 +68,52 @@ public class AllocationExportTests
               "stages": [ { "stage": 1, "migrations": [ { "vm_id": "batch-1", "from_host": "h1", "to_host": "h3", "kind": "move" } ] } ],
               "blocked": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "reason": "no room" } ] }
             """);
-        Assert.Equal(0, CliRunner.Run("export", plan, "--to", "libvirt-allocation").ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", plan, "--to", "libvirt-allocation", "--unchecked").ExitCode);
 
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(plan)!, "allocation.csv"), "host,vm,window,cap_cores,shares,qos\nh2,web-1,day,1,1024,interactive\n");
-        var result = CliRunner.Run("export", plan, "--to", "libvirt-allocation");
+        var result = CliRunner.Run("export", plan, "--to", "libvirt-allocation", "--unchecked");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("allocation.csv:2, column 1 'host': the plan leaves VM 'web-1' on 'h1' (value 'h2')", result.Err);
+    }
+
+    /// <summary>The schedule is acted on like the migrations, but `export --to libvirt-allocation` read allocation.csv
+    /// with no check of its caps: edited by hand so that three 2-vCPU VMs on a 4-core host may each use 2 cores, it was
+    /// scripted with exit 0. Now checked by the validator's allocation rules against the plan and the dataset plan.json
+    /// records, as the planner checks the schedule it writes: exit 2, the rule named, nothing written.</summary>
+    [Fact]
+    public void Caps_edited_past_a_hosts_cpu_are_refused_by_the_validator()
+    {
+        var usage = new System.Text.StringBuilder("timestamp,vm_id,cpu_cores,memory_mib\n");
+        for (var h = 0; h < 24; h++)
+            foreach (var vm in new[] { "a1", "a2", "a3" })
+                usage.Append(System.Globalization.CultureInfo.InvariantCulture, $"2026-01-05T{h:00}:00:00Z,{vm},0.5,1000\n");
+        using var data = DatasetFixture.Create(hosts: "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nA,4,16384,100,250\n",
+            vms: "vm_id,vcpus,memory_mib,current_host\na1,2,2048,A\na2,2,2048,A\na3,2,2048,A\n", usage: usage.ToString());
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "5", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var plan = Path.Combine(planDir, "plan.json");
+        var csv = Path.Combine(planDir, "allocation.csv");
+        var script = Path.Combine(data.Directory, "..", "schedule.sh");
+
+        var planned = CliRunner.Run("export", plan, "--to", "libvirt-allocation");
+        var rows = File.ReadAllLines(csv);
+        var header = rows[0].Split(',');
+        var capColumn = Array.IndexOf(header, "cap_cores");
+        File.WriteAllLines(csv, rows.Select((line, i) => i == 0 ? line : string.Join(',', line.Split(',').Select((f, c) => c == capColumn ? "2" : f))));
+        var edited = CliRunner.Run("export", plan, "--to", "libvirt-allocation", "--out", script);
+        var forced = CliRunner.Run("export", plan, "--to", "libvirt-allocation", "--unchecked");
+
+        Assert.True(planned.ExitCode == 0, planned.Err);
+        Assert.Equal("", planned.Err);
+        Assert.DoesNotContain("NOT CHECKED", planned.Out);
+        CliRunner.AssertLocatedInputError(edited, "allocation.csv: the validator refuses this allocation", "allocation.capacity: A in window", script);
+        HostileInputTests.AssertOneCleanLine(edited.Err);
+        Assert.False(File.Exists(script));
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Contains("# NOT CHECKED against a dataset: exported with --unchecked", forced.Out);
+        Assert.StartsWith("warning: ", forced.Err);
+        Assert.EndsWith("allocation.csv: " + "NOT CHECKED against a dataset: exported with --unchecked, so the validator did not check these caps against the plan's hosts (an allocation.csv edited by hand may hand out more CPU than a host has); export without --unchecked to check them\n", forced.Err);
     }
 
     [Fact]
@@ -81,7 +121,7 @@ public class AllocationExportTests
     {
         using var tmp = new TempDirectory();
         var script = Path.Combine(tmp.Path, "schedule.sh");
-        Assert.Equal(0, CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt-allocation", "--out", script).ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", SmallPlan(tmp), "--to", "libvirt-allocation", "--unchecked", "--out", script).ExitCode);
 
         var night = Bash(script, "1");
         Assert.Equal(0, night.Code);
@@ -119,7 +159,7 @@ public class AllocationExportTests
     {
         using var tmp = new TempDirectory();
         var script = Path.Combine(tmp.Path, "schedule.sh");
-        var result = CliRunner.Run("export", SmallPlan(tmp, "host,vm,window,cap_cores,shares,qos\n" + row + "\n"), "--to", "libvirt-allocation", "--out", script);
+        var result = CliRunner.Run("export", SmallPlan(tmp, "host,vm,window,cap_cores,shares,qos\n" + row + "\n"), "--to", "libvirt-allocation", "--unchecked", "--out", script);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(where, result.Err);
         Assert.False(File.Exists(script));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Host-level CPU allocation of small/plan.json for libvirt (virsh): 4 cap(s) over 2 window(s) (day-night, UTC).
+# NOT CHECKED against a dataset: exported with --unchecked, so the validator did not check these caps against the plan's hosts (an allocation.csv edited by hand may hand out more CPU than a host has); export without --unchecked to check them.
 # Written by `consolidator export --to libvirt-allocation`. DRY RUN by default: it prints every command and
 # runs none. Review it, then run it with APPLY=1. `bash schedule.sh` applies the window the current UTC time
 # falls in; `bash schedule.sh N` applies window N. Run it at each window start, e.g. from cron.
