@@ -41,9 +41,14 @@ internal static class SimulateCommand
             var options = simulation.Read(r);
             var dir = r.GetValue(outDir)!;
             OutputSet.Check(dir, OutputKind.Simulation);
-            var data = DatasetReader.Read(r.GetValue(dataset)!);
-            var plan = PlanFileReader.Read(r.GetValue(planPath)!, data);
+            var data = DatasetReader.Read(r.GetValue(dataset)!, fingerprint: true);
+            var bytes = InputFiles.ReadAllBytes(r.GetValue(planPath)!);
+            var plan = PlanJsonReader.Parse(bytes, r.GetValue(planPath)!, data);
             var problem = CheckedProblem(r.GetValue(planPath)!, data, plan);
+            // A replay on other data than planned (the wrong folder, or the dataset edited since) was reported as the
+            // plan's own, without a word: the validator accepts it whenever the ids match and it still fits.
+            if (PlanDataset.IsOther(bytes, r.GetValue(planPath)!, data))
+                stderr.WriteLine($"note: {Outputs.Shown(r.GetValue(dataset)!)} is not the dataset {Outputs.Shown(r.GetValue(planPath)!)} was made from (its files differ from the ones planned): the replay uses this dataset's samples");
             var result = Simulator.Run(problem, plan.Target, plan.Migrations, data.Usage, options);
 
             Outputs.Write(stderr, dir, OutputKind.Simulation,

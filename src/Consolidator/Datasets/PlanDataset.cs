@@ -10,6 +10,11 @@ namespace Consolidator.Datasets;
 /// plan.json, and the user chooses: plan again, name the folder, or write the script unchecked.</summary>
 public static class PlanDataset
 {
+    /// <summary>Whether <paramref name="data"/> (read with its fingerprint) is other than the dataset the plan records: false
+    /// when it is, or when the plan records none (written by hand or before plans recorded it).</summary>
+    public static bool IsOther(byte[] planUtf8, string planPath, Dataset data) =>
+        PlanJsonReader.Read(new JsonInput(planUtf8, planPath)).Dataset?.Fingerprint is { } planned && planned != data.Fingerprint;
+
     /// <param name="datasetDir">The folder the user named (export --dataset), or null: the one the plan records.</param>
     public static Dataset Read(byte[] planUtf8, string planPath, string? datasetDir)
     {

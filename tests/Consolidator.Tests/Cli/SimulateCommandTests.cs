@@ -194,6 +194,31 @@ public class SimulateCommandTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>A plan replayed on other data than it was made from (here the dataset's usage edited after planning) was
+    /// reported as the plan's own replay, with no word: plan.json records the dataset's fingerprint, and simulate says
+    /// so on stderr (the replay is still made: replaying a plan on newer samples is a use).</summary>
+    [Fact]
+    public void Simulate_on_other_data_than_planned_says_so()
+    {
+        using var tmp = new TempDirectory();
+        var (data, planJson, _) = Planned(tmp, "--no-simulate");
+        var same = CliRunner.Run("simulate", data, planJson, "--out", Path.Combine(tmp.Path, "same"));
+        var usage = Path.Combine(data, "usage.csv");
+        var lines = File.ReadAllLines(usage);
+        // The same samples written otherwise (a CPU value with one more zero): the bytes differ, the plan still fits.
+        var fields = lines[1].Split(',');
+        var cpu = Array.IndexOf(lines[0].Split(','), "cpu_cores");
+        fields[cpu] += fields[cpu].Contains('.') ? "0" : ".0";
+        lines[1] = string.Join(',', fields);
+        File.WriteAllLines(usage, lines);
+
+        var other = CliRunner.Run("simulate", data, planJson, "--out", Path.Combine(tmp.Path, "other"));
+
+        Assert.Equal((0, ""), (same.ExitCode, same.Err));
+        Assert.Equal(0, other.ExitCode);
+        Assert.Equal($"note: {data} is not the dataset {planJson} was made from (its files differ from the ones planned): the replay uses this dataset's samples\n", other.Err);
+    }
+
     [Fact]
     public void A_bad_plan_file_is_located_exits_2_and_writes_nothing()
     {
