@@ -49,6 +49,10 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
     /// <summary>Counted work charged so far, in seconds (kept in both modes, for the notes).</summary>
     public double Charged { get; private set; }
 
+    /// <summary>The lateness this clock counts now (<see cref="Spent"/> less <see cref="WallSeconds"/>, read once: the
+    /// two read apart see the stopwatch move between them).</summary>
+    internal double Lateness => counted ? 0 : Late();
+
     /// <summary>Budget used so far: counted work, or wall-clock seconds (<see cref="WallSeconds"/>) plus the lateness
     /// since this clock started.</summary>
     public double Spent => counted ? Charged : WallSeconds + Late();
