@@ -367,4 +367,54 @@ public class AdaptiveTests
         Assert.True(twiceNote.StartsWith(AdaptivePolicy.Name + ": not run, since a re-plan round falls inside", StringComparison.Ordinal), twiceNote);
         Assert.DoesNotContain(twice.Policies, o => o.Policy == AdaptivePolicy.Name);
     }
+
+    [Fact]
+    public void The_net_reports_the_excess_each_relieved_vm_cleared()
+    {
+        // Host 0 at 9 of 10 cores after climbing 1.2 a step: 9 + 1.2 passes 10 by 0.2, which VM 0 (peak 5) clears alone.
+        var hostOf = new[] { 0, 0, 1 };
+        var relieved = new List<(int Vm, double Excess)>();
+        var moves = ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(0.5, 0)], [100, 200, 100], hostOf, Net, null, relieved);
+        Assert.Equal([(0, 0, 1)], moves);
+        var (vm, excess) = Assert.Single(relieved);
+        Assert.Equal(0, vm);
+        Assert.Equal(0.2, excess, 9);
+        // Emptying a host the net powered on is no relief.
+        relieved.Clear();
+        hostOf = [0, 2, 2];
+        var home = ReactiveStep.Decide(TenCoreHosts, [Climbing(1, 0), Climbing(1, 0), Climbing(1, 0)], [100, 100, 100], hostOf, Net, null, relieved);
+        Assert.NotEmpty(home);
+        Assert.Empty(relieved);
+    }
+
+    [Fact]
+    public void The_round_keeps_the_room_the_net_made_in_the_history_in_the_window_of_the_relief_and_reads_no_relief_at_or_after_the_round()
+    {
+        // Hourly windows; the round at T0 + 2 days plans the day ahead, reading a day of history.
+        var hourly = WindowScheme.Hourly();
+        var sized = new ProfileSet(hourly, new ProfileOptions(),
+            [.. Enumerable.Range(0, 2).Select(i => new VmProfile($"vm{i}", VmClass.Flat, [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)],
+                [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)]))]);
+        var round = T0 + 2 * 86400;
+        var history = new Period(round - 86400, round);
+        var horizon = sized.WindowsOf(round, round + 86400).ToHashSet();
+        // Dataset VMs 7 and 9 are the profiles 0 and 1. VM 7 was relieved twice at 22:05 yesterday (0.3 then 0.5 cores
+        // cleared: the largest counts, not the sum) and once two days ago (out of the history); VM 9 at the round itself
+        // (not history yet); an unknown VM is ignored.
+        NetRelief[] reliefs =
+        [
+            new(round - 7200 + 300, 7, 0.3), new(round - 7200 + 600, 7, 0.5), new(round - 86400 - 7200, 7, 4), new(round, 9, 2), new(round - 600, 3, 1),
+        ];
+        var (with, pairs, cores) = ReliefRoom.Add(sized, [7, 9], reliefs, history, horizon);
+        Assert.Equal(1, pairs);
+        Assert.Equal(0.5, cores, 9);
+        Assert.Equal(1.5, with.Vms[0].DemandCpu[22], 9);
+        Assert.All(Enumerable.Range(0, 24).Where(w => w != 22), w => Assert.Equal(1, with.Vms[0].DemandCpu[w], 9));
+        Assert.All(with.Vms[1].DemandCpu, d => Assert.Equal(1, d, 9));
+        Assert.Equal(1, with.Vms[0].MeanCpu[22], 9);
+        // A window outside the round's horizon (a 6-hour round from midnight) gets nothing.
+        var (six, none, _) = ReliefRoom.Add(sized, [7, 9], reliefs, history, sized.WindowsOf(round, round + 6 * 3600).ToHashSet());
+        Assert.Equal(0, none);
+        Assert.Same(sized, six);
+    }
 }
