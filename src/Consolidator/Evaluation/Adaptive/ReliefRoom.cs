@@ -18,15 +18,14 @@ namespace Consolidator.Evaluation.Adaptive;
 /// <see cref="ReactiveOptions.SafetyNet"/>): energy against moves. Kept all month, the room moved energy between days and
 /// lost days (`--seed 59`); kept while the host came near the net's trigger, it never lapsed (hosts come near it at
 /// every ramp). Each round weighs, over the days of the room's window in the net's memory of that time of day
-/// (<see cref="ReactiveOptions.Week"/> days) from the day of the relief that asked for it:</para>
+/// (<see cref="ReactiveOptions.Week"/> days, on which the room stood):</para>
 /// <list type="bullet">
 /// <item>what it cost: R cores of a host held free, at that host's idle power per core (the power model's
 /// <see cref="Host.WattsAt"/>(0) over its cores), for the interval the plan holds its placement. A plan holds its
 /// placement, and so powers its hosts, for the whole interval, so capacity held back in the window its host is sized
 /// by is capacity powered all interval; the load's own power does not depend on where the room is. An upper bound: a
 /// room outside the host's busiest window costs nothing;</item>
-/// <item>what it saved: the day of the relief that asked for it (the room would have saved that relief), and each day
-/// after on which the host came within R of the net's trigger in the window without a relief
+/// <item>what it saved: each day on which the host came within R of the net's trigger in the window without a relief
 /// (without the room the plan would have put up to R more cores there and the net would have fired), one relief and
 /// the move home after it (the net brings a relieved VM home, or the next round does), each priced as the planner and
 /// the net price a move: <c>--migration-weight</c> Wh-equivalent per GiB of the VM's memory.</item>
@@ -76,9 +75,8 @@ public sealed class ReliefRoom(ImmutableArray<Host> hosts, IReadOnlyList<double>
             var vm = planned[i];
             var largest = list.MaxBy(r => r.Excess);
             var first = list.Min(r => r.Time);
-            // From the day of the first relief: on that day the room (had it stood) would have saved the relief that asked for it.
-            var days = nears[vm].Where(x => (x.Time > first || SameDay(first, x.Time)) && x.Time < round && x.Time >= round - MemorySeconds && sized.Windows.IndexOf(x.Time) == w)
-                .Select(x => (x.Overload, Relieved: list.Any(r => SameDay(r.Time, x.Time)), Asked: SameDay(first, x.Time)));
+            var days = nears[vm].Where(x => x.Time > first && x.Time < round && x.Time >= round - MemorySeconds && sized.Windows.IndexOf(x.Time) == w)
+                .Select(x => (x.Overload, Relieved: list.Any(r => SameDay(r.Time, x.Time))));
             if (Pays(largest.Excess, hosts[largest.From], memoryMib[vm], days)) room[(i, w)] = largest.Excess;
             else
             {
@@ -98,18 +96,17 @@ public sealed class ReliefRoom(ImmutableArray<Host> hosts, IReadOnlyList<double>
     }
 
     /// <summary>Whether a room of <paramref name="cores"/> on <paramref name="host"/> saved at least what it cost over
-    /// <paramref name="days"/> (each: how near the host came to the net's trigger in the window that day, whether the
-    /// net relieved the VM there anyway, and whether it is the day of the relief that asked for the room, which the room
-    /// would have saved).</summary>
-    internal bool Pays(double cores, Host host, double vmMemoryMib, IEnumerable<(double Overload, bool Relieved, bool Asked)> days)
+    /// <paramref name="days"/> (each: how near the host came to the net's trigger in the window that day, and whether
+    /// the net relieved the VM there anyway).</summary>
+    internal bool Pays(double cores, Host host, double vmMemoryMib, IEnumerable<(double Overload, bool Relieved)> days)
     {
         var costWh = cores * host.WattsAt(0) / host.CpuCores * intervalSeconds / 3600.0;
         var pairWh = 2 * moveWeightWhPerGiB * vmMemoryMib / 1024;
         double cost = 0, saved = 0;
-        foreach (var (overload, relieved, asked) in days)
+        foreach (var (overload, relieved) in days)
         {
             cost += costWh;
-            if (asked || (!relieved && overload > -cores)) saved += pairWh;
+            if (!relieved && overload > -cores) saved += pairWh;
         }
         return saved >= cost;
     }
