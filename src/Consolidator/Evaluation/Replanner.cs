@@ -37,10 +37,6 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     private readonly List<Reactive.NetRelief> _reliefs = [];
     private readonly List<Reactive.NetNear> _nears = [];
 
-    /// <summary>The rooms kept for the net's reliefs, priced each round (<see cref="Adaptive.ReliefRoom"/>).</summary>
-    private readonly Adaptive.ReliefRoom _room = new(data.Hosts, [.. data.Vms.Select(vm => vm.MemoryMib)],
-        request.Plan.Placement.MigrationWeightWhPerGiB, request.Replan?.IntervalSeconds ?? Period.DaySeconds);
-
     /// <summary>Records what the safety net did and saw over an interval that has ended (by dataset VM), for the rounds after it.</summary>
     public void Relieved((IEnumerable<Reactive.NetRelief> Reliefs, IEnumerable<Reactive.NetNear> Nears) log)
     {
@@ -136,11 +132,11 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
         }
         // The room the net had to make under earlier plans and still uses, in the windows of this round's horizon
         // (ReliefRoom); the backtest of the next round measures the forecast as sized, without it.
-        var (solved, pairs, cores, dropped) = _room.Add(sized, planned, _reliefs, _nears.ToLookup(x => x.Vm), t,
+        var (solved, pairs, cores, lapsed) = Adaptive.ReliefRoom.Add(sized, planned, _reliefs, _nears.ToLookup(x => x.Vm), t,
             built.WindowsOf(t, t + request.Replan!.IntervalSeconds).ToHashSet());
-        if (pairs > 0 || dropped > 0)
+        if (pairs > 0 || lapsed > 0)
             measured = (measured is null ? "" : measured + "; ") + FormattableString.Invariant(
-                $"room kept for the safety net's reliefs while it pays: {pairs} VM-window(s), {cores:0.0} cores ({dropped} dropped)");
+                $"room kept for the safety net's reliefs while used: {pairs} VM-window(s), {cores:0.0} cores ({lapsed} lapsed)");
         PlanOutcome plan;
         var share = deadline();
         try

@@ -373,11 +373,11 @@ public class AdaptiveTests
     {
         // Host 0 at 9 of 10 cores after climbing 1.2 a step: 9 + 1.2 passes 10 by 0.2, which VM 0 (peak 5) clears alone.
         var hostOf = new[] { 0, 0, 1 };
-        var relieved = new List<(int Vm, int From, double Excess)>();
+        var relieved = new List<(int Vm, double Excess)>();
         var moves = ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(0.5, 0)], [100, 200, 100], hostOf, Net, null, relieved);
         Assert.Equal([(0, 0, 1)], moves);
-        var (vm, from, excess) = Assert.Single(relieved);
-        Assert.Equal((0, 0), (vm, from));
+        var (vm, excess) = Assert.Single(relieved);
+        Assert.Equal(0, vm);
         Assert.Equal(0.2, excess, 9);
         // Emptying a host the net powered on is no relief.
         relieved.Clear();
@@ -413,11 +413,6 @@ public class AdaptiveTests
         [.. Enumerable.Range(0, 2).Select(i => new VmProfile($"vm{i}", VmClass.Flat, [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)],
             [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)]))]);
 
-    /// <summary>A room priced on TenCoreHosts (10 W of idle power per core) for daily plans at 10 Wh per GiB moved:
-    /// 0.5 cores cost 0.5 x 10 W x 24 h = 120 Wh a day; dataset VM 7 has 8 GiB (a relief and its move home, 160 Wh),
-    /// VM 9 1 GiB (20 Wh).</summary>
-    private static ReliefRoom PricedRoom() => new(TenCoreHosts, [.. Enumerable.Range(0, 10).Select(v => v == 9 ? 1024.0 : 8192.0)], 10, 86400);
-
     [Fact]
     public void The_round_keeps_the_room_the_net_made_in_the_window_of_the_relief_and_reads_no_evidence_at_or_after_the_round()
     {
@@ -426,56 +421,43 @@ public class AdaptiveTests
         var horizon = sized.WindowsOf(round, round + 86400).ToHashSet();
         // Dataset VMs 7 and 9 are the profiles 0 and 1. VM 7 was relieved twice at 22:05 yesterday (0.3 then 0.5 cores
         // cleared: the largest counts, not the sum); VM 9 at the round itself (not history yet); an unknown VM is ignored.
-        NetRelief[] reliefs = [new(round - 7200 + 300, 7, 0, 0.3), new(round - 7200 + 600, 7, 0, 0.5), new(round, 9, 0, 2), new(round - 600, 3, 0, 1)];
+        NetRelief[] reliefs = [new(round - 7200 + 300, 7, 0.3), new(round - 7200 + 600, 7, 0.5), new(round, 9, 2), new(round - 600, 3, 1)];
         var none = Array.Empty<NetNear>().ToLookup(x => x.Vm);
-        var (with, pairs, cores, dropped) = PricedRoom().Add(sized, [7, 9], reliefs, none, round, horizon);
-        Assert.Equal((1, 0), (pairs, dropped));
+        var (with, pairs, cores, lapsed) = ReliefRoom.Add(sized, [7, 9], reliefs, none, round, horizon);
+        Assert.Equal((1, 0), (pairs, lapsed));
         Assert.Equal(0.5, cores, 9);
         Assert.Equal(1.5, with.Vms[0].DemandCpu[22], 9);
         Assert.All(Enumerable.Range(0, 24).Where(w => w != 22), w => Assert.Equal(1, with.Vms[0].DemandCpu[w], 9));
         Assert.All(with.Vms[1].DemandCpu, d => Assert.Equal(1, d, 9));
         Assert.Equal(1, with.Vms[0].MeanCpu[22], 9);
         // A window outside the round's horizon (a 6-hour round from midnight) gets nothing.
-        var (six, nothing, _, _) = PricedRoom().Add(sized, [7, 9], reliefs, none, round, sized.WindowsOf(round, round + 6 * 3600).ToHashSet());
+        var (six, nothing, _, _) = ReliefRoom.Add(sized, [7, 9], reliefs, none, round, sized.WindowsOf(round, round + 6 * 3600).ToHashSet());
         Assert.Equal(0, nothing);
         Assert.Same(sized, six);
     }
 
     [Fact]
-    public void The_room_is_kept_while_the_reliefs_it_prevents_pay_for_its_idle_cores_and_dropped_when_they_do_not()
+    public void The_room_is_kept_while_the_host_comes_within_it_of_the_nets_trigger_and_lapses_after_a_week_without()
     {
         var sized = TwoFlatVms();
         var day = Period.DaySeconds;
-        long At(int d, int hour = 22) => T0 + d * day + hour * 3600;
-        NetRelief Relief(int d, int vm = 7, double cores = 0.5) => new(At(d) + 300, vm, 0, cores);
-        (int Pairs, int Dropped) Round(ReliefRoom room, int d, NetRelief[] reliefs, params NetNear[] nears)
-        {
-            var (_, pairs, _, dropped) = room.Add(sized, [7, 9], reliefs, nears.ToLookup(x => x.Vm), T0 + d * day, sized.WindowsOf(T0 + d * day, T0 + (d + 1) * day).ToHashSet());
-            return (pairs, dropped);
-        }
-        // The day after the relief the room has cost nothing yet: kept.
-        Assert.Equal((1, 0), Round(PricedRoom(), 1, [Relief(0)]));
-        // Day 1: the host came within 0.4 < 0.5 cores of the trigger at 22:00 with no relief, a relief and its return saved
-        // (160 Wh) for 120 Wh of idle cores: kept. Another hour, another VM, the relief's own day, or at the round: no evidence.
-        NetNear used = new(At(1), 7, -0.4);
-        NetNear[] elsewhere = [new(At(1, 21), 7, 0), new(At(1), 9, 0), new(At(0), 7, 0.5), new(At(2), 7, 0)];
-        Assert.Equal((1, 0), Round(PricedRoom(), 2, [Relief(0)], [used, .. elsewhere]));
-        // Day 2 not near (0.6 cores under the trigger): 240 Wh against 160, dropped; and it stays dropped without a new
-        // relief, however used; a relief after the drop starts it again.
-        var room = PricedRoom();
-        NetNear[] twoDays = [used, new(At(2), 7, -0.6)];
-        Assert.Equal((0, 1), Round(room, 3, [Relief(0)], twoDays));
-        Assert.Equal((0, 0), Round(room, 4, [Relief(0)], [.. twoDays, new(At(3), 7, 0)]));
-        Assert.Equal((1, 0), Round(room, 5, [Relief(0), Relief(4, cores: 0.2)], [.. twoDays, new(At(3), 7, 0)]));
-        // A day on which the net relieved the VM anyway saved nothing: 120 Wh for 0, dropped.
-        Assert.Equal((0, 1), Round(PricedRoom(), 2, [Relief(0), Relief(1)], new NetNear(At(1), 7, 0.3)));
-        // A VM of 1 GiB saves 20 Wh a day: not worth 0.5 cores for a day, even used.
-        Assert.Equal((0, 1), Round(PricedRoom(), 2, [Relief(0, vm: 9)], new NetNear(At(1), 9, -0.1)));
-        // Only the net's memory of the time of day is weighed: an unused day more than a week ago no longer counts.
-        // Two unused days then used ones: at day 8 the week holds 5 uses (800 Wh) against 7 days (840 Wh), dropped; at day
-        // 10 the two unused days are over a week old.
-        NetNear[] old = [new(At(1), 7, -3), new(At(2), 7, -3), .. Enumerable.Range(3, 7).Select(d => new NetNear(At(d), 7, -0.1))];
-        Assert.Equal((0, 1), Round(PricedRoom(), 8, [Relief(0)], old));
-        Assert.Equal((1, 0), Round(PricedRoom(), 10, [Relief(0)], old));
+        var relief = new NetRelief(T0 + 22 * 3600, 7, 0.5);               // 22:00 on day 0, 0.5 cores cleared
+        (ProfileSet, int Pairs, double, int Lapsed) At(long round, params NetNear[] nears) =>
+            ReliefRoom.Add(sized, [7, 9], [relief], nears.ToLookup(x => x.Vm), round, sized.WindowsOf(round, round + day).ToHashSet());
+        // A week after the relief the room still stands (the net's memory of 22:00 reaches back a week); a day later it lapsed.
+        Assert.Equal(1, At(T0 + 7 * day).Pairs);
+        Assert.Equal((0, 1), (At(T0 + 8 * day).Pairs, At(T0 + 8 * day).Lapsed));
+        // Used on day 5 (the host came within 0.4 < 0.5 cores of the trigger at 22:00): kept until a week after that.
+        var used = new NetNear(T0 + 5 * day + 22 * 3600, 7, -0.4);
+        Assert.Equal(1, At(T0 + 12 * day, used).Pairs);
+        Assert.Equal(0, At(T0 + 13 * day, used).Pairs);
+        // Not near enough (0.6 cores under the trigger), another hour, another VM, or at the round: no use.
+        NetNear[] notUses = [new(T0 + 5 * day + 22 * 3600, 7, -0.6), new(T0 + 5 * day + 21 * 3600, 7, 0), new(T0 + 5 * day + 22 * 3600, 9, 0), new(T0 + 8 * day, 7, 0)];
+        Assert.Equal(0, At(T0 + 8 * day, notUses).Pairs);
+        // A use after the room lapsed does not bring it back; a relief does, sized by the new relief alone.
+        Assert.Equal((0.0, T0), ReliefRoom.Walk([(T0, true, 0.5), (T0 + 9 * day, false, 0)]));
+        Assert.Equal((0.2, T0 + 10 * day), ReliefRoom.Walk([(T0, true, 0.5), (T0 + 9 * day, false, 0), (T0 + 10 * day, true, 0.2)]));
+        // A relief inside the week raises the room and counts as its last evidence.
+        Assert.Equal((0.7, T0 + 3 * day), ReliefRoom.Walk([(T0, true, 0.5), (T0 + 3 * day, true, 0.7)]));
     }
 }

@@ -38,7 +38,7 @@ public static class ReactivePolicy
         var moves = new List<ReactiveMove>();
         var migrations = new List<TimedMigration>();
         var rentWh = new double[hosts.Length];
-        var shed = log is null ? null : new List<(int Vm, int From, double Excess)>();
+        var shed = log is null ? null : new List<(int Vm, double Excess)>();
         var overload = log is null ? null : new double[n];
         for (var t = span.From; t < span.To; t += options.StepSeconds)
         {
@@ -51,7 +51,7 @@ public static class ReactivePolicy
             }
             if (log is not null)
             {
-                log.Reliefs.AddRange(shed!.Select(x => new NetRelief(t, x.Vm, x.From, x.Excess)));
+                log.Reliefs.AddRange(shed!.Select(x => new NetRelief(t, x.Vm, x.Excess)));
                 for (var v = 0; v < n; v++)
                     if (!double.IsNaN(overload![v])) log.Near(t, v, overload[v], options.DayKinds);
             }
@@ -86,9 +86,9 @@ public static class ReactivePolicy
     public static double Weight(QosClass qos) => qos == QosClass.Interactive ? AllocationPlanner.InteractiveShareFactor : 1;
 }
 
-/// <summary>A VM the reactive level moved off an overloaded host (<see cref="From"/>, a host index) at <see cref="Time"/>,
-/// with the cores of the host's excess over its threshold its leaving cleared (<see cref="ReactiveStep.Decide"/>).</summary>
-public readonly record struct NetRelief(long Time, int Vm, int From, double Excess);
+/// <summary>A VM the reactive level moved off an overloaded host at <see cref="Time"/>, with the cores of the host's
+/// excess over its threshold its leaving cleared (<see cref="ReactiveStep.Decide"/>).</summary>
+public readonly record struct NetRelief(long Time, int Vm, double Excess);
 
 /// <summary>How near a VM's host came to the reactive level's trigger over one stretch of a day (the steps of one plan
 /// window on that day, from <see cref="Time"/>): the largest of the host's observed load plus its largest rise minus

@@ -23,7 +23,7 @@ internal static class ReactiveStep
     /// <param name="rentWh">Under a plan with <see cref="ReactiveOptions.MoveWeightWhPerGiB"/>, per host, the idle energy a
     /// host the net powered on has drawn while its VMs could have left it for hosts other than their own, carried from
     /// step to step (<see cref="ReactiveOptions.SafetyNet"/>); null: such a host is emptied at once.</param>
-    /// <param name="relieved">When given, each VM moved off an overloaded host is added with that host and the share of the host's
+    /// <param name="relieved">When given, each VM moved off an overloaded host is added with the share of the host's
     /// overload (its observed load plus its largest rise over its threshold, the test that called for the relief) that
     /// the VM's leaving cleared, at most the VM's own load: the room the host lacked (<see cref="NetRelief"/>). The VMs
     /// moved after the overload is cleared (the relief goes on to the recent peaks, its hysteresis) add none.</param>
@@ -31,7 +31,7 @@ internal static class ReactiveStep
     /// rise minus the threshold, in cores; NaN for a VM not running): how near the step's test came for its host.</param>
     /// <returns>The moves, in order: (VM, from, to).</returns>
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
-        int[] hostOf, ReactiveOptions options, double[]? rentWh = null, List<(int Vm, int From, double Excess)>? relieved = null, double[]? overloadOf = null)
+        int[] hostOf, ReactiveOptions options, double[]? rentWh = null, List<(int Vm, double Excess)>? relieved = null, double[]? overloadOf = null)
     {
         var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null);
         if (overloadOf is not null)
@@ -51,7 +51,7 @@ internal static class ReactiveStep
                 if (seen[vm].Peak <= 0) break;
                 var to = s.Target(vm, except: h, powerOn: true, excluded: null);
                 if (to < 0) break;
-                relieved?.Add((vm, h, Math.Clamp(s.Overload(h), 0, seen[vm].Cpu)));
+                relieved?.Add((vm, Math.Clamp(s.Overload(h), 0, seen[vm].Cpu)));
                 s.Move(vm, to);
                 moves.Add((vm, h, to));
                 receivers.Add(to);
