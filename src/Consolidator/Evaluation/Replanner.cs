@@ -32,19 +32,11 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     /// them on, so that the next round can backtest it (<see cref="Adaptive.ForecastCalibration"/>).</summary>
     private (long Time, int[] Planned, int[] HostOf, ProfileSet Profiles)? _last;
 
-    /// <summary>The safety net's reliefs under the plans so far, and how near each VM's host came to its trigger, by dataset
-    /// VM (<see cref="Adaptive.ReliefRoom"/>).</summary>
+    /// <summary>The safety net's reliefs under the plans so far, by dataset VM (<see cref="Adaptive.ReliefRoom"/>).</summary>
     private readonly List<Reactive.NetRelief> _reliefs = [];
-    private readonly List<Reactive.NetNear> _nears = [];
 
-    /// <summary>Records what the safety net did and saw over an interval that has ended (by dataset VM), for the rounds after it.</summary>
-    public void Relieved((IEnumerable<Reactive.NetRelief> Reliefs, IEnumerable<Reactive.NetNear> Nears) log)
-    {
-        _reliefs.AddRange(log.Reliefs);
-        var relieved = _reliefs.Select(r => r.Vm).ToHashSet();
-        // Only a VM the net has relieved can have a room to keep.
-        _nears.AddRange(log.Nears.Where(x => relieved.Contains(x.Vm)));
-    }
+    /// <summary>Records the safety net's reliefs of an interval that has ended (by dataset VM), for the rounds after it.</summary>
+    public void Relieved(IEnumerable<Reactive.NetRelief> reliefs) => _reliefs.AddRange(reliefs);
 
     /// <summary>The last round's windows (null before the first round).</summary>
     public WindowScheme? Windows => _windows;
@@ -130,13 +122,12 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             measured = FormattableString.Invariant(
                 $"CPU forecast x {calibration.Factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps");
         }
-        // The room the net had to make under earlier plans and still uses, in the windows of this round's horizon
-        // (ReliefRoom); the backtest of the next round measures the forecast as sized, without it.
-        var (solved, pairs, cores, lapsed) = Adaptive.ReliefRoom.Add(sized, planned, _reliefs, _nears.ToLookup(x => x.Vm), t,
-            built.WindowsOf(t, t + request.Replan!.IntervalSeconds).ToHashSet());
-        if (pairs > 0 || lapsed > 0)
+        // The room the net had to make under earlier plans, in the windows of this round's horizon (ReliefRoom); the
+        // backtest of the next round measures the forecast as sized, without it.
+        var (solved, pairs, cores) = Adaptive.ReliefRoom.Add(sized, planned, _reliefs, new Period(_dataStart, t), built.WindowsOf(t, t + request.Replan!.IntervalSeconds).ToHashSet());
+        if (pairs > 0)
             measured = (measured is null ? "" : measured + "; ") + FormattableString.Invariant(
-                $"room kept for the safety net's reliefs while used: {pairs} VM-window(s), {cores:0.0} cores ({lapsed} lapsed)");
+                $"room kept for the safety net's reliefs so far: {pairs} VM-window(s), {cores:0.0} cores");
         PlanOutcome plan;
         var share = deadline();
         try

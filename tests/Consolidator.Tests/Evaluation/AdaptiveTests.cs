@@ -388,76 +388,33 @@ public class AdaptiveTests
     }
 
     [Fact]
-    public void The_net_reports_how_near_each_vms_host_came_to_its_trigger_before_it_moves()
+    public void The_round_keeps_the_room_the_net_made_in_the_history_in_the_window_of_the_relief_and_reads_no_relief_at_or_after_the_round()
     {
-        // Host 0 at 9 of 10 cores climbing 1.2 a step (overload +0.2); host 1 at 0.5 (a plateau: -9.5); VM 2 not running.
-        var hostOf = new[] { 0, 0, 1, -1 };
-        var near = new double[4];
-        ReactiveStep.Decide(TenCoreHosts, [Climbing(5, 0.6), Climbing(4, 0.6), Climbing(0.5, 0), Climbing(0, 0)], [100, 200, 100, 100], hostOf, Net, null, null, near);
-        Assert.Equal(0.2, near[0], 9);
-        Assert.Equal(0.2, near[1], 9);
-        Assert.Equal(-9.5, near[2], 9);
-        Assert.True(double.IsNaN(near[3]));
-        // The log keeps the largest per VM and window stretch of a day (hours without windows).
-        var log = new NetLog();
-        log.Near(T0 + 3600, 0, -2, null);
-        log.Near(T0 + 3900, 0, -1, null);
-        log.Near(T0 + 4200, 0, -3, null);
-        log.Near(T0 + 7200, 0, -4, null);
-        log.Near(T0 + 86400 + 3600, 0, -5, null);
-        Assert.Equal([new NetNear(T0 + 3600, 0, -1), new NetNear(T0 + 7200, 0, -4), new NetNear(T0 + 86400 + 3600, 0, -5)], log.Nears);
-        Assert.Equal([new NetNear(T0 + 3600, 7, -1)], log.Renumbered([7]).Nears.Take(1));
-    }
-
-    private static ProfileSet TwoFlatVms() => new(WindowScheme.Hourly(), new ProfileOptions(),
-        [.. Enumerable.Range(0, 2).Select(i => new VmProfile($"vm{i}", VmClass.Flat, [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)],
-            [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)]))]);
-
-    [Fact]
-    public void The_round_keeps_the_room_the_net_made_in_the_window_of_the_relief_and_reads_no_evidence_at_or_after_the_round()
-    {
-        var sized = TwoFlatVms();
+        // Hourly windows; the round at T0 + 2 days plans the day ahead, reading a day of history.
+        var hourly = WindowScheme.Hourly();
+        var sized = new ProfileSet(hourly, new ProfileOptions(),
+            [.. Enumerable.Range(0, 2).Select(i => new VmProfile($"vm{i}", VmClass.Flat, [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)],
+                [.. Enumerable.Repeat(1.0, 24)], [.. Enumerable.Repeat(1024.0, 24)]))]);
         var round = T0 + 2 * 86400;
+        var history = new Period(round - 86400, round);
         var horizon = sized.WindowsOf(round, round + 86400).ToHashSet();
         // Dataset VMs 7 and 9 are the profiles 0 and 1. VM 7 was relieved twice at 22:05 yesterday (0.3 then 0.5 cores
-        // cleared: the largest counts, not the sum); VM 9 at the round itself (not history yet); an unknown VM is ignored.
-        NetRelief[] reliefs = [new(round - 7200 + 300, 7, 0.3), new(round - 7200 + 600, 7, 0.5), new(round, 9, 2), new(round - 600, 3, 1)];
-        var none = Array.Empty<NetNear>().ToLookup(x => x.Vm);
-        var (with, pairs, cores, lapsed) = ReliefRoom.Add(sized, [7, 9], reliefs, none, round, horizon);
-        Assert.Equal((1, 0), (pairs, lapsed));
+        // cleared: the largest counts, not the sum) and once two days ago (out of the history); VM 9 at the round itself
+        // (not history yet); an unknown VM is ignored.
+        NetRelief[] reliefs =
+        [
+            new(round - 7200 + 300, 7, 0.3), new(round - 7200 + 600, 7, 0.5), new(round - 86400 - 7200, 7, 4), new(round, 9, 2), new(round - 600, 3, 1),
+        ];
+        var (with, pairs, cores) = ReliefRoom.Add(sized, [7, 9], reliefs, history, horizon);
+        Assert.Equal(1, pairs);
         Assert.Equal(0.5, cores, 9);
         Assert.Equal(1.5, with.Vms[0].DemandCpu[22], 9);
         Assert.All(Enumerable.Range(0, 24).Where(w => w != 22), w => Assert.Equal(1, with.Vms[0].DemandCpu[w], 9));
         Assert.All(with.Vms[1].DemandCpu, d => Assert.Equal(1, d, 9));
         Assert.Equal(1, with.Vms[0].MeanCpu[22], 9);
         // A window outside the round's horizon (a 6-hour round from midnight) gets nothing.
-        var (six, nothing, _, _) = ReliefRoom.Add(sized, [7, 9], reliefs, none, round, sized.WindowsOf(round, round + 6 * 3600).ToHashSet());
-        Assert.Equal(0, nothing);
+        var (six, none, _) = ReliefRoom.Add(sized, [7, 9], reliefs, history, sized.WindowsOf(round, round + 6 * 3600).ToHashSet());
+        Assert.Equal(0, none);
         Assert.Same(sized, six);
-    }
-
-    [Fact]
-    public void The_room_is_kept_while_the_host_comes_within_it_of_the_nets_trigger_and_lapses_after_a_week_without()
-    {
-        var sized = TwoFlatVms();
-        var day = Period.DaySeconds;
-        var relief = new NetRelief(T0 + 22 * 3600, 7, 0.5);               // 22:00 on day 0, 0.5 cores cleared
-        (ProfileSet, int Pairs, double, int Lapsed) At(long round, params NetNear[] nears) =>
-            ReliefRoom.Add(sized, [7, 9], [relief], nears.ToLookup(x => x.Vm), round, sized.WindowsOf(round, round + day).ToHashSet());
-        // A week after the relief the room still stands (the net's memory of 22:00 reaches back a week); a day later it lapsed.
-        Assert.Equal(1, At(T0 + 7 * day).Pairs);
-        Assert.Equal((0, 1), (At(T0 + 8 * day).Pairs, At(T0 + 8 * day).Lapsed));
-        // Used on day 5 (the host came within 0.4 < 0.5 cores of the trigger at 22:00): kept until a week after that.
-        var used = new NetNear(T0 + 5 * day + 22 * 3600, 7, -0.4);
-        Assert.Equal(1, At(T0 + 12 * day, used).Pairs);
-        Assert.Equal(0, At(T0 + 13 * day, used).Pairs);
-        // Not near enough (0.6 cores under the trigger), another hour, another VM, or at the round: no use.
-        NetNear[] notUses = [new(T0 + 5 * day + 22 * 3600, 7, -0.6), new(T0 + 5 * day + 21 * 3600, 7, 0), new(T0 + 5 * day + 22 * 3600, 9, 0), new(T0 + 8 * day, 7, 0)];
-        Assert.Equal(0, At(T0 + 8 * day, notUses).Pairs);
-        // A use after the room lapsed does not bring it back; a relief does, sized by the new relief alone.
-        Assert.Equal((0.0, T0), ReliefRoom.Walk([(T0, true, 0.5), (T0 + 9 * day, false, 0)]));
-        Assert.Equal((0.2, T0 + 10 * day), ReliefRoom.Walk([(T0, true, 0.5), (T0 + 9 * day, false, 0), (T0 + 10 * day, true, 0.2)]));
-        // A relief inside the week raises the room and counts as its last evidence.
-        Assert.Equal((0.7, T0 + 3 * day), ReliefRoom.Walk([(T0, true, 0.5), (T0 + 3 * day, true, 0.7)]));
     }
 }

@@ -25,11 +25,12 @@ public static class ReactivePolicy
     /// <param name="series">Every VM's whole trace: the only input of the decisions, read before each step.</param>
     /// <param name="test">Every VM's test samples, replayed (not read by the decisions).</param>
     /// <param name="cost">What a migration of VM v from host a to host b starting at t costs.</param>
-    /// <param name="log">When given, what the level saw and did that the rounds after it read (<see cref="NetLog"/>).</param>
+    /// <param name="relieved">When given, every VM moved off an overloaded host, with the step and the excess its leaving
+    /// cleared (<see cref="ReactiveStep.Decide"/>).</param>
     /// <returns>Every move, in order.</returns>
     public static List<ReactiveMove> Run(ReplayTotals? totals, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series, IReadOnlyList<double> vcpus,
         IReadOnlyList<double> memory, IReadOnlyList<Timeline>? test, IReadOnlyList<QosClass> qos, int[] hostOf, Period span, ReactiveOptions options,
-        Func<int, int, int, double, TimedMigration>? cost, NetLog? log = null)
+        Func<int, int, int, double, TimedMigration>? cost, List<NetRelief>? relieved = null)
     {
         options.Validate();
         var n = series.Count;
@@ -38,23 +39,17 @@ public static class ReactivePolicy
         var moves = new List<ReactiveMove>();
         var migrations = new List<TimedMigration>();
         var rentWh = new double[hosts.Length];
-        var shed = log is null ? null : new List<(int Vm, double Excess)>();
-        var overload = log is null ? null : new double[n];
+        var shed = relieved is null ? null : new List<(int Vm, double Excess)>();
         for (var t = span.From; t < span.To; t += options.StepSeconds)
         {
             Observe(series, vcpus, t, options, seen, rises);
             shed?.Clear();
-            foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options, rentWh, shed, overload))
+            foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options, rentWh, shed))
             {
                 moves.Add(new ReactiveMove(t, vm, from, to));
                 if (cost is not null) migrations.Add(cost(vm, from, to, t));
             }
-            if (log is not null)
-            {
-                log.Reliefs.AddRange(shed!.Select(x => new NetRelief(t, x.Vm, x.Excess)));
-                for (var v = 0; v < n; v++)
-                    if (!double.IsNaN(overload![v])) log.Near(t, v, overload[v], options.DayKinds);
-            }
+            if (shed is not null) relieved!.AddRange(shed.Select(x => new NetRelief(t, x.Vm, x.Excess)));
             if (totals is null || test is null) continue;
             var end = Math.Min(t + options.StepSeconds, span.To);
             foreach (var group in Enumerable.Range(0, n).Where(v => hostOf[v] >= 0).GroupBy(v => hostOf[v]).OrderBy(g => g.Key))
@@ -89,32 +84,3 @@ public static class ReactivePolicy
 /// <summary>A VM the reactive level moved off an overloaded host at <see cref="Time"/>, with the cores of the host's
 /// excess over its threshold its leaving cleared (<see cref="ReactiveStep.Decide"/>).</summary>
 public readonly record struct NetRelief(long Time, int Vm, double Excess);
-
-/// <summary>How near a VM's host came to the reactive level's trigger over one stretch of a day (the steps of one plan
-/// window on that day, from <see cref="Time"/>): the largest of the host's observed load plus its largest rise minus
-/// its threshold, in cores, at the steps the VM was on it (over 0: the level relieved it).</summary>
-public readonly record struct NetNear(long Time, int Vm, double Overload);
-
-/// <summary>What the reactive level saw and did over an interval that the re-plan rounds after it read
-/// (<see cref="Adaptive.ReliefRoom"/>): its reliefs, and how near each VM's host came to its trigger in each plan window
-/// of each day. VMs are numbered as the level was given them (<see cref="Renumbered"/> maps them).</summary>
-public sealed class NetLog
-{
-    private readonly Dictionary<(int Vm, long Day, int Slot), int> _slot = [];
-
-    public List<NetRelief> Reliefs { get; } = [];
-
-    public List<NetNear> Nears { get; } = [];
-
-    /// <summary>Takes the host's overload at step t for VM vm into the stretch of t's window (hours without windows).</summary>
-    internal void Near(long t, int vm, double overload, Profiles.WindowScheme? windows)
-    {
-        var key = (vm, Math.DivRem(t, Period.DaySeconds, out var second), windows?.IndexOf(t) ?? (int)(second / 3600));
-        if (!_slot.TryGetValue(key, out var i)) { _slot[key] = Nears.Count; Nears.Add(new NetNear(t, vm, overload)); }
-        else if (overload > Nears[i].Overload) Nears[i] = Nears[i] with { Overload = overload };
-    }
-
-    /// <summary>The reliefs and nears with each VM index v replaced by vms[v].</summary>
-    public (IEnumerable<NetRelief> Reliefs, IEnumerable<NetNear> Nears) Renumbered(IReadOnlyList<int> vms) =>
-        (Reliefs.Select(r => r with { Vm = vms[r.Vm] }), Nears.Select(x => x with { Vm = vms[x.Vm] }));
-}

@@ -27,19 +27,11 @@ internal static class ReactiveStep
     /// overload (its observed load plus its largest rise over its threshold, the test that called for the relief) that
     /// the VM's leaving cleared, at most the VM's own load: the room the host lacked (<see cref="NetRelief"/>). The VMs
     /// moved after the overload is cleared (the relief goes on to the recent peaks, its hysteresis) add none.</param>
-    /// <param name="overloadOf">When given, set per VM, before any move, to its host's overload (observed load plus largest
-    /// rise minus the threshold, in cores; NaN for a VM not running): how near the step's test came for its host.</param>
     /// <returns>The moves, in order: (VM, from, to).</returns>
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
-        int[] hostOf, ReactiveOptions options, double[]? rentWh = null, List<(int Vm, double Excess)>? relieved = null, double[]? overloadOf = null)
+        int[] hostOf, ReactiveOptions options, double[]? rentWh = null, List<(int Vm, double Excess)>? relieved = null)
     {
         var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null);
-        if (overloadOf is not null)
-        {
-            var byHost = new double[hosts.Length];
-            for (var h = 0; h < hosts.Length; h++) byHost[h] = s.Vms[h].Count > 0 ? s.Overload(h) : double.NaN;
-            for (var v = 0; v < hostOf.Length; v++) overloadOf[v] = hostOf[v] >= 0 ? byHost[hostOf[v]] : double.NaN;
-        }
         var moves = new List<(int Vm, int From, int To)>();
         var overloaded = Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ToList();
         // Hosts relieved or given a VM in this step are not emptied in it.
