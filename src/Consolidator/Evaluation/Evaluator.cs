@@ -213,12 +213,9 @@ public static class Evaluator
                     adaptiveMode = mode;
                     notes.Add($"{Adaptive.AdaptivePolicy.Name}: {why}");
                     var totals = new ReplayTotals();
-                    var relieved = new List<Reactive.NetRelief>();
                     var moved = Adaptive.AdaptivePolicy.Run(totals, mode, target, data.Hosts, [.. fold.Vms.Select(v => data.Usage[v])],
                         [.. fold.Vms.Select(v => vcpus[v])], [.. fold.Vms.Select(v => memory[v])], fold.Timelines, fold.Qos, hostOf, span,
-                        request.ReactiveOptions with { MoveWeightWhPerGiB = request.Plan.Placement.MigrationWeightWhPerGiB }, Cost, replanner.Windows, relieved);
-                    // The next rounds keep the room the net had to make today (Adaptive.ReliefRoom).
-                    replanner.Relieved(relieved.Select(r => r with { Vm = fold.Vms[r.Vm] }));
+                        request.ReactiveOptions with { MoveWeightWhPerGiB = request.Plan.Placement.MigrationWeightWhPerGiB }, Cost, replanner.Windows);
                     for (var k = 0; k < fold.Vms.Length; k++) adaptive[fold.Vms[k]] = hostOf[k];
                     notes.Add($"moves of the {Adaptive.AdaptivePolicy.Name} policy: {moved}");
                     policies.Add((Adaptive.AdaptivePolicy.Name, totals));

@@ -32,12 +32,6 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     /// them on, so that the next round can backtest it (<see cref="Adaptive.ForecastCalibration"/>).</summary>
     private (long Time, int[] Planned, int[] HostOf, ProfileSet Profiles)? _last;
 
-    /// <summary>The safety net's reliefs under the plans so far, by dataset VM (<see cref="Adaptive.ReliefRoom"/>).</summary>
-    private readonly List<Reactive.NetRelief> _reliefs = [];
-
-    /// <summary>Records the safety net's reliefs of an interval that has ended (by dataset VM), for the rounds after it.</summary>
-    public void Relieved(IEnumerable<Reactive.NetRelief> reliefs) => _reliefs.AddRange(reliefs);
-
     /// <summary>The last round's windows (null before the first round).</summary>
     public WindowScheme? Windows => _windows;
 
@@ -122,23 +116,17 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             measured = FormattableString.Invariant(
                 $"CPU forecast x {calibration.Factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps");
         }
-        // The room the net had to make under earlier plans, in the windows of this round's horizon (ReliefRoom); the
-        // backtest of the next round measures the forecast as sized, without it.
-        var (solved, pairs, cores) = Adaptive.ReliefRoom.Add(sized, planned, _reliefs, new Period(_dataStart, t), built.WindowsOf(t, t + request.Replan!.IntervalSeconds).ToHashSet());
-        if (pairs > 0)
-            measured = (measured is null ? "" : measured + "; ") + FormattableString.Invariant(
-                $"room kept for the safety net's reliefs so far: {pairs} VM-window(s), {cores:0.0} cores");
         PlanOutcome plan;
         var share = deadline();
         try
         {
-            plan = Planner.Plan(dataset, solved, options, progress, share);
+            plan = Planner.Plan(dataset, sized, options, progress, share);
         }
-        catch (InfeasiblePlacementException) when (calibrated || pairs > 0)
+        catch (InfeasiblePlacementException) when (measured is not null)
         {
             // The calibrated forecast leaves some VM no host big enough: the round falls back to the forecast
             // and --headroom asked for (and the mode choice judges the plan by how it then fares).
-            measured += FormattableString.Invariant($"; infeasible so, planned on the profiles with {request.Plan.Placement.Headroom:0.0%} headroom instead (no room kept)");
+            measured += FormattableString.Invariant($"; infeasible so, planned on the profiles with {request.Plan.Placement.Headroom:0.0%} headroom instead");
             sized = profiles;
             calibrated = false;
             plan = Planner.Plan(dataset, profiles, request.Plan, progress, share);

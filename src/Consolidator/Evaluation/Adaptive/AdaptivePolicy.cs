@@ -21,12 +21,10 @@ public static class AdaptivePolicy
     /// <param name="target">In plan mode, the plan's host per VM (-1: the plan did not place it; it stays).</param>
     /// <param name="hostOf">The placement in force, updated to where the interval leaves each VM.</param>
     /// <param name="windows">The plan's windows, which tell the safety net which earlier days are of today's kind.</param>
-    /// <param name="relieved">When given, in plan mode, the VMs the safety net moved off the plan's hosts (<see cref="ReliefRoom"/>).</param>
     /// <returns>A sentence for the fold's notes: the moves at the round and the reactive level's (the net's).</returns>
     public static string Run(ReplayTotals totals, Mode mode, IReadOnlyList<int>? target, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series,
         IReadOnlyList<double> vcpus, IReadOnlyList<double> memory, IReadOnlyList<Timeline> test, IReadOnlyList<QosClass> qos, int[] hostOf,
-        Period span, ReactiveOptions options, Func<int, int, int, double, TimedMigration> cost, Profiles.WindowScheme? windows = null,
-        List<NetRelief>? relieved = null)
+        Period span, ReactiveOptions options, Func<int, int, int, double, TimedMigration> cost, Profiles.WindowScheme? windows = null)
     {
         var moves = new List<TimedMigration>();
         var keptBack = 0;
@@ -45,8 +43,7 @@ public static class AdaptivePolicy
                 if (hostOf[v] != before[v]) moves.Add(cost(v, before[v], hostOf[v], span.From));
             StaticReplay.AddMigrations(totals, test, moves);
         }
-        var reactive = ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost,
-            options.PlanHosts is null ? null : relieved);
+        var reactive = ReactivePolicy.Run(totals, hosts, series, vcpus, memory, test, qos, hostOf, span, options, cost);
         if (options.PlanHosts is not { } plan) return $"{reactive.Count} move(s) by the reactive level";
         // Under a plan: a move off one of the plan's hosts relieves it; one off a host the net powered on empties it.
         var relief = reactive.Count(m => plan.Contains(m.From));

@@ -25,12 +25,10 @@ public static class ReactivePolicy
     /// <param name="series">Every VM's whole trace: the only input of the decisions, read before each step.</param>
     /// <param name="test">Every VM's test samples, replayed (not read by the decisions).</param>
     /// <param name="cost">What a migration of VM v from host a to host b starting at t costs.</param>
-    /// <param name="relieved">When given, every VM moved off an overloaded host, with the step and the excess its leaving
-    /// cleared (<see cref="ReactiveStep.Decide"/>).</param>
     /// <returns>Every move, in order.</returns>
     public static List<ReactiveMove> Run(ReplayTotals? totals, ImmutableArray<Host> hosts, IReadOnlyList<VmSeries> series, IReadOnlyList<double> vcpus,
         IReadOnlyList<double> memory, IReadOnlyList<Timeline>? test, IReadOnlyList<QosClass> qos, int[] hostOf, Period span, ReactiveOptions options,
-        Func<int, int, int, double, TimedMigration>? cost, List<NetRelief>? relieved = null)
+        Func<int, int, int, double, TimedMigration>? cost)
     {
         options.Validate();
         var n = series.Count;
@@ -39,17 +37,14 @@ public static class ReactivePolicy
         var moves = new List<ReactiveMove>();
         var migrations = new List<TimedMigration>();
         var rentWh = new double[hosts.Length];
-        var shed = relieved is null ? null : new List<(int Vm, double Excess)>();
         for (var t = span.From; t < span.To; t += options.StepSeconds)
         {
             Observe(series, vcpus, t, options, seen, rises);
-            shed?.Clear();
-            foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options, rentWh, shed))
+            foreach (var (vm, from, to) in ReactiveStep.Decide(hosts, seen, memory, hostOf, options, rentWh))
             {
                 moves.Add(new ReactiveMove(t, vm, from, to));
                 if (cost is not null) migrations.Add(cost(vm, from, to, t));
             }
-            if (shed is not null) relieved!.AddRange(shed.Select(x => new NetRelief(t, x.Vm, x.Excess)));
             if (totals is null || test is null) continue;
             var end = Math.Min(t + options.StepSeconds, span.To);
             foreach (var group in Enumerable.Range(0, n).Where(v => hostOf[v] >= 0).GroupBy(v => hostOf[v]).OrderBy(g => g.Key))
@@ -80,7 +75,3 @@ public static class ReactivePolicy
     /// <summary>The fair scheduler's weight of a VM by its QoS class.</summary>
     public static double Weight(QosClass qos) => qos == QosClass.Interactive ? AllocationPlanner.InteractiveShareFactor : 1;
 }
-
-/// <summary>A VM the reactive level moved off an overloaded host at <see cref="Time"/>, with the cores of the host's
-/// excess over its threshold its leaving cleared (<see cref="ReactiveStep.Decide"/>).</summary>
-public readonly record struct NetRelief(long Time, int Vm, double Excess);

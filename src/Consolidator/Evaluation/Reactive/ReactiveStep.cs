@@ -23,13 +23,9 @@ internal static class ReactiveStep
     /// <param name="rentWh">Under a plan with <see cref="ReactiveOptions.MoveWeightWhPerGiB"/>, per host, the idle energy a
     /// host the net powered on has drawn while its VMs could have left it for hosts other than their own, carried from
     /// step to step (<see cref="ReactiveOptions.SafetyNet"/>); null: such a host is emptied at once.</param>
-    /// <param name="relieved">When given, each VM moved off an overloaded host is added with the share of the host's
-    /// overload (its observed load plus its largest rise over its threshold, the test that called for the relief) that
-    /// the VM's leaving cleared, at most the VM's own load: the room the host lacked (<see cref="NetRelief"/>). The VMs
-    /// moved after the overload is cleared (the relief goes on to the recent peaks, its hysteresis) add none.</param>
     /// <returns>The moves, in order: (VM, from, to).</returns>
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
-        int[] hostOf, ReactiveOptions options, double[]? rentWh = null, List<(int Vm, double Excess)>? relieved = null)
+        int[] hostOf, ReactiveOptions options, double[]? rentWh = null)
     {
         var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null);
         var moves = new List<(int Vm, int From, int To)>();
@@ -43,7 +39,6 @@ internal static class ReactiveStep
                 if (seen[vm].Peak <= 0) break;
                 var to = s.Target(vm, except: h, powerOn: true, excluded: null);
                 if (to < 0) break;
-                relieved?.Add((vm, Math.Clamp(s.Overload(h), 0, seen[vm].Cpu)));
                 s.Move(vm, to);
                 moves.Add((vm, h, to));
                 receivers.Add(to);
@@ -232,14 +227,7 @@ internal static class ReactiveStep
 
         /// <summary>Whether the host's VMs at their recent peaks stay under the threshold: what a host must be to
         /// receive a VM, and what relieving a host restores.</summary>
-        public bool IsSafe(int h) => Excess(h) <= 0;
-
-        /// <summary>How far the host's VMs at their recent peaks plus its largest rise exceed the threshold, in cores.</summary>
-        public double Excess(int h) => Peak[h] + Rise(h) - _threshold * _hosts[h].CpuCores;
-
-        /// <summary>How far the host's observed load plus its largest rise exceeds the threshold, in cores: by how much
-        /// <see cref="IsOverloaded"/> found it over (the relief goes on to <see cref="IsSafe"/>, its hysteresis).</summary>
-        public double Overload(int h) => Load[h] + Rise(h) - _threshold * _hosts[h].CpuCores;
+        public bool IsSafe(int h) => Peak[h] + Rise(h) <= _threshold * _hosts[h].CpuCores;
 
         /// <summary>The VM to move first off an overloaded host: the least memory among those that alone bring
         /// it under the threshold, else the busiest (fewest moves), least memory on ties.</summary>
@@ -248,7 +236,7 @@ internal static class ReactiveStep
         /// <summary>As <see cref="Fewest(int)"/>, among <paramref name="among"/> (VMs on the host) only.</summary>
         public int Fewest(int h, IReadOnlyList<int> among)
         {
-            var excess = Excess(h);
+            var excess = Peak[h] + Rise(h) - _threshold * _hosts[h].CpuCores;
             var enough = among.Where(v => _seen[v].Peak >= excess).ToList();
             return enough.Count > 0
                 ? enough.OrderBy(v => _memory[v]).ThenBy(v => v).First()
