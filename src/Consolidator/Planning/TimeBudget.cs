@@ -166,7 +166,6 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
         };
     }
 
-
     /// <summary>True when the solver would get less than <see cref="MinSolverSeconds"/>: the planner then keeps the
     /// warm start instead of setting up a search (3.5 s of a 0.2 s solve at 30,000 VMs on a busy machine). Never
     /// without a wall-clock deadline.</summary>

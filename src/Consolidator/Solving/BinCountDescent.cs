@@ -12,11 +12,10 @@ namespace Consolidator.Solving;
 /// incumbent is optimal), CP-SAT proves a count infeasible (one more is optimal) or the time runs out. A
 /// feasibility question with strong symmetry breaking is far easier for CP-SAT than minimising over all
 /// hosts, whose LP bound is weak for bin packing.</summary>
-/// <param name="lateness">The caller's lateness (<see cref="SolverOptions.WallLateness"/>) and</param>
-/// <param name="caller">its clock (<see cref="SolverOptions.WallClock"/>): a question already running stops when they
-/// say the budget is spent. Never read when <paramref name="counted"/>.</param>
-/// <param name="cutShort">The part of the lateness never held (<see cref="SolverOptions.CutShortLateness"/>).</param>
-internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers, bool counted, Func<double>? lateness = null, Clock? caller = null, Func<double>? cutShort = null)
+/// <param name="options">The solve's options: its seed, its mode (counted work or the wall clock) and, on the wall clock,
+/// the caller's lateness and clock (<see cref="WorkClock.For"/>), by which a question already running stops when
+/// they say the budget is spent.</param>
+internal sealed class BinCountDescent(PlacementProblem p, int workers, SolverOptions options)
 {
     /// <summary>Below this many seconds left, no further question is posed.</summary>
     private const double MinAttemptSeconds = 0.05;
@@ -32,7 +31,8 @@ internal sealed class BinCountDescent(PlacementProblem p, int seed, int workers,
     /// <param name="onImprove">Called with each placement on fewer hosts.</param>
     public Outcome Run(Placement incumbent, int lowerBound, double budget, Action<Placement>? onImprove = null)
     {
-        var clock = new WorkClock(counted, lateness, caller, cutShort);
+        var clock = WorkClock.For(options);
+        var (seed, counted) = (options.Seed, options.Deterministic);
         var windows = PlacementModel.FindNonDominatedWindows(p, Enumerable.Range(0, p.VmCount).ToArray());
         var clique = new ConflictClique(p, windows);
         var most = BinCountModel.MaxVmsPerHost(p, windows);

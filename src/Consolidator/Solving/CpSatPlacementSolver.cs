@@ -241,7 +241,7 @@ public static class CpSatPlacementSolver
                     fromSolver |= search.Improvements > 0;
                     continue;
                 }
-                var descent = new BinCountDescent(p, options.Seed, workers, clock.Counted, options.WallLateness, options.WallClock, options.CutShortLateness).Run(incumbent, hostBound,
+                var descent = new BinCountDescent(p, workers, options).Run(incumbent, hostBound,
                     phase == DescentPhase.First ? left * FirstDescentShare : left, report);
                 clock.Charge(descent.Spent);
                 bound = Math.Max(bound, counting.Units(descent.HostBound));

@@ -27,7 +27,7 @@ public class BinCountDescentTests
             if (ffd.ActiveHostCount == 5) continue; // first-fit happened to find it: not a case for the descent
             checkedOne = true;
 
-            var outcome = new BinCountDescent(p, seed: 1, workers: 1, counted: true).Run(ffd, LowerBounds.Hosts(p), budget: 20);
+            var outcome = new BinCountDescent(p, workers: 1, new SolverOptions(Seed: 1, Deterministic: true)).Run(ffd, LowerBounds.Hosts(p), budget: 20);
 
             Assert.Equal(5, outcome.Best.ActiveHostCount);
             Assert.Equal(5, outcome.HostBound);
@@ -45,7 +45,7 @@ public class BinCountDescentTests
         Assert.Equal(2, LowerBounds.Hosts(p));
         var start = FirstFit.Pack(p, Sizing.Temporal, Fit.First)!;
 
-        var outcome = new BinCountDescent(p, seed: 1, workers: 1, counted: true).Run(start, LowerBounds.Hosts(p), budget: 10);
+        var outcome = new BinCountDescent(p, workers: 1, new SolverOptions(Seed: 1, Deterministic: true)).Run(start, LowerBounds.Hosts(p), budget: 10);
 
         Assert.Equal(3, outcome.Best.ActiveHostCount);
         Assert.Equal(3, outcome.HostBound);
