@@ -24,8 +24,9 @@ internal static class ConfigFile
 {
     public const string OptionName = "--config";
 
-    /// <summary>One key = value of the file, where it is, and the command line tokens of its value.</summary>
-    public sealed record Setting(string? Command, string Key, string[] Values, string Where);
+    /// <summary>One key = value of the file, where it is, and the command line tokens of its value (an array's items
+    /// joined with commas, as the command line lists them: <paramref name="Array"/>).</summary>
+    public sealed record Setting(string? Command, string Key, string[] Values, string Where, bool Array = false);
 
     /// <summary>The arguments with every setting of the file that applies to the command being run and that the
     /// command line does not give itself; unchanged without <c>--config</c>. <paramref name="fromFile"/> says where
@@ -71,6 +72,10 @@ internal static class ConfigFile
             // empty value (an unset shell variable?)"); in a file, the key is what to change or remove.
             if (s.Values.Any(v => v.Length == 0))
                 throw new InputException(s.Where, 0, null, 0, null, $"{Quoted.Value(s.Key)} is empty (\"\" or []): no option takes an empty value; give one, or remove the key to keep the default");
+            // `headroom = [0,15]` (a decimal comma, which TOML reads as an array of 0 and 15) reached the number parser as
+            // "0,15"; an array given to an option of one number is refused as what it is.
+            if (s.Array && (Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) is var t && (t == typeof(double) || t == typeof(int)))
+                throw new InputException(s.Where, 0, null, 0, null, $"{name} takes one number, not an array{DecimalComma.Hint(s.Values[0])}");
             if (parsed.GetResult(option) is { Implicit: false }) continue; // the command line wins
             if (option.ValueType == typeof(bool) && !bool.TryParse(s.Values[0], out _))
                 throw new InputException(s.Where, 0, null, 0, s.Values[0], $"{name} takes true or false");
@@ -230,7 +235,7 @@ internal static class ConfigFile
             ArraySyntax a => [Listed(a.Items.Select(i => Scalar(i.Value, where)).ToList(), Key(kv.Key!), where)],
             var v => [Scalar(v, where)],
         };
-        return new Setting(command, Key(kv.Key!), values, where);
+        return new Setting(command, Key(kv.Key!), values, where, kv.Value is ArraySyntax);
     }
 
     /// <summary>An array's items as the command line lists them, "a,b"; an empty item is named by its place in the array
@@ -284,8 +289,9 @@ internal static class ConfigFile
                     command = key;
                     continue;
                 }
-                string[] values = reader.TokenType == JsonTokenType.StartArray ? [Listed(Items(ref reader, path, bytes), key, where)] : [JsonScalar(ref reader, path, bytes)];
-                settings.Add(new Setting(command, key, values, where));
+                var array = reader.TokenType == JsonTokenType.StartArray;
+                string[] values = array ? [Listed(Items(ref reader, path, bytes), key, where)] : [JsonScalar(ref reader, path, bytes)];
+                settings.Add(new Setting(command, key, values, where, array));
             }
         }
         catch (JsonException e)

@@ -52,12 +52,14 @@ internal static class ValueParsers
         foreach (var sub in command.Subcommands) ApplyTo(sub);
     }
 
+    /// <summary>The value, or an error in the user's words; a number written with a decimal comma or thousands
+    /// separators ("0,15", "1,000") gets a hint (<see cref="DecimalComma"/>), never a reading.</summary>
     private static T Parse<T>(ArgumentResult result, TryParse<T> parse, string expected, Func<ArgumentResult, T>? fallback, Func<string, string?>? why = null)
     {
         if (result.Tokens.Count == 0) return fallback is not null ? fallback(result) : default!;
         var text = result.Tokens[^1].Value;
         if (parse(text, out var value)) return value;
-        result.AddError($"{Name(result)}: '{Short(text)}' {why?.Invoke(text) ?? $"is not {expected}"}");
+        result.AddError($"{Name(result)}: '{Short(text)}' {why?.Invoke(text) ?? $"is not {expected}{DecimalComma.Hint(text, whole: typeof(T) == typeof(int) || typeof(T) == typeof(int?))}"}");
         return default!;
     }
 

@@ -106,7 +106,7 @@ internal static class EvaluateCommand
     {
         var t = text.Trim().ToLowerInvariant().TrimEnd('d');
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var days) || !(days > 0) || !double.IsFinite(days))
-            throw new FormatException($"--history must be a positive number of days such as 14 or 14d, not '{(text.Length <= 40 ? text : text[..40] + "...")}'");
+            throw new FormatException($"--history must be a positive number of days such as 14 or 14d, not '{Quoted.Value(text)}'{DecimalComma.Hint(t)}");
         return (long)Math.Round(days * Period.DaySeconds);
     }
 

@@ -262,7 +262,7 @@ internal sealed class DatasetFile : IDisposable
         var span = _csv.GetSpan(column);
         if (span.IsEmpty) throw Error(column, "missing value; expected a number", "");
         if (!DecimalText.TryParse(span, out var value) && !double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            throw Error(column, "not a number (expected e.g. 4, 2.5 or 1e3)", Text(column));
+            throw Error(column, "not a number (expected e.g. 4, 2.5 or 1e3)" + DecimalComma.Hint(Text(column)), Text(column));
         if (!double.IsFinite(value)) throw Error(column, "not a finite number", Text(column));
         if (value < 0) throw Error(column, "must not be negative", Text(column));
         if (positive && value == 0) throw Error(column, "must be greater than zero", Text(column));
@@ -275,7 +275,7 @@ internal sealed class DatasetFile : IDisposable
         var span = _csv.GetSpan(column);
         if (span.IsEmpty) throw Error(column, "missing value; expected a whole number", "");
         if (!int.TryParse(span, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            throw Error(column, "not a whole number", Text(column));
+            throw Error(column, "not a whole number" + DecimalComma.Hint(Text(column), whole: true), Text(column));
         if (value < minimum) throw Error(column, $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}", Text(column));
         return value;
     }

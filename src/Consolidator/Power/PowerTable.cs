@@ -61,7 +61,7 @@ public sealed record PowerTable : PowerModel
         var values = new double[PointCount];
         for (var i = 0; i < PointCount; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-                throw new FormatException($"the value for {i * 10} % load, '{parts[i]}', is not a number");
+                throw new FormatException($"the value for {i * 10} % load, '{Quoted.Value(parts[i])}', is not a number{DecimalComma.Hint(parts[i])}");
         try
         {
             return new PowerTable(values);

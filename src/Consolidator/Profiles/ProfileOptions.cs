@@ -50,7 +50,7 @@ public sealed record ProfileOptions(double Percentile = 95, double? HalfLifeHour
         var unit = t.Length > 0 ? t[^1] : ' ';
         var factor = unit switch { 'h' => 1.0, 'd' => 24.0, _ => double.NaN };
         if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n > 0) || !double.IsFinite(n))
-            throw new FormatException($"--half-life must be 'none' or a positive number of hours or days such as 24h or 7d, not '{Quoted.Value(text)}'");
+            throw new FormatException($"--half-life must be 'none' or a positive number of hours or days such as 24h or 7d, not '{Quoted.Value(text)}'{(t.Length > 0 ? DecimalComma.Hint(t.AsSpan()[..^1], unit: t[^1..]) : null)}");
         return n * factor is var hours and >= MinHalfLifeHours and <= MaxHalfLifeHours
             ? hours
             : throw new FormatException($"{HalfLifeRange}, not '{Quoted.Value(text)}'");

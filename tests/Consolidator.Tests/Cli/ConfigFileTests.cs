@@ -89,7 +89,7 @@ public class ConfigFileTests
     /// were provided": now one line naming the file, line and column.</summary>
     [Theory]
     [InlineData("c.toml", "headroom = \"x\"\n", "c.toml:1:1: --headroom: 'x' is not a number")]
-    [InlineData("c.toml", "[plan]\nheadroom = [1, 2]\n", "c.toml:2:1: --headroom: '1,2' is not a number")]
+    [InlineData("c.toml", "[plan]\nheadroom = [1, 2]\n", "c.toml:2:1: --headroom takes one number, not an array (a decimal comma? write it with a point: '1.2')")]
     [InlineData("c.toml", "workers = 99999999999\n", "c.toml:1:1: --workers: '99999999999' is too large: at most 2147483647")]
     [InlineData("c.toml", "deterministic = \"yes\"\n", "c.toml:1:1: --deterministic takes true or false (value 'yes')")]
     [InlineData("c.json", "{\"headroom\": 0.1,\n \"headroom\": 0.2}", "c.json:2:2: --headroom is set twice (first at {dir}/c.json:1:2) (value 'headroom')")]
