@@ -9,15 +9,18 @@ namespace Consolidator.Cli.Commands;
 /// counted work per solve (one CP-SAT worker, no wall clock read anywhere), so a run gives the same bytes on any
 /// machine under any load.</summary>
 /// <param name="start">The command's start (the process's, from Program.cs; the call's when run in-process).</param>
-internal sealed class SolverOptionsBinder(CommandStart start, double defaultLimit, string wholeCommand = "the whole command")
+/// <param name="countedWork">What `--time-limit` bounds with `--deterministic`, for `--help`.</param>
+/// <param name="workers">What `--workers` means, for `--help`.</param>
+internal sealed class SolverOptionsBinder(CommandStart start, double defaultLimit, string wholeCommand = "the whole command",
+    string countedWork = "seconds of counted solver work per solve", string workers = "CP-SAT workers; 0 = one per core (--deterministic uses one)")
 {
     private readonly Option<double> _timeLimit = new("--time-limit")
     {
-        Description = $"Wall-clock seconds (at least 1) for {wholeCommand} (reading, profiles, solve, staging, validation, replay, output); with --deterministic, seconds of counted solver work per solve",
+        Description = $"Wall-clock seconds (at least 1) for {wholeCommand} (reading, profiles, solve, staging, validation, replay, output); with --deterministic, {countedWork}",
         DefaultValueFactory = _ => defaultLimit,
     };
     private readonly Option<int> _seed = new("--seed") { Description = "CP-SAT random seed", DefaultValueFactory = _ => 1 };
-    private readonly Option<int> _workers = new("--workers") { Description = "CP-SAT workers; 0 = one per core (--deterministic uses one)", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _workers = new("--workers") { Description = workers, DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _deterministic = new("--deterministic")
     {
         Description = "Bound the solver by counted work instead of the wall clock: the same input and options give the same bytes on any machine under any load, however long that takes",

@@ -22,10 +22,12 @@ internal static class SweepCommand
         var headroom = new Option<string>("--headroom") { Description = "Comma list of headrooms", DefaultValueFactory = _ => "0,0.1,0.2" };
         var weight = new Option<string>("--migration-weight") { Description = "Comma list of migration weights (Wh-equivalent per GiB)", DefaultValueFactory = _ => "0,10" };
         var method = new Option<string>("--method") { Description = "Comma list of migration methods: precopy, postcopy, hybrid, auto", DefaultValueFactory = _ => "auto" };
-        var solver = new SolverOptionsBinder(start, 40, "the whole sweep (with --deterministic: per plan)");
+        // Sweep.Run gives each plan an equal share of the limit in both modes, one CP-SAT worker each.
+        var solver = new SolverOptionsBinder(start, 40, "the whole sweep", "seconds of counted solver work for the whole sweep, shared equally by its plans",
+            "CP-SAT workers per plan: 0 or 1 (more is refused; --parallel plans more points at once)");
         var parallel = new Option<int>("--parallel") { Description = "Points planned at once (0 = one per core)", DefaultValueFactory = _ => 0 };
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
-        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plots or the HTML report" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the Pareto front (pareto.png and .svg); sweep.html is still written, without it" };
         var simulation = new SimulationOptionsBinder(withMethod: false);
         var cmd = new Command("sweep", "Plan and replay a grid of options and mark the Pareto-optimal points (energy vs overload risk vs data moved).")
         {
