@@ -71,8 +71,12 @@ internal static class PlanCommand
             deadline.Mark("profiles", ProfileBuilder.IdleSeconds(data));
             progress.Say("solving placement with CP-SAT");
             var drawPlots = !r.GetValue(noPlots);
-            // The output's reserve is read again at every question the planner asks: it grows with the pace.
-            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(() => deadline.Paced(OutputSeconds(data.Vms.Length, profiles.Windows.Count, drawPlots))));
+            // The output's reserve is read again at every question the planner asks: it grows with the pace. In two
+            // parts: the files, always written whole, and the plots, drawn only while they still fit at their turn
+            // (below), whose reserve the solve counts as it reads now, never held at a peak (TimeBudget.Solver).
+            var (vms, slices) = (data.Vms.Length, profiles.Windows.Count);
+            var plan = Planner.Plan(data, profiles, request, progress, deadline.EarlierBy(
+                () => deadline.Paced(OutputSeconds(vms, slices, false)), () => drawPlots ? deadline.Paced(PlotSeconds(vms)) : 0));
 
             List<OutputFile> files =
             [
@@ -89,7 +93,6 @@ internal static class PlanCommand
             progress.Say("drawing the plots");
             // Each figure is drawn only while it and the rest of the output still fit: a pace read too low (reading
             // and profiles too short to tell the load) must not carry the command past its limit.
-            var (vms, slices) = (data.Vms.Length, profiles.Windows.Count);
             var figures = drawPlots && deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, true)))
                 ? PlanPlots.All(plan, data, stop: () => !deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, false) + PlotSeconds(vms) / MostPlots)))
                 : [];

@@ -138,7 +138,12 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// falling pace let it fit again was held for 10 s at its size then, while it shrank with the pace: the Bitbrains
     /// month at load 13-18 (traced, not kept) read pace 5.7 at the solve's start (the replay left out), 4.5 a second
     /// later (the replay back in: 6.6 s), 2.3 five seconds after (its reserve 3.9 s), and the solve ended as if at 6.6 s;
-    /// the command ended at 21.1 s of 30.</summary>
+    /// the command ended at 21.1 s of 30. The plots' part of the output's reserve (the deadline's
+    /// <see cref="Deadline.CutShortReserve"/>) counts with the replay's, as it reads now: each figure is drawn only while
+    /// it and the rest of the output still fit as the pace reads at its turn, and the figures are left out whole
+    /// otherwise, so a pace that rises again after the solve costs plots, never the limit. Held with the essential
+    /// output, the plots' reserve (0.4 s of an idle machine's time, 8 s at pace 20) was kept at its peak for 10 s
+    /// while the falling pace shrank it.</summary>
     public SolverOptions Solver(ImmutableArray<string>.Builder notes)
     {
         if (!deadline.IsWallClock) return request.Solver;
@@ -156,12 +161,16 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
         // The replay's part: its reserve as it reads now, while it keeps one, against the reserve it had at the start;
         // never less than as the replay was decided then while that is below it (its room is not handed back).
         double ReplayLate(bool keeps) => (keeps ? Replay : 0) - replayReserve;
+        // The plots' part of the output's reserve (the caller's cut-short reserve): its growth or fall since the start.
+        var plots = deadline.CutShortReserve;
+        double PlotsLate() => deadline.CutShortReserve - plots;
         return request.Solver with
         {
             TimeLimitSeconds = Math.Max(MinSolverSeconds, left),
-            // The tail's and the output's part: how much their paced reserves grew (or, negative, shrank) since the start.
-            WallLateness = () => end - deadline.Elapsed - (deadline.Remaining - Tail) + replayReserve,
-            CutShortLateness = () => Math.Max(ReplayLate(Replay <= (1 - SolverShareFirst) * shared), Math.Min(0, ReplayLate(replay))),
+            // The tail's and the essential output's part: how much their paced reserves grew (or, negative, shrank)
+            // since the start (the deadline's remaining time is less every reserve behind the planner, the plots' too).
+            WallLateness = () => end - deadline.Elapsed - (deadline.Remaining - Tail) + replayReserve - PlotsLate(),
+            CutShortLateness = () => Math.Max(ReplayLate(Replay <= (1 - SolverShareFirst) * shared), Math.Min(0, ReplayLate(replay))) + PlotsLate(),
             WallClock = deadline.Clock,
         };
     }

@@ -12,9 +12,10 @@ public sealed class Deadline
 {
     private readonly double _start, _end;
     private readonly Timeline _line;
-    private readonly Func<double>? _reserve;
+    private readonly Func<double>? _reserve, _cutShort;
 
-    private Deadline(double start, double end, Timeline line, Func<double>? reserve = null) => (_start, _end, _line, _reserve) = (start, end, line, reserve);
+    private Deadline(double start, double end, Timeline line, Func<double>? reserve = null, Func<double>? cutShort = null) =>
+        (_start, _end, _line, _reserve, _cutShort) = (start, end, line, reserve, cutShort);
 
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
     public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN, (double.NaN, double.NaN)));
@@ -39,8 +40,14 @@ public sealed class Deadline
     /// <summary>Seconds left before the end (negative once it has passed); infinity when none is set.</summary>
     public double Remaining => IsWallClock ? End - _line.Clock.Now : double.PositiveInfinity;
 
-    /// <summary>The end, less the reserve of <see cref="EarlierBy(Func{double})"/> as it reads now.</summary>
-    private double End => _end - (_reserve is null ? 0 : Math.Max(0, _reserve()));
+    /// <summary>The end, less the reserves of <see cref="EarlierBy(Func{double}, Func{double})"/> as they read now.</summary>
+    private double End => _end - (_reserve is null ? 0 : Math.Max(0, _reserve())) - CutShortReserve;
+
+    /// <summary>The part of the reserve behind this deadline that belongs to a phase cut short or left out at its turn
+    /// when it no longer fits (the plots, after the planner), as it reads now; 0 when none was given or without a
+    /// wall-clock end. The planner's solve counts its growth and fall as they read now, never held at a peak
+    /// (TimeBudget.Solver).</summary>
+    public double CutShortReserve => IsWallClock && _cutShort is not null ? Math.Max(0, _cutShort()) : 0;
 
     /// <summary>Seconds since the command started.</summary>
     public double Elapsed => _line.Clock.Now - _start;
@@ -60,6 +67,12 @@ public sealed class Deadline
     /// behind, which grows when the machine slows down after the reserve was first set).</summary>
     public Deadline EarlierBy(Func<double> seconds) =>
         IsWallClock ? new Deadline(_start, End, _line, seconds) : this;
+
+    /// <summary>The same deadline sooner by two reserves read again at every question: <paramref name="seconds"/> for
+    /// phases behind it that always run whole (writing the plan's files), <paramref name="cutShort"/> for one that is
+    /// asked again at its turn and cut short or left out when it no longer fits then (<see cref="CutShortReserve"/>).</summary>
+    public Deadline EarlierBy(Func<double> seconds, Func<double> cutShort) =>
+        IsWallClock ? new Deadline(_start, End, _line, seconds, cutShort) : this;
 
     /// <summary>Records that <paramref name="phase"/> ended now (it began at the previous mark).</summary>
     public void Mark(string phase) => _line.Mark(phase, 0);

@@ -326,6 +326,42 @@ public class TimeBudgetTests
         Assert.Equal(now, solve.Lateness, 1);
     }
 
+    /// <summary>The output's reserve was held at its peak for 10 s as a whole, though the plots in it are drawn only
+    /// while they still fit at their turn (and left out whole otherwise): at pace 20 their part is 8 s of a Bitbrains
+    /// month's 30. Now the caller gives the plots' part as a reserve cut short at its turn, and the solve counts its
+    /// fall as it reads now; the files' part is still held. Here the pace is about ten at the solve's start and falls
+    /// below half that within two seconds, well inside the hold.</summary>
+    [Fact]
+    public void The_plots_reserve_counts_in_the_solve_as_it_reads_now_the_files_reserve_held()
+    {
+        var p = Problem(Fleet());
+        const double files = 0.4, plots = 0.4;
+        (double Late, double Pace, double Start) Run(bool split)
+        {
+            var clock = new ManualClock { Threads = (0, 0) };
+            var deadline = Deadline.After(60, clock: clock);
+            clock.Advance(4, running: 0.4, waiting: 3.6);
+            deadline.Mark("reading", 0.4);
+            var planner = split
+                ? deadline.EarlierBy(() => deadline.Paced(files), () => deadline.Paced(plots))
+                : deadline.EarlierBy(() => deadline.Paced(files + plots));
+            var budget = new TimeBudget(p, Request, planner, 0);
+            var start = deadline.Pace;
+            var solve = WorkClock.For(budget.Solver(ImmutableArray.CreateBuilder<string>()));
+            Assert.Equal(0, solve.Lateness, 9);
+            clock.Advance(2, running: 2, waiting: 0);
+            return (solve.Lateness, deadline.Pace, start);
+        }
+
+        var (held, _, _) = Run(split: false);
+        var (late, now, start) = Run(split: true);
+        Assert.True(start > 8 && now < start / 2, $"pace {start} -> {now}");
+        // One reserve, held: nothing comes back within the hold's window (the tail's and the files' fall is held too).
+        Assert.Equal(0, held, 9);
+        // Split: the plots' fall comes back at once, and no more.
+        Assert.Equal(-(start - now) * plots, late, 9);
+    }
+
     [Fact]
     public void With_the_limit_spent_before_the_plan_the_baselines_are_skipped_the_tail_validated_and_the_summary_says_so()
     {
