@@ -56,7 +56,7 @@ public static class DatasetReader
         string Hashed(string path) => hash?.Add(path) ?? path;
         var hosts = ReadHosts(Hashed(Path.Combine(directory, HostsFile)));
         var imagesPath = Path.Combine(directory, ImagesReader.File);
-        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(Hashed(imagesPath), hosts) : default(ImmutableArray<Image>?);
+        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(Hashed(imagesPath), hosts, hash is null ? null : Hashed) : default(ImmutableArray<Image>?);
         var vms = ReadVms(Hashed(Path.Combine(directory, VmsFile)), hosts, images);
         var usage = ReadUsage(Hashed(Path.Combine(directory, UsageFile)), vms);
         var name = NameOf(directory);

@@ -19,7 +19,11 @@ public static class ImagesReader
     /// <param name="hosts">The dataset's hosts, when read with them: an image id that reads the same as a host id
     /// (Cyrillic "сор-1" beside host "cop-1") is refused at its line, as a VM's is (the per-column check sees only
     /// images.csv's own ids, so a Cyrillic image set beside Latin hosts passed).</param>
-    public static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts = null)
+    /// <param name="hashed">Gives each block manifest's path back once it is hashed into the dataset's fingerprint
+    /// (<see cref="DatasetFingerprint.Add"/>), when the dataset is fingerprinted: a manifest decides how much of an image
+    /// its parent already holds, so how much disk data a move sends, so the plan. A manifest edited after planning read as
+    /// the same dataset and `export` acted on the plan.</param>
+    public static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts = null, Func<string, string>? hashed = null)
     {
         var hostReadings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var h in hosts ?? []) hostReadings.TryAdd(Ids.Reading(h.Id), h.Id);
@@ -53,7 +57,8 @@ public static class ImagesReader
             {
                 try
                 {
-                    blocks = BlockManifest.Read(Path.Combine(folder, file.Text(manifest)));
+                    var manifestPath = Path.Combine(folder, file.Text(manifest));
+                    blocks = BlockManifest.Read(hashed?.Invoke(manifestPath) ?? manifestPath);
                 }
                 catch (InputException e) when (e.Line == 0)
                 {
