@@ -41,7 +41,7 @@ internal static class SweepCommand
                 OptionLists.Items(r.GetValue(windows)!, "--windows"), Numbers(r.GetValue(percentile)!, "--percentile"), Numbers(r.GetValue(headroom)!, "--headroom"),
                 Numbers(r.GetValue(weight)!, "--migration-weight"), [.. OptionLists.Items(r.GetValue(method)!, "--method").Select(MigrationMethods.Parse)]);
             grid.Validate();
-            if (r.GetValue(parallel) < 0) throw new ArgumentOutOfRangeException("parallel", r.GetValue(parallel), "--parallel must be 0 (one plan per core) or more");
+            if (r.GetValue(parallel) is < 0 or > Sweep.MaxParallelism) throw new ArgumentOutOfRangeException("parallel", r.GetValue(parallel), Sweep.ParallelRange);
             var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
             var solving = solver.Read(r);
             if (solving.Workers > 1) throw new ArgumentOutOfRangeException("workers", solving.Workers, "--workers: a sweep runs one CP-SAT worker per plan; use --parallel for more plans at once");

@@ -57,6 +57,9 @@ public sealed record BenchSettings
     /// numbers continuing after the recorded ones) instead of replacing them; 0 = run once and replace.</summary>
     public int LabRepeat { get; init; }
 
+    /// <summary>The most repeats: a sanity bound, not a measurement (the spread between runs needs a few).</summary>
+    public const int MaxLabRepeat = 100;
+
     /// <summary>The solver limit for an instance whose own limit is <paramref name="quick"/> or <paramref name="full"/>.</summary>
     public double Limit(double quick, double full) => TimeLimitSeconds ?? (Full ? full : quick);
 
@@ -69,7 +72,10 @@ public sealed record BenchSettings
         if (TimeLimitSeconds is { } t && !SolverOptions.InRange(t))
             throw new ArgumentOutOfRangeException(nameof(TimeLimitSeconds), t, SolverOptions.TimeLimitRange);
         if (TimeLimitSeconds is { } limit) SolverOptions.ValidateCommandLimit(limit, Deterministic);
-        if (LabRepeat < 0) throw new ArgumentOutOfRangeException(nameof(LabRepeat), LabRepeat, "--lab-repeat must be 0 or more");
+        // Each repeat is a real QEMU migration of every scenario of the set (tens of seconds each): 2000000000 was taken
+        // and the lab's case list built two billion entries per scenario before the first run.
+        if (LabRepeat is < 0 or > MaxLabRepeat)
+            throw new ArgumentOutOfRangeException(nameof(LabRepeat), LabRepeat, $"--lab-repeat must be a whole number from 0 to {MaxLabRepeat} (each repeat runs every scenario of the set once more on real QEMU)");
         if (Workers is < 0 or > SolverOptions.MaxWorkers) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, SolverOptions.WorkersRange);
         if (Deterministic && Workers > 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "--deterministic runs one CP-SAT worker; leave --workers out or set it to 1");
         if (PlantedHosts.Any(k => k < 1))

@@ -153,6 +153,11 @@ public sealed record SimulationOptions(
     /// <summary>The largest --max-bandwidth taken: <see cref="Host.MaxNicGbps"/> in MiB/s, rounded down.</summary>
     public const double MaxBandwidthCapMibPerSecond = 119209;
 
+    /// <summary>The most pre-copy passes before a hybrid migration switches: a sanity bound, not a measurement. The switch
+    /// exists for migrations that do not converge; QEMU's wiki advises one pass, and the xen rules stop pre-copy
+    /// after 5 or 30.</summary>
+    public const int MaxHybridRounds = 100;
+
     public void Validate()
     {
         // It is also QEMU's downtime-limit, which QEMU 7.2 takes up to 2000 s (migration.c, MAX_MIGRATE_DOWNTIME_SECONDS):
@@ -164,8 +169,11 @@ public sealed record SimulationOptions(
             throw new ArgumentOutOfRangeException(nameof(DefaultNicGbps), DefaultNicGbps, "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)");
         if (MaxConcurrentPerHost < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentPerHost), MaxConcurrentPerHost, "--max-concurrent-per-host must be 0 (no limit) or more");
-        if (HybridRounds < 1)
-            throw new ArgumentOutOfRangeException(nameof(HybridRounds), HybridRounds, "--hybrid-rounds must be at least 1");
+        // At most MaxHybridRounds: 1000000000 was taken and written into simulation.json, and a hybrid migration that did
+        // not converge then synced on until its pre-copy timeout (or the model's 10,000,000-sync guard) without ever
+        // switching: pre-copy under the name hybrid.
+        if (HybridRounds is < 1 or > MaxHybridRounds)
+            throw new ArgumentOutOfRangeException(nameof(HybridRounds), HybridRounds, $"--hybrid-rounds must be a whole number from 1 to {MaxHybridRounds} (pre-copy passes before the switch to post-copy; QEMU's wiki advises one)");
         if (!(DeviceStateMib >= 0) || !(ResumeSeconds >= 0) || double.IsInfinity(DeviceStateMib) || double.IsInfinity(ResumeSeconds))
             throw new ArgumentOutOfRangeException(nameof(DeviceStateMib), DeviceStateMib, "device state and resume time must be finite and >= 0");
         // At least 1 MiB/s, libvirt's unit for it (`virsh migrate --bandwidth`, whole MiB/s): 1e-300 was taken, every

@@ -29,11 +29,18 @@ public static class Sweep
     /// whose turn comes after the end is not started: its points are rows marked out of time, since every plan costs
     /// profiles, validation and replays that no solver limit cuts short (a 400-plan grid at `--time-limit 5` took
     /// 44 s at load 12 before this rule).</param>
+    /// <summary>The most points planned at once. Each holds a whole plan (its problem, CP-SAT model and replay) in
+    /// memory: `--parallel 100000` was taken and ran as many plans at once as the grid held (up to
+    /// <see cref="SweepGrid.MaxPoints"/>), whatever the cores. A sanity bound: 256 is past any machine's cores here.</summary>
+    public const int MaxParallelism = 256;
+
+    public const string ParallelRange = "--parallel must be a whole number from 0 (one plan per core) to 256: each plan at once holds its model and replay in memory";
+
     public static ImmutableArray<SweepPointResult> Run(Dataset dataset, SweepGrid grid, SweepOptions options, IProgress<int>? pointsDone = null, Deadline? deadline = null)
     {
         deadline ??= Deadline.None;
         grid.Validate();
-        if (options.Parallelism < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Parallelism, "--parallel must be at least 1");
+        if (options.Parallelism is < 1 or > MaxParallelism) throw new ArgumentOutOfRangeException(nameof(options), options.Parallelism, ParallelRange);
         // Checked here once: in each plan's staging it was an AggregateException of every plan (exit code 1).
         if (options.MaxMigrationsPerHostPerStage < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxMigrationsPerHostPerStage, "--max-migrations-per-host must be 0 (no cap) or more");

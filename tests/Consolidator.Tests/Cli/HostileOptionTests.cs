@@ -58,6 +58,8 @@ public class HostileOptionTests
         { ["--nic-gbps", "1001"], "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
         // Reached the simulator: "would take 1.63E+03 years at 5.54E-08 MiB/s of its NICs".
         { ["--nic-gbps", "1e-9"], "--nic-gbps must be a number from 0.001 (1 Mbit/s) to 1000 (1 Tbit/s, above the fastest Ethernet, 800 Gbit/s)" },
+        // Ran with exit code 0 and wrote hybrid_rounds 1000000000: a migration that did not converge never switched.
+        { ["--hybrid-rounds", "1000000000", "--method", "hybrid"], "--hybrid-rounds must be a whole number from 1 to 100 (pre-copy passes before the switch to post-copy; QEMU's wiki advises one)" },
     };
 
     /// <summary>A time limit beyond what a .NET timer holds: 1e15 was "unexpected OverflowException: TimeSpan overflowed"

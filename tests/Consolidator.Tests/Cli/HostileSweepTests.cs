@@ -116,7 +116,7 @@ public class HostileSweepTests
     /// --windows auto, which a sweep cannot take, was refused with a list of the fixed schemes that began with 'auto';
     /// --max-migrations-per-host -1 was an AggregateException of every plan's staging (exit 1).</summary>
     [Theory]
-    [InlineData("--parallel", "-1", "--parallel must be 0 (one plan per core) or more")]
+    [InlineData("--parallel", "-1", "--parallel must be a whole number from 0 (one plan per core) to 256")]
     [InlineData("--windows", "auto", "a fixed scheme is needed here ('hourly', 'day-night'")]
     // Refused by `plan` and `evaluate`, but in a sweep each plan's staging threw: "unexpected AggregateException", exit 1.
     [InlineData("--max-migrations-per-host", "-1", "--max-migrations-per-host must be 0 (no cap) or more")]
