@@ -8,6 +8,10 @@ namespace Consolidator.Export;
 /// for the script it goes into (<see cref="ShellScript.IdProblem"/>; for libvirt, host ids also as URI hosts).</summary>
 public static class ExportPlanReader
 {
+    /// <param name="simulationUtf8">The replay's simulation.json, or null when there is none. A plan whose summary
+    /// records a replay is then refused: a plan folder copied without it (or with it deleted) was exported with every
+    /// migration pre-copy, no downtime target and no timeout, exit 0, where the replay had chosen post-copy or a
+    /// timeout for a migration that does not converge.</param>
     public static ExportPlan Parse(byte[] planUtf8, string planPath, byte[]? simulationUtf8 = null, string? simulationPath = null,
         ExportTarget target = ExportTarget.OpenStack)
     {
@@ -33,6 +37,10 @@ public static class ExportPlanReader
         }).ToImmutableArray();
         CheckReplay(doc, plan, stages);
         if (simulationUtf8 is not null) CheckSimulation(stages, methods, planPath, simulationPath ?? "simulation.json");
+        else if (plan.Summary?.Simulation is not null && stages.Any(s => s.Migrations.Any(m => !m.IsPlacement)))
+            throw doc.Error("$.summary.simulation", $"the plan was replayed, but its simulation.json is not at {Quoted.Path(simulationPath ?? "simulation.json")}: "
+                + "the script would lose the replay's method, downtime target and timeout of every migration (each pre-copy with no timeout); "
+                + "put it back, name it with --simulation, or run `simulate` on this plan");
         return new ExportPlan(stages);
     }
 
