@@ -181,7 +181,7 @@ internal static class ConfigFile
         if (doc.HasErrors)
         {
             var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
-            throw new InputException(Where(path, first.Span.Start), 0, null, 0, null, "not TOML: " + first.Message);
+            throw new InputException(Where(path, first.Span.Start), 0, null, 0, null, "not TOML: " + first.Message + CommaHint(text, first.Span.Start.Line, first.Span.Start.Column));
         }
         var settings = new List<Setting>();
         foreach (var kv in doc.KeyValues) settings.Add(Toml(path, null, kv));
@@ -193,6 +193,22 @@ internal static class ConfigFile
             foreach (var kv in table.Items) settings.Add(Toml(path, name, kv));
         }
         return settings;
+    }
+
+    /// <summary>The decimal-comma hint (<see cref="DecimalComma"/>) for a syntax error at a number written with one:
+    /// `headroom = 0,15` was "not TOML: Unexpected token found `,`", and in JSON "'1' is an invalid start of a property
+    /// name". <paramref name="line"/> and <paramref name="column"/> count from 0; the digits and commas around that place
+    /// are the number.</summary>
+    private static string CommaHint(string text, int line, int column)
+    {
+        var lines = text.Split('\n');
+        if (line < 0 || line >= lines.Length) return "";
+        var l = lines[line];
+        int at = Math.Clamp(column, 0, l.Length), start = at, end = at;
+        static bool Part(char c) => char.IsAsciiDigit(c) || c is ',' or '.' or '-' or '+';
+        while (start > 0 && Part(l[start - 1])) start--;
+        while (end < l.Length && Part(l[end])) end++;
+        return start < end && l[start..end].Contains(',') ? DecimalComma.Hint(l.AsSpan(start, end - start).Trim(',')) ?? "" : "";
     }
 
     /// <summary>Tomlyn's bound on nesting (TomlSerializerOptions.MaxDepth's default).</summary>
@@ -296,7 +312,8 @@ internal static class ConfigFile
         }
         catch (JsonException e)
         {
-            throw new InputException($"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}", 0, null, 0, null, "not JSON: " + e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]);
+            throw new InputException($"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}", 0, null, 0, null, "not JSON: " + e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]
+                + CommaHint(text, (int)(e.LineNumber ?? 0), (int)(e.BytePositionInLine ?? 0)));
         }
         return settings;
     }

@@ -40,7 +40,17 @@ internal static class SweepCommand
             var grid = new SweepGrid(
                 OptionLists.Items(r.GetValue(windows)!, "--windows"), Numbers(r.GetValue(percentile)!, "--percentile"), Numbers(r.GetValue(headroom)!, "--headroom"),
                 Numbers(r.GetValue(weight)!, "--migration-weight"), [.. OptionLists.Items(r.GetValue(method)!, "--method").Select(MigrationMethods.Parse)]);
-            grid.Validate();
+            try
+            {
+                grid.Validate();
+            }
+            catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException
+                && new[] { (percentile, "--percentile"), (headroom, "--headroom"), (weight, "--migration-weight") }
+                    .FirstOrDefault(o => e.Message.StartsWith(o.Item2, StringComparison.Ordinal)) is ({ } named, _)
+                && ListHint(r.GetValue(named)!) is { Length: > 0 } hint)
+            {
+                throw new FormatException((e is ArgumentOutOfRangeException a ? Guard.OwnMessage(a) : e.Message) + hint, e);
+            }
             if (r.GetValue(parallel) is < 0 or > Sweep.MaxParallelism) throw new ArgumentOutOfRangeException("parallel", r.GetValue(parallel), Sweep.ParallelRange);
             var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
             var solving = solver.Read(r);
@@ -83,5 +93,23 @@ internal static class SweepCommand
 
     private static ImmutableArray<double> Numbers(string list, string option) =>
         [.. OptionLists.Items(list, option).Select(x => ValueParsers.Number(x, out var v) && double.IsFinite(v)
-            ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{Quoted.Value(x)}' in '{Quoted.Value(list)}'"))];
+            ? v : throw new FormatException($"{option} must be a comma list of numbers, not '{Quoted.Value(x)}' in '{Quoted.Value(list)}'{ListHint(list)}"))];
+
+    /// <summary>What a list of numbers written with decimal commas was probably meant to be, for its error: `--headroom
+    /// 0,15` is the list 0 and 15 ("--headroom must be in [0, 1)", no word of the comma), `--headroom "0,1;0,2"` was
+    /// "not '1;0'". Only ever a hint: "90,95" is a good list of percentiles.</summary>
+    private static string ListHint(string list)
+    {
+        var t = list.Trim();
+        if (t.Contains(';'))
+        {
+            var parts = t.Split(';', StringSplitOptions.TrimEntries);
+            return parts.All(p => p.Length > 0 && (DecimalComma.Hint(p) is not null || ValueParsers.Number(p, out _)))
+                ? $" (decimal commas? the items are separated by commas: write '{Quoted.Value(string.Join(",", parts.Select(p => p.Replace(',', '.'))))}')"
+                : "";
+        }
+        return t.Count(c => c == ',') == 1 && DecimalComma.Hint(t) is not null
+            ? $" (a decimal comma? the items are separated by commas: for the one value write '{Quoted.Value(t.Replace(',', '.'))}')"
+            : "";
+    }
 }

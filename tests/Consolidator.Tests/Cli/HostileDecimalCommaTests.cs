@@ -32,6 +32,8 @@ public class HostileDecimalCommaTests
     [Theory]
     [InlineData("c.toml", "headroom = [0,15]\n", "c.toml:1:1: --headroom takes one number, not an array (a decimal comma? write it with a point: '0.15')")]
     [InlineData("c.toml", "[plan]\nseed = [7]\n", "c.toml:2:1: --seed takes one number, not an array")]
+    [InlineData("c.toml", "headroom = 0,15\n", "c.toml:1:13: not TOML: Unexpected token found `,` (token: `comma`) while expecting token `newline` (a decimal comma? write it with a point: '0.15')")]
+    [InlineData("c.json", "{\"headroom\": 0,15}", "c.json:1:16: not JSON: '1' is an invalid start of a property name. Expected a '\"'. (a decimal comma? write it with a point: '0.15')")]
     [InlineData("c.json", "{\"headroom\": \"0,15\"}", "c.json:1:2: --headroom: '0,15' is not a number (a decimal comma? write it with a point: '0.15')")]
     public void A_decimal_comma_in_a_config_file_names_the_key_and_gets_the_hint(string name, string text, string message)
     {
@@ -57,6 +59,24 @@ public class HostileDecimalCommaTests
         Assert.Equal(3, e.Line);
         Assert.Equal("cpu_cores", e.Column);
         Assert.Contains("(a decimal comma? write it with a point: '1.5')", e.Problem);
+    }
+
+    /// <summary>A sweep's lists are comma lists: `--headroom 0,15` is the list 0 and 15, refused for 15 with no word of
+    /// the comma, and `--headroom "0,1;0,2"` was "not '1;0'". The hint says what to write; the list is never read otherwise
+    /// ("90,95" is a good list of percentiles).</summary>
+    [Theory]
+    [InlineData("--headroom", "0,15", "--headroom must be in [0, 1) (a decimal comma? the items are separated by commas: for the one value write '0.15')")]
+    [InlineData("--headroom", "0,1;0,2", "--headroom must be a comma list of numbers, not '1;0' in '0,1;0,2' (decimal commas? the items are separated by commas: write '0.1,0.2')")]
+    public void A_decimal_comma_in_a_sweep_list_gets_the_hint(string option, string value, string message)
+    {
+        using var data = DatasetFixture.Create();
+        using var tmp = new TempDirectory();
+
+        var result = CliRunner.Run("sweep", data.Directory, "--out", tmp.File("out"), option, value, "--deterministic", "--time-limit", "1", "--no-plots");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {message}\n", result.Err.Replace("\r\n", "\n"));
+        Assert.False(Directory.Exists(tmp.File("out")));
     }
 
     [Theory]
