@@ -33,13 +33,28 @@ internal static class ReplayPlan
                     nicMibPerSecond[m.To] / Concurrent(into[m.To], options)));
                 var decision = MethodChoice.Choose(vms[m.Vm], wire, options);
                 if (!(decision.Predicted.TotalSeconds <= SimulationOptions.LongestMigrationSeconds))
-                    throw new ArgumentOutOfRangeException("nic_gbps", string.Format(CultureInfo.InvariantCulture,
-                        "the live migration of {0} from {1} to {2} would take {3:G3} years at {4:G3} MiB/s of its NICs; a NIC rate this low is an input error (check nic_gbps and --nic-gbps)",
-                        p.Vms[m.Vm].Id, p.Hosts[m.From].Id, p.Hosts[m.To].Id, decision.Predicted.TotalSeconds / SimulationOptions.LongestMigrationSeconds, wire));
+                    throw TooLong(p, m, decision.Predicted.TotalSeconds, wire, options);
                 planned.Add(new PlannedMigration(planned.Count, stage.Number, m, decision, faults.FailShare(), wire));
             }
         }
         return planned.ToImmutable();
+    }
+
+    /// <summary>A migration the replay cannot finish within a year, blamed on what slows it: `--max-bandwidth 1` with
+    /// `--precopy-timeout 31536000` (a year) was "would take 1 years at 554 MiB/s of its NICs; a NIC rate this low is an
+    /// input error (check nic_gbps and --nic-gbps)", naming a NIC rate that was not the cause.</summary>
+    private static ArgumentOutOfRangeException TooLong(PlacementProblem p, Migration m, double seconds, double wire, SimulationOptions options)
+    {
+        var years = seconds / SimulationOptions.LongestMigrationSeconds;
+        var what = string.Format(CultureInfo.InvariantCulture, "the live migration of {0} from {1} to {2} would take more than a year{3}",
+            Quoted.Value(p.Vms[m.Vm].Id), Quoted.Value(p.Hosts[m.From].Id), Quoted.Value(p.Hosts[m.To].Id),
+            years >= 2 ? string.Format(CultureInfo.InvariantCulture, " ({0:G3} years)", years) : "");
+        if (options.MaxBandwidthMibPerSecond is { } cap && cap < wire)
+            return new ArgumentOutOfRangeException("--max-bandwidth", string.Format(CultureInfo.InvariantCulture,
+                "{0} with its live phase capped at {1:G3} MiB/s by --max-bandwidth (its NICs give {2:G3} MiB/s): raise --max-bandwidth{3}",
+                what, cap, wire, options.PreCopyTimeoutSeconds is null ? "" : " or shorten --precopy-timeout"));
+        return new ArgumentOutOfRangeException("nic_gbps", string.Format(CultureInfo.InvariantCulture,
+            "{0} at {1:G3} MiB/s of its NICs; a NIC rate this low is an input error (check nic_gbps and --nic-gbps)", what, wire));
     }
 
     private static int Concurrent(int inStage, SimulationOptions o) =>

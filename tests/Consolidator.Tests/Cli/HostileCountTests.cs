@@ -32,4 +32,27 @@ public class HostileCountTests
         Assert.Equal("error: --lab-repeat must be a whole number from 0 to 100 (each repeat runs every scenario of the set once more on real QEMU)\n", result.Err.Replace("\r\n", "\n"));
         Assert.False(Directory.Exists(outDir));
     }
+
+    /// <summary>A replay slowed past a year by --max-bandwidth (with --precopy-timeout a year, so pre-copy never gives up)
+    /// was blamed on the NICs: "would take 1 years at 554 MiB/s of its NICs; a NIC rate this low is an input error
+    /// (check nic_gbps and --nic-gbps)". It names the cap that slows it.</summary>
+    [Fact]
+    public void A_replay_slowed_past_a_year_by_the_bandwidth_cap_names_the_cap()
+    {
+        using var tmp = new TempDirectory();
+        var data = tmp.File("data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--vms", "8", "--days", "1", "--seed", "3").ExitCode);
+        var plan = CliRunner.Run("plan", data, "--out", tmp.File("plan"), "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate");
+        Assert.True(plan.ExitCode == 0, plan.Err);
+
+        var result = CliRunner.Run("simulate", data, tmp.File("plan/plan.json"), "--out", tmp.File("sim"),
+            "--max-bandwidth", "1", "--method", "precopy", "--precopy-timeout", "31536000");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("would take more than a year with its live phase capped at 1 MiB/s by --max-bandwidth (its NICs give", result.Err);
+        Assert.EndsWith("raise --max-bandwidth or shorten --precopy-timeout\n", result.Err.Replace("\r\n", "\n"));
+        Assert.DoesNotContain("NIC rate this low", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(tmp.File("sim")));
+    }
 }
