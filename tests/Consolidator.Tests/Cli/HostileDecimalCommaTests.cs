@@ -79,6 +79,21 @@ public class HostileDecimalCommaTests
         Assert.False(Directory.Exists(tmp.File("out")));
     }
 
+    /// <summary>Digits of another script ("٣" Arabic-Indic, "１" fullwidth) in a CSV cell: refused as before, with what to
+    /// write in 0-9.</summary>
+    [Theory]
+    [InlineData("٣", "(digits other than 0-9? write '3')")]
+    [InlineData("１.５", "(digits other than 0-9? write '1.5')")]
+    public void Digits_of_another_script_in_a_csv_cell_get_a_hint(string cpu, string hint)
+    {
+        using var data = DatasetFixture.Create(usage: DatasetFixture.Usage.Replace("vm2,1.5,4096", $"vm2,{cpu},4096"));
+
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+
+        Assert.Equal((data.PathOf("usage.csv"), 3, "cpu_cores", cpu), (e.File, e.Line, e.Column, e.Value));
+        Assert.EndsWith(hint, e.Problem);
+    }
+
     [Theory]
     [InlineData("0,15", false, " (a decimal comma? write it with a point: '0.15')")]
     [InlineData("-2,5e3", false, " (a decimal comma? write it with a point: '-2.5e3')")]
@@ -86,7 +101,9 @@ public class HostileDecimalCommaTests
     [InlineData("0,5", true, null)]
     [InlineData("abc", false, null)]
     [InlineData("1,2,3", false, null)]
-    [InlineData("٣,٥", false, null)]
+    [InlineData("٣٫٥", false, " (digits other than 0-9? write '3.5')")]
+    [InlineData("١٢", true, " (digits other than 0-9? write '12')")]
+    [InlineData("１", false, " (digits other than 0-9? write '1')")]
     public void The_hint_is_given_only_where_a_comma_decimal_or_thousands_is_likely(string text, bool whole, string? hint) =>
         Assert.Equal(hint, DecimalComma.Hint(text, whole));
 }
