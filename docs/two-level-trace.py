@@ -13,7 +13,10 @@ plan mode, written where CONSOLIDATOR_TRACE_NET names; not part of the product),
 
 Lines: 'P day hosts' the plan's hosts of the day, 'R day vm from to target' a move at the round, 'N day t vm from to
 target mode' a move by the safety net (day and t in Unix seconds, vm and hosts as indices). A relief is a net move
-off one of the day's plan hosts, the others empty hosts the net powered on."""
+off one of the day's plan hosts, the others empty hosts the net powered on. Then the moves at the rounds after the first day,
+by the host each leaves (one both the day's plan and the day before's use, one the new plan empties, one the net had
+powered on) and whether the net relieved the same VM off the host the round sent it to, within 2 hours of the round or
+later that day ("Traced, then tried, not landed: the round's moves priced")."""
 import collections
 import sys
 
@@ -56,3 +59,15 @@ for path in sys.argv[1:]:
           f"plan's hosts ({repeated} of a VM relieved off the same host on an earlier day, {sent} of a VM the round had moved "
           f"there that day, {back} brought home by the net the same day), {empty} emptying hosts it powered on ({home} home); "
           f"reliefs in hours 22-01 and 08-11: {at_ramps} ({100 * at_ramps / max(1, relief):.0f} %)")
+
+    by_kind = collections.Counter()
+    for i, d in enumerate(days[1:], 1):
+        prev, plan, moves = plans.get(days[i - 1], set()), plans.get(d, set()), net.get(d, [])
+        for v, frm, to, _ in rounds.get(d, []):
+            kind = 'both plans' if frm in plan and frm in prev else 'emptied by the plan' if frm in prev else 'powered on by the net'
+            again = [t for t, v2, frm2, _, _ in moves if v2 == v and frm2 == to]
+            by_kind[kind, 'all'] += 1
+            by_kind[kind, 'within 2 h' if again and again[0] - d < 7200 else 'later' if again else 'not'] += 1
+    parts = [f"{k}: {by_kind[k, 'all']} (relieved again within 2 h {by_kind[k, 'within 2 h']}, later that day {by_kind[k, 'later']})"
+             for k in ('both plans', 'emptied by the plan', 'powered on by the net')]
+    print("  round moves after the first day, off a host " + '; '.join(parts))
