@@ -14,7 +14,7 @@ internal static class ExportCommand
         var to = new Option<string>("--to") { Description = "libvirt (virsh migrate), openstack (openstack server migrate) or libvirt-allocation (the host level's CPU caps per window, from allocation.csv)", Required = true };
         var simulation = new Option<string?>("--simulation")
         {
-            Description = "simulation.json with the method chosen per migration (default: simulation.json beside the plan, if there is one; otherwise every migration is pre-copy)",
+            Description = "simulation.json with the method chosen per migration (default: simulation.json beside the plan; a replayed plan without it is refused, a plan made with --no-simulate exports every migration pre-copy)",
         };
         var outFile = new Option<string?>("--out") { Description = "File to write the script to (default: stdout)" };
         var allocation = new Option<string?>("--allocation") { Description = "With --to libvirt-allocation: the allocation.csv to export (default: the one beside the plan)" };
