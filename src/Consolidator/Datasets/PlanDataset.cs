@@ -28,9 +28,12 @@ public static class PlanDataset
                     + "give --dataset DATASET_DIR to check it against that dataset, or --unchecked to write the script unchecked");
             var relative = doc.Need(recorded.Path, "$.dataset.path");
             dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(planPath))!, relative));
-            if (!Directory.Exists(dir))
-                throw doc.Error("$.dataset.path", $"the dataset the plan was made from is not at '{Quoted.Path(dir)}' any more: "
-                    + "give --dataset DATASET_DIR where it is now, or --unchecked to write the script unchecked");
+            // A folder with no hosts.csv is no dataset: a path edited to "/etc" or "" (the plan's own folder) was read as
+            // one, and the error ("/etc/hosts.csv: file not found") did not name plan.json.
+            if (!Directory.Exists(dir) || !File.Exists(Path.Combine(dir, DatasetReader.HostsFile)))
+                throw doc.Error("$.dataset.path", $"the dataset the plan was made from is not at '{Quoted.Path(dir)}'"
+                    + (Directory.Exists(dir) ? $" (no {DatasetReader.HostsFile} there)" : " any more")
+                    + ": give --dataset DATASET_DIR where it is now, or --unchecked to write the script unchecked");
         }
         var data = DatasetReader.Read(dir, fingerprint: true);
         if (recorded?.Fingerprint is { } planned && planned != data.Fingerprint)

@@ -31,4 +31,29 @@ public class HostilePlanFolderTests
         Assert.True(named.ExitCode == 0, named.Err);
         Assert.Contains("--timeout", named.Out);
     }
+
+    /// <summary>plan.json's dataset.path edited to a folder that exists but holds no dataset ("/etc", "" for the plan's own
+    /// folder): it was read as the dataset, and the error ("/etc/hosts.csv: file not found") named neither plan.json nor
+    /// its field. Refused at dataset.path, as a folder that is gone is.</summary>
+    [Theory]
+    [InlineData("..")]
+    [InlineData("")]
+    public void Export_refuses_a_recorded_dataset_path_that_holds_no_dataset(string path)
+    {
+        using var data = DatasetFixture.Create();
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        Assert.Equal(0, CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots", "--no-simulate").ExitCode);
+        var planJson = Path.Combine(planDir, "plan.json");
+        var text = File.ReadAllText(planJson);
+        Assert.Contains("\"path\": \"../tiny\"", text);
+        File.WriteAllText(planJson, text.Replace("\"path\": \"../tiny\"", $"\"path\": \"{path}\""));
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        var result = CliRunner.Run("export", planJson, "--to", "libvirt", "--out", script);
+
+        CliRunner.AssertLocatedInputError(result, "plan.json:4, column 13 'path'", "the dataset the plan was made from is not at", script);
+        Assert.Contains("(no hosts.csv there): give --dataset DATASET_DIR where it is now", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(File.Exists(script));
+    }
 }
