@@ -90,6 +90,7 @@ public static class CpSatPlacementSolver
         options.Validate();
         stayPut ??= new HashSet<int>();
         var clock = WorkClock.For(options);
+        options = clock.ForPhases(options);
         var total = options.TimeLimitSeconds;
         if (options.Runs(SolverPhases.Homecoming) && Enumerable.Range(0, p.VmCount).Any(v => p.CurrentHost(v) >= 0) && !p.Rules.Couples)
             options = options with { TimeLimitSeconds = total * (1 - HomecomingShare) };

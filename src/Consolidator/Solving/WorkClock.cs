@@ -46,6 +46,15 @@ internal sealed class WorkClock(bool counted, Func<double>? lateness = null, Clo
 
     public bool Counted => counted;
 
+    /// <summary>The options for the phases inside a solve timed by this clock (the fill, the neighbourhood search, the
+    /// bin-count descent, each with its own clock): their clocks count this clock's lateness as it reads here, already
+    /// held once, so a phase given the budget this clock has left ends when this clock says it is spent. With the
+    /// caller's lateness they held its peak again from their own start, as if at a lateness that this clock had let go:
+    /// on the Bitbrains month (load 20-26, traced) the neighbourhood search ended 1 to 1.5 s before the solve's share,
+    /// which went unused to homecoming's budget. Unchanged in the counted mode.</summary>
+    public SolverOptions ForPhases(SolverOptions options) =>
+        counted || (lateness is null && cutShort is null) ? options : options with { WallLateness = null, CutShortLateness = () => Lateness };
+
     /// <summary>Counted work charged so far, in seconds (kept in both modes, for the notes).</summary>
     public double Charged { get; private set; }
 
