@@ -10,7 +10,8 @@
 # to 15 on these instances), so "none" would prove nothing; the planted groups have 6-8 VMs. C (gcc -O2), single
 # thread, CPU seconds (clock()), so the rows depend on the machine and the load: said beside them.
 # Usage: bash docs/planted-cover.sh MAX_NODES "GENERATOR OPTIONS" SEED...
-# With SETS_DIR set, each seed's sets are also written to $SETS_DIR/sets-SEED.txt (docs/planted-cover-mip.sh).
+# With SETS_DIR set, each seed's sets are also written to $SETS_DIR/sets-SEED.txt (docs/planted-cover-mip.sh), and its
+# VMs (CPU, memory, planted host's index; largest CPU first, the sets' numbering) to $SETS_DIR/vms-SEED.txt.
 #   e.g. bash docs/planted-cover.sh 100000000 "--shape flat-mem --decimals 2 --host 40x384" 1 2 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,7 +121,7 @@ for v in order:
 PY
   start=$(cut -d' ' -f1 /proc/loadavg)
   dump=()
-  [ -z "${SETS_DIR:-}" ] || dump=("$SETS_DIR/sets-$seed.txt")
+  [ -z "${SETS_DIR:-}" ] || { dump=("$SETS_DIR/sets-$seed.txt"); cp "$work/vms.txt" "$SETS_DIR/vms-$seed.txt"; }
   read -r vms parts sets s6 s7 s8 planted enum found hosts nodes updates cover < <("$work/cover" "$cap" "${dump[@]}" < "$work/vms.txt")
   end=$(cut -d' ' -f1 /proc/loadavg)
   echo "| $options | $seed | $vms | $parts | $sets ($s6 / $s7 / $s8) | $planted | $enum | $found | $hosts | $nodes | $updates | $cover | $start -> $end |"
