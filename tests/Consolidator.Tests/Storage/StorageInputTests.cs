@@ -87,17 +87,23 @@ public class StorageInputTests
         Assert.Equal(StorageKind.Shared, d.Hosts[1].Storage);
     }
 
+    // Block hashes of a manifest (any 64 hex digits).
+    private const string A = "1111111111111111111111111111111111111111111111111111111111111111";
+    private const string B = "2222222222222222222222222222222222222222222222222222222222222222";
+    private const string C = "3333333333333333333333333333333333333333333333333333333333333333";
+
+    /// <summary>The dataset with image "web" a child of "ubuntu", each with a block manifest the test writes.</summary>
+    private static DatasetFixture WithManifests() =>
+        Create(images: "image_id,size_gib,parent,manifest\nubuntu,2,,ubuntu.blocks\nweb,2,ubuntu,web.blocks\n",
+            vms: Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,3,ubuntu"));
+
     [Fact]
     public void Image_shares_come_from_block_manifests()
     {
-        const string a = "1111111111111111111111111111111111111111111111111111111111111111";
-        const string b = "2222222222222222222222222222222222222222222222222222222222222222";
-        const string c = "3333333333333333333333333333333333333333333333333333333333333333";
-        // 1 GiB blocks keep the figures whole: the parent holds a and b, the child b and c, so they share one block.
-        using var data = Create(images: "image_id,size_gib,parent,manifest\nubuntu,2,,ubuntu.blocks\nweb,2,ubuntu,web.blocks\n",
-            vms: Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,3,ubuntu"));
-        File.WriteAllText(data.PathOf("ubuntu.blocks"), $"block_kib 1048576\n{a}\n{b}\n");
-        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{b}\n{c}\n{c}\n");
+        // 1 GiB blocks keep the figures whole: the parent holds A and B, the child B and C, so they share one block.
+        using var data = WithManifests();
+        File.WriteAllText(data.PathOf("ubuntu.blocks"), $"block_kib 1048576\n{A}\n{B}\n");
+        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{B}\n{C}\n{C}\n");
         var d = DatasetReader.Read(data.Directory);
         Assert.Equal(1, d.Images[1].SharedWithParentGib);
     }
@@ -108,16 +114,12 @@ public class StorageInputTests
     [Fact]
     public void A_rewritten_block_manifest_changes_the_datasets_fingerprint()
     {
-        const string a = "1111111111111111111111111111111111111111111111111111111111111111";
-        const string b = "2222222222222222222222222222222222222222222222222222222222222222";
-        const string c = "3333333333333333333333333333333333333333333333333333333333333333";
-        using var data = Create(images: "image_id,size_gib,parent,manifest\nubuntu,2,,ubuntu.blocks\nweb,2,ubuntu,web.blocks\n",
-            vms: Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,3,ubuntu"));
-        File.WriteAllText(data.PathOf("ubuntu.blocks"), $"block_kib 1048576\n{a}\n{b}\n");
-        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{b}\n{c}\n");
+        using var data = WithManifests();
+        File.WriteAllText(data.PathOf("ubuntu.blocks"), $"block_kib 1048576\n{A}\n{B}\n");
+        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{B}\n{C}\n");
         var planned = DatasetReader.Read(data.Directory, fingerprint: true);
 
-        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{a}\n{b}\n");
+        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{A}\n{B}\n");
         var rescanned = DatasetReader.Read(data.Directory, fingerprint: true);
         var again = DatasetReader.Read(data.Directory, fingerprint: true);
 
