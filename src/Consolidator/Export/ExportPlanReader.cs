@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Consolidator.Reporting;
+using Consolidator.Simulation;
 
 namespace Consolidator.Export;
 
@@ -17,7 +20,7 @@ public static class ExportPlanReader
     {
         var doc = new JsonInput(planUtf8, planPath);
         var plan = PlanJsonReader.Read(doc);
-        var methods = simulationUtf8 is null ? [] : ReadSimulation(simulationUtf8, simulationPath ?? "simulation.json");
+        var methods = simulationUtf8 is null ? [] : ReadSimulation(simulationUtf8, simulationPath ?? "simulation.json", plan, planPath);
         var ids = new Ids(doc, target);
         var stages = doc.Need(plan.Stages, "$.stages").Select((stage, i) =>
         {
@@ -106,12 +109,21 @@ public static class ExportPlanReader
     }
 
     /// <summary>What the replay assumed, per migration (method, libvirt timeout, QEMU's downtime-limit, which
-    /// falls back to the options' one); a simulation.json without the optional fields gives nulls.</summary>
-    private static Dictionary<(int Stage, string Vm), (string Method, double? TimeoutSeconds, double? DowntimeLimitMs)> ReadSimulation(byte[] utf8, string path)
+    /// falls back to the options' one); a simulation.json without the optional fields gives nulls. The values are
+    /// checked against the file's options (<see cref="CheckDerived"/>), and the options against the ones plan.json
+    /// records for its replay: a file edited to `timeout_s` 1 or a limit of 1999999 ms was exported as written.</summary>
+    private static Dictionary<(int Stage, string Vm), (string Method, double? TimeoutSeconds, double? DowntimeLimitMs)> ReadSimulation(byte[] utf8, string path,
+        PlanJson plan, string planPath)
     {
         var doc = new JsonInput(utf8, path);
         var simulation = doc.Read(ReportJsonContext.Default.SimulationJson, "simulation.json");
         var ids = new Ids(doc, ExportTarget.OpenStack);
+        CheckOptions(doc, simulation.Options, plan.Options?.Simulation, planPath);
+        var replay = ReplayOptions(doc, simulation.Options);
+        var memory = new Dictionary<(int, string), double>();
+        foreach (var (stage, i) in (plan.Stages ?? []).Select((s, i) => (s, i)))
+            foreach (var m in stage?.Migrations ?? [])
+                if (m?.VmId is { } vm) memory[(i + 1, vm)] = m.MemoryMib;
         var defaultLimitMs = LimitMs(doc, simulation.Options?.QemuDowntimeLimitMs, "$.options.qemu_downtime_limit_ms");
         var migrations = new Dictionary<(int, string), (string, double?, double?)>();
         var list = doc.Need(simulation.Migrations, "$.migrations");
@@ -122,9 +134,70 @@ public static class ExportPlanReader
             var method = doc.Need(m.Method, at + ".method");
             if (method is not ("precopy" or "postcopy" or "hybrid")) throw doc.Error(at + ".method", "must be \"precopy\", \"postcopy\" or \"hybrid\"");
             if (m.TimeoutS is { } t && !(t > 0 && t <= 31_536_000)) throw doc.Error(at + ".timeout_s", "must be a number of seconds above 0 and at most a year");
-            migrations[(stage, ids.Id(m.VmId, at + ".vm_id"))] = (method, m.TimeoutS, LimitMs(doc, m.QemuDowntimeLimitMs, at + ".qemu_downtime_limit_ms") ?? defaultLimitMs);
+            var vm = ids.Id(m.VmId, at + ".vm_id");
+            var limit = LimitMs(doc, m.QemuDowntimeLimitMs, at + ".qemu_downtime_limit_ms");
+            CheckDerived(doc, m, at, method, replay, memory.TryGetValue((stage, vm), out var mib) ? mib : null, defaultLimitMs);
+            migrations[(stage, vm)] = (method, m.TimeoutS, limit ?? defaultLimitMs);
         }
         return migrations;
+    }
+
+    /// <summary>A plan.json that records its replay's options (every plan `plan` replayed) takes only the
+    /// simulation.json with the same options: one from another run, or with its options edited to match edited
+    /// values, is refused at the first field that differs.</summary>
+    private static void CheckOptions(JsonInput doc, SimulationOptionsJson? options, SimulationOptionsJson? planned, string planPath)
+    {
+        if (planned is null) return;
+        const string why = "the plan's replay ran with other options (this simulation.json was edited, or written by another run); "
+            + "put back the replay's simulation.json, or re-run `plan`";
+        if (options is null) throw doc.Error("$.options", $"missing, but {Quoted.Path(planPath)} records its replay's options ($.options.simulation): {why}");
+        var ours = JsonSerializer.SerializeToNode(options, ReportJsonContext.Default.SimulationOptionsJson)!.AsObject();
+        var theirs = JsonSerializer.SerializeToNode(planned, ReportJsonContext.Default.SimulationOptionsJson)!.AsObject();
+        foreach (var name in ours.Select(p => p.Key).Union(theirs.Select(p => p.Key)))
+            if (!JsonNode.DeepEquals(ours[name], theirs[name]))
+                throw doc.Error("$.options." + name, $"{Quoted.Path(planPath)} records {Quoted.Value(theirs[name]?.ToJsonString() ?? "none")} "
+                    + $"at $.options.simulation.{name}: {why}");
+    }
+
+    /// <summary>The options the replay derived each migration's timeout from (the stop rules and --precopy-timeout);
+    /// null when the file does not name its hypervisor (a simulation.json written by hand for `export`).</summary>
+    private static SimulationOptions? ReplayOptions(JsonInput doc, SimulationOptionsJson? options)
+    {
+        if (options?.Hypervisor is not { } name) return null;
+        try
+        {
+            return new SimulationOptions(StopRules: PreCopyStopRules.Parse(name), PreCopyTimeoutSeconds: options.PrecopyTimeoutS);
+        }
+        catch (FormatException)
+        {
+            throw doc.Error("$.options.hypervisor", "must be \"qemu\", \"xen\" or \"xen-legacy\"");
+        }
+    }
+
+    /// <summary>The migration's timeout and downtime-limit are what the replay derives from the options, as the
+    /// simulator derives them (<see cref="SimulationOptions.TimeoutSeconds"/>, from plan.json's memory_mib;
+    /// <see cref="SimulationOptions.QemuDowntimeLimitFor"/>). The limit also depends on the migration's link and
+    /// VM (the queue the stop finds, the last sync), which neither file records, so only its bound is checked: at
+    /// most the options' qemu_downtime_limit_ms (equal to it when the replay was given one). A skipped migration
+    /// never started: the replay gave it neither value. Without the hypervisor in the options the timeout is not
+    /// checked.</summary>
+    private static void CheckDerived(JsonInput doc, SimulationMigrationJson m, string at, string method, SimulationOptions? replay,
+        double? memoryMib, double? optionsLimitMs)
+    {
+        var skipped = m.Status == "skipped";
+        if (m.QemuDowntimeLimitMs is { } ms && optionsLimitMs is { } most && ms > most)
+            throw doc.Error(at + ".qemu_downtime_limit_ms", $"above the options' qemu_downtime_limit_ms ({most} ms): the replay gives no migration "
+                + "a higher downtime-limit (it takes the options' one, or less the time its stop needs for the link's queue and the last sync)");
+        if (replay is null || memoryMib is not { } mib || (skipped && m.TimeoutS is null)) return;
+        var kind = method switch { "postcopy" => MigrationMethod.PostCopy, "hybrid" => MigrationMethod.Hybrid, _ => MigrationMethod.PreCopy };
+        var expected = ReportJson.Round(replay.TimeoutSeconds(kind, mib));
+        // 1 ms: both sides are rounded to 3 decimals (and memory_mib too).
+        if (expected is null ? m.TimeoutS is null : m.TimeoutS is { } t && Math.Abs(t - expected.Value) <= 0.001 + 1e-9 * expected.Value) return;
+        throw doc.Error(at + ".timeout_s", expected is null
+            ? $"the replay sets no timeout for a {method} migration with these options (hypervisor {Quoted.Value(replay.Rules.Name)}"
+                + (replay.PreCopyTimeoutSeconds is null ? ", no precopy_timeout_s)" : ")")
+            : $"the options give {expected.Value} s for this {method} migration of {mib} MiB ("
+                + (replay.PreCopyTimeoutSeconds is { } given ? $"precopy_timeout_s {given}" : $"{replay.Rules.TimeoutSecondsPerGib} s per GiB, hypervisor {Quoted.Value(replay.Rules.Name)}") + ")");
     }
 
     /// <summary>An optional qemu_downtime_limit_ms (the options', or a migration's own).</summary>

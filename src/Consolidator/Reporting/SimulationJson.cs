@@ -13,7 +13,10 @@ internal sealed record SimulationOptionsJson(
     string Method, double MaxDowntimeMs, string Hypervisor, string Link, double DefaultNicGbps, int MaxConcurrentPerHost,
     int HybridRounds, double CompressionRatio, double? CompressionMibS, double FailLinkProbability, double? FailAtS,
     double? CheckpointIntervalS, int FaultSeed, double? PostcopyRecoveryS, double? QemuDowntimeLimitMs, double? MaxBandwidthMibS,
-    int Streams, string SloJudges);
+    int Streams, string SloJudges,
+    // --precopy-timeout, written only when given, so that replays without it read as they always did; the export
+    // derives each migration's timeout_s from it (or from the hypervisor's seconds per GiB) and checks the file's.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? PrecopyTimeoutS = null);
 
 internal sealed record SimulationSummaryJson(
     int Migrations, double TotalTimeS, double DataMovedGib, double WorstDowntimeMs, string? WorstDowntimeVm, double MeanDowntimeMs,

@@ -21,7 +21,8 @@ public static class SimulationJsonWriter
         MigrationMethods.Name(o.Method), R(o.MaxDowntimeSeconds * 1000), o.Rules.Name, o.Transport.Name, R(o.DefaultNicGbps),
         o.MaxConcurrentPerHost, o.HybridRounds, R(o.Compress.Ratio), R(o.Compress.IsOn ? o.Compress.ThroughputMibPerSecond : null),
         R(o.FaultPlan.LinkFailureProbability), R(o.FaultPlan.FailAtSeconds), R(o.FaultPlan.CheckpointIntervalSeconds), o.FaultPlan.Seed,
-        R(o.FaultPlan.RecoverySeconds), R(o.QemuDowntimeLimit * 1000), R(o.MaxBandwidthMibPerSecond), o.Streams, SloName(o.Slo));
+        R(o.FaultPlan.RecoverySeconds), R(o.QemuDowntimeLimit * 1000), R(o.MaxBandwidthMibPerSecond), o.Streams, SloName(o.Slo),
+        R(o.PreCopyTimeoutSeconds));
 
     /// <summary>The plan-level figures (plan.json embeds them in its summary).</summary>
     internal static SimulationSummaryJson Summary(SimulationSummary s, PlacementProblem p) => new(

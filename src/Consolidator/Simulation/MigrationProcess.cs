@@ -56,16 +56,14 @@ internal sealed partial class MigrationProcess
             ? Math.Min(_nz, vm.MemoryMib * options.EndOfPassDataMibPerGib / 1024 + options.EndOfPassDataMib) : 0;
         _run = _tail;
         _hotDirty = Math.Min(vm.Dirty.HotSetMib, _nz);
-        TimeoutSeconds = method == MigrationMethod.PostCopy ? null
-            : options.PreCopyTimeoutSeconds ?? (_rules.TimeoutSecondsPerGib is { } k ? k * vm.MemoryMib / 1024 : null);
+        TimeoutSeconds = options.TimeoutSeconds(method, vm.MemoryMib);
         _timeoutAt = TimeoutSeconds ?? double.PositiveInfinity;
         // QEMU's estimate of the final copy leaves out what the link still holds when the VM stops (see Pause),
         // which reaches the destination first, and the last dirty-log sync's walk of the bitmap: an operator's
         // limit leaves room for both as for the resume.
         var queued = method != MigrationMethod.PostCopy && LiveCap >= plannedWireMibPerSecond * (1 - 1e-9)
             ? _o.Transport.InFlightMib / Math.Min(plannedWireMibPerSecond, FinalCap) : 0;
-        _fixedLimit = options.QemuDowntimeLimitSeconds
-            ?? Math.Max(0.001, options.MaxDowntimeSeconds - options.ResumeSeconds - (double.IsFinite(queued) ? queued : 0) - _stream.SyncSeconds(0));
+        _fixedLimit = options.QemuDowntimeLimitFor(double.IsFinite(queued) ? queued : 0, _stream.SyncSeconds(0));
         // Setup marks every page dirty and syncs the dirty log once (QEMU's dirty-sync-count 1).
         Phase = Phase.Setup;
         _timer = _stream.SyncSeconds(vm.MemoryMib, vm.Cpu) + (_o.Transport.SetupSecondsPerGib + _o.SetupCpuSecondsPerGib / vm.Cpu) * vm.MemoryMib / 1024;

@@ -136,7 +136,22 @@ public sealed record SimulationOptions(
     /// <summary>The downtime-limit QEMU is given (seconds); at least 1 ms.</summary>
     /// <summary>The limit before the per-migration room for the socket queue (the options' value, or the SLO
     /// minus the resume).</summary>
-    public double QemuDowntimeLimit => QemuDowntimeLimitSeconds ?? Math.Max(0.001, MaxDowntimeSeconds - ResumeSeconds);
+    public double QemuDowntimeLimit => QemuDowntimeLimitFor(0, 0);
+
+    /// <summary>One migration's downtime-limit (seconds; see <see cref="QemuDowntimeLimitSeconds"/>): the options'
+    /// value, else the SLO less the resume, the time its link needs for the queue the stop finds full
+    /// (<paramref name="queueSeconds"/>) and the stop's last dirty-log sync (<paramref name="syncSeconds"/>); at least
+    /// 1 ms. Both are at least 0, so no migration's limit is above <see cref="QemuDowntimeLimit"/> (what the export
+    /// checks a simulation.json against).</summary>
+    public double QemuDowntimeLimitFor(double queueSeconds, double syncSeconds) =>
+        QemuDowntimeLimitSeconds ?? Math.Max(0.001, MaxDowntimeSeconds - ResumeSeconds - queueSeconds - syncSeconds);
+
+    /// <summary>The libvirt timeout (suspend action) a migration by <paramref name="method"/> of a VM of
+    /// <paramref name="memoryMib"/> is planned with: none for post-copy, else <see cref="PreCopyTimeoutSeconds"/>,
+    /// else the stop rules' seconds per GiB; null: none. What the export writes (simulation.json
+    /// migrations[].timeout_s) and checks against the file's options.</summary>
+    public double? TimeoutSeconds(MigrationMethod method, double memoryMib) => method == MigrationMethod.PostCopy ? null
+        : PreCopyTimeoutSeconds ?? (Rules.TimeoutSecondsPerGib is { } k ? k * memoryMib / 1024 : null);
     public LinkProfile Transport => Link ?? LinkProfile.Tcp;
 
     /// <summary>The destination's CPU time per GiB of zero pages loaded.</summary>

@@ -186,6 +186,76 @@ public class ExportCommandTests
         Assert.False(File.Exists(script));
     }
 
+    /// <summary>simulation.json as `plan` writes it for the small plan: its options name the hypervisor, so each
+    /// migration's timeout is the replay's (150 s per GiB of plan.json's memory_mib, none for post-copy) and no limit
+    /// is above the options' one.</summary>
+    private const string DerivedSimulationJson = """
+        {
+          "schema": "consolidator.simulation/1",
+          "options": { "hypervisor": "qemu", "qemu_downtime_limit_ms": 295 },
+          "migrations": [
+            { "vm_id": "web-1", "stage": 1, "method": "precopy", "status": "completed", "timeout_s": 600, "qemu_downtime_limit_ms": 271.2 },
+            { "vm_id": "db-1", "stage": 1, "method": "precopy", "status": "completed", "timeout_s": 1200, "qemu_downtime_limit_ms": 263.6 },
+            { "vm_id": "db-1", "stage": 2, "method": "hybrid", "status": "completed", "timeout_s": 1200, "qemu_downtime_limit_ms": 263.6 },
+            { "vm_id": "batch-1", "stage": 2, "method": "postcopy", "status": "completed", "timeout_s": null, "qemu_downtime_limit_ms": 295 }
+          ]
+        }
+        """;
+
+    private static (CliRunner.Result Result, string Script, string Simulation) ExportEdited(TempDirectory tmp, string simulation, string? planOptions = null)
+    {
+        var plan = SmallPlan(tmp, withSimulation: false);
+        if (planOptions is not null)
+            File.WriteAllText(plan, PlanJson.Replace("\"options\": { \"windows\": \"hourly\" }", "\"options\": { \"windows\": \"hourly\", \"simulation\": " + planOptions + " }"));
+        var path = Path.Combine(Path.GetDirectoryName(plan)!, "simulation.json");
+        File.WriteAllText(path, simulation);
+        var script = tmp.File("out.sh");
+        return (CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--out", script), script, path);
+    }
+
+    [Fact]
+    public void A_simulation_whose_values_its_options_give_is_exported_with_them()
+    {
+        using var tmp = new TempDirectory();
+        var (result, script, _) = ExportEdited(tmp, DerivedSimulationJson, "{ \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 295 }");
+
+        Assert.Equal(0, result.ExitCode);
+        var text = File.ReadAllText(script);
+        Assert.Contains("--timeout 600 --timeout-suspend", text);
+        Assert.Contains("--downtime 264", text);
+    }
+
+    /// <summary>export wrote what simulation.json said, checked only for range: every timeout_s edited to 1 gave
+    /// `--timeout 1 --timeout-suspend` (the guest suspended a second into its migration), every limit edited to
+    /// 1999999 gave `--downtime 1999999` (a half-hour pause allowed), exit 0, no warning. The values are now the
+    /// replay's derivation from the file's options, and the options the ones plan.json records.</summary>
+    [Theory]
+    [InlineData("\"timeout_s\": 600,", "\"timeout_s\": 1,", null, "simulation.json:5,", "'timeout_s': the options give 600 s for this precopy migration of 4096 MiB (150 s per GiB, hypervisor qemu) (value '1')")]
+    [InlineData("\"timeout_s\": 1200, \"qemu_downtime_limit_ms\": 263.6 },\n    { \"vm_id\": \"batch-1\"", "\"timeout_s\": 1200, \"qemu_downtime_limit_ms\": 1999999 },\n    { \"vm_id\": \"batch-1\"", null,
+        "simulation.json:7,", "'qemu_downtime_limit_ms': above the options' qemu_downtime_limit_ms (295 ms)")]
+    [InlineData("\"method\": \"postcopy\", \"status\": \"completed\", \"timeout_s\": null", "\"method\": \"postcopy\", \"status\": \"completed\", \"timeout_s\": 1", null,
+        "simulation.json:8,", "'timeout_s': the replay sets no timeout for a postcopy migration")]
+    [InlineData("\"status\": \"completed\", \"timeout_s\": 1200, \"qemu_downtime_limit_ms\": 263.6 },\n    { \"vm_id\": \"db-1\", \"stage\": 2",
+        "\"status\": \"completed\", \"qemu_downtime_limit_ms\": 263.6 },\n    { \"vm_id\": \"db-1\", \"stage\": 2", null, "simulation.json:6,", "the options give 1200 s")]
+    [InlineData("\"options\": { \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 295 }", "\"options\": { \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 1999999 }",
+        "{ \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 295 }", "simulation.json:3,", "plan.json records 295 at $.options.simulation.qemu_downtime_limit_ms")]
+    [InlineData("\"options\": { \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 295 }", "\"options\": { \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 295, \"precopy_timeout_s\": 1 }",
+        "{ \"hypervisor\": \"qemu\", \"qemu_downtime_limit_ms\": 295 }", "simulation.json:3,", "plan.json records none at $.options.simulation.precopy_timeout_s")]
+    public void Values_the_replay_would_not_derive_from_its_options_are_refused(string from, string to, string? planOptions, string at, string error)
+    {
+        using var tmp = new TempDirectory();
+        var edited = DerivedSimulationJson.ReplaceLineEndings("\n");
+        Assert.Contains(from, edited);
+        var (result, script, simulation) = ExportEdited(tmp, edited.Replace(from, to), planOptions);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"error: {simulation}:", result.Err);
+        Assert.Contains(at, result.Err);
+        Assert.Contains(error, result.Err);
+        Assert.Single(result.Err.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(script));
+    }
+
     [Fact]
     public void An_unknown_manager_is_bad_input()
     {
