@@ -60,7 +60,11 @@ public sealed class HostilePrometheusTests
             }
         });
         var result = Import(port, tmp, outDir, extra);
-        server.Stop();
+        // Close, not Stop: .NET's managed HttpListener removes its prefixes again when disposed after Stop, and doing
+        // so binds the port anew, which another process may hold by then ("Address already in use" from Dispose,
+        // seen once in a clean-clone CI run under a busy suite). Close releases it once; the using's Dispose is then
+        // a no-op.
+        server.Close();
         serving.Wait(TimeSpan.FromSeconds(10));
         return result;
     }
@@ -369,7 +373,7 @@ public sealed class HostilePrometheusTests
             new PrometheusMetrics());
 
         var report = PrometheusImporter.Import(source, inventory, outDir);
-        server.Stop();
+        server.Close(); // not Stop: see ImportAgainst
         await serving.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Contains(report.Notes, n => n.StartsWith("VM 'vm1' left out: its size from libvirt_domain_info_virtual_cpus / libvirt_domain_info_maximum_memory_bytes (1E+12 vCPUs, 953674 MiB) is not one a dataset holds: a VM's vcpus must be from 0.001 to 2000000", StringComparison.Ordinal));
