@@ -26,7 +26,10 @@ public static class RuleConflicts
             if (Enumerable.Range(0, p.HostCount).Any(h => p.Rules.Allows(v, h) && p.FitsAlone(v, h))) continue;
             var fits = Enumerable.Range(0, p.HostCount).Where(h => p.FitsAlone(v, h)).ToList();
             if (fits.Count > 0 && !fits.Any(h => p.Rules.Allows(v, h)))
-                reasons.Add($"VM {p.Vms[v].Id} has no allowed host: {Names(fits.SelectMany(h => p.Rules.Forbidding(v, h)))} keep it off every host it fits on");
+            {
+                var forbidding = fits.SelectMany(h => p.Rules.Forbidding(v, h)).Distinct().ToList();
+                reasons.Add($"VM {p.Vms[v].Id} has no allowed host: {Names(forbidding)} {(forbidding.Count == 1 ? "keeps" : "keep")} it off every host it fits on");
+            }
         }
         foreach (var g in p.Rules.SpreadGroups)
         {

@@ -90,7 +90,9 @@ public class RuleTests
         Assert.DoesNotContain(HostsOf(Plan(Fleet(rule)), "vm0")[0], new[] { "h0", "h1" });
         BrokenPlacementIsCaught(Fleet(rule), [0, 2, 2, 2, 2, 3], "ban");
         var reason = Explain(Fleet(new Ban("everywhere", L("vm0"), L("h0", "h1", "h2", "h3"))));
-        Assert.Contains("VM vm0 has no allowed host: ban rule 'everywhere'", reason);
+        Assert.Contains("VM vm0 has no allowed host: ban rule 'everywhere' keeps it off every host it fits on", reason);
+        var two = Explain(Fleet(new Ban("left", L("vm0"), L("h0", "h1")), new Ban("right", L("vm0"), L("h2", "h3"))));
+        Assert.Contains("VM vm0 has no allowed host: ban rule 'left', ban rule 'right' keep it off every host it fits on", two);
     }
 
     [Fact]
