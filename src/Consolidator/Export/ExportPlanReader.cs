@@ -20,7 +20,7 @@ public static class ExportPlanReader
     {
         var doc = new JsonInput(planUtf8, planPath);
         var plan = PlanJsonReader.Read(doc);
-        var methods = simulationUtf8 is null ? [] : ReadSimulation(simulationUtf8, simulationPath ?? "simulation.json", plan, planPath);
+        var methods = simulationUtf8 is null ? [] : ReadSimulation(simulationUtf8, simulationPath ?? "simulation.json", plan, doc, planPath);
         var ids = new Ids(doc, target);
         var stages = doc.Need(plan.Stages, "$.stages").Select((stage, i) =>
         {
@@ -113,17 +113,20 @@ public static class ExportPlanReader
     /// checked against the file's options (<see cref="CheckDerived"/>), and the options against the ones plan.json
     /// records for its replay: a file edited to `timeout_s` 1 or a limit of 1999999 ms was exported as written.</summary>
     private static Dictionary<(int Stage, string Vm), (string Method, double? TimeoutSeconds, double? DowntimeLimitMs)> ReadSimulation(byte[] utf8, string path,
-        PlanJson plan, string planPath)
+        PlanJson plan, JsonInput planDoc, string planPath)
     {
         var doc = new JsonInput(utf8, path);
         var simulation = doc.Read(ReportJsonContext.Default.SimulationJson, "simulation.json");
         var ids = new Ids(doc, ExportTarget.OpenStack);
         CheckOptions(doc, simulation.Options, plan.Options?.Simulation, planPath);
         var replay = ReplayOptions(doc, simulation.Options);
+        // Each live migration's memory, which its timeout is derived from: required when there is a timeout to check (a
+        // missing memory_mib read as 0 MiB, a negative one gave a negative timeout to compare with).
         var memory = new Dictionary<(int, string), double>();
         foreach (var (stage, i) in (plan.Stages ?? []).Select((s, i) => (s, i)))
-            foreach (var m in stage?.Migrations ?? [])
-                if (m?.VmId is { } vm) memory[(i + 1, vm)] = m.MemoryMib;
+            foreach (var (m, j) in (stage?.Migrations ?? []).Select((m, j) => (m, j)))
+                if (m?.VmId is { } vm && m.Kind != "place" && replay is not null)
+                    memory[(i + 1, vm)] = PlanJsonReader.MemoryMib(planDoc, m, $"$.stages[{i}].migrations[{j}]");
         var defaultLimitMs = LimitMs(doc, simulation.Options?.QemuDowntimeLimitMs, "$.options.qemu_downtime_limit_ms");
         var migrations = new Dictionary<(int, string), (string, double?, double?)>();
         var list = doc.Need(simulation.Migrations, "$.migrations");
@@ -196,7 +199,7 @@ public static class ExportPlanReader
         throw doc.Error(at + ".timeout_s", expected is null
             ? $"the replay sets no timeout for a {method} migration with these options (hypervisor {Quoted.Value(replay.Rules.Name)}"
                 + (replay.PreCopyTimeoutSeconds is null ? ", no precopy_timeout_s)" : ")")
-            : $"the options give {expected.Value} s for this {method} migration of {mib} MiB ("
+            : $"the options give {expected.Value} s for this {method} migration of {mib} MiB (plan.json's memory_mib; "
                 + (replay.PreCopyTimeoutSeconds is { } given ? $"precopy_timeout_s {given}" : $"{replay.Rules.TimeoutSecondsPerGib} s per GiB, hypervisor {Quoted.Value(replay.Rules.Name)}") + ")");
     }
 

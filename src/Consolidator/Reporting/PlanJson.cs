@@ -49,6 +49,6 @@ internal sealed record PlacementJson(string? VmId, string? HostId, string? Curre
 
 internal sealed record PlanStageJson(int? Stage, IReadOnlyList<PlanMigrationJson>? Migrations);
 
-internal sealed record PlanMigrationJson(string? VmId, string? FromHost, string? ToHost, string? Kind, double MemoryMib);
+internal sealed record PlanMigrationJson(string? VmId, string? FromHost, string? ToHost, string? Kind, double? MemoryMib);
 
 internal sealed record BlockedJson(string? VmId, string? FromHost, string? ToHost, string? Reason);

@@ -111,10 +111,35 @@ public static class PlanJsonReader
             var kind = Kind(doc, m.Kind, move);
             MoveFrom(doc, kind == "place", m.FromHost, move);
             var from = m.FromHost is null ? -1 : ids.Host(m.FromHost, move + ".from_host");
-            return new Migration(ids.Vm(m.VmId, move + ".vm_id"), from, ids.Host(m.ToHost, move + ".to_host"),
-                kind switch { "relay" => MigrationKind.Relay, "place" => MigrationKind.Place, _ => MigrationKind.Move });
+            var vm = ids.Vm(m.VmId, move + ".vm_id");
+            var to = ids.Host(m.ToHost, move + ".to_host");
+            CheckMemory(doc, m, move, ids.Dataset.Vms[vm].MemoryMib);
+            return new Migration(vm, from, to, kind switch { "relay" => MigrationKind.Relay, "place" => MigrationKind.Place, _ => MigrationKind.Move });
         }).ToImmutableArray();
         return new Stage(i + 1, moves);
+    }
+
+    /// <summary>A migration's memory_mib, as `plan` writes it (the VM's, for readers without the dataset: export derives
+    /// each migration's timeout from it): present, finite, above 0 and at most <see cref="PlacementProblem.MaxMib"/>.
+    /// Also the export reader's check, where it is read.</summary>
+    internal static double MemoryMib(JsonInput doc, PlanMigrationJson m, string move)
+    {
+        var mib = doc.Need(m.MemoryMib, move + ".memory_mib");
+        return mib > 0 && mib <= PlacementProblem.MaxMib ? mib
+            : throw doc.Error(move + ".memory_mib", $"must be a number of MiB above 0 and at most {PlacementProblem.MaxMib:0}");
+    }
+
+    /// <summary>Against a dataset the VM's own memory_mib is the truth; the copy in plan.json, when there, must be it
+    /// (rounded as written). export checked the replay's timeouts with plan.json's copy and never compared it with
+    /// the dataset: memory_mib and timeout_s edited together (a 64 GiB VM written as 1 MiB, its timeout 1 s) were
+    /// exported, checked, as `--timeout 1 --timeout-suspend`, exit 0.</summary>
+    private static void CheckMemory(JsonInput doc, PlanMigrationJson m, string move, double datasetMib)
+    {
+        if (m.MemoryMib is null) return;
+        var written = ReportJson.Round(datasetMib);
+        if (Math.Abs(MemoryMib(doc, m, move) - written) > 0.001 + 1e-12 * written)
+            throw doc.Error(move + ".memory_mib", $"the dataset's vms.csv gives this VM {written.ToString(System.Globalization.CultureInfo.InvariantCulture)} MiB "
+                + "(plan.json edited, or made from another dataset?)");
     }
 
     /// <summary>The i-th stage (0-based) must be numbered i + 1: the stages run in the order written and the simulation's

@@ -342,4 +342,53 @@ public class HostilePlanFileTests
         HostileInputTests.AssertOneCleanLine(result.Err);
         Assert.False(File.Exists(script));
     }
+
+    /// <summary>plan.json's memory_mib per migration is a copy of the dataset VM's, kept for export, which derives each
+    /// migration's timeout from it. It was never compared with the dataset: a 4 GiB VM's memory_mib edited to 1024 with its
+    /// timeout_s edited to match (150 s, not 600) was exported, checked, as `--timeout 150 --timeout-suspend`, exit 0. Now
+    /// refused at the field wherever the plan is read against its dataset (export, simulate); unchecked, a missing copy
+    /// is refused where the timeout needs it (it was read as 0 MiB and the error blamed timeout_s).</summary>
+    [Fact]
+    public void A_migrations_memory_that_is_not_its_vms_is_refused()
+    {
+        using var data = ThreeVmsOnH2();
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "2", "--no-plots");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var (planPath, simulationPath) = (Path.Combine(planDir, "plan.json"), Path.Combine(planDir, "simulation.json"));
+        var plan = JsonNode.Parse(File.ReadAllText(planPath))!;
+        var simulation = JsonNode.Parse(File.ReadAllText(simulationPath))!;
+        var move = plan["stages"]![0]!["migrations"]!.AsArray().First(m => m!["kind"]!.GetValue<string>() != "place")!;
+        var vm = move["vm_id"]!.GetValue<string>();
+        var replayed = simulation["migrations"]!.AsArray().First(m => m!["vm_id"]!.GetValue<string>() == vm && m["stage"]!.GetValue<int>() == 1)!;
+        Assert.Equal("precopy", replayed["method"]!.GetValue<string>());
+        var mib = move["memory_mib"]!.GetValue<double>();
+        Assert.Equal(mib * 150 / 1024, replayed["timeout_s"]!.GetValue<double>());
+        move["memory_mib"] = 1024;
+        replayed["timeout_s"] = 150;
+        File.WriteAllText(planPath, plan.ToJsonString());
+        File.WriteAllText(simulationPath, simulation.ToJsonString());
+        var script = Path.Combine(data.Directory, "..", "migrate.sh");
+
+        var exported = CliRunner.Run("export", planPath, "--to", "libvirt", "--out", script);
+        var simulated = CliRunner.Run("simulate", data.Directory, planPath, "--out", Path.Combine(data.Directory, "..", "sim"));
+
+        foreach (var result in new[] { exported, simulated })
+        {
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"plan.json:1, column", result.Err);
+            Assert.Contains($"'memory_mib': the dataset's vms.csv gives this VM {mib} MiB", result.Err);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+        }
+        Assert.False(File.Exists(script));
+
+        move.AsObject().Remove("memory_mib");
+        File.WriteAllText(planPath, plan.ToJsonString());
+        var missing = CliRunner.Run("export", planPath, "--to", "libvirt", "--unchecked", "--out", script);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("plan.json:1, column", missing.Err);
+        Assert.Contains("required field \"memory_mib\" is missing", missing.Err);
+        HostileInputTests.AssertOneCleanLine(missing.Err);
+        Assert.False(File.Exists(script));
+    }
 }

@@ -230,7 +230,7 @@ public class ExportCommandTests
     /// 1999999 gave `--downtime 1999999` (a half-hour pause allowed), exit 0, no warning. The values are now the
     /// replay's derivation from the file's options, and the options the ones plan.json records.</summary>
     [Theory]
-    [InlineData("\"timeout_s\": 600,", "\"timeout_s\": 1,", null, "simulation.json:5,", "'timeout_s': the options give 600 s for this precopy migration of 4096 MiB (150 s per GiB, hypervisor qemu) (value '1')")]
+    [InlineData("\"timeout_s\": 600,", "\"timeout_s\": 1,", null, "simulation.json:5,", "'timeout_s': the options give 600 s for this precopy migration of 4096 MiB (plan.json's memory_mib; 150 s per GiB, hypervisor qemu) (value '1')")]
     [InlineData("\"timeout_s\": 1200, \"qemu_downtime_limit_ms\": 263.6 },\n    { \"vm_id\": \"batch-1\"", "\"timeout_s\": 1200, \"qemu_downtime_limit_ms\": 1999999 },\n    { \"vm_id\": \"batch-1\"", null,
         "simulation.json:7,", "'qemu_downtime_limit_ms': above the options' qemu_downtime_limit_ms (295 ms)")]
     [InlineData("\"method\": \"postcopy\", \"status\": \"completed\", \"timeout_s\": null", "\"method\": \"postcopy\", \"status\": \"completed\", \"timeout_s\": 1", null,
