@@ -40,12 +40,13 @@ internal static class EvaluateCommand
             dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, reactive, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost,
         };
         solver.AddTo(cmd);
-        var scripting = new ScriptingOptions();
-        scripting.AddJsonTo(cmd);
+        var scripting = new ScriptingOptions(ScriptingOptions.Time);
+        scripting.AddTo(cmd);
         profile.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var json = scripting.Json(r);
+            var failOn = scripting.FailOn(r, solver.Read(r).Deterministic);
             var plan = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
                 solver.Read(r),
@@ -96,7 +97,10 @@ internal static class EvaluateCommand
                 if (!json) stdout.WriteLine($"wrote {Outputs.Shown(Path.Combine(dir, "evaluation.json"))} and {Outputs.Shown(Path.Combine(dir, name))}.png");
             }
             if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(run));
-            return ExitCodes.Ok;
+            // A limit the command could not keep is said as `plan` says it, and gated by --fail-on time.
+            var missed = MissedLimit.Say(deadline, stderr,
+                "reading, and for every plan its profiles, fallback placement, staging and validation, and the replays of the test period");
+            return ScriptingOptions.Verdict(failOn, null, null, stderr, missed);
         }));
         return cmd;
     }

@@ -38,11 +38,11 @@ internal static class PlanCommand
         solver.AddTo(cmd);
         profile.AddTo(cmd);
         simulation.AddTo(cmd);
-        var scripting = new ScriptingOptions(ScriptingOptions.Slo, ScriptingOptions.Overload, ScriptingOptions.Blocked);
+        var scripting = new ScriptingOptions(ScriptingOptions.Slo, ScriptingOptions.Overload, ScriptingOptions.Blocked, ScriptingOptions.Time);
         scripting.AddTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
-            var failOn = scripting.FailOn(r);
+            var failOn = scripting.FailOn(r, solver.Read(r).Deterministic);
             if (r.GetValue(noSimulate) && (failOn.Contains(ScriptingOptions.Slo) || failOn.Contains(ScriptingOptions.Overload)))
                 throw new FormatException("--fail-on slo and overload are findings of the replay: drop --no-simulate");
             var request = new PlanRequest(
@@ -112,8 +112,7 @@ internal static class PlanCommand
             {
                 stdout.WriteLine(PlanJsonWriter.ToJson(plan, request, source));
                 deadline.Mark("output");
-                Missed(deadline, stderr);
-                return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr);
+                return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr, Missed(deadline, stderr));
             }
             PlanText.Write(plan, stdout, request.Solver.Deterministic);
             if (plan.Simulation is { } result) SimulationText.Write(result, plan.Problem, stdout);
@@ -125,24 +124,19 @@ internal static class PlanCommand
             stdout.WriteLine($"wrote {string.Join(", ", names[..^1])} and {names[^1]}");
             // The deterministic mode's output must not change with the load: no time line there.
             if (deadline.IsWallClock) PlanText.WriteTimeLine(deadline, stdout);
-            Missed(deadline, stderr);
-            return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr);
+            return ScriptingOptions.Verdict(failOn, plan.Simulation?.Summary, plan.Migrations, stderr, Missed(deadline, stderr));
         }));
         return cmd;
     }
 
-    /// <summary>A limit the command could not keep is said on stderr, where a script that reads the JSON summary or a
-    /// terminal that shows only the end sees it: the plan's files are written whole whatever the time (a plan cut short
-    /// is no plan), the solver, the replay, the plots and the report having given way first; what remains is reading,
-    /// profiles, the fallback placement, staging, validation and the files, never cut short. `plan --time-limit 1` on
-    /// datasets/default at load 15-20 ended at 10.1 s with exit 0 and no word but its time line.</summary>
-    private static void Missed(Deadline deadline, TextWriter stderr)
-    {
-        if (!deadline.IsWallClock || deadline.Elapsed <= deadline.Limit) return;
-        stderr.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-            "warning: the time limit was missed: {0:0.0} s of {1:0.0} s. The phases that are never cut short (reading, profiles, the fallback placement, staging, validation and writing the plan's files) took longer on this machine, {2:0.0} times slower than idle, than the limit left them; the time line on stdout says where the seconds went",
-            deadline.Elapsed, deadline.Limit, deadline.Pace));
-    }
+    /// <summary>A limit the command could not keep is said on stderr (<see cref="MissedLimit"/>): the plan's files are
+    /// written whole whatever the time (a plan cut short is no plan), the solver, the replay, the plots and the report
+    /// having given way first; what remains is reading, profiles, the fallback placement, staging, validation and the
+    /// files, never cut short. `plan --time-limit 1` on datasets/default at load 15-20 ended at 10.1 s with exit 0 and
+    /// no word but its time line. The exit code stays 0 (the plan is valid and checked) unless the script asked for
+    /// <c>--fail-on time</c>.</summary>
+    private static string? Missed(Deadline deadline, TextWriter stderr) => MissedLimit.Say(deadline, stderr,
+        "reading, profiles, the fallback placement, staging, validation and writing the plan's files", "; the time line on stdout says where the seconds went");
 
     /// <summary>Seconds the output is expected to take on an idle machine (the summary's text, plan, report, and the
     /// plots when drawn); the deadline scales it by the pace (the room for the estimates' error is the planner's

@@ -35,6 +35,8 @@ internal static class SweepCommand
         };
         solver.AddTo(cmd);
         simulation.AddTo(cmd);
+        var scripting = new ScriptingOptions(ScriptingOptions.Time);
+        scripting.AddFailOnTo(cmd);
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var grid = new SweepGrid(
@@ -54,6 +56,7 @@ internal static class SweepCommand
             if (r.GetValue(parallel) is < 0 or > Sweep.MaxParallelism) throw new ArgumentOutOfRangeException("parallel", r.GetValue(parallel), Sweep.ParallelRange);
             var cores = r.GetValue(parallel) is > 0 and var n ? n : Environment.ProcessorCount;
             var solving = solver.Read(r);
+            var failOn = scripting.FailOn(r, solving.Deterministic);
             if (solving.Workers > 1) throw new ArgumentOutOfRangeException("workers", solving.Workers, "--workers: a sweep runs one CP-SAT worker per plan; use --parallel for more plans at once");
             var options = new SweepOptions(solving.TimeLimitSeconds, solving.Seed, cores, r.GetValue(perHost), simulation.Read(r), solving.Deterministic);
             var dir = r.GetValue(outDir) ?? Path.Combine("out", DatasetReader.NameOf(r.GetValue(dataset)!) + "-sweep");
@@ -86,7 +89,10 @@ internal static class SweepCommand
             stdout.WriteLine(figures.Length == 0
                 ? $"wrote {Outputs.Shown(Path.Combine(dir, "sweep.csv"))} and {Outputs.Shown(Path.Combine(dir, "sweep.html"))}"
                 : $"wrote {Outputs.Shown(Path.Combine(dir, "sweep.csv"))}, {Outputs.Shown(Path.Combine(dir, "sweep.html"))} and {Outputs.Shown(Path.Combine(dir, "pareto.png"))} (and .svg)");
-            return ExitCodes.Ok;
+            // Plans whose turn comes after the limit are not started; what can still run past it is said as `plan`
+            // says it, and gated by --fail-on time.
+            var missed = MissedLimit.Say(deadline, stderr, "reading, and the profiles, validation and replays of the plans started in time, and writing the output");
+            return ScriptingOptions.Verdict(failOn, null, null, stderr, missed);
         }));
         return cmd;
     }
