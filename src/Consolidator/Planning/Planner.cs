@@ -117,7 +117,9 @@ public static class Planner
 
         var simulate = request.Simulation is not null && budget.AllowsReplay;
         if (request.Simulation is not null && !simulate)
-            notes.Add("not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
+            notes.Add(budget.ReplayGivenUp
+                ? string.Format(CultureInfo.InvariantCulture, "not replayed through the live-migration simulator: during the solve it no longer fitted what was left of the time limit for {0:0} s, and the solver took its reserve (run `simulate` on the plan, or raise --time-limit)", WorkClock.LatenessHoldSeconds)
+                : "not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
         var replay = simulate ? Replay(problem, solve.Placement, migrations, dataset, request.Simulation!, budget.ReplaySeconds, deadline, notes) : null;
         if (budget.OverrunNote() is { } overrun) notes.Add(overrun);
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());

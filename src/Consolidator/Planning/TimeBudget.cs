@@ -86,7 +86,15 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// the idle estimate times the pace so far, and the command's margin (<see cref="MarginSeconds"/>, unpaced).</summary>
     public double Tail => deadline.Paced(TailFixedSeconds + TailSecondsPerVm * p.VmCount) + MarginSeconds;
 
-    private double Replay => request.Simulation is null ? 0 : deadline.Paced(ReplayIdleSeconds);
+    /// <summary>The replay's paced estimate; 0 once it has given its room to the solver (<see cref="ReplayGivenUp"/>).</summary>
+    private double Replay => request.Simulation is null || ReplayGivenUp ? 0 : deadline.Paced(ReplayIdleSeconds);
+
+    private volatile bool _replayGivenUp;
+
+    /// <summary>True once a solve, whose reserves held the replay's at its start, has read the replay out of its part
+    /// for <see cref="WorkClock.LatenessHoldSeconds"/> at every reading and handed its room to the solver
+    /// (<see cref="Solver"/>): from then on the replay is out of the command, never asked again.</summary>
+    public bool ReplayGivenUp => _replayGivenUp;
 
     /// <summary>True once the comparison baselines have had <see cref="BaselineShare"/> of what the solver would get
     /// when they start (at once when the mandatory tail alone no longer fits); never without a wall-clock deadline.</summary>
@@ -128,7 +136,16 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// estimates; the pace never reads below 1 (<see cref="Deadline.Pace"/>), so the reserves never fall below an idle
     /// machine's estimates of the phases after the solve plus the margin. Two guards: the time handed back never
     /// includes the replay's reserve when the replay had it at the solve's start (that term reads the reserves with the
-    /// replay decided as then), so a replay left out mid-solve for a burst does not give its room to the solver; and the
+    /// replay decided as then), so a replay left out mid-solve for a burst does not give its room to the solver, until it
+    /// has read out at every reading for the whole <see cref="WorkClock.LatenessHoldSeconds"/> (the span after which a
+    /// burst that ended no longer shows in the pace, so the load that keeps it out lasts): then its room is handed back
+    /// whole and for good (<see cref="ReplayGivenUp"/>). The rule for that hand-back: the solve then ends where it would
+    /// had the replay been left out at its start, the deadline less the tail's, the output's and the margin's reserves,
+    /// which is how every run whose replay never fitted has kept its limit, so the limit holds; and the replay is out of
+    /// the command from then on (its estimate reads 0 in every reserve, and it is not asked again at its turn), so a pace
+    /// that falls afterwards can neither let it back into the solve's reserves, moving the solve's end back after the
+    /// solver has used the room, nor start it late in a room the solver has used. Kept, the room went unused: six busy
+    /// loops started 4 s into the Bitbrains month on a quiet machine ended it at 17.33, 24.45 and 26.26 s of 30; and the
     /// solver's clock holds the highest lateness of the last <see cref="WorkClock.LatenessHoldSeconds"/> of the phases
     /// that are never cut short (the tail's and the output's reserves, <see cref="SolverOptions.WallLateness"/>), so a
     /// fall of the pace counts for them only once it has lasted that long. The replay's part
@@ -159,8 +176,28 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
                 "the time limit was nearly spent before the solve ({0:0.0} s in); the solver got {1:0.0} s", deadline.Elapsed, MinSolverSeconds));
         var end = deadline.Elapsed + left;
         // The replay's part: its reserve as it reads now, while it keeps one, against the reserve it had at the start;
-        // never less than as the replay was decided then while that is below it (its room is not handed back).
+        // never less than as the replay was decided then while that is below it (its room is not handed back), until
+        // the replay has been out for the whole hold: then all of its room, for good.
         double ReplayLate(bool keeps) => (keeps ? Replay : 0) - replayReserve;
+        var outSince = double.NaN;
+        var gate = new Lock();
+        bool Keeps()
+        {
+            var keeps = Replay <= (1 - SolverShareFirst) * shared;
+            if (!replay || ReplayGivenUp) return keeps;
+            lock (gate)
+            {
+                if (keeps) outSince = double.NaN;
+                else if (double.IsNaN(outSince)) outSince = deadline.Elapsed;
+                else if (deadline.Elapsed - outSince >= WorkClock.LatenessHoldSeconds) _replayGivenUp = true;
+            }
+            return keeps;
+        }
+        double ReplayPart()
+        {
+            var keeps = Keeps();
+            return ReplayGivenUp && replay ? -replayReserve : Math.Max(ReplayLate(keeps), Math.Min(0, ReplayLate(replay)));
+        }
         // The plots' part of the output's reserve (the caller's cut-short reserve): its growth or fall since the start.
         var plots = deadline.CutShortReserve;
         double PlotsLate() => deadline.CutShortReserve - plots;
@@ -170,7 +207,7 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
             // The tail's and the essential output's part: how much their paced reserves grew (or, negative, shrank)
             // since the start (the deadline's remaining time is less every reserve behind the planner, the plots' too).
             WallLateness = () => end - deadline.Elapsed - (deadline.Remaining - Tail) + replayReserve - PlotsLate(),
-            CutShortLateness = () => Math.Max(ReplayLate(Replay <= (1 - SolverShareFirst) * shared), Math.Min(0, ReplayLate(replay))) + PlotsLate(),
+            CutShortLateness = () => ReplayPart() + PlotsLate(),
             WallClock = deadline.Clock,
         };
     }
@@ -184,7 +221,7 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// the solve, at least a second.</summary>
     public bool AllowsAnotherSolve => deadline.Allows(Tail + Replay + Math.Max(1, 2 * Tail));
 
-    public bool AllowsReplay => deadline.Allows(Replay + MarginSeconds);
+    public bool AllowsReplay => !ReplayGivenUp && deadline.Allows(Replay + MarginSeconds);
 
     /// <summary>Seconds the replay may run from now: up to the planner's deadline less <see cref="MarginSeconds"/>.
     /// Stopped at the deadline itself, a replay that overran its estimate took the margin kept for the output's error

@@ -282,6 +282,58 @@ public class TimeBudgetTests
         Assert.True(budget.Tail - tail < 0.2);
     }
 
+    /// <summary>A replay left out mid-solve kept its room from the solver to the end, and at its turn it no longer fitted
+    /// either: six busy loops started on a quiet machine ended the Bitbrains month 4 to 13 s early of 30
+    /// (docs/overrun-load.sh month, docs/solver.md). Now a replay that reads out of its part at every reading for the
+    /// whole hold (WorkClock.LatenessHoldSeconds, the span after which a burst that ended no longer shows in the pace)
+    /// hands its room back, for good: the solve then ends where it would have had the replay been left out at its start
+    /// (the deadline less the tail's reserve as it reads now), and neither a falling pace afterwards nor the replay's
+    /// turn lets it back in. Here the pace is 1 at the solve's start (the replay, about 8 s, has its reserve), about 3
+    /// from 2 s in (out of its half), and falls back to about 1 after the hand-back.</summary>
+    [Fact]
+    public void A_replay_out_for_the_whole_hold_hands_its_room_to_the_solver_for_good()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(30, clock: clock);
+        clock.Advance(4, running: 4, waiting: 0);
+        deadline.Mark("reading", 4);
+        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline, 20_000_000);
+        var solver = budget.Solver(ImmutableArray.CreateBuilder<string>());
+        var room = deadline.Paced(budget.ReplayIdleSeconds);
+        Assert.Equal(deadline.Remaining - budget.Tail - room, solver.TimeLimitSeconds, 9);
+        var held = Assert.IsType<Func<double>>(solver.WallLateness);
+        var replayPart = Assert.IsType<Func<double>>(solver.CutShortLateness);
+        // Where the solve ends as the reserves read now (its start, its limit and the lateness, the tail's not held).
+        double SolveEnd() => 4 + solver.TimeLimitSeconds - held() - replayPart();
+
+        void Busy(double seconds) => clock.Advance(seconds, running: seconds / 4, waiting: 3 * seconds / 4);
+        Busy(2);
+        Assert.True(deadline.Paced(budget.ReplayIdleSeconds) > (1 - TimeBudget.SolverShareFirst) * (deadline.Remaining - budget.Tail),
+            $"pace {deadline.Pace}: the replay no longer fits its half");
+        Assert.Equal(0, replayPart(), 9);
+        // Out for less than the hold: its room is kept.
+        Busy(WorkClock.LatenessHoldSeconds - 1);
+        Assert.Equal(0, replayPart(), 9);
+        Assert.Equal(30 - budget.Tail - room, SolveEnd(), 9);
+        Assert.False(budget.ReplayGivenUp);
+
+        // Out for the whole hold: its room is the solver's, and the replay is out of the command.
+        Busy(1);
+        Assert.Equal(-room, replayPart(), 9);
+        Assert.True(budget.ReplayGivenUp);
+        Assert.Equal(30 - budget.Tail, SolveEnd(), 9);
+        Assert.False(budget.AllowsReplay);
+
+        // The pace falls back to about an idle machine's: the replay would fit its half again, and stays out.
+        clock.Advance(6, running: 6, waiting: 0);
+        Assert.True(deadline.Paced(budget.ReplayIdleSeconds) <= (1 - TimeBudget.SolverShareFirst) * (solver.TimeLimitSeconds + room),
+            $"pace {deadline.Pace}");
+        Assert.Equal(-room, replayPart(), 9);
+        Assert.Equal(30 - budget.Tail, SolveEnd(), 9);
+        Assert.False(budget.AllowsReplay);
+    }
+
     /// <summary>The whole lateness the solver is told: the held part (the tail's and the output's) and the replay's.</summary>
     private static Func<double> Lateness(SolverOptions solver)
     {
