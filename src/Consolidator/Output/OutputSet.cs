@@ -115,7 +115,9 @@ public static class OutputSet
 
     /// <summary>Holds the set in <paramref name="dir"/> still while several of its files are read (a plan and
     /// its simulation), so that a run replacing it meanwhile cannot hand over one file of each. Null when the
-    /// folder has no lock file (not written as a set).</summary>
+    /// folder is not an output set (no manifest) and has no lock file, or the lock file cannot be created there.
+    /// The last holder removes the lock file (<see cref="SetLock"/>), so a reader of a set creates it when it is not
+    /// there.</summary>
     public static IDisposable? ReadLock(string dir)
     {
         // Through a symbolic link, the lock is the folder's it leads to, as a writer takes it (SetFolder.Of): the link's
@@ -124,7 +126,7 @@ public static class OutputSet
         if (new DirectoryInfo(full).LinkTarget is not null && !FileKinds.IsBrokenLink(full)
             && Directory.ResolveLinkTarget(full, returnFinalTarget: true) is { Exists: true } final)
             full = Path.TrimEndingDirectorySeparator(final.FullName);
-        return SetFolder.LockOf(full) is { } lockPath ? SetLock.Shared(lockPath) : null;
+        return SetFolder.LockOf(full) is { } lockPath ? SetLock.Shared(lockPath, create: File.Exists(Path.Combine(full, SetFolder.Manifest))) : null;
     }
 
     private static string Full(string path)

@@ -14,7 +14,7 @@ public class OutputSetTests
         [.. Directory.EnumerateFileSystemEntries(dir).Select(e => Path.GetFileName(e)!).Order(StringComparer.Ordinal)];
 
     [Fact]
-    public void A_new_folder_gets_the_files_and_a_manifest_and_nothing_is_left_beside_it_but_the_lock()
+    public void A_new_folder_gets_the_files_and_a_manifest_and_nothing_is_left_beside_it()
     {
         using var tmp = new TempDirectory();
         var dir = Path.Combine(tmp.Path, "a", "out");
@@ -23,7 +23,7 @@ public class OutputSetTests
 
         Assert.Equal([".consolidator-output", "plan.csv", "plan.json"], Listing(dir));
         Assert.Equal("one plan.json\n", File.ReadAllText(Path.Combine(dir, "plan.json")));
-        Assert.Equal([".out.lock", "out"], Listing(Path.Combine(tmp.Path, "a")));
+        Assert.Equal(["out"], Listing(Path.Combine(tmp.Path, "a")));
         Assert.Contains("kind plan", File.ReadAllText(Path.Combine(dir, ".consolidator-output")));
     }
 
@@ -55,7 +55,7 @@ public class OutputSetTests
         ]));
 
         Assert.Equal("old plan.json\n", File.ReadAllText(Path.Combine(dir, "plan.json")));
-        Assert.Equal([".out.lock", "out"], Listing(tmp.Path));
+        Assert.Equal(["out"], Listing(tmp.Path));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public class OutputSetTests
         OutputSet.Write(dir, OutputKind.Plan, Set("new", "plan.json"));
 
         Assert.Equal("new plan.json\n", File.ReadAllText(Path.Combine(dir, "plan.json")));
-        Assert.Equal([".out.lock", "out"], Listing(tmp.Path));
+        Assert.Equal(["out"], Listing(tmp.Path));
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public class OutputSetTests
         Assert.True(e.Message.Contains(Path.Combine(dir, "big.png"), StringComparison.Ordinal), e.Message);
         Assert.True(e.Message.Contains("No space left on device", StringComparison.Ordinal), e.Message);
         Assert.Equal("old plan.json\n", File.ReadAllText(Path.Combine(dir, "plan.json")));
-        Assert.Equal([".out.lock", "out"], Listing(disk.Path));
+        Assert.Equal(["out"], Listing(disk.Path));
     }
 
     [Fact]
@@ -289,6 +289,99 @@ public class OutputSetTests
 
         Assert.Empty(mixes);
         Assert.Equal([".consolidator-output", .. names.Order(StringComparer.Ordinal)], Listing(dir));
-        Assert.Equal([".out.lock", "out"], Listing(tmp.Path));
+        Assert.Equal(["out"], Listing(tmp.Path));
+    }
+
+    /// <summary>Every run left its '.NAME.lock' beside the output folder (a reader of a set too, once a run had made it):
+    /// the last holder now removes it. A reader of a set creates it when it is not there, so a run starting meanwhile
+    /// still waits for the reader.</summary>
+    [Fact]
+    public async Task No_lock_file_is_left_beside_the_folder_and_a_reader_still_holds_writers_off()
+    {
+        using var tmp = new TempDirectory();
+        var dir = tmp.File("out");
+        OutputSet.Write(dir, OutputKind.Plan, Set("one", "plan.json"));
+        Assert.Equal(["out"], Listing(tmp.Path));
+
+        var waited = false;
+        Task writer;
+        using (OutputSet.ReadLock(dir))
+        {
+            Assert.Equal([".out.lock", "out"], Listing(tmp.Path));
+            writer = Task.Run(() => OutputSet.Write(dir, OutputKind.Plan, Set("two", "plan.json"), () => waited = true));
+            SpinWait.SpinUntil(() => waited || writer.IsCompleted);
+            Assert.True(waited, "a writer must wait for the reader");
+            Assert.False(writer.IsCompleted);
+            Assert.Equal("one plan.json\n", File.ReadAllText(Path.Combine(dir, "plan.json")));
+        }
+        await writer;
+        Assert.Equal("two plan.json\n", File.ReadAllText(Path.Combine(dir, "plan.json")));
+        Assert.Equal(["out"], Listing(tmp.Path));
+        Assert.Null(OutputSet.ReadLock(tmp.Path));
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(tmp.Path)!, "." + Path.GetFileName(tmp.Path) + ".lock")));
+    }
+
+    /// <summary>A run that opened the lock file just before its holder removed it, and locked it just after: the lock it
+    /// holds is on a file no later run can see, so it lets go and takes the one at the path.</summary>
+    [Fact]
+    public void A_lock_taken_on_a_file_removed_meanwhile_is_let_go()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the check reads the open file's name from /proc; elsewhere the file stays
+        using var tmp = new TempDirectory();
+        var path = tmp.File(".out.lock");
+        File.WriteAllText(path, "");
+        var opened = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        File.Delete(path);
+
+        Assert.Null(SetLock.Take(opened, path, exclusive: true));
+        Assert.Throws<ObjectDisposedException>(() => opened.Length);
+        using (var held = SetLock.Exclusive(path, null)) Assert.True(File.Exists(path));
+        Assert.False(File.Exists(path));
+    }
+
+    /// <summary>Removing a lock file while another run has it open but not yet locked would let that run lock a file no
+    /// later run sees: two holders at once. Each holder checks, once it holds the lock, that its file is still the one at
+    /// the path. Threads taking the lock (exclusive and shared) while the last one out removes the file never overlap a
+    /// writer with anyone.</summary>
+    [Fact]
+    public void A_lock_whose_file_is_removed_by_its_last_holder_is_never_held_twice()
+    {
+        using var tmp = new TempDirectory();
+        var path = tmp.File(".out.lock");
+        var (writers, readers, overlaps) = (0, 0, 0);
+        var gate = new object();
+        void Enter(bool exclusive)
+        {
+            lock (gate)
+            {
+                if (exclusive ? writers + readers > 0 : writers > 0) overlaps++;
+                if (exclusive) writers++;
+                else readers++;
+            }
+        }
+        void Leave(bool exclusive)
+        {
+            lock (gate)
+            {
+                if (exclusive) writers--;
+                else readers--;
+            }
+        }
+
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            var exclusive = t % 2 == 0;
+            for (var k = 0; k < 400; k++)
+            {
+                using var held = exclusive ? SetLock.Exclusive(path, null) : SetLock.Shared(path, create: true);
+                Assert.NotNull(held);
+                Enter(exclusive);
+                Thread.Yield();
+                Leave(exclusive);
+            }
+        });
+
+        Assert.Equal(0, overlaps);
+        Assert.False(File.Exists(path));
     }
 }

@@ -16,7 +16,7 @@ internal sealed class TempDirectory : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
-        // An output set written into this folder itself keeps its lock file beside it.
+        // A run killed while it held the lock of an output set written into this folder itself leaves the lock file.
         var lockFile = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "." + System.IO.Path.GetFileName(Path) + ".lock");
         if (System.IO.File.Exists(lockFile)) System.IO.File.Delete(lockFile);
     }
