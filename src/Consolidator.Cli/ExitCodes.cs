@@ -10,6 +10,6 @@ public static class ExitCodes
     public const int InvalidPlan = 4;
 
     /// <summary>The outputs were written, and a finding named by <c>--fail-on</c> holds (SLO violations,
-    /// overload on the raw trace, blocked moves).</summary>
+    /// overload on the raw trace, blocked moves, a wall-clock time limit missed).</summary>
     public const int FindingsFailed = 5;
 }
