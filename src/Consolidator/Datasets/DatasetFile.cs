@@ -135,19 +135,28 @@ internal sealed class DatasetFile : IDisposable
     /// that column name it as asked (vm_id), however the header spells it (VM_ID).</summary>
     public int Column(string name)
     {
-        var found = -1;
-        for (var i = 0; i < _header.Length; i++)
-        {
-            if (!string.Equals(_header[i], name, StringComparison.OrdinalIgnoreCase)) continue;
-            if (found >= 0)
-                throw new InputException(Path, HeaderLine, name, i + 1, _header[i],
-                    $"column '{Quoted.Value(name)}' appears twice in the header (columns {found + 1} and {i + 1})");
-            found = i;
-        }
+        var found = IndexOf(Path, HeaderLine, _header, name);
         if (found < 0)
             throw new InputException(Path, HeaderLine, name, 0, null,
                 $"required column '{Quoted.Value(name)}' is missing; the header has: {Quoted.Escape(string.Join(", ", _header), 200)}");
         _header[found] = name;
+        return found;
+    }
+
+    /// <summary>The 0-based index of the column named <paramref name="name"/> (case-insensitively) in a header read from
+    /// <paramref name="path"/>, or -1 when it has none; a name the header holds twice is an error naming both columns,
+    /// since which of the two holds the values cannot be told. Also the trace importers' header check.</summary>
+    internal static int IndexOf(string path, int headerLine, IReadOnlyList<string> header, string name)
+    {
+        var found = -1;
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (!string.Equals(header[i], name, StringComparison.OrdinalIgnoreCase)) continue;
+            if (found >= 0)
+                throw new InputException(path, headerLine, name, i + 1, header[i],
+                    $"column '{Quoted.Value(name)}' appears twice in the header (columns {found + 1} and {i + 1})");
+            found = i;
+        }
         return found;
     }
 

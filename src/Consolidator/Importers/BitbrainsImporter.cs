@@ -194,9 +194,10 @@ public static class BitbrainsImporter
         if (header is [] or [""] && csv.LineNumber <= 1)
             throw new InputException(path, 1, null, 0, null,
                 $"the file is empty; expected a header line with the columns {TimestampColumn}; {CoresColumn}; {CpuPercentColumn}; {MemoryProvisionedColumn}; {MemoryUsageColumn} (separated by ';')");
+        // A column named twice (a header edited or concatenated by hand) was read from its first occurrence without a word.
         int Column(string name)
         {
-            var i = Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
+            var i = Datasets.DatasetFile.IndexOf(path, 1, header, name);
             if (i < 0)
                 throw new InputException(path, 1, name, 0, null,
                     $"required column '{Quoted.Value(name)}' is missing; the header has: {Quoted.Escape(string.Join(", ", header), 200)} (fields must be separated by ';')");
@@ -204,7 +205,7 @@ public static class BitbrainsImporter
         }
         var columns = new RowColumns(Column(TimestampColumn), Column(CoresColumn), Column(CpuPercentColumn),
             Column(MemoryProvisionedColumn), Column(MemoryUsageColumn), header,
-            Array.FindIndex(header, h => string.Equals(h, DiskWriteColumn, StringComparison.OrdinalIgnoreCase)));
+            Datasets.DatasetFile.IndexOf(path, 1, header, DiskWriteColumn));
         while (true)
         {
             try

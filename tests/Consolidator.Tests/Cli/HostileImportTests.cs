@@ -28,6 +28,27 @@ public class HostileImportTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>A header naming a column twice (the disk-read column renamed 'CPU usage [%]' by hand, or a column
+    /// pasted twice): the importer read the first and said nothing, exit 0, where the native reader refuses it. Which
+    /// of the two holds the values cannot be told: exit 2 at the second, nothing written.</summary>
+    [Theory]
+    [InlineData("CPU usage [%]", "Disk read throughput [KB/s]", "column 8 'CPU usage [%]': column 'CPU usage [%]' appears twice in the header (columns 5 and 8)")]
+    [InlineData("disk write throughput [KB/s]", "Network received throughput [KB/s]", "column 10 'Disk write throughput [KB/s]': column 'Disk write throughput [KB/s]' appears twice in the header (columns 9 and 10)")]
+    public void A_bitbrains_header_naming_a_column_twice_is_refused(string twice, string replaced, string what)
+    {
+        using var tmp = new TempDirectory();
+        var folder = tmp.File("2013-7");
+        Directory.CreateDirectory(folder);
+        var rows = string.Concat(Enumerable.Range(0, 4).Select(i => $"{1372629804 + i * 300};\t2;\t5851.9989;\t87.78;\t1.5;\t8218624.0;\t1034592.8;\t0;\t21.7;\t0.2;\t1.4\n"));
+        File.WriteAllText(Path.Combine(folder, "1.csv"), BitbrainsHeader.Replace(replaced, twice, StringComparison.Ordinal) + "\n" + rows);
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "bitbrains", folder, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "1.csv:1, " + what, $"(value '{twice}')", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     [Fact]
     public void A_bitbrains_file_whose_name_would_be_an_id_with_an_escape_sequence_is_refused()
     {
