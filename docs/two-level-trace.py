@@ -12,11 +12,20 @@ plan mode, written where CONSOLIDATOR_TRACE_NET names; not part of the product),
   python3 docs/two-level-trace.py trace-67.txt
 
 Lines: 'P day hosts' the plan's hosts of the day, 'R day vm from to target' a move at the round, 'N day t vm from to
-target mode' a move by the safety net (day and t in Unix seconds, vm and hosts as indices). A relief is a net move
+target mode' a move by the safety net (day and t in Unix seconds, vm and hosts as indices), 'Q t vm from to cores load0
+max1h after0 maxpeak vmpeak memory' the same move judged after the fact (peeking at the trace, which the net never does):
+the host's load at the step the move anticipates and its largest over the next hour with the VMs it had before the step,
+its load at the step after the step's moves, the largest recent peak among its VMs before the step, the VM's recent peak
+and memory. A relief is a net move
 off one of the day's plan hosts, the others empty hosts the net powered on. Then the moves at the rounds after the first day,
 by the host each leaves (one both the day's plan and the day before's use, one the new plan empties, one the net had
 powered on) and whether the net relieved the same VM off the host the round sent it to, within 2 hours of the round or
-later that day ("Traced, then tried, not landed: the round's moves priced")."""
+later that day ("Traced, then tried, not landed: the round's moves priced"). Then the net's reliefs by what became of
+them ("The safety net's moves traced"): a VM relieved more than once that day; a false alarm (the host would have stayed
+within its cores at the step the relief anticipates, and over the hour after, without the move); a relief after another
+off the same host within the hour that the host's largest VM would have done alone (its recent peak at least the two
+moved VMs' together); a VM's last relief of the day undone by the next round (sent back to the host it was relieved off);
+a VM's last relief of the day sent to a host the next plan does not use (one the net powered on, or one of the plan's)."""
 import collections
 import sys
 
@@ -71,3 +80,42 @@ for path in sys.argv[1:]:
     parts = [f"{k}: {by_kind[k, 'all']} (relieved again within 2 h {by_kind[k, 'within 2 h']}, later that day {by_kind[k, 'later']})"
              for k in ('both plans', 'emptied by the plan', 'powered on by the net')]
     print("  round moves after the first day, off a host " + '; '.join(parts))
+
+    q = {}
+    for line in open(path):
+        p = line.split()
+        if p[0] == 'Q':
+            q[tuple(map(int, p[1:5]))] = tuple(map(float, p[5:]))
+    if not q:
+        continue
+    c = collections.Counter()
+    events = collections.Counter()
+    for i, d in enumerate(days):
+        if d not in plans:
+            continue
+        plan = plans[d]
+        nxt = days[i + 1] if i + 1 < len(days) else None
+        nplan = plans.get(nxt)
+        nround = {v: to for v, _, to, _ in rounds.get(nxt, [])}
+        reliefs = [(t, v, frm, to) for t, v, frm, to, _ in net.get(d, []) if frm in plan]
+        per_vm = collections.Counter(v for _, v, _, _ in reliefs)
+        last = {v: (t, frm, to) for t, v, frm, to in reliefs}
+        for k, (t, v, frm, to) in enumerate(reliefs):
+            cores, load0, max1h, _, _, vpeak, _ = q[(t, v, frm, to)]
+            events[t, frm] += 1
+            c['reliefs'] += 1
+            c['again'] += per_vm[v] > 1
+            c['false_step'] += load0 <= cores
+            c['false_hour'] += max1h <= cores
+            c['larger'] += any(f2 == frm and 0 <= t - t2 <= 3600 and v2 != v and q[(t2, v2, f2, to2)][3] > q[(t2, v2, f2, to2)][4]
+                               and q[(t2, v2, f2, to2)][3] >= q[(t2, v2, f2, to2)][4] + vpeak for t2, v2, f2, to2 in reliefs[:k])
+            if last[v] == (t, frm, to):
+                c['undone'] += nround.get(v) == frm
+                if nplan is not None and to not in nplan:
+                    c['next_plan_empties_net' if to not in plan else 'next_plan_empties_plan'] += 1
+    multi = sum(n for n in events.values() if n > 1)
+    print(f"  net's reliefs {c['reliefs']} in {len(events)} steps of a host ({multi} in steps that moved two or more off it): "
+          f"VM relieved more than once that day {c['again']}; false alarms {c['false_step']} at the step anticipated, "
+          f"{c['false_hour']} over the hour after; done by the host's largest VM alone {c['larger']}; undone by the next round "
+          f"{c['undone']}; sent to a host the next plan does not use {c['next_plan_empties_net'] + c['next_plan_empties_plan']} "
+          f"({c['next_plan_empties_net']} powered on by the net, {c['next_plan_empties_plan']} of the day's plan)")
