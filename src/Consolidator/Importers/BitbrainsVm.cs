@@ -44,7 +44,8 @@ internal readonly record struct BitbrainsRow(long UnixSeconds, double Cores, dou
         var span = csv.GetSpan(column);
         value = 0;
         var problem = span.IsEmpty ? "missing value; expected a number"
-            : !double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out value) ? "not a number"
+            // A trace saved by a spreadsheet in a comma-decimal locale keeps its ';' separators and writes "1,5".
+            : !double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out value) ? "not a number" + DecimalComma.Hint(Encoding.UTF8.GetString(span))
             : !double.IsFinite(value) ? "not a finite number"
             : value < 0 ? "must not be negative"
             : null;

@@ -179,7 +179,7 @@ public static class PlanetLabImporter
             }
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) || !double.IsFinite(percent))
             {
-                log.Bad(file, line, null, 0, value, "not a CPU utilisation in percent");
+                log.Bad(file, line, null, 0, value, "not a CPU utilisation in percent" + DecimalComma.Hint(value));
                 continue;
             }
             if (percent < 0)
