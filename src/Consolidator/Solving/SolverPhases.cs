@@ -36,7 +36,11 @@ public enum SolverPhases
     /// the exact-fill search's VM limit, in place of the consistent search).</summary>
     OverloadSearch = 256,
 
-    All = ExactFill | HostFill | WholeModel | ConsistentSearch | BinCountDescent | NeighbourhoodSearch | KeepInPlaceStarts | Homecoming | OverloadSearch,
+    /// <summary>Where no used row has slack at the host bound, a cover of the VMs by sets that each fill a host exactly
+    /// (<see cref="FullHosts.FullHostCover"/>; host counting only).</summary>
+    FullHostCover = 512,
+
+    All = ExactFill | HostFill | WholeModel | ConsistentSearch | BinCountDescent | NeighbourhoodSearch | KeepInPlaceStarts | Homecoming | OverloadSearch | FullHostCover,
 }
 
 /// <summary>How the bench and the notes spell a phase.</summary>
@@ -53,6 +57,7 @@ public static class SolverPhaseNames
         SolverPhases.KeepInPlaceStarts => "keep-in-place-starts",
         SolverPhases.Homecoming => "homecoming",
         SolverPhases.OverloadSearch => "overload-search",
+        SolverPhases.FullHostCover => "full-host-cover",
         _ => phase.ToString(),
     };
 }
