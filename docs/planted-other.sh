@@ -6,6 +6,8 @@
 # its start and end (wall clock, so the rows depend on the load), and a check that "optimal" is never printed above K
 # (and that no plan has fewer than K hosts, which would mean the planted optimum is wrong).
 # Usage: bash docs/planted-other.sh K LIMIT WINDOWS "GENERATOR OPTIONS" SEED...
+# PLAN_EXTRA adds flags to every plan (e.g. PLAN_EXTRA=--deterministic: LIMIT is then counted work, the hosts the same
+# on any machine; the wall clock column is still the command's).
 #   e.g. bash docs/planted-other.sh 200 60 hourly "--shape flat-mem --decimals 2 --host 40x384" 1 2 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +22,10 @@ for seed in "$@"; do
   # shellcheck disable=SC2086
   python3 docs/planted-other.py --hosts "$k" --seed "$seed" $options --out "$work/in" 2> /dev/null
   start=$(cut -d' ' -f1 /proc/loadavg)
+  # shellcheck disable=SC2086
   /usr/bin/time -f '%e %M' -o "$work/time" bash -c 'consolidator "$@"' _ plan "$work/in" --out "$work/plan" \
     --time-limit "$limit" --percentile 100 --headroom 0 --migration-weight 0 --cpu-allocation-ratio 0 \
-    --ram-allocation-ratio 0 --no-simulate --no-plots --windows "$windows" > "$work/summary"
+    --ram-allocation-ratio 0 --no-simulate --no-plots --windows "$windows" ${PLAN_EXTRA:-} > "$work/summary"
   end=$(cut -d' ' -f1 /proc/loadavg)
   vms=$(awk '/^vms:/ { print $2; exit }' "$work/summary")
   hosts=$(awk '/^active hosts:/ { print $5; exit }' "$work/summary")
