@@ -94,6 +94,17 @@ public sealed class HostilePrometheusTests
         Assert.DoesNotContain("Consolidator", e.Message);
     }
 
+    /// <summary>An HTML page answered with 200 (--url naming Grafana, or a sign-in proxy in front of the server) got no
+    /// word of --url, as an error status does.</summary>
+    [Theory]
+    [InlineData("<!DOCTYPE html><html><body>Sign in</body></html>")]
+    [InlineData("\n  <html><head><title>Grafana</title></head></html>")]
+    public void An_html_page_asks_whether_the_url_is_the_servers_own_address(string page)
+    {
+        var e = Assert.Throws<InputException>(() => PrometheusClient.Parse(Encoding.UTF8.GetBytes(page), HttpStatusCode.OK, "http://p/x/api/v1/query_range"));
+        Assert.Contains("HTTP 200: the answer is not the Prometheus API's JSON ('<' is an invalid start of a value): is --url the Prometheus server's own address", e.Message);
+    }
+
     /// <summary>A redirect .NET cannot follow was its bare "Invalid URI: The hostname could not be parsed.", naming neither
     /// the server nor the query.</summary>
     [Fact]

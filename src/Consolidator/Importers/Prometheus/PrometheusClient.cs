@@ -175,6 +175,14 @@ public sealed class PrometheusClient : IDisposable
 
     private string Where(string path, string query) => $"{new Uri(_base, path)} (query '{query}')";
 
+    /// <summary>The body starts as an HTML page does (after white space and a byte-order mark): '&lt;!DOCTYPE' or a tag.</summary>
+    private static bool IsHtml(ReadOnlySpan<byte> body)
+    {
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) body = body[3..];
+        body = body.TrimStart(" \t\r\n"u8);
+        return body.Length > 1 && body[0] == (byte)'<' && (body[1] == (byte)'!' || char.IsAsciiLetter((char)body[1]));
+    }
+
     /// <summary>The answer's data, or an <see cref="InputException"/> naming <paramref name="where"/>: a body that is not
     /// the API's JSON, an error the server reports, or JSON of the API's shape with a part missing (a null result or
     /// series labels, as a broken proxy may send, were a NullReferenceException, exit code 1).</summary>
@@ -193,7 +201,9 @@ public sealed class PrometheusClient : IDisposable
             var what = e.Message.Contains("could not be converted", StringComparison.Ordinal)
                 ? "JSON of another shape than the API's object"
                 : e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.');
-            var hint = (int)status is >= 200 and < 300 ? "" : ": is --url the Prometheus server's own address (e.g. http://prometheus:9090)?";
+            // So is an HTML page, whatever its status: a web UI or a sign-in page in front of the server (Grafana's
+            // address, a single sign-on proxy) answers 200 with one, which got no hint.
+            var hint = (int)status is >= 200 and < 300 && !IsHtml(body) ? "" : ": is --url the Prometheus server's own address (e.g. http://prometheus:9090)?";
             throw new InputException(where, (int)(e.LineNumber + 1 ?? 0), null, 0, null,
                 $"HTTP {(int)status}: the answer is not the Prometheus API's JSON ({what}){hint}");
         }
