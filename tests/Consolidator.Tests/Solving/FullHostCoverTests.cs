@@ -112,6 +112,20 @@ public class FullHostCoverTests
     }
 
     [Fact]
+    public void Does_not_start_a_table_its_share_of_counted_work_cannot_pay_for()
+    {
+        var p = Planted(6, 3);
+        var z = ZeroSlack.Of(p, 6)!;
+
+        // About 124,000 subsets of at most 4 of 42 VMs, walked twice: about 0.0075 s of counted work.
+        var outcome = FullHostCover.Run(p, z, [.. Enumerable.Range(0, p.HostCount)], 0.001, () => false, 1, 1);
+
+        Assert.Null(outcome.Cover);
+        Assert.Equal(0, outcome.Charged);
+        Assert.Contains("not run: its table", outcome.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Refuses_a_table_above_its_memory_ceiling()
     {
         var p = Planted(6, 3);

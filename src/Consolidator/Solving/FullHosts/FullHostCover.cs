@@ -34,6 +34,12 @@ internal static class FullHostCover
             return new Outcome(null, note + string.Format(CultureInfo.InvariantCulture,
                 "not run: a cover's sets average {0:0.#} VMs, and the sets of at most {1} that a table within {2:0.##} MiB allows{3} would not hold it",
                 average, 2 * half, ceilingBytes / 1048576.0, z.VmCount > HalfTable.MaxVms ? $" (and at most {HalfTable.MaxVms} VMs)" : ""), 0);
+        // The table is walked twice, about one visit per subset each time; counted up front, so that a share too short
+        // for it (the counted mode's, where nothing else would stop the walk) is never overrun.
+        var tableSeconds = 2 * HalfTable.MostEntries(z.VmCount, half) * SecondsPerSubset;
+        if (tableSeconds > budget)
+            return new Outcome(null, note + string.Format(CultureInfo.InvariantCulture,
+                "not run: its table of the subsets of at most {0} VMs takes about {1:0.##} s of counted work, more than its share ({2:0.##} s)", half, tableSeconds, budget), 0);
         var table = HalfTable.Build(z, half, stop, workers, out var entries);
         var charged = table.Visited * SecondsPerSubset;
         if (table.Stopped)
