@@ -309,6 +309,10 @@ internal static class ConfigFile
                 string[] values = array ? [Listed(Items(ref reader, path, bytes), key, where)] : [JsonScalar(ref reader, path, bytes)];
                 settings.Add(new Setting(command, key, values, where, array));
             }
+            // Past the object: only white space and comments. `{"plan": {...}} {"headroom": 0.5}` (two files pasted into
+            // one) or trailing text was read up to the first object's end, the rest ignored without a word, exit 0; the
+            // reader's own error names what follows.
+            reader.Read();
         }
         catch (JsonException e)
         {

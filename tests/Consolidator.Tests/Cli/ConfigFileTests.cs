@@ -38,6 +38,9 @@ public class ConfigFileTests
     [InlineData("c.toml", "headroom = 0.3\n[plan]\nworkers = 1.5\n", "--workers: '1.5' is not a whole number")]
     [InlineData("c.json", "{\"plan\": {\"workers\": 1,\n  \"hedroom\": 0.2}}", "c.json:2:3: 'consolidator plan' has no option --hedroom")]
     [InlineData("c.json", "{\"plan\": {\"workers\": }}", "c.json:1:22: not JSON")]
+    // Trailing text was ignored, exit 0: the settings after the first object were never read.
+    [InlineData("c.json", "{\"plan\": {\"workers\": 1}}\n{\"headroom\": 0.5}", "c.json:2:1: not JSON: '{' is invalid after a single JSON value. Expected end of data.")]
+    [InlineData("c.json", "{\"plan\": {\"workers\": 1}} // fine\ntrailing", "c.json:2:1: not JSON: 't' is invalid after a single JSON value.")]
     // An empty value was refused in the words for a shell: "--fail-on: an empty value (an unset shell variable?)".
     [InlineData("c.toml", "[plan]\nfail-on = []\n", "c.toml:2:1: fail-on is empty (\"\" or []): no option takes an empty value")]
     [InlineData("c.json", "{\"percentile\": []}", "c.json:1:2: percentile is empty")]
