@@ -290,6 +290,7 @@ internal static class ConfigFile
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var settings = new List<Setting>();
         string? command = null;
+        var tables = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             Expect(ref reader, JsonTokenType.StartObject, path, bytes);
@@ -302,6 +303,10 @@ internal static class ConfigFile
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     if (command is not null) throw new InputException(where, 0, null, 0, key, "a command's options cannot hold another object");
+                    // A command's object twice (`"plan"` at the top and again at the end): read as one, where TOML refuses a
+                    // table given twice and most JSON tools keep only the last (jq, Python), so the file said two things.
+                    if (!tables.TryAdd(key, where))
+                        throw new InputException(where, 0, null, 0, key, $"the options of '{Quoted.Value(key)}' are given twice (first at {tables[key]}): put them in one object");
                     command = key;
                     continue;
                 }

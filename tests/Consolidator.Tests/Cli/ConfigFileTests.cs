@@ -96,6 +96,8 @@ public class ConfigFileTests
     [InlineData("c.toml", "workers = 99999999999\n", "c.toml:1:1: --workers: '99999999999' is too large: at most 2147483647")]
     [InlineData("c.toml", "deterministic = \"yes\"\n", "c.toml:1:1: --deterministic takes true or false (value 'yes')")]
     [InlineData("c.json", "{\"headroom\": 0.1,\n \"headroom\": 0.2}", "c.json:2:2: --headroom is set twice (first at {dir}/c.json:1:2) (value 'headroom')")]
+    // Read as one object, exit 0, where jq or Python keep only the last.
+    [InlineData("c.json", "{\"plan\": {\"workers\": 1},\n \"plan\": {\"seed\": 2}}", "c.json:2:2: the options of 'plan' are given twice (first at {dir}/c.json:1:2): put them in one object (value 'plan')")]
     public void A_value_of_the_wrong_kind_is_one_line_naming_the_file(string name, string text, string message)
     {
         using var data = DatasetFixture.Create();
