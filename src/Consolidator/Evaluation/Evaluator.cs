@@ -104,8 +104,9 @@ public static class Evaluator
             var yesterdayCalibrated = replanner?.LastCalibrated ?? false;
             if (replanner is not null)
             {
-                var (stays, migrations, done) = replanner.Run(fold);
+                var (stays, migrations, done, skipped) = replanner.Run(fold);
                 rounds.AddRange(done);
+                if (skipped is not null) notes.Add(skipped);
                 var without = new ReplayTotals();
                 StaticReplay.Replay(without, data.Hosts, stays.Select(s => (s.Host, s.Resident with { CapByWindow = null })), span);
                 StaticReplay.AddMigrations(without, fold.Timelines, migrations);

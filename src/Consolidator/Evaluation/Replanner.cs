@@ -49,17 +49,22 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
     private readonly record struct Change(long Time, int Host, double[]? Caps, WindowScheme? Windows, double[]? Shares);
 
     /// <summary>Plans at every re-plan point of the fold's test period and returns the stays of the judged VMs
-    /// (without and with CPU caps), the round records and the migrations.</summary>
-    public (List<(int Host, Resident Resident)> Stays, List<TimedMigration> Migrations, List<ReplanRound> Rounds)
+    /// (without and with CPU caps), the round records, the migrations and what the points that made no round (no VM
+    /// to plan there: the placement in force stays) were, as a note (null: none).</summary>
+    public (List<(int Host, Resident Resident)> Stays, List<TimedMigration> Migrations, List<ReplanRound> Rounds, string? Skipped)
         Run(Fold fold)
     {
         var changes = fold.Vms.Select(v => new List<Change> { new(fold.Span.From, _hostOf[v], _caps[v], _windows, _shares[v]) }).ToArray();
         var migrations = new List<TimedMigration>();
         var rounds = new List<ReplanRound>();
+        int points = 0, noHistory = 0, notRunning = 0;
         foreach (var t in request.Replan!.Points(request.Test.From, fold.Span.From, fold.Span.To))
         {
+            points++;
             var round = PlanAt(t, fold, changes, migrations);
             if (round is not null) rounds.Add(round);
+            else if (data.Usage.Any(s => Within(s, History(t)).Count > 0)) notRunning++;
+            else noHistory++;
         }
         var stays = new List<(int, Resident)>();
         for (var k = 0; k < fold.Vms.Length; k++)
@@ -73,12 +78,28 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
                 stays.Add((list[i].Host, new Resident(fold.Timelines[k], from, to, fold.Qos[k], list[i].Caps, list[i].Windows, list[i].Shares)));
             }
         }
-        return (stays, migrations, rounds);
+        return (stays, migrations, rounds, SkippedNote(points, noHistory, notRunning));
+    }
+
+    private Period History(long t) => new(Math.Max(_dataStart, t - request.History), t);
+
+    /// <summary>Why re-plan points made no round, said: such a point leaves the placement in force as it is, so a run
+    /// whose points all did so reports today's placement as the re-planned one.</summary>
+    private string? SkippedNote(int points, int noHistory, int notRunning)
+    {
+        if (noHistory + notRunning == 0) return null;
+        var hours = (request.History / 3600.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var why = new List<string>();
+        if (noHistory > 0)
+            why.Add($"{noHistory} as no VM has a sample in the {hours} h of history before it (--history shorter than the sampling interval?)");
+        if (notRunning > 0)
+            why.Add($"{notRunning} as no VM sampled in the {hours} h of history before it is sampled at or after it");
+        return $"{Evaluator.Replanned}: {noHistory + notRunning} of {points} re-plan point(s) made no round, the placement in force stayed: {string.Join("; ", why)}";
     }
 
     private ReplanRound? PlanAt(long t, Fold fold, List<Change>[] changes, List<TimedMigration> migrations)
     {
-        var history = new Period(Math.Max(_dataStart, t - request.History), t);
+        var history = History(t);
         // The VMs running at t: sampled in the history and again at or after t (an operator knows what runs).
         var planned = new List<int>();
         var usage = ImmutableArray.CreateBuilder<VmSeries>();

@@ -82,4 +82,27 @@ public class HostileEvaluateTests
         Assert.Equal("", result.Out);
         Assert.False(Directory.Exists(outDir));
     }
+
+    /// <summary>A re-plan point with no VM sampled in the history before it makes no round: --replan 1h --history 0.01 on
+    /// hourly samples made none at all, and the "re-planned" rows were today's placement without a word (no round, no
+    /// note). Each fold now says how many points made no round and why.</summary>
+    [Fact]
+    public void Replan_points_with_an_empty_history_are_said_not_skipped_silently()
+    {
+        using var tmp = new TempDirectory();
+        var data = tmp.File("data");
+        var outDir = tmp.File("out");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "8", "--days", "2", "--sample-minutes", "60").ExitCode);
+
+        var result = CliRunner.Run("evaluate", data, "--train", "1", "--test", "2", "--replan", "1h", "--history", "0.01",
+            "--deterministic", "--time-limit", "2", "--out", outDir);
+
+        Assert.Equal(0, result.ExitCode);
+        const string note = "re-planned: 24 of 24 re-plan point(s) made no round, the placement in force stayed: 24 as no VM has a sample in the 0.24 h of history before it (--history shorter than the sampling interval?)";
+        Assert.Contains($"note: {note}", result.Out);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "evaluation.json")));
+        var fold = json.RootElement.GetProperty("folds")[0];
+        Assert.Empty(fold.GetProperty("rounds").EnumerateArray());
+        Assert.Contains(note, fold.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+    }
 }
