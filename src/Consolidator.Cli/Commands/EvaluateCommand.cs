@@ -18,7 +18,7 @@ internal static class EvaluateCommand
         var dataset = new Argument<string>("DATASET_DIR") { Description = "Folder with hosts.csv, vms.csv and usage.csv" };
         var train = new Option<string>("--train") { Description = "Training period: days from the first sample (1..3), UTC dates (2011-04-11..2011-04-11) or timestamps (start..end, end excluded)", Required = true };
         var test = new Option<string>("--test") { Description = "Test period, in the same forms; must start after training ends", Required = true };
-        var roll = new Option<bool>("--roll") { Description = "Then shift both periods a day at a time while test samples remain, and report every fold" };
+        var roll = new Option<bool>("--roll") { Description = "Then shift both periods by the test period's length in whole days (a day at least) while test samples remain, and report every fold" };
         var replan = new Option<string?>("--replan") { Description = "Also judge a plan made again during the test periods from the placement in force: daily, weekly or every N hours (e.g. 6h), with and without the host-level CPU allocation" };
         var history = new Option<string?>("--history") { Description = "How far back a re-plan looks, in days (e.g. 14 or 14d); default: as long as the training period" };
         var budget = new Option<int?>("--max-migrations-per-round") { Description = "Migration budget of each re-planning round (VMs that leave their host); default: none" };

@@ -24,7 +24,7 @@ public sealed record EvaluationRequest(
     public EvaluationRequest(Period train, Period test, WindowScheme windows, double percentile, PlanRequest plan, double migrationBandwidthMbps = 1000, bool dynamic = true)
         : this(train, test, new WindowChoice(windows), new ProfileOptions(percentile), plan, migrationBandwidthMbps, dynamic) { }
 
-    /// <summary>Shift both periods a day at a time while the test period still has samples.</summary>
+    /// <summary>Shift both periods by the test period's length in whole days (a day at least) while the test period still has samples.</summary>
     public bool Roll { get; init; }
 
     /// <summary>Plan again during the test periods, from the placement in force; null = the static plan only.</summary>

@@ -67,12 +67,16 @@ public sealed partial record Period(long From, long To)
 
     private static readonly long MinSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds(), MaxSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-    /// <summary>The train/test pairs of a rolling evaluation: the given pair, then both shifted a day at a
-    /// time while the test period still starts before <paramref name="dataEnd"/>.</summary>
+    /// <summary>The train/test pairs of a rolling evaluation: the given pair, then both shifted by the test period's
+    /// length in whole days (a day at least) while the test period still starts before <paramref name="dataEnd"/>.
+    /// The roll is one continuous run whose policies carry their placement from fold to fold, so the test periods
+    /// must follow one another: shifted a day at a time, a test of several days overlapped the next fold's, which
+    /// re-planned an instant already passed from a placement made after it.</summary>
     public static IEnumerable<(Period Train, Period Test)> Roll(Period train, Period test, long dataEnd)
     {
-        for (var k = 0L; test.From + k * DaySeconds < dataEnd; k++)
-            yield return (train.Shift(k * DaySeconds), test.Shift(k * DaySeconds));
+        var step = Math.Max(1, (test.To - test.From + DaySeconds - 1) / DaySeconds) * DaySeconds;
+        for (var k = 0L; test.From + k * step < dataEnd; k++)
+            yield return (train.Shift(k * step), test.Shift(k * step));
     }
 
     private static long Point(string text, string whole, bool end)

@@ -46,4 +46,25 @@ public class PeriodTests
         Assert.Equal(3, folds.Count);
         Assert.Equal((new Period(2 * 86400, 4 * 86400), new Period(4 * 86400, 5 * 86400)), folds[2]);
     }
+
+    [Fact]
+    public void Rolling_a_test_of_several_days_steps_by_its_length_so_the_folds_never_overlap()
+    {
+        var folds = Period.Roll(Period.Parse("1", 0), Period.Parse("2..3", 0), 8 * 86400).ToList();
+        Assert.Equal(
+            [(new Period(0, 86400), new Period(86400, 3 * 86400)),
+             (new Period(2 * 86400, 3 * 86400), new Period(3 * 86400, 5 * 86400)),
+             (new Period(4 * 86400, 5 * 86400), new Period(5 * 86400, 7 * 86400)),
+             (new Period(6 * 86400, 7 * 86400), new Period(7 * 86400, 9 * 86400))],
+            folds);
+        for (var k = 1; k < folds.Count; k++) Assert.True(folds[k].Test.From >= folds[k - 1].Test.To);
+    }
+
+    [Fact]
+    public void Rolling_a_test_shorter_than_a_day_still_steps_a_day()
+    {
+        var test = new Period(86400, 86400 + 6 * 3600);
+        var folds = Period.Roll(Period.Parse("1", 0), test, 3 * 86400).ToList();
+        Assert.Equal([86400L, 2 * 86400L], folds.Select(f => f.Test.From));
+    }
 }
