@@ -172,7 +172,7 @@ public static class Evaluator
                 // The policy follows one plan through the whole test interval: a round inside it (--replan under the
                 // interval) has read samples of the interval, so its plan cannot stand for the interval's start.
                 if (rounds.Any(r => r.Time > span.From))
-                    notes.Add($"{Adaptive.AdaptivePolicy.Name}: not run, since a re-plan round falls inside the test interval and its plan has read samples of it (use --replan daily or longer)");
+                    notes.Add($"{Adaptive.AdaptivePolicy.Name}: not run, since a re-plan round falls inside the test interval and its plan has read samples of it (use a re-plan interval no shorter than the test period: --replan daily with one-day tests, as --roll steps)");
                 else if (fold.Vms.All(v => adaptive[v] >= 0))
                 {
                     var hostOf = fold.Vms.Select(v => adaptive[v]).ToArray();

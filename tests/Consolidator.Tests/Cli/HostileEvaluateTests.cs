@@ -48,6 +48,22 @@ public class HostileEvaluateTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>A two-day test with daily re-planning leaves the adaptive policy out (a round falls inside the test);
+    /// the note told the user to "use --replan daily or longer", which they had.</summary>
+    [Fact]
+    public void The_adaptive_policy_left_out_of_a_long_test_says_what_to_change()
+    {
+        using var tmp = new TempDirectory();
+        var data = tmp.File("data");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", data, "--seed", "5", "--vms", "16", "--days", "3").ExitCode);
+
+        var result = CliRunner.Run("evaluate", data, "--train", "1", "--test", "2..3", "--replan", "daily", "--deterministic", "--time-limit", "2", "--out", tmp.File("out"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("a re-plan interval no shorter than the test period", result.Out);
+        Assert.DoesNotContain("use --replan daily or longer", result.Out);
+    }
+
     /// <summary>A bandwidth of 1e-300 Mbit/s reached the simulator, whose error named the wrong options ("check nic_gbps
     /// and --nic-gbps").</summary>
     [Fact]
