@@ -75,12 +75,43 @@ public static class ImagesReader
         return Resolve(path, rows, lines, parent, shared, written);
     }
 
+    /// <summary>The most layers an image's chain may hold, the image and its ancestors together. Ours, not a
+    /// hypervisor's: a chain is a stack of qcow2 overlays (snapshots), which operators flatten (virsh blockpull,
+    /// blockcommit) long before hundreds, since every read that misses a layer goes to the next. Each VM's move walks
+    /// its image's whole chain in every heuristic, the stager and the replay, and the solver models a presence per
+    /// layer and host: a chain of 30,000 images did not finish reading in 5 minutes ('plan --time-limit 5').</summary>
+    public const int MaxLayers = 256;
+
+    /// <summary>The number of layers in <paramref name="image"/>'s chain, counted once per image over the whole file
+    /// (<paramref name="layers"/> remembers them, so a file is checked in time linear in its rows), or why the chain is
+    /// refused: a cycle, or more than <see cref="MaxLayers"/> layers. A parent that is not in the file ends the chain
+    /// here; it is reported on its own image's line.</summary>
+    private static string? Layers(Image image, Dictionary<string, (Image Image, int Line, BlockManifest? Manifest)> byId,
+        Dictionary<string, int> layers)
+    {
+        var tooMany = $"the image's chain of parents holds more than {MaxLayers} layers (an image over its parent over ...): flatten it (qemu-img rebase, virsh blockpull) and scan again";
+        var path = new List<string>();
+        var onPath = new HashSet<string>(StringComparer.Ordinal);
+        var below = 0; // layers under the last image of the path, counted already
+        for (string? at = image.Id; at is not null; )
+        {
+            if (layers.TryGetValue(at, out below)) break;
+            if (!onPath.Add(at)) return $"the parents form a cycle through image {Quoted.Value(at)} (line {byId[at].Line})";
+            path.Add(at);
+            if (path.Count > MaxLayers) return tooMany;
+            at = byId[at].Image.Parent is { } up && byId.ContainsKey(up) ? up : null;
+        }
+        for (var i = path.Count - 1; i >= 0; i--) layers[path[i]] = ++below;
+        return below > MaxLayers ? tooMany : null;
+    }
+
     /// <summary>Checks the parents (known, no cycle, no larger share than the parent holds) and fills the shares
     /// that manifests give.</summary>
     private static ImmutableArray<Image> Resolve(string path, List<(Image Image, int Line, BlockManifest? Manifest)> rows,
         Dictionary<string, int> lines, int parentColumn, int sharedColumn, HashSet<string> written)
     {
         var byId = rows.ToDictionary(r => r.Image.Id, StringComparer.Ordinal);
+        var layers = new Dictionary<string, int>(StringComparer.Ordinal);
         var result = ImmutableArray.CreateBuilder<Image>(rows.Count);
         foreach (var (image, line, manifest) in rows)
         {
@@ -93,13 +124,8 @@ public static class ImagesReader
                 new(path, line, column == parentColumn ? ParentColumn : SharedColumn, column + 1, value, problem);
             if (!byId.TryGetValue(parentId, out var parent))
                 throw Error(parentColumn, "unknown parent: it must be an image_id of this file", parentId);
-            var seen = new HashSet<string>(StringComparer.Ordinal) { image.Id };
-            for (var at = parent.Image; at.Parent is { } up; at = byId[up].Image)
-            {
-                if (!seen.Add(at.Id) || up == image.Id)
-                    throw Error(parentColumn, $"the parents form a cycle through image {Quoted.Value(at.Id)} (line {lines[at.Id]})", parentId);
-                if (!byId.ContainsKey(up)) break; // reported on that image's own line
-            }
+            if (Layers(image, byId, layers) is { } problem)
+                throw Error(parentColumn, problem, parentId);
             var share = image.SharedWithParentGib;
             if (manifest is not null && parent.Manifest is null && share == 0 && (sharedColumn < 0 || !written.Contains(image.Id)))
                 throw Error(parentColumn, "the image has a manifest but its parent has none: give the parent's manifest or shared_gib", parentId);

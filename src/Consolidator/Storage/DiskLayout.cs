@@ -10,7 +10,8 @@ namespace Consolidator.Storage;
 public sealed class DiskLayout
 {
     private readonly int[] _imageOf, _privateMib, _imageMib, _capacityMib;
-    private readonly int[][] _chain;
+    private readonly int[] _parent;
+    private readonly int[]?[] _chain; // built on first use: only the chains of images in use, each once
 
     public static DiskLayout None { get; } = new([], [], []);
 
@@ -20,14 +21,8 @@ public sealed class DiskLayout
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Images.Length; i++) index[Images[i].Id] = i;
         _imageMib = [.. Images.Select(i => Mib(i.UniqueGib, up: true))];
+        _parent = [.. Images.Select(i => i.Parent is { } parent ? index[parent] : -1)];
         _chain = new int[Images.Length][];
-        for (var i = 0; i < Images.Length; i++)
-        {
-            var chain = new List<int>();
-            for (int? at = i; at is { } a && !chain.Contains(a); at = Images[a].Parent is { } parent ? index[parent] : null)
-                chain.Add(a);
-            _chain[i] = [.. chain];
-        }
         _imageOf = new int[vms.Count];
         _privateMib = new int[vms.Count];
         for (var v = 0; v < vms.Count; v++)
@@ -41,7 +36,7 @@ public sealed class DiskLayout
         HasDisks = _privateMib.Any(m => m > 0) || _imageOf.Any(i => i >= 0);
         var users = new int[Images.Length];
         foreach (var i in _imageOf.Where(i => i >= 0))
-            foreach (var a in _chain[i]) users[a]++;
+            foreach (var a in ChainOf(i)) users[a]++;
         Shares = users.Any(u => u >= 2);
         ImagesInUse = users.Count(u => u > 0);
     }
@@ -73,7 +68,19 @@ public sealed class DiskLayout
     public int ImageMib(int i) => _imageMib[i];
 
     /// <summary>The image and its ancestors, nearest first.</summary>
-    public IReadOnlyList<int> Chain(int i) => _chain[i];
+    public IReadOnlyList<int> Chain(int i) => ChainOf(i);
+
+    private int[] ChainOf(int i) => _chain[i] ??= BuildChain(i);
+
+    /// <summary>Image i and its ancestors, walked up the parents at most once per image (a cycle, which images.csv
+    /// refuses, ends the chain instead of looping): a List.Contains per step made a chain of n layers cost n² and a file
+    /// of them n³.</summary>
+    private int[] BuildChain(int i)
+    {
+        var chain = new List<int>();
+        for (var at = i; at >= 0 && chain.Count < _parent.Length; at = _parent[at]) chain.Add(at);
+        return [.. chain];
+    }
 
     /// <summary>Local capacity of host h in MiB; int.MaxValue on shared storage.</summary>
     public int CapacityMib(int h) => _capacityMib[h];
@@ -86,7 +93,7 @@ public sealed class DiskLayout
     {
         long mib = _privateMib[v];
         if (_imageOf[v] >= 0)
-            foreach (var i in _chain[_imageOf[v]]) mib += _imageMib[i];
+            foreach (var i in ChainOf(_imageOf[v])) mib += _imageMib[i];
         return (int)Math.Min(int.MaxValue, mib);
     }
 
@@ -96,7 +103,7 @@ public sealed class DiskLayout
         var present = new HashSet<int>();
         foreach (var v in vms)
             if (_imageOf[v] >= 0)
-                foreach (var i in _chain[_imageOf[v]])
+                foreach (var i in ChainOf(_imageOf[v]))
                     if (!present.Add(i)) break; // its ancestors are in already
         return present;
     }
@@ -120,7 +127,7 @@ public sealed class DiskLayout
     {
         long mib = _privateMib[v];
         if (_imageOf[v] >= 0)
-            foreach (var i in _chain[_imageOf[v]])
+            foreach (var i in ChainOf(_imageOf[v]))
                 if (!present.Contains(i)) mib += _imageMib[i];
         return mib;
     }

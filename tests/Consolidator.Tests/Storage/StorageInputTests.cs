@@ -150,6 +150,7 @@ public class StorageInputTests
         { "images.csv", Images.Replace("web,24,ubuntu,18", "web,24,ubuntu,"), "images.csv:3, column 3 'parent'", "shared_gib" },
         { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,20,web,1"), "images.csv:2, column 3 'parent'", "cycle" },
         { "images.csv", Images.Replace("ubuntu,20,,", "ubuntu,20,,5"), "images.csv:2, column 4 'shared_gib'", "'5'" },
+        { "images.csv", LayeredImages(ImagesReader.MaxLayers + 1), "images.csv:2, column 3 'parent'", $"more than {ImagesReader.MaxLayers} layers" },
         { "images.csv", "image_id,size_gib\n", "images.csv:2", "no images" },
         { "images.csv", Images.Replace("ubuntu,20,,", "-ubuntu,20,,"), "images.csv:2, column 1 'image_id'", "must not start with '-'" },
         { "images.csv", "image_id,parent\nubuntu,\n", "images.csv:1", "size_gib" },
@@ -175,6 +176,26 @@ public class StorageInputTests
         var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5");
 
         CliRunner.AssertLocatedInputError(result, where, what, outDir);
+    }
+
+    /// <summary>images.csv with a chain of <paramref name="layers"/> images, "ubuntu" on top (line 2) over l1 over
+    /// l2 ...; the fixture's "web" is layered over it. A chain of 30,000 layers did not finish reading in 5 minutes
+    /// (every image walked its whole chain, and the layout built each chain with a List.Contains per step).</summary>
+    private static string LayeredImages(int layers) =>
+        "image_id,size_gib,parent,shared_gib\n"
+        + string.Concat(Enumerable.Range(0, layers).Select(i =>
+            $"{(i == 0 ? "ubuntu" : "l" + i)},20,{(i + 1 < layers ? "l" + (i + 1) : "")},{(i + 1 < layers ? "0" : "")}\n"))
+        + "web,24,ubuntu,18\n";
+
+    [Fact]
+    public void A_chain_of_the_most_layers_is_read_and_laid_out()
+    {
+        using var data = Create(images: LayeredImages(ImagesReader.MaxLayers - 1)); // web is the last layer
+        var d = DatasetReader.Read(data.Directory);
+        var layout = new Consolidator.Storage.DiskLayout(d.Hosts, d.Vms, d.Images);
+        Assert.Equal(ImagesReader.MaxLayers - 1, layout.Chain(layout.ImageOf(0)).Count); // ubuntu
+        Assert.Equal(ImagesReader.MaxLayers, layout.Chain(layout.ImageOf(1)).Count); // web over the whole chain
+        Assert.Equal(ImagesReader.MaxLayers, layout.ImagesInUse);
     }
 
     [Fact]
