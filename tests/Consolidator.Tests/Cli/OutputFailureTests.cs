@@ -211,6 +211,35 @@ public class OutputFailureTests
         Assert.Contains($"error: standard output: cannot write: {reason}", err);
     }
 
+    /// <summary>Standard error on a full disk or closed: the error line that cannot be written escaped its handler and the
+    /// next, and the runtime aborted the process (exit code 134, SIGABRT) for a missing dataset or a bad option, which
+    /// are exit code 2; a command that succeeded but could not print its warning is exit code 1, as one that cannot
+    /// print its summary is, and its output is written.</summary>
+    [Theory]
+    [InlineData("2> /dev/full", ExitCodes.BadInput, "plan", "{missing}", "--out", "{out}")]
+    [InlineData("2>&-", ExitCodes.BadInput, "plan", "{missing}", "--out", "{out}")]
+    [InlineData("2> /dev/full", ExitCodes.BadInput, "plan", "{missing}", "--no-such-option")]
+    [InlineData("2> /dev/full > /dev/full", ExitCodes.BadInput, "export", "{missing}", "--to", "libvirt", "--unchecked")]
+    [InlineData("2> /dev/full > /dev/null", ExitCodes.Failure, "export", "{plan}", "--to", "libvirt", "--unchecked", "--out", "{out}")]
+    public void A_standard_error_that_fails_keeps_the_exit_code(string redirect, int expected, params string[] args)
+    {
+        if (!File.Exists("/bin/bash") || !File.Exists("/dev/full")) return;
+        using var tmp = new TempDirectory();
+        var plan = tmp.File("plan.json");
+        File.WriteAllText(plan, """
+            { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
+              "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
+            """);
+        var (exitCode, err) = RunWithStandardOutput(redirect,
+            [.. args.Select(a => a.Replace("{out}", tmp.File("out")).Replace("{plan}", plan).Replace("{missing}", tmp.File("missing")))]);
+
+        Assert.Equal(expected, exitCode);
+        Assert.Equal("", err);
+        // The script with its NOT CHECKED header is written; only the warning on standard error was lost.
+        if (args.Contains("{plan}")) Assert.Contains("NOT CHECKED", File.ReadAllText(tmp.File("out")));
+        else Assert.False(File.Exists(tmp.File("out")) || Directory.Exists(tmp.File("out")));
+    }
+
     [Fact]
     public void A_dangling_symbolic_link_in_an_import_folder_is_named()
     {
