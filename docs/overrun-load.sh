@@ -7,6 +7,11 @@
 # own load shows only slowly in it: read the wall clock against the limit). The plan's time line gives the solve's
 # seconds, the seconds of the phases after it (staging, validation, replay, output) and the pace the reserves for them
 # were scaled by at the end (the reserves read it during the solve).
+# Each loop runs in a session of its own (setsid), as another user's or service's job does: Linux's group scheduling
+# (autogroup, one group per session) gives every busy session its share of the processors. OVERRUN_LOOPS=command puts
+# the loops in the command's own session instead, as this script did until 2026-12-07: there they share the command's
+# group, and work the command spreads over several threads takes shares from the loops, so it runs at up to half the
+# slowdown of the single thread the pace reads (docs/pace-probe.sh), a load no neighbour puts on a real machine.
 # Usage: bash docs/overrun-load.sh ROW RUNS [LOOPS [DELAY]]   ROW: k20 | k200 | month
 #   e.g. bash docs/overrun-load.sh k20 3 6 4   (OVERRUN_KEEP=DIR keeps each run's summary there)
 set -euo pipefail
@@ -16,7 +21,8 @@ row=$1 runs=$2 loops=${3:-6} delay=${4:-4}
 shared=${CONSOLIDATOR_SHARED:-../shared}
 . docs/consolidator.sh
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+busy=
+trap '[ -z "$busy" ] || stop_loops "$busy"; rm -rf "$work"' EXIT
 planted="--percentile 100 --headroom 0 --migration-weight 0 --cpu-allocation-ratio 0 --ram-allocation-ratio 0 --no-simulate --no-plots"
 case $row in
   k20) limit=30
@@ -30,20 +36,40 @@ case $row in
     args="" ;;
   *) echo "unknown row $row (k20, k200 or month)" >&2; exit 2 ;;
 esac
-# Job control: the loops run in a process group of their own, stopped by its id.
+# Job control: the loops run in a process group of their own, stopped by its id; in their own sessions, each loop is
+# its own session's leader (its process group's too), its id written to a file and stopped by it.
 set -m
+case ${OVERRUN_LOOPS:-session} in session|command) ;; *) echo "OVERRUN_LOOPS is session or command" >&2; exit 2 ;; esac
+busy_loops() {
+  if [ "${OVERRUN_LOOPS:-session}" = command ]; then
+    for _ in $(seq "$loops"); do ( while :; do :; done ) & done
+  else
+    # Each ends on its own after 15 minutes, should this script be killed before it stops them.
+    for _ in $(seq "$loops"); do setsid bash -c 'echo $$ >> "$0"; while [ $SECONDS -lt 900 ]; do :; done' "$work/loops" & done
+  fi
+  wait
+}
+stop_loops() {
+  kill -- -"$1" 2> /dev/null || true
+  wait "$1" 2> /dev/null || true
+  # A loop started as its starter was stopped writes its id a moment later.
+  sleep 0.2
+  if [ -f "$work/loops" ]; then
+    while read -r pid; do kill -- -"$pid" 2> /dev/null || true; done < "$work/loops"
+    rm -f "$work/loops"
+  fi
+}
 echo "| row | run | limit s | wall s (GNU time) | plan's time line | solve s | after the solve s | pace at the end | hosts | solver | solve stopped by the watchdog | load (start -> end) |"
 echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | --- |"
 for run in $(seq "$runs"); do
-  ( sleep "$delay"; for _ in $(seq "$loops"); do ( while :; do :; done ) & done; wait ) &
+  ( sleep "$delay"; busy_loops ) &
   busy=$!
   start=$(cut -d' ' -f1 /proc/loadavg)
   # shellcheck disable=SC2086
   /usr/bin/time -f '%e' -o "$work/time" bash -c 'consolidator "$@"' _ plan "$work/in" --out "$work/plan" \
     --time-limit "$limit" $args > "$work/summary" || true
   end=$(cut -d' ' -f1 /proc/loadavg)
-  kill -- -"$busy" 2> /dev/null || true
-  wait "$busy" 2> /dev/null || true
+  stop_loops "$busy"; busy=
   wall=$(tail -1 "$work/time")
   line=$(awk '/^time: / { print $2, $3, $4, $5, $6; exit }' "$work/summary")
   # The phases from "solve" on, in the time line's "phase N s" list; the pace after "; pace".
