@@ -23,6 +23,10 @@ public sealed class SplitMix64(ulong seed)
         }
     }
 
+    /// <summary>Moves on as if <paramref name="draws"/> values had been drawn, in constant time: the state only counts
+    /// up by the golden-ratio increment, each value being a mix of it.</summary>
+    public void Skip(long draws) => _state = unchecked(_state + (ulong)draws * 0x9E3779B97F4A7C15UL);
+
     /// <summary>Uniform in [0, 1), on the grid of multiples of 2^-53.</summary>
     public double NextDouble() => (NextULong() >> 11) * (1.0 / (1UL << 53));
 
@@ -65,8 +69,9 @@ public sealed class SplitMix64(ulong seed)
     private const double TwoPi = 6.283185307179586;
 
     /// <summary>Natural logarithm of a positive normal double: x = m * 2^e with m in [sqrt(1/2), sqrt(2)],
-    /// ln m = 2 atanh s with s = (m-1)/(m+1), |s| &lt; 0.18, whose odd series converges in 14 terms.</summary>
-    private static double Ln(double x)
+    /// ln m = 2 atanh s with s = (m-1)/(m+1), |s| &lt; 0.18, whose odd series converges in 14 terms. With + - * /
+    /// only, so the same bits on every platform (also the cover search's sort keys).</summary>
+    internal static double Ln(double x)
     {
         var bits = BitConverter.DoubleToInt64Bits(x);
         var e = (int)((bits >> 52) & 0x7FF) - 1023;

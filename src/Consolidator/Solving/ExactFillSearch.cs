@@ -155,10 +155,8 @@ internal sealed class ExactFillSearch
         for (var v = 0; v < p.VmCount; v++)
             for (var w = 0; w < p.WindowCount; w++) unit = Gcd(unit, (ulong)p.Demand(v, scarce, w));
         unit = Math.Max(1, unit);
-        _hash = new ulong[p.VmCount];
-        for (var v = 0; v < p.VmCount; v++)
-            for (var w = 0; w < factors.Length; w++) _hash[v] += factors[w] * ((ulong)p.Demand(v, scarce, w) / unit);
-        for (var w = 0; w < factors.Length; w++) _target += factors[w] * ((ulong)p.Usable(0, scarce) / unit);
+        _hash = AdditiveHash.OfVms(factors, p.VmCount, (w, v) => (ulong)p.Demand(v, scarce, w) / unit);
+        _target = AdditiveHash.Of(factors, w => (ulong)p.Usable(0, scarce) / unit);
         _taken = new bool[p.VmCount];
         _items = [.. Enumerable.Range(0, p.VmCount)];
     }

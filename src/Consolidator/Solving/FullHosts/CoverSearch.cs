@@ -1,4 +1,5 @@
 using System.Numerics;
+using Consolidator.Randomness;
 
 namespace Consolidator.Solving.FullHosts;
 
@@ -10,7 +11,7 @@ namespace Consolidator.Solving.FullHosts;
 ///   that size;
 /// - a node fails when some VM left has no set, or when the h hosts left cannot be the number of sets covering the VMs
 ///   left: h lies between the sum over them of 1 / (the largest set left to each) and of 1 / (the smallest);
-/// - ties are broken at random (each VM's score times 1 + U, each set's -log weight plus U, U uniform in 0..1) and the
+/// - ties are broken at random (each VM's score times 1 + U, each set's -ln weight plus U, U uniform in 0..1) and the
 ///   search restarts every <see cref="RestartUnit"/> x Luby(i) nodes (Luby, Sinclair and Zuckerman 1993, the
 ///   universal restart schedule; Gomes, Selman and Kautz 1998: randomized restarts cut a heavy-tailed search time).
 /// On flat-mem K = 20 the prototype found a cover on 7 of 8 instances (docs/solver.md). The live sets of each node are
@@ -36,7 +37,7 @@ internal sealed class CoverSearch
     private int[] _pool;
     private double[] _keys;
     private int _top0;
-    private ulong _rng;
+    private readonly SplitMix64 _rng;
     private long _runNodes, _cutoff;
 
     public long Nodes { get; private set; }
@@ -75,7 +76,7 @@ internal sealed class CoverSearch
         _chosen = new int[hosts];
         _pool = new int[Math.Max(16, 4 * sets.Count)];
         _keys = new double[_pool.Length];
-        _rng = unchecked(0x9E3779B97F4A7C15UL * (seed + 1));
+        _rng = new SplitMix64(seed);
     }
 
     /// <summary>The sets of a cover (one per host), or null when none was found within <paramref name="maxVisits"/> set
@@ -107,13 +108,7 @@ internal sealed class CoverSearch
         }
     }
 
-    private double Uniform()
-    {
-        _rng ^= _rng << 13;
-        _rng ^= _rng >> 7;
-        _rng ^= _rng << 17;
-        return (_rng >> 11) * (1.0 / 9007199254740992.0);
-    }
+    private double Uniform() => _rng.NextDouble();
 
     private bool Node(int alive, int na, int h, int depth)
     {
@@ -195,7 +190,7 @@ internal sealed class CoverSearch
             var s = _pool[alive + i];
             if ((_bits[s * _w + (best >> 6)] >> (best & 63) & 1) == 0) continue;
             _pool[cand + nc] = s;
-            _keys[cand + nc] = -Math.Log(weight[_size[s]]) + Uniform();
+            _keys[cand + nc] = Key(weight[_size[s]]) + Uniform();
             nc++;
         }
         Array.Sort(_keys, _pool, cand, nc);
@@ -230,6 +225,10 @@ internal sealed class CoverSearch
         _top0 -= nc;
         return found;
     }
+
+    /// <summary>A set's sort key before its random part: -ln of its weight (heaviest first), by the logarithm that gives
+    /// the same bits on every platform (Math.Log comes from the C library); a weight of 0 sorts last.</summary>
+    private static double Key(double weight) => weight > 0 ? -SplitMix64.Ln(weight) : double.PositiveInfinity;
 
     private void Reserve(int more)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Consolidator.Packing;
+using Consolidator.Randomness;
 
 namespace Consolidator.Solving.FullHosts;
 
@@ -70,16 +71,20 @@ internal static class FullHostCover
     /// reach a cover sooner together than one does (Gomes, Selman and Kautz 1998).</summary>
     private static (int[]? Cover, CoverSearch[] Searches) Search(FullHostSets sets, SizePrior prior, ZeroSlack z, ulong seed, long visits, Func<bool> stop, int workers)
     {
+        // Each search's generator seeded by a draw of the phase's own: independent streams, not shifted copies; the
+        // deterministic mode's one search is the first of them.
+        var seeds = new SplitMix64(seed);
+        var own = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => seeds.NextULong()).ToArray();
         if (workers <= 1)
         {
-            var (cover, one) = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, seed, visits, stop);
+            var (cover, one) = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, own[0], visits, stop);
             return (cover, [one]);
         }
         var found = 0;
         var results = new (int[]? Cover, CoverSearch Search)[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
         {
-            results[i] = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, seed + (ulong)i * 0x9E3779B9UL, visits, () => Volatile.Read(ref found) != 0 || stop());
+            results[i] = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, own[i], visits, () => Volatile.Read(ref found) != 0 || stop());
             if (results[i].Cover is not null) Interlocked.Exchange(ref found, 1);
         });
         return (results.Select(r => r.Cover).FirstOrDefault(c => c is not null), [.. results.Select(r => r.Search)]);

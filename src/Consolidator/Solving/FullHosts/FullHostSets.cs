@@ -27,6 +27,18 @@ internal sealed class FullHostSets
 
     public ReadOnlySpan<int> Set(int s) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_vms)[_start[s].._start[s + 1]];
 
+    /// <summary>Given sets (each VM's indices ascending), for searching a cover of sets made by hand.</summary>
+    internal static FullHostSets Of(IEnumerable<int[]> sets)
+    {
+        var found = new FullHostSets();
+        foreach (var set in sets)
+        {
+            found._vms.AddRange(set.Order());
+            found._start.Add(found._vms.Count);
+        }
+        return found;
+    }
+
     public static FullHostSets Join(ZeroSlack z, HalfTable table, Func<bool> stop)
     {
         var found = new FullHostSets();

@@ -1,3 +1,5 @@
+using Consolidator.Randomness;
+
 namespace Consolidator.Solving.FullHosts;
 
 /// <summary>Every set of at most <see cref="Half"/> VMs that fits a host (every row within capacity), the empty set
@@ -40,24 +42,19 @@ internal sealed class HalfTable
         _z = z;
         Half = half;
         _stop = stop;
-        _hash = new uint[z.VmCount];
-        uint target = 0;
-        for (var r = 0; r < z.ExactRows; r++)
-        {
-            var a = Multiplier(r);
-            target += unchecked(a * (uint)z.Capacity[r]);
-            for (var v = 0; v < z.VmCount; v++) _hash[v] += unchecked(a * (uint)z.Rows[r][v]);
-        }
-        Target = target;
+        // The 64-bit hash's low 32 bits: products and sums mod 2^32 depend on the low 32 bits of the factors and
+        // demands only.
+        var factors = Factors(z.ExactRows);
+        var hash = AdditiveHash.OfVms(factors, z.VmCount, (r, v) => (ulong)z.Rows[r][v]);
+        _hash = [.. hash.Select(h => (uint)h)];
+        Target = (uint)AdditiveHash.Of(factors, r => (ulong)z.Capacity[r]);
     }
 
-    /// <summary>A fixed odd 32-bit multiplier for exact row <paramref name="r"/> (SplitMix64's finaliser).</summary>
-    private static uint Multiplier(int r)
+    /// <summary>A fixed odd multiplier per exact row: SplitMix64's outputs from seed 0, made odd.</summary>
+    private static ulong[] Factors(int rows)
     {
-        var x = unchecked((ulong)(r + 1) * 0x9E3779B97F4A7C15UL);
-        x = unchecked((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL);
-        x = unchecked((x ^ (x >> 27)) * 0x94D049BB133111EBUL);
-        return (uint)(x ^ (x >> 31)) | 1;
+        var rng = new SplitMix64(0);
+        return [.. Enumerable.Range(0, rows).Select(_ => rng.NextULong() | 1)];
     }
 
     /// <summary>Upper bound on the entries: every subset of at most <paramref name="half"/> of <paramref name="n"/> VMs.</summary>
