@@ -14,11 +14,13 @@ internal static class FullHostCover
     /// (200 MiB, docs/solver.md); 146 VMs' subsets of at most 4 take 150 MiB.</summary>
     public const long TableCeilingBytes = 256L << 20;
 
-    /// <summary>Counted seconds per half-table subset visited, per candidate pair checked, and per set visited by the
-    /// cover search: rough idle-machine figures from one run each (flat-mem K = 20, 64 x 512 seed 1 at load 20 and
-    /// pace 3.3 on 2 threads: 337 million visits in 15.9 s, about 94 ns each, so 28 ns idle; the table's two walks over
-    /// 14.9 million entries in 2.9 s), not measurements to rely on: they keep counted seconds near real ones.</summary>
-    public const double SecondsPerSubset = 3e-8, SecondsPerPair = 5e-8, SecondsPerVisit = 2.5e-8;
+    /// <summary>Counted seconds per half-table subset visited, per candidate pair checked, and per operation of the
+    /// cover search (<see cref="CoverSearch.Operations"/>): rough idle-machine figures, not measurements to rely on; they
+    /// keep counted seconds near real ones. The table's and the join's from one run (flat-mem K = 20, 64 x 512 seed 1:
+    /// the table's two walks over 14.9 million entries in 2.9 s). The search's from a harness timing one search thread's
+    /// CPU seconds on flat-mem K = 20 40 x 384 seed 2 and 64 x 512 seed 1 (8 s each, load 18-21, 2026-12-07): 112-117
+    /// million operations a CPU second, 8.5-8.9 ns each, so a counted second is about 0.9 s of one core's work.</summary>
+    public const double SecondsPerSubset = 3e-8, SecondsPerPair = 5e-8, SecondsPerOperation = 1e-8;
 
     public sealed record Outcome(Placement? Cover, string Note, double Charged);
 
@@ -53,10 +55,10 @@ internal static class FullHostCover
         if (sets.TooMany) return new Outcome(null, note + $"stopped above {FullHostSets.MaxSets} sets; {enumerated}", charged);
         var prior = new SizePrior(Enumerable.Range(0, sets.Count).Select(s => sets.Set(s).Length), z.Hosts, z.VmCount);
         charged += prior.Cells * SecondsPerSubset;
-        var visits = (long)Math.Max(0, (budget - charged) / SecondsPerVisit);
-        var (cover, searches) = Search(sets, prior, z, seed, visits, stop, workers);
-        var search = (Nodes: searches.Sum(s => s.Nodes), Runs: searches.Sum(s => s.Runs), Visits: searches.Sum(s => s.Visits), Stopped: searches.Any(s => s.Stopped));
-        charged += search.Visits * SecondsPerVisit;
+        var operations = (long)Math.Max(0, (budget - charged) / SecondsPerOperation);
+        var (cover, searches) = Search(sets, prior, z, seed, operations, stop, workers);
+        var search = (Nodes: searches.Sum(s => s.Nodes), Runs: searches.Sum(s => s.Runs), Operations: searches.Sum(s => s.Operations), Stopped: searches.Any(s => s.Stopped));
+        charged += search.Operations * SecondsPerOperation;
         var searched = string.Format(CultureInfo.InvariantCulture, "size-prior search with Luby restarts: {0} nodes in {1} runs{2}, ", search.Nodes, search.Runs, workers > 1 ? $" on {workers} threads" : "");
         if (cover is null)
             return new Outcome(null, note + enumerated + "; " + searched + (search.Stopped ? "stopped by the time limit, no cover" : "its work ran out, no cover"), charged);
@@ -68,8 +70,9 @@ internal static class FullHostCover
 
     /// <summary>One search, or (outside the deterministic mode, which has one worker) one per worker with its own
     /// random seed, the first cover found stopping the others: independent randomized runs of a heavy-tailed search
-    /// reach a cover sooner together than one does (Gomes, Selman and Kautz 1998).</summary>
-    private static (int[]? Cover, CoverSearch[] Searches) Search(FullHostSets sets, SizePrior prior, ZeroSlack z, ulong seed, long visits, Func<bool> stop, int workers)
+    /// reach a cover sooner together than one does (Gomes, Selman and Kautz 1998). Each on a thread of its own (the
+    /// first on the caller's), so every core searches from the start whatever the thread pool is doing.</summary>
+    private static (int[]? Cover, CoverSearch[] Searches) Search(FullHostSets sets, SizePrior prior, ZeroSlack z, ulong seed, long operations, Func<bool> stop, int workers)
     {
         // Each search's generator seeded by a draw of the phase's own: independent streams, not shifted copies; the
         // deterministic mode's one search is the first of them.
@@ -77,16 +80,30 @@ internal static class FullHostCover
         var own = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => seeds.NextULong()).ToArray();
         if (workers <= 1)
         {
-            var (cover, one) = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, own[0], visits, stop);
+            var (cover, one) = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, own[0], operations, stop);
             return (cover, [one]);
         }
         var found = 0;
         var results = new (int[]? Cover, CoverSearch Search)[workers];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+        var failed = new Exception?[workers];
+        void Run(int i)
         {
-            results[i] = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, own[i], visits, () => Volatile.Read(ref found) != 0 || stop());
-            if (results[i].Cover is not null) Interlocked.Exchange(ref found, 1);
-        });
+            try
+            {
+                results[i] = CoverSearch.Find(sets, prior, z.VmCount, z.Hosts, own[i], operations, () => Volatile.Read(ref found) != 0 || stop());
+                if (results[i].Cover is not null) Interlocked.Exchange(ref found, 1);
+            }
+            catch (Exception e)
+            {
+                failed[i] = e;
+                Interlocked.Exchange(ref found, 1);
+            }
+        }
+        var threads = Enumerable.Range(1, workers - 1).Select(i => new Thread(() => Run(i)) { IsBackground = true, Name = $"cover search {i}" }).ToArray();
+        foreach (var t in threads) t.Start();
+        Run(0);
+        foreach (var t in threads) t.Join();
+        if (failed.FirstOrDefault(e => e is not null) is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         return (results.Select(r => r.Cover).FirstOrDefault(c => c is not null), [.. results.Select(r => r.Search)]);
     }
 
