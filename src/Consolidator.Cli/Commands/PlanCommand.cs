@@ -69,7 +69,8 @@ internal static class PlanCommand
             progress.Say($"profiling {data.Vms.Length} VMs");
             var profiles = ProfileBuilder.Build(data, windows, profileOptions);
             deadline.Mark("profiles", ProfileBuilder.IdleSeconds(data));
-            progress.Say("solving placement with CP-SAT");
+            // The planner names its own steps from here (Deadline.Begin), the solve's among them.
+            progress.Say("building the placement problem");
             var drawPlots = !r.GetValue(noPlots);
             // The output's reserve is read again at every question the planner asks: it grows with the pace. In two
             // parts: the files, always written whole, and the plots, drawn only while they still fit at their turn
@@ -90,12 +91,14 @@ internal static class PlanCommand
                 files.Add(OutputFile.Text("simulation.csv", w => SimulationCsvWriter.Write(replay, plan.Problem, w)));
             }
             // Plots are the one part of the output that can be left out when the limit is nearly spent.
-            progress.Say("drawing the plots");
             // Each figure is drawn only while it and the rest of the output still fit: a pace read too low (reading
             // and profiles too short to tell the load) must not carry the command past its limit.
-            var figures = drawPlots && deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, true)))
-                ? PlanPlots.All(plan, data, stop: () => !deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, false) + PlotSeconds(vms) / MostPlots)))
-                : [];
+            IReadOnlyList<Figure> figures = [];
+            if (drawPlots && deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, true))))
+            {
+                progress.Say("drawing the plots");
+                figures = PlanPlots.All(plan, data, stop: () => !deadline.Allows(deadline.Paced(OutputSeconds(vms, slices, false) + PlotSeconds(vms) / MostPlots)));
+            }
             var footer = new ReportFooter(ToolVersion.Text, r.GetValue(dataset)!, ToolVersion.CommandLine(r),
                 request.Solver.Deterministic ? null : DateTimeOffset.UtcNow);
             // The report gives way next, when even it and the files no longer fit (the phases that are never cut short

@@ -18,7 +18,7 @@ internal sealed class TerminalProgress : IProgress<SolverProgress>, IProgress<in
     private readonly Lock _gate = new();
     private string _phase = "";
     private string _detail = "";
-    private int _done, _marksAtSay;
+    private int _done, _doingAtSay, _detailAt = -1;
     private Thread? _display;
     private volatile bool _stop;
 
@@ -32,11 +32,12 @@ internal sealed class TerminalProgress : IProgress<SolverProgress>, IProgress<in
         if (console.Profile.Capabilities is { Ansi: true, Interactive: true }) _console = console;
     }
 
-    /// <summary>A new phase begins; the display shows it until the next one (or, inside the planner, the phases
-    /// the deadline marks: staging, validation, the replay).</summary>
+    /// <summary>A new phase begins; the display shows it until the next one, or until the work says on the deadline
+    /// what it does (<see cref="Deadline.Begin"/>: the planner's steps, the warm start and the solve apart, the replay
+    /// only when it runs).</summary>
     public void Say(string phase)
     {
-        lock (_gate) (_phase, _detail, _marksAtSay) = (phase, "", _deadline.Phases.Length);
+        lock (_gate) (_phase, _detail, _doingAtSay) = (phase, "", _deadline.Doing.Count);
         if (_console is null || _display is not null) return;
         _stop = false;
         _display = new Thread(Show) { IsBackground = true, Name = "progress" };
@@ -46,7 +47,8 @@ internal sealed class TerminalProgress : IProgress<SolverProgress>, IProgress<in
     public void Report(SolverProgress p)
     {
         var gap = p.ObjectiveWh > 0 ? Math.Max(0, (p.ObjectiveWh - p.BoundWh) / p.ObjectiveWh) : 0;
-        lock (_gate) _detail = string.Format(CultureInfo.InvariantCulture, "objective {0:0.0} Wh/day, bound {1:0.0}, gap {2:0.00%}", p.ObjectiveWh, p.BoundWh, gap);
+        // The solver's best plan so far belongs to the step it was reported in (the solve, a re-solve).
+        lock (_gate) (_detailAt, _detail) = (_deadline.Doing.Count, string.Format(CultureInfo.InvariantCulture, "objective {0:0.0} Wh/day, bound {1:0.0}, gap {2:0.00%}", p.ObjectiveWh, p.BoundWh, gap));
     }
 
     public void Report(int done)
@@ -93,9 +95,10 @@ internal sealed class TerminalProgress : IProgress<SolverProgress>, IProgress<in
         string phase, detail;
         int done;
         lock (_gate) (phase, detail, done) = (_phase, _detail, _done);
-        // Inside the planner the deadline's marks say where it is: the phase after the last one marked.
-        var marks = _deadline.Phases;
-        if (marks.Length > _marksAtSay && After(marks[^1].Phase) is { } next && next != phase) (phase, detail) = (next, "");
+        // What the work said it does since the last phase said here; the solver's detail only while in its step.
+        var (count, activity) = _deadline.Doing;
+        if (count > _doingAtSay) phase = activity;
+        lock (_gate) if (_detailAt != count) detail = "";
         string budget;
         if (_steps > 0)
         {
@@ -115,17 +118,4 @@ internal sealed class TerminalProgress : IProgress<SolverProgress>, IProgress<in
         }
         task.Description = Markup.Escape(detail.Length > 0 ? $"{phase} ({detail})  {budget}" : $"{phase}  {budget}");
     }
-
-    /// <summary>What the planner does after a phase that the deadline marks.</summary>
-    private static string? After(string marked) => marked switch
-    {
-        "problem" => "checking feasibility",
-        "feasibility" => "baselines",
-        "baselines" => "solving placement with CP-SAT",
-        "solve" => "staging the migrations",
-        "validation" => "replaying the migrations (simulator)",
-        "replay" => "writing the output and plots",
-        _ when marked.StartsWith("staging", StringComparison.Ordinal) || marked.StartsWith("re-solve", StringComparison.Ordinal) => "validating the plan",
-        _ => null,
-    };
 }

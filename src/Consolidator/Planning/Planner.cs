@@ -30,10 +30,14 @@ public static class Planner
     public static PlanOutcome Plan(Dataset dataset, ProfileSet profiles, PlanRequest request, IProgress<SolverProgress>? progress = null, Deadline? deadline = null)
     {
         deadline ??= Deadline.None;
+        // What each step is, for a terminal's progress line (never the time line: Begin is not a mark).
+        deadline.Begin("building the placement problem");
         var problem = PlacementProblem.From(dataset, profiles, request.Placement);
         deadline.Mark("problem");
+        deadline.Begin("checking feasibility");
         var reasons = FeasibilityCheck.Explain(problem).AddRange(RuleConflicts.Precheck(problem));
         deadline.Mark("feasibility");
+        deadline.Begin("baselines (first fit, best fit)");
         if (!reasons.IsEmpty) throw new InfeasiblePlacementException(reasons);
 
         var notes = ImmutableArray.CreateBuilder<string>();
@@ -44,6 +48,7 @@ public static class Planner
         // only for comparison run while their share of the time lasts.
         var baselines = Baselines.Of(problem, budget.BaselineStop());
         deadline.Mark("baselines");
+        deadline.Begin("warm start (heuristic placements, homecoming)");
         var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes, stop: budget.WarmStartStop());
         var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
         SolveResult solve;
@@ -56,6 +61,7 @@ public static class Planner
         }
         else
         {
+            deadline.Begin(ActivitySolve);
             var first = budget.Solver(notes);
             // With a migration budget the free solve gets a share of the time; the pinned re-solves the rest.
             if (budgeted) first = first with { TimeLimitSeconds = first.TimeLimitSeconds * FreeSolveShare };
@@ -63,8 +69,13 @@ public static class Planner
         }
         notes.AddRange(solve.Notes);
         solve = CasCaveat(problem, solve, notes);
-        if (budgeted) (solve, stayPut) = WithinBudget(problem, request with { Solver = budget.Solver(notes) }, solve, notes, progress);
+        if (budgeted)
+        {
+            deadline.Begin("solving again within the migration budget");
+            (solve, stayPut) = WithinBudget(problem, request with { Solver = budget.Solver(notes) }, solve, notes, progress);
+        }
         deadline.Mark("solve");
+        deadline.Begin("staging the migrations");
         var migrations = MigrationPlanner.Plan(problem, solve.Placement, request.MaxMigrationsPerHostPerStage);
         deadline.Mark("staging", budget.StagingIdleSeconds);
 
@@ -81,6 +92,7 @@ public static class Planner
                 && problem.Rules.Allows(b.Vm, h) && stayPut.Add(b.Vm));
             if (pinned == 0) break;
             notes.Add($"round {round}: {migrations.Blocked.Length} move(s) could not be staged safely; their VMs stay put and the placement is solved again");
+            deadline.Begin($"solving again with the unstaged moves' VMs kept in place, round {round}");
             try
             {
                 var again = CpSatPlacementSolver.Solve(problem, budget.Solver(notes), WarmStart(problem, request.Solver.Phases, stayPut), stayPut, progress);
@@ -97,6 +109,7 @@ public static class Planner
             }
         }
 
+        deadline.Begin("validating the plan");
         // The host level: CPU caps per window on the hosts the VMs end up on (a blocked move leaves its VM home).
         var final = problem.CurrentPlacement().HostOf.ToArray();
         foreach (var stage in migrations.Stages)
@@ -120,7 +133,9 @@ public static class Planner
             notes.Add(budget.ReplayGivenUp
                 ? string.Format(CultureInfo.InvariantCulture, "not replayed through the live-migration simulator: during the solve it no longer fitted what was left of the time limit for {0:0} s, and the solver took its reserve (run `simulate` on the plan, or raise --time-limit)", WorkClock.LatenessHoldSeconds)
                 : "not replayed through the live-migration simulator: too little of the time limit was left (run `simulate` on the plan, or raise --time-limit)");
+        if (simulate) deadline.Begin("replaying the migrations (simulator)");
         var replay = simulate ? Replay(problem, solve.Placement, migrations, dataset, request.Simulation!, budget.ReplaySeconds, deadline, notes) : null;
+        deadline.Begin("summing up the plan");
         if (budget.OverrunNote() is { } overrun) notes.Add(overrun);
         var summary = Summaries.Of(problem, profiles, solve, migrations, baselines, notes.ToImmutable());
         if (replay is null) return new PlanOutcome(problem, profiles, solve, migrations, summary) { Allocation = allocation };
@@ -167,6 +182,10 @@ public static class Planner
             deadline.Mark("replay");
         }
     }
+
+    /// <summary>What the planner says it does during the solve (<see cref="Deadline.Begin"/>): the solver's best plan so
+    /// far is shown beside it.</summary>
+    public const string ActivitySolve = "solving placement with CP-SAT";
 
     /// <summary>With a migration budget, the free solve gets this share of the time limit and each of at most
     /// <see cref="BudgetRounds"/> pinned re-solves an equal part of the rest.</summary>

@@ -103,6 +103,18 @@ public sealed class Deadline
     /// <summary>Each marked phase and its wall-clock seconds, in order.</summary>
     public ImmutableArray<(string Phase, double Seconds)> Phases => _line.Phases;
 
+    /// <summary>Says what the command does from now on, for a terminal's progress line (<see cref="Doing"/>): not a
+    /// mark, so neither the time line nor the pace changes. The phases between two marks (the warm start and the
+    /// solve, the replay and the summary) are named on their own, and a phase left out is never shown.</summary>
+    public void Begin(string activity) => _line.Begin(activity);
+
+    /// <summary>What the command said last that it does (<see cref="Begin"/>; "" before it said anything), and how many
+    /// times it has said so: a display shows it once the count passed what it was when the display last changed.</summary>
+    public (int Count, string Activity) Doing => _line.Doing;
+
+    /// <summary>Every activity begun so far, in order.</summary>
+    public ImmutableArray<string> Activities => _line.Activities;
+
     /// <summary>The least processor time between two readings of the threads' wait that tells the load: less, and
     /// the process was mostly blocked (the wait of a few time slices says nothing).</summary>
     public const double RunQueueMinRunningSeconds = 0.01;
@@ -136,6 +148,7 @@ public sealed class Deadline
     {
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
+        private readonly List<string> _activities = [];
         private double _last = start, _measured, _idle, _latest = 1;
         private double _lastProcessor = processorStart, _sharedWall, _processor;
         private double _queue = 1, _queueRead = start, _running = threadsStart.Running, _waiting = threadsStart.Waiting;
@@ -145,6 +158,21 @@ public sealed class Deadline
         public ImmutableArray<(string Phase, double Seconds)> Phases
         {
             get { lock (_gate) return _phases; }
+        }
+
+        public void Begin(string activity)
+        {
+            lock (_gate) _activities.Add(activity);
+        }
+
+        public (int Count, string Activity) Doing
+        {
+            get { lock (_gate) return (_activities.Count, _activities.Count == 0 ? "" : _activities[^1]); }
+        }
+
+        public ImmutableArray<string> Activities
+        {
+            get { lock (_gate) return [.. _activities]; }
         }
 
         public double Pace
