@@ -20,13 +20,19 @@ public static class FeasibilityCheck
         {
             long capacity = 0;
             for (var h = 0; h < p.HostCount; h++) capacity += p.Usable(h, r);
-            // An allocation is the same in every window: one check, one reason.
+            // An allocation and a disk are the same in every window: one check, one reason (a disk too large for the
+            // fleet was said once per window, 24 to 168 lines of one figure, each naming a window as though it mattered).
             var allocation = r is Resource.VcpuAllocation or Resource.MemoryAllocation;
-            for (var w = 0; w < (allocation ? 1 : p.WindowCount); w++)
+            for (var w = 0; w < (allocation || r == Resource.Disk ? 1 : p.WindowCount); w++)
             {
                 long demand = 0;
                 for (var v = 0; v < p.VmCount; v++) demand += p.BoundDemand(v, r, w);
-                if (demand > capacity && allocation)
+                if (r == Resource.Disk && !p.Additive(r))
+                    foreach (var image in p.Disks.ImagesOf(Enumerable.Range(0, p.VmCount))) demand += p.Disks.ImageMib(image);
+                if (demand > capacity && r == Resource.Disk)
+                    reasons.Add($"the VMs' disks take {Amount(r, demand)} in all{(p.Additive(r) ? "" : ", each image stored once")}, more than the " +
+                                $"{Amount(r, capacity)} of local storage all {p.HostCount} hosts hold");
+                else if (demand > capacity && allocation)
                     reasons.Add($"the VMs have {Amount(r, demand)} {(r == Resource.MemoryAllocation ? "of allocated memory " : "")}in all, more than the {Amount(r, capacity)} " +
                                 $"all {p.HostCount} hosts give out at the allocation ratio {Ratio(r == Resource.VcpuAllocation ? p.Options.CpuAllocationRatio : p.Options.RamAllocationRatio)}");
                 else if (demand > capacity)
@@ -52,6 +58,9 @@ public static class FeasibilityCheck
             if (r == Resource.MemoryAllocation)
                 return $"VM {vm} fits no host: it is allocated {Amount(r, p.Demand(v, r, worst))} but the largest host gives out at most {Amount(r, largest)} " +
                        $"(its memory times the RAM allocation ratio {Ratio(p.Options.RamAllocationRatio)}; --ram-allocation-ratio)";
+            if (r == Resource.Disk)
+                return $"VM {vm} fits no host: its disk takes {Amount(r, p.Demand(v, r, worst))}{(p.Disks.ImageOf(v) >= 0 ? " with its image" : "")}, but the largest " +
+                       $"local store holds {Amount(r, largest)}";
             return $"VM {vm} fits no host: it needs {Amount(r, p.Demand(v, r, worst))} {Resources.Name(r)} in window " +
                    $"{p.Windows.Windows[worst].Label} but the largest host offers {Amount(r, largest)} after {Pct(p.Options.Headroom)} headroom";
         }

@@ -198,6 +198,28 @@ public class StorageInputTests
         Assert.Equal(ImagesReader.MaxLayers, layout.ImagesInUse);
     }
 
+    /// <summary>Disks larger than the fleet's local storage, explained as disks: once, not once per window (a disk is the
+    /// same in every window; 24 lines of one figure, each naming a window and a headroom a disk does not keep), and with
+    /// each image counted once in the total.</summary>
+    [Fact]
+    public void Disks_too_large_for_the_fleet_are_explained_once_without_windows()
+    {
+        using var data = Create(hosts: Hosts.Replace("shared,", "local,100"), vms: Vms.Replace("vm3,8,16384,h2,12.5,", "vm3,8,16384,h2,250,"));
+        var outDir = Path.Combine(data.Directory, "..", "out");
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--deterministic", "--time-limit", "5");
+
+        Assert.Equal(3, result.ExitCode);
+        // vm1 10 + vm2 0 of their own, ubuntu 20 and web 6 once, vm3 250: 286 GiB on two 100 GiB stores.
+        Assert.Equal(
+            [
+                "infeasible: no placement satisfies the inventory and options:",
+                "  - VM vm3 fits no host: its disk takes 256000 MiB, but the largest local store holds 102400 MiB",
+                "  - the VMs' disks take 292864 MiB in all, each image stored once, more than the 204800 MiB of local storage all 2 hosts hold",
+            ], result.Err.TrimEnd('\n').Split('\n'));
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Fact]
     public void An_image_id_without_images_csv_is_located()
     {
