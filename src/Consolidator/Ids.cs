@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Consolidator;
 
@@ -175,8 +176,43 @@ public static class Ids
             return string.Create(CultureInfo.InvariantCulture,
                 $"{what} must be in Unicode NFC (composed form): from character {at + 1} ({codes}) it is written decomposed, which looks the same as the composed id but is a different name to virsh, OpenStack and this tool; save the file in NFC");
         }
+        if (CompatibilityForm(id, what) is { } form) return form;
         foreach (var (start, length) in Words(id))
             if (WordProblem(id, start, length, what) is { } problem) return problem;
+        return null;
+    }
+
+    /// <summary>Why <paramref name="id"/> holds a compatibility form of ASCII text, or null: a character that Unicode
+    /// folds (NFKC and case folding, as UTS #46 and ENSIP-15 map it) to plain letters or digits it is not: the ligature 'ﬁ'
+    /// (U+FB01, "fi"), fullwidth 'Ｖ' ("v"), '²' ("2"), the Kelvin sign ("k"), 'Ⅻ' ("xii"). UTS #39's General Security
+    /// Profile leaves every such character out of identifiers (Identifier_Type Not_NFKC): "ﬁle" and "file" read the
+    /// same and were planned and scripted as two VMs. Non-Latin letters with forms of their own (halfwidth katakana)
+    /// are left to the script rules below.</summary>
+    private static string? CompatibilityForm(string id, string what)
+    {
+        var at = 0;
+        foreach (var rune in id.EnumerateRunes())
+        {
+            at++;
+            if (rune.IsAscii) continue;
+            string folded;
+            try
+            {
+                folded = ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.NormalizeFragment(rune.ToString());
+            }
+            catch (ADRaffy.ENSNormalize.NormException)
+            {
+                continue; // a character ENSIP-15 disallows is no form of ASCII text; the script rules judge it
+            }
+            catch (ADRaffy.ENSNormalize.InvalidLabelException)
+            {
+                continue;
+            }
+            // A character that is not ASCII yet folds to ASCII reads as that ASCII text, a case included (the Kelvin sign).
+            if (folded.Length == 0 || !Ascii(folded)) continue;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{what} must not hold '{rune}' (U+{rune.Value:X4} at character {at}), a compatibility form that reads as '{folded}': write '{folded}' (an id that reads as another is a different name to virsh, OpenStack and this tool)");
+        }
         return null;
     }
 

@@ -41,6 +41,10 @@ public class HostileInputTests
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\n\u0440\u0441-1,32,131072,120,400\nh1,16,65536,100,250\n", "hosts.csv:2, column 1 'host_id'", "('\u0440\u0441' at character 1) among ids with Latin letters" },
         { "vms.csv", Vms("vm-\u0440\u043e\u0441,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "Cyrillic letters that all look like Latin ones ('\u0440\u043e\u0441' at character 4)" },
         { "constraints.csv", "rule,name,vms,hosts,limit\nspread,apart,vm1;vm2,,\nspread,\u03bf\u03bf,vm1;vm2,,\n", "constraints.csv:3, column 2 'name'", "a rule name must not hold a word written in Greek letters that all look like Latin ones" },
+        // Compatibility forms of ASCII (UTS #39 leaves them out of identifiers): "ﬁle-1" beside "file-1" was two VMs.
+        { "vms.csv", Vms("\uFB01le-1,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must not hold '\uFB01' (U+FB01 at character 1), a compatibility form that reads as 'fi'" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh\uFF12,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "(U+FF12 at character 2), a compatibility form that reads as '2'" },
+        { "vms.csv", Vms("vm\u00b2,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+00B2 at character 3), a compatibility form that reads as '2'" },
         // Referred to where the id is not defined, a look-alike was only "unknown", though it reads as a known id.
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,vm\u04301,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (it may look like one: an id must not mix Latin letters with Cyrillic" },
         { "vms.csv", Vms("vm1,2,4096,h\u04301"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (it may look like one: an id must not mix" },
@@ -109,6 +113,8 @@ public class HostileInputTests
     [InlineData("名前-1")]
     [InlineData("ünïcödé-vm")]
     [InlineData("vm-日本")]
+    [InlineData("straße-1")]
+    [InlineData("ﾃｽﾄ-1")]
     public void Ids_in_one_script_are_planned(string id)
     {
         using var data = DatasetFixture.Create();
