@@ -3,6 +3,12 @@
 
 Usage (root, from the repository root, guest built by lab/qemu/build-guest.sh):
   python3 lab/qemu/stop-probe.py MEMORY_MIB [--rate R] [--wss W] [--link MBIT] [--limit MS] [--settle S] [--json OUT]
+      [--also MEMORY_MIB:RATE:WSS ...] [--cc cubic|bbr|reno]
+
+--also adds a guest migrated at the same moment over the same shaped link (the lab's concurrent scenarios; e.g. the CI
+smoke's smoke-concurrent-2 is `256 --rate 4 --wss 32 --also 256:0:4`): every source is traced, each stop is reported,
+and beside it the other migrations' threshold windows and pending checks over the same moments, so that what each
+one sent while another was stopped shows.
 
 Runs the lab's setting (lab/qemu/harness: a private network namespace whose loopback is shaped by tc tbf, TCG, one
 vCPU, -m 8 KiB under the MiB, unlimited max-bandwidth) with QEMU 7.2's own trace points written to a log
@@ -89,71 +95,101 @@ def main():
     ap.add_argument("memory", type=int)
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--wss", type=float, default=4)
+    ap.add_argument("--also", action="append", default=[], metavar="MEMORY:RATE:WSS",
+                    help="another guest migrated at the same moment over the same link (repeatable)")
     ap.add_argument("--link", type=float, default=400)
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--settle", type=float, default=3)
     ap.add_argument("--json")
+    ap.add_argument("--cc", help="TCP congestion control in the namespace (default: the host's, which a new namespace inherits)")
     ap.add_argument("--src-nice", type=int, default=0, help="nice value of the source QEMU (to starve it under load)")
     ap.add_argument("--dst-nice", type=int, default=0, help="nice value of the destination QEMU (to starve it under load)")
     a = ap.parse_args()
+    guests = [(a.memory, a.rate, a.wss)]
+    for g in a.also:
+        m, r, w = g.split(":")
+        guests.append((int(m), float(r), float(w)))
     guest = "out/lab/qemu"
     if not os.path.exists(f"{guest}/vmlinuz"):
         sys.exit("stop-probe: no guest in out/lab/qemu (bash lab/qemu/build-guest.sh)")
     work = tempfile.mkdtemp(prefix="cl-stop-")
     ns = f"consolidator-stop-{os.getpid()}"
     procs = []
+    ports = [4444 + i for i in range(len(guests))]
     try:
         run("ip", "netns", "add", ns)
         run("ip", "-n", ns, "link", "set", "lo", "up")
         run("ip", "-n", ns, "link", "set", "lo", "mtu", "1500")
+        if a.cc:
+            run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", f"net.ipv4.tcp_congestion_control={a.cc}")
+        a.cc = subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.tcp_congestion_control"],
+                              capture_output=True, text=True).stdout.strip()
         burst = max(65536, a.link * 1e6 / 8 * 0.002)
         run("tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "tbf", "rate", f"{a.link:g}mbit",
             "burst", str(round(burst)), "latency", "100ms")
         load = open("/proc/loadavg").read().split()[0]
-        src, sq = qemu(ns, work, "src", guest, a.memory, a.rate, a.wss, False, SRC_EVENTS, a.src_nice)
-        procs.append(src)
-        deadline = time.time() + 300
-        while "dirtier t_ms" not in open(f"{work}/src.serial", errors="replace").read():
-            if time.time() > deadline:
-                sys.exit("stop-probe: the guest did not report in 300 s")
-            time.sleep(0.2)
+        # The sources boot one at a time, each up before the next starts (as the lab harness boots them).
+        sqs = []
+        for i, (mem, rate, wss) in enumerate(guests):
+            src, sq = qemu(ns, work, f"src{i}", guest, mem, rate, wss, False, SRC_EVENTS, a.src_nice)
+            procs.append(src)
+            sqs.append(sq)
+            deadline = time.time() + 300
+            while "dirtier t_ms" not in open(f"{work}/src{i}.serial", errors="replace").read():
+                if time.time() > deadline:
+                    sys.exit("stop-probe: the guest did not report in 300 s")
+                time.sleep(0.2)
         time.sleep(a.settle)
-        layout = top_layout(sq, work, a.memory)
-        dst, dq = qemu(ns, work, "dst", guest, a.memory, a.rate, a.wss, True, DST_EVENTS, a.dst_nice)
-        procs.append(dst)
-        sq.cmd("migrate-set-parameters", {"max-bandwidth": (2 ** 63 - 1) // 8, "downtime-limit": a.limit})
-        dq.cmd("migrate-incoming", {"uri": "tcp:127.0.0.1:4444"})
-        polls = []
+        layouts = [top_layout(sq, work, mem) for sq, (mem, _, _) in zip(sqs, guests)]
+        dqs = []
+        for i, (mem, rate, wss) in enumerate(guests):
+            dst, dq = qemu(ns, work, f"dst{i}", guest, mem, rate, wss, True, DST_EVENTS, a.dst_nice)
+            procs.append(dst)
+            dqs.append(dq)
+        for sq, dq, port in zip(sqs, dqs, ports):
+            sq.cmd("migrate-set-parameters", {"max-bandwidth": (2 ** 63 - 1) // 8, "downtime-limit": a.limit})
+            dq.cmd("migrate-incoming", {"uri": f"tcp:127.0.0.1:{port}"})
+        polls = [[] for _ in guests]
         net_before = tcp_counters(ns)
         queues, done = [], threading.Event()
-        watcher = threading.Thread(target=watch_queues, args=(ns, queues, done), daemon=True)
+        watcher = threading.Thread(target=watch_queues, args=(ns, queues, done, ports), daemon=True)
         watcher.start()
         t0 = time.time()
-        sq.cmd("migrate", {"uri": "tcp:127.0.0.1:4444"})
-        while True:
-            info = sq.cmd("query-migrate")
-            polls.append((time.time(), info))
-            if info.get("status") == "completed" and info.get("total-time", 0) > 0:
-                break
-            if info.get("status") in ("failed", "cancelled") or time.time() - t0 > 240:
-                sys.exit(f"stop-probe: migration {info.get('status')}")
+        for sq, port in zip(sqs, ports):
+            sq.cmd("migrate", {"uri": f"tcp:127.0.0.1:{port}"})
+        finals = [None] * len(guests)
+        while any(f is None for f in finals):
+            for i, sq in enumerate(sqs):
+                if finals[i] is not None:
+                    continue
+                info = sq.cmd("query-migrate")
+                polls[i].append((time.time(), info))
+                if info.get("status") == "completed" and info.get("total-time", 0) > 0:
+                    finals[i] = info
+                elif info.get("status") in ("failed", "cancelled") or time.time() - t0 > 240:
+                    sys.exit(f"stop-probe: migration {i + 1} {info.get('status')}")
             time.sleep(0.01)
         time.sleep(1)
         done.set()
         watcher.join(5)
         net = {k: v - net_before.get(k, 0) for k, v in tcp_counters(ns).items()}
-        final = polls[-1][1]
-        sq.cmd("quit")
-        dq.cmd("quit")
+        for q in sqs + dqs:
+            q.cmd("quit")
         for p in procs:
             p.wait(10)
-        s_ev, d_ev = events(f"{work}/src.trace"), events(f"{work}/dst.trace")
+        s_evs = [events(f"{work}/src{i}.trace") for i in range(len(guests))]
+        d_evs = [events(f"{work}/dst{i}.trace") for i in range(len(guests))]
         if a.json:
             with open(a.json, "w") as f:
-                json.dump({"args": vars(a), "load": load, "final": final,
-                           "polls": [(t, p.get("ram", {})) for t, p in polls], "src": s_ev, "dst": d_ev,
-                           "layout": layout, "tcp": net, "queues": queues}, f)
-        report(a, load, final, polls, s_ev, d_ev, layout, queues)
+                json.dump({"args": vars(a), "guests": guests, "load": load, "t0": t0, "finals": finals,
+                           "polls": [[(t, p.get("ram", {}), p.get("expected-downtime"), p.get("status")) for t, p in ps] for ps in polls],
+                           "src": s_evs, "dst": d_evs, "layouts": layouts, "tcp": net, "queues": queues}, f)
+        for i, (mem, rate, wss) in enumerate(guests):
+            if len(guests) > 1:
+                print(f"migration #{i + 1} of {len(guests)}:")
+            report(a, mem, rate, wss, load, finals[i], polls[i], s_evs[i], d_evs[i], layouts[i],
+                   [(t, sq_[i], rq_[i]) for t, sq_, rq_, _ in queues], t0,
+                   [(j + 1, s_evs[j]) for j in range(len(guests)) if j != i])
         print("  loopback during the migration: " + ", ".join(f"{k} {v}" for k, v in sorted(net.items())))
     finally:
         for p in procs:
@@ -163,22 +199,42 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def watch_queues(ns, out, done, port=4444):
-    """The migration socket's queues every ~20 ms (ss: the source's Send-Q, bytes written and not yet acknowledged, and
+def watch_queues(ns, out, done, ports):
+    """Each migration socket's queues every ~20 ms (ss: the source's Send-Q, bytes written and not yet acknowledged, and
     the destination's Recv-Q, bytes received and not yet read by its loader): how far the source runs ahead of the
-    destination's load. A zero page is 9 bytes of stream (ram.c save_zero_page), so 1 MB queued is ~450 MiB of RAM."""
+    destination's load. A zero page is 9 bytes of stream (ram.c save_zero_page), so 1 MB queued is ~450 MiB of RAM.
+    With them, the sending socket's TCP state (ss -i: cwnd, ssthresh, rtt, pacing_rate, delivery_rate), which sets how
+    streams sharing the shaped link split it."""
+    keys = ("cwnd", "ssthresh", "rtt", "pacing_rate", "delivery_rate")
     while not done.is_set():
         t = time.time()
-        text = subprocess.run(["ip", "netns", "exec", ns, "ss", "-tnH"], capture_output=True, text=True).stdout
-        send = recv = 0
+        text = subprocess.run(["ip", "netns", "exec", ns, "ss", "-tinH"], capture_output=True, text=True).stdout
+        send, recv, info = [0] * len(ports), [0] * len(ports), [None] * len(ports)
+        sender = None
         for line in text.splitlines():
             f = line.split()
-            if len(f) >= 5 and f[0] == "ESTAB":
-                if f[4].endswith(f":{port}"):
-                    send += int(f[2])
-                elif f[3].endswith(f":{port}"):
-                    recv += int(f[1])
-        out.append((t, send, recv))
+            if not f:
+                continue
+            if not line[0].isspace():
+                sender = None
+                if len(f) >= 5 and f[0] == "ESTAB":
+                    for i, port in enumerate(ports):
+                        if f[4].endswith(f":{port}"):
+                            send[i] += int(f[2])
+                            sender = i
+                        elif f[3].endswith(f":{port}"):
+                            recv[i] += int(f[1])
+            elif sender is not None:
+                tcp = {}
+                for j, w in enumerate(f):
+                    k, _, v = w.partition(":")
+                    if k in keys and v:
+                        tcp[k] = v
+                    elif w in ("pacing_rate", "delivery_rate") and j + 1 < len(f):
+                        tcp[w] = f[j + 1]
+                info[sender] = tcp
+                sender = None
+        out.append((t, send, recv, info))
         time.sleep(0.02)
 
 
@@ -222,11 +278,12 @@ def top_layout(q, work, memory, span=64):
     return {"top_mib_data": per, "end_run_mib": run}
 
 
-def report(a, load, final, polls, s_ev, d_ev, layout, queues=()):
+def report(a, memory, rate, wss, load, final, polls, s_ev, d_ev, layout, queues=(), t0=None, others=()):
     """The stop's parts, in ms from QEMU's downtime start (the BQL taken in migration_completion, just before the
-    run state leaves "running"), and the last threshold windows before it."""
+    run state leaves "running"), the last threshold windows before it, and the other migrations' windows and checks
+    over the same moments (their bytes per window are their share of the link while this one stopped)."""
     ram = final["ram"]
-    print(f"guest {a.memory} MiB, rate {a.rate} MiB/s over {a.wss} MiB, link {a.link:g} Mbit/s, limit {a.limit} ms, load {load}")
+    print(f"guest {memory} MiB, rate {rate} MiB/s over {wss} MiB, link {a.link:g} Mbit/s ({a.cc}), limit {a.limit} ms, load {load}")
     print(f"  top {len(layout['top_mib_data'])} MiB of RAM: {sum(layout['top_mib_data']):.1f} MiB of data; the pass ends in "
           f"{layout['end_run_mib']:.1f} MiB of data")
     print(f"  QEMU: total {final['total-time']} ms, downtime {final['downtime']} ms, setup {final['setup-time']} ms, "
@@ -237,6 +294,8 @@ def report(a, load, final, polls, s_ev, d_ev, layout, queues=()):
     if leave is None:
         print("  no stop traced")
         return
+    if t0 is not None:
+        print(f"  the VM stopped {1000 * (leave - t0):.0f} ms after the migrate command")
     def first(name, after, cond=lambda x: True):
         return next((t for t, e, x in ev if e == name and t >= after and cond(x)), None)
     def last(name, before, cond=lambda x: True):
@@ -271,6 +330,16 @@ def report(a, load, final, polls, s_ev, d_ev, layout, queues=()):
     for t, e, x in ev:
         if e == "migrate_pending" and leave - 0.6 <= t <= leave:
             print(f"    {ms(t)}: {x}")
+    for j, o_ev in others:
+        o_leave = next((t for _, t, e, x in o_ev if e == "runstate_set" and "new_state 7" in x), None)
+        print(f"  migration #{j} around this stop (its own VM stopped at {ms(o_leave)}):")
+        for _, t, e, x in o_ev:
+            if e == "migrate_transferred" and leave - 0.6 <= t <= (ended or leave) + 0.3:
+                m = re.match(r"transferred (\d+) time_spent (\d+) bandwidth (\d+) max_size (\d+)", x)
+                if m:
+                    print(f"    {ms(t)}: {int(m.group(1)) / MIB:.2f} MiB over {m.group(2)} ms -> {int(m.group(4)) / MIB:.2f} MiB")
+            elif e in ("migrate_pending", "migration_bitmap_sync_start") and leave - 0.6 <= t <= (ended or leave) + 0.3:
+                print(f"    {ms(t)}: {e} {x}")
 
 
 if __name__ == "__main__":
