@@ -25,6 +25,12 @@ public sealed partial record LabRecording(string Name, ImmutableArray<LabMeasure
     /// lab's constants were fitted on.</summary>
     public const string ThreadsPath = "datasets/calibration/qemu-7.2-tcg-threads.csv";
 
+    /// <summary>The CI smoke's set (lab/qemu LabScenario.Smoke) run on 2026-12-07 with its concurrent pair
+    /// (smoke-concurrent-2) repeated: the spread one smoke run is a draw of, printed beside the smoke's own rows by
+    /// .ci/qemu-smoke. Not one of <see cref="DefaultPaths"/> (the matrix the README counts); the pair's medians are judged on
+    /// their own (LabCalibrationTests).</summary>
+    public const string SmokePath = "datasets/calibration/qemu-7.2-tcg-smoke.csv";
+
     /// <summary>Every recording: the loaded run, the quiet rerun (QEMU under real-time priority), the busy run
     /// with the migration thread's CPU time and run-queue wait measured, the run with every thread's, and the rerun, on
     /// the machine of 2026-12-06, of the settings that one ran once.</summary>
