@@ -22,6 +22,9 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
     public static readonly ImmutableArray<int> QuickVms = [1000], FullVms = [1000, 5000];
     public static readonly ImmutableArray<int> QuickHosts = [20, 200], FullHosts = [20, 200, 2000];
 
+    /// <summary>Hosts of the zero-slack instance (<see cref="ExactMemoryInstance"/>).</summary>
+    public const int ExactMemoryHosts = 20;
+
     /// <summary>The shared datasets of the quick set (the full set takes every one the importers read).</summary>
     public static readonly ImmutableArray<string> QuickShared = ["bitbrains-rnd"];
 
@@ -52,7 +55,8 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
         foreach (var source in sources.Where(s => settings.Full || QuickShared.Contains(s.Name)))
             Add(cases, source.Name, source.Description, fleetLimit, FleetPhases,
                 () => new PlanInstance(source.Read(), WindowScheme.Hourly(), BenchDefaults.Percentile, settings.Request(new PlacementOptions(), fleetLimit)));
-        foreach (var k in !settings.PlantedHosts.IsEmpty ? settings.PlantedHosts : settings.Full ? FullHosts : QuickHosts)
+        var plantedHosts = !settings.PlantedHosts.IsEmpty ? settings.PlantedHosts : settings.Full ? FullHosts : QuickHosts;
+        foreach (var k in plantedHosts)
         {
             var limit = new PlantedFamily(settings).TimeLimit(k);
             var name = "K=" + k.ToString(CultureInfo.InvariantCulture);
@@ -62,6 +66,20 @@ public sealed class AblationFamily(BenchSettings settings, IReadOnlyList<IDatase
                 var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0, CpuAllocationRatio: 0, RamAllocationRatio: 0), limit);
                 return new PlanInstance(planted.Dataset, WindowScheme.Hourly(), 100, request) { Optimum = planted.OptimalHosts };
             });
+        }
+        // Zero slack (CPU and memory exactly full at the optimum): the one case the full-host cover is for, and the one
+        // phase whose row it needs; the other phases' rows are the planted K = 20 ones above. With them, when K = 20 is.
+        if (plantedHosts.Contains(ExactMemoryHosts))
+        {
+            const int k = ExactMemoryHosts;
+            var limit = new PlantedFamily(settings).TimeLimit(k);
+            var name = "flat-mem K=" + k.ToString(CultureInfo.InvariantCulture);
+            Add(cases, name, $"planted instance with CPU and memory exactly full (docs/planted-other.py's flat-mem shape), optimum {k} hosts, ~{7 * k} VMs",
+                limit, [SolverPhases.FullHostCover], () =>
+                {
+                    var request = settings.Request(new PlacementOptions(Headroom: 0, MigrationWeightWhPerGiB: 0, CpuAllocationRatio: 0, RamAllocationRatio: 0), limit);
+                    return new PlanInstance(ExactMemoryInstance.Generate(k, settings.Seed), WindowScheme.Hourly(), 100, request) { Optimum = k };
+                });
         }
         return new BenchCases(cases.ToImmutable(), skipped);
     }

@@ -164,6 +164,9 @@ public sealed class BenchFamiliesTests
                       "K=20 -bin-count-descent", "K=20 -neighbourhood-search"],
             cases.Where(c => c.Group == "K=20").Select(c => c.Instance));
         Assert.Equal([10.0, 60.0], cases.Where(c => c.Group is "K=20" or "K=200").Select(c => c.SolverSeconds).Distinct());
+        // Zero slack: with and without the full-host cover, at K = 20's limit.
+        Assert.Equal(["flat-mem K=20", "flat-mem K=20 -full-host-cover"], cases.Where(c => c.Group == "flat-mem K=20").Select(c => c.Instance));
+        Assert.Equal([10.0], cases.Where(c => c.Group == "flat-mem K=20").Select(c => c.SolverSeconds).Distinct());
         // At K = 200 (~1,400 VMs) the whole model and the bin-count descent are too large to run: no rows.
         Assert.Equal(["K=200", "K=200 -exact-fill", "K=200 -host-fill", "K=200 -consistent-search", "K=200 -neighbourhood-search"],
             cases.Where(c => c.Group == "K=200").Select(c => c.Instance));
