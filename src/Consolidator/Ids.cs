@@ -135,7 +135,10 @@ public static class Ids
         if (Ascii(word)) return null;
         try
         {
-            ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Normalize(word);
+            // 'İ' (U+0130, Turkish) lowers to 'i' and a combining dot above (Unicode's full mapping, which ENSIP-15 uses), and
+            // that dot was then judged a mark of another script: 'İstanbul-01' was refused as mixing "Latin letters with
+            // Hebrew". Judged as the 'i' it lowers to under the simple mapping; the id itself is never rewritten.
+            ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.Normalize(word.Replace('\u0130', 'i'));
             return null;
         }
         catch (ADRaffy.ENSNormalize.InvalidLabelException e)

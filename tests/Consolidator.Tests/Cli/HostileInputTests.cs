@@ -115,6 +115,8 @@ public class HostileInputTests
     [InlineData("vm-日本")]
     [InlineData("straße-1")]
     [InlineData("ﾃｽﾄ-1")]
+    [InlineData("İstanbul-01")]
+    [InlineData("vm-İzmir")]
     public void Ids_in_one_script_are_planned(string id)
     {
         using var data = DatasetFixture.Create();
