@@ -59,7 +59,7 @@ public static class FeasibilityCheck
                 return $"VM {vm} fits no host: it is allocated {Amount(r, p.Demand(v, r, worst))} but the largest host gives out at most {Amount(r, largest)} " +
                        $"(its memory times the RAM allocation ratio {Ratio(p.Options.RamAllocationRatio)}; --ram-allocation-ratio)";
             if (r == Resource.Disk)
-                return $"VM {vm} fits no host: its disk takes {Amount(r, p.Demand(v, r, worst))}{(p.Disks.ImageOf(v) >= 0 ? " with its image" : "")}, but the largest " +
+                return $"VM {vm} fits no host: its disk takes {Amount(r, p.Disks.FootprintMib([v]))}{(p.Disks.ImageOf(v) >= 0 ? " with its image" : "")}, but the largest " +
                        $"local store holds {Amount(r, largest)}";
             return $"VM {vm} fits no host: it needs {Amount(r, p.Demand(v, r, worst))} {Resources.Name(r)} in window " +
                    $"{p.Windows.Windows[worst].Label} but the largest host offers {Amount(r, largest)} after {Pct(p.Options.Headroom)} headroom";

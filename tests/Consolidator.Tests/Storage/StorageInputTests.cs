@@ -220,6 +220,20 @@ public class StorageInputTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>A disk past what 32 bits of MiB hold (an image over another, each at the most images.csv takes) is said
+    /// as it is: "its disk takes 2147483647 MiB" was the demand's clamp, half the disk.</summary>
+    [Fact]
+    public void A_disk_past_32_bits_is_said_whole()
+    {
+        using var data = Create(hosts: Hosts.Replace("shared,", "local,100"), images: "image_id,size_gib,parent,shared_gib\nubuntu,1953125,,\nweb,1953125,ubuntu,0\n",
+            vms: Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,,ubuntu"));
+
+        var result = CliRunner.Run("plan", data.Directory, "--out", Path.Combine(data.Directory, "..", "out"), "--deterministic", "--time-limit", "5");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("VM vm2 fits no host: its disk takes 4000000000 MiB with its image, but the largest local store holds 102400 MiB", result.Err);
+    }
+
     [Fact]
     public void An_image_id_without_images_csv_is_located()
     {
