@@ -180,11 +180,7 @@ public class OutputFailureTests
     {
         if (!File.Exists("/bin/bash") || !File.Exists("/dev/full")) return;
         using var tmp = new TempDirectory();
-        var plan = tmp.File("plan.json");
-        File.WriteAllText(plan, """
-            { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
-              "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
-            """);
+        var plan = OneMovePlan(tmp);
         var (exitCode, err) = RunWithStandardOutput("> /dev/full", ["export", plan, "--to", "libvirt", "--unchecked"]);
 
         Assert.Equal(ExitCodes.Failure, exitCode);
@@ -225,11 +221,7 @@ public class OutputFailureTests
     {
         if (!File.Exists("/bin/bash") || !File.Exists("/dev/full")) return;
         using var tmp = new TempDirectory();
-        var plan = tmp.File("plan.json");
-        File.WriteAllText(plan, """
-            { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
-              "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
-            """);
+        var plan = OneMovePlan(tmp);
         var (exitCode, err) = RunWithStandardOutput(redirect,
             [.. args.Select(a => a.Replace("{out}", tmp.File("out")).Replace("{plan}", plan).Replace("{missing}", tmp.File("missing")))]);
 
@@ -290,5 +282,16 @@ public class OutputFailureTests
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Single(err.ToString().TrimEnd('\n').Split('\n'));
         Assert.Contains("/no/such/folder/file.csv", err.ToString());
+    }
+
+    /// <summary>A hand-written plan.json that moves one VM (web-1, h1 to h2): enough for export to have a script to write.</summary>
+    private static string OneMovePlan(TempDirectory tmp)
+    {
+        var plan = tmp.File("plan.json");
+        File.WriteAllText(plan, """
+            { "schema": "consolidator.plan/1", "placement": [ { "vm_id": "web-1", "host_id": "h2", "current_host": "h1" } ],
+              "stages": [ { "stage": 1, "migrations": [ { "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move" } ] } ] }
+            """);
+        return plan;
     }
 }
