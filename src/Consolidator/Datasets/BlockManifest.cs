@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Consolidator.Datasets;
 
 /// <summary>The distinct blocks of one disk image, as SHA-256 hashes of fixed-size blocks: what a
-/// content-addressed store keeps of it. The file form (written by <c>images scan --manifests</c>) is a line
+/// content-addressed store keeps of it. The file form (written by the operator's own tooling; <c>images scan</c> measures shares
+/// without writing manifests) is a line
 /// <c>block_kib N</c> and then one hexadecimal hash per block in disk order.</summary>
 public sealed class BlockManifest
 {

@@ -6,7 +6,7 @@ namespace Consolidator.Datasets;
 /// <summary>SHA-256 over the files of a dataset as they are read (<see cref="Traces.Dataset.Fingerprint"/>): each file's
 /// name, its length and its bytes, in the order read, so that a renamed, added, removed or edited file gives another
 /// digest. The block manifests an images.csv names are hashed too, each as images.csv's rows name it: a manifest rewritten
-/// by a new `images scan --manifests` leaves images.csv as it was, yet changes how much of an image its parent holds.</summary>
+/// in place (a new export from the store) leaves images.csv as it was, yet changes how much of an image its parent holds.</summary>
 internal sealed class DatasetFingerprint : IDisposable
 {
     public const string Prefix = "sha256:";

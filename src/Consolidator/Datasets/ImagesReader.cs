@@ -9,7 +9,8 @@ namespace Consolidator.Datasets;
 /// <summary>Reads the optional images.csv of a dataset folder: <c>image_id,size_gib</c>, and for an image
 /// layered over another, <c>parent</c> with either <c>shared_gib</c> (the content it shares with the parent, as
 /// <c>images scan</c> measures it) or a <c>manifest</c> for it and for its parent (block hash lists, paths
-/// relative to the folder, as <c>images scan --manifests</c> writes them; the share is then counted from them).
+/// relative to the folder, written by the operator's own tooling from its content-addressed store: <c>images scan</c>
+/// does not write them; the share is then counted from them).
 /// Other columns (the scan's block counts) are ignored. Every problem is a located error.</summary>
 public static class ImagesReader
 {
