@@ -31,20 +31,43 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     public const double TailFixedSeconds = 0.05;
 
     /// <summary>Idle-machine seconds of a replay through the simulator: a fixed part, per VM (its moves), and per usage
-    /// sample (the over-capacity measure, before and after the plan, sorts every host's samples). Once only per VM
-    /// (0.5 s and 2e-4 s, the 30,000-VM measurement's), which a month of 5-minute samples ran over: the Bitbrains month
-    /// (500 VMs, 3.66 M samples) replayed for 9.4 s under six busy loops against 2.7 s reserved, and was stopped.
-    /// Measured by docs/replay-cost.sh (the replay's first run in a process, as in `plan`; the process's processor
-    /// seconds, as the replay runs on one thread; load 16-21, 2026-12-06): 0.33 s at 3,000 VMs of one day's hourly
-    /// samples (72,000), 1.47 s at 20,000 VMs (480,000 samples), 4.62 s at 20,000 VMs of a week's 15-minute samples
-    /// (13.4 M), 1.13 s at 3,000 VMs (2.0 M), 1.57 s on the Bitbrains month. The per-sample cost is the month's,
-    /// the highest seen (its hosts hold the most samples each, and the sorts are longest): from the two 20,000-VM
-    /// fleets alone it would be 2.4e-7, which reads the month as 1.0 s. The other fleets' estimates are 0.41, 1.59,
-    /// 6.8, 1.19 and 1.70 s: at most 1.5 times what they took.</summary>
-    public const double ReplayFixedSeconds = 0.2, ReplaySecondsPerVm = 6e-5, ReplaySecondsPerSample = 4e-7;
+    /// sample and bit of the samples per host (<see cref="ReplaySortBits"/>): most of a replay with many samples is the
+    /// over-capacity measure, before and after the plan, which sorts each host's sample steps, so a sample costs more on
+    /// a host that holds more of them. It was per sample alone (4e-7 s, the Bitbrains month's, whose hosts hold the most
+    /// samples each), which read the 100,000-VM fleet's replay as 33.1 s, 1.9 times the 17.6 s it took, and at that
+    /// fleet's pace of 9.2 (load 28-32) its paced reserve, 304 s, no longer fitted the solver's half, so the replay was
+    /// left out (plan on generate --vms 100000, --time-limit 900, main 92fff8e, 2026-12-07 10:29-10:43 UTC), where it took
+    /// 78 s of wall clock at that load in a process of its own. Measured by docs/replay-cost.sh (the replay's first run
+    /// in a process, main-thread processor seconds, as the replay runs on one thread; load 28-40, 2026-12-07 10:43-11:04
+    /// UTC, main 92fff8e): the 100,000-VM fleet with its own plan (67.2 M samples, 25,000 hosts in use) 17.64 s, 20,000
+    /// VMs of a week's 15-minute samples (13.4 M, 5,000 hosts) 3.19 s, 3,000 VMs of a week (2.0 M, 750) 0.69 s, 20,000
+    /// VMs of a day's hourly samples (480,000) 0.88 s, the Bitbrains month (500 VMs, 3.66 M samples on 44 hosts) 1.19 s
+    /// (1.57 s on 2026-12-06 at load 16-21). The over-capacity measure alone, both placements, timed apart (repeated
+    /// runs, a harness outside the repository): 1.32-1.38e-8 s per sample and bit on the month, 3,000 and 20,000 VMs of
+    /// a week, 1.2-1.5e-8 at 100,000 VMs. 2.2e-8 s with 5e-5 s per VM gives 1.62 s to the month (its slowest run 1.57 s)
+    /// and 1.3 to 1.5 times the other runs (23.5 s at 100,000 VMs).</summary>
+    public const double ReplayFixedSeconds = 0.2, ReplaySecondsPerVm = 5e-5, ReplaySecondsPerSampleBit = 2.2e-8;
+
+    /// <summary>Bits of the sample steps a host in use now holds on average (log2 of twice the samples, a step where
+    /// each starts and one where it ends, over the hosts running a VM now; over every host when none does), at least
+    /// 1: what the over-capacity measure's sorts cost a sample (<see cref="ReplaySecondsPerSampleBit"/>). The plan's
+    /// hosts hold more (at 100,000 VMs 4,191 hosts after 25,000 before, 2.6 bits more), which the constant's
+    /// measurements include.</summary>
+    public double ReplaySortBits { get; } = SortBits(p, usageSamples);
+
+    private static double SortBits(PlacementProblem p, long samples)
+    {
+        if (samples <= 0) return 1;
+        var inUse = new HashSet<int>();
+        for (var v = 0; v < p.VmCount; v++)
+            if (p.CurrentHost(v) >= 0) inUse.Add(p.CurrentHost(v));
+        var hosts = inUse.Count > 0 ? inUse.Count : Math.Max(1, p.HostCount);
+        return Math.Max(1, Math.Log2(2.0 * samples / hosts));
+    }
 
     /// <summary>Idle-machine seconds of the replay (<see cref="ReplayFixedSeconds"/> and the parts per VM and per sample).</summary>
-    public double ReplayIdleSeconds => ReplayFixedSeconds + ReplaySecondsPerVm * p.VmCount + ReplaySecondsPerSample * usageSamples;
+    public double ReplayIdleSeconds =>
+        ReplayFixedSeconds + ReplaySecondsPerVm * p.VmCount + ReplaySecondsPerSampleBit * usageSamples * ReplaySortBits;
 
     /// <summary>Seconds kept for the estimates' error, not scaled by the pace: the reserves are paced estimates of work,
     /// and the pace already says how much longer the work takes. A margin that grew with the pace took the solver's

@@ -158,7 +158,9 @@ public class TimeBudgetTests
     /// <summary>The replay's reserve was per VM alone (0.5 s and 2e-4 s a VM): a Bitbrains month (500 VMs, 3.66 M
     /// five-minute samples) was reserved 0.6 s of an idle machine's time and its replay took 1.57 s
     /// (docs/replay-cost.sh), 9.4 s under six busy loops against 2.7 s reserved, and was stopped. The reserve now
-    /// counts the samples the replay walks; here twelve VMs with the month's sample count, at pace 1 and pace 3.</summary>
+    /// counts the samples the replay walks, each by the bits of the samples per host its sorts order (per sample alone,
+    /// at the month's cost, it read the 100,000-VM fleet's replay as 1.9 times what it took); here twelve VMs on eight
+    /// hosts with the month's sample count, at pace 1 and pace 3.</summary>
     [Fact]
     public void The_replay_reserve_counts_the_usage_samples_it_walks()
     {
@@ -176,14 +178,36 @@ public class TimeBudgetTests
             return deadline.Remaining - budget.Tail - budget.Solver(ImmutableArray.CreateBuilder<string>()).TimeLimitSeconds;
         }
 
-        // The month's replay took 1.57 s with 500 VMs' moves; twelve VMs' share of that is a few hundredths.
+        // The month's replay took 1.19-1.57 s with 500 VMs' moves; twelve VMs' share of that is a few hundredths.
         Assert.True(Reserved(monthSamples) >= 1.5, $"reserved {Reserved(monthSamples)} s");
-        Assert.Equal(TimeBudget.ReplaySecondsPerSample * monthSamples, Reserved(monthSamples) - Reserved(0), 9);
+        var bits = Math.Log2(2.0 * monthSamples / 8); // a step where each sample starts and one where it ends, on 8 hosts
+        Assert.Equal(bits, new TimeBudget(p, request, deadline, monthSamples).ReplaySortBits, 9);
+        Assert.Equal(TimeBudget.ReplaySecondsPerSampleBit * monthSamples * bits, Reserved(monthSamples) - Reserved(0), 9);
 
         clock.Advance(3, running: 1, waiting: 2); // three times slower since reading
         var pace = deadline.Pace;
         Assert.True(pace > 1.5, $"pace {pace}");
-        Assert.Equal(pace * TimeBudget.ReplaySecondsPerSample * monthSamples, Reserved(monthSamples) - Reserved(0), 9);
+        Assert.Equal(pace * TimeBudget.ReplaySecondsPerSampleBit * monthSamples * bits, Reserved(monthSamples) - Reserved(0), 9);
+    }
+
+    /// <summary>The same samples on fewer hosts cost the replay more each (its over-capacity measure sorts longer
+    /// lists): the twelve VMs on one host now have three bits more per sample than on eight; VMs placed nowhere yet
+    /// are counted over the whole inventory.</summary>
+    [Fact]
+    public void The_replay_reserve_per_sample_grows_with_the_samples_a_host_holds()
+    {
+        const long samples = 1_000_000;
+        var request = Request with { Simulation = new Consolidator.Simulation.SimulationOptions() };
+        var deadline = Deadline.After(30, clock: new ManualClock { Threads = (0, 0) });
+        double Bits(Func<int, string?> host) => new TimeBudget(Problem(TestInstances.Make(
+            Enumerable.Range(0, 8).Select(h => TestInstances.Host($"h{h}", idle: 100, max: 300)),
+            Enumerable.Range(0, 12).Select(v => new Vm($"vm{v}", 2, 4096, host(v))),
+            (_, _) => (0.5, 3000))), request, deadline, samples).ReplaySortBits;
+
+        Assert.Equal(Math.Log2(2.0 * samples / 8), Bits(v => $"h{v % 8}"), 9);
+        Assert.Equal(Math.Log2(2.0 * samples), Bits(_ => "h0"), 9);
+        Assert.Equal(Math.Log2(2.0 * samples / 8), Bits(_ => null), 9);
+        Assert.Equal(1, new TimeBudget(Problem(Fleet()), request, deadline, 0).ReplaySortBits);
     }
 
     /// <summary>Whether the replay keeps its reserve was decided once, at the solve's start: a pace read high there (the
