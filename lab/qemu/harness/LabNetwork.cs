@@ -22,7 +22,9 @@ internal sealed class LabNetwork : IDisposable
     /// <summary>Line rate of the shaped loopback; null: unshaped (memory speed).</summary>
     public double? LinkMbit { get; }
 
-    public static LabNetwork Create(double? linkMbit, bool tcpRestartAfterIdle = true)
+    /// <param name="congestionControl">The namespace's TCP congestion control (null: the host's default, which a new
+    /// namespace takes); only those the host allows (net.ipv4.tcp_allowed_congestion_control) can be set.</param>
+    public static LabNetwork Create(double? linkMbit, bool tcpRestartAfterIdle = true, string? congestionControl = null)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"consolidator-lab-{Environment.ProcessId}-{Interlocked.Increment(ref _count)}");
         Run("ip", "netns", "add", name);
@@ -32,6 +34,7 @@ internal sealed class LabNetwork : IDisposable
             Run("ip", "-n", name, "link", "set", "lo", "up");
             // Per namespace (netns_ipv4); 1 is the kernel's default.
             Run("ip", "netns", "exec", name, "sysctl", "-q", "-w", $"net.ipv4.tcp_slow_start_after_idle={(tcpRestartAfterIdle ? 1 : 0)}");
+            if (congestionControl is { } cc) Run("ip", "netns", "exec", name, "sysctl", "-q", "-w", $"net.ipv4.tcp_congestion_control={cc}");
             if (linkMbit is { } rate)
             {
                 // A 1500-byte MTU makes the loopback carry Ethernet-sized segments, as a NIC would; the bucket
@@ -83,6 +86,10 @@ internal sealed class LabNetwork : IDisposable
         }
         return (counters.GetValueOrDefault("TcpExt:TCPTimeouts"), counters.GetValueOrDefault("Tcp:RetransSegs"));
     }
+
+    /// <summary>The namespace's TCP congestion control (a new namespace takes the host's default, net.ipv4.tcp_congestion_control
+    /// of the initial namespace): how concurrent streams split the shaped link at any moment depends on it.</summary>
+    public string CongestionControl() => Output("ip", "netns", "exec", Name, "sysctl", "-n", "net.ipv4.tcp_congestion_control").Trim();
 
     public static void Run(string program, params string[] args) => Output(program, args);
 

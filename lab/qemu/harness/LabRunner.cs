@@ -25,7 +25,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
         var vms = new List<QemuVm>();
         try
         {
-            using var network = LabNetwork.Create(scenario.LinkMbit, scenario.TcpRestartAfterIdle);
+            using var network = LabNetwork.Create(scenario.LinkMbit, scenario.TcpRestartAfterIdle, scenario.CongestionControl);
             var n = scenario.Guests.Length;
             var load = HostLoad();
             progress?.Invoke($"{scenario.Id}: booting {n} guest(s)");
@@ -46,6 +46,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
 
             progress?.Invoke($"{scenario.Id}: migrating");
             var tcpBefore = network.TcpCounters();
+            var congestion = network.CongestionControl();
             var clocks = sources.Zip(targets, (s, t) => new MigrationClocks(s.Threads(), t.Threads())).ToArray();
             foreach (var c in clocks) c.Start();
             var clock = Stopwatch.StartNew();
@@ -97,7 +98,8 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                     1, Ms(stop.Migration?.WindowMs / 1000), Ms(stop.Migration?.RunSeconds), Ms(stop.Migration?.WaitSeconds),
                     Ms(stop.Vcpu?.RunSeconds), Ms(stop.Vcpu?.WaitSeconds), Ms(stop.Other?.RunSeconds), Ms(stop.Other?.WaitSeconds),
                     Num(ram?["downtime-bytes"]) is { } bytes ? Math.Round(bytes / Mib, 3) : null,
-                    tcpAfter.Timeouts - tcpBefore.Timeouts, tcpAfter.Retransmits - tcpBefore.Retransmits));
+                    tcpAfter.Timeouts - tcpBefore.Timeouts, tcpAfter.Retransmits - tcpBefore.Retransmits,
+                    congestion, scenario.Method == "hybrid" ? scenario.SwitchSync : null));
             }
             return rows.ToImmutable();
         }
@@ -258,7 +260,7 @@ public sealed class LabRunner(GuestImage guest, string qemuVersion, string machi
                 }
                 var elapsedMs = Num(info["total-time"]) ?? clock.Elapsed.TotalMilliseconds;
                 if (s.Method == "postcopy" && status == "postcopy-active" && switched[i] is null) switched[i] = elapsedMs;
-                if (s.Method == "hybrid" && status == "active" && switched[i] is null && Num(info["ram"]?["dirty-sync-count"]) >= 2)
+                if (s.Method == "hybrid" && status == "active" && switched[i] is null && Num(info["ram"]?["dirty-sync-count"]) >= s.SwitchSync)
                 {
                     sources[i].Qmp.Execute("migrate-start-postcopy");
                     switched[i] = elapsedMs;

@@ -59,8 +59,17 @@ public sealed class QemuFamily(BenchSettings settings) : IBenchFamily
         var guest = EnsureGuest(new GuestImage(settings.LabGuest ?? DefaultGuestFolder));
         var clock = Stopwatch.StartNew();
         var runner = new LabRunner(guest, QemuVersion(), Machine(), line => Console.Error.WriteLine(line));
+        var csv = settings.LabCsv ?? Path.Combine("out", "lab", "qemu-lab.csv");
+        // The simulator's prediction, made before the run from the scenario's settings and the recording's earlier rows
+        // only, printed and then kept in the run's rows (predicted_* columns) beside what QEMU measured.
+        var predicted = Predict(scenario, File.Exists(csv) ? LabCsv.Read(csv) : []);
         var rows = runner.Run(scenario);
-        Record(settings.LabCsv ?? Path.Combine("out", "lab", "qemu-lab.csv"), scenario.Id, rows, append);
+        if (predicted is { } p)
+            rows = [.. rows.Select((r, i) => r with
+            {
+                PredictedTotalMs = Math.Round(p[i].TotalMs, 1), PredictedDowntimeMs = Math.Round(p[i].DowntimeMs, 1), PredictedMib = Math.Round(p[i].DataMib, 3),
+            })];
+        Record(csv, scenario.Id, rows, append);
         var measures = new Dictionary<string, double>();
         foreach (var m in rows)
         {
@@ -80,6 +89,19 @@ public sealed class QemuFamily(BenchSettings settings) : IBenchFamily
             Error = rows.FirstOrDefault(r => r.Status != "completed" || !r.GuestAlive) is { } bad
                 ? $"migration {bad.Migration} ended {bad.Status}{(bad.GuestAlive ? "" : " and the guest did not run on the destination")}" : null,
         };
+    }
+
+    private static ImmutableArray<PredictedMigration>? Predict(LabScenario s, IReadOnlyList<LabMeasurement> earlier)
+    {
+        var plan = new PlannedRun(s.Id, s.Method, s.Capability, [.. s.Guests.Select(g => new PlannedGuest(g.MemoryMib, g.DirtyMibPerSecond, g.WssMib))],
+            s.LinkMbit, s.MaxBandwidthMibPerSecond, s.DowntimeLimitMs, s.SuspendAfterSeconds, s.Method == "hybrid" ? s.SwitchSync : null);
+        var predicted = LabPrediction.Predict(plan, earlier, LabEnvironment.Fitted);
+        if (predicted is not { } p) Console.Error.WriteLine($"{s.Id}: no prediction (the recording has no earlier completed pre-copy row)");
+        else
+            foreach (var (m, i) in p.Select((m, i) => (m, i)))
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{s.Id} #{i + 1}: predicted before the run {m.TotalMs / 1000:0.00} s / {m.DowntimeMs:0} ms / {m.DataMib:0.0} MiB (assumed {m.ZeroMib:0} MiB of zero pages, CPU shares {m.CpuShare:0.00} source, {m.DestinationCpuShare:0.00} destination; {earlier.Count} earlier rows)"));
+        return predicted;
     }
 
     /// <summary>Writes the scenario's rows into the CSV in place of its earlier rows, keeping the others; with

@@ -25,9 +25,13 @@ internal static class CalibrateCommand
             Description = "Instead: the block-migration table, the simulator's block mirror against the drive-mirror lab's jobs (CSV written by lab/qemu/drive-mirror.py; default: " + BlockMirrorLab.DefaultPath + ")",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var stops = new Option<bool>("--stops")
+        {
+            Description = "Instead: what each recorded pre-copy stop sent (QEMU's downtime-bytes) against what the model leaves at its stop, per setting",
+        };
         var cmd = new Command("calibrate", "Compare the simulator with published live-migration measurements and the lab's real QEMU migrations; print the calibration table (Markdown).")
         {
-            lab, fit, cpuShare, blockMirror,
+            lab, fit, cpuShare, blockMirror, stops,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
@@ -44,6 +48,13 @@ internal static class CalibrateCommand
             string[] paths = r.GetValue(lab) is { Length: > 0 } given ? given : shares ? [.. LabRecording.AllPaths] : [.. LabRecording.DefaultPaths];
             var recordings = LabRecording.ReadAll(paths);
             var environment = shares ? LabEnvironment.CpuShareFitted : LabEnvironment.Fitted;
+            if (r.GetValue(stops))
+            {
+                // All recordings by default: the figure exists only in those made from 2026-12-06 03:39 UTC.
+                var stopRecordings = r.GetValue(lab) is { Length: > 0 } ? recordings : LabRecording.ReadAll([.. LabRecording.AllPaths, LabRecording.SmokePath, LabRecording.FreshPath]);
+                foreach (var line in StopData.Lines(StopData.Of(stopRecordings, environment))) stdout.WriteLine(line);
+                return ExitCodes.Ok;
+            }
             if (r.GetValue(fit))
             {
                 environment = LabFit.Fit(recordings, environment);
@@ -60,6 +71,16 @@ internal static class CalibrateCommand
             }
             foreach (var line in CalibrationTable.Summary(table)) stdout.WriteLine(line);
             foreach (var recording in recordings) stdout.WriteLine(LabMachine.Measure(recording.Rows, environment).Describe(recording.Name));
+            // Recordings whose runs were predicted before they ran (the held-out check of 2026-12-07): each run against that
+            // prediction and against its replay with the run's own inputs.
+            foreach (var recording in recordings)
+                if (PreRunTable.Of(recording, environment) is { Length: > 0 } prerun)
+                {
+                    stdout.WriteLine();
+                    stdout.WriteLine($"predicted before each run ({recording.Name}):");
+                    PreRunTable.WriteMarkdown(prerun, stdout);
+                    foreach (var line in PreRunTable.Summary(prerun)) stdout.WriteLine(line);
+                }
             return ExitCodes.Ok;
         }));
         return cmd;

@@ -20,6 +20,7 @@ public static class LabCsv
         "destination_vcpu_cpu_s", "destination_vcpu_wait_s", "destination_other_cpu_s", "destination_other_wait_s",
         "run", "stop_window_ms", "stop_migration_cpu_ms", "stop_migration_wait_ms", "stop_vcpu_cpu_ms", "stop_vcpu_wait_ms",
         "stop_other_cpu_ms", "stop_other_wait_ms", "downtime_mib", "tcp_timeouts", "tcp_retransmits",
+        "tcp_congestion_control", "switch_sync", "predicted_total_ms", "predicted_downtime_ms", "predicted_mib",
     ];
 
     /// <summary>Columns every recording has; the later ones were added to the lab over time and may be absent.</summary>
@@ -41,7 +42,8 @@ public static class LabCsv
                 N(m.SourceOtherWaitSeconds), N(m.DestinationVcpuCpuSeconds), N(m.DestinationVcpuWaitSeconds),
                 N(m.DestinationOtherCpuSeconds), N(m.DestinationOtherWaitSeconds), I(m.Run), N(m.StopWindowMs), N(m.StopMigrationCpuMs),
                 N(m.StopMigrationWaitMs), N(m.StopVcpuCpuMs), N(m.StopVcpuWaitMs), N(m.StopOtherCpuMs), N(m.StopOtherWaitMs), N(m.DowntimeMib),
-                m.TcpTimeouts is { } t ? I(t) : "", m.TcpRetransmits is { } r ? I(r) : "");
+                m.TcpTimeouts is { } t ? I(t) : "", m.TcpRetransmits is { } r ? I(r) : "",
+                m.TcpCongestionControl ?? "", m.SwitchSync is { } k ? I(k) : "", N(m.PredictedTotalMs), N(m.PredictedDowntimeMs), N(m.PredictedMib));
     }
 
     /// <exception cref="InputException">The file is missing, holds no rows or a row is malformed (file, line and column named).</exception>
@@ -82,7 +84,10 @@ public static class LabCsv
                 OneOf(file, c[26], Booleans) == "true", file.Text(c[27]), file.Text(c[28]), file.Text(c[29]), O(0), O(1), O(2),
                 O(3), O(4), O(5), O(6), O(7), O(8), O(9), O(10),
                 optional[11] >= 0 && file.Text(optional[11]).Length > 0 ? file.Integer(optional[11], 1) : 1, O(12), O(13), O(14), O(15), O(16), O(17), O(18), O(19),
-                Count(optional[20]), Count(optional[21])));
+                Count(optional[20]), Count(optional[21]),
+                optional[22] >= 0 && file.Text(optional[22]).Length > 0 ? file.Id(optional[22]) : null,
+                optional[23] >= 0 && file.Text(optional[23]).Length > 0 ? SwitchSync(file, optional[23], method) : null,
+                O(24), O(25), O(26)));
         }
         long? Count(int column) => column >= 0 && file.Text(column).Length > 0 ? file.Integer(column, 0) : null;
         // A header alone replayed nothing and printed the published points as if the lab had been judged.
@@ -100,6 +105,13 @@ public static class LabCsv
     /// replayed as pre-copy without a capability, a row judged as a migration it was not.</summary>
     private static readonly string[] Methods = ["precopy", "postcopy", "hybrid"], Capabilities = ["none", "xbzrle", "compress", "multifd"],
         Booleans = ["true", "false"];
+
+    /// <summary>The dirty-sync-count of a hybrid row's switch: QEMU's first sync is the setup's (1), so the first full pass
+    /// ends at 2; a switch before it, or on a row that is not hybrid, names a setting the replay cannot give.</summary>
+    private static int SwitchSync(DatasetFile file, int column, string method) => method == "hybrid"
+        ? file.Integer(column, 2) is var k && k <= Simulation.SimulationOptions.MaxHybridRounds + 1 ? k
+            : throw file.Error(column, $"must be at most {Simulation.SimulationOptions.MaxHybridRounds + 1} (a sanity bound on the passes before the switch)", file.Text(column))
+        : throw file.Error(column, "is a hybrid migration's switch point; this row is " + method, file.Text(column));
 
     private static string OneOf(DatasetFile file, int column, string[] words)
     {

@@ -108,7 +108,9 @@ public sealed record LabEnvironment(
             DestinationZeroLoadCpuSecondsPerGib: ScalesWithCpuShare ? machine.DestinationZeroCpuSecondsPerGib : 0,
             EndOfPassDataMibPerGib: StructPagesMibPerGib,
             EndOfPassDataMib: MeasuredEndOfPassDataMib,
-            PreCopyTimeoutSeconds: m.SuspendAfterSeconds);
+            PreCopyTimeoutSeconds: m.SuspendAfterSeconds,
+            // QEMU counts the setup's sync as the first: a switch at dirty-sync-count k follows k - 1 full passes.
+            HybridRounds: m.SwitchSync is { } sync ? sync - 1 : 1);
     }
 
     /// <summary>The share of a core the migration thread got: measured (schedstat) where the recording has it;

@@ -66,6 +66,16 @@ namespace Consolidator.Calibration;
 /// kernel's TcpExt TCPTimeouts, per namespace, so shared by the migrations of one run): a stop that waits on the link
 /// after a loss waits at least the 200 ms minimum timeout; null in recordings made before.</param>
 /// <param name="TcpRetransmits">Segments retransmitted there over the same time (Tcp RetransSegs).</param>
+/// <param name="TcpCongestionControl">The TCP congestion control of the scenario's network namespace
+/// (net.ipv4.tcp_congestion_control read inside it: a new namespace takes the host's default), which decides how
+/// concurrent streams split the shaped link from moment to moment; null in recordings made before 2026-12-07 10:40 UTC
+/// (the host's was bbr then too).</param>
+/// <param name="SwitchSync">Hybrid: the dirty-sync-count at which the harness started post-copy (2, after the first
+/// full pass, as the QEMU wiki advises, unless the scenario says otherwise); null: 2 for a hybrid row, none otherwise.</param>
+/// <param name="PredictedTotalMs">The simulator's total time for this migration as predicted before the run, from the
+/// scenario's settings and the recording's earlier rows only (<see cref="LabPrediction"/>); null where none was made.</param>
+/// <param name="PredictedDowntimeMs">Its downtime (QEMU's figure), predicted likewise.</param>
+/// <param name="PredictedMib">Its data (ram.transferred), predicted likewise.</param>
 public sealed record LabMeasurement(
     string Scenario,
     int Migration,
@@ -118,7 +128,12 @@ public sealed record LabMeasurement(
     double? StopOtherWaitMs = null,
     double? DowntimeMib = null,
     long? TcpTimeouts = null,
-    long? TcpRetransmits = null)
+    long? TcpRetransmits = null,
+    string? TcpCongestionControl = null,
+    int? SwitchSync = null,
+    double? PredictedTotalMs = null,
+    double? PredictedDowntimeMs = null,
+    double? PredictedMib = null)
 {
     /// <summary>The share of a core the migration thread got while it wanted one: its CPU time over its CPU
     /// time plus its run-queue wait (Linux schedstat). 1 on an idle machine; on 2 cores shared with other

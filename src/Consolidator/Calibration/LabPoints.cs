@@ -41,7 +41,13 @@ public static class LabPoints
     public static ImmutableArray<ReferencePoint> From(IEnumerable<LabMeasurement> rows, LabEnvironment environment, string idSuffix = "")
     {
         var all = rows.ToArray();
-        var machine = LabMachine.Measure(all, environment);
+        return From(all, environment, LabMachine.Measure(all, environment), idSuffix);
+    }
+
+    /// <summary>The rows' points replayed on <paramref name="machine"/> (a prediction before a run takes the machine from the
+    /// recording's earlier rows, <see cref="LabPrediction"/>).</summary>
+    public static ImmutableArray<ReferencePoint> From(IReadOnlyList<LabMeasurement> all, LabEnvironment environment, LabMachine machine, string idSuffix = "")
+    {
         var repeated = all.GroupBy(r => r.Scenario).Where(g => g.Select(r => r.Run).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
         return [.. all.GroupBy(r => (r.Scenario, r.Run)).Select(g =>
         {

@@ -31,6 +31,12 @@ public sealed partial record LabRecording(string Name, ImmutableArray<LabMeasure
     /// their own (LabCalibrationTests).</summary>
     public const string SmokePath = "datasets/calibration/qemu-7.2-tcg-smoke.csv";
 
+    /// <summary>The held-out check of 2026-12-07: three runs of four fit scenarios (which measure the machine), then three
+    /// runs each of six settings neither the fit nor any held-out setting had used, each predicted before it ran (the
+    /// predicted_* columns), and the congestion control of every run. Not one of <see cref="DefaultPaths"/>: its runs were
+    /// made at loads of 24-36 (docs/simulator.md, Fresh held-out runs).</summary>
+    public const string FreshPath = "datasets/calibration/qemu-7.2-tcg-fresh.csv";
+
     /// <summary>Every recording: the loaded run, the quiet rerun (QEMU under real-time priority), the busy run
     /// with the migration thread's CPU time and run-queue wait measured, the run with every thread's, and the rerun, on
     /// the machine of 2026-12-06, of the settings that one ran once.</summary>

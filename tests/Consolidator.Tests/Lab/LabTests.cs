@@ -45,7 +45,8 @@ public class LabTests
         var row = new LabMeasurement("s", 1, 2, "hybrid", "none", 512, 512.5, 400, null, 300, 12, 16, 64, 15.9, 3.8, "completed",
             8123, 42, 500, 3000, 210.5, 53000, 95000, 3, 12, 1500, true, "7.2.22", "AMD EPYC, 2 cores, TCG", "2026-12-05T05:00:00Z", 3.5, 0.75, 2.25,
             1.5, 0.5, 0.25, 0.125, 0.062, 0.031, 1.25, 0.75, 1, 120.5, 40.2, 60.1, 3.5, 9.25, 1.5, 7.75) with
-            { DowntimeMib = 6.902, TcpTimeouts = 2, TcpRetransmits = 11 };
+            { DowntimeMib = 6.902, TcpTimeouts = 2, TcpRetransmits = 11, TcpCongestionControl = "bbr", SwitchSync = 3, PredictedTotalMs = 7900.5,
+              PredictedDowntimeMs = 51.2, PredictedMib = 199.125 };
         var path = Path.Combine(dir.Path, "lab.csv");
 
         QemuFamily.Record(path, "s", [row]);

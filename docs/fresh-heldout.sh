@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The held-out check of 2026-12-07 (datasets/calibration/qemu-7.2-tcg-fresh.csv): six settings neither the fit nor any
+# held-out setting had used, three runs each, every run predicted by the simulator before it started (the predicted_*
+# columns, written by bench --family qemu from the recording's earlier rows only), after three runs of four fit scenarios
+# that measure the machine. Prints the machine, each setting by the median of its replayed runs (calibrate's settings
+# table, the replay taking each run's measured inputs), then every run against its prediction and its replay, and the
+# error distribution of the held-out runs.
+# docs/simulator.md block: <!-- refresh fresh-heldout: bash docs/fresh-heldout.sh -->
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. docs/consolidator.sh
+out=$(consolidator calibrate --lab datasets/calibration/qemu-7.2-tcg-fresh.csv)
+printf '%s\n' "$out" | grep '^machine of'
+printf '%s\n' "$out" | awk '/^\| setting / { print; getline; print; on = 1; next } on && /^\| / { print } on && !/^\| / { on = 0 }'
+printf '%s\n' "$out" | sed -n '/^predicted before each run/,$p'
