@@ -74,9 +74,11 @@ public static class OutputSet
         if (Directory.Exists(full)) throw new OutputException(path, "a folder is in the way: give the path of a file", isUsage: true);
         var folder = Path.GetDirectoryName(full) ?? throw new OutputException(path, "not a file path", isUsage: true);
         var name = Path.GetFileName(full);
+        // The folders made for the file go again when it cannot be written: 'export --out new/plan.sh' on a full disk
+        // failed, exit 1, and left 'new' behind.
+        var created = OutputStaging.CreateFolders(folder);
         try
         {
-            Directory.CreateDirectory(folder);
             var manifest = Path.Combine(folder, SetFolder.Manifest);
             using var hold = File.Exists(manifest) && SetFolder.LockOf(folder) is { } lockPath ? SetLock.Exclusive(lockPath, null) : null;
             RefuseSetFile(path, full);
@@ -109,7 +111,13 @@ public static class OutputSet
         }
         catch (Exception e) when (IoFailure.IsIo(e))
         {
+            OutputStaging.RemoveCreated(created);
             throw new OutputException(path, $"cannot write: {IoFailure.Reason(e)}", isUsage: false, e);
+        }
+        catch
+        {
+            OutputStaging.RemoveCreated(created);
+            throw;
         }
     }
 

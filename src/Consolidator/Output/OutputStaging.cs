@@ -205,7 +205,7 @@ public sealed class OutputStaging : IDisposable
         new(System.IO.Path.Combine(_set.Full, name), $"cannot write: {IoFailure.Reason(e)}", isUsage: false, e);
 
     /// <summary>Creates <paramref name="folder"/> and its missing parents; returns those it created, deepest first.</summary>
-    private static List<string> CreateFolders(string folder)
+    internal static List<string> CreateFolders(string folder)
     {
         var missing = new List<string>();
         for (var d = folder; d is not null && !Directory.Exists(d); d = System.IO.Path.GetDirectoryName(d)) missing.Add(d);
@@ -222,9 +222,13 @@ public sealed class OutputStaging : IDisposable
 
     /// <summary>Removes the parent folders this run created when nothing else arrived there meanwhile: a run
     /// that writes nothing leaves no trace.</summary>
-    private void RemoveCreated()
+    private void RemoveCreated() => RemoveCreated(_created);
+
+    /// <summary>Removes the folders of <paramref name="created"/> (deepest first, as <see cref="CreateFolders"/> gives
+    /// them) that are still empty.</summary>
+    internal static void RemoveCreated(List<string> created)
     {
-        foreach (var d in _created)
+        foreach (var d in created)
         {
             try
             {

@@ -61,6 +61,31 @@ public class SingleFileOutputTests
         Assert.Equal("", File.ReadAllText(source));
     }
 
+    /// <summary>`export --out new/sub/migrate.sh` on a full disk: exit 1 naming the file, and the folders it made for the
+    /// script gone again (they were left behind, empty, though nothing was written).</summary>
+    [Fact]
+    public void Export_on_a_full_disk_exits_1_and_leaves_no_folder_it_made()
+    {
+        using var tmp = new TempDirectory();
+        using var disk = Mounts.TryTmpfs(tmp.File("disk"), kib: 4); // one page; the script of 200 moves is about 40 KiB
+        if (disk is null) return; // needs root to mount a tmpfs; CI runs as root
+        var vms = Enumerable.Range(1, 200).Select(i => $"web-{i}").ToList();
+        var plan = Plan(tmp);
+        File.WriteAllText(plan, PlanJson
+            .Replace("""{ "vm_id": "web-1", "host_id": "h2", "current_host": "h1" }""",
+                string.Join(", ", vms.Select(vm => $$"""{ "vm_id": "{{vm}}", "host_id": "h2", "current_host": "h1" }""")))
+            .Replace("""{ "vm_id": "web-1", "from_host": "h1", "to_host": "h2", "kind": "move", "memory_mib": 4096 }""",
+                string.Join(", ", vms.Select(vm => $$"""{ "vm_id": "{{vm}}", "from_host": "h1", "to_host": "h2", "kind": "move", "memory_mib": 4096 }"""))));
+        var script = Path.Combine(disk.Path, "new", "sub", "migrate.sh");
+
+        var result = CliRunner.Run("export", plan, "--to", "libvirt", "--unchecked", "--out", script);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{script}: cannot write: No space left on device", result.Err);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+    }
+
     [Fact]
     public void Export_replaces_its_own_earlier_script_and_an_empty_file()
     {
