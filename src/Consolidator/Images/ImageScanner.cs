@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Consolidator.Datasets;
+using Consolidator.Output;
 
 namespace Consolidator.Images;
 
@@ -26,16 +27,51 @@ public static class ImageScanner
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
         CheckBackingChain(qemuImg, path);
-        var scratch = Directory.CreateTempSubdirectory("consolidator-scan-");
+        RemoveDeadScratch();
+        var scratch = Directory.CreateTempSubdirectory(ScratchPrefix);
         try
         {
+            using var held = new FileStream(System.IO.Path.Combine(scratch.FullName, ScratchLock), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
             var raw = System.IO.Path.Combine(scratch.FullName, "disk.raw");
-            Run(qemuImg, path, ["convert", "-q", "-f", format, "-O", "raw", System.IO.Path.GetFullPath(path), raw]);
+            Run(qemuImg, path, ["convert", "-q", "-f", format, "-O", "raw", System.IO.Path.GetFullPath(path), raw], writing: raw);
             return Hash(id, path, raw, blockKib);
         }
         finally
         {
             scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The scratch folders' names in the temporary folder, and the lock file each holds while its scan runs.</summary>
+    private const string ScratchPrefix = "consolidator-scan-", ScratchLock = ".lock";
+
+    /// <summary>Removes the scratch folders of scans that died (kill -9, a power cut) before removing their own: each held
+    /// a raw copy as large as its image's data, and nothing removed it. A scan holds an flock on its folder's lock file,
+    /// released by the kernel when the process dies, so a lock that can be taken is a dead scan's (the lock, unlike a
+    /// process id, means the same in every PID namespace sharing the folder). Folders without a lock file (one being
+    /// made) and other users' are left.</summary>
+    private static void RemoveDeadScratch()
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(System.IO.Path.GetTempPath(), ScratchPrefix + "*").ToList();
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            return;
+        }
+        foreach (var folder in folders)
+        {
+            try
+            {
+                using var dead = new FileStream(System.IO.Path.Combine(folder, ScratchLock), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (IoFailure.IsIo(e))
+            {
+                // Held by a running scan, not ours to remove, or without a lock file yet: left.
+            }
         }
     }
 
@@ -99,7 +135,10 @@ public static class ImageScanner
         return stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw";
     }
 
-    private static string Run(string qemuImg, string path, string[] args)
+    /// <param name="writing">The file qemu-img writes, if any: its failure to write there (a full temporary folder) is an
+    /// output's failure, exit code 1 naming that file, not the image's (it was 'qemu-img convert failed', exit code 2, as
+    /// though the image were bad).</param>
+    private static string Run(string qemuImg, string path, string[] args, string? writing = null)
     {
         var start = new ProcessStartInfo(qemuImg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
@@ -110,6 +149,9 @@ public static class ImageScanner
         if (process.ExitCode != 0)
         {
             var why = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? $"exit code {process.ExitCode}";
+            // qemu-img's words for a write that failed ("error while writing at byte 0: No space left on device" from qemu-img 7.2 on a full tmpfs).
+            if (writing is not null && why.Contains("error while writing", StringComparison.Ordinal))
+                throw new OutputException(writing, $"cannot write the raw copy of {Quoted.Path(path)} that qemu-img converts it into: {Quoted.Value(why.Split(": ")[^1])}; set TMPDIR to a folder with room for the image's data", isUsage: false);
             throw new InputException(path, 0, null, 0, null, $"qemu-img {args[0]} failed: {Quoted.Value(why)}");
         }
         return stdout;

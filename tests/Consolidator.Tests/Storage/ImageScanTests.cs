@@ -89,6 +89,66 @@ public class ImageScanTests
         Assert.False(File.Exists(dir.File("images.csv")));
     }
 
+    /// <summary>The CLI in a child process with TMPDIR set to <paramref name="tmpdir"/>, where a scan puts its scratch copy.</summary>
+    private static (int Code, string Err) RunWithTmpdir(string tmpdir, params string[] args)
+    {
+        var start = new ProcessStartInfo(ChildCli.Dotnet) { RedirectStandardError = true, RedirectStandardOutput = true, Environment = { ["TMPDIR"] = tmpdir } };
+        start.ArgumentList.Add(ChildCli.Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, err.Result);
+    }
+
+    /// <summary>A scan killed while qemu-img converted its image (kill -9) left its scratch folder, with a raw copy as large
+    /// as the image's data, in the temporary folder for good. The next scan removes a scratch folder whose lock no process
+    /// holds, and leaves one whose lock is held (a scan running beside it) and any other folder.</summary>
+    [SkippableFact]
+    public void A_scan_removes_the_scratch_of_a_killed_scan_and_leaves_a_running_ones()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        Build(dir);
+        var tmp = dir.File("tmp");
+        var dead = Path.Combine(tmp, "consolidator-scan-dead");
+        var running = Path.Combine(tmp, "consolidator-scan-running");
+        var other = Path.Combine(tmp, "consolidator-scan-made-just-now"); // no lock file yet
+        foreach (var d in new[] { dead, running, other }) Directory.CreateDirectory(d);
+        File.WriteAllBytes(Path.Combine(dead, "disk.raw"), new byte[Block]);
+        File.WriteAllText(Path.Combine(dead, ".lock"), "");
+        using var held = new FileStream(Path.Combine(running, ".lock"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+
+        var (code, err) = RunWithTmpdir(tmp, "images", "scan", dir.File("child.qcow2"), "--out", dir.File("images.csv"));
+
+        Assert.True(code == 0, err);
+        Assert.Equal(["consolidator-scan-made-just-now", "consolidator-scan-running"],
+            Directory.EnumerateFileSystemEntries(tmp).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A temporary folder too small for the raw copy qemu-img converts a qcow2 into: it was 'qemu-img convert
+    /// failed', exit code 2, naming the image as though it were bad. Exit code 1 naming the copy and the reason, nothing
+    /// written, the scratch folder gone.</summary>
+    [SkippableFact]
+    public void A_full_temporary_folder_exits_1_naming_the_scratch_copy_and_writes_nothing()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        Build(dir);
+        using var disk = Mounts.TryTmpfs(dir.File("tmp"), kib: 4); // one page; the copy holds 16 blocks of 64 KiB
+        if (disk is null) return; // needs root to mount a tmpfs; CI runs as root
+
+        var (code, err) = RunWithTmpdir(disk.Path, "images", "scan", dir.File("child.qcow2"), "--out", dir.File("images.csv"));
+
+        Assert.Equal(1, code);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"error: {disk.Path}/consolidator-scan-", err);
+        Assert.Contains($"/disk.raw: cannot write the raw copy of {dir.File("child.qcow2")} that qemu-img converts it into: No space left on device; set TMPDIR", err);
+        Assert.False(File.Exists(dir.File("images.csv")));
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+    }
+
     [SkippableFact]
     public void A_corrupt_qcow2_is_a_located_error_and_nothing_is_written()
     {
