@@ -18,7 +18,7 @@ public sealed class Deadline
         (_start, _end, _line, _reserve, _cutShort) = (start, end, line, reserve, cutShort);
 
     /// <summary>No wall-clock end: the deterministic mode (counted work only) and library callers that set none.</summary>
-    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN, (double.NaN, double.NaN)));
+    public static Deadline None => new(Clock.Wall.Now, double.PositiveInfinity, new Timeline(Clock.Wall, Clock.Wall.Now, double.NaN, (double.NaN, double.NaN), double.NaN));
 
     /// <summary>Ends <paramref name="seconds"/> after now, read on <paramref name="clock"/> (the wall clock by default).
     /// A start before this call (the process's own, for the CLI) is a <see cref="CommandStart"/>.</summary>
@@ -28,7 +28,8 @@ public sealed class Deadline
     public static Deadline After(double seconds, CommandStart start)
     {
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "--time-limit must be a positive number of seconds");
-        return new Deadline(start.At, start.At + seconds, new Timeline(start.Clock, start.At, start.ProcessorSecondsAt, start.Clock.ThreadSeconds));
+        return new Deadline(start.At, start.At + seconds,
+            new Timeline(start.Clock, start.At, start.ProcessorSecondsAt, start.Clock.ThreadSeconds, start.Clock.ProcessorSeconds));
     }
 
     /// <summary>The clock this deadline reads.</summary>
@@ -87,7 +88,8 @@ public sealed class Deadline
     /// machine's load read directly: a phase whose idle estimate is too short to tell the load from the runtime's
     /// start-up still shows the share of a core it was given; at least 1), or how long the command's thread, ready to
     /// run, waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
-    /// <see cref="RunQueueSmoothingSeconds"/>) when that is more:
+    /// <see cref="RunQueueSmoothingSeconds"/>, read only over spans in which that thread did most of the process's work,
+    /// <see cref="RunQueueMinCommandShare"/>) when that is more:
     /// marks come only between phases, and a machine that got busy during the solve made the output that followed
     /// it take 4.7 s of a 1.2 s reserve paced at reading (planted-other flat-mem K = 20, seed 2, `--time-limit 30` with
     /// six busy loops started 4 s in: the command ended at 32.8 s).
@@ -137,6 +139,23 @@ public sealed class Deadline
     /// can only understate the load, never overstate it.</summary>
     public const double ShareMinSeconds = 0.5;
 
+    /// <summary>The least part of the process's processor time (<see cref="Clock.ProcessorSeconds"/>) the command's
+    /// thread must have had between two readings for its wait to tell the load: in a span where the process's other
+    /// threads did more of the work (reading and profiles on the thread pool, the solver's parallel searches, the
+    /// runtime's compiler), the thread waited for its own siblings too, since Linux's group scheduling (autogroup)
+    /// gives the whole process one share however many threads it runs, and the phases after the solve, on that thread
+    /// alone, do not meet that wait. Traced (docs/overrun-load.sh month with six busy loops in their own sessions and
+    /// with none, and k200; load 27-38, 2026-12-07; the command thread's and every thread's schedstat at each reading;
+    /// docs/solver.md): the start-up span (reading and profiles, 9-13 s, the command thread a third to two fifths of
+    /// the process's processor time) read 9.7-18.4 where the output and the tail then read 4.2-8.6, and that first
+    /// reading left the solver nothing in one six-loop run of three (the command ended at 20.0 s of 30 with the warm
+    /// start's plan); the parallel exact-fill search's spans of hourly-mem K = 200 read 11-20 where its output read
+    /// 10.3. Spans on that thread alone read 3.6-7.8 at the solve's start and 5.0-11.1 at its end. Leaving spans out
+    /// cannot read a load low where the competitors share the command's group (busy loops in its own session): a span on
+    /// that thread alone reads their load as the phases after the solve meet it. Half: a span counts while the
+    /// command's thread did at least as much as all the others together.</summary>
+    public const double RunQueueMinCommandShare = 0.5;
+
     /// <summary>The command thread's run and wait are read at most this often.</summary>
     public const double RunQueueSampleSeconds = 0.1;
 
@@ -144,14 +163,15 @@ public sealed class Deadline
     /// periods, so that a burst of other work (a compiler starting) does not read as a lasting load.</summary>
     public const double RunQueueSmoothingSeconds = 2;
 
-    private sealed class Timeline(Clock clock, double start, double processorStart, (double Running, double Waiting) threadsStart)
+    private sealed class Timeline(Clock clock, double start, double processorStart, (double Running, double Waiting) threadsStart, double processorNow)
     {
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
         private readonly List<string> _activities = [];
         private double _last = start, _measured, _idle, _latest = 1;
         private double _lastProcessor = processorStart, _sharedWall, _processor;
-        private double _queue = 1, _queueRead = start, _running = threadsStart.Running, _waiting = threadsStart.Waiting;
+        private double _queue = 1, _queueWeight, _queueRead = start, _running = threadsStart.Running, _waiting = threadsStart.Waiting;
+        private double _queueProcessor = processorNow;
 
         public Clock Clock => clock;
 
@@ -189,8 +209,12 @@ public sealed class Deadline
         }
 
         /// <summary>The moving average of run plus wait over run of the command's thread, read again when
-        /// <see cref="RunQueueSampleSeconds"/> have passed (each reading weighs by the time since the one before); 1 on
-        /// a clock that does not know them.</summary>
+        /// <see cref="RunQueueSampleSeconds"/> have passed (each reading weighs by the time since the one before), over
+        /// the spans it tells the load in (<see cref="RunQueueMinRunningSeconds"/>, <see cref="RunQueueMinCommandShare"/>);
+        /// 1 on a clock that does not know them, and until such a span. The average is of the spans read so far only
+        /// (their weights summed in <c>_queueWeight</c>), not pulled toward 1 before it has seen enough of them: with the
+        /// start-up span no longer read, an average that started at 1 climbed over the single-threaded warm start's
+        /// readings to 2.0-4.1 at the solve's start where they read 3.6-8 (the traces above).</summary>
         private double RunQueue()
         {
             if (double.IsNaN(_running)) return 1;
@@ -198,10 +222,16 @@ public sealed class Deadline
             if (now - _queueRead < RunQueueSampleSeconds) return _queue;
             var (running, waiting) = clock.ThreadSeconds;
             if (double.IsNaN(running)) return _queue;
-            var ran = running - _running;
-            if (ran >= RunQueueMinRunningSeconds)
-                _queue += (1 - Math.Exp(-(now - _queueRead) / RunQueueSmoothingSeconds)) * ((ran + Math.Max(0, waiting - _waiting)) / ran - _queue);
-            (_queueRead, _running, _waiting) = (now, running, waiting);
+            var (ran, processor) = (running - _running, clock.ProcessorSeconds);
+            var others = double.IsNaN(processor) || double.IsNaN(_queueProcessor) ? 0 : processor - _queueProcessor - ran;
+            if (ran >= RunQueueMinRunningSeconds && ran >= RunQueueMinCommandShare * (ran + Math.Max(0, others)))
+            {
+                var weight = 1 - Math.Exp(-(now - _queueRead) / RunQueueSmoothingSeconds);
+                var reading = (ran + Math.Max(0, waiting - _waiting)) / ran;
+                _queueWeight += weight * (1 - _queueWeight);
+                _queue += weight / _queueWeight * (reading - _queue);
+            }
+            (_queueRead, _running, _waiting, _queueProcessor) = (now, running, waiting, processor);
             return _queue;
         }
 

@@ -40,9 +40,11 @@ public class DeadlineTests
         Assert.Equal(1, deadline.Pace, 9);
         Assert.Equal(54, planner.Remaining, 9);
 
-        // Ready to run for 2 s, on a processor for 0.5 s of them: four times slower.
+        // Ready to run for 2 s, on a processor for 0.5 s of them: four times slower. The average of the spans read so
+        // far (the first, 4 s at full speed, read at the mark), each weighed by its length, not pulled toward 1 besides.
         clock.Advance(2, running: 0.5, waiting: 1.5);
-        var busier = 1 + (1 - Math.Exp(-2 / Deadline.RunQueueSmoothingSeconds)) * 3;
+        var (first, second) = (1 - Math.Exp(-4 / Deadline.RunQueueSmoothingSeconds), 1 - Math.Exp(-2 / Deadline.RunQueueSmoothingSeconds));
+        var busier = ((1 - second) * first * 1 + second * 4) / ((1 - second) * first + second);
         Assert.Equal(busier, deadline.Pace, 9);
         Assert.Equal(54 - 2 * busier, planner.Remaining, 9);
         // Read again sooner than RunQueueSampleSeconds: the same average.
@@ -53,6 +55,44 @@ public class DeadlineTests
         Assert.Equal(busier, deadline.Pace, 9);
         // Never in the deterministic mode.
         Assert.Equal(1, Deadline.None.Pace);
+    }
+
+    /// <summary>The command thread's wait read the process's own threads as load: under Linux's group scheduling the
+    /// process gets one share however many threads it runs, so while reading and profiles ran on the thread pool the
+    /// command thread waited for its siblings too. Traced (Bitbrains month, six busy loops in their own sessions, load
+    /// 27-38): that start-up span read 18 where the output, on the command thread alone, read 8, and the solver got
+    /// nothing. A span in which the other threads did more than the command thread is not read; the spans on that
+    /// thread alone are, as they are.</summary>
+    [Fact]
+    public void Spans_where_the_process_other_threads_did_most_of_the_work_do_not_pace_the_reserves()
+    {
+        var clock = new ManualClock { Threads = (0, 0), Processor = 0 };
+        var deadline = Deadline.After(60, clock: clock);
+        var planner = deadline.EarlierBy(() => deadline.Paced(1));
+        // Reading on four threads: the command thread ran 0.6 s and waited 10.2 s of 12; the process ran 2.4 s.
+        Busy(12, running: 0.6, waiting: 10.2, processor: 2.4);
+        Assert.Equal(1, deadline.Pace, 9);
+        Assert.Equal(47, planner.Remaining, 9);
+        // The warm start, on the command thread alone, eight times slower: read at once, not climbing from 1.
+        Busy(0.2, running: 0.025, waiting: 0.175, processor: 0.03);
+        Assert.Equal(8, deadline.Pace, 9);
+        // A span where the thread did exactly half of the process's work still counts; below half it does not.
+        Busy(0.2, running: 0.05, waiting: 0.15, processor: 0.1);
+        var half = deadline.Pace;
+        Assert.True(half < 8 && half > 4, $"pace {half}");
+        Busy(0.2, running: 0.02, waiting: 0.18, processor: 0.05);
+        Assert.Equal(half, deadline.Pace, 9);
+        // A clock that does not know the process's processor time reads every span, as before.
+        var plain = new ManualClock { Threads = (0, 0) };
+        var unknown = Deadline.After(60, clock: plain);
+        plain.Advance(12, running: 0.6, waiting: 10.2);
+        Assert.Equal(18, unknown.Pace, 9);
+
+        void Busy(double seconds, double running, double waiting, double processor)
+        {
+            clock.Advance(seconds, running, waiting);
+            clock.Processor += processor;
+        }
     }
 
     [Fact]
