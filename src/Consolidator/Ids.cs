@@ -203,13 +203,12 @@ public static class Ids
             {
                 folded = ADRaffy.ENSNormalize.ENSNormalize.ENSIP15.NormalizeFragment(rune.ToString());
             }
-            catch (ADRaffy.ENSNormalize.NormException)
+            catch (Exception e) when (e is ADRaffy.ENSNormalize.NormException or ADRaffy.ENSNormalize.InvalidLabelException)
             {
-                continue; // a character ENSIP-15 disallows is no form of ASCII text; the script rules judge it
-            }
-            catch (ADRaffy.ENSNormalize.InvalidLabelException)
-            {
-                continue;
+                // A character ENSIP-15 disallows: a compatibility form of ASCII text it does not map, or one the script rules judge.
+                if (DisallowedAsciiForm(rune) is not { } reads) continue;
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{what} must not hold '{rune}' (U+{rune.Value:X4} at character {at}), a compatibility form that reads as {reads}: write {(reads == "a space" ? "a plain space" : reads)} (an id that reads as another is a different name to virsh, OpenStack and this tool)");
             }
             // A character that is not ASCII yet folds to ASCII reads as that ASCII text, a case included (the Kelvin sign).
             if (folded.Length == 0 || !Ascii(folded)) continue;
@@ -218,6 +217,43 @@ public static class Ids
         }
         return null;
     }
+
+    /// <summary>What <paramref name="rune"/> reads as when it is a compatibility form of ASCII text that ENSIP-15 disallows
+    /// outright, so that its mapping (<see cref="CompatibilityForm"/>) never sees it: "a space" for every space but U+0020
+    /// (no-break, en, ideographic, ...: "vm 1" with U+00A0 and "vm 1" were two VMs), the ASCII character a fullwidth one
+    /// stands for (U+FF01-FF5E are U+0021-007E, Unicode's Halfwidth and Fullwidth Forms block: "vm．1" beside "vm.1"), or
+    /// "ASCII text" for the rest; null otherwise. .NET has no NFKC in invariant globalization mode (Normalize returns the
+    /// text unchanged), so the rest are ranges: every code point whose NFKC form is ASCII (Unicode 14.0's
+    /// UnicodeData.txt decompositions, as Python 3.11's unicodedata applies them: 1,403) was run through this check, and
+    /// these ranges hold the 279 that passed it, widened to the whole run of like forms around them (superscripts and
+    /// subscripts, parenthesised and full-stop digits and letters, vertical, small and CJK compatibility forms of
+    /// punctuation, modifier letters, dot leaders, the 'st' ligatures).</summary>
+    private static string? DisallowedAsciiForm(Rune rune)
+    {
+        var c = rune.Value;
+        if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator) return "a space";
+        if (c is >= 0xFF01 and <= 0xFF5E) return $"'{(char)(c - 0xFEE0)}'";
+        foreach (var (first, last) in AsciiFormRanges)
+            if (c >= first && c <= last) return "ASCII text";
+        return null;
+    }
+
+    private static readonly (int First, int Last)[] AsciiFormRanges =
+    [
+        (0x00AA, 0x00AA), (0x00B9, 0x00BA), // feminine ordinal, superscript one, masculine ordinal
+        (0x02B0, 0x02B8), (0x02E0, 0x02E4), // modifier letters: superscript h, j, r, w, y, l, s, x
+        (0x1D2C, 0x1D6A), (0x1D9B, 0x1DBF), // phonetic extensions: superscript and subscript letters
+        (0x2024, 0x2026), (0x203C, 0x203C), (0x2047, 0x2049), // dot leaders, ellipsis, doubled ! and ?
+        (0x2070, 0x209F), // superscripts and subscripts
+        (0x2100, 0x2101), (0x2105, 0x2106), // a/c, a/s, c/o, c/u
+        (0x2474, 0x24B5), // parenthesised digits and letters, digits with a full stop
+        (0x2A74, 0x2A76), // ::=, ==, ===
+        (0x2C7C, 0x2C7D), (0xA7F2, 0xA7F4), (0x10780, 0x107BA), // more modifier letters
+        (0x33C2, 0x33C2), (0x33C7, 0x33C7), (0x33D8, 0x33D8), // a.m., Co., p.m.
+        (0xFB05, 0xFB06), (0xFB29, 0xFB29), // the 'st' ligatures, Hebrew alternative plus
+        (0xFE10, 0xFE19), (0xFE30, 0xFE4F), (0xFE50, 0xFE6B), // vertical, CJK compatibility and small forms
+        (0x1F100, 0x1F12F), // digits with a comma, parenthesised letters
+    ];
 
     private static string? WordProblem(string id, int start, int length, string what)
     {

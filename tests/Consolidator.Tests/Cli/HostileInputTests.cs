@@ -45,6 +45,14 @@ public class HostileInputTests
         { "vms.csv", Vms("\uFB01le-1,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must not hold '\uFB01' (U+FB01 at character 1), a compatibility form that reads as 'fi'" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh\uFF12,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "(U+FF12 at character 2), a compatibility form that reads as '2'" },
         { "vms.csv", Vms("vm\u00b2,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+00B2 at character 3), a compatibility form that reads as '2'" },
+        // ENSIP-15 disallows these outright, so its mapping never saw them: "vm 1" with a no-break space beside "vm 1", and
+        // "vm．1" (fullwidth full stop) beside "vm.1", were two VMs each.
+        { "vms.csv", Vms("vm\u00a01,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+00A0 at character 3), a compatibility form that reads as a space: write a plain space" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh\u30002,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "(U+3000 at character 2), a compatibility form that reads as a space" },
+        { "vms.csv", Vms("vm\uFF0E1,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+FF0E at character 3), a compatibility form that reads as '.': write '.'" },
+        { "images.csv", "image_id,size_gib\nimg\uFE521,10\n", "images.csv:2, column 1 'image_id'", "(U+FE52 at character 4), a compatibility form that reads as ASCII text" },
+        { "vms.csv", Vms("vm\u00b9,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "(U+00B9 at character 3), a compatibility form that reads as ASCII text" },
+        { "constraints.csv", "rule,name,vms,hosts,limit\nspread,apart\u2474,vm1;vm2,,\n", "constraints.csv:2, column 2 'name'", "a rule name must not hold '\u2474' (U+2474 at character 6)" },
         // Referred to where the id is not defined, a look-alike was only "unknown", though it reads as a known id.
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,vm\u04301,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (it may look like one: an id must not mix Latin letters with Cyrillic" },
         { "vms.csv", Vms("vm1,2,4096,h\u04301"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (it may look like one: an id must not mix" },
