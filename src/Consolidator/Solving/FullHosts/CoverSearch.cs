@@ -15,14 +15,7 @@ namespace Consolidator.Solving.FullHosts;
 ///   left: h lies between the sum over them of 1 / (the largest set left to each) and of 1 / (the smallest);
 /// - ties are broken at random (each VM's score times 1 + U, each set's -ln weight plus U, U uniform in 0..1) and the
 ///   search restarts every <see cref="RestartUnit"/> x Luby(i) nodes (Luby, Sinclair and Zuckerman 1993, the
-///   universal restart schedule; Gomes, Selman and Kautz 1998: randomized restarts cut a heavy-tailed search time);
-/// - every second run samples the order instead: each set's key is -ln weight + ln E, E exponential, so a VM's sets
-///   are tried in the order of a weighted sample without replacement, a set first with probability its weight over
-///   the VM's (Efraimidis and Spirakis 2006; the Gumbel-max trick). Uniform noise below 1 never overturns the prior's
-///   size classes, so in the prior's runs the set it ranks first at the root is tried first in every run: where that
-///   set is a chance one (flat-mem 40 x 384 seed 7: a lone 5-VM chance set, first at the root of every run), no run
-///   can find a cover. The sampled runs, each with its own Luby sequence, leave the prior's runs as they were, at
-///   half the pace (docs/solver.md's full-host cover section).
+///   universal restart schedule; Gomes, Selman and Kautz 1998: randomized restarts cut a heavy-tailed search time).
 /// The order is <see cref="Weights"/>, <see cref="Score"/> and <see cref="Key"/>, and nothing else: a change of order
 /// replaces those three.
 /// The live sets of each node are a list in one pool (bitsets of the VMs), not dancing links: most nodes lie near the
@@ -76,7 +69,6 @@ internal sealed class CoverSearch
     private double[] _keys;
     private int _top0;
     private long _runNodes, _cutoff;
-    private bool _sampled;
 
     public long Nodes { get; private set; }
 
@@ -142,9 +134,7 @@ internal sealed class CoverSearch
         while (!found && !search.Stopped && search.Operations < maxOperations)
         {
             search.Runs++;
-            // Odd runs the prior's order, even runs a sample of it, each with its own Luby sequence.
-            search._sampled = search.Runs % 2 == 0;
-            search._cutoff = RestartUnit * Luby((search.Runs + 1) / 2);
+            search._cutoff = RestartUnit * Luby(search.Runs);
             search._runNodes = 0;
             found = search.Node(0, sets.Count, hosts, 0);
         }
@@ -211,7 +201,7 @@ internal sealed class CoverSearch
             var s = _pool[alive + i];
             if ((_bits[s * Words + (best >> 6)] >> (best & 63) & 1) == 0) continue;
             _pool[cand + nc] = s;
-            _keys[cand + nc] = _key[_size[s]] + (_sampled ? SplitMix64.Ln(_rng.NextExponential()) : _rng.NextDouble());
+            _keys[cand + nc] = _key[_size[s]] + _rng.NextDouble();
             nc++;
         }
         Operations += na;

@@ -1,8 +1,7 @@
 namespace Consolidator.Solving.FullHosts;
 
 /// <summary>How many sets of each size a cover of R VMs by h sets holds, on average over every composition of the
-/// sizes present (each count of each size that adds up to h sets and R VMs, and uses no more sets of a size than there
-/// are, counted once). Chance exact sets grow
+/// sizes present (each count of each size that adds up to h sets and R VMs counted once). Chance exact sets grow
 /// combinatorially with their number of VMs (an instance's own counts show it: 38 : 696 : 3,717 sets of 6 : 7 : 8 VMs
 /// on docs/planted-other.py's flat-mem K = 20 seed 1, docs/solver.md), while a cover needs about as many of each size
 /// as the composition allows: a set's weight, the expected number of its size in a cover over the sets of that size
@@ -20,18 +19,9 @@ internal sealed class SizePrior
     private readonly double[][] _ways;
     private readonly double[]?[] _expected;
 
-    /// <summary>Per size, how many sets of it there are: a composition uses no more. Without this bound a size with
-    /// few sets weighs as much as the compositions that would need more of them than exist: flat-mem 40 x 384 seed 7
-    /// has one set of 5 VMs (a chance one) and the compositions averaged 2.36 of them, so it was weighted 2.36, above
-    /// every other set, and tried first at the root of every run; bounded, 0.5 (docs/solver.md).</summary>
-    private readonly int[] _most;
-
-    /// <param name="setSizes">The size of every set (one entry per set).</param>
-    public SizePrior(IEnumerable<int> setSizes, int hosts, int vms)
+    public SizePrior(IEnumerable<int> sizesPresent, int hosts, int vms)
     {
-        var all = setSizes.ToArray();
-        _sizes = [.. all.Distinct().Order()];
-        _most = [.. _sizes.Select(s => all.Count(x => x == s))];
+        _sizes = [.. sizesPresent.Distinct().Order()];
         _maxSize = _sizes.Length == 0 ? 0 : _sizes[^1];
         _hosts = hosts;
         _vms = vms;
@@ -45,21 +35,8 @@ internal sealed class SizePrior
             {
                 if (q == skip) continue;
                 var s = _sizes[q];
-                if (_most[q] >= hosts)
-                {
-                    for (var j = 1; j <= hosts; j++)
-                        for (var r = s; r <= vms; r++) ways[j * (vms + 1) + r] += ways[(j - 1) * (vms + 1) + r - s];
-                    continue;
-                }
-                // Fewer sets of this size than hosts: each composition before it, with 0 to _most[q] of them added.
-                var before = (double[])ways.Clone();
                 for (var j = 1; j <= hosts; j++)
-                    for (var r = s; r <= vms; r++)
-                    {
-                        double add = 0;
-                        for (var c = 1; c <= _most[q] && c <= j && c * s <= r; c++) add += before[(j - c) * (vms + 1) + r - c * s];
-                        ways[j * (vms + 1) + r] = before[j * (vms + 1) + r] + add;
-                    }
+                    for (var r = s; r <= vms; r++) ways[j * (vms + 1) + r] += ways[(j - 1) * (vms + 1) + r - s];
             }
             _ways[skip + 1] = ways;
         }
@@ -67,7 +44,7 @@ internal sealed class SizePrior
     }
 
     /// <summary>Work done building the tables (cells), for the counted clock.</summary>
-    public long Cells => (long)(_sizes.Length + 1) * (_hosts + 1) * (_vms + 1) * _most.Sum(m => m < _hosts ? Math.Max(1L, m) : 1L);
+    public long Cells => (long)(_sizes.Length + 1) * _sizes.Length * (_hosts + 1) * (_vms + 1);
 
     public int MaxSize => _maxSize;
 
@@ -84,7 +61,7 @@ internal sealed class SizePrior
             var s = _sizes[q];
             var others = _ways[q + 1];
             double acc = 0;
-            for (var c = 1; c <= hosts && c <= _most[q] && c * s <= vms; c++) acc += c * others[(hosts - c) * (_vms + 1) + vms - c * s];
+            for (var c = 1; c <= hosts && c * s <= vms; c++) acc += c * others[(hosts - c) * (_vms + 1) + vms - c * s];
             e[s] = acc / total;
         }
         return _expected[at] = e;
