@@ -35,14 +35,16 @@ internal sealed class DatasetFile : IDisposable
 
     private readonly CsvReader _csv;
     private readonly string[] _header;
+    private readonly char _separator;
     private char[] _chars = new char[64];
 
-    private DatasetFile(string path, CsvReader csv, string[] header, int headerLine)
+    private DatasetFile(string path, CsvReader csv, string[] header, int headerLine, char separator)
     {
         Path = path;
         _csv = csv;
         _header = header;
         HeaderLine = headerLine;
+        _separator = separator;
     }
 
     /// <summary>This file as seen from a worker's reader of <see cref="ParallelRecords"/>: the same path, header and
@@ -53,6 +55,7 @@ internal sealed class DatasetFile : IDisposable
         _csv = worker;
         _header = file._header;
         HeaderLine = file.HeaderLine;
+        _separator = file._separator;
     }
 
     /// <summary>The path as the user gave it (directory + file name), used in every error.</summary>
@@ -93,7 +96,7 @@ internal sealed class DatasetFile : IDisposable
             {
                 throw Malformed(path, e);
             }
-            var file = new DatasetFile(path, csv, header, (int)Math.Max(1, csv.LineNumber));
+            var file = new DatasetFile(path, csv, header, (int)Math.Max(1, csv.LineNumber), separator);
             if (header.Length == 0)
                 throw new InputException(path, 1, null, 0, null,
                     $"the file is empty; expected a header line with the columns {string.Join(", ", requiredColumns)}");
@@ -181,7 +184,7 @@ internal sealed class DatasetFile : IDisposable
         }
         catch (CsvFormatException e)
         {
-            throw Malformed(Path, e);
+            throw Malformed(e);
         }
         CheckFields();
         return true;
@@ -208,7 +211,7 @@ internal sealed class DatasetFile : IDisposable
             }
             catch (CsvFormatException e)
             {
-                throw Malformed(Path, e);
+                throw Malformed(e);
             }
             yield return records.Current;
         }
@@ -381,6 +384,53 @@ internal sealed class DatasetFile : IDisposable
     // CsvHelper's exception knows the line but not the path the user gave; carry both.
     private static InputException Malformed(string path, CsvFormatException e) =>
         new(path, (int)Math.Min(e.LineNumber, int.MaxValue), null, 0, null, Reason(e));
+
+    /// <summary>A malformed record of the body, with the column it went wrong in when that can be told (CsvHelper gives the
+    /// byte offset, not the field: "a quote inside an unquoted field" was named by line and byte offset only).</summary>
+    private InputException Malformed(CsvFormatException e)
+    {
+        var field = FieldAt(Path, e.ByteOffset, _separator);
+        return field >= 1 && field <= _header.Length
+            ? new(Path, (int)Math.Min(e.LineNumber, int.MaxValue), _header[field - 1], field, null, Reason(e))
+            : Malformed(Path, e);
+    }
+
+    /// <summary>The 1-based field of its record that a malformed spot lies in, read again from the file (only on this
+    /// error): a stray quote at <paramref name="byteOffset"/> in an unquoted field lies in the field it is found in; a
+    /// quoted field never closed, in the field its opening quote starts. 0 when neither is what the file holds there (or it
+    /// cannot be read): no column is named rather than a wrong one.</summary>
+    internal static int FieldAt(string path, long byteOffset, char separator)
+    {
+        try
+        {
+            using var stream = InputFiles.OpenRead(path);
+            var buffer = new byte[1 << 16];
+            long at = 0;
+            int field = 1, opened = 0;
+            var quoted = false;
+            for (int n; (n = stream.Read(buffer)) > 0; )
+            {
+                for (var i = 0; i < n; i++, at++)
+                {
+                    var b = buffer[i];
+                    if (at == byteOffset && b == '"' && !quoted) return field;
+                    if (b == '"')
+                    {
+                        // A doubled quote inside a quoted field closes and opens again: the state comes out right.
+                        quoted = !quoted;
+                        if (quoted) opened = field;
+                    }
+                    else if (!quoted && b == separator) field++;
+                    else if (!quoted && b == '\n') field = 1;
+                }
+            }
+            return quoted ? opened : 0;
+        }
+        catch (Exception e) when (IoFailure.IsIo(e) || e is InputException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>CsvHelper's words, except for a record past <see cref="MaxRecordBytes"/>, which it names by its option.</summary>
     public static string Reason(CsvFormatException e) => e.Message.Contains("MaxRecordSize", StringComparison.Ordinal)

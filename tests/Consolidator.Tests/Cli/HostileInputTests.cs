@@ -83,6 +83,11 @@ public class HostileInputTests
         { "hosts.csv", "host_id;cpu_cores;memory_mib;idle_watts;max_watts\nh1;16;65536;100;250\nh2;32;131072;120;400\n", "hosts.csv:1: ", "the header is one field and holds semicolons: the file looks semicolon-separated (as a spreadsheet saves CSV where the decimal separator is a comma); separate fields with commas and write numbers with a decimal point (value 'host_id;cpu_cores;" },
         { "usage.csv", "timestamp;vm_id;cpu_cores;memory_mib\n2026-01-05T00:00:00Z;vm1;0,5;2048\n", "usage.csv:1: ", "the file looks semicolon-separated" },
         { "vms.csv", "vm_id\tvcpus\tmemory_mib\tcurrent_host\nvm1\t2\t4096\th1\n", "vms.csv:1: ", "holds tabs: the file looks tab-separated; separate fields with commas (value 'vm_id\\tvcpus" },
+        // A stray or unclosed quote was named by line and byte offset only ("Malformed CSV in record 2 (line 2): a quote
+        // inside an unquoted field (byte offset 55)"): the column is found again from the offset.
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,655\"36,100,250\nh2,32,131072,120,400\n", "hosts.csv:2, column 3 'memory_mib'", "a quote inside an unquoted field" },
+        { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,v\"m1,"), "usage.csv:5, column 2 'vm_id'", "a quote inside an unquoted field" },
+        { "vms.csv", Vms("vm1,2,\"4096,h1"), "vms.csv:2, column 3 'memory_mib'", "never closed" },
         // A header of bytes that are no text was quoted as column names: "the header has: v\u0000m\u0000_\u0000i\u0000d...".
         { "vms.csv", "v\0m\0_\0i\0d\0,\0v\0c\0p\0u\0s\0\n\0", "vms.csv:1: ", "the header holds NUL characters: the file looks UTF-16 without a byte-order mark, or binary; save it as UTF-8 text" },
         // Rule names are printed in the infeasibility explanation: an escape sequence there cleared the screen.
