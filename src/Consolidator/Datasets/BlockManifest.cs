@@ -16,6 +16,9 @@ public sealed class BlockManifest
 
     public int BlockKib { get; }
 
+    /// <summary>The content the manifest lists, in GiB: its distinct blocks.</summary>
+    public double Gib => Hashes.Count * (double)BlockKib / (1024 * 1024);
+
     /// <summary>The distinct block hashes (lower-case hexadecimal).</summary>
     public IReadOnlySet<string> Hashes { get; }
 

@@ -65,6 +65,10 @@ public static class ImagesReader
                 {
                     throw file.Error(manifest, e.Problem, file.Text(manifest));
                 }
+                // A manifest lists what a store holds of the image alone, which is what size_gib says too: one holding more
+                // is another image's, or size_gib is wrong. The share counted from it was capped at size_gib without a word.
+                if (blocks.Gib > gib * (1 + 1e-6))
+                    throw file.Error(manifest, $"the manifest holds {DatasetWriter.Number(blocks.Gib)} GiB of distinct blocks ({blocks.Hashes.Count} of {blocks.BlockKib} KiB), more than the image's size_gib ({file.Text(size)}): it lists another image, or size_gib is wrong", file.Text(manifest));
             }
             if (parentId is not null && share is null && blocks is null)
                 throw file.Error(parent, "an image with a parent needs shared_gib (the content it shares with the parent) or manifests for both", parentId);
@@ -137,7 +141,8 @@ public static class ImagesReader
                 var computed = manifest.SharedWith(parent.Manifest) * (double)manifest.BlockKib / (1024 * 1024);
                 if (written.Contains(image.Id) && Math.Abs(computed - share) > 1e-6 * Math.Max(1, share))
                     throw Error(sharedColumn, $"shared_gib disagrees with the manifests, which share {computed.ToString("0.######", CultureInfo.InvariantCulture)} GiB", share.ToString("R", CultureInfo.InvariantCulture));
-                share = Math.Min(image.SizeGib, computed);
+                // Each manifest is within its size_gib (checked on its line), so the cap takes off a rounding of size_gib at most.
+                share = Math.Min(computed, Math.Min(image.SizeGib, parent.Image.SizeGib));
             }
             if (share > parent.Image.SizeGib)
                 throw Error(sharedColumn >= 0 ? sharedColumn : parentColumn, $"the image cannot share more than its parent holds ({parent.Image.SizeGib.ToString("R", CultureInfo.InvariantCulture)} GiB)", share.ToString("R", CultureInfo.InvariantCulture));

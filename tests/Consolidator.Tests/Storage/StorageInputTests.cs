@@ -108,7 +108,7 @@ public class StorageInputTests
         Assert.Equal(1, d.Images[1].SharedWithParentGib);
     }
 
-    /// <summary>A block manifest rewritten after planning (a new `images scan --manifests`) leaves images.csv as it was but
+    /// <summary>A block manifest rewritten after planning (the operator's tooling run again) leaves images.csv as it was but
     /// changes how much of an image its parent holds, so the disk data a move sends: the fingerprint plan.json records,
     /// which `export` checks, covered only the CSV files, so the plan still read as made from this dataset.</summary>
     [Fact]
@@ -241,6 +241,28 @@ public class StorageInputTests
         var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
         Assert.Equal((data.PathOf("vms.csv"), 2, "image_id"), (e.File, e.Line, e.Column));
         Assert.Contains("images.csv", e.Problem);
+    }
+
+    /// <summary>A manifest listing more than its image's size_gib (another image's manifest named, or size_gib stale):
+    /// the share counted from it was capped at size_gib without a word, so a wrong file planned as a right one.</summary>
+    [Fact]
+    public void A_manifest_larger_than_its_images_size_is_refused_at_its_line_exit_2_nothing_written()
+    {
+        using var data = WithManifests();
+        File.WriteAllText(data.PathOf("ubuntu.blocks"), $"block_kib 1048576\n{A}\n{B}\n");
+        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{A}\n{B}\n{C}\n");
+        var e = Assert.Throws<InputException>(() => DatasetReader.Read(data.Directory));
+        Assert.Equal((data.PathOf("images.csv"), 3, "manifest", 4, "web.blocks"), (e.File, e.Line, e.Column, e.ColumnNumber, e.Value));
+        Assert.StartsWith("the manifest holds 3 GiB of distinct blocks (3 of 1048576 KiB), more than the image's size_gib (2)", e.Problem);
+
+        var outDir = Path.Combine(data.Directory, "..", "out");
+        var result = CliRunner.Run("plan", data.Directory, "--out", outDir, "--no-simulate");
+        CliRunner.AssertLocatedInputError(result, "images.csv:3, column 4 'manifest'", "more than the image's size_gib (2)", outDir);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+
+        // Within size_gib, as written to the digit: read, the share counted from the manifests.
+        File.WriteAllText(data.PathOf("web.blocks"), $"block_kib 1048576\n{B}\n{C}\n");
+        Assert.Equal(1, DatasetReader.Read(data.Directory).Images[1].SharedWithParentGib);
     }
 
     [Fact]
