@@ -25,14 +25,22 @@ public sealed class InputException : Exception
     public string? Value { get; }
     public string Problem { get; }
 
-    private static string Format(string file, int line, string? column, int columnNumber, string? value, string problem)
+    /// <summary>Where a problem is, as every located message starts: "path:line, column N 'name'" (the line left out when
+    /// 0, the column when null, its number when 0), escaped.</summary>
+    public static string Location(string file, int line, string? column, int columnNumber)
     {
         var path = Quoted.Path(file);
         var where = line > 0 ? $"{path}:{line}" : path;
         // A missing column has no number (0): it is named alone rather than as "column 0".
         if (column is not null)
             where += columnNumber > 0 ? $", column {columnNumber} '{Quoted.Value(column)}'" : $", column '{Quoted.Value(column)}'";
-        var what = value is null ? problem : $"{problem} (value '{Quoted.Value(value)}')";
-        return $"{where}: {Quoted.Escape(what, 1000)}";
+        return where;
     }
+
+    /// <summary>The problem and the offending value, as every located message ends, escaped and bounded.</summary>
+    public static string Description(string? value, string problem) =>
+        Quoted.Escape(value is null ? problem : $"{problem} (value '{Quoted.Value(value)}')", 1000);
+
+    private static string Format(string file, int line, string? column, int columnNumber, string? value, string problem) =>
+        $"{Location(file, line, column, columnNumber)}: {Description(value, problem)}";
 }

@@ -219,11 +219,12 @@ public static class BitbrainsImporter
             var line = (int)Math.Min(csv.LineNumber, int.MaxValue);
             if (csv.FieldCount < header.Length)
             {
-                log.Bad(path, line, null, 0, null, $"the row has {csv.FieldCount} fields but the header has {header.Length}");
+                // Named by the first column the row lacks: where the row ends early.
+                log.Bad(path, line, header[csv.FieldCount], csv.FieldCount + 1, null, $"missing: the row has {csv.FieldCount} fields but the header has {header.Length}");
                 continue;
             }
             if (BitbrainsRow.Parse(csv, columns, path, line, log) is { } row)
-                vm.Add(row, path, line, stream, log);
+                vm.Add(row, columns, path, line, stream, log);
         }
     }
 

@@ -81,26 +81,28 @@ internal sealed class BitbrainsVm(string id)
     public long LastSample { get; private set; } = long.MinValue;
     public double MaxMemoryKb { get; private set; }
 
-    public void Add(BitbrainsRow row, string path, int line, Datasets.DatasetStream stream, ImportLog log)
+    public void Add(BitbrainsRow row, RowColumns c, string path, int line, Datasets.DatasetStream stream, ImportLog log)
     {
         var cpu = row.CpuPercent / 100 * row.Cores;
         var memory = row.MemoryUsageKb / 1024;
         if (Datasets.DatasetStream.SampleProblem(row.UnixSeconds, cpu, memory) is { } problem)
         {
             // Reported in the source's own columns: the row holds a value the dataset format cannot.
-            var (column, number) = problem.Column switch
+            // The columns are found by name, so a file may hold them in any order: numbered from its header.
+            var column = problem.Column switch
             {
-                "timestamp" => (BitbrainsImporter.TimestampColumn, 1),
-                "cpu_cores" => (BitbrainsImporter.CpuPercentColumn, 0),
-                _ => (BitbrainsImporter.MemoryUsageColumn, 0),
+                "timestamp" => c.Timestamp,
+                "cpu_cores" => c.CpuPercent,
+                _ => c.MemoryUsage,
             };
-            log.Bad(path, line, column, number, null, problem.Problem);
+            log.Bad(path, line, c.Header[column], column + 1, null, problem.Problem);
             return;
         }
         if (row.Cores != 0 && row.MemoryProvisionedKb != 0 && Datasets.DatasetStream.SizeProblem(row.Cores, row.MemoryProvisionedKb / 1024) is { } size)
         {
             // The VM's size is the most provisioned in any row: one such row made a vms.csv the reader refuses.
-            log.Bad(path, line, size.Column == "vcpus" ? BitbrainsImporter.CoresColumn : BitbrainsImporter.MemoryProvisionedColumn, 0, null, size.Problem);
+            var column = size.Column == "vcpus" ? c.Cores : c.MemoryProvisioned;
+            log.Bad(path, line, c.Header[column], column + 1, null, size.Problem);
             return;
         }
         if (_lastTime is { } last)
@@ -116,7 +118,7 @@ internal sealed class BitbrainsVm(string id)
             }
             if (row.UnixSeconds < last)
             {
-                log.Bad(path, line, BitbrainsImporter.TimestampColumn, 1, row.UnixSeconds.ToString(CultureInfo.InvariantCulture),
+                log.Bad(path, line, c.Header[c.Timestamp], c.Timestamp + 1, row.UnixSeconds.ToString(CultureInfo.InvariantCulture),
                     $"timestamp is before the previous row's ({last} on line {_lastLine}{(path == _lastPath ? "" : " of " + Quoted.Path(_lastPath))}): an out-of-order row");
                 return;
             }

@@ -22,7 +22,7 @@ internal sealed class ImportLog(bool strict)
         if (strict) throw new InputException(file, line, column, columnNumber, value, problem + " (--strict)");
         BadRowCount++;
         if (_listed.Count < MaxListed)
-            _listed.Add(new BadRow(file, line, Quoted.Escape(value is null ? problem : $"{problem} (value '{Quoted.Value(value)}')", 1000)));
+            _listed.Add(new BadRow(file, line, column, columnNumber, InputException.Description(value, problem)));
     }
 
     /// <summary>Counts one occurrence of a legal quirk; <paramref name="key"/> is the note's text with {0} for the count.</summary>

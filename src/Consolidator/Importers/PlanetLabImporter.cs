@@ -16,6 +16,9 @@ public static class PlanetLabImporter
     public const int StepSeconds = 300;
     public const int DefaultHostCount = 800;
 
+    /// <summary>What a bad line's one field is called (the files have no header): a CPU utilisation in percent.</summary>
+    public const string ValueColumn = "CPU %";
+
     /// <summary>CloudSim's VM types: MIPS (one PE) and RAM in MB, memory "halved to enable oversubscription".</summary>
     public static readonly ImmutableArray<(double Mips, double RamMb)> VmTypes = [(2500, 870), (2000, 1740), (1000, 1740), (500, 613)];
 
@@ -169,27 +172,27 @@ public static class PlanetLabImporter
             var value = text.Trim();
             if (line > SamplesPerDay)
             {
-                log.Bad(file, line, null, 0, value, $"a day holds {SamplesPerDay} 5-minute samples; this line would fall on the next day");
+                log.Bad(file, line, ValueColumn, 1, value, $"a day holds {SamplesPerDay} 5-minute samples; this line would fall on the next day");
                 continue;
             }
             if (value.Length == 0)
             {
-                log.Bad(file, line, null, 0, null, "empty line: no sample for this 5-minute step");
+                log.Bad(file, line, ValueColumn, 1, null, "empty line: no sample for this 5-minute step");
                 continue;
             }
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) || !double.IsFinite(percent))
             {
-                log.Bad(file, line, null, 0, value, "not a CPU utilisation in percent" + DecimalComma.Hint(value));
+                log.Bad(file, line, ValueColumn, 1, value, "not a CPU utilisation in percent" + DecimalComma.Hint(value));
                 continue;
             }
             if (percent < 0)
             {
-                log.Bad(file, line, null, 0, value, "negative CPU utilisation");
+                log.Bad(file, line, ValueColumn, 1, value, "negative CPU utilisation");
                 continue;
             }
             if (DatasetStream.SampleProblem(start + (line - 1) * (long)StepSeconds, percent / 100 * cores, ramMb) is { } problem)
             {
-                log.Bad(file, line, null, 0, value, problem.Problem);
+                log.Bad(file, line, ValueColumn, 1, value, problem.Problem);
                 continue;
             }
             if (percent > 100) log.Count("{0} sample(s) above 100 % CPU kept as measured");

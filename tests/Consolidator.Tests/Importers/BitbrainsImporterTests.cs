@@ -90,6 +90,10 @@ public class BitbrainsImporterTests
 
         Assert.Equal(4, report.BadRowCount);
         Assert.Equal([(file, 3), (file, 4), (file, 5), (file, 7)], report.BadRows.Select(b => (b.File, b.Line)));
+        // Each listed as --strict fails on it: the column by its header name and number (the short row by the first it lacks).
+        Assert.Equal([("CPU usage [%]", 5), ("Memory usage [KB]", 7), ("CPU usage [%]", 5), ("Timestamp [ms]", 1)],
+            report.BadRows.Select(b => (b.Column!, b.ColumnNumber)));
+        Assert.StartsWith($"{file}:3, column 5 'CPU usage [%]': not a number", report.BadRows[0].ToString());
         Assert.Contains("not a number", report.BadRows[0].Problem);
         Assert.Contains("'ten'", report.BadRows[0].Problem);
         Assert.Contains("must not be negative", report.BadRows[1].Problem);
@@ -100,6 +104,30 @@ public class BitbrainsImporterTests
         var e = Assert.Throws<InputException>(() => BitbrainsImporter.Import([folder], root.File("strict"), new ImportOptions(Strict: true)));
         Assert.Equal((file, 3, "CPU usage [%]", 5, "ten"), (e.File, e.Line, e.Column, e.ColumnNumber, e.Value));
         Assert.False(Directory.Exists(root.File("strict")));
+    }
+
+    /// <summary>The columns are found by name, so a file may hold them in any order. A value the dataset cannot hold (a
+    /// memory usage beyond its 32-bit MiB) was named as "Memory usage [KB]" with no number, and a timestamp out of order
+    /// as column 1 wherever the timestamp stood: both by the file's own header now.</summary>
+    [Fact]
+    public void A_bad_row_in_a_file_with_reordered_columns_is_named_by_that_files_column_numbers()
+    {
+        using var root = new TempDirectory();
+        var folder = Path.Combine(root.Path, "2013-7");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "7.csv");
+        // Memory usage first, timestamp last: the five columns the importer reads, by name.
+        File.WriteAllText(file, string.Join("\n",
+            "Memory usage [KB];\tCPU usage [%];\tCPU cores;\tMemory capacity provisioned [KB];\tTimestamp [ms]",
+            $"1048576;\t10;\t2;\t8388608;\t{T0}",
+            $"1e16;\t10;\t2;\t8388608;\t{T0 + 300}",
+            $"1048576;\t10;\t2;\t8388608;\t{T0 - 300}",
+            $"1048576;\t10;\t2;\t8388608;\t{T0 + 600}") + "\n");
+
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+
+        Assert.Equal([(3, "Memory usage [KB]", 1), (4, "Timestamp [ms]", 5)], report.BadRows.Select(b => (b.Line, b.Column!, b.ColumnNumber)));
+        Assert.Contains("too large", report.BadRows[0].Problem);
     }
 
     /// <summary>Seconds are below 1e11 (year 5138) and milliseconds from 1e12 (2001-09-09) on; a value between them is

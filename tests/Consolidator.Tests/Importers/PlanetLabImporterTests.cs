@@ -110,6 +110,9 @@ public class PlanetLabImporterTests
         var file = Path.Combine(d, "vm");
         Assert.Equal(4, report.BadRowCount);
         Assert.Equal([(file, 3), (file, 5), (file, 7), (file, 289)], report.BadRows.Select(b => (b.File, b.Line)));
+        // A file of one value a line, no header: each bad line names that one column, as --strict would.
+        Assert.All(report.BadRows, b => Assert.Equal((PlanetLabImporter.ValueColumn, 1), (b.Column, b.ColumnNumber)));
+        Assert.StartsWith($"{file}:3, column 1 'CPU %': not a CPU utilisation", report.BadRows[0].ToString());
         Assert.Contains("not a CPU utilisation", report.BadRows[0].Problem);
         Assert.Contains("'abc'", report.BadRows[0].Problem);
         Assert.Contains("negative", report.BadRows[1].Problem);
