@@ -43,6 +43,18 @@ public static class Ids
         return Ascii(id) ? null : LookAlike(id, what);
     }
 
+    /// <summary>What separates the ids of a rule's list in constraints.csv ("web-1;web-2").</summary>
+    public const char ListSeparator = ';';
+
+    /// <summary>Why <paramref name="id"/> cannot be a host's or a VM's id, or null: <see cref="Problem"/>'s reasons, and a
+    /// <see cref="ListSeparator"/>, with which constraints.csv could never name it. "a;b" was read, planned and scripted
+    /// as one VM, and a rule naming it failed as "unknown VM id 'a'", an id nobody wrote.</summary>
+    public static string? HostOrVmProblem(string id, string what = "an id") =>
+        Problem(id, what) ?? (id.IndexOf(ListSeparator) is var at and >= 0
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{what} of a host or VM must not hold '{ListSeparator}' (at character {at + 1}): constraints.csv separates the ids of a rule by '{ListSeparator}', so no rule could name it; rename it")
+            : null);
+
     /// <summary>What to add to "unknown ..." for <paramref name="id"/>: why it may read as a known id it is not (a
     /// look-alike or decomposed id refused where ids are defined, met here where one is referred to), or "".</summary>
     public static string UnknownHint(string id) =>

@@ -242,11 +242,13 @@ internal sealed class DatasetFile : IDisposable
         return _chars.AsSpan(0, _csv.GetChars(column, _chars));
     }
 
-    public string Id(int column)
+    /// <summary>The field as an id, refused with its reason (<see cref="Ids.Problem"/>; <see cref="Ids.HostOrVmProblem"/>
+    /// when <paramref name="hostOrVm"/>: an id constraints.csv lists).</summary>
+    public string Id(int column, bool hostOrVm = false)
     {
         var id = Text(column);
         if (id.Length == 0) throw Error(column, $"empty {_header[column]}", id);
-        if (Ids.Problem(id) is { } problem) throw Error(column, problem, id);
+        if ((hostOrVm ? Ids.HostOrVmProblem(id) : Ids.Problem(id)) is { } problem) throw Error(column, problem, id);
         LookAlikeAmongLatin(column, id, "an id");
         return id;
     }

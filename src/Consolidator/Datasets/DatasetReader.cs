@@ -93,7 +93,7 @@ public static class DatasetReader
         var first = new Dictionary<string, (string Id, int Line)>(StringComparer.OrdinalIgnoreCase);
         while (file.Read())
         {
-            var hostId = file.Id(id);
+            var hostId = file.Id(id, hostOrVm: true);
             if (first.TryGetValue(hostId, out var earlier))
                 throw file.Error(id, earlier.Id == hostId ? $"duplicate host_id (first on line {earlier.Line})"
                     : $"host_id differs only in case from '{Quoted.Value(earlier.Id)}' on line {earlier.Line}: host names are case-insensitive, so both would name one machine", hostId);
@@ -191,7 +191,7 @@ public static class DatasetReader
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         while (file.Read())
         {
-            var vmId = file.Id(id);
+            var vmId = file.Id(id, hostOrVm: true);
             if (!index.TryAdd(vmId, vms.Count))
                 throw file.Error(id, $"duplicate vm_id (first on line {lines[index[vmId]]})", vmId);
             if (others.TryGetValue(Ids.Reading(vmId), out var other) && Ids.ReadsAs(vmId, "the VM", other.Id, other.What, other.File) is { } alike)

@@ -65,7 +65,7 @@ public static class BitbrainsImporter
             foreach (var file in SourceFolders.Files(folder, IsVmFile))
             {
                 var id = VmId(file);
-                if (Ids.Problem(id) is { } problem)
+                if (Ids.HostOrVmProblem(id) is { } problem)
                     throw new InputException(file, 0, null, 0, id, $"the file name is the VM's id: {problem}");
                 if (!here.TryAdd(id, file))
                     throw new InputException(file, 0, null, 0, null, $"VM '{Quoted.Value(id)}' has two files in this folder (also {Quoted.Path(Path.GetFileName(here[id]))}): its rows would be read twice; keep one");

@@ -42,7 +42,7 @@ public static class PlanetLabImporter
                     throw new InputException(file, 0, null, 0, null, $"VM '{Quoted.Value(id)}' has two files in this day folder (also {Quoted.Path(Path.GetFileName(here[id]))}): its day would be read twice; keep one");
                 if (id.Trim().Length != id.Length)
                     throw new InputException(file, 0, null, 0, id, "a file name that starts or ends with whitespace cannot be a VM id (CSV readers trim it)");
-                if (Ids.Problem(id) is { } problem)
+                if (Ids.HostOrVmProblem(id) is { } problem)
                     throw new InputException(file, 0, null, 0, id, $"the file name is the VM's id: {problem}");
                 if (!vmFiles.TryGetValue(id, out var list)) vmFiles[id] = list = [];
                 list.Add((day, file));

@@ -67,6 +67,25 @@ public class HostileImportTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>A file name is the VM's id: "web;1.csv" was imported as VM "web;1", which the dataset reader now refuses
+    /// (constraints.csv could never name it), so the import refuses it at the file rather than write a dataset nothing reads.</summary>
+    [Fact]
+    public void A_bitbrains_file_whose_name_holds_the_rules_list_separator_is_refused()
+    {
+        using var tmp = new TempDirectory();
+        var folder = tmp.File("2013-7");
+        Directory.CreateDirectory(folder);
+        var rows = string.Concat(Enumerable.Range(0, 4).Select(i => $"{1372629804 + i * 300};\t2;\t5851.9989;\t87.78;\t1.5;\t8218624.0;\t1034592.8;\t0;\t21.7;\t0.2;\t1.4\n"));
+        File.WriteAllText(Path.Combine(folder, "1.csv"), BitbrainsHeader + "\n" + rows);
+        File.WriteAllText(Path.Combine(folder, "web;1.csv"), BitbrainsHeader + "\n" + rows);
+        var outDir = tmp.File("out");
+
+        var result = CliRunner.Run("import", "--format", "bitbrains", folder, "--out", outDir);
+
+        CliRunner.AssertLocatedInputError(result, "web;1.csv", "the file name is the VM's id: an id of a host or VM must not hold ';' (at character 4)", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
     [Fact]
     public void A_planetlab_file_whose_name_holds_a_bidirectional_override_is_refused()
     {

@@ -57,6 +57,11 @@ public class HostileInputTests
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,vm\u04301,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (it may look like one: an id must not mix Latin letters with Cyrillic" },
         { "vms.csv", Vms("vm1,2,4096,h\u04301"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (it may look like one: an id must not mix" },
         { "constraints.csv", "rule,name,vms,hosts,limit\nspread,s,vm1;vm\u04302,,\n", "constraints.csv:2, column 3 'vms'", "(it may look like one: an id must not mix Latin letters with Cyrillic" },
+        // constraints.csv separates a rule's ids by ';': a VM "vm;1" was planned and scripted, and a rule naming it failed as
+        // "unknown VM id 'vm'", an id nobody wrote. Refused where the id is defined, quoted or not.
+        { "vms.csv", Vms("\"vm;1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id of a host or VM must not hold ';' (at character 3): constraints.csv separates the ids of a rule by ';', so no rule could name it" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh;2,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "must not hold ';' (at character 2)" },
+        { "vms.csv", Vms("vm1;,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "must not hold ';' (at character 4)" },
         // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
         // a bounded line; now refused before it is opened.
         { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },

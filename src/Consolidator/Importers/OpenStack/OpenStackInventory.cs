@@ -114,7 +114,7 @@ public static class OpenStackInventory
         // The dataset reader trims fields and refuses control and invisible characters: an id it would change or
         // refuse is not written.
         if (text.Trim().Length != text.Length || text.Length == 0) throw Error(path, index, field, text, "not a usable id (empty, or starts or ends with whitespace)");
-        if (Ids.Problem(text) is { } problem) throw Error(path, index, field, text, problem);
+        if (Ids.HostOrVmProblem(text) is { } problem) throw Error(path, index, field, text, problem);
         return text;
     }
 
