@@ -67,7 +67,7 @@ internal static class EvaluateCommand
             progress.Say("reading dataset");
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             // How long reading took against an idle machine paces the reserves of the phases after it.
-            deadline.Mark("reading", DatasetReader.IdleSeconds(data));
+            deadline.Mark("reading", DatasetReader.IdleSeconds(data), DatasetReader.IdleProcessorSeconds(data));
             var (first, _) = TrainTestSplit.Span(data);
             var request = new EvaluationRequest(PeriodOf(r, train, first), PeriodOf(r, test, first), windows, profileOptions, plan,
                 r.GetValue(bandwidth), r.GetValue(lrMmt))

@@ -65,10 +65,10 @@ internal static class PlanCommand
             var source = PlanJsonWriter.Source(r.GetValue(dataset)!, dir, data);
             // Reading and profiles cannot be cut short; how long they took against an idle machine paces the
             // reserves of every phase after them.
-            deadline.Mark("reading", DatasetReader.IdleSeconds(data));
+            deadline.Mark("reading", DatasetReader.IdleSeconds(data), DatasetReader.IdleProcessorSeconds(data));
             progress.Say($"profiling {data.Vms.Length} VMs");
             var profiles = ProfileBuilder.Build(data, windows, profileOptions);
-            deadline.Mark("profiles", ProfileBuilder.IdleSeconds(data));
+            deadline.Mark("profiles", ProfileBuilder.IdleSeconds(data), ProfileBuilder.IdleProcessorSeconds(data));
             // The planner names its own steps from here (Deadline.Begin), the solve's among them.
             progress.Say("building the placement problem");
             var drawPlots = !r.GetValue(noPlots);

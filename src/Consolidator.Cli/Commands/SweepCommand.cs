@@ -64,7 +64,7 @@ internal static class SweepCommand
             var deadline = solver.Deadline(r);
             var data = DatasetReader.Read(r.GetValue(dataset)!);
             // How long reading took against an idle machine paces the reserves of the phases after it.
-            deadline.Mark("reading", DatasetReader.IdleSeconds(data));
+            deadline.Mark("reading", DatasetReader.IdleSeconds(data), DatasetReader.IdleProcessorSeconds(data));
 
             using var progress = new TerminalProgress(stderr, deadline, grid.Count);
             progress.Say($"sweep of {grid.Count} points");

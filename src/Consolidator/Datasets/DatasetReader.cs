@@ -76,6 +76,16 @@ public static class DatasetReader
 
     public const double IdleSecondsPerUsageRow = 2e-7;
 
+    /// <summary>Processor seconds reading <paramref name="dataset"/> takes on its threads together, for
+    /// <see cref="Timing.Deadline.Mark(string, double, double)"/>: reading parses on both cores, so it uses more
+    /// processor time than wall clock. 20.2 M usage rows of `generate --vms 30000`: 6.36 and 6.42 s of the process's
+    /// processor time (`plan`, stopped after the profiles, main 4b7cd73, 2026-12-07 13:17-13:19 UTC, load 12-17), 5.8 s
+    /// when the reader was last made faster (above); the smallest of them per row, so that the pace it sets errs high.
+    /// The Bitbrains month's 3.66 M rows took 1.89-2.01 s, the runtime's start-up and compilation included.</summary>
+    public static double IdleProcessorSeconds(Dataset dataset) => IdleProcessorSecondsPerUsageRow * dataset.Usage.Sum(s => (long)s.Count);
+
+    public const double IdleProcessorSecondsPerUsageRow = 2.9e-7;
+
     /// <summary>The dataset's name: its folder's name, as <c>plan</c> and <c>sweep</c> name their default output.</summary>
     public static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 

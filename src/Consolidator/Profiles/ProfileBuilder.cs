@@ -31,6 +31,15 @@ public static class ProfileBuilder
 
     public const double IdleSecondsPerSample = 0.55e-7;
 
+    /// <summary>Processor seconds building the profiles of <paramref name="dataset"/> takes on its threads together, for
+    /// <see cref="Timing.Deadline.Mark(string, double, double)"/> (every VM's profile is built on its own, on both
+    /// cores): 20.2 M samples of `generate --vms 30000` took 2.18 and 2.48 s of the process's processor time (`plan`,
+    /// main 4b7cd73, 2026-12-07 13:17-13:19 UTC, load 12-17); the Bitbrains month's 3.66 M 0.57 and 0.82 s. The smaller
+    /// per sample, so that the pace it sets errs high.</summary>
+    public static double IdleProcessorSeconds(Dataset dataset) => IdleProcessorSecondsPerSample * dataset.Usage.Sum(s => (long)s.Count);
+
+    public const double IdleProcessorSecondsPerSample = 1.1e-7;
+
     public static ProfileSet Build(Dataset dataset, WindowScheme windows, double percentile) =>
         Build(dataset, windows, new ProfileOptions(percentile));
 

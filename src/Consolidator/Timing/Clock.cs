@@ -25,6 +25,11 @@ public abstract class Clock
     /// group scheduling (autogroup) keeps from taking this process's share.</summary>
     public virtual (double Running, double Waiting) ThreadSeconds => (double.NaN, double.NaN);
 
+    /// <summary>Seconds every thread of the process has spent on a processor and waiting for one while ready to run,
+    /// summed, the threads that ended included, since an arbitrary origin; NaN when the clock does not know (then spans
+    /// where the command's thread did less than the others are not read, <see cref="Deadline.RunQueueMinCommandShare"/>).</summary>
+    public virtual (double Running, double Waiting) ProcessThreadSeconds => (double.NaN, double.NaN);
+
     private sealed class WallClock : Clock
     {
         public override double Now => (double)Stopwatch.GetTimestamp() / Stopwatch.Frequency;

@@ -76,20 +76,36 @@ public sealed class Deadline
         IsWallClock ? new Deadline(_start, End, _line, seconds, cutShort) : this;
 
     /// <summary>Records that <paramref name="phase"/> ended now (it began at the previous mark).</summary>
-    public void Mark(string phase) => _line.Mark(phase, 0);
+    public void Mark(string phase) => _line.Mark(phase, 0, 0);
 
     /// <summary>Records that <paramref name="phase"/> ended now, and that on an idle reference machine it takes about
     /// <paramref name="idleSeconds"/>: its measured length updates <see cref="Pace"/>.</summary>
-    public void Mark(string phase, double idleSeconds) => _line.Mark(phase, Math.Max(0, idleSeconds));
+    public void Mark(string phase, double idleSeconds) => _line.Mark(phase, Math.Max(0, idleSeconds), 0);
+
+    /// <summary>Records that <paramref name="phase"/>, a phase that runs on several threads, ended now, and that on an
+    /// idle reference machine it takes about <paramref name="idleSeconds"/> of wall clock and
+    /// <paramref name="idleProcessorSeconds"/> of the process's processor time (more than the wall clock where both
+    /// cores work): the pace reads it as one thread's work. Its measured length is its wall clock, or the processor
+    /// time it used when that is more, against the larger of the two idle figures: a phase on both cores, given one
+    /// share of the processors by Linux's group scheduling however many threads it runs, slows twice as much as one
+    /// thread under a neighbour in another session (docs/pace-probe.sh), and read against its wall clock alone it
+    /// paced every phase after it at that slowdown. Traced (`OVERRUN_LIMIT=120 docs/overrun-load.sh fleet`, 30,000 VMs,
+    /// six busy loops in their own sessions, load 17-28, 2026-12-07): profiles took 10.48 s against 1.11 s idle, 9.45
+    /// times, where the phases after the solve met 3.8-4.6 times their idle estimates, and the reserves at 9.45 took
+    /// the solve's whole share: CP-SAT never ran. A machine slower than the reference shows in the processor time too
+    /// (more of it than idle), so it still reads slower.</summary>
+    public void Mark(string phase, double idleSeconds, double idleProcessorSeconds) =>
+        _line.Mark(phase, Math.Max(0, idleSeconds), Math.Max(0, idleProcessorSeconds));
 
     /// <summary>How many times longer than on the idle reference machine the phases marked with their idle length
     /// took so far (all of them together, or the latest of at least <see cref="LatestMinIdleSeconds"/> when that ran
-    /// slower still), or wall-clock time over the processor time the process got in them when that is more (the
+    /// slower still; a phase on several threads read as one thread's work, <see cref="Mark(string, double, double)"/>), or wall-clock time over the processor time the process got in them when that is more (the
     /// machine's load read directly: a phase whose idle estimate is too short to tell the load from the runtime's
     /// start-up still shows the share of a core it was given; at least 1), or how long the command's thread, ready to
     /// run, waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
-    /// <see cref="RunQueueSmoothingSeconds"/>, read only over spans in which that thread did most of the process's work,
-    /// <see cref="RunQueueMinCommandShare"/>) when that is more:
+    /// <see cref="RunQueueSmoothingSeconds"/>, read as it is over spans in which that thread did most of the process's work,
+    /// <see cref="RunQueueMinCommandShare"/>, and from every thread of the process over the others, <see cref="SharesGroup"/>;
+    /// capped at <see cref="MaxRunQueuePace"/>) when that is more:
     /// marks come only between phases, and a machine that got busy during the solve made the output that followed
     /// it take 4.7 s of a 1.2 s reserve paced at reading (planted-other flat-mem K = 20, seed 2, `--time-limit 30` with
     /// six busy loops started 4 s in: the command ended at 32.8 s).
@@ -129,8 +145,9 @@ public sealed class Deadline
     /// measure the compilation of their code more than the machine's load.</summary>
     public const double LatestMinIdleSeconds = 0.25;
 
-    /// <summary>The pace is never read as more than this (a phase stalled by something other than load, such as a
-    /// cold disk, should not take every reserve).</summary>
+    /// <summary>The phases' and the share's terms of the pace are never read as more than this (a phase stalled by
+    /// something other than load, such as a cold disk, should not take every reserve); the run-queue term has its own
+    /// cap, <see cref="MaxRunQueuePace"/>.</summary>
     public const double MaxPace = 20;
 
     /// <summary>The processor share counts in the pace once the marked phases took this many wall-clock seconds:
@@ -153,8 +170,46 @@ public sealed class Deadline
     /// 10.3. Spans on that thread alone read 3.6-7.8 at the solve's start and 5.0-11.1 at its end. Leaving spans out
     /// cannot read a load low where the competitors share the command's group (busy loops in its own session): a span on
     /// that thread alone reads their load as the phases after the solve meet it. Half: a span counts while the
-    /// command's thread did at least as much as all the others together.</summary>
+    /// command's thread did at least as much as all the others together. A span where it did less is read from every
+    /// thread of the process (<see cref="Clock.ProcessThreadSeconds"/>) once a span on that thread alone has told how
+    /// the process shares the processors with its neighbours (<see cref="SharesGroup"/>): left out, a load that came
+    /// during the solve, where the command thread sleeps while the solver's threads work, was not seen until the solve
+    /// ended, past its end (flat-mem K = 20 at `--time-limit 30`, twelve loops in the command's session from 4 s on: the
+    /// solve ended at 31.8 s, the command at 38.1 s).</summary>
     public const double RunQueueMinCommandShare = 0.5;
+
+    /// <summary>The run-queue term is never read as more than this: a measured wait for a processor, not a stall, so its
+    /// cap is far above <see cref="MaxPace"/>'s. Capped at <see cref="MaxPace"/> (20), it read 40 where the phases after
+    /// the solve met 31 times their idle estimates (planted-other flat-mem K = 20 seed 2, `--time-limit 30`, twelve busy
+    /// loops in the command's session from 4 s on, load 17-21, 2026-12-07 13:12 UTC): the command ended at 38.1 s.</summary>
+    public const double MaxRunQueuePace = 100;
+
+    /// <summary>Whether the command's process shares its scheduling group with its neighbours, read from spans side by
+    /// side: <paramref name="command"/>, the command thread's run plus wait over run while it did most of the
+    /// process's work (what one thread meets), against two readings of a span where the process's other threads did
+    /// most of it: <paramref name="perProcess"/>, the span's wall clock over the process's processor time, and
+    /// <paramref name="perThread"/>, each ready thread's run plus wait over run. Under Linux's group scheduling
+    /// (autogroup, a group per session) a neighbour in another session leaves the process one share however many threads
+    /// it runs, so one thread then meets the process's pace (the first); neighbours in its own group (busy loops started
+    /// from the same shell, or no group scheduling) compete with each thread, so one thread meets each thread's (the
+    /// second); the process's own threads make the second the first times their number. Measured (a C probe, a sleeping
+    /// command thread beside two busy ones, then that thread busy alone; load 15-17, 2026-12-07 13:14 UTC): six and
+    /// twelve loops in their own sessions, one thread alone 5.8 and 9.0, per process 5.7 and 8.4, per thread 12.4 and
+    /// 18.7; in the command's session, alone 19.1 and 32.6, per process 10.0 and 14.7, per thread 23.2 and 35.4. True
+    /// (shared) when the command's reading is at least the two readings' geometric mean: a quiet machine reads as
+    /// shared, where both readings are 1 or near it and the one per thread is the larger (the safe side, should
+    /// neighbours in other sessions come later).</summary>
+    internal static bool SharesGroup(double command, double perProcess, double perThread) =>
+        command * command >= perProcess * perThread;
+
+    /// <summary>Spans where the process's other threads did most of the work are read per process
+    /// (<see cref="SharesGroup"/> false) only while the process's pace, averaged since the command thread's last
+    /// reading, stays within this factor of that reading; beyond it, per thread (never low), until the command thread
+    /// reads the load again. The process's pace alone cannot tell a load in its group from one outside: twelve loops
+    /// started in the command's session during the solve, after spans read in other sessions' load, raised the process's
+    /// pace from 2.1-2.9 to 10-12 where one thread then met 39 (flat-mem K = 20, 2026-12-07 13:31 UTC, load 19-25).
+    /// 1.5: the process's pace varied by less over the spans of one steady load in that run (2.1-2.9, smoothed).</summary>
+    public const double StaleRatio = 1.5;
 
     /// <summary>The command thread's run and wait are read at most this often.</summary>
     public const double RunQueueSampleSeconds = 0.1;
@@ -168,10 +223,15 @@ public sealed class Deadline
         private readonly Lock _gate = new();
         private ImmutableArray<(string Phase, double Seconds)> _phases = [];
         private readonly List<string> _activities = [];
-        private double _last = start, _measured, _idle, _latest = 1;
+        private double _last = start, _measured, _idle, _idleWall, _latest = 1;
         private double _lastProcessor = processorStart, _sharedWall, _processor;
         private double _queue = 1, _queueWeight, _queueRead = start, _running = threadsStart.Running, _waiting = threadsStart.Waiting;
         private double _queueProcessor = processorNow;
+        private (double Running, double Waiting) _all = clock.ProcessThreadSeconds;
+        private double _command = 1, _commandWeight;
+        private bool _calibrate;
+        private bool? _sharedGroup;
+        private double _calibratedAt, _process = 1, _processWeight;
 
         public Clock Clock => clock;
 
@@ -201,9 +261,9 @@ public sealed class Deadline
             {
                 lock (_gate)
                 {
-                    var phases = _idle < PaceMinIdleSeconds ? 1 : Math.Max(_measured / _idle, _latest);
+                    var phases = _idleWall < PaceMinIdleSeconds ? 1 : Math.Max(_measured / _idle, _latest);
                     var share = _sharedWall >= ShareMinSeconds && _processor > 0 ? _sharedWall / _processor : 1;
-                    return Math.Clamp(Math.Max(Math.Max(phases, share), RunQueue()), 1, MaxPace);
+                    return Math.Max(Math.Clamp(Math.Max(phases, share), 1, MaxPace), Math.Clamp(RunQueue(), 1, MaxRunQueuePace));
                 }
             }
         }
@@ -224,26 +284,55 @@ public sealed class Deadline
             if (double.IsNaN(running)) return _queue;
             var (ran, processor) = (running - _running, clock.ProcessorSeconds);
             var others = double.IsNaN(processor) || double.IsNaN(_queueProcessor) ? 0 : processor - _queueProcessor - ran;
+            var all = clock.ProcessThreadSeconds;
+            var weight = 1 - Math.Exp(-(now - _queueRead) / RunQueueSmoothingSeconds);
+            var reading = double.NaN;
             if (ran >= RunQueueMinRunningSeconds && ran >= RunQueueMinCommandShare * (ran + Math.Max(0, others)))
             {
-                var weight = 1 - Math.Exp(-(now - _queueRead) / RunQueueSmoothingSeconds);
-                var reading = (ran + Math.Max(0, waiting - _waiting)) / ran;
+                reading = (ran + Math.Max(0, waiting - _waiting)) / ran;
+                _commandWeight += weight * (1 - _commandWeight);
+                _command += weight / _commandWeight * (reading - _command);
+                _calibrate = true;
+            }
+            else if (!double.IsNaN(all.Running) && !double.IsNaN(_all.Running) && all.Running - _all.Running >= RunQueueMinRunningSeconds)
+            {
+                // The process's own threads did most of the work: each ready thread's run plus wait over run, and the
+                // span's wall clock over the process's processor time, read as its group's neighbours share it or not.
+                var processRan = all.Running - _all.Running;
+                var perThread = (processRan + Math.Max(0, all.Waiting - _all.Waiting)) / processRan;
+                var perProcess = (now - _queueRead) / processRan;
+                if (_calibrate && _commandWeight > 0)
+                    (_sharedGroup, _calibratedAt, _process, _processWeight, _calibrate) = (SharesGroup(_command, perProcess, perThread), _command, 1, 0, false);
+                _processWeight += weight * (1 - _processWeight);
+                _process += weight / _processWeight * (Math.Max(1, perProcess) - _process);
+                // Read per process only while the process's pace stays near what the command thread read beside it: a
+                // load that came since may share the group, which only a span on the command thread tells.
+                var stale = _process > StaleRatio * _calibratedAt || _process * StaleRatio < _calibratedAt;
+                if (_sharedGroup is { } shared) reading = Math.Max(1, shared || stale ? perThread : perProcess);
+            }
+            if (!double.IsNaN(reading))
+            {
                 _queueWeight += weight * (1 - _queueWeight);
                 _queue += weight / _queueWeight * (reading - _queue);
             }
-            (_queueRead, _running, _waiting, _queueProcessor) = (now, running, waiting, processor);
+            (_queueRead, _running, _waiting, _queueProcessor, _all) = (now, running, waiting, processor, all);
             return _queue;
         }
 
-        public void Mark(string phase, double idleSeconds)
+        public void Mark(string phase, double idleSeconds, double idleProcessorSeconds)
         {
             lock (_gate)
             {
                 var now = clock.Now;
                 _phases = _phases.Add((phase, now - _last));
-                if (idleSeconds > 0) (_measured, _idle) = (_measured + now - _last, _idle + idleSeconds);
-                if (idleSeconds >= LatestMinIdleSeconds) _latest = (now - _last) / idleSeconds;
                 var processor = clock.ProcessorSeconds;
+                // A phase on several threads is read as one thread's work: its processor time when that is more than its
+                // wall clock, against the more of its idle figures (Mark's summary); its wall clock where either is unknown.
+                var used = processor - _lastProcessor;
+                var oneThread = idleProcessorSeconds > idleSeconds && double.IsFinite(used);
+                var (took, idle) = oneThread ? (Math.Max(now - _last, used), idleProcessorSeconds) : (now - _last, idleSeconds);
+                if (idleSeconds > 0) (_measured, _idle, _idleWall) = (_measured + took, _idle + idle, _idleWall + idleSeconds);
+                if (idleSeconds >= LatestMinIdleSeconds) _latest = took / idle;
                 if (idleSeconds > 0 && !double.IsNaN(processor) && !double.IsNaN(_lastProcessor))
                     (_sharedWall, _processor) = (_sharedWall + now - _last, _processor + processor - _lastProcessor);
                 (_last, _lastProcessor) = (now, processor);

@@ -36,6 +36,12 @@ public sealed class ManualClock(double stepPerRead = 0) : Clock
 
     public override (double Running, double Waiting) ThreadSeconds => Threads;
 
+    /// <summary>Every thread's seconds on a processor and waiting for one, summed, that this clock reports (unknown, NaN,
+    /// unless a test sets them).</summary>
+    public (double Running, double Waiting) AllThreads { get; set; } = (double.NaN, double.NaN);
+
+    public override (double Running, double Waiting) ProcessThreadSeconds => AllThreads;
+
     /// <summary>Moves the clock by <paramref name="seconds"/> in which the process's threads ran
     /// <paramref name="running"/> seconds and waited <paramref name="waiting"/> for a processor.</summary>
     public void Advance(double seconds, double running, double waiting)
