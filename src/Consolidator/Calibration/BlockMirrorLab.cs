@@ -76,6 +76,8 @@ public static class BlockMirrorLab
                 ready ? file.Number(c[10], positive: true) : Num(10), ready ? file.AtMost(c[11], Num(11), Packing.PlacementProblem.MaxMib) : double.NaN,
                 YesNo(file, c[12]), file.OptionalNumber(c[13], positive: false)));
         }
+        // A header alone printed the table's header, exit 0: a calibration of nothing that read as one that passed.
+        if (rows.Count == 0) throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no mirror jobs: the file has a header but no rows");
         return rows.ToImmutable();
     }
 

@@ -45,6 +45,8 @@ public class BlockMirrorCalibrateTests
     [InlineData("p,512,0,false,full,32,0,64,64,ready,16000,1e300,true,1.5", "column 12 'copied_mib': too large")]
     [InlineData("p,512,0,false,full,32,0,64,3,ready,16000,512,true,1.5", "column 9 'granularity_kib': QEMU's mirror granularity is a power of two")]
     [InlineData("p,512,0,false,full,32,0,64,64,ready,16000,512,true,1.5\np,256,0,false,full,32,0,64,64,ready,8000,256,true,1.5", "3, column 1 'point': duplicate point (first on line 2)")]
+    // A header alone printed the table's header, exit 0.
+    [InlineData("", "qemu-7.2-drive-mirror.csv:2: no mirror jobs: the file has a header but no rows")]
     public void A_drive_mirror_row_the_replay_would_misread_is_located(string rows, string what)
     {
         using var dir = new TempDirectory();
