@@ -75,6 +75,8 @@ public static class BitbrainsImporter
         }
         if (vmFiles.Count == 0)
             throw new InputException(sources[0], 0, null, 0, null, "no VM files found (expected <id>.csv or <id>.csv.gz files with the GWA-T-12 header)");
+        // Once the sources are known good (their own faults first), before anything is written.
+        SourceFolders.RequireOutside(outDir, sources);
 
         var kept = new List<BitbrainsVm>();
         var zeroCapacity = new List<string>();

@@ -50,6 +50,8 @@ public static class PlanetLabImporter
         }
         if (vmFiles.Count == 0)
             throw new InputException(sources[0], 0, null, 0, null, "no VM trace files found (expected one file per VM in a yyyyMMdd day folder)");
+        // Once the sources are known good (their own faults first), before anything is written.
+        SourceFolders.RequireOutside(outDir, sources);
 
         var ids = vmFiles.Keys.ToArray();
         // Helper.createVmList: vmType = i / ceil(n / 4).

@@ -14,6 +14,24 @@ internal static class SourceFolders
             throw new InputException(path, 0, null, 0, null, File.Exists(path) ? "expected a folder, found a file" : "folder not found");
     }
 
+    /// <summary>Refuses an output folder at or under a source folder, before anything is written: the next import
+    /// of that source read the dataset as traces (Bitbrains took a months' parent's 'out' for a month and its hosts.csv for
+    /// a VM's file: "bb/out/hosts.csv:1, column 'Timestamp [ms]': required column ... is missing"; PlanetLab refused the
+    /// day folder for "a folder among the trace files"), so an import that worked once failed every time after.</summary>
+    public static void RequireOutside(string outDir, IReadOnlyList<string> sources)
+    {
+        var output = Full(outDir);
+        foreach (var source in sources)
+        {
+            var folder = Full(source);
+            if (output == folder || output.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new InputException(outDir, 0, null, 0, null,
+                    $"the output folder is inside the source folder {Quoted.Path(source)}: the next import of it would read the dataset's files as traces; choose a folder outside it");
+        }
+    }
+
+    private static string Full(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
     /// <summary>The files of <paramref name="folder"/> that <paramref name="accept"/> takes (all, without it). A folder
     /// (or a link to one) that it would take is an error, not skipped: a folder named <c>4.csv</c> among Bitbrains' VM
     /// files, or a day folder unpacked into itself, left that VM or those VMs out of the import without a word.</summary>

@@ -86,6 +86,45 @@ public class HostileImportTests
         HostileInputTests.AssertOneCleanLine(result.Err);
     }
 
+    /// <summary>An output folder inside a source: Bitbrains' months' parent took the written 'out' for a month on the next
+    /// import and its hosts.csv for a VM's file ("required column 'Timestamp [ms]' is missing"), PlanetLab's day folder
+    /// refused it as "a folder among the trace files"; each import worked once and failed every time after. Refused up
+    /// front, nothing written (the source itself as the output is refused before, as a folder in the way).</summary>
+    [Theory]
+    [InlineData("bitbrains", "out")]
+    [InlineData("bitbrains", "2013-7/out/")]
+    [InlineData("planetlab", "20110411/dataset")]
+    public void An_output_folder_inside_a_source_folder_is_refused(string format, string inside)
+    {
+        using var tmp = new TempDirectory();
+        var source = tmp.File("traces");
+        string folder;
+        if (format == "bitbrains")
+        {
+            folder = Path.Combine(source, "2013-7");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "1.csv"), BitbrainsHeader + "\n" + string.Concat(Enumerable.Range(0, 4).Select(i => $"{1372629804 + i * 300};\t2;\t5851.9989;\t87.78;\t1.5;\t8218624.0;\t1034592.8;\t0;\t21.7;\t0.2;\t1.4\n")));
+        }
+        else
+        {
+            folder = Path.Combine(source, "20110411");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "a"), string.Concat(Enumerable.Repeat("10\n", 288)));
+        }
+        var outDir = Path.Combine(source, inside);
+        var before = Directory.EnumerateFileSystemEntries(source, "*", SearchOption.AllDirectories).Order().ToArray();
+
+        var result = CliRunner.Run("import", "--format", format, source, "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("the output folder is inside the source folder", result.Err);
+        Assert.Equal("", result.Out);
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(source, "*", SearchOption.AllDirectories).Order());
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        // Beside the source, the same import is written.
+        Assert.Equal(0, CliRunner.Run("import", "--format", format, source, "--out", tmp.File("dataset")).ExitCode);
+    }
+
     [Fact]
     public void A_planetlab_file_whose_name_holds_a_bidirectional_override_is_refused()
     {
