@@ -5,6 +5,10 @@
 # 2 cores); K = 1 is what the pace reads. Run with no loops, with LOOPS loops in this script's own session (the
 # command's scheduling group under Linux's autogroup, as docs/overrun-load.sh did until 2026-12-07) and with each loop
 # in a session of its own (as another user's or service's jobs), ROUNDS times each. Needs gcc.
+# A second table is what Deadline.SharesGroup reads while the solver's threads work: a command thread that sleeps
+# (waking every 50 ms for 1 ms of work) beside two busy threads for 3 s, then that thread busy alone for 2 s. It prints
+# the process's wall clock over its processor time (per process), each busy thread's run plus wait over run (per
+# thread), the sleeping thread's own, and then the lone thread's (what the phases after the solve meet).
 # Usage: bash docs/pace-probe.sh [LOOPS [ROUNDS [WORK]]]   e.g. bash docs/pace-probe.sh 6 2 0.2
 set -euo pipefail
 loops=${1:-6} rounds=${2:-2} work_s=${3:-0.2}
@@ -35,9 +39,50 @@ int main(int argc, char **argv) {
 }
 C
 gcc -O2 -pthread -o "$work/par" "$work/par.c"
+cat > "$work/sleeper.c" <<'C'
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static double now(clockid_t c) { struct timespec t; clock_gettime(c, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
+static void stat_of(pid_t tid, double *run, double *wait) {
+  char p[64]; long long a = 0, b = 0; snprintf(p, sizeof p, "/proc/self/task/%d/schedstat", tid);
+  FILE *f = fopen(p, "r"); if (f) { if (fscanf(f, "%lld %lld", &a, &b) != 2) a = b = 0; fclose(f); }
+  *run = a * 1e-9; *wait = b * 1e-9;
+}
+static volatile int stop;
+static double ran[2], waited[2];
+static void *spin(void *a) {
+  long i = (long)a; pid_t t = syscall(SYS_gettid); double r0, w0, r1, w1; stat_of(t, &r0, &w0);
+  while (!stop) {}
+  stat_of(t, &r1, &w1); ran[i] = r1 - r0; waited[i] = w1 - w0; return 0;
+}
+static void work(double s) { double e = now(CLOCK_THREAD_CPUTIME_ID) + s; while (now(CLOCK_THREAD_CPUTIME_ID) < e) {} }
+int main(void) {
+  pid_t me = syscall(SYS_gettid); pthread_t th[2]; double r0, w0, r1, w1, a0, b0, a1, b1;
+  double c0 = now(CLOCK_PROCESS_CPUTIME_ID), t0 = now(CLOCK_MONOTONIC);
+  for (long i = 0; i < 2; i++) pthread_create(&th[i], 0, spin, (void *)i);
+  stat_of(me, &r0, &w0);
+  while (now(CLOCK_MONOTONIC) - t0 < 3) { work(0.001); usleep(50000); }
+  stat_of(me, &r1, &w1);
+  double wall = now(CLOCK_MONOTONIC) - t0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  stop = 1; for (int i = 0; i < 2; i++) pthread_join(th[i], 0);
+  stat_of(me, &a0, &b0); double t1 = now(CLOCK_MONOTONIC);
+  while (now(CLOCK_MONOTONIC) - t1 < 2) {}
+  stat_of(me, &a1, &b1);
+  printf("%.1f | %.1f | %.1f | %.1f", (a1 - a0 + b1 - b0) / (a1 - a0), wall / cpu,
+    (ran[0] + ran[1] + waited[0] + waited[1]) / (ran[0] + ran[1]), (r1 - r0 + w1 - w0) / (r1 - r0));
+  return 0;
+}
+C
+gcc -O2 -pthread -o "$work/sleeper" "$work/sleeper.c"
 set -m
 echo "| loops | where | round | slowdown, 1 thread (what the pace reads) | 2 threads | 4 threads | load |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+sleepers=()
 for where in none command own; do
   n=$loops; [ "$where" = none ] && n=0
   if [ "$where" = command ]; then ( for _ in $(seq "$n"); do ( while :; do :; done ) & done; wait ) & busy=$!
@@ -48,5 +93,10 @@ for where in none command own; do
   for round in $(seq "$rounds"); do
     echo "| $n | $where | $round | $("$work/par" "$work_s" 1) | $("$work/par" "$work_s" 2) | $("$work/par" "$work_s" 4) | $(cut -d' ' -f1 /proc/loadavg) |"
   done
+  for round in $(seq "$rounds"); do sleepers+=("| $n | $where | $round | $("$work/sleeper") | $(cut -d' ' -f1 /proc/loadavg) |"); done
   stop
 done
+echo
+echo "| loops | where | round | one thread alone (what the phases after the solve meet) | per process, 2 busy threads | per thread | the sleeping command thread | load |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${sleepers[@]}"

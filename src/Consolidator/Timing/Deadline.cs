@@ -192,10 +192,11 @@ public sealed class Deadline
     /// (autogroup, a group per session) a neighbour in another session leaves the process one share however many threads
     /// it runs, so one thread then meets the process's pace (the first); neighbours in its own group (busy loops started
     /// from the same shell, or no group scheduling) compete with each thread, so one thread meets each thread's (the
-    /// second); the process's own threads make the second the first times their number. Measured (a C probe, a sleeping
-    /// command thread beside two busy ones, then that thread busy alone; load 15-17, 2026-12-07 13:14 UTC): six and
-    /// twelve loops in their own sessions, one thread alone 5.8 and 9.0, per process 5.7 and 8.4, per thread 12.4 and
-    /// 18.7; in the command's session, alone 19.1 and 32.6, per process 10.0 and 14.7, per thread 23.2 and 35.4. True
+    /// second); the process's own threads make the second the first times their number. Measured (`bash docs/pace-probe.sh
+    /// LOOPS 1 0.2`, its second table: a sleeping command thread beside two busy ones, then that thread busy alone;
+    /// main 70a4b4e, 2026-12-07 14:07-14:09 UTC, load 23-34): six and twelve loops in their own sessions, one thread
+    /// alone 4.5 and 8.0, per process 5.0 and 8.1, per thread 10.9 and 18.0; in the command's session, alone 10.3 and
+    /// 18.0, per process 5.7 and 10.1, per thread 12.2 and 23.3; no loops 1.4-1.5, 1.4-1.6, 2.9-3.4. True
     /// (shared) when the command's reading is at least the two readings' geometric mean: a quiet machine reads as
     /// shared, where both readings are 1 or near it and the one per thread is the larger (the safe side, should
     /// neighbours in other sessions come later).</summary>

@@ -293,7 +293,7 @@ public class DeadlineTests
         var (_, deadline, run) = Solving();
         // The warm start on the command thread alone, nineteen times slower: twelve loops in its own group.
         run(1, 1.0 / 19, 18.0 / 19, 1.0 / 19, 1.0 / 19, 18.0 / 19);
-        // The solve: per process 10, per thread 23 (the C probe's six loops in the command's session). Per thread.
+        // The solve: per process 10, per thread 23 (docs/pace-probe.sh, twelve loops in the command's session). Per thread.
         for (var i = 0; i < 20; i++) run(0.5, 0.001, 0.004, 0.05, 0.05, 22 * 0.05);
         Assert.True(deadline.Pace > 19, $"pace {deadline.Pace}");
         // Before any span on the command thread alone (reading and profiles on the pool), such spans are not read.
@@ -305,11 +305,12 @@ public class DeadlineTests
     [Fact]
     public void The_group_is_read_as_shared_when_the_command_thread_reads_at_least_the_geometric_mean()
     {
-        // The C probe's figures (docs in Deadline.SharesGroup): other sessions, then the command's.
-        Assert.False(Deadline.SharesGroup(5.8, 5.7, 12.4));
-        Assert.False(Deadline.SharesGroup(9.0, 8.4, 18.7));
-        Assert.True(Deadline.SharesGroup(19.1, 10.0, 23.2));
-        Assert.True(Deadline.SharesGroup(32.6, 14.7, 35.4));
+        // docs/pace-probe.sh's figures (Deadline.SharesGroup): loops in other sessions, then in the command's, then none.
+        Assert.False(Deadline.SharesGroup(4.5, 5.0, 10.9));
+        Assert.False(Deadline.SharesGroup(8.0, 8.1, 18.0));
+        Assert.True(Deadline.SharesGroup(10.3, 5.7, 12.2));
+        Assert.True(Deadline.SharesGroup(18.0, 10.1, 23.3));
+        Assert.False(Deadline.SharesGroup(1.4, 1.6, 3.4));
         // A quiet machine: both readings near 1, the process on both cores; shared, per thread (the safe side).
         Assert.True(Deadline.SharesGroup(1, 0.5, 1));
     }
