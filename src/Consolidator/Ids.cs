@@ -18,7 +18,7 @@ public static class Ids
     /// may start with '-'.</summary>
     public const string RuleName = "a rule name";
 
-    /// <summary>Why <paramref name="id"/> cannot be an id, or null: starts with '-' (not for a <see cref="RuleName"/>), longer than <see cref="MaxLength"/>, or a character an error message would escape
+    /// <summary>Why <paramref name="id"/> cannot be an id, or null: starts with '-', '=', '+' or '@' (not for a <see cref="RuleName"/>), longer than <see cref="MaxLength"/>, or a character an error message would escape
     /// (<see cref="Quoted"/>'s rule: control, lone surrogate, line or paragraph separator, format), located by its
     /// 1-based character position. <paramref name="what"/> names the value in the reason ("a rule name").</summary>
     public static string? Problem(string id, string what = "an id")
@@ -27,6 +27,11 @@ public static class Ids
         // the export of a finished plan refused it, pointing at simulation.json instead of the file that defined it.
         if (id.StartsWith('-') && what != RuleName)
             return $"{what} must not start with '-': virsh and the openstack CLI, which the migration scripts call with ids as arguments, would read it as an option; rename it";
+        // OWASP's CSV injection: a spreadsheet reads a field that starts with '=', '+' or '@' ('-' above; tab and CR are
+        // control characters) as a formula. Ids are written into plan.csv, allocation.csv, simulation.csv and images.csv,
+        // which operators open in one: a VM '=HYPERLINK("http://...","vm-1")' was planned and written as it stood.
+        if (id.Length > 0 && id[0] is '=' or '+' or '@' && what != RuleName)
+            return $"{what} must not start with '{id[0]}': a spreadsheet opening the CSV files the id is written into (plan.csv, allocation.csv, simulation.csv, images.csv) would run it as a formula; rename it";
         if (id.Length > MaxLength && id.EnumerateRunes().Count() is var length and > MaxLength)
             return string.Create(CultureInfo.InvariantCulture, $"{what} must be at most {MaxLength} characters (this one has {length})");
         for (var i = 0; i < id.Length; i++)

@@ -57,6 +57,11 @@ public class HostileInputTests
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,vm\u04301,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (it may look like one: an id must not mix Latin letters with Cyrillic" },
         { "vms.csv", Vms("vm1,2,4096,h\u04301"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (it may look like one: an id must not mix" },
         { "constraints.csv", "rule,name,vms,hosts,limit\nspread,s,vm1;vm\u04302,,\n", "constraints.csv:2, column 3 'vms'", "(it may look like one: an id must not mix Latin letters with Cyrillic" },
+        // A spreadsheet runs a field that starts with '=', '+' or '@' as a formula (CSV injection): such a VM was planned and
+        // written into plan.csv and simulation.csv as it stood.
+        { "vms.csv", Vms("\"=HYPERLINK(\"\"http://example.com\"\",\"\"vm1\"\")\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id must not start with '=': a spreadsheet opening the CSV files the id is written into (plan.csv, allocation.csv, simulation.csv, images.csv) would run it as a formula" },
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\n@h2,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "an id must not start with '@'" },
+        { "images.csv", "image_id,size_gib\n+img,10\n", "images.csv:2, column 1 'image_id'", "an id must not start with '+'" },
         // constraints.csv separates a rule's ids by ';': a VM "vm;1" was planned and scripted, and a rule naming it failed as
         // "unknown VM id 'vm'", an id nobody wrote. Refused where the id is defined, quoted or not.
         { "vms.csv", Vms("\"vm;1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id of a host or VM must not hold ';' (at character 3): constraints.csv separates the ids of a rule by ';', so no rule could name it" },
