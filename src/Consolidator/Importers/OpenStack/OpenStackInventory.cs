@@ -42,8 +42,13 @@ public static class OpenStackInventory
     /// FQDN). Servers in other states use no CPU and are left out, counted in a note.</summary>
     public static (ImmutableArray<InventoryVm> Vms, ImmutableArray<string> Notes) ReadServers(string path, IReadOnlyList<Host> hosts)
     {
+        // A server's Host is matched to a hypervisor by its whole name, then by the short name of one hypervisor alone.
+        // Short names were added among whole ones as they came: "c1.example" listed before "c1" took the servers on "c1",
+        // and of "c1.rack1" and "c1.rack2" the first took every server on "c1": a wrong current placement without a word.
         var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var h in hosts) { byName.TryAdd(h.Id, h.Id); byName.TryAdd(Short(h.Id), h.Id); }
+        foreach (var h in hosts) byName.TryAdd(h.Id, h.Id);
+        var byShort = hosts.GroupBy(h => Short(h.Id), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(h => h.Id).ToArray(), StringComparer.OrdinalIgnoreCase);
         var vms = ImmutableArray.CreateBuilder<InventoryVm>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var notRunning = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -58,6 +63,9 @@ public static class OpenStackInventory
             if (row.TryGetProperty("Host", out var h) && h.ValueKind == JsonValueKind.String && h.GetString() is { Length: > 0 } name)
             {
                 if (byName.TryGetValue(name, out var known) || byName.TryGetValue(Short(name), out known)) host = known;
+                else if (byShort.TryGetValue(Short(name), out var alike))
+                    host = alike.Length == 1 ? alike[0] : throw Error(path, index, "Host", name,
+                        $"matches {alike.Length} hypervisors by its short name '{Quoted.Value(Short(name))}' ('{Quoted.Value(alike[0])}', '{Quoted.Value(alike[1])}'{(alike.Length > 2 ? ", ..." : "")}): which one runs the server cannot be told; give --hosts a hosts.csv whose host_id is the Host Nova lists");
                 else unknownHost++;
             }
             vms.Add(new InventoryVm(id, host));
