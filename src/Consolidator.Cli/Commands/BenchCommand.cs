@@ -44,6 +44,11 @@ internal static class BenchCommand
             // whole when it ends, replaced the set without it: the hour's measurements (or --lab-repeat's runs) were lost.
             if (settings.LabCsv is { } csv && Inside(csv, dir))
                 throw new FormatException($"--lab-csv '{Quoted.Path(csv)}' is inside --out '{Quoted.Path(dir)}', which the bench replaces whole when it ends, so the lab's rows would be lost: name a file outside it, or leave --lab-csv out (the rows then go to {LabCsvFile} in --out)");
+            // The lab reads an existing --lab-csv before each scenario (its predictions come from the earlier rows): a malformed
+            // one failed every scenario in turn, each a row of the table ("qemu-lab.csv:1, column 'scenario': required column
+            // ... is missing"), and the bench wrote its table anyway. Read once here, before anything runs or is written.
+            if (settings.LabCsv is { } earlier && File.Exists(earlier) && (settings.Families.IsEmpty || settings.Families.Contains(QemuFamily.FamilyName)))
+                Calibration.LabCsv.Read(earlier);
             // The lab's children record their migrations in a scratch file unless --lab-csv names one; the
             // scratch file joins this run's output set as qemu-lab.csv.
             var labScratch = settings.LabCsv is null ? Path.Combine(Path.GetTempPath(), $"consolidator-lab-{Environment.ProcessId}.csv") : null;

@@ -72,6 +72,29 @@ public sealed class BenchCommandTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>An existing --lab-csv the lab cannot read (another CSV, one cut short) failed every scenario in turn, each a
+    /// row of the table, and the bench wrote its table, exit 1: now one located line before anything runs, nothing
+    /// written, the file as it was.</summary>
+    [Theory]
+    [InlineData("garbage,header\n1,2\n", "lab.csv:1, column 'scenario': required column 'scenario' is missing")]
+    [InlineData("", "lab.csv:1: the file is empty")]
+    public void An_existing_lab_csv_the_lab_cannot_read_is_refused_before_the_lab_runs(string text, string what)
+    {
+        using var dir = new TempDirectory();
+        var outDir = Path.Combine(dir.Path, "out");
+        var lab = Path.Combine(dir.Path, "lab.csv");
+        File.WriteAllText(lab, text);
+
+        var result = CliRunner.Run("bench", "--family", "qemu", "--lab-csv", lab, "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(what, result.Err);
+        Assert.Equal("", result.Out);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(text, File.ReadAllText(lab));
+    }
+
     [Theory]
     [InlineData("--family", "planted,nope", "--family must name some of")]
     [InlineData("--planted-hosts", "20,x", "--planted-hosts takes comma-separated whole numbers, not 'x'")]
