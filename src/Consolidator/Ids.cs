@@ -60,6 +60,14 @@ public static class Ids
                 $"{what} of a host or VM must not hold '{ListSeparator}' (at character {at + 1}): constraints.csv separates the ids of a rule by '{ListSeparator}', so no rule could name it; rename it")
             : null);
 
+    /// <summary>What to add to "unknown ..." for <paramref name="id"/> when <paramref name="file"/> defines an id that
+    /// differs from it only in case, or "": ids are matched as written (virsh and Nova compare names byte for byte), and
+    /// "unknown host 'H1'" beside a host 'h1' did not say why. Looked for on the error's path only.</summary>
+    public static string CaseHint(string id, IEnumerable<string> known, string file) =>
+        known.FirstOrDefault(k => k != id && string.Equals(k, id, StringComparison.OrdinalIgnoreCase)) is { } other
+            ? $" ({file} has '{Quoted.Value(other)}', which differs only in case: ids are matched as written)"
+            : "";
+
     /// <summary>What to add to "unknown ..." for <paramref name="id"/>: why it may read as a known id it is not (a
     /// look-alike or decomposed id refused where ids are defined, met here where one is referred to), or "".</summary>
     public static string UnknownHint(string id) =>

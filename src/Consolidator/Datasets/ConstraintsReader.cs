@@ -30,7 +30,7 @@ public static class ConstraintsReader
             file.LookAlikeAmongLatin(name, ruleName, "a rule name");
             if (!names.TryAdd(ruleName, file.Line))
                 throw file.Error(name, $"duplicate rule name (first on line {names[ruleName]})", ruleName);
-            ImmutableArray<string> Ids(int column, HashSet<string> known, string what, bool required)
+            ImmutableArray<string> Ids(int column, HashSet<string> known, string what, bool required, string definedIn)
             {
                 var items = file.Text(column).Split(';', StringSplitOptions.TrimEntries);
                 // One trailing ';' is a harmless habit; an empty item anywhere else ("web-1;;web-2") is where an id was
@@ -48,7 +48,7 @@ public static class ConstraintsReader
                 var ids = seen.Keys.ToImmutableArray();
                 if (required && ids.IsEmpty) throw file.Error(column, $"this rule needs a ';'-separated list of {what} ids", file.Text(column));
                 foreach (var id in ids.Where(id => !known.Contains(id)))
-                    throw file.Error(column, $"unknown {what} id '{Quoted.Value(id)}'{Consolidator.Ids.UnknownHint(id)}", file.Text(column));
+                    throw file.Error(column, $"unknown {what} id '{Quoted.Value(id)}'{Consolidator.Ids.UnknownHint(id)}{Consolidator.Ids.CaseHint(id, known, definedIn)}", file.Text(column));
                 return ids;
             }
             void NoLimit()
@@ -67,33 +67,33 @@ public static class ConstraintsReader
             switch (text)
             {
                 case "spread" or "gather":
-                    var group = Ids(vmCol, knownVms, "VM", required: true);
+                    var group = Ids(vmCol, knownVms, "VM", required: true, DatasetReader.VmsFile);
                     if (group.Length < 2) throw file.Error(vmCol, $"a {text} rule needs at least two VMs", file.Text(vmCol));
                     NoList(hostCol, $"a {text} rule takes no hosts: it keeps its VMs {(text == "spread" ? "on distinct hosts" : "on one host")} wherever that is (add a pin rule to keep them on some hosts)");
                     NoLimit();
                     rule = text == "spread" ? new Spread(ruleName, group) : new Gather(ruleName, group);
                     break;
                 case "pin" or "ban":
-                    var who = Ids(vmCol, knownVms, "VM", required: true);
-                    var where = Ids(hostCol, knownHosts, "host", required: true);
+                    var who = Ids(vmCol, knownVms, "VM", required: true, DatasetReader.VmsFile);
+                    var where = Ids(hostCol, knownHosts, "host", required: true, DatasetReader.HostsFile);
                     NoLimit();
                     rule = text == "pin" ? new Pin(ruleName, who, where) : new Ban(ruleName, who, where);
                     break;
                 case "drain":
                     NoList(vmCol, "a drain rule takes no VMs: it empties its hosts of every VM (add a ban rule to keep some VMs off some hosts)");
-                    rule = new Drain(ruleName, Ids(hostCol, knownHosts, "host", required: true));
+                    rule = new Drain(ruleName, Ids(hostCol, knownHosts, "host", required: true, DatasetReader.HostsFile));
                     NoLimit();
                     break;
                 case "max-vms":
                     if (!int.TryParse(file.Text(limitCol).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1)
                         throw file.Error(limitCol, "max-vms needs a whole number of VMs >= 1 in 'limit'", file.Text(limitCol));
                     NoList(vmCol, "a max-vms rule takes no VMs: its limit counts every VM on each of its hosts");
-                    rule = new MaxVmsPerHost(ruleName, Ids(hostCol, knownHosts, "host", required: false), limit);
+                    rule = new MaxVmsPerHost(ruleName, Ids(hostCol, knownHosts, "host", required: false, DatasetReader.HostsFile), limit);
                     break;
                 case "failover":
                     NoLimit();
                     NoList(vmCol, "a failover rule takes no VMs: its reserve covers every VM on its hosts");
-                    var cluster = Ids(hostCol, knownHosts, "host", required: false);
+                    var cluster = Ids(hostCol, knownHosts, "host", required: false, DatasetReader.HostsFile);
                     if (cluster.Length == 1) throw file.Error(hostCol, "a failover cluster needs at least two hosts", file.Text(hostCol));
                     rule = new FailoverReserve(ruleName, cluster);
                     break;

@@ -208,7 +208,7 @@ public static class DatasetReader
                 throw file.Error(id, alike, vmId);
             var host = file.Text(current);
             if (host.Length > 0 && !known.Contains(host))
-                throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty{Ids.UnknownHint(host)}", host);
+                throw file.Error(current, $"unknown host: current_host must be a host_id of {HostsFile} or empty{Ids.UnknownHint(host)}{Ids.CaseHint(host, known, HostsFile)}", host);
             var vm = new Vm(vmId, file.Whole(vcpus, file.AtLeast(vcpus, file.AtMost(vcpus, file.Number(vcpus, positive: true), PlacementProblem.MaxCores), MinVcpus,
                     "one millicore: the planner and the host-level allocation count CPU in millicores"), 3, Millicore),
                 file.Whole(memory, file.AtMost(memory, file.Number(memory, positive: true), PlacementProblem.MaxMib), 0, "MiB"),
@@ -305,7 +305,7 @@ public static class DatasetReader
                 var vmId = f.Chars(id);
                 if (vmId.IsEmpty) throw f.Error(id, "empty vm_id", "");
                 if (!lookup.TryGetValue(vmId, out var vm))
-                    throw f.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}{Ids.UnknownHint(vmId.ToString())}", vmId.ToString());
+                    throw f.Error(id, $"unknown VM: vm_id must be a vm_id of {VmsFile}{Ids.UnknownHint(vmId.ToString())}{Ids.CaseHint(vmId.ToString(), vms.Index.Keys, VmsFile)}", vmId.ToString());
                 var at = f.UnixSeconds(time);
                 double c = f.Whole(cpu, f.Sample(cpu, PlacementProblem.MaxCores), 3, Millicore), m = f.Whole(memory, f.Sample(memory, PlacementProblem.MaxMib), 0, "MiB");
                 var z = zero >= 0 ? f.OptionalNumber(zero, positive: false) : null;

@@ -67,6 +67,10 @@ public class HostileInputTests
         { "vms.csv", Vms("\"vm;1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id of a host or VM must not hold ';' (at character 3): constraints.csv separates the ids of a rule by ';', so no rule could name it" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh;2,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "must not hold ';' (at character 2)" },
         { "vms.csv", Vms("vm1;,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "must not hold ';' (at character 4)" },
+        // Ids are matched as written; an id that differs from a defined one only in case was "unknown" without a word of why.
+        { "vms.csv", Vms("vm1,2,4096,H1"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (hosts.csv has 'h1', which differs only in case: ids are matched as written)" },
+        { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,VM1,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (vms.csv has 'vm1', which differs only in case" },
+        { "constraints.csv", "rule,name,vms,hosts,limit\npin,p,vm1,H2,\n", "constraints.csv:2, column 4 'hosts'", "unknown host id 'H2' (hosts.csv has 'h2', which differs only in case" },
         // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
         // a bounded line; now refused before it is opened.
         { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },
