@@ -37,6 +37,9 @@ internal sealed class DatasetFile : IDisposable
     private readonly string[] _header;
     private readonly char _separator;
     private char[] _chars = new char[64];
+    private readonly HashSet<int> _claimed = [];
+    private readonly List<string> _absent = [];
+    private bool _namesChecked;
 
     private DatasetFile(string path, CsvReader csv, string[] header, int headerLine, char separator)
     {
@@ -143,6 +146,7 @@ internal sealed class DatasetFile : IDisposable
             throw new InputException(Path, HeaderLine, name, 0, null,
                 $"required column '{Quoted.Value(name)}' is missing; the header has: {Quoted.Escape(string.Join(", ", _header), 200)}");
         _header[found] = name;
+        _claimed.Add(found);
         return found;
     }
 
@@ -165,8 +169,58 @@ internal sealed class DatasetFile : IDisposable
 
     /// <summary>The 0-based index of an optional column, or -1 when the header does not have it; a column
     /// named twice is an error as for required ones.</summary>
-    public int OptionalColumn(string name) =>
-        _header.Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) ? Column(name) : -1;
+    public int OptionalColumn(string name)
+    {
+        if (_header.Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase))) return Column(name);
+        _absent.Add(name);
+        return -1;
+    }
+
+    /// <summary>Refuses a column the reader did not ask for whose name is a near miss of an optional column the file
+    /// lacks: unknown columns are ignored (an inventory's own 'rack' or 'notes'), so 'nic_gpbs' for nic_gbps, 'dirty_rate'
+    /// for dirty_rate_mib_s or 'Image' for image_id left their values unread and the defaults in their place, without a
+    /// word. Run once, at the first record, when every column has been asked for.</summary>
+    private void CheckNearMisses()
+    {
+        if (_namesChecked) return;
+        _namesChecked = true;
+        for (var i = 0; i < _header.Length; i++)
+        {
+            if (_claimed.Contains(i)) continue;
+            if (_absent.FirstOrDefault(a => NearMiss(_header[i], a)) is { } meant)
+                throw new InputException(Path, HeaderLine, _header[i], i + 1, null,
+                    $"not a column of this file, but close to '{meant}', which it lacks: a column the file does not take is ignored, so its values would be left unread; rename it '{meant}' (or rename it further from it if it is your own)");
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> reads as a misspelling of <paramref name="known"/>: the same letters and
+    /// digits apart from case and separators ("NIC-Gbps"), one a word-prefix of the other of at least five ("dirty_rate",
+    /// "image"), or within one edit (two from eight characters) counting a swap of neighbours as one ("nic_gpbs").</summary>
+    internal static bool NearMiss(string name, string known)
+    {
+        static string Letters(string s) => new([.. s.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
+        var (a, b) = (Letters(name), Letters(known));
+        if (a.Length == 0) return false;
+        if (a == b) return true;
+        var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
+        if (shorter.Length >= 5 && longer.StartsWith(shorter, StringComparison.Ordinal)) return true;
+        return b.Length >= 4 && Edits(a, b) <= (b.Length >= 8 ? 2 : 1);
+    }
+
+    /// <summary>The optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
+    private static int Edits(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
+    }
 
     /// <summary>The value of an optional numeric column: null when the column is absent or the field is
     /// empty, else as <see cref="Number"/>.</summary>
@@ -178,6 +232,7 @@ internal sealed class DatasetFile : IDisposable
     /// unquoted comma that shifted the values.</summary>
     public bool Read()
     {
+        CheckNearMisses();
         try
         {
             if (!_csv.Read()) return false;
@@ -196,6 +251,7 @@ internal sealed class DatasetFile : IDisposable
     /// <paramref name="select"/> gets the file positioned on one record, on whichever thread runs it.</summary>
     public IEnumerable<T> ParallelRecords<T>(Func<DatasetFile, T> select, int degree)
     {
+        CheckNearMisses();
         var views = new System.Runtime.CompilerServices.ConditionalWeakTable<CsvReader, DatasetFile>();
         using var records = _csv.ParallelEnumerate(worker =>
         {

@@ -67,6 +67,11 @@ public class HostileInputTests
         { "vms.csv", Vms("\"vm;1\",2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "an id of a host or VM must not hold ';' (at character 3): constraints.csv separates the ids of a rule by ';', so no rule could name it" },
         { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh1,16,65536,100,250\nh;2,32,131072,120,400\n", "hosts.csv:3, column 1 'host_id'", "must not hold ';' (at character 2)" },
         { "vms.csv", Vms("vm1;,2,4096,h1"), "vms.csv:2, column 1 'vm_id'", "must not hold ';' (at character 4)" },
+        // Unknown columns are ignored; a misspelt optional one was too, its values left unread and the defaults in their place.
+        { "hosts.csv", "host_id,cpu_cores,memory_mib,idle_watts,max_watts,nic_gpbs\nh1,16,65536,100,250,25\nh2,32,131072,120,400,25\n", "hosts.csv:1, column 6 'nic_gpbs'", "not a column of this file, but close to 'nic_gbps', which it lacks" },
+        { "vms.csv", Vms("vm1,2,4096,h1,5", "vm_id,vcpus,memory_mib,current_host,dirty_rate", ",5"), "vms.csv:1, column 5 'dirty_rate'", "close to 'dirty_rate_mib_s'" },
+        { "usage.csv", DatasetFixture.Usage.Replace("memory_mib\n", "memory_mib,zero_fractoin\n"), "usage.csv:1, column 5 'zero_fractoin'", "close to 'zero_fraction'" },
+        { "images.csv", "image_id,size_gib,Parent_ID\nimg-1,10,\n", "images.csv:1, column 3 'Parent_ID'", "close to 'parent'" },
         // Ids are matched as written; an id that differs from a defined one only in case was "unknown" without a word of why.
         { "vms.csv", Vms("vm1,2,4096,H1"), "vms.csv:2, column 4 'current_host'", "unknown host: current_host must be a host_id of hosts.csv or empty (hosts.csv has 'h1', which differs only in case: ids are matched as written)" },
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,VM1,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (vms.csv has 'vm1', which differs only in case" },
