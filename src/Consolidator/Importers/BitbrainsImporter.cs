@@ -225,9 +225,24 @@ public static class BitbrainsImporter
                 log.Bad(path, line, header[csv.FieldCount], csv.FieldCount + 1, null, $"missing: the row has {csv.FieldCount} fields but the header has {header.Length}");
                 continue;
             }
+            // A field past the header's with something in it: two rows joined where a line break was lost (a file appended
+            // to one that did not end in one), of which the first was read and the second dropped without a word. An empty
+            // one (a trailing ';') holds nothing to lose.
+            if (FirstFilledExtra(csv, header.Length) is { } extra)
+            {
+                log.Bad(path, line, "past the header", extra + 1, System.Text.Encoding.UTF8.GetString(csv.GetSpan(extra)), $"the row has {csv.FieldCount} fields but the header has {header.Length} (two rows joined where a line break was lost?)");
+                continue;
+            }
             if (BitbrainsRow.Parse(csv, columns, path, line, log) is { } row)
                 vm.Add(row, columns, path, line, stream, log);
         }
+    }
+
+    private static int? FirstFilledExtra(CsvReader csv, int headerLength)
+    {
+        for (var i = headerLength; i < csv.FieldCount; i++)
+            if (!csv.GetSpan(i).Trim((byte)' ').Trim((byte)'\t').IsEmpty) return i;
+        return null;
     }
 
     private static ImmutableArray<string> Assumptions(ImportOptions options, int hostCount)

@@ -106,6 +106,27 @@ public class BitbrainsImporterTests
         Assert.False(Directory.Exists(root.File("strict")));
     }
 
+    /// <summary>Two rows joined where a line break was lost (a file appended to one that did not end in one): the first
+    /// row's fields were read and the second row dropped without a word. Now a bad row naming the first filled field past
+    /// the header; a trailing ';' (an empty field) is no loss and passes.</summary>
+    [Fact]
+    public void A_row_with_filled_fields_past_the_header_is_a_bad_row_an_empty_one_passes()
+    {
+        using var root = new TempDirectory();
+        string[] rows = [.. Steady(4)];
+        rows[1] = rows[1] + rows[2];          // rows 2 and 3 joined: "...;\t0.11372629804;\t2;..."
+        rows[2] = rows[3] + ";";              // a trailing separator
+        var folder = Folder(root, ("7.csv", rows[..3]));
+        var file = Path.Combine(folder, "7.csv");
+
+        var report = BitbrainsImporter.Import([folder], root.File("out"), new ImportOptions());
+
+        var bad = Assert.Single(report.BadRows);
+        Assert.Equal((file, 3, "past the header", 12), (bad.File, bad.Line, bad.Column, bad.ColumnNumber));
+        Assert.Contains("the row has 21 fields but the header has 11", bad.Problem);
+        Assert.Equal([T0, T0 + 900], DatasetReader.Read(root.File("out")).Usage[0].UnixSeconds);
+    }
+
     /// <summary>The columns are found by name, so a file may hold them in any order. A value the dataset cannot hold (a
     /// memory usage beyond its 32-bit MiB) was named as "Memory usage [KB]" with no number, and a timestamp out of order
     /// as column 1 wherever the timestamp stood: both by the file's own header now.</summary>
