@@ -6,7 +6,7 @@ using Consolidator.Profiles;
 
 namespace Consolidator.Export;
 
-/// <summary>One row of allocation.csv as the export reads it: host and VM ids (plain, checked), the window's
+/// <summary>One row of allocation.csv as the export reads it: host and VM ids (checked, quoted into the script), the window's
 /// index in the plan's scheme, the cap in millicores and the shares.</summary>
 public sealed record AllocationRow(string Host, string Vm, int Window, int CapMillicores, int Shares, bool Batch);
 
@@ -65,21 +65,21 @@ public static class AllocationScript
             cap() {
               local uri="qemu+ssh://$1/system" vm=$2 millicores=$3 shares=$4 vcpus quota
               if [ "$APPLY" != 1 ]; then
-                echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_period=$PERIOD --set vcpu_quota=<$millicores millicores / live vCPUs> --set cpu_shares=$shares"
+                echo "+ virsh -c $uri schedinfo $(printf %q "$vm") --live --set vcpu_period=$PERIOD --set vcpu_quota=<$millicores millicores / live vCPUs> --set cpu_shares=$shares"
                 return
               fi
               vcpus=$(virsh -c "$uri" vcpucount "$vm" --live --current)
               if [ "$millicores" -ge $(( vcpus * 1000 )) ]; then quota=-1
               else quota=$(( millicores * PERIOD / (1000 * vcpus) )); [ "$quota" -ge {{MinQuotaMicroseconds}} ] || quota={{MinQuotaMicroseconds}}
               fi
-              echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_period=$PERIOD --set vcpu_quota=$quota --set cpu_shares=$shares"
+              echo "+ virsh -c $uri schedinfo $(printf %q "$vm") --live --set vcpu_period=$PERIOD --set vcpu_quota=$quota --set cpu_shares=$shares"
               virsh -c "$uri" schedinfo "$vm" --live --set "vcpu_period=$PERIOD" --set "vcpu_quota=$quota" --set "cpu_shares=$shares"
             }
 
             # share HOST VM SHARES: an interactive VM, no quota (it may use idle cores), its weight only.
             share() {
               local uri="qemu+ssh://$1/system" vm=$2 shares=$3
-              echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_quota=-1 --set cpu_shares=$shares"
+              echo "+ virsh -c $uri schedinfo $(printf %q "$vm") --live --set vcpu_quota=-1 --set cpu_shares=$shares"
               if [ "$APPLY" = 1 ]; then virsh -c "$uri" schedinfo "$vm" --live --set "vcpu_quota=-1" --set "cpu_shares=$shares"; fi
             }
 
@@ -110,8 +110,8 @@ public static class AllocationScript
         {
             s.Append(inv, $"  {group.Key})  # {windows.Windows[group.Key].Label}\n");
             foreach (var r in group.OrderBy(r => r.Host, StringComparer.Ordinal).ThenBy(r => r.Vm, StringComparer.Ordinal))
-                if (r.Batch) s.Append(inv, $"    cap {r.Host} {r.Vm} {r.CapMillicores} {r.Shares}\n");
-                else s.Append(inv, $"    share {r.Host} {r.Vm} {r.Shares}  # allotted {r.CapMillicores} millicores\n");
+                if (r.Batch) s.Append(inv, $"    cap {ShellScript.Quote(r.Host)} {ShellScript.Quote(r.Vm)} {r.CapMillicores} {r.Shares}\n");
+                else s.Append(inv, $"    share {ShellScript.Quote(r.Host)} {ShellScript.Quote(r.Vm)} {r.Shares}  # allotted {r.CapMillicores} millicores\n");
             s.Append("    ;;\n");
         }
         s.Append("""
@@ -150,7 +150,7 @@ public static class AllocationScript
             var count = file.Integer(shares, 2);
             if (count > 262144) throw file.Error(shares, "libvirt's cpu_shares goes up to 262144", file.Text(shares));
             var cls = Inventory.QosClasses.TryParse(file.Text(qos)) ?? throw file.Error(qos, "qos must be 'interactive' or 'batch'", file.Text(qos));
-            var (hostId, vmId) = (PlainId(file, host), PlainId(file, vm));
+            var (hostId, vmId) = (ScriptId(file, host, ShellScript.UriHostProblem), ScriptId(file, vm, _ => null));
             if (ShellScript.VirshDomainProblem(vmId) is { } notAName) throw file.Error(vm, notAName, vmId);
             if (!hostOf.TryGetValue(vmId, out var planned))
                 throw file.Error(vm, "not a VM of the plan's placement: was the allocation written for another plan?", vmId);
@@ -163,13 +163,15 @@ public static class AllocationScript
         return rows.ToImmutable();
     }
 
-    /// <summary>An id goes into a shell command unquoted: only letters, digits and - _ . : @ are accepted, and
-    /// not a leading '-' that virsh would read as an option.</summary>
-    private static string PlainId(DatasetFile file, int column)
+    /// <summary>An id of the row as the script takes it: quoted as one word (<see cref="ShellScript.Quote"/>), so any id
+    /// the plan may hold is taken, save those <see cref="ShellScript.IdProblem"/> refuses (a leading '-' virsh would read
+    /// as an option, control and invisible characters) and what <paramref name="more"/> refuses (a host goes into a
+    /// qemu+ssh:// URI). Ids were once written unquoted and so held to letters, digits and - _ . : @: a plan of VMs named
+    /// with spaces or in another script exported its migrations but not its host level.</summary>
+    private static string ScriptId(DatasetFile file, int column, Func<string, string?> more)
     {
         var id = file.Id(column);
-        if (id[0] == '-' || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@'))
-            throw file.Error(column, "an id in an exported script may hold only letters, digits and - _ . : @, and not start with '-'", id);
+        if ((ShellScript.IdProblem(id) ?? more(id)) is { } problem) throw file.Error(column, problem, id);
         return id;
     }
 }

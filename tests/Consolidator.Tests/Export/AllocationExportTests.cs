@@ -138,7 +138,10 @@ public class AllocationExportTests
     }
 
     [Theory]
-    [InlineData("h1,$(reboot),day,1,1024,batch", "vms", "allocation.csv:2, column 2 'vm'")]
+    // Ids are quoted into the script (HostileIdTests), so '$(reboot)' is refused only as a VM the plan does not hold.
+    [InlineData("h1,$(reboot),day,1,1024,batch", "$(reboot)", "allocation.csv:2, column 2 'vm': not a VM of the plan's placement")]
+    // A host goes into a qemu+ssh:// URI: a host name only.
+    [InlineData("h 1,web-1,day,1,1024,batch", "h 1", "allocation.csv:2, column 1 'host': a libvirt host id goes into a qemu+ssh:// URI")]
     [InlineData("h1,-rf,day,1,1024,batch", "-rf", "allocation.csv:2, column 2 'vm'")]
     // virsh looks a domain up by numeric ID before its name: `virsh schedinfo 7` capped the domain with ID 7 (hostile pass).
     [InlineData("h1,7,day,1,1024,batch", "7", "allocation.csv:2, column 2 'vm': virsh reads an id that is a whole number as a running domain's numeric ID")]

@@ -154,6 +154,45 @@ public class HostileIdTests
     }
 
     [Fact]
+    public void The_allocation_schedule_takes_hostile_vm_ids_quoted_and_gives_virsh_each_as_one_argument()
+    {
+        // Ids went into the schedule unquoted and so were held to letters, digits and - _ . : @: a plan of VMs named with
+        // spaces or in another script exported its migrations but not its host level (hostile pass).
+        if (!File.Exists("/bin/bash")) return;
+        using var tmp = new TempDirectory();
+        var plan = WritePlan(tmp, []);
+        File.WriteAllText(plan, JsonSerializer.Serialize(new
+        {
+            schema = "consolidator.plan/1",
+            options = new { windows = "day-night" },
+            placement = HostileVms.Select(vm => new { vm_id = vm, host_id = "h1" }).ToArray(),
+            stages = Array.Empty<object>(),
+        }));
+        static string Field(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var rows = HostileVms.SelectMany((vm, i) => new[] { "day", "night" }.Select(w => $"h1,{Field(vm)},{w},1.000,1024,{(i % 2 == 0 ? "batch" : "interactive")}\n"));
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(plan)!, "allocation.csv"), "host,vm,window,cap_cores,shares,qos\n" + string.Concat(rows), new UTF8Encoding(false));
+        var script = tmp.File("schedule.sh");
+        var export = CliRunner.Run("export", plan, "--to", "libvirt-allocation", "--unchecked", "--out", script);
+        Assert.True(export.ExitCode == 0, export.Err);
+
+        var dry = RunScript(tmp, script, apply: false);
+        Assert.True(dry.Code == 0, dry.Err);
+        Assert.Empty(dry.Calls);
+        Assert.Empty(Pwned(tmp));
+
+        var run = RunScript(tmp, script, apply: true);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Empty(Pwned(tmp));
+        // Whichever window the clock picks, every VM gets one schedinfo, its id one argument, unchanged; a batch VM's
+        // vCPUs are read first (the fake prints none, so its cap is no cap: quota -1).
+        var schedinfo = run.Calls.Where(c => c.Length > 3 && c[3] == "schedinfo").ToList();
+        Assert.Equal(HostileVms.Order(StringComparer.Ordinal), schedinfo.Select(c => c[4]).Order(StringComparer.Ordinal));
+        Assert.All(schedinfo, c => Assert.Equal(["virsh", "-c", "qemu+ssh://h1/system", "schedinfo", c[4], "--live"], c.Take(6)));
+        var counted = run.Calls.Where(c => c.Length > 3 && c[3] == "vcpucount").Select(c => c[4]).Order(StringComparer.Ordinal);
+        Assert.Equal(HostileVms.Where((_, i) => i % 2 == 0).Order(StringComparer.Ordinal), counted);
+    }
+
+    [Fact]
     public void With_apply_virsh_gets_each_id_as_one_argument()
     {
         if (!File.Exists("/bin/bash")) return;

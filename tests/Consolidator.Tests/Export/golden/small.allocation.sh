@@ -13,21 +13,21 @@ PERIOD=100000
 cap() {
   local uri="qemu+ssh://$1/system" vm=$2 millicores=$3 shares=$4 vcpus quota
   if [ "$APPLY" != 1 ]; then
-    echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_period=$PERIOD --set vcpu_quota=<$millicores millicores / live vCPUs> --set cpu_shares=$shares"
+    echo "+ virsh -c $uri schedinfo $(printf %q "$vm") --live --set vcpu_period=$PERIOD --set vcpu_quota=<$millicores millicores / live vCPUs> --set cpu_shares=$shares"
     return
   fi
   vcpus=$(virsh -c "$uri" vcpucount "$vm" --live --current)
   if [ "$millicores" -ge $(( vcpus * 1000 )) ]; then quota=-1
   else quota=$(( millicores * PERIOD / (1000 * vcpus) )); [ "$quota" -ge 1000 ] || quota=1000
   fi
-  echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_period=$PERIOD --set vcpu_quota=$quota --set cpu_shares=$shares"
+  echo "+ virsh -c $uri schedinfo $(printf %q "$vm") --live --set vcpu_period=$PERIOD --set vcpu_quota=$quota --set cpu_shares=$shares"
   virsh -c "$uri" schedinfo "$vm" --live --set "vcpu_period=$PERIOD" --set "vcpu_quota=$quota" --set "cpu_shares=$shares"
 }
 
 # share HOST VM SHARES: an interactive VM, no quota (it may use idle cores), its weight only.
 share() {
   local uri="qemu+ssh://$1/system" vm=$2 shares=$3
-  echo "+ virsh -c $uri schedinfo $vm --live --set vcpu_quota=-1 --set cpu_shares=$shares"
+  echo "+ virsh -c $uri schedinfo $(printf %q "$vm") --live --set vcpu_quota=-1 --set cpu_shares=$shares"
   if [ "$APPLY" = 1 ]; then virsh -c "$uri" schedinfo "$vm" --live --set "vcpu_quota=-1" --set "cpu_shares=$shares"; fi
 }
 
@@ -44,12 +44,12 @@ else WINDOW=$(window_at "$(date -u +%u)" $(( 10#$(date -u +%H) * 60 + 10#$(date 
 fi
 case "$WINDOW" in
   0)  # day
-    cap h1 batch-1 500 512
-    share h1 web-1 14336  # allotted 3500 millicores
+    cap 'h1' 'batch-1' 500 512
+    share 'h1' 'web-1' 14336  # allotted 3500 millicores
     ;;
   1)  # night
-    cap h1 batch-1 3000 3072
-    share h1 web-1 4096  # allotted 1000 millicores
+    cap 'h1' 'batch-1' 3000 3072
+    share 'h1' 'web-1' 4096  # allotted 1000 millicores
     ;;
   *) echo "error: no window $WINDOW in this schedule (0 to 1)" >&2; exit 2 ;;
 esac
