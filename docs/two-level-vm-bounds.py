@@ -52,7 +52,10 @@ BOUNDS = {
 }
 COLS = 'load rise level margin alpha next recent vms maxRv sumRv rssRv sumLevel sumVmBound sumMv rssMv maxMv maxVmExcess maxRecentRv jointLevel jointMargin'.split()
 
-for path in sys.argv[1:]:
+def judge(path, bounds, cols, on_row=lambda mode, r, over, old: None, after_tables=lambda: None, lost_forms=()):
+    """Counts and prints, for one trace, every bound of `bounds` (main's is 'old'); `on_row` sees each host-step,
+    `after_tables` prints after the tables, and each overload main's bound caught that a form of `lost_forms` missed is
+    listed. docs/two-level-rho-switch.py judges its forms with it."""
     c = collections.Counter()
     misses = collections.defaultdict(list)
     overAt = collections.Counter()                                 # hosts over their cores per step
@@ -63,7 +66,7 @@ for path in sys.argv[1:]:
             continue
         f = line.split()
         t, mode, host, cores = int(f[1]), f[2], f[3], float(f[4])
-        r = dict(zip(COLS, map(float, f[5:])))
+        r = dict(zip(cols, map(float, f[5:])))
         days.add(t // 86400)
         over = r['next'] > cores
         c[mode, 'steps'] += 1
@@ -71,8 +74,9 @@ for path in sys.argv[1:]:
         if over:
             overAt[mode, t] += 1
             caughtAt.append((mode, t, r['load'] + r['rise'] > cores))
-        old = BOUNDS['old'](r) > cores
-        for name, rule in BOUNDS.items():
+        old = bounds['old'](r) > cores
+        on_row(mode, r, over, old)
+        for name, rule in bounds.items():
             b = rule(r)
             c[mode, name, 'caught'] += over and b > cores
             c[mode, name, 'false'] += (not over) and b > cores
@@ -90,13 +94,19 @@ for path in sys.argv[1:]:
         shared = [(t, k) for m, t, k in caughtAt if m == md and overAt[md, t] >= 2]
         print(f"  {md}: host-steps {n}, real overloads {c[md, 'over']}; at steps where two hosts or more went over together: {len(shared)} "
               f"({sum(k for _, k in shared)} of them caught by main's)")
-        for name in BOUNDS:
+        for name in bounds:
             print(f"    {name:17s} caught {c[md, name, 'caught']:4d} (of main's: lost {c[md, name, 'lost']:3d}; new {c[md, name, 'gained']:3d}), "
                   f"false alarms {c[md, name, 'false']:5d}, next above the bound {c[md, name, 'missed']:5d} ({100 * c[md, name, 'missed'] / n:.2f} %)")
+    after_tables()
     for (md, name), rows in sorted(misses.items()):
-        if name in ('higher+vm-rise', 'vm-joint-higher'):
+        if name in lost_forms:
             for t, host, cores, r in rows:
                 print(f"    lost by {name} ({md}): t {t} host {host} cores {cores:g} load {r['load']:.1f} next {r['next']:.1f} "
-                      f"main's rise {r['rise']:.1f} -> {BOUNDS['old'](r):.1f}, this {BOUNDS[name](r):.1f}: level {r['level']:.1f} margin {r['margin']:.1f} factor {r['alpha']:g}, "
+                      f"main's rise {r['rise']:.1f} -> {bounds['old'](r):.1f}, this {bounds[name](r):.1f}: level {r['level']:.1f} margin {r['margin']:.1f} factor {r['alpha']:g}, "
                       f"VMs' levels {r['jointLevel']:.1f} joint margin {r['jointMargin']:.1f}, largest VM rise {r['maxRv']:.1f}, VMs {r['vms']:g}, "
                       f"hosts over at this step {overAt[md, t]}")
+
+
+if __name__ == '__main__':
+    for path in sys.argv[1:]:
+        judge(path, BOUNDS, COLS, lost_forms=('higher+vm-rise', 'vm-joint-higher'))
