@@ -194,17 +194,35 @@ internal sealed class DatasetFile : IDisposable
     }
 
     /// <summary>Whether <paramref name="name"/> reads as a misspelling of <paramref name="known"/>: the same letters and
-    /// digits apart from case and separators ("NIC-Gbps"), one a word-prefix of the other of at least five ("dirty_rate",
-    /// "image"), or within one edit (two from eight characters) counting a swap of neighbours as one ("nic_gpbs").</summary>
+    /// digits apart from case and separators ("NIC-Gbps"), one a prefix of the other of at least five ("dirty_rate",
+    /// "image"), or of three or four ending where a word of the longer ends ("QoS-Class" for qos, "wss" for wss_mib,
+    /// "NIC" for nic_gbps), or within one edit (two from eight characters) counting a swap of neighbours as one
+    /// ("nic_gpbs"). Three or four letters alone match too much ("nice", "hotel", "disks" are words of their own), so
+    /// there the prefix must be a whole word of the longer name as written: after it a separator, its end, or a
+    /// capitalised word ("QoSClass").</summary>
     internal static bool NearMiss(string name, string known)
     {
         static string Letters(string s) => new([.. s.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
         var (a, b) = (Letters(name), Letters(known));
         if (a.Length == 0) return false;
         if (a == b) return true;
-        var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
-        if (shorter.Length >= 5 && longer.StartsWith(shorter, StringComparison.Ordinal)) return true;
+        var ((shorter, _), (longer, written)) = a.Length <= b.Length ? ((a, name), (b, known)) : ((b, known), (a, name));
+        if (longer.StartsWith(shorter, StringComparison.Ordinal)
+            && (shorter.Length >= 5 || shorter.Length >= 3 && WordEndsAfter(written, shorter.Length))) return true;
         return b.Length >= 4 && Edits(a, b) <= (b.Length >= 8 ? 2 : 1);
+    }
+
+    /// <summary>Whether, in <paramref name="written"/>, a word ends after its first <paramref name="letters"/> letters and
+    /// digits: a separator or the end follows, or a capital after a small letter ("QosClass"), or a capital that starts a
+    /// capitalised word after capitals ("QoSClass", "NICGbps").</summary>
+    private static bool WordEndsAfter(string written, int letters)
+    {
+        var i = 0;
+        for (var seen = 0; seen < letters; i++)
+            if (char.IsAsciiLetterOrDigit(written[i])) seen++;
+        if (i == written.Length || !char.IsAsciiLetterOrDigit(written[i])) return true;
+        if (!char.IsAsciiLetterUpper(written[i])) return false;
+        return char.IsAsciiLetterLower(written[i - 1]) || i + 1 < written.Length && char.IsAsciiLetterLower(written[i + 1]);
     }
 
     /// <summary>The optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
