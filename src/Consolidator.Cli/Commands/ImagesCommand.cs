@@ -58,9 +58,13 @@ internal static class ImagesCommand
             var scanned = ids.Select(kv => ImageScanner.Scan(kv.Key, kv.Value, kib)).ToList();
             OutputSet.WriteFile(output, OutputFile.Text(Path.GetFileName(output), w => ImageCatalog.Write(w, scanned, parentOf)), ImageCatalog.HeaderLine);
             stdout.WriteLine($"scanned {scanned.Count} image(s) in {kib} KiB blocks: {scanned.Sum(i => i.Distinct.Count)} distinct blocks stored, "
-                + $"{scanned.SelectMany(i => i.Distinct).Distinct().Count()} across all images; wrote {Outputs.Shown(output)}");
+                + $"{scanned.SelectMany(i => i.Distinct).Distinct().Count()} across all images; read {Size(scanned.Sum(i => i.ReadBytes))} of {Size(scanned.Sum(i => i.VirtualBytes))} (holes are not read); wrote {Outputs.Shown(output)}");
             return ExitCodes.Ok;
         }));
         return new Command("images", "Disk images: measure what they share (content-addressed deduplication).") { scan };
     }
+
+    private static string Size(long bytes) => bytes < 1L << 30
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.##} GiB");
 }

@@ -11,6 +11,9 @@ public sealed record ImageBlocks(string Id, string Path, long VirtualBytes, int 
 
     public long BlockBytes => BlockKib * 1024L;
 
+    /// <summary>The bytes the scan read: the blocks that overlap the image's data, not its holes.</summary>
+    public long ReadBytes { get; init; }
+
     /// <summary>Distinct blocks of this image that <paramref name="other"/> holds too.</summary>
     public long SharedWith(ImageBlocks other) => Distinct.Count(other.Distinct.Contains);
 }

@@ -157,20 +157,47 @@ public static class ImageScanner
         return stdout;
     }
 
+    /// <summary>The image's blocks, its holes counted as zero blocks without reading them (<see cref="Extents"/>): only
+    /// the blocks that overlap data are read, so a sparse image costs its data, not its size.</summary>
     private static ImageBlocks Hash(string id, string path, string raw, int blockKib)
     {
         var size = blockKib * 1024;
         var buffer = new byte[size];
         var blocks = new List<BlockHash>();
-        long zeros = 0, bytes = 0;
+        long zeros = 0, at = 0, read = 0;
         try
         {
-            using var stream = InputFiles.OpenRead(raw, blockDevice: true);
+            InputFiles.Require(raw, blockDevice: true);
+            using var file = File.OpenHandle(raw, FileMode.Open, FileAccess.Read, FileShare.Read);
+            // Data is known to run to dataEnd; past it, ask where the next data starts. long.MaxValue: read on to the end.
+            var dataEnd = 0L;
             while (true)
             {
-                var n = stream.ReadAtLeast(buffer, size, throwOnEndOfStream: false);
+                if (at >= dataEnd)
+                {
+                    var data = Extents.NextData(file, at);
+                    if (data is null) dataEnd = long.MaxValue;
+                    else if (data < 0)
+                    {
+                        // A hole to the end: its blocks (the last one maybe short) are zero blocks.
+                        var end = Math.Max(at, Extents.End(file) ?? at);
+                        zeros += (end - at + size - 1) / size;
+                        at = end;
+                        break;
+                    }
+                    else
+                    {
+                        var skipped = (data.Value - at) / size;
+                        zeros += skipped;
+                        at += skipped * size;
+                        dataEnd = Extents.NextHole(file, data.Value) ?? long.MaxValue;
+                    }
+                }
+                var n = 0;
+                for (int got; n < size && (got = RandomAccess.Read(file, buffer.AsSpan(n), at + n)) > 0;) n += got;
                 if (n == 0) break;
-                bytes += n;
+                at += n;
+                read += n;
                 var block = buffer.AsSpan(0, n);
                 if (!block.ContainsAnyExcept((byte)0)) zeros++;
                 else blocks.Add(BlockHash.Of(block));
@@ -181,6 +208,6 @@ public static class ImageScanner
         {
             throw InputFiles.Failure(path, e);
         }
-        return new ImageBlocks(id, path, bytes, blockKib, blocks, zeros);
+        return new ImageBlocks(id, path, at, blockKib, blocks, zeros) { ReadBytes = read };
     }
 }
