@@ -87,7 +87,7 @@ for run in $(seq "$runs"); do
   status=$(awk '/^solver:/ { print $2, $3; exit }' "$work/summary")
   stopped=$(grep -c "stopped before its own limit" "$work/summary" || true)
   echo "| $row | $run | $limit | $wall | $line | $solve | $after | $pace | $hosts | $status | $([ "$stopped" -gt 0 ] && echo yes || echo no) | $start -> $end |"
-  [ -z "${OVERRUN_KEEP:-}" ] || cp "$work/summary" "$OVERRUN_KEEP/$row-$run.txt"
+  [ -z "${OVERRUN_KEEP:-}" ] || cp "$work/summary" "$OVERRUN_KEEP/$row-$run-$(date -u +%H%M%S).txt"
   rm -rf "$work/plan"
   sleep 5
 done

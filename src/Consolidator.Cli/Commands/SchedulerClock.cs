@@ -67,6 +67,114 @@ internal sealed class SchedulerClock : Clock
         get => Read(MainThread) ?? (double.NaN, double.NaN);
     }
 
+    /// <summary>Linux with autogroup on and the process in the root cpu cgroup (then its scheduling group is its
+    /// session's autogroup, sched(7)): the processor seconds of every other live process of its session, summed: utime
+    /// and stime, and cutime and cstime, those of its children it waited for (/proc/PID/stat's fields 14-17, in USER_HZ
+    /// ticks of 1/100 s, proc(5)), so that a short job started and waited for by a shell in the session counts when
+    /// it ends. A process that ends whose parent is not in the session takes its figures with it: the sum can fall,
+    /// and the deadline counts only its rises. A process first seen counts all it used, as it started since the first
+    /// reading (no process joins a session it did not start in). The session's processes are found by reading every
+    /// process's stat at most every <see cref="NeighbourScanSeconds"/>, and only theirs in between. NaN elsewhere
+    /// (autogroup off, another cgroup, not Linux): the deadline then tells the group from its own spans.</summary>
+    public override double GroupNeighbourSeconds
+    {
+        get
+        {
+            if (!Autogroup.Value || Session.Value is not { } mine) return double.NaN;
+            lock (_gate)
+            {
+                var now = Now;
+                IEnumerable<string> pids = _neighbours;
+                if (now - _scanned >= NeighbourScanSeconds)
+                {
+                    try
+                    {
+                        pids = Directory.GetDirectories("/proc").Select(Path.GetFileName).OfType<string>().Where(p => p.All(char.IsAsciiDigit)).ToList();
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        return double.NaN;
+                    }
+                    _scanned = now;
+                }
+                var (seen, sum) = (new List<string>(), 0.0);
+                foreach (var pid in pids)
+                    if (pid != Self && Stat(pid) is { Session: var session, Seconds: var seconds } && session == mine)
+                    {
+                        seen.Add(pid);
+                        sum += seconds;
+                    }
+                _neighbours = seen;
+                return sum;
+            }
+        }
+    }
+
+    /// <summary>How often every process is read to find the session's: a loop started in it is counted at most this
+    /// late (with all it used since it started), for a few milliseconds of a hundred or so small files.</summary>
+    private const double NeighbourScanSeconds = 2;
+
+    private static readonly string Self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private List<string> _neighbours = [];
+    private double _scanned = double.NegativeInfinity;
+
+    private static readonly Lazy<bool> Autogroup = new(() =>
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/sched_autogroup_enabled").Trim() == "1" && RootCpuCgroup(File.ReadAllLines("/proc/self/cgroup"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    });
+
+    /// <summary>Autogroup applies only to tasks in the root cpu cgroup (sched(7)): cgroup v1's line naming the cpu
+    /// controller, or v2's single line when no v1 line does, must give the path "/".</summary>
+    internal static bool RootCpuCgroup(IEnumerable<string> cgroup)
+    {
+        string? v1 = null, v2 = null;
+        foreach (var line in cgroup)
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3) continue;
+            if (parts[1].Split(',').Contains("cpu")) v1 = parts[2];
+            else if (parts[0] == "0" && parts[1] == "") v2 = parts[2];
+        }
+        return (v1 ?? v2) == "/";
+    }
+
+    private static readonly Lazy<long?> Session = new(() => Stat(Self)?.Session);
+
+    /// <summary>A process's session (field 6) and processor seconds with its waited-for children's (fields 14-17) from /proc/PID/stat, read after
+    /// the command name's closing parenthesis (a name may hold spaces and parentheses); null when it cannot be read.</summary>
+    private static (long Session, double Seconds)? Stat(string pid)
+    {
+        try
+        {
+            return ParseStat(File.ReadAllText($"/proc/{pid}/stat"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    internal static (long Session, double Seconds)? ParseStat(string stat)
+    {
+        var close = stat.LastIndexOf(')');
+        if (close < 0) return null;
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // fields[0] is field 3 (state): the session is field 6, utime, stime, cutime and cstime fields 14 to 17.
+        if (fields.Length < 15 || !long.TryParse(fields[3], out var session)) return null;
+        var ticks = 0L;
+        for (var i = 11; i <= 14; i++)
+            if (long.TryParse(fields[i], out var t)) ticks += t;
+            else return null;
+        return (session, ticks / 100.0);
+    }
+
     /// <summary>A schedstat file's seconds on a processor and waiting for one; null when it cannot be read (a thread
     /// that ended as it was listed, or not Linux).</summary>
     private static (double, double)? Read(string schedstat)

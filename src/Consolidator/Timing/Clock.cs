@@ -30,6 +30,13 @@ public abstract class Clock
     /// where the command's thread did less than the others are not read, <see cref="Deadline.RunQueueMinCommandShare"/>).</summary>
     public virtual (double Running, double Waiting) ProcessThreadSeconds => (double.NaN, double.NaN);
 
+    /// <summary>Seconds of processor time used, since an arbitrary origin, by the other processes in this process's
+    /// scheduling group: the ones that take their share of the processors from its threads rather than beside them
+    /// (under Linux's group scheduling, autogroup, the processes of its session). It may fall (a process that ended
+    /// taking its figures with it): only its rises count. NaN when the clock does not know
+    /// (then <see cref="Deadline"/> tells the group's sharing from its own spans, <see cref="Deadline.SharesGroup"/>).</summary>
+    public virtual double GroupNeighbourSeconds => double.NaN;
+
     private sealed class WallClock : Clock
     {
         public override double Now => (double)Stopwatch.GetTimestamp() / Stopwatch.Frequency;

@@ -104,7 +104,7 @@ public sealed class Deadline
     /// start-up still shows the share of a core it was given; at least 1), or how long the command's thread, ready to
     /// run, waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
     /// <see cref="RunQueueSmoothingSeconds"/>, read as it is over spans in which that thread did most of the process's work,
-    /// <see cref="RunQueueMinCommandShare"/>, and from every thread of the process over the others, <see cref="SharesGroup"/>;
+    /// <see cref="RunQueueMinCommandShare"/>, and from every thread of the process over the others, <see cref="GroupPace"/>, or <see cref="SharesGroup"/> where the clock does not read the group;
     /// capped at <see cref="MaxRunQueuePace"/>) when that is more:
     /// marks come only between phases, and a machine that got busy during the solve made the output that followed
     /// it take 4.7 s of a 1.2 s reserve paced at reading (planted-other flat-mem K = 20, seed 2, `--time-limit 30` with
@@ -199,9 +199,27 @@ public sealed class Deadline
     /// 18.0, per process 5.7 and 10.1, per thread 12.2 and 23.3; no loops 1.4-1.5, 1.4-1.6, 2.9-3.4. True
     /// (shared) when the command's reading is at least the two readings' geometric mean: a quiet machine reads as
     /// shared, where both readings are 1 or near it and the one per thread is the larger (the safe side, should
-    /// neighbours in other sessions come later).</summary>
+    /// neighbours in other sessions come later). Read only where the clock does not say what the group's other processes
+    /// use (<see cref="Clock.GroupNeighbourSeconds"/>; <see cref="GroupPace"/> where it does).</summary>
     internal static bool SharesGroup(double command, double perProcess, double perThread) =>
         command * command >= perProcess * perThread;
+
+    /// <summary>What one thread of the process meets, read in a span where its other threads did most of the work, when
+    /// the clock knows how much processor time the other processes of its scheduling group used
+    /// (<see cref="Clock.GroupNeighbourSeconds"/>): <paramref name="perProcess"/> (the span's wall clock over the
+    /// process's processor time, or over its threads' summed run and wait where that is less, a process blocked part of
+    /// the span) and <paramref name="perThread"/> (each ready thread's run plus wait over run) weighed 1 to
+    /// <paramref name="neighbours"/>, the group's other processes' processor time over the process's own. Why: the group
+    /// gets some share S of the processors, split evenly among its ready threads (CFS inside a group); with the process's
+    /// k threads beside m always-ready threads of its neighbours, the process reads per process (k + m) / (k S) and per
+    /// thread k times that, and the neighbours use m / k of the process's time, while one thread alone, the phases after
+    /// the solve, gets S / (1 + m): (perProcess + x perThread) / (1 + x) with x = m / k, whatever k, S and m are. No
+    /// neighbours in the group (x = 0, the load in other sessions): per process, as one thread meets it; loops in the
+    /// group: toward per thread. Read directly, this needs no span on the command thread to tell the group's sharing,
+    /// nor a rule for a load that changes since one (<see cref="StaleRatio"/>), which read a load arriving mid-solve
+    /// in other sessions per thread, about twice what one thread met.</summary>
+    internal static double GroupPace(double perProcess, double perThread, double neighbours) =>
+        (perProcess + neighbours * perThread) / (1 + neighbours);
 
     /// <summary>Spans where the process's other threads did most of the work are read per process
     /// (<see cref="SharesGroup"/> false) only while the process's pace, averaged since the command thread's last
@@ -233,6 +251,7 @@ public sealed class Deadline
         private bool _calibrate;
         private bool? _sharedGroup;
         private double _calibratedAt, _process = 1, _processWeight;
+        private double _neighbours = clock.GroupNeighbourSeconds, _neighbourRate, _ownRate, _rateWeight;
 
         public Clock Clock => clock;
 
@@ -288,6 +307,15 @@ public sealed class Deadline
             var all = clock.ProcessThreadSeconds;
             var weight = 1 - Math.Exp(-(now - _queueRead) / RunQueueSmoothingSeconds);
             var reading = double.NaN;
+            var neighbours = clock.GroupNeighbourSeconds;
+            if (!double.IsNaN(neighbours) && !double.IsNaN(_neighbours) && !double.IsNaN(processor) && !double.IsNaN(_queueProcessor))
+            {
+                // The group's other processes' processor time against the process's own, both smoothed as the wait is.
+                var span = now - _queueRead;
+                _rateWeight += weight * (1 - _rateWeight);
+                _neighbourRate += weight / _rateWeight * (Math.Max(0, neighbours - _neighbours) / span - _neighbourRate);
+                _ownRate += weight / _rateWeight * (Math.Max(0, processor - _queueProcessor) / span - _ownRate);
+            }
             if (ran >= RunQueueMinRunningSeconds && ran >= RunQueueMinCommandShare * (ran + Math.Max(0, others)))
             {
                 reading = (ran + Math.Max(0, waiting - _waiting)) / ran;
@@ -302,6 +330,10 @@ public sealed class Deadline
                 var processRan = all.Running - _all.Running;
                 var perThread = (processRan + Math.Max(0, all.Waiting - _all.Waiting)) / processRan;
                 var perProcess = (now - _queueRead) / processRan;
+                if (_rateWeight > 0 && _ownRate > 0 && _commandWeight > 0)
+                    reading = Math.Max(1, GroupPace(Math.Min(now - _queueRead, processRan + Math.Max(0, all.Waiting - _all.Waiting)) / processRan, perThread, _neighbourRate / _ownRate));
+                else
+                {
                 if (_calibrate && _commandWeight > 0)
                     (_sharedGroup, _calibratedAt, _process, _processWeight, _calibrate) = (SharesGroup(_command, perProcess, perThread), _command, 1, 0, false);
                 _processWeight += weight * (1 - _processWeight);
@@ -310,6 +342,7 @@ public sealed class Deadline
                 // load that came since may share the group, which only a span on the command thread tells.
                 var stale = _process > StaleRatio * _calibratedAt || _process * StaleRatio < _calibratedAt;
                 if (_sharedGroup is { } shared) reading = Math.Max(1, shared || stale ? perThread : perProcess);
+                }
             }
             if (!double.IsNaN(reading))
             {
@@ -317,6 +350,7 @@ public sealed class Deadline
                 _queue += weight / _queueWeight * (reading - _queue);
             }
             (_queueRead, _running, _waiting, _queueProcessor, _all) = (now, running, waiting, processor, all);
+            if (!double.IsNaN(neighbours)) _neighbours = neighbours;
             return _queue;
         }
 

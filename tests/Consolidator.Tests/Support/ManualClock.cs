@@ -42,6 +42,12 @@ public sealed class ManualClock(double stepPerRead = 0) : Clock
 
     public override (double Running, double Waiting) ProcessThreadSeconds => AllThreads;
 
+    /// <summary>The processor seconds of the other processes of the command's scheduling group that this clock reports
+    /// (unknown, NaN, unless a test sets them).</summary>
+    public double Neighbours { get; set; } = double.NaN;
+
+    public override double GroupNeighbourSeconds => Neighbours;
+
     /// <summary>Moves the clock by <paramref name="seconds"/> in which the process's threads ran
     /// <paramref name="running"/> seconds and waited <paramref name="waiting"/> for a processor.</summary>
     public void Advance(double seconds, double running, double waiting)

@@ -315,6 +315,59 @@ public class DeadlineTests
         Assert.True(Deadline.SharesGroup(1, 0.5, 1));
     }
 
+    /// <summary>A load that arrives mid-solve in other sessions, on a machine quiet at the start: the quiet spans told
+    /// nothing of the group (read as shared, the safe side), and the load, with the process's pace moving, was read per
+    /// thread, twice what one thread meets (flat-mem K = 20, twelve loops in their own sessions from 4 s on, ended at
+    /// 20.9 s of 30 where the code before used 29.0). The clock now says how much processor time the group's other
+    /// processes used (none here): the span reads per process, as one thread meets such a load.</summary>
+    [Fact]
+    public void A_load_arriving_mid_solve_in_other_sessions_reads_per_process_when_the_group_has_no_other_process()
+    {
+        var (clock, deadline, run) = Solving();
+        clock.Neighbours = 0;
+        // The warm start on the command thread alone, on a quiet machine.
+        run(1, 1, 0, 1, 1, 0);
+        // The solve, quiet: two threads on both cores (per process 0.5, per thread 1).
+        for (var i = 0; i < 10; i++) run(0.5, 0.001, 0, 1, 1, 0);
+        Assert.Equal(1, deadline.Pace, 9);
+        // Twelve loops in their own sessions: the process gets one share of thirteen on two cores, 2/13 of a core,
+        // split between its two threads: per process 6.5, per thread 13; one thread alone would meet 6.5.
+        for (var i = 0; i < 60; i++) run(0.5, 0.001, 0.004, 0.5 / 6.5, 0.5 / 6.5, 12 * 0.5 / 6.5);
+        Assert.Equal(6.5, deadline.Pace, 1e-2);
+    }
+
+    /// <summary>Loops that come into the command's own group mid-solve use processor time the clock counts as the
+    /// group's: read toward per thread, as one thread then meets them (the run that once ended at 38.1 s of 30).</summary>
+    [Fact]
+    public void Loops_in_the_command_s_group_read_toward_per_thread_by_the_processor_time_they_take()
+    {
+        var (clock, deadline, run) = Solving();
+        clock.Neighbours = 0;
+        run(1, 1, 0, 1, 1, 0);
+        for (var i = 0; i < 10; i++) run(0.5, 0.001, 0, 1, 1, 0);
+        // Twelve loops in the group on two cores, beside the solver's two threads: each of the fourteen threads gets 1/7
+        // of a core; per process 3.5, per thread 7, the loops use six times the process's processor time; one thread
+        // alone beside them would get 2/13 of a core, 6.5.
+        for (var i = 0; i < 60; i++)
+        {
+            clock.Neighbours += 12 * 0.5 / 7;
+            run(0.5, 0.001, 0.004, 2 * 0.5 / 7, 2 * 0.5 / 7, 2 * 0.5 * 6 / 7);
+        }
+        Assert.Equal((3.5 + 6 * 7) / 7, deadline.Pace, 1e-2);
+    }
+
+    [Fact]
+    public void The_group_s_pace_is_what_one_thread_meets_for_any_threads_share_and_neighbours()
+    {
+        // The group gets S of the processors, split evenly among the process's k threads and m neighbours' threads.
+        foreach (var (k, s, m) in new[] { (2, 0.25, 0), (2, 0.25, 12), (8, 1.0, 3), (1, 2.0 / 7, 6), (4, 0.5, 1) })
+        {
+            var perProcess = (k + m) / (k * s);
+            var alone = (1 + m) / s;
+            Assert.Equal(alone, Deadline.GroupPace(perProcess, k * perProcess, (double)m / k), 9);
+        }
+    }
+
     /// <summary>A deadline on a clock whose spans the test gives: wall seconds, the command thread's run and wait, the
     /// process's processor seconds, and every thread's run and wait summed.</summary>
     private static (ManualClock, Deadline, Action<double, double, double, double, double, double>) Solving()
