@@ -151,7 +151,7 @@ internal static class ConfigFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(path, 0, null, 0, null, e is FileNotFoundException or DirectoryNotFoundException ? "config file not found" : $"cannot read the config file ({e.Message})");
+            throw new InputException(path, 0, null, 0, null, e is FileNotFoundException or DirectoryNotFoundException ? "config file not found" : $"cannot read the config file: {IoFailure.Reason(e)}");
         }
         // UTF-16 without a byte-order mark reads as every other character NUL: "not TOML: Expecting `=` after a key instead
         // of \u0" (a mark is read as the encoding it names).

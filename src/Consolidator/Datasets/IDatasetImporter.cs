@@ -35,5 +35,5 @@ public static class DatasetFolders
     /// <summary>The sub-folders of <paramref name="root"/> in ordinal order (listings come in no fixed order),
     /// or none when it does not exist.</summary>
     public static IReadOnlyList<string> Under(string root) =>
-        Directory.Exists(root) ? [.. Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal)] : [];
+        Directory.Exists(root) ? [.. InputFiles.List(root, Directory.EnumerateDirectories).Order(StringComparer.Ordinal)] : [];
 }

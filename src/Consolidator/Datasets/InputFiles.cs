@@ -71,7 +71,42 @@ public static class InputFiles
             if (final is not { Exists: true })
                 throw new InputException(path, 0, null, 0, null, $"a symbolic link to {Quoted.Path(target)}, which does not exist");
         }
-        if (!File.Exists(path)) throw new InputException(path, 0, null, 0, null, "file not found");
+        if (!File.Exists(path)) throw new InputException(path, 0, null, 0, null, Unreachable(path) ?? "file not found");
+    }
+
+    /// <summary>Why a path File.Exists calls absent may be there after all: a folder on it that cannot be searched (no
+    /// execute permission) hides what it holds, and was reported as "file not found", sending the user to look for a file
+    /// that is there. stat(2) fails with EACCES there, ENOENT where nothing is.</summary>
+    private static string? Unreachable(string path)
+    {
+        try
+        {
+            File.GetAttributes(path);
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "cannot reach the file: permission denied (a folder on its path cannot be entered)";
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The entries <paramref name="list"/> finds in <paramref name="folder"/>, listed whole here, so that a folder
+    /// that cannot be listed (no read permission; an I/O error) is an input error naming it. It was .NET's exception
+    /// thrown mid-enumeration: "error: permission denied", exit code 1, naming nothing.</summary>
+    public static List<string> List(string folder, Func<string, IEnumerable<string>> list)
+    {
+        try
+        {
+            return [.. list(folder)];
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw new InputException(folder, 0, null, 0, null, $"cannot list the folder: {IoFailure.Reason(e)}");
+        }
     }
 
     /// <summary>An open or read that failed, as the input error it is.</summary>

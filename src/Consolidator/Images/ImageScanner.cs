@@ -23,6 +23,8 @@ public static class ImageScanner
     {
         // A disk image may be a disk (an LVM volume, say): a block device reads as its contents.
         InputFiles.Require(path, blockDevice: true);
+        // Opened first: an image this process may not read was qemu-img's "Could not open '/full/path': Permission denied".
+        using (InputFiles.OpenRead(path, blockDevice: true)) { }
         var format = Format(path);
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");

@@ -38,18 +38,18 @@ internal static class SourceFolders
     public static string[] Files(string folder, Func<string, bool>? accept = null)
     {
         var taken = (string path) => Visible(path) && (accept?.Invoke(path) ?? true);
-        if (Directory.EnumerateDirectories(folder).Where(taken).Order(PathOrder).FirstOrDefault() is { } inner)
+        if (InputFiles.List(folder, Directory.EnumerateDirectories).Where(taken).Order(PathOrder).FirstOrDefault() is { } inner)
             throw new InputException(inner, 0, null, 0, null, accept is null
                 ? "a folder among the trace files: each file here is one VM, and a folder's files would be left out; move it out"
                 : "named like a trace file but a folder: its VM would be left out; move it out or rename it");
-        return [.. Directory.EnumerateFiles(folder).Where(taken).Order(PathOrder)];
+        return [.. InputFiles.List(folder, Directory.EnumerateFiles).Where(taken).Order(PathOrder)];
     }
 
     /// <summary>The first visible file of <paramref name="folder"/> in name order, or null.</summary>
-    public static string? FirstFile(string folder) => Directory.EnumerateFiles(folder).Where(Visible).Order(PathOrder).FirstOrDefault();
+    public static string? FirstFile(string folder) => InputFiles.List(folder, Directory.EnumerateFiles).Where(Visible).Order(PathOrder).FirstOrDefault();
 
     public static string[] Folders(string folder) =>
-        [.. Directory.EnumerateDirectories(folder).Where(Visible).Order(PathOrder)];
+        [.. InputFiles.List(folder, Directory.EnumerateDirectories).Where(Visible).Order(PathOrder)];
 
     private static readonly IComparer<string> PathOrder = Comparer<string>.Create((a, b) => Compare(Path.GetFileName(a), Path.GetFileName(b)));
 

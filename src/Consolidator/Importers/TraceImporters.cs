@@ -41,7 +41,7 @@ public sealed class PlanetLabTraceImporter : TraceImporter
 
     private static bool IsDay(string folder) =>
         DateTime.TryParseExact(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
-        && Directory.EnumerateFiles(folder).Any(f => Path.GetExtension(f).Length == 0);
+        && InputFiles.List(folder, Directory.EnumerateFiles).Any(f => Path.GetExtension(f).Length == 0);
 
     protected override void Import(IReadOnlyList<string> sources, string outDir, ImportOptions options) =>
         PlanetLabImporter.Import(sources, outDir, options);
@@ -56,7 +56,7 @@ public sealed class BitbrainsTraceImporter : TraceImporter
 
     private static bool IsMonth(string folder)
     {
-        var first = Directory.EnumerateFiles(folder).FirstOrDefault(f => BitbrainsImporter.IsVmFile(f) && int.TryParse(BitbrainsImporter.VmId(f), out _));
+        var first = InputFiles.List(folder, Directory.EnumerateFiles).FirstOrDefault(f => BitbrainsImporter.IsVmFile(f) && int.TryParse(BitbrainsImporter.VmId(f), out _));
         if (first is null) return false;
         try
         {
