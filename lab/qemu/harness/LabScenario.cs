@@ -122,6 +122,15 @@ public sealed record LabScenario(
         Smoke.Single(s => s.Id == "smoke-concurrent-2"),
         Smoke.Single(s => s.Id == "smoke-concurrent-2") with { Id = "smoke-concurrent-2-reno", CongestionControl = "reno" },
         .. Fresh,
+        // The two concurrent fresh settings under Reno, run alternately with the host's BBR in the second fresh session
+        // (datasets/calibration/qemu-7.2-tcg-fresh2.csv): is the uneven split of the link at a stop the congestion control's?
+        .. Fresh.Where(s => s.Guests.Length > 1).Select(s => s with { Id = s.Id + "-reno", CongestionControl = "reno" }),
+        // And under Reno without the restart after idle (net.ipv4.tcp_slow_start_after_idle 0): is Reno's uneven split over the
+        // migration its restart of a stream the zero pages left idle?
+        .. Fresh.Where(s => s.Guests.Length > 1).Select(s => s with
+        {
+            Id = s.Id + "-reno-no-idle-restart", CongestionControl = "reno", TcpRestartAfterIdle = false,
+        }),
     ];
 
     /// <summary>Held-out settings of 2026-12-07 that neither the fit nor any earlier held-out setting used (memory of 384, 640
