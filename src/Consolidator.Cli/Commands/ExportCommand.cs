@@ -46,7 +46,8 @@ internal static class ExportCommand
             var path = r.GetValue(planPath)!;
             if (target == ExportTarget.LibvirtAllocation)
                 return AllocationExport(path, r.GetValue(allocation), r.GetValue(outFile), unchecked_ ? null : new DatasetChoice(r.GetValue(dataset)), stdout, stderr);
-            var simPath = r.GetValue(simulation) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "simulation.json");
+            // Beside the plan as the user named it: errors name "out/simulation.json", not the full path from the root.
+            var simPath = r.GetValue(simulation) ?? Beside(path, "simulation.json");
             var explicitSimulation = r.GetValue(simulation) is not null;
             ExportPlan plan;
             Traces.Dataset? data = null;
@@ -85,13 +86,16 @@ internal static class ExportCommand
     /// <summary>The dataset to check against: the one named by --dataset, or (null) the one plan.json records.</summary>
     private sealed record DatasetChoice(string? Named);
 
+    /// <summary>The file <paramref name="name"/> in the folder of <paramref name="planPath"/>, written as the plan's path is.</summary>
+    private static string Beside(string planPath, string name) => Path.Combine(Path.GetDirectoryName(planPath) ?? "", name);
+
     /// <summary>The host level's schedule: allocation.csv read against the plan's window scheme, and (unless
     /// <paramref name="check"/> is null: --unchecked) checked by the validator's allocation rules against the plan and its
     /// dataset, as the planner checked the schedule it wrote: a cap above a VM's vCPUs, caps summing above a host's CPU.</summary>
     private static int AllocationExport(string planPath, string? allocationPath, string? outFile, DatasetChoice? check, TextWriter stdout, TextWriter stderr)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
-        var csv = allocationPath ?? Path.Combine(folder, "allocation.csv");
+        var csv = allocationPath ?? Beside(planPath, "allocation.csv");
         Profiles.WindowScheme windows;
         System.Collections.Immutable.ImmutableArray<AllocationRow> rows;
         Traces.Dataset? data = null;

@@ -26,6 +26,8 @@ public class HostilePlanFolderTests
 
         CliRunner.AssertLocatedInputError(missing, "plan.json:", "'simulation': the plan was replayed, but its simulation.json is not at", script);
         Assert.Contains("run `simulate` on this plan", missing.Err);
+        // Named beside the plan as the plan was named (here through 'tiny/..'), not as a full path the user never wrote.
+        Assert.Contains($"not at {Path.Combine(planDir, "simulation.json")}: ", missing.Err);
         HostileInputTests.AssertOneCleanLine(missing.Err);
         Assert.False(File.Exists(script));
         Assert.True(named.ExitCode == 0, named.Err);
