@@ -13,12 +13,12 @@
 # the loops in the command's own session instead, as this script did until 2026-12-07: there they share the command's
 # group, and work the command spreads over several threads takes shares from the loops, so it runs at up to half the
 # slowdown of the single thread the pace reads (docs/pace-probe.sh), a load no neighbour puts on a real machine.
-# Usage: bash docs/overrun-load.sh ROW RUNS [LOOPS [DELAY]]   ROW: k20 | k200 | month | fleet
+# Usage: bash docs/overrun-load.sh ROW RUNS [LOOPS [DELAY]]   ROW: k20 | k200 | month | vms3000 | fleet
 #   e.g. bash docs/overrun-load.sh k20 3 6 4   (OVERRUN_KEEP=DIR keeps each run's summary there; OVERRUN_LIMIT=S sets
 #   another --time-limit: the fleet's never-cut phases alone took 67-74 s of 60 under six loops at load 15-20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { echo 'usage: bash docs/overrun-load.sh k20|k200|month|fleet RUNS [LOOPS [DELAY]]' >&2; exit 2; }
+[ $# -ge 2 ] || { echo 'usage: bash docs/overrun-load.sh k20|k200|month|vms3000|fleet RUNS [LOOPS [DELAY]]' >&2; exit 2; }
 row=$1 runs=$2 loops=${3:-6} delay=${4:-4}
 shared=${CONSOLIDATOR_SHARED:-../shared}
 . docs/consolidator.sh
@@ -36,11 +36,15 @@ case $row in
   month) limit=30
     consolidator import --format bitbrains "$shared/datasets/bitbrains-rnd-month/2013-7" --out "$work/in" > /dev/null
     args="" ;;
+  vms3000) limit=30
+    # A generated fleet of 3,000 VMs (a week of 15-minute samples): the replay's size between the month and the fleet.
+    consolidator generate --vms 3000 --seed 42 --out "$work/in" > /dev/null
+    args="" ;;
   fleet) limit=60
     # docs/saturated-plan.sh's fleet (30,000 VMs, 830 MB of usage): validation and the output run on several threads.
     consolidator generate --vms 30000 --seed 42 --out "$work/in" > /dev/null
     args="" ;;
-  *) echo "unknown row $row (k20, k200, month or fleet)" >&2; exit 2 ;;
+  *) echo "unknown row $row (k20, k200, month, vms3000 or fleet)" >&2; exit 2 ;;
 esac
 limit=${OVERRUN_LIMIT:-$limit}
 # Job control: the loops run in a process group of their own, stopped by its id; in their own sessions, each loop is

@@ -244,7 +244,23 @@ internal sealed class TimeBudget(PlacementProblem p, PlanRequest request, Deadli
     /// the solve, at least a second.</summary>
     public bool AllowsAnotherSolve => deadline.Allows(Tail + Replay + Math.Max(1, 2 * Tail));
 
-    public bool AllowsReplay => !ReplayGivenUp && deadline.Allows(Replay + MarginSeconds);
+    /// <summary>The replay starts at its turn when what is left holds <see cref="ReplayStartShare"/> of its paced
+    /// estimate and the margin: it is stopped at <see cref="ReplaySeconds"/> whatever happens, so a replay that meets more
+    /// than that share costs only room that would otherwise go unused, never the limit.</summary>
+    public bool AllowsReplay => !ReplayGivenUp && deadline.Allows(ReplayStartShare * Replay + MarginSeconds);
+
+    /// <summary>The part of its paced estimate a replay must find left at its turn (<see cref="AllowsReplay"/>). It was
+    /// the whole estimate, the reserve the solve had left it: by construction no room to spare, so a pace that rose by a
+    /// few per cent between the solve's end and the replay's turn (staging and validation read it again) left the
+    /// replay out, and with it its whole reserve unused (the Bitbrains month under six busy loops, 16:14 UTC: 10.45 s
+    /// paced, 11.51 s left, 11.95 needed; the command ended at 33.6 s of 45; three of three such runs at 30 s ended at
+    /// 16.8-21.3 s). 0.9: what replays met at their turn against their paced estimate (wall clock over the idle estimate
+    /// times the pace read at the turn; `bash docs/overrun-load.sh ROW 1 LOOPS 4` with docs/pace-trace.patch,
+    /// 2026-12-07 16:14-16:43 UTC, load 5-16): the month 0.62 (no loops, pace 2.8), 0.69, 0.71, 0.72, 0.77 (six loops,
+    /// pace 5.5-5.9), 3,000 generated VMs 0.88 (no loops, pace 2.4); the largest, so a replay that starts has met its
+    /// estimate in every run measured. The solve's reserve for it stays the whole paced estimate, which leaves the
+    /// slack (a tenth of it) to a pace that rises after the solve.</summary>
+    public const double ReplayStartShare = 0.9;
 
     /// <summary>Seconds the replay may run from now: up to the planner's deadline less <see cref="MarginSeconds"/>.
     /// Stopped at the deadline itself, a replay that overran its estimate took the margin kept for the output's error

@@ -155,6 +155,29 @@ public class TimeBudgetTests
         Assert.False(budget.AllowsReplay);
     }
 
+    /// <summary>The solve leaves the replay exactly its paced reserve; asked for all of it again at its turn, a pace a few
+    /// per cent higher by then left it out, and its whole reserve unused (the Bitbrains month under six busy loops:
+    /// 11.95 s needed, 11.51 s left, the command done at 33.6 s of 45). It starts when what is left holds the share of
+    /// its estimate replays have met at most; stopped at the margin whatever happens, it cannot cost the limit.</summary>
+    [Fact]
+    public void The_replay_starts_when_what_is_left_holds_the_share_of_its_estimate_replays_meet()
+    {
+        var p = Problem(Fleet());
+        var clock = new ManualClock { Threads = (0, 0) };
+        var deadline = Deadline.After(60, clock: clock);
+        var budget = new TimeBudget(p, Request with { Simulation = new Consolidator.Simulation.SimulationOptions() }, deadline, 10_000_000);
+        var replay = budget.ReplayIdleSeconds;
+        Assert.True(replay > 2, $"replay {replay} s");
+        // An idle machine (pace 1): at the replay's turn, 95 % of its estimate and the margin are left.
+        clock.Advance(60 - 0.95 * replay - TimeBudget.MarginSeconds, running: 60 - 0.95 * replay - TimeBudget.MarginSeconds, waiting: 0);
+        Assert.Equal(1, deadline.Pace, 9);
+        Assert.True(budget.AllowsReplay);
+        // 85 %: below the share replays have met (ReplayStartShare), left out.
+        clock.Advance(0.1 * replay, running: 0.1 * replay, waiting: 0);
+        Assert.False(budget.AllowsReplay);
+        Assert.InRange(TimeBudget.ReplayStartShare, 0.85, 0.95);
+    }
+
     /// <summary>The replay's reserve was per VM alone (0.5 s and 2e-4 s a VM): a Bitbrains month (500 VMs, 3.66 M
     /// five-minute samples) was reserved 0.6 s of an idle machine's time and its replay took 1.57 s
     /// (docs/replay-cost.sh), 9.4 s under six busy loops against 2.7 s reserved, and was stopped. The reserve now
