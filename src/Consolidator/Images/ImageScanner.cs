@@ -81,35 +81,57 @@ public static class ImageScanner
     /// <c>qemu-img info</c> of one image, and is cut off at this depth.</summary>
     private const int MaxChain = 64;
 
-    /// <summary>Every backing file <c>qemu-img convert</c> will open, checked as any input is before it runs: a pipe there
-    /// made convert wait for a writer, for ever, and an address (nbd://, json:) made it open a network or a driver.
-    /// <c>qemu-img info</c> opens an image without its backing file, so walking the chain with it cannot block.</summary>
+    /// <summary>Every file <c>qemu-img convert</c> will open besides the image, checked as any input is before it runs:
+    /// each backing file of the chain, and each image's external data file (a qcow2 created with <c>-o data_file=</c>
+    /// keeps its guest data in another file, named in its header). A pipe there made convert wait for a writer, for ever,
+    /// and an address (nbd://, json:) made it open a network or a driver. <c>qemu-img info</c> opens an image without its
+    /// backing file and without reading its data file, so walking the chain with it cannot block.</summary>
     private static void CheckBackingChain(string qemuImg, string path)
     {
         var image = System.IO.Path.GetFullPath(path);
-        for (var depth = 0; Backing(qemuImg, path, image) is { } backing; depth++)
+        for (var depth = 0; ; depth++)
         {
-            if (backing.StartsWith("json:", StringComparison.Ordinal) || backing.Contains("://", StringComparison.Ordinal))
-                throw new InputException(path, 0, null, 0, backing, "its backing file is not a local file (qemu-img would open it as an address); scan an image converted without it");
-            if (Directory.Exists(backing)) throw new InputException(path, 0, null, 0, backing, "its backing file is a folder");
-            if (FileKinds.Problem(backing, blockDevice: true) is { } problem)
-                throw new InputException(path, 0, null, 0, backing, $"its backing file is {problem}");
+            var (backing, dataFile) = Files(qemuImg, path, image);
+            if (dataFile is not null) CheckOpened(path, dataFile, "its external data file");
+            if (backing is null) return;
+            CheckOpened(path, backing, "its backing file");
             if (depth >= MaxChain) throw new InputException(path, 0, null, 0, null, $"a backing chain of more than {MaxChain} images (a loop?)");
             image = backing;
         }
     }
 
-    /// <summary>The backing file of <paramref name="image"/> as qemu-img resolves it (full-backing-filename), or null.</summary>
-    private static string? Backing(string qemuImg, string path, string image)
+    /// <summary>Refuses a file qemu-img would open for <paramref name="path"/> that no input may be: an address, a folder,
+    /// a pipe, a socket or a character device.</summary>
+    private static void CheckOpened(string path, string file, string what)
+    {
+        if (file.StartsWith("json:", StringComparison.Ordinal) || file.Contains("://", StringComparison.Ordinal))
+            throw new InputException(path, 0, null, 0, file, $"{what} is not a local file (qemu-img would open it as an address); scan an image converted without it");
+        if (Directory.Exists(file)) throw new InputException(path, 0, null, 0, file, $"{what} is a folder");
+        if (FileKinds.Problem(file, blockDevice: true) is { } problem)
+            throw new InputException(path, 0, null, 0, file, $"{what} is {problem}");
+    }
+
+    /// <summary>The backing file of <paramref name="image"/> as qemu-img resolves it (full-backing-filename), and its
+    /// external data file (format-specific data-file), each or both null.</summary>
+    private static (string? Backing, string? DataFile) Files(string qemuImg, string path, string image)
     {
         var json = Run(qemuImg, path, ["info", "--output=json", image]);
         try
         {
             using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.TryGetProperty("full-backing-filename", out var full) ? full.GetString()
-                : doc.RootElement.TryGetProperty("backing-filename", out var name) ? name.GetString() : null;
+            var root = doc.RootElement;
+            var backing = root.TryGetProperty("full-backing-filename", out var full) ? full.GetString()
+                : root.TryGetProperty("backing-filename", out var name) ? name.GetString() : null;
+            string? dataFile = null;
+            if (root.TryGetProperty("format-specific", out var specific) && specific.TryGetProperty("data", out var data)
+                && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("data-file", out var file) && file.ValueKind == JsonValueKind.String)
+                // As the header holds it: qemu-img 7.2 opens a relative name from its working folder (ours), not the
+                // image's (a qcow2 made with data_file=d.data in one folder and converted from another opened the
+                // other folder's d.data, and waited for ever when that was a pipe).
+                dataFile = file.GetString();
+            return (backing, dataFile);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new InputException(path, 0, null, 0, null, "qemu-img info gave no JSON for it");
         }

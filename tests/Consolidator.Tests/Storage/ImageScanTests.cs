@@ -89,6 +89,45 @@ public class ImageScanTests
         Assert.False(File.Exists(dir.File("images.csv")));
     }
 
+    /// <summary>A qcow2 whose guest data lives in an external data file (<c>-o data_file=</c>) that is a pipe: the chain of
+    /// backing files was checked, the data file was not, and `qemu-img convert` opened it and waited for a writer, for
+    /// ever. It is checked as a backing file is, before convert runs; the watchdog fails the old behaviour.</summary>
+    [SkippableFact]
+    public void An_external_data_file_that_is_a_pipe_is_refused_before_qemu_img_opens_it()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        QemuImg("create", "-q", "-f", "qcow2", "-o", $"data_file={dir.File("guest.data")},data_file_raw=on", dir.File("external.qcow2"), "1M");
+        File.Delete(dir.File("guest.data"));
+        HostileFileKindTests.MakeFifo(dir.File("guest.data"));
+
+        var result = HostileFileKindTests.RunBeside([dir.File("guest.data")], "images", "scan", dir.File("external.qcow2"), "--out", dir.File("images.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("external.qcow2: its external data file is a pipe (FIFO)", result.Err);
+        Assert.Contains("guest.data", result.Err);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
+    /// <summary>The same image with its data file a regular file is scanned through it: the data written there is what
+    /// the guest sees.</summary>
+    [SkippableFact]
+    public void An_image_with_an_external_data_file_is_scanned_through_it()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        QemuImg("create", "-q", "-f", "qcow2", "-o", $"data_file={dir.File("guest.data")},data_file_raw=on", dir.File("external.qcow2"), "1M");
+        var block = new byte[Block];
+        new Random(3).NextBytes(block);
+        using (var data = new FileStream(dir.File("guest.data"), FileMode.Open)) data.Write(block);
+
+        var scan = ImageScanner.Scan("external", dir.File("external.qcow2"), Block / 1024);
+
+        Assert.Equal([BlockHash.Of(block)], scan.Blocks);
+        Assert.Equal(15, scan.ZeroBlocks);
+    }
+
     /// <summary>The CLI in a child process with TMPDIR set to <paramref name="tmpdir"/>, where a scan puts its scratch copy.</summary>
     private static (int Code, string Err) RunWithTmpdir(string tmpdir, params string[] args)
     {
