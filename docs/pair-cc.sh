@@ -4,10 +4,12 @@
 # congestion control in datasets/calibration/qemu-7.2-tcg-cc.csv: per run and guest, QEMU's stop, what the source sent
 # while the VM was stopped (downtime-bytes) and at what rate, beside the stream's average over its migration; then the
 # medians per congestion control. The model gives each stream its fair half of the link, 24.1 MiB/s.
-# docs/simulator.md block: <!-- refresh pair-cc: bash docs/pair-cc.sh -->
+# An argument names another recording of the pair (datasets/calibration/qemu-7.2-tcg-cc2.csv: the same alternation at low load).
+# docs/simulator.md blocks: <!-- refresh pair-cc: bash docs/pair-cc.sh -->,
+#   <!-- refresh pair-cc2: bash docs/pair-cc.sh datasets/calibration/qemu-7.2-tcg-cc2.csv -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 - datasets/calibration/qemu-7.2-tcg-cc.csv <<'PY'
+python3 - "${1:-datasets/calibration/qemu-7.2-tcg-cc.csv}" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 print("scenario                 run guest  cc    total  downtime  sent stopped  rate while stopped  stream's average  load")

@@ -37,7 +37,7 @@ public sealed partial record LabRecording(string Name, ImmutableArray<LabMeasure
     /// made at loads of 24-36 (docs/simulator.md, Fresh held-out runs).</summary>
     public const string FreshPath = "datasets/calibration/qemu-7.2-tcg-fresh.csv";
 
-    /// <summary>The same check rerun at the lowest load the shared machine gave (2026-12-07 15:34-16:12 UTC, load 3-20 at the
+    /// <summary>The same check rerun at the lowest load the shared machine gave (2026-12-07 15:34-16:19 UTC, load 3-23 at the
     /// runs' starts): three runs of the four fit scenarios, then three interleaved rounds of the six settings, each run
     /// predicted before it ran from this recording's earlier rows; with each round, the two concurrent settings under Reno
     /// (the -reno scenarios) and under Reno without TCP's restart after idle (-reno-no-idle-restart). Not one of
