@@ -25,6 +25,7 @@ public static class ImageScanner
         InputFiles.Require(path, blockDevice: true);
         // Opened first: an image this process may not read was qemu-img's "Could not open '/full/path': Permission denied".
         using (InputFiles.OpenRead(path, blockDevice: true)) { }
+        CheckExtents(path, path);
         var format = Format(path);
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
@@ -91,12 +92,33 @@ public static class ImageScanner
         var image = System.IO.Path.GetFullPath(path);
         for (var depth = 0; ; depth++)
         {
+            if (depth > 0) CheckExtents(path, image);
             var (backing, dataFile) = Files(qemuImg, path, image);
             if (dataFile is not null) CheckOpened(path, dataFile, "its external data file");
             if (backing is null) return;
             CheckOpened(path, backing, "its backing file");
             if (depth >= MaxChain) throw new InputException(path, 0, null, 0, null, $"a backing chain of more than {MaxChain} images (a loop?)");
             image = backing;
+        }
+    }
+
+    /// <summary>Checks the extent files of <paramref name="image"/> (the image scanned, or a backing file of its chain)
+    /// when it is a VMDK text descriptor, before qemu-img opens it (<see cref="VmdkDescriptor"/>).</summary>
+    private static void CheckExtents(string path, string image)
+    {
+        IReadOnlyList<string> extents;
+        try
+        {
+            extents = VmdkDescriptor.Extents(image);
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw InputFiles.Failure(image, e);
+        }
+        foreach (var extent in extents)
+        {
+            CheckOpened(path, extent, "its extent file");
+            if (!File.Exists(extent)) throw new InputException(path, 0, null, 0, extent, "its extent file is not found");
         }
     }
 
