@@ -67,6 +67,7 @@ def judge(path, bounds, cols, on_row=lambda mode, r, over, old: None, after_tabl
         f = line.split()
         t, mode, host, cores = int(f[1]), f[2], f[3], float(f[4])
         r = dict(zip(cols, map(float, f[5:])))
+        r['cores'] = cores
         days.add(t // 86400)
         over = r['next'] > cores
         c[mode, 'steps'] += 1
