@@ -198,6 +198,12 @@ public static class ImageScanner
             // qemu-img's words for a write that failed ("error while writing at byte 0: No space left on device" from qemu-img 7.2 on a full tmpfs).
             if (writing is not null && why.Contains("error while writing", StringComparison.Ordinal))
                 throw new OutputException(writing, $"cannot write the raw copy of {Quoted.Path(path)} that qemu-img converts it into: {Quoted.Value(why.Split(": ")[^1])}; set TMPDIR to a folder with room for the image's data", isUsage: false);
+            // A copy larger than the file system's largest file: "error while converting raw: Could not resize file: File too
+            // large" from qemu-img 7.2 (ext4 holds 16 TiB in a file with 4 KiB blocks, 4 TiB with 1 KiB). It was 'qemu-img
+            // convert failed: qemu-img: /tmp/consolidator-scan-.../disk.raw: error while converting r...', exit code 2, as
+            // though the image were bad, the reason cut off.
+            if (writing is not null && why.EndsWith("File too large", StringComparison.Ordinal))
+                throw new OutputException(writing, $"cannot write the raw copy of {Quoted.Path(path)} that qemu-img converts it into: File too large: the temporary folder's file system holds no file of the image's virtual size (sparse, its holes take no room); set TMPDIR to a folder on one that does (xfs, btrfs, tmpfs)", isUsage: false);
             throw new InputException(path, 0, null, 0, null, $"qemu-img {args[0]} failed: {Quoted.Value(why)}");
         }
         return stdout;

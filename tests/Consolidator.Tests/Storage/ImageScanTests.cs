@@ -247,6 +247,28 @@ public class ImageScanTests
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
 
+    /// <summary>An image larger than the temporary folder's file system's largest file (a 10 TiB qcow2, nothing allocated,
+    /// over an ext4 of 1 KiB blocks, whose files end at 4 TiB): 'qemu-img convert failed: qemu-img: /tmp/.../disk.raw:
+    /// error while converting r... (121 characters)', exit code 2, as though the image were bad and the reason cut off.
+    /// Exit code 1 naming the copy and why, nothing written.</summary>
+    [SkippableFact]
+    public void A_copy_larger_than_the_temporary_file_systems_largest_file_exits_1_saying_so()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        QemuImg("create", "-q", "-f", "qcow2", dir.File("huge.qcow2"), "10T");
+        using var disk = Mounts.TryExt4(dir.File("ext4.img"), dir.File("tmp"), kib: 8192);
+        Skip.If(disk is null, "needs root, mkfs.ext4 and a loop device to make a small file system here");
+
+        var (code, err) = RunWithTmpdir(disk!.Path, "images", "scan", dir.File("huge.qcow2"), "--out", dir.File("images.csv"));
+
+        Assert.Equal(1, code);
+        HostileInputTests.AssertOneCleanLine(err);
+        Assert.StartsWith($"error: {disk.Path}/consolidator-scan-", err);
+        Assert.Contains($"/disk.raw: cannot write the raw copy of {dir.File("huge.qcow2")} that qemu-img converts it into: File too large: the temporary folder's file system holds no file of the image's virtual size", err);
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
     [SkippableFact]
     public void A_corrupt_qcow2_is_a_located_error_and_nothing_is_written()
     {
