@@ -16,6 +16,11 @@
 # Usage: bash docs/overrun-load.sh ROW RUNS [LOOPS [DELAY]]   ROW: k20 | k200 | month | vms3000 | fleet
 #   e.g. bash docs/overrun-load.sh k20 3 6 4   (OVERRUN_KEEP=DIR keeps each run's summary there; OVERRUN_LIMIT=S sets
 #   another --time-limit: the fleet's never-cut phases alone took 67-74 s of 60 under six loops at load 15-20)
+# OVERRUN_QUOTA=CORES runs the command (not the loops) in a cpu cgroup of its own with a CFS bandwidth quota of CORES
+# processors (cgroup v1's cpu.cfs_quota_us over a 100 ms cpu.cfs_period_us, as `docker run --cpus=CORES` sets it;
+# needs root and the v1 cpu controller at /sys/fs/cgroup/cpu), removed after each run; the row then says the periods,
+# the periods throttled and the seconds throttled (the cgroup's cpu.stat) and the processor seconds used
+# (cpuacct.usage where that controller is mounted). LOOPS may be 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo 'usage: bash docs/overrun-load.sh k20|k200|month|vms3000|fleet RUNS [LOOPS [DELAY]]' >&2; exit 2; }
@@ -70,15 +75,37 @@ stop_loops() {
     rm -f "$work/loops"
   fi
 }
-echo "| row | run | limit s | wall s (GNU time) | plan's time line | solve s | after the solve s | pace at the end | hosts | solver | solve stopped by the watchdog | load (start -> end) |"
-echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | --- |"
+quota=${OVERRUN_QUOTA:-}
+cgroup=
+if [ -n "$quota" ]; then
+  [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ] || { echo "OVERRUN_QUOTA needs root and the cgroup v1 cpu controller at /sys/fs/cgroup/cpu" >&2; exit 2; }
+  cgroup=/sys/fs/cgroup/cpu/overrun-load-$$
+  acct=/sys/fs/cgroup/cpuacct/overrun-load-$$
+  trap '[ -z "$busy" ] || stop_loops "$busy"; rmdir "$cgroup" "$acct" 2> /dev/null; rm -rf "$work"' EXIT
+fi
+echo "| row | run | limit s | wall s (GNU time) | plan's time line | solve s | after the solve s | pace at the end | hosts | solver | solve stopped by the watchdog | load (start -> end) |${quota:+ quota cores | periods | throttled | throttled s | processor s |}"
+echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | --- |${quota:+ ---: | ---: | ---: | ---: | ---: |}"
 for run in $(seq "$runs"); do
   ( sleep "$delay"; busy_loops ) &
   busy=$!
   start=$(cut -d' ' -f1 /proc/loadavg)
+  join=
+  if [ -n "$quota" ]; then
+    mkdir "$cgroup"
+    echo 100000 > "$cgroup/cpu.cfs_period_us"
+    awk -v c="$quota" 'BEGIN { printf "%d\n", c * 100000 }' > "$cgroup/cpu.cfs_quota_us"
+    join="echo \$\$ > $cgroup/cgroup.procs"
+    if [ -d /sys/fs/cgroup/cpuacct ] && mkdir "$acct" 2> /dev/null; then join="$join; echo \$\$ > $acct/cgroup.procs"; fi
+  fi
   # shellcheck disable=SC2086
-  /usr/bin/time -f '%e' -o "$work/time" bash -c 'consolidator "$@"' _ plan "$work/in" --out "$work/plan" \
+  /usr/bin/time -f '%e' -o "$work/time" bash -c "${join:+$join; }"'consolidator "$@"' _ plan "$work/in" --out "$work/plan" \
     --time-limit "$limit" $args > "$work/summary" || true
+  throttle=
+  if [ -n "$quota" ]; then
+    used=$([ -f "$acct/cpuacct.usage" ] && awk '{ printf "%.1f", $1 / 1e9 }' "$acct/cpuacct.usage" || echo n/a)
+    throttle=$(awk -v q="$quota" -v u="$used" '{ v[$1] = $2 } END { printf " %s | %d | %d | %.1f | %s |", q, v["nr_periods"], v["nr_throttled"], v["throttled_time"] / 1e9, u }' "$cgroup/cpu.stat")
+    rmdir "$cgroup"; [ ! -d "$acct" ] || rmdir "$acct"
+  fi
   end=$(cut -d' ' -f1 /proc/loadavg)
   stop_loops "$busy"; busy=
   wall=$(tail -1 "$work/time")
@@ -90,7 +117,7 @@ for run in $(seq "$runs"); do
   hosts=$(awk '/^active hosts:/ { print $5; exit }' "$work/summary")
   status=$(awk '/^solver:/ { print $2, $3; exit }' "$work/summary")
   stopped=$(grep -c "stopped before its own limit" "$work/summary" || true)
-  echo "| $row | $run | $limit | $wall | $line | $solve | $after | $pace | $hosts | $status | $([ "$stopped" -gt 0 ] && echo yes || echo no) | $start -> $end |"
+  echo "| $row | $run | $limit | $wall | $line | $solve | $after | $pace | $hosts | $status | $([ "$stopped" -gt 0 ] && echo yes || echo no) | $start -> $end |$throttle"
   [ -z "${OVERRUN_KEEP:-}" ] || cp "$work/summary" "$OVERRUN_KEEP/$row-$run-$(date -u +%H%M%S).txt"
   rm -rf "$work/plan"
   sleep 5

@@ -9,7 +9,12 @@
 # (waking every 50 ms for 1 ms of work) beside two busy threads for 3 s, then that thread busy alone for 2 s. It prints
 # the process's wall clock over its processor time (per process), each busy thread's run plus wait over run (per
 # thread), the sleeping thread's own, and then the lone thread's (what the phases after the solve meet).
+# PROBE_QUOTA="CORES ..." adds a third table: the second table's program, no loops, run in a cpu cgroup of its own with
+# a CFS bandwidth quota of CORES processors (cgroup v1, /sys/fs/cgroup/cpu, a 100 ms period; needs root), with the
+# cgroup's cpu.stat after it: whether a thread's wait for a processor (schedstat's second field, the pace's reading)
+# counts the time the quota held it throttled. With PROBE_QUOTA set and LOOPS 0 only that table is printed.
 # Usage: bash docs/pace-probe.sh [LOOPS [ROUNDS [WORK]]]   e.g. bash docs/pace-probe.sh 6 2 0.2
+#        PROBE_QUOTA="0.5 1" bash docs/pace-probe.sh 0 2
 set -euo pipefail
 loops=${1:-6} rounds=${2:-2} work_s=${3:-0.2}
 work=$(mktemp -d)
@@ -79,6 +84,25 @@ int main(void) {
 }
 C
 gcc -O2 -pthread -o "$work/sleeper" "$work/sleeper.c"
+if [ -n "${PROBE_QUOTA:-}" ]; then
+  [ -w /sys/fs/cgroup/cpu ] || { echo "PROBE_QUOTA needs root and the cgroup v1 cpu controller at /sys/fs/cgroup/cpu" >&2; exit 2; }
+  echo "| quota cores | round | one thread alone: run plus wait over run | per process, 2 busy threads | per thread | the sleeping command thread | periods | throttled | throttled s | load |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for quota in $PROBE_QUOTA; do
+    for round in $(seq "$rounds"); do
+      group=/sys/fs/cgroup/cpu/pace-probe-$$
+      mkdir "$group"
+      echo 100000 > "$group/cpu.cfs_period_us"
+      awk -v c="$quota" 'BEGIN { printf "%d\n", c * 100000 }' > "$group/cpu.cfs_quota_us"
+      row=$(bash -c 'echo $$ > "$0/cgroup.procs"; exec "$1"' "$group" "$work/sleeper")
+      stat=$(awk '{ v[$1] = $2 } END { printf "%d | %d | %.2f", v["nr_periods"], v["nr_throttled"], v["throttled_time"] / 1e9 }' "$group/cpu.stat")
+      rmdir "$group"
+      echo "| $quota | $round | $row | $stat | $(cut -d' ' -f1 /proc/loadavg) |"
+    done
+  done
+  [ "$loops" -gt 0 ] || exit 0
+  echo
+fi
 set -m
 echo "| loops | where | round | slowdown, 1 thread (what the pace reads) | 2 threads | 4 threads | load |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"

@@ -57,13 +57,18 @@ internal static class PlanText
         }
     }
 
-    /// <summary>Where the wall clock went, phase by phase (not in the deterministic mode, whose output must not
-    /// change with the machine's load).</summary>
+    /// <summary>Where the wall clock went, phase by phase, and the pace, with the CPU quota that bounds it from below
+    /// where the process has one (not in the deterministic mode, whose output must not change with the machine's load).
+    /// The quota's line gives the processors the runtime counts too (Environment.ProcessorCount, a quota rounded up to
+    /// whole processors): the solver's parallel workers, where no --workers is given.</summary>
     public static void WriteTimeLine(Timing.Deadline deadline, TextWriter o) =>
-        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "time: {0:0.0} s{1} ({2}){3}", deadline.Elapsed,
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "time: {0:0.0} s{1} ({2}){3}{4}", deadline.Elapsed,
             deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, " of {0:0.0} s", deadline.Limit) : "",
             string.Join(", ", deadline.Phases.Select(ph => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.0} s", ph.Phase, ph.Seconds))),
-            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, "; pace {0:0.0} x an idle machine's time (reading, profiles, staging and validation; the latest when slower; or their wall-clock over processor time, or the command thread's run plus wait for a processor over run, when more)", deadline.Pace) : ""));
+            deadline.IsWallClock ? string.Format(CultureInfo.InvariantCulture, "; pace {0:0.0} x an idle machine's time (reading, profiles, staging and validation; the latest when slower; or their wall-clock over processor time, or the command thread's run plus wait for a processor over run, when more)", deadline.Pace) : "",
+            deadline.IsWallClock && deadline.Clock.QuotaCores is > 0 and var quota && double.IsFinite(quota)
+                ? string.Format(CultureInfo.InvariantCulture, "; CPU quota {0:0.00} processors (its cgroup's CFS bandwidth: a pace of at least {1:0.0}; the runtime counts {2})",
+                    quota, Timing.Deadline.QuotaPace(quota), Environment.ProcessorCount) : ""));
 
     private static string Show(int? hosts) => hosts?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 }

@@ -67,19 +67,25 @@ internal sealed class SchedulerClock : Clock
         get => Read(MainThread) ?? (double.NaN, double.NaN);
     }
 
-    /// <summary>Linux with autogroup on and the process in the root cpu cgroup (then its scheduling group is its
-    /// session's autogroup, sched(7)): the processor seconds of every other live process of its session, summed: utime
-    /// and stime, and cutime and cstime, those of its children it waited for (/proc/PID/stat's fields 14-17, in USER_HZ
-    /// ticks of 1/100 s, proc(5)), so that a short job started and waited for by a shell in the session counts when
-    /// it ends. A process that ends whose parent is not in the session takes its figures with it: the sum can fall,
-    /// and the deadline counts only its rises. A process first seen counts all it used, as it started since the first
-    /// reading (no process joins a session it did not start in). The session's processes are found by reading every
-    /// process's stat at most every <see cref="NeighbourScanSeconds"/>, and only theirs in between. NaN elsewhere
-    /// (autogroup off, another cgroup, not Linux): the deadline then tells the group from its own spans.</summary>
+    /// <summary>Linux: the processor seconds of the other processes in the process's scheduling group, the ones that take
+    /// their share of the processors from its threads (CFS splits a group's time among its ready tasks). In a cpu cgroup
+    /// other than the root (a container, a systemd unit with a CPU quota or weight), that cgroup: its tasks' processor
+    /// time (<see cref="CpuCgroup.UsageSeconds"/>) less the process's own. In the root cgroup with autogroup on (then the
+    /// group is the session's autogroup, sched(7)): every other live process of its session, summed: utime and stime,
+    /// and cutime and cstime, those of its children it waited for (/proc/PID/stat's fields 14-17, in USER_HZ ticks of
+    /// 1/100 s, proc(5)), so that a short job started and waited for by a shell in the session counts when it ends. A
+    /// process that ends whose parent is not in the session takes its figures with it: the sum can fall, and the
+    /// deadline counts only its rises. A process first seen counts all it used, as it started since the first reading
+    /// (no process joins a session it did not start in). The session's processes are found by reading every process's
+    /// stat at most every <see cref="NeighbourScanSeconds"/>, and only theirs in between. NaN elsewhere (autogroup off
+    /// in the root cgroup, a cgroup v1 whose cpuacct is elsewhere, not Linux): the deadline then tells the group from
+    /// its own spans.</summary>
     public override double GroupNeighbourSeconds
     {
         get
         {
+            if (Cgroup.Value is { IsRoot: false } cgroup)
+                return cgroup.UsageSeconds is { } used && ProcessorSeconds is var own && !double.IsNaN(own) ? Math.Max(0, used - own) : double.NaN;
             if (!Autogroup.Value || Session.Value is not { } mine) return double.NaN;
             lock (_gate)
             {
@@ -118,11 +124,21 @@ internal sealed class SchedulerClock : Clock
     private List<string> _neighbours = [];
     private double _scanned = double.NegativeInfinity;
 
+    /// <summary>The process's cpu cgroup, read once (a process moved to another cgroup while it runs is not followed).</summary>
+    private static readonly Lazy<CpuCgroup?> Cgroup = new(() => CpuCgroup.Find());
+
+    /// <summary>The processors the process's cpu cgroup's CFS bandwidth quota allows (<see cref="CpuCgroup.QuotaCores"/>),
+    /// read once; NaN without one. `docker update --cpus` while the command runs is not followed.</summary>
+    public override double QuotaCores => Quota.Value;
+
+    private static readonly Lazy<double> Quota = new(() => Cgroup.Value?.QuotaCores ?? double.NaN);
+
     private static readonly Lazy<bool> Autogroup = new(() =>
     {
         try
         {
-            return File.ReadAllText("/proc/sys/kernel/sched_autogroup_enabled").Trim() == "1" && RootCpuCgroup(File.ReadAllLines("/proc/self/cgroup"));
+            return File.ReadAllText("/proc/sys/kernel/sched_autogroup_enabled").Trim() == "1"
+                && (Cgroup.Value is { } cgroup ? cgroup.IsRoot : RootCpuCgroup(File.ReadAllLines("/proc/self/cgroup")));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -37,6 +37,12 @@ public abstract class Clock
     /// (then <see cref="Deadline"/> tells the group's sharing from its own spans, <see cref="Deadline.SharesGroup"/>).</summary>
     public virtual double GroupNeighbourSeconds => double.NaN;
 
+    /// <summary>The processors the process may use together under a CFS bandwidth quota on its cpu cgroup (quota over
+    /// period: 0.5 for `docker run --cpus=0.5`), the least of its cgroup's and their ancestors'; NaN without one or
+    /// where the clock does not know it. One thread then runs at most that share of a processor's time
+    /// (<see cref="Deadline.QuotaPace"/>).</summary>
+    public virtual double QuotaCores => double.NaN;
+
     private sealed class WallClock : Clock
     {
         public override double Now => (double)Stopwatch.GetTimestamp() / Stopwatch.Frequency;

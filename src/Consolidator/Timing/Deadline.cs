@@ -105,7 +105,8 @@ public sealed class Deadline
     /// run, waited for a processor as it reads now (<see cref="Clock.ThreadSeconds"/>: run plus wait over run, smoothed over
     /// <see cref="RunQueueSmoothingSeconds"/>, read as it is over spans in which that thread did most of the process's work,
     /// <see cref="RunQueueMinCommandShare"/>, and from every thread of the process over the others, <see cref="GroupPace"/>, or <see cref="SharesGroup"/> where the clock does not read the group;
-    /// capped at <see cref="MaxRunQueuePace"/>) when that is more:
+    /// capped at <see cref="MaxRunQueuePace"/>) when that is more, and never less than a CPU quota allows one thread
+    /// (<see cref="QuotaPace"/>):
     /// marks come only between phases, and a machine that got busy during the solve made the output that followed
     /// it take 4.7 s of a 1.2 s reserve paced at reading (planted-other flat-mem K = 20, seed 2, `--time-limit 30` with
     /// six busy loops started 4 s in: the command ended at 32.8 s).
@@ -221,6 +222,16 @@ public sealed class Deadline
     internal static double GroupPace(double perProcess, double perThread, double neighbours) =>
         (perProcess + neighbours * perThread) / (1 + neighbours);
 
+    /// <summary>The least pace a CFS bandwidth quota of <paramref name="cores"/> processors (<see cref="Clock.QuotaCores"/>)
+    /// allows: under a quota below one processor a thread runs at most that share of each period and is throttled for
+    /// the rest (Documentation/scheduler/sched-bwc.rst: "a group ... is limited to 'quota' microseconds of CPU time per
+    /// 'period' microseconds"), so one thread's work, what the pace measures, takes at least 1 / cores times its idle
+    /// length; 1 for a quota of a processor or more, or none (NaN). Read from the first instant: the phases' and the
+    /// threads' readings see the quota too (a throttled thread's wait counts its throttled time: docs/pace-probe.sh's
+    /// quota table), but only once they have spans to read. A burst allowance (cpu.cfs_burst_us) lets a thread run
+    /// past the quota for a while, never on average.</summary>
+    public static double QuotaPace(double cores) => cores is > 0 and < 1 ? 1 / cores : 1;
+
     /// <summary>Spans where the process's other threads did most of the work are read per process
     /// (<see cref="SharesGroup"/> false) only while the process's pace, averaged since the command thread's last
     /// reading, stays within this factor of that reading; beyond it, per thread (never low), until the command thread
@@ -283,7 +294,7 @@ public sealed class Deadline
                 {
                     var phases = _idleWall < PaceMinIdleSeconds ? 1 : Math.Max(_measured / _idle, _latest);
                     var share = _sharedWall >= ShareMinSeconds && _processor > 0 ? _sharedWall / _processor : 1;
-                    return Math.Max(Math.Clamp(Math.Max(phases, share), 1, MaxPace), Math.Clamp(RunQueue(), 1, MaxRunQueuePace));
+                    return Math.Max(Math.Max(Math.Clamp(Math.Max(phases, share), 1, MaxPace), Math.Clamp(RunQueue(), 1, MaxRunQueuePace)), QuotaPace(clock.QuotaCores));
                 }
             }
         }

@@ -48,6 +48,11 @@ public sealed class ManualClock(double stepPerRead = 0) : Clock
 
     public override double GroupNeighbourSeconds => Neighbours;
 
+    /// <summary>The processors a CPU quota allows the process that this clock reports (none, NaN, unless a test sets it).</summary>
+    public double Quota { get; set; } = double.NaN;
+
+    public override double QuotaCores => Quota;
+
     /// <summary>Moves the clock by <paramref name="seconds"/> in which the process's threads ran
     /// <paramref name="running"/> seconds and waited <paramref name="waiting"/> for a processor.</summary>
     public void Advance(double seconds, double running, double waiting)

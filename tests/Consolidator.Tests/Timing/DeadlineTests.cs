@@ -368,6 +368,30 @@ public class DeadlineTests
         }
     }
 
+    /// <summary>In a cpu cgroup with a CFS bandwidth quota below one processor (`docker run --cpus=0.5`) one thread runs at
+    /// most that share of each period, so the reserves are paced by it from the first instant, before any phase or
+    /// span has been read; a reading above it still counts, and a quota of a processor or more sets no floor.</summary>
+    [Fact]
+    public void A_cpu_quota_below_one_processor_paces_the_reserves_from_the_start()
+    {
+        var clock = new ManualClock { Threads = (0, 0), Quota = 0.5 };
+        var deadline = Deadline.After(60, clock: clock);
+        var planner = deadline.EarlierBy(() => deadline.Paced(2));
+        Assert.Equal(2, deadline.Pace, 9);
+        Assert.Equal(56, planner.Remaining, 9);
+        // A burst allowance let the thread run unthrottled for a span: the quota still bounds the average.
+        clock.Advance(1, running: 1, waiting: 0);
+        Assert.Equal(2, deadline.Pace, 9);
+        // A machine busier than the quota: the reading, above the floor, counts.
+        clock.Advance(20, running: 2, waiting: 18);
+        Assert.True(deadline.Pace > 2);
+
+        Assert.Equal(1, Deadline.After(60, clock: new ManualClock { Quota = 1.5 }).Pace, 9);
+        Assert.Equal(1, Deadline.After(60, clock: new ManualClock()).Pace, 9);
+        Assert.Equal(4, Deadline.QuotaPace(0.25), 9);
+        Assert.Equal(1, Deadline.QuotaPace(double.NaN), 9);
+    }
+
     /// <summary>A deadline on a clock whose spans the test gives: wall seconds, the command thread's run and wait, the
     /// process's processor seconds, and every thread's run and wait summed.</summary>
     private static (ManualClock, Deadline, Action<double, double, double, double, double, double>) Solving()
