@@ -246,8 +246,13 @@ public sealed class PrometheusClient : IDisposable
 
     private static string Seconds(long unixSeconds) => unixSeconds.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A series' identity: its labels in name order, each name and value prefixed by its length. Label values may
+    /// hold any character, control characters included (a real Prometheus stores and answers them): joined with U+0001 and
+    /// U+0002 as separators, {x="p\u0001y\u0002q"} and {x="p",y="q"} were one series, and the import of a whole fleet failed
+    /// as "two points ... for one series (a series sent twice)" over two series of a VM not even in the inventory.</summary>
     private static string Key(Dictionary<string, string> labels) =>
-        string.Join('\u0001', labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "\u0002" + kv.Value));
+        string.Concat(labels.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Length}:{kv.Key}{kv.Value.Length}:{kv.Value}")));
 
     private static string Stamp(long unixSeconds) =>
         unixSeconds is >= -62135596800 and <= 253402300799
