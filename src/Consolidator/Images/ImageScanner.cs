@@ -126,12 +126,20 @@ public static class ImageScanner
     /// a pipe, a socket or a character device.</summary>
     private static void CheckOpened(string path, string file, string what)
     {
-        if (file.StartsWith("json:", StringComparison.Ordinal) || file.Contains("://", StringComparison.Ordinal))
-            throw new InputException(path, 0, null, 0, file, $"{what} is not a local file (qemu-img would open it as an address); scan an image converted without it");
+        if (HasProtocol(file) || file.Contains("://", StringComparison.Ordinal))
+            throw new InputException(path, 0, null, 0, file, $"{what} is not a local file (qemu-img would open it as an address or a driver's name: 'json:', 'nbd:', 'fat:', 'blkdebug:', ...); scan an image converted without it");
         if (Directory.Exists(file)) throw new InputException(path, 0, null, 0, file, $"{what} is a folder");
         if (FileKinds.Problem(file, blockDevice: true) is { } problem)
             throw new InputException(path, 0, null, 0, file, $"{what} is {problem}");
     }
+
+    /// <summary>Whether qemu-img reads <paramref name="file"/> as a protocol's or a driver's name rather than a path: a ':'
+    /// before any '/' (QEMU 7.2's block.c path_has_protocol; json: is one such). Only "json:" and "...://" were refused: a
+    /// backing file "nbd:127.0.0.1:10809" passed the checks whenever a regular file of that name stood in the working
+    /// folder (an image folder scanned from inside it, the name shipped beside the image), and qemu-img then connected to
+    /// that address and waited for its answer for ever; "fat:DIR" reads a folder as a disk, "blkdebug:CONF:IMAGE" a
+    /// config file.</summary>
+    private static bool HasProtocol(string file) => file.IndexOfAny([':', '/']) is var at and >= 0 && file[at] == ':';
 
     /// <summary>The backing file of <paramref name="image"/> as qemu-img resolves it (full-backing-filename), and its
     /// external data file (format-specific data-file), each or both null.</summary>

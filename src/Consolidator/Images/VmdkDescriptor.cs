@@ -22,7 +22,9 @@ internal static partial class VmdkDescriptor
             read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         var text = Encoding.UTF8.GetString(buffer, 0, read);
         if (!IsDescriptor(text)) return [];
-        var folder = Path.GetDirectoryName(image) ?? ".";
+        // From the full path, as qemu-img is given it: a relative extent "nbd:..." beside a descriptor named without a
+        // folder is the local file QEMU opens (path_combine), not the address the bare name reads as.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(image)) ?? ".";
         return [.. ExtentLine().Matches(text).Select(m => Path.Combine(folder, m.Groups["file"].Value))];
     }
 

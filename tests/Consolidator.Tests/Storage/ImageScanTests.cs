@@ -89,6 +89,47 @@ public class ImageScanTests
         Assert.False(File.Exists(dir.File("images.csv")));
     }
 
+    /// <summary>A backing file named as qemu-img names a protocol or a driver ('nbd:HOST:PORT': a ':' before any '/'): only
+    /// "json:" and "...://" were refused, and a regular file of that very name in the working folder (the image folder,
+    /// scanned from inside it) passed every check, so qemu-img connected to the address (a server that never answered
+    /// held the scan for ever). Refused before qemu-img runs: no connection is made.</summary>
+    [SkippableFact]
+    public void A_backing_file_named_as_a_protocol_is_refused_before_qemu_img_connects()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var connections = 0;
+        var serving = Task.Run(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = listener.AcceptTcpClient();
+                    Interlocked.Increment(ref connections); // closed at once: qemu-img then fails instead of waiting
+                }
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException) { }
+        });
+        var address = $"nbd:127.0.0.1:{port}";
+        File.WriteAllText(dir.File(address), "a regular file named as the address");
+        QemuImg("create", "-q", "-f", "qcow2", "-b", address, "-F", "raw", "-u", dir.File("child.qcow2"), "1M");
+
+        var (code, _, err) = ChildCli.RunIn(dir.Path, "images", "scan", "child.qcow2", "--out", "images.csv");
+        listener.Stop();
+        serving.Wait(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, connections);
+        Assert.Equal(2, code);
+        Assert.Contains("child.qcow2: its backing file is not a local file (qemu-img would open it as an address or a driver's name", err);
+        Assert.Contains(address, err);
+        HostileInputTests.AssertOneCleanLine(err);
+        Assert.False(File.Exists(dir.File("images.csv")));
+    }
+
     /// <summary>A qcow2 whose guest data lives in an external data file (<c>-o data_file=</c>) that is a pipe: the chain of
     /// backing files was checked, the data file was not, and `qemu-img convert` opened it and waited for a writer, for
     /// ever. It is checked as a backing file is, before convert runs; the watchdog fails the old behaviour.</summary>
