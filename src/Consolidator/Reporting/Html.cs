@@ -20,7 +20,7 @@ internal static class Html
 
     private static IHandlebars Create()
     {
-        var engine = Handlebars.Create();
+        var engine = Handlebars.Create(new HandlebarsConfiguration { TextEncoder = new VisibleHtmlEncoder() });
         foreach (var partial in new[] { "page-head", "table", "figures" }) engine.RegisterTemplate(partial, Template(partial));
         return engine;
     }
@@ -31,6 +31,36 @@ internal static class Html
             ?? throw new InvalidOperationException($"the report template {name}.html is not embedded in the library");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+}
+
+/// <summary>Handlebars' HTML encoding, after writing each character that <see cref="Quoted"/> escapes in a message as
+/// that message does (<c>\u202e</c>, <c>\n</c>): control characters and the invisible formatting ones. Markup is
+/// encoded either way, but a bidirectional override reorders the text after it as the browser shows it: a dataset folder
+/// named with U+202E showed the report's footer, the dataset and the command line that made the report, reversed from
+/// that character on. Ids cannot hold one (<see cref="Ids.Problem"/>); paths, the command line and a dataset's name can.</summary>
+internal sealed class VisibleHtmlEncoder : ITextEncoder
+{
+    private readonly HtmlEncoder _html = new();
+
+    public void Encode(System.Text.StringBuilder? text, TextWriter target) => Encode(text?.ToString(), target);
+
+    public void Encode(string? text, TextWriter target) => _html.Encode(Visible(text), target);
+
+    public void Encode<T>(T? text, TextWriter target) where T : IEnumerator<char>
+    {
+        if (text is null) return;
+        var s = new System.Text.StringBuilder();
+        while (text.MoveNext()) s.Append(text.Current);
+        Encode(s.ToString(), target);
+    }
+
+    private static string? Visible(string? text)
+    {
+        if (text is null) return null;
+        foreach (var c in text)
+            if (Quoted.NeedsEscape(c)) return Quoted.Escape(text, int.MaxValue);
+        return text;
     }
 }
 

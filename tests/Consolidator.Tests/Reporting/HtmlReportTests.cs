@@ -60,6 +60,36 @@ public class HtmlReportTests
         Assert.DoesNotContain(" UTC:", html); // --deterministic: no time, so the bytes repeat
     }
 
+    /// <summary>Markup in ids and paths is encoded (ids with '&lt;script&gt;', '&lt;/' and quotes), and a bidirectional
+    /// override or another invisible formatting character in a path is written as a message writes it (\u202e): the
+    /// footer showed a dataset folder named "data\u202Egpj.exe" and the command line as the browser reorders them after
+    /// U+202E ("dataexe.jpg ..."), so the report misstated what it was made from. Ids cannot hold one.</summary>
+    [Fact]
+    public void Ids_with_markup_and_a_path_with_a_bidi_override_are_shown_as_written()
+    {
+        using var tmp = new TempDirectory();
+        var data = Path.Combine(tmp.Path, "data\u202Egpj.exe");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "hosts.csv"),
+            "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nh<script>alert(1)</script>,32,131072,120,400\n\"h</td>\"\"'&\",32,131072,120,400\n");
+        File.WriteAllText(Path.Combine(data, "vms.csv"),
+            "vm_id,vcpus,memory_mib,current_host\nv</title><script>alert(2)</script>,4,8192,h<script>alert(1)</script>\n\"v\"\"onmouseover=\"\"x\",4,8192,\"h</td>\"\"'&\"\n");
+        File.WriteAllText(Path.Combine(data, "usage.csv"), "timestamp,vm_id,cpu_cores,memory_mib\n" + string.Concat(Enumerable.Range(0, 4).Select(k =>
+            $"2026-01-05T0{k}:00:00Z,v</title><script>alert(2)</script>,1,4000\n2026-01-05T0{k}:00:00Z,\"v\"\"onmouseover=\"\"x\",1,4000\n")));
+        var outDir = Path.Combine(tmp.Path, "plan");
+
+        var run = CliRunner.Run("plan", data, "--out", outDir, "--deterministic", "--time-limit", "1");
+
+        Assert.True(run.ExitCode == 0, run.Err);
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        AssertSelfContained(html);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("</td>\"", html);
+        Assert.Contains("h&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.DoesNotContain('\u202E', html);
+        Assert.Contains($"from the dataset {Path.Combine(tmp.Path, "data\\u202egpj.exe")}:", html);
+    }
+
     [Fact]
     public void A_plan_without_live_migrations_claims_no_slo_in_its_report()
     {
