@@ -24,6 +24,26 @@ public static class ImagesReader
     /// (<see cref="DatasetFingerprint.Add"/>), when the dataset is fingerprinted: a manifest decides how much of an image
     /// its parent already holds, so how much disk data a move sends, so the plan. A manifest edited after planning read as
     /// the same dataset and `export` acted on the plan.</param>
+    /// <summary>Why <paramref name="name"/> cannot name a block manifest, or null: a manifest is named relative to the
+    /// dataset folder and stays inside it, as the reference says. Absolute names and '..' out of the folder were read: a
+    /// dataset is one folder, fingerprinted with its manifests, moved and shared as one (export finds it "where it is now"),
+    /// so a manifest outside it is lost when the folder moves, and a dataset from elsewhere could read any file its user
+    /// can; the first line of one that is not a manifest is quoted in the error ('/etc/shadow' printed root's password
+    /// hash). A symbolic link inside the folder is the operator's own choice and is followed.</summary>
+    internal static string? ManifestProblem(string name)
+    {
+        if (Path.IsPathRooted(name))
+            return "a manifest is named relative to the dataset folder (an absolute path is refused: the dataset would read files outside itself); copy or link it into the folder";
+        var depth = 0;
+        foreach (var part in name.Split('/'))
+        {
+            depth += part switch { ".." => -1, "" or "." => 0, _ => 1 };
+            if (depth < 0)
+                return "a manifest must stay inside the dataset folder ('..' leaves it: the dataset would read files outside itself); copy or link it into the folder";
+        }
+        return null;
+    }
+
     public static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts = null, Func<string, string>? hashed = null)
     {
         var hostReadings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -56,6 +76,7 @@ public static class ImagesReader
             BlockManifest? blocks = null;
             if (manifest >= 0 && file.Text(manifest).Length > 0)
             {
+                if (ManifestProblem(file.Text(manifest)) is { } outside) throw file.Error(manifest, outside, file.Text(manifest));
                 try
                 {
                     var manifestPath = Path.Combine(folder, file.Text(manifest));

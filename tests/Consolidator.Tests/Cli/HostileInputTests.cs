@@ -82,8 +82,8 @@ public class HostileInputTests
         { "usage.csv", DatasetFixture.Usage.Replace("00:15:00Z,vm1,", "00:15:00Z,VM1,"), "usage.csv:5, column 2 'vm_id'", "unknown VM: vm_id must be a vm_id of vms.csv (vms.csv has 'vm1', which differs only in case" },
         { "constraints.csv", "rule,name,vms,hosts,limit\npin,p,vm1,H2,\n", "constraints.csv:2, column 4 'hosts'", "unknown host id 'H2' (hosts.csv has 'h2', which differs only in case" },
         // A manifest that is an endless device was one line read past 2 GB: .NET's "minimumLength ('-2147483648')"; then
-        // a bounded line; now refused before it is opened.
-        { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a character device, not a regular file (value '/dev/zero')" },
+        // a bounded line; then refused before it is opened; now refused as a path outside the dataset folder.
+        { "images.csv", "image_id,size_gib,manifest\nimg-1,10,/dev/zero\n", "images.csv:2, column 3 'manifest'", "a manifest is named relative to the dataset folder (an absolute path is refused" },
         // A lone placeholder sample (0001-01-01, 9999-12-31) among real ones stretched the history to thousands of years
         // without a word: windows chosen from the span, a half-life weighing every real sample as nothing.
         { "usage.csv", DatasetFixture.Usage + "0001-01-01T00:00:00Z,vm1,0.5,2048\n", "usage.csv:11, column 1 'timestamp'", "a usage sample must be dated from 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z" },

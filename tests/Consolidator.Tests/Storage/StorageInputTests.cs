@@ -155,6 +155,10 @@ public class StorageInputTests
         { "images.csv", Images.Replace("ubuntu,20,,", "-ubuntu,20,,"), "images.csv:2, column 1 'image_id'", "must not start with '-'" },
         { "images.csv", "image_id,parent\nubuntu,\n", "images.csv:1", "size_gib" },
         { "images.csv", "image_id,size_gib,manifest\nubuntu,20,missing.blocks\nweb,24,\n", "images.csv:2, column 3 'manifest'", "not found" },
+        // A manifest outside the dataset folder (absolute, or '..' out of it) was read, and the first line of a file that is
+        // not one quoted in the error: a dataset could print the first line of any file its user can read.
+        { "images.csv", "image_id,size_gib,manifest\nubuntu,20,/etc/passwd\nweb,24,\n", "images.csv:2, column 3 'manifest'", "a manifest is named relative to the dataset folder (an absolute path is refused" },
+        { "images.csv", "image_id,size_gib,manifest\nubuntu,20,blocks/../../vms.csv\nweb,24,\n", "images.csv:2, column 3 'manifest'", "a manifest must stay inside the dataset folder ('..' leaves it" },
         { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,30,fedora"), "vms.csv:2, column 6 'image_id'", "'fedora'" },
         { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,-30,ubuntu"), "vms.csv:2, column 5 'disk_gib'", "'-30'" },
         { "vms.csv", Vms.Replace("vm1,2,4096,h1,30,ubuntu", "vm1,2,4096,h1,10,ubuntu"), "vms.csv:2, column 5 'disk_gib'", "'10'" },
