@@ -209,7 +209,28 @@ internal sealed class DatasetFile : IDisposable
         var ((shorter, _), (longer, written)) = a.Length <= b.Length ? ((a, name), (b, known)) : ((b, known), (a, name));
         if (longer.StartsWith(shorter, StringComparison.Ordinal)
             && (shorter.Length >= 5 || shorter.Length >= 3 && WordEndsAfter(written, shorter.Length))) return true;
+        if (QualifiedFirstWord(a, known)) return true;
         return b.Length >= 4 && Edits(a, b) <= (b.Length >= 8 ? 2 : 1);
+    }
+
+    /// <summary>Words that say what kind of value a one-word column holds ("qos" -> "qosclass").</summary>
+    private static readonly HashSet<string> KindWords = ["class", "tier", "level", "type", "kind", "category"];
+
+    /// <summary>Units a column of a size or a link speed is written in ("nic_gbps" -> "nicgbit", "wss_mib" -> "wssmb").</summary>
+    private static readonly HashSet<string> UnitWords = ["gbit", "gbits", "gbps", "gb", "mbit", "mbits", "mbps", "mb", "mib", "gib"];
+
+    /// <summary>Whether <paramref name="letters"/> (a name's letters and digits, lower case) is the first word of
+    /// <paramref name="known"/>, of three or four letters, and then one word that says the same as the rest of it: a kind word
+    /// where the known name is that word alone ("qos": "qosclass", "QOSCLASS"), a unit where it goes on with one ("nic_gbps":
+    /// "NICGbit", "nicmbps"). Written in one case with no separator, the word's end cannot be seen (<see
+    /// cref="WordEndsAfter"/>), so these were a file's own columns, their values left unread; a word of another kind after it
+    /// ("disk_type" beside disk_gib, "wssid", "qosmos") still is.</summary>
+    private static bool QualifiedFirstWord(string letters, string known)
+    {
+        var words = known.ToLowerInvariant().Split(['_', '-', ' '], StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0 || words[0].Length is < 3 or > 4 || !letters.StartsWith(words[0], StringComparison.Ordinal)) return false;
+        var rest = letters[words[0].Length..];
+        return words.Length == 1 ? KindWords.Contains(rest) : UnitWords.Contains(rest);
     }
 
     /// <summary>Whether, in <paramref name="written"/>, a word ends after its first <paramref name="letters"/> letters and
