@@ -3,7 +3,8 @@
 
 Usage (root, from the repository root, guest built by lab/qemu/build-guest.sh):
   python3 lab/qemu/stop-probe.py MEMORY_MIB [--rate R] [--wss W] [--link MBIT] [--limit MS] [--settle S] [--json OUT]
-      [--also MEMORY_MIB:RATE:WSS ...] [--cc cubic|bbr|reno]
+      [--also MEMORY_MIB:RATE:WSS ...] [--cc cubic|bbr|reno] [--sysctl KEY=VALUE ...]
+      [--leaf-qdisc 'bfifo limit 200000']
 
 --also adds a guest migrated at the same moment over the same shaped link (the lab's concurrent scenarios; e.g. the CI
 smoke's smoke-concurrent-2 is `256 --rate 4 --wss 32 --also 256:0:4`): every source is traced, each stop is reported,
@@ -102,6 +103,9 @@ def main():
     ap.add_argument("--settle", type=float, default=3)
     ap.add_argument("--json")
     ap.add_argument("--cc", help="TCP congestion control in the namespace (default: the host's, which a new namespace inherits)")
+    ap.add_argument("--sysctl", action="append", default=[], metavar="KEY=VALUE",
+                    help="a sysctl set in the namespace before the guests start (repeatable; e.g. net.ipv4.tcp_limit_output_bytes=65536)")
+    ap.add_argument("--leaf-qdisc", help="a qdisc under the shaping tbf, as tc words (e.g. 'bfifo limit 200000'; default: tbf's own 100 ms FIFO)")
     ap.add_argument("--src-nice", type=int, default=0, help="nice value of the source QEMU (to starve it under load)")
     ap.add_argument("--dst-nice", type=int, default=0, help="nice value of the destination QEMU (to starve it under load)")
     a = ap.parse_args()
@@ -122,11 +126,17 @@ def main():
         run("ip", "-n", ns, "link", "set", "lo", "mtu", "1500")
         if a.cc:
             run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", f"net.ipv4.tcp_congestion_control={a.cc}")
+        for kv in a.sysctl:
+            run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", kv)
         a.cc = subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.tcp_congestion_control"],
                               capture_output=True, text=True).stdout.strip()
         burst = max(65536, a.link * 1e6 / 8 * 0.002)
-        run("tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "tbf", "rate", f"{a.link:g}mbit",
+        run("tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "handle", "1:", "tbf", "rate", f"{a.link:g}mbit",
             "burst", str(round(burst)), "latency", "100ms")
+        if a.leaf_qdisc:
+            # tbf's own queue is one FIFO of 100 ms at the link's rate; a leaf replaces it behind the same shaper (e.g. a
+            # shallow drop-tail queue of bytes, "bfifo limit 200000" (loopback's packets are up to 64 KiB), on which loss-based TCP sees losses).
+            run("tc", "-n", ns, "qdisc", "add", "dev", "lo", "parent", "1:1", *a.leaf_qdisc.split())
         load = open("/proc/loadavg").read().split()[0]
         # The sources boot one at a time, each up before the next starts (as the lab harness boots them).
         sqs = []
@@ -188,7 +198,7 @@ def main():
             if len(guests) > 1:
                 print(f"migration #{i + 1} of {len(guests)}:")
             report(a, mem, rate, wss, load, finals[i], polls[i], s_evs[i], d_evs[i], layouts[i],
-                   [(t, sq_[i], rq_[i]) for t, sq_, rq_, _ in queues], t0,
+                   [(t, sq_[i], rq_[i]) for t, sq_, rq_, *_ in queues], t0,
                    [(j + 1, s_evs[j]) for j in range(len(guests)) if j != i])
         print("  loopback during the migration: " + ", ".join(f"{k} {v}" for k, v in sorted(net.items())))
     finally:
@@ -205,18 +215,23 @@ def watch_queues(ns, out, done, ports):
     destination's load. A zero page is 9 bytes of stream (ram.c save_zero_page), so 1 MB queued is ~450 MiB of RAM.
     With them, the sending socket's TCP state (ss -i: cwnd, ssthresh, rtt, pacing_rate, delivery_rate), which sets how
     streams sharing the shaped link split it."""
-    keys = ("cwnd", "ssthresh", "rtt", "pacing_rate", "delivery_rate")
+    # Also why a sender's window does not grow (Linux's tcp_info chronographs, ms since the connection began: busy,
+    # rwnd_limited, sndbuf_limited; none of them while TCP Small Queues holds the socket back), its bytes acknowledged
+    # and the peer's window; and the receiving socket's auto-tuned window (rcv_space, rcv_ssthresh).
+    keys = ("cwnd", "ssthresh", "rtt", "pacing_rate", "delivery_rate", "snd_wnd", "busy", "rwnd_limited", "sndbuf_limited",
+            "bytes_acked", "unacked", "notsent", "retrans", "lost")
+    rkeys = ("rcv_space", "rcv_ssthresh", "rcv_wnd", "bytes_received")
     while not done.is_set():
         t = time.time()
         text = subprocess.run(["ip", "netns", "exec", ns, "ss", "-tinH"], capture_output=True, text=True).stdout
-        send, recv, info = [0] * len(ports), [0] * len(ports), [None] * len(ports)
-        sender = None
+        send, recv, info, rinfo = [0] * len(ports), [0] * len(ports), [None] * len(ports), [None] * len(ports)
+        sender = receiver = None
         for line in text.splitlines():
             f = line.split()
             if not f:
                 continue
             if not line[0].isspace():
-                sender = None
+                sender = receiver = None
                 if len(f) >= 5 and f[0] == "ESTAB":
                     for i, port in enumerate(ports):
                         if f[4].endswith(f":{port}"):
@@ -224,17 +239,21 @@ def watch_queues(ns, out, done, ports):
                             sender = i
                         elif f[3].endswith(f":{port}"):
                             recv[i] += int(f[1])
-            elif sender is not None:
+                            receiver = i
+            elif sender is not None or receiver is not None:
                 tcp = {}
                 for j, w in enumerate(f):
                     k, _, v = w.partition(":")
-                    if k in keys and v:
+                    if k in (keys if sender is not None else rkeys) and v:
                         tcp[k] = v
                     elif w in ("pacing_rate", "delivery_rate") and j + 1 < len(f):
                         tcp[w] = f[j + 1]
-                info[sender] = tcp
-                sender = None
-        out.append((t, send, recv, info))
+                if sender is not None:
+                    info[sender] = tcp
+                else:
+                    rinfo[receiver] = tcp
+                sender = receiver = None
+        out.append((t, send, recv, info, rinfo))
         time.sleep(0.02)
 
 
