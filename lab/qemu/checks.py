@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""QEMU 7.2's stop checks in a pre-copy end game, from a stop-probe.py --json recording: how far from the threshold each
+check found the pending pages, and how much the threshold and the time between dirty-log syncs moved from check to check.
+
+Usage: python3 lab/qemu/checks.py RUN.json
+
+A check is a migrate_pending trace event (migration.c migration_iteration_run, after ram_save_pending's sync) whose pending
+size is within 4 x the threshold (max); the window bandwidths are the migrate_transferred events (migration_update_counters)
+over the same span. Prints the checks one per line (ms from the first, pending / threshold, threshold MiB, ms since the
+previous sync began) and then the spread of each. Standard library only.
+"""
+import json, re, statistics, sys
+
+MIB = 1048576.0
+
+
+def main():
+    d = json.load(open(sys.argv[1]))
+    ev = [(t, e, x) for _, t, e, x in d["src"][0]]
+    checks, syncs, windows = [], [t for t, e, _ in ev if e == "migration_bitmap_sync_start"], []
+    for t, e, x in ev:
+        m = re.match(r"pending size (\d+) max (\d+)", x) if e == "migrate_pending" else None
+        if m and int(m.group(2)) > 0 and int(m.group(1)) <= 4 * int(m.group(2)):
+            checks.append((t, int(m.group(1)) / MIB, int(m.group(2)) / MIB))
+        w = re.match(r"transferred (\d+) time_spent (\d+) bandwidth (\d+) max_size (\d+)", x) if e == "migrate_transferred" else None
+        if w:
+            windows.append((t, int(w.group(1)) / MIB / (int(w.group(2)) / 1000), int(w.group(4)) / MIB))
+    if not checks:
+        sys.exit("checks: no check near the threshold in this recording")
+    ram = d["finals"][0]["ram"]
+    print(f"{d['guests'][0]} load {d['load']}: total {d['finals'][0]['total-time']} ms, syncs {ram['dirty-sync-count']}, "
+          f"downtime {d['finals'][0]['downtime']} ms; {len(checks)} checks within 4 x the threshold")
+    t0 = checks[0][0]
+    gaps = []
+    for t, p, m in checks:
+        before = [s for s in syncs if s <= t]
+        gap = 1000 * (before[-1] - before[-2]) if len(before) >= 2 else float("nan")
+        gaps.append(gap)
+        print(f"  {1000 * (t - t0):9.1f} ms: pending/threshold {p / m:5.2f}, threshold {m:6.2f} MiB, {gap:7.1f} ms since the sync before")
+    ratios = [p / m for _, p, m in checks]
+    thresholds = [m for _, _, m in checks]
+    span = [w for w in windows if checks[0][0] - 1 <= w[0] <= checks[-1][0]]
+    q = lambda xs: f"{min(xs):.2f} / {statistics.median(xs):.2f} / {max(xs):.2f}"
+    print(f"pending/threshold min/median/max {q(ratios)}; threshold MiB {q(thresholds)}; ms between syncs "
+          f"{q([g for g in gaps if g == g]) if any(g == g for g in gaps) else '-'}; window MiB/s {q([w[1] for w in span]) if span else '-'}")
+
+
+if __name__ == "__main__":
+    main()
