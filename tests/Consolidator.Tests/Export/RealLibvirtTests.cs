@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using Consolidator.Tests.Cli;
+using Consolidator.Tests.Support;
+
+namespace Consolidator.Tests.Export;
+
+/// <summary>The exported libvirt scripts run with APPLY=1 against real libvirt: private libvirtd daemons
+/// (<see cref="Libvirtd"/>) with disk-less TCG guests, real virsh, QEMU and the kernel's cgroups. The one stand-in is
+/// the transport: the scripts reach each host as qemu+ssh://HOST/system, and no sshd runs here, so a `virsh` first on
+/// PATH maps each plan host's qemu+ssh URI to its daemon's unix socket and runs the real virsh with every other
+/// argument as given. In one class: the daemons' guests share the machine's cgroup tree.</summary>
+public class RealLibvirtTests
+{
+    /// <summary>The host level for real: a plan of a batch and an interactive VM on one host, its allocation.csv
+    /// exported, the script applied window by window; libvirt reports (schedinfo) and the kernel holds (the domain's
+    /// cgroup) each VM's vcpu_quota and cpu_shares as the window's row says.</summary>
+    [SkippableFact]
+    public void The_allocation_script_sets_each_windows_quota_and_shares_in_libvirt_and_the_cgroup()
+    {
+        Skip.If(Libvirtd.Missing is not null, Libvirtd.Missing);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        string batch = "batch-" + suffix, web = "web-" + suffix;
+        using var data = DatasetFixture.Create(
+            hosts: "host_id,cpu_cores,memory_mib,idle_watts,max_watts\nA,3,16384,100,250\n",
+            vms: $"vm_id,vcpus,memory_mib,current_host,qos\n{batch},2,2048,A,batch\n{web},2,2048,A,interactive\n",
+            usage: Usage((batch, h => h < 7 ? 1.5 : 0.4), (web, h => h is >= 8 and < 20 ? 1.2 : 0.3)));
+        var planDir = Path.Combine(data.Directory, "..", "plan");
+        var made = CliRunner.Run("plan", data.Directory, "--out", planDir, "--deterministic", "--time-limit", "5", "--no-plots", "--no-simulate");
+        Assert.True(made.ExitCode == 0, made.Err);
+        var script = Path.Combine(data.Directory, "..", "schedule.sh");
+        var exported = CliRunner.Run("export", Path.Combine(planDir, "plan.json"), "--to", "libvirt-allocation", "--dataset", data.Directory, "--out", script);
+        Assert.True(exported.ExitCode == 0, exported.Err);
+        var rows = File.ReadAllLines(Path.Combine(planDir, "allocation.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Contains(rows, r => r[1] == batch && r[5] == "batch");
+
+        using var daemon = Libvirtd.Start(Guid.NewGuid());
+        var initramfs = Libvirtd.BuildInitramfs(Path.GetDirectoryName(script)!);
+        daemon.StartGuest(batch, 2, initramfs);
+        daemon.StartGuest(web, 2, initramfs);
+        var env = Transport(Path.GetDirectoryName(script)!, ("A", daemon));
+
+        // The script's window numbers and labels, from its case arms ("  0)  # day").
+        var windows = File.ReadAllLines(script).Select(l => System.Text.RegularExpressions.Regex.Match(l, "^  ([0-9]+)\\)  # (.+)$"))
+            .Where(m => m.Success).ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m => m.Groups[2].Value);
+        string Caps(string label) => string.Join(';', rows.Where(r => r[2] == label).Select(r => r[1] + "=" + r[3] + "/" + r[4]).Order());
+        // A window where the batch VM is held below its two vCPUs (a real quota), then one whose caps differ: the second
+        // must replace the first in libvirt and the kernel, not be left over.
+        var capped = windows.Keys.First(w => rows.Any(r => r[2] == windows[w] && r[5] == "batch" && double.Parse(r[3], CultureInfo.InvariantCulture) < 2));
+        var other = windows.Keys.First(w => Caps(windows[w]) != Caps(windows[capped]));
+        foreach (var w in new[] { capped, other })
+        {
+            var (code, output, error) = Libvirtd.Run("bash", [script, w.ToString(CultureInfo.InvariantCulture)], env);
+            Assert.True(code == 0, output + error);
+            Assert.Contains($"applied window {w}", output);
+            foreach (var row in rows.Where(r => r[2] == windows[w]))
+            {
+                var (vm, shares) = (row[1], int.Parse(row[4], CultureInfo.InvariantCulture));
+                var quota = row[5] == "batch" ? ExpectedQuota(double.Parse(row[3], CultureInfo.InvariantCulture), vcpus: 2) : -1;
+                var info = SchedInfo(daemon.Virsh("schedinfo", vm, "--live"));
+                Assert.Equal(shares.ToString(CultureInfo.InvariantCulture), info["cpu_shares"]);
+                Assert.Equal(quota.ToString(CultureInfo.InvariantCulture), info["vcpu_quota"]);
+                Assert.Equal("100000", info["vcpu_period"]);
+                // libvirt wrote it to the kernel: the domain's cgroup and each vCPU thread's.
+                var cgroup = daemon.CpuCgroup(vm);
+                // Where the kernel has a cgroup v1 cpu controller libvirt places every domain in it; elsewhere (cgroup v2)
+                // schedinfo is the check.
+                if (cgroup is null && !File.Exists("/sys/fs/cgroup/cpu/cpu.shares")) continue;
+                Assert.NotNull(cgroup);
+                Assert.Equal(shares.ToString(CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(cgroup, "cpu.shares")).Trim());
+                foreach (var vcpu in new[] { "vcpu0", "vcpu1" })
+                    Assert.Equal(quota.ToString(CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(cgroup, vcpu, "cpu.cfs_quota_us")).Trim());
+            }
+        }
+    }
+
+    /// <summary>The script's rule, from allocation.csv's cap alone: a batch VM's cap split over its vCPU threads of the
+    /// 100 ms period, no cap (-1) at or above all its vCPUs, at least libvirt's 1 ms.</summary>
+    private static long ExpectedQuota(double capCores, int vcpus)
+    {
+        var millicores = (long)Math.Round(capCores * 1000);
+        return millicores >= vcpus * 1000L ? -1 : Math.Max(1000, millicores * 100_000 / (1000L * vcpus));
+    }
+
+    private static Dictionary<string, string> SchedInfo(string text) =>
+        text.Split('\n').Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal);
+
+    /// <summary>A week of hourly samples from Monday 2026-01-05, one row per VM and hour.</summary>
+    private static string Usage(params (string Vm, Func<int, double> Cores)[] vms)
+    {
+        var s = new StringBuilder("timestamp,vm_id,cpu_cores,memory_mib\n");
+        for (var day = 5; day <= 11; day++)
+            for (var h = 0; h < 24; h++)
+                foreach (var (vm, cores) in vms)
+                    s.Append(CultureInfo.InvariantCulture, $"2026-01-{day:00}T{h:00}:00:00Z,{vm},{cores(h)},1000\n");
+        return s.ToString();
+    }
+
+    /// <summary>The transport's stand-in: a `virsh` in <paramref name="dir"/>/bin that turns each qemu+ssh://HOST/system
+    /// argument into HOST's private daemon URI and execs the real virsh; the environment to run a script with it first on
+    /// PATH.</summary>
+    private static Dictionary<string, string> Transport(string dir, params (string Host, Libvirtd Daemon)[] hosts)
+    {
+        var bin = Path.Combine(dir, "bin");
+        Directory.CreateDirectory(bin);
+        var cases = string.Concat(hosts.Select(h => $"    'qemu+ssh://{h.Host}/system') args+=('{h.Daemon.Uri}') ;;\n"));
+        var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "virsh")).First(File.Exists);
+        var shim = Path.Combine(bin, "virsh");
+        File.WriteAllText(shim, $$"""
+            #!/bin/bash
+            # ssh's stand-in for the tests: qemu+ssh://HOST/system -> HOST's private libvirtd socket; everything else as given.
+            args=()
+            for a in "$@"; do
+              case "$a" in
+            {{cases}}    *) args+=("$a") ;;
+              esac
+            done
+            exec '{{real}}' "${args[@]}"
+
+            """);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim, (UnixFileMode)0b111_101_101);
+        return new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"), ["APPLY"] = "1" };
+    }
+}
