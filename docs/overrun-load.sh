@@ -20,7 +20,8 @@
 # processors (cgroup v1's cpu.cfs_quota_us over a 100 ms cpu.cfs_period_us, as `docker run --cpus=CORES` sets it;
 # needs root and the v1 cpu controller at /sys/fs/cgroup/cpu), removed after each run; the row then says the periods,
 # the periods throttled and the seconds throttled (the cgroup's cpu.stat) and the processor seconds used
-# (cpuacct.usage where that controller is mounted). LOOPS may be 0.
+# (cpuacct.usage where that controller is mounted: the cgroup's, the command's alone without loops in it). LOOPS may be 0. OVERRUN_LOOPS=cgroup starts the
+# loops in that cgroup (each in a session of its own), as a container's other processes share its quota.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo 'usage: bash docs/overrun-load.sh k20|k200|month|vms3000|fleet RUNS [LOOPS [DELAY]]' >&2; exit 2; }
@@ -55,10 +56,13 @@ limit=${OVERRUN_LIMIT:-$limit}
 # Job control: the loops run in a process group of their own, stopped by its id; in their own sessions, each loop is
 # its own session's leader (its process group's too), its id written to a file and stopped by it.
 set -m
-case ${OVERRUN_LOOPS:-session} in session|command) ;; *) echo "OVERRUN_LOOPS is session or command" >&2; exit 2 ;; esac
+case ${OVERRUN_LOOPS:-session} in session|command) ;; cgroup) [ -n "${OVERRUN_QUOTA:-}" ] || { echo "OVERRUN_LOOPS=cgroup needs OVERRUN_QUOTA" >&2; exit 2; } ;; *) echo "OVERRUN_LOOPS is session, command or cgroup" >&2; exit 2 ;; esac
 busy_loops() {
   if [ "${OVERRUN_LOOPS:-session}" = command ]; then
     for _ in $(seq "$loops"); do ( while :; do :; done ) & done
+  elif [ "${OVERRUN_LOOPS:-session}" = cgroup ]; then
+    # The container's other processes: each in a session of its own, in the command's quota cgroup (cpu and cpuacct).
+    for _ in $(seq "$loops"); do setsid bash -c 'echo $$ > "$1/cgroup.procs"; [ ! -d "$2" ] || echo $$ > "$2/cgroup.procs"; echo $$ >> "$0"; while [ $SECONDS -lt 900 ]; do :; done' "$work/loops" "$cgroup" "$acct" & done
   else
     # Each ends on its own after 15 minutes, should this script be killed before it stops them.
     for _ in $(seq "$loops"); do setsid bash -c 'echo $$ >> "$0"; while [ $SECONDS -lt 900 ]; do :; done' "$work/loops" & done
@@ -104,10 +108,14 @@ for run in $(seq "$runs"); do
   if [ -n "$quota" ]; then
     used=$([ -f "$acct/cpuacct.usage" ] && awk '{ printf "%.1f", $1 / 1e9 }' "$acct/cpuacct.usage" || echo n/a)
     throttle=$(awk -v q="$quota" -v u="$used" '{ v[$1] = $2 } END { printf " %s | %d | %d | %.1f | %s |", q, v["nr_periods"], v["nr_throttled"], v["throttled_time"] / 1e9, u }' "$cgroup/cpu.stat")
-    rmdir "$cgroup"; [ ! -d "$acct" ] || rmdir "$acct"
   fi
   end=$(cut -d' ' -f1 /proc/loadavg)
   stop_loops "$busy"; busy=
+  # A cgroup is removed once its last task has gone: loops just killed may take a moment.
+  if [ -n "$quota" ]; then
+    for _ in $(seq 50); do rmdir "$cgroup" 2> /dev/null && break; sleep 0.1; done
+    [ ! -d "$acct" ] || rmdir "$acct"
+  fi
   wall=$(tail -1 "$work/time")
   line=$(awk '/^time: / { print $2, $3, $4, $5, $6; exit }' "$work/summary")
   # The phases from "solve" on, in the time line's "phase N s" list; the pace after "; pace".
