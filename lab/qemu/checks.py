@@ -2,20 +2,30 @@
 """QEMU 7.2's stop checks in a pre-copy end game, from a stop-probe.py --json recording: how far from the threshold each
 check found the pending pages, and how much the threshold and the time between dirty-log syncs moved from check to check.
 
-Usage: python3 lab/qemu/checks.py RUN.json
+Usage: python3 lab/qemu/checks.py RUN.json [--csv OUT --label LABEL]
 
 A check is a migrate_pending trace event (migration.c migration_iteration_run, after ram_save_pending's sync) whose pending
 size is within 4 x the threshold (max); the window bandwidths are the migrate_transferred events (migration_update_counters)
 over the same span. Prints the checks one per line (ms from the first, pending / threshold, threshold MiB, ms since the
-previous sync began) and then the spread of each. Standard library only.
+previous sync began) and then the spread of each; with --csv appends the checks (with the run's date, load, total, syncs
+and downtime) to OUT. Standard library only.
 """
-import json, re, statistics, sys
+import argparse, csv, json, os, re, statistics, sys, time
 
 MIB = 1048576.0
 
 
+FIELDS = ["label", "date", "host_load", "total_ms", "syncs", "downtime_ms", "check_ms", "pending_mib", "threshold_mib",
+          "since_sync_ms"]
+
+
 def main():
-    d = json.load(open(sys.argv[1]))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("json")
+    ap.add_argument("--csv")
+    ap.add_argument("--label", default="")
+    a = ap.parse_args()
+    d = json.load(open(a.json))
     ev = [(t, e, x) for _, t, e, x in d["src"][0]]
     checks, syncs, windows = [], [t for t, e, _ in ev if e == "migration_bitmap_sync_start"], []
     for t, e, x in ev:
@@ -31,11 +41,15 @@ def main():
     print(f"{d['guests'][0]} load {d['load']}: total {d['finals'][0]['total-time']} ms, syncs {ram['dirty-sync-count']}, "
           f"downtime {d['finals'][0]['downtime']} ms; {len(checks)} checks within 4 x the threshold")
     t0 = checks[0][0]
-    gaps = []
+    gaps, rows = [], []
     for t, p, m in checks:
         before = [s for s in syncs if s <= t]
         gap = 1000 * (before[-1] - before[-2]) if len(before) >= 2 else float("nan")
         gaps.append(gap)
+        rows.append({"label": a.label, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(d["t0"])), "host_load": d["load"],
+                     "total_ms": d["finals"][0]["total-time"], "syncs": ram["dirty-sync-count"], "downtime_ms": d["finals"][0]["downtime"],
+                     "check_ms": round(1000 * (t - t0), 1), "pending_mib": round(p, 3), "threshold_mib": round(m, 3),
+                     "since_sync_ms": round(gap, 1) if gap == gap else ""})
         print(f"  {1000 * (t - t0):9.1f} ms: pending/threshold {p / m:5.2f}, threshold {m:6.2f} MiB, {gap:7.1f} ms since the sync before")
     ratios = [p / m for _, p, m in checks]
     thresholds = [m for _, _, m in checks]
@@ -43,6 +57,13 @@ def main():
     q = lambda xs: f"{min(xs):.2f} / {statistics.median(xs):.2f} / {max(xs):.2f}"
     print(f"pending/threshold min/median/max {q(ratios)}; threshold MiB {q(thresholds)}; ms between syncs "
           f"{q([g for g in gaps if g == g]) if any(g == g for g in gaps) else '-'}; window MiB/s {q([w[1] for w in span]) if span else '-'}")
+    if a.csv:
+        new = not os.path.exists(a.csv)
+        with open(a.csv, "a", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=FIELDS)
+            if new:
+                w.writeheader()
+            w.writerows(rows)
 
 
 if __name__ == "__main__":
