@@ -73,7 +73,7 @@ public sealed class PrometheusClient : IDisposable
                     // and one series sent twice was .NET's "An item with the same key has already been added" (exit code 1).
                     var (time, value) = Point(point, where);
                     if (time < from || time > to || (time - from) % stepSeconds != 0)
-                        throw new InputException(where, 0, null, 0, point.GetRawText(),
+                        throw new InputException(where, 0, null, 0, Shown(point),
                             $"the answer holds a point at {Stamp(time)}, which is not a step of the period asked for ({Stamp(from)} to {Stamp(to)} every {stepSeconds} s)");
                     entry.Points.Add((time, value));
                 }
@@ -104,7 +104,7 @@ public sealed class PrometheusClient : IDisposable
         if (left <= TimeSpan.Zero) throw OutOfTime(where);
         using var cancel = new CancellationTokenSource(left);
         HttpStatusCode status;
-        byte[] body;
+        ArraySegment<byte> body;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url)
@@ -121,7 +121,7 @@ public sealed class PrometheusClient : IDisposable
                 throw new InputException(where, 0, null, 0, null,
                     $"HTTP {(int)status}: the server redirected{(response.Headers.Location is { } to ? $" to '{Quoted.Value(to.ToString())}'" : "")} and the redirect was not followed (a redirect loop, more than 50 in a row, or from https to http): give --url the address that answers");
             if (response.Content.Headers.ContentLength > _maxAnswerBytes) throw TooLarge(where);
-            body = ReadBounded(response.Content.ReadAsStream(cancel.Token), where, cancel.Token);
+            body = ReadBounded(response.Content.ReadAsStream(cancel.Token), response.Content.Headers.ContentLength, where, cancel.Token);
         }
         catch (HttpRequestException e)
         {
@@ -144,9 +144,11 @@ public sealed class PrometheusClient : IDisposable
         return Parse(body, status, where);
     }
 
-    private byte[] ReadBounded(Stream stream, string where, CancellationToken cancel)
+    /// <summary>The body, read into one buffer (sized from Content-Length where the server gives it) and handed on
+    /// without a copy: a growing buffer and then its copy held three times the answer at once.</summary>
+    private ArraySegment<byte> ReadBounded(Stream stream, long? length, string where, CancellationToken cancel)
     {
-        using var bytes = new MemoryStream();
+        var bytes = new MemoryStream(length is > 0 and var n && n <= _maxAnswerBytes ? (int)n : 0);
         var buffer = new byte[1 << 16];
         int read;
         while ((read = stream.ReadAsync(buffer, cancel).AsTask().GetAwaiter().GetResult()) > 0)
@@ -154,7 +156,7 @@ public sealed class PrometheusClient : IDisposable
             if (bytes.Length + read > _maxAnswerBytes) throw TooLarge(where);
             bytes.Write(buffer, 0, read);
         }
-        return bytes.ToArray();
+        return bytes.TryGetBuffer(out var whole) ? whole : bytes.ToArray();
     }
 
     private InputException TooLarge(string where) =>
@@ -186,7 +188,7 @@ public sealed class PrometheusClient : IDisposable
     /// <summary>The answer's data, or an <see cref="InputException"/> naming <paramref name="where"/>: a body that is not
     /// the API's JSON, an error the server reports, or JSON of the API's shape with a part missing (a null result or
     /// series labels, as a broken proxy may send, were a NullReferenceException, exit code 1).</summary>
-    internal static ApiData Parse(byte[] body, HttpStatusCode status, string where)
+    internal static ApiData Parse(ReadOnlySpan<byte> body, HttpStatusCode status, string where)
     {
         ApiResponse? answer;
         try
@@ -223,26 +225,20 @@ public sealed class PrometheusClient : IDisposable
     }
 
     /// <summary>One point, [unix seconds, "value"], or an <see cref="InputException"/> naming <paramref name="where"/>.</summary>
-    internal static (long, double) Point(JsonElement point, string where)
+    internal static (long, double) Point(ApiPoint point, string where)
     {
-        if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() != 2 || point[0].ValueKind != JsonValueKind.Number
-            || point[1].ValueKind != JsonValueKind.String || !point[0].TryGetDouble(out var time) || !double.IsFinite(time))
-            throw new InputException(where, 0, null, 0, point.GetRawText(), "a point of the answer is not [time, \"value\"]");
-        var text = point[1].GetString()!;
-        double value;
-        switch (text)
-        {
-            case "NaN": value = double.NaN; break;
-            case "+Inf": value = double.PositiveInfinity; break;
-            case "-Inf": value = double.NegativeInfinity; break;
-            default:
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-                    throw new InputException(where, 0, null, 0, text, "a point's value is not a number (the API writes values as decimal text, NaN or +Inf/-Inf)");
-                break;
-        }
+        if (point.Raw is { } raw)
+            throw new InputException(where, 0, null, 0, raw, "a point of the answer is not [time, \"value\"]");
+        if (point.Text is { } text)
+            throw new InputException(where, 0, null, 0, text, "a point's value is not a number (the API writes values as decimal text, NaN or +Inf/-Inf)");
+        var time = point.Time;
         // A time beyond what a long counts in seconds is no sample time: saturated far outside any period asked for.
-        return (time >= long.MaxValue ? long.MaxValue : time <= long.MinValue ? long.MinValue : (long)Math.Floor(time), value);
+        return (time >= long.MaxValue ? long.MaxValue : time <= long.MinValue ? long.MinValue : (long)Math.Floor(time), point.Value);
     }
+
+    /// <summary>A point as the API writes it, for a message.</summary>
+    private static string Shown(ApiPoint point) =>
+        string.Create(CultureInfo.InvariantCulture, $"[{point.Time:R},\"{point.Value:R}\"]");
 
     private static string Seconds(long unixSeconds) => unixSeconds.ToString(CultureInfo.InvariantCulture);
 
