@@ -150,6 +150,7 @@ public static class ImageScanner
         {
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
+            if (Encrypted(root)) throw new InputException(path, 0, null, 0, image, EncryptedWords("its backing file is an encrypted image"));
             var backing = root.TryGetProperty("full-backing-filename", out var full) ? full.GetString()
                 : root.TryGetProperty("backing-filename", out var name) ? name.GetString() : null;
             string? dataFile = null;
@@ -167,6 +168,25 @@ public static class ImageScanner
         }
     }
 
+    /// <summary>Whether <c>qemu-img info</c> says the image is encrypted (LUKS, or a qcow2 with encrypt.format=luks).</summary>
+    private static bool Encrypted(JsonElement info) =>
+        info.TryGetProperty("encrypted", out var encrypted) && encrypted.ValueKind == JsonValueKind.True;
+
+    /// <summary>An encrypted image opens only with its key, which a scan is not given: it was "qemu-img convert failed:
+    /// qemu-img: Could not open '/full/path': Parameter 'key-secret' is require... (92 characters)", the reason cut off.</summary>
+    private static string EncryptedWords(string what) =>
+        $"{what}: qemu-img reads it only with its key, which images scan is not given; scan a decrypted copy (qemu-img convert --object secret,id=s,file=KEYFILE --image-opts ... -O qcow2)";
+
+    /// <summary>qemu-img's first line of error without what the message names already: its own name and "Could not open
+    /// '/full/path/of/the/image': ", which took most of the 80 characters a quoted value keeps and cut the reason off.</summary>
+    private static string Reason(string line)
+    {
+        var why = line.StartsWith("qemu-img: ", StringComparison.Ordinal) ? line["qemu-img: ".Length..] : line;
+        if (why.StartsWith("Could not open '", StringComparison.Ordinal) && why.IndexOf("': ", StringComparison.Ordinal) is var end and > 0)
+            why = why[(end + 3)..];
+        return why;
+    }
+
     /// <summary>qemu-img's name for the image's format: from <c>qemu-img info</c> when it is installed, otherwise
     /// from the qcow2 magic (QFI\xfb), else raw.</summary>
     private static string Format(string path)
@@ -177,7 +197,9 @@ public static class ImageScanner
             try
             {
                 using var doc = JsonDocument.Parse(json);
-                return doc.RootElement.GetProperty("format").GetString() ?? "raw";
+                var format = doc.RootElement.GetProperty("format").GetString() ?? "raw";
+                if (Encrypted(doc.RootElement)) throw new InputException(path, 0, null, 0, null, EncryptedWords($"an encrypted {format} image"));
+                return format;
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
@@ -212,7 +234,7 @@ public static class ImageScanner
             // though the image were bad, the reason cut off.
             if (writing is not null && why.EndsWith("File too large", StringComparison.Ordinal))
                 throw new OutputException(writing, $"cannot write the raw copy of {Quoted.Path(path)} that qemu-img converts it into: File too large: the temporary folder's file system holds no file of the image's virtual size (sparse, its holes take no room); set TMPDIR to a folder on one that does (xfs, btrfs, tmpfs)", isUsage: false);
-            throw new InputException(path, 0, null, 0, null, $"qemu-img {args[0]} failed: {Quoted.Value(why)}");
+            throw new InputException(path, 0, null, 0, null, $"qemu-img {args[0]} failed: {Quoted.Value(Reason(why))}");
         }
         return stdout;
     }

@@ -310,6 +310,53 @@ public class ImageScanTests
         Assert.False(File.Exists(dir.File("images.csv")));
     }
 
+    /// <summary>qemu-img creating a LUKS header: it times PBKDF2 by the thread's CPU time, and where that is counted in
+    /// scheduler ticks its first 2^15 iterations (a few ms) can read as no time at all: "Unable to get accurate CPU usage"
+    /// (QEMU 7.2 crypto/pbkdf.c), about one run in two under the test host here. Run again on that message alone.</summary>
+    private static void Encrypted(string[] args)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var start = new ProcessStartInfo(ImageScanner.QemuImg()!) { RedirectStandardError = true };
+            foreach (var a in args) start.ArgumentList.Add(a);
+            using var p = Process.Start(start)!;
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode == 0) return;
+            Assert.True(err.Contains("Unable to get accurate CPU usage", StringComparison.Ordinal) && attempt < 50, err);
+        }
+    }
+
+    /// <summary>An encrypted image (LUKS, a qcow2 with encrypt.format=luks, or one as a backing file) opens only with its key,
+    /// which a scan is not given: it was "qemu-img convert failed: qemu-img: Could not open '/full/path': Parameter
+    /// 'key-secret' is require... (92 characters)", the reason cut off by the path. Now named as encrypted, before convert
+    /// runs, and a reason qemu-img gives is quoted without its own name and the path.</summary>
+    [SkippableFact]
+    public void An_encrypted_image_is_named_as_such_and_nothing_is_written()
+    {
+        Skip_without_qemu_img();
+        using var dir = new TempDirectory();
+        string[] secret = ["--object", "secret,id=s0,data=k"];
+        Encrypted(["create", "-q", "-f", "luks", .. secret, "-o", "key-secret=s0,iter-time=100", dir.File("disk.luks"), "1M"]);
+        Encrypted(["create", "-q", "-f", "qcow2", .. secret, "-o", "encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=100", dir.File("disk.qcow2"), "1M"]);
+        QemuImg("create", "-q", "-f", "qcow2", "-b", dir.File("disk.luks"), "-F", "luks", "-u", dir.File("child.qcow2"), "1M");
+
+        foreach (var (image, what) in new[]
+        {
+            ("disk.luks", "disk.luks: an encrypted luks image: qemu-img reads it only with its key"),
+            ("disk.qcow2", "disk.qcow2: an encrypted qcow2 image: qemu-img reads it only with its key"),
+            ("child.qcow2", "child.qcow2: its backing file is an encrypted image: qemu-img reads it only with its key"),
+        })
+        {
+            var result = CliRunner.Run("images", "scan", dir.File(image), "--out", dir.File("images.csv"));
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains(what, result.Err);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+            Assert.False(File.Exists(dir.File("images.csv")));
+        }
+    }
+
     [SkippableFact]
     public void A_corrupt_qcow2_is_a_located_error_and_nothing_is_written()
     {
