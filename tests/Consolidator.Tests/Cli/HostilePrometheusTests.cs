@@ -94,6 +94,20 @@ public sealed class HostilePrometheusTests
         Assert.DoesNotContain("Consolidator", e.Message);
     }
 
+    /// <summary>A 5xx without the API's JSON (a proxy's 502/503/504, empty or an HTML page) is the server or the proxy
+    /// failing: it asked whether --url was the server's own address, sending the user to check an address that was right.
+    /// Prometheus's own 5xx carries the API's JSON error and is reported as the server's refusal, as before.</summary>
+    [Theory]
+    [InlineData("", HttpStatusCode.ServiceUnavailable, "HTTP 503 ServiceUnavailable (an empty answer): the server, or a proxy in front of it, failed without the API's answer")]
+    [InlineData("<html><body><h1>504 Gateway Time-out</h1></body></html>", HttpStatusCode.GatewayTimeout, "HTTP 504 GatewayTimeout: the server, or a proxy in front of it, failed without the API's answer")]
+    [InlineData("""{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}""", HttpStatusCode.ServiceUnavailable, "the Prometheus server refused the query: timeout: query timed out in expression evaluation")]
+    public void A_server_error_without_the_apis_answer_says_the_server_failed(string body, HttpStatusCode status, string what)
+    {
+        var e = Assert.Throws<InputException>(() => PrometheusClient.Parse(Encoding.UTF8.GetBytes(body), status, "http://p/x/api/v1/query_range"));
+        Assert.Contains(what, e.Message);
+        Assert.DoesNotContain("is --url the Prometheus server's own address", e.Message);
+    }
+
     /// <summary>An HTML page answered with 200 (--url naming Grafana, or a sign-in proxy in front of the server) got no
     /// word of --url, as an error status does.</summary>
     [Theory]

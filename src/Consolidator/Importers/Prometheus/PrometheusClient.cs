@@ -177,6 +177,14 @@ public sealed class PrometheusClient : IDisposable
 
     private string Where(string path, string query) => $"{new Uri(_base, path)} (query '{query}')";
 
+    /// <summary>The body starts as a JSON object does (after white space and a byte-order mark).</summary>
+    private static bool LooksLikeJson(ReadOnlySpan<byte> body)
+    {
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) body = body[3..];
+        body = body.TrimStart(" \t\r\n"u8);
+        return body.Length > 0 && body[0] == (byte)'{';
+    }
+
     /// <summary>The body starts as an HTML page does (after white space and a byte-order mark): '&lt;!DOCTYPE' or a tag.</summary>
     private static bool IsHtml(ReadOnlySpan<byte> body)
     {
@@ -190,6 +198,14 @@ public sealed class PrometheusClient : IDisposable
     /// series labels, as a broken proxy may send, were a NullReferenceException, exit code 1).</summary>
     internal static ApiData Parse(ReadOnlySpan<byte> body, HttpStatusCode status, string where)
     {
+        // A 5xx with no API answer is the server or a proxy in front of it failing (a 502 or 503 while Prometheus restarts,
+        // a 504 when the query outlived the proxy's timeout): it was "the answer is not the Prometheus API's JSON (The input
+        // does not contain any JSON tokens...): is --url the Prometheus server's own address?", which sent the user to
+        // check an address that was right. Prometheus's own 5xx (a query timeout is 503) carry the API's JSON error and
+        // are read as before.
+        if ((int)status >= 500 && !LooksLikeJson(body))
+            throw new InputException(where, 0, null, 0, null,
+                $"HTTP {(int)status} {status}{(body.Trim(" \t\r\n"u8).IsEmpty ? " (an empty answer)" : "")}: the server, or a proxy in front of it, failed without the API's answer; try again, or give --url the server's own address to pass the proxy");
         ApiResponse? answer;
         try
         {
