@@ -80,8 +80,10 @@ public sealed record ReactiveOptions(
     /// acts one step after the overload, and that first step always counts in SLATAH. So a host is relieved when
     /// its observed load plus the largest rise between consecutive samples in its own recent window would reach
     /// its cores: the most it was seen to climb in one step, measured on that host's history and not a constant
-    /// fitted to a month; a host on a plateau (no rise) is judged on what was observed. A receiving host is held
-    /// to the same test, so a relieved VM is not moved onto the next overload. When no host of the plan has room,
+    /// fitted to a month; a host on a plateau (no rise) is judged on what was observed. Unless the host's rises are
+    /// anti-correlated as a level plus independent noise makes them, where the last sample plus the largest rise counts
+    /// the noise twice: there the bound is its VMs' own levels plus their one-step errors summed at the same instants
+    /// (<see cref="NextSampleBound"/>). A receiving host is held to the same test, so a relieved VM is not moved onto the next overload. When no host of the plan has room,
     /// the net powers one on (<paramref name="planHosts"/> tells it which are the plan's), and empties such a host
     /// again as soon as its VMs fit back on the others by the same test: a host the forecast did not ask for is
     /// kept only while the load that called for it lasts (the VMs' recent peaks span the last

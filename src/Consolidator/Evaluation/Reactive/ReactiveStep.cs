@@ -27,7 +27,8 @@ internal static class ReactiveStep
     public static List<(int Vm, int From, int To)> Decide(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory,
         int[] hostOf, ReactiveOptions options, double[]? rentWh = null)
     {
-        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null);
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: options.PlanHosts is not null,
+            seasonalWidth: 2 * options.SeasonalHalfWidth + 1);
         var moves = new List<(int Vm, int From, int To)>();
         var overloaded = Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ToList();
         // Hosts relieved or given a VM in this step are not emptied in it.
@@ -114,7 +115,8 @@ internal static class ReactiveStep
     {
         var kept = new List<int>();
         if (options.PlanHosts is not { } plan) return kept;
-        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: true);
+        var s = new HostState(hosts, seen, memory, hostOf, options.UpperThreshold, options.Regression, options.Anticipate, temporary: true,
+            seasonalWidth: 2 * options.SeasonalHalfWidth + 1);
         foreach (var h in Enumerable.Range(0, hosts.Length).Where(s.IsOverloaded).OrderByDescending(h => s.Load[h] / hosts[h].CpuCores).ThenBy(h => h).ToList())
             while (!s.IsSafe(h))
             {
@@ -138,12 +140,15 @@ internal static class ReactiveStep
         private readonly bool _regression;
         private readonly bool _anticipate;
         private readonly bool _temporary;
+        private readonly int _seasonalWidth;
 
         /// <param name="temporary">Whether a host powered on is meant to be emptied again as soon as it can be (the
         /// safety net's), rather than filled.</param>
+        /// <param name="seasonalWidth">How many rises each earlier day holds in <see cref="Observation.Seasonal"/>.</param>
         public HostState(ImmutableArray<Host> hosts, IReadOnlyList<Observation> seen, IReadOnlyList<double> memory, int[] hostOf, double threshold,
-            bool regression, bool anticipate, bool temporary)
+            bool regression, bool anticipate, bool temporary, int seasonalWidth)
         {
+            _seasonalWidth = seasonalWidth;
             _temporary = temporary;
             _regression = regression;
             _anticipate = anticipate;
@@ -154,6 +159,8 @@ internal static class ReactiveStep
             _threshold = threshold;
             Vms = [.. hosts.Select(_ => new List<int>())];
             _rise = [.. hosts.Select(_ => double.NaN)];
+            _bound = [.. hosts.Select(_ => double.NaN)];
+            _margin = [.. hosts.Select(_ => double.NaN)];
             Load = new double[hosts.Length];
             Peak = new double[hosts.Length];
             Memory = new double[hosts.Length];
@@ -169,7 +176,35 @@ internal static class ReactiveStep
         public double[] Peak { get; }
         public double[] Memory { get; }
 
-        public bool IsOverloaded(int h) => Load[h] + Rise(h) > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
+        /// <summary>Each host's <see cref="Bound"/> and <see cref="Margin"/>, NaN until computed for its VMs as they are.</summary>
+        private readonly double[] _bound, _margin;
+
+        public bool IsOverloaded(int h) => Bound(h) > _threshold * _hosts[h].CpuCores || (_regression && Trend(h) * LrMmtState.SafetyParameter >= 1);
+
+        /// <summary>What the host's next summed sample is bounded by, its overload test: its observed load, plus, with
+        /// <see cref="ReactiveOptions.Anticipate"/>, <see cref="NextSampleBound"/>'s margin (the largest rise, unless the
+        /// host's rises say it is a level plus noise). Kept until the host's VMs change.</summary>
+        private double Bound(int h)
+        {
+            Switch(h);
+            return _bound[h];
+        }
+
+        /// <summary>What the relief's stopping test and the receiving test add to a host's recent peaks: the margin of
+        /// its <see cref="Bound"/> above its observed load (main's largest rise, or the joint level form's margin: see
+        /// <see cref="NextSampleBound"/>), so a host relieved or filled is held to the bound that would trigger it.</summary>
+        private double Margin(int h)
+        {
+            Switch(h);
+            return _margin[h];
+        }
+
+        private void Switch(int h)
+        {
+            if (!double.IsNaN(_bound[h])) return;
+            if (!_anticipate || Vms[h].Count == 0) (_bound[h], _margin[h]) = (Load[h] + Rise(h), Rise(h));
+            else (_bound[h], _margin[h]) = NextSampleBound.Of([.. Vms[h].Select(v => _seen[v])], Load[h], Rise(h), _seasonalWidth);
+        }
 
         /// <summary>With <see cref="ReactiveOptions.Anticipate"/>, the largest rise between consecutive samples of
         /// the host's summed load (its VMs as they are now) over the recent samples every one of them has and, with
@@ -227,7 +262,7 @@ internal static class ReactiveStep
 
         /// <summary>Whether the host's VMs at their recent peaks stay under the threshold: what a host must be to
         /// receive a VM, and what relieving a host restores.</summary>
-        public bool IsSafe(int h) => Peak[h] + Rise(h) <= _threshold * _hosts[h].CpuCores;
+        public bool IsSafe(int h) => Peak[h] + Margin(h) <= _threshold * _hosts[h].CpuCores;
 
         /// <summary>The VM to move first off an overloaded host: the least memory among those that alone bring
         /// it under the threshold, else the busiest (fewest moves), least memory on ties.</summary>
@@ -236,16 +271,16 @@ internal static class ReactiveStep
         /// <summary>As <see cref="Fewest(int)"/>, among <paramref name="among"/> (VMs on the host) only.</summary>
         public int Fewest(int h, IReadOnlyList<int> among)
         {
-            var excess = Peak[h] + Rise(h) - _threshold * _hosts[h].CpuCores;
+            var excess = Peak[h] + Margin(h) - _threshold * _hosts[h].CpuCores;
             var enough = among.Where(v => _seen[v].Peak >= excess).ToList();
             return enough.Count > 0
                 ? enough.OrderBy(v => _memory[v]).ThenBy(v => v).First()
                 : among.OrderByDescending(v => _seen[v].Peak).ThenBy(v => _memory[v]).ThenBy(v => v).First();
         }
 
-        /// <summary>Whether an active host takes the VM: its VMs' recent peaks with the VM's (and its largest recent
-        /// rise, when anticipating) within the threshold, and the memory.</summary>
-        public bool Takes(int h, int vm) => Vms[h].Count > 0 && Peak[h] + Rise(h) + _seen[vm].Peak <= _threshold * _hosts[h].CpuCores
+        /// <summary>Whether an active host takes the VM: its VMs' recent peaks with the VM's (and its <see cref="Margin"/>,
+        /// when anticipating) within the threshold, and the memory.</summary>
+        public bool Takes(int h, int vm) => Vms[h].Count > 0 && Peak[h] + Margin(h) + _seen[vm].Peak <= _threshold * _hosts[h].CpuCores
             && Memory[h] + MemoryOf(vm) <= _hosts[h].MemoryMib;
 
         /// <summary>Power-aware best fit: the active host whose power rises least and that keeps the VM's recent
@@ -261,7 +296,7 @@ internal static class ReactiveStep
                 {
                     if (h == except || excluded?.Contains(h) == true || (Vms[h].Count > 0) != (pass == 0)) continue;
                     var host = _hosts[h];
-                    if (Peak[h] + Rise(h) + peak > _threshold * host.CpuCores || Memory[h] + MemoryOf(vm) > host.MemoryMib) continue;
+                    if (Peak[h] + Margin(h) + peak > _threshold * host.CpuCores || Memory[h] + MemoryOf(vm) > host.MemoryMib) continue;
                     // An active host: the power the VM adds. A host to power on will be filled up to the
                     // threshold, so the one that draws least per core there (the most efficient model); a host the
                     // safety net powers on is emptied as soon as it can be, so the one that draws least carrying the VM.
@@ -291,7 +326,7 @@ internal static class ReactiveStep
         {
             _hostOf[vm] = h;
             Vms[h].Add(vm);
-            _rise[h] = double.NaN;
+            _rise[h] = _bound[h] = _margin[h] = double.NaN;
             Load[h] += _seen[vm].Cpu;
             Peak[h] += _seen[vm].Peak;
             Memory[h] += MemoryOf(vm);
@@ -300,7 +335,7 @@ internal static class ReactiveStep
         private void Remove(int vm, int h)
         {
             Vms[h].Remove(vm);
-            _rise[h] = double.NaN;
+            _rise[h] = _bound[h] = _margin[h] = double.NaN;
             Load[h] -= _seen[vm].Cpu;
             Peak[h] -= _seen[vm].Peak;
             Memory[h] -= MemoryOf(vm);
