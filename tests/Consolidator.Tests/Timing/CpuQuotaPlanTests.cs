@@ -6,8 +6,8 @@ namespace Consolidator.Tests.Timing;
 
 /// <summary>A plan run in a real cpu cgroup with a CFS bandwidth quota of half a processor (`docker run --cpus=0.5`),
 /// made by the test where it runs as root beside cgroup v1's cpu controller (this machine, CI): the limit is kept and
-/// the CLI reads the quota it runs under. Asserts the limit kept, never a speed: a busier machine only leaves the
-/// solver less of the limit.</summary>
+/// the CLI reads the quota it runs under. Asserts the limit kept (or, on a machine too busy for the phases never cut
+/// short, its miss said), never a speed: a busier machine only leaves the solver less of the limit.</summary>
 public class CpuQuotaPlanTests
 {
     private const string CpuHierarchy = "/sys/fs/cgroup/cpu";
@@ -56,7 +56,10 @@ public class CpuQuotaPlanTests
             var wall = watch.Elapsed.TotalSeconds;
 
             Assert.True(p.ExitCode == 0, errors.Result);
-            Assert.True(wall <= limit + SlackSeconds, $"ended after {wall:0.00} s of a {limit} s limit under a 0.5-processor quota:\n{output.Result}");
+            // A machine so busy that even the phases never cut short do not fit is the one case the README lets a limit
+            // go, and then only said: kept, or missed in words (MissedLimit), never missed in silence.
+            Assert.True(wall <= limit + SlackSeconds || errors.Result.Contains("warning: the time limit was missed", StringComparison.Ordinal),
+                $"ended after {wall:0.00} s of a {limit} s limit under a 0.5-processor quota, and did not say so:\n{output.Result}\n{errors.Result}");
             Assert.Contains("CPU quota 0.50 processors", output.Result, StringComparison.Ordinal);
             Assert.True(File.Exists(dir.File("plan/plan.json")));
             var stat = File.ReadAllText(Path.Combine(group, "cpu.stat"));
