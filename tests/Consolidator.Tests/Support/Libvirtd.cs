@@ -102,11 +102,7 @@ internal sealed class Libvirtd : IDisposable
             foreach (var a in new[] { "-m", "--propagation", "private", "sh", "-c", mounts + " && exec libvirtd --config \"$6\" --pid-file \"$7\"", "sh",
                          dir.File("etc"), dir.File("run"), dir.File("lib"), dir.File("cache"), dir.File("log"), dir.File("etc/libvirtd.conf"), dir.File("libvirtd.pid") })
                 start.ArgumentList.Add(a);
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var process = Daemon.Start(start);
             var daemon = new Libvirtd(dir, process);
             // Up: the socket is there and a client gets an answer (the first one waits for QEMU's capabilities probe).
             // A generous bound, not a timing assertion: CI runs with both cores busy.

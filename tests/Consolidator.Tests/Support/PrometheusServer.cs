@@ -49,11 +49,7 @@ internal sealed class PrometheusServer : IDisposable
                 $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=3650d",
             })
                 start.ArgumentList.Add(a);
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var process = Daemon.Start(start);
             var url = new Uri($"http://127.0.0.1:{port}/");
             var server = new PrometheusServer(process, dir, url);
             server.WaitUntilReady();
