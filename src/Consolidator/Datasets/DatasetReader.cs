@@ -53,7 +53,9 @@ public static class DatasetReader
                 FileKinds.IsBrokenLink(directory) ? FileKinds.BrokenLinkWords : File.Exists(directory) ? "a file, not a dataset folder" : "dataset folder not found");
 
         using var hash = fingerprint ? new DatasetFingerprint() : null;
-        string Hashed(string path) => hash?.Add(path) ?? path;
+        // Every file is checked against the folder (DatasetFolder: no link out of it) before anything reads it.
+        var folder = new DatasetFolder(directory);
+        string Hashed(string path) => hash?.Add(folder.Inside(path)) ?? folder.Inside(path);
         var hosts = ReadHosts(Hashed(Path.Combine(directory, HostsFile)));
         var imagesPath = Path.Combine(directory, ImagesReader.File);
         var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(Hashed(imagesPath), hosts, hash is null ? null : Hashed) : default(ImmutableArray<Image>?);

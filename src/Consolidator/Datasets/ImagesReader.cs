@@ -29,7 +29,8 @@ public static class ImagesReader
     /// dataset is one folder, fingerprinted with its manifests, moved and shared as one (export finds it "where it is now"),
     /// so a manifest outside it is lost when the folder moves, and a dataset from elsewhere could read any file its user
     /// can; the first line of one that is not a manifest is quoted in the error ('/etc/shadow' printed root's password
-    /// hash). A symbolic link inside the folder is the operator's own choice and is followed.</summary>
+    /// hash). A symbolic link inside the folder is the operator's own choice and is followed; one
+    /// that leads out of it is refused (<see cref="DatasetFolder"/>).</summary>
     internal static string? ManifestProblem(string name)
     {
         if (Path.IsPathRooted(name))
@@ -55,6 +56,7 @@ public static class ImagesReader
         var written = new HashSet<string>(StringComparer.Ordinal); // images whose shared_gib is given
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var folder = Path.GetDirectoryName(path) ?? ".";
+        var inside = new DatasetFolder(folder);
         while (file.Read())
         {
             var imageId = file.Id(id);
@@ -79,7 +81,8 @@ public static class ImagesReader
                 if (ManifestProblem(file.Text(manifest)) is { } outside) throw file.Error(manifest, outside, file.Text(manifest));
                 try
                 {
-                    var manifestPath = Path.Combine(folder, file.Text(manifest));
+                    // The name stays in the folder (ManifestProblem); a link on its way may still leave it.
+                    var manifestPath = inside.Inside(Path.Combine(folder, file.Text(manifest)));
                     blocks = BlockManifest.Read(hashed?.Invoke(manifestPath) ?? manifestPath);
                 }
                 catch (InputException e) when (e.Line == 0)
