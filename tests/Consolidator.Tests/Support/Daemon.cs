@@ -7,11 +7,12 @@ namespace Consolidator.Tests.Support;
 internal static class Daemon
 {
     /// <param name="start">With both outputs redirected.</param>
-    public static Process Start(ProcessStartInfo start)
+    /// <param name="errorLine">Given each line of the daemon's standard error, where the caller keeps some.</param>
+    public static Process Start(ProcessStartInfo start, Action<string>? errorLine = null)
     {
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) errorLine?.Invoke(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

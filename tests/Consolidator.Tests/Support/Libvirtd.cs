@@ -80,7 +80,11 @@ internal sealed class Libvirtd : IDisposable
 
                 """);
             // qemu.conf: QEMU runs as root without a security driver or per-guest namespace (a container has neither
-            // AppArmor nor the rights libvirt's namespace setup wants), its stdio to a file, not virtlogd.
+            // AppArmor nor the rights libvirt's namespace setup wants), its stdio to a file, not virtlogd. An incoming
+            // migration listens on a loopback address and is announced by it: libvirt's default announces the
+            // machine's host name, which a fresh Debian root (debootstrap's /etc/hosts) does not resolve ("Unable to
+            // resolve address 'vm' service '49152'"), and listens on every interface. 127.0.0.2, not .1: libvirt
+            // refuses 127.0.0.1 and "localhost" as migration_host ("must not be the address of the local machine").
             File.WriteAllText(dir.File("etc/qemu.conf"), """
                 user = "root"
                 group = "root"
@@ -89,6 +93,8 @@ internal sealed class Libvirtd : IDisposable
                 security_driver = "none"
                 namespaces = [ ]
                 stdio_handler = "file"
+                migration_address = "127.0.0.2"
+                migration_host = "127.0.0.2"
 
                 """);
             foreach (var b in Bound) Directory.CreateDirectory(b); // mount points; libvirt's own install creates them too
@@ -102,7 +108,11 @@ internal sealed class Libvirtd : IDisposable
             foreach (var a in new[] { "-m", "--propagation", "private", "sh", "-c", mounts + " && exec libvirtd --config \"$6\" --pid-file \"$7\"", "sh",
                          dir.File("etc"), dir.File("run"), dir.File("lib"), dir.File("cache"), dir.File("log"), dir.File("etc/libvirtd.conf"), dir.File("libvirtd.pid") })
                 start.ArgumentList.Add(a);
-            var process = Daemon.Start(start);
+            // The daemon's own errors go to its log; what fails before it runs (unshare, mount) only to stderr, kept
+            // for the message below (a plain chroot, whose root is no mount point: "unshare: cannot change root
+            // filesystem propagation: Invalid argument").
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var process = Daemon.Start(start, line => { if (errors.Count < 20) errors.Enqueue(line); });
             var daemon = new Libvirtd(dir, process);
             // Up: the socket is there and a client gets an answer (the first one waits for QEMU's capabilities probe).
             // A generous bound, not a timing assertion: CI runs with both cores busy.
@@ -113,7 +123,7 @@ internal sealed class Libvirtd : IDisposable
                 {
                     var log = File.Exists(dir.File("libvirtd.log")) ? File.ReadAllText(dir.File("libvirtd.log")) : "(no log)";
                     daemon.Dispose();
-                    throw new InvalidOperationException("the private libvirtd did not start: " + log);
+                    throw new InvalidOperationException($"the private libvirtd did not start: {log}; stderr: {string.Join('\n', errors)}");
                 }
                 Thread.Sleep(100);
             }
