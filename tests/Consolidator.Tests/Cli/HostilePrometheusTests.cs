@@ -81,7 +81,7 @@ public sealed class HostilePrometheusTests
             "the answer holds a point at 2032-05-07T19:33:20Z, which is not a step of the period asked for (2026-01-04T23:55:00Z to 2026-01-05T01:00:00Z every 300 s)" },
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571201,"1"]]}]}}""", "which is not a step of the period asked for" },
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571200,"1"]]},{"metric":{"domain":"vm1"},"values":[[1767571200,"1"]]}]}}""",
-            "the answer holds two points at 2026-01-05T00:00:00Z for one series (a series sent twice): domain=\"vm1\"" },
+            "the answer holds two points at 2026-01-05T00:00:00Z for one series (a series sent twice): {domain=\"vm1\"}" },
         // .NET's own words, cut at the first '.' of a type name: "could not be converted to Consolidator".
         { "404 page not found", "HTTP 200: the answer is not the Prometheus API's JSON (JSON of another shape than the API's object)" },
     };
@@ -154,6 +154,29 @@ public sealed class HostilePrometheusTests
         CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')",
             "HTTP 302: the server redirected to '/api/v1/query_range' and the redirect was not followed (a redirect loop", outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    /// <summary>Two series of one VM with a point at one time: the error quoted their labels raw, so a value holding
+    /// '",job="' passed for another label, and a 5,000-character value filled the message to its cap (the other series
+    /// cut off). Now each value is escaped as PromQL writes it, and each series' labels are cut as any quoted value.</summary>
+    [Fact]
+    public void The_two_series_error_quotes_label_values_escaped_and_short()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        var forged = "a\",job=\"x\\";
+        var series = "{\"metric\":{\"domain\":\"vm1\",\"instance\":{0}},\"values\":[[1767571200,\"1\"]]}";
+        var body = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+            + series.Replace("{0}", System.Text.Json.JsonSerializer.Serialize(forged), StringComparison.Ordinal) + ","
+            + series.Replace("{0}", "\"" + new string('z', 5000) + "\"", StringComparison.Ordinal) + "]}}";
+
+        var result = ImportAgainst(body, tmp, outDir);
+
+        CliRunner.AssertLocatedInputError(result, "vm1", "two series for one VM with a point at one time", outDir);
+        HostileInputTests.AssertOneCleanLine(result.Err);
+        Assert.Contains("{domain=\"vm1\",instance=\"a\\\",job=\\\"x\\\\\"} and {domain=\"vm1\",instance=\"zzz", result.Err);
+        Assert.Contains("... (5026 characters)", result.Err);
+        Assert.Contains("give a metric with a label selector that keeps one", result.Err);
     }
 
     [Theory]

@@ -82,7 +82,7 @@ public sealed class PrometheusClient : IDisposable
         foreach (var (labels, points) in bySeries.Values)
             if (points.GroupBy(p => p.Item1).FirstOrDefault(g => g.Count() > 1) is { } twice)
                 throw new InputException(Where("api/v1/query_range", query), 0, null, 0, null,
-                    $"the answer holds two points at {Stamp(twice.Key)} for one series (a series sent twice): {Quoted.Value(string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")))}");
+                    $"the answer holds two points at {Stamp(twice.Key)} for one series (a series sent twice): {PrometheusSeries.Shown(labels)}");
         return [.. bySeries.Values.Select(e => new PrometheusSeries(e.Labels, [.. e.Points.OrderBy(p => p.Item1)]))];
     }
 

@@ -147,7 +147,7 @@ public static class PrometheusImporter
             var times = first.Points.Select(p => p.UnixSeconds).ToHashSet();
             if (s.Points.Where(p => times.Contains(p.UnixSeconds)).Select(p => (long?)p.UnixSeconds).FirstOrDefault() is { } shared)
                 throw new InputException(id, 0, null, 0, null,
-                    $"two series for one VM with a point at one time, {Stamp(DateTimeOffset.FromUnixTimeSeconds(shared))} ({Labels(first)} and {Labels(s)}): give a metric with a label selector that keeps one, e.g. --cpu-metric '{Bare(metrics.CpuSeconds)}{{job=\"libvirt\"}}' (series of a VM that moved hosts, one after the other, are joined)");
+                    $"two series for one VM with a point at one time, {Stamp(DateTimeOffset.FromUnixTimeSeconds(shared))} ({PrometheusSeries.Shown(first.Labels)} and {PrometheusSeries.Shown(s.Labels)}): give a metric with a label selector that keeps one, e.g. --cpu-metric '{Bare(metrics.CpuSeconds)}{{job=\"libvirt\"}}' (series of a VM that moved hosts, one after the other, are joined)");
             byVm[v] = first with { Points = [.. first.Points.Concat(s.Points).OrderBy(p => p.UnixSeconds)] };
         }
         return byVm;
@@ -185,7 +185,6 @@ public static class PrometheusImporter
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Labels(PrometheusSeries s) => "{" + string.Join(",", s.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
 
     private static string Bare(string metric) => metric.Split('{')[0];
 }
