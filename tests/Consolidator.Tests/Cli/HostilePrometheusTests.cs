@@ -133,8 +133,101 @@ public sealed class HostilePrometheusTests
             stream.Write("HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n"u8);
         }, tmp, outDir);
 
-        CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')", "it redirected to an address that cannot be followed", outDir);
+        CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')", "HTTP 302: the server redirected to 'file:///etc/passwd' and the redirect was not followed (it is not an http:// or https:// address)", outDir);
         HostileInputTests.AssertOneCleanLine(result.Err);
+    }
+
+    /// <summary>A loopback server that answers every request with <paramref name="answer"/> and counts the requests.</summary>
+    private static (TcpListener Listener, int Port, Func<int> Requests) CountingServer(string answer)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var requests = 0;
+        _ = Task.Run(() =>
+        {
+            while (true)
+            {
+                TcpClient client;
+                try { client = listener.AcceptTcpClient(); }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException) { return; }
+                using (client)
+                {
+                    try
+                    {
+                        ReadRequestHead(client.GetStream());
+                        Interlocked.Increment(ref requests);
+                        client.GetStream().Write(Encoding.ASCII.GetBytes(answer));
+                    }
+                    catch (IOException) { }
+                }
+            }
+        });
+        return (listener, ((IPEndPoint)listener.LocalEndpoint).Port, () => Volatile.Read(ref requests));
+    }
+
+    /// <summary>A redirect to another host (or another port of --url's host) was followed by .NET without a word: the
+    /// queries went to a server the user did not name, and its answer was imported as the named server's. Now refused
+    /// before anything is sent there, naming where it led; the other server sees no request.</summary>
+    [Theory]
+    [InlineData("localhost", "another host than --url names")]
+    [InlineData("127.0.0.1", "another port than --url names")]
+    public void A_redirect_to_another_host_or_port_is_refused_naming_it(string host, string why)
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        const string empty = """{"status":"success","data":{"resultType":"matrix","result":[]}}""";
+        var (other, port, requests) = CountingServer($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {empty.Length}\r\nConnection: close\r\n\r\n{empty}");
+        try
+        {
+            var target = $"http://{host}:{port}/api/v1/query_range";
+            var result = ImportAgainstRaw(stream =>
+            {
+                ReadRequestHead(stream);
+                stream.Write(Encoding.ASCII.GetBytes($"HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+            }, tmp, outDir);
+
+            CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')",
+                $"HTTP 307: the server redirected to '{target}' and the redirect was not followed (it leads to {why}", outDir);
+            HostileInputTests.AssertOneCleanLine(result.Err);
+            Assert.Equal(0, requests());
+        }
+        finally
+        {
+            other.Stop();
+        }
+    }
+
+    /// <summary>A redirect within --url's own server (a path prefix a proxy adds) is followed, the query posted again.</summary>
+    [Fact]
+    public void A_redirect_within_the_server_is_followed_with_the_query()
+    {
+        using var tmp = new TempDirectory();
+        var outDir = tmp.File("out");
+        var prefixed = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        var result = ImportAgainstRaw(stream =>
+        {
+            var head = new StreamReader(stream, Encoding.ASCII, false, 1, leaveOpen: true);
+            var first = head.ReadLine() ?? "";
+            var length = 0;
+            for (var line = head.ReadLine(); !string.IsNullOrEmpty(line); line = head.ReadLine())
+                if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line[15..].Trim());
+            var body = new char[length];
+            for (var got = 0; got < length;) got += head.Read(body, got, length - got);
+            if (!first.Contains("/p/", StringComparison.Ordinal))
+            {
+                stream.Write("HTTP/1.1 308 Permanent Redirect\r\nLocation: /p/api/v1/query_range\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8);
+                return;
+            }
+            prefixed.Add(first + " " + new string(body));
+            const string wrong = """{"status":"error","errorType":"bad_data","error":"reached the prefixed path"}""";
+            stream.Write(Encoding.ASCII.GetBytes($"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {wrong.Length}\r\nConnection: close\r\n\r\n{wrong}"));
+        }, tmp, outDir);
+
+        CliRunner.AssertLocatedInputError(result, "(query 'libvirt_domain_info_cpu_time_seconds_total')", "the Prometheus server refused the query: bad_data: reached the prefixed path", outDir);
+        var request = Assert.Single(prefixed);
+        Assert.StartsWith("POST /p/api/v1/query_range ", request);
+        Assert.Contains("query=libvirt_domain_info_cpu_time_seconds_total", request);
     }
 
     /// <summary>A redirect loop: .NET gives up after 50 and hands back the last 302, which was read as the API's JSON

@@ -42,7 +42,8 @@ public sealed class PrometheusClient : IDisposable
         _timeLimit = timeLimit;
         _maxAnswerBytes = maxAnswerBytes;
         // Each request gets what is left of the time limit as its own cancellation, body included.
-        _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // Redirects are followed here, not by .NET (Follow), which followed one to any host without a word.
+        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
         // user:password@ in --url (a server behind a proxy's basic authentication): .NET does not send it by itself, and
         // the 401 that followed was reported with the password in the URL.
         if (url.UserInfo.Length > 0)
@@ -107,21 +108,28 @@ public sealed class PrometheusClient : IDisposable
         ArraySegment<byte> body;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            for (var redirects = 0; ; redirects++)
             {
-                Content = new FormUrlEncodedContent([new("query", query), .. parameters.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2))]),
-            };
-            // Headers first (PostAsync would buffer the whole body): the body is read here, counted, and given up at the bound.
-            using var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
-            status = response.StatusCode;
-            // .NET follows redirects itself (HttpClientHandler.MaxAutomaticRedirections, 50); one it hands back was not
-            // followed (a loop, or https to http):
-            // it was "HTTP 302: the answer is not the Prometheus API's JSON (The input does not contain any JSON tokens...)".
-            if ((int)status is >= 300 and < 400)
-                throw new InputException(where, 0, null, 0, null,
-                    $"HTTP {(int)status}: the server redirected{(response.Headers.Location is { } to ? $" to '{Quoted.Value(to.ToString())}'" : "")} and the redirect was not followed (a redirect loop, more than 50 in a row, or from https to http): give --url the address that answers");
-            if (response.Content.Headers.ContentLength > _maxAnswerBytes) throw TooLarge(where);
-            body = ReadBounded(response.Content.ReadAsStream(cancel.Token), response.Content.Headers.ContentLength, where, cancel.Token);
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new FormUrlEncodedContent([new("query", query), .. parameters.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2))]),
+                };
+                // Headers first (PostAsync would buffer the whole body): the body is read here, counted, and given up at the bound.
+                using var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
+                status = response.StatusCode;
+                if ((int)status is >= 300 and < 400 && response.Headers.Location is { } location)
+                {
+                    url = Follow(url, location, redirects, status, where);
+                    continue;
+                }
+                // A 3xx without a Location is no redirect: read as any other answer (it was "HTTP 302: the answer is not
+                // the Prometheus API's JSON (The input does not contain any JSON tokens...)").
+                if ((int)status is >= 300 and < 400)
+                    throw new InputException(where, 0, null, 0, null, $"HTTP {(int)status}: the server redirected without saying where (no Location): give --url the address that answers");
+                if (response.Content.Headers.ContentLength > _maxAnswerBytes) throw TooLarge(where);
+                body = ReadBounded(response.Content.ReadAsStream(cancel.Token), response.Content.Headers.ContentLength, where, cancel.Token);
+                break;
+            }
         }
         catch (HttpRequestException e)
         {
@@ -142,6 +150,31 @@ public sealed class PrometheusClient : IDisposable
             throw new InputException(where, 0, null, 0, null, $"the answer broke off: {e.Message}");
         }
         return Parse(body, status, where);
+    }
+
+    /// <summary>The most redirects followed for one query, as .NET's own bound (HttpClientHandler.MaxAutomaticRedirections).</summary>
+    private const int MaxRedirects = 50;
+
+    /// <summary>Where a redirect from <paramref name="from"/> to <paramref name="location"/> leads, if it is followed: only
+    /// within --url's own origin (scheme, host and port, as curl keeps credentials, CVE-2022-27774), or from http to https
+    /// on the same host. .NET followed a redirect to any host without a word: the query, and the period and metrics it
+    /// names, went to a host the user did not name, and the answer imported from it was taken for the server's (.NET drops
+    /// the user:password there, but a redirect to the same host name on another port kept it). Such a redirect is refused,
+    /// naming where it leads; --url can name that address if it is the server's. The form is posted again to the new
+    /// address whatever the status (301 to 308): a GET without it would be refused by the API ("invalid parameter").</summary>
+    private static Uri Follow(Uri from, Uri location, int redirects, HttpStatusCode status, string where)
+    {
+        var to = location.IsAbsoluteUri ? location : new Uri(from, location);
+        string? why = to.Scheme is not ("http" or "https") ? "it is not an http:// or https:// address"
+            : !string.Equals(to.IdnHost, from.IdnHost, StringComparison.OrdinalIgnoreCase) ? "it leads to another host than --url names: the queries would go, and the answer come, from a host you did not name"
+            : from.Scheme == "https" && to.Scheme == "http" ? "from https to http"
+            : to.Scheme == from.Scheme && to.Port != from.Port ? "it leads to another port than --url names: the queries would go to another server"
+            : redirects >= MaxRedirects ? $"a redirect loop, more than {MaxRedirects} in a row"
+            : null;
+        if (why is null) return to;
+        var shown = to.IsAbsoluteUri && to.UserInfo.Length > 0 ? Shown(to) : (location.IsAbsoluteUri ? Shown(location) : location.OriginalString);
+        throw new InputException(where, 0, null, 0, null,
+            $"HTTP {(int)status}: the server redirected to '{Quoted.Value(shown)}' and the redirect was not followed ({why}): give --url the address that answers");
     }
 
     /// <summary>The body, read into one buffer (sized from Content-Length where the server gives it) and handed on
