@@ -6,10 +6,10 @@ using Consolidator.Tests.Support;
 namespace Consolidator.Tests.Export;
 
 /// <summary>The exported libvirt scripts run with APPLY=1 against real libvirt: private libvirtd daemons
-/// (<see cref="Libvirtd"/>) with disk-less TCG guests, real virsh, QEMU and the kernel's cgroups. The one stand-in is
-/// the transport: the scripts reach each host as qemu+ssh://HOST/system, and no sshd runs here, so a `virsh` first on
-/// PATH maps each plan host's qemu+ssh URI to its daemon's unix socket and runs the real virsh with every other
-/// argument as given. In one class: the daemons' guests share the machine's cgroup tree.</summary>
+/// (<see cref="Libvirtd"/>) with disk-less TCG guests, real virsh, QEMU and the kernel's cgroups, reached as the scripts
+/// say, qemu+ssh://HOST/system: real ssh to a real sshd per plan host in front of its daemon (<see cref="LibvirtdSsh"/>:
+/// each host name mapped to its sshd in a private ~/.ssh/config). In one class: the daemons' guests share the machine's
+/// cgroup tree.</summary>
 public class RealLibvirtTests
 {
     /// <summary>The host level for real: a plan of a batch and an interactive VM on one host, its allocation.csv
@@ -19,6 +19,7 @@ public class RealLibvirtTests
     public void The_allocation_script_sets_each_windows_quota_and_shares_in_libvirt_and_the_cgroup()
     {
         Skip.If(Libvirtd.Missing is not null, Libvirtd.Missing);
+        Skip.If(LibvirtdSsh.Missing is not null, LibvirtdSsh.Missing);
         var suffix = Guid.NewGuid().ToString("N")[..8];
         string batch = "batch-" + suffix, web = "web-" + suffix;
         using var data = DatasetFixture.Create(
@@ -38,7 +39,7 @@ public class RealLibvirtTests
         var initramfs = Libvirtd.BuildInitramfs(Path.GetDirectoryName(script)!);
         daemon.StartGuest(batch, 2, initramfs);
         daemon.StartGuest(web, 2, initramfs);
-        var env = Transport(Path.GetDirectoryName(script)!, ("A", daemon));
+        using var ssh = LibvirtdSsh.Start(("A", daemon));
 
         // The script's window numbers and labels, from its case arms ("  0)  # day").
         var windows = File.ReadAllLines(script).Select(l => System.Text.RegularExpressions.Regex.Match(l, "^  ([0-9]+)\\)  # (.+)$"))
@@ -50,8 +51,8 @@ public class RealLibvirtTests
         var other = windows.Keys.First(w => Caps(windows[w]) != Caps(windows[capped]));
         foreach (var w in new[] { capped, other })
         {
-            var (code, output, error) = Libvirtd.Run("bash", [script, w.ToString(CultureInfo.InvariantCulture)], env);
-            Assert.True(code == 0, output + error);
+            var (code, output, error) = ssh.Run("bash", [script, w.ToString(CultureInfo.InvariantCulture)], Apply);
+            Assert.True(code == 0, output + error + ssh.Log());
             Assert.Contains($"applied window {w}", output);
             foreach (var row in rows.Where(r => r[2] == windows[w]))
             {
@@ -76,7 +77,8 @@ public class RealLibvirtTests
 
     /// <summary>The migration script for real: a plan made by `plan` (with its replay, so the script also sets QEMU's
     /// downtime limit and virsh's timeout) moves one VM from host B to host A; each host is a private libvirtd on this
-    /// machine (own host UUID), the guest runs on B, and the exported script with APPLY=1 live-migrates it over TCP on
+    /// machine (own host UUID) behind its own sshd, the guest runs on B, and the exported script with APPLY=1 (virsh over
+    /// ssh to both) live-migrates it over TCP on
     /// this machine. It ends running and persistent on A, gone from B. Without systemd-machined libvirt names a guest's
     /// cgroup machine/qemu-ID-NAME.libvirt-qemu, and both fresh daemons give it ID 1: during the migration the two QEMUs
     /// share that cgroup (the test asserts no CPU figure here); the random name keeps other guests out of it.</summary>
@@ -84,6 +86,7 @@ public class RealLibvirtTests
     public void The_migration_script_live_migrates_a_guest_between_two_libvirt_daemons()
     {
         Skip.If(Libvirtd.Missing is not null, Libvirtd.Missing);
+        Skip.If(LibvirtdSsh.Missing is not null, LibvirtdSsh.Missing);
         var vm = "mig-" + Guid.NewGuid().ToString("N")[..8];
         string still = vm + "-stays";
         using var data = DatasetFixture.Create(
@@ -106,8 +109,9 @@ public class RealLibvirtTests
         b.StartGuest(vm, 1, Libvirtd.BuildInitramfs(Path.GetDirectoryName(script)!));
         Assert.Equal([vm], b.Running());
 
-        var (code, output, error) = Libvirtd.Run("bash", [script], Transport(Path.GetDirectoryName(script)!, ("A", a), ("B", b)));
-        Assert.True(code == 0, output + error);
+        using var ssh = LibvirtdSsh.Start(("A", a), ("B", b));
+        var (code, output, error) = ssh.Run("bash", [script], Apply);
+        Assert.True(code == 0, output + error + ssh.Log());
         Assert.Contains("done: 1 live migration(s)", output);
         Assert.Equal([vm], a.Running());
         Assert.Contains("Persistent:     yes", a.Virsh("dominfo", vm));
@@ -138,29 +142,5 @@ public class RealLibvirtTests
         return s.ToString();
     }
 
-    /// <summary>The transport's stand-in: a `virsh` in <paramref name="dir"/>/bin that turns each qemu+ssh://HOST/system
-    /// argument into HOST's private daemon URI and execs the real virsh; the environment to run a script with it first on
-    /// PATH.</summary>
-    private static Dictionary<string, string> Transport(string dir, params (string Host, Libvirtd Daemon)[] hosts)
-    {
-        var bin = Path.Combine(dir, "bin");
-        Directory.CreateDirectory(bin);
-        var cases = string.Concat(hosts.Select(h => $"    'qemu+ssh://{h.Host}/system') args+=('{h.Daemon.Uri}') ;;\n"));
-        var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "virsh")).First(File.Exists);
-        var shim = Path.Combine(bin, "virsh");
-        File.WriteAllText(shim, $$"""
-            #!/bin/bash
-            # ssh's stand-in for the tests: qemu+ssh://HOST/system -> HOST's private libvirtd socket; everything else as given.
-            args=()
-            for a in "$@"; do
-              case "$a" in
-            {{cases}}    *) args+=("$a") ;;
-              esac
-            done
-            exec '{{real}}' "${args[@]}"
-
-            """);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim, (UnixFileMode)0b111_101_101);
-        return new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"), ["APPLY"] = "1" };
-    }
+    private static readonly Dictionary<string, string> Apply = new() { ["APPLY"] = "1" };
 }

@@ -9,7 +9,7 @@ namespace Consolidator.Tests.Support;
 /// virtlogd). The privileged daemon's paths are built in (/etc/libvirt, /run/libvirt, /var/lib/libvirt,
 /// /var/cache/libvirt, /var/log/libvirt), so it runs in a mount namespace of its own (unshare -m) with each of them a
 /// bind mount of the temp folder: nothing of the machine's libvirt is read or written, and two daemons run side by
-/// side. Clients reach it at <see cref="Uri"/> (qemu+unix:///system?socket=...). Dispose destroys its domains, stops
+/// side. Clients reach it at <see cref="Uri"/> (qemu+unix:///system?socket=...), or over ssh (<see cref="LibvirtdSsh"/>). Dispose destroys its domains, stops
 /// it, kills any QEMU it left and removes the folder. <see cref="Missing"/> names what is absent, so that a test
 /// skips with that message.</summary>
 internal sealed class Libvirtd : IDisposable
@@ -27,7 +27,12 @@ internal sealed class Libvirtd : IDisposable
     /// <summary>The private connection URI.</summary>
     public string Uri => $"qemu+unix:///system?socket={Socket(_dir)}";
 
-    private static string Socket(TempDirectory dir) => Path.Combine(dir.Path, "sock", "libvirt-sock");
+    /// <summary>The folder the daemon sees as /run/libvirt, its socket among its files (<see cref="LibvirtdSsh"/> binds it
+    /// where libvirt's remote helper looks for the system daemon).</summary>
+    public string RunDirectory => _dir.File("run");
+
+    // libvirt's default socket folder, /run/libvirt: this daemon's run folder in its namespace.
+    private static string Socket(TempDirectory dir) => Path.Combine(dir.Path, "run", "libvirt-sock");
 
     public static string? Missing
     {
@@ -69,9 +74,8 @@ internal sealed class Libvirtd : IDisposable
         var dir = new TempDirectory();
         try
         {
-            foreach (var d in new[] { "etc", "run", "lib", "cache", "log", "sock" }) Directory.CreateDirectory(dir.File(d));
+            foreach (var d in new[] { "etc", "run", "lib", "cache", "log" }) Directory.CreateDirectory(dir.File(d));
             File.WriteAllText(dir.File("etc/libvirtd.conf"), $"""
-                unix_sock_dir = "{dir.File("sock")}"
                 unix_sock_rw_perms = "0700"
                 auth_unix_rw = "none"
                 auth_unix_ro = "none"
