@@ -29,7 +29,14 @@ cores), and of those main catches how many it misses (the gate: none); false ala
 next sample not); how often the next sample passed the bound at all. Then, at main's false alarms, main's margin, the same less the forecast's held rise
 (ml-held), the cut, the forecast's rise ahead (deciles 1, 5, 9) and the hours (UTC) they fell in."""
 import collections
+import importlib.util
+import os
 import sys
+
+# docs/two-level-vm-bounds.py's counts (judge), with this trace's columns, bounds and notes.
+_spec = importlib.util.spec_from_file_location('vm_bounds', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'two-level-vm-bounds.py'))
+vm_bounds = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(vm_bounds)
 
 HEAD = 'cores vms unplanned load next rise'.split()
 GS = ('ms', 'ml', 'dl')
@@ -50,55 +57,32 @@ for g in ('ml', 'dl'):
     # At least the last sample plus what the forecast expects it to rise.
     BOUNDS[f'{g}-dev-last'] = lambda r, g=g: max(r['load'] + max(0, r[f'{g}_dnext']), BOUNDS[f'{g}-dev'](r))
 
+q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def lost_line(md, name, t, host, cores, r):
+    return (f"    lost by {name} ({md}): t {t} host {host} cores {cores:g} load {r['load']:.1f} next {r['next']:.1f} "
+            f"main's rise {r['rise']:.1f}; forecast rise ahead {r[name[:2] + '_dnext']:.2f}, held-off rise {r[name[:2] + '_held']:.1f}, largest deviation {r[name[:2] + '_dev']:.1f}, "
+            f"forecast {r[name[:2] + '_g']:.1f}, VMs {r['vms']:g}")
+
+
 for path in sys.argv[1:]:
-    c = collections.Counter()
-    lost = collections.defaultdict(list)
-    days = set()
+    unplanned = collections.Counter()
     falseOld = collections.defaultdict(list)                       # main's false alarms: (margin, ml-held's margin, ml's rise ahead, hour)
-    for line in open(path):
-        if not line.startswith('B '):
-            continue
-        f = line.split()
-        t, mode, host = int(f[1]), f[2], f[3]
-        r = dict(zip(COLS, map(float, f[4:])))
-        cores = r['cores']
-        days.add(t // 86400)
-        over = r['next'] > cores
-        c[mode, 'steps'] += 1
-        c[mode, 'over'] += over
-        c[mode, 'unplanned'] += r['unplanned'] > 0
-        old = BOUNDS['old'](r) > cores
+
+    def on_row(mode, r, over, old):
+        unplanned[mode] += r['unplanned'] > 0
         if old and not over:
-            falseOld[mode].append((r['rise'], max(0, max(0, r['ml_dnext']) + r['ml_held']), r['ml_dnext'], t % 86400 // 3600))
-        for name, rule in BOUNDS.items():
-            b = rule(r)
-            c[mode, name, 'caught'] += over and b > cores
-            c[mode, name, 'false'] += (not over) and b > cores
-            c[mode, name, 'missed'] += r['next'] > b
-            if over and old and not b > cores:
-                c[mode, name, 'lost'] += 1
-                lost[mode, name].append((t, host, r))
-            if over and not old and b > cores:
-                c[mode, name, 'gained'] += 1
-    print(f"{path}: {len(days)} days")
-    for md in ('P', 'R'):
-        n = c[md, 'steps']
-        if not n:
-            continue
-        print(f"  {md}: host-steps {n}, real overloads {c[md, 'over']}, host-steps with a VM the round did not plan {c[md, 'unplanned']}")
-        for name in BOUNDS:
-            print(f"    {name:12s} caught {c[md, name, 'caught']:4d} (of main's: lost {c[md, name, 'lost']:3d}; new {c[md, name, 'gained']:3d}), "
-                  f"false alarms {c[md, name, 'false']:5d}, next above the bound {c[md, name, 'missed']:5d} ({100 * c[md, name, 'missed'] / n:.2f} %)")
-    q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
-    for md, rows in sorted(falseOld.items()):
-        m, h, d, hr = zip(*rows)
-        cut = [a - b for a, b in zip(m, h)]
-        print(f"  {md}: at main's {len(rows)} false alarms: main's margin deciles 1/5/9 {q(m, .1):.2f} / {q(m, .5):.2f} / {q(m, .9):.2f} cores, "
-              f"less the forecast's held rise {q(h, .1):.2f} / {q(h, .5):.2f} / {q(h, .9):.2f}; cut {q(cut, .1):.2f} / {q(cut, .5):.2f} / {q(cut, .9):.2f}; "
-              f"the forecast's rise ahead {q(d, .1):.3f} / {q(d, .5):.3f} / {q(d, .9):.3f}; hours (UTC) {dict(sorted(collections.Counter(hr).items()))}")
-    for (md, name), rows in sorted(lost.items()):
-        if name in ('ml-held', 'ml-dev-last'):
-            for t, host, r in rows[:12]:
-                print(f"    lost by {name} ({md}): t {t} host {host} cores {r['cores']:g} load {r['load']:.1f} next {r['next']:.1f} "
-                      f"main's rise {r['rise']:.1f}; forecast rise ahead {r[name[:2] + '_dnext']:.2f}, held-off rise {r[name[:2] + '_held']:.1f}, largest deviation {r[name[:2] + '_dev']:.1f}, "
-                      f"forecast {r[name[:2] + '_g']:.1f}, VMs {r['vms']:g}")
+            falseOld[mode].append((r['rise'], max(0, max(0, r['ml_dnext']) + r['ml_held']), r['ml_dnext'], r['t'] % 86400 // 3600))
+
+    def after_tables():
+        for md, rows in sorted(falseOld.items()):
+            m, h, d, hr = zip(*rows)
+            cut = [a - b for a, b in zip(m, h)]
+            print(f"  {md}: at main's {len(rows)} false alarms: main's margin deciles 1/5/9 {q(m, .1):.2f} / {q(m, .5):.2f} / {q(m, .9):.2f} cores, "
+                  f"less the forecast's held rise {q(h, .1):.2f} / {q(h, .5):.2f} / {q(h, .9):.2f}; cut {q(cut, .1):.2f} / {q(cut, .5):.2f} / {q(cut, .9):.2f}; "
+                  f"the forecast's rise ahead {q(d, .1):.3f} / {q(d, .5):.3f} / {q(d, .9):.3f}; hours (UTC) {dict(sorted(collections.Counter(hr).items()))}")
+
+    # The trace's cores are its first column, which judge reads as the host's.
+    vm_bounds.judge(path, BOUNDS, COLS[1:], on_row, after_tables, lost_forms=('ml-held', 'ml-dev-last'),
+                    mode_note=lambda md: f", host-steps with a VM the round did not plan {unplanned[md]}", width=12, lost_line=lost_line, lost_rows=12)

@@ -52,10 +52,14 @@ BOUNDS = {
 }
 COLS = 'load rise level margin alpha next recent vms maxRv sumRv rssRv sumLevel sumVmBound sumMv rssMv maxMv maxVmExcess maxRecentRv jointLevel jointMargin'.split()
 
-def judge(path, bounds, cols, on_row=lambda mode, r, over, old: None, after_tables=lambda: None, lost_forms=()):
-    """Counts and prints, for one trace, every bound of `bounds` (main's is 'old'); `on_row` sees each host-step,
-    `after_tables` prints after the tables, and each overload main's bound caught that a form of `lost_forms` missed is
-    listed. docs/two-level-rho-switch.py judges its forms with it."""
+def judge(path, bounds, cols, on_row=lambda mode, r, over, old: None, after_tables=lambda: None, lost_forms=(),
+          mode_note=None, width=17, lost_line=None, lost_rows=None):
+    """Counts and prints, for one trace, every bound of `bounds` (main's is 'old'); `on_row` sees each host-step (its
+    time as r['t']), `after_tables` prints after the tables, and each overload main's bound caught that a form of
+    `lost_forms` missed is listed (the first `lost_rows` of each, as `lost_line(mode, name, t, host, cores, r)` words it
+    if given). `mode_note(mode)` replaces the per-mode line's tail after the real overloads (the overloads shared by two
+    hosts or more); `width` is the bound names' column. docs/two-level-rho-switch.py and
+    docs/two-level-forecast-bounds.py judge their forms with it."""
     c = collections.Counter()
     misses = collections.defaultdict(list)
     overAt = collections.Counter()                                 # hosts over their cores per step
@@ -68,6 +72,7 @@ def judge(path, bounds, cols, on_row=lambda mode, r, over, old: None, after_tabl
         t, mode, host, cores = int(f[1]), f[2], f[3], float(f[4])
         r = dict(zip(cols, map(float, f[5:])))
         r['cores'] = cores
+        r['t'] = t
         days.add(t // 86400)
         over = r['next'] > cores
         c[mode, 'steps'] += 1
@@ -92,16 +97,22 @@ def judge(path, bounds, cols, on_row=lambda mode, r, over, old: None, after_tabl
         n = c[md, 'steps']
         if not n:
             continue
-        shared = [(t, k) for m, t, k in caughtAt if m == md and overAt[md, t] >= 2]
-        print(f"  {md}: host-steps {n}, real overloads {c[md, 'over']}; at steps where two hosts or more went over together: {len(shared)} "
-              f"({sum(k for _, k in shared)} of them caught by main's)")
+        if mode_note is None:
+            shared = [(t, k) for m, t, k in caughtAt if m == md and overAt[md, t] >= 2]
+            note = f"; at steps where two hosts or more went over together: {len(shared)} ({sum(k for _, k in shared)} of them caught by main's)"
+        else:
+            note = mode_note(md)
+        print(f"  {md}: host-steps {n}, real overloads {c[md, 'over']}{note}")
         for name in bounds:
-            print(f"    {name:17s} caught {c[md, name, 'caught']:4d} (of main's: lost {c[md, name, 'lost']:3d}; new {c[md, name, 'gained']:3d}), "
+            print(f"    {name:{width}s} caught {c[md, name, 'caught']:4d} (of main's: lost {c[md, name, 'lost']:3d}; new {c[md, name, 'gained']:3d}), "
                   f"false alarms {c[md, name, 'false']:5d}, next above the bound {c[md, name, 'missed']:5d} ({100 * c[md, name, 'missed'] / n:.2f} %)")
     after_tables()
     for (md, name), rows in sorted(misses.items()):
         if name in lost_forms:
-            for t, host, cores, r in rows:
+            for t, host, cores, r in rows[:lost_rows]:
+                if lost_line is not None:
+                    print(lost_line(md, name, t, host, cores, r))
+                    continue
                 print(f"    lost by {name} ({md}): t {t} host {host} cores {cores:g} load {r['load']:.1f} next {r['next']:.1f} "
                       f"main's rise {r['rise']:.1f} -> {bounds['old'](r):.1f}, this {bounds[name](r):.1f}: level {r['level']:.1f} margin {r['margin']:.1f} factor {r['alpha']:g}, "
                       f"VMs' levels {r['jointLevel']:.1f} joint margin {r['jointMargin']:.1f}, largest VM rise {r['maxRv']:.1f}, VMs {r['vms']:g}, "
