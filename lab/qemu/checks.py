@@ -16,7 +16,7 @@ MIB = 1048576.0
 
 
 FIELDS = ["label", "date", "host_load", "total_ms", "syncs", "downtime_ms", "check_ms", "pending_mib", "threshold_mib",
-          "since_sync_ms"]
+          "since_sync_ms", "status", "starve", "thread_share", "after_sync"]
 
 
 def main():
@@ -37,19 +37,32 @@ def main():
             windows.append((t, int(w.group(1)) / MIB / (int(w.group(2)) / 1000), int(w.group(4)) / MIB))
     if not checks:
         sys.exit("checks: no check near the threshold in this recording")
-    ram = d["finals"][0]["ram"]
-    print(f"{d['guests'][0]} load {d['load']}: total {d['finals'][0]['total-time']} ms, syncs {ram['dirty-sync-count']}, "
-          f"downtime {d['finals'][0]['downtime']} ms; {len(checks)} checks within 4 x the threshold")
+    final = d["finals"][0]
+    ram = final["ram"]
+    # The migration thread's share of a core while it wanted one (stop-probe.py: CPU / (CPU + run-queue wait), the wait
+    # holding any time a quota throttled it); the first probes did not record it.
+    use = (d.get("migration_thread") or [None])[0]
+    share = use["cpu_s"] / (use["cpu_s"] + use["wait_s"]) if use and use["cpu_s"] > 0 else None
+    status = final.get("status", "completed")
+    print(f"{d['guests'][0]} load {d['load']}: {status}, total {final['total-time']} ms, syncs {ram['dirty-sync-count']}, "
+          f"downtime {final.get('downtime', '-')} ms, starve {d.get('starve')}, thread share "
+          f"{'-' if share is None else f'{share:.3f}'}; {len(checks)} checks within 4 x the threshold")
     t0 = checks[0][0]
     gaps, rows = [], []
+    previous = float("-inf")
     for t, p, m in checks:
+        # A check that follows a dirty-log sync (ram_save_pending syncs only once the bitmap is below the threshold) is one
+        # that can stop the VM; the others find the bitmap still draining toward it.
+        after_sync = any(previous < s <= t for s in syncs)
+        previous = t
         before = [s for s in syncs if s <= t]
         gap = 1000 * (before[-1] - before[-2]) if len(before) >= 2 else float("nan")
         gaps.append(gap)
         rows.append({"label": a.label, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(d["t0"])), "host_load": d["load"],
-                     "total_ms": d["finals"][0]["total-time"], "syncs": ram["dirty-sync-count"], "downtime_ms": d["finals"][0]["downtime"],
+                     "total_ms": final["total-time"], "syncs": ram["dirty-sync-count"], "downtime_ms": final.get("downtime", ""),
                      "check_ms": round(1000 * (t - t0), 1), "pending_mib": round(p, 3), "threshold_mib": round(m, 3),
-                     "since_sync_ms": round(gap, 1) if gap == gap else ""})
+                     "since_sync_ms": round(gap, 1) if gap == gap else "", "status": status, "starve": d.get("starve") or "",
+                     "thread_share": "" if share is None else round(share, 4), "after_sync": int(after_sync)})
         print(f"  {1000 * (t - t0):9.1f} ms: pending/threshold {p / m:5.2f}, threshold {m:6.2f} MiB, {gap:7.1f} ms since the sync before")
     ratios = [p / m for _, p, m in checks]
     thresholds = [m for _, _, m in checks]

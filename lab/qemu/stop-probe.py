@@ -4,7 +4,7 @@
 Usage (root, from the repository root, guest built by lab/qemu/build-guest.sh):
   python3 lab/qemu/stop-probe.py MEMORY_MIB [--rate R] [--wss W] [--link MBIT] [--limit MS] [--settle S] [--json OUT]
       [--also MEMORY_MIB:RATE:WSS ...] [--cc cubic|bbr|reno] [--sysctl KEY=VALUE ...]
-      [--leaf-qdisc 'bfifo limit 200000']
+      [--leaf-qdisc 'bfifo limit 200000'] [--starve quota:SHARE | hog:NICE] [--patience S] [--lab-csv OUT --scenario ID]
 
 --also adds a guest migrated at the same moment over the same shaped link (the lab's concurrent scenarios; e.g. the CI
 smoke's smoke-concurrent-2 is `256 --rate 4 --wss 32 --also 256:0:4`): every source is traced, each stop is reported,
@@ -20,6 +20,22 @@ each dirty-log sync (migration_bitmap_sync_start/end), the stop (migration_compl
 (process_incoming_migration_co_end). Also polls query-migrate every 10 ms for remaining/transferred and reads its
 final figures (downtime, downtime-bytes, precopy-bytes). Prints the stop's parts in ms and MiB; writes them as
 JSON with --json. Standard library only.
+
+--starve starves the first source's migration thread alone, from the moment it appears after the migrate command:
+quota:SHARE puts that one thread in a cgroup v1 cpu group of its own with a CFS quota of SHARE x its 100 ms period
+(Documentation/scheduler/sched-bwc.rst: the thread runs at full pace until its quota is spent, then waits for the next
+period); hog:NICE pins it to the last CPU beside a busy loop pinned there at nice 0 and renices the thread to NICE (CFS
+gives it weight(NICE) / (weight(NICE) + 1024) of that CPU in short slices: nice 10 ~0.10, 15 ~0.03). The thread's CPU
+time and run-queue wait are read from its schedstat every poll, so its share is CPU / (CPU + wait), as the lab's
+migration_cpu_s and migration_wait_s columns give it; the run-queue wait already holds the time the quota throttled it
+(a throttled group keeps its task queued: at quota 0.03, 12.8 s throttled within 14.3 s of wait), and the group's
+throttled time is written to the JSON beside it. A migration still running after --patience seconds (default 240) is cancelled and
+still written (JSON and --lab-csv row, status "timeout"): a run that does not converge is a row too.
+
+--lab-csv appends each migration as a row of the lab's recordings (datasets/calibration/*.csv, the harness's columns:
+lab/qemu/harness LabRunner), under --scenario, with every QEMU thread's CPU and wait from schedstat, so that
+`consolidator calibrate --lab OUT` replays it at the share the thread got (record the fit scenarios first in the same
+file: they measure the machine).
 """
 import argparse, json, os, re, shutil, socket, subprocess, sys, tempfile, threading, time
 
@@ -108,7 +124,15 @@ def main():
     ap.add_argument("--leaf-qdisc", help="a qdisc under the shaping tbf, as tc words (e.g. 'bfifo limit 200000'; default: tbf's own 100 ms FIFO)")
     ap.add_argument("--src-nice", type=int, default=0, help="nice value of the source QEMU (to starve it under load)")
     ap.add_argument("--dst-nice", type=int, default=0, help="nice value of the destination QEMU (to starve it under load)")
+    ap.add_argument("--starve", help="quota:SHARE (cgroup CFS quota on the first source's migration thread alone) or hog:NICE "
+                                      "(that thread pinned beside a busy loop and reniced)")
+    ap.add_argument("--patience", type=float, default=240, help="seconds after the migrate command before a migration is cancelled and recorded as a timeout")
+    ap.add_argument("--lab-csv", help="append each migration as a lab recording row (the harness's columns)")
+    ap.add_argument("--scenario", default="probe", help="the scenario id of the --lab-csv rows")
+    ap.add_argument("--run", type=int, default=1, help="the run number of the --lab-csv rows (a scenario's repeats are told apart by it)")
     a = ap.parse_args()
+    if a.starve and not re.fullmatch(r"(quota:(0?\.\d+|1(\.0*)?)|hog:-?\d+)", a.starve):
+        sys.exit(f"stop-probe: --starve {a.starve!r}: quota:SHARE (0 < SHARE <= 1) or hog:NICE")
     guests = [(a.memory, a.rate, a.wss)]
     for g in a.also:
         m, r, w = g.split(":")
@@ -116,10 +140,11 @@ def main():
     guest = "out/lab/qemu"
     if not os.path.exists(f"{guest}/vmlinuz"):
         sys.exit("stop-probe: no guest in out/lab/qemu (bash lab/qemu/build-guest.sh)")
-    work = tempfile.mkdtemp(prefix="cl-stop-")
+    work = a._work = tempfile.mkdtemp(prefix="cl-stop-")
     ns = f"consolidator-stop-{os.getpid()}"
     procs = []
     ports = [4444 + i for i in range(len(guests))]
+    starve = Starve(a.starve, ns)
     try:
         run("ip", "netns", "add", ns)
         run("ip", "-n", ns, "link", "set", "lo", "up")
@@ -164,27 +189,53 @@ def main():
         queues, done = [], threading.Event()
         watcher = threading.Thread(target=watch_queues, args=(ns, queues, done, ports), daemon=True)
         watcher.start()
+        src_pids = [procs[i].pid for i in range(len(guests))]
+        dst_pids = [p.pid for p in procs[len(guests):]]
+        clocks = [(threads(p), threads(q)) for p, q in zip(src_pids, dst_pids)]
+        dirt0 = [last_report(f"{work}/src{i}.serial") for i in range(len(guests))]
         t0 = time.time()
         for sq, port in zip(sqs, ports):
             sq.cmd("migrate", {"uri": f"tcp:127.0.0.1:{port}"})
         finals = [None] * len(guests)
+        stopped_reports = [None] * len(guests)
+        mig = [{} for _ in guests]
         while any(f is None for f in finals):
+            starve.attach(src_pids[0])
             for i, sq in enumerate(sqs):
                 if finals[i] is not None:
                     continue
+                # The migration thread ends with the migration: its last reading stands for the whole.
+                mig[i].update(threads(src_pids[i], "live_migration"))
                 info = sq.cmd("query-migrate")
                 polls[i].append((time.time(), info))
+                if stopped_reports[i] is None and info.get("status") != "active":
+                    stopped_reports[i] = last_report(f"{work}/src{i}.serial")
                 if info.get("status") == "completed" and info.get("total-time", 0) > 0:
                     finals[i] = info
-                elif info.get("status") in ("failed", "cancelled") or time.time() - t0 > 240:
+                elif info.get("status") in ("failed", "cancelled"):
                     sys.exit(f"stop-probe: migration {i + 1} {info.get('status')}")
+                elif time.time() - t0 > a.patience:
+                    # QEMU 7.2 has no timeout of its own: the probe gives up, and the run is still a row.
+                    stopped_reports[i] = last_report(f"{work}/src{i}.serial")
+                    info = dict(info, status="timeout", **{"total-time": round(1000 * (time.time() - t0))})
+                    sq.cmd("migrate_cancel")
+                    finals[i] = info
             time.sleep(0.01)
+        thread_use = [sum_threads(mig[i]) for i in range(len(guests))]
+        throttled = starve.throttled_seconds()
         time.sleep(1)
         done.set()
         watcher.join(5)
         net = {k: v - net_before.get(k, 0) for k, v in tcp_counters(ns).items()}
+        ends = [(threads(p), threads(q)) for p, q in zip(src_pids, dst_pids)]
+        dirt1 = [stopped_reports[i] or last_report(f"{work}/src{i}.serial") for i in range(len(guests))]
+        starve.stop()
         for q in sqs + dqs:
-            q.cmd("quit")
+            try:
+                q.cmd("quit")
+            except (OSError, ValueError):
+                # A destination whose incoming migration was cancelled (a timeout) has exited on its own.
+                pass
         for p in procs:
             p.wait(10)
         s_evs = [events(f"{work}/src{i}.trace") for i in range(len(guests))]
@@ -193,7 +244,13 @@ def main():
             with open(a.json, "w") as f:
                 json.dump({"args": vars(a), "guests": guests, "load": load, "t0": t0, "finals": finals,
                            "polls": [[(t, p.get("ram", {}), p.get("expected-downtime"), p.get("status")) for t, p in ps] for ps in polls],
-                           "src": s_evs, "dst": d_evs, "layouts": layouts, "tcp": net, "queues": queues}, f)
+                           "src": s_evs, "dst": d_evs, "layouts": layouts, "tcp": net, "queues": queues,
+                           "starve": a.starve, "migration_thread": [dict(cpu_s=c, wait_s=w, throttled_s=throttled if i == 0 else 0)
+                                                                    for i, (c, w) in enumerate(thread_use)]}, f)
+        if a.lab_csv:
+            for i, (mem, rate, wss) in enumerate(guests):
+                lab_row(a, i, len(guests), mem, rate, wss, load, finals[i], clocks[i], ends[i], thread_use[i],
+                        dirt0[i], dirt1[i], net)
         for i, (mem, rate, wss) in enumerate(guests):
             if len(guests) > 1:
                 print(f"migration #{i + 1} of {len(guests)}:")
@@ -202,11 +259,153 @@ def main():
                    [(j + 1, s_evs[j]) for j in range(len(guests)) if j != i])
         print("  loopback during the migration: " + ", ".join(f"{k} {v}" for k, v in sorted(net.items())))
     finally:
+        starve.stop()
         for p in procs:
             if p.poll() is None:
                 p.kill()
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+class Starve:
+    """The --starve setting, applied to the first source's migration thread once it exists (QEMU 7.2 names it
+    "live_migration", migration.c migrate_fd_connect; the source runs with debug-threads=on)."""
+
+    def __init__(self, spec, tag):
+        self.kind, _, value = (spec or "").partition(":")
+        self.value = float(value) if value else None
+        self.group = f"/sys/fs/cgroup/cpu/{tag}"
+        self.tid = self.hog = None
+
+    def attach(self, pid):
+        if not self.kind or self.tid is not None:
+            return
+        tid = next((t for t, (comm, _, _) in threads(pid).items() if comm == "live_migration"), None)
+        if tid is None:
+            return
+        self.tid = tid
+        if self.kind == "quota":
+            os.makedirs(self.group)
+            write(f"{self.group}/cpu.cfs_period_us", "100000")
+            write(f"{self.group}/cpu.cfs_quota_us", str(round(self.value * 100000)))
+            write(f"{self.group}/tasks", tid)
+        else:
+            cpu = str(os.cpu_count() - 1)
+            self.hog = subprocess.Popen(["taskset", "-c", cpu, "sh", "-c", "while :; do :; done"])
+            run("taskset", "-p", "-c", cpu, tid)
+            os.setpriority(os.PRIO_PROCESS, int(tid), int(self.value))
+
+    def throttled_seconds(self):
+        """Time the quota held the thread back (cpu.stat throttled_time, ns; the group holds that thread alone)."""
+        if self.kind != "quota" or not os.path.exists(f"{self.group}/cpu.stat"):
+            return 0.0
+        stat = dict(line.split() for line in open(f"{self.group}/cpu.stat"))
+        return int(stat.get("throttled_time", 0)) / 1e9
+
+    def stop(self):
+        if self.hog is not None and self.hog.poll() is None:
+            self.hog.kill()
+            self.hog.wait()
+        if self.kind == "quota" and os.path.isdir(self.group):
+            for tid in open(f"{self.group}/tasks").read().split():
+                try:
+                    write("/sys/fs/cgroup/cpu/tasks", tid)
+                except OSError:
+                    pass
+            try:
+                os.rmdir(self.group)
+            except OSError:
+                pass
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def threads(pid, comm=None):
+    """Every thread of a process (or those named COMM): tid -> (name, CPU s, run-queue wait s), from
+    /proc/PID/task/TID/schedstat (Documentation/scheduler/sched-stats.rst)."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            if comm is not None and name != comm:
+                continue
+            run_ns, wait_ns, _ = open(f"/proc/{pid}/task/{tid}/schedstat").read().split()
+            out[tid] = (name, int(run_ns) / 1e9, int(wait_ns) / 1e9)
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def sum_threads(ts, which=lambda name: True, before=None):
+    """CPU and wait seconds of the threads WHICH selects, less their readings in BEFORE."""
+    cpu = wait = 0.0
+    for tid, (name, c, w) in ts.items():
+        if which(name):
+            b = (before or {}).get(tid, (name, 0.0, 0.0))
+            cpu += c - b[1]
+            wait += w - b[2]
+    return cpu, wait
+
+
+REPORT = re.compile(r"dirtier t_ms=(\d+) pages=(\d+)")
+
+
+def last_report(path):
+    """The guest's latest dirtier report (guest ms since its loop began, pages written), as the harness reads it."""
+    found = REPORT.findall(open(path, errors="replace").read()) if os.path.exists(path) else []
+    return (int(found[-1][0]), int(found[-1][1])) if found else None
+
+
+LAB_HEADER = ("scenario,migration,concurrent,method,capability,memory_mib,ram_total_mib,link_mbit,max_bandwidth_mib_s,"
+              "downtime_limit_ms,suspend_after_s,requested_dirty_mib_s,wss_mib,guest_dirty_mib_s,qemu_dirty_rate_mib_s,status,"
+              "total_ms,downtime_ms,setup_ms,switchover_ms,transferred_mib,normal_pages,zero_pages,dirty_syncs,postcopy_requests,"
+              "postcopy_blocktime_ms,guest_alive,qemu_version,machine,date,host_load,migration_cpu_s,migration_wait_s,"
+              "source_vcpu_cpu_s,source_vcpu_wait_s,source_other_cpu_s,source_other_wait_s,destination_vcpu_cpu_s,"
+              "destination_vcpu_wait_s,destination_other_cpu_s,destination_other_wait_s,run,stop_window_ms,stop_migration_cpu_ms,"
+              "stop_migration_wait_ms,stop_vcpu_cpu_ms,stop_vcpu_wait_ms,stop_other_cpu_ms,stop_other_wait_ms,downtime_mib,"
+              "tcp_timeouts,tcp_retransmits,tcp_congestion_control,switch_sync,predicted_total_ms,predicted_downtime_ms,predicted_mib")
+
+
+def lab_row(a, i, n, mem, rate, wss, load, final, start, end, mig, dirt0, dirt1, net):
+    """One migration as a row of the lab's recordings (lab/qemu/harness LabRunner's columns); the stop_* and predicted_*
+    columns are left empty (the probe has no per-stop thread sampling and predicts nothing)."""
+    ram = final.get("ram", {})
+    vcpu = lambda name: name.startswith("CPU ")
+    src_vcpu = sum_threads(end[0], vcpu, start[0])
+    src_other = sum_threads(end[0], lambda c: not vcpu(c) and c != "live_migration", start[0])
+    dst_vcpu = sum_threads(end[1], vcpu, start[1])
+    dst_other = sum_threads(end[1], lambda c: not vcpu(c), start[1])
+    achieved = rate
+    if dirt0 and dirt1 and dirt1[0] - dirt0[0] >= 500:
+        achieved = round((dirt1[1] - dirt0[1]) * 4096 / MIB / ((dirt1[0] - dirt0[0]) / 1000), 3)
+    status = final.get("status")
+    alive = status == "completed" and last_report(os.path.join(a._work, f"dst{i}.serial")) is not None
+    version = subprocess.run(["qemu-system-x86_64", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    cpu = " ".join(model.split()[:2])
+    num = lambda x: "" if x is None else f"{x:.3f}".rstrip("0").rstrip(".")
+    row = [a.scenario, i + 1, n, "precopy", "none", mem, num(ram.get("total", 0) / MIB), num(a.link), "", a.limit, "",
+           num(rate), num(wss), num(achieved), "", status, final.get("total-time"), final.get("downtime", ""),
+           final.get("setup-time", 0), "", num(ram.get("transferred", 0) / MIB), ram.get("normal", 0), ram.get("duplicate", 0),
+           ram.get("dirty-sync-count", 0), ram.get("postcopy-requests", 0), "", "true" if alive else "false",
+           version.replace("QEMU emulator version ", "").strip(), f"{cpu}, {os.cpu_count()} cores, TCG",
+           time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), load, num(mig[0]), num(mig[1]),
+           num(src_vcpu[0]), num(src_vcpu[1]), num(src_other[0]), num(src_other[1]), num(dst_vcpu[0]), num(dst_vcpu[1]),
+           num(dst_other[0]), num(dst_other[1]), a.run, "", "", "", "", "", "", "",
+           num(ram["downtime-bytes"] / MIB) if "downtime-bytes" in ram and status == "completed" else "",
+           net.get("TCPTimeouts", ""), net.get("RetransSegs", ""), a.cc, "", "", "", ""]
+    new = not os.path.exists(a.lab_csv) or os.path.getsize(a.lab_csv) == 0
+    with open(a.lab_csv, "a") as f:
+        if new:
+            f.write(LAB_HEADER + "\n")
+        f.write(",".join(f'"{x}"' if "," in str(x) else str(x) for x in row) + "\n")
 
 
 def watch_queues(ns, out, done, ports):
@@ -305,6 +504,10 @@ def report(a, memory, rate, wss, load, final, polls, s_ev, d_ev, layout, queues=
     print(f"guest {memory} MiB, rate {rate} MiB/s over {wss} MiB, link {a.link:g} Mbit/s ({a.cc}), limit {a.limit} ms, load {load}")
     print(f"  top {len(layout['top_mib_data'])} MiB of RAM: {sum(layout['top_mib_data']):.1f} MiB of data; the pass ends in "
           f"{layout['end_run_mib']:.1f} MiB of data")
+    if final.get("status") == "timeout":
+        print(f"  QEMU: still running after {final['total-time']} ms (cancelled): syncs {ram.get('dirty-sync-count')}, "
+              f"transferred {ram.get('transferred', 0) / MIB:.2f} MiB, remaining {ram.get('remaining', 0) / MIB:.2f} MiB")
+        return
     print(f"  QEMU: total {final['total-time']} ms, downtime {final['downtime']} ms, setup {final['setup-time']} ms, "
           f"syncs {ram['dirty-sync-count']}, normal {ram['normal']}, zero {ram['duplicate']}, "
           f"transferred {ram['transferred'] / MIB:.2f} MiB, downtime-bytes {ram.get('downtime-bytes', 0) / MIB:.3f} MiB")

@@ -64,9 +64,10 @@ public sealed record CalibrationSetting(
 public static class CalibrationSettings
 {
     /// <summary>One entry per setting and migration, in the order the rows first name them; rows without a setting
-    /// (published points) and settings that cannot be replayed (a written reason) are left out.</summary>
+    /// (published points), settings that cannot be replayed (a written reason) and runs QEMU did not finish (no figures to
+    /// take a median of: lab/qemu/stop-probe.py's timeouts, judged by their verdict in the table of runs) are left out.</summary>
     public static ImmutableArray<CalibrationSetting> Of(IEnumerable<CalibrationRow> rows) =>
-        [.. rows.Where(r => r.Point.SettingId is not null && r.Predicted is not null)
+        [.. rows.Where(r => r.Point.SettingId is not null && r.Predicted is not null && r.Measured.TotalLowSeconds is not null)
             .GroupBy(r => (Setting: r.Point.SettingId!, r.Migration, Concurrent: r.Point.Vms.Length > 1))
             .Select(g =>
             {

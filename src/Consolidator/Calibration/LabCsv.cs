@@ -75,7 +75,10 @@ public static class LabCsv
             // 2.4 s migration printed a downtime ratio of 0.00 and "worst ratio x1199926". QEMU counts both within total-time.
             var status = file.Id(c[15]);
             var total = Num(16);
-            double Within(int k, string what) => status == "completed" ? file.AtMost(c[k], Num(k), total, $"the {what} is part of the migration's total_ms") : Num(k);
+            // A migration that did not complete has no stop: lab/qemu/stop-probe.py records one it cancelled after its patience
+            // (status "timeout") with the stop's columns empty.
+            double Within(int k, string what) => status == "completed" ? file.AtMost(c[k], Num(k), total, $"the {what} is part of the migration's total_ms")
+                : Opt(k) ?? double.NaN;
             rows.Add(new LabMeasurement(
                 scenario, migration, concurrent, method, capability, memory, ram, Rate(7),
                 Rate(8), file.AtLeast(c[9], file.AtMost(c[9], file.Number(c[9], positive: true), 2_000_000, "QEMU's downtime-limit is at most 2000 s"), 1, "QEMU's downtime-limit counts milliseconds"), Opt(10), Num(11), wss, Num(13), Opt(14), status, total, Within(17, "stop"), Within(18, "setup"), Opt(19),

@@ -21,7 +21,8 @@ public static class LabPoints
     {
         "xbzrle" => "XBZRLE delta encoding is not modelled",
         "compress" => "QEMU 7.2 leaves compressed pages out of ram.transferred, so the measured bytes are not the data sent",
-        _ => m.Status != "completed" ? $"the migration ended {m.Status}" : null,
+        // A run lab/qemu/stop-probe.py cancelled after its patience (status "timeout") is replayed: QEMU had not converged.
+        _ => m.Status is not ("completed" or "timeout") ? $"the migration ended {m.Status}" : null,
     };
 
     /// <summary>The points of several recordings; each point's id names its recording when there are several.</summary>
@@ -68,7 +69,9 @@ public static class LabPoints
             var id = first.Scenario + (repeated.Contains(first.Scenario) ? string.Create(CultureInfo.InvariantCulture, $" run {first.Run}") : "") + idSuffix;
             return new ReferencePoint(id, $"lab, {first.QemuVersion}, {first.Machine}, {first.Date[..10]}", Setting(ms),
                 vms, method, link, environment.Options(first, machine),
-                [.. ms.Select(m => Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
+                // A run that did not finish has no figures to judge, only its verdict: it had not converged by its total_ms.
+                [.. ms.Select(m => m.Status == "timeout" ? Measured.Of(null, null, null, converges: false)
+                    : Measured.Of(m.TotalMs / 1000, m.DowntimeMs / 1000, m.TransferredMib))],
                 Tolerance.Lab, FitScenarios.Contains(first.Scenario) ? PointRole.Fit : PointRole.Holdout, reason,
                 SettingId: first.Scenario + idSuffix);
         })];
