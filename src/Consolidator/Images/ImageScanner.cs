@@ -19,6 +19,10 @@ public static class ImageScanner
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => System.IO.Path.Combine(d, "qemu-img")).FirstOrDefault(File.Exists);
 
+    /// <summary>qemu-img 7.2's image formats that convert reads. Its protocol drivers (file, nbd, vvfat, host_device, ...)
+    /// are no image format: `-f vvfat` reads a folder as a disk.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vhdx", "vpc", "parallels", "dmg", "bochs", "cloop"];
+
     public static ImageBlocks Scan(string id, string path, int blockKib)
     {
         // A disk image may be a disk (an LVM volume, say): a block device reads as its contents.
@@ -26,10 +30,10 @@ public static class ImageScanner
         // Opened first: an image this process may not read was qemu-img's "Could not open '/full/path': Permission denied".
         using (InputFiles.OpenRead(path, blockDevice: true)) { }
         CheckExtents(path, path);
-        var format = Format(path);
+        var (format, info) = Format(path);
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
-        CheckBackingChain(qemuImg, path);
+        CheckBackingChain(qemuImg, path, info);
         RemoveDeadScratch();
         var scratch = Directory.CreateTempSubdirectory(ScratchPrefix);
         try
@@ -87,18 +91,24 @@ public static class ImageScanner
     /// keeps its guest data in another file, named in its header). A pipe there made convert wait for a writer, for ever,
     /// and an address (nbd://, json:) made it open a network or a driver. <c>qemu-img info</c> opens an image without its
     /// backing file and without reading its data file, so walking the chain with it cannot block.</summary>
-    private static void CheckBackingChain(string qemuImg, string path)
+    /// <param name="info">The scanned image's own <c>qemu-img info</c> JSON, which <see cref="Format"/> read: the walk's
+    /// first step, so that qemu-img is not run on the image twice.</param>
+    private static void CheckBackingChain(string qemuImg, string path, string? info)
     {
         var image = System.IO.Path.GetFullPath(path);
+        string? format = null;
         for (var depth = 0; ; depth++)
         {
             if (depth > 0) CheckExtents(path, image);
-            var (backing, dataFile) = Files(qemuImg, path, image);
+            // A backing file is read as the format its child's header records (backing-filename-format), as convert opens it.
+            var (backing, backingFormat, dataFile) = Files(path, image, depth == 0 && info is not null ? info
+                : Run(qemuImg, path, ["info", "--output=json", .. format is null ? Array.Empty<string>() : ["-f", format], image]));
             if (dataFile is not null) CheckOpened(path, dataFile, "its external data file");
             if (backing is null) return;
             CheckOpened(path, backing, "its backing file");
             if (depth >= MaxChain) throw new InputException(path, 0, null, 0, null, $"a backing chain of more than {MaxChain} images (a loop?)");
             image = backing;
+            format = backingFormat is { } f && Formats.Contains(f) ? f : null;
         }
     }
 
@@ -141,11 +151,11 @@ public static class ImageScanner
     /// config file.</summary>
     private static bool HasProtocol(string file) => file.IndexOfAny([':', '/']) is var at and >= 0 && file[at] == ':';
 
-    /// <summary>The backing file of <paramref name="image"/> as qemu-img resolves it (full-backing-filename), and its
-    /// external data file (format-specific data-file), each or both null.</summary>
-    private static (string? Backing, string? DataFile) Files(string qemuImg, string path, string image)
+    /// <summary>The backing file of <paramref name="image"/> as qemu-img resolves it (full-backing-filename) and the format
+    /// its header records for it, and its external data file (format-specific data-file), each or all null, from the
+    /// image's <c>qemu-img info</c> JSON.</summary>
+    private static (string? Backing, string? BackingFormat, string? DataFile) Files(string path, string image, string json)
     {
-        var json = Run(qemuImg, path, ["info", "--output=json", image]);
         try
         {
             using var doc = JsonDocument.Parse(json);
@@ -153,6 +163,7 @@ public static class ImageScanner
             if (Encrypted(root)) throw new InputException(path, 0, null, 0, image, EncryptedWords("its backing file is an encrypted image"));
             var backing = root.TryGetProperty("full-backing-filename", out var full) ? full.GetString()
                 : root.TryGetProperty("backing-filename", out var name) ? name.GetString() : null;
+            var backingFormat = root.TryGetProperty("backing-filename-format", out var bf) && bf.ValueKind == JsonValueKind.String ? bf.GetString() : null;
             string? dataFile = null;
             if (root.TryGetProperty("format-specific", out var specific) && specific.TryGetProperty("data", out var data)
                 && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("data-file", out var file) && file.ValueKind == JsonValueKind.String)
@@ -160,7 +171,7 @@ public static class ImageScanner
                 // image's (a qcow2 made with data_file=d.data in one folder and converted from another opened the
                 // other folder's d.data, and waited for ever when that was a pipe).
                 dataFile = file.GetString();
-            return (backing, dataFile);
+            return (backing, backingFormat, dataFile);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -187,9 +198,9 @@ public static class ImageScanner
         return why;
     }
 
-    /// <summary>qemu-img's name for the image's format: from <c>qemu-img info</c> when it is installed, otherwise
-    /// from the qcow2 magic (QFI\xfb), else raw.</summary>
-    private static string Format(string path)
+    /// <summary>qemu-img's name for the image's format and its <c>qemu-img info</c> JSON: from <c>qemu-img info</c> when it
+    /// is installed, otherwise from the qcow2 magic (QFI\xfb), else raw.</summary>
+    private static (string Format, string? Info) Format(string path)
     {
         if (QemuImg() is { } qemuImg)
         {
@@ -199,7 +210,7 @@ public static class ImageScanner
                 using var doc = JsonDocument.Parse(json);
                 var format = doc.RootElement.GetProperty("format").GetString() ?? "raw";
                 if (Encrypted(doc.RootElement)) throw new InputException(path, 0, null, 0, null, EncryptedWords($"an encrypted {format} image"));
-                return format;
+                return (format, json);
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
@@ -208,7 +219,7 @@ public static class ImageScanner
         }
         Span<byte> magic = stackalloc byte[4];
         using var stream = InputFiles.OpenRead(path, blockDevice: true);
-        return stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw";
+        return (stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw", null);
     }
 
     /// <param name="writing">The file qemu-img writes, if any: its failure to write there (a full temporary folder) is an

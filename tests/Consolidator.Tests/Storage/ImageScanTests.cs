@@ -12,10 +12,10 @@ public class ImageScanTests
 {
     private const int Block = 64 * 1024;
 
-    private static void Skip_without_qemu_img() =>
+    internal static void Skip_without_qemu_img() =>
         Skip.If(ImageScanner.QemuImg() is null, "qemu-img is not installed (apt-get install qemu-utils): images scan cannot read qcow2 here");
 
-    private static void QemuImg(params string[] args)
+    internal static void QemuImg(params string[] args)
     {
         var start = new ProcessStartInfo(ImageScanner.QemuImg()!) { RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
