@@ -14,14 +14,15 @@ public static class KeepInPlace
     public static readonly double[] KeptShares = [0.5, 0.8, 1.0];
 
     /// <param name="targetHosts">Hosts a placement that ignores today's needs (first-fit's count).</param>
-    public static IEnumerable<Placement> Candidates(PlacementProblem p, int targetHosts, IReadOnlySet<int>? stayPut = null)
+    /// <param name="shares">The shares to build, in order (<see cref="KeptShares"/> when not given).</param>
+    public static IEnumerable<Placement> Candidates(PlacementProblem p, int targetHosts, IReadOnlySet<int>? stayPut = null, IReadOnlyList<double>? shares = null)
     {
         // Kept VMs are pinned before first-fit looks at spread, gather, cap or failover rules: not with those.
         if (p.Rules.Couples) yield break;
         var ranked = KeepableHosts(p);
         if (ranked.Count == 0) yield break;
         var onHost = VmsByHost(p);
-        foreach (var share in KeptShares)
+        foreach (var share in shares ?? KeptShares)
         {
             var keep = new HashSet<int>(stayPut ?? new HashSet<int>());
             foreach (var h in ranked.Take(Math.Max(1, (int)Math.Round(share * targetHosts))))
