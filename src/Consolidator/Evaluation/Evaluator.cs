@@ -23,25 +23,24 @@ public static class Evaluator
     public const string Current = "current";
     public const string PeakFfd = "peak-sized FFD";
 
-    /// <summary>Of every plan's share of the deadline, the part kept for the replays that follow it.</summary>
-    public const double ReplayShare = 0.1;
-
     /// <summary>The first fold only (see <see cref="Run"/>).</summary>
     public static EvaluationResult Evaluate(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null, Deadline? deadline = null) =>
         Run(data, request with { Roll = false }, progress, deadline).Folds[0];
 
     /// <param name="deadline">When the whole evaluation must end (wall clock): each plan (the static one and every
-    /// re-plan) gets an equal share of what is left, less a tenth for the replays.</param>
+    /// re-plan) gets an equal share of what is left once the replays and the other work of the folds still to come,
+    /// which are never cut short, have their paced reserve (<see cref="PlanShares"/>).</param>
     /// <param name="onFold">Called as each fold is done, for progress and streamed output.</param>
     public static EvaluationRun Run(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress = null,
         Deadline? deadline = null, Action<EvaluationResult>? onFold = null)
     {
         request.Validate();
         deadline ??= Deadline.None;
-        var (_, last) = TrainTestSplit.Span(data);
+        var (firstSample, last) = TrainTestSplit.Span(data);
         var folds = request.Roll ? Period.Roll(request.Train, request.Test, last + 1).ToList() : [(request.Train, request.Test)];
         var plansLeft = 1 + (request.Replan is { } schedule ? folds.Sum(f => schedule.Points(request.Test.From, f.Test.From, Math.Min(f.Test.To, last + 1)).Count()) : 0);
-        Deadline Share() => deadline.EarlierBy(deadline.Remaining - (1 - ReplayShare) * deadline.Remaining / Math.Max(1, plansLeft--));
+        var shares = new PlanShares(deadline, plansLeft, [.. folds.Select(f => Math.Max(0, Math.Min(f.Test.To, last + 1) - f.Test.From) / (double)Period.DaySeconds)],
+            data.Usage.Sum(s => (double)s.Count) / Math.Max(1.0 / 24, (last + 1 - firstSample) / (double)Period.DaySeconds));
         var floor = request.Plan.Placement.MemoryAllocationFloor;
         var memory = data.Vms.Select(vm => vm.MemoryMib).ToArray();
         var costs = new MigrationCosts(data.Hosts, data.Vms, data.Usage, request.EffectiveSimulation);
@@ -55,15 +54,17 @@ public static class Evaluator
         // The previous fold's replays of the two candidates of the adaptive policy: its evidence for the next.
         (Period Span, PolicyOutcome? Plan, PolicyOutcome? Reactive)? yesterday = null;
         var vcpus = data.Vms.Select(vm => vm.Vcpus).ToArray();
-        var replanner = request.Replan is null ? null : new Replanner(data, request, progress, Share);
+        var replanner = request.Replan is null ? null : new Replanner(data, request, progress, shares);
         var overall = new SortedDictionary<string, (int Order, ReplayTotals Totals)>(StringComparer.Ordinal);
         var results = ImmutableArray.CreateBuilder<EvaluationResult>();
         PlanOutcome? plan = null;
         int[]? planned = null, peak = null;
         double days = 0;
 
-        foreach (var (train, test) in folds)
+        for (var index = 0; index < folds.Count; index++)
         {
+            var (train, test) = folds[index];
+            shares.FoldStarts(index);
             var split = TrainTestSplit.Of(data, train, test);
             var fold = new Fold(data, split, train, test, floor);
             var span = fold.Span;
@@ -78,7 +79,8 @@ public static class Evaluator
             if (first)
             {
                 var profiles = ProfileBuilder.Build(split.TrainData, request.Windows, request.Profile);
-                plan = Planner.Plan(split.TrainData, profiles, request.Plan with { MaxMigrations = null }, progress, Share());
+                plan = Planner.Plan(split.TrainData, profiles, request.Plan with { MaxMigrations = null }, progress, shares.Next());
+                shares.Planned();
                 if (profiles.Note is { } note) notes.Add(note);
                 planned = (int[])current.Clone();
                 var effective = Effective(plan);
@@ -241,6 +243,7 @@ public static class Evaluator
             };
             results.Add(result);
             onFold?.Invoke(result);
+            shares.FoldEnds();
         }
         var whole = new Period(0, (long)Math.Round(days * Period.DaySeconds));
         return new EvaluationRun(results.ToImmutable(),

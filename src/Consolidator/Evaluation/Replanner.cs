@@ -16,7 +16,7 @@ namespace Consolidator.Evaluation;
 /// budget; the round's migrations are staged, checked by the validator (inside the planner) and replayed
 /// through the live-migration simulator, and each VM changes host when its migration completes. The host
 /// level's CPU allocation for the new placement takes effect at the re-plan point.</summary>
-internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress, Func<Timing.Deadline> deadline)
+internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgress<SolverProgress>? progress, PlanShares shares)
 {
     /// <summary>Where each dataset VM runs now (host index, -1 nowhere).</summary>
     private readonly int[] _hostOf = [.. data.Vms.Select(vm => vm.CurrentHost is { } h ? data.HostIndex(h) : -1)];
@@ -138,7 +138,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
                 $"CPU forecast x {calibration.Factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps");
         }
         PlanOutcome plan;
-        var share = deadline();
+        var share = shares.Next();
         try
         {
             plan = Planner.Plan(dataset, sized, options, progress, share);
@@ -152,6 +152,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             calibrated = false;
             plan = Planner.Plan(dataset, profiles, request.Plan, progress, share);
         }
+        shares.Planned();
         var simulation = Simulator.Run(plan.Problem, plan.Target, plan.Migrations, dataset.Usage, request.EffectiveSimulation);
         var schedule = AllocationPlanner.Build(plan.Problem, simulation.Final, profiles);
 
