@@ -13,15 +13,19 @@ internal static class ImagesCommand
         var outFile = new Option<string>("--out") { Description = "The images.csv to write", Required = true };
         var blockKib = new Option<int>("--block-kib") { Description = "Block size in KiB for hashing (SHA-256 per block); 64 = qcow2's default cluster", DefaultValueFactory = _ => ImageScanner.DefaultBlockKib };
         var parents = new Option<string[]>("--parent") { Description = "CHILD=PARENT: the image CHILD is layered over PARENT (both scanned); images.csv then gives their shared content", AllowMultipleArgumentsPerToken = false };
+        var format = new Option<string?>("--format") { Description = $"The images' format as declared (libvirt's <driver type=.../>): {string.Join(", ", ImageScanner.Formats)}; passed to qemu-img as -f, so the content is not probed (a raw disk whose first bytes a guest made look like qcow2 is read as raw). Default: told from the content" };
         var scan = new Command("scan", "Hash fixed-size blocks of disk images and write images.csv: each image's stored size (distinct non-zero blocks), the blocks it shares with every other image, and with its parent.")
         {
-            paths, outFile, blockKib, parents,
+            paths, outFile, blockKib, parents, format,
         };
         scan.SetAction(r => Guard.Run(r, stderr, () =>
         {
             var kib = r.GetValue(blockKib);
             if (kib is < 4 or > 65536 || (kib & (kib - 1)) != 0)
                 throw new ArgumentOutOfRangeException("--block-kib", kib, "--block-kib must be a power of two from 4 to 65536");
+            var declared = r.GetValue(format);
+            if (declared is not null && !ImageScanner.Formats.Contains(declared))
+                throw new ArgumentOutOfRangeException("--format", declared, $"--format must be one of {string.Join(", ", ImageScanner.Formats)} (qemu-img's image formats); got '{Quoted.Value(declared)}'");
             var files = r.GetValue(paths)!;
             var ids = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var f in files)
@@ -55,7 +59,7 @@ internal static class ImagesCommand
             }
             var output = r.GetValue(outFile)!;
             OutputSet.CheckFile(output, ImageCatalog.HeaderLine);
-            var scanned = ids.Select(kv => ImageScanner.Scan(kv.Key, kv.Value, kib)).ToList();
+            var scanned = ids.Select(kv => ImageScanner.Scan(kv.Key, kv.Value, kib, declared)).ToList();
             OutputSet.WriteFile(output, OutputFile.Text(Path.GetFileName(output), w => ImageCatalog.Write(w, scanned, parentOf)), ImageCatalog.HeaderLine);
             stdout.WriteLine($"scanned {scanned.Count} image(s) in {kib} KiB blocks: {scanned.Sum(i => i.Distinct.Count)} distinct blocks stored, "
                 + $"{scanned.SelectMany(i => i.Distinct).Distinct().Count()} across all images; read {Size(scanned.Sum(i => i.ReadBytes))} of {Size(scanned.Sum(i => i.VirtualBytes))} (holes are not read); wrote {Outputs.Shown(output)}");

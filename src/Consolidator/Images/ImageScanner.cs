@@ -19,18 +19,22 @@ public static class ImageScanner
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => System.IO.Path.Combine(d, "qemu-img")).FirstOrDefault(File.Exists);
 
-    /// <summary>qemu-img 7.2's image formats that convert reads. Its protocol drivers (file, nbd, vvfat, host_device, ...)
-    /// are no image format: `-f vvfat` reads a folder as a disk.</summary>
+    /// <summary>The formats <c>images scan --format</c> takes: qemu-img 7.2's image formats that convert reads. Its protocol
+    /// drivers (file, nbd, vvfat, host_device, ...) are no image format: `-f vvfat` reads a folder as a disk.</summary>
     public static readonly IReadOnlyList<string> Formats = ["raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vhdx", "vpc", "parallels", "dmg", "bochs", "cloop"];
 
-    public static ImageBlocks Scan(string id, string path, int blockKib)
+    /// <param name="declared">The image's format as its owner declares it (libvirt's &lt;driver type=.../&gt;), or null to
+    /// let qemu-img tell it from the content (<see cref="Format"/>). Declared, it is passed to qemu-img as <c>-f</c>, so the
+    /// content is never probed: a raw disk is read as raw whatever its first bytes say.</param>
+    public static ImageBlocks Scan(string id, string path, int blockKib, string? declared = null)
     {
         // A disk image may be a disk (an LVM volume, say): a block device reads as its contents.
         InputFiles.Require(path, blockDevice: true);
         // Opened first: an image this process may not read was qemu-img's "Could not open '/full/path': Permission denied".
         using (InputFiles.OpenRead(path, blockDevice: true)) { }
+        if (declared == "raw") return Hash(id, path, path, blockKib);
         CheckExtents(path, path);
-        var (format, info) = Format(path);
+        var (format, info) = Format(path, declared);
         if (format == "raw") return Hash(id, path, path, blockKib);
         var qemuImg = QemuImg() ?? throw new InputException(path, 0, null, 0, null, $"a {format} image, and qemu-img is not installed to read it (apt-get install qemu-utils)");
         CheckBackingChain(qemuImg, path, info);
@@ -198,18 +202,25 @@ public static class ImageScanner
         return why;
     }
 
-    /// <summary>qemu-img's name for the image's format and its <c>qemu-img info</c> JSON: from <c>qemu-img info</c> when it
-    /// is installed, otherwise from the qcow2 magic (QFI\xfb), else raw.</summary>
-    private static (string Format, string? Info) Format(string path)
+    /// <summary>qemu-img's name for the image's format and its <c>qemu-img info</c> JSON: the format declared (passed as
+    /// <c>-f</c>, so qemu-img checks the content is that format and probes nothing), else what qemu-img tells from the
+    /// content when it is installed, else from the qcow2 magic (QFI\xfb), else raw.
+    /// A file named <c>.raw</c> whose content reads as another format is refused without a declared format: a guest writes
+    /// what it likes on its raw disk, a qcow2 header naming any host file as its backing file included, and the scan then
+    /// measured that file instead of the disk (QEMU itself restricts writes to block 0 of a probed raw image for this).</summary>
+    private static (string Format, string? Info) Format(string path, string? declared)
     {
         if (QemuImg() is { } qemuImg)
         {
-            var json = Run(qemuImg, path, ["info", "--output=json", System.IO.Path.GetFullPath(path)]);
+            var json = Run(qemuImg, path, ["info", "--output=json", .. declared is null ? Array.Empty<string>() : ["-f", declared], System.IO.Path.GetFullPath(path)]);
             try
             {
                 using var doc = JsonDocument.Parse(json);
                 var format = doc.RootElement.GetProperty("format").GetString() ?? "raw";
                 if (Encrypted(doc.RootElement)) throw new InputException(path, 0, null, 0, null, EncryptedWords($"an encrypted {format} image"));
+                if (declared is null && format != "raw" && path.EndsWith(".raw", StringComparison.OrdinalIgnoreCase))
+                    throw new InputException(path, 0, null, 0, null,
+                        $"named .raw, but its content reads as a {Quoted.Value(format)} image (a guest can write such a header on its own raw disk, naming a host file as its backing file): give --format raw to scan it as the raw disk it is, or --format {Quoted.Value(format)} if it is one");
                 return (format, json);
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -217,6 +228,7 @@ public static class ImageScanner
                 throw new InputException(path, 0, null, 0, null, "qemu-img info gave no format for it");
             }
         }
+        if (declared is not null) return (declared, null);
         Span<byte> magic = stackalloc byte[4];
         using var stream = InputFiles.OpenRead(path, blockDevice: true);
         return (stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw", null);

@@ -8,7 +8,11 @@ namespace Consolidator.Tests.Storage;
 [CollectionDefinition(nameof(ImageFormatTests), DisableParallelization = true)]
 public sealed class ImageFormatCollection;
 
-/// <summary>How `images scan` asks the real qemu-img about an image.</summary>
+/// <summary>What format `images scan` reads an image as, with the real qemu-img. qemu-img tells a format from the content:
+/// a raw disk whose first bytes hold a qcow2 header (a guest writes what it likes on its own disk) was scanned as that
+/// qcow2, its backing file, any file of the host the header names, read and measured in place of the disk. Now the
+/// format can be declared (--format, passed to qemu-img as -f, nothing probed), and a file named .raw whose content
+/// reads as another format is refused without it.</summary>
 [Collection(nameof(ImageFormatTests))]
 public sealed class ImageFormatTests : IDisposable
 {
@@ -16,6 +20,72 @@ public sealed class ImageFormatTests : IDisposable
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>disk.raw: 1 MiB, its first bytes a qcow2 header whose backing file is host.secret (16 random blocks), the
+    /// rest zeros, as a guest could leave its raw disk.</summary>
+    private string ForgedRawDisk()
+    {
+        var secret = new byte[16 * Block];
+        new Random(3).NextBytes(secret);
+        File.WriteAllBytes(_dir.File("host.secret"), secret);
+        ImageScanTests.QemuImg("create", "-q", "-f", "qcow2", "-b", _dir.File("host.secret"), "-F", "raw", _dir.File("header.qcow2"), "1M");
+        var header = File.ReadAllBytes(_dir.File("header.qcow2"));
+        var disk = new byte[1 << 20];
+        header.AsSpan(0, Math.Min(header.Length, disk.Length)).CopyTo(disk);
+        File.WriteAllBytes(_dir.File("disk.raw"), disk);
+        return _dir.File("disk.raw");
+    }
+
+    [SkippableFact]
+    public void A_raw_disk_holding_a_qcow2_header_is_refused_unless_its_format_is_declared()
+    {
+        ImageScanTests.Skip_without_qemu_img();
+        var disk = ForgedRawDisk();
+        var csv = _dir.File("images.csv");
+
+        var probed = CliRunner.Run("images", "scan", disk, "--out", csv);
+
+        Assert.Equal(2, probed.ExitCode);
+        Assert.Contains($"{disk}: named .raw, but its content reads as a qcow2 image", probed.Err);
+        Assert.Contains("give --format raw to scan it as the raw disk it is", probed.Err);
+        HostileInputTests.AssertOneCleanLine(probed.Err);
+        Assert.False(File.Exists(csv));
+
+        var declared = CliRunner.Run("images", "scan", disk, "--format", "raw", "--out", csv);
+
+        Assert.True(declared.ExitCode == 0, declared.Err);
+        // Read as the raw disk it is: 16 blocks of 64 KiB, the header's few not zero; nothing of the backing file (16
+        // distinct random blocks when read as qcow2).
+        var bytes = File.ReadAllBytes(disk);
+        var nonZero = Enumerable.Range(0, 16).Select(b => bytes.AsSpan(b * Block, Block).ToArray()).Where(b => b.Any(x => x != 0))
+            .Select(Convert.ToHexString).Distinct().Count();
+        var dataBlocks = Enumerable.Range(0, 16).Count(b => bytes.AsSpan(b * Block, Block).ContainsAnyExcept((byte)0));
+        Assert.InRange(nonZero, 1, 8);
+        var row = File.ReadAllLines(csv)[1].Split(',');
+        Assert.Equal(["disk", "0.0009765625", "64", dataBlocks.ToString(System.Globalization.CultureInfo.InvariantCulture), nonZero.ToString(System.Globalization.CultureInfo.InvariantCulture), (16 - nonZero).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            [row[0], row[4], row[5], row[6], row[7], row[8]]);
+    }
+
+    /// <summary>A declared format the content does not hold is qemu-img's refusal, one line; a name that is no image
+    /// format (a protocol driver: vvfat reads a folder as a disk) is refused before qemu-img runs.</summary>
+    [SkippableFact]
+    public void A_declared_format_is_checked_against_the_content_and_the_list()
+    {
+        ImageScanTests.Skip_without_qemu_img();
+        File.WriteAllBytes(_dir.File("plain.raw"), new byte[Block]);
+        var csv = _dir.File("images.csv");
+
+        var wrong = CliRunner.Run("images", "scan", _dir.File("plain.raw"), "--format", "qcow2", "--out", csv);
+        var driver = CliRunner.Run("images", "scan", _dir.File("plain.raw"), "--format", "vvfat", "--out", csv);
+
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains($"{_dir.File("plain.raw")}: qemu-img info failed", wrong.Err);
+        Assert.Contains("qcow2", wrong.Err);
+        HostileInputTests.AssertOneCleanLine(wrong.Err);
+        Assert.Equal(2, driver.ExitCode);
+        Assert.Contains("--format must be one of raw, qcow2", driver.Err);
+        Assert.False(File.Exists(csv));
+    }
 
     /// <summary>`images scan` of a qcow2 ran `qemu-img info` on it twice (for its format, then as the backing chain's first
     /// step); the chain walk now starts from the format's answer. Counted with a qemu-img on the PATH that logs its
