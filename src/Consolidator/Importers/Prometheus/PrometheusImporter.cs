@@ -185,6 +185,5 @@ public static class PrometheusImporter
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-
     private static string Bare(string metric) => metric.Split('{')[0];
 }
