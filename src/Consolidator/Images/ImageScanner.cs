@@ -105,8 +105,12 @@ public static class ImageScanner
         {
             if (depth > 0) CheckExtents(path, image);
             // A backing file is read as the format its child's header records (backing-filename-format), as convert opens it.
-            var (backing, backingFormat, dataFile) = Files(path, image, depth == 0 && info is not null ? info
-                : Run(qemuImg, path, ["info", "--output=json", .. format is null ? Array.Empty<string>() : ["-f", format], image]));
+            var json = depth == 0 && info is not null ? info
+                : Run(qemuImg, path, ["info", "--output=json", .. format is null ? Array.Empty<string>() : ["-f", format], image]);
+            if (depth > 0 && format is null && Probed(path, json, image) is { } probed)
+                throw new InputException(path, 0, null, 0, image,
+                    $"its backing file has no format recorded in its child's header, and its content reads as a {Quoted.Value(probed)} image that names other files, under a name that does not say {Quoted.Value(probed)} (a guest can write such a header on its own raw disk): record the format, e.g. qemu-img rebase -u -F {Quoted.Value(probed)} (or -F raw) -b BACKING CHILD");
+            var (backing, backingFormat, dataFile) = Files(path, image, json);
             if (dataFile is not null) CheckOpened(path, dataFile, "its external data file");
             if (backing is null) return;
             CheckOpened(path, backing, "its backing file");
@@ -221,6 +225,9 @@ public static class ImageScanner
                 if (declared is null && format != "raw" && path.EndsWith(".raw", StringComparison.OrdinalIgnoreCase))
                     throw new InputException(path, 0, null, 0, null,
                         $"named .raw, but its content reads as a {Quoted.Value(format)} image (a guest can write such a header on its own raw disk, naming a host file as its backing file): give --format raw to scan it as the raw disk it is, or --format {Quoted.Value(format)} if it is one");
+                if (declared is null && Probed(path, json, path) is { } probed)
+                    throw new InputException(path, 0, null, 0, null,
+                        $"its content reads as a {Quoted.Value(probed)} image that names other files, under a name that does not say {Quoted.Value(probed)} (a guest can write such a header on its own raw disk, naming a host file as its backing file): give --format {Quoted.Value(probed)} if it is one, or --format raw to scan it as a raw disk");
                 return (format, json);
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -232,6 +239,53 @@ public static class ImageScanner
         Span<byte> magic = stackalloc byte[4];
         using var stream = InputFiles.OpenRead(path, blockDevice: true);
         return (stream.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8) ? "qcow2" : "raw", null);
+    }
+
+    /// <summary>The format qemu-img told from <paramref name="image"/>'s content (its <c>qemu-img info</c> JSON, no format
+    /// given) where that is not to be believed: a format other than raw whose header names other files (a backing file, an
+    /// external data file, a VMDK descriptor's extents) under a name that does not say that format (<c>.img</c>, no
+    /// extension). A raw disk is the guest's to write, a qcow2 header naming a host file as its backing file included; QEMU
+    /// probes such content too, and restricts writes to a probed raw image's first block for that reason. Believed: raw,
+    /// any format whose header names no other file (what is read is then the file's own content, whatever it is), and a
+    /// name that says the format (disk.qcow2, base.vmdk): a guest does not name its disk's file. Else null.</summary>
+    private static string? Probed(string path, string json, string image)
+    {
+        string? format;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            format = doc.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            throw new InputException(path, 0, null, 0, null, "qemu-img info gave no JSON for it");
+        }
+        if (format is null or "raw" || NameSays(image, format)) return null;
+        var (backing, _, dataFile) = Files(path, image, json);
+        IReadOnlyList<string> extents;
+        try
+        {
+            extents = format == "vmdk" ? VmdkDescriptor.Extents(image) : [];
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            throw InputFiles.Failure(image, e);
+        }
+        return backing is null && dataFile is null && extents.Count == 0 ? null : format;
+    }
+
+    /// <summary>Whether a file's name says it holds <paramref name="format"/> (qemu-img's name for it): the extensions the
+    /// format's own tools give (qemu-img, VMware, VirtualBox, Hyper-V, Parallels).</summary>
+    private static bool NameSays(string file, string format)
+    {
+        var extension = System.IO.Path.GetExtension(file).ToLowerInvariant();
+        return format switch
+        {
+            "qcow2" => extension is ".qcow2" or ".qcow2c",
+            "vpc" => extension is ".vhd" or ".vpc",
+            "parallels" => extension is ".hdd" or ".hds",
+            _ => extension == "." + format,
+        };
     }
 
     /// <param name="writing">The file qemu-img writes, if any: its failure to write there (a full temporary folder) is an
