@@ -16,7 +16,7 @@ public sealed record AllocationRow(string Host, string Vm, int Window, int CapMi
 /// command and runs none until run with APPLY=1. A batch VM is held to its cap: libvirt's vcpu_quota caps each
 /// vCPU thread, so the script reads the domain's live vCPU count and gives each vCPU cap / vCPUs of the 100 ms
 /// period (a cap at or above all its vCPUs is no cap: quota -1). An interactive VM gets no quota (-1), only its
-/// shares.</summary>
+/// shares, scaled where a host's would exceed cgroup v2's range (<see cref="AppliedShares"/>).</summary>
 public static class AllocationScript
 {
     /// <summary>CFS period libvirt uses by default (100 ms, in microseconds).</summary>
@@ -24,6 +24,19 @@ public static class AllocationScript
 
     /// <summary>libvirt's smallest vcpu_quota, in microseconds.</summary>
     public const int MinQuotaMicroseconds = 1000;
+
+    /// <summary>The largest cpu_shares a cgroup v2 host takes: libvirt writes cpu_shares to cpu.weight as it is, whose
+    /// range is 1..10000 (the kernel's cgroup-v2.rst), and virsh fails above it ("Unable to write to '.../cpu.weight':
+    /// Numerical result out of range", libvirt 9.0 on a v2-only kernel: lab/libvirt/cgroup-v2.sh); cgroup v1's
+    /// cpu.shares takes up to 262144.</summary>
+    public const int MaxWeight = 10_000;
+
+    /// <summary>The cpu_shares the script sets for <paramref name="shares"/> on a host whose largest shares in the window
+    /// are <paramref name="largest"/>: the weights of a host's VMs count only against each other, so where the largest
+    /// is above <see cref="MaxWeight"/> every share of that host and window is scaled down by one factor (rounded, at
+    /// least libvirt's v1 smallest, 2), which keeps the allocation's ratios; elsewhere the shares as they are.</summary>
+    public static int AppliedShares(int shares, int largest) =>
+        largest <= MaxWeight ? shares : Math.Max(Allocation.AllocationPlanner.MinShares, (int)Math.Round((double)shares * MaxWeight / largest));
 
     /// <summary>The rows as the host level's schedule of <paramref name="p"/> (ids to indices, a VM with no row interactive),
     /// for the validator's allocation check.</summary>
@@ -109,9 +122,14 @@ public static class AllocationScript
         foreach (var group in rows.GroupBy(r => r.Window).OrderBy(g => g.Key))
         {
             s.Append(inv, $"  {group.Key})  # {windows.Windows[group.Key].Label}\n");
+            var largest = group.GroupBy(r => r.Host, StringComparer.Ordinal).ToDictionary(h => h.Key, h => h.Max(r => r.Shares), StringComparer.Ordinal);
             foreach (var r in group.OrderBy(r => r.Host, StringComparer.Ordinal).ThenBy(r => r.Vm, StringComparer.Ordinal))
-                if (r.Batch) s.Append(inv, $"    cap {ShellScript.Quote(r.Host)} {ShellScript.Quote(r.Vm)} {r.CapMillicores} {r.Shares}\n");
-                else s.Append(inv, $"    share {ShellScript.Quote(r.Host)} {ShellScript.Quote(r.Vm)} {r.Shares}  # allotted {r.CapMillicores} millicores\n");
+            {
+                var shares = AppliedShares(r.Shares, largest[r.Host]);
+                var scaled = shares == r.Shares ? "" : string.Create(inv, $"allocation.csv's {r.Shares} scaled: cgroup v2's cpu.weight takes at most {MaxWeight}");
+                if (r.Batch) s.Append(inv, $"    cap {ShellScript.Quote(r.Host)} {ShellScript.Quote(r.Vm)} {r.CapMillicores} {shares}{(scaled.Length > 0 ? "  # " + scaled : "")}\n");
+                else s.Append(inv, $"    share {ShellScript.Quote(r.Host)} {ShellScript.Quote(r.Vm)} {shares}  # allotted {r.CapMillicores} millicores{(scaled.Length > 0 ? ", " + scaled : "")}\n");
+            }
             s.Append("    ;;\n");
         }
         s.Append("""

@@ -116,6 +116,16 @@ public class AllocationExportTests
         Assert.EndsWith("allocation.csv: " + "NOT CHECKED against a dataset: exported with --unchecked, so the validator did not check these caps against the plan's hosts (an allocation.csv edited by hand may hand out more CPU than a host has); export without --unchecked to check them\n", forced.Err);
     }
 
+    /// <summary>A host's shares in a window as the script sets them: unchanged up to cgroup v2's largest cpu.weight
+    /// (10000), above it all scaled by one factor so that the largest is 10000, none below libvirt's 2.</summary>
+    [Theory]
+    [InlineData(new[] { 512, 14336 }, new[] { 357, 10000 })]
+    [InlineData(new[] { 10000, 2, 4096 }, new[] { 10000, 2, 4096 })]
+    [InlineData(new[] { 262144, 20, 131072 }, new[] { 10000, 2, 5000 })]
+    [InlineData(new[] { 10001, 10001 }, new[] { 10000, 10000 })]
+    public void A_hosts_shares_above_cgroup_v2s_range_are_scaled_by_one_factor(int[] shares, int[] applied) =>
+        Assert.Equal(applied, shares.Select(s => Consolidator.Export.AllocationScript.AppliedShares(s, shares.Max())).ToArray());
+
     [Fact]
     public void A_dry_run_prints_a_windows_schedinfo_commands_and_picks_the_current_window_by_itself()
     {
@@ -129,6 +139,12 @@ public class AllocationExportTests
         Assert.Contains("applied window 1", night.Out);
         Assert.Contains("+ virsh -c qemu+ssh://h1/system schedinfo web-1 --live --set vcpu_quota=-1 --set cpu_shares=4096", night.Out);
         Assert.DoesNotContain("14336", night.Out);
+        // By day web-1's 14336 is above cgroup v2's largest cpu.weight, which libvirt refuses: the host's shares are
+        // scaled by one factor, 10000 / 14336, in that window only.
+        var day = Bash(script, "0");
+        Assert.Equal(0, day.Code);
+        Assert.Contains("schedinfo web-1 --live --set vcpu_quota=-1 --set cpu_shares=10000\n", day.Out);
+        Assert.Contains("--set vcpu_quota=<500 millicores / live vCPUs> --set cpu_shares=357\n", day.Out);
 
         var now = Bash(script);
         var expected = WindowScheme.DayNight().IndexOf(DateTimeOffset.UtcNow.ToUnixTimeSeconds());

@@ -44,8 +44,8 @@ else WINDOW=$(window_at "$(date -u +%u)" $(( 10#$(date -u +%H) * 60 + 10#$(date 
 fi
 case "$WINDOW" in
   0)  # day
-    cap 'h1' 'batch-1' 500 512
-    share 'h1' 'web-1' 14336  # allotted 3500 millicores
+    cap 'h1' 'batch-1' 500 357  # allocation.csv's 512 scaled: cgroup v2's cpu.weight takes at most 10000
+    share 'h1' 'web-1' 10000  # allotted 3500 millicores, allocation.csv's 14336 scaled: cgroup v2's cpu.weight takes at most 10000
     ;;
   1)  # night
     cap 'h1' 'batch-1' 3000 3072
