@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs RealLibvirtTests on a cgroup v2 machine: a KVM guest booted from this machine's Debian kernel with the unified
-# hierarchy alone (cgroup_no_v1=all), whose root is this machine's own /usr and /etc (read-only 9p shares under a tmpfs
-# overlay), this checkout and ~/.nuget. This machine (a container) has the cgroup v1 cpu controller and no cpu in its
-# v2 hierarchy, so the tests' cgroup v2 read-back (cpu.max, cpu.weight) never runs here otherwise; a Debian 12 host
-# with systemd has cgroup v2 alone, which is where users apply the scripts.
+# libvirt on a cgroup v2 machine: a TCG guest booted from this machine's Debian kernel with the unified hierarchy alone
+# (cgroup_no_v1=all), whose root is this machine's own /usr and /etc (read-only 9p shares; /etc and this checkout under
+# a tmpfs overlay) and ~/.nuget. This machine (a container) has the cgroup v1 cpu controller and no cpu in its v2
+# hierarchy, so libvirt here writes v1 files only; a Debian 12 host with systemd has cgroup v2 alone, which is where
+# users apply the scripts. (TCG: a nested KVM guest of this kernel hangs before its first console line here.)
 #
-#   dotnet build tests/Consolidator.Tests -c Debug && bash lab/libvirt/cgroup-v2.sh [FILTER]
+#   bash lab/libvirt/cgroup-v2.sh probe     a private libvirtd (configured as the tests') and one domain: the
+#                                           allocation script's schedinfo calls, what libvirt reports and what the
+#                                           domain's cgroup files hold after each; cpu_shares 10000, 10001, 10240, 262144
+#   dotnet build tests/Consolidator.Tests -c Debug && bash lab/libvirt/cgroup-v2.sh tests [FILTER]
+#                                           the built tests inside the guest (FILTER: FullyQualifiedName~RealLibvirtTests)
 #
-# FILTER defaults to FullyQualifiedName~RealLibvirtTests. Needs root, /dev/kvm, qemu-system-x86, busybox-static and
-# /boot/vmlinuz-* with its modules (what .ci/run installs). Nothing is written outside a temp folder; the guest
-# reaches no network (no NIC: loopback only). The guest's console (the test run) is printed, and its exit code returned.
+# Needs root, qemu-system-x86, busybox-static, cpio and /boot/vmlinuz-* with its modules (what .ci/run installs). Nothing
+# is written outside a temp folder; the guest has no NIC (loopback only). Its console is printed, and its exit code
+# returned.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)

@@ -171,18 +171,62 @@ internal sealed class Libvirtd : IDisposable
         Virsh("start", name);
     }
 
-    /// <summary>The cpu controller's cgroup libvirt placed the domain in (cgroup v1: the QEMU process sits in its
-    /// emulator child), or null where there is none.</summary>
-    public string? CpuCgroup(string name)
+    /// <summary>The cgroup hierarchy that holds the kernel's cpu controller, as libvirt looks for it: a cgroup v1 hierarchy
+    /// with cpu bound (this machine, a container with v1 mounts beside an empty v2 one), else the v2 hierarchy when its
+    /// cgroup.controllers lists cpu (a Debian 12 host with systemd: v2 alone). Null where neither is mounted: libvirt then
+    /// cannot set a domain's quota or shares at all.</summary>
+    public static (int Version, string Mount)? CpuHierarchy()
     {
-        var pidFile = Path.Combine(_dir.Path, "run", "qemu", name + ".pid");
-        if (!File.Exists(pidFile)) return null;
-        var pid = File.ReadAllText(pidFile).Trim();
-        var line = File.ReadAllLines($"/proc/{pid}/cgroup").FirstOrDefault(l => l.Split(':') is [_, var c, _] && c.Split(',').Contains("cpu"));
-        if (line is null) return null;
-        var path = "/sys/fs/cgroup/cpu" + line.Split(':')[2];
-        if (Path.GetFileName(path) == "emulator") path = Path.GetDirectoryName(path)!;
-        return Directory.Exists(path) ? path : null;
+        if (!File.Exists("/proc/self/mountinfo")) return null;
+        // "36 25 0:31 / /sys/fs/cgroup/cpu rw,relatime shared:9 - cgroup cgroup rw,cpu": the mount point is field 5,
+        // the filesystem type and its super options follow the " - ".
+        var mounts = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(" - ", 2)).Where(p => p.Length == 2)
+            .Select(p => (Point: p[0].Split(' ')[4], Fs: p[1].Split(' '))).ToArray();
+        foreach (var (point, fs) in mounts)
+            if (fs[0] == "cgroup" && fs.Length > 2 && fs[2].Split(',').Contains("cpu")) return (1, point);
+        foreach (var (point, fs) in mounts)
+            if (fs[0] == "cgroup2" && File.Exists(Path.Combine(point, "cgroup.controllers"))
+                && File.ReadAllText(Path.Combine(point, "cgroup.controllers")).Split(' ', StringSplitOptions.TrimEntries).Contains("cpu"))
+                return (2, point);
+        return null;
+    }
+
+    /// <summary>Why a private daemon cannot place domains in a cpu cgroup here, or null.</summary>
+    public static string? CpuControllerMissing => CpuHierarchy() is null
+        ? "the kernel offers no cpu controller here: no cgroup v1 hierarchy has cpu bound and no cgroup v2 hierarchy lists cpu in "
+          + "cgroup.controllers (a container whose cgroups were not delegated), so libvirt can set no vcpu_quota or cpu_shares"
+        : null;
+
+    /// <summary>What the kernel holds for a running domain's CPU, read from its cgroup files, not from libvirt: the
+    /// domain's weight (v1 cpu.shares, v2 cpu.weight: libvirt writes cpu_shares to either as it is) and each vCPU thread's
+    /// CFS quota and period (v1 cpu.cfs_quota_us and cpu.cfs_period_us, v2 cpu.max "QUOTA PERIOD"; no quota is -1, as
+    /// v1 and schedinfo say it, for v2's "max").</summary>
+    public sealed record CpuControl(int CgroupVersion, string Domain, long Weight, IReadOnlyList<(long Quota, long Period)> Vcpus);
+
+    /// <summary>The domain's <see cref="CpuControl"/>: its QEMU process sits in the domain's emulator cgroup, beside one
+    /// cgroup per vCPU thread (vcpu0, vcpu1, ...); with systemd-machined those are in a "libvirt" child of the machine's
+    /// scope, which holds the weight.</summary>
+    public CpuControl Cpu(string name, int vcpus)
+    {
+        var (version, mount) = CpuHierarchy() ?? throw new InvalidOperationException(CpuControllerMissing);
+        var pid = File.ReadAllText(Path.Combine(_dir.Path, "run", "qemu", name + ".pid")).Trim();
+        // /proc/PID/cgroup: "4:cpu,cpuacct:/machine/..." (v1) or "0::/machine/..." (v2).
+        var line = File.ReadAllLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3))
+            .First(p => version == 1 ? p[1].Split(',').Contains("cpu") : p[0] == "0" && p[1].Length == 0);
+        var domain = mount + line[2];
+        if (Path.GetFileName(domain) == "emulator") domain = Path.GetDirectoryName(domain)!;
+        var weightDir = Path.GetFileName(domain) == "libvirt" ? Path.GetDirectoryName(domain)! : domain;
+        string Read(string dir, string file) => File.ReadAllText(Path.Combine(dir, file)).Trim();
+        var weight = long.Parse(Read(weightDir, version == 1 ? "cpu.shares" : "cpu.weight"), CultureInfo.InvariantCulture);
+        var threads = Enumerable.Range(0, vcpus).Select(i =>
+        {
+            var dir = Path.Combine(domain, "vcpu" + i.ToString(CultureInfo.InvariantCulture));
+            if (version == 1)
+                return (long.Parse(Read(dir, "cpu.cfs_quota_us"), CultureInfo.InvariantCulture), long.Parse(Read(dir, "cpu.cfs_period_us"), CultureInfo.InvariantCulture));
+            var max = Read(dir, "cpu.max").Split(' ');
+            return (max[0] == "max" ? -1 : long.Parse(max[0], CultureInfo.InvariantCulture), long.Parse(max[1], CultureInfo.InvariantCulture));
+        }).ToArray();
+        return new CpuControl(version, domain, weight, threads);
     }
 
     /// <summary>A guest's initramfs in <paramref name="dir"/>: the static busybox and an init that sleeps (the guest idles:
