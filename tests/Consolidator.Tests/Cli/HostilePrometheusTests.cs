@@ -532,10 +532,11 @@ public sealed class HostilePrometheusTests
         File.WriteAllText(tmp.File(name), text);
         return tmp.File(name);
     }
-    /// <summary>An answer is held in memory of the order of its own size: each point was a JsonElement, a JsonDocument of
-    /// its own, and parsing took about 18 times the answer (a real Prometheus's 122 MB answer of 20,000 series x 289 points
-    /// peaked at 2.27 GB; the 256 MiB an answer may hold, some 4.7 GB). Counted in bytes allocated, not timed: 1,000
-    /// series of 200 points each.</summary>
+    /// <summary>An answer is held in less memory than its own size: each point was a JsonElement, a JsonDocument of its
+    /// own, and parsing took about 18 times the answer (a real Prometheus's 122 MB answer of 20,000 series x 289 points
+    /// peaked at 2.27 GB; the 256 MiB an answer may hold, some 4.7 GB); then a list of 32-byte points beside the body took
+    /// 3.2 times it. Points are now read into one array of 16-byte points per series, about 0.6 times the answer's JSON.
+    /// Counted in bytes allocated, not timed: 1,000 series of 200 points each.</summary>
     [Fact]
     public void An_answer_is_parsed_in_memory_of_the_order_of_its_size()
     {
@@ -556,7 +557,7 @@ public sealed class HostilePrometheusTests
 
         Assert.Equal(1000, data.Result.Count);
         Assert.Equal(200, data.Result[999].Values!.Count);
-        Assert.True(allocated < 4 * body.Length, $"{allocated:N0} bytes allocated to parse an answer of {body.Length:N0}");
+        Assert.True(allocated < body.Length, $"{allocated:N0} bytes allocated to parse an answer of {body.Length:N0}");
     }
 
     /// <summary>A server behind HTTP basic authentication, the credentials in --url as user:password@: they were not

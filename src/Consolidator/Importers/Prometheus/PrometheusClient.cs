@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Consolidator.Importers.Prometheus;
@@ -55,7 +56,7 @@ public sealed class PrometheusClient : IDisposable
     /// <see cref="MaxStepsPerQuery"/> steps; a series' points from every piece, in time order.</summary>
     public IReadOnlyList<PrometheusSeries> Range(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
     {
-        var bySeries = new Dictionary<string, (ImmutableDictionary<string, string> Labels, List<(long, double)> Points)>(StringComparer.Ordinal);
+        var bySeries = new Dictionary<string, (ImmutableDictionary<string, string> Labels, List<(long, double)[]> Pieces)>(StringComparer.Ordinal);
         var stepSeconds = (long)step.TotalSeconds;
         for (var from = start.ToUnixTimeSeconds(); from <= end.ToUnixTimeSeconds(); from += stepSeconds * MaxStepsPerQuery)
         {
@@ -67,24 +68,49 @@ public sealed class PrometheusClient : IDisposable
                 var key = Key(s.Metric);
                 if (!bySeries.TryGetValue(key, out var entry))
                     bySeries[key] = entry = (s.Metric.ToImmutableDictionary(StringComparer.Ordinal), []);
-                foreach (var point in s.Values ?? [])
+                if (s.Values is not { } values) continue;
+                var points = values.Points;
+                for (var i = 0; i < points.Length; i++)
                 {
+                    if (values.Problem is ({ } at, var problem) && at == i) Point(problem, where);
                     // Prometheus answers a range query only at start, start + step, ..., end. A point elsewhere (a broken proxy,
                     // a hostile server) was written as a sample: points dated 2032 for a 2026 period became the dataset's usage,
                     // and one series sent twice was .NET's "An item with the same key has already been added" (exit code 1).
-                    var (time, value) = Point(point, where);
+                    var time = points[i].Time;
                     if (time < from || time > to || (time - from) % stepSeconds != 0)
-                        throw new InputException(where, 0, null, 0, Shown(point),
+                        throw new InputException(where, 0, null, 0, Shown(values.Written(i)),
                             $"the answer holds a point at {Stamp(time)}, which is not a step of the period asked for ({Stamp(from)} to {Stamp(to)} every {stepSeconds} s)");
-                    entry.Points.Add((time, value));
                 }
+                entry.Pieces.Add(values.Points);
             }
         }
-        foreach (var (labels, points) in bySeries.Values)
-            if (points.GroupBy(p => p.Item1).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        var series = new List<PrometheusSeries>(bySeries.Count);
+        foreach (var (labels, pieces) in bySeries.Values)
+        {
+            // One piece (a period of at most MaxStepsPerQuery steps) is kept as read, without a copy.
+            var points = pieces.Count == 1 ? pieces[0] : [.. pieces.SelectMany(p => p)];
+            if (!IsSorted(points)) Array.Sort(points, (a, b) => a.Item1.CompareTo(b.Item1));
+            if (Twice(points) is { } twice)
                 throw new InputException(Where("api/v1/query_range", query), 0, null, 0, null,
-                    $"the answer holds two points at {Stamp(twice.Key)} for one series (a series sent twice): {PrometheusSeries.Shown(labels)}");
-        return [.. bySeries.Values.Select(e => new PrometheusSeries(e.Labels, [.. e.Points.OrderBy(p => p.Item1)]))];
+                    $"the answer holds two points at {Stamp(twice)} for one series (a series sent twice): {PrometheusSeries.Shown(labels)}");
+            series.Add(new PrometheusSeries(labels, ImmutableCollectionsMarshal.AsImmutableArray(points)));
+        }
+        return series;
+    }
+
+    private static bool IsSorted((long, double)[] points)
+    {
+        for (var i = 1; i < points.Length; i++)
+            if (points[i].Item1 < points[i - 1].Item1) return false;
+        return true;
+    }
+
+    /// <summary>A time that two of the sorted <paramref name="points"/> share, the earliest, or null.</summary>
+    private static long? Twice((long, double)[] points)
+    {
+        for (var i = 1; i < points.Length; i++)
+            if (points[i].Item1 == points[i - 1].Item1) return points[i].Item1;
+        return null;
     }
 
     /// <summary>The query evaluated once, at <paramref name="time"/>: one value per series.</summary>
@@ -104,8 +130,6 @@ public sealed class PrometheusClient : IDisposable
         var left = _timeLimit - System.Diagnostics.Stopwatch.GetElapsedTime(_started);
         if (left <= TimeSpan.Zero) throw OutOfTime(where);
         using var cancel = new CancellationTokenSource(left);
-        HttpStatusCode status;
-        ArraySegment<byte> body;
         try
         {
             for (var redirects = 0; ; redirects++)
@@ -116,7 +140,7 @@ public sealed class PrometheusClient : IDisposable
                 };
                 // Headers first (PostAsync would buffer the whole body): the body is read here, counted, and given up at the bound.
                 using var response = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
-                status = response.StatusCode;
+                var status = response.StatusCode;
                 if ((int)status is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
                     url = Follow(url, location, redirects, status, where);
@@ -127,8 +151,8 @@ public sealed class PrometheusClient : IDisposable
                 if ((int)status is >= 300 and < 400)
                     throw new InputException(where, 0, null, 0, null, $"HTTP {(int)status}: the server redirected without saying where (no Location): give --url the address that answers");
                 if (response.Content.Headers.ContentLength > _maxAnswerBytes) throw TooLarge(where);
-                body = ReadBounded(response.Content.ReadAsStream(cancel.Token), response.Content.Headers.ContentLength, where, cancel.Token);
-                break;
+                using var body = new AnswerBody(response.Content.ReadAsStream(cancel.Token), _maxAnswerBytes, () => TooLarge(where), cancel.Token);
+                return Parse(body, status, where);
             }
         }
         catch (HttpRequestException e)
@@ -149,7 +173,6 @@ public sealed class PrometheusClient : IDisposable
         {
             throw new InputException(where, 0, null, 0, null, $"the answer broke off: {e.Message}");
         }
-        return Parse(body, status, where);
     }
 
     /// <summary>The most redirects followed for one query, as .NET's own bound (HttpClientHandler.MaxAutomaticRedirections).</summary>
@@ -175,21 +198,6 @@ public sealed class PrometheusClient : IDisposable
         var shown = to.IsAbsoluteUri && to.UserInfo.Length > 0 ? Shown(to) : (location.IsAbsoluteUri ? Shown(location) : location.OriginalString);
         throw new InputException(where, 0, null, 0, null,
             $"HTTP {(int)status}: the server redirected to '{Quoted.Value(shown)}' and the redirect was not followed ({why}): give --url the address that answers");
-    }
-
-    /// <summary>The body, read into one buffer (sized from Content-Length where the server gives it) and handed on
-    /// without a copy: a growing buffer and then its copy held three times the answer at once.</summary>
-    private ArraySegment<byte> ReadBounded(Stream stream, long? length, string where, CancellationToken cancel)
-    {
-        var bytes = new MemoryStream(length is > 0 and var n && n <= _maxAnswerBytes ? (int)n : 0);
-        var buffer = new byte[1 << 16];
-        int read;
-        while ((read = stream.ReadAsync(buffer, cancel).AsTask().GetAwaiter().GetResult()) > 0)
-        {
-            if (bytes.Length + read > _maxAnswerBytes) throw TooLarge(where);
-            bytes.Write(buffer, 0, read);
-        }
-        return bytes.TryGetBuffer(out var whole) ? whole : bytes.ToArray();
     }
 
     private InputException TooLarge(string where) =>
@@ -229,16 +237,21 @@ public sealed class PrometheusClient : IDisposable
     /// <summary>The answer's data, or an <see cref="InputException"/> naming <paramref name="where"/>: a body that is not
     /// the API's JSON, an error the server reports, or JSON of the API's shape with a part missing (a null result or
     /// series labels, as a broken proxy may send, were a NullReferenceException, exit code 1).</summary>
-    internal static ApiData Parse(ReadOnlySpan<byte> body, HttpStatusCode status, string where)
+    internal static ApiData Parse(byte[] body, HttpStatusCode status, string where) =>
+        Parse(new AnswerBody(new MemoryStream(body), long.MaxValue, () => new InvalidOperationException(), CancellationToken.None), status, where);
+
+    /// <summary>As <see cref="Parse(byte[], HttpStatusCode, string)"/>, read from the body as it arrives.</summary>
+    private static ApiData Parse(AnswerBody body, HttpStatusCode status, string where)
     {
+        body.LookAhead();
         // A 5xx with no API answer is the server or a proxy in front of it failing (a 502 or 503 while Prometheus restarts,
         // a 504 when the query outlived the proxy's timeout): it was "the answer is not the Prometheus API's JSON (The input
         // does not contain any JSON tokens...): is --url the Prometheus server's own address?", which sent the user to
         // check an address that was right. Prometheus's own 5xx (a query timeout is 503) carry the API's JSON error and
         // are read as before.
-        if ((int)status >= 500 && !LooksLikeJson(body))
+        if ((int)status >= 500 && !LooksLikeJson(body.Head))
             throw new InputException(where, 0, null, 0, null,
-                $"HTTP {(int)status} {status}{(body.Trim(" \t\r\n"u8).IsEmpty ? " (an empty answer)" : "")}: the server, or a proxy in front of it, failed without the API's answer; try again, or give --url the server's own address to pass the proxy");
+                $"HTTP {(int)status} {status}{(body.IsBlank() ? " (an empty answer)" : "")}: the server, or a proxy in front of it, failed without the API's answer; try again, or give --url the server's own address to pass the proxy");
         ApiResponse? answer;
         try
         {
@@ -254,7 +267,7 @@ public sealed class PrometheusClient : IDisposable
                 : e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.');
             // So is an HTML page, whatever its status: a web UI or a sign-in page in front of the server (Grafana's
             // address, a single sign-on proxy) answers 200 with one, which got no hint.
-            var hint = (int)status is >= 200 and < 300 && !IsHtml(body) ? "" : ": is --url the Prometheus server's own address (e.g. http://prometheus:9090)?";
+            var hint = (int)status is >= 200 and < 300 && !IsHtml(body.Head) ? "" : ": is --url the Prometheus server's own address (e.g. http://prometheus:9090)?";
             throw new InputException(where, (int)(e.LineNumber + 1 ?? 0), null, 0, null,
                 $"HTTP {(int)status}: the answer is not the Prometheus API's JSON ({what}){hint}");
         }
