@@ -166,6 +166,28 @@ public sealed class ImageFormatTests : IDisposable
         Assert.True(raw.ExitCode == 0, raw.Err);
     }
 
+    /// <summary>A VMDK text descriptor in a file whose name does not say vmdk (a guest's raw disk, Nova's instance file
+    /// "disk") was read as one: its extent, any host file it names, was scanned in place of the disk. Refused without
+    /// --format; a descriptor named .vmdk is read as before (ImageScanTests).</summary>
+    [SkippableFact]
+    public void A_vmdk_descriptor_under_another_name_is_refused_without_its_format()
+    {
+        ImageScanTests.Skip_without_qemu_img();
+        var secret = new byte[16 * Block];
+        new Random(5).NextBytes(secret);
+        File.WriteAllBytes(_dir.File("host.secret"), secret);
+        File.WriteAllText(_dir.File("disk"),
+            $"# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType=\"monolithicFlat\"\n\nRW 2048 FLAT \"{_dir.File("host.secret")}\" 0\n\nddb.adapterType = \"ide\"\n");
+        var csv = _dir.File("images.csv");
+
+        var probed = CliRunner.Run("images", "scan", _dir.File("disk"), "--out", csv);
+
+        Assert.Equal(2, probed.ExitCode);
+        Assert.Contains($"{_dir.File("disk")}: its content reads as a vmdk image that names other files, under a name that does not say vmdk", probed.Err);
+        HostileInputTests.AssertOneCleanLine(probed.Err);
+        Assert.False(File.Exists(csv));
+    }
+
     /// <summary><paramref name="child"/>: a qcow2 over <paramref name="backing"/> whose header records no backing format, as
     /// qemu-img before 6.1 made one: the backing-format header extension (0xE2792ACA) renamed to a type qemu-img skips.</summary>
     private static void Unrecorded(string backing, string child)
