@@ -29,6 +29,21 @@ internal static class EvaluationText
         o.WriteLine();
     }
 
+    /// <summary>Where the wall-clock limit went: the whole (reading, the folds, their plans given and used, the work
+    /// outside the plans), then a line per fold (its plans' shares and what they took, the seconds outside them, the
+    /// pace, and what the split had set aside at its start for that fold's and the later folds' work never cut short).</summary>
+    public static void WriteTimeLine(EvaluationTime t, Timing.Deadline deadline, TextWriter o)
+    {
+        var reading = deadline.Phases.Where(ph => ph.Phase == "reading").Sum(ph => ph.Seconds);
+        o.WriteLine(string.Format(Inv, "time: {0:0.0} s of {1:0.0} s (reading {2:0.0} s; {3} fold(s) {4:0.0} s: {5} plan(s) took {6:0.0} s of {7:0.0} s given, the work outside them {8:0.0} s); pace {9:0.0} at the end",
+            deadline.Elapsed, deadline.Limit, reading, t.Folds.Length, t.Folds.Sum(f => f.Seconds), t.Plans.Length, t.Plans.Sum(p => p.Used),
+            t.Plans.Sum(p => p.Share), t.Folds.Sum(f => f.OutsidePlans), deadline.Pace));
+        foreach (var f in t.Folds)
+            o.WriteLine(string.Format(Inv, "time, fold {0}: {1:0.0} s; plan(s) given -> took {2}; outside them {3:0.0} s; pace {4:0.0}; set aside at its start {5:0.0} s",
+                f.Fold, f.Seconds, string.Join(", ", t.Plans.Where(p => p.Fold == f.Fold).Select(p => string.Format(Inv, "{0:0.0} -> {1:0.0} s", p.Share, p.Used))),
+                f.OutsidePlans, f.Pace, f.Reserve));
+    }
+
     public static void WriteOverall(EvaluationRun run, TextWriter o, Func<string[], IReadOnlyList<string[]>, bool>? table = null)
     {
         o.WriteLine(string.Format(Inv, "all {0} folds ({1:0.###} days): energy per day over all test days, SLATAH over all active host-time", run.Folds.Length, run.Days));

@@ -33,11 +33,12 @@ internal static class EvaluateCommand
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates, in planning and in the replay", DefaultValueFactory = _ => true };
         var solver = new SolverOptionsBinder(start, 30, "the whole command, every fold and re-plan included");
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
+        var timeLine = new Option<bool>("--time-line") { Description = "Under a wall-clock limit, say where it went: each fold's seconds and each plan's share against what it used (always on a terminal)" };
         var profile = new ProfileOptionsBinder();
 
         var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), optionally re-plan during the test with the host-level CPU allocation, and report energy, SLATAH, PDM, SLAV, throttled CPU per QoS class, migrations and downtime.")
         {
-            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, reactive, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost,
+            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, reactive, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost, timeLine,
         };
         solver.AddTo(cmd);
         var scripting = new ScriptingOptions(ScriptingOptions.Time);
@@ -97,6 +98,10 @@ internal static class EvaluateCommand
                 if (!json) stdout.WriteLine($"wrote {Outputs.Shown(Path.Combine(dir, "evaluation.json"))} and {Outputs.Shown(Path.Combine(dir, name))}.png");
             }
             if (json) stdout.WriteLine(EvaluationJsonWriter.ToJson(run));
+            // Like plan's time line, but a line per fold: on a terminal, or when asked; quiet when redirected, where
+            // scripts read the tables above.
+            else if (run.Time is { } time && (r.GetValue(timeLine) || TerminalTable.For(stdout) is not null))
+                EvaluationText.WriteTimeLine(time, deadline, stdout);
             // A limit the command could not keep is said as `plan` says it, and gated by --fail-on time.
             var missed = MissedLimit.Say(deadline, stderr,
                 "reading, and for every plan its profiles, fallback placement, staging and validation, and the replays of the test period");

@@ -140,4 +140,8 @@ public sealed record EvaluationResult(
 
 /// <summary>A whole evaluation: every fold, and every policy over all folds together (energy per day over
 /// all test days, SLATAH over all active host-time, migrations summed).</summary>
-public sealed record EvaluationRun(ImmutableArray<EvaluationResult> Folds, ImmutableArray<PolicyOutcome> Overall, double Days);
+public sealed record EvaluationRun(ImmutableArray<EvaluationResult> Folds, ImmutableArray<PolicyOutcome> Overall, double Days)
+{
+    /// <summary>Where the wall-clock limit went (null in the deterministic mode).</summary>
+    public EvaluationTime? Time { get; init; }
+}

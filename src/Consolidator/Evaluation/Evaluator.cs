@@ -247,7 +247,7 @@ public static class Evaluator
         }
         var whole = new Period(0, (long)Math.Round(days * Period.DaySeconds));
         return new EvaluationRun(results.ToImmutable(),
-            [.. overall.OrderBy(kv => kv.Value.Order).Select(kv => kv.Value.Totals.Outcome(kv.Key, whole))], days);
+            [.. overall.OrderBy(kv => kv.Value.Order).Select(kv => kv.Value.Totals.Outcome(kv.Key, whole))], days) { Time = shares.Time };
     }
 
     /// <summary>The judged VMs on the hosts of a placement over dataset VMs, for the whole span.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Consolidator.Timing;
 
 namespace Consolidator.Evaluation;
@@ -21,6 +22,9 @@ internal sealed class PlanShares
     private int _plansLeft, _fold = -1;
     private double _foldStart, _planStart = double.NaN, _planSeconds, _paceSum, _paceReadings;
     private double _firstIdlePerDay = double.NaN, _idlePerDay = double.NaN;
+    private double _share, _foldReserve;
+    private readonly ImmutableArray<PlanTime>.Builder _plans = ImmutableArray.CreateBuilder<PlanTime>();
+    private readonly ImmutableArray<FoldTime>.Builder _folds = ImmutableArray.CreateBuilder<FoldTime>();
 
     /// <param name="plans">The plans the evaluation makes (the static one and every re-plan round).</param>
     /// <param name="foldDays">The test days each fold replays, in order.</param>
@@ -54,6 +58,7 @@ internal sealed class PlanShares
         _fold = index;
         (_foldStart, _planSeconds, _paceSum, _paceReadings) = (_deadline.Elapsed, 0, 0, 0);
         ReadPace();
+        _foldReserve = Reserve();
     }
 
     /// <summary>The share of the deadline for the plan that starts now: the deadline less the reserve for the folds'
@@ -66,7 +71,8 @@ internal sealed class PlanShares
         _plansLeft = Math.Max(1, _plansLeft - 1);
         if (!_deadline.IsWallClock) return _deadline;
         var free = _deadline.Remaining - Reserve();
-        return _deadline.EarlierBy(_deadline.Remaining - Math.Max(0, free) / left);
+        _share = Math.Max(0, free) / left;
+        return _deadline.EarlierBy(_deadline.Remaining - _share);
     }
 
     /// <summary>The plan begun at <see cref="Next"/> ended now (its share used or not).</summary>
@@ -74,6 +80,7 @@ internal sealed class PlanShares
     {
         if (double.IsNaN(_planStart)) return;
         _planSeconds += _deadline.Elapsed - _planStart;
+        if (_deadline.IsWallClock) _plans.Add(new PlanTime(_fold + 1, _share, _deadline.Elapsed - _planStart));
         _planStart = double.NaN;
         ReadPace();
     }
@@ -86,6 +93,7 @@ internal sealed class PlanShares
         ReadPace();
         var spent = _deadline.Elapsed - _foldStart - _planSeconds;
         var pace = _paceReadings > 0 ? _paceSum / _paceReadings : 1;
+        _folds.Add(new FoldTime(_fold + 1, _deadline.Elapsed - _foldStart, Math.Max(0, spent), pace, _foldReserve));
         if (_days[_fold] > 0 && spent >= 0)
         {
             var perDay = spent / Math.Max(1, pace) / _days[_fold];
@@ -122,6 +130,10 @@ internal sealed class PlanShares
         var scale = double.IsNaN(_firstIdlePerDay) || !(_priorFirstPerDay > 0) ? 1 : _firstIdlePerDay / _priorFirstPerDay;
         return _priorLaterPerDay * scale;
     }
+
+    /// <summary>Each plan's share and what it used, each fold's seconds, so far (<see cref="EvaluationTime"/>); null
+    /// without a wall-clock limit.</summary>
+    public EvaluationTime? Time => _deadline.IsWallClock ? new EvaluationTime(_plans.ToImmutable(), _folds.ToImmutable()) : null;
 
     private void ReadPace()
     {

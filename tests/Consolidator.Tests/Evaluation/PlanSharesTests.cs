@@ -91,4 +91,35 @@ public class PlanSharesTests
         Assert.False(shares.Next().IsWallClock);
         Assert.Equal(0, shares.Reserve());
     }
+
+    [Fact]
+    public void The_time_line_records_each_plans_share_and_use_and_each_folds_seconds_outside_its_plans()
+    {
+        // Three folds on a clock the test moves: each plan takes half its share, each fold then spends 2 s outside them.
+        var clock = new ManualClock();
+        var deadline = Deadline.After(60, clock);
+        var shares = new PlanShares(deadline, 4, [1, 1, 1], 2 / PlanShares.IdleSecondsPerSample);
+        var given = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            shares.FoldStarts(i);
+            for (var plan = 0; plan < (i == 0 ? 2 : 1); plan++)
+            {
+                var share = shares.Next();
+                given.Add(share.Remaining);
+                clock.Advance(share.Remaining / 2);
+                shares.Planned();
+            }
+            clock.Advance(2);
+            shares.FoldEnds();
+        }
+        var time = shares.Time!;
+        Assert.Equal([1, 1, 2, 3], time.Plans.Select(p => p.Fold));
+        Assert.Equal(given, time.Plans.Select(p => p.Share), (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.All(time.Plans, p => Assert.Equal(p.Share / 2, p.Used, 9));
+        Assert.Equal([1, 2, 3], time.Folds.Select(f => f.Fold));
+        Assert.All(time.Folds, f => Assert.Equal(2, f.OutsidePlans, 9));
+        Assert.Equal(deadline.Elapsed, time.Folds.Sum(f => f.Seconds), 9);
+        Assert.Null(new PlanShares(Deadline.None, 2, [1], 1).Time);
+    }
 }
