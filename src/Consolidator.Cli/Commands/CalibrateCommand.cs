@@ -20,6 +20,10 @@ internal static class CalibrateCommand
         {
             Description = "Replay the lab with one CPU-share constant set fitted on every recording (default --lab: every recording)",
         };
+        var measuredSend = new Option<bool>("--measured-send-cost")
+        {
+            Description = "Ablation: replay each recording with its machine's CPU cost of a data page sent, measured on its fit rows apart from the thread's other work, instead of its one source factor (docs/simulator.md)",
+        };
         var blockMirror = new Option<string?>("--block-mirror")
         {
             Description = "Instead: the block-migration table, the simulator's block mirror against the drive-mirror lab's jobs (CSV written by lab/qemu/drive-mirror.py; default: " + BlockMirrorLab.DefaultPath + ")",
@@ -31,14 +35,14 @@ internal static class CalibrateCommand
         };
         var cmd = new Command("calibrate", "Compare the simulator with published live-migration measurements and the lab's real QEMU migrations; print the calibration table (Markdown).")
         {
-            lab, fit, cpuShare, blockMirror, stops,
+            lab, fit, cpuShare, measuredSend, blockMirror, stops,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             if (r.GetResult(blockMirror) is not null)
             {
                 // The lab table's options were ignored without a word: `--block-mirror --fit` printed no fit, exit 0.
-                if (new Option[] { lab, fit, cpuShare }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } other)
+                if (new Option[] { lab, fit, cpuShare, measuredSend }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } other)
                     throw new FormatException($"{other.Name} is an option of the lab table; --block-mirror prints the block-migration table instead");
                 var jobs = BlockMirrorLab.Read(r.GetValue(blockMirror) ?? BlockMirrorLab.DefaultPath);
                 BlockMirrorLab.WriteMarkdown([.. jobs.Select(BlockMirrorLab.Predict)], stdout);
@@ -48,6 +52,12 @@ internal static class CalibrateCommand
             string[] paths = r.GetValue(lab) is { Length: > 0 } given ? given : shares ? [.. LabRecording.AllPaths] : [.. LabRecording.DefaultPaths];
             var recordings = LabRecording.ReadAll(paths);
             var environment = shares ? LabEnvironment.CpuShareFitted : LabEnvironment.Fitted;
+            if (r.GetValue(measuredSend))
+            {
+                if (!(environment.ReferenceSendCpuSecondsPerGib > 0))
+                    throw new FormatException("--measured-send-cost needs the reference's measured send cost, which --cpu-share's constants do not carry");
+                environment = environment with { MeasuredSendCost = true };
+            }
             if (r.GetValue(stops))
             {
                 // All recordings by default: the figure exists only in those made from 2026-12-06 03:39 UTC.
@@ -70,7 +80,7 @@ internal static class CalibrateCommand
                 stdout.WriteLine();
             }
             foreach (var line in CalibrationTable.Summary(table)) stdout.WriteLine(line);
-            foreach (var recording in recordings) stdout.WriteLine(LabMachine.Measure(recording.Rows, environment).Describe(recording.Name));
+            foreach (var recording in recordings) stdout.WriteLine(LabMachine.Measure(recording.Rows, environment).Describe(recording.Name, environment.MeasuredSendCost));
             // Recordings whose runs were predicted before they ran (the held-out check of 2026-12-07): each run against that
             // prediction and against its replay with the run's own inputs.
             foreach (var recording in recordings)

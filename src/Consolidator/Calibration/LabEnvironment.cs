@@ -24,6 +24,13 @@ namespace Consolidator.Calibration;
 /// summed over the fit pre-copy rows of the recordings these constants were fitted on that carry the figure: the
 /// ratio a machine's own is taken relative to (<see cref="LabMachine.SourceCpuFactor"/>), so that those recordings replay
 /// at factor 1. A test recomputes it.</param>
+/// <param name="ReferenceSendCpuSecondsPerGib">The migration thread's CPU seconds per GiB of data pages sent, measured apart
+/// from its other work on the fit rows of the recordings these constants were fitted on
+/// (<see cref="LabMachine.SendLeastSquares(IEnumerable{LabMeasurement}, LabEnvironment)"/>): what a machine's own is taken
+/// relative to (<see cref="LabMachine.SourceSendCpuFactor"/>); 0 where not measured. A test recomputes it.</param>
+/// <param name="MeasuredSendCost">Scale <see cref="SendCpuSecondsPerGib"/> by the machine's own data-page send cost
+/// (<see cref="LabMachine.SourceSendCpuFactor"/>) instead of its one source factor, which its fit rows, mostly zero pages,
+/// set. An ablation (`calibrate --measured-send-cost`; docs/simulator.md, "A data page's send cost"), off by default.</param>
 public sealed record LabEnvironment(
     double LinkEfficiency,
     double ZeroScanMibPerSecond,
@@ -34,14 +41,16 @@ public sealed record LabEnvironment(
     double FaultShare,
     double SendCpuSecondsPerGib = 0,
     bool ScalesWithCpuShare = false,
-    double ReferenceSourceCpuRatio = 1)
+    double ReferenceSourceCpuRatio = 1,
+    double ReferenceSendCpuSecondsPerGib = 0,
+    bool MeasuredSendCost = false)
 {
     /// <summary>The CPU-share model fitted by `consolidator calibrate --fit` on the fit points of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv, whose every migration carries the CPU time and run-queue
     /// wait of every QEMU thread on both ends; each migration is replayed at its migration thread's measured share
     /// (<see cref="LabMeasurement.MigrationCpuShare"/>). The resume and the sync cost per dirty GiB sit at their
     /// lower bounds: the fit finds no use for them.</summary>
-    public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true, 1.0049);
+    public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true, 1.0049, 0.475);
 
     /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
     /// the four recordings made before the rerun (the first four of <see cref="LabRecording.AllPaths"/>); two of them
@@ -101,7 +110,7 @@ public sealed record LabEnvironment(
             SyncSecondsPerGib: SyncSecondsPerGib * k,
             SyncSecondsPerDirtyGib: SyncSecondsPerDirtyGib * k,
             FaultShare: FaultShare,
-            SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib * k : 0,
+            SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib * (MeasuredSendCost && machine.SourceSendCpuFactor is { } send ? send : k) : 0,
             CpuWaitIdlesLink: ScalesWithCpuShare,
             SetupCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredSetupCpuSecondsPerGib * k : 0,
             DestinationLoadCpuSecondsPerGib: ScalesWithCpuShare ? machine.DestinationDataCpuSecondsPerGib : 0,
@@ -128,15 +137,22 @@ public sealed record LabEnvironment(
     /// <summary>The migration thread's CPU seconds the model accounts for in a pre-copy migration, at a core of its own:
     /// the setup (its work and first sync over every page), the later syncs' walks of the bitmap and their pages found
     /// dirty (the data re-sent), the zero-page checks and the sends of data pages, from the row's own counts.</summary>
-    public double ModelSourceCpuSeconds(LabMeasurement m)
+    public double ModelSourceCpuSeconds(LabMeasurement m) => ModelSourceCpuSecondsBesideData(m) + DataGib(m) * SendCpuSecondsPerGib;
+
+    /// <summary><see cref="ModelSourceCpuSeconds"/> less the sends of data pages: the setup, the syncs and the zero-page
+    /// checks, the work whose cost the machine's <see cref="LabMachine.SourceCpuFactor"/> scales.</summary>
+    public double ModelSourceCpuSecondsBesideData(LabMeasurement m)
     {
         var ram = m.RamTotalMib / 1024;
-        var (zero, data) = (m.ZeroPages * 4096.0 / (1 << 20), m.NormalPages * 4096.0 / (1 << 30));
+        var (zero, data) = (m.ZeroPages * 4096.0 / (1 << 20), DataGib(m));
         var resent = Math.Max(0, data - (ram - zero / 1024));
         return (SyncSecondsPerGib + SyncSecondsPerDirtyGib + MeasuredSetupCpuSecondsPerGib) * ram
             + Math.Max(0, m.DirtySyncs - 1) * SyncSecondsPerGib * ram + resent * SyncSecondsPerDirtyGib
-            + zero / ZeroScanMibPerSecond + data * SendCpuSecondsPerGib;
+            + zero / ZeroScanMibPerSecond;
     }
+
+    /// <summary>GiB of data pages the row's migration sent (QEMU's ram.normal count).</summary>
+    public static double DataGib(LabMeasurement m) => m.NormalPages * 4096.0 / (1 << 30);
 
     public double[] ToVector() => [LinkEfficiency, ZeroScanMibPerSecond, SyncSecondsPerDirtyGib, SyncSecondsPerGib, ResumeSeconds, InFlightMib, FaultShare, SendCpuSecondsPerGib];
 

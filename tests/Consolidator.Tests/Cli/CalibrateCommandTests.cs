@@ -24,6 +24,35 @@ public class CalibrateCommandTests
         Assert.Matches(@"lab, held out settings, each by the median of its \d+-\d+ runs: \d+ of \d+ within tolerance", r.Out);
     }
 
+    /// <summary>The ablation of docs/simulator.md ("A data page's send cost"): with each machine's data-page send cost
+    /// measured apart on its fit rows, the starved recording's machine sends a data page at 1.58x the reference's cost
+    /// instead of 0.40x, and three of the runs QEMU did not finish in 200 s replay as not converging (converging before).</summary>
+    [Fact]
+    public void The_measured_send_cost_ablation_replays_the_starved_runs_slower_and_leaves_the_default_alone()
+    {
+        var starved = Path.Combine(RepoPaths.Root, "datasets/calibration/qemu-7.2-tcg-starved.csv");
+        const string row = "| starved-r24-w64-l300-d500-hog15 | lab, held out | - / - / -, does not converge | ";
+
+        var plain = CliRunner.Run("calibrate", "--lab", starved);
+        var measured = CliRunner.Run("calibrate", "--lab", starved, "--measured-send-cost");
+
+        Assert.Equal((0, 0), (plain.ExitCode, measured.ExitCode));
+        Assert.Contains("machine of tcg-starved: source CPU x0.40 the reference's, destination", plain.Out);
+        Assert.Contains("machine of tcg-starved: source CPU x0.40 the reference's (a data page's send x1.58), destination", measured.Out);
+        Assert.Matches(System.Text.RegularExpressions.Regex.Escape(row) + @"[0-9.]+ s / [0-9]+ ms / [0-9]+ MiB, converges \|", plain.Out);
+        Assert.Matches(System.Text.RegularExpressions.Regex.Escape(row) + @"[0-9.]+ s / [0-9]+ ms / [0-9]+ MiB, does not converge \|", measured.Out);
+    }
+
+    [Fact]
+    public void The_measured_send_cost_needs_the_reference_s_send_cost()
+    {
+        var r = CliRunner.Run("calibrate", "--cpu-share", "--measured-send-cost", "--lab", Path.Combine(RepoPaths.Root, LabRecording.ThreadsPath));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.StartsWith("error: --measured-send-cost needs the reference's measured send cost", r.Err);
+    }
+
     [Fact]
     public void A_malformed_lab_row_is_one_located_error_and_exit_2()
     {
