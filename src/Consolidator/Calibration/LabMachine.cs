@@ -82,7 +82,7 @@ public sealed record LabMachine(
     private static Setting[] Settings(IEnumerable<LabMeasurement> rows, Func<LabMeasurement, double> cpu, LabEnvironment environment) =>
         [.. rows.GroupBy(m => (m.Scenario, m.Migration)).Select(g => new Setting(g.Count(),
             RunSpread.Of(g.Select(cpu)).Median, RunSpread.Of(g.Select(environment.ModelSourceCpuSeconds)).Median,
-            RunSpread.Of(g.Select(m => m.ZeroPages * 4096.0 / (1 << 30))).Median, RunSpread.Of(g.Select(m => m.NormalPages * 4096.0 / (1 << 30))).Median,
+            RunSpread.Of(g.Select(m => m.ZeroPages * 4096.0 / (1 << 30))).Median, RunSpread.Of(g.Select(LabEnvironment.DataGib)).Median,
             RunSpread.Of(g.Select(environment.ModelSourceCpuSecondsBesideData)).Median))];
 
     /// <summary>Completed pre-copy rows of the fit scenarios without a capability the model leaves out.</summary>
