@@ -45,9 +45,13 @@ public sealed class BlockManifest
         return line.Length > 0 ? line.ToString() : null;
     }
 
-    public static BlockManifest Read(string path)
+    public static BlockManifest Read(string path) => Read(path, null);
+
+    /// <summary>As <see cref="Read(string)"/>, opened through a dataset's <paramref name="folder"/>
+    /// (<see cref="DatasetFolder.Open(string, int, FileOptions)"/>).</summary>
+    internal static BlockManifest Read(string path, DatasetFolder? folder)
     {
-        using var reader = new StreamReader(InputFiles.OpenRead(path));
+        using var reader = new StreamReader(DatasetFolder.Open(folder, path));
         var lineNumber = 1;
         try
         {

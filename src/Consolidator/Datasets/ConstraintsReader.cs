@@ -12,9 +12,11 @@ public static class ConstraintsReader
 {
     public const string File = "constraints.csv";
 
-    public static ImmutableArray<Rule> Read(string path, IReadOnlyList<Host> hosts, IReadOnlyList<Vm> vms)
+    public static ImmutableArray<Rule> Read(string path, IReadOnlyList<Host> hosts, IReadOnlyList<Vm> vms) => Read(path, hosts, vms, null);
+
+    internal static ImmutableArray<Rule> Read(string path, IReadOnlyList<Host> hosts, IReadOnlyList<Vm> vms, DatasetFolder? folder)
     {
-        using var file = DatasetFile.Open(path, "rule", "name", "vms", "hosts", "limit");
+        using var file = DatasetFile.Open(path, folder, "rule", "name", "vms", "hosts", "limit");
         int kind = file.Column("rule"), name = file.Column("name"), vmCol = file.Column("vms"),
             hostCol = file.Column("hosts"), limitCol = file.Column("limit");
         var knownVms = vms.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);

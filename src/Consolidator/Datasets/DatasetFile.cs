@@ -70,23 +70,36 @@ internal sealed class DatasetFile : IDisposable
     public int Line => (int)Math.Min(_csv.LineNumber, int.MaxValue);
 
     /// <summary>Opens <paramref name="path"/> and checks that its header has every required column.</summary>
-    public static DatasetFile Open(string path, params string[] requiredColumns) => Open(path, ',', requiredColumns);
+    public static DatasetFile Open(string path, params string[] requiredColumns) => Open(path, ',', null, requiredColumns);
 
     /// <summary>As <see cref="Open(string, string[])"/>, for a file whose fields are split by <paramref name="separator"/>
     /// (published result tables are TAB-separated).</summary>
-    public static DatasetFile Open(string path, char separator, params string[] requiredColumns)
+    public static DatasetFile Open(string path, char separator, params string[] requiredColumns) => Open(path, separator, null, requiredColumns);
+
+    /// <summary>As <see cref="Open(string, string[])"/>, for a file of a dataset <paramref name="folder"/>: opened once,
+    /// and only if the file opened lies inside it (<see cref="DatasetFolder.Open(string, int, FileOptions)"/>).</summary>
+    public static DatasetFile Open(string path, DatasetFolder? folder, params string[] requiredColumns) => Open(path, ',', folder, requiredColumns);
+
+    private static DatasetFile Open(string path, char separator, DatasetFolder? folder, string[] requiredColumns)
     {
-        InputFiles.Require(path);
+        // The CSV reader reads large blocks itself, sequentially: the stream keeps no buffer of its own.
+        var stream = DatasetFolder.Open(folder, path, 1, FileOptions.SequentialScan);
         CsvReader csv;
         try
         {
-            if (Gzip(path))
+            if (Gzip(stream))
                 throw new InputException(path, 1, null, 0, null, "gzip-compressed data, not CSV text: decompress it first (gunzip)");
-            csv = CsvReader.FromFile(path, Options with { Separator = separator });
+            csv = CsvReader.Create(stream, Options with { Separator = separator }, leaveOpen: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            stream.Dispose();
             throw InputFiles.Failure(path, e);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
         try
         {
@@ -122,11 +135,12 @@ internal sealed class DatasetFile : IDisposable
     /// <summary>True when the file starts with gzip's magic bytes: a usage.csv.gz saved under the .csv name was "required
     /// column 'timestamp' is missing; the header has: \u001f�\u0008...", the compressed bytes quoted as column names (or
     /// a malformed field, wherever a quote byte fell).</summary>
-    private static bool Gzip(string path)
+    private static bool Gzip(FileStream stream)
     {
         Span<byte> magic = stackalloc byte[2];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        return stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        var gzip = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        stream.Position = 0;
+        return gzip;
     }
 
     /// <summary>The separator a one-field header seems to use instead of the comma: a spreadsheet in a locale whose decimal

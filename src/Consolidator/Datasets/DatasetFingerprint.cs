@@ -13,14 +13,16 @@ internal sealed class DatasetFingerprint : IDisposable
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    /// <summary>Hashes <paramref name="path"/> and gives it back, for the reader to parse next. A file that cannot be
-    /// opened is left to the reader, whose error names it (a missing file, a folder, a named pipe).</summary>
-    public string Add(string path)
+    /// <summary>Hashes <paramref name="path"/> and gives it back, for the reader to parse next, or refuses a path that leads
+    /// out of <paramref name="folder"/>. A file that cannot be opened is left to the reader, whose error names it (a
+    /// missing file, a folder, a named pipe; a link swapped to lead out after the check: the reader's own open refuses it).</summary>
+    public string Add(string path, DatasetFolder folder)
     {
+        folder.Inside(path);
         FileStream stream;
         try
         {
-            stream = InputFiles.OpenRead(path);
+            stream = folder.Open(path);
         }
         catch (InputException)
         {

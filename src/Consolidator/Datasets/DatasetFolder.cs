@@ -22,15 +22,68 @@ internal sealed class DatasetFolder
 
     /// <summary>Gives <paramref name="path"/> back, or throws the <see cref="InputException"/> (naming the path, line 0)
     /// that says it leads outside the folder. A path that cannot be resolved (missing, a loop of links) is left to the
-    /// reader, whose error names it without reading anything.</summary>
+    /// reader, whose error names it without reading anything. A check of the path only: what is read must be opened with
+    /// <see cref="Open"/>, which checks the file opened.</summary>
     public string Inside(string path)
     {
-        if (_real is null || RealPath(path) is not { } real) return path;
-        var root = _real.EndsWith('/') ? _real : _real + "/";
-        if (real.StartsWith(root, StringComparison.Ordinal)) return path;
-        throw new InputException(path, 0, null, 0, null,
-            $"leads through a symbolic link to {Quoted.Path(real)}, outside the dataset folder: a dataset is read only from its own folder, so that one from elsewhere cannot make this tool read (and quote) other files; copy the file in, or hard-link it");
+        if (_real is null || RealPath(path) is not { } real || IsInside(real)) return path;
+        throw Outside(path, real);
     }
+
+    /// <summary>Opens <paramref name="path"/> to read, as <see cref="InputFiles.OpenRead(string, bool)"/> does, and gives
+    /// the stream only if the file opened lies inside the folder, as the kernel names it (/proc/self/fd/N) and is a
+    /// regular file (or /dev/null). Why after the open: the path is checked first (<see cref="Inside"/>, for its
+    /// messages, before anything is opened), but a link swapped between that check and the open (`ln -sfn` in a shared
+    /// or synced folder while the dataset is read) made the reader open, parse and quote the file it then named; what the
+    /// descriptor names cannot change. Every reader of a dataset's files reads through this stream, not the path again.</summary>
+    public FileStream Open(string path, int bufferSize = 1 << 16, FileOptions options = FileOptions.None)
+    {
+        Inside(path);
+        var stream = InputFiles.OpenRead(path, bufferSize, options);
+        try
+        {
+            Check(path, stream);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> in <paramref name="folder"/> (<see cref="Open"/>), or anywhere when there
+    /// is no folder (a hosts.csv given on its own, e.g. an importer's inventory).</summary>
+    public static FileStream Open(DatasetFolder? folder, string path, int bufferSize = 1 << 16, FileOptions options = FileOptions.None) =>
+        folder?.Open(path, bufferSize, options) ?? InputFiles.OpenRead(path, bufferSize, options);
+
+    private void Check(string path, FileStream stream)
+    {
+        if (_real is null || !OperatingSystem.IsLinux()) return;
+        var descriptor = $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}";
+        // The kind of what was opened: a device swapped in after InputFiles' check of the path reads for ever.
+        if (FileKinds.Problem(descriptor) is { } problem) throw new InputException(path, 0, null, 0, null, problem);
+        string? opened;
+        try
+        {
+            opened = new FileInfo(descriptor).LinkTarget;
+        }
+        catch (Exception e) when (IoFailure.IsIo(e))
+        {
+            opened = null;
+        }
+        // No /proc (a container without it): the path's check alone, as before.
+        if (opened is null || !opened.StartsWith('/')) return;
+        // proc(5): a file removed since it was opened reads "PATH (deleted)".
+        const string Deleted = " (deleted)";
+        if (opened.EndsWith(Deleted, StringComparison.Ordinal) && !File.Exists(opened)) opened = opened[..^Deleted.Length];
+        if (!IsInside(opened)) throw Outside(path, opened);
+    }
+
+    private bool IsInside(string real) => real.StartsWith(_real!.EndsWith('/') ? _real : _real + "/", StringComparison.Ordinal);
+
+    private static InputException Outside(string path, string real) => new(path, 0, null, 0, null,
+        $"leads through a symbolic link to {Quoted.Path(real)}, outside the dataset folder: a dataset is read only from its own folder, so that one from elsewhere cannot make this tool read (and quote) other files; copy the file in, or hard-link it");
 
     /// <summary>realpath(3): the absolute path with every link, '.' and '..' resolved, or null where it fails (the path
     /// or a link's target does not exist, a loop of links) or is not there to call (not Linux or macOS: no check).

@@ -53,18 +53,18 @@ public static class DatasetReader
                 FileKinds.IsBrokenLink(directory) ? FileKinds.BrokenLinkWords : File.Exists(directory) ? "a file, not a dataset folder" : "dataset folder not found");
 
         using var hash = fingerprint ? new DatasetFingerprint() : null;
-        // Every file is checked against the folder (DatasetFolder: no link out of it) before anything reads it.
+        // Every file is opened through the folder (DatasetFolder.Open: no link out of it, checked on the file opened).
         var folder = new DatasetFolder(directory);
-        string Hashed(string path) => hash?.Add(folder.Inside(path)) ?? folder.Inside(path);
-        var hosts = ReadHosts(Hashed(Path.Combine(directory, HostsFile)));
+        string Hashed(string path) => hash?.Add(path, folder) ?? path;
+        var hosts = ReadHosts(Hashed(Path.Combine(directory, HostsFile)), folder);
         var imagesPath = Path.Combine(directory, ImagesReader.File);
-        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(Hashed(imagesPath), hosts, hash is null ? null : Hashed) : default(ImmutableArray<Image>?);
-        var vms = ReadVms(Hashed(Path.Combine(directory, VmsFile)), hosts, images);
-        var usage = ReadUsage(Hashed(Path.Combine(directory, UsageFile)), vms);
+        var images = File.Exists(imagesPath) || new FileInfo(imagesPath).LinkTarget is not null ? ImagesReader.Read(Hashed(imagesPath), hosts, folder, hash is null ? null : Hashed) : default(ImmutableArray<Image>?);
+        var vms = ReadVms(Hashed(Path.Combine(directory, VmsFile)), hosts, images, folder);
+        var usage = ReadUsage(Hashed(Path.Combine(directory, UsageFile)), vms, folder);
         var name = NameOf(directory);
         var constraints = Path.Combine(directory, ConstraintsReader.File);
         // A link to a missing constraints.csv is an error, not a dataset without rules.
-        var rules = File.Exists(constraints) || new FileInfo(constraints).LinkTarget is not null ? ConstraintsReader.Read(Hashed(constraints), hosts, vms.Vms) : [];
+        var rules = File.Exists(constraints) || new FileInfo(constraints).LinkTarget is not null ? ConstraintsReader.Read(Hashed(constraints), hosts, vms.Vms, folder) : [];
         return new Dataset(name, hosts, vms.Vms, usage) { Rules = rules, Images = images ?? [], Fingerprint = hash?.Digest() };
     }
 
@@ -92,9 +92,11 @@ public static class DatasetReader
     public static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 
     /// <summary>Reads one hosts.csv on its own, e.g. an inventory for an importer.</summary>
-    public static ImmutableArray<Host> ReadHosts(string path)
+    public static ImmutableArray<Host> ReadHosts(string path) => ReadHosts(path, null);
+
+    private static ImmutableArray<Host> ReadHosts(string path, DatasetFolder? folder)
     {
-        using var file = DatasetFile.Open(path, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
+        using var file = DatasetFile.Open(path, folder, "host_id", "cpu_cores", "memory_mib", "idle_watts", "max_watts");
         int id = file.Column("host_id"), cpu = file.Column("cpu_cores"), memory = file.Column("memory_mib"),
             idle = file.Column("idle_watts"), max = file.Column("max_watts"), nic = file.OptionalColumn(NicColumn),
             table = file.OptionalColumn(PowerTableColumn), storage = file.OptionalColumn(StorageKinds.Column),
@@ -171,7 +173,7 @@ public static class DatasetReader
     private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b));
 
     /// <summary>Reads one vms.csv on its own against its hosts, e.g. an inventory for an importer.</summary>
-    public static ImmutableArray<Vm> ReadVms(string path, IReadOnlyList<Host> hosts) => ReadVms(path, [.. hosts], null).Vms;
+    public static ImmutableArray<Vm> ReadVms(string path, IReadOnlyList<Host> hosts) => ReadVms(path, [.. hosts], null, null).Vms;
 
     /// <summary>The ids of hosts and images by how they read (<see cref="Ids.Reading"/>), against which a VM's id is
     /// compared: the per-column check sees look-alikes only within hosts.csv's or vms.csv's own ids.</summary>
@@ -187,9 +189,9 @@ public static class DatasetReader
     /// <summary>The VMs, with where each was declared so later files can point back at it.</summary>
     private sealed record VmTable(string Path, ImmutableArray<Vm> Vms, int[] Lines, int IdColumn, Dictionary<string, int> Index);
 
-    private static VmTable ReadVms(string path, ImmutableArray<Host> hosts, ImmutableArray<Image>? images)
+    private static VmTable ReadVms(string path, ImmutableArray<Host> hosts, ImmutableArray<Image>? images, DatasetFolder? folder)
     {
-        using var file = DatasetFile.Open(path, "vm_id", "vcpus", "memory_mib", "current_host");
+        using var file = DatasetFile.Open(path, folder, "vm_id", "vcpus", "memory_mib", "current_host");
         int id = file.Column("vm_id"), vcpus = file.Column("vcpus"), memory = file.Column("memory_mib"),
             current = file.Column("current_host"), dirty = file.OptionalColumn(DirtyRateColumn),
             qos = file.OptionalColumn(QosClasses.Column),
@@ -282,13 +284,13 @@ public static class DatasetReader
             ?? throw file.Error(column, "qos must be 'interactive', 'batch' or empty (then it follows from when the VM is busy)", file.Text(column));
     }
 
-    private static ImmutableArray<VmSeries> ReadUsage(string path, VmTable vms)
+    private static ImmutableArray<VmSeries> ReadUsage(string path, VmTable vms, DatasetFolder folder)
     {
         var series = new SeriesBuilder[vms.Vms.Length];
         for (var i = 0; i < series.Length; i++) series[i] = new SeriesBuilder();
         var history = new HistoryDays();
 
-        using (var file = DatasetFile.Open(path, "timestamp", "vm_id", "cpu_cores", "memory_mib"))
+        using (var file = DatasetFile.Open(path, folder, "timestamp", "vm_id", "cpu_cores", "memory_mib"))
         {
             int time = file.Column("timestamp"), id = file.Column("vm_id"), cpu = file.Column("cpu_cores"),
                 memory = file.Column("memory_mib"), zero = file.OptionalColumn(ZeroFractionColumn),
@@ -333,7 +335,7 @@ public static class DatasetReader
             if (rows == 0)
                 throw new InputException(path, file.HeaderLine + 1, null, 0, null, "no samples: the file has a header but no rows");
         }
-        if (history.AnyFar()) throw FarSample(path, history);
+        if (history.AnyFar()) throw FarSample(path, history, folder);
 
         for (var i = 0; i < series.Length; i++)
         {
@@ -347,7 +349,7 @@ public static class DatasetReader
         var result = new VmSeries[series.Length];
         for (var i = 0; i < series.Length; i++)
         {
-            result[i] = series[i].ToSeries(out var conflict) ?? throw SameInstant(path, vms.Vms[i].Id, conflict!.Value);
+            result[i] = series[i].ToSeries(out var conflict) ?? throw SameInstant(path, vms.Vms[i].Id, conflict!.Value, folder);
             series[i] = null!;
         }
         return [.. result];
@@ -362,9 +364,9 @@ public static class DatasetReader
 
     /// <summary>The first row (in file order) dated far from the rest of the history, located by reading the file again
     /// (only on this error).</summary>
-    private static InputException FarSample(string path, HistoryDays history)
+    private static InputException FarSample(string path, HistoryDays history, DatasetFolder folder)
     {
-        using var file = DatasetFile.Open(path, "timestamp");
+        using var file = DatasetFile.Open(path, folder, "timestamp");
         var time = file.Column("timestamp");
         while (file.Read())
         {
@@ -377,9 +379,9 @@ public static class DatasetReader
     /// <summary>Two samples of one VM at one instant with different values, located by reading the file again
     /// (only on this error, so that a valid read keeps no line numbers). Repeats with the same values are
     /// dropped by <see cref="SeriesBuilder"/>.</summary>
-    private static InputException SameInstant(string path, string vmId, (int First, int Second) samples)
+    private static InputException SameInstant(string path, string vmId, (int First, int Second) samples, DatasetFolder folder)
     {
-        using var file = DatasetFile.Open(path, "timestamp", "vm_id");
+        using var file = DatasetFile.Open(path, folder, "timestamp", "vm_id");
         int time = file.Column("timestamp"), id = file.Column("vm_id");
         int k = -1, firstLine = 0;
         while (file.Read())

@@ -45,18 +45,23 @@ public static class ImagesReader
         return null;
     }
 
-    public static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts = null, Func<string, string>? hashed = null)
+    public static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts = null) => Read(path, hosts, null, null);
+
+    /// <param name="folder">The dataset's folder, through which every file is opened (<see cref="DatasetFolder.Open(string, int, FileOptions)"/>);
+    /// null: images.csv's own folder.</param>
+    /// <param name="hashed">Hashes a manifest into the dataset's fingerprint just before it is read.</param>
+    internal static ImmutableArray<Image> Read(string path, IReadOnlyList<Host>? hosts, DatasetFolder? folder, Func<string, string>? hashed)
     {
         var hostReadings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var h in hosts ?? []) hostReadings.TryAdd(Ids.Reading(h.Id), h.Id);
-        using var file = DatasetFile.Open(path, IdColumn, SizeColumn);
+        var folderPath = Path.GetDirectoryName(path) ?? ".";
+        var inside = folder ?? new DatasetFolder(folderPath);
+        using var file = DatasetFile.Open(path, inside, IdColumn, SizeColumn);
         int id = file.Column(IdColumn), size = file.Column(SizeColumn), parent = file.OptionalColumn(ParentColumn),
             shared = file.OptionalColumn(SharedColumn), manifest = file.OptionalColumn(ManifestColumn);
         var rows = new List<(Image Image, int Line, BlockManifest? Manifest)>();
         var written = new HashSet<string>(StringComparer.Ordinal); // images whose shared_gib is given
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var folder = Path.GetDirectoryName(path) ?? ".";
-        var inside = new DatasetFolder(folder);
         while (file.Read())
         {
             var imageId = file.Id(id);
@@ -82,8 +87,8 @@ public static class ImagesReader
                 try
                 {
                     // The name stays in the folder (ManifestProblem); a link on its way may still leave it.
-                    var manifestPath = inside.Inside(Path.Combine(folder, file.Text(manifest)));
-                    blocks = BlockManifest.Read(hashed?.Invoke(manifestPath) ?? manifestPath);
+                    var manifestPath = Path.Combine(folderPath, file.Text(manifest));
+                    blocks = BlockManifest.Read(hashed?.Invoke(manifestPath) ?? manifestPath, inside);
                 }
                 catch (InputException e) when (e.Line == 0)
                 {

@@ -33,12 +33,16 @@ public static class InputFiles
         }
     }
 
-    public static FileStream OpenRead(string path, bool blockDevice = false)
+    public static FileStream OpenRead(string path, bool blockDevice = false) => OpenRead(path, 1 << 16, FileOptions.None, blockDevice);
+
+    /// <summary>As <see cref="OpenRead(string, bool)"/>, buffered and opened as given (a CSV reader reads large blocks
+    /// itself, sequentially).</summary>
+    internal static FileStream OpenRead(string path, int bufferSize, FileOptions options, bool blockDevice = false)
     {
         Require(path, blockDevice);
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, options);
         }
         catch (Exception e) when (IoFailure.IsIo(e))
         {

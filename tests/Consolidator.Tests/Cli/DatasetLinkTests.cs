@@ -107,4 +107,68 @@ public sealed class DatasetLinkTests : IDisposable
         Assert.Single(direct.Images);
         Assert.Equal(direct.Fingerprint, linked.Fingerprint);
     }
+
+    /// <summary>The check-then-open gap: the path was checked (realpath) and then opened by name, so a link swapped
+    /// between the two (`ln -sfn` on a shared or synced folder while the dataset is read) had the reader open, parse and
+    /// use the file it named then. Here a thread swaps each of hosts.csv, vms.csv and usage.csv (rename(2) of a fresh
+    /// link, atomic) between its file inside and a copy outside that parses but differs, while the dataset is read again
+    /// and again: every read must give the inside files' dataset or refuse a link, never use an outside copy. A race by
+    /// nature: on the old code it failed in 3 of 3 runs here (see the commit), and it cannot fail on the new code, which
+    /// checks the file opened, whatever the timing.</summary>
+    [Fact]
+    public async Task A_link_swapped_out_between_the_check_and_the_open_is_never_read()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var data = DatasetFixture.Create();
+        var expected = DatasetReader.Read(data.Directory);
+        var outside = new Dictionary<string, string>
+        {
+            ["hosts.csv"] = DatasetFixture.Hosts + "stolen,8,8192,50,100\n",
+            ["vms.csv"] = DatasetFixture.Vms.Replace("vm3,8,16384", "vm3,8,16000", StringComparison.Ordinal),
+            ["usage.csv"] = DatasetFixture.Usage.Replace("vm3,6,12000", "vm3,7,12000", StringComparison.Ordinal),
+        };
+        foreach (var (name, text) in outside)
+        {
+            File.Move(data.PathOf(name), data.PathOf("real-" + name));
+            File.WriteAllText(_outside.File(name), text);
+            File.CreateSymbolicLink(data.PathOf(name), "real-" + name);
+        }
+        using var stop = new CancellationTokenSource();
+        var swapper = Task.Run(() =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+                foreach (var name in outside.Keys)
+                {
+                    var swap = data.PathOf(name + ".swap");
+                    File.CreateSymbolicLink(swap, n % 2 == 0 ? _outside.File(name) : "real-" + name);
+                    File.Move(swap, data.PathOf(name), overwrite: true);
+                }
+        });
+        const int Reads = 500;
+        int read = 0, refused = 0;
+        try
+        {
+            for (var i = 0; i < Reads; i++)
+            {
+                try
+                {
+                    var dataset = DatasetReader.Read(data.Directory);
+                    Assert.Equal(expected.Hosts.Select(h => h.Id), dataset.Hosts.Select(h => h.Id));
+                    Assert.Equal(expected.Vms.Select(v => v.MemoryMib), dataset.Vms.Select(v => v.MemoryMib));
+                    Assert.Equal(expected.Usage.Sum(u => u.CpuCores.Sum()), dataset.Usage.Sum(u => u.CpuCores.Sum()));
+                    read++;
+                }
+                catch (InputException e) when (e.Message.Contains("outside the dataset folder", StringComparison.Ordinal))
+                {
+                    refused++;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await swapper;
+        }
+        Assert.Equal(Reads, read + refused);
+    }
 }
