@@ -8,6 +8,11 @@
 #   bash lab/libvirt/cgroup-v2.sh probe     a private libvirtd (configured as the tests') and one domain: the
 #                                           allocation script's schedinfo calls, what libvirt reports and what the
 #                                           domain's cgroup files hold after each; cpu_shares 10000, 10001, 10240, 262144
+#   bash lab/libvirt/cgroup-v2.sh weights [SECONDS]
+#                                           the share a planned VM gets against one the plan does not name: two 1-vCPU
+#                                           domains, both busy and pinned to one CPU, one started with no <shares> (what
+#                                           the kernel gives it), the other set by schedinfo to cpu_shares 100, 357, 1024
+#                                           and 10000 in turn; each domain's cpu.stat usage over SECONDS (default 30)
 #   dotnet build tests/Consolidator.Tests -c Debug && bash lab/libvirt/cgroup-v2.sh tests [FILTER]
 #                                           the built tests inside the guest (FILTER: FullyQualifiedName~RealLibvirtTests)
 #
@@ -19,9 +24,10 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 mode=${1:-probe}
 filter=${2:-FullyQualifiedName~RealLibvirtTests}
-case $mode in probe) memory=2048 ;; tests) memory=6144 ;; *) echo "cgroup-v2: probe or tests" >&2; exit 2 ;; esac
+case $mode in probe|weights) memory=2048 ;; tests) memory=6144 ;; *) echo "cgroup-v2: probe, weights or tests" >&2; exit 2 ;; esac
+[ "$mode" != weights ] || { filter=${2:-30}; [[ $filter =~ ^[1-9][0-9]{0,3}$ ]] || { echo "cgroup-v2: weights SECONDS (1-9999)" >&2; exit 2; }; }
 [ "$(id -u)" = 0 ] || { echo "cgroup-v2: needs root" >&2; exit 1; }
-[ "$mode" = probe ] || [ -f tests/Consolidator.Tests/bin/Debug/net10.0/Consolidator.Tests.dll ] \
+[ "$mode" != tests ] || [ -f tests/Consolidator.Tests/bin/Debug/net10.0/Consolidator.Tests.dll ] \
   || { echo "cgroup-v2: build first: dotnet build tests/Consolidator.Tests -c Debug" >&2; exit 1; }
 kernel=$(ls /boot/vmlinuz-* | sort | tail -n 1)
 version=${kernel#/boot/vmlinuz-}
@@ -67,14 +73,14 @@ for c in $(cat $r/sys/fs/cgroup/cgroup.controllers); do echo "+$c" > $r/sys/fs/c
 ip link set lo up
 echo "guest: cgroup2 controllers: $(cat $r/sys/fs/cgroup/cgroup.controllers); subtree: $(cat $r/sys/fs/cgroup/cgroup.subtree_control)"
 echo "guest: v1 hierarchies: $(grep -c ' cgroup ' /proc/mounts || true)"
-cp /probe.sh $r/tmp/probe.sh
+cp /probe.sh $r/tmp/probe.sh; cp /weights.sh $r/tmp/weights.sh; cp /filter $r/tmp/filter
 if [ "$(arg mode)" = tests ]; then
   chroot $r /usr/bin/env -i PATH=$dotnet:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     sh -c 'cd "$1" && dotnet test tests/Consolidator.Tests -c Debug --no-build --filter "$2" --logger "console;verbosity=normal"' \
     sh "$repo" "$(cat /filter)"
 else
-  chroot $r /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root sh /tmp/probe.sh
+  chroot $r /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root sh /tmp/$(arg mode).sh
 fi
 echo "guest: exit $?"
 sync; poweroff -f
@@ -118,6 +124,45 @@ v destroy probe
 kill $(cat $d/libvirtd.pid)
 grep -iE "error" $d/libvirtd.log | tail -n 5
 PROBE
+# The weights probe: the probe's daemon, two disk-less 1-vCPU domains whose init spins (busybox sh, `while :`), both
+# pinned to CPU 0 (vCPU and emulator) so that the kernel must divide that CPU by the domains' weights. "unplanned" is
+# started with no <cputune><shares> (a domain the plan does not name keeps what libvirt and the kernel give it);
+# "planned" is set by the allocation script's schedinfo call to each cpu_shares in turn. After 5 s to settle, each
+# domain's cpu.stat usage_usec over the window: the planned domain's part against the weights' ratio.
+sed -n '1,/^v() /p' "$work/initramfs/probe.sh" > "$work/initramfs/weights.sh"
+cat >> "$work/initramfs/weights.sh" <<'WEIGHTS'
+v version | grep -i running
+seconds=$(cat /tmp/filter)
+cp /bin/busybox $d/root/bin/busybox; ln -s busybox $d/root/bin/sh
+printf '#!/bin/sh\nwhile :; do :; done\n' > $d/root/init; chmod 755 $d/root/init
+(cd $d/root && find . | cpio -o -H newc --quiet) > $d/initramfs.cpio
+for name in planned unplanned; do
+  cat > $d/$name.xml <<XML
+<domain type='qemu'><name>$name</name><memory unit='MiB'>128</memory><vcpu placement='static' cpuset='0'>1</vcpu>
+<cputune><emulatorpin cpuset='0'/></cputune>
+<os><type arch='x86_64' machine='pc'>hvm</type><kernel>$(ls /boot/vmlinuz-* | tail -n 1)</kernel><initrd>$d/initramfs.cpio</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
+<devices><emulator>/usr/bin/qemu-system-x86_64</emulator><serial type='null'/><memballoon model='none'/></devices></domain>
+XML
+  v define $d/$name.xml > /dev/null; v start $name
+done
+# The domain's cgroup: the one whose cgroup.procs lists QEMU's pid (its emulator/ and vcpuN/ children are threaded, where
+# cgroup.procs cannot be read; the domain's own lists every process of its subtree).
+cg() { dirname "$(grep -lx "$(cat /run/libvirt/qemu/$1.pid)" $(find /sys/fs/cgroup/machine* -name cgroup.procs) 2>/dev/null | head -n 1)"; }
+usage() { sed -n 's/^usage_usec //p' "$(cg $1)/cpu.stat"; }
+echo "domain cgroups: planned $(cg planned), unplanned $(cg unplanned)"
+echo "weights as started (no <shares>): planned $(cat $(cg planned)/cpu.weight), unplanned $(cat $(cg unplanned)/cpu.weight); schedinfo unplanned: $(virsh schedinfo unplanned --live | sed -n 's/^cpu_shares *: *//p')"
+sleep 20
+echo "| planned cpu_shares | kernel cpu.weight planned/unplanned | CPU s planned | CPU s unplanned | planned's part | weights' ratio |"
+for shares in 100 357 1024 10000; do
+  virsh -c qemu:///system schedinfo planned --live --set cpu_shares=$shares > /dev/null || echo "schedinfo $shares failed"
+  sleep 5
+  p0=$(usage planned) u0=$(usage unplanned); sleep $seconds; p1=$(usage planned) u1=$(usage unplanned)
+  wp=$(cat $(cg planned)/cpu.weight) wu=$(cat $(cg unplanned)/cpu.weight)
+  awk -v s=$shares -v wp=$wp -v wu=$wu -v p=$((p1 - p0)) -v u=$((u1 - u0)) 'BEGIN { printf "| %d | %d/%d | %.2f | %.2f | %.3f | %.3f |\n", s, wp, wu, p / 1e6, u / 1e6, p / (p + u), wp / (wp + wu) }'
+done
+v destroy planned > /dev/null; v destroy unplanned > /dev/null
+kill $(cat $d/libvirtd.pid)
+WEIGHTS
 (cd "$work/initramfs" && find . | cpio -o -H newc --quiet) > "$work/initramfs.cpio"
 
 fs() { printf -- '-virtfs local,path=%s,mount_tag=%s,security_model=none,readonly=on,multidevs=remap' "$1" "$2"; }
