@@ -7,14 +7,43 @@
 # data GiB of w4), medians of each scenario's runs, no model in it; beside it what the model charges at that recording's
 # machine factor (LabEnvironment.Fitted: SendCpuSecondsPerGib 0.155 and 1024 / ZeroScanMibPerSecond 1388 per GiB, each x
 # the factor).
+# With --runnable: per recording, QEMU's total against the wire's time plus the migration thread's runnable time (no model).
 # With --ablation: every recording replayed twice by `consolidator calibrate --lab FILE`, as is and with
 # --measured-send-cost (each machine's data-page send cost measured apart on its fit rows), and every run, setting and
-# pre-run verdict that changes between the two.
+# pre-run verdict that changes between the two. Flags after --ablation replay the second time with those calibrate flags
+# instead (`--ablation --send-overlap`: the send's overlap with the wire, docs/simulator.md "The send's overlap with the
+# wire").
 # docs/simulator.md blocks: <!-- refresh send-cost: bash docs/send-cost.sh -->,
-#   <!-- refresh send-cost-ablation: bash docs/send-cost.sh --ablation -->
+#   <!-- refresh send-cost-ablation: bash docs/send-cost.sh --ablation -->,
+#   <!-- refresh send-overlap-ablation: bash docs/send-cost.sh --ablation --send-overlap -->,
+#   <!-- refresh send-runnable: bash docs/send-cost.sh --runnable -->
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . docs/consolidator.sh
+if [ "${1:-}" = --runnable ]; then
+  # Per recording, its completed single-stream pre-copy rows without a capability: QEMU's total time against the wire's
+  # time (transferred MiB at the tbf rate, or at max-bandwidth where lower) plus the migration thread's runnable time
+  # (schedstat: CPU + run-queue wait), and against the larger of the two. No model in it.
+  python3 - datasets/calibration/qemu-7.2-tcg*.csv <<'PY'
+import csv, os, statistics as st, sys
+print(f"{'recording':<22} {'rows':>4} {'share':>9}   {'total / (wire + runnable)':<26} {'total / max(wire, runnable)'}")
+for path in sorted(sys.argv[1:]):
+    add, top, share = [], [], []
+    for r in csv.DictReader(open(path)):
+        if (r.get("method"), r.get("status"), r.get("capability"), r.get("concurrent")) != ("precopy", "completed", "none", "1") or not r.get("migration_cpu_s"):
+            continue
+        cpu, wait = float(r["migration_cpu_s"]), float(r["migration_wait_s"])
+        rate = float(r["link_mbit"]) * 1e6 / 8 / 2**20
+        if r["max_bandwidth_mib_s"]:
+            rate = min(rate, float(r["max_bandwidth_mib_s"]))
+        wire, total = float(r["transferred_mib"]) / rate, float(r["total_ms"]) / 1000
+        add.append(total / (wire + cpu + wait)); top.append(total / max(wire, cpu + wait)); share.append(cpu / (cpu + wait))
+    if add:
+        print(f"{os.path.basename(path)[:-4]:<22} {len(add):>4} {min(share):.2f}-{max(share):.2f}   "
+              f"{f'{st.median(add):.2f} ({min(add):.2f}-{max(add):.2f})':<26} {st.median(top):.2f} ({min(top):.2f}-{max(top):.2f})")
+PY
+  exit 0
+fi
 if [ "${1:-}" != --ablation ]; then
   csv=datasets/calibration/qemu-7.2-tcg-sendcost.csv
   factor=$(consolidator calibrate --lab "$csv" | sed -n 's/^machine of tcg-sendcost: source CPU x\([0-9.]*\) .*/\1/p')
@@ -45,14 +74,16 @@ for share, w in sorted(by.items()):
 PY
   exit 0
 fi
+shift
+flags=("${@:---measured-send-cost}")
 before=$(mktemp -d) after=$(mktemp -d)
 trap 'rm -rf "$before" "$after"' EXIT
 for f in datasets/calibration/qemu-7.2-tcg*.csv; do
   case $f in *-checks.csv|*-cwnd.csv) continue ;; esac
   consolidator calibrate --lab "$f" > "$before/$(basename "$f" .csv)"
-  consolidator calibrate --lab "$f" --measured-send-cost > "$after/$(basename "$f" .csv)"
+  consolidator calibrate --lab "$f" "${flags[@]}" > "$after/$(basename "$f" .csv)"
 done
-python3 - "$before" "$after" <<'PY'
+python3 - "$before" "$after" "${flags[*]}" <<'PY'
 import os, sys
 def parse(path):
     out, table, machine = {}, None, ""
@@ -83,5 +114,5 @@ for f in sorted(os.listdir(sys.argv[1])):
         kind = "in -> out" if wa else "out -> in"
         counts[kind] += 1
         print(f"  {kind:<9} {key[0]:<7} {key[1]:<58} {ra} -> {rb}" + (f"  (model {sa} -> {sb})" if sa else ""))
-print("lab verdicts (runs, settings, pre-run replays) with --measured-send-cost: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+print(f"lab verdicts (runs, settings, pre-run replays) with {sys.argv[3]}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 PY

@@ -24,6 +24,12 @@ internal static class CalibrateCommand
         {
             Description = "Ablation: replay each recording with its machine's CPU cost of a data page sent, measured on its fit rows apart from the thread's other work, instead of its one source factor (docs/simulator.md)",
         };
+        var sendOverlap = new Option<string>("--send-overlap")
+        {
+            Description = "Ablation: replay the send of data pages at each machine's whole measured CPU cost per GiB, overlapping the wire as the socket's queue allows (socket-buffer, the default when given bare), or adding to it whole (adds), or fully overlapping it (overlaps) (docs/simulator.md)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        ValueParsers.OneOf(sendOverlap, "socket-buffer", "adds", "overlaps");
         var blockMirror = new Option<string?>("--block-mirror")
         {
             Description = "Instead: the block-migration table, the simulator's block mirror against the drive-mirror lab's jobs (CSV written by lab/qemu/drive-mirror.py; default: " + BlockMirrorLab.DefaultPath + ")",
@@ -35,14 +41,14 @@ internal static class CalibrateCommand
         };
         var cmd = new Command("calibrate", "Compare the simulator with published live-migration measurements and the lab's real QEMU migrations; print the calibration table (Markdown).")
         {
-            lab, fit, cpuShare, measuredSend, blockMirror, stops,
+            lab, fit, cpuShare, measuredSend, sendOverlap, blockMirror, stops,
         };
         cmd.SetAction(r => Guard.Run(r, stderr, () =>
         {
             if (r.GetResult(blockMirror) is not null)
             {
                 // The lab table's options were ignored without a word: `--block-mirror --fit` printed no fit, exit 0.
-                if (new Option[] { lab, fit, cpuShare, measuredSend }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } other)
+                if (new Option[] { lab, fit, cpuShare, measuredSend, sendOverlap }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } other)
                     throw new FormatException($"{other.Name} is an option of the lab table; --block-mirror prints the block-migration table instead");
                 var jobs = BlockMirrorLab.Read(r.GetValue(blockMirror) ?? BlockMirrorLab.DefaultPath);
                 BlockMirrorLab.WriteMarkdown([.. jobs.Select(BlockMirrorLab.Predict)], stdout);
@@ -57,6 +63,22 @@ internal static class CalibrateCommand
                 if (!(environment.ReferenceSendCpuSecondsPerGib > 0))
                     throw new FormatException("--measured-send-cost needs the reference's measured send cost, which --cpu-share's constants do not carry");
                 environment = environment with { MeasuredSendCost = true };
+            }
+            if (r.GetResult(sendOverlap) is not null)
+            {
+                if (!(environment.ReferenceSendCpuSecondsPerGib > 0))
+                    throw new FormatException("--send-overlap needs the reference's measured send cost, which --cpu-share's constants do not carry");
+                if (environment.MeasuredSendCost)
+                    throw new FormatException("--send-overlap and --measured-send-cost are two ablations of the send cost; give one");
+                environment = environment with
+                {
+                    SendOverlap = r.GetValue(sendOverlap) switch
+                    {
+                        null or "socket-buffer" => new Simulation.SendOverlap.SocketBuffer(),
+                        "adds" => new Simulation.SendOverlap.Adds(),
+                        _ => new Simulation.SendOverlap.Overlaps(),
+                    },
+                };
             }
             if (r.GetValue(stops))
             {
@@ -80,7 +102,7 @@ internal static class CalibrateCommand
                 stdout.WriteLine();
             }
             foreach (var line in CalibrationTable.Summary(table)) stdout.WriteLine(line);
-            foreach (var recording in recordings) stdout.WriteLine(LabMachine.Measure(recording.Rows, environment).Describe(recording.Name, environment.MeasuredSendCost));
+            foreach (var recording in recordings) stdout.WriteLine(LabMachine.Measure(recording.Rows, environment).Describe(recording.Name, environment.MeasuredSendCost || environment.SendOverlap is not null, environment.SendOverlap is not null));
             // Recordings whose runs were predicted before they ran (the held-out check of 2026-12-07): each run against that
             // prediction and against its replay with the run's own inputs.
             foreach (var recording in recordings)

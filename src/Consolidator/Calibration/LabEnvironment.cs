@@ -31,6 +31,15 @@ namespace Consolidator.Calibration;
 /// <param name="MeasuredSendCost">Scale <see cref="SendCpuSecondsPerGib"/> by the machine's own data-page send cost
 /// (<see cref="LabMachine.SourceSendCpuFactor"/>) instead of its one source factor, which its fit rows, mostly zero pages,
 /// set. An ablation (`calibrate --measured-send-cost`; docs/simulator.md, "A data page's send cost"), off by default.</param>
+/// <param name="SendOverlap">Replay the send of data pages by this strategy (<see cref="Simulation.SendOverlap"/>) at the
+/// machine's whole measured CPU cost of a data page sent (<see cref="MeasuredSendCpuSecondsPerGib"/>) in place of the
+/// fitted <see cref="SendCpuSecondsPerGib"/>, the part of the send that did not overlap the wire on the recording it was
+/// fitted on. An ablation (`calibrate --send-overlap`; docs/simulator.md, "The send's overlap with the wire"), off by
+/// default.</param>
+/// <param name="ReferenceBesideSendCpuFactor">The same least squares' other coefficient on those fit rows
+/// (<see cref="LabMachine.SourceBesideSendCpuFactor"/>): with <see cref="SendOverlap"/>, a machine whose rows do not tell
+/// the send apart (the recordings made before 2026-12-06 on the reference machine) scales the rest of the thread's work by
+/// it times its one source factor; 0 where not measured. A test recomputes it.</param>
 public sealed record LabEnvironment(
     double LinkEfficiency,
     double ZeroScanMibPerSecond,
@@ -43,14 +52,17 @@ public sealed record LabEnvironment(
     bool ScalesWithCpuShare = false,
     double ReferenceSourceCpuRatio = 1,
     double ReferenceSendCpuSecondsPerGib = 0,
-    bool MeasuredSendCost = false)
+    bool MeasuredSendCost = false,
+    SendOverlap? SendOverlap = null,
+    double ReferenceBesideSendCpuFactor = 0)
 {
     /// <summary>The CPU-share model fitted by `consolidator calibrate --fit` on the fit points of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv, whose every migration carries the CPU time and run-queue
     /// wait of every QEMU thread on both ends; each migration is replayed at its migration thread's measured share
     /// (<see cref="LabMeasurement.MigrationCpuShare"/>). The resume and the sync cost per dirty GiB sit at their
     /// lower bounds: the fit finds no use for them.</summary>
-    public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true, 1.0049, 0.475);
+    public static readonly LabEnvironment Fitted = new(1.009, 1388, 0.001, 0.0192, 0.0005, 1.82, 0.05, 0.155, true, 1.0049, 0.475,
+        ReferenceBesideSendCpuFactor: 0.877);
 
     /// <summary>The CPU-share model, fitted by `consolidator calibrate --cpu-share --fit` on the fit scenarios of
     /// the four recordings made before the rerun (the first four of <see cref="LabRecording.AllPaths"/>); two of them
@@ -97,7 +109,10 @@ public sealed record LabEnvironment(
     /// constants scaled by the machine's source factor, and its destination's measured costs.</summary>
     public SimulationOptions Options(LabMeasurement m, LabMachine machine)
     {
-        var k = ScalesWithCpuShare ? machine.SourceCpuFactor : 1;
+        // With the send's overlap modelled, the send is charged whole at its measured cost and the rest of the thread's
+        // work at its own measured factor, so that the model's CPU time is the thread's measured one.
+        var k = !ScalesWithCpuShare ? 1 : SendOverlap is null ? machine.SourceCpuFactor
+            : machine.SourceBesideSendCpuFactor ?? (ReferenceBesideSendCpuFactor > 0 ? ReferenceBesideSendCpuFactor : 1) * machine.SourceCpuFactor;
         return new(
             MaxDowntimeSeconds: m.DowntimeLimitMs / 1000,
             QemuDowntimeLimitSeconds: m.DowntimeLimitMs / 1000,
@@ -110,7 +125,9 @@ public sealed record LabEnvironment(
             SyncSecondsPerGib: SyncSecondsPerGib * k,
             SyncSecondsPerDirtyGib: SyncSecondsPerDirtyGib * k,
             FaultShare: FaultShare,
-            SendCpuSecondsPerGib: ScalesWithCpuShare ? SendCpuSecondsPerGib * (MeasuredSendCost && machine.SourceSendCpuFactor is { } send ? send : k) : 0,
+            SendCpuSecondsPerGib: !ScalesWithCpuShare ? 0 : SendOverlap is not null ? MeasuredSendCpuSecondsPerGib(machine)
+                : SendCpuSecondsPerGib * (MeasuredSendCost && machine.SourceSendCpuFactor is { } send ? send : k),
+            SendOverlap: ScalesWithCpuShare ? SendOverlap : null,
             CpuWaitIdlesLink: ScalesWithCpuShare,
             SetupCpuSecondsPerGib: ScalesWithCpuShare ? MeasuredSetupCpuSecondsPerGib * k : 0,
             DestinationLoadCpuSecondsPerGib: ScalesWithCpuShare ? machine.DestinationDataCpuSecondsPerGib : 0,
@@ -121,6 +138,13 @@ public sealed record LabEnvironment(
             // QEMU counts the setup's sync as the first: a switch at dirty-sync-count k follows k - 1 full passes.
             HybridRounds: m.SwitchSync is { } sync ? sync - 1 : 1);
     }
+
+    /// <summary>The migration thread's whole CPU seconds per GiB of data pages sent on <paramref name="machine"/>: the
+    /// reference's measured <see cref="ReferenceSendCpuSecondsPerGib"/> times the machine's own send factor where its fit
+    /// rows tell it apart (<see cref="LabMachine.SourceSendCpuFactor"/>), else times its one source factor. Measured from
+    /// the threads' CPU time (schedstat), never from the migrations' times.</summary>
+    public double MeasuredSendCpuSecondsPerGib(LabMachine machine) =>
+        ReferenceSendCpuSecondsPerGib * (machine.SourceSendCpuFactor ?? machine.SourceCpuFactor);
 
     /// <summary>The share of a core the migration thread got: measured (schedstat) where the recording has it;
     /// in the recordings made before, inferred from QEMU's setup-time, CPU work alone (ram_save_setup and its first

@@ -26,22 +26,30 @@ namespace Consolidator.Calibration;
 /// two apart. A data page's send is kernel work (QEMU 7.2 save_normal_page queues the page as an iovec, ram.c 1342-1357,
 /// and qemu_fflush writes 32 of them at a time into the socket, qemu-file.c 291-302: the copy into the socket and
 /// loopback TCP), a zero page's a buffer_is_zero over it and 9 bytes in the buffer (ram.c 1257-1271): the two need not
-/// scale alike from machine to machine. Used only with <see cref="LabEnvironment.MeasuredSendCost"/>.</param>
+/// scale alike from machine to machine. Used only with <see cref="LabEnvironment.MeasuredSendCost"/> and
+/// <see cref="LabEnvironment.SendOverlap"/>.</param>
+/// <param name="SourceBesideSendCpuFactor">The same least squares' other coefficient: the thread's measured CPU time beside
+/// the sends over the model's for that work at the environment's constants (<see cref="LabEnvironment.ModelSourceCpuSecondsBesideData"/>),
+/// absolute, not relative to the reference: with the send at its measured cost, the setup, syncs and zero-page checks
+/// scaled by it make the model's CPU time the thread's measured one on the fit rows. Null where the rows do not tell the
+/// two apart. Used only with <see cref="LabEnvironment.SendOverlap"/>.</param>
 public sealed record LabMachine(
     double SourceCpuFactor,
     double DestinationZeroCpuSecondsPerGib,
     double DestinationDataCpuSecondsPerGib,
     string Source,
-    double? SourceSendCpuFactor = null)
+    double? SourceSendCpuFactor = null,
+    double? SourceBesideSendCpuFactor = null)
 {
     /// <summary>The machine the lab's constants were fitted on, as measured by <see cref="Measure"/> on the fit rows of
     /// datasets/calibration/qemu-7.2-tcg-threads.csv (calibrate prints each recording's; a test recomputes
     /// it): the machine of every recording made before 2026-12-06.</summary>
     public static readonly LabMachine Reference = new(1, 1.998, 1.810, "the reference machine (tcg-threads' fit rows)");
 
-    /// <summary>One line for calibrate's summary; with <paramref name="send"/>, the data page's send factor too.</summary>
-    public string Describe(string recording, bool send = false) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"machine of {recording}: source CPU x{SourceCpuFactor:0.00} the reference's{(send ? SourceSendCpuFactor is { } f ? $" (a data page's send x{f:0.00})" : " (a data page's send not told apart: the source factor)" : "")}, destination {DestinationZeroCpuSecondsPerGib:0.00} s per GiB of zero pages and {DestinationDataCpuSecondsPerGib:0.00} per GiB of data ({Source})");
+    /// <summary>One line for calibrate's summary; with <paramref name="send"/>, the data page's send factor too, and with
+/// <paramref name="rest"/> the factor of the thread's other work measured beside it.</summary>
+    public string Describe(string recording, bool send = false, bool rest = false) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"machine of {recording}: source CPU x{SourceCpuFactor:0.00} the reference's{(send ? SourceSendCpuFactor is { } f ? $" (a data page's send x{f:0.00}{(rest && SourceBesideSendCpuFactor is { } a ? $", the rest x{a:0.00} the model's" : "")})" : " (a data page's send not told apart: the source factor)" : "")}, destination {DestinationZeroCpuSecondsPerGib:0.00} s per GiB of zero pages and {DestinationDataCpuSecondsPerGib:0.00} per GiB of data ({Source})");
 
     /// <summary>Fewest fit pre-copy rows with the CPU columns a measurement needs (two unknowns per end, and more than
     /// one run of them).</summary>
@@ -55,12 +63,12 @@ public sealed record LabMachine(
         var factor = Reference.SourceCpuFactor;
         var sources = new List<string>();
         var withSource = Settings(fit.Where(m => m.MigrationCpuSeconds is > 0), m => m.MigrationCpuSeconds!.Value, environment);
-        double? sendFactor = null;
+        double? sendFactor = null, besideSend = null;
         if (withSource.Sum(s => s.Runs) >= MinimumRows)
         {
             factor = withSource.Sum(s => s.Cpu) / withSource.Sum(s => s.Model) / environment.ReferenceSourceCpuRatio;
-            if (environment.ReferenceSendCpuSecondsPerGib > 0 && SendLeastSquares(withSource) is { } send)
-                sendFactor = send / environment.ReferenceSendCpuSecondsPerGib;
+            if (environment.ReferenceSendCpuSecondsPerGib > 0 && SendSplit(withSource) is { } split)
+                (sendFactor, besideSend) = (split.B / environment.ReferenceSendCpuSecondsPerGib, split.A);
             sources.Add($"source from {withSource.Sum(s => s.Runs)} fit rows");
         }
         var (zero, data) = (Reference.DestinationZeroCpuSecondsPerGib, Reference.DestinationDataCpuSecondsPerGib);
@@ -71,7 +79,7 @@ public sealed record LabMachine(
             sources.Add($"destination from {withDestination.Sum(s => s.Runs)} fit rows");
         }
         return sources.Count == 0 ? Reference with { Source = "no fit row with CPU figures: " + Reference.Source }
-            : new LabMachine(factor, zero, data, string.Join(", ", sources), sendFactor);
+            : new LabMachine(factor, zero, data, string.Join(", ", sources), sendFactor, besideSend);
     }
 
     /// <summary>One fit setting (a scenario's migration) over its runs: the medians of its CPU figure, of the model's
@@ -101,8 +109,10 @@ public sealed record LabMachine(
     public static double? SendLeastSquares(IEnumerable<LabMeasurement> rows, LabEnvironment environment) =>
         SendLeastSquares(Settings(FitPreCopy(rows).Where(m => m.MigrationCpuSeconds is > 0), m => m.MigrationCpuSeconds!.Value, environment));
 
-    private static double? SendLeastSquares(IEnumerable<Setting> settings) =>
-        LeastSquares(settings.Select(s => (s.Cpu, s.BesideData, s.DataGib)))?.B;
+    private static double? SendLeastSquares(IEnumerable<Setting> settings) => SendSplit(settings)?.B;
+
+    private static (double A, double B)? SendSplit(IEnumerable<Setting> settings) =>
+        LeastSquares(settings.Select(s => (s.Cpu, s.BesideData, s.DataGib)));
 
     /// <summary>y = a x1 + b x2, least squares through the origin; null when the rows do not tell x1 and x2 apart or
     /// either coefficient comes out not positive.</summary>

@@ -52,7 +52,13 @@ internal sealed class PageStream(VmMigrationInputs vm, SimulationOptions o)
     public double SourceSeconds(double dataMib, double zeroMib, double pageRate)
     {
         var wire = dataMib / pageRate;
-        var work = (zeroMib / o.ZeroScanMibPerSecond + dataMib * o.SendCpuSecondsPerGib / 1024) / vm.Cpu;
+        var (zero, send) = (zeroMib / o.ZeroScanMibPerSecond, dataMib * o.SendCpuSecondsPerGib / 1024);
+        if (o.SendOverlap is { } overlap)
+        {
+            var sent = overlap.Seconds(wire, send, vm.Cpu, o.Transport.InFlightMib / pageRate);
+            return o.CpuWaitIdlesLink ? zero / vm.Cpu + sent : Math.Max(sent, zero / vm.Cpu);
+        }
+        var work = (zero + send) / vm.Cpu;
         return o.CpuWaitIdlesLink ? wire + work : Math.Max(wire, work);
     }
 

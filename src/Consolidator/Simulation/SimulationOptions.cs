@@ -94,6 +94,9 @@ public enum SloDowntime
 /// allocations; 0 by default (no published point measures it), the lab measures its kernel's.</param>
 /// <param name="DowntimeRamp">KubeVirt's dynamic downtime tuning (VEP 291): QEMU's downtime-limit starts low and rises
 /// in steps as the migration iterates; null: one limit for the whole migration.</param>
+/// <param name="SendOverlap">How the send of data pages meets the wire (<see cref="Simulation.SendOverlap"/>); null: with
+/// the zero-page checks, as <paramref name="CpuWaitIdlesLink"/> says. Set, the zero-page checks still add to the wire
+/// where <paramref name="CpuWaitIdlesLink"/> (no data is queued while they run) and the send follows the strategy.</param>
 /// <param name="Mirroring">How local disks are copied before the memory phase (null: <see cref="BlockMirrorOptions.Default"/>).</param>
 public sealed record SimulationOptions(
     MethodSelection Method = MethodSelection.Auto,
@@ -125,7 +128,8 @@ public sealed record SimulationOptions(
     double EndOfPassDataMib = 0,
     double? DestinationZeroLoadCpuSecondsPerGib = null,
     double ReceiveBufferMib = 16,
-    DowntimeRamp? DowntimeRamp = null)
+    DowntimeRamp? DowntimeRamp = null,
+    SendOverlap? SendOverlap = null)
 {
     /// <summary>A migration predicted to take longer than this is an input error (a NIC rate typed in the
     /// wrong unit, say), not a plan: a year.</summary>

@@ -79,6 +79,7 @@ public class BlockMirrorCalibrateTests
     [InlineData("--fit")]
     [InlineData("--cpu-share")]
     [InlineData("--measured-send-cost")]
+    [InlineData("--send-overlap")]
     [InlineData("--lab", "datasets/calibration/qemu-7.2-tcg-threads.csv")]
     public void An_option_of_the_lab_table_with_block_mirror_is_refused(params string[] option)
     {

@@ -27,6 +27,29 @@ public class LabMachineTests
 
         Assert.Equal(LabEnvironment.Fitted.ReferenceSendCpuSecondsPerGib, LabMachine.SendLeastSquares(rows, LabEnvironment.Fitted)!.Value, 3);
         Assert.Equal(1, LabMachine.Measure(rows, LabEnvironment.Fitted).SourceSendCpuFactor!.Value, 2);
+        Assert.Equal(LabEnvironment.Fitted.ReferenceBesideSendCpuFactor, LabMachine.Measure(rows, LabEnvironment.Fitted).SourceBesideSendCpuFactor!.Value, 3);
+    }
+
+    [Fact]
+    public void With_the_send_s_overlap_the_model_s_cpu_is_the_thread_s_measured_cpu()
+    {
+        // The send at its measured cost and the rest at its measured factor: the model's CPU time of each fit setting sums
+        // to what least squares matched, where the one source factor with the fitted send did so only in total.
+        var environment = LabEnvironment.Fitted with { SendOverlap = new Consolidator.Simulation.SendOverlap.SocketBuffer() };
+        var rows = Rows(LabRecording.RerunPath);
+        var machine = LabMachine.Measure(rows, environment);
+        var m0 = LabMachine.FitPreCopy(rows).First(m => m.NormalPages > 0);
+
+        var options = environment.Options(m0, machine);
+
+        Assert.Equal(environment.ReferenceSendCpuSecondsPerGib * machine.SourceSendCpuFactor!.Value, options.SendCpuSecondsPerGib, 9);
+        Assert.Equal(environment.SyncSecondsPerGib * machine.SourceBesideSendCpuFactor!.Value, options.SyncSecondsPerGib, 9);
+        Assert.Equal(environment.ZeroScanMibPerSecond / machine.SourceBesideSendCpuFactor.Value, options.ZeroScanMibPerSecond, 9);
+        Assert.Same(environment.SendOverlap, options.SendOverlap);
+        // A machine whose rows do not tell the send apart takes the reference's split times its one factor.
+        var old = machine with { SourceSendCpuFactor = null, SourceBesideSendCpuFactor = null };
+        Assert.Equal(environment.ReferenceSendCpuSecondsPerGib * old.SourceCpuFactor, environment.Options(m0, old).SendCpuSecondsPerGib, 9);
+        Assert.Equal(environment.SyncSecondsPerGib * environment.ReferenceBesideSendCpuFactor * old.SourceCpuFactor, environment.Options(m0, old).SyncSecondsPerGib, 9);
     }
 
     [Fact]
