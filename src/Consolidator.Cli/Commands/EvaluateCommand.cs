@@ -33,12 +33,13 @@ internal static class EvaluateCommand
         var memoryFloor = new Option<bool>("--memory-floor") { Description = "Count at least the memory vms.csv allocates, in planning and in the replay", DefaultValueFactory = _ => true };
         var solver = new SolverOptionsBinder(start, 30, "the whole command, every fold and re-plan included");
         var perHost = new Option<int>("--max-migrations-per-host") { Description = "At most this many migrations touch a host in one stage (0 = no cap)", DefaultValueFactory = _ => 2 };
+        var heuristicOnly = new Option<bool>("--heuristic-only") { Description = "Plan with the heuristic fallback alone, as a plan given no time for CP-SAT gets on a busy machine (with --deterministic: counted, not timed)" };
         var timeLine = new Option<bool>("--time-line") { Description = "Under a wall-clock limit, say where it went: each fold's seconds and each plan's share against what it used (always on a terminal)" };
         var profile = new ProfileOptionsBinder();
 
         var cmd = new Command("evaluate", "Plan on a training period, replay the test period's samples on the plan and on baselines (current placement, peak-sized FFD, LR-MMT), optionally re-plan during the test with the host-level CPU allocation, and report energy, SLATAH, PDM, SLAV, throttled CPU per QoS class, migrations and downtime.")
         {
-            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, reactive, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost, timeLine,
+            dataset, train, test, roll, replan, history, budget, bandwidth, lrMmt, reactive, outDir, headroom, weight, cpuRatio, ramRatio, memoryFloor, perHost, timeLine, heuristicOnly,
         };
         solver.AddTo(cmd);
         var scripting = new ScriptingOptions(ScriptingOptions.Time);
@@ -50,7 +51,7 @@ internal static class EvaluateCommand
             var failOn = scripting.FailOn(r, solver.Read(r).Deterministic);
             var plan = new PlanRequest(
                 new PlacementOptions(r.GetValue(headroom), r.GetValue(weight), r.GetValue(memoryFloor), r.GetValue(cpuRatio), r.GetValue(ramRatio)),
-                solver.Read(r),
+                r.GetValue(heuristicOnly) ? solver.Read(r) with { Phases = Solving.SolverOptions.HeuristicOnly } : solver.Read(r),
                 r.GetValue(perHost),
                 MaxMigrations: r.GetValue(budget));
             plan.Validate();

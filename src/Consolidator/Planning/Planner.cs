@@ -49,15 +49,21 @@ public static class Planner
         var baselines = Baselines.Of(problem, budget.BaselineStop());
         deadline.Mark("baselines");
         deadline.Begin("warm start (heuristic placements, homecoming)");
-        var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes, stop: budget.WarmStartStop());
+        // Heuristic only: the warm starts a busy machine's fallback gets (their share spent at once, as it is when the
+        // limit leaves no solve), counted rather than timed.
+        var searches = request.Solver.Searches;
+        var warm = WarmStart(problem, request.Solver.Phases, baselines.TemporalFfd, baselines.TemporalBfd, notes,
+            stop: searches ? budget.WarmStartStop() : () => true);
         var budgeted = request.MaxMigrations is not null && problem.AllPlaced;
         SolveResult solve;
-        if (!budgeted && warm is not null && budget.LeavesNoSolve)
+        if (!budgeted && warm is not null && (budget.LeavesNoSolve || !searches))
         {
             // Setting up the search costs seconds at this size; the limit has none left.
-            solve = Fallback(problem, warm);
-            notes.Add(string.Format(CultureInfo.InvariantCulture,
-                "CP-SAT did not run: the time limit was spent before the solve ({0:0.0} s in); the plan is the heuristic warm start's placement", deadline.Elapsed));
+            solve = Fallback(problem, warm, notes);
+            notes.Add(searches
+                ? string.Format(CultureInfo.InvariantCulture,
+                    "CP-SAT did not run: the time limit was spent before the solve ({0:0.0} s in); the plan is the heuristic warm start's placement", deadline.Elapsed)
+                : "CP-SAT did not run (heuristic only); the plan is the heuristic fallback (the cheapest warm start, or today.s placement repaired when cheaper)");
         }
         else
         {
@@ -142,9 +148,18 @@ public static class Planner
         return new PlanOutcome(problem, profiles, solve, migrations, summary with { Simulation = replay.Summary }) { Simulation = replay, Allocation = allocation };
     }
 
-    /// <summary>The heuristic placement as the plan when the solver gets no time, bounded by the energy bound alone.</summary>
-    private static SolveResult Fallback(PlacementProblem p, Placement warm)
+    /// <summary>The plan when the solver gets no time, bounded by the energy bound alone: the cheaper (energy plus
+    /// migration cost) of the warm start and today's placement repaired (<see cref="Repair"/>), which moves only what
+    /// no longer fits. Without it a drifted day's fallback re-packed every VM of each overloaded host: a
+    /// judged month beside six busy loops re-packed 110-408 VMs in 12 rounds (docs/solver.md, 0bafb15).</summary>
+    private static SolveResult Fallback(PlacementProblem p, Placement warm, ImmutableArray<string>.Builder notes)
     {
+        if (p.Options.MigrationWeightWhPerGiB > 0 && Repair.Of(p) is { } repaired && Objective.Wh(p, repaired) < Objective.Wh(p, warm))
+        {
+            notes.Add(string.Format(CultureInfo.InvariantCulture, "fallback: today's placement repaired ({0} hosts, {1} moves, {2:0.0} kWh/day) is cheaper than the warm start ({3} hosts, {4} moves, {5:0.0} kWh/day)",
+                repaired.ActiveHostCount, Energy.Migrations(p, repaired), Objective.Wh(p, repaired) / 1000, warm.ActiveHostCount, Energy.Migrations(p, warm), Objective.Wh(p, warm) / 1000));
+            warm = repaired;
+        }
         var objective = Objective.Wh(p, warm);
         return new SolveResult(warm, SolveStatus.HeuristicFallback, objective, Math.Min(objective, LowerBounds.EnergyWhPerDay(p)), 0, []);
     }

@@ -15,6 +15,13 @@ public sealed record SolverOptions(double TimeLimitSeconds = 30, int Seed = 1, i
 
     public bool Runs(SolverPhases phase) => (Phases & phase) == phase;
 
+    /// <summary>The phases a plan keeps when CP-SAT gets no time: the heuristic warm starts alone
+    /// (<c>evaluate --heuristic-only</c>), so that what a plan on a busy machine falls back to is counted, not timed.</summary>
+    public const SolverPhases HeuristicOnly = SolverPhases.KeepInPlaceStarts | SolverPhases.Homecoming;
+
+    /// <summary>True when some search phase may run; false with <see cref="HeuristicOnly"/>: the plan is the fallback.</summary>
+    public bool Searches => (Phases & ~HeuristicOnly) != 0;
+
     /// <summary>Seconds by which the caller's wall-clock end for this solve has come closer since the solve began,
     /// beyond the time that passed (the machine got busier, so the phases after the solve need longer): the solver
     /// counts them as spent, so that its phases end sooner. Negative when the end moved away (the phases after the
