@@ -30,7 +30,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
 
     /// <summary>The last round: when, which dataset VMs it planned, where it put them and the profiles it sized
     /// them on, so that the next round can backtest it (<see cref="Adaptive.ForecastCalibration"/>).</summary>
-    private (long Time, int[] Planned, int[] HostOf, ProfileSet Profiles)? _last;
+    private (long Time, int[] Planned, int[] HostOf, ProfileSet Profiles, double Factor)? _last;
 
     /// <summary>The last round's windows (null before the first round).</summary>
     public WindowScheme? Windows => _windows;
@@ -128,17 +128,26 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
         var options = request.Plan;
         string? measured = null;
         var calibrated = false;
+        var factor = 1.0;
         if (_last is { } last && Adaptive.ForecastCalibration.Measure([.. last.Planned.Select(v => data.Usage[v])], last.HostOf, last.Profiles, last.Time, t,
                 (long)LrMmtState.SchedulingSeconds) is { } calibration)
         {
-            sized = Adaptive.ForecastCalibration.Scale(profiles, calibration.Factor);
+            factor = Adaptive.ForecastCalibration.Damped(last.Factor, calibration.Factor);
+            sized = Adaptive.ForecastCalibration.Scale(profiles, factor);
             calibrated = true;
             options = options with { Placement = options.Placement with { Headroom = 0 } };
             measured = FormattableString.Invariant(
-                $"CPU forecast x {calibration.Factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps");
+                $"CPU forecast x {factor:0.000} from the previous plan's error: host load over planned load {calibration.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {calibration.HostSamples} host-steps on a plan sized x {last.Factor:0.000}, damped");
         }
         PlanOutcome plan;
         var share = shares.Next();
+        if (_last is null && t - request.Replan.IntervalSeconds >= _dataStart
+            && InSample(dataset, profiles, usage, t, share) is { } inSample)
+        {
+            (sized, measured, factor) = (inSample.Sized, inSample.Note, inSample.Factor);
+            calibrated = true;
+            options = options with { Placement = options.Placement with { Headroom = 0 } };
+        }
         try
         {
             plan = Planner.Plan(dataset, sized, options, progress, share);
@@ -150,6 +159,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             measured += FormattableString.Invariant($"; infeasible so, planned on the profiles with {request.Plan.Placement.Headroom:0.0%} headroom instead");
             sized = profiles;
             calibrated = false;
+            factor = 1;
             plan = Planner.Plan(dataset, profiles, request.Plan, progress, share);
         }
         shares.Planned();
@@ -183,7 +193,7 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
             if (final >= 0) _hostOf[v] = final;
         }
         _windows = profiles.Windows;
-        _last = (t, [.. planned], [.. Enumerable.Range(0, planned.Count).Select(i => simulation.Final[i])], sized);
+        _last = (t, [.. planned], [.. Enumerable.Range(0, planned.Count).Select(i => simulation.Final[i])], sized, factor);
         LastCalibrated = calibrated;
         LastForecastKWhPerDay = Adaptive.PlanForecast.KWhPerDay(data.Hosts, sized, _last.Value.HostOf, t, t + request.Replan.IntervalSeconds,
             (long)LrMmtState.SchedulingSeconds);
@@ -192,6 +202,21 @@ internal sealed class Replanner(Dataset data, EvaluationRequest request, IProgre
         return new ReplanRound(t, planned.Count, profiles.Windows.Name, simulation.Final.ActiveHostCount, simulation.Summary.Completed,
             s.Stages, s.SolverStatus, s.Gap, downtime,
             [.. profiles.Note is { } note ? [note] : Array.Empty<string>(), .. measured is null ? Array.Empty<string>() : [measured], forecast, .. s.Notes]);
+    }
+
+    /// <summary>The first round's calibration, in sample: it has no earlier plan to backtest, but its history holds a whole
+    /// interval (the training day), so a pilot plan is made on the forecast with the --headroom asked for, as the
+    /// round was planned before, and <see cref="Adaptive.ForecastCalibration"/> measures that plan's error on the interval
+    /// just before the round, the same samples the profiles were built on; the round is then planned on the forecast
+    /// scaled by it, as every later round is on its out-of-sample error. Reads only the history (the samples before t).
+    /// The pilot gets half the round's share of the time limit. Null when nothing was measured.</summary>
+    private (ProfileSet Sized, string Note, double Factor)? InSample(Dataset dataset, ProfileSet profiles, IReadOnlyList<VmSeries> usage, long t, Timing.Deadline share)
+    {
+        var pilot = Planner.Plan(dataset, profiles, request.Plan, progress, share.IsWallClock ? share.EarlierBy(share.Remaining / 2) : share);
+        if (Adaptive.ForecastCalibration.Measure(usage, pilot.Target.HostOf, profiles, t - request.Replan!.IntervalSeconds, t,
+                (long)LrMmtState.SchedulingSeconds) is not { } c) return null;
+        return (Adaptive.ForecastCalibration.Scale(profiles, c.Factor), FormattableString.Invariant(
+            $"CPU forecast x {c.Factor:0.000} in sample (the first round): a pilot plan with {request.Plan.Placement.Headroom:0.0%} headroom, host load over planned load on the history's last interval {c.Ratio:0.000} at the {1 - Adaptive.ForecastCalibration.Exceedance:0.0%} quantile of {c.HostSamples} host-steps"), c.Factor);
     }
 
     private static VmSeries Within(VmSeries s, Period p)

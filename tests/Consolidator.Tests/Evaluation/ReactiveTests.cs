@@ -253,4 +253,42 @@ public class ReactiveTests
         Assert.Equal([6, 7], Options.SafetyNet([0], WindowScheme.WeekdayWeekend()).SeasonalDaysAt(tuesday + 4 * 86400));
         Assert.Empty(Options.SeasonalDaysAt(tuesday));
     }
+
+    /// <summary>The net's bound is at least the host's rises' normal prediction bound, not only the largest rise read: the
+    /// step traced on `--seed 131` (docs/two-level.md, stop 43; out of `generate --seed 131`, Tue 2026-01-06 08:45 UTC, a
+    /// 64-core plan host, its 13 VMs as the net saw them: the last 10 samples, latest first, and the rises around the same
+    /// time on the day before). Observed 55.49 cores, the largest of the 20 rises read 6.03, so the old bound 61.52 let the
+    /// host be, and the next sample was 64.22 (nine VMs climbing at once). The 20 rises' prediction bound (mean 1.58, s
+    /// 3.19) is 10.9: the host is over its cores by the bound and is relieved at this step.</summary>
+    [Fact]
+    public void The_traced_seed_131_step_is_relieved_before_its_next_sample_passes_the_cores()
+    {
+        (double Vcpus, double[] Recent, double[] DayBefore)[] vms =
+        [
+            (16, [4.535, 5.837, 5.162, 4.61, 5.38, 6.099, 5.613, 5.636, 6.105, 5.05], [-0.123, 0.386, -0.428, -0.055, -0.591, 1.467, -0.186, 0.556, -1.119, -1.436, 0.697]), // vm-015
+            (16, [0.757, 0.566, 1.123, 0.273, 1.44, 1.03, 0.697, 0.411, 1.578, 0.526], [0.524, -1.206, 0.802, 0.502, -0.812, 1.634, -2.126, 1.436, 0.043, -1.479, 1.262]), // vm-035
+            (16, [0.474, 1.04, 0.597, 1.987, 0.964, 0.816, 0.16, 0.383, 1.178, 1.423], [0.042, 1.307, -1.987, 0.0, 0.134, 0.825, -0.315, 0.383, -0.284, -0.183, 1.351]), // vm-069
+            (8, [4.681, 5.183, 5.304, 4.817, 4.257, 4.622, 4.166, 3.668, 3.515, 3.368], [-0.397, 0.388, 0.658, -0.197, -0.231, -0.216, 0.492, 0.201, 0.483, -0.368, 0.02]), // vm-088
+            (16, [6.379, 5.804, 5.704, 7.158, 7.087, 6.507, 6.954, 7.381, 7.231, 6.705], [-1.068, 0.378, 0.828, -0.248, 0.242, -0.527, -0.114, 0.691, -0.607, -0.296, -1.789]), // vm-141
+            (16, [9.297, 8.163, 9.327, 7.398, 7.529, 7.406, 6.254, 6.612, 5.359, 4.148], [2.684, -1.076, 0.962, 0.468, 0.311, 0.613, 0.868, 0.28, -1.273, -0.57, 1.5]), // vm-237
+            (4, [1.802, 2.03, 1.805, 1.46, 1.576, 1.311, 1.239, 1.192, 1.397, 1.048], [-0.062, 0.376, -0.09, 0.089, 0.264, 0.033, -0.31, -0.069, 0.353, -0.102, -0.131]), // vm-273
+            (16, [9.139, 8.964, 8.107, 7.686, 7.284, 7.788, 7.049, 4.516, 4.899, 5.013], [0.937, -0.458, 0.948, 1.286, 0.88, -1.545, 0.567, 1.295, -1.172, -0.213, 0.784]), // vm-291
+            (4, [2.231, 2.509, 2.224, 2.097, 1.916, 1.902, 1.661, 1.284, 1.443, 1.514], [-0.279, 0.495, -0.17, 0.063, -0.366, 0.607, -0.198, 0.07, 0.144, -0.196, 0.078]), // vm-330
+            (16, [0.16, 0.16, 0.16, 1.081, 1.281, 0.338, 1.261, 0.746, 0.482, 0.523], [2.228, -0.742, 0.087, -1.847, 0.507, 1.777, -1.975, 0.607, -0.128, -0.013, -0.361]), // vm-336
+            (8, [0.099, 0.588, 0.856, 1.262, 0.08, 0.361, 0.277, 0.741, 0.596, 0.547], [0.558, -0.71, -0.07, 0.371, 0.089, 0.209, -0.364, 0.092, -0.148, 0.135, 0.306]), // vm-370
+            (16, [11.641, 9.848, 9.636, 9.593, 10.069, 9.121, 8.004, 6.897, 7.235, 5.82], [0.242, 0.34, 1.636, -0.971, 0.582, 0.508, 0.613, 0.579, -0.372, 0.809, -0.306]), // vm-438
+            (8, [4.292, 4.569, 3.922, 3.646, 3.175, 2.686, 3.534, 2.674, 2.261, 2.206], [0.748, 0.534, 0.493, -0.408, 0.419, 0.493, -0.012, -0.325, -0.313, 0.27, -0.187]), // vm-464
+        ];
+        var width = 2 * Options.SeasonalHalfWidth + 1;
+        Observation[] seen = [.. vms.Select(v => new Observation(v.Recent[0], v.Recent.Max(), 4096, v.Recent,
+            [.. v.DayBefore, .. Enumerable.Repeat(double.NaN, (ReactiveOptions.Week - 1) * width)]))];
+        Assert.Equal(55.49, seen.Sum(o => o.Cpu), 2);
+        var hostOf = new int[vms.Length];
+        var net = Options.SafetyNet(hostOf);
+
+        var moves = ReactiveStep.Decide(Hosts(2, cores: 64, memory: 262144), seen, [.. vms.Select(_ => 4096.0)], hostOf, net);
+
+        Assert.NotEmpty(moves);
+        Assert.All(moves, m => Assert.Equal(0, m.From));
+    }
 }

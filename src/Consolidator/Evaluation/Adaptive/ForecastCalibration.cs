@@ -62,6 +62,22 @@ public static class ForecastCalibration
         return new ForecastError(Math.Clamp(q, 1 / Bound, Bound), q, ratios.Count);
     }
 
+    /// <summary>How much of the measured factor the next round takes, and how much of the factor the backtested plan was
+    /// sized with it keeps: the next factor is previous^<see cref="Keep"/> x measured^<see cref="Take"/>. The backtest
+    /// measures the plan as it was sized, so with Q the quantile against the unscaled forecast the measured factor on a
+    /// plan sized x f is Q / f, and taking it whole (keep 0, take 1) alternates f, Q / f, f, ... (docs/two-level.md: the
+    /// tight and loose days). In logarithms the next factor is Take log Q + (Keep - Take) log f: its deviation from the
+    /// steady level is multiplied by Keep - Take each round, so a swing (a first round sized in sample, a jump in the
+    /// error) halves from day to day instead of persisting, while the steady level, Take / (1 + Take - Keep) of log Q, is
+    /// sqrt(Q), the level the alternation held on average.</summary>
+    public const double Keep = 0.25, Take = 0.75;
+
+    /// <summary>The next round's factor from the one the backtested plan was sized with (1 for a plan sized on the
+    /// forecast as built) and the factor its backtest measured (<see cref="Measure"/>), damped (<see cref="Keep"/>,
+    /// <see cref="Take"/>) and within [1 / <see cref="Bound"/>, <see cref="Bound"/>].</summary>
+    public static double Damped(double previous, double measured) =>
+        Math.Clamp(Math.Pow(previous, Keep) * Math.Pow(measured, Take), 1 / Bound, Bound);
+
     /// <summary>The profiles with every VM's CPU demand (what the plan sizes hosts on) times the factor; means,
     /// peaks and memory as they were.</summary>
     public static ProfileSet Scale(ProfileSet profiles, double factor) => profiles with
