@@ -34,7 +34,7 @@ public static class ExportPlanReader
                 var from = m.FromHost is null ? null : ids.Host(m.FromHost, at + ".from_host");
                 var vm = ids.Vm(m.VmId, at + ".vm_id");
                 var (method, timeout, limit) = methods.GetValueOrDefault((number, vm), ("precopy", null, null));
-                return new ExportMigration(vm, from, ids.Host(m.ToHost, at + ".to_host"), kind, method, limit, timeout);
+                return new ExportMigration(vm, from, ids.ToHost(m.ToHost, at + ".to_host"), kind, method, limit, timeout);
             }).ToImmutableArray();
             return new ExportStage(number, moves);
         }).ToImmutableArray();
@@ -268,6 +268,14 @@ public static class ExportPlanReader
         {
             var text = Id(id, at);
             if (target == ExportTarget.Libvirt && ShellScript.UriHostProblem(text) is { } problem) throw doc.Error(at, problem);
+            return text;
+        }
+
+        /// <summary>A migration's destination: for OpenStack, the host Nova's API takes (the source is not sent).</summary>
+        public string ToHost(string? id, string at)
+        {
+            var text = Host(id, at);
+            if (target == ExportTarget.OpenStack && ShellScript.NovaHostProblem(text) is { } problem) throw doc.Error(at, problem);
             return text;
         }
     }

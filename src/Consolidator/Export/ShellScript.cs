@@ -48,6 +48,16 @@ public static partial class ShellScript
     [System.Text.RegularExpressions.GeneratedRegex("^ *\\+?[0-9]+$")]
     private static partial System.Text.RegularExpressions.Regex VirshNumber();
 
+    /// <summary>Why Nova would refuse <paramref name="host"/> as the target of a live migration, or null. Nova's
+    /// os-migrateLive body takes `host` as parameter_types.fqdn: 1-255 characters of letters, digits and - . _
+    /// (nova/api/validation/parameter_types.py; checked against python3-nova 26.2.2 by lab/openstack/check.py). A
+    /// host such as 'compute 04' was exported, and APPLY=1 stopped at its first migration with HTTP 400, the stages
+    /// before it already done.</summary>
+    public static string? NovaHostProblem(string host) =>
+        host.Length <= 255 && host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')
+            ? null
+            : "Nova takes a live migration's host as a host name (letters, digits and - . _, at most 255), so the script would stop at this migration; name the host as Nova's compute service does";
+
     /// <summary>Why <paramref name="host"/> cannot be the host of a qemu+ssh:// URI, or null. The URI is built
     /// from the id, so characters that end or restructure its host part (/, ?, #, whitespace, %) are refused.</summary>
     public static string? UriHostProblem(string host) =>

@@ -20,9 +20,9 @@ public class HostileIdTests
         "ünïcödé-vm-名前", "vm*", "~root", "a|b&c>pwned-5", "\\$HOME", "x$((1+1))", "a--", "$IFS", "!!",
     ];
 
-    /// <summary>Host names for OpenStack, where the host is an argument of its own (for libvirt, it is part of
-    /// a URI and must be a host name: see the refusals).</summary>
-    private static readonly string[] HostileHosts = ["$(touch pwned-6)", "host; touch pwned-7", "compute 1"];
+    /// <summary>Host names for OpenStack, where the host is an argument of its own: every character Nova's host name
+    /// takes (for libvirt the host is part of a URI; both refuse anything else: see the refusals).</summary>
+    private static readonly string[] HostileHosts = ["compute-1.example.org", "node_2", "a..b-", "_.-0"];
 
     private const string Fakes = """
         #!/bin/bash
@@ -281,6 +281,11 @@ public class HostileIdTests
         { "openstack", "vm_id", "", "must not be empty" },
         { "libvirt", "to_host", "h2/system?x=", "must be a host name" },
         { "libvirt", "to_host", "compute 1", "must be a host name" },
+        // Nova's os-migrateLive refuses a host outside parameter_types.fqdn with HTTP 400 (lab/openstack/check.py).
+        { "openstack", "to_host", "compute 1", "Nova takes a live migration's host as a host name" },
+        { "openstack", "to_host", "node#10", "Nova takes a live migration's host as a host name" },
+        { "openstack", "to_host", "$(touch pwned-6)", "Nova takes a live migration's host as a host name" },
+        { "openstack", "to_host", "host;touch pwned-7", "Nova takes a live migration's host as a host name" },
         // virsh looks a domain up by numeric ID before its name: `virsh migrate '7'` moved the domain with ID 7.
         { "libvirt", "vm_id", "7", "virsh reads an id that is a whole number as a running domain's numeric ID" },
         { "libvirt", "vm_id", " +0042", "virsh reads an id that is a whole number" },
