@@ -82,6 +82,11 @@ public sealed class HostilePrometheusTests
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571201,"1"]]}]}}""", "which is not a step of the period asked for" },
         { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[[1767571200,"1"]]},{"metric":{"domain":"vm1"},"values":[[1767571200,"1"]]}]}}""",
             "the answer holds two points at 2026-01-05T00:00:00Z for one series (a series sent twice): {domain=\"vm1\"}" },
+        // One series with more points than the 14 steps asked for (2026-01-04T23:55 to 01:00 every 300 s, the counter one step
+        // early): a server that is not Prometheus. It was parsed whole first (one series as large as an answer peaked at
+        // 1,113 MiB for 250 MiB, docs/prometheus-one-series.sh) and then named a point "not a step of the period".
+        { """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm1"},"values":[""" + string.Join(",", Enumerable.Range(0, 15).Select(k => $"[{1767571200 + k},\"1\"]")) + "]}]}}",
+            "a series of the answer holds more than 14 points, the steps asked for: Prometheus answers one point per step" },
         // .NET's own words, cut at the first '.' of a type name: "could not be converted to Consolidator".
         { "404 page not found", "HTTP 200: the answer is not the Prometheus API's JSON (JSON of another shape than the API's object)" },
     };
@@ -558,6 +563,31 @@ public sealed class HostilePrometheusTests
         Assert.Equal(1000, data.Result.Count);
         Assert.Equal(200, data.Result[999].Values!.Count);
         Assert.True(allocated < body.Length, $"{allocated:N0} bytes allocated to parse an answer of {body.Length:N0}");
+    }
+
+    /// <summary>One series as large as an answer may be (a server that is not Prometheus): System.Text.Json handed a
+    /// converter of the whole points array its value only once all of it was buffered, so the buffer grew to the series'
+    /// size and doubled on the way (a 250 MiB series peaked at 1,113 MiB against 212 for the same bytes over many series).
+    /// Now points are added one by one as they arrive and a series holding more points than the steps asked for is refused
+    /// at the first extra: counted in bytes allocated, a 2.7 MB one-series answer takes less than a tenth of its size.</summary>
+    [Fact]
+    public void One_series_longer_than_the_steps_asked_for_is_refused_as_it_is_read()
+    {
+        var json = new StringBuilder("""{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"domain":"vm0"},"values":[""");
+        for (var k = 0; k < 100_000; k++)
+            json.Append(k == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture, $"[{1767571200 + k},\"0.123456789\"]");
+        var body = Encoding.UTF8.GetBytes(json.Append("]}]}}").ToString());
+        using (ApiPoints.Expect(1001))
+            Assert.Throws<InputException>(() => PrometheusClient.Parse(body, HttpStatusCode.OK, "http://p/api/v1/query_range"));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        InputException e;
+        using (ApiPoints.Expect(1001))
+            e = Assert.Throws<InputException>(() => PrometheusClient.Parse(body, HttpStatusCode.OK, "http://p/api/v1/query_range"));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("a series of the answer holds more than 1001 points, the steps asked for", e.Message);
+        Assert.True(allocated < body.Length / 10, $"{allocated:N0} bytes allocated to refuse an answer of {body.Length:N0}");
     }
 
     /// <summary>A server behind HTTP basic authentication, the credentials in --url as user:password@: they were not

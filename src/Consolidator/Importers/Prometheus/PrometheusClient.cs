@@ -61,7 +61,9 @@ public sealed class PrometheusClient : IDisposable
         for (var from = start.ToUnixTimeSeconds(); from <= end.ToUnixTimeSeconds(); from += stepSeconds * MaxStepsPerQuery)
         {
             var to = Math.Min(end.ToUnixTimeSeconds(), from + stepSeconds * (MaxStepsPerQuery - 1));
-            var data = Ask("api/v1/query_range", query, [("start", Seconds(from)), ("end", Seconds(to)), ("step", Seconds(stepSeconds))]);
+            ApiData data;
+            using (ApiPoints.Expect((int)((to - from) / stepSeconds) + 1))
+                data = Ask("api/v1/query_range", query, [("start", Seconds(from)), ("end", Seconds(to)), ("step", Seconds(stepSeconds))]);
             var where = Where("api/v1/query_range", query);
             foreach (var s in data.Result)
             {
@@ -256,6 +258,11 @@ public sealed class PrometheusClient : IDisposable
         try
         {
             answer = JsonSerializer.Deserialize(body, PrometheusJsonContext.Default.ApiResponse);
+        }
+        catch (TooManyPointsException e)
+        {
+            throw new InputException(where, 0, null, 0, null, string.Create(CultureInfo.InvariantCulture,
+                $"a series of the answer holds more than {e.Limit} points, the steps asked for: Prometheus answers one point per step; is --url the Prometheus server's own address?"));
         }
         catch (JsonException e)
         {

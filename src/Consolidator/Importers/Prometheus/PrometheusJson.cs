@@ -74,56 +74,110 @@ internal sealed class ApiPointConverter : JsonConverter<ApiPoint>
 /// about 8 times the answer. A time is floored to whole seconds (saturated beyond a long, as <see cref="PrometheusClient"/>
 /// reads any point); a time with a fraction keeps its exact value aside, for a message that quotes the point. The first
 /// point that is not <c>[number, "value"]</c> or whose value is no number is kept as <see cref="ApiPoint"/> does, with its
-/// index, so that the client names it where it named it before.</summary>
-[JsonConverter(typeof(ApiPointsConverter))]
-internal sealed class ApiPoints((long Time, double Value)[] points, Dictionary<int, double>? exactTimes, (int Index, ApiPoint Point)? problem)
+/// index, so that the client names it where it named it before.
+/// A collection System.Text.Json fills point by point (its own collection reading, which reads an array as it arrives),
+/// not a converter of the whole array: a converter of its own is handed a value only once all of it is in the reader's
+/// buffer, so one series as large as an answer may be (256 MiB, from a server that is not Prometheus) was buffered
+/// whole, the buffer doubled to hold it, then listed and copied: peak 1,113 MiB where 250 MiB over many series took
+/// 212 (docs/prometheus-one-series.sh). A series with more points than expected (<see cref="Expect"/>: one per step
+/// asked for) is refused as it is read.</summary>
+internal sealed class ApiPoints : ICollection<ApiPoint>
 {
-    public (long Time, double Value)[] Points { get; } = points;
+    [ThreadStatic] private static int? _expected;
 
-    public int Count => Points.Length;
+    /// <summary>Points are gathered here and copied once into an array of their exact count: an array per series grown
+    /// by doubling allocated about twice the points (a test counts it). One series is read at a time on a thread, so the
+    /// one being filled holds the list; the next one made, or the first read of <see cref="Points"/>, seals it.</summary>
+    [ThreadStatic] private static List<(long, double)>? _scratch;
+
+    [ThreadStatic] private static ApiPoints? _filling;
+
+    private (long Time, double Value)[]? _points;
+    private int _count;
+    private readonly int? _limit = _expected;
+    private Dictionary<int, double>? _exactTimes;
+
+    public ApiPoints()
+    {
+        _filling?.Seal();
+        _filling = this;
+        (_scratch ??= new List<(long, double)>(1024)).Clear();
+    }
+
+    /// <summary>While the returned scope lasts, a series read on this thread holds at most <paramref name="points"/>
+    /// points: a range query is answered with one point per step asked for, at most.</summary>
+    public static IDisposable Expect(int points)
+    {
+        _expected = points;
+        return new Scope();
+    }
+
+    private sealed class Scope : IDisposable
+    {
+        public void Dispose() => _expected = null;
+    }
+
+    /// <summary>The points, in the answer's order. Read on the thread that parsed them.</summary>
+    public (long Time, double Value)[] Points
+    {
+        get
+        {
+            Seal();
+            return _points!;
+        }
+    }
+
+    private void Seal()
+    {
+        if (_points is not null) return;
+        if (_filling != this) throw new InvalidOperationException("a series' points are read on the thread that parsed them");
+        _points = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[.._count].ToArray();
+        if (_scratch!.Capacity > 1 << 16) _scratch = null;
+        _filling = null;
+    }
+
+    public int Count => _count;
 
     /// <summary>The first point not of the API's shape, or whose value is no number, and its index.</summary>
-    public (int Index, ApiPoint Point)? Problem { get; } = problem;
+    public (int Index, ApiPoint Point)? Problem { get; private set; }
 
     /// <summary>Point <paramref name="index"/> as the answer wrote it (its time unfloored), for a message.</summary>
     public ApiPoint Written(int index) =>
-        new(exactTimes is not null && exactTimes.TryGetValue(index, out var t) ? t : Points[index].Time, Points[index].Value);
+        new(_exactTimes is not null && _exactTimes.TryGetValue(index, out var t) ? t : Points[index].Time, Points[index].Value);
 
     /// <summary>A point's time in whole seconds: floored, and saturated beyond what a long counts.</summary>
     public static long Seconds(double time) => time >= long.MaxValue ? long.MaxValue : time <= long.MinValue ? long.MinValue : (long)Math.Floor(time);
-}
 
-internal sealed class ApiPointsConverter : JsonConverter<ApiPoints>
-{
-    /// <summary>Points are gathered here and copied once into an array of their exact count: a list per series, grown by
-    /// doubling, allocated twice the points and left half of it empty.</summary>
-    [ThreadStatic] private static List<(long, double)>? _scratch;
-
-    private static readonly ApiPointConverter PointConverter = new();
-
-    public override ApiPoints? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public void Add(ApiPoint point)
     {
-        if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("could not be converted: the values are not an array");
-        var points = _scratch ??= new List<(long, double)>(1024);
-        points.Clear();
-        Dictionary<int, double>? exact = null;
-        (int, ApiPoint)? problem = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            var point = PointConverter.Read(ref reader, typeof(ApiPoint), options);
-            if (point.Raw is not null || point.Text is not null) problem ??= (points.Count, point);
-            var seconds = ApiPoints.Seconds(point.Time);
-            if (seconds != point.Time) (exact ??= [])[points.Count] = point.Time;
-            points.Add((seconds, point.Value));
-        }
-        var array = points.ToArray();
-        if (points.Capacity > 1 << 16) _scratch = null;
-        return new ApiPoints(array, exact, problem);
+        if (_count == _limit) throw new TooManyPointsException(_limit.Value);
+        if (point.Raw is not null || point.Text is not null) Problem ??= (_count, point);
+        var seconds = Seconds(point.Time);
+        if (seconds != point.Time) (_exactTimes ??= [])[_count] = point.Time;
+        if (_points is not null || _filling != this) throw new InvalidOperationException("a series' points are added while it is read");
+        _scratch!.Add((seconds, point.Value));
+        _count++;
     }
 
-    public override void Write(Utf8JsonWriter writer, ApiPoints value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("points are only read");
+    public bool IsReadOnly => false;
+
+    public void Clear() => throw new NotSupportedException("points are only read");
+
+    public bool Contains(ApiPoint item) => throw new NotSupportedException("points are only read");
+
+    public void CopyTo(ApiPoint[] array, int arrayIndex) => throw new NotSupportedException("points are only read");
+
+    public bool Remove(ApiPoint item) => throw new NotSupportedException("points are only read");
+
+    public IEnumerator<ApiPoint> GetEnumerator() => throw new NotSupportedException("points are only read");
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>A series of a range query's answer with more points than <see cref="Limit"/>, the steps asked for.</summary>
+internal sealed class TooManyPointsException(int limit) : Exception($"more than {limit} points in one series")
+{
+    public int Limit { get; } = limit;
 }
 
 [JsonSerializable(typeof(ApiResponse))]
