@@ -63,7 +63,7 @@ public static class Planner
             notes.Add(searches
                 ? string.Format(CultureInfo.InvariantCulture,
                     "CP-SAT did not run: the time limit was spent before the solve ({0:0.0} s in); the plan is the heuristic warm start's placement", deadline.Elapsed)
-                : "CP-SAT did not run (heuristic only); the plan is the heuristic fallback (the cheapest warm start, or today.s placement repaired when cheaper)");
+                : "CP-SAT did not run (heuristic only); the plan is the heuristic fallback (the cheapest warm start, or today's placement repaired when cheaper)");
         }
         else
         {
