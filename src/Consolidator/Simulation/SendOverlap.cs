@@ -12,6 +12,9 @@ public abstract record SendOverlap
     /// while they run).</summary>
     public abstract double Seconds(double wireSeconds, double sendCpuSeconds, double cpuShare, double drainSeconds);
 
+    /// <summary>A share of a core as every strategy reads it: at least a thousandth (a thread never runs at none), at most one.</summary>
+    private protected static double Share(double cpuShare) => Math.Clamp(cpuShare, 1e-3, 1);
+
     /// <summary>The send overlaps the wire while the socket's queue holds data, and the wire idles only for the part of
     /// each of the thread's waits for a core that outlasts the queue. QEMU 7.2's migration thread writes its pages with
     /// a blocking sendmsg (migrate_fd_connect sets the outgoing channel blocking, migration/migration.c 4262; qemu_fflush
@@ -33,7 +36,7 @@ public abstract record SendOverlap
     {
         public override double Seconds(double wireSeconds, double sendCpuSeconds, double cpuShare, double drainSeconds)
         {
-            var share = Math.Clamp(cpuShare, 1e-3, 1);
+            var share = Share(cpuShare);
             var runnable = sendCpuSeconds / share;
             var waiting = runnable - sendCpuSeconds;
             var episode = (1 - share) * PeriodSeconds;
@@ -47,7 +50,7 @@ public abstract record SendOverlap
     public sealed record Adds : SendOverlap
     {
         public override double Seconds(double wireSeconds, double sendCpuSeconds, double cpuShare, double drainSeconds) =>
-            wireSeconds + sendCpuSeconds / Math.Clamp(cpuShare, 1e-3, 1);
+            wireSeconds + sendCpuSeconds / Share(cpuShare);
     }
 
     /// <summary>The round takes the larger of the wire and the send at its share: full overlap (the bound from
@@ -55,6 +58,6 @@ public abstract record SendOverlap
     public sealed record Overlaps : SendOverlap
     {
         public override double Seconds(double wireSeconds, double sendCpuSeconds, double cpuShare, double drainSeconds) =>
-            Math.Max(wireSeconds, sendCpuSeconds / Math.Clamp(cpuShare, 1e-3, 1));
+            Math.Max(wireSeconds, sendCpuSeconds / Share(cpuShare));
     }
 }
